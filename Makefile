@@ -1,0 +1,54 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is a step.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SAFEGUARD := $(BIN)/safeguard
+
+.PHONY: run test install assets browser lint lock bench clean
+
+run: install assets
+	$(SAFEGUARD) migrate --noinput -v0
+	$(SAFEGUARD) collectstatic --noinput -v0
+	$(SAFEGUARD) demo --if-empty
+	$(SAFEGUARD) demo_accounts
+	$(SAFEGUARD) serve
+
+test: install assets browser lint
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(SAFEGUARD) makemigrations --check --dry-run -v1
+
+install: $(VENV)/.installed
+
+# Python dependencies come only from the hashed lock; the project itself is installed on top.
+$(VENV)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+assets: node_modules/.installed
+	npm run --silent build
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# UI tests drive Debian's Chromium through Playwright; no browser is downloaded.
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+# Regenerate the lock after changing dependencies in pyproject.toml.
+lock: install
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --extra dev --strip-extras \
+	  --output-file requirements.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) node_modules safeguard/static/govuk staticfiles

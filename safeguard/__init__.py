@@ -1,0 +1,1 @@
+"""Safeguard: case management and performance management for children's safeguarding."""

@@ -1,0 +1,114 @@
+"""Staff: the authority, the agencies that work with it, their teams, and users with a role."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+
+
+class LocalAuthority(models.Model):
+    """The council whose children's social care runs Safeguard."""
+
+    name = models.CharField(max_length=200, unique=True)
+    # The three-digit DfE LA code used in census returns (CIN census <LEA>).
+    dfe_la_code = models.CharField(
+        "DfE LA code",
+        max_length=3,
+        unique=True,
+        validators=[RegexValidator(r"^\d{3}$", "The DfE LA code is three digits, like 999.")],
+    )
+
+    class Meta:
+        verbose_name_plural = "local authorities"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgencyKind(models.TextChoices):
+    CHILDRENS_SOCIAL_CARE = "csc", "Children's social care"
+    POLICE = "police", "Police"
+    HEALTH = "health", "Health"
+    EDUCATION = "education", "Education"
+    VOLUNTARY = "voluntary", "Voluntary sector"
+
+
+class Agency(models.Model):
+    """An organisation whose staff use Safeguard: the council's social care or a partner."""
+
+    authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="agencies")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=AgencyKind.choices)
+
+    class Meta:
+        verbose_name_plural = "agencies"
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "name"], name="agency_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_social_care(self) -> bool:
+        return self.kind == AgencyKind.CHILDRENS_SOCIAL_CARE
+
+
+class Team(models.Model):
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "name"], name="team_unique_name")]
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    SERVICE_MANAGER = "service_manager", "Service manager"
+    PERFORMANCE_ANALYST = "performance_analyst", "Performance analyst"
+    PARTNER_PRACTITIONER = "partner_practitioner", "Partner practitioner"
+    UNSCHEDULED_CARE_CLINICIAN = "unscheduled_care_clinician", "Unscheduled-care clinician"
+    SYSTEM_ADMINISTRATOR = "system_administrator", "System administrator"
+
+
+# Roles held by children's social care staff, who may see the authority's children.
+SOCIAL_CARE_ROLES = frozenset(
+    {Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.PERFORMANCE_ANALYST}
+)
+# Roles that record on a child's file.
+RECORDING_ROLES = frozenset({Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER})
+# Roles of staff outside children's social care, who see only what an involvement grants.
+PARTNER_ROLES = frozenset({Role.PARTNER_PRACTITIONER, Role.UNSCHEDULED_CARE_CLINICIAN})
+
+
+class User(AbstractUser):
+    """A member of staff. Every user belongs to one agency and has one role."""
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="staff", null=True, blank=True
+    )
+    role = models.CharField(max_length=40, choices=Role.choices, blank=True)
+    teams = models.ManyToManyField(Team, related_name="members", blank=True)
+    job_title = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_social_care(self) -> bool:
+        return self.is_active and self.role in SOCIAL_CARE_ROLES
+
+    @property
+    def is_partner(self) -> bool:
+        return self.is_active and self.role in PARTNER_ROLES
+
+    @property
+    def authority_id(self):
+        return self.agency.authority_id if self.agency_id else None

@@ -1,0 +1,71 @@
+"""Append-only records of who read and who changed what.
+
+``AccessEvent`` is written for every person a page or API call returns, in the same
+transaction as the read. ``ChangeEvent`` is written by every service that changes a domain
+record, in the same transaction as the change. Neither is ever updated or deleted.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class AccessPurpose(models.TextChoices):
+    VIEW = "view", "Viewed the record"
+    SEARCH = "search", "Found in a search"
+    LIST = "list", "Listed on a work page"
+    EDIT = "edit", "Opened to change"
+    API = "api", "Returned by the API"
+
+
+class AccessEvent(models.Model):
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The role at the time of access: roles change, the log must not.
+    role = models.CharField(max_length=40)
+    # The person whose record was returned. Kept as a plain id so that the log outlives any
+    # change to the record and never blocks its lawful deletion.
+    person_id = models.UUIDField(db_index=True)
+    purpose = models.CharField(max_length=20, choices=AccessPurpose.choices)
+    route = models.CharField(max_length=300, help_text="The page or API call")
+    reason = models.CharField(max_length=500, blank=True, help_text="Why, when the user gave one")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user", "at"], name="access_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.purpose} {self.person_id}"
+
+
+class ChangeVerb(models.TextChoices):
+    CREATED = "created", "Created"
+    UPDATED = "updated", "Updated"
+    ENDED = "ended", "Ended"
+
+
+class ChangeEvent(models.Model):
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    role = models.CharField(max_length=40, blank=True)
+    verb = models.CharField(max_length=20, choices=ChangeVerb.choices)
+    target_type = models.CharField(max_length=100, help_text="app_label.model")
+    target_id = models.CharField(max_length=64)
+    # The person the change concerns, so a person's whole history is one query.
+    person_id = models.UUIDField(null=True, db_index=True)
+    before = models.JSONField(null=True)
+    after = models.JSONField(null=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="change_target")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.verb} {self.target_type} {self.target_id}"
+
+    @property
+    def changed_fields(self) -> list[str]:
+        before, after = self.before or {}, self.after or {}
+        return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))

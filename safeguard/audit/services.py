@@ -1,0 +1,81 @@
+"""Writing the audit trail. Callers run these inside their own transaction."""
+
+from collections.abc import Iterable
+from uuid import UUID
+
+from django.db import models
+from django.forms.models import model_to_dict
+
+from safeguard.audit.models import AccessEvent, ChangeEvent, ChangeVerb
+from safeguard.core.errors import AccessLogUnavailable
+
+# Fields that say nothing about the record itself.
+_SNAPSHOT_EXCLUDE = {"created_at", "updated_at", "created_by", "updated_by", "version"}
+
+
+def snapshot(obj: models.Model) -> dict:
+    """A JSON-safe copy of a record's own fields, for the before and after of a change."""
+    data = model_to_dict(obj, exclude=list(_SNAPSHOT_EXCLUDE))
+    clean = {}
+    for key, value in data.items():
+        if isinstance(value, (list, tuple)):
+            value = [getattr(v, "pk", v) for v in value]
+            value = [str(v) if not isinstance(v, (int, str)) else v for v in value]
+        elif value is not None and not isinstance(value, (bool, int, float, str)):
+            value = str(value)
+        clean[key] = value
+    return clean
+
+
+def record_change(
+    *,
+    by,
+    verb: ChangeVerb,
+    obj: models.Model,
+    before: dict | None,
+    person_id: UUID | None = None,
+) -> ChangeEvent:
+    """Keep the before and after of one change to a domain record."""
+    return ChangeEvent.objects.create(
+        user=by,
+        role=getattr(by, "role", "") or "",
+        verb=verb,
+        target_type=obj._meta.label_lower,
+        target_id=str(obj.pk),
+        person_id=person_id,
+        before=before,
+        after=snapshot(obj),
+    )
+
+
+def record_access(
+    *,
+    by,
+    person_ids: Iterable[UUID],
+    purpose: str,
+    route: str,
+    ip_address: str | None = None,
+    reason: str = "",
+) -> int:
+    """Write one access event per person. Raises ``AccessLogUnavailable`` if it cannot.
+
+    The caller must be inside the transaction that read the records, so that a record is
+    never shown without its event.
+    """
+    events = [
+        AccessEvent(
+            user=by,
+            role=by.role or "",
+            person_id=pid,
+            purpose=purpose,
+            route=route[:300],
+            reason=reason[:500],
+            ip_address=ip_address,
+        )
+        for pid in dict.fromkeys(person_ids)
+    ]
+    try:
+        AccessEvent.objects.bulk_create(events)
+    except Exception as exc:  # any database failure means the read must not go ahead
+        raise AccessLogUnavailable(str(exc)) from exc
+    return len(events)

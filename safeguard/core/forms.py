@@ -1,0 +1,216 @@
+"""GOV.UK Frontend markup for Django forms, and the GOV.UK date input.
+
+``GovukFormRenderer`` (``settings.FORM_RENDERER``) makes ``{{ form }}`` render each field as a
+GOV.UK form group. The templates live in ``safeguard/templates/django/forms/``: the renderer
+reads the project's TEMPLATES, so the widget templates there replace Django's own.
+"""
+
+import datetime
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.renderers import TemplatesSetting
+
+__all__ = ["GovukDateField", "GovukDateWidget", "GovukFormRenderer"]
+
+
+class GovukFormRenderer(TemplatesSetting):
+    """Renders forms and fields with GOV.UK Frontend markup.
+
+    Non-field errors are not repeated inside the form: pages show them in the error summary
+    (``components/error_summary.html``), which is where GOV.UK puts them.
+    """
+
+    form_template_name = "django/forms/govuk/form.html"
+    field_template_name = "django/forms/govuk/field.html"
+
+
+DATE_PARTS = ("day", "month", "year")
+
+# Month names are accepted as well as numbers, as the GOV.UK date input pattern advises.
+_MONTH_NAMES = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, start=1)}
+_MONTHS.update({name[:3]: number for name, number in list(_MONTHS.items())})
+_MONTHS["sept"] = 9
+
+_DIGITS = re.compile(r"[0-9]+")
+_YEAR = re.compile(r"[0-9]{4}")
+_LIMITS = {"day": 31, "month": 12}
+
+
+def _part_number(part: str, text: str) -> int | None:
+    """The number typed into one part of a date, or None if it cannot be that part."""
+    text = text.strip()
+    if part == "month" and text.lower() in _MONTHS:
+        return _MONTHS[text.lower()]
+    if part == "year":
+        return int(text) if _YEAR.fullmatch(text) and int(text) > 0 else None
+    if not _DIGITS.fullmatch(text):
+        return None
+    number = int(text)
+    return number if 1 <= number <= _LIMITS[part] else None
+
+
+def _parts(value) -> list[str]:
+    """The three typed parts (day, month, year) of a widget value, as stripped strings."""
+    if not isinstance(value, list | tuple):
+        return ["", "", ""]
+    texts = [("" if v is None else str(v)).strip() for v in value]
+    return (texts + ["", "", ""])[:3]
+
+
+def _date_problem(texts: list[str]) -> tuple[str, list[str]] | None:
+    """What is wrong with three typed parts, as (error code, parts to mark), or None.
+
+    The field's error message and the widget's marked inputs both come from here, so the
+    inputs marked are always the ones the message is about.
+    """
+    if not any(texts):
+        return "required", list(DATE_PARTS)
+    missing = [part for part, text in zip(DATE_PARTS, texts, strict=True) if not text]
+    if missing:
+        return "incomplete", missing
+    if _DIGITS.fullmatch(texts[2]) and len(texts[2]) != 4:
+        return "year_digits", ["year"]
+    wrong = [p for p, text in zip(DATE_PARTS, texts, strict=True) if _part_number(p, text) is None]
+    if wrong:
+        return "invalid", wrong
+    day, month, year = (_part_number(p, t) for p, t in zip(DATE_PARTS, texts, strict=True))
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return "invalid", list(DATE_PARTS)
+    return None
+
+
+class GovukDateWidget(forms.MultiWidget):
+    """Day, month and year text inputs laid out as the GOV.UK date input.
+
+    Inputs are named ``<name>_day``, ``<name>_month`` and ``<name>_year`` and have the ids
+    ``<id>_day`` and so on. What the user typed is shown again unchanged when the form is
+    redisplayed with errors. When the field has an error, only the inputs its message is about
+    are marked (the missing month, the 2-digit year), or all three for a date that cannot
+    exist as a whole (31 February) or that a service rejected.
+    """
+
+    template_name = "django/forms/widgets/govuk_date.html"
+    _widths = {"day": 2, "month": 2, "year": 4}
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {part: forms.TextInput(attrs={"inputmode": "numeric"}) for part in DATE_PARTS},
+            attrs,
+        )
+
+    def decompress(self, value):
+        if isinstance(value, str):
+            try:
+                value = datetime.date.fromisoformat(value)
+            except ValueError:
+                return [None, None, None]
+        if isinstance(value, datetime.date):
+            return [str(value.day), str(value.month), str(value.year)]
+        return [None, None, None]
+
+    def id_for_label(self, id_):
+        # The error summary links here: GOV.UK links a date's errors to its first input.
+        return f"{id_}_day" if id_ else ""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        invalid = widget["attrs"].pop("aria-invalid", None)
+        id_ = widget["attrs"].get("id")
+        in_error = set()
+        if invalid:
+            # A valid date can still be in error (a service found it in the future): mark all.
+            typed = _parts(value if isinstance(value, list | tuple) else self.decompress(value))
+            problem = _date_problem(typed)
+            in_error = set(problem[1] if problem else DATE_PARTS)
+        for part, sub in zip(DATE_PARTS, widget["subwidgets"], strict=True):
+            sub_attrs = sub["attrs"]
+            if id_:
+                sub_attrs["id"] = f"{id_}_{part}"
+            # Replaces any class copied from the container's attrs; the template adds govuk-input.
+            sub_attrs["class"] = f"govuk-date-input__input govuk-input--width-{self._widths[part]}"
+            if part in in_error:
+                sub_attrs["aria-invalid"] = "true"
+            else:
+                sub_attrs.pop("aria-invalid", None)
+            sub["label"] = part.capitalize()
+        return context
+
+
+def _lower_first(text: str) -> str:
+    """'Date of birth' -> 'date of birth', leaving initialisms such as 'NHS' alone."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+class GovukDateField(forms.Field):
+    """A date typed into the GOV.UK date input; cleans to ``datetime.date`` or None.
+
+    Error messages follow the GOV.UK date input pattern and name the date by its label, or by
+    ``error_label`` when the label reads badly in a sentence (``label="From",
+    error_label="Start date"``). Each message can also be replaced through ``error_messages``
+    with the keys ``required``, ``incomplete``, ``invalid`` and ``year_digits``; they may use
+    ``%(name)s`` (lower-case) and ``%(Name)s``, and ``incomplete`` also ``%(missing)s``.
+    Whether a date may be in the future is a service's rule, not checked here.
+    """
+
+    widget = GovukDateWidget
+    default_error_messages = {
+        "required": "Enter the %(name)s",
+        "incomplete": "%(Name)s must include a %(missing)s",
+        "invalid": "%(Name)s must be a real date",
+        "year_digits": "Year must include 4 numbers",
+    }
+
+    def __init__(self, *, error_label: str | None = None, **kwargs):
+        self.error_label = error_label
+        super().__init__(**kwargs)
+
+    def _error(self, code: str, **params) -> ValidationError:
+        name = str(self.error_label or self.label or "date")
+        params |= {"name": _lower_first(name), "Name": name[:1].upper() + name[1:]}
+        return ValidationError(self.error_messages[code], code=code, params=params)
+
+    def to_python(self, value):
+        if value is None or isinstance(value, datetime.datetime | datetime.date):
+            return value.date() if isinstance(value, datetime.datetime) else value
+        if isinstance(value, str):
+            # A date given as text (an ISO date in a query string, for instance).
+            if not value.strip():
+                return None
+            try:
+                return datetime.date.fromisoformat(value.strip())
+            except ValueError:
+                raise self._error("invalid") from None
+        texts = _parts(value)
+        if not any(texts):
+            return None
+        problem = _date_problem(texts)
+        if problem:
+            code, parts = problem
+            raise self._error(code, missing=" and ".join(parts))
+        day, month, year = (_part_number(p, t) for p, t in zip(DATE_PARTS, texts, strict=True))
+        return datetime.date(year, month, day)
+
+    def validate(self, value):
+        if value is None and self.required:
+            raise self._error("required")

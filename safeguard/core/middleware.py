@@ -1,0 +1,38 @@
+"""Cross-cutting response rules."""
+
+
+class RecordPageCacheMiddleware:
+    """Pages shown to a signed-in user are never stored by the browser or a proxy.
+
+    Record pages hold a child's details; a shared computer's back button or a caching proxy
+    must not be able to show them again (ASVS 5.0 14.3.2).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.path.startswith("/static/"):
+            response["Cache-Control"] = "no-store"
+            response["Pragma"] = "no-cache"
+        return response
+
+
+class AccessLogFailureMiddleware:
+    """A record whose access event could not be written is never shown: answer 503 instead."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from safeguard.core.errors import AccessLogUnavailable
+        from safeguard.core.views import access_log_unavailable
+
+        if isinstance(exception, AccessLogUnavailable):
+            return access_log_unavailable(request)
+        return None

@@ -1,0 +1,124 @@
+"""``safeguard demo``: fill an empty database with the synthetic Kingsmere borough."""
+
+import secrets
+import shlex
+import time
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from safeguard.accounts.models import User
+from safeguard.demo import generator
+from safeguard.people.models import Person
+
+# Lower-case letters and digits that cannot be mistaken for one another when read aloud or
+# typed from the screen (no i, l, o, 0 or 1).
+_TYPEABLE_CHARACTERS = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def make_demo_password() -> str:
+    """A random, typeable password: four groups of five characters, about 99 bits."""
+    groups = ("".join(secrets.choice(_TYPEABLE_CHARACTERS) for _ in range(5)) for _ in range(4))
+    return "-".join(groups)
+
+
+def _as_date(value) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError) as error:
+        raise CommandError(f"--as-at must be a date like 2026-03-31, not {value!r}") from error
+
+
+class Command(BaseCommand):
+    help = (
+        "Create a synthetic borough (the fictional London Borough of Kingsmere) with staff in "
+        "every role and families of children, for demonstrations and load tests. The same "
+        "--children, --seed and --as-at always give the same data. Refuses a database that "
+        "already has people."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--children",
+            type=int,
+            default=generator.DEFAULT_CHILDREN,
+            help=(
+                f"How many children to create, {generator.MIN_CHILDREN} to "
+                f"{generator.MAX_CHILDREN:,} (default {generator.DEFAULT_CHILDREN:,})."
+            ),
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=generator.DEFAULT_SEED,
+            help=f"Seed for the random choices (default {generator.DEFAULT_SEED}).",
+        )
+        parser.add_argument(
+            "--as-at",
+            dest="as_at",
+            default=None,
+            help="The date the data is 'as at', YYYY-MM-DD (default today).",
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            dest="if_empty",
+            help="Do nothing, successfully, if the database already has any people or users.",
+        )
+
+    def handle(self, *args, **options):
+        children, seed = options["children"], options["seed"]
+        as_at = _as_date(options["as_at"]) if options["as_at"] else timezone.localdate()
+        if not generator.MIN_CHILDREN <= children <= generator.MAX_CHILDREN:
+            raise CommandError(
+                f"--children must be from {generator.MIN_CHILDREN} to "
+                f"{generator.MAX_CHILDREN:,}, not {children}"
+            )
+        if options["if_empty"]:
+            if Person.objects.exists() or User.objects.exists():
+                self.stdout.write("The database already has people or users: no demo data added.")
+                return
+        elif Person.objects.exists():
+            raise CommandError("demo data already present; use a fresh database")
+
+        path = settings.SAFEGUARD_DEMO_ACCOUNTS_FILE
+        password = make_demo_password()
+        made_with = shlex.join(
+            ["safeguard", "demo", "--children", str(children), "--seed", str(seed),
+             "--as-at", as_at.isoformat()]
+        )  # fmt: skip
+
+        def write_accounts(result: generator.DemoResult) -> None:
+            text = generator.render_accounts(result, password, made_with=made_with)
+            generator.write_accounts_file(path, text)
+
+        started = time.perf_counter()
+        try:
+            result = generator.build_demo_borough(
+                children=children,
+                seed=seed,
+                as_at=as_at,
+                password_hash=make_password(password),
+                on_saved=write_accounts,
+            )
+        except generator.DemoConflict as error:
+            raise CommandError(f"{error}; use a fresh database") from error
+        except OSError as error:
+            raise CommandError(f"could not write the demo accounts file {path}: {error}") from error
+        elapsed = time.perf_counter() - started
+
+        c = result.counts
+        self.stdout.write(
+            f"Kingsmere demo (seed {seed}, as at {as_at:%d %b %Y}): {c['children']:,} children "
+            f"({c['unborn']:,} unborn) and {c['duplicates']:,} near-duplicate records, "
+            f"{c['adults']:,} adults, {c['households']:,} households, "
+            f"{c['addresses']:,} addresses, {c['relationships']:,} relationships, "
+            f"{c['involvements']:,} involvements ({c['open_csc']:,} open to social care), "
+            f"{c['staff']:,} staff in {elapsed:.1f} s."
+        )
+        self.stdout.write(f"Demo accounts: {path} (run `safeguard demo_accounts` to see them).")

@@ -1,0 +1,72 @@
+"""Census code lists for people (CIN census 2024-25 onward)."""
+
+from django.db import models
+
+
+class Sex(models.TextChoices):
+    # CIN census <Sex> (N00783) from 2024-25; an unborn child is recorded as U (rule 4180).
+    MALE = "M", "Male"
+    FEMALE = "F", "Female"
+    UNKNOWN = "U", "Not known"
+
+
+class Ethnicity(models.TextChoices):
+    WBRI = "WBRI", "White British"
+    WIRI = "WIRI", "White Irish"
+    WIRT = "WIRT", "Traveller of Irish heritage"
+    WOTH = "WOTH", "Any other White background"
+    WROM = "WROM", "Gypsy/Roma"
+    MWBC = "MWBC", "White and Black Caribbean"
+    MWBA = "MWBA", "White and Black African"
+    MWAS = "MWAS", "White and Asian"
+    MOTH = "MOTH", "Any other mixed background"
+    AIND = "AIND", "Indian"
+    APKN = "APKN", "Pakistani"
+    ABAN = "ABAN", "Bangladeshi"
+    AOTH = "AOTH", "Any other Asian background"
+    BCRB = "BCRB", "Black Caribbean"
+    BAFR = "BAFR", "Black African"
+    BOTH = "BOTH", "Any other Black background"
+    CHNE = "CHNE", "Chinese"
+    OOTH = "OOTH", "Any other ethnic group"
+    REFU = "REFU", "Refused"
+    NOBT = "NOBT", "Information not yet obtained"
+
+
+class Disability(models.TextChoices):
+    NONE = "NONE", "No disability"
+    MOB = "MOB", "Mobility"
+    HAND = "HAND", "Hand function"
+    PC = "PC", "Personal care"
+    INC = "INC", "Incontinence"
+    COMM = "COMM", "Communication"
+    LD = "LD", "Learning"
+    HEAR = "HEAR", "Hearing"
+    VIS = "VIS", "Vision"
+    BEH = "BEH", "Behaviour"
+    CON = "CON", "Consciousness"
+    AUT = "AUT", "Autism or Asperger syndrome"
+    DDA = "DDA", "Other disability (Equality Act 2010)"
+
+
+class RelationshipKind(models.TextChoices):
+    PARENT = "parent", "Parent"
+    CARER = "carer", "Carer"
+    SIBLING = "sibling", "Sibling"
+    HOUSEHOLD_MEMBER = "household_member", "Household member"
+
+
+# How a relationship reads from the other person's side.
+RELATIONSHIP_INVERSE_LABEL = {
+    RelationshipKind.PARENT: "Child",
+    RelationshipKind.CARER: "Cared for",
+    RelationshipKind.SIBLING: "Sibling",
+    RelationshipKind.HOUSEHOLD_MEMBER: "Household member",
+}
+
+
+class NameKind(models.TextChoices):
+    ALIAS = "alias", "Also known as"
+    PREVIOUS = "previous", "Previous name"
+    PREFERRED = "preferred", "Preferred name"
+    BIRTH = "birth", "Name at birth"

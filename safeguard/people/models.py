@@ -1,0 +1,218 @@
+"""People known to the authority: children (born and unborn) and the adults around them."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from safeguard.core.models import BaseModel
+from safeguard.people.codes import Disability, Ethnicity, NameKind, RelationshipKind, Sex
+from safeguard.people.names import phonetic_key
+
+ADULT_AGE = 18
+
+
+def _years_between(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+class Person(BaseModel):
+    authority = models.ForeignKey(
+        "accounts.LocalAuthority", on_delete=models.PROTECT, related_name="people"
+    )
+    given_names = models.CharField(max_length=200, blank=True)
+    family_name = models.CharField(max_length=200)
+    # Phonetic keys of the first given name and the family name, kept for tolerant search.
+    given_key = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
+    family_key = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
+    date_of_birth = models.DateField(null=True, blank=True)
+    expected_date_of_birth = models.DateField(
+        null=True, blank=True, help_text="For an unborn child"
+    )
+    date_of_death = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, default=Ethnicity.NOBT)
+    disabilities = models.JSONField(default=list, blank=True)
+    nhs_number = models.CharField("NHS number", max_length=10, null=True, blank=True)
+    upn = models.CharField("unique pupil number (UPN)", max_length=13, null=True, blank=True)
+    la_child_id = models.CharField("local child id", max_length=20, null=True, blank=True)
+    police_reference = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["family_name", "given_names"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nhs_number"],
+                condition=Q(nhs_number__isnull=False),
+                name="person_nhs_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["upn"], condition=Q(upn__isnull=False), name="person_upn_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["authority", "la_child_id"],
+                condition=Q(la_child_id__isnull=False),
+                name="person_la_child_id_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["date_of_birth"], name="person_dob"),
+            models.Index(fields=["family_key", "date_of_birth"], name="person_family_dob"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.refresh_keys()
+        super().save(*args, **kwargs)
+
+    def refresh_keys(self) -> None:
+        self.given_key = phonetic_key(self.given_names)
+        self.family_key = phonetic_key(self.family_name)
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.given_names, self.family_name) if p)
+
+    @property
+    def is_unborn(self) -> bool:
+        return self.date_of_birth is None and self.expected_date_of_birth is not None
+
+    def age_on(self, on: date) -> int | None:
+        if self.date_of_birth is None:
+            return None
+        return _years_between(self.date_of_birth, on)
+
+    def is_child_on(self, on: date) -> bool:
+        if self.is_unborn:
+            return True
+        age = self.age_on(on)
+        return age is not None and age < ADULT_AGE
+
+    @property
+    def disability_labels(self) -> list[str]:
+        labels = dict(Disability.choices)
+        return [labels.get(code, code) for code in self.disabilities]
+
+
+class PersonName(BaseModel):
+    """Another name a person is or was known by."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="other_names")
+    kind = models.CharField(max_length=20, choices=NameKind.choices, default=NameKind.ALIAS)
+    given_names = models.CharField(max_length=200, blank=True)
+    family_name = models.CharField(max_length=200)
+    given_key = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
+    family_key = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
+
+    def __str__(self) -> str:
+        return " ".join(p for p in (self.given_names, self.family_name) if p)
+
+    def save(self, *args, **kwargs):
+        self.given_key = phonetic_key(self.given_names)
+        self.family_key = phonetic_key(self.family_name)
+        super().save(*args, **kwargs)
+
+
+class Address(BaseModel):
+    """A place where people live. A household is the people living at one address."""
+
+    authority = models.ForeignKey(
+        "accounts.LocalAuthority", on_delete=models.PROTECT, related_name="addresses"
+    )
+    line_1 = models.CharField("address line 1", max_length=200)
+    line_2 = models.CharField("address line 2", max_length=200, blank=True)
+    town = models.CharField("town or city", max_length=100)
+    postcode = models.CharField(max_length=8)
+
+    class Meta:
+        verbose_name_plural = "addresses"
+
+    def __str__(self) -> str:
+        return ", ".join(p for p in (self.line_1, self.line_2, self.town, self.postcode) if p)
+
+
+class Residence(BaseModel):
+    """A person living at an address from one date to another."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="residences")
+    address = models.ForeignKey(Address, on_delete=models.PROTECT, related_name="residences")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="residence_dates_in_order",
+            )
+        ]
+
+    def is_current_on(self, on: date) -> bool:
+        return self.start_date <= on and (self.end_date is None or self.end_date > on)
+
+
+class Relationship(BaseModel):
+    """``person`` is the ``kind`` of ``other``: "Alex is the parent of Sam"."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships_from")
+    other = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships_to")
+    kind = models.CharField(max_length=30, choices=RelationshipKind.choices)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(person=models.F("other")), name="relationship_not_self"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="relationship_dates_in_order",
+            ),
+        ]
+
+    def is_current_on(self, on: date) -> bool:
+        started = self.start_date is None or self.start_date <= on
+        return started and (self.end_date is None or self.end_date > on)
+
+
+class Involvement(BaseModel):
+    """An agency's work with a person: who is involved, in what role, from when to when.
+
+    For partner staff, an open involvement is what grants sight of a person's record: a
+    named worker's involvement grants that worker, a team's involvement grants its members.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="involvements")
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="involvements",
+    )
+    role = models.CharField(max_length=100, help_text="For example: allocated social worker")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="involvement_dates_in_order",
+            )
+        ]
+
+    def is_current_on(self, on: date) -> bool:
+        return self.start_date <= on and (self.end_date is None or self.end_date > on)

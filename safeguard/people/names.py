@@ -1,0 +1,49 @@
+"""Name matching that forgives misspellings and swapped first and last names."""
+
+import re
+import unicodedata
+
+import jellyfish
+
+_WORD = re.compile(r"[a-z]+")
+
+
+def name_tokens(text: str) -> list[str]:
+    """Lower-case words of a name, accents removed: "Zoë O'Neil-Smith" -> zoe, oneil, smith."""
+    folded = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
+    return _WORD.findall(folded.replace("'", ""))
+
+
+def phonetic_key(text: str) -> str:
+    """The Metaphone key of a name's first word: "Smyth" and "Smith" share one."""
+    tokens = name_tokens(text)
+    return jellyfish.metaphone(tokens[0])[:40] if tokens else ""
+
+
+def token_keys(text: str) -> set[str]:
+    return {jellyfish.metaphone(t) for t in name_tokens(text)}
+
+
+def similarity(a: str, b: str) -> float:
+    """0..1 likeness of two single names: Jaro-Winkler, or 1 when they sound alike."""
+    if not a or not b:
+        return 0.0
+    if jellyfish.metaphone(a) == jellyfish.metaphone(b):
+        return 1.0
+    return jellyfish.jaro_winkler_similarity(a, b)
+
+
+def name_score(query: str, given: str, family: str) -> float:
+    """How well a typed name matches a person's names, in either order. 0..1."""
+    q = name_tokens(query)
+    g, f = name_tokens(given), name_tokens(family)
+    if not q:
+        return 0.0
+    if len(q) == 1:
+        return max([similarity(q[0], t) for t in g + f] or [0.0])
+    first, last = q[0], q[-1]
+    best_g = lambda t: max([similarity(t, x) for x in g] or [0.0])  # noqa: E731
+    best_f = lambda t: max([similarity(t, x) for x in f] or [0.0])  # noqa: E731
+    straight = (best_g(first) + best_f(last)) / 2
+    swapped = (best_g(last) + best_f(first)) / 2
+    return max(straight, swapped)

@@ -1,0 +1,285 @@
+"""Reads of people. Every read that returns a person goes through ``access_person`` or
+``access_people``, which check the policy and log the access in the same transaction."""
+
+from datetime import date
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from safeguard.audit.models import AccessEvent, ChangeEvent
+from safeguard.audit.services import record_access
+from safeguard.people import names, permissions
+from safeguard.people.identifiers import clean_la_child_id, clean_nhs_number
+from safeguard.people.models import Involvement, Person, PersonName, Relationship, Residence
+from safeguard.people.permissions import Action
+
+
+def _client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+def _route(request) -> str:
+    if request is None:
+        return ""
+    return f"{request.method} {request.get_full_path()}"
+
+
+def person_queryset() -> QuerySet[Person]:
+    return Person.objects.select_related("authority")
+
+
+@transaction.atomic
+def access_person(*, user, person_id: UUID, purpose: str, request=None, reason: str = "") -> Person:
+    """Fetch one person for ``user``, check the policy and log the access, or raise.
+
+    Raises ``Http404`` when there is no such person or the user may not know of them, and
+    ``AccessLogUnavailable`` when the access event cannot be written.
+    """
+    person = person_queryset().filter(pk=person_id).first()
+    if person is None or not permissions.can(user, Action.VIEW, person):
+        raise Http404("No such person")
+    record_access(
+        by=user,
+        person_ids=[person.pk],
+        purpose=purpose,
+        route=_route(request),
+        ip_address=_client_ip(request),
+        reason=reason,
+    )
+    return person
+
+
+@transaction.atomic
+def access_people(
+    *, user, people: list[Person], purpose: str, request=None, reason: str = ""
+) -> list[Person]:
+    """Log one access event for each person about to be shown to ``user``.
+
+    ``people`` must already come from ``permissions.visible_to(user)``.
+    """
+    if people:
+        record_access(
+            by=user,
+            person_ids=[p.pk for p in people],
+            purpose=purpose,
+            route=_route(request),
+            ip_address=_client_ip(request),
+            reason=reason,
+        )
+    return people
+
+
+def person_for_edit(*, user, person_id: UUID, request=None) -> Person:
+    person = access_person(user=user, person_id=person_id, purpose="edit", request=request)
+    if not permissions.can(user, Action.EDIT, person):
+        raise PermissionDenied("You cannot change this record")
+    return person
+
+
+# --- Search ---------------------------------------------------------------------------------
+
+SEARCH_LIMIT = 50
+NAME_MATCH_THRESHOLD = 0.84
+
+
+def person_search(
+    *,
+    user,
+    name: str = "",
+    date_of_birth: date | None = None,
+    nhs_number: str = "",
+    local_id: str = "",
+) -> list[Person]:
+    """People visible to ``user`` that match, best first. Does not log: the caller shows the
+    results through ``access_people``.
+
+    A name matches when its words sound like, or are spelled close to, the person's given and
+    family names in either order ("Jon Smyth" finds John Smith, and so does "Smith John").
+    """
+    qs = permissions.visible_to(user)
+    filters = Q()
+    if nhs_number:
+        filters &= Q(nhs_number=clean_nhs_number(nhs_number))
+    if local_id:
+        filters &= Q(la_child_id__iexact=clean_la_child_id(local_id))
+    if date_of_birth:
+        filters &= Q(date_of_birth=date_of_birth) | Q(expected_date_of_birth=date_of_birth)
+    tokens = names.name_tokens(name)
+    if tokens:
+        keys = names.token_keys(name)
+        prefixes = {t[:2] for t in tokens}
+        loose = Q()
+        for field in ("given_key", "family_key"):
+            loose |= Q(**{f"{field}__in": keys})
+            loose |= Q(**{f"other_names__{field}__in": keys})
+        # Keys differ when a misspelling changes a sound ("Smtih"): keep names that start the
+        # same way as a typed word, and let the scorer decide.
+        for prefix in prefixes:
+            loose |= Q(family_name__istartswith=prefix) | Q(given_names__istartswith=prefix)
+        filters &= loose
+    elif not (nhs_number or local_id or date_of_birth):
+        return []
+    candidates = list(
+        qs.filter(filters)
+        .distinct()
+        .select_related("authority")
+        .prefetch_related(Prefetch("other_names", queryset=PersonName.objects.all()))[:2000]
+    )
+    if not tokens:
+        return candidates[:SEARCH_LIMIT]
+    scored = []
+    for person in candidates:
+        score = names.name_score(name, person.given_names, person.family_name)
+        for other in person.other_names.all():
+            score = max(score, names.name_score(name, other.given_names, other.family_name))
+        if score >= NAME_MATCH_THRESHOLD:
+            scored.append((score, person))
+    scored.sort(key=lambda pair: (-pair[0], pair[1].family_name, pair[1].given_names))
+    return [person for _, person in scored[:SEARCH_LIMIT]]
+
+
+def duplicate_groups(people: list[Person]) -> dict:
+    """Map each person to the others in ``people`` who may be the same person.
+
+    Two records are possible duplicates when their family names sound alike and they share a
+    date of birth (or expected date of birth), or when they share an NHS number.
+    """
+    flagged: dict = {}
+    for i, a in enumerate(people):
+        for b in people[i + 1 :]:
+            if _may_be_same(a, b):
+                flagged.setdefault(a.pk, []).append(b)
+                flagged.setdefault(b.pk, []).append(a)
+    return flagged
+
+
+def _birth(p: Person):
+    return p.date_of_birth or p.expected_date_of_birth
+
+
+def _may_be_same(a: Person, b: Person) -> bool:
+    if a.nhs_number and a.nhs_number == b.nhs_number:
+        return True
+    return bool(_birth(a)) and _birth(a) == _birth(b) and a.family_key == b.family_key
+
+
+def possible_duplicates_of(
+    *, user, family_name: str, date_of_birth: date | None, exclude_id=None
+) -> QuerySet[Person]:
+    """People visible to ``user`` with a family name that sounds the same and the same date of
+    birth: candidates to check before creating a new record, or to flag on a record."""
+    if not (family_name and date_of_birth):
+        return Person.objects.none()
+    qs = permissions.visible_to(user).filter(
+        Q(date_of_birth=date_of_birth) | Q(expected_date_of_birth=date_of_birth),
+        family_key=names.phonetic_key(family_name),
+    )
+    if exclude_id:
+        qs = qs.exclude(pk=exclude_id)
+    return qs
+
+
+# --- The person page ------------------------------------------------------------------------
+
+
+def person_relationships(person: Person) -> list[dict]:
+    """Both directions of the person's relationships, read from this person's side."""
+    from safeguard.people.codes import RELATIONSHIP_INVERSE_LABEL, RelationshipKind
+
+    rows = []
+    outgoing = Relationship.objects.filter(person=person).select_related("other")
+    for rel in outgoing:
+        # "person is parent of other": from here, other is this person's child.
+        rows.append({"other": rel.other, "label": RELATIONSHIP_INVERSE_LABEL[rel.kind], "rel": rel})
+    incoming = Relationship.objects.filter(other=person).select_related("person")
+    for rel in incoming:
+        rows.append({"other": rel.person, "label": RelationshipKind(rel.kind).label, "rel": rel})
+    rows.sort(key=lambda r: (r["rel"].end_date is not None, r["label"], r["other"].family_name))
+    return rows
+
+
+def person_residences(person: Person) -> QuerySet[Residence]:
+    return person.residences.select_related("address").order_by("-start_date")
+
+
+def household_on(person: Person, on: date) -> list[Person]:
+    """Other people living at the person's current address on ``on``."""
+    current = [r for r in person_residences(person) if r.is_current_on(on)]
+    if not current:
+        return []
+    address_ids = [r.address_id for r in current]
+    others = (
+        Residence.objects.filter(address_id__in=address_ids, start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=on))
+        .exclude(person=person)
+        .select_related("person")
+    )
+    return sorted({r.person for r in others}, key=lambda p: (p.family_name, p.given_names))
+
+
+def person_involvements(person: Person) -> QuerySet[Involvement]:
+    return person.involvements.select_related("agency", "team", "worker").order_by(
+        "end_date", "-start_date"
+    )
+
+
+def person_timeline(person: Person) -> list[dict]:
+    """Dated events in the person's life and record, newest first."""
+    events: list[dict] = []
+    if person.date_of_birth:
+        events.append({"date": person.date_of_birth, "what": "Born", "source": ""})
+    elif person.expected_date_of_birth:
+        events.append(
+            {"date": person.expected_date_of_birth, "what": "Expected date of birth", "source": ""}
+        )
+    if person.date_of_death:
+        events.append({"date": person.date_of_death, "what": "Died", "source": ""})
+    for res in person_residences(person):
+        events.append({"date": res.start_date, "what": f"Moved to {res.address}", "source": ""})
+        if res.end_date:
+            events.append({"date": res.end_date, "what": f"Left {res.address}", "source": ""})
+    for inv in person_involvements(person):
+        who = inv.worker or inv.team or inv.agency
+        events.append(
+            {"date": inv.start_date, "what": f"{inv.role}: {who} involved", "source": inv.agency}
+        )
+        if inv.end_date:
+            events.append(
+                {"date": inv.end_date, "what": f"{inv.role}: {who} ended", "source": inv.agency}
+            )
+    for row in person_relationships(person):
+        rel = row["rel"]
+        if rel.start_date:
+            events.append(
+                {"date": rel.start_date, "what": f"{row['label']}: {row['other']}", "source": ""}
+            )
+    events.sort(key=lambda e: e["date"], reverse=True)
+    return events
+
+
+def person_history(person: Person, limit: int = 50) -> QuerySet[ChangeEvent]:
+    return ChangeEvent.objects.filter(person_id=person.pk).select_related("user")[:limit]
+
+
+def person_recent_access(person: Person, limit: int = 20) -> QuerySet[AccessEvent]:
+    return AccessEvent.objects.filter(person_id=person.pk).select_related("user")[:limit]
+
+
+def people_involved_with(*, user) -> QuerySet[Person]:
+    """People with an open involvement naming ``user``: the worker's own caseload."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return (
+        permissions.visible_to(user)
+        .filter(
+            Q(involvements__end_date__isnull=True) | Q(involvements__end_date__gt=today),
+            involvements__worker=user,
+            involvements__start_date__lte=today,
+        )
+        .distinct()
+        .order_by("family_name", "given_names")
+    )

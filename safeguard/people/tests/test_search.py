@@ -1,0 +1,80 @@
+"""Finding people: tolerant of misspellings and swapped names; duplicates flagged."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from safeguard.people import selectors
+from safeguard.people.models import Person
+
+pytestmark = pytest.mark.django_db
+
+
+def _names(people):
+    return [p.full_name for p in people]
+
+
+@pytest.mark.parametrize("query", ["John Smith", "Jon Smyth", "Smyth Jon", "smith, john", "JOHN SMITHE", "Jonh Smith"])
+def test_misspelled_and_swapped_names_find_john_smith(world, query):
+    found = selectors.person_search(user=world.sw_amy, name=query)
+    assert found[0] == world.child_sam
+
+
+def test_unrelated_names_are_not_found(world):
+    assert selectors.person_search(user=world.sw_amy, name="Priya Okonkwo") == []
+
+
+def test_search_by_date_of_birth_nhs_number_and_local_id(world):
+    assert selectors.person_search(user=world.sw_amy, date_of_birth=date(2015, 3, 14)) == [world.child_sam]
+    assert selectors.person_search(user=world.sw_amy, nhs_number="943 476 5919") == [world.child_sam]
+    assert selectors.person_search(user=world.sw_amy, local_id="t000003") == [world.child_tom]
+
+
+def test_search_finds_other_names(world):
+    Person.objects.create(authority=world.authority, given_names="Kay", family_name="Brown",
+                          date_of_birth=date(2011, 1, 1))
+    kay = Person.objects.get(family_name="Brown")
+    kay.other_names.create(kind="previous", given_names="Kay", family_name="Greenaway")
+    assert selectors.person_search(user=world.sw_amy, name="Kay Greenway") == [kay]
+
+
+def test_search_never_returns_what_the_user_may_not_see(world):
+    assert _names(selectors.person_search(user=world.police_pat, name="Smith")) == ["John Smith"]
+    assert selectors.person_search(user=world.other_sw, name="Smith") == []
+    assert selectors.person_search(user=world.sw_amy, name="Olive Other") == []
+
+
+def test_same_family_name_sound_and_date_of_birth_flags_a_possible_duplicate(world, client):
+    twin = Person.objects.create(authority=world.authority, given_names="Jon", family_name="Smyth",
+                                 date_of_birth=world.child_sam.date_of_birth)
+    client.force_login(world.sw_amy)
+    response = client.get(reverse("people:search"), {"name": "John Smith"})
+    rows = {row["person"].pk: row["duplicates"] for row in response.context["rows"]}
+    assert rows[world.child_sam.pk] == [twin]
+    assert rows[twin.pk] == [world.child_sam]
+    # Sally Smith shares the family name but not the given name: not a match for "John".
+    assert world.child_sally.pk not in rows
+    assert "Possible duplicate" in response.content.decode()
+    page = client.get(reverse("people:detail", args=[twin.pk]))
+    assert page.context["duplicates"] == [world.child_sam]
+
+
+def test_a_different_date_of_birth_is_not_a_duplicate(world):
+    other = Person.objects.create(authority=world.authority, given_names="John", family_name="Smith",
+                                  date_of_birth=date(2016, 3, 14))
+    assert selectors.duplicate_groups([world.child_sam, other]) == {}
+
+
+def test_search_form_requires_something_to_search_for(world, client):
+    client.force_login(world.sw_amy)
+    response = client.get(reverse("people:search"), {"name": ""})
+    assert "Enter a name, a date of birth, an NHS number or a local child id" in response.content.decode()
+
+
+def test_search_form_explains_a_bad_nhs_number(world, client):
+    client.force_login(world.sw_amy)
+    response = client.get(reverse("people:search"), {"nhs_number": "9434765918"})
+    assert response.status_code == 200
+    assert "check digit" in response.content.decode()
+    assert response.context["rows"] == []

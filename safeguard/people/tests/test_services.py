@@ -1,0 +1,80 @@
+"""People services: who changed what is kept; refused changes store nothing."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from safeguard.audit.models import ChangeEvent
+from safeguard.core.errors import ApplicationError
+from safeguard.people import services
+from safeguard.people.models import Person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_update_keeps_before_and_after(world):
+    sam = world.child_sam
+    services.person_update(by=world.tm_carol, person=sam, version=1, upn="B801200005001")
+    event = ChangeEvent.objects.filter(target_id=str(sam.pk), verb="updated").get()
+    assert event.user == world.tm_carol
+    assert event.role == "team_manager"
+    assert event.before["upn"] is None
+    assert event.after["upn"] == "B801200005001"
+    assert event.changed_fields == ["upn"]
+    sam.refresh_from_db()
+    assert (sam.version, sam.updated_by) == (2, world.tm_carol)
+
+
+def test_an_update_that_changes_nothing_writes_no_history(world):
+    services.person_update(by=world.sw_amy, person=world.child_sam, version=1, given_names="John")
+    assert not ChangeEvent.objects.filter(verb="updated").exists()
+
+
+def test_partners_and_analysts_cannot_change_records(world):
+    for user in (world.police_pat, world.analyst_eve, world.admin_al):
+        with pytest.raises(PermissionDenied):
+            services.person_update(by=user, person=world.child_sam, given_names="X")
+        with pytest.raises(PermissionDenied):
+            services.person_create(by=user, family_name="X", date_of_birth=date(2020, 1, 1))
+    assert Person.objects.filter(family_name="X").count() == 0
+
+
+def test_another_authority_cannot_change_our_records(world):
+    with pytest.raises(PermissionDenied):
+        services.person_update(by=world.other_sw, person=world.child_sam, given_names="X")
+
+
+def test_unborn_child_needs_no_date_of_birth_but_an_expected_one(world):
+    unborn = services.person_create(by=world.sw_amy, family_name="Brackenfold",
+                                    expected_date_of_birth=date(2031, 5, 1), sex="U")
+    assert unborn.is_unborn
+    assert unborn.is_child_on(date(2026, 1, 1))
+    with pytest.raises(ApplicationError, match="expected date of birth"):
+        services.person_create(by=world.sw_amy, family_name="Brackenfold")
+
+
+def test_date_of_death_before_birth_is_refused(world):
+    with pytest.raises(ApplicationError, match="before the date of birth"):
+        services.person_update(by=world.sw_amy, person=world.child_sam, date_of_death=date(2010, 1, 1))
+    world.child_sam.refresh_from_db()
+    assert world.child_sam.date_of_death is None
+
+
+def test_relationship_is_recorded_on_both_people(world):
+    rel = services.relationship_add(by=world.sw_amy, person=world.mother_mary, other=world.child_tom,
+                                    kind="carer", start_date=date(2024, 2, 1))
+    events = ChangeEvent.objects.filter(target_id=str(rel.pk))
+    assert {e.person_id for e in events} == {world.mother_mary.pk, world.child_tom.pk}
+    with pytest.raises(ApplicationError, match="already recorded"):
+        services.relationship_add(by=world.sw_amy, person=world.mother_mary, other=world.child_tom, kind="carer")
+
+
+def test_involvement_end(world):
+    inv = world.child_tom.involvements.get(agency=world.voluntary)
+    with pytest.raises(ApplicationError, match="before the start"):
+        services.involvement_end(by=world.sw_ben, involvement=inv, end_date=date(2023, 1, 1))
+    services.involvement_end(by=world.sw_ben, involvement=inv, end_date=date(2025, 6, 1))
+    inv.refresh_from_db()
+    assert inv.end_date == date(2025, 6, 1)
+    assert ChangeEvent.objects.filter(target_id=str(inv.pk), verb="ended").exists()

@@ -1,0 +1,96 @@
+"""Real-browser checks: Debian's Chromium driven by Playwright against a live server."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from safeguard.testing.world import PASSWORD, build_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = Path(os.environ.get("SAFEGUARD_SCREENSHOTS", "var/screenshots"))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # Playwright's sync API runs an event loop in this thread; the Django calls the test makes
+    # around it are ordinary synchronous ones.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Debian's chromium is required: `make browser` installs it"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _sign_in(page, base, username):
+    page.goto(f"{base}/sign-in/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button:has-text('Sign in')")
+
+
+def test_social_worker_signs_in_finds_a_misspelled_child_and_opens_the_record(live_server, page):
+    build_world()
+    base = live_server.url
+    _sign_in(page, base, "amy")
+    assert page.locator("h1").inner_text() == "My work"
+    assert page.locator("text=SMITH, John").count() == 1
+    page.goto(f"{base}/people/?name=Jon+Smyth")
+    assert "people found" in page.locator("#results").inner_text() or "person found" in page.locator("#results").inner_text()
+    page.click("text=SMITH, John")
+    assert page.locator("h1").inner_text() == "John Smith"
+    assert page.locator("text=943 476 5919").count() + page.locator("text=9434765919").count() >= 1
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "person.png"), full_page=True)
+    # The stylesheet loaded: GOV.UK components are styled, not plain HTML.
+    weight = page.evaluate("getComputedStyle(document.querySelector('.govuk-summary-list__key')).fontWeight")
+    assert weight in ("700", "bold")
+
+
+def test_bad_identifier_is_shown_in_the_error_summary_and_typing_is_kept(live_server, page):
+    build_world()
+    base = live_server.url
+    _sign_in(page, base, "amy")
+    page.goto(f"{base}/people/new/")
+    page.fill("#id_given_names", "Ada")
+    page.fill("#id_family_name", "Brackenfold")
+    page.fill("#id_date_of_birth_day", "1")
+    page.fill("#id_date_of_birth_month", "2")
+    page.fill("#id_date_of_birth_year", "2019")
+    page.fill("#id_nhs_number", "943 476 5918")
+    page.click("button:has-text('Create record')")
+    summary = page.locator(".govuk-error-summary")
+    assert "check digit" in summary.inner_text()
+    assert page.input_value("#id_given_names") == "Ada"
+    assert page.input_value("#id_nhs_number") == "943 476 5918"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "person-form-error.png"), full_page=True)
+
+
+def test_partner_sees_only_their_children_and_the_page_works_without_javascript(live_server, browser):
+    build_world()
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    _sign_in(page, live_server.url, "pat")
+    assert page.locator("h1").inner_text() == "My work"
+    page.goto(f"{live_server.url}/people/?name=smith")
+    assert page.locator("tbody tr").count() == 1
+    context.close()

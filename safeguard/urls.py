@@ -1,0 +1,17 @@
+"""The URL tree: each app mounts its own urls; the API is one NinjaAPI under /api/v1/."""
+
+from django.urls import include, path
+
+from safeguard.api import api
+
+urlpatterns = [
+    path("", include("safeguard.work.urls")),
+    path("", include("safeguard.accounts.urls")),
+    path("people/", include("safeguard.people.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler400 = "safeguard.core.views.bad_request"
+handler403 = "safeguard.core.views.permission_denied"
+handler404 = "safeguard.core.views.page_not_found"
+handler500 = "safeguard.core.views.server_error"

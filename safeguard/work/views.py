@@ -1,0 +1,46 @@
+"""The "my work" home page: what a member of staff needs first when they sign in."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from safeguard.audit.models import AccessPurpose
+from safeguard.people import permissions, selectors
+from safeguard.people.permissions import Action
+
+CASELOAD_LIMIT = 200
+
+
+@login_required
+@require_http_methods(["GET"])
+def home(request):
+    user = request.user
+    today = timezone.localdate()
+    mine = list(selectors.people_involved_with(user=user)[:CASELOAD_LIMIT])
+    team_people = []
+    if user.is_partner:
+        # A partner sees the children their team is involved with; list those not already
+        # named as theirs.
+        mine_ids = {p.pk for p in mine}
+        team_people = [
+            p
+            for p in permissions.visible_to(user).order_by("family_name", "given_names")[
+                :CASELOAD_LIMIT
+            ]
+            if p.pk not in mine_ids
+        ]
+    selectors.access_people(
+        user=user, people=mine + team_people, purpose=AccessPurpose.LIST, request=request
+    )
+    return render(
+        request,
+        "work/home.html",
+        {
+            "today": today,
+            "mine": mine,
+            "team_people": team_people,
+            "can_search": permissions.can(user, Action.SEARCH),
+            "can_create": permissions.can(user, Action.CREATE),
+        },
+    )
