@@ -1,6 +1,8 @@
 # The two commands a newcomer needs: `make run` and `make test`. Everything else is a step.
 SHELL := /bin/bash
 PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 SAFEGUARD := $(BIN)/safeguard
@@ -11,8 +13,8 @@ run: install assets
 	$(SAFEGUARD) migrate --noinput -v0
 	$(SAFEGUARD) collectstatic --noinput -v0
 	$(SAFEGUARD) demo --if-empty
-	$(SAFEGUARD) demo_accounts
-	$(SAFEGUARD) serve
+	$(SAFEGUARD) demo_accounts --url http://$(HOST):$(PORT)/
+	$(SAFEGUARD) serve --host $(HOST) --port $(PORT)
 
 test: install assets browser lint
 	$(BIN)/pytest

@@ -11,7 +11,7 @@ is the one thing not derived from the seed: the caller makes it and passes in it
 every demo account shares (hashing once keeps a 50,000-child run fast under Argon2).
 
 Every name, address and number is invented. NHS numbers come from the 999 range, which is
-never issued to patients; UPNs carry the demo LA number 990, which no real authority has.
+documented as reserved for testing; UPNs carry the LA number 990, which no authority has.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ MAX_CHILDREN = 50_000
 BATCH_SIZE = 1000
 
 AUTHORITY_NAME = "London Borough of Kingsmere"
-# DfE LA codes for real authorities stop in the 900s well short of 990.
+# No English local authority has the DfE LA code 990.
 DFE_LA_CODE = "990"
 TOWN = "Kingsmere"
 # "KM" is not a UK postcode area, so no demo address can be a real one.
@@ -270,7 +270,8 @@ class _Borough:
 
     # --- Small random helpers ---------------------------------------------------------------
 
-    def uuid(self) -> uuid.UUID:
+    def new_id(self) -> uuid.UUID:
+        """A version 4 UUID drawn from the seeded generator, so primary keys repeat too."""
         return uuid.UUID(int=self.rng.getrandbits(128), version=4)
 
     def day_between(self, start: date, end: date) -> date:
@@ -302,7 +303,7 @@ class _Borough:
     # --- Identifiers ------------------------------------------------------------------------
 
     def nhs_number(self) -> str:
-        """A unique valid NHS number from the 999 range, which is never issued."""
+        """A unique valid NHS number from the 999 test range."""
         while True:
             number = nhs_number_with_check_digit(f"999{self.rng.randrange(1_000_000):06d}")
             if number and number not in self._used_nhs:
@@ -327,16 +328,18 @@ class _Borough:
                 self._upn_serials[key] += 1
                 serial = self._upn_serials[key]
                 return upn_with_check_letter(f"{DFE_LA_CODE}{key[0]}{year}{serial:03d}")
-        raise DemoConflict(f"ran out of demo UPNs for children born in {born.year}")
+        # 40 schools of 999 serials a year: far more than 50,000 children need.
+        raise RuntimeError(f"ran out of demo UPNs for children born in {born.year}")
 
     def police_reference(self) -> str:
         self._police_serial += 1
-        return f"KMP/{self.rng.randint(15, self.as_at.year % 100):02d}/{self._police_serial:06d}"
+        year = (self.as_at.year - self.rng.randint(0, 10)) % 100
+        return f"KMP/{year:02d}/{self._police_serial:06d}"
 
     # --- People -----------------------------------------------------------------------------
 
     def person(self, **fields) -> Person:
-        person = Person(id=self.uuid(), authority_id=self.authority_id, **fields)
+        person = Person(id=self.new_id(), authority_id=self.authority_id, **fields)
         person.refresh_keys()
         self.people.append(person)
         return person
@@ -414,21 +417,22 @@ class _Borough:
 
     def address(self) -> Address:
         """A new, unused address in Kingsmere with a postcode shared by its neighbours."""
+        rng = self.rng
         while True:
-            rng = self.rng
             street = f"{rng.choice(self.compounds)} {rng.choice(words.STREET_TYPES)}"
             if rng.random() < 0.3:
+                # A block of flats stands on one street, so its name always goes with it.
                 block = f"{rng.choice(words.FAMILY_NAME_HEADS)} {rng.choice(words.BLOCK_TYPES)}"
                 street = self._block_streets.setdefault(block, street)
-                line_1, line_2, unit = f"Flat {self.rng.randint(1, 60)}, {block}", street, block
+                line_1, line_2, unit = f"Flat {rng.randint(1, 60)}, {block}", street, block
             else:
-                number = self.rng.randint(1, 180)
+                number = rng.randint(1, 180)
                 line_1, line_2, unit = f"{number} {street}", "", str(number // 20)
             if (line_1, line_2) not in self._used_address_lines:
                 self._used_address_lines.add((line_1, line_2))
                 break
         address = Address(
-            id=self.uuid(),
+            id=self.new_id(),
             authority_id=self.authority_id,
             line_1=line_1,
             line_2=line_2,
@@ -451,13 +455,13 @@ class _Borough:
     def live(self, person: Person, address: Address, start: date, end: date | None = None):
         self.residences.append(
             Residence(
-                id=self.uuid(), person=person, address=address, start_date=start, end_date=end
+                id=self.new_id(), person=person, address=address, start_date=start, end_date=end
             )
         )
 
     def relate(self, person: Person, kind: str, other: Person, start: date | None) -> None:
         self.relationships.append(
-            Relationship(id=self.uuid(), person=person, other=other, kind=kind, start_date=start)
+            Relationship(id=self.new_id(), person=person, other=other, kind=kind, start_date=start)
         )
 
     # --- Households -------------------------------------------------------------------------
@@ -693,7 +697,7 @@ class _Borough:
             return
         self.involvements.append(
             Involvement(
-                id=self.uuid(),
+                id=self.new_id(),
                 person=person,
                 agency_id=agency.id,
                 team_id=worker.team.id if worker.team else None,
@@ -839,7 +843,10 @@ class _StaffMaker:
         self.authority = authority
         self.password_hash = password_hash
         self.staff = _Staff()
-        self._usernames: set[str] = set(WELL_KNOWN_USERNAMES)
+        # Generated usernames avoid every existing one, not only the well-known ones.
+        self._usernames = set(WELL_KNOWN_USERNAMES) | set(
+            User.objects.values_list("username", flat=True)
+        )
 
     def agency(self, name: str, kind: str) -> Agency:
         return Agency.objects.create(authority=self.authority, name=name, kind=kind)

@@ -5,12 +5,14 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from safeguard.audit.models import ChangeVerb
 from safeguard.audit.services import record_change, snapshot
 from safeguard.core.errors import ApplicationError
 from safeguard.people import permissions
+from safeguard.people.codes import RelationshipKind
 from safeguard.people.models import (
     Address,
     Involvement,
@@ -20,6 +22,9 @@ from safeguard.people.models import (
     Residence,
 )
 from safeguard.people.permissions import Action
+
+# Kinds that read the same from both sides: one row records both.
+SYMMETRIC_RELATIONSHIPS = {RelationshipKind.SIBLING, RelationshipKind.HOUSEHOLD_MEMBER}
 
 PERSON_FIELDS = (
     "given_names",
@@ -240,9 +245,10 @@ def relationship_add(
     _check_dates(today=timezone.localdate(), start_date=start_date, end_date=end_date)
     if start_date and end_date and end_date < start_date:
         raise ApplicationError("The end date cannot be before the start date", field="end_date")
-    exists = Relationship.objects.filter(
-        person=person, other=other, kind=kind, end_date__isnull=True
-    ).exists()
+    same = Q(person=person, other=other)
+    if kind in SYMMETRIC_RELATIONSHIPS:
+        same |= Q(person=other, other=person)
+    exists = Relationship.objects.filter(same, kind=kind, end_date__isnull=True).exists()
     if exists:
         raise ApplicationError("This relationship is already recorded", field="kind")
     rel = Relationship(

@@ -57,7 +57,7 @@ def test_social_worker_signs_in_finds_a_misspelled_child_and_opens_the_record(li
     assert "people found" in page.locator("#results").inner_text() or "person found" in page.locator("#results").inner_text()
     page.click("text=SMITH, John")
     assert page.locator("h1").inner_text() == "John Smith"
-    assert page.locator("text=943 476 5919").count() + page.locator("text=9434765919").count() >= 1
+    assert page.locator("text=943 476 5919").count() == 1
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "person.png"), full_page=True)
     # The stylesheet loaded: GOV.UK components are styled, not plain HTML.

@@ -78,3 +78,8 @@ def test_involvement_end(world):
     inv.refresh_from_db()
     assert inv.end_date == date(2025, 6, 1)
     assert ChangeEvent.objects.filter(target_id=str(inv.pk), verb="ended").exists()
+
+
+def test_a_sibling_pair_is_recorded_once_whichever_way_round(world):
+    with pytest.raises(ApplicationError, match="already recorded"):
+        services.relationship_add(by=world.sw_amy, person=world.child_sally, other=world.child_sam, kind="sibling")

@@ -73,7 +73,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         children, seed = options["children"], options["seed"]
-        as_at = _as_date(options["as_at"]) if options["as_at"] else timezone.localdate()
+        today = timezone.localdate()
+        as_at = _as_date(options["as_at"]) if options["as_at"] else today
+        if as_at > today:
+            # Records dated after today would fail the services' own date checks when edited.
+            raise CommandError(f"--as-at cannot be after today ({today.isoformat()})")
         if not generator.MIN_CHILDREN <= children <= generator.MAX_CHILDREN:
             raise CommandError(
                 f"--children must be from {generator.MIN_CHILDREN} to "
@@ -115,7 +119,8 @@ class Command(BaseCommand):
         c = result.counts
         self.stdout.write(
             f"Kingsmere demo (seed {seed}, as at {as_at:%d %b %Y}): {c['children']:,} children "
-            f"({c['unborn']:,} unborn) and {c['duplicates']:,} near-duplicate records, "
+            f"({c['unborn']:,} unborn) and {c['duplicates']:,} near-duplicate "
+            f"record{'' if c['duplicates'] == 1 else 's'}, "
             f"{c['adults']:,} adults, {c['households']:,} households, "
             f"{c['addresses']:,} addresses, {c['relationships']:,} relationships, "
             f"{c['involvements']:,} involvements ({c['open_csc']:,} open to social care), "

@@ -25,5 +25,5 @@ class Command(BaseCommand):
             ) from error
         except OSError as error:
             raise CommandError(f"Could not read the demo accounts file {path}: {error}") from error
-        self.stdout.write(f"Sign in at {options['url']} with any of these accounts.\n")
+        self.stdout.write(f"Sign in at {options['url']} with any of these accounts.\n\n")
         self.stdout.write(text.rstrip("\n"))
