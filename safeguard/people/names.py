@@ -24,13 +24,26 @@ def token_keys(text: str) -> set[str]:
     return {jellyfish.metaphone(t) for t in name_tokens(text)}
 
 
+# A name that sounds the same ranks just below one spelled the same.
+SOUNDS_ALIKE = 0.92
+
+
 def similarity(a: str, b: str) -> float:
-    """0..1 likeness of two single names: Jaro-Winkler, or 1 when they sound alike."""
+    """0..1 likeness of two single name words.
+
+    The mean of Jaro-Winkler (forgiving of typing slips) and Damerau-Levenshtein similarity
+    (which stops long shared beginnings, common in compound family names, from counting as a
+    match on their own); at least ``SOUNDS_ALIKE`` when the Metaphone keys agree.
+    """
     if not a or not b:
         return 0.0
-    if jellyfish.metaphone(a) == jellyfish.metaphone(b):
+    if a == b:
         return 1.0
-    return jellyfish.jaro_winkler_similarity(a, b)
+    edit = 1 - jellyfish.damerau_levenshtein_distance(a, b) / max(len(a), len(b))
+    score = (jellyfish.jaro_winkler_similarity(a, b) + edit) / 2
+    if jellyfish.metaphone(a) == jellyfish.metaphone(b):
+        score = max(score, SOUNDS_ALIKE)
+    return score
 
 
 def name_score(query: str, given: str, family: str) -> float:

@@ -82,7 +82,10 @@ def person_for_edit(*, user, person_id: UUID, request=None) -> Person:
 # --- Search ---------------------------------------------------------------------------------
 
 SEARCH_LIMIT = 50
+# A one-word search must match that word closely; a two-word search may be looser on each.
 NAME_MATCH_THRESHOLD = 0.84
+SINGLE_WORD_THRESHOLD = 0.88
+CANDIDATE_LIMIT = 5000
 
 
 def person_search(
@@ -110,7 +113,7 @@ def person_search(
     tokens = names.name_tokens(name)
     if tokens:
         keys = names.token_keys(name)
-        prefixes = {t[:2] for t in tokens}
+        prefixes = {t[:3] for t in tokens}
         loose = Q()
         for field in ("given_key", "family_key"):
             loose |= Q(**{f"{field}__in": keys})
@@ -126,16 +129,19 @@ def person_search(
         qs.filter(filters)
         .distinct()
         .select_related("authority")
-        .prefetch_related(Prefetch("other_names", queryset=PersonName.objects.all()))[:2000]
+        .prefetch_related(Prefetch("other_names", queryset=PersonName.objects.all()))[
+            :CANDIDATE_LIMIT
+        ]
     )
     if not tokens:
         return candidates[:SEARCH_LIMIT]
+    threshold = SINGLE_WORD_THRESHOLD if len(tokens) == 1 else NAME_MATCH_THRESHOLD
     scored = []
     for person in candidates:
         score = names.name_score(name, person.given_names, person.family_name)
         for other in person.other_names.all():
             score = max(score, names.name_score(name, other.given_names, other.family_name))
-        if score >= NAME_MATCH_THRESHOLD:
+        if score >= threshold:
             scored.append((score, person))
     scored.sort(key=lambda pair: (-pair[0], pair[1].family_name, pair[1].given_names))
     return [person for _, person in scored[:SEARCH_LIMIT]]

@@ -61,7 +61,7 @@ def search(request):
             "rows": rows,
             "searched": searched,
             "can_create": permissions.can(request.user, Action.CREATE),
-            "today": timezone.localdate(),
+            "limit": selectors.SEARCH_LIMIT,
         },
     )
 

@@ -78,3 +78,21 @@ def test_search_form_explains_a_bad_nhs_number(world, client):
     assert response.status_code == 200
     assert "check digit" in response.content.decode()
     assert response.context["rows"] == []
+
+
+def test_a_long_shared_beginning_is_not_a_match_on_its_own(world):
+    """Compound names that share a start ("Campion…") are told apart."""
+    for family in ("Campionworth", "Campionthorpe", "Campiongate"):
+        Person.objects.create(authority=world.authority, given_names="Amara", family_name=family,
+                              date_of_birth=date(2012, 5, 25))
+    found = selectors.person_search(user=world.sw_amy, name="Campionworte")
+    assert [p.family_name for p in found] == ["Campionworth"]
+    found = selectors.person_search(user=world.sw_amy, name="Amara Campionworte")
+    assert found[0].family_name == "Campionworth"
+
+
+def test_exact_spelling_ranks_above_a_sound_alike(world):
+    Person.objects.create(authority=world.authority, given_names="Jon", family_name="Smyth",
+                          date_of_birth=date(2015, 1, 1))
+    found = selectors.person_search(user=world.sw_amy, name="John Smith")
+    assert [p.full_name for p in found[:2]] == ["John Smith", "Jon Smyth"]
