@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAFEGUARD := $(BIN)/safeguard
 
-.PHONY: run test install assets browser lint lock bench clean
+.PHONY: run test install assets browser lint lock clean
 
 run: install assets
 	$(SAFEGUARD) migrate --noinput -v0

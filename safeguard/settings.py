@@ -54,6 +54,11 @@ INSTALLED_APPS = [
     "safeguard.accounts",
     "safeguard.audit",
     "safeguard.people",
+    "safeguard.casework",
+    "safeguard.referrals",
+    "safeguard.assessments",
+    "safeguard.protection",
+    "safeguard.timescales",
     "safeguard.work",
     "safeguard.demo",
 ]

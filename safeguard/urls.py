@@ -8,6 +8,11 @@ urlpatterns = [
     path("", include("safeguard.work.urls")),
     path("", include("safeguard.accounts.urls")),
     path("people/", include("safeguard.people.urls")),
+    path("", include("safeguard.casework.urls")),
+    path("", include("safeguard.referrals.urls")),
+    path("", include("safeguard.assessments.urls")),
+    path("", include("safeguard.protection.urls")),
+    path("", include("safeguard.timescales.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -17,6 +17,31 @@ class LocalAuthority(models.Model):
         validators=[RegexValidator(r"^\d{3}$", "The DfE LA code is three digits, like 999.")],
     )
 
+    # Which edition of Working Together sets the statutory timescales (see timescales.rules).
+    rule_set = models.CharField(
+        "timescale rule set",
+        max_length=10,
+        choices=[
+            ("wt2006", "Working Together 2006"),
+            ("wt2010", "Working Together 2010"),
+            ("wt2013", "Working Together 2013 onward"),
+        ],
+        default="wt2013",
+    )
+    # Local standards: each authority sets its own (domain.md §2, tagged [L]).
+    cp_visit_interval_wd = models.PositiveSmallIntegerField(
+        "child protection visits: working days between visits", default=10
+    )
+    cin_visit_interval_wd = models.PositiveSmallIntegerField(
+        "child in need visits: working days between visits", default=20
+    )
+    core_group_interval_wd = models.PositiveSmallIntegerField(
+        "core groups: working days between meetings after the first", default=20
+    )
+    cin_plan_review_months = models.PositiveSmallIntegerField(
+        "child in need plan reviews: months between reviews", default=3
+    )
+
     class Meta:
         verbose_name_plural = "local authorities"
 

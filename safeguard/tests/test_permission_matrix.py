@@ -1,44 +1,37 @@
 """Every URL, for every role and for anonymous visitors, against a table of expected outcomes.
 
-A URL that is added without a row here fails ``test_every_url_is_in_the_matrix``: deciding
-who may reach a new page is part of adding it.
+The rows live beside each app (``<app>/tests/matrix.py``). A URL added without a row fails
+``test_every_url_is_in_the_matrix``: deciding who may reach a new page is part of adding it.
 """
+
+import importlib
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-# Columns: who asks. "other_la" is a social worker of a different authority; "disabled" is a
-# social worker whose account has been disabled while signed in.
-WHO = [
-    "anonymous", "social_worker", "team_manager", "service_manager", "performance_analyst",
-    "partner_police", "partner_health", "partner_education", "partner_voluntary",
-    "unscheduled_care_clinician", "system_administrator", "disabled", "other_la",
-]
+from safeguard.testing.matrix import TARGETS, WHO
 
-# Expected status codes, one per column above, in order. The target record is John Smith
-# (child_sam): allocated to the social worker's team and involving the police team only.
-EDIT_PAGE = [302, 200, 200, 200, 403, 403, 404, 404, 404, 404, 404, 302, 404]
-MATRIX = {
-    # name: (method, target, query, expected per WHO)
-    "accounts:sign-in": ("get", None, "", [200, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 200, 302]),
-    "accounts:sign-out": ("get", None, "", [405] * 13),
-    "work:home": ("get", None, "", [302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 302, 200]),
-    "people:search": ("get", None, "?name=smith", [302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 403, 302, 200]),
-    "people:create": ("get", None, "", [302, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 302, 200]),
-    "people:detail": ("get", "child_sam", "", [302, 200, 200, 200, 200, 200, 404, 404, 404, 404, 404, 302, 404]),
-    "people:edit": ("get", "child_sam", "", EDIT_PAGE),
-    "people:address-add": ("get", "child_sam", "", EDIT_PAGE),
-    "people:name-add": ("get", "child_sam", "", EDIT_PAGE),
-    "people:relationship-add": ("get", "child_sam", "", EDIT_PAGE),
-    "people:involvement-add": ("get", "child_sam", "", EDIT_PAGE),
+APPS = ["accounts", "work", "people", "casework", "referrals", "assessments", "protection", "timescales"]
+
+# The API's own pages.
+PROJECT_MATRIX = {
     "api:api-root": ("get", None, "", [404] * 13),
     "api:openapi-json": ("get", None, "", [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 401, 200]),
-    "api:person-search": ("get", None, "?name=smith", [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 403, 401, 200]),
-    "api:person-detail": ("get", "child_sam", "", [401, 200, 200, 200, 200, 200, 404, 404, 404, 404, 404, 401, 404]),
 }
 
-# Same-path variants that need no separate row: the schema of a target is the path itself.
-TARGET_KWARG = {"child_sam": "person_id"}
+
+def _gather():
+    matrix, targets = dict(PROJECT_MATRIX), dict(TARGETS)
+    for app in APPS:
+        module = importlib.import_module(f"safeguard.{app}.tests.matrix")
+        overlap = set(matrix) & set(module.MATRIX)
+        assert not overlap, f"{app} repeats rows: {overlap}"
+        matrix.update(module.MATRIX)
+        targets.update(getattr(module, "TARGETS", {}))
+    return matrix, targets
+
+
+MATRIX, ALL_TARGETS = _gather()
 
 
 def _url_names(resolver=None, namespace=None) -> set[str]:
@@ -80,7 +73,7 @@ def test_matrix(name, world, client):
     """Every role and anonymous visitors get exactly the expected status for the URL."""
     method, target, query, expected = MATRIX[name]
     assert len(expected) == len(WHO)
-    kwargs = {TARGET_KWARG[target]: getattr(world, target).pk} if target else {}
+    kwargs = ALL_TARGETS[target](world) if target else {}
     url = reverse(name, kwargs=kwargs) + query
     got = {}
     for who in WHO:

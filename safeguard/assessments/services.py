@@ -1,0 +1,155 @@
+"""Assessments: started on an open case, completed by a manager's authorisation."""
+
+from datetime import date
+
+from django.db import transaction
+
+from safeguard.assessments.codes import NO_FACTORS, Factor
+from safeguard.assessments.models import Assessment, AssessmentKind, AssessmentOutcome
+from safeguard.audit.services import snapshot
+from safeguard.casework import services as casework
+from safeguard.casework.codes import PrimaryNeed
+from safeguard.casework.models import Case
+from safeguard.casework.permissions import Action
+from safeguard.core.errors import ApplicationError
+
+# Which kinds of assessment each rule set uses (Working Together 2013 replaced the initial
+# and core assessments with one child and family assessment).
+KINDS_BY_RULE_SET = {
+    "wt2006": {AssessmentKind.INITIAL, AssessmentKind.CORE},
+    "wt2010": {AssessmentKind.INITIAL, AssessmentKind.CORE},
+    "wt2013": {AssessmentKind.SINGLE},
+}
+
+
+@transaction.atomic
+def assessment_start(*, by, case: Case, kind: str, start_date: date) -> Assessment:
+    casework.require(by, Action.RECORD, case)
+    casework.check_step_date(case, start_date, label="assessment start date", field="start_date")
+    allowed = KINDS_BY_RULE_SET[case.authority.rule_set]
+    if kind not in allowed:
+        names = " or ".join(sorted(AssessmentKind(k).label.lower() for k in allowed))
+        raise ApplicationError(
+            f"Under this authority's rule set the assessment is a {names}", field="kind"
+        )
+    if case.assessments.filter(completed_date__isnull=True).exists():
+        raise ApplicationError("An assessment is already in progress on this case")
+    if (
+        kind == AssessmentKind.CORE
+        and not case.assessments.filter(
+            kind=AssessmentKind.INITIAL, completed_date__lte=start_date
+        ).exists()
+    ):
+        raise ApplicationError(
+            "A core assessment follows a completed initial assessment", field="kind"
+        )
+    assessment = Assessment(case=case, kind=kind, start_date=start_date)
+    casework.save_new(assessment, by=by, case=case)
+    return assessment
+
+
+@transaction.atomic
+def assessment_record_seen(
+    *, by, assessment: Assessment, child_seen_date: date, child_seen_alone: bool
+) -> Assessment:
+    casework.require(by, Action.RECORD, assessment.case)
+    casework.check_step_date(
+        assessment.case, child_seen_date, label="date the child was seen", field="child_seen_date"
+    )
+    if child_seen_date < assessment.start_date:
+        raise ApplicationError(
+            "The child was seen before the assessment started", field="child_seen_date"
+        )
+    before = snapshot(assessment)
+    assessment.child_seen_date, assessment.child_seen_alone = child_seen_date, child_seen_alone
+    casework.save_change(assessment, by=by, before=before, person_id=assessment.case.child_id)
+    return assessment
+
+
+def clean_factors(codes: list[str]) -> list[str]:
+    unknown = [c for c in codes if c not in Factor.values]
+    if unknown:
+        raise ApplicationError(f"Unknown factor codes: {', '.join(unknown)}", field="factors")
+    if not codes:
+        raise ApplicationError(
+            "Choose the factors identified, or “No factors identified”", field="factors"
+        )
+    if NO_FACTORS in codes and len(codes) > 1:
+        raise ApplicationError(
+            "“No factors identified” cannot be combined with other factors", field="factors"
+        )
+    return sorted(set(codes), key=Factor.values.index)
+
+
+@transaction.atomic
+def assessment_complete(
+    *,
+    by,
+    assessment: Assessment,
+    completed_date: date,
+    factors: list[str],
+    primary_need: str,
+    outcome: str,
+    analysis: str = "",
+) -> Assessment:
+    """Authorise the assessment: a team or service manager, named, on a date."""
+    case = assessment.case
+    casework.require(by, Action.AUTHORISE, case)
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.completed_date is not None:
+        raise ApplicationError("This assessment has already been authorised")
+    casework.check_step_date(
+        case, completed_date, label="authorisation date", field="completed_date"
+    )
+    if completed_date < assessment.start_date:
+        raise ApplicationError(
+            "The assessment cannot be authorised before it started", field="completed_date"
+        )
+    if primary_need not in PrimaryNeed.values:
+        raise ApplicationError("Choose the primary need", field="primary_need")
+    if outcome not in AssessmentOutcome.values:
+        raise ApplicationError("Choose the outcome", field="outcome")
+    if outcome == AssessmentOutcome.CORE_ASSESSMENT and assessment.kind != AssessmentKind.INITIAL:
+        raise ApplicationError(
+            "Only an initial assessment leads to a core assessment", field="outcome"
+        )
+    before = snapshot(assessment)
+    assessment.completed_date = completed_date
+    assessment.factors = clean_factors(factors)
+    assessment.primary_need = primary_need
+    assessment.outcome = outcome
+    assessment.analysis = analysis
+    assessment.authorised_by = by
+    casework.save_change(assessment, by=by, before=before, person_id=case.child_id)
+    case_before = snapshot(case)
+    case.primary_need = primary_need
+    casework.save_change(case, by=by, before=case_before, person_id=case.child_id)
+    casework.chronology_add(
+        by=by,
+        child=case.child,
+        case=case,
+        event_date=completed_date,
+        what=(
+            f"{AssessmentKind(assessment.kind).label} completed: "
+            f"{AssessmentOutcome(outcome).label.lower()}"
+        ),
+        source_agency=casework.agency_name(by),
+        outcome=f"Authorised by {by}",
+        source=assessment,
+    )
+    return assessment
+
+
+def _open_assessments(case: Case, on: date) -> list[str]:
+    if case.assessments.filter(completed_date__isnull=True).exists():
+        return ["an assessment has not been authorised"]
+    return []
+
+
+def _has_completed_assessment(case: Case) -> bool:
+    return case.assessments.filter(completed_date__isnull=False).exists()
+
+
+def register_checks() -> None:
+    casework.register_open_work_check(_open_assessments)
+    casework.register_assessed_check(_has_completed_assessment)

@@ -1,0 +1,219 @@
+"""The child-in-need episode (a "case") and what happens on it: allocation, visits, case
+notes, child in need plans, management decisions and the chronology.
+
+Field names follow the CIN census items they feed (domain.md §4), so that returns read them
+without translation.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from safeguard.casework.codes import ClosureReason, PrimaryNeed, ReferralSource, VisitKind
+from safeguard.core.models import BaseModel
+
+
+class Case(BaseModel):
+    """A child-in-need episode: from the referral that opens it to its closure."""
+
+    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="cases")
+    authority = models.ForeignKey(
+        "accounts.LocalAuthority", on_delete=models.PROTECT, related_name="cases"
+    )
+    referral_date = models.DateField(help_text="CINreferralDate")
+    referral_source = models.CharField(max_length=3, choices=ReferralSource.choices)
+    referral_nfa = models.BooleanField(
+        "referral: no further action", default=False, help_text="ReferralNFA"
+    )
+    primary_need = models.CharField(max_length=2, choices=PrimaryNeed.choices, blank=True)
+    closure_date = models.DateField(null=True, blank=True, help_text="CINclosureDate")
+    closure_reason = models.CharField(max_length=3, choices=ClosureReason.choices, blank=True)
+
+    class Meta:
+        ordering = ["-referral_date"]
+        indexes = [models.Index(fields=["authority", "closure_date"], name="case_open")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closure_date__isnull=True)
+                | Q(closure_date__gte=models.F("referral_date")),
+                name="case_closed_after_referral",
+            ),
+            models.CheckConstraint(
+                condition=(Q(closure_date__isnull=True) & Q(closure_reason=""))
+                | (Q(closure_date__isnull=False) & ~Q(closure_reason="")),
+                name="case_closure_date_and_reason_together",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Case referred {self.referral_date:%d %b %Y}"
+
+    def is_open_on(self, day: date) -> bool:
+        return self.referral_date <= day and (self.closure_date is None or self.closure_date > day)
+
+    @property
+    def is_open(self) -> bool:
+        return self.closure_date is None
+
+
+class Allocation(BaseModel):
+    """A case held by a worker (and team) from one date to another."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="allocations")
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="allocations"
+    )
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="+")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="allocation_dates_in_order",
+            ),
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(end_date__isnull=True), name="allocation_one_open"
+            ),
+        ]
+
+
+class Visit(BaseModel):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="visits")
+    kind = models.CharField(max_length=12, choices=VisitKind.choices)
+    visit_date = models.DateField()
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    child_seen = models.BooleanField()
+    child_seen_alone = models.BooleanField(default=False)
+    bedroom_seen = models.BooleanField(default=False)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-visit_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(child_seen=True) | Q(child_seen_alone=False),
+                name="visit_seen_alone_needs_seen",
+            )
+        ]
+
+
+class CaseNote(BaseModel):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    note_date = models.DateField()
+    subject = models.CharField(max_length=200)
+    text = models.TextField()
+    significant = models.BooleanField(
+        "significant event", default=False, help_text="Significant events go on the chronology"
+    )
+
+    class Meta:
+        ordering = ["-note_date", "-created_at"]
+
+
+class ManagementDecision(BaseModel):
+    """A manager's decision on a case, written on the child's file (management oversight)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
+    decision_date = models.DateField()
+    decision = models.TextField()
+    rationale = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-decision_date", "-created_at"]
+
+
+class CINPlan(BaseModel):
+    """A child in need plan under section 17 (CINPlanStartDate, CINPlanEndDate)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="cin_plans")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    summary = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="cin_plan_dates_in_order",
+            )
+        ]
+
+    def is_open_on(self, day: date) -> bool:
+        return self.start_date <= day and (self.end_date is None or self.end_date > day)
+
+
+class CINPlanReview(BaseModel):
+    plan = models.ForeignKey(CINPlan, on_delete=models.CASCADE, related_name="reviews")
+    review_date = models.DateField()
+    outcome = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["review_date"]
+
+
+class ChronologyEntry(BaseModel):
+    """A significant event in a child's life, in date order: the child's chronology.
+
+    Entries made by a step (a referral, a conference) name it in ``source_type`` and
+    ``source_id``, so that the step and its entry stay one; workers add their own entries
+    too, and annotate any entry.
+    """
+
+    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="chronology")
+    case = models.ForeignKey(
+        Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="chronology"
+    )
+    event_date = models.DateField()
+    what = models.CharField("what happened", max_length=500)
+    source_agency = models.CharField(max_length=200, blank=True)
+    impact = models.TextField("impact on the child", blank=True)
+    outcome = models.TextField("action or outcome", blank=True)
+    source_type = models.CharField(max_length=100, blank=True)
+    source_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["event_date", "created_at"]
+        verbose_name_plural = "chronology entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_type", "source_id"],
+                condition=~Q(source_type=""),
+                name="chronology_one_entry_per_source",
+            )
+        ]
+
+    @property
+    def is_manual(self) -> bool:
+        return not self.source_type
+
+
+class ChronologyAnnotation(BaseModel):
+    entry = models.ForeignKey(ChronologyEntry, on_delete=models.CASCADE, related_name="annotations")
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["created_at"]
+
+
+class Draft(models.Model):
+    """Text a worker has typed but not yet saved, kept as they type so none is ever lost."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=300, help_text="The form's address")
+    data = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="draft_one_per_form")]
+
+    def __str__(self) -> str:
+        return f"Draft of {self.key}"

@@ -1,0 +1,517 @@
+"""Changes to cases: opening, allocation, visits, notes, decisions, child in need plans,
+the chronology and closure.
+
+Every service takes ``by=``, runs in one transaction, refuses bad input or an impossible
+sequence with an ``ApplicationError`` that says why (nothing is stored), and writes its
+change event. Steps recorded by higher apps (assessments, protection) use ``check_step_date``
+and ``chronology_add`` from here, so the rules are the same for every step.
+"""
+
+from collections.abc import Callable
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from safeguard.audit.models import ChangeVerb
+from safeguard.audit.services import record_change, snapshot
+from safeguard.casework import permissions
+from safeguard.casework.codes import AFTER_ASSESSMENT_REASONS, ClosureReason, ReferralSource
+from safeguard.casework.models import (
+    Allocation,
+    Case,
+    CaseNote,
+    ChronologyAnnotation,
+    ChronologyEntry,
+    CINPlan,
+    CINPlanReview,
+    Draft,
+    ManagementDecision,
+    Visit,
+)
+from safeguard.casework.permissions import Action
+from safeguard.core.errors import ApplicationError
+from safeguard.people.models import Involvement
+
+ALLOCATED_ROLE = "Allocated social worker"
+
+
+# --- Shared rules -----------------------------------------------------------------------------
+
+
+def require(user, action: Action, case: Case) -> None:
+    if not permissions.can(user, action, case):
+        raise PermissionDenied("You cannot do this on this case")
+
+
+def check_date(day: date | None, *, label: str, field: str = "") -> None:
+    if day is None:
+        raise ApplicationError(f"Enter the {label}", field=field or None)
+    if day > timezone.localdate():
+        raise ApplicationError(f"The {label} cannot be in the future", field=field or None)
+
+
+def check_step_date(case: Case, day: date | None, *, label: str, field: str = "") -> None:
+    """A step's date: given, not in the future, not before the referral, not after closure."""
+    check_date(day, label=label, field=field)
+    if day < case.referral_date:
+        raise ApplicationError(
+            f"The {label} cannot be before the referral ({case.referral_date:%d %B %Y})",
+            field=field or None,
+        )
+    if case.closure_date is not None and day > case.closure_date:
+        raise ApplicationError(
+            f"The case was closed on {case.closure_date:%d %B %Y}: reopen it with a new referral",
+            field=field or None,
+        )
+
+
+def save_new(obj, *, by, case: Case | None = None, person_id=None) -> None:
+    obj.created_by = by
+    obj.updated_by = by
+    obj.save()
+    pid = person_id or (case.child_id if case is not None else None)
+    record_change(by=by, verb=ChangeVerb.CREATED, obj=obj, before=None, person_id=pid)
+
+
+def save_change(obj, *, by, before: dict, verb=ChangeVerb.UPDATED, person_id=None) -> None:
+    """Save an existing record, raising its version, with a change event for the before."""
+    obj.updated_by = by
+    obj.version += 1
+    obj.save()
+    record_change(by=by, verb=verb, obj=obj, before=before, person_id=person_id)
+
+
+# --- Chronology -------------------------------------------------------------------------------
+
+
+def chronology_add(
+    *,
+    by,
+    child,
+    event_date: date,
+    what: str,
+    case: Case | None = None,
+    source_agency: str = "",
+    impact: str = "",
+    outcome: str = "",
+    source=None,
+) -> ChronologyEntry:
+    """Add an entry to the child's chronology. ``source`` is the step the entry comes from;
+    a step has at most one entry, which this updates if it already exists."""
+    source_type = source._meta.label_lower if source is not None else ""
+    source_id = str(source.pk) if source is not None else ""
+    if not what.strip():
+        raise ApplicationError("Enter what happened", field="what")
+    check_date(event_date, label="date of the event", field="event_date")
+    if source is not None:
+        existing = ChronologyEntry.objects.filter(
+            source_type=source_type, source_id=source_id
+        ).first()
+        if existing is not None:
+            before = snapshot(existing)
+            existing.event_date, existing.what = event_date, what
+            existing.outcome = outcome or existing.outcome
+            save_change(existing, by=by, before=before, person_id=child.pk)
+            return existing
+    entry = ChronologyEntry(
+        child=child,
+        case=case,
+        event_date=event_date,
+        what=what.strip(),
+        source_agency=source_agency,
+        impact=impact,
+        outcome=outcome,
+        source_type=source_type,
+        source_id=source_id,
+    )
+    save_new(entry, by=by, person_id=child.pk)
+    return entry
+
+
+@transaction.atomic
+def chronology_entry_add(*, by, case: Case, **fields) -> ChronologyEntry:
+    """A worker's own chronology entry (not made by a step)."""
+    require(by, Action.RECORD, case)
+    return chronology_add(by=by, child=case.child, case=case, **fields)
+
+
+@transaction.atomic
+def chronology_annotate(*, by, entry: ChronologyEntry, text: str) -> ChronologyAnnotation:
+    if entry.case is not None:
+        require(by, Action.RECORD, entry.case)
+    if not text.strip():
+        raise ApplicationError("Enter the annotation", field="text")
+    note = ChronologyAnnotation(entry=entry, text=text.strip())
+    save_new(note, by=by, person_id=entry.child_id)
+    return note
+
+
+# --- Opening, allocation ----------------------------------------------------------------------
+
+
+def case_open(*, by, child, referral_date: date, referral_source: str) -> Case:
+    """Open a child-in-need episode. Called by the referral service, inside its transaction."""
+    if not permissions.can(by, Action.RECORD, authority_id=child.authority_id):
+        raise PermissionDenied("You cannot open cases")
+    check_date(referral_date, label="referral date", field="received_date")
+    if referral_source not in ReferralSource.values:
+        raise ApplicationError("Choose where the referral came from", field="source")
+    birth = child.date_of_birth
+    if birth and referral_date < birth:
+        raise ApplicationError(
+            "The referral date cannot be before the child was born", field="received_date"
+        )
+    open_case = Case.objects.filter(child=child, closure_date__isnull=True).first()
+    if open_case is not None:
+        raise ApplicationError(
+            f"{child.full_name} already has an open case (referred "
+            f"{open_case.referral_date:%d %B %Y}): record a contact or case note on it instead "
+            "of a new referral"
+        )
+    later = (
+        Case.objects.filter(child=child, referral_date__gt=referral_date).exists()
+        or Case.objects.filter(child=child, closure_date__gt=referral_date).exists()
+    )
+    if later:
+        raise ApplicationError(
+            "The referral date falls inside or before an earlier case of this child",
+            field="received_date",
+        )
+    case = Case(
+        child=child,
+        authority_id=child.authority_id,
+        referral_date=referral_date,
+        referral_source=referral_source,
+    )
+    save_new(case, by=by, case=case)
+    return case
+
+
+@transaction.atomic
+def case_allocate(*, by, case: Case, worker, team, start_date: date) -> Allocation:
+    """Allocate the case to a worker in a team from ``start_date``, ending any current one."""
+    require(by, Action.RECORD, case)
+    check_step_date(case, start_date, label="allocation date", field="start_date")
+    if not worker.is_active or worker.agency_id is None or not worker.agency.is_social_care:
+        raise ApplicationError("Choose an active social care worker", field="worker")
+    if team.agency_id != worker.agency_id or not worker.teams.filter(pk=team.pk).exists():
+        raise ApplicationError(f"{worker} is not a member of {team}", field="team")
+    current = (
+        Allocation.objects.select_for_update().filter(case=case, end_date__isnull=True).first()
+    )
+    if current is not None:
+        if current.worker_id == worker.pk and current.team_id == team.pk:
+            raise ApplicationError(f"The case is already allocated to {worker}", field="worker")
+        if start_date < current.start_date:
+            raise ApplicationError(
+                "The allocation date is before the current allocation began", field="start_date"
+            )
+        before = snapshot(current)
+        current.end_date = start_date
+        save_change(current, by=by, before=before, verb=ChangeVerb.ENDED, person_id=case.child_id)
+        for inv in Involvement.objects.filter(
+            person=case.child,
+            worker_id=current.worker_id,
+            role=ALLOCATED_ROLE,
+            end_date__isnull=True,
+        ):
+            inv_before = snapshot(inv)
+            inv.end_date = start_date
+            save_change(
+                inv, by=by, before=inv_before, verb=ChangeVerb.ENDED, person_id=case.child_id
+            )
+    allocation = Allocation(case=case, worker=worker, team=team, start_date=start_date)
+    save_new(allocation, by=by, case=case)
+    # The person page and the worker's caseload read involvement: keep it in step.
+    involvement = Involvement(
+        person=case.child,
+        agency=worker.agency,
+        team=team,
+        worker=worker,
+        role=ALLOCATED_ROLE,
+        start_date=start_date,
+    )
+    save_new(involvement, by=by, case=case)
+    return allocation
+
+
+# --- Visits, notes, decisions ------------------------------------------------------------------
+
+
+@transaction.atomic
+def visit_record(
+    *,
+    by,
+    case: Case,
+    kind: str,
+    visit_date: date,
+    child_seen: bool,
+    child_seen_alone: bool = False,
+    bedroom_seen: bool = False,
+    notes: str = "",
+    worker=None,
+) -> Visit:
+    require(by, Action.RECORD, case)
+    check_step_date(case, visit_date, label="visit date", field="visit_date")
+    if child_seen_alone and not child_seen:
+        raise ApplicationError(
+            "A child seen alone must also be recorded as seen", field="child_seen"
+        )
+    visit = Visit(
+        case=case,
+        kind=kind,
+        visit_date=visit_date,
+        worker=worker or by,
+        child_seen=child_seen,
+        child_seen_alone=child_seen_alone,
+        bedroom_seen=bedroom_seen,
+        notes=notes,
+    )
+    save_new(visit, by=by, case=case)
+    return visit
+
+
+@transaction.atomic
+def case_note_add(
+    *, by, case: Case, note_date: date, subject: str, text: str, significant: bool = False
+) -> CaseNote:
+    require(by, Action.RECORD, case)
+    check_step_date(case, note_date, label="date of the note", field="note_date")
+    if not subject.strip():
+        raise ApplicationError("Enter a subject", field="subject")
+    if not text.strip():
+        raise ApplicationError("Enter the note", field="text")
+    note = CaseNote(
+        case=case, note_date=note_date, subject=subject.strip(), text=text, significant=significant
+    )
+    save_new(note, by=by, case=case)
+    if significant:
+        chronology_add(
+            by=by,
+            child=case.child,
+            case=case,
+            event_date=note_date,
+            what=subject.strip(),
+            source_agency=agency_name(by),
+            source=note,
+        )
+    return note
+
+
+@transaction.atomic
+def decision_record(
+    *, by, case: Case, decision_date: date, decision: str, rationale: str = ""
+) -> ManagementDecision:
+    """A manager's decision, written on the child's file and the chronology."""
+    require(by, Action.AUTHORISE, case)
+    check_step_date(case, decision_date, label="date of the decision", field="decision_date")
+    if not decision.strip():
+        raise ApplicationError("Enter the decision", field="decision")
+    item = ManagementDecision(
+        case=case,
+        decision_date=decision_date,
+        decision=decision.strip(),
+        rationale=rationale,
+        decided_by=by,
+    )
+    save_new(item, by=by, case=case)
+    chronology_add(
+        by=by,
+        child=case.child,
+        case=case,
+        event_date=decision_date,
+        what=f"Management decision by {by}: {decision.strip()[:300]}",
+        source_agency=agency_name(by),
+        source=item,
+    )
+    return item
+
+
+def agency_name(user) -> str:
+    return user.agency.name if user.agency_id else ""
+
+
+# --- Child in need plans ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def cin_plan_start(*, by, case: Case, start_date: date, summary: str = "") -> CINPlan:
+    require(by, Action.RECORD, case)
+    check_step_date(case, start_date, label="plan start date", field="start_date")
+    if case.cin_plans.filter(end_date__isnull=True).exists():
+        raise ApplicationError("The child already has an open child in need plan")
+    if case.cin_plans.filter(end_date__gt=start_date).exists():
+        raise ApplicationError(
+            "The start date falls inside an earlier child in need plan", field="start_date"
+        )
+    plan = CINPlan(case=case, start_date=start_date, summary=summary)
+    save_new(plan, by=by, case=case)
+    chronology_add(
+        by=by,
+        child=case.child,
+        case=case,
+        event_date=start_date,
+        what="Child in need plan started",
+        source_agency=agency_name(by),
+        source=plan,
+    )
+    return plan
+
+
+@transaction.atomic
+def cin_plan_review_record(
+    *, by, plan: CINPlan, review_date: date, outcome: str = ""
+) -> CINPlanReview:
+    require(by, Action.RECORD, plan.case)
+    check_step_date(plan.case, review_date, label="review date", field="review_date")
+    if review_date < plan.start_date:
+        raise ApplicationError("The review cannot be before the plan started", field="review_date")
+    if plan.end_date is not None and review_date > plan.end_date:
+        raise ApplicationError("The plan had ended by then", field="review_date")
+    review = CINPlanReview(plan=plan, review_date=review_date, outcome=outcome)
+    save_new(review, by=by, case=plan.case)
+    return review
+
+
+@transaction.atomic
+def cin_plan_end(*, by, plan: CINPlan, end_date: date) -> CINPlan:
+    require(by, Action.RECORD, plan.case)
+    check_step_date(plan.case, end_date, label="plan end date", field="end_date")
+    if plan.end_date is not None:
+        raise ApplicationError("The plan has already ended")
+    if end_date < plan.start_date:
+        raise ApplicationError("The plan cannot end before it started", field="end_date")
+    before = snapshot(plan)
+    plan.end_date = end_date
+    save_change(plan, by=by, before=before, verb=ChangeVerb.ENDED, person_id=plan.case.child_id)
+    chronology_add(
+        by=by,
+        child=plan.case.child,
+        case=plan.case,
+        event_date=end_date,
+        what="Child in need plan ended",
+        source_agency=agency_name(by),
+        source=EndMarker(plan),
+    )
+    return plan
+
+
+class EndMarker:
+    """Lets an ending have its own chronology entry, apart from the start's."""
+
+    def __init__(self, obj):
+        self.pk = f"{obj.pk}:end"
+        self._meta = obj._meta
+
+
+# --- Closure ---------------------------------------------------------------------------------
+
+# Higher apps (assessments, protection) register checks that say what is still open on a
+# case; casework cannot import them, so they plug in here from their AppConfig.ready().
+OpenWorkCheck = Callable[[Case, date], list[str]]
+_OPEN_WORK_CHECKS: list[OpenWorkCheck] = []
+_ASSESSED_CHECKS: list[Callable[[Case], bool]] = []
+
+
+def register_open_work_check(check: OpenWorkCheck) -> None:
+    if check not in _OPEN_WORK_CHECKS:
+        _OPEN_WORK_CHECKS.append(check)
+
+
+def register_assessed_check(check: Callable[[Case], bool]) -> None:
+    if check not in _ASSESSED_CHECKS:
+        _ASSESSED_CHECKS.append(check)
+
+
+def open_work(case: Case, on: date) -> list[str]:
+    """What is still open on the case on ``on``: each item a sentence for the user."""
+    reasons = []
+    if (
+        case.cin_plans.filter(end_date__isnull=True).exists()
+        or case.cin_plans.filter(end_date__gt=on).exists()
+    ):
+        reasons.append("the child in need plan is still open")
+    for check in _OPEN_WORK_CHECKS:
+        reasons.extend(check(case, on))
+    return reasons
+
+
+def latest_step_date(case: Case) -> date:
+    dates = [case.referral_date]
+    for qs, field in (
+        (case.visits, "visit_date"),
+        (case.notes, "note_date"),
+        (case.decisions, "decision_date"),
+        (case.cin_plans, "start_date"),
+    ):
+        last = qs.order_by(f"-{field}").values_list(field, flat=True).first()
+        if last:
+            dates.append(last)
+    return max(dates)
+
+
+@transaction.atomic
+def case_close(*, by, case: Case, closure_date: date, reason: str) -> Case:
+    """Close the episode with a census reason, once nothing is left open on it."""
+    require(by, Action.RECORD, case)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.closure_date is not None:
+        raise ApplicationError(f"The case was already closed on {case.closure_date:%d %B %Y}")
+    check_step_date(case, closure_date, label="closure date", field="closure_date")
+    if reason not in ClosureReason.values:
+        raise ApplicationError("Choose the reason for closure (RC1 to RC9)", field="reason")
+    still_open = open_work(case, closure_date)
+    if still_open:
+        raise ApplicationError("The case cannot be closed: " + "; ".join(still_open))
+    last = latest_step_date(case)
+    if closure_date < last:
+        raise ApplicationError(
+            f"The closure date cannot be before the last recorded step ({last:%d %B %Y})",
+            field="closure_date",
+        )
+    if reason in AFTER_ASSESSMENT_REASONS and not any(check(case) for check in _ASSESSED_CHECKS):
+        raise ApplicationError(
+            f"{reason} is for cases closed after an assessment: "
+            "this case has no completed assessment",
+            field="reason",
+        )
+    before = snapshot(case)
+    case.closure_date, case.closure_reason = closure_date, reason
+    save_change(case, by=by, before=before, verb=ChangeVerb.ENDED, person_id=case.child_id)
+    for allocation in case.allocations.filter(end_date__isnull=True):
+        a_before = snapshot(allocation)
+        allocation.end_date = closure_date
+        save_change(
+            allocation, by=by, before=a_before, verb=ChangeVerb.ENDED, person_id=case.child_id
+        )
+    for inv in Involvement.objects.filter(
+        person=case.child, role=ALLOCATED_ROLE, end_date__isnull=True
+    ):
+        i_before = snapshot(inv)
+        inv.end_date = closure_date
+        save_change(inv, by=by, before=i_before, verb=ChangeVerb.ENDED, person_id=case.child_id)
+    chronology_add(
+        by=by,
+        child=case.child,
+        case=case,
+        event_date=closure_date,
+        what=f"Case closed: {ClosureReason(reason).label} ({reason})",
+        source_agency=agency_name(by),
+        source=EndMarker(case),
+    )
+    return case
+
+
+# --- Drafts -----------------------------------------------------------------------------------
+
+
+def draft_save(*, user, key: str, data: dict) -> Draft:
+    """Keep what the user has typed on a form. Drafts are the user's own: no change event."""
+    draft, _ = Draft.objects.update_or_create(user=user, key=key[:300], defaults={"data": data})
+    return draft
+
+
+def draft_discard(*, user, key: str) -> None:
+    Draft.objects.filter(user=user, key=key[:300]).delete()

@@ -1,0 +1,153 @@
+"""Child protection: strategy discussions, section 47 enquiries, conferences, plans and
+core groups (Working Together; CIN census Section47 and ChildProtectionPlans)."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from safeguard.core.models import BaseModel
+from safeguard.protection.codes import CategoryOfAbuse, PlanEndReason
+
+
+class StrategyDecision(models.TextChoices):
+    SECTION_47 = "s47", "Start a section 47 enquiry"
+    NO_SECTION_47 = "no_s47", "No section 47 enquiry: continue as child in need or close"
+
+
+class StrategyDiscussion(BaseModel):
+    case = models.ForeignKey(
+        "casework.Case", on_delete=models.CASCADE, related_name="strategy_discussions"
+    )
+    discussion_date = models.DateField()
+    # [{"agency": "Police", "name": "DC Ash", "role": "Investigating officer"}, ...]
+    attendees = models.JSONField(default=list)
+    decision = models.CharField(max_length=10, choices=StrategyDecision.choices)
+    notes = models.TextField(blank=True)
+    chaired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-discussion_date"]
+
+
+class Section47Outcome(models.TextChoices):
+    NOT_SUBSTANTIATED_NFA = "nfa", "Concerns not substantiated: no further action"
+    NOT_SUBSTANTIATED_CIN = "cin", "Concerns not substantiated: child in need"
+    SUBSTANTIATED_ICPC = "icpc", "Concerns substantiated: initial child protection conference"
+    SUBSTANTIATED_NO_ICPC = "no_icpc", "Concerns substantiated: conference not required"
+
+
+class Section47Enquiry(BaseModel):
+    case = models.ForeignKey("casework.Case", on_delete=models.CASCADE, related_name="section47s")
+    strategy_discussion = models.ForeignKey(
+        StrategyDiscussion, on_delete=models.PROTECT, related_name="section47s"
+    )
+    start_date = models.DateField(help_text="S47ActualStartDate")
+    end_date = models.DateField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=Section47Outcome.choices, blank=True)
+
+    class Meta:
+        ordering = ["-start_date"]
+        verbose_name = "section 47 enquiry"
+        verbose_name_plural = "section 47 enquiries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="s47_ended_after_start",
+            )
+        ]
+
+    @property
+    def icpc_not_required(self) -> bool:
+        """CIN census ICPCnotRequired: the enquiry ended without needing a conference."""
+        return self.end_date is not None and self.outcome != Section47Outcome.SUBSTANTIATED_ICPC
+
+
+class ConferenceKind(models.TextChoices):
+    INITIAL = "initial", "Initial child protection conference"
+    REVIEW = "review", "Review child protection conference"
+    TRANSFER_IN = "transfer_in", "Transfer-in conference"
+
+
+class ConferenceDecision(models.TextChoices):
+    PLAN = "plan", "Child protection plan"
+    NO_PLAN = "no_plan", "No child protection plan"
+    CONTINUE = "continue", "Plan continues"
+    END = "end", "Plan ends"
+
+
+class ChildProtectionConference(BaseModel):
+    case = models.ForeignKey("casework.Case", on_delete=models.CASCADE, related_name="conferences")
+    kind = models.CharField(max_length=12, choices=ConferenceKind.choices)
+    conference_date = models.DateField()
+    section47 = models.ForeignKey(
+        Section47Enquiry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="conferences",
+    )
+    plan = models.ForeignKey(
+        "protection.ChildProtectionPlan",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="conferences",
+    )
+    # {"Police": true, "Health": true, "Education": false, ...}: who attended, by agency.
+    attendance = models.JSONField(default=dict)
+    decision = models.CharField(max_length=10, choices=ConferenceDecision.choices)
+    category = models.CharField(max_length=3, choices=CategoryOfAbuse.choices, blank=True)
+    outline_plan = models.TextField(blank=True)
+    core_group_members = models.JSONField(default=list, blank=True)
+    chaired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-conference_date"]
+
+
+class ChildProtectionPlan(BaseModel):
+    case = models.ForeignKey("casework.Case", on_delete=models.CASCADE, related_name="cp_plans")
+    start_date = models.DateField(help_text="CPPstartDate")
+    end_date = models.DateField(null=True, blank=True, help_text="CPPendDate")
+    initial_category = models.CharField(max_length=3, choices=CategoryOfAbuse.choices)
+    latest_category = models.CharField(max_length=3, choices=CategoryOfAbuse.choices)
+    end_reason = models.CharField(max_length=20, choices=PlanEndReason.choices, blank=True)
+    previous_plans_elsewhere = models.PositiveSmallIntegerField(
+        default=0, help_text="Plans the child had in other authorities, for NumberOfPreviousCPP"
+    )
+
+    class Meta:
+        ordering = ["-start_date"]
+        verbose_name = "child protection plan"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="cp_plan_dates_in_order",
+            ),
+            models.CheckConstraint(
+                condition=(Q(end_date__isnull=True) & Q(end_reason=""))
+                | (Q(end_date__isnull=False) & ~Q(end_reason="")),
+                name="cp_plan_end_date_and_reason_together",
+            ),
+        ]
+
+    def is_open_on(self, day: date) -> bool:
+        return self.start_date <= day and (self.end_date is None or self.end_date > day)
+
+
+class CoreGroupMeeting(BaseModel):
+    plan = models.ForeignKey(
+        ChildProtectionPlan, on_delete=models.CASCADE, related_name="core_groups"
+    )
+    meeting_date = models.DateField()
+    attendees = models.JSONField(default=list, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["meeting_date"]

@@ -1,0 +1,393 @@
+"""Child protection steps, in the order Working Together sets: strategy discussion, section
+47 enquiry, initial conference, plan, core groups, review conferences, end of plan."""
+
+from datetime import date
+
+from django.db import transaction
+
+from safeguard.audit.models import ChangeVerb
+from safeguard.audit.services import snapshot
+from safeguard.casework import services as casework
+from safeguard.casework.models import Case
+from safeguard.casework.permissions import Action
+from safeguard.core.errors import ApplicationError
+from safeguard.protection.codes import CategoryOfAbuse, PlanEndReason
+from safeguard.protection.models import (
+    ChildProtectionConference,
+    ChildProtectionPlan,
+    ConferenceDecision,
+    ConferenceKind,
+    CoreGroupMeeting,
+    Section47Enquiry,
+    Section47Outcome,
+    StrategyDecision,
+    StrategyDiscussion,
+)
+
+# Reasons a plan may end without a conference: the child is no longer the authority's to
+# protect. Only a conference can decide the risk has reduced or the child has moved.
+ENDS_WITHOUT_CONFERENCE = {PlanEndReason.EIGHTEEN, PlanEndReason.DIED, PlanEndReason.LEFT_UK}
+
+
+def _agency(by) -> str:
+    return casework.agency_name(by)
+
+
+def _clean_attendees(attendees: list[dict]) -> list[dict]:
+    clean = []
+    for row in attendees:
+        agency = (row.get("agency") or "").strip()
+        name = (row.get("name") or "").strip()
+        if agency or name:
+            if not agency:
+                raise ApplicationError(f"Enter the agency of {name}", field="attendees")
+            clean.append({"agency": agency, "name": name, "role": (row.get("role") or "").strip()})
+    return clean
+
+
+@transaction.atomic
+def strategy_discussion_record(
+    *, by, case: Case, discussion_date: date, attendees: list[dict], decision: str, notes: str = ""
+) -> StrategyDiscussion:
+    casework.require(by, Action.RECORD, case)
+    casework.check_step_date(
+        case, discussion_date, label="date of the strategy discussion", field="discussion_date"
+    )
+    attendees = _clean_attendees(attendees)
+    if len({a["agency"] for a in attendees}) < 2:
+        raise ApplicationError(
+            "Record who took part from at least two agencies (social care, police, health)",
+            field="attendees",
+        )
+    if decision not in StrategyDecision.values:
+        raise ApplicationError("Choose the decision", field="decision")
+    item = StrategyDiscussion(
+        case=case,
+        discussion_date=discussion_date,
+        attendees=attendees,
+        decision=decision,
+        notes=notes,
+        chaired_by=by,
+    )
+    casework.save_new(item, by=by, case=case)
+    casework.chronology_add(
+        by=by,
+        child=case.child,
+        case=case,
+        event_date=discussion_date,
+        what=f"Strategy discussion: {StrategyDecision(decision).label.lower()}",
+        source_agency=", ".join(sorted({a["agency"] for a in attendees})),
+        source=item,
+    )
+    return item
+
+
+@transaction.atomic
+def section47_start(
+    *, by, case: Case, strategy_discussion: StrategyDiscussion, start_date: date
+) -> Section47Enquiry:
+    casework.require(by, Action.RECORD, case)
+    if strategy_discussion.case_id != case.pk:
+        raise ApplicationError(
+            "That strategy discussion belongs to another case", field="strategy_discussion"
+        )
+    if strategy_discussion.decision != StrategyDecision.SECTION_47:
+        raise ApplicationError(
+            "That strategy discussion did not decide on a section 47 enquiry",
+            field="strategy_discussion",
+        )
+    casework.check_step_date(
+        case, start_date, label="start date of the enquiry", field="start_date"
+    )
+    if start_date < strategy_discussion.discussion_date:
+        raise ApplicationError(
+            "A section 47 enquiry cannot start before its strategy discussion", field="start_date"
+        )
+    if case.section47s.filter(end_date__isnull=True).exists():
+        raise ApplicationError("A section 47 enquiry is already open on this case")
+    enquiry = Section47Enquiry(
+        case=case, strategy_discussion=strategy_discussion, start_date=start_date
+    )
+    casework.save_new(enquiry, by=by, case=case)
+    casework.chronology_add(
+        by=by,
+        child=case.child,
+        case=case,
+        event_date=start_date,
+        what="Section 47 enquiry started",
+        source_agency=_agency(by),
+        source=enquiry,
+    )
+    return enquiry
+
+
+@transaction.atomic
+def section47_conclude(
+    *, by, enquiry: Section47Enquiry, end_date: date, outcome: str
+) -> Section47Enquiry:
+    case = enquiry.case
+    casework.require(by, Action.RECORD, case)
+    enquiry = Section47Enquiry.objects.select_for_update().get(pk=enquiry.pk)
+    if enquiry.end_date is not None:
+        raise ApplicationError("This enquiry has already concluded")
+    casework.check_step_date(case, end_date, label="date the enquiry concluded", field="end_date")
+    if end_date < enquiry.start_date:
+        raise ApplicationError("The enquiry cannot conclude before it started", field="end_date")
+    if outcome not in Section47Outcome.values:
+        raise ApplicationError("Choose the outcome of the enquiry", field="outcome")
+    before = snapshot(enquiry)
+    enquiry.end_date, enquiry.outcome = end_date, outcome
+    casework.save_change(
+        enquiry, by=by, before=before, verb=ChangeVerb.ENDED, person_id=case.child_id
+    )
+    casework.chronology_add(
+        by=by,
+        child=case.child,
+        case=case,
+        event_date=end_date,
+        what=f"Section 47 enquiry concluded: {Section47Outcome(outcome).label.lower()}",
+        source_agency=_agency(by),
+        source=casework.EndMarker(enquiry),
+    )
+    return enquiry
+
+
+def _check_category(category: str) -> None:
+    if category not in CategoryOfAbuse.values:
+        raise ApplicationError("Choose the category of abuse", field="category")
+
+
+@transaction.atomic
+def icpc_record(
+    *,
+    by,
+    section47: Section47Enquiry,
+    conference_date: date,
+    attendance: dict,
+    decision: str,
+    category: str = "",
+    outline_plan: str = "",
+    core_group_members: list[dict] | None = None,
+) -> ChildProtectionConference:
+    """Record an initial child protection conference; a plan decision starts the plan."""
+    case = section47.case
+    casework.require(by, Action.RECORD, case)
+    casework.check_step_date(
+        case, conference_date, label="date of the conference", field="conference_date"
+    )
+    if conference_date < section47.start_date:
+        raise ApplicationError(
+            "The conference cannot be before the section 47 enquiry started",
+            field="conference_date",
+        )
+    if section47.end_date is not None and section47.outcome != Section47Outcome.SUBSTANTIATED_ICPC:
+        raise ApplicationError("That enquiry concluded without needing a conference")
+    if section47.conferences.filter(kind=ConferenceKind.INITIAL).exists():
+        raise ApplicationError("This enquiry already has an initial conference")
+    if decision not in (ConferenceDecision.PLAN, ConferenceDecision.NO_PLAN):
+        raise ApplicationError(
+            "Choose whether the child needs a child protection plan", field="decision"
+        )
+    if case.cp_plans.filter(end_date__isnull=True).exists() and decision == ConferenceDecision.PLAN:
+        raise ApplicationError("The child already has an open child protection plan")
+    members = _clean_attendees(core_group_members or [])
+    if decision == ConferenceDecision.PLAN:
+        _check_category(category)
+        if not outline_plan.strip():
+            raise ApplicationError("Enter the outline child protection plan", field="outline_plan")
+        if not members:
+            raise ApplicationError("Name the core group members", field="core_group_members")
+    conference = ChildProtectionConference(
+        case=case,
+        kind=ConferenceKind.INITIAL,
+        conference_date=conference_date,
+        section47=section47,
+        attendance=attendance,
+        decision=decision,
+        category=category if decision == "plan" else "",
+        outline_plan=outline_plan,
+        core_group_members=members,
+        chaired_by=by,
+    )
+    if decision == ConferenceDecision.PLAN:
+        previous = ChildProtectionPlan.objects.filter(case__child=case.child).count()
+        plan = ChildProtectionPlan(
+            case=case,
+            start_date=conference_date,
+            initial_category=category,
+            latest_category=category,
+        )
+        casework.save_new(plan, by=by, case=case)
+        conference.plan = plan
+        what = (
+            f"Initial child protection conference: child protection plan, category "
+            f"{CategoryOfAbuse(category).label.lower()}"
+            + (f" (plan {previous + 1})" if previous else "")
+        )
+    else:
+        what = "Initial child protection conference: no child protection plan"
+    casework.save_new(conference, by=by, case=case)
+    if section47.end_date is None:
+        s_before = snapshot(section47)
+        section47.end_date, section47.outcome = conference_date, Section47Outcome.SUBSTANTIATED_ICPC
+        casework.save_change(
+            section47, by=by, before=s_before, verb=ChangeVerb.ENDED, person_id=case.child_id
+        )
+    casework.chronology_add(
+        by=by,
+        child=case.child,
+        case=case,
+        event_date=conference_date,
+        what=what,
+        source_agency=", ".join(sorted(k for k, v in attendance.items() if v)),
+        outcome=outline_plan[:500],
+        source=conference,
+    )
+    return conference
+
+
+@transaction.atomic
+def core_group_record(
+    *,
+    by,
+    plan: ChildProtectionPlan,
+    meeting_date: date,
+    attendees: list[dict] | None = None,
+    notes: str = "",
+) -> CoreGroupMeeting:
+    case = plan.case
+    casework.require(by, Action.RECORD, case)
+    casework.check_step_date(
+        case, meeting_date, label="date of the core group", field="meeting_date"
+    )
+    if meeting_date < plan.start_date:
+        raise ApplicationError(
+            "A core group cannot meet before the plan started", field="meeting_date"
+        )
+    if plan.end_date is not None and meeting_date > plan.end_date:
+        raise ApplicationError("The plan had ended by then", field="meeting_date")
+    meeting = CoreGroupMeeting(
+        plan=plan,
+        meeting_date=meeting_date,
+        attendees=_clean_attendees(attendees or []),
+        notes=notes,
+    )
+    casework.save_new(meeting, by=by, case=case)
+    return meeting
+
+
+@transaction.atomic
+def review_conference_record(
+    *,
+    by,
+    plan: ChildProtectionPlan,
+    conference_date: date,
+    attendance: dict,
+    decision: str,
+    category: str = "",
+    end_reason: str = "",
+) -> ChildProtectionConference:
+    """A review conference: the plan continues (with its latest category) or ends."""
+    case = plan.case
+    casework.require(by, Action.RECORD, case)
+    casework.check_step_date(
+        case, conference_date, label="date of the review conference", field="conference_date"
+    )
+    icpc = plan.conferences.filter(kind=ConferenceKind.INITIAL).first()
+    if icpc is None:
+        raise ApplicationError("A review conference needs an initial conference first")
+    if plan.end_date is not None:
+        raise ApplicationError(f"The plan ended on {plan.end_date:%d %B %Y}")
+    last = (
+        plan.conferences.order_by("-conference_date")
+        .values_list("conference_date", flat=True)
+        .first()
+    )
+    if conference_date <= last:
+        raise ApplicationError(
+            f"A review must come after the last conference ({last:%d %B %Y})",
+            field="conference_date",
+        )
+    if decision not in (ConferenceDecision.CONTINUE, ConferenceDecision.END):
+        raise ApplicationError("Choose whether the plan continues or ends", field="decision")
+    category = category or plan.latest_category
+    _check_category(category)
+    if decision == ConferenceDecision.END and end_reason not in (
+        PlanEndReason.RISK_REDUCED,
+        PlanEndReason.MOVED,
+    ):
+        raise ApplicationError("Choose why the plan ends", field="end_reason")
+    conference = ChildProtectionConference(
+        case=case,
+        kind=ConferenceKind.REVIEW,
+        conference_date=conference_date,
+        plan=plan,
+        attendance=attendance,
+        decision=decision,
+        category=category,
+        chaired_by=by,
+    )
+    casework.save_new(conference, by=by, case=case)
+    before = snapshot(plan)
+    plan.latest_category = category
+    if decision == ConferenceDecision.END:
+        plan.end_date, plan.end_reason = conference_date, end_reason
+    casework.save_change(plan, by=by, before=before, person_id=case.child_id)
+    ended = decision == ConferenceDecision.END
+    casework.chronology_add(
+        by=by,
+        child=case.child,
+        case=case,
+        event_date=conference_date,
+        what=(
+            "Review child protection conference: plan ended, "
+            f"{PlanEndReason(end_reason).label.lower()}"
+            if ended
+            else "Review child protection conference: plan continues"
+        ),
+        source_agency=", ".join(sorted(k for k, v in attendance.items() if v)),
+        source=conference,
+    )
+    return conference
+
+
+@transaction.atomic
+def plan_end_without_conference(
+    *, by, plan: ChildProtectionPlan, end_date: date, reason: str
+) -> ChildProtectionPlan:
+    """End a plan because the child turned 18, died or left the UK."""
+    case = plan.case
+    casework.require(by, Action.RECORD, case)
+    if reason not in ENDS_WITHOUT_CONFERENCE:
+        raise ApplicationError("Only a conference can end a plan for that reason", field="reason")
+    if plan.end_date is not None:
+        raise ApplicationError("The plan has already ended")
+    casework.check_step_date(case, end_date, label="end date", field="end_date")
+    if end_date < plan.start_date:
+        raise ApplicationError("The plan cannot end before it started", field="end_date")
+    before = snapshot(plan)
+    plan.end_date, plan.end_reason = end_date, reason
+    casework.save_change(plan, by=by, before=before, verb=ChangeVerb.ENDED, person_id=case.child_id)
+    casework.chronology_add(
+        by=by,
+        child=case.child,
+        case=case,
+        event_date=end_date,
+        what=f"Child protection plan ended: {PlanEndReason(reason).label.lower()}",
+        source_agency=_agency(by),
+        source=casework.EndMarker(plan),
+    )
+    return plan
+
+
+def _open_protection(case: Case, on: date) -> list[str]:
+    reasons = []
+    if case.cp_plans.filter(end_date__isnull=True).exists():
+        reasons.append("the child protection plan is still open")
+    if case.section47s.filter(end_date__isnull=True).exists():
+        reasons.append("the section 47 enquiry has not concluded")
+    return reasons
+
+
+def register_checks() -> None:
+    casework.register_open_work_check(_open_protection)

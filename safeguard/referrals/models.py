@@ -1,0 +1,134 @@
+"""The front door: contacts, the authority's threshold of need, and referrals.
+
+The continuum of need (levels and their indicators) is data each authority keeps, not code:
+the front-door decision records the level judged, the indicators that led to it and the
+rationale, and a decision that departs from what the level implies needs a manager's reason.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from safeguard.casework.codes import ReferralSource
+from safeguard.core.models import BaseModel
+
+
+class ContactOutcome(models.TextChoices):
+    NO_FURTHER_ACTION = "nfa", "No further action"
+    ADVICE = "advice", "Advice and information"
+    EARLY_HELP = "early_help", "Early help"
+    REFERRAL = "referral", "Referral to children's social care"
+
+
+class ThresholdLevel(models.Model):
+    """One level of the authority's continuum of need, e.g. "3: Child in need"."""
+
+    authority = models.ForeignKey(
+        "accounts.LocalAuthority", on_delete=models.PROTECT, related_name="threshold_levels"
+    )
+    number = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    implied_outcome = models.CharField(max_length=20, choices=ContactOutcome.choices)
+    disabled_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "number"], name="threshold_level_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Level {self.number}: {self.name}"
+
+
+class ThresholdIndicator(models.Model):
+    level = models.ForeignKey(ThresholdLevel, on_delete=models.CASCADE, related_name="indicators")
+    text = models.CharField(max_length=300)
+    disabled_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["level__number", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Contact(BaseModel):
+    """An approach to children's social care about a child, and the front door's decision."""
+
+    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="contacts")
+    authority = models.ForeignKey(
+        "accounts.LocalAuthority", on_delete=models.PROTECT, related_name="+"
+    )
+    contact_date = models.DateField()
+    source = models.CharField(max_length=3, choices=ReferralSource.choices)
+    reason = models.TextField("reason for contact")
+    # The decision, made by a named person.
+    level = models.ForeignKey(
+        ThresholdLevel, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    indicators = models.ManyToManyField(ThresholdIndicator, blank=True, related_name="+")
+    rationale = models.TextField(blank=True)
+    outcome = models.CharField(max_length=20, choices=ContactOutcome.choices, blank=True)
+    suggested_outcome = models.CharField(max_length=20, choices=ContactOutcome.choices, blank=True)
+    manager_reason = models.TextField(
+        blank=True, help_text="Why the outcome departs from what the threshold suggests"
+    )
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decision_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-contact_date", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision_date__isnull=True)
+                | Q(decision_date__gte=models.F("contact_date")),
+                name="contact_decided_after_received",
+            )
+        ]
+
+    @property
+    def is_decided(self) -> bool:
+        return bool(self.outcome)
+
+    @property
+    def departs_from_threshold(self) -> bool:
+        return bool(
+            self.outcome and self.suggested_outcome and self.outcome != self.suggested_outcome
+        )
+
+
+class ReferralDecision(models.TextChoices):
+    ASSESSMENT = "assessment", "Assessment"
+    STRATEGY_DISCUSSION = "strategy", "Strategy discussion (risk of significant harm)"
+    NO_FURTHER_ACTION = "nfa", "No further action"
+
+
+class Referral(BaseModel):
+    """A referral: it opens the child-in-need episode (``case``) on the date it was received."""
+
+    case = models.OneToOneField("casework.Case", on_delete=models.CASCADE, related_name="referral")
+    contact = models.OneToOneField(
+        Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="referral"
+    )
+    received_date = models.DateField()
+    decision = models.CharField(max_length=20, choices=ReferralDecision.choices)
+    decision_date = models.DateField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField("reason for decision", blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision_date__gte=models.F("received_date")),
+                name="referral_decided_after_received",
+            )
+        ]

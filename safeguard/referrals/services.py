@@ -1,0 +1,189 @@
+"""The front door: recording contacts, deciding them against the threshold of need, and
+recording referrals (which open a child-in-need episode)."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from safeguard.audit.models import ChangeVerb
+from safeguard.audit.services import record_change, snapshot
+from safeguard.casework import permissions as case_permissions
+from safeguard.casework import services as casework
+from safeguard.casework.codes import ClosureReason, ReferralSource
+from safeguard.casework.permissions import MANAGER_ROLES, Action
+from safeguard.core.errors import ApplicationError
+from safeguard.referrals.models import (
+    Contact,
+    ContactOutcome,
+    Referral,
+    ReferralDecision,
+    ThresholdIndicator,
+    ThresholdLevel,
+)
+
+
+def _require_front_door(by, authority_id) -> None:
+    if not case_permissions.can(by, Action.RECORD, authority_id=authority_id):
+        raise PermissionDenied("You cannot record at the front door")
+
+
+@transaction.atomic
+def contact_record(*, by, child, contact_date: date, source: str, reason: str) -> Contact:
+    _require_front_door(by, child.authority_id)
+    casework.check_date(contact_date, label="contact date", field="contact_date")
+    if source not in ReferralSource.values:
+        raise ApplicationError("Choose who made the contact", field="source")
+    if not reason.strip():
+        raise ApplicationError("Enter the reason for the contact", field="reason")
+    contact = Contact(
+        child=child,
+        authority_id=child.authority_id,
+        contact_date=contact_date,
+        source=source,
+        reason=reason.strip(),
+        created_by=by,
+        updated_by=by,
+    )
+    contact.save()
+    record_change(by=by, verb=ChangeVerb.CREATED, obj=contact, before=None, person_id=child.pk)
+    return contact
+
+
+def suggested_outcome(level: ThresholdLevel | None) -> str:
+    return level.implied_outcome if level is not None else ""
+
+
+@transaction.atomic
+def contact_decide(
+    *,
+    by,
+    contact: Contact,
+    level: ThresholdLevel,
+    indicators: list[ThresholdIndicator],
+    rationale: str,
+    outcome: str,
+    decision_date: date,
+    manager=None,
+    manager_reason: str = "",
+) -> Contact:
+    """Decide a contact. The threshold level suggests an outcome; a different outcome needs a
+    team or service manager named with their reason (the manager may be ``by``)."""
+    _require_front_door(by, contact.authority_id)
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    if contact.is_decided:
+        raise ApplicationError("This contact has already been decided")
+    if level is None or level.authority_id != contact.authority_id:
+        raise ApplicationError("Choose the level of need", field="level")
+    if any(i.level_id != level.pk for i in indicators):
+        raise ApplicationError(
+            "Choose indicators from the level you have chosen", field="indicators"
+        )
+    if not indicators:
+        raise ApplicationError("Choose the indicators that led to this level", field="indicators")
+    if not rationale.strip():
+        raise ApplicationError("Enter the rationale for the decision", field="rationale")
+    if outcome not in ContactOutcome.values:
+        raise ApplicationError("Choose the outcome", field="outcome")
+    casework.check_date(decision_date, label="decision date", field="decision_date")
+    if decision_date < contact.contact_date:
+        raise ApplicationError("The decision cannot be before the contact", field="decision_date")
+    suggested = suggested_outcome(level)
+    if outcome != suggested:
+        if manager is None and by.role in MANAGER_ROLES:
+            manager = by
+        if manager is None or manager.role not in MANAGER_ROLES or not manager.is_active:
+            raise ApplicationError(
+                f"Level {level.number} suggests “{ContactOutcome(suggested).label}”. "
+                "A different outcome needs a team or service manager's agreement and reason",
+                field="manager",
+            )
+        if not manager_reason.strip():
+            raise ApplicationError(
+                "Enter the manager's reason for departing from the threshold",
+                field="manager_reason",
+            )
+    before = snapshot(contact)
+    contact.level = level
+    contact.rationale = rationale.strip()
+    contact.outcome = outcome
+    contact.suggested_outcome = suggested
+    contact.manager = manager if outcome != suggested else None
+    contact.manager_reason = manager_reason.strip() if outcome != suggested else ""
+    contact.decided_by = by
+    contact.decision_date = decision_date
+    casework.save_change(contact, by=by, before=before, person_id=contact.child_id)
+    contact.indicators.set(indicators)
+    return contact
+
+
+@transaction.atomic
+def referral_record(
+    *,
+    by,
+    child,
+    received_date: date,
+    source: str,
+    decision: str,
+    decision_date: date,
+    reason: str = "",
+    contact: Contact | None = None,
+) -> Referral:
+    """Record a referral and its decision; this opens the child-in-need episode.
+
+    A referral decided "no further action" opens and closes the episode on the referral date
+    (CIN census ReferralNFA), as the census expects.
+    """
+    _require_front_door(by, child.authority_id)
+    if decision not in ReferralDecision.values:
+        raise ApplicationError("Choose the decision on the referral", field="decision")
+    casework.check_date(decision_date, label="decision date", field="decision_date")
+    if decision_date < received_date:
+        raise ApplicationError(
+            "The decision cannot be before the referral was received", field="decision_date"
+        )
+    if contact is not None:
+        if contact.child_id != child.pk:
+            raise ApplicationError("That contact is about another child", field="contact")
+        if contact.outcome != ContactOutcome.REFERRAL:
+            raise ApplicationError("That contact was not decided as a referral", field="contact")
+        if hasattr(contact, "referral"):
+            raise ApplicationError("That contact already has a referral")
+        if received_date < contact.contact_date:
+            raise ApplicationError(
+                "The referral cannot be before its contact", field="received_date"
+            )
+    case = casework.case_open(
+        by=by, child=child, referral_date=received_date, referral_source=source
+    )
+    referral = Referral(
+        case=case,
+        contact=contact,
+        received_date=received_date,
+        decision=decision,
+        decision_date=decision_date,
+        decided_by=by,
+        reason=reason.strip(),
+        created_by=by,
+        updated_by=by,
+    )
+    referral.save()
+    record_change(by=by, verb=ChangeVerb.CREATED, obj=referral, before=None, person_id=child.pk)
+    label = ReferralDecision(decision).label.lower()
+    casework.chronology_add(
+        by=by,
+        child=child,
+        case=case,
+        event_date=received_date,
+        what=f"Referral received from {ReferralSource(source).label}: decision {label}",
+        source_agency=ReferralSource(source).label,
+        outcome=reason.strip(),
+        source=referral,
+    )
+    if decision == ReferralDecision.NO_FURTHER_ACTION:
+        before = snapshot(case)
+        case.referral_nfa = True
+        case.closure_date = received_date
+        case.closure_reason = ClosureReason.RC7
+        casework.save_change(case, by=by, before=before, verb=ChangeVerb.ENDED, person_id=child.pk)
+    return referral

@@ -1,0 +1,37 @@
+"""The columns of the permission matrix and shared rows of expected outcomes.
+
+Each app lists its URLs in ``<app>/tests/matrix.py`` as ``MATRIX = {url name: (method,
+target, query, expected)}``, with ``expected`` one status per column of ``WHO``, and may add
+``TARGETS = {name: function(world) -> reverse() kwargs}`` for the records its URLs need.
+``safeguard/tests/test_permission_matrix.py`` gathers them and fails for any URL left out.
+"""
+
+# Who asks. "other_la" is a social worker of another authority; "disabled" a social worker
+# whose account was disabled while signed in.
+WHO = [
+    "anonymous", "social_worker", "team_manager", "service_manager", "performance_analyst",
+    "partner_police", "partner_health", "partner_education", "partner_voluntary",
+    "unscheduled_care_clinician", "system_administrator", "disabled", "other_la",
+]  # fmt: skip
+
+
+def row(anonymous, sw, tm, sm, analyst, police, health, education, voluntary, clinician, admin, disabled, other_la):
+    return [anonymous, sw, tm, sm, analyst, police, health, education, voluntary, clinician, admin, disabled, other_la]
+
+
+# A page on John Smith's case file (child_sam: his team is the social worker's; the police
+# team is involved with him): social care sees it; partners see the child, not the case file.
+CASE_PAGE = row(302, 200, 200, 200, 200, 404, 404, 404, 404, 404, 404, 302, 404)
+# A form that records on his case file: social workers and managers only.
+CASE_RECORD = row(302, 200, 200, 200, 403, 404, 404, 404, 404, 404, 404, 302, 404)
+# A form only a team or service manager may use (authorisation, management decisions).
+CASE_AUTHORISE = row(302, 403, 200, 200, 403, 404, 404, 404, 404, 404, 404, 302, 404)
+# A page any signed-in social care member of the authority may use.
+SOCIAL_CARE_PAGE = row(302, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 302, 200)
+
+
+def person_target(world):
+    return {"person_id": world.child_sam.pk}
+
+
+TARGETS = {"child_sam": person_target}
