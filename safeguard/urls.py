@@ -6,6 +6,7 @@ from safeguard.api import api
 
 urlpatterns = [
     path("", include("safeguard.work.urls")),
+    path("", include("safeguard.core.urls")),
     path("", include("safeguard.accounts.urls")),
     path("people/", include("safeguard.people.urls")),
     path("", include("safeguard.casework.urls")),

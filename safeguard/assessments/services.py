@@ -150,6 +150,12 @@ def _has_completed_assessment(case: Case) -> bool:
     return case.assessments.filter(completed_date__isnull=False).exists()
 
 
+def _latest_assessment_date(case: Case) -> date | None:
+    dates = [d for a in case.assessments.all() for d in (a.start_date, a.completed_date) if d]
+    return max(dates, default=None)
+
+
 def register_checks() -> None:
     casework.register_open_work_check(_open_assessments)
     casework.register_assessed_check(_has_completed_assessment)
+    casework.register_latest_step_date(_latest_assessment_date)

@@ -202,18 +202,3 @@ class ChronologyAnnotation(BaseModel):
 
     class Meta:
         ordering = ["created_at"]
-
-
-class Draft(models.Model):
-    """Text a worker has typed but not yet saved, kept as they type so none is ever lost."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=300, help_text="The form's address")
-    data = models.JSONField(default=dict)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="draft_one_per_form")]
-
-    def __str__(self) -> str:
-        return f"Draft of {self.key}"

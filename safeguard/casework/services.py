@@ -26,7 +26,6 @@ from safeguard.casework.models import (
     ChronologyEntry,
     CINPlan,
     CINPlanReview,
-    Draft,
     ManagementDecision,
     Visit,
 )
@@ -413,6 +412,7 @@ class EndMarker:
 OpenWorkCheck = Callable[[Case, date], list[str]]
 _OPEN_WORK_CHECKS: list[OpenWorkCheck] = []
 _ASSESSED_CHECKS: list[Callable[[Case], bool]] = []
+_LATEST_STEP_DATES: list[Callable[[Case], date | None]] = []
 
 
 def register_open_work_check(check: OpenWorkCheck) -> None:
@@ -423,6 +423,11 @@ def register_open_work_check(check: OpenWorkCheck) -> None:
 def register_assessed_check(check: Callable[[Case], bool]) -> None:
     if check not in _ASSESSED_CHECKS:
         _ASSESSED_CHECKS.append(check)
+
+
+def register_latest_step_date(getter: Callable[[Case], date | None]) -> None:
+    if getter not in _LATEST_STEP_DATES:
+        _LATEST_STEP_DATES.append(getter)
 
 
 def open_work(case: Case, on: date) -> list[str]:
@@ -449,6 +454,7 @@ def latest_step_date(case: Case) -> date:
         last = qs.order_by(f"-{field}").values_list(field, flat=True).first()
         if last:
             dates.append(last)
+    dates.extend(d for getter in _LATEST_STEP_DATES if (d := getter(case)) is not None)
     return max(dates)
 
 
@@ -502,16 +508,3 @@ def case_close(*, by, case: Case, closure_date: date, reason: str) -> Case:
         source=EndMarker(case),
     )
     return case
-
-
-# --- Drafts -----------------------------------------------------------------------------------
-
-
-def draft_save(*, user, key: str, data: dict) -> Draft:
-    """Keep what the user has typed on a form. Drafts are the user's own: no change event."""
-    draft, _ = Draft.objects.update_or_create(user=user, key=key[:300], defaults={"data": data})
-    return draft
-
-
-def draft_discard(*, user, key: str) -> None:
-    Draft.objects.filter(user=user, key=key[:300]).delete()

@@ -1,10 +1,15 @@
-"""Error pages. They show nothing of any record."""
+"""Error pages (they show nothing of any record) and the draft-saving endpoint."""
 
+import json
 import logging
 
-from django.http import HttpResponseServerError
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from safeguard.core import drafts
 
 logger = logging.getLogger(__name__)
 
@@ -34,3 +39,20 @@ def server_error(request):
 def access_log_unavailable(request):
     logger.error("Access event could not be written; record withheld from %s", request.path)
     return render(request, "errors/access_log_unavailable.html", status=503)
+
+
+@require_POST
+def draft_save(request):
+    """Keep what the user has typed on a form (called by static/js/drafts.mjs)."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"saved": False, "reason": "signed_out"}, status=401)
+    key = request.POST.get("_draft_key", "")
+    if not key.startswith("/") or len(key) > 300:
+        return JsonResponse({"saved": False, "reason": "bad_key"}, status=400)
+    data = drafts.clean_draft_data(request.POST)
+    if len(json.dumps(data)) > drafts.MAX_DRAFT_BYTES:
+        return JsonResponse({"saved": False, "reason": "too_large"}, status=413)
+    draft = drafts.draft_save(user=request.user, key=key, data=data)
+    return JsonResponse(
+        {"saved": True, "at": timezone.localtime(draft.updated_at).strftime("%H:%M:%S")}
+    )

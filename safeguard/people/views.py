@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from safeguard.audit.models import AccessPurpose
+from safeguard.core import drafts
 from safeguard.core.errors import ApplicationError
 from safeguard.people import permissions, selectors, services
 from safeguard.people.forms import (
@@ -71,7 +72,13 @@ def search(request):
 def person_create(request):
     if not permissions.can(request.user, Action.CREATE):
         raise PermissionDenied
-    form = PersonForm(request.POST or None)
+    if drafts.discard_requested(request):
+        return redirect(request.path)
+    draft = None
+    if request.method == "POST":
+        form = PersonForm(request.POST)
+    else:
+        form, draft = drafts.form_with_draft(PersonForm, request)
     duplicates = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -92,12 +99,13 @@ def person_create(request):
             except ApplicationError as error:
                 _form_error(form, error)
             else:
+                drafts.draft_discard(user=request.user, key=request.path)
                 messages.success(request, f"Record created for {person.full_name}")
                 return redirect("people:detail", person_id=person.pk)
     return render(
         request,
         "people/person_form.html",
-        {"form": form, "duplicates": duplicates, "creating": True},
+        {"form": form, "duplicates": duplicates, "creating": True, "draft": draft},
     )
 
 

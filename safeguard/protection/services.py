@@ -389,5 +389,19 @@ def _open_protection(case: Case, on: date) -> list[str]:
     return reasons
 
 
+def _latest_protection_date(case: Case) -> date | None:
+    dates = list(case.strategy_discussions.values_list("discussion_date", flat=True))
+    dates += list(case.conferences.values_list("conference_date", flat=True))
+    for start, end in case.section47s.values_list("start_date", "end_date"):
+        dates += [d for d in (start, end) if d]
+    for start, end in case.cp_plans.values_list("start_date", "end_date"):
+        dates += [d for d in (start, end) if d]
+    dates += list(
+        CoreGroupMeeting.objects.filter(plan__case=case).values_list("meeting_date", flat=True)
+    )
+    return max(dates, default=None)
+
+
 def register_checks() -> None:
     casework.register_open_work_check(_open_protection)
+    casework.register_latest_step_date(_latest_protection_date)

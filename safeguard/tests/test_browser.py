@@ -94,3 +94,18 @@ def test_partner_sees_only_their_children_and_the_page_works_without_javascript(
     page.goto(f"{live_server.url}/people/?name=smith")
     assert page.locator("tbody tr").count() == 1
     context.close()
+
+
+def test_typing_is_kept_as_a_draft_and_restored_after_reloading(live_server, page):
+    """A lost connection or a closed tab does not lose what the worker typed."""
+    build_world()
+    base = live_server.url
+    _sign_in(page, base, "amy")
+    page.goto(f"{base}/people/new/")
+    page.fill("#id_given_names", "Ada")
+    page.fill("#id_family_name", "Brackenfold")
+    page.wait_for_selector("text=Draft saved at", timeout=10_000)
+    page.goto(f"{base}/people/new/")
+    assert page.input_value("#id_given_names") == "Ada"
+    assert page.input_value("#id_family_name") == "Brackenfold"
+    assert "Restored your draft" in page.locator("[data-draft-status]").inner_text()

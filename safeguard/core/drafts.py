@@ -1,0 +1,65 @@
+"""Drafts: keeping a form's typing safe until it is saved.
+
+A page opts in with ``<form data-draft>`` and ``{% include "components/draft_status.html" %}``;
+its view builds the form with ``form_with_draft`` on GET and calls ``draft_discard`` once the
+form is saved.
+"""
+
+from django.forms.utils import ErrorDict
+
+from safeguard.core.models import Draft
+
+MAX_DRAFT_BYTES = 100_000
+# Never kept in a draft: tokens, and anything that looks like a secret.
+_SKIP = ("csrfmiddlewaretoken", "_draft_key")
+
+
+def _keep(name: str) -> bool:
+    return name not in _SKIP and "password" not in name.lower() and "token" not in name.lower()
+
+
+def clean_draft_data(querydict) -> dict:
+    """The form fields worth keeping from a posted draft, as {name: [values]}."""
+    data = {name: querydict.getlist(name) for name in querydict if _keep(name)}
+    return data
+
+
+def draft_save(*, user, key: str, data: dict) -> Draft:
+    draft, _ = Draft.objects.update_or_create(user=user, key=key[:300], defaults={"data": data})
+    return draft
+
+
+def draft_discard(*, user, key: str) -> None:
+    Draft.objects.filter(user=user, key=key[:300]).delete()
+
+
+def draft_for(*, user, key: str) -> Draft | None:
+    return Draft.objects.filter(user=user, key=key[:300]).first()
+
+
+def form_with_draft(form_class, request, **kwargs):
+    """The form for a GET: filled from the user's draft for this page, if there is one.
+
+    The form is bound to the draft so that every field shows what was typed, but carries no
+    errors: the user has not submitted it yet. Returns (form, draft or None).
+    """
+    draft = draft_for(user=request.user, key=request.path)
+    if draft is None or not draft.data:
+        return form_class(**kwargs), None
+    from django.http import QueryDict
+
+    data = QueryDict(mutable=True)
+    for name, values in draft.data.items():
+        data.setlist(name, [str(v) for v in values])
+    form = form_class(data=data, **kwargs)
+    form._errors = ErrorDict()  # shown as typed, not judged
+    return form, draft
+
+
+def discard_requested(request) -> bool:
+    """Whether the user pressed "Discard draft"; if so the draft is gone and the caller
+    should show the empty form again (redirect to ``request.path``)."""
+    if request.method == "POST" and request.POST.get("_discard_draft"):
+        draft_discard(user=request.user, key=request.path)
+        return True
+    return False
