@@ -1,0 +1,203 @@
+"""Due dates derived from recorded events: never stored, never typed in.
+
+``case_timescales`` applies every rule of the authority's rule set (``timescales.rules``) to
+one case as it stood on a day ``on``: events dated after ``on`` have not happened yet. Each
+clock becomes a ``DueItem`` whose status is relative to ``on``. Because nothing is stored,
+changing an authority's rule set or local standards changes every due date at once.
+
+``timescales_for_cases`` does the same for many cases with a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from uuid import UUID
+
+from django.db.models import Prefetch, QuerySet
+
+from safeguard.casework.models import Case
+from safeguard.core.workdays import (
+    add_months,
+    add_working_days,
+    is_working_day,
+    working_days_between,
+)
+from safeguard.protection.models import Section47Enquiry
+from safeguard.timescales.events import EVENTS, SCOPES
+from safeguard.timescales.rules import INCLUSIVE, MONTHS, Rule, rules_for
+
+__all__ = [
+    "DUE",
+    "LATE",
+    "MET",
+    "OVERDUE",
+    "DueItem",
+    "case_timescales",
+    "due_date",
+    "outstanding",
+    "timescales_for_cases",
+    "with_timescale_data",
+]
+
+DUE = "due"
+OVERDUE = "overdue"
+MET = "met"
+LATE = "late"
+OUTSTANDING = frozenset({DUE, OVERDUE})
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One clock of one rule on one case, as it stood on the day asked about.
+
+    ``status`` is ``due`` (not done, not yet past its due date), ``overdue`` (not done and
+    past it), ``met`` (done on or before it) or ``late`` (done after it). The overdue counts
+    are 0 unless the item is overdue.
+    """
+
+    rule: Rule
+    case_id: UUID
+    child_id: UUID
+    start_date: date
+    due_date: date
+    done_date: date | None
+    status: str
+    working_days_overdue: int = 0
+    days_overdue: int = 0
+
+    @property
+    def is_outstanding(self) -> bool:
+        return self.status in OUTSTANDING
+
+
+def due_date(rule: Rule, start: date, authority=None) -> date:
+    """When ``rule``'s end event is due for a clock started on ``start``.
+
+    Exclusive counting (the default): the day after ``start`` is day 1. Inclusive counting:
+    ``start`` is day 1 when it is a working day; a start on a weekend or bank holiday
+    cannot be a working day, so counting begins on the next working day as it does for
+    exclusive counting. For months, inclusive counting ends the day before the same date
+    ``length`` months on.
+    """
+    length = rule.length_for(authority)
+    if rule.unit == MONTHS:
+        due = add_months(start, length)
+        return due - timedelta(days=1) if rule.counting == INCLUSIVE else due
+    if rule.counting == INCLUSIVE and is_working_day(start):
+        return add_working_days(start, length - 1)
+    return add_working_days(start, length)
+
+
+def _status(due: date, done: date | None, on: date) -> str:
+    if done is not None:
+        return MET if done <= due else LATE
+    return OVERDUE if due < on else DUE
+
+
+def _item(rule: Rule, case: Case, start: date, done: date | None, on: date) -> DueItem:
+    due = due_date(rule, start, case.authority)
+    status = _status(due, done, on)
+    overdue = status == OVERDUE
+    return DueItem(
+        rule=rule,
+        case_id=case.pk,
+        child_id=case.child_id,
+        start_date=start,
+        due_date=due,
+        done_date=done,
+        status=status,
+        working_days_overdue=working_days_between(due, on) if overdue else 0,
+        days_overdue=(on - due).days if overdue else 0,
+    )
+
+
+def _clocks(
+    starts: list[date], ends: list[date], *, recurring: bool
+) -> Iterator[tuple[date, date | None]]:
+    """Pair the start of each clock with the end event that stopped it, if any.
+
+    A one-off clock starts at the earliest start and stops at the earliest end. A recurring
+    clock starts at the earliest start; each later end event stops it and starts the next,
+    and the last clock is left running.
+    """
+    start = min(starts)
+    if not recurring:
+        yield start, min(ends, default=None)
+        return
+    for end in sorted(set(ends)):
+        if end > start:
+            yield start, end
+            start = end
+    yield start, None
+
+
+def _dates(event: str, case: Case, subject, on: date) -> list[date]:
+    return [d for d in EVENTS[event](case, subject) if d is not None and d <= on]
+
+
+def _case_open_on(case: Case, on: date) -> bool:
+    # A referral marked no further action counts as closed on its referral date (kpis.md §1).
+    return case.is_open_on(on) and not case.referral_nfa
+
+
+def _rule_items(rule: Rule, case: Case, on: date) -> Iterator[DueItem]:
+    scope = SCOPES[rule.scope]
+    case_open = _case_open_on(case, on)
+    for subject in scope.subjects(case):
+        if scope.began(subject) > on:
+            continue
+        starts = _dates(rule.start, case, subject, on)
+        if not starts:
+            continue
+        ends = _dates(rule.end, case, subject, on)
+        live = case_open and scope.live(case, subject, on)
+        for start, done in _clocks(starts, ends, recurring=rule.recurring):
+            # A clock still running is shown only while there is still something to do.
+            if done is not None or live:
+                yield _item(rule, case, start, done, on)
+
+
+def case_timescales(case: Case, *, on: date, rule_set: str | None = None) -> list[DueItem]:
+    """Every clock of every rule of ``rule_set`` (default: the authority's) on ``case``.
+
+    Items come in due-date order. Completed clocks (met or late) are reported whether the
+    case is open or closed; clocks still running are reported only while the case and the
+    clock's subject are open on ``on``. Pass a case from ``with_timescale_data`` to read
+    nothing more from the database.
+    """
+    rules = rules_for(rule_set or case.authority.rule_set)
+    items = [item for rule in rules for item in _rule_items(rule, case, on)]
+    return sorted(items, key=lambda i: (i.due_date, i.start_date, i.rule.id))
+
+
+def outstanding(items: Iterable[DueItem]) -> list[DueItem]:
+    """The items still to be done: due or overdue."""
+    return [item for item in items if item.is_outstanding]
+
+
+def with_timescale_data(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """``cases`` with every relation the timescale rules read loaded in a fixed number of
+    queries, whatever the number of cases."""
+    return cases.select_related("authority", "referral").prefetch_related(
+        "assessments",
+        Prefetch(
+            "section47s",
+            queryset=Section47Enquiry.objects.select_related("strategy_discussion"),
+        ),
+        "conferences",
+        "cp_plans__core_groups",
+        "visits",
+        "cin_plans__reviews",
+    )
+
+
+def timescales_for_cases(
+    cases: QuerySet[Case], *, on: date, rule_set: str | None = None
+) -> dict[UUID, list[DueItem]]:
+    """``case_timescales`` for each of ``cases``, keyed by case id, without N+1 queries."""
+    return {
+        case.pk: case_timescales(case, on=on, rule_set=rule_set)
+        for case in with_timescale_data(cases)
+    }

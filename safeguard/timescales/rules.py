@@ -1,0 +1,301 @@
+"""Statutory and local timescales, as data: one table of rules per rule set.
+
+A rule is a clock. It runs on a *scope* (the thing the clock is about: a referral, an
+assessment, a section 47 enquiry, a plan), starts at a named *start* event and stops at a
+named *end* event. The names are resolved by ``timescales.events``; the engine
+(``timescales.engine``) knows nothing about any particular rule, so a new rule built from
+existing scope and event names needs no code.
+
+Each authority chooses its rule set (``LocalAuthority.rule_set``). A rule's ``length`` is a
+number fixed by Working Together, or the name of a ``LocalAuthority`` field where the
+authority keeps its own standard (domain.md §2, items tagged [L]).
+
+Counting (domain.md §2, "Counting ambiguity"): with ``exclusive`` counting the day after the
+start is day 1, so a 1-working-day decision on a referral received on Monday is due on
+Tuesday; this is how the DfE measures (same day = 0). With ``inclusive`` counting the start
+day is day 1, as some local visit standards are written ("from and including the day of the
+visit").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+WORKING_DAYS = "working_days"
+MONTHS = "months"
+UNITS = frozenset({WORKING_DAYS, MONTHS})
+
+EXCLUSIVE = "exclusive"
+INCLUSIVE = "inclusive"
+COUNTINGS = frozenset({EXCLUSIVE, INCLUSIVE})
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rule:
+    """One timescale: ``end`` is due ``length`` ``unit`` after ``start``.
+
+    ``recurring`` rules restart the clock at each end event (a visit, a core group, a
+    review) for as long as their scope is open.
+    """
+
+    id: str
+    label: str
+    scope: str
+    start: str
+    end: str
+    unit: str
+    length: int | str
+    source: str
+    counting: str = EXCLUSIVE
+    recurring: bool = False
+
+    def __post_init__(self) -> None:
+        if self.unit not in UNITS:
+            raise ValueError(f"Rule {self.id}: unknown unit {self.unit!r}")
+        if self.counting not in COUNTINGS:
+            raise ValueError(f"Rule {self.id}: unknown counting {self.counting!r}")
+        if isinstance(self.length, int) and self.length < 1:
+            raise ValueError(f"Rule {self.id}: length must be at least 1")
+
+    @property
+    def is_local_standard(self) -> bool:
+        return isinstance(self.length, str)
+
+    def length_for(self, authority: Any) -> int:
+        """The rule's length, reading a local standard from ``authority`` when it names one."""
+        if isinstance(self.length, int):
+            return self.length
+        return int(getattr(authority, self.length))
+
+
+# --- The front door and assessment ------------------------------------------------------
+
+REFERRAL_DECISION = Rule(
+    id="referral_decision",
+    label="Decision on referral",
+    scope="referral",
+    start="referral_received",
+    end="referral_decided",
+    unit=WORKING_DAYS,
+    length=1,
+    source="Working Together 2006, 2010 and 2013: decide what to do within 1 working day "
+    "of receiving a referral",
+)
+
+SINGLE_ASSESSMENT = Rule(
+    id="single_assessment",
+    label="Child and family assessment",
+    scope="single_assessment",
+    start="referral_date",
+    end="assessment_completed",
+    unit=WORKING_DAYS,
+    length=45,
+    source="Working Together 2013: child and family assessment completed within 45 working "
+    "days of the referral",
+)
+
+INITIAL_ASSESSMENT_2006 = Rule(
+    id="initial_assessment",
+    label="Initial assessment",
+    scope="initial_assessment",
+    start="referral_date",
+    end="assessment_completed",
+    unit=WORKING_DAYS,
+    length=7,
+    source="Working Together 2006: initial assessment completed within 7 working days of the "
+    "referral",
+)
+
+INITIAL_ASSESSMENT_2010 = Rule(
+    id="initial_assessment",
+    label="Initial assessment",
+    scope="initial_assessment",
+    start="referral_date",
+    end="assessment_completed",
+    unit=WORKING_DAYS,
+    length=10,
+    source="Working Together 2010: initial assessment completed within 10 working days of the "
+    "referral",
+)
+
+CORE_ASSESSMENT = Rule(
+    id="core_assessment",
+    label="Core assessment",
+    scope="core_assessment",
+    start="assessment_started",
+    end="assessment_completed",
+    unit=WORKING_DAYS,
+    length=35,
+    source="Working Together 2006 and 2010: core assessment completed within 35 working days "
+    "of its start",
+)
+
+# --- Child protection -------------------------------------------------------------------
+# Working Together 2010 and 2013 onward set the conference and core group timescales below;
+# domain.md §2 notes that the 2006 paragraph wording is unchecked, and authorities applied
+# the same numbers under 2006 procedures, so the 2006 table shares these rules.
+
+ICPC = Rule(
+    id="icpc",
+    label="Initial child protection conference",
+    scope="section47",
+    start="strategy_discussion",
+    end="initial_conference",
+    unit=WORKING_DAYS,
+    length=15,
+    source="Working Together 2010 and 2013 onward: initial child protection conference within "
+    "15 working days of the strategy discussion that started the section 47 enquiry",
+)
+
+FIRST_CORE_GROUP = Rule(
+    id="first_core_group",
+    label="First core group meeting",
+    scope="cp_plan",
+    start="initial_conference",
+    end="core_group",
+    unit=WORKING_DAYS,
+    length=10,
+    source="Working Together 2010 and 2013 onward: first core group meeting within 10 working "
+    "days of the initial child protection conference",
+)
+
+CORE_GROUP = Rule(
+    id="core_group",
+    label="Core group meeting",
+    scope="cp_plan",
+    start="core_group",
+    end="core_group",
+    unit=WORKING_DAYS,
+    length="core_group_interval_wd",
+    recurring=True,
+    source="Local standard (core_group_interval_wd): core groups after the first meet at the "
+    "authority's interval; Working Together sets no national number",
+)
+
+FIRST_REVIEW_CONFERENCE = Rule(
+    id="first_review_conference",
+    label="First review child protection conference",
+    scope="cp_plan",
+    start="plan_start",
+    end="review_conference",
+    unit=MONTHS,
+    length=3,
+    source="Working Together 2010 and 2013 onward: first review conference within 3 months of "
+    "the initial child protection conference",
+)
+
+REVIEW_CONFERENCE = Rule(
+    id="review_conference",
+    label="Review child protection conference",
+    scope="cp_plan",
+    start="review_conference",
+    end="review_conference",
+    unit=MONTHS,
+    length=6,
+    recurring=True,
+    source="Working Together 2010 and 2013 onward: later review conferences at intervals of no "
+    "more than 6 months",
+)
+
+CP_VISIT = Rule(
+    id="cp_visit",
+    label="Child protection visit (child seen)",
+    scope="cp_plan",
+    start="plan_start",
+    end="seen_visit",
+    unit=WORKING_DAYS,
+    length="cp_visit_interval_wd",
+    recurring=True,
+    source="Local standard (cp_visit_interval_wd): statutory visits to a child on a child "
+    "protection plan; Working Together sets no national number",
+)
+
+# --- Child in need ----------------------------------------------------------------------
+
+CIN_VISIT = Rule(
+    id="cin_visit",
+    label="Child in need visit (child seen)",
+    scope="cin_plan_outside_cp",
+    start="plan_start",
+    end="seen_visit",
+    unit=WORKING_DAYS,
+    length="cin_visit_interval_wd",
+    recurring=True,
+    source="Local standard (cin_visit_interval_wd): visits to a child on a child in need plan; "
+    "Working Together sets no national number",
+)
+
+CIN_PLAN_REVIEW = Rule(
+    id="cin_plan_review",
+    label="Child in need plan review",
+    scope="cin_plan",
+    start="plan_start",
+    end="cin_plan_review",
+    unit=MONTHS,
+    length="cin_plan_review_months",
+    recurring=True,
+    source="Local standard (cin_plan_review_months): child in need plans reviewed at the "
+    "authority's interval; Working Together sets no national number",
+)
+
+# --- The rule sets ----------------------------------------------------------------------
+
+WT2006: tuple[Rule, ...] = (
+    REFERRAL_DECISION,
+    INITIAL_ASSESSMENT_2006,
+    CORE_ASSESSMENT,
+    ICPC,
+    FIRST_CORE_GROUP,
+    CORE_GROUP,
+    FIRST_REVIEW_CONFERENCE,
+    REVIEW_CONFERENCE,
+    CP_VISIT,
+    CIN_VISIT,
+    CIN_PLAN_REVIEW,
+)
+
+WT2010: tuple[Rule, ...] = (
+    REFERRAL_DECISION,
+    INITIAL_ASSESSMENT_2010,
+    CORE_ASSESSMENT,
+    ICPC,
+    FIRST_CORE_GROUP,
+    CORE_GROUP,
+    FIRST_REVIEW_CONFERENCE,
+    REVIEW_CONFERENCE,
+    CP_VISIT,
+    CIN_VISIT,
+    CIN_PLAN_REVIEW,
+)
+
+# Working Together 2013 (in force 15 April 2013) replaced the initial and core assessments
+# with one child and family assessment; later editions (2015, 2018, 2023) kept the numbers.
+WT2013: tuple[Rule, ...] = (
+    REFERRAL_DECISION,
+    SINGLE_ASSESSMENT,
+    ICPC,
+    FIRST_CORE_GROUP,
+    CORE_GROUP,
+    FIRST_REVIEW_CONFERENCE,
+    REVIEW_CONFERENCE,
+    CP_VISIT,
+    CIN_VISIT,
+    CIN_PLAN_REVIEW,
+)
+
+RULE_SETS: dict[str, tuple[Rule, ...]] = {
+    "wt2006": WT2006,
+    "wt2010": WT2010,
+    "wt2013": WT2013,
+}
+
+DEFAULT_RULE_SET = "wt2013"
+
+
+def rules_for(rule_set: str) -> tuple[Rule, ...]:
+    """The rules of ``rule_set`` (a ``LocalAuthority.rule_set`` value)."""
+    try:
+        return RULE_SETS[rule_set]
+    except KeyError:
+        raise ValueError(f"Unknown timescale rule set {rule_set!r}") from None

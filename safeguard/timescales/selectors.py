@@ -1,0 +1,167 @@
+"""What is due: outstanding timescales for a worker, a team or the whole service.
+
+These selectors return children (``Person``) but do NOT log access events: the page that
+shows the rows must pass the children to ``people.selectors.access_people``, which checks
+the policy and writes the access log (docs/decisions/0001).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from safeguard.accounts.models import LocalAuthority, Team, User
+from safeguard.casework.models import Allocation, Case
+from safeguard.core.workdays import add_working_days, is_working_day
+from safeguard.people.models import Person
+from safeguard.timescales.engine import (
+    DUE,
+    OVERDUE,
+    DueItem,
+    case_timescales,
+    outstanding,
+    with_timescale_data,
+)
+
+UNALLOCATED = "Unallocated"
+WEEK_WORKING_DAYS = 5
+
+
+@dataclass(frozen=True)
+class DueRow:
+    """An outstanding item with the child, case and current allocation it belongs to."""
+
+    item: DueItem
+    child: Person
+    case: Case
+    worker: User | None
+    team: Team | None
+    on: date
+
+    @property
+    def owner(self) -> str:
+        return str(self.worker) if self.worker is not None else UNALLOCATED
+
+
+def _child_key(row: DueRow) -> tuple[str, str]:
+    return (row.child.family_name.casefold(), row.child.given_names.casefold())
+
+
+# Every order ends with the case and rule ids so that equal rows always come out the same way.
+SORTS: dict[str, Callable[[DueRow], tuple]] = {
+    "due_date": lambda r: (r.item.due_date, _child_key(r), r.item.rule.label, str(r.case.pk)),
+    "-working_days_overdue": lambda r: (
+        -r.item.working_days_overdue,
+        r.item.due_date,
+        _child_key(r),
+        str(r.case.pk),
+        r.item.rule.id,
+    ),
+    "child": lambda r: (_child_key(r), str(r.case.pk), r.item.due_date, r.item.rule.id),
+    "rule": lambda r: (r.item.rule.label, r.item.due_date, _child_key(r), str(r.case.pk)),
+}
+DEFAULT_SORT = "due_date"
+
+
+def sort_rows(rows: Iterable[DueRow], sort: str = DEFAULT_SORT) -> list[DueRow]:
+    """Order rows by one of ``SORTS``: due date (default), most overdue, child or rule."""
+    try:
+        key = SORTS[sort]
+    except KeyError:
+        raise ValueError(f"Unknown sort {sort!r}; choose from {sorted(SORTS)}") from None
+    return sorted(rows, key=key)
+
+
+def _case_open_on(on: date) -> Q:
+    # Open on a day (kpis.md §1); a referral marked no further action counts as closed.
+    return (
+        Q(referral_date__lte=on)
+        & (Q(closure_date__isnull=True) | Q(closure_date__gt=on))
+        & Q(referral_nfa=False)
+    )
+
+
+def _allocation_open_on(on: date) -> Q:
+    return Q(start_date__lte=on) & (Q(end_date__isnull=True) | Q(end_date__gt=on))
+
+
+def _rows(cases: QuerySet[Case], *, on: date, sort: str) -> list[DueRow]:
+    allocations = Prefetch(
+        "allocations",
+        queryset=Allocation.objects.filter(_allocation_open_on(on)).select_related(
+            "worker", "team"
+        ),
+        to_attr="open_allocations",
+    )
+    loaded = with_timescale_data(
+        cases.filter(_case_open_on(on)).select_related("child").prefetch_related(allocations)
+    )
+    rows = []
+    for case in loaded:
+        allocation = case.open_allocations[0] if case.open_allocations else None
+        for item in outstanding(case_timescales(case, on=on)):
+            rows.append(
+                DueRow(
+                    item=item,
+                    child=case.child,
+                    case=case,
+                    worker=allocation.worker if allocation else None,
+                    team=allocation.team if allocation else None,
+                    on=on,
+                )
+            )
+    return sort_rows(rows, sort)
+
+
+def _allocated(on: date, **who) -> QuerySet[Case]:
+    held = Allocation.objects.filter(_allocation_open_on(on), **who).values("case_id")
+    return Case.objects.filter(pk__in=held)
+
+
+def due_for_worker(user: User, *, on: date, sort: str = DEFAULT_SORT) -> list[DueRow]:
+    """Outstanding items on the open cases allocated to ``user`` on ``on``.
+
+    Does not log access to the children: the caller must (module docstring).
+    """
+    return _rows(_allocated(on, worker=user), on=on, sort=sort)
+
+
+def due_for_team(team: Team, *, on: date, sort: str = DEFAULT_SORT) -> list[DueRow]:
+    """Outstanding items on the open cases allocated to ``team`` on ``on``.
+
+    Does not log access to the children: the caller must (module docstring).
+    """
+    return _rows(_allocated(on, team=team), on=on, sort=sort)
+
+
+def due_for_service(
+    authority: LocalAuthority, *, on: date, sort: str = DEFAULT_SORT
+) -> list[DueRow]:
+    """Outstanding items on every open case of ``authority``, unallocated cases included
+    (their ``owner`` is "Unallocated").
+
+    Does not log access to the children: the caller must (module docstring).
+    """
+    return _rows(Case.objects.filter(authority=authority), on=on, sort=sort)
+
+
+def _week_end(on: date) -> date:
+    """The last of the next 5 working days, counting ``on`` itself when it is a working day."""
+    if is_working_day(on):
+        return add_working_days(on, WEEK_WORKING_DAYS - 1)
+    return add_working_days(on, WEEK_WORKING_DAYS)
+
+
+def due_counts(rows: Iterable[DueRow]) -> dict[str, int]:
+    """Count rows as overdue, due within the next 5 working days (today included) or later."""
+    counts = {"overdue": 0, "due_this_week": 0, "due_later": 0}
+    for row in rows:
+        if row.item.status == OVERDUE:
+            counts["overdue"] += 1
+        elif row.item.status == DUE:
+            soon = row.item.due_date <= _week_end(row.on)
+            counts["due_this_week" if soon else "due_later"] += 1
+    return counts
