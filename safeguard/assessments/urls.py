@@ -1,5 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from safeguard.assessments import views
 
 app_name = "assessments"
 
-urlpatterns: list = []
+urlpatterns = [
+    path(
+        "cases/<uuid:case_id>/assessments/new/",
+        views.assessment_start,
+        name="start",
+    ),
+    path("assessments/<uuid:assessment_id>/seen/", views.assessment_seen, name="seen"),
+    path(
+        "assessments/<uuid:assessment_id>/authorise/",
+        views.assessment_authorise,
+        name="authorise",
+    ),
+]

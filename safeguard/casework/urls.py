@@ -1,5 +1,33 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from safeguard.casework import views
 
 app_name = "casework"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("cases/<uuid:case_id>/", views.case_detail, name="case-detail"),
+    path("cases/<uuid:case_id>/allocate/", views.case_allocate, name="allocate"),
+    path("cases/<uuid:case_id>/visits/new/", views.visit_new, name="visit-new"),
+    path("cases/<uuid:case_id>/notes/new/", views.note_new, name="note-new"),
+    path("cases/<uuid:case_id>/decisions/new/", views.decision_new, name="decision-new"),
+    path("cases/<uuid:case_id>/cin-plans/new/", views.cin_plan_new, name="cin-plan-new"),
+    path(
+        "cin-plans/<uuid:plan_id>/reviews/new/",
+        views.cin_plan_review_new,
+        name="cin-plan-review-new",
+    ),
+    path("cin-plans/<uuid:plan_id>/end/", views.cin_plan_end, name="cin-plan-end"),
+    path("cases/<uuid:case_id>/close/", views.case_close, name="close"),
+    path("people/<uuid:person_id>/chronology/", views.chronology, name="chronology"),
+    path(
+        "people/<uuid:person_id>/chronology/new/",
+        views.chronology_entry_new,
+        name="chronology-entry-new",
+    ),
+    path("people/<uuid:person_id>/chronology.pdf", views.chronology_pdf, name="chronology-pdf"),
+    path(
+        "chronology/<uuid:entry_id>/annotate/",
+        views.chronology_annotate,
+        name="chronology-annotate",
+    ),
+]

@@ -317,6 +317,10 @@ def review_conference_record(
         PlanEndReason.MOVED,
     ):
         raise ApplicationError("Choose why the plan ends", field="end_reason")
+    if decision == ConferenceDecision.CONTINUE and end_reason:
+        raise ApplicationError(
+            "Give a reason for ending only when the plan ends", field="end_reason"
+        )
     conference = ChildProtectionConference(
         case=case,
         kind=ConferenceKind.REVIEW,
@@ -365,6 +369,15 @@ def plan_end_without_conference(
     casework.check_step_date(case, end_date, label="end date", field="end_date")
     if end_date < plan.start_date:
         raise ApplicationError("The plan cannot end before it started", field="end_date")
+    born = case.child.date_of_birth
+    if reason == PlanEndReason.EIGHTEEN and (born is None or case.child.age_on(end_date) < 18):
+        raise ApplicationError(
+            f"{case.child.full_name} was not 18 on {end_date:%d %B %Y}", field="reason"
+        )
+    if reason == PlanEndReason.DIED and case.child.date_of_death not in (None, end_date):
+        raise ApplicationError(
+            "The end date should be the date of death on the child's record", field="end_date"
+        )
     before = snapshot(plan)
     plan.end_date, plan.end_reason = end_date, reason
     casework.save_change(plan, by=by, before=before, verb=ChangeVerb.ENDED, person_id=case.child_id)

@@ -1,5 +1,27 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from safeguard.protection import views
 
 app_name = "protection"
 
-urlpatterns: list = []
+urlpatterns = [
+    path(
+        "cases/<uuid:case_id>/strategy-discussions/new/",
+        views.strategy_discussion_new,
+        name="strategy-new",
+    ),
+    path(
+        "strategy-discussions/<uuid:discussion_id>/section-47/new/",
+        views.section47_new,
+        name="s47-new",
+    ),
+    path(
+        "section-47/<uuid:enquiry_id>/conclude/",
+        views.section47_conclude,
+        name="s47-conclude",
+    ),
+    path("section-47/<uuid:enquiry_id>/icpc/new/", views.icpc_new, name="icpc-new"),
+    path("plans/<uuid:plan_id>/core-groups/new/", views.core_group_new, name="core-group-new"),
+    path("plans/<uuid:plan_id>/reviews/new/", views.review_conference_new, name="review-new"),
+    path("plans/<uuid:plan_id>/end/", views.plan_end, name="plan-end"),
+]

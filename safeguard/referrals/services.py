@@ -5,6 +5,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from safeguard.audit.models import ChangeVerb
 from safeguard.audit.services import record_change, snapshot
@@ -143,6 +144,8 @@ def referral_record(
             "The decision cannot be before the referral was received", field="decision_date"
         )
     if contact is not None:
+        # The caller's copy may predate the decision: read the contact as it is now.
+        contact = Contact.objects.select_for_update().get(pk=contact.pk)
         if contact.child_id != child.pk:
             raise ApplicationError("That contact is about another child", field="contact")
         if contact.outcome != ContactOutcome.REFERRAL:
@@ -187,3 +190,118 @@ def referral_record(
         case.closure_reason = ClosureReason.RC7
         casework.save_change(case, by=by, before=before, verb=ChangeVerb.ENDED, person_id=child.pk)
     return referral
+
+
+# --- The threshold of need ----------------------------------------------------------------------
+
+
+def _clean_thresholds(data: dict) -> list[dict]:
+    """The levels of a continuum of need as read from TOML, checked and in number order."""
+    levels = data.get("levels") if isinstance(data, dict) else None
+    if not isinstance(levels, list) or not levels:
+        raise ApplicationError("The thresholds have no levels: add [[levels]] tables")
+    cleaned: dict[int, dict] = {}
+    for raw in levels:
+        raw = raw if isinstance(raw, dict) else {}
+        number = raw.get("number")
+        if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+            raise ApplicationError(f"Each level needs a number of 1 or more, not {number!r}")
+        if number in cleaned:
+            raise ApplicationError(f"Level {number} appears twice")
+        name = str(raw.get("name", "")).strip()
+        if not name or len(name) > 100:
+            raise ApplicationError(f"Level {number} needs a name of up to 100 characters")
+        outcome = raw.get("implied_outcome")
+        if outcome not in ContactOutcome.values:
+            raise ApplicationError(
+                f"Level {number}: the implied outcome must be one of "
+                f"{', '.join(ContactOutcome.values)}, not {outcome!r}"
+            )
+        indicators = raw.get("indicators")
+        if not isinstance(indicators, list) or not indicators:
+            raise ApplicationError(f"Level {number} needs a list of indicators")
+        texts = [str(text).strip() for text in indicators]
+        if any(not text or len(text) > 300 for text in texts):
+            raise ApplicationError(f"Level {number}: each indicator is 1 to 300 characters")
+        if len(set(texts)) != len(texts):
+            raise ApplicationError(f"Level {number} repeats an indicator")
+        cleaned[number] = {
+            "number": number,
+            "name": name,
+            "description": str(raw.get("description", "")).strip(),
+            "implied_outcome": outcome,
+            "indicators": texts,
+        }
+    return [cleaned[n] for n in sorted(cleaned)]
+
+
+def _threshold_save(obj, *, by, before: dict | None) -> None:
+    """Save a level or indicator with its change event, if anything changed."""
+    after = snapshot(obj)
+    if before is not None and before == after:
+        return
+    obj.save()
+    if before is None:
+        verb = ChangeVerb.CREATED
+    elif obj.disabled_on is not None and before.get("disabled_on") is None:
+        verb = ChangeVerb.ENDED
+    else:
+        verb = ChangeVerb.UPDATED
+    record_change(by=by, verb=verb, obj=obj, before=before)
+
+
+@transaction.atomic
+def thresholds_load(*, by, authority, data: dict) -> list[ThresholdLevel]:
+    """Make ``data`` (``{"levels": [{number, name, description, implied_outcome,
+    indicators}]}``) the authority's continuum of need, and return its levels.
+
+    Nothing is deleted, because decided contacts point at the levels and indicators they
+    were decided against: a level or indicator left out of ``data`` is disabled from today.
+    A level keeps its row while its number stays (one level per number), so a renamed level
+    is an update with its before and after in the change history; an indicator is matched
+    on its text, and one whose text changes is a new indicator. Loading the same data twice
+    changes nothing. ``by`` is a team or service manager, or None for the ``load_thresholds``
+    command run by the system's operator.
+    """
+    if by is not None and not case_permissions.can(by, Action.AUTHORISE, authority_id=authority.pk):
+        raise PermissionDenied("Only a team or service manager can change the thresholds")
+    wanted = _clean_thresholds(data)
+    today = timezone.localdate()
+    existing = {
+        level.number: level
+        for level in ThresholdLevel.objects.select_for_update().filter(authority=authority)
+    }
+    for number, level in existing.items():
+        if number not in {row["number"] for row in wanted} and level.disabled_on is None:
+            before = snapshot(level)
+            level.disabled_on = today
+            _threshold_save(level, by=by, before=before)
+    for row in wanted:
+        level = existing.get(row["number"])
+        before = snapshot(level) if level is not None else None
+        if level is None:
+            level = ThresholdLevel(authority=authority, number=row["number"])
+        level.name = row["name"]
+        level.description = row["description"]
+        level.implied_outcome = row["implied_outcome"]
+        level.disabled_on = None
+        _threshold_save(level, by=by, before=before)
+        known = {i.text: i for i in level.indicators.all()} if before is not None else {}
+        for text, indicator in known.items():
+            if text not in row["indicators"] and indicator.disabled_on is None:
+                i_before = snapshot(indicator)
+                indicator.disabled_on = today
+                _threshold_save(indicator, by=by, before=i_before)
+        for text in row["indicators"]:
+            indicator = known.get(text)
+            if indicator is None:
+                _threshold_save(ThresholdIndicator(level=level, text=text), by=by, before=None)
+            elif indicator.disabled_on is not None:
+                i_before = snapshot(indicator)
+                indicator.disabled_on = None
+                _threshold_save(indicator, by=by, before=i_before)
+    return list(
+        ThresholdLevel.objects.filter(authority=authority, disabled_on__isnull=True).order_by(
+            "number"
+        )
+    )

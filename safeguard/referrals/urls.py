@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from safeguard.referrals import views
 
 app_name = "referrals"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("front-door/", views.front_door, name="front-door"),
+    path("people/<uuid:person_id>/contacts/new/", views.contact_new, name="contact-new"),
+    path("contacts/<uuid:contact_id>/decide/", views.contact_decide, name="contact-decide"),
+    path("people/<uuid:person_id>/referrals/new/", views.referral_new, name="referral-new"),
+]

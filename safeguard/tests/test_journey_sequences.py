@@ -146,3 +146,17 @@ def test_an_nfa_referral_opens_and_closes_the_episode_on_the_day(world):
     assert (case.referral_nfa, case.closure_date, case.closure_reason) == (True, date(2025, 3, 3), "RC7")
     # A new referral the next day is a new episode.
     assert open_case(world, received=date(2025, 3, 4)).referral_date == date(2025, 3, 4)
+
+
+def test_a_plan_ends_at_18_only_when_the_child_is_18(world):
+    case = open_case(world, received=date(2025, 3, 3))
+    plan = _plan(world, case)
+    _refused("was not 18", protection.plan_end_without_conference, by=world.sw_amy, plan=plan,
+             end_date=date(2025, 6, 1), reason="eighteen")
+
+
+def test_a_plan_that_continues_takes_no_end_reason(world):
+    case = open_case(world, received=date(2025, 3, 3))
+    plan = _plan(world, case)
+    _refused("only when the plan ends", protection.review_conference_record, by=world.sw_amy, plan=plan,
+             conference_date=date(2025, 6, 1), attendance={}, decision="continue", end_reason="risk_reduced")

@@ -5,3 +5,9 @@ class TimescalesConfig(AppConfig):
     name = "safeguard.timescales"
     label = "timescales"
     verbose_name = "Timescales"
+
+    def ready(self):
+        # The case page (casework, below this app) shows the timescales panel when asked to.
+        from safeguard.casework.views import register_case_page_context
+
+        register_case_page_context(lambda request, case: {"timescales": True})

@@ -165,3 +165,15 @@ def due_counts(rows: Iterable[DueRow]) -> dict[str, int]:
             soon = row.item.due_date <= _week_end(row.on)
             counts["due_this_week" if soon else "due_later"] += 1
     return counts
+
+
+def unallocated_cases(authority: LocalAuthority, *, on: date) -> list[Case]:
+    """Open cases with no allocated worker on ``on``, longest waiting first: the backlog the
+    2009 inspection found nobody could see."""
+    held = Allocation.objects.filter(_allocation_open_on(on)).values("case_id")
+    return list(
+        Case.objects.filter(_case_open_on(on), authority=authority)
+        .exclude(pk__in=held)
+        .select_related("child")
+        .order_by("referral_date")
+    )

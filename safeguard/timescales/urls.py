@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from safeguard.timescales import views
 
 app_name = "timescales"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("due/", views.mine, name="mine"),
+    path("due/teams/<int:team_id>/", views.team, name="team"),
+    path("due/service/", views.service, name="service"),
+]

@@ -8,6 +8,8 @@ from django.views.decorators.http import require_http_methods
 from safeguard.audit.models import AccessPurpose
 from safeguard.people import permissions, selectors
 from safeguard.people.permissions import Action
+from safeguard.timescales import permissions as due_permissions
+from safeguard.timescales import selectors as due
 
 CASELOAD_LIMIT = 200
 
@@ -33,6 +35,15 @@ def home(request):
     selectors.access_people(
         user=user, people=mine + team_people, purpose=AccessPurpose.LIST, request=request
     )
+    # Counts only: the lists themselves (and their access events) are on the "due" pages.
+    my_due = (
+        due.due_counts(due.due_for_worker(user, on=today))
+        if due_permissions.can_see_own(user)
+        else None
+    )
+    unallocated = None
+    if due_permissions.can_see_service(user):
+        unallocated = len(due.unallocated_cases(user.agency.authority, on=today))
     return render(
         request,
         "work/home.html",
@@ -40,6 +51,9 @@ def home(request):
             "today": today,
             "mine": mine,
             "team_people": team_people,
+            "my_due": my_due,
+            "unallocated": unallocated,
+            "can_see_service": due_permissions.can_see_service(user),
             "can_search": permissions.can(user, Action.SEARCH),
             "can_create": permissions.can(user, Action.CREATE),
         },

@@ -1,4 +1,12 @@
-"""Permission-matrix rows for this app's URLs (see safeguard/testing/matrix.py)."""
+"""Permission-matrix rows for the "what is due" pages (see safeguard/testing/matrix.py)."""
 
-MATRIX: dict = {}
-TARGETS: dict = {}
+from safeguard.testing.matrix import SOCIAL_CARE_PAGE, row
+
+MATRIX = {
+    "timescales:mine": ("get", None, "", SOCIAL_CARE_PAGE),
+    # Team A of the authority: the other authority's social worker may not see it.
+    "timescales:team": ("get", "team_a", "", row(302, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 302, 403)),
+    "timescales:service": ("get", None, "", row(302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 302, 403)),
+}
+
+TARGETS = {"team_a": lambda world: {"team_id": world.team_a.pk}}

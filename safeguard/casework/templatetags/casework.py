@@ -1,0 +1,33 @@
+"""Template helpers for casework: ``{% load casework %}``.
+
+Templates of lower apps (the person page) show a child's cases through these, so that they
+ask the casework policy without importing casework.
+"""
+
+from django import template
+
+from safeguard.casework import permissions
+from safeguard.casework.permissions import Action
+
+register = template.Library()
+
+
+@register.simple_tag
+def case_rights(user, authority_id) -> dict:
+    """What ``user`` may do with cases of the authority: ``view``, ``record``, ``authorise``."""
+    return {
+        action.value: permissions.can(user, action, authority_id=authority_id) for action in Action
+    }
+
+
+@register.filter
+def current_allocation(case):
+    """The case's open allocation, or None when it is unallocated."""
+    # Read through .all() so that a page that prefetched the allocations asks no more.
+    return next((a for a in case.allocations.all() if a.end_date is None), None)
+
+
+@register.filter
+def open_cin_plan(case):
+    """The case's open child in need plan, or None."""
+    return next((p for p in case.cin_plans.all() if p.end_date is None), None)

@@ -1,0 +1,272 @@
+"""Forms for child protection steps: input checks only. The rules (dates in order, two
+agencies at a strategy discussion, what a plan decision needs) live in services."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from safeguard.accounts.models import Agency
+from safeguard.core.forms import GovukDateField
+from safeguard.protection.codes import CategoryOfAbuse, PlanEndReason
+from safeguard.protection.models import (
+    ConferenceDecision,
+    Section47Outcome,
+    StrategyDecision,
+)
+from safeguard.protection.services import ENDS_WITHOUT_CONFERENCE
+
+PEOPLE_ROWS = 6
+PERSON_PARTS = (("agency", "Agency"), ("name", "Name"), ("role", "Role"))
+MAX_PART_LENGTH = 200
+
+# Who came to a conference, by agency, with the family as one of them. Stored as
+# {agency: attended} for every agency listed, so an absence is recorded, not just left out.
+CONFERENCE_AGENCIES = [
+    "Children's social care",
+    "Police",
+    "Health",
+    "Education",
+    "Family",
+    "Other",
+]
+
+
+def _choice_errors(what: str) -> dict:
+    return {"required": f"Choose {what}", "invalid_choice": f"Choose {what} from the list"}
+
+
+class PeopleRowsWidget(forms.Widget):
+    """A fixed number of rows of agency, name and role text inputs, so that a list of people
+    can be entered without JavaScript. Inputs are named ``<name>-<row>-<part>``."""
+
+    template_name = "protection/widgets/people_rows.html"
+    use_fieldset = True
+
+    def __init__(self, attrs=None, rows: int = PEOPLE_ROWS, agencies=()):
+        super().__init__(attrs)
+        self.rows = rows
+        self.agencies = list(agencies)
+
+    def value_from_datadict(self, data, files, name):
+        return [
+            {part: data.get(f"{name}-{i}-{part}", "") for part, _ in PERSON_PARTS}
+            for i in range(self.rows)
+        ]
+
+    def value_omitted_from_data(self, data, files, name):
+        return not any(
+            f"{name}-{i}-{part}" in data for i in range(self.rows) for part, _ in PERSON_PARTS
+        )
+
+    def format_value(self, value):
+        rows = [r for r in (value or []) if isinstance(r, dict)][: self.rows]
+        return rows + [{} for _ in range(self.rows - len(rows))]
+
+    def id_for_label(self, id_):
+        # The error summary links to the first agency input.
+        return f"{id_}_0_agency" if id_ else ""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        id_ = widget["attrs"].get("id") or name
+        widget["datalist_id"] = f"{id_}_agencies" if self.agencies else ""
+        widget["agencies"] = self.agencies
+        widget["rows"] = [
+            {
+                "number": i + 1,
+                "cells": [
+                    {
+                        "name": f"{name}-{i}-{part}",
+                        "id": f"{id_}_{i}_{part}",
+                        "label": label,
+                        "value": str(row.get(part) or ""),
+                        "list": widget["datalist_id"] if part == "agency" else "",
+                    }
+                    for part, label in PERSON_PARTS
+                ],
+            }
+            for i, row in enumerate(widget["value"])
+        ]
+        return context
+
+
+class PeopleRowsField(forms.Field):
+    """Cleans the rows to a list of ``{"agency", "name", "role"}``, leaving out empty rows."""
+
+    widget = PeopleRowsWidget
+    empty_values = [None, "", []]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        people = []
+        for number, row in enumerate(value if isinstance(value, list) else [], start=1):
+            if not isinstance(row, dict):
+                continue
+            cells = {part: str(row.get(part) or "").strip() for part, _ in PERSON_PARTS}
+            if any("\x00" in text for text in cells.values()):
+                raise ValidationError("Null characters are not allowed")
+            too_long = [label for part, label in PERSON_PARTS if len(cells[part]) > MAX_PART_LENGTH]
+            if too_long:
+                raise ValidationError(
+                    f"{too_long[0]} in row {number} must be {MAX_PART_LENGTH} characters or fewer"
+                )
+            if cells["role"] and not (cells["agency"] or cells["name"]):
+                raise ValidationError(f"Enter the agency and name in row {number}, or clear it")
+            if cells["agency"] or cells["name"]:
+                people.append(cells)
+        return people
+
+
+def _agency_names(authority) -> list[str]:
+    """Suggestions for the agency inputs, so the same agency is written the same way."""
+    return list(
+        Agency.objects.filter(authority=authority).order_by("name").values_list("name", flat=True)
+    )
+
+
+class StrategyDiscussionForm(forms.Form):
+    discussion_date = GovukDateField(label="Date of the strategy discussion")
+    attendees = PeopleRowsField(
+        label="Who took part",
+        help_text=(
+            "At least two agencies, usually children's social care, police and health. "
+            "Leave rows you do not need empty."
+        ),
+    )
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=StrategyDecision.choices,
+        widget=forms.RadioSelect,
+        error_messages=_choice_errors("the decision"),
+    )
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args, authority, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].widget.agencies = _agency_names(authority)
+
+
+class Section47StartForm(forms.Form):
+    start_date = GovukDateField(label="Date the enquiry started")
+
+
+class Section47ConcludeForm(forms.Form):
+    end_date = GovukDateField(label="Date the enquiry concluded")
+    outcome = forms.ChoiceField(
+        label="Outcome of the enquiry",
+        choices=Section47Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages=_choice_errors("the outcome of the enquiry"),
+    )
+
+
+class AttendanceField(forms.MultipleChoiceField):
+    """Agencies present, cleaned to ``{agency: attended}`` for every agency listed."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Who attended")
+        kwargs.setdefault("help_text", "Choose each agency that was represented")
+        super().__init__(
+            choices=[(a, a) for a in CONFERENCE_AGENCIES],
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+            error_messages={"invalid_choice": "Choose agencies from the list"},
+            **kwargs,
+        )
+
+    def clean(self, value):
+        chosen = set(super().clean(value))
+        return {agency: agency in chosen for agency in CONFERENCE_AGENCIES}
+
+
+class ICPCForm(forms.Form):
+    conference_date = GovukDateField(label="Date of the conference")
+    attendance = AttendanceField(initial=["Children's social care"])
+    decision = forms.ChoiceField(
+        label="Does the child need a child protection plan?",
+        choices=[
+            (ConferenceDecision.PLAN, "Yes: a child protection plan"),
+            (ConferenceDecision.NO_PLAN, "No child protection plan"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages=_choice_errors("whether the child needs a child protection plan"),
+    )
+    category = forms.ChoiceField(
+        label="Category of abuse",
+        help_text="Only if the child needs a plan",
+        choices=CategoryOfAbuse.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages=_choice_errors("the category of abuse"),
+    )
+    outline_plan = forms.CharField(
+        label="Outline child protection plan",
+        help_text="Only if the child needs a plan",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    core_group_members = PeopleRowsField(
+        label="Core group members",
+        help_text="Only if the child needs a plan: the family and the key professionals",
+    )
+
+    def __init__(self, *args, authority, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["core_group_members"].widget.agencies = _agency_names(authority)
+
+
+class CoreGroupForm(forms.Form):
+    meeting_date = GovukDateField(label="Date of the core group meeting")
+    attendees = PeopleRowsField(label="Who attended", help_text="Leave rows you do not need empty")
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args, authority, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].widget.agencies = _agency_names(authority)
+
+
+class ReviewConferenceForm(forms.Form):
+    conference_date = GovukDateField(label="Date of the review conference")
+    attendance = AttendanceField(initial=["Children's social care"])
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[
+            (ConferenceDecision.CONTINUE, "The plan continues"),
+            (ConferenceDecision.END, "The plan ends"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages=_choice_errors("whether the plan continues or ends"),
+    )
+    category = forms.ChoiceField(
+        label="Latest category of abuse",
+        choices=CategoryOfAbuse.choices,
+        widget=forms.RadioSelect,
+        error_messages=_choice_errors("the category of abuse"),
+    )
+    end_reason = forms.ChoiceField(
+        label="Why the plan ends",
+        help_text="Only if the plan ends",
+        # A plan that ends because the child turned 18, died or left the UK is ended from
+        # the plan, not by a conference.
+        choices=[
+            (PlanEndReason.RISK_REDUCED, PlanEndReason.RISK_REDUCED.label),
+            (PlanEndReason.MOVED, PlanEndReason.MOVED.label),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages=_choice_errors("why the plan ends"),
+    )
+
+
+class PlanEndForm(forms.Form):
+    end_date = GovukDateField(label="Date the plan ended")
+    reason = forms.ChoiceField(
+        label="Why the plan ended",
+        help_text="Only a conference can end a plan for any other reason",
+        choices=[(r.value, r.label) for r in PlanEndReason if r in ENDS_WITHOUT_CONFERENCE],
+        widget=forms.RadioSelect,
+        error_messages=_choice_errors("why the plan ended"),
+    )

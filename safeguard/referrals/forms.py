@@ -1,0 +1,156 @@
+"""Forms for the front door: input checks only. Whether the indicators belong to the level,
+and whether a departure from the threshold has a manager's reason, are the services' rules."""
+
+from django import forms
+
+from safeguard.accounts.models import AgencyKind, User
+from safeguard.casework.codes import ReferralSource
+from safeguard.casework.permissions import MANAGER_ROLES
+from safeguard.core.forms import GovukDateField
+from safeguard.referrals.models import (
+    ContactOutcome,
+    ReferralDecision,
+    ThresholdIndicator,
+    ThresholdLevel,
+)
+
+SOURCE_CHOICES = [("", "Choose where it came from")] + [
+    (code.value, f"{code.label} ({code.value})") for code in ReferralSource
+]
+
+
+def _textarea(label: str, required_message: str = "", *, rows: int = 5, help_text: str = ""):
+    """A text area; it is required when it has a message for leaving it empty."""
+    return forms.CharField(
+        label=label,
+        required=bool(required_message),
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"required": required_message} if required_message else None,
+    )
+
+
+class ContactForm(forms.Form):
+    contact_date = GovukDateField(label="Date of the contact", error_label="Contact date")
+    source = forms.ChoiceField(
+        label="Who made the contact",
+        choices=SOURCE_CHOICES,
+        error_messages={"required": "Choose who made the contact"},
+    )
+    reason = _textarea(
+        "Reason for the contact",
+        "Enter the reason for the contact",
+        rows=6,
+        help_text="What the person making the contact is worried about, in their words",
+    )
+
+
+class ManagerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj} ({obj.get_role_display()})"
+
+
+class DecideForm(forms.Form):
+    """The front-door decision. The levels and their indicators are laid out together on the
+    page (``level_rows``): each level's indicators sit under its radio."""
+
+    level = forms.ModelChoiceField(
+        label="Level of need",
+        queryset=ThresholdLevel.objects.none(),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the level of need",
+            "invalid_choice": "Choose one of the levels shown",
+        },
+    )
+    indicators = forms.ModelMultipleChoiceField(
+        label="Indicators",
+        queryset=ThresholdIndicator.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose indicators shown under the levels"},
+    )
+    rationale = _textarea(
+        "Rationale",
+        "Enter the rationale for the decision",
+        help_text="Why this level: what the contact, the history and any checks showed",
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=ContactOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the outcome"},
+    )
+    decision_date = GovukDateField(label="Date of the decision")
+    manager = ManagerChoiceField(
+        label="Manager who agreed",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Choose the manager",
+        error_messages={"invalid_choice": "Choose a manager from the list"},
+    )
+    manager_reason = _textarea("Manager's reason for the different outcome", rows=4)
+
+    def __init__(self, *args, levels: list[ThresholdLevel], authority, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.levels = levels
+        level_ids = [level.pk for level in levels]
+        self.fields["level"].queryset = ThresholdLevel.objects.filter(pk__in=level_ids)
+        self.fields["indicators"].queryset = ThresholdIndicator.objects.filter(
+            level_id__in=level_ids, disabled_on__isnull=True
+        )
+        self.fields["manager"].queryset = User.objects.filter(
+            is_active=True,
+            role__in=MANAGER_ROLES,
+            agency__authority=authority,
+            agency__kind=AgencyKind.CHILDRENS_SOCIAL_CARE,
+        ).order_by("last_name", "first_name")
+
+    def level_rows(self) -> list[dict]:
+        """Each level with its radio's state and its indicators' checkboxes, ids numbered as
+        Django numbers them so that the error summary's links land on the first one."""
+        chosen_level = str(self["level"].value() or "")
+        chosen = {str(v) for v in (self["indicators"].value() or [])}
+        rows, number = [], 0
+        for index, level in enumerate(self.levels):
+            indicators = []
+            for indicator in level.indicators.all():
+                if indicator.disabled_on is not None:
+                    continue
+                indicators.append(
+                    {
+                        "indicator": indicator,
+                        "id": f"id_indicators_{number}",
+                        "checked": str(indicator.pk) in chosen,
+                    }
+                )
+                number += 1
+            rows.append(
+                {
+                    "level": level,
+                    "id": f"id_level_{index}",
+                    "checked": str(level.pk) == chosen_level,
+                    "suggests": ContactOutcome(level.implied_outcome).label,
+                    "indicators": indicators,
+                }
+            )
+        return rows
+
+
+class ReferralForm(forms.Form):
+    received_date = GovukDateField(
+        label="Date the referral was received", error_label="Date received"
+    )
+    source = forms.ChoiceField(
+        label="Referral source",
+        choices=SOURCE_CHOICES,
+        error_messages={"required": "Choose where the referral came from"},
+    )
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=ReferralDecision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the decision on the referral"},
+    )
+    decision_date = GovukDateField(label="Date of the decision")
+    reason = _textarea("Reason for the decision", rows=5)
