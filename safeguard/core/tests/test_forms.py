@@ -373,6 +373,8 @@ def _signed_in_user():
         get_role_display=lambda: "Social worker",
         agency=SimpleNamespace(name="Children's Social Care"),
         agency_id=None,
+        is_social_care=True,
+        is_partner=False,
     )
 
 
@@ -393,6 +395,8 @@ def test_signed_in_layout_has_navigation_account_and_a_post_sign_out():
     assert 'class="govuk-service-navigation"' in html
     assert re.search(r'href="/"[^>]*>\s*My work', html)
     assert re.search(r'href="/people/" aria-current="page">\s*<strong', html)
+    assert re.search(r'href="/due/"[^>]*>\s*What is due', html)
+    assert re.search(r'href="/front-door/"[^>]*>\s*Front door', html)
     assert "Sam Patel</strong>, Social worker, Children&#x27;s Social Care" in html
     sign_out = re.search(r'<form[^>]*action="/sign-out/"[^>]*>.*?</form>', html, re.S).group(0)
     assert 'method="post"' in sign_out
