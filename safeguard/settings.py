@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "safeguard.core.middleware.RecordPageCacheMiddleware",
+    "safeguard.core.middleware.DraftCleanupMiddleware",
     "safeguard.core.middleware.AccessLogFailureMiddleware",
 ]
 

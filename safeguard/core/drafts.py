@@ -1,8 +1,11 @@
 """Drafts: keeping a form's typing safe until it is saved.
 
-A page opts in with ``<form data-draft>`` and ``{% include "components/draft_status.html" %}``;
-its view builds the form with ``form_with_draft`` on GET and calls ``draft_discard`` once the
-form is saved.
+Every form that posts from a page's main content takes part (``static/js/drafts.mjs``; opt
+out with ``data-no-draft``; forms with a password never take part). The script saves the
+typing to ``core:draft-save`` and puts it back from ``core:draft-load``; a successful save of
+the form (a redirect after POST) removes the draft (``DraftCleanupMiddleware``). A view may
+also restore the draft on the server, so the page shows it without JavaScript, with
+``form_with_draft`` and ``{% include "components/draft_status.html" %}``.
 """
 
 from django.forms.utils import ErrorDict

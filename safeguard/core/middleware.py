@@ -36,3 +36,29 @@ class AccessLogFailureMiddleware:
         if isinstance(exception, AccessLogUnavailable):
             return access_log_unavailable(request)
         return None
+
+
+class DraftCleanupMiddleware:
+    """A form saved successfully (a POST answered with a redirect) leaves no draft behind.
+
+    Views follow post/redirect/get, so a redirect after a signed-in user's POST means the
+    form was accepted; its draft (keyed by the page address) is no longer needed.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (
+            request.method == "POST"
+            and response.status_code in (302, 303)
+            and user is not None
+            and user.is_authenticated
+            and not request.path.startswith("/drafts/")
+        ):
+            from safeguard.core.drafts import draft_discard
+
+            draft_discard(user=user, key=request.path)
+        return response

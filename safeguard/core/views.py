@@ -7,7 +7,7 @@ from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from safeguard.core import drafts
 
@@ -46,8 +46,8 @@ def draft_save(request):
     """Keep what the user has typed on a form (called by static/js/drafts.mjs)."""
     if not request.user.is_authenticated:
         return JsonResponse({"saved": False, "reason": "signed_out"}, status=401)
-    key = request.POST.get("_draft_key", "")
-    if not key.startswith("/") or len(key) > 300:
+    key = _draft_key(request.POST.get("_draft_key", ""))
+    if key is None:
         return JsonResponse({"saved": False, "reason": "bad_key"}, status=400)
     data = drafts.clean_draft_data(request.POST)
     if len(json.dumps(data)) > drafts.MAX_DRAFT_BYTES:
@@ -56,3 +56,33 @@ def draft_save(request):
     return JsonResponse(
         {"saved": True, "at": timezone.localtime(draft.updated_at).strftime("%H:%M:%S")}
     )
+
+
+def _draft_key(value: str) -> str | None:
+    return value if value.startswith("/") and len(value) <= 300 else None
+
+
+@require_GET
+def draft_load(request):
+    """The user's draft for a page, for static/js/drafts.mjs to put back into the form."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"found": False, "reason": "signed_out"}, status=401)
+    key = _draft_key(request.GET.get("key", ""))
+    if key is None:
+        return JsonResponse({"found": False, "reason": "bad_key"}, status=400)
+    draft = drafts.draft_for(user=request.user, key=key)
+    if draft is None:
+        return JsonResponse({"found": False})
+    at = timezone.localtime(draft.updated_at).strftime("%d %b %Y %H:%M")
+    return JsonResponse({"found": True, "data": draft.data, "at": at})
+
+
+@require_POST
+def draft_discard(request):
+    if not request.user.is_authenticated:
+        return JsonResponse({"discarded": False, "reason": "signed_out"}, status=401)
+    key = _draft_key(request.POST.get("_draft_key", ""))
+    if key is None:
+        return JsonResponse({"discarded": False, "reason": "bad_key"}, status=400)
+    drafts.draft_discard(user=request.user, key=key)
+    return JsonResponse({"discarded": True})

@@ -109,3 +109,20 @@ def test_typing_is_kept_as_a_draft_and_restored_after_reloading(live_server, pag
     assert page.input_value("#id_given_names") == "Ada"
     assert page.input_value("#id_family_name") == "Brackenfold"
     assert "Restored your draft" in page.locator("[data-draft-status]").inner_text()
+
+
+def test_every_step_form_keeps_a_draft_without_being_told_to(live_server, page):
+    """A form the page did not mark still keeps its typing: here, adding another name."""
+    world = build_world()
+    base = live_server.url
+    _sign_in(page, base, "amy")
+    url = f"{base}/people/{world.child_sam.pk}/names/new/"
+    page.goto(url)
+    page.fill("#id_family_name", "Smythe")
+    page.wait_for_selector("text=Draft saved at", timeout=10_000)
+    page.goto(url)
+    page.wait_for_selector("text=Restored your draft", timeout=10_000)
+    assert page.input_value("#id_family_name") == "Smythe"
+    page.click("button:has-text('Discard draft')")
+    page.wait_for_load_state()
+    assert page.input_value("#id_family_name") == ""

@@ -72,3 +72,33 @@ def test_discarding_the_draft_empties_the_form(world, client):
     assert response.status_code == 302
     assert not Draft.objects.exists()
     assert not Person.objects.filter(given_names="Ada").exists()
+
+
+def test_a_draft_is_given_back_only_to_its_author(world, client):
+    Draft.objects.create(user=world.sw_amy, key=CREATE, data={"given_names": ["Ada"]})
+    client.force_login(world.sw_amy)
+    response = client.get(reverse("core:draft-load"), {"key": CREATE})
+    assert response.json()["found"] is True
+    assert response.json()["data"] == {"given_names": ["Ada"]}
+    client.force_login(world.sw_ben)
+    assert client.get(reverse("core:draft-load"), {"key": CREATE}).json() == {"found": False}
+
+
+def test_a_draft_can_be_discarded(world, client):
+    Draft.objects.create(user=world.sw_amy, key=CREATE, data={"given_names": ["Ada"]})
+    client.force_login(world.sw_amy)
+    assert client.post(reverse("core:draft-discard"), {"_draft_key": CREATE}).json() == {"discarded": True}
+    assert not Draft.objects.exists()
+
+
+def test_any_form_saved_successfully_drops_its_draft(world, client):
+    """The server drops the draft of any page whose form was accepted (a redirect after POST)."""
+    client.force_login(world.sw_amy)
+    url = reverse("people:name-add", args=[world.child_sam.pk])
+    Draft.objects.create(user=world.sw_amy, key=url, data={"family_name": ["Smythe"]})
+    refused = client.post(url, {"kind": "alias", "family_name": ""})
+    assert refused.status_code == 200
+    assert Draft.objects.filter(key=url).exists()
+    accepted = client.post(url, {"kind": "alias", "given_names": "Johnny", "family_name": "Smythe"})
+    assert accepted.status_code == 302
+    assert not Draft.objects.filter(key=url).exists()
