@@ -12,6 +12,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from safeguard.audit.models import ChangeVerb
@@ -344,6 +345,18 @@ def cin_plan_start(*, by, case: Case, start_date: date, summary: str = "") -> CI
     if case.cin_plans.filter(end_date__gt=start_date).exists():
         raise ApplicationError(
             "The start date falls inside an earlier child in need plan", field="start_date"
+        )
+    # A child is on a child protection plan or a child in need plan, never both (the CIN
+    # census refuses overlapping plans). The reverse relation names the protection app's
+    # plans without importing it.
+    cp_open = case.cp_plans.filter(start_date__lte=start_date).filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=start_date)
+    )
+    if cp_open.exists():
+        raise ApplicationError(
+            "The child is on a child protection plan: a child in need plan can start only when "
+            "a review conference ends it",
+            field="start_date",
         )
     plan = CINPlan(case=case, start_date=start_date, summary=summary)
     save_new(plan, by=by, case=case)

@@ -210,6 +210,14 @@ def icpc_record(
         chaired_by=by,
     )
     if decision == ConferenceDecision.PLAN:
+        # Stepping up: a child in need plan ends when the child protection plan starts.
+        for cin_plan in case.cin_plans.filter(end_date__isnull=True):
+            if conference_date < cin_plan.start_date:
+                raise ApplicationError(
+                    "The conference is before the child in need plan started",
+                    field="conference_date",
+                )
+            casework.cin_plan_end(by=by, plan=cin_plan, end_date=conference_date)
         previous = ChildProtectionPlan.objects.filter(case__child=case.child).count()
         plan = ChildProtectionPlan(
             case=case,

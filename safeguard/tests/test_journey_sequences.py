@@ -160,3 +160,19 @@ def test_a_plan_that_continues_takes_no_end_reason(world):
     plan = _plan(world, case)
     _refused("only when the plan ends", protection.review_conference_record, by=world.sw_amy, plan=plan,
              conference_date=date(2025, 6, 1), attendance={}, decision="continue", end_reason="risk_reduced")
+
+
+def test_a_child_in_need_plan_cannot_run_beside_a_protection_plan(world):
+    case = open_case(world, received=date(2025, 3, 3))
+    _plan(world, case)
+    _refused("on a child protection plan", casework.cin_plan_start, by=world.sw_amy, case=case,
+             start_date=date(2025, 4, 1))
+
+
+def test_a_protection_plan_ends_the_child_in_need_plan(world):
+    """Stepping up: the ICPC's plan starts the day the child in need plan ends."""
+    case = open_case(world, received=date(2025, 3, 3))
+    cin_plan = casework.cin_plan_start(by=world.sw_amy, case=case, start_date=date(2025, 3, 3))
+    plan = _plan(world, case)
+    cin_plan.refresh_from_db()
+    assert cin_plan.end_date == plan.start_date == date(2025, 3, 20)
