@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "safeguard.people",
     "safeguard.casework",
     "safeguard.referrals",
+    "safeguard.earlyhelp",
     "safeguard.assessments",
     "safeguard.protection",
     "safeguard.timescales",

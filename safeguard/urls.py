@@ -11,6 +11,7 @@ urlpatterns = [
     path("people/", include("safeguard.people.urls")),
     path("", include("safeguard.casework.urls")),
     path("", include("safeguard.referrals.urls")),
+    path("", include("safeguard.earlyhelp.urls")),
     path("", include("safeguard.assessments.urls")),
     path("", include("safeguard.protection.urls")),
     path("", include("safeguard.timescales.urls")),

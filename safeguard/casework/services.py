@@ -505,8 +505,9 @@ def case_close(*, by, case: Case, closure_date: date, reason: str) -> Case:
         save_change(
             allocation, by=by, before=a_before, verb=ChangeVerb.ENDED, person_id=case.child_id
         )
+    # Only involvements that had begun by the closure end with it.
     for inv in Involvement.objects.filter(
-        person=case.child, role=ALLOCATED_ROLE, end_date__isnull=True
+        person=case.child, role=ALLOCATED_ROLE, end_date__isnull=True, start_date__lte=closure_date
     ):
         i_before = snapshot(inv)
         inv.end_date = closure_date

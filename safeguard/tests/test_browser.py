@@ -123,6 +123,6 @@ def test_every_step_form_keeps_a_draft_without_being_told_to(live_server, page):
     page.goto(url)
     page.wait_for_selector("text=Restored your draft", timeout=10_000)
     assert page.input_value("#id_family_name") == "Smythe"
-    page.click("button:has-text('Discard draft')")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button:has-text('Discard draft')")
     assert page.input_value("#id_family_name") == ""

@@ -1,0 +1,367 @@
+"""Forms for early help pages: input checks only. The rules (dates against the child's birth
+and each other, consent, one team at a time, no team while a case is open, who may lead)
+live in the services."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from safeguard.accounts.models import Agency
+from safeguard.core.forms import GovukDateField
+from safeguard.earlyhelp import selectors
+from safeguard.earlyhelp.codes import AssessmentOutcome, TAFEndReason
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+MEMBER_ROWS = 8
+MEMBER_PARTS = (("agency", "Agency"), ("name", "Name"), ("role", "Role"))
+MAX_TEXT = 200
+
+
+def _yes_no(value) -> bool:
+    return value == "yes"
+
+
+def _text(label: str, required_message: str = "", *, rows=None, help_text="", max_length=None):
+    """A text field; it is required when it has a message for leaving it empty."""
+    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput
+    return forms.CharField(
+        label=label,
+        required=bool(required_message),
+        max_length=max_length,
+        widget=widget,
+        help_text=help_text,
+        error_messages={"required": required_message} if required_message else None,
+    )
+
+
+def _choice_errors(what: str) -> dict:
+    return {"required": f"Choose {what}", "invalid_choice": f"Choose {what} from the list"}
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj}, {obj.agency} ({obj.job_title or obj.get_role_display()})"
+
+
+class ContactChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"Contact of {obj.contact_date:%d %B %Y} ({obj.get_source_display()})"
+
+
+class CaseChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        if obj.closure_date:
+            return f"Case referred {obj.referral_date:%d %B %Y}, closed {obj.closure_date:%d %B %Y}"
+        return f"Case referred {obj.referral_date:%d %B %Y} (open)"
+
+
+class AssessmentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        state = (
+            f"completed {obj.completed_date:%d %B %Y}: {obj.get_outcome_display().lower()}"
+            if obj.completed_date
+            else "in progress"
+        )
+        return f"Assessment started {obj.start_date:%d %B %Y}, {state}"
+
+
+# --- Members of a team around the family --------------------------------------------------------
+
+
+class MemberRowsWidget(forms.Widget):
+    """Rows of agency, name and role inputs, so that the team can be listed without
+    JavaScript. Inputs are named ``<name>-<row>-<part>``."""
+
+    template_name = "earlyhelp/widgets/member_rows.html"
+    use_fieldset = True
+
+    def __init__(self, attrs=None, rows: int = MEMBER_ROWS, agencies=()):
+        super().__init__(attrs)
+        self.rows = rows
+        self.agencies = list(agencies)
+
+    def value_from_datadict(self, data, files, name):
+        return [
+            {part: data.get(f"{name}-{i}-{part}", "") for part, _ in MEMBER_PARTS}
+            for i in range(self.rows)
+        ]
+
+    def value_omitted_from_data(self, data, files, name):
+        return not any(
+            f"{name}-{i}-{part}" in data for i in range(self.rows) for part, _ in MEMBER_PARTS
+        )
+
+    def format_value(self, value):
+        rows = [r for r in (value or []) if isinstance(r, dict)][: self.rows]
+        return rows + [{} for _ in range(self.rows - len(rows))]
+
+    def id_for_label(self, id_):
+        return f"{id_}_0_agency" if id_ else ""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        id_ = widget["attrs"].get("id") or name
+        widget["datalist_id"] = f"{id_}_agencies" if self.agencies else ""
+        widget["agencies"] = self.agencies
+        widget["rows"] = [
+            {
+                "number": i + 1,
+                "cells": [
+                    {
+                        "name": f"{name}-{i}-{part}",
+                        "id": f"{id_}_{i}_{part}",
+                        "label": label,
+                        "value": str(row.get(part) or ""),
+                        "list": widget["datalist_id"] if part == "agency" else "",
+                    }
+                    for part, label in MEMBER_PARTS
+                ],
+            }
+            for i, row in enumerate(widget["value"])
+        ]
+        return context
+
+
+class MemberRowsField(forms.Field):
+    """Cleans the rows to a list of ``{"agency", "name", "role"}``, leaving out empty rows."""
+
+    widget = MemberRowsWidget
+    empty_values = [None, "", []]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        members = []
+        for number, row in enumerate(value if isinstance(value, list) else [], start=1):
+            if not isinstance(row, dict):
+                continue
+            cells = {part: str(row.get(part) or "").strip() for part, _ in MEMBER_PARTS}
+            if any("\x00" in text for text in cells.values()):
+                raise ValidationError("Null characters are not allowed")
+            too_long = [label for part, label in MEMBER_PARTS if len(cells[part]) > MAX_TEXT]
+            if too_long:
+                raise ValidationError(
+                    f"{too_long[0]} in row {number} must be {MAX_TEXT} characters or fewer"
+                )
+            if cells["role"] and not (cells["agency"] or cells["name"]):
+                raise ValidationError(f"Enter the agency and name in row {number}, or clear it")
+            if cells["name"] and not cells["agency"]:
+                raise ValidationError(f"Enter the agency of {cells['name']} (row {number})")
+            if cells["agency"] or cells["name"]:
+                members.append(cells)
+        return members
+
+
+def agency_names(authority_id) -> list[str]:
+    """Suggestions for agency inputs, so that the same agency is written the same way."""
+    return list(
+        Agency.objects.filter(authority_id=authority_id)
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+
+
+# --- The lead professional, shared by both start forms ------------------------------------------
+
+
+class LeadProfessionalForm(forms.Form):
+    lead_user = StaffChoiceField(
+        label="Lead professional",
+        queryset=None,
+        required=False,
+        empty_label="Someone without a Safeguard account (enter their details below)",
+        help_text="Staff who may record this child's early help",
+        error_messages={"invalid_choice": "Choose the lead professional from the list"},
+    )
+    lead_name = _text(
+        "Lead professional's name",
+        help_text="Leave the name, agency and role blank to use those of the person chosen above",
+        max_length=MAX_TEXT,
+    )
+    lead_agency = forms.CharField(
+        label="Lead professional's agency", required=False, max_length=MAX_TEXT
+    )
+    lead_role = _text("Lead professional's role", max_length=MAX_TEXT)
+
+    def __init__(self, *args, child, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_user"].queryset = selectors.possible_leads(child)
+
+
+# --- Early help assessments ---------------------------------------------------------------------
+
+
+class AssessmentStartForm(LeadProfessionalForm):
+    field_order = [
+        "start_date",
+        "organisation",
+        "organisation_other",
+        "consent_given",
+        "consent_date",
+        "lead_user",
+        "lead_name",
+        "lead_agency",
+        "lead_role",
+        "needs",
+        "contact",
+        "stepped_down_from",
+    ]
+
+    start_date = GovukDateField(label="Date the assessment started", error_label="Start date")
+    organisation = forms.ModelChoiceField(
+        label="Organisation completing the assessment",
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label="Another organisation (enter its name below)",
+        error_messages={"invalid_choice": "Choose the organisation from the list"},
+    )
+    organisation_other = _text(
+        "Other organisation",
+        help_text="For example a nursery, a GP practice or a school outside the list",
+        max_length=MAX_TEXT,
+    )
+    consent_given = forms.TypedChoiceField(
+        label="Has the family consented to the early help assessment?",
+        choices=YES_NO,
+        coerce=_yes_no,
+        widget=forms.RadioSelect,
+        help_text="Early help is voluntary: the family (and the child, if old enough) must agree",
+        error_messages={"required": "Say whether the family has consented"},
+    )
+    consent_date = GovukDateField(
+        label="Date consent was given", error_label="Date consent was given", required=False
+    )
+    needs = _text(
+        "Summary of needs",
+        rows=6,
+        help_text="What the child and family need. You can finish it when you complete the "
+        "assessment.",
+    )
+    contact = ContactChoiceField(
+        label="Contact that led to the assessment",
+        queryset=None,
+        required=False,
+        empty_label="None",
+        help_text="A contact the front door decided as early help",
+        error_messages={"invalid_choice": "Choose a contact from the list"},
+    )
+    stepped_down_from = CaseChoiceField(
+        label="Stepped down from",
+        queryset=None,
+        required=False,
+        empty_label="Not a step-down",
+        help_text="The children's social care case this follows",
+        error_messages={"invalid_choice": "Choose a case from the list"},
+    )
+
+    def __init__(self, *args, child, contacts=None, cases=None, **kwargs):
+        super().__init__(*args, child=child, **kwargs)
+        self.fields["organisation"].queryset = Agency.objects.filter(
+            authority_id=child.authority_id
+        ).order_by("name")
+        # The front door and the case file are for children's social care: the view passes
+        # contacts and cases only for those who may see them.
+        if contacts is not None and contacts.exists():
+            self.fields["contact"].queryset = contacts
+        else:
+            del self.fields["contact"]
+        if cases is not None and cases.exists():
+            self.fields["stepped_down_from"].queryset = cases
+        else:
+            del self.fields["stepped_down_from"]
+
+
+class AssessmentCompleteForm(forms.Form):
+    completed_date = GovukDateField(
+        label="Date the assessment was completed", error_label="Completion date"
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=AssessmentOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages=_choice_errors("the outcome of the assessment"),
+    )
+    needs = _text(
+        "Summary of needs",
+        "Enter the summary of the child's and family's needs",
+        rows=8,
+    )
+
+
+# --- Teams around the family --------------------------------------------------------------------
+
+
+class TAFStartForm(LeadProfessionalForm):
+    field_order = [
+        "start_date",
+        "assessment",
+        "stepped_down_from",
+        "lead_user",
+        "lead_name",
+        "lead_agency",
+        "lead_role",
+        "members",
+        "plan",
+    ]
+
+    start_date = GovukDateField(label="Date of the first team meeting", error_label="Start date")
+    assessment = AssessmentChoiceField(
+        label="Early help assessment",
+        queryset=None,
+        required=False,
+        empty_label="None",
+        error_messages={"invalid_choice": "Choose an assessment from the list"},
+    )
+    stepped_down_from = CaseChoiceField(
+        label="Stepped down from",
+        queryset=None,
+        required=False,
+        empty_label="Not a step-down",
+        help_text="Only the child's latest closed case",
+        error_messages={"invalid_choice": "Choose a case from the list"},
+    )
+    members = MemberRowsField(
+        label="Members of the team",
+        help_text="The lead professional is added if you leave them out. Leave rows you do not "
+        "need empty.",
+    )
+    plan = _text("The family's plan", rows=8, help_text="What each member will do, and by when")
+
+    def __init__(self, *args, child, assessments=None, cases=None, **kwargs):
+        super().__init__(*args, child=child, **kwargs)
+        self.fields["members"].widget.agencies = agency_names(child.authority_id)
+        if assessments is not None and assessments.exists():
+            self.fields["assessment"].queryset = assessments
+        else:
+            del self.fields["assessment"]
+        if cases is not None and cases.exists():
+            self.fields["stepped_down_from"].queryset = cases
+        else:
+            del self.fields["stepped_down_from"]
+
+
+class TAFReviewForm(forms.Form):
+    review_date = GovukDateField(label="Date of the review meeting", error_label="Review date")
+    progress = _text(
+        "Progress and outcome",
+        "Enter the progress made and what the team agreed",
+        rows=8,
+        help_text="What has changed for the child, and what the team agreed to do next",
+    )
+
+
+class TAFEndForm(forms.Form):
+    end_date = GovukDateField(label="End date")
+    end_reason = forms.ChoiceField(
+        label="Why is the team around the family ending?",
+        choices=TAFEndReason.choices,
+        widget=forms.RadioSelect,
+        error_messages=_choice_errors("why the team around the family ended"),
+    )
+    end_notes = _text(
+        "About the ending",
+        rows=4,
+        help_text="Needed when the reason is Other",
+    )

@@ -1,0 +1,228 @@
+"""Early help: support for a child and family below the threshold for children's social care,
+given with the family's consent. A child comes here when the front door diverts a contact
+(outcome "early help") or when a case steps down.
+
+An early help assessment (EHA, formerly the CAF) records what Ofsted's Annex A list 2 asks
+for (start date, completion date, the organisation completing it) and who leads the work.
+A team around the family (TAF) is the multi-agency group that then supports the family under
+a lead professional, reviewed every few weeks until it ends.
+"""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from safeguard.core.models import BaseModel
+from safeguard.earlyhelp.codes import AssessmentOutcome, TAFEndReason
+
+# Weeks between TAF reviews. Local practice, not statute: most authorities review a team
+# around the family every six to eight weeks. One value for every authority for now; if
+# authorities come to differ, it becomes a field on accounts.LocalAuthority.
+TAF_REVIEW_WEEKS = 6
+
+
+class LeadProfessional(models.Model):
+    """Who leads the early help work: a name, agency and role as written at the time, and the
+    Safeguard user when the lead professional has an account."""
+
+    lead_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="lead professional (user)",
+    )
+    lead_name = models.CharField("lead professional", max_length=200)
+    lead_agency = models.CharField("lead professional's agency", max_length=200)
+    lead_role = models.CharField("lead professional's role", max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def lead_professional(self) -> str:
+        parts = [self.lead_name, self.lead_role, self.lead_agency]
+        return ", ".join(p for p in parts if p)
+
+
+class EarlyHelpAssessment(BaseModel, LeadProfessional):
+    """An early help assessment of a child (Annex A list 2)."""
+
+    child = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="early_help_assessments"
+    )
+    authority = models.ForeignKey(
+        "accounts.LocalAuthority", on_delete=models.PROTECT, related_name="+"
+    )
+    start_date = models.DateField(help_text="Annex A list 2: assessment start date")
+    completed_date = models.DateField(
+        null=True, blank=True, help_text="Annex A list 2: assessment completion date"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Annex A list 2: organisation completing the assessment",
+    )
+    organisation_other = models.CharField(
+        "other organisation",
+        max_length=200,
+        blank=True,
+        help_text="The organisation completing the assessment, when it is not a listed agency",
+    )
+    consent_given = models.BooleanField("consent given", default=False)
+    consent_date = models.DateField(null=True, blank=True)
+    needs = models.TextField("summary of needs", blank=True)
+    outcome = models.CharField(max_length=20, choices=AssessmentOutcome.choices, blank=True)
+    contact = models.OneToOneField(
+        "referrals.Contact",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="early_help_assessment",
+        help_text="The contact the front door diverted to early help",
+    )
+    stepped_down_from = models.ForeignKey(
+        "casework.Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="early_help_assessments",
+        help_text="The children's social care case this stepped down from",
+    )
+
+    class Meta:
+        ordering = ["-start_date", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(completed_date__isnull=True)
+                | Q(completed_date__gte=models.F("start_date")),
+                name="eha_completed_after_start",
+            ),
+            models.CheckConstraint(
+                condition=(Q(completed_date__isnull=True) & Q(outcome=""))
+                | (Q(completed_date__isnull=False) & ~Q(outcome="")),
+                name="eha_completion_and_outcome_together",
+            ),
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False) | ~Q(organisation_other=""),
+                name="eha_organisation_named",
+            ),
+            models.CheckConstraint(
+                condition=Q(consent_given=False) | Q(consent_date__isnull=False),
+                name="eha_consent_dated",
+            ),
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=Q(completed_date__isnull=True),
+                name="eha_one_open_per_child",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Early help assessment started {self.start_date:%d %b %Y}"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.completed_date is not None
+
+    @property
+    def organisation_name(self) -> str:
+        """Annex A's "organisation completing assessment"."""
+        return self.organisation.name if self.organisation_id else self.organisation_other
+
+
+class TeamAroundFamily(BaseModel, LeadProfessional):
+    """A team around the family: agencies supporting the family together under a lead
+    professional, from its first meeting to its end."""
+
+    child = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="teams_around_family"
+    )
+    authority = models.ForeignKey(
+        "accounts.LocalAuthority", on_delete=models.PROTECT, related_name="+"
+    )
+    assessment = models.ForeignKey(
+        EarlyHelpAssessment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="teams_around_family",
+    )
+    stepped_down_from = models.ForeignKey(
+        "casework.Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="teams_around_family",
+        help_text="The children's social care case this stepped down from",
+    )
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    end_reason = models.CharField(max_length=20, choices=TAFEndReason.choices, blank=True)
+    end_notes = models.TextField("about the ending", blank=True)
+    plan = models.TextField("the family's plan", blank=True)
+    # Who is in the team: [{"agency": ..., "name": ..., "role": ...}], the lead included.
+    members = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-start_date", "-created_at"]
+        verbose_name = "team around the family"
+        verbose_name_plural = "teams around the family"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="taf_dates_in_order",
+            ),
+            models.CheckConstraint(
+                condition=(Q(end_date__isnull=True) & Q(end_reason=""))
+                | (Q(end_date__isnull=False) & ~Q(end_reason="")),
+                name="taf_end_date_and_reason_together",
+            ),
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(end_date__isnull=True), name="taf_one_open_per_child"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Team around the family from {self.start_date:%d %b %Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.end_date is None
+
+    def is_open_on(self, day: date) -> bool:
+        return self.start_date <= day and (self.end_date is None or self.end_date > day)
+
+    @property
+    def last_review_date(self) -> date | None:
+        # Read through .all() so that a page that prefetched the reviews asks no more.
+        dates = [r.review_date for r in self.reviews.all()]
+        return max(dates) if dates else None
+
+    @property
+    def next_review_due(self) -> date | None:
+        """TAF_REVIEW_WEEKS after the last review (or the start); None once it has ended."""
+        if not self.is_open:
+            return None
+        return (self.last_review_date or self.start_date) + timedelta(weeks=TAF_REVIEW_WEEKS)
+
+
+class TAFReview(BaseModel):
+    """A review meeting of the team around the family."""
+
+    taf = models.ForeignKey(TeamAroundFamily, on_delete=models.CASCADE, related_name="reviews")
+    review_date = models.DateField()
+    progress = models.TextField("progress and outcome")
+
+    class Meta:
+        ordering = ["review_date", "created_at"]
+        verbose_name = "TAF review"
+
+    def __str__(self) -> str:
+        return f"TAF review {self.review_date:%d %b %Y}"
