@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAFEGUARD := $(BIN)/safeguard
 
-.PHONY: run test install assets browser lint lock clean
+.PHONY: run test install assets browser lint lock bench clean
 
 run: install assets
 	$(SAFEGUARD) migrate --noinput -v0
@@ -46,6 +46,10 @@ browser:
 	@command -v chromium >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+# Speed targets live here, not in the tests (bench/run.py says what each measures).
+bench: install assets
+	$(BIN)/python bench/run.py
 
 # Regenerate the lock after changing dependencies in pyproject.toml.
 lock: install

@@ -123,7 +123,9 @@ class Command(BaseCommand):
             f"record{'' if c['duplicates'] == 1 else 's'}, "
             f"{c['adults']:,} adults, {c['households']:,} households, "
             f"{c['addresses']:,} addresses, {c['relationships']:,} relationships, "
-            f"{c['involvements']:,} involvements ({c['open_csc']:,} open to social care), "
+            f"{c['involvements']:,} involvements, {c['contacts']:,} contacts, "
+            f"{c['cases']:,} cases ({c['open_csc']:,} children with an open case, "
+            f"{c['open_cp_plans']:,} on a child protection plan), "
             f"{c['staff']:,} staff in {elapsed:.1f} s."
         )
         self.stdout.write(f"Demo accounts: {path} (run `safeguard demo_accounts` to see them).")

@@ -1,0 +1,184 @@
+"""``build_demo_borough``: the whole borough, made in memory and saved in one transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+
+from safeguard.accounts.models import LocalAuthority, User
+from safeguard.audit.models import ChangeEvent, ChangeVerb
+from safeguard.demo.generator.accounts import DemoResult
+from safeguard.demo.generator.caseloads import assign_workers
+from safeguard.demo.generator.common import (
+    AUTHORITY_NAME,
+    BATCH_SIZE,
+    DFE_LA_CODE,
+    MAX_CHILDREN,
+    MIN_CHILDREN,
+    age_on,
+    make,
+)
+from safeguard.demo.generator.contacts import Contacts
+from safeguard.demo.generator.histories import FamilyEpisode, Histories, open_counts
+from safeguard.demo.generator.journeys import ASSESSMENT_TEAM, CP_TEAM
+from safeguard.demo.generator.people import Borough
+from safeguard.demo.generator.records import Records
+from safeguard.demo.generator.staff import (
+    WELL_KNOWN_ACCOUNTS,
+    WELL_KNOWN_USERNAMES,
+    Organisation,
+    Staff,
+    StaffMaker,
+    make_organisation,
+    save_staff,
+    staff_numbers,
+)
+from safeguard.demo.generator.thresholds import load_default_thresholds
+from safeguard.people.models import Address, Involvement, Person, Relationship, Residence
+
+# Family episodes made into records and saved at a time, to keep memory flat.
+EPISODES_PER_SAVE = 500
+
+
+class DemoConflict(Exception):
+    """The database already holds something the demo would clash with."""
+
+
+def check_no_conflict() -> None:
+    """Raise DemoConflict if the demo's authority or well-known usernames already exist."""
+    if LocalAuthority.objects.filter(dfe_la_code=DFE_LA_CODE).exists() or (
+        LocalAuthority.objects.filter(name=AUTHORITY_NAME).exists()
+    ):
+        raise DemoConflict(f"the demo authority ({AUTHORITY_NAME}, {DFE_LA_CODE}) already exists")
+    taken = sorted(
+        User.objects.filter(username__in=WELL_KNOWN_USERNAMES).values_list("username", flat=True)
+    )
+    if taken:
+        raise DemoConflict(f"demo usernames already in use: {', '.join(taken)}")
+
+
+def build_demo_borough(
+    *, children: int, seed: int, as_at: date, password_hash: str, on_saved=None
+) -> DemoResult:
+    """Create the whole demo borough in one transaction and return what was made.
+
+    ``password_hash`` is set on every demo user. ``on_saved(result)``, if given, runs inside
+    the transaction after everything is inserted (the command writes the accounts file there,
+    so that a failure to write it leaves no accounts nobody can sign in to).
+    Raises ValueError for a size outside MIN_CHILDREN..MAX_CHILDREN and DemoConflict if the
+    authority or a well-known username already exists.
+    """
+    if not MIN_CHILDREN <= children <= MAX_CHILDREN:
+        raise ValueError(f"the number of children must be {MIN_CHILDREN} to {MAX_CHILDREN:,}")
+    with transaction.atomic():
+        check_no_conflict()
+        authority = LocalAuthority.objects.create(name=AUTHORITY_NAME, dfe_la_code=DFE_LA_CODE)
+        threshold = load_default_thresholds(authority)
+        borough = Borough(children=children, seed=seed, as_at=as_at, authority_id=authority.id)
+        borough.populate()
+        episodes = Histories(borough).plan()
+        open_now = open_counts(episodes)
+        numbers = staff_numbers(
+            children=children,
+            assessment_children=open_now[ASSESSMENT_TEAM],
+            cp_children=open_now[CP_TEAM],
+            cp_plan_children=open_now["cp_plan"],
+        )
+        maker = StaffMaker(borough, authority, password_hash)
+        org = make_organisation(maker, numbers)
+        save_staff(maker.staff)
+        assign_workers(episodes, org, borough.rng, as_at)
+        _partner_involvements(borough, org)
+        _save_people(borough)
+        contacts = Contacts(borough, org, threshold, authority.id)
+        records = Records(borough, org, contacts, authority.id)
+        for start in range(0, len(episodes), EPISODES_PER_SAVE):
+            records.build(episodes[start : start + EPISODES_PER_SAVE])
+            contacts.save()
+            records.save()
+        contacts.others(episodes)
+        contacts.save()
+        order = [account.username for account in WELL_KNOWN_ACCOUNTS]
+        result = DemoResult(
+            counts=_counts(borough, maker.staff, episodes, records, contacts),
+            accounts=sorted(maker.staff.accounts, key=lambda row: order.index(row.username)),
+            staff=len(maker.staff.users),
+        )
+        if on_saved is not None:
+            on_saved(result)
+    return result
+
+
+def _partner_involvements(borough: Borough, org: Organisation) -> None:
+    as_at = borough.as_at
+    born = [c for c in borough.children if c.date_of_birth]
+    under_5 = [c for c in born if age_on(c.date_of_birth, as_at) < 5]
+    school_age = [c for c in born if c.upn]
+    over_5 = [c for c in born if age_on(c.date_of_birth, as_at) >= 5]
+    plans = (
+        (under_5, 0.20, org.health_visitors, org.health, "Health visitor"),
+        (over_5, 0.03, org.school_nurses, org.health, "School nurse"),
+        (school_age, 0.10, org.school_dsls, org.education, "Designated safeguarding lead"),
+        (born, 0.05, org.police_workers, org.police, "Officer in the case"),
+        (born, 0.05, org.voluntary_workers, org.voluntary, "Family support worker"),
+    )
+    for eligible, share, workers, agency, role in plans:
+        borough.partner_involvements(eligible, share, workers, agency=agency, role=role)
+
+
+def _save_people(borough: Borough) -> None:
+    """Insert everything made in memory, parents before children rows."""
+    Address.objects.bulk_create(borough.addresses, batch_size=BATCH_SIZE)
+    Person.objects.bulk_create(borough.people, batch_size=BATCH_SIZE)
+    Residence.objects.bulk_create(borough.residences, batch_size=BATCH_SIZE)
+    Relationship.objects.bulk_create(borough.relationships, batch_size=BATCH_SIZE)
+    Involvement.objects.bulk_create(borough.involvements, batch_size=BATCH_SIZE)
+    ChangeEvent.objects.bulk_create(
+        (
+            make(
+                ChangeEvent,
+                verb=ChangeVerb.CREATED,
+                target_type="people.person",
+                target_id=str(person.id),
+                person_id=person.id,
+                after={"source": "demo"},
+            )
+            for person in borough.people
+        ),
+        batch_size=BATCH_SIZE,
+    )
+
+
+def _counts(
+    borough: Borough,
+    staff: Staff,
+    episodes: list[FamilyEpisode],
+    records: Records,
+    contacts: Contacts,
+) -> dict[str, int]:
+    rows = records.saved
+    cases = [(fe, len(fe.children)) for fe in episodes]
+    csc = rows["people.involvement"]
+    return {
+        "children": len(borough.children),
+        "unborn": sum(1 for c in borough.children if c.date_of_birth is None),
+        "duplicates": len(borough.duplicates),
+        "adults": len(borough.people) - len(borough.children) - len(borough.duplicates),
+        "households": len(borough.households),
+        "addresses": len(borough.addresses),
+        "residences": len(borough.residences),
+        "relationships": len(borough.relationships),
+        "involvements": len(borough.involvements) + csc,
+        "open_csc": sum(n for fe, n in cases if fe.is_open),
+        "cases": rows["casework.case"],
+        "contacts": contacts.saved,
+        "assessments": rows["assessments.assessment"],
+        "cp_plans": rows["protection.childprotectionplan"],
+        "open_cp_plans": sum(
+            n for fe, n in cases for p in fe.episode.plans if p.end is None
+        ),
+        "visits": rows["casework.visit"],
+        "chronology": rows["casework.chronologyentry"],
+        "staff": len(staff.users),
+    }

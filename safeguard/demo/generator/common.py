@@ -1,0 +1,103 @@
+"""Constants and small helpers shared by the parts of the demo generator."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Model
+from django.db.models.base import ModelState
+
+from safeguard.accounts.models import Team
+
+DEFAULT_CHILDREN = 2000
+DEFAULT_SEED = 2009
+MIN_CHILDREN = 10
+MAX_CHILDREN = 50_000
+BATCH_SIZE = 1000
+
+AUTHORITY_NAME = "London Borough of Kingsmere"
+# No English local authority has the DfE LA code 990.
+DFE_LA_CODE = "990"
+TOWN = "Kingsmere"
+# "KM" is not a UK postcode area, so no demo address can be a real one.
+POSTCODE_AREA = "KM"
+
+ALLOCATED_SOCIAL_WORKER = "Allocated social worker"
+
+
+def shift_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year + years, day=28)
+
+
+def age_on(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def cumulative(weights: Iterable[float]) -> Iterable[float]:
+    total = 0.0
+    for weight in weights:
+        total += weight
+        yield total
+
+
+def team_letter(index: int) -> str:
+    """A, B, ... Z, AA, AB, ...: spreadsheet-style labels for CP/CIN teams."""
+    label = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        label = chr(ord("A") + rest) + label
+    return label
+
+
+@dataclass
+class Worker:
+    """A member of staff who can be named on involvements and allocations, with their team."""
+
+    username: str
+    team: Team | None
+    load: int = 0
+    user_id: int | None = None
+    full_name: str = ""
+
+
+class _Template:
+    """A model's field defaults, worked out once."""
+
+    def __init__(self, model: type[Model]) -> None:
+        self.constant: dict[str, object] = {}
+        self.computed: list[tuple[str, object]] = []
+        for f in model._meta.concrete_fields:
+            if f.has_default() and callable(f.default):
+                self.computed.append((f.attname, f))
+            else:
+                self.constant[f.attname] = f.get_default()
+
+
+_TEMPLATES: dict[type[Model], _Template] = {}
+
+
+def make(model: type[Model], /, **values) -> Model:
+    """A new, unsaved ``model`` instance from field attnames (``case_id``, not ``case``).
+
+    The same as ``model(**values)`` for what ``bulk_create`` needs, without the cost of
+    ``Model.__init__``, which is a fifth of the time of a large demo. Fields left out get
+    their defaults, as ``__init__`` would give them.
+    """
+    template = _TEMPLATES.get(model)
+    if template is None:
+        template = _TEMPLATES[model] = _Template(model)
+    obj = model.__new__(model)
+    fields = obj.__dict__
+    fields["_state"] = ModelState()
+    fields.update(template.constant)
+    for attname, field in template.computed:
+        if attname not in values:
+            fields[attname] = field.get_default()
+    fields.update(values)
+    return obj

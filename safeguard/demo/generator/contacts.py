@@ -1,0 +1,194 @@
+"""Contacts to the front door over the last two years, decided against the threshold of need.
+
+Every referral in the window comes from a contact decided "referral"; other contacts, about
+one and a half for each of those, end in advice or early help. A decision records the level
+judged, one to three of that level's indicators and a rationale, and usually the outcome the
+level implies; about 5% depart from it, with the front door's team manager named and their
+reason, as the service requires.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from safeguard.audit.models import ChangeEvent, ChangeVerb
+from safeguard.core.workdays import add_working_days
+from safeguard.demo.generator import texts
+from safeguard.demo.generator.common import BATCH_SIZE, Worker, make
+from safeguard.demo.generator.journeys import REFERRAL_SOURCES
+from safeguard.demo.generator.people import Borough
+from safeguard.demo.generator.staff import Organisation
+from safeguard.demo.generator.thresholds import Threshold
+from safeguard.people.models import Person
+from safeguard.referrals.models import Contact, ContactOutcome
+
+WINDOW_DAYS = 730
+OTHER_CONTACTS_PER_REFERRAL = 1.5
+DEPARTURE = 0.05
+
+
+class Contacts:
+    def __init__(
+        self, borough: Borough, org: Organisation, threshold: Threshold, authority_id: int
+    ) -> None:
+        self.borough = borough
+        self.rng = borough.rng
+        self.org = org
+        self.threshold = threshold
+        self.authority_id = authority_id
+        self.as_at = borough.as_at
+        self.window_start = borough.as_at - timedelta(days=WINDOW_DAYS)
+        self.manager = org.team_managers[org.front_door.id]
+        self.rows: list[Contact] = []
+        self.links: list = []
+        self.referred = 0
+        self.saved = 0
+        self.to_referral = threshold.numbers_implying(ContactOutcome.REFERRAL)
+        self.to_early_help = threshold.numbers_implying(ContactOutcome.EARLY_HELP)
+        self.to_advice = threshold.numbers_implying(ContactOutcome.ADVICE)
+
+    def contact(
+        self,
+        child: Person,
+        day: date,
+        decided: date,
+        *,
+        source: str,
+        reason: str,
+        level: int,
+        outcome: str,
+        by: Worker,
+    ) -> Contact:
+        rng = self.rng
+        level_row = self.threshold.levels[level]
+        suggested = level_row.implied_outcome
+        departs = outcome != suggested
+        contact = make(
+            Contact,
+            id=self.borough.new_id(),
+            child_id=child.id,
+            authority_id=self.authority_id,
+            contact_date=day,
+            source=source,
+            reason=reason,
+            level_id=level_row.id,
+            rationale=rng.choice(texts.RATIONALES[outcome]),
+            outcome=outcome,
+            suggested_outcome=suggested,
+            manager_reason=rng.choice(texts.MANAGER_REASONS[outcome]) if departs else "",
+            manager_id=self.manager.user_id if departs else None,
+            decided_by_id=by.user_id,
+            decision_date=decided,
+            created_by_id=by.user_id,
+            updated_by_id=by.user_id,
+        )
+        self.rows.append(contact)
+        pool = self.threshold.indicators[level]
+        through = Contact.indicators.through
+        for indicator in rng.sample(pool, min(len(pool), rng.choice((1, 1, 2, 3)))):
+            self.links.append(
+                make(through, contact_id=contact.id, thresholdindicator_id=indicator.id)
+            )
+        return contact
+
+    def for_referral(self, fe, child: Person, by: Worker):
+        """The contact a referral in the window came from (None for older referrals)."""
+        ep = fe.episode
+        if ep.referral < self.window_start:
+            return None
+        rng = self.rng
+        day = add_working_days(ep.referral, -rng.choices((0, 1, 2), (60, 30, 10))[0])
+        floor = max(self.window_start, child.date_of_birth or self.window_start)
+        day = max(day, floor)
+        serious = bool(ep.strategies) or ep.decision == "strategy"
+        if rng.random() < DEPARTURE and self.to_early_help:
+            level = max(self.to_early_help)  # a manager escalates a lower-level contact
+        elif serious or rng.random() < 0.25:
+            level = max(self.to_referral)
+        else:
+            level = min(self.to_referral)
+        self.referred += 1
+        contact = self.contact(
+            child,
+            day,
+            ep.referral,
+            source=ep.source,
+            reason=ep.reason,
+            level=level,
+            outcome=ContactOutcome.REFERRAL,
+            by=by,
+        )
+        return contact.id
+
+    def others(self, episodes) -> None:
+        """Contacts that did not lead to a referral, about children with no open case then."""
+        rng, as_at = self.rng, self.as_at
+        open_spells: dict[object, list[tuple[date, date]]] = defaultdict(list)
+        for fe in episodes:
+            end = fe.episode.closure or as_at
+            for child in fe.children:
+                open_spells[child.id].append((fe.episode.referral, end))
+        children = [c for c in self.borough.children if c.date_of_birth is not None]
+        children = [c for c in children if c.nhs_number]  # not the near-duplicate records
+        wanted = round(self.referred * OTHER_CONTACTS_PER_REFERRAL)
+        sources = list(REFERRAL_SOURCES)
+        weights = list(REFERRAL_SOURCES.values())
+        workers = self.org.front_door_workers
+        for _ in range(wanted * 3):
+            if wanted <= 0:
+                break
+            child = rng.choice(children)
+            start = max(self.window_start, child.date_of_birth)
+            day = self.borough.day_between(start, as_at)
+            if any(a <= day <= b for a, b in open_spells[child.id]):
+                continue
+            source = rng.choices(sources, weights)[0]
+            reason = rng.choice(texts.CONTACT_REASONS[texts.SOURCE_GROUP[source]])
+            roll = rng.random()
+            if roll < DEPARTURE:
+                level, outcome = rng.choice(
+                    [
+                        (min(self.to_referral), ContactOutcome.EARLY_HELP),
+                        (min(self.to_advice), ContactOutcome.NO_FURTHER_ACTION),
+                        (min(self.to_early_help), ContactOutcome.ADVICE),
+                    ]
+                )
+            elif roll < 0.45:
+                level, outcome = min(self.to_advice), ContactOutcome.ADVICE
+            else:
+                level, outcome = min(self.to_early_help), ContactOutcome.EARLY_HELP
+            decided = min(add_working_days(day, rng.choices((0, 1), (70, 30))[0]), as_at)
+            self.contact(
+                child,
+                day,
+                decided,
+                source=source,
+                reason=reason,
+                level=level,
+                outcome=outcome,
+                by=rng.choice(workers),
+            )
+            wanted -= 1
+
+    def save(self) -> None:
+        """Insert the contacts made so far, and forget them."""
+        Contact.objects.bulk_create(self.rows, batch_size=BATCH_SIZE)
+        Contact.indicators.through.objects.bulk_create(self.links, batch_size=BATCH_SIZE)
+        ChangeEvent.objects.bulk_create(
+            (
+                make(
+                    ChangeEvent,
+                    verb=ChangeVerb.CREATED,
+                    target_type="referrals.contact",
+                    target_id=str(contact.id),
+                    person_id=contact.child_id,
+                    after={"source": "demo"},
+                )
+                for contact in self.rows
+            ),
+            batch_size=BATCH_SIZE,
+        )
+        self.saved += len(self.rows)
+        self.rows.clear()
+        self.links.clear()

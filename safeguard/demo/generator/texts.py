@@ -1,0 +1,219 @@
+"""Wording for the demo's case records: reasons, notes, decisions and plans.
+
+Short, plain and invented. They name no one: a record's people are the child and family it
+belongs to, and staff appear only through the fields that name them.
+"""
+
+from __future__ import annotations
+
+from safeguard.casework.codes import ReferralSource as Source
+
+# Why someone contacted the front door, by who made the contact.
+CONTACT_REASONS: dict[str, tuple[str, ...]] = {
+    "police": (
+        "Police attended a domestic incident at the home; the children were present.",
+        "Police found the home in a poor state during a welfare check.",
+        "Young person arrested with others for shoplifting; concerns about exploitation.",
+        "Police report of a verbal argument between the parents overnight.",
+        "Young person reported missing overnight and found the next morning.",
+    ),
+    "school": (
+        "School reports the child arrives hungry and in unwashed clothes.",
+        "Child disclosed to a teacher that they were hit at home.",
+        "Attendance has fallen below 70% this term and the parent is not responding.",
+        "Child has an unexplained bruise on the arm and was reluctant to talk about it.",
+        "Child told staff that there is often shouting at home and they feel scared.",
+    ),
+    "health": (
+        "Midwife reports a pregnant mother with a history of substance misuse.",
+        "Health visitor concerned about weight loss and missed appointments.",
+        "Child brought to the emergency department with an injury not matching the account.",
+        "GP concerned about the parent's deteriorating mental health.",
+        "Several missed health appointments and the family could not be contacted.",
+    ),
+    "family": (
+        "Grandparent worried about the children's care while the parent is drinking.",
+        "Parent asking for help: cannot manage the child's behaviour at home.",
+        "Neighbour reports children left alone in the flat in the evenings.",
+        "Young person asked for help after an argument at home.",
+    ),
+    "services": (
+        "Housing officer reports the family is in rent arrears and the home is overcrowded.",
+        "Adult social care reports the parent's care needs are affecting the children.",
+        "Family moved in from another authority, where the children were known.",
+        "Early help worker reports no progress on the family plan after six months.",
+        "Youth offending service concerned about the young person's associates.",
+    ),
+    "other": (
+        "Anonymous caller concerned about shouting and crying from the flat.",
+        "Voluntary sector worker concerned about the family's food and heating.",
+        "Probation service shares that a new partner with relevant convictions lives there.",
+    ),
+}
+
+SOURCE_GROUP: dict[str, str] = {
+    Source.FAMILY: "family",
+    Source.ACQUAINTANCE: "family",
+    Source.SELF: "family",
+    Source.OTHER_INDIVIDUAL: "family",
+    Source.SCHOOLS: "school",
+    Source.EDUCATION_SERVICES: "school",
+    Source.GP: "health",
+    Source.HEALTH_VISITOR: "health",
+    Source.SCHOOL_NURSE: "health",
+    Source.OTHER_PRIMARY_HEALTH: "health",
+    Source.A_AND_E: "health",
+    Source.OTHER_HEALTH: "health",
+    Source.HOUSING: "services",
+    Source.LA_SOCIAL_CARE: "services",
+    Source.LA_OTHER_INTERNAL: "services",
+    Source.LA_EXTERNAL: "services",
+    Source.LA_EARLY_HELP: "services",
+    Source.POLICE: "police",
+    Source.OTHER_LEGAL: "other",
+    Source.OTHER: "other",
+    Source.ANONYMOUS: "other",
+    Source.UNKNOWN: "other",
+}
+
+# The front door's rationale for its decision, by the outcome chosen.
+RATIONALES: dict[str, tuple[str, ...]] = {
+    "nfa": (
+        "Single low-level concern; universal services are meeting the child's needs.",
+        "Information shared for awareness; no unmet needs identified.",
+    ),
+    "advice": (
+        "Advice given to the referrer on support available through universal services.",
+        "Parent signposted to the family hub; no role for social care.",
+    ),
+    "early_help": (
+        "Needs are additional but the family consents to and can use early help.",
+        "Several agencies involved; a lead practitioner and family plan should help.",
+    ),
+    "referral": (
+        "Possible significant harm: needs a social work assessment.",
+        "Needs are complex and early help has not made enough difference.",
+        "Child's needs cannot be met without social care services.",
+    ),
+}
+
+# A manager's reason for deciding differently from what the threshold level suggests.
+MANAGER_REASONS: dict[str, tuple[str, ...]] = {
+    "referral": (
+        "Pattern of repeated contacts: escalated for an assessment despite the level.",
+        "History of previous involvement: an assessment is needed to understand the risk.",
+    ),
+    "early_help": (
+        "Family already working with early help and making progress; kept there.",
+        "Family consents to early help, which can start this week.",
+    ),
+    "advice": (
+        "Information passed to the allocated early help worker; no further contact needed.",
+    ),
+    "nfa": ("Concern already addressed by the school and health visitor together.",),
+}
+
+REFERRAL_DECISION_REASONS: dict[str, tuple[str, ...]] = {
+    "assessment": (
+        "Child and family assessment to understand the child's needs.",
+        "Needs appear complex: allocate for an assessment.",
+    ),
+    "strategy": (
+        "Reasonable cause to suspect significant harm: strategy discussion today.",
+        "Injury and disclosure: strategy discussion with police and health.",
+    ),
+    "nfa": (
+        "Information only; needs met by universal services.",
+        "Duplicate of a contact already dealt with; no further action.",
+    ),
+}
+
+# Case notes: (subject, text, the youngest the oldest child can be for it to make sense).
+NOTES: dict[str, tuple[tuple[str, str, int], ...]] = {
+    "assessment": (
+        ("Checks with school", "School reports attendance and presentation; shared plan.", 4),
+        ("Call with health visitor", "Development checks up to date; agreed joint visit.", -1),
+        ("Police checks", "Police checks returned; two previous domestic callouts.", -1),
+        ("Parent's views", "Parent spoke about the pressures at home and agreed the plan.", -1),
+    ),
+    "cp": (
+        ("Core group actions", "Actions from the core group followed up with the family.", -1),
+        ("Call with school", "Attendance improved this month; child more settled.", 4),
+        ("Unannounced visit", "Home conditions improved; food in the cupboards.", -1),
+        ("Parenting programme", "Parent attended three of the six sessions so far.", -1),
+    ),
+    "cin": (
+        ("Call with parent", "Parent reports things are calmer; child sleeping better.", -1),
+        ("Team around the family", "Meeting with school and health: plan on track.", 4),
+        ("Housing update", "Housing application submitted with a supporting letter.", -1),
+        ("Respite update", "Short-break provision agreed for the summer.", 0),
+    ),
+}
+
+SIGNIFICANT_NOTES: tuple[tuple[str, str, int], ...] = (
+    ("Police called to a domestic incident", "Police attended overnight; children were in.", -1),
+    ("Child attended A&E", "Attended with a head injury after a fall; discharged same day.", 0),
+    ("Missing episode", "Young person missing for a night; return interview offered.", 11),
+    ("Missed health appointment", "Third missed appointment; health visitor informed.", -1),
+    ("Fixed-term exclusion", "Excluded from school for three days after an incident.", 6),
+    ("New partner moved in", "Parent's new partner now lives at the home; checks requested.", -1),
+    ("Family moved address", "Family moved to temporary accommodation in the borough.", -1),
+    ("Positive review at school", "School reports the child is settled and doing well.", 4),
+)
+
+DECISIONS: dict[str, tuple[tuple[str, str], ...]] = {
+    "allocate": (
+        (
+            "Allocate for a child and family assessment",
+            "Needs appear complex; see the child within five working days.",
+        ),
+    ),
+    "transfer": (
+        (
+            "Transfer to the child protection and CIN team",
+            "Assessment complete; the plan needs a long-term worker.",
+        ),
+    ),
+    "supervision": (
+        ("Continue the current plan", "Progress is steady; review at the next supervision."),
+        ("Increase visits to weekly", "Concerns about home conditions; visit weekly for now."),
+        ("Request a legal planning meeting", "No progress on the plan; consider the PLO."),
+        ("Refer the parent to drug and alcohol services", "Use is affecting the children."),
+    ),
+    "close": (
+        ("Close the case", "Needs met; family agrees that the support can end."),
+        ("Close with step-down to early help", "Family to work with the family hub."),
+    ),
+}
+
+OUTLINE_PLANS: dict[str, str] = {
+    "NEG": "Home conditions, food and hygiene to meet the child's needs; health appointments "
+    "kept; school attendance above 90%.",
+    "EMO": "Parents to engage with domestic abuse services; no arguments in front of the "
+    "child; child to have direct work on feelings and safety.",
+    "PHY": "No physical chastisement; parents to attend a parenting programme; the child "
+    "seen alone at every visit.",
+    "SAB": "Alleged perpetrator to have no contact with the child; protective parent "
+    "supported; therapeutic support for the child.",
+    "MUL": "Address neglect of basic care and the effect of domestic abuse; parents to work "
+    "with substance misuse services.",
+}
+
+CIN_SUMMARIES = (
+    "Support the parent to manage the child's behaviour and keep routines.",
+    "Secure suitable housing and support with finances and benefits.",
+    "Short breaks and support to meet the child's disability-related needs.",
+    "Parent to work with adult mental health services; child to attend school daily.",
+    "Stepped down from a child protection plan: keep the changes made under the plan.",
+)
+
+CIN_REVIEW_OUTCOMES = (
+    "Progress made; plan continues.",
+    "Some actions outstanding; plan continues with revised dates.",
+    "Needs met; plan to end at the next review.",
+)
+
+STRATEGY_NOTES = {
+    "s47": "Threshold for a section 47 enquiry met; joint visit with police agreed.",
+    "no_s47": "Threshold for section 47 not met; continue the assessment as a child in need.",
+}
