@@ -176,3 +176,18 @@ def test_a_protection_plan_ends_the_child_in_need_plan(world):
     plan = _plan(world, case)
     cin_plan.refresh_from_db()
     assert cin_plan.end_date == plan.start_date == date(2025, 3, 20)
+
+
+def test_no_visit_falls_due_before_an_unborn_child_is_born(world):
+    """A pre-birth plan asks for visits once the child is born, not before."""
+    from safeguard.timescales.engine import case_timescales
+
+    case = open_case(world, world.unborn, received=date(2025, 3, 3))
+    plan = _plan(world, case)
+    items = {i.rule.id for i in case_timescales(case, on=date(2025, 6, 2)) if i.is_outstanding}
+    assert "cp_visit" not in items
+    world.unborn.date_of_birth, world.unborn.expected_date_of_birth = date(2025, 6, 2), None
+    world.unborn.save()
+    case.refresh_from_db()
+    visit = next(i for i in case_timescales(case, on=date(2025, 6, 3)) if i.rule.id == "cp_visit")
+    assert (visit.start_date, plan.start_date) == (date(2025, 6, 2), date(2025, 3, 20))

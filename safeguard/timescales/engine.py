@@ -180,7 +180,7 @@ def outstanding(items: Iterable[DueItem]) -> list[DueItem]:
 def with_timescale_data(cases: QuerySet[Case]) -> QuerySet[Case]:
     """``cases`` with every relation the timescale rules read loaded in a fixed number of
     queries, whatever the number of cases."""
-    return cases.select_related("authority", "referral").prefetch_related(
+    return cases.select_related("authority", "referral", "child").prefetch_related(
         "assessments",
         Prefetch(
             "section47s",

@@ -124,6 +124,15 @@ def _seen_visits(case: Case, plan: Subject) -> list[date]:
     ]
 
 
+def _plan_start_once_born(case: Case, plan: Subject) -> list[date]:
+    """When visits to see the child can begin: the plan's start, or the birth of a child on a
+    pre-birth plan (an unborn child cannot be seen, so no visit falls due before birth)."""
+    born = case.child.date_of_birth
+    if born is None:
+        return []
+    return [max(plan.start_date, born)]
+
+
 EVENTS: dict[str, EventReader] = {
     "referral_received": lambda case, referral: [referral.received_date],
     "referral_decided": lambda case, referral: [referral.decision_date],
@@ -137,6 +146,7 @@ EVENTS: dict[str, EventReader] = {
     "review_conference": lambda case, plan: _conferences(case, plan, ConferenceKind.REVIEW),
     "core_group": lambda case, plan: [m.meeting_date for m in plan.core_groups.all()],
     "plan_start": lambda case, plan: [plan.start_date],
+    "plan_start_once_born": _plan_start_once_born,
     "seen_visit": _seen_visits,
     "cin_plan_review": lambda case, plan: [r.review_date for r in plan.reviews.all()],
 }
