@@ -1,0 +1,44 @@
+"""Changing an authority's timescale rule set and local standards. Due dates are derived on
+read, so every case follows the new settings at once."""
+
+from django.db import transaction
+
+from safeguard.accounts.models import LocalAuthority
+from safeguard.audit.models import ChangeVerb
+from safeguard.audit.services import record_change, snapshot
+from safeguard.core.errors import ApplicationError
+from safeguard.timescales.rules import RULE_SETS
+
+# Local standards and the bounds a sensible one stays within.
+STANDARDS = {
+    "cp_visit_interval_wd": (1, 40),
+    "cin_visit_interval_wd": (1, 65),
+    "core_group_interval_wd": (1, 65),
+    "cin_plan_review_months": (1, 12),
+}
+
+
+@transaction.atomic
+def standards_update(*, by, authority: LocalAuthority, **changes) -> LocalAuthority:
+    """Set the rule set (``rule_set``) and any local standard of ``STANDARDS``.
+
+    ``by`` is the person who changed them, or None for the server's operator.
+    """
+    unknown = set(changes) - set(STANDARDS) - {"rule_set"}
+    if unknown:
+        raise ApplicationError(f"Unknown settings: {', '.join(sorted(unknown))}")
+    if "rule_set" in changes and changes["rule_set"] not in RULE_SETS:
+        raise ApplicationError(f"The rule set must be one of {', '.join(sorted(RULE_SETS))}")
+    for field, value in changes.items():
+        if field in STANDARDS:
+            low, high = STANDARDS[field]
+            if not isinstance(value, int) or not low <= value <= high:
+                raise ApplicationError(f"{field} must be a whole number from {low} to {high}")
+    authority = LocalAuthority.objects.select_for_update().get(pk=authority.pk)
+    before = snapshot(authority)
+    for field, value in changes.items():
+        setattr(authority, field, value)
+    if snapshot(authority) != before:
+        authority.save()
+        record_change(by=by, verb=ChangeVerb.UPDATED, obj=authority, before=before)
+    return authority
