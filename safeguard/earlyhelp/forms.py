@@ -3,16 +3,13 @@ and each other, consent, one team at a time, no team while a case is open, who m
 live in the services."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from safeguard.accounts.models import Agency
-from safeguard.core.forms import GovukDateField
+from safeguard.core.forms import GovukDateField, PeopleRowsField, PeopleRowsWidget
 from safeguard.earlyhelp import selectors
 from safeguard.earlyhelp.codes import AssessmentOutcome, TAFEndReason
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
-MEMBER_ROWS = 8
-MEMBER_PARTS = (("agency", "Agency"), ("name", "Name"), ("role", "Role"))
 MAX_TEXT = 200
 
 
@@ -65,93 +62,6 @@ class AssessmentChoiceField(forms.ModelChoiceField):
 
 
 # --- Members of a team around the family --------------------------------------------------------
-
-
-class MemberRowsWidget(forms.Widget):
-    """Rows of agency, name and role inputs, so that the team can be listed without
-    JavaScript. Inputs are named ``<name>-<row>-<part>``."""
-
-    template_name = "earlyhelp/widgets/member_rows.html"
-    use_fieldset = True
-
-    def __init__(self, attrs=None, rows: int = MEMBER_ROWS, agencies=()):
-        super().__init__(attrs)
-        self.rows = rows
-        self.agencies = list(agencies)
-
-    def value_from_datadict(self, data, files, name):
-        return [
-            {part: data.get(f"{name}-{i}-{part}", "") for part, _ in MEMBER_PARTS}
-            for i in range(self.rows)
-        ]
-
-    def value_omitted_from_data(self, data, files, name):
-        return not any(
-            f"{name}-{i}-{part}" in data for i in range(self.rows) for part, _ in MEMBER_PARTS
-        )
-
-    def format_value(self, value):
-        rows = [r for r in (value or []) if isinstance(r, dict)][: self.rows]
-        return rows + [{} for _ in range(self.rows - len(rows))]
-
-    def id_for_label(self, id_):
-        return f"{id_}_0_agency" if id_ else ""
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        widget = context["widget"]
-        id_ = widget["attrs"].get("id") or name
-        widget["datalist_id"] = f"{id_}_agencies" if self.agencies else ""
-        widget["agencies"] = self.agencies
-        widget["rows"] = [
-            {
-                "number": i + 1,
-                "cells": [
-                    {
-                        "name": f"{name}-{i}-{part}",
-                        "id": f"{id_}_{i}_{part}",
-                        "label": label,
-                        "value": str(row.get(part) or ""),
-                        "list": widget["datalist_id"] if part == "agency" else "",
-                    }
-                    for part, label in MEMBER_PARTS
-                ],
-            }
-            for i, row in enumerate(widget["value"])
-        ]
-        return context
-
-
-class MemberRowsField(forms.Field):
-    """Cleans the rows to a list of ``{"agency", "name", "role"}``, leaving out empty rows."""
-
-    widget = MemberRowsWidget
-    empty_values = [None, "", []]
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        members = []
-        for number, row in enumerate(value if isinstance(value, list) else [], start=1):
-            if not isinstance(row, dict):
-                continue
-            cells = {part: str(row.get(part) or "").strip() for part, _ in MEMBER_PARTS}
-            if any("\x00" in text for text in cells.values()):
-                raise ValidationError("Null characters are not allowed")
-            too_long = [label for part, label in MEMBER_PARTS if len(cells[part]) > MAX_TEXT]
-            if too_long:
-                raise ValidationError(
-                    f"{too_long[0]} in row {number} must be {MAX_TEXT} characters or fewer"
-                )
-            if cells["role"] and not (cells["agency"] or cells["name"]):
-                raise ValidationError(f"Enter the agency and name in row {number}, or clear it")
-            if cells["name"] and not cells["agency"]:
-                raise ValidationError(f"Enter the agency of {cells['name']} (row {number})")
-            if cells["agency"] or cells["name"]:
-                members.append(cells)
-        return members
 
 
 def agency_names(authority_id) -> list[str]:
@@ -322,7 +232,8 @@ class TAFStartForm(LeadProfessionalForm):
         help_text="Only the child's latest closed case",
         error_messages={"invalid_choice": "Choose a case from the list"},
     )
-    members = MemberRowsField(
+    members = PeopleRowsField(
+        widget=PeopleRowsWidget(rows=8),
         label="Members of the team",
         help_text="The lead professional is added if you leave them out. Leave rows you do not "
         "need empty.",

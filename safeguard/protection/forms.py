@@ -2,10 +2,9 @@
 agencies at a strategy discussion, what a plan decision needs) live in services."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from safeguard.accounts.models import Agency
-from safeguard.core.forms import GovukDateField
+from safeguard.core.forms import GovukDateField, PeopleRowsField
 from safeguard.protection.codes import CategoryOfAbuse, PlanEndReason
 from safeguard.protection.models import (
     ConferenceDecision,
@@ -13,10 +12,6 @@ from safeguard.protection.models import (
     StrategyDecision,
 )
 from safeguard.protection.services import ENDS_WITHOUT_CONFERENCE
-
-PEOPLE_ROWS = 6
-PERSON_PARTS = (("agency", "Agency"), ("name", "Name"), ("role", "Role"))
-MAX_PART_LENGTH = 200
 
 # Who came to a conference, by agency, with the family as one of them. Stored as
 # {agency: attended} for every agency listed, so an absence is recorded, not just left out.
@@ -32,92 +27,6 @@ CONFERENCE_AGENCIES = [
 
 def _choice_errors(what: str) -> dict:
     return {"required": f"Choose {what}", "invalid_choice": f"Choose {what} from the list"}
-
-
-class PeopleRowsWidget(forms.Widget):
-    """A fixed number of rows of agency, name and role text inputs, so that a list of people
-    can be entered without JavaScript. Inputs are named ``<name>-<row>-<part>``."""
-
-    template_name = "protection/widgets/people_rows.html"
-    use_fieldset = True
-
-    def __init__(self, attrs=None, rows: int = PEOPLE_ROWS, agencies=()):
-        super().__init__(attrs)
-        self.rows = rows
-        self.agencies = list(agencies)
-
-    def value_from_datadict(self, data, files, name):
-        return [
-            {part: data.get(f"{name}-{i}-{part}", "") for part, _ in PERSON_PARTS}
-            for i in range(self.rows)
-        ]
-
-    def value_omitted_from_data(self, data, files, name):
-        return not any(
-            f"{name}-{i}-{part}" in data for i in range(self.rows) for part, _ in PERSON_PARTS
-        )
-
-    def format_value(self, value):
-        rows = [r for r in (value or []) if isinstance(r, dict)][: self.rows]
-        return rows + [{} for _ in range(self.rows - len(rows))]
-
-    def id_for_label(self, id_):
-        # The error summary links to the first agency input.
-        return f"{id_}_0_agency" if id_ else ""
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        widget = context["widget"]
-        id_ = widget["attrs"].get("id") or name
-        widget["datalist_id"] = f"{id_}_agencies" if self.agencies else ""
-        widget["agencies"] = self.agencies
-        widget["rows"] = [
-            {
-                "number": i + 1,
-                "cells": [
-                    {
-                        "name": f"{name}-{i}-{part}",
-                        "id": f"{id_}_{i}_{part}",
-                        "label": label,
-                        "value": str(row.get(part) or ""),
-                        "list": widget["datalist_id"] if part == "agency" else "",
-                    }
-                    for part, label in PERSON_PARTS
-                ],
-            }
-            for i, row in enumerate(widget["value"])
-        ]
-        return context
-
-
-class PeopleRowsField(forms.Field):
-    """Cleans the rows to a list of ``{"agency", "name", "role"}``, leaving out empty rows."""
-
-    widget = PeopleRowsWidget
-    empty_values = [None, "", []]
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        people = []
-        for number, row in enumerate(value if isinstance(value, list) else [], start=1):
-            if not isinstance(row, dict):
-                continue
-            cells = {part: str(row.get(part) or "").strip() for part, _ in PERSON_PARTS}
-            if any("\x00" in text for text in cells.values()):
-                raise ValidationError("Null characters are not allowed")
-            too_long = [label for part, label in PERSON_PARTS if len(cells[part]) > MAX_PART_LENGTH]
-            if too_long:
-                raise ValidationError(
-                    f"{too_long[0]} in row {number} must be {MAX_PART_LENGTH} characters or fewer"
-                )
-            if cells["role"] and not (cells["agency"] or cells["name"]):
-                raise ValidationError(f"Enter the agency and name in row {number}, or clear it")
-            if cells["agency"] or cells["name"]:
-                people.append(cells)
-        return people
 
 
 def _agency_names(authority) -> list[str]:

@@ -258,7 +258,7 @@ def test_an_attendees_error_is_shown_beside_the_rows_and_linked_from_the_summary
     url = reverse("protection:strategy-new", args=[case.pk])
     response = _post(client, world, url, GOOD_STRATEGY, {"attendees-1-agency": ""}, "")
     text = _text(response)
-    assert '<a href="#id_attendees_0_agency">Enter the agency of DC Pat Patel</a>' in text
+    assert '<a href="#id_attendees_0_agency">Enter the agency of DC Pat Patel (row 2)</a>' in text
     assert '<p class="govuk-error-message" id="id_attendees_error">' in text
 
 
