@@ -79,9 +79,9 @@ def main() -> int:
         return elapsed
 
     children = list(
-        Person.objects.filter(la_child_id__isnull=False).values_list(
-            "pk", "given_names", "family_name"
-        )
+        Person.objects.filter(la_child_id__isnull=False)
+        .exclude(given_names="")
+        .values_list("pk", "given_names", "family_name")
     )
     sample = rng.sample(children, min(args.samples, len(children)))
 

@@ -113,15 +113,30 @@ def person_search(
     tokens = names.name_tokens(name)
     if tokens:
         keys = names.token_keys(name)
-        prefixes = {t[:3] for t in tokens}
-        loose = Q()
-        for field in ("given_key", "family_key"):
-            loose |= Q(**{f"{field}__in": keys})
-            loose |= Q(**{f"other_names__{field}__in": keys})
-        # Keys differ when a misspelling changes a sound ("Smtih"): keep names that start the
-        # same way as a typed word, and let the scorer decide.
-        for prefix in prefixes:
-            loose |= Q(family_name__istartswith=prefix) | Q(given_names__istartswith=prefix)
+        # Keys differ when a misspelling changes a sound ("Smtih"): also keep names that start
+        # the same way as a typed word, and let the scorer decide.
+        # One word must start alike for three letters; with two words that must both match,
+        # two letters are enough ("Jonh Smith" still finds John Smith).
+        prefixes = {t[: 3 if len(tokens) == 1 else 2] for t in tokens}
+
+        def like(path: str, key_field: str, name_field: str) -> Q:
+            q = Q(**{f"{path}{key_field}__in": keys})
+            for prefix in prefixes:
+                q |= Q(**{f"{path}{name_field}__istartswith": prefix})
+            return q
+
+        def given(path: str) -> Q:
+            return like(path, "given_key", "given_names")
+
+        def family(path: str) -> Q:
+            return like(path, "family_key", "family_name")
+
+        if len(tokens) == 1:
+            loose = given("") | family("") | given("other_names__") | family("other_names__")
+        else:
+            # Two or more words: one must be like the given name and one like the family
+            # name (in either order), on the record itself or on one of its other names.
+            loose = (given("") & family("")) | (given("other_names__") & family("other_names__"))
         filters &= loose
     elif not (nhs_number or local_id or date_of_birth):
         return []
