@@ -243,6 +243,19 @@ CASES = {
     "8940": lambda: [child(episodes=ep_with(cp_plans=(
         cp_plan(end_date=D(2025, 12, 1)), cp_plan(start_date=D(2025, 11, 3), review_dates=()))))],
     "2885": lambda: [child(episodes=ep_with(cp_plans=(cp_plan(start_date=D(2025, 7, 21)),)))],
+    "8600": lambda: [child(episodes=(episode(), closed_episode(
+        referral_date=D(2026, 4, 1), closure_date=None, closure_reason="", referral_nfa=True)))],
+    "4010": lambda: [child(episodes=ep_with(cin_plans=(cin_plan(
+        start_date=D(2026, 4, 2), end_date=None),)))],
+    "8720": lambda: [child(episodes=ep_with(cp_plans=(cp_plan(
+        start_date=D(2026, 4, 2), review_dates=()),)))],
+    "8832": lambda: [child(episodes=ep_with(referral_nfa=True, assessments=(), cin_plans=(),
+                                            section47s=()))],
+    "4016": lambda: [child(episodes=ep_with(cin_plans=(cin_plan(
+        start_date=D(2025, 8, 1), end_date=D(2025, 9, 1)),)))],
+    "4017": lambda: [child(episodes=ep_with(cin_plans=(cin_plan(end_date=D(2025, 7, 30)),)))],
+    "8890": lambda: [child(episodes=ep_with(cp_plans=(), cin_plans=(), section47s=(
+        s47(), s47(start_date=D(2025, 7, 10), icpc_date=None, icpc_not_required=True))))],
     "8510": lambda: [child(), child()],
     "1520": lambda: [child(), child(la_child_id="KM000002")],
 }  # fmt: skip

@@ -252,6 +252,13 @@ def _referral_before_conception(child, year):
 # --- Episodes ----------------------------------------------------------------------------
 
 
+@child_rule("8600", "An episode's referral date is after 31 March, the end of the census year.")
+def _referral_in_period(child, year):
+    for ep in child.episodes:
+        if ep.referral_date > year.reference_date:
+            yield ep.record_id, _ep(ep)
+
+
 @child_rule("8866", "The episode's referral source is missing or not a census code.")
 def _referral_source(child, year):
     for ep in child.episodes:
@@ -545,6 +552,45 @@ def _open_cin_and_cp_plans(child, year):
             yield ep.record_id, _ep(ep)
 
 
+@child_rule("4010", "A child in need plan starts after 31 March, the end of the census year.")
+def _cin_plan_start_in_period(child, year):
+    for _ep, p in _cin_plans(child):
+        if p.start_date > year.reference_date:
+            yield p.record_id, f"plan started {_d(p.start_date)}"
+
+
+@child_rule(
+    "4016",
+    "A child in need plan starts while a child protection plan is open: a child is on one "
+    "plan or the other.",
+)
+def _cin_plan_during_cp_plan(child, year):
+    cps = [p for _ep, p in _cp_plans(child)]
+    for _ep, cin in _cin_plans(child):
+        for cp in cps:
+            if cin.start_date >= cp.start_date and (
+                (cp.end_date is not None and cin.start_date < cp.end_date)
+                or (cp.end_date is None and cin.start_date <= year.reference_date)
+            ):
+                yield cin.record_id, f"plan started {_d(cin.start_date)}"
+
+
+@child_rule(
+    "4017",
+    "A child protection plan starts while a child in need plan is open: end the child in "
+    "need plan on the day the protection plan starts.",
+)
+def _cp_plan_during_cin_plan(child, year):
+    cins = [p for _ep, p in _cin_plans(child)]
+    for _ep, cp in _cp_plans(child):
+        for cin in cins:
+            if cp.start_date >= cin.start_date and (
+                (cin.end_date is not None and cp.start_date < cin.end_date)
+                or (cin.end_date is None and cp.start_date <= year.reference_date)
+            ):
+                yield cp.record_id, f"plan started {_d(cp.start_date)}"
+
+
 @child_rule("4008", "A child in need plan starts after the child's date of death.")
 def _cin_plan_after_death(child, year):
     for _ep, p in _cin_plans(child):
@@ -607,6 +653,28 @@ def _two_open_s47s(child, year):
 
 
 @child_rule(
+    "8890",
+    "A section 47 enquiry starts while another on the same episode is still going on: "
+    "record the first one's conference, or that none was needed.",
+)
+def _s47_during_s47(child, year):
+    for ep in child.episodes:
+        for a in ep.section47s:
+            for b in ep.section47s:
+                if a is b or (a.start_date == b.start_date and a.icpc_date == b.icpc_date):
+                    continue
+                if a.start_date >= b.start_date and (
+                    (b.icpc_date is not None and a.start_date <= b.icpc_date)
+                    or (
+                        b.icpc_date is None
+                        and not b.icpc_not_required
+                        and a.start_date <= year.reference_date
+                    )
+                ):
+                    yield a.record_id, f"enquiry started {_d(a.start_date)}"
+
+
+@child_rule(
     "8868",
     "The episode is closed but a section 47 enquiry on it has neither an initial conference "
     "nor an outcome saying no conference was needed.",
@@ -624,6 +692,22 @@ def _cp_plans(child):
     for ep in child.episodes:
         for p in ep.cp_plans:
             yield ep, p
+
+
+@child_rule("8720", "A child protection plan starts after 31 March, the end of the census year.")
+def _cp_plan_start_in_period(child, year):
+    for _ep, p in _cp_plans(child):
+        if p.start_date > year.reference_date:
+            yield p.record_id, f"plan started {_d(p.start_date)}"
+
+
+@child_rule(
+    "8832", "A child protection plan is recorded on a referral marked 'no further action'."
+)
+def _nfa_with_cp_plan(child, year):
+    for ep in child.episodes:
+        if ep.referral_nfa and ep.cp_plans:
+            yield ep.record_id, _ep(ep)
 
 
 @child_rule("8730", "A child protection plan has no number of previous plans.")
