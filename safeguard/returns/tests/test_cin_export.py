@@ -285,3 +285,23 @@ def test_the_builder_reports_progress_by_batch(world, records, monkeypatch):
         authority=world.authority, year=YEAR, progress=lambda d, t: calls.append((d, t))
     )
     assert calls == [(0, 2), (1, 2), (2, 2)]
+
+
+@pytest.mark.django_db
+def test_a_failure_of_the_whole_return_is_reported_first(world, records, tmp_path):
+    # A plan with no initial conference in the year (say, recorded from a transfer-in).
+    c = case(world.child_tom, referral_date=D(2025, 6, 2))
+    ChildProtectionPlan.objects.create(
+        case=c, start_date=D(2025, 6, 20), initial_category="PHY", latest_category="PHY"
+    )
+    stderr = io.StringIO()
+    with pytest.raises(CommandError, match=r"^1 error in the return \(listed above\)"):
+        call_command("export_cin", year="2025-26", output=str(tmp_path / "x.xml"),
+                     authority_code="991", stdout=io.StringIO(), stderr=stderr)  # fmt: skip
+    lines = stderr.getvalue().splitlines()
+    assert lines[:2] == [
+        "The return as a whole:",
+        "  rule 2883 (error): More child protection plans start in the year than initial "
+        "conferences are recorded in it: record each plan's initial conference on its section 47 "
+        "enquiry.",
+    ]

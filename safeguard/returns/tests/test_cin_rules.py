@@ -256,6 +256,13 @@ CASES = {
     "4017": lambda: [child(episodes=ep_with(cin_plans=(cin_plan(end_date=D(2025, 7, 30)),)))],
     "8890": lambda: [child(episodes=ep_with(cp_plans=(), cin_plans=(), section47s=(
         s47(), s47(start_date=D(2025, 7, 10), icpc_date=None, icpc_not_required=True))))],
+    "4003": lambda: [child(episodes=(closed_episode(
+        referral_date=D(2024, 2, 1), closure_date=D(2025, 12, 1), closure_reason="RC7",
+        cin_plans=(cin_plan(start_date=D(2025, 4, 2), end_date=D(2025, 6, 1)),),
+        cp_plans=(cp_plan(start_date=D(2025, 3, 1), end_date=D(2025, 11, 3),
+                          review_dates=(D(2025, 5, 1), D(2025, 11, 3))),)),))],
+    "2883": lambda: [child(episodes=ep_with(section47s=(s47(icpc_date=None,
+                                                            icpc_not_required=True),)))],
     "8510": lambda: [child(), child()],
     "1520": lambda: [child(), child(la_child_id="KM000002")],
 }  # fmt: skip
@@ -284,6 +291,9 @@ def test_rule_catches_its_bad_record(code):
     for hit in hits:
         assert hit.level == ERROR
         assert hit.message == rule.message
+        if code == "2883":  # about the return as a whole, not one child
+            assert (hit.la_child_id, hit.person_id) == ("", None)
+            continue
         assert hit.la_child_id in {c.la_child_id for c in children}
         assert hit.person_id in {c.person_id for c in children}
 

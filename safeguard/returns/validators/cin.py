@@ -36,13 +36,13 @@ Finding = tuple[UUID | None, str]
 
 @dataclass(frozen=True)
 class Failure:
-    """One record breaking one rule, for one child."""
+    """One record breaking one rule, for one child (no child: the return as a whole)."""
 
     code: str
     level: str
     message: str
     la_child_id: str
-    person_id: UUID
+    person_id: UUID | None
     record_id: UUID | None
     detail: str
 
@@ -59,7 +59,7 @@ class ChildRule:
 class ReturnRule:
     code: str
     message: str
-    check: Callable[[CinReturn], Iterable[tuple[CinChild, Finding]]]
+    check: Callable[[CinReturn], Iterable[tuple[CinChild | None, Finding]]]
     level: str = ERROR
 
 
@@ -91,14 +91,14 @@ def validate_cin_return(census: CinReturn) -> list[Failure]:
     """Every failure of every rule on ``census``, in child order then rule order."""
     failures: list[Failure] = []
 
-    def failure(rule, child: CinChild, finding: Finding) -> Failure:
+    def failure(rule, child: CinChild | None, finding: Finding) -> Failure:
         record_id, detail = finding
         return Failure(
             code=rule.code,
             level=rule.level,
             message=rule.message,
-            la_child_id=child.la_child_id,
-            person_id=child.person_id,
+            la_child_id=child.la_child_id if child else "",
+            person_id=child.person_id if child else None,
             record_id=record_id,
             detail=detail,
         )
@@ -591,6 +591,25 @@ def _cp_plan_during_cin_plan(child, year):
                 yield cp.record_id, f"plan started {_d(cp.start_date)}"
 
 
+@child_rule(
+    "4003",
+    "A child protection plan review is dated while a child in need plan was open: a child is "
+    "on one plan or the other.",
+)
+def _review_during_cin_plan(child, year):
+    # As DfE's rule: only ended plans of both kinds, and not the review that ended the plan.
+    cins = [p for _ep, p in _cin_plans(child)]
+    for _ep, cp in _cp_plans(child):
+        if cp.end_date is None:
+            continue
+        for day in cp.review_dates:
+            if day == cp.end_date:
+                continue
+            for cin in cins:
+                if cin.start_date <= day and cin.end_date is not None and day < cin.end_date:
+                    yield cp.record_id, f"review {_d(day)}, plan started {_d(cp.start_date)}"
+
+
 @child_rule("4008", "A child in need plan starts after the child's date of death.")
 def _cin_plan_after_death(child, year):
     for _ep, p in _cin_plans(child):
@@ -825,6 +844,20 @@ def _duplicate_upn(census):
     for child in census.children:
         if child.upn and counts[child.upn] > 1:
             yield child, (None, f"UPN {child.upn}")
+
+
+@return_rule(
+    "2883",
+    "More child protection plans start in the year than initial conferences are recorded in "
+    "it: record each plan's initial conference on its section 47 enquiry.",
+)
+def _plans_without_conferences(census):
+    year = census.year
+    episodes = [ep for c in census.children for ep in c.episodes]
+    plans = sum(1 for ep in episodes for p in ep.cp_plans if p.start_date in year)
+    icpcs = sum(1 for ep in episodes for s in ep.section47s if s.icpc_date and s.icpc_date in year)
+    if plans > icpcs:
+        yield None, (None, f"{plans} plans started in the year, {icpcs} initial conferences")
 
 
 def iter_rules() -> Iterator[ChildRule | ReturnRule]:

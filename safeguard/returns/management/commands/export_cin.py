@@ -66,11 +66,15 @@ class Command(BaseCommand):
         for line in _report(failures):
             self.stderr.write(line)
         if errors:
-            children = len({f.la_child_id or f.person_id for f in errors})
+            children = len({f.person_id for f in errors if f.person_id is not None})
+            where = (
+                f"in the records of {children} child{'ren' if children != 1 else ''}"
+                if children
+                else "in the return"
+            )
             raise CommandError(
-                f"{len(errors)} error{'s' if len(errors) != 1 else ''} in the records of "
-                f"{children} child{'ren' if children != 1 else ''} (listed above): fix them in "
-                f"the records and export again. No file was written."
+                f"{len(errors)} error{'s' if len(errors) != 1 else ''} {where} (listed above): "
+                "fix them in the records and export again. No file was written."
             )
         data = render_cin_xml(census, generated_at=timezone.localtime(), release=_release())
         _write_atomically(path, data)
@@ -94,15 +98,23 @@ def _release() -> str:
 
 
 def _report(failures) -> list[str]:
-    """One block per child: who, then each rule that failed on their records."""
+    """One block per child: who, then each rule that failed on their records. Failures of
+    the return as a whole come first."""
     lines: list[str] = []
     current = None
-    for failure in sorted(failures, key=lambda f: (f.la_child_id, str(f.person_id), f.code)):
+
+    def order(f):
+        return (f.person_id is not None, f.la_child_id, str(f.person_id), f.code)
+
+    for failure in sorted(failures, key=order):
         key = (failure.la_child_id, failure.person_id)
         if key != current:
             current = key
-            who = failure.la_child_id or "(no LA child id)"
-            lines.append(f"Child {who} (record {failure.person_id}):")
+            if failure.person_id is None:
+                lines.append("The return as a whole:")
+            else:
+                who = failure.la_child_id or "(no LA child id)"
+                lines.append(f"Child {who} (record {failure.person_id}):")
         level = "error" if failure.level == ERROR else "query"
         lines.append(f"  rule {failure.code} ({level}): {failure.message}")
         if failure.detail:
