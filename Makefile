@@ -6,8 +6,10 @@ PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 SAFEGUARD := $(BIN)/safeguard
+# The CIN census validator (csc-validator-be-cin) needs pandas<2 and numpy<2: its own venv.
+CIN_VENV := .venv-cin
 
-.PHONY: run test install assets browser lint lock bench clean
+.PHONY: run test install assets browser lint lock bench clean cin-validator lock-cin-validator
 
 run: install assets
 	$(SAFEGUARD) migrate --noinput -v0
@@ -16,7 +18,7 @@ run: install assets
 	$(SAFEGUARD) demo_accounts --url http://$(HOST):$(PORT)/
 	$(SAFEGUARD) serve --host $(HOST) --port $(PORT)
 
-test: install assets browser lint
+test: install assets browser lint cin-validator
 	$(BIN)/pytest
 
 lint: install
@@ -32,6 +34,16 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+# The CIN census conformance oracle, pinned with hashes in requirements-cin-validator.lock; the
+# export's CI test runs it (safeguard/returns/tests/test_cin_conformance.py).
+cin-validator: $(CIN_VENV)/.installed
+
+$(CIN_VENV)/.installed: requirements-cin-validator.lock
+	rm -rf $(CIN_VENV)
+	$(PYTHON) -m venv $(CIN_VENV)
+	$(CIN_VENV)/bin/pip install --quiet --require-hashes -r requirements-cin-validator.lock
 	touch $@
 
 assets: node_modules/.installed
@@ -56,5 +68,10 @@ lock: install
 	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --extra dev --strip-extras \
 	  --output-file requirements.lock pyproject.toml
 
+# Regenerate the CIN validator's lock after changing requirements-cin-validator.in.
+lock-cin-validator: install
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	  --output-file requirements-cin-validator.lock requirements-cin-validator.in
+
 clean:
-	rm -rf $(VENV) node_modules safeguard/static/govuk staticfiles
+	rm -rf $(VENV) $(CIN_VENV) node_modules safeguard/static/govuk staticfiles

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "safeguard.timescales",
     "safeguard.work",
     "safeguard.demo",
+    "safeguard.returns",
 ]
 
 MIDDLEWARE = [

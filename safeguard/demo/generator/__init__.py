@@ -25,7 +25,7 @@ The parts, in the order a build uses them:
 - ``accounts``: the accounts file.
 
 Every name, address and number is invented. NHS numbers come from the 999 range, which is
-documented as reserved for testing; UPNs carry the LA number 990, which no authority has.
+documented as reserved for testing; UPNs carry the pseudo-LA number 001, which no authority issues.
 """
 
 from safeguard.demo.generator.accounts import (

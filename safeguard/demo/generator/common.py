@@ -20,6 +20,9 @@ BATCH_SIZE = 1000
 AUTHORITY_NAME = "London Borough of Kingsmere"
 # No English local authority has the DfE LA code 990.
 DFE_LA_CODE = "990"
+# UPNs carry a DfE pseudo-LA number (001-005): no authority issues them, yet the CIN census
+# accepts them (rule 1530), which 990 would not.
+UPN_LA_NUMBER = "001"
 TOWN = "Kingsmere"
 # "KM" is not a UK postcode area, so no demo address can be a real one.
 POSTCODE_AREA = "KM"

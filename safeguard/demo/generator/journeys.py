@@ -262,7 +262,11 @@ class Episode:
     @property
     def primary_need(self) -> str:
         done = [a for a in self.assessments if a.completed is not None]
-        return max(done, key=lambda a: a.completed).need if done else ""
+        if done:
+            return max(done, key=lambda a: a.completed).need
+        # Until an assessment is authorised the need is recorded as N0 "not stated": the CIN
+        # census wants a primary need on every episode that went on to further action (8610).
+        return "" if self.nfa else Need.N0
 
     def step_dates(self) -> list[date]:
         days = [self.referral, self.decision_date]
@@ -588,10 +592,12 @@ class _Path:
                 icpc_day, ConferenceKind.INITIAL, ConferenceDecision.NO_PLAN
             )
             ep.icpcs_without_plan.append((conference, enquiry))
+            # After a section 47 enquiry the reason is RC7, not RC8 "closed after assessment"
+            # (CIN census rule 2990).
             if rng.random() < 0.8:
                 self.cin(wd(icpc_day, self.between(0, 5)))
             else:
-                self.close(wd(icpc_day, self.between(0, 5)), RC.RC8)
+                self.close(wd(icpc_day, self.between(0, 5)), RC.RC7)
             return
         end = wd(start, self.between(5, 15))
         enquiry.end, enquiry.outcome = end, outcome
@@ -607,7 +613,7 @@ class _Path:
         if outcome == Section47Outcome.NOT_SUBSTANTIATED_CIN:
             self.cin(wd(done, self.between(0, 5)))
         else:
-            self.close(wd(done, self.between(0, 3)), RC.RC8)
+            self.close(wd(done, self.between(0, 3)), RC.RC7)
 
     def cp_plan(self, start: date, enquiry: EnquiryStep) -> None:
         rng, ep = self.rng, self.ep

@@ -2,7 +2,7 @@
 relationships and identifiers, and partner agencies' involvements with them.
 
 Every name, address and number is invented. NHS numbers come from the 999 range, which is
-documented as reserved for testing; UPNs carry the LA number 990, which no authority has.
+documented as reserved for testing; UPNs carry the pseudo-LA number 001, which no authority issues.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from datetime import date, timedelta
 from safeguard.accounts.models import Agency
 from safeguard.demo import vocabulary as words
 from safeguard.demo.generator.common import (
-    DFE_LA_CODE,
     POSTCODE_AREA,
     TOWN,
+    UPN_LA_NUMBER,
     Worker,
     age_on,
     cumulative,
@@ -169,7 +169,7 @@ class Borough:
             if self._upn_serials[key] < 999:
                 self._upn_serials[key] += 1
                 serial = self._upn_serials[key]
-                return upn_with_check_letter(f"{DFE_LA_CODE}{key[0]}{year}{serial:03d}")
+                return upn_with_check_letter(f"{UPN_LA_NUMBER}{key[0]}{year}{serial:03d}")
         # 40 schools of 999 serials a year: far more than 50,000 children need.
         raise RuntimeError(f"ran out of demo UPNs for children born in {born.year}")
 

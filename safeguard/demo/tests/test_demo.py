@@ -13,6 +13,7 @@ from django.db import transaction
 from safeguard.accounts.models import Role, Team, User
 from safeguard.audit.models import ChangeEvent
 from safeguard.demo import generator, vocabulary
+from safeguard.demo.generator.common import UPN_LA_NUMBER
 from safeguard.people.identifiers import clean_la_child_id, clean_nhs_number, clean_upn
 from safeguard.people.models import Involvement, Person, Relationship, Residence
 from safeguard.people.permissions import visible_to
@@ -81,7 +82,7 @@ def test_identifiers_are_valid_and_unique(demo):
     child_ids = [p.la_child_id for p in people if p.la_child_id]
     assert nhs and upns and child_ids
     assert all(clean_nhs_number(n) == n and n.startswith("999") for n in nhs)
-    assert all(clean_upn(u) == u and u[1:4] == generator.DFE_LA_CODE for u in upns)
+    assert all(clean_upn(u) == u and u[1:4] == UPN_LA_NUMBER for u in upns)
     assert all(clean_la_child_id(c) == c for c in child_ids)
     for values in (nhs, upns, child_ids):
         assert len(values) == len(set(values))

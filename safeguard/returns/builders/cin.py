@@ -1,0 +1,319 @@
+"""The CIN census return for one year, built from the records as frozen dataclasses.
+
+What a year's return holds is set out in kpis.md §6 ("Export"). Everything is as at the
+census reference date (31 March): a date after it has not happened yet for this return, so an
+episode closed in April shows as open, an assessment authorised in April as not yet
+authorised, and so on. That keeps a return for a past year the same whenever it is made.
+
+The dataclasses keep Safeguard's record ids beside the census items so that a validation
+failure can point at the record to fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from django.db.models import Prefetch, Q
+
+from safeguard.accounts.models import LocalAuthority
+from safeguard.assessments.models import Assessment
+from safeguard.casework.models import Case, CINPlan
+from safeguard.core.workdays import add_working_days
+from safeguard.people.models import Person
+from safeguard.protection.models import (
+    ChildProtectionConference,
+    ChildProtectionPlan,
+    ConferenceKind,
+    Section47Enquiry,
+)
+from safeguard.returns.census import CensusYear
+
+# Children are read in batches, each with its episodes prefetched, so a large borough takes a
+# bounded number of queries per batch and the progress bar moves as the batches are done.
+BATCH_SIZE = 250
+
+# Working Together 2010 and 2013 onward: the ICPC within 15 working days of the strategy
+# discussion (InitialCPCtarget, N00105).
+ICPC_TARGET_WORKING_DAYS = 15
+
+
+@dataclass(frozen=True)
+class CinAssessment:
+    record_id: UUID
+    start_date: date
+    internal_review_date: date | None
+    authorisation_date: date | None
+    factors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CinPlanDates:
+    record_id: UUID
+    start_date: date
+    end_date: date | None
+
+
+@dataclass(frozen=True)
+class CinSection47:
+    record_id: UUID
+    start_date: date
+    icpc_target: date | None
+    icpc_date: date | None
+    icpc_not_required: bool
+
+
+@dataclass(frozen=True)
+class CinProtectionPlan:
+    record_id: UUID
+    start_date: date
+    end_date: date | None
+    initial_category: str
+    latest_category: str
+    previous_plans: int | None
+    review_dates: tuple[date, ...]
+
+
+@dataclass(frozen=True)
+class CinEpisode:
+    record_id: UUID
+    referral_date: date
+    referral_source: str
+    primary_need: str
+    closure_date: date | None
+    closure_reason: str
+    referral_nfa: bool
+    assessments: tuple[CinAssessment, ...] = ()
+    cin_plans: tuple[CinPlanDates, ...] = ()
+    section47s: tuple[CinSection47, ...] = ()
+    cp_plans: tuple[CinProtectionPlan, ...] = ()
+
+
+@dataclass(frozen=True)
+class CinChild:
+    person_id: UUID
+    la_child_id: str
+    upn: str
+    birth_date: date | None
+    expected_birth_date: date | None
+    sex: str
+    death_date: date | None
+    ethnicity: str
+    disabilities: tuple[str, ...]
+    episodes: tuple[CinEpisode, ...]
+
+    @property
+    def is_unborn(self) -> bool:
+        return self.birth_date is None
+
+
+@dataclass(frozen=True)
+class CinReturn:
+    year: CensusYear
+    la_code: str
+    children: tuple[CinChild, ...]
+
+
+Progress = Callable[[int, int], None]
+
+
+def _as_at(day: date | None, reference: date) -> date | None:
+    """A date that is after the reference date has not happened yet for this return."""
+    return day if day is not None and day <= reference else None
+
+
+def children_in_year_queryset(*, authority: LocalAuthority, year: CensusYear):
+    """Children with an episode referred on or before the reference date and not closed
+    before the year began."""
+    in_year = Q(cases__referral_date__lte=year.reference_date) & (
+        Q(cases__closure_date__isnull=True) | Q(cases__closure_date__gte=year.start)
+    )
+    return (
+        Person.objects.filter(authority=authority)
+        .filter(in_year, cases__authority=authority)
+        .distinct()
+        .order_by("la_child_id", "id")
+    )
+
+
+def _batch(ids: list[UUID]):
+    cases = Case.objects.order_by("referral_date", "id").prefetch_related(
+        Prefetch("assessments", queryset=Assessment.objects.order_by("start_date", "id")),
+        Prefetch("cin_plans", queryset=CINPlan.objects.order_by("start_date", "id")),
+        Prefetch(
+            "section47s",
+            queryset=Section47Enquiry.objects.select_related("strategy_discussion")
+            .prefetch_related(
+                Prefetch(
+                    "conferences",
+                    queryset=ChildProtectionConference.objects.filter(
+                        kind=ConferenceKind.INITIAL
+                    ).order_by("conference_date"),
+                )
+            )
+            .order_by("start_date", "id"),
+        ),
+        Prefetch(
+            "cp_plans",
+            queryset=ChildProtectionPlan.objects.prefetch_related(
+                Prefetch(
+                    "conferences",
+                    queryset=ChildProtectionConference.objects.filter(
+                        kind=ConferenceKind.REVIEW
+                    ).order_by("conference_date"),
+                    to_attr="review_conferences",
+                )
+            ).order_by("start_date", "id"),
+        ),
+    )
+    return Person.objects.filter(pk__in=ids).prefetch_related(Prefetch("cases", queryset=cases))
+
+
+def build_cin_return(
+    *, authority: LocalAuthority, year: CensusYear, progress: Progress | None = None
+) -> CinReturn:
+    """The CIN census return of ``authority`` for ``year``; ``progress(done, total)`` is
+    called as children are read."""
+    ids = list(
+        children_in_year_queryset(authority=authority, year=year).values_list("pk", flat=True)
+    )
+    total = len(ids)
+    children: list[CinChild] = []
+    if progress:
+        progress(0, total)
+    for start in range(0, total, BATCH_SIZE):
+        chunk = ids[start : start + BATCH_SIZE]
+        people = {p.pk: p for p in _batch(chunk)}
+        for pk in chunk:
+            children.append(_child(people[pk], authority=authority, year=year))
+        if progress:
+            progress(min(start + BATCH_SIZE, total), total)
+    return CinReturn(year=year, la_code=authority.dfe_la_code, children=tuple(children))
+
+
+def _child(person: Person, *, authority: LocalAuthority, year: CensusYear) -> CinChild:
+    ref = year.reference_date
+    cases = [c for c in person.cases.all() if c.authority_id == authority.pk]
+    born = _as_at(person.date_of_birth, ref)
+    expected = None if born else (person.expected_date_of_birth or person.date_of_birth)
+    # Every plan the child has had here, for NumberOfPreviousCPP.
+    all_plan_starts = sorted(p.start_date for c in cases for p in c.cp_plans.all())
+    episodes = tuple(
+        _episode(case, year=year, all_plan_starts=all_plan_starts)
+        for case in cases
+        if case.referral_date <= ref
+        and (case.closure_date is None or case.closure_date >= year.start)
+    )
+    return CinChild(
+        person_id=person.pk,
+        la_child_id=person.la_child_id or "",
+        upn=person.upn or "",
+        birth_date=born,
+        expected_birth_date=expected,
+        # A child born after the reference date was unborn on it: sex not known (rule 8750).
+        sex=person.sex if born or person.date_of_birth is None else "U",
+        death_date=_as_at(person.date_of_death, ref),
+        ethnicity=person.ethnicity,
+        disabilities=tuple(person.disabilities or ()),
+        episodes=episodes,
+    )
+
+
+def _not_finished_before(start: date, end: date | None, year: CensusYear) -> bool:
+    return start <= year.reference_date and (end is None or end >= year.start)
+
+
+def _episode(case: Case, *, year: CensusYear, all_plan_starts: list[date]) -> CinEpisode:
+    ref = year.reference_date
+    closure = _as_at(case.closure_date, ref)
+    assessments = tuple(
+        _assessment(a, ref)
+        for a in case.assessments.all()
+        if _not_finished_before(a.start_date, a.completed_date, year)
+    )
+    cin_plans = tuple(
+        CinPlanDates(record_id=p.pk, start_date=p.start_date, end_date=_as_at(p.end_date, ref))
+        for p in case.cin_plans.all()
+        if _not_finished_before(p.start_date, p.end_date, year)
+    )
+    section47s = tuple(
+        s
+        for s in (_section47(e, ref) for e in case.section47s.all() if e.start_date <= ref)
+        if s.start_date >= year.start
+        or (s.icpc_date is not None and s.icpc_date >= year.start)
+        or (s.icpc_date is None and not s.icpc_not_required)
+    )
+    cp_plans = tuple(
+        _cp_plan(p, ref, all_plan_starts)
+        for p in case.cp_plans.all()
+        if _not_finished_before(p.start_date, p.end_date, year)
+    )
+    return CinEpisode(
+        record_id=case.pk,
+        referral_date=case.referral_date,
+        referral_source=case.referral_source,
+        primary_need=case.primary_need,
+        closure_date=closure,
+        closure_reason=case.closure_reason if closure else "",
+        referral_nfa=case.referral_nfa,
+        assessments=assessments,
+        cin_plans=cin_plans,
+        section47s=section47s,
+        cp_plans=cp_plans,
+    )
+
+
+def _assessment(a: Assessment, ref: date) -> CinAssessment:
+    authorised = _as_at(a.completed_date, ref)
+    return CinAssessment(
+        record_id=a.pk,
+        start_date=a.start_date,
+        internal_review_date=_as_at(a.internal_review_date, ref),
+        authorisation_date=authorised,
+        # Factors are identified at the end of the assessment (rule 8614).
+        factors=tuple(a.factors or ()) if authorised else (),
+    )
+
+
+def _section47(e: Section47Enquiry, ref: date) -> CinSection47:
+    icpc = next((c.conference_date for c in e.conferences.all() if c.conference_date <= ref), None)
+    target = add_working_days(e.strategy_discussion.discussion_date, ICPC_TARGET_WORKING_DAYS)
+    ended = _as_at(e.end_date, ref)
+    return CinSection47(
+        record_id=e.pk,
+        start_date=e.start_date,
+        icpc_target=target if target <= ref else None,
+        icpc_date=icpc,
+        icpc_not_required=icpc is None and ended is not None and e.icpc_not_required,
+    )
+
+
+def _cp_plan(p: ChildProtectionPlan, ref: date, all_plan_starts: list[date]) -> CinProtectionPlan:
+    here_before = sum(1 for s in all_plan_starts if s < p.start_date)
+    return CinProtectionPlan(
+        record_id=p.pk,
+        start_date=p.start_date,
+        end_date=_as_at(p.end_date, ref),
+        initial_category=p.initial_category,
+        latest_category=p.latest_category,
+        previous_plans=here_before + p.previous_plans_elsewhere,
+        review_dates=tuple(
+            sorted({c.conference_date for c in p.review_conferences if c.conference_date <= ref})
+        ),
+    )
+
+
+def iter_episode_records(child: CinChild) -> Iterator[tuple[CinEpisode, str, date]]:
+    """Each dated activity on each episode, as (episode, what, date): for rules about
+    activity before referral or after closure."""
+    for ep in child.episodes:
+        for a in ep.assessments:
+            yield ep, "assessment start", a.start_date
+        for p in ep.cin_plans:
+            yield ep, "child in need plan start", p.start_date
+        for s in ep.section47s:
+            yield ep, "section 47 enquiry start", s.start_date
+        for p in ep.cp_plans:
+            yield ep, "child protection plan start", p.start_date

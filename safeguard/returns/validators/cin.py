@@ -1,0 +1,865 @@
+"""Safeguard's own check of the DfE CIN census validation rules, run before export.
+
+Each rule is a declarative object: the DfE rule number, whether it is an error or a query
+(numbers ending in Q), a plain-English message saying what to fix in the record, and a check.
+A child rule's check takes one child of the return and the census year and yields
+``(record_id, detail)`` for each record that breaks the rule; a return rule looks across
+children (duplicates). Rule numbers and meanings follow DfE's 2025-26 rules as implemented by
+csc-validator-be-cin (standards.md §1-2), which the CI test runs on the demo borough's export.
+
+To add a rule: write the check below under ``@child_rule(...)`` or ``@return_rule(...)`` and a
+test in ``returns/tests/test_cin_rules.py`` that builds a record breaking it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from uuid import UUID
+
+from stdnum.gb import upn as stdnum_upn
+
+from safeguard.assessments.codes import NO_FACTORS
+from safeguard.casework.codes import ClosureReason, PrimaryNeed, ReferralSource
+from safeguard.people.codes import Disability, Ethnicity, Sex
+from safeguard.protection.codes import CategoryOfAbuse
+from safeguard.returns.builders.cin import CinChild, CinEpisode, CinReturn, iter_episode_records
+from safeguard.returns.census import CensusYear
+
+ERROR = "error"
+QUERY = "query"
+
+Finding = tuple[UUID | None, str]
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One record breaking one rule, for one child (no child: the return as a whole)."""
+
+    code: str
+    level: str
+    message: str
+    la_child_id: str
+    person_id: UUID | None
+    record_id: UUID | None
+    detail: str
+
+
+@dataclass(frozen=True)
+class ChildRule:
+    code: str
+    message: str
+    check: Callable[[CinChild, CensusYear], Iterable[Finding]]
+    level: str = ERROR
+
+
+@dataclass(frozen=True)
+class ReturnRule:
+    code: str
+    message: str
+    check: Callable[[CinReturn], Iterable[tuple[CinChild | None, Finding]]]
+    level: str = ERROR
+
+
+CHILD_RULES: list[ChildRule] = []
+RETURN_RULES: list[ReturnRule] = []
+
+
+def child_rule(code: str, message: str, *, level: str = ERROR):
+    def register(check):
+        CHILD_RULES.append(ChildRule(code=code, message=message, check=check, level=level))
+        return check
+
+    return register
+
+
+def return_rule(code: str, message: str, *, level: str = ERROR):
+    def register(check):
+        RETURN_RULES.append(ReturnRule(code=code, message=message, check=check, level=level))
+        return check
+
+    return register
+
+
+def rule_codes() -> list[str]:
+    return [r.code for r in (*CHILD_RULES, *RETURN_RULES)]
+
+
+def validate_cin_return(census: CinReturn) -> list[Failure]:
+    """Every failure of every rule on ``census``, in child order then rule order."""
+    failures: list[Failure] = []
+
+    def failure(rule, child: CinChild | None, finding: Finding) -> Failure:
+        record_id, detail = finding
+        return Failure(
+            code=rule.code,
+            level=rule.level,
+            message=rule.message,
+            la_child_id=child.la_child_id if child else "",
+            person_id=child.person_id if child else None,
+            record_id=record_id,
+            detail=detail,
+        )
+
+    for child in census.children:
+        for rule in CHILD_RULES:
+            failures.extend(failure(rule, child, f) for f in rule.check(child, census.year))
+    for rule in RETURN_RULES:
+        failures.extend(failure(rule, child, f) for child, f in rule.check(census))
+    return failures
+
+
+def _d(day: date | None) -> str:
+    return f"{day:%d %B %Y}".lstrip("0") if day else "none"
+
+
+def _ep(ep: CinEpisode) -> str:
+    return f"episode referred {_d(ep.referral_date)}"
+
+
+def _overlap(a_start: date, a_end: date | None, b_start: date, b_end: date | None) -> bool:
+    """Two periods share a day other than one's end being the other's start."""
+    far = date.max
+    return a_start < (b_end or far) and b_start < (a_end or far)
+
+
+# --- The child ---------------------------------------------------------------------------
+
+UPN_LETTERS = frozenset("ABCDEFGHJKLMNPQRTUVWXYZ")
+# Rule 1530: post-April 1998 LA codes and the pseudo-LA codes 001-005.
+_LA_RANGES = (
+    (1, 5), (201, 213), (301, 320), (330, 336), (340, 344), (350, 359), (370, 373),
+    (380, 384), (390, 394), (420, 420), (660, 681), (701, 708), (800, 803), (805, 808),
+    (810, 813), (815, 816), (820, 823), (825, 826), (830, 831), (835, 841), (845, 846),
+    (850, 852), (855, 857), (860, 861), (865, 896), (908, 909), (916, 916), (919, 919),
+    (921, 921), (925, 926), (928, 929), (931, 931), (933, 933), (935, 938), (940, 941),
+)  # fmt: skip
+UPN_LA_CODES = frozenset(f"{n:03d}" for lo, hi in _LA_RANGES for n in range(lo, hi + 1))
+
+
+@child_rule("8500", "The child has no LA child id: record the local child id on their record.")
+def _la_child_id_missing(child, year):
+    if not child.la_child_id:
+        yield None, ""
+
+
+@child_rule("1570", "The LA child id is longer than 20 characters: shorten it on the record.")
+def _la_child_id_length(child, year):
+    if len(child.la_child_id) > 20:
+        yield None, f"LA child id {child.la_child_id!r}"
+
+
+@child_rule(
+    "1580", "The LA child id has characters other than letters and digits: correct it."
+)
+def _la_child_id_characters(child, year):
+    lid = child.la_child_id
+    if lid and not (lid.isascii() and lid.isalnum()):
+        yield None, f"LA child id {lid!r}"
+
+
+def _upn_shape_ok(upn: str) -> bool:
+    return len(upn) == 13 and upn[1:12].isdigit() and (upn[12].isdigit() or upn[12] in UPN_LETTERS)
+
+
+@child_rule("1510", "The UPN's check letter (its first character) is wrong: correct the UPN.")
+def _upn_check_letter(child, year):
+    upn = child.upn
+    if upn and _upn_shape_ok(upn) and stdnum_upn.calc_check_digit(upn[1:]) != upn[0]:
+        yield None, f"UPN {upn}"
+
+
+@child_rule(
+    "1530", "The UPN's characters 2 to 4 are not a recognised LA number: correct the UPN."
+)
+def _upn_la(child, year):
+    if child.upn and child.upn[1:4] not in UPN_LA_CODES:
+        yield None, f"UPN {child.upn}"
+
+
+@child_rule("1540", "The UPN's characters 5 to 12 are not all digits: correct the UPN.")
+def _upn_digits(child, year):
+    if child.upn and not child.upn[4:12].isdigit():
+        yield None, f"UPN {child.upn}"
+
+
+@child_rule(
+    "1550",
+    "The UPN's last character must be a digit, or a letter other than I, O or S: correct it.",
+)
+def _upn_last(child, year):
+    upn = child.upn
+    if upn and (len(upn) != 13 or not (upn[12].isdigit() or upn[12] in UPN_LETTERS)):
+        yield None, f"UPN {upn}"
+
+
+@child_rule("4180", "The child's sex must be recorded as male, female or not known.")
+def _sex_valid(child, year):
+    if child.sex not in Sex.values:
+        yield None, f"sex {child.sex!r}"
+
+
+@child_rule("8750", "An unborn child's sex must be recorded as not known.")
+def _unborn_sex(child, year):
+    if child.is_unborn and child.sex != Sex.UNKNOWN:
+        yield None, f"sex {child.sex!r}"
+
+
+@child_rule("4220", "The child's ethnicity is missing or not a census code: record it.")
+def _ethnicity(child, year):
+    if child.ethnicity not in Ethnicity.values:
+        yield None, f"ethnicity {child.ethnicity!r}"
+
+
+@child_rule("8540", "A disability on the child's record is not a census disability code.")
+def _disability_codes(child, year):
+    for code in child.disabilities:
+        if code not in Disability.values:
+            yield None, f"disability {code!r}"
+
+
+@child_rule(
+    "8790", "The child's disabilities include 'no disability' and a disability: remove one."
+)
+def _disability_none_and_other(child, year):
+    if Disability.NONE in child.disabilities and len(set(child.disabilities)) > 1:
+        yield None, ", ".join(child.disabilities)
+
+
+@child_rule("8794", "The child's record lists the same disability twice: remove the repeat.")
+def _disability_repeated(child, year):
+    for code, count in Counter(child.disabilities).items():
+        if count > 1:
+            yield None, f"disability {code}"
+
+
+@child_rule(
+    "8606",
+    "A referral is dated more than 40 weeks before the child's date of birth (or expected "
+    "date of birth): check both dates.",
+)
+def _referral_before_conception(child, year):
+    birth = child.birth_date or child.expected_birth_date
+    if birth is None:
+        return
+    for ep in child.episodes:
+        if ep.referral_date < birth - timedelta(weeks=40):
+            yield ep.record_id, f"{_ep(ep)}, born or due {_d(birth)}"
+
+
+# --- Episodes ----------------------------------------------------------------------------
+
+
+@child_rule("8600", "An episode's referral date is after 31 March, the end of the census year.")
+def _referral_in_period(child, year):
+    for ep in child.episodes:
+        if ep.referral_date > year.reference_date:
+            yield ep.record_id, _ep(ep)
+
+
+@child_rule("8866", "The episode's referral source is missing or not a census code.")
+def _referral_source(child, year):
+    for ep in child.episodes:
+        if ep.referral_source not in ReferralSource.values:
+            yield ep.record_id, f"{_ep(ep)}: source {ep.referral_source!r}"
+
+
+@child_rule("8650", "The episode's primary need is not a census code (N0 to N9).")
+def _primary_need_code(child, year):
+    for ep in child.episodes:
+        if ep.primary_need and ep.primary_need not in PrimaryNeed.values:
+            yield ep.record_id, f"{_ep(ep)}: primary need {ep.primary_need!r}"
+
+
+@child_rule(
+    "8610",
+    "The episode went on to further action but has no primary need: record the primary need "
+    "(from the assessment, or N0 'not stated').",
+)
+def _primary_need_missing(child, year):
+    for ep in child.episodes:
+        if not ep.referral_nfa and not ep.primary_need:
+            yield ep.record_id, _ep(ep)
+
+
+@child_rule("8620", "The episode's closure date is not in the census year.")
+def _closure_in_year(child, year):
+    for ep in child.episodes:
+        if ep.closure_date and ep.closure_date not in year:
+            yield ep.record_id, f"{_ep(ep)}, closed {_d(ep.closure_date)}"
+
+
+@child_rule("8630", "The episode is closed before it was referred: correct the dates.")
+def _closure_before_referral(child, year):
+    for ep in child.episodes:
+        if ep.closure_date and ep.closure_date < ep.referral_date:
+            yield ep.record_id, f"{_ep(ep)}, closed {_d(ep.closure_date)}"
+
+
+@child_rule("8640", "The episode's reason for closure is not a census code (RC1 to RC9).")
+def _closure_reason_code(child, year):
+    for ep in child.episodes:
+        if ep.closure_reason and ep.closure_reason not in ClosureReason.values:
+            yield ep.record_id, f"{_ep(ep)}: reason {ep.closure_reason!r}"
+
+
+@child_rule("8805", "The episode has a closure date but no reason for closure: record one.")
+def _closure_without_reason(child, year):
+    for ep in child.episodes:
+        if ep.closure_date and not ep.closure_reason:
+            yield ep.record_id, _ep(ep)
+
+
+@child_rule("8810", "The episode has a reason for closure but no closure date: record it.")
+def _reason_without_closure(child, year):
+    for ep in child.episodes:
+        if ep.closure_reason and not ep.closure_date:
+            yield ep.record_id, _ep(ep)
+
+
+@child_rule(
+    "8831",
+    "The referral is marked 'no further action' but has assessments, plans or enquiries: "
+    "either the referral was not NFA, or the activity belongs to another episode.",
+)
+def _nfa_with_activity(child, year):
+    for ep in child.episodes:
+        if ep.referral_nfa and (ep.assessments or ep.cin_plans or ep.section47s or ep.cp_plans):
+            yield ep.record_id, _ep(ep)
+
+
+@child_rule("4000", "A child in need plan is recorded on a referral marked 'no further action'.")
+def _nfa_with_cin_plan(child, year):
+    for ep in child.episodes:
+        if ep.referral_nfa and ep.cin_plans:
+            yield ep.record_id, _ep(ep)
+
+
+@child_rule(
+    "2990",
+    "The episode was closed after assessment (RC8 or RC9) but has a child in need plan, "
+    "section 47 enquiry or child protection plan: correct the reason for closure.",
+)
+def _closed_after_assessment_with_activity(child, year):
+    for ep in child.episodes:
+        if ep.closure_reason in ("RC8", "RC9") and (ep.cin_plans or ep.section47s or ep.cp_plans):
+            yield ep.record_id, f"{_ep(ep)}, closed {ep.closure_reason}"
+
+
+@child_rule("8565", "Activity is dated after the episode was closed: check the dates.")
+def _activity_after_closure(child, year):
+    for ep, what, day in iter_episode_records(child):
+        if ep.closure_date and day > ep.closure_date:
+            yield ep.record_id, f"{_ep(ep)}, closed {_d(ep.closure_date)}: {what} {_d(day)}"
+
+
+def _before_referral(kind: str):
+    def check(child, year):
+        for ep, what, day in iter_episode_records(child):
+            if what == kind and day < ep.referral_date:
+                yield ep.record_id, f"{_ep(ep)}: {what} {_d(day)}"
+
+    return check
+
+
+child_rule("1103", "An assessment starts before the episode's referral date.")(
+    _before_referral("assessment start")
+)
+child_rule("4015", "A child in need plan starts before the episode's referral date.")(
+    _before_referral("child in need plan start")
+)
+child_rule("2889", "A section 47 enquiry starts before the episode's referral date.")(
+    _before_referral("section 47 enquiry start")
+)
+child_rule("1105", "A child protection plan starts before the episode's referral date.")(
+    _before_referral("child protection plan start")
+)
+
+
+@child_rule("1104", "An initial child protection conference is dated before the referral.")
+def _icpc_before_referral(child, year):
+    for ep in child.episodes:
+        for s in ep.section47s:
+            if s.icpc_date and s.icpc_date < ep.referral_date:
+                yield s.record_id, f"{_ep(ep)}: conference {_d(s.icpc_date)}"
+
+
+def _open_not_nfa(child: CinChild) -> list[CinEpisode]:
+    return [ep for ep in child.episodes if ep.closure_date is None and not ep.referral_nfa]
+
+
+@child_rule(
+    "8815", "The child has more than one open episode: close the episodes that have ended."
+)
+def _two_open_episodes(child, year):
+    open_eps = _open_not_nfa(child)
+    if len(open_eps) > 1:
+        for ep in open_eps:
+            yield ep.record_id, _ep(ep)
+
+
+@child_rule(
+    "8816", "An open episode is not the child's latest: close it, or check the referral dates."
+)
+def _open_episode_not_latest(child, year):
+    if not child.episodes:
+        return
+    latest = max(ep.referral_date for ep in child.episodes)
+    for ep in _open_not_nfa(child):
+        if ep.referral_date < latest:
+            yield ep.record_id, _ep(ep)
+
+
+@child_rule("8820", "Two of the child's episodes overlap: check their referral and closure dates.")
+def _episodes_overlap(child, year):
+    eps = sorted(child.episodes, key=lambda e: e.referral_date)
+    for i, a in enumerate(eps):
+        for b in eps[i + 1 :]:
+            a_open = a.closure_date is None and not a.referral_nfa
+            if (a.closure_date and b.referral_date < a.closure_date) or (
+                a_open and b.referral_date < year.reference_date
+            ):
+                yield b.record_id, f"{_ep(b)} overlaps {_ep(a)}"
+
+
+# --- Assessments -------------------------------------------------------------------------
+
+
+def _assessments(child):
+    for ep in child.episodes:
+        for a in ep.assessments:
+            yield ep, a
+
+
+@child_rule("8608", "An assessment is authorised before it started: correct the dates.")
+def _assessment_order(child, year):
+    for _ep, a in _assessments(child):
+        if a.authorisation_date and a.authorisation_date < a.start_date:
+            yield a.record_id, f"assessment started {_d(a.start_date)}"
+
+
+@child_rule(
+    "8614", "Factors are recorded on an assessment that is not yet authorised (completed)."
+)
+def _factors_before_completion(child, year):
+    for _ep, a in _assessments(child):
+        if a.factors and not a.authorisation_date:
+            yield a.record_id, f"assessment started {_d(a.start_date)}"
+
+
+@child_rule("8696", "An assessment's authorisation date is not in the census year.")
+def _assessment_completed_in_year(child, year):
+    for _ep, a in _assessments(child):
+        if a.authorisation_date and a.authorisation_date not in year:
+            yield a.record_id, f"authorised {_d(a.authorisation_date)}"
+
+
+@child_rule(
+    "8736", "An assessment not yet authorised must have started in the census year."
+)
+def _open_assessment_started_in_year(child, year):
+    for _ep, a in _assessments(child):
+        if not a.authorisation_date and a.start_date not in year:
+            yield a.record_id, f"assessment started {_d(a.start_date)}"
+
+
+@child_rule(
+    "8869", "Factor 21 ('no factors identified') is recorded with other factors: remove one."
+)
+def _no_factors_alone(child, year):
+    for _ep, a in _assessments(child):
+        if NO_FACTORS in a.factors and len(set(a.factors)) > 1:
+            yield a.record_id, ", ".join(a.factors)
+
+
+@child_rule("8898", "An assessment lists the same factor twice: remove the repeat.")
+def _factor_repeated(child, year):
+    for _ep, a in _assessments(child):
+        for code, count in Counter(a.factors).items():
+            if count > 1:
+                yield a.record_id, f"factor {code}"
+
+
+@child_rule("8896", "An episode has two or more assessments open at once: authorise or end one.")
+def _two_open_assessments(child, year):
+    for ep in child.episodes:
+        open_ones = [a for a in ep.assessments if not a.authorisation_date]
+        if len(open_ones) > 1:
+            yield ep.record_id, f"{_ep(ep)}: {len(open_ones)} open assessments"
+
+
+@child_rule(
+    "8867", "The episode is closed but an assessment on it is not authorised (completed)."
+)
+def _closed_with_open_assessment(child, year):
+    for ep, a in _assessments(child):
+        if ep.closure_date and not a.authorisation_date:
+            yield a.record_id, f"{_ep(ep)}: assessment started {_d(a.start_date)}"
+
+
+# --- Child in need plans -----------------------------------------------------------------
+
+
+def _cin_plans(child):
+    for ep in child.episodes:
+        for p in ep.cin_plans:
+            yield ep, p
+
+
+@child_rule("4011", "A child in need plan ends before it starts: correct the dates.")
+def _cin_plan_order(child, year):
+    for _ep, p in _cin_plans(child):
+        if p.end_date and p.end_date < p.start_date:
+            yield p.record_id, f"plan started {_d(p.start_date)}"
+
+
+@child_rule("4013", "A child in need plan's end date is not in the census year.")
+def _cin_plan_end_in_year(child, year):
+    for _ep, p in _cin_plans(child):
+        if p.end_date and p.end_date not in year:
+            yield p.record_id, f"plan ended {_d(p.end_date)}"
+
+
+@child_rule("4004", "The child has more than one open child in need plan: end the old one.")
+def _two_open_cin_plans(child, year):
+    open_plans = [p for ep, p in _cin_plans(child) if p.end_date is None]
+    if len(open_plans) > 1:
+        for p in open_plans:
+            yield p.record_id, f"plan started {_d(p.start_date)}"
+
+
+@child_rule("4014", "Two of the child's child in need plans overlap: check their dates.")
+def _cin_plans_overlap(child, year):
+    plans = sorted((p for ep, p in _cin_plans(child)), key=lambda p: p.start_date)
+    for i, a in enumerate(plans):
+        for b in plans[i + 1 :]:
+            if _overlap(a.start_date, a.end_date, b.start_date, b.end_date):
+                yield b.record_id, f"plan started {_d(b.start_date)} overlaps {_d(a.start_date)}"
+
+
+@child_rule(
+    "4001",
+    "A child in need plan and a child protection plan are both open: end the child in need "
+    "plan when the protection plan starts.",
+)
+def _open_cin_and_cp_plans(child, year):
+    for ep in child.episodes:
+        if any(p.end_date is None for p in ep.cin_plans) and any(
+            p.end_date is None for p in ep.cp_plans
+        ):
+            yield ep.record_id, _ep(ep)
+
+
+@child_rule("4010", "A child in need plan starts after 31 March, the end of the census year.")
+def _cin_plan_start_in_period(child, year):
+    for _ep, p in _cin_plans(child):
+        if p.start_date > year.reference_date:
+            yield p.record_id, f"plan started {_d(p.start_date)}"
+
+
+@child_rule(
+    "4016",
+    "A child in need plan starts while a child protection plan is open: a child is on one "
+    "plan or the other.",
+)
+def _cin_plan_during_cp_plan(child, year):
+    cps = [p for _ep, p in _cp_plans(child)]
+    for _ep, cin in _cin_plans(child):
+        for cp in cps:
+            if cin.start_date >= cp.start_date and (
+                (cp.end_date is not None and cin.start_date < cp.end_date)
+                or (cp.end_date is None and cin.start_date <= year.reference_date)
+            ):
+                yield cin.record_id, f"plan started {_d(cin.start_date)}"
+
+
+@child_rule(
+    "4017",
+    "A child protection plan starts while a child in need plan is open: end the child in "
+    "need plan on the day the protection plan starts.",
+)
+def _cp_plan_during_cin_plan(child, year):
+    cins = [p for _ep, p in _cin_plans(child)]
+    for _ep, cp in _cp_plans(child):
+        for cin in cins:
+            if cp.start_date >= cin.start_date and (
+                (cin.end_date is not None and cp.start_date < cin.end_date)
+                or (cin.end_date is None and cp.start_date <= year.reference_date)
+            ):
+                yield cp.record_id, f"plan started {_d(cp.start_date)}"
+
+
+@child_rule(
+    "4003",
+    "A child protection plan review is dated while a child in need plan was open: a child is "
+    "on one plan or the other.",
+)
+def _review_during_cin_plan(child, year):
+    # As DfE's rule: only ended plans of both kinds, and not the review that ended the plan.
+    cins = [p for _ep, p in _cin_plans(child)]
+    for _ep, cp in _cp_plans(child):
+        if cp.end_date is None:
+            continue
+        for day in cp.review_dates:
+            if day == cp.end_date:
+                continue
+            for cin in cins:
+                if cin.start_date <= day and cin.end_date is not None and day < cin.end_date:
+                    yield cp.record_id, f"review {_d(day)}, plan started {_d(cp.start_date)}"
+
+
+@child_rule("4008", "A child in need plan starts after the child's date of death.")
+def _cin_plan_after_death(child, year):
+    for _ep, p in _cin_plans(child):
+        if child.death_date and p.start_date > child.death_date:
+            yield p.record_id, f"plan started {_d(p.start_date)}"
+
+
+# --- Section 47 enquiries ----------------------------------------------------------------
+
+
+def _enquiries(child):
+    for ep in child.episodes:
+        for s in ep.section47s:
+            yield ep, s
+
+
+def _s47_open(s) -> bool:
+    return s.icpc_date is None and not s.icpc_not_required
+
+
+@child_rule("8615", "An initial child protection conference is dated before its section 47.")
+def _icpc_before_s47(child, year):
+    for _ep, s in _enquiries(child):
+        if s.icpc_date and s.icpc_date < s.start_date:
+            yield s.record_id, f"enquiry {_d(s.start_date)}, conference {_d(s.icpc_date)}"
+
+
+@child_rule(
+    "8740",
+    "A section 47 enquiry with no initial conference by 31 March must have started in the "
+    "census year: record the conference, or that none was needed.",
+)
+def _open_s47_in_year(child, year):
+    for _ep, s in _enquiries(child):
+        if s.icpc_date is None and s.start_date not in year:
+            yield s.record_id, f"enquiry started {_d(s.start_date)}"
+
+
+@child_rule("8715", "An initial child protection conference is dated outside the census year.")
+def _icpc_in_year(child, year):
+    for _ep, s in _enquiries(child):
+        if s.icpc_date and s.icpc_date not in year:
+            yield s.record_id, f"conference {_d(s.icpc_date)}"
+
+
+@child_rule("8875", "An initial child protection conference is dated on a weekend.")
+def _icpc_weekend(child, year):
+    for _ep, s in _enquiries(child):
+        if s.icpc_date and s.icpc_date.weekday() >= 5:
+            yield s.record_id, f"conference {s.icpc_date:%A} {_d(s.icpc_date)}"
+
+
+@child_rule(
+    "8839", "An episode has two or more section 47 enquiries open at once: conclude one."
+)
+def _two_open_s47s(child, year):
+    for ep in child.episodes:
+        if sum(1 for s in ep.section47s if _s47_open(s)) > 1:
+            yield ep.record_id, _ep(ep)
+
+
+@child_rule(
+    "8890",
+    "A section 47 enquiry starts while another on the same episode is still going on: "
+    "record the first one's conference, or that none was needed.",
+)
+def _s47_during_s47(child, year):
+    for ep in child.episodes:
+        for a in ep.section47s:
+            for b in ep.section47s:
+                if a is b or (a.start_date == b.start_date and a.icpc_date == b.icpc_date):
+                    continue
+                if a.start_date >= b.start_date and (
+                    (b.icpc_date is not None and a.start_date <= b.icpc_date)
+                    or (
+                        b.icpc_date is None
+                        and not b.icpc_not_required
+                        and a.start_date <= year.reference_date
+                    )
+                ):
+                    yield a.record_id, f"enquiry started {_d(a.start_date)}"
+
+
+@child_rule(
+    "8868",
+    "The episode is closed but a section 47 enquiry on it has neither an initial conference "
+    "nor an outcome saying no conference was needed.",
+)
+def _closed_with_open_s47(child, year):
+    for ep, s in _enquiries(child):
+        if ep.closure_date and _s47_open(s):
+            yield s.record_id, f"{_ep(ep)}: enquiry started {_d(s.start_date)}"
+
+
+# --- Child protection plans --------------------------------------------------------------
+
+
+def _cp_plans(child):
+    for ep in child.episodes:
+        for p in ep.cp_plans:
+            yield ep, p
+
+
+@child_rule("8720", "A child protection plan starts after 31 March, the end of the census year.")
+def _cp_plan_start_in_period(child, year):
+    for _ep, p in _cp_plans(child):
+        if p.start_date > year.reference_date:
+            yield p.record_id, f"plan started {_d(p.start_date)}"
+
+
+@child_rule(
+    "8832", "A child protection plan is recorded on a referral marked 'no further action'."
+)
+def _nfa_with_cp_plan(child, year):
+    for ep in child.episodes:
+        if ep.referral_nfa and ep.cp_plans:
+            yield ep.record_id, _ep(ep)
+
+
+@child_rule("8730", "A child protection plan has no number of previous plans.")
+def _previous_plans(child, year):
+    for _ep, p in _cp_plans(child):
+        if p.previous_plans is None:
+            yield p.record_id, f"plan started {_d(p.start_date)}"
+
+
+@child_rule("8840", "A child protection plan starts and ends on the same day.")
+def _cp_plan_same_day(child, year):
+    for _ep, p in _cp_plans(child):
+        if p.end_date == p.start_date:
+            yield p.record_id, f"plan {_d(p.start_date)}"
+
+
+@child_rule("8925", "A child protection plan ends before it starts: correct the dates.")
+def _cp_plan_order(child, year):
+    for _ep, p in _cp_plans(child):
+        if p.end_date and p.end_date < p.start_date:
+            yield p.record_id, f"plan started {_d(p.start_date)}"
+
+
+@child_rule("8930", "A child protection plan's end date is not in the census year.")
+def _cp_plan_end_in_year(child, year):
+    for _ep, p in _cp_plans(child):
+        if p.end_date and p.end_date not in year:
+            yield p.record_id, f"plan ended {_d(p.end_date)}"
+
+
+@child_rule(
+    "8841", "A child protection plan review is dated on or before the day the plan started."
+)
+def _review_after_start(child, year):
+    for _ep, p in _cp_plans(child):
+        for day in p.review_dates:
+            if day <= p.start_date:
+                yield p.record_id, f"plan started {_d(p.start_date)}, review {_d(day)}"
+
+
+@child_rule("8905", "A child protection plan's initial category of abuse is not a census code.")
+def _initial_category(child, year):
+    for _ep, p in _cp_plans(child):
+        if p.initial_category not in CategoryOfAbuse.values:
+            yield p.record_id, f"category {p.initial_category!r}"
+
+
+@child_rule("8910", "A child protection plan's latest category of abuse is not a census code.")
+def _latest_category(child, year):
+    for _ep, p in _cp_plans(child):
+        if p.latest_category not in CategoryOfAbuse.values:
+            yield p.record_id, f"category {p.latest_category!r}"
+
+
+@child_rule("8915", "A child protection plan starts after the child's date of death.")
+def _cp_plan_after_death(child, year):
+    for _ep, p in _cp_plans(child):
+        if child.death_date and p.start_date > child.death_date:
+            yield p.record_id, f"plan started {_d(p.start_date)}"
+
+
+@child_rule("8920", "A child protection plan ends after the child's date of death.")
+def _cp_plan_ends_after_death(child, year):
+    for _ep, p in _cp_plans(child):
+        if child.death_date and p.end_date and p.end_date > child.death_date:
+            yield p.record_id, f"plan ended {_d(p.end_date)}"
+
+
+@child_rule("8935", "The child has more than one open child protection plan: end the old one.")
+def _two_open_cp_plans(child, year):
+    open_plans = [p for ep, p in _cp_plans(child) if p.end_date is None]
+    if len(open_plans) > 1:
+        for p in open_plans:
+            yield p.record_id, f"plan started {_d(p.start_date)}"
+
+
+@child_rule("8940", "Two of the child's child protection plans overlap: check their dates.")
+def _cp_plans_overlap(child, year):
+    plans = sorted((p for ep, p in _cp_plans(child)), key=lambda p: p.start_date)
+    for i, a in enumerate(plans):
+        for b in plans[i + 1 :]:
+            if _overlap(a.start_date, a.end_date, b.start_date, b.end_date):
+                yield b.record_id, f"plan started {_d(b.start_date)} overlaps {_d(a.start_date)}"
+
+
+@child_rule(
+    "2885",
+    "A child protection plan that started in the year does not start on the day of an initial "
+    "conference on its episode: the plan starts at the conference that decided it.",
+)
+def _cp_plan_starts_at_icpc(child, year):
+    for ep in child.episodes:
+        icpcs = {s.icpc_date for s in ep.section47s if not s.icpc_not_required}
+        if not icpcs:
+            continue
+        for p in ep.cp_plans:
+            if p.start_date in year and p.start_date not in icpcs:
+                yield p.record_id, f"plan started {_d(p.start_date)}"
+
+
+# --- Across the return -------------------------------------------------------------------
+
+
+@return_rule("8510", "Another child in the return has the same LA child id: one must change.")
+def _duplicate_la_child_id(census):
+    counts = Counter(c.la_child_id for c in census.children if c.la_child_id)
+    for child in census.children:
+        if counts[child.la_child_id] > 1:
+            yield child, (None, f"LA child id {child.la_child_id}")
+
+
+@return_rule("1520", "Another child in the return has the same UPN: one must change.")
+def _duplicate_upn(census):
+    counts = Counter(c.upn for c in census.children if c.upn)
+    for child in census.children:
+        if child.upn and counts[child.upn] > 1:
+            yield child, (None, f"UPN {child.upn}")
+
+
+@return_rule(
+    "2883",
+    "More child protection plans start in the year than initial conferences are recorded in "
+    "it: record each plan's initial conference on its section 47 enquiry.",
+)
+def _plans_without_conferences(census):
+    year = census.year
+    episodes = [ep for c in census.children for ep in c.episodes]
+    plans = sum(1 for ep in episodes for p in ep.cp_plans if p.start_date in year)
+    icpcs = sum(1 for ep in episodes for s in ep.section47s if s.icpc_date and s.icpc_date in year)
+    if plans > icpcs:
+        yield None, (None, f"{plans} plans started in the year, {icpcs} initial conferences")
+
+
+def iter_rules() -> Iterator[ChildRule | ReturnRule]:
+    yield from CHILD_RULES
+    yield from RETURN_RULES
