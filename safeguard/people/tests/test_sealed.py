@@ -9,18 +9,15 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from safeguard.accounts.models import Role, User
 from safeguard.accounts.reauth import reauthenticate
 from safeguard.audit.models import AccessEvent, ChangeEvent
-from safeguard.casework import services as casework
 from safeguard.core.errors import ApplicationError
 from safeguard.core.workdays import add_working_days
 from safeguard.notices.models import Notice
 from safeguard.people import permissions, selectors, services
 from safeguard.people.models import BreakGlass, BreakGlassRefusal, Seal, SealMember
 from safeguard.people.permissions import Action
-from safeguard.people.tests.sealing import authenticator, code, seal
-from safeguard.testing.journey import open_case
+from safeguard.people.tests.sealing import authenticator, code, colleague, seal, seal_sam
 from safeguard.testing.world import PASSWORD
 
 REASON = "Urgent call from police about the child's safety tonight"
@@ -28,24 +25,12 @@ REASON = "Urgent call from police about the child's safety tonight"
 
 @pytest.fixture
 def fay(world):
-    """A social worker in Team A, the team of Amy (Sam's worker) and Carol (their manager)."""
-    user = User.objects.create_user(
-        username="fay", password=PASSWORD, agency=world.csc, role=Role.SOCIAL_WORKER,
-        first_name="Fay", last_name="Fox", email="fay@example.test",
-    )
-    user.teams.add(world.team_a)
-    return user
+    return colleague(world)
 
 
 @pytest.fixture
 def sealed(world):
-    """John Smith (Sam) sealed by Carol, naming Amy, his allocated worker. Everyone has an
-    email address, so that notices are emailed too."""
-    for user in (world.sw_amy, world.tm_carol, world.sm_dan, world.sw_ben):
-        user.email = f"{user.username}@example.test"
-        user.save()
-    seal(world, world.child_sam, world.sw_amy)
-    return world.child_sam
+    return seal_sam(world)
 
 
 def _break_glass(user, person, device, *, reason=REASON, now=None, offset=0, password=PASSWORD):
@@ -170,57 +155,6 @@ def test_partners_and_other_authorities_neither_find_nor_see(world, sealed, clie
         assert "restricted record" not in response.content.decode()
         assert "John" not in response.content.decode().replace('value="John Smith"', "")
         assert client.get(reverse("api:person-detail", args=[sealed.pk])).status_code == 404
-
-
-@pytest.mark.django_db
-def test_sealed_childs_case_pages_are_restricted(world, sealed, fay, client):
-    case = casework.case_open(
-        by=world.sw_amy, child=sealed, referral_date=date(2025, 1, 6), referral_source="6"
-    )
-    client.force_login(fay)
-    for url in (
-        reverse("casework:case-detail", args=[case.pk]),
-        reverse("casework:chronology", args=[sealed.pk]),
-        reverse("casework:chronology-pdf", args=[sealed.pk]),
-    ):
-        response = client.get(url)
-        assert response.status_code == 403, url
-        assert "This record is restricted" in response.content.decode()
-    client.force_login(world.sw_amy)
-    assert client.get(reverse("casework:case-detail", args=[case.pk])).status_code == 200
-
-
-@pytest.mark.django_db
-def test_due_lists_leave_out_sealed_children(world, sealed, fay, client):
-    johns = open_case(world, received=date(2025, 3, 3))
-    casework.case_allocate(by=world.tm_carol, case=johns, worker=world.sw_amy, team=world.team_a,
-                           start_date=date(2025, 3, 3))
-    casework.cin_plan_start(by=world.sw_amy, case=johns, start_date=date(2025, 3, 10))
-    toms = open_case(world, world.child_tom, received=date(2025, 4, 1))
-    seal(world, world.child_tom, world.sw_ben)
-
-    client.force_login(fay)
-    response = client.get(reverse("timescales:team", args=[world.team_a.pk]))
-    body = response.content.decode()
-    assert response.status_code == 200
-    assert response.context["rows"] == []
-    assert "2 items on restricted records are not shown" in body
-    assert "Smith" not in body
-
-    # The service list: neither the sealed allocated case nor the sealed unallocated one.
-    client.force_login(world.sm_dan)
-    response = client.get(reverse("timescales:service"))
-    assert response.context["unallocated"] == [] and response.context["rows"] == []
-    assert "Tom Jones" not in response.content.decode()
-
-    # The named worker sees her work as before.
-    client.force_login(world.sw_amy)
-    response = client.get(reverse("timescales:team", args=[world.team_a.pk]))
-    assert {r.child for r in response.context["rows"]} == {world.child_sam}
-    assert "restricted records" not in response.content.decode()
-    client.force_login(world.sw_ben)
-    response = client.get(reverse("timescales:service"))
-    assert response.status_code == 403 or toms in response.context["unallocated"]
 
 
 @pytest.mark.django_db
