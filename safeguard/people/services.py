@@ -531,7 +531,10 @@ def break_glass(
             by=by,
             person=person,
             why="re-authentication failed",
-            message="Your password or security code is wrong. Nothing was granted.",
+            message=(
+                "Your password or security code is wrong. Nothing was granted. After a wrong "
+                "code, wait a few seconds before trying again."
+            ),
             ip_address=ip_address,
             field="password",
         )
