@@ -343,8 +343,9 @@ def person_involvements(person: Person) -> QuerySet[Involvement]:
     )
 
 
-def person_timeline(person: Person) -> list[dict]:
-    """Dated events in the person's life and record, newest first."""
+def person_timeline(person: Person, visible_ids=None) -> list[dict]:
+    """Dated events in the person's life and record, newest first. With ``visible_ids``, a
+    relationship to anyone else (a sealed sibling, say) is left out."""
     events: list[dict] = []
     if person.date_of_birth:
         events.append({"date": person.date_of_birth, "what": "Born", "source": ""})
@@ -369,6 +370,8 @@ def person_timeline(person: Person) -> list[dict]:
             )
     for row in person_relationships(person):
         rel = row["rel"]
+        if visible_ids is not None and row["other"].pk not in visible_ids:
+            continue
         if rel.start_date:
             events.append(
                 {"date": rel.start_date, "what": f"{row['label']}: {row['other']}", "source": ""}

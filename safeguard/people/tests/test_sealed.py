@@ -132,6 +132,20 @@ def test_colleague_not_named_can_find_but_not_see(world, sealed, fay, client):
 
 
 @pytest.mark.django_db
+def test_relatives_pages_do_not_name_the_sealed_child(world, sealed, fay, client):
+    # Mary (not sealed) is Sam's mother and lives with him: her page must not name him, in
+    # the household, the relationships or the timeline.
+    client.force_login(fay)
+    response = client.get(reverse("people:detail", args=[world.mother_mary.pk]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Sally Smith" in body
+    assert "John" not in body and "14 Mar 2015" not in body
+    client.force_login(world.sw_amy)
+    assert "John Smith" in client.get(reverse("people:detail", args=[world.mother_mary.pk])).content.decode()
+
+
+@pytest.mark.django_db
 def test_named_colleague_sees_the_record(world, sealed, client):
     client.force_login(world.sw_amy)
     response = client.get(reverse("people:detail", args=[sealed.pk]))
