@@ -299,6 +299,19 @@ def possible_duplicates_of(
     return qs
 
 
+def restricted_duplicates_of(*, user, family_name: str, date_of_birth: date | None) -> list:
+    """Sealed records the user may not see that could be the same person: creating a new
+    record for them would copy a sealed child's details into an unsealed record."""
+    if not (family_name and date_of_birth):
+        return []
+    return list(
+        permissions.restricted_to(user).filter(
+            Q(date_of_birth=date_of_birth) | Q(expected_date_of_birth=date_of_birth),
+            family_key=names.phonetic_key(family_name),
+        )
+    )
+
+
 # --- The person page ------------------------------------------------------------------------
 
 

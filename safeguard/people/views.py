@@ -81,7 +81,7 @@ def person_create(request):
         form = PersonForm(request.POST)
     else:
         form, draft = drafts.form_with_draft(PersonForm, request)
-    duplicates = []
+    duplicates, restricted = [], []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         duplicates = list(
@@ -91,7 +91,12 @@ def person_create(request):
                 date_of_birth=data["date_of_birth"] or data["expected_date_of_birth"],
             )
         )
-        if duplicates and not request.POST.get("confirm_not_duplicate"):
+        restricted = selectors.restricted_duplicates_of(
+            user=request.user,
+            family_name=data["family_name"],
+            date_of_birth=data["date_of_birth"] or data["expected_date_of_birth"],
+        )
+        if (duplicates or restricted) and not request.POST.get("confirm_not_duplicate"):
             selectors.access_people(
                 user=request.user, people=duplicates, purpose=AccessPurpose.SEARCH, request=request
             )
@@ -107,7 +112,13 @@ def person_create(request):
     return render(
         request,
         "people/person_form.html",
-        {"form": form, "duplicates": duplicates, "creating": True, "draft": draft},
+        {
+            "form": form,
+            "duplicates": duplicates,
+            "restricted_duplicates": restricted,
+            "creating": True,
+            "draft": draft,
+        },
     )
 
 

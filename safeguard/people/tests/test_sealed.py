@@ -15,7 +15,7 @@ from safeguard.core.errors import ApplicationError
 from safeguard.core.workdays import add_working_days
 from safeguard.notices.models import Notice
 from safeguard.people import permissions, selectors, services
-from safeguard.people.models import BreakGlass, BreakGlassRefusal, Seal, SealMember
+from safeguard.people.models import BreakGlass, BreakGlassRefusal, Person, Seal, SealMember
 from safeguard.people.permissions import Action
 from safeguard.people.tests.sealing import authenticator, code, colleague, seal, seal_sam
 from safeguard.testing.world import PASSWORD
@@ -143,6 +143,23 @@ def test_relatives_pages_do_not_name_the_sealed_child(world, sealed, fay, client
     assert "John" not in body and "14 Mar 2015" not in body
     client.force_login(world.sw_amy)
     assert "John Smith" in client.get(reverse("people:detail", args=[world.mother_mary.pk])).content.decode()
+
+
+@pytest.mark.django_db
+def test_creating_a_duplicate_of_a_sealed_record_is_warned(world, sealed, fay, client):
+    client.force_login(fay)
+    data = {
+        "given_names": "Johnny", "family_name": "Smyth", "date_of_birth_day": "14",
+        "date_of_birth_month": "3", "date_of_birth_year": "2015", "sex": "M", "ethnicity": "NOBT",
+    }
+    response = client.post(reverse("people:create"), data)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "1 restricted record with a similar family name" in body and sealed.reference in body
+    assert "9434765919" not in body and "John " not in body
+    assert not Person.objects.filter(given_names="Johnny").exists()
+    response = client.post(reverse("people:create"), {**data, "confirm_not_duplicate": "yes"})
+    assert response.status_code == 302
 
 
 @pytest.mark.django_db
