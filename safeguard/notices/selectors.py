@@ -21,3 +21,8 @@ def notice_for(*, user, notice_id: int) -> Notice:
     if notice is None:
         raise Http404("No such notice")
     return notice
+
+
+def unread_for(*, user, limit: int = 5) -> list[Notice]:
+    """The user's newest unread notices, for the home page."""
+    return list(permissions.visible_to(user).filter(read_at__isnull=True)[:limit])

@@ -494,3 +494,13 @@ def person_for_seal(*, user, person_id: UUID, request=None) -> tuple[Person, boo
     # Restricted page or not found, as for any page about the person.
     access_person(user=user, person_id=person.pk, purpose="view", request=request)
     raise Http404("No such person")  # pragma: no cover - access_person has raised
+
+
+def break_glass_refusals(*, user, limit: int = 20):
+    """Recent refused break-glass attempts on the authority's records, for reviewers."""
+    from safeguard.people.models import BreakGlassRefusal
+
+    if not permissions.can_review_break_glass(user):
+        return BreakGlassRefusal.objects.none()
+    ids = Person.objects.filter(authority_id=user.agency.authority_id).values("id")
+    return BreakGlassRefusal.objects.filter(person_id__in=ids).select_related("user")[:limit]

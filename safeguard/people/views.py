@@ -486,6 +486,7 @@ def break_glass_reviews(request):
             "awaiting": awaiting,
             "overdue": sum(1 for u in awaiting if u.is_overdue_on(today)),
             "reviewed": selectors.break_glass_reviewed(user=request.user),
+            "refusals": selectors.break_glass_refusals(user=request.user),
             "today": today,
         },
     )

@@ -58,6 +58,7 @@ def home(request):
             "can_search": permissions.can(user, Action.SEARCH),
             "can_create": permissions.can(user, Action.CREATE),
             "unread_notices": notices.unread_count(user=user),
+            "latest_unread": notices.unread_for(user=user, limit=5),
             **_break_glass_reviews(user, today),
         },
     )

@@ -232,6 +232,16 @@ def test_break_glass_refused_without_reason_or_reauthentication(world, sealed, f
 
 
 @pytest.mark.django_db
+def test_refused_attempts_are_shown_to_reviewers(world, sealed, fay, client):
+    device = authenticator(fay)
+    with pytest.raises(ApplicationError):
+        _break_glass(fay, sealed, device, password="not my password")
+    client.force_login(world.tm_carol)
+    body = client.get(reverse("people:break-glass-reviews")).content.decode()
+    assert "Refused attempts" in body and "Fay Fox" in body and "Re-authentication failed" in body
+
+
+@pytest.mark.django_db
 def test_break_glass_grants_for_sixty_minutes_and_tells_owners_at_once(world, sealed, fay):
     device = authenticator(fay)
     now = timezone.now()
@@ -330,6 +340,7 @@ def test_review_queue_lists_reviews_and_flags_overdue(world, sealed, fay, client
     home = client.get(reverse("work:home")).content.decode()
     assert "1 awaiting review" in home and "1 overdue" in home  # today is long after 9 June 2025
     assert "1 unread" in home
+    assert "Break-glass access to restricted record" in home  # the notice itself
     response = client.get(reverse("people:break-glass-reviews"))
     body = response.content.decode()
     assert response.status_code == 200
