@@ -448,14 +448,13 @@ def break_glass_reviewed(*, user, limit: int = 50) -> QuerySet[BreakGlass]:
 
 
 def break_glass_for_review(*, user, use_id: UUID) -> BreakGlass:
-    use = break_glass_awaiting_review(user=user).filter(pk=use_id).first() or (
-        BreakGlass.objects.filter(
-            pk=use_id,
-            reviewed_at__isnull=False,
-            person__authority_id=getattr(user.agency, "authority_id", None),
-        ).first()
-        if permissions.can_review_break_glass(user)
-        else None
+    """One break-glass use on the reviewer's authority's records, reviewed or not."""
+    if not permissions.can_review_break_glass(user):
+        raise Http404("No such break-glass use")
+    use = (
+        BreakGlass.objects.filter(pk=use_id, person__authority_id=user.agency.authority_id)
+        .select_related("user", "person", "reviewed_by")
+        .first()
     )
     if use is None:
         raise Http404("No such break-glass use")

@@ -569,16 +569,27 @@ def _grant(*, by, person: Person, reason: str, now):
     recipients = [u for u in recipients if u is not None and u.pk != by.pk]
     role = by.get_role_display() if by.role else "staff"
     until = timezone.localtime(use.expires_at)
+    subject = f"Break-glass access to restricted record {person.reference}"
+    body = (
+        f"{by} ({role}) used break-glass access to the restricted record "
+        f"{person.reference} at {timezone.localtime(now):%H:%M on %d %B %Y}. "
+        f"The access lasts until {until:%H:%M}. A manager must review it by "
+        f"{use.review_due:%d %B %Y}. The reason given is in the review queue."
+    )
+    # Reviewers are sent to the review; the others to the record (if they may see it).
+    reviewers = [u for u in recipients if permissions.can_review_break_glass(u)]
+    others = [u for u in recipients if u not in reviewers]
     notify(
-        users=recipients,
-        subject=f"Break-glass access to restricted record {person.reference}",
-        body=(
-            f"{by} ({role}) used break-glass access to the restricted record "
-            f"{person.reference} at {timezone.localtime(now):%H:%M on %d %B %Y}. "
-            f"The access lasts until {until:%H:%M}. A manager must review it by "
-            f"{use.review_due:%d %B %Y}. The reason given is in the review queue."
-        ),
+        users=reviewers,
+        subject=subject,
+        body=body,
         url=reverse("people:break-glass-review", kwargs={"use_id": use.pk}),
+    )
+    notify(
+        users=others,
+        subject=subject,
+        body=body,
+        url=reverse("people:detail", kwargs={"person_id": person.pk}),
     )
     return use
 

@@ -255,7 +255,9 @@ def test_break_glass_grants_for_sixty_minutes_and_tells_owners_at_once(world, se
     assert recipients == {"amy", "carol"}
     notice = Notice.objects.get(user=world.sw_amy)
     assert sealed.reference in notice.subject and "Fay Fox" in notice.body
-    assert notice.url == reverse("people:break-glass-review", args=[use.pk])
+    assert notice.url == reverse("people:detail", args=[sealed.pk])
+    carols = Notice.objects.get(user=world.tm_carol)
+    assert carols.url == reverse("people:break-glass-review", args=[use.pk])
     assert "John" not in notice.body
     # And by email, at once.
     assert sorted(m.to[0] for m in mail.outbox) == ["amy@example.test", "carol@example.test"]
