@@ -50,9 +50,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "safeguard.core",
     "safeguard.accounts",
     "safeguard.audit",
+    "safeguard.notices",
     "safeguard.people",
     "safeguard.casework",
     "safeguard.referrals",
@@ -77,6 +80,7 @@ MIDDLEWARE = [
     "safeguard.core.middleware.RecordPageCacheMiddleware",
     "safeguard.core.middleware.DraftCleanupMiddleware",
     "safeguard.core.middleware.AccessLogFailureMiddleware",
+    "safeguard.people.middleware.RestrictedRecordMiddleware",
 ]
 
 TEMPLATES = [
@@ -181,3 +185,18 @@ LOGGING = {
 # The authority's name shown in the header (never the GOV.UK crown or typeface).
 SAFEGUARD_SERVICE_NAME = os.environ.get("SAFEGUARD_SERVICE_NAME", "Safeguard")
 SAFEGUARD_DEMO_ACCOUNTS_FILE = VAR_DIR / "demo-accounts.txt"
+
+# Email (notices are also sent by email): the console by default; tests use locmem.
+EMAIL_BACKEND = os.environ.get(
+    "SAFEGUARD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("SAFEGUARD_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("SAFEGUARD_EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("SAFEGUARD_FROM_EMAIL", "safeguard@localhost")
+# The address of the service, to put links in emails.
+SAFEGUARD_BASE_URL = os.environ.get("SAFEGUARD_BASE_URL", "http://127.0.0.1:8000")
+# Sealed records: how long break-glass access lasts, and how long a reason must be.
+SAFEGUARD_BREAK_GLASS_MINUTES = int(os.environ.get("SAFEGUARD_BREAK_GLASS_MINUTES", "60"))
+SAFEGUARD_BREAK_GLASS_REASON_MIN = 20
+# Working days a manager has to review a break-glass use.
+SAFEGUARD_BREAK_GLASS_REVIEW_WORKING_DAYS = 5

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 
 from safeguard.accounts.models import RECORDING_ROLES, SOCIAL_CARE_ROLES, Role
 from safeguard.casework.models import Case
+from safeguard.people import permissions as people_permissions
 
 MANAGER_ROLES = frozenset({Role.TEAM_MANAGER, Role.SERVICE_MANAGER})
 
@@ -36,7 +37,11 @@ def visible_to(user) -> QuerySet[Case]:
     if not (user.is_authenticated and user.is_active and user.agency_id):
         return Case.objects.none()
     if user.role in SOCIAL_CARE_ROLES and user.agency.is_social_care:
-        return Case.objects.filter(authority_id=user.agency.authority_id)
+        # A case is part of the child's record: a sealed child's cases follow the seal.
+        return Case.objects.filter(
+            authority_id=user.agency.authority_id,
+            child__in=people_permissions.visible_to(user).values("id"),
+        )
     return Case.objects.none()
 
 

@@ -190,3 +190,83 @@ class InvolvementForm(forms.Form):
         self.fields["worker"].queryset = User.objects.filter(
             is_active=True, agency__authority=authority
         )
+
+
+# --- Sealed records and break-glass ---------------------------------------------------------
+
+
+class StaffChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        role = obj.get_role_display()
+        return f"{obj} ({role})" if role else str(obj)
+
+
+class SealForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this record sealed?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="For example: the child is a relative of a member of staff",
+    )
+    members = StaffChoiceField(
+        label="Who may see it",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="You are named too. Everyone else sees only that a restricted record exists.",
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = candidates
+
+
+class SealMemberForm(forms.Form):
+    user = forms.ModelChoiceField(label="Name someone else", queryset=None)
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = candidates
+
+
+class UnsealForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the seal lifted?", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class BreakGlassForm(forms.Form):
+    reason = forms.CharField(
+        label="Why do you need to see this record now?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text="Your reason is recorded on every view, sent to the record's owners and "
+        "reviewed by a manager.",
+    )
+    password = forms.CharField(
+        label="Your password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    otp_token = forms.CharField(
+        label="Security code from your authenticator app",
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "class": "govuk-input--width-10",
+            }
+        ),
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class BreakGlassReviewForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Was the access justified?",
+        choices=[("justified", "Justified"), ("not_justified", "Not justified")],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="Your note", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )

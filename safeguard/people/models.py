@@ -73,6 +73,11 @@ class Person(BaseModel):
         self.family_key = phonetic_key(self.family_name)
 
     @property
+    def reference(self) -> str:
+        """A neutral reference that names nothing: shown where a restricted record matches."""
+        return f"R-{str(self.pk)[:8].upper()}"
+
+    @property
     def full_name(self) -> str:
         return " ".join(p for p in (self.given_names, self.family_name) if p)
 
@@ -216,3 +221,96 @@ class Involvement(BaseModel):
 
     def is_current_on(self, on: date) -> bool:
         return self.start_date <= on and (self.end_date is None or self.end_date > on)
+
+
+# --- Sealed records and break-glass (docs/decisions/0005-sealed-records.md) -----------------
+
+
+class Seal(BaseModel):
+    """A person's record restricted to named staff. Open while ``unsealed_at`` is empty; an
+    ended seal is kept, so the record's history shows every period it was sealed."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="seals")
+    reason = models.TextField()
+    sealed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    sealed_at = models.DateTimeField()
+    unsealed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    unsealed_at = models.DateTimeField(null=True, blank=True)
+    unseal_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-sealed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(unsealed_at__isnull=True),
+                name="seal_one_open_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Seal on {self.person.reference}"
+
+
+class SealMember(BaseModel):
+    """A member of staff named on a seal: they see the record as if it were not sealed."""
+
+    seal = models.ForeignKey(Seal, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["seal", "user"], name="seal_member_unique")]
+
+
+class BreakGlassOutcome(models.TextChoices):
+    JUSTIFIED = "justified", "Justified"
+    NOT_JUSTIFIED = "not_justified", "Not justified"
+
+
+class BreakGlass(BaseModel):
+    """One use of break-glass: a named user's time-limited sight of a sealed record, with the
+    reason they typed, awaiting (or after) a manager's review."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="break_glass_uses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    granted_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    review_due = models.DateField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=BreakGlassOutcome.choices, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-granted_at"]
+        indexes = [models.Index(fields=["user", "expires_at"], name="break_glass_user_expiry")]
+
+    def is_active_at(self, when) -> bool:
+        return self.granted_at <= when < self.expires_at
+
+    def is_overdue_on(self, on: date) -> bool:
+        return self.reviewed_at is None and on > self.review_due
+
+
+class BreakGlassRefusal(models.Model):
+    """A refused break-glass attempt (wrong password or code, or no right to break glass).
+    Append-only, written in its own transaction so the refusal is kept."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    person_id = models.UUIDField(db_index=True)
+    why = models.CharField(max_length=200)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} refused: {self.why}"

@@ -4,6 +4,11 @@ Children's social care staff see the people of their own authority. Partner staf
 health, education, voluntary sector, unscheduled care) see only people with whom they, or a
 team they belong to, have an open involvement. System administrators manage accounts and see
 no one's record.
+
+A sealed record (``Seal``; docs/decisions/0005-sealed-records.md) narrows this: only staff
+named on the seal, and social care staff holding an unexpired break-glass grant, see it.
+Other social care staff of the authority may learn that a restricted record exists
+(``restricted_to``) but see nothing of it; partners and other authorities see nothing.
 """
 
 from enum import StrEnum
@@ -11,8 +16,11 @@ from enum import StrEnum
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from safeguard.accounts.models import RECORDING_ROLES, SOCIAL_CARE_ROLES
-from safeguard.people.models import Person
+from safeguard.accounts.models import RECORDING_ROLES, SOCIAL_CARE_ROLES, Role
+from safeguard.people.models import BreakGlass, Person, Seal, SealMember
+
+# Who may seal a record, manage a seal and review break-glass uses.
+SEAL_MANAGER_ROLES = frozenset({Role.TEAM_MANAGER, Role.SERVICE_MANAGER})
 
 
 class Action(StrEnum):
@@ -20,6 +28,9 @@ class Action(StrEnum):
     SEARCH = "search"
     CREATE = "create"
     EDIT = "edit"
+    SEAL = "seal"
+    MANAGE_SEAL = "manage_seal"
+    BREAK_GLASS = "break_glass"
 
 
 def _open_involvement(user) -> Q:
@@ -34,8 +45,8 @@ def _open_involvement(user) -> Q:
     return by_whom & is_open
 
 
-def visible_to(user) -> QuerySet[Person]:
-    """Every person whose record ``user`` may see."""
+def _base_visible(user) -> QuerySet[Person]:
+    """Every person ``user`` could see if no record were sealed."""
     if not (user.is_authenticated and user.is_active and user.agency_id):
         return Person.objects.none()
     if user.role in SOCIAL_CARE_ROLES and user.agency.is_social_care:
@@ -44,6 +55,86 @@ def visible_to(user) -> QuerySet[Person]:
         ids = Person.objects.filter(_open_involvement(user)).values("id")
         return Person.objects.filter(id__in=ids)
     return Person.objects.none()
+
+
+def is_social_care_staff(user, authority_id=None) -> bool:
+    """Active children's social care staff (of ``authority_id``, when given)."""
+    ok = bool(
+        user.is_authenticated
+        and user.is_active
+        and user.agency_id
+        and user.role in SOCIAL_CARE_ROLES
+        and user.agency.is_social_care
+    )
+    return ok and (authority_id is None or user.agency.authority_id == authority_id)
+
+
+def _sealed_ids():
+    return Seal.objects.filter(unsealed_at__isnull=True).values("person_id")
+
+
+def _named_ids(user):
+    return SealMember.objects.filter(user=user, seal__unsealed_at__isnull=True).values(
+        "seal__person_id"
+    )
+
+
+def _granted_ids(user, now=None):
+    return BreakGlass.objects.filter(user=user, expires_at__gt=now or timezone.now()).values(
+        "person_id"
+    )
+
+
+def _unlocked(user) -> Q:
+    return Q(pk__in=_named_ids(user)) | Q(pk__in=_granted_ids(user))
+
+
+def visible_to(user) -> QuerySet[Person]:
+    """Every person whose record ``user`` may see."""
+    base = _base_visible(user)
+    if not is_social_care_staff(user):
+        # Partners cannot be named on a seal nor break glass: a sealed record is closed to them.
+        return base.exclude(pk__in=_sealed_ids())
+    return base.filter(~Q(pk__in=_sealed_ids()) | _unlocked(user))
+
+
+def restricted_to(user) -> QuerySet[Person]:
+    """Sealed records ``user`` may know exist but not see: social care staff of the
+    authority who are neither named nor hold a grant. Empty for everyone else."""
+    if not is_social_care_staff(user):
+        return Person.objects.none()
+    return _base_visible(user).filter(pk__in=_sealed_ids()).exclude(_unlocked(user))
+
+
+def open_seal(person: Person) -> Seal | None:
+    return Seal.objects.filter(person=person, unsealed_at__isnull=True).first()
+
+
+def is_named(user, person: Person) -> bool:
+    return SealMember.objects.filter(
+        user=user, seal__person=person, seal__unsealed_at__isnull=True
+    ).exists()
+
+
+def break_glass_reasons(user, person_ids) -> dict:
+    """For the people of ``person_ids`` that ``user`` sees only through break-glass, the
+    reason of the grant, so that every access event during it carries that reason."""
+    sealed = set(
+        Seal.objects.filter(unsealed_at__isnull=True, person_id__in=person_ids).values_list(
+            "person_id", flat=True
+        )
+    )
+    if not sealed:
+        return {}
+    named = set(
+        _named_ids(user)
+        .filter(seal__person_id__in=sealed)
+        .values_list("seal__person_id", flat=True)
+    )
+    grants = BreakGlass.objects.filter(
+        user=user, person_id__in=sealed - named, expires_at__gt=timezone.now()
+    ).order_by("granted_at")
+    return {g.person_id: g.reason for g in grants}
 
 
 def can(user, action: Action, person: Person | None = None) -> bool:
@@ -61,4 +152,20 @@ def can(user, action: Action, person: Person | None = None) -> bool:
         return records and person.authority_id == user.agency.authority_id
     if action == Action.VIEW:
         return visible_to(user).filter(pk=person.pk).exists()
+    manager = user.role in SEAL_MANAGER_ROLES and is_social_care_staff(user, person.authority_id)
+    if action == Action.SEAL:
+        return manager and open_seal(person) is None and can(user, Action.VIEW, person)
+    if action == Action.MANAGE_SEAL:
+        # A manager named on the seal, or any service manager (so that no seal is left
+        # without someone who can manage it).
+        if not manager or open_seal(person) is None:
+            return False
+        return user.role == Role.SERVICE_MANAGER or is_named(user, person)
+    if action == Action.BREAK_GLASS:
+        return restricted_to(user).filter(pk=person.pk).exists()
     return False
+
+
+def can_review_break_glass(user) -> bool:
+    """Team and service managers of children's social care review break-glass uses."""
+    return user.role in SEAL_MANAGER_ROLES and is_social_care_staff(user)

@@ -13,8 +13,25 @@ from safeguard.audit.models import AccessEvent, ChangeEvent
 from safeguard.audit.services import record_access
 from safeguard.people import names, permissions
 from safeguard.people.identifiers import clean_la_child_id, clean_nhs_number
-from safeguard.people.models import Involvement, Person, PersonName, Relationship, Residence
+from safeguard.people.models import (
+    BreakGlass,
+    Involvement,
+    Person,
+    PersonName,
+    Relationship,
+    Residence,
+)
 from safeguard.people.permissions import Action
+
+
+class RecordRestricted(Http404):
+    """The person exists and the user may know it, but the record is sealed to them. Pages
+    answer with the "This record is restricted" page (``people.middleware``); anything that
+    treats it as a plain ``Http404`` (the API) shows nothing either."""
+
+    def __init__(self, person: Person):
+        super().__init__("This record is restricted")
+        self.person = person
 
 
 def _client_ip(request) -> str | None:
@@ -39,8 +56,15 @@ def access_person(*, user, person_id: UUID, purpose: str, request=None, reason: 
     ``AccessLogUnavailable`` when the access event cannot be written.
     """
     person = person_queryset().filter(pk=person_id).first()
-    if person is None or not permissions.can(user, Action.VIEW, person):
+    if person is None:
         raise Http404("No such person")
+    if not permissions.can(user, Action.VIEW, person):
+        if permissions.restricted_to(user).filter(pk=person.pk).exists():
+            raise RecordRestricted(person)
+        raise Http404("No such person")
+    glass = permissions.break_glass_reasons(user, [person.pk]).get(person.pk)
+    if glass:
+        reason = f"Break-glass: {glass}" + (f" ({reason})" if reason else "")
     record_access(
         by=user,
         person_ids=[person.pk],
@@ -58,18 +82,43 @@ def access_people(
 ) -> list[Person]:
     """Log one access event for each person about to be shown to ``user``.
 
-    ``people`` must already come from ``permissions.visible_to(user)``.
+    ``people`` must already come from ``permissions.visible_to(user)``: anyone else in it
+    (a sealed record, say) raises ``Http404`` rather than be shown.
     """
-    if people:
+    if not people:
+        return people
+    ids = {p.pk for p in people}
+    if len(visible_ids(user, ids)) != len(ids):
+        raise Http404("A record on this page may not be shown")
+    glass = permissions.break_glass_reasons(user, ids)
+    plain = [p.pk for p in people if p.pk not in glass]
+    if plain:
         record_access(
             by=user,
-            person_ids=[p.pk for p in people],
+            person_ids=plain,
             purpose=purpose,
             route=_route(request),
             ip_address=_client_ip(request),
             reason=reason,
         )
+    for pid, why in glass.items():
+        record_access(
+            by=user,
+            person_ids=[pid],
+            purpose=purpose,
+            route=_route(request),
+            ip_address=_client_ip(request),
+            reason=f"Break-glass: {why}" + (f" ({reason})" if reason else ""),
+        )
     return people
+
+
+def visible_ids(user, person_ids) -> set:
+    """Those of ``person_ids`` whose record ``user`` may see: for lists assembled from other
+    apps' records (due lists, say) to drop what must not be shown."""
+    return set(
+        permissions.visible_to(user).filter(pk__in=list(person_ids)).values_list("pk", flat=True)
+    )
 
 
 def person_for_edit(*, user, person_id: UUID, request=None) -> Person:
@@ -102,7 +151,54 @@ def person_search(
     A name matches when its words sound like, or are spelled close to, the person's given and
     family names in either order ("Jon Smyth" finds John Smith, and so does "Smith John").
     """
-    qs = permissions.visible_to(user)
+    return _search(
+        permissions.visible_to(user),
+        name=name,
+        date_of_birth=date_of_birth,
+        nhs_number=nhs_number,
+        local_id=local_id,
+    )
+
+
+def restricted_matches(
+    *,
+    user,
+    name: str = "",
+    date_of_birth: date | None = None,
+    nhs_number: str = "",
+    local_id: str = "",
+    request=None,
+) -> list[Person]:
+    """Sealed records that match the same search but that ``user`` may not see: the page
+    says only that a restricted record matches, with its neutral reference. Each match is
+    logged as found in a search, saying nothing was shown."""
+    found = _search(
+        permissions.restricted_to(user),
+        name=name,
+        date_of_birth=date_of_birth,
+        nhs_number=nhs_number,
+        local_id=local_id,
+    )
+    if found:
+        record_access(
+            by=user,
+            person_ids=[p.pk for p in found],
+            purpose="search",
+            route=_route(request),
+            ip_address=_client_ip(request),
+            reason="Restricted record matched a search; nothing of it was shown",
+        )
+    return found
+
+
+def _search(
+    qs: QuerySet[Person],
+    *,
+    name: str = "",
+    date_of_birth: date | None = None,
+    nhs_number: str = "",
+    local_id: str = "",
+) -> list[Person]:
     filters = Q()
     if nhs_number:
         filters &= Q(nhs_number=clean_nhs_number(nhs_number))
@@ -203,6 +299,19 @@ def possible_duplicates_of(
     return qs
 
 
+def restricted_duplicates_of(*, user, family_name: str, date_of_birth: date | None) -> list:
+    """Sealed records the user may not see that could be the same person: creating a new
+    record for them would copy a sealed child's details into an unsealed record."""
+    if not (family_name and date_of_birth):
+        return []
+    return list(
+        permissions.restricted_to(user).filter(
+            Q(date_of_birth=date_of_birth) | Q(expected_date_of_birth=date_of_birth),
+            family_key=names.phonetic_key(family_name),
+        )
+    )
+
+
 # --- The person page ------------------------------------------------------------------------
 
 
@@ -247,8 +356,9 @@ def person_involvements(person: Person) -> QuerySet[Involvement]:
     )
 
 
-def person_timeline(person: Person) -> list[dict]:
-    """Dated events in the person's life and record, newest first."""
+def person_timeline(person: Person, visible_ids=None) -> list[dict]:
+    """Dated events in the person's life and record, newest first. With ``visible_ids``, a
+    relationship to anyone else (a sealed sibling, say) is left out."""
     events: list[dict] = []
     if person.date_of_birth:
         events.append({"date": person.date_of_birth, "what": "Born", "source": ""})
@@ -273,6 +383,8 @@ def person_timeline(person: Person) -> list[dict]:
             )
     for row in person_relationships(person):
         rel = row["rel"]
+        if visible_ids is not None and row["other"].pk not in visible_ids:
+            continue
         if rel.start_date:
             events.append(
                 {"date": rel.start_date, "what": f"{row['label']}: {row['other']}", "source": ""}
@@ -304,3 +416,90 @@ def people_involved_with(*, user) -> QuerySet[Person]:
         .distinct()
         .order_by("family_name", "given_names")
     )
+
+
+# --- Break-glass review queue ---------------------------------------------------------------
+
+
+def break_glass_awaiting_review(*, user) -> QuerySet[BreakGlass]:
+    """Break-glass uses in the user's authority awaiting a manager's review, oldest due first.
+    Empty for anyone who may not review."""
+    if not permissions.can_review_break_glass(user):
+        return BreakGlass.objects.none()
+    return (
+        BreakGlass.objects.filter(
+            reviewed_at__isnull=True, person__authority_id=user.agency.authority_id
+        )
+        .select_related("user", "person")
+        .order_by("review_due", "granted_at")
+    )
+
+
+def break_glass_reviewed(*, user, limit: int = 50) -> QuerySet[BreakGlass]:
+    if not permissions.can_review_break_glass(user):
+        return BreakGlass.objects.none()
+    return (
+        BreakGlass.objects.filter(
+            reviewed_at__isnull=False, person__authority_id=user.agency.authority_id
+        )
+        .select_related("user", "reviewed_by", "person")
+        .order_by("-reviewed_at")[:limit]
+    )
+
+
+def break_glass_for_review(*, user, use_id: UUID) -> BreakGlass:
+    """One break-glass use on the reviewer's authority's records, reviewed or not."""
+    if not permissions.can_review_break_glass(user):
+        raise Http404("No such break-glass use")
+    use = (
+        BreakGlass.objects.filter(pk=use_id, person__authority_id=user.agency.authority_id)
+        .select_related("user", "person", "reviewed_by")
+        .first()
+    )
+    if use is None:
+        raise Http404("No such break-glass use")
+    return use
+
+
+def person_for_break_glass(*, user, person_id: UUID) -> Person | None:
+    """The sealed person ``user`` may break glass on (nothing of it is shown: not logged as an
+    access), ``None`` when they already see the record, or ``Http404``."""
+    person = person_queryset().filter(pk=person_id).first()
+    if person is None:
+        raise Http404("No such person")
+    if permissions.can(user, Action.VIEW, person):
+        return None
+    if not permissions.can(user, Action.BREAK_GLASS, person):
+        raise Http404("No such person")
+    return person
+
+
+def person_for_seal(*, user, person_id: UUID, request=None) -> tuple[Person, bool]:
+    """The person whose seal ``user`` may set or manage, and whether they see the record.
+    A service manager who is not named manages the seal without seeing the record."""
+    person = person_queryset().filter(pk=person_id).first()
+    if person is None:
+        raise Http404("No such person")
+    if permissions.can(user, Action.VIEW, person):
+        if not (
+            permissions.can(user, Action.SEAL, person)
+            or permissions.can(user, Action.MANAGE_SEAL, person)
+        ):
+            raise PermissionDenied("You cannot seal this record")
+        access_person(user=user, person_id=person.pk, purpose="view", request=request)
+        return person, True
+    if permissions.can(user, Action.MANAGE_SEAL, person):
+        return person, False
+    # Restricted page or not found, as for any page about the person.
+    access_person(user=user, person_id=person.pk, purpose="view", request=request)
+    raise Http404("No such person")  # pragma: no cover - access_person has raised
+
+
+def break_glass_refusals(*, user, limit: int = 20):
+    """Recent refused break-glass attempts on the authority's records, for reviewers."""
+    from safeguard.people.models import BreakGlassRefusal
+
+    if not permissions.can_review_break_glass(user):
+        return BreakGlassRefusal.objects.none()
+    ids = Person.objects.filter(authority_id=user.agency.authority_id).values("id")
+    return BreakGlassRefusal.objects.filter(person_id__in=ids).select_related("user")[:limit]

@@ -326,3 +326,299 @@ def involvement_end(*, by, involvement: Involvement, end_date: date) -> Involvem
         person_id=involvement.person_id,
     )
     return involvement
+
+
+# --- Sealed records and break-glass (docs/decisions/0005-sealed-records.md) -----------------
+
+SEAL_REASON_MIN = 10
+
+
+def _seal_member_candidates(person: Person):
+    """Who may be named on a seal: active children's social care staff of the authority."""
+    from safeguard.accounts.models import SOCIAL_CARE_ROLES, User
+
+    return User.objects.filter(
+        is_active=True,
+        role__in=SOCIAL_CARE_ROLES,
+        agency__kind="csc",
+        agency__authority_id=person.authority_id,
+    )
+
+
+def seal_member_candidates(person: Person):
+    return _seal_member_candidates(person).order_by("last_name", "first_name")
+
+
+def record_owners(person: Person, on: date | None = None) -> list:
+    """The record's owners: workers of children's social care with an open involvement
+    (allocation writes one), and the team managers of their teams."""
+    from safeguard.accounts.models import Role, User
+
+    on = on or timezone.localdate()
+    involvements = [
+        inv
+        for inv in Involvement.objects.filter(
+            person=person, agency__kind="csc", worker__isnull=False
+        ).select_related("worker")
+        if inv.is_current_on(on)
+    ]
+    workers = [inv.worker for inv in involvements]
+    team_ids = {inv.team_id for inv in involvements if inv.team_id}
+    team_ids |= set(
+        User.teams.through.objects.filter(user__in=workers).values_list("team_id", flat=True)
+    )
+    managers = list(
+        User.objects.filter(role=Role.TEAM_MANAGER, is_active=True, teams__in=team_ids).distinct()
+    )
+    return list({u.pk: u for u in workers + managers}.values())
+
+
+def _members_check(person: Person, members) -> list:
+    allowed = set(_seal_member_candidates(person).values_list("pk", flat=True))
+    for user in members:
+        if user.pk not in allowed:
+            raise ApplicationError(
+                f"{user} cannot be named: only children's social care staff of the authority",
+                field="members",
+            )
+    return list({u.pk: u for u in members}.values())
+
+
+def _add_member(*, by, seal, user):
+    from safeguard.people.models import SealMember
+
+    member = SealMember.objects.create(seal=seal, user=user, created_by=by, updated_by=by)
+    record_change(by=by, verb=ChangeVerb.CREATED, obj=member, before=None, person_id=seal.person_id)
+    return member
+
+
+@transaction.atomic
+def person_seal(*, by, person: Person, reason: str, members=()):
+    """Restrict ``person``'s record to ``members`` and the manager sealing it."""
+    from safeguard.people.models import Seal
+
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if not permissions.can(by, Action.SEAL, person):
+        raise PermissionDenied("You cannot seal this record")
+    reason = (reason or "").strip()
+    if len(reason) < SEAL_REASON_MIN:
+        raise ApplicationError(
+            f"Say why the record is sealed, in at least {SEAL_REASON_MIN} characters",
+            field="reason",
+        )
+    members = _members_check(person, [by, *members])
+    seal = Seal.objects.create(
+        person=person,
+        reason=reason,
+        sealed_by=by,
+        sealed_at=timezone.now(),
+        created_by=by,
+        updated_by=by,
+    )
+    record_change(by=by, verb=ChangeVerb.CREATED, obj=seal, before=None, person_id=person.pk)
+    for user in members:
+        _add_member(by=by, seal=seal, user=user)
+    return seal
+
+
+def _open_seal_for_update(by, person: Person):
+    from safeguard.people.models import Seal
+
+    if not permissions.can(by, Action.MANAGE_SEAL, person):
+        raise PermissionDenied("You cannot manage this seal")
+    return Seal.objects.select_for_update().get(person=person, unsealed_at__isnull=True)
+
+
+@transaction.atomic
+def person_unseal(*, by, person: Person, reason: str):
+    seal = _open_seal_for_update(by, person)
+    reason = (reason or "").strip()
+    if len(reason) < SEAL_REASON_MIN:
+        raise ApplicationError(
+            f"Say why the seal is lifted, in at least {SEAL_REASON_MIN} characters",
+            field="reason",
+        )
+    before = snapshot(seal)
+    seal.unsealed_by = by
+    seal.unsealed_at = timezone.now()
+    seal.unseal_reason = reason
+    seal.updated_by = by
+    seal.version += 1
+    seal.save()
+    record_change(by=by, verb=ChangeVerb.ENDED, obj=seal, before=before, person_id=person.pk)
+    return seal
+
+
+@transaction.atomic
+def seal_member_add(*, by, person: Person, user):
+    seal = _open_seal_for_update(by, person)
+    (user,) = _members_check(person, [user])
+    if seal.members.filter(user=user).exists():
+        raise ApplicationError(f"{user} is already named", field="user")
+    return _add_member(by=by, seal=seal, user=user)
+
+
+@transaction.atomic
+def seal_member_remove(*, by, person: Person, user) -> None:
+    seal = _open_seal_for_update(by, person)
+    member = seal.members.filter(user=user).first()
+    if member is None:
+        raise ApplicationError(f"{user} is not named", field="user")
+    managers_left = seal.members.exclude(pk=member.pk).filter(
+        user__role__in=permissions.SEAL_MANAGER_ROLES, user__is_active=True
+    )
+    if not managers_left.exists():
+        raise ApplicationError(
+            "A team or service manager must stay named, so that someone can manage the seal",
+            field="user",
+        )
+    before = snapshot(member)
+    record_change(by=by, verb=ChangeVerb.ENDED, obj=member, before=before, person_id=person.pk)
+    member.delete()
+
+
+class BreakGlassRefused(ApplicationError):
+    """Break-glass was refused; nothing was granted and the attempt is logged."""
+
+
+def _refuse(*, by, person: Person, why: str, message: str, ip_address=None, field=None):
+    from safeguard.people.models import BreakGlassRefusal
+
+    # Its own transaction: the refusal is kept even though nothing else is.
+    with transaction.atomic():
+        BreakGlassRefusal.objects.create(
+            user=by, person_id=person.pk, why=why[:200], ip_address=ip_address
+        )
+    raise BreakGlassRefused(message, field=field)
+
+
+def break_glass(
+    *, by, person: Person, reason: str, password: str, otp_token: str, ip_address=None, now=None
+):
+    """Grant ``by`` sight of a sealed record for ``SAFEGUARD_BREAK_GLASS_MINUTES``, after a
+    typed reason and re-authentication (password and a current second-factor code).
+
+    The record's owners (allocated workers and their managers) and whoever sealed it are told
+    at once, in-app and by email, and the use waits in the review queue. A refusal stores
+    nothing but a ``BreakGlassRefusal``.
+    """
+
+    from django.conf import settings
+
+    from safeguard.accounts.reauth import reauthenticate
+
+    if not permissions.can(by, Action.BREAK_GLASS, person):
+        _refuse(
+            by=by,
+            person=person,
+            why="no right to break glass on this record",
+            message="You cannot use break-glass on this record",
+            ip_address=ip_address,
+        )
+    reason = (reason or "").strip()
+    minimum = settings.SAFEGUARD_BREAK_GLASS_REASON_MIN
+    if len(reason) < minimum:
+        _refuse(
+            by=by,
+            person=person,
+            why="reason too short",
+            message=f"Give your reason in at least {minimum} characters",
+            ip_address=ip_address,
+            field="reason",
+        )
+    if not reauthenticate(by, password=password or "", otp_token=otp_token or ""):
+        _refuse(
+            by=by,
+            person=person,
+            why="re-authentication failed",
+            message=(
+                "Your password or security code is wrong. Nothing was granted. After a wrong "
+                "code, wait a few seconds before trying again."
+            ),
+            ip_address=ip_address,
+            field="password",
+        )
+    return _grant(by=by, person=person, reason=reason, now=now or timezone.now())
+
+
+@transaction.atomic
+def _grant(*, by, person: Person, reason: str, now):
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.urls import reverse
+
+    from safeguard.core.workdays import add_working_days
+    from safeguard.notices.services import notify
+    from safeguard.people.models import BreakGlass
+
+    granted_on = timezone.localtime(now).date()
+    use = BreakGlass.objects.create(
+        person=person,
+        user=by,
+        reason=reason,
+        granted_at=now,
+        expires_at=now + timedelta(minutes=settings.SAFEGUARD_BREAK_GLASS_MINUTES),
+        review_due=add_working_days(granted_on, settings.SAFEGUARD_BREAK_GLASS_REVIEW_WORKING_DAYS),
+        created_by=by,
+        updated_by=by,
+    )
+    record_change(by=by, verb=ChangeVerb.CREATED, obj=use, before=None, person_id=person.pk)
+    seal = permissions.open_seal(person)
+    recipients = [*record_owners(person), seal.sealed_by if seal else None]
+    recipients = [u for u in recipients if u is not None and u.pk != by.pk]
+    role = by.get_role_display() if by.role else "staff"
+    until = timezone.localtime(use.expires_at)
+    subject = f"Break-glass access to restricted record {person.reference}"
+    body = (
+        f"{by} ({role}) used break-glass access to the restricted record "
+        f"{person.reference} at {timezone.localtime(now):%H:%M on %d %B %Y}. "
+        f"The access lasts until {until:%H:%M}. A manager must review it by "
+        f"{use.review_due:%d %B %Y}. The reason given is in the review queue."
+    )
+    # Reviewers are sent to the review; the others to the record (if they may see it).
+    reviewers = [u for u in recipients if permissions.can_review_break_glass(u)]
+    others = [u for u in recipients if u not in reviewers]
+    notify(
+        users=reviewers,
+        subject=subject,
+        body=body,
+        url=reverse("people:break-glass-review", kwargs={"use_id": use.pk}),
+    )
+    notify(
+        users=others,
+        subject=subject,
+        body=body,
+        url=reverse("people:detail", kwargs={"person_id": person.pk}),
+    )
+    return use
+
+
+@transaction.atomic
+def break_glass_review(*, by, use, outcome: str, note: str):
+    from safeguard.people.models import BreakGlass, BreakGlassOutcome
+
+    if not permissions.can_review_break_glass(by) or (
+        by.agency.authority_id != use.person.authority_id
+    ):
+        raise PermissionDenied("You cannot review break-glass uses")
+    use = BreakGlass.objects.select_for_update().get(pk=use.pk)
+    if use.user_id == by.pk:
+        raise ApplicationError("Someone else must review your own break-glass use")
+    if use.reviewed_at is not None:
+        raise ApplicationError("This use has already been reviewed")
+    if outcome not in BreakGlassOutcome.values:
+        raise ApplicationError("Choose whether the use was justified", field="outcome")
+    note = (note or "").strip()
+    if not note:
+        raise ApplicationError("Write a note on your review", field="note")
+    before = snapshot(use)
+    use.outcome = outcome
+    use.review_note = note
+    use.reviewed_by = by
+    use.reviewed_at = timezone.now()
+    use.updated_by = by
+    use.version += 1
+    use.save()
+    record_change(by=by, verb=ChangeVerb.UPDATED, obj=use, before=before, person_id=use.person_id)
+    return use

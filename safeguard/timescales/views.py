@@ -25,6 +25,10 @@ def _sort(request) -> str:
 
 
 def _render(request, *, title: str, rows, sort: str, extra: dict | None = None):
+    # A sealed child the user may not see is left out (counted, not named).
+    shown = people.visible_ids(request.user, {row.child.pk for row in rows})
+    restricted = len([row for row in rows if row.child.pk not in shown])
+    rows = [row for row in rows if row.child.pk in shown]
     # Each child listed is logged once, however many items they have.
     children = list({row.child.pk: row.child for row in rows}.values())
     people.access_people(
@@ -37,6 +41,7 @@ def _render(request, *, title: str, rows, sort: str, extra: dict | None = None):
         "sort": sort,
         "sorts": SORT_LABELS,
         "today": timezone.localdate(),
+        "restricted": restricted,
         **(extra or {}),
     }
     return render(request, "timescales/due.html", context)
@@ -81,6 +86,8 @@ def service(request):
     today = timezone.localdate()
     rows = selectors.due_for_service(authority, on=today, sort=sort)
     unallocated = selectors.unallocated_cases(authority, on=today)
+    shown = people.visible_ids(request.user, {c.child_id for c in unallocated})
+    unallocated = [c for c in unallocated if c.child_id in shown]
     people.access_people(
         user=request.user,
         people=[c.child for c in unallocated],

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from safeguard.audit.models import AccessPurpose
+from safeguard.notices import selectors as notices
 from safeguard.people import permissions, selectors
 from safeguard.people.permissions import Action
 from safeguard.timescales import permissions as due_permissions
@@ -56,5 +57,22 @@ def home(request):
             "can_see_service": due_permissions.can_see_service(user),
             "can_search": permissions.can(user, Action.SEARCH),
             "can_create": permissions.can(user, Action.CREATE),
+            "unread_notices": notices.unread_count(user=user),
+            "latest_unread": notices.unread_for(user=user, limit=5),
+            **_break_glass_reviews(user, today),
         },
     )
+
+
+def _break_glass_reviews(user, today) -> dict:
+    """For managers: break-glass uses awaiting review, and how many are overdue."""
+    if not permissions.can_review_break_glass(user):
+        return {"can_review_break_glass": False}
+    awaiting = list(
+        selectors.break_glass_awaiting_review(user=user).values_list("review_due", flat=True)
+    )
+    return {
+        "can_review_break_glass": True,
+        "break_glass_awaiting": len(awaiting),
+        "break_glass_overdue": sum(1 for due in awaiting if due < today),
+    }

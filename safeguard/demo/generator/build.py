@@ -99,15 +99,65 @@ def build_demo_borough(
             records.save()
         contacts.others(episodes)
         contacts.save()
+        sealed = _seal_demo_children(authority)
         order = [account.username for account in WELL_KNOWN_ACCOUNTS]
         result = DemoResult(
-            counts=_counts(borough, maker.staff, episodes, records, contacts),
+            counts={
+                **_counts(borough, maker.staff, episodes, records, contacts),
+                "sealed": sealed,
+            },
             accounts=sorted(maker.staff.accounts, key=lambda row: order.index(row.username)),
             staff=len(maker.staff.users),
         )
         if on_saved is not None:
             on_saved(result)
     return result
+
+
+SEAL_REASONS = (
+    "Demo: the child is a relative of a member of staff in the borough",
+    "Demo: a high-profile case reported in the local press",
+)
+
+
+def _seal_demo_children(authority) -> int:
+    """Seal two children held outside Team A (so that ``sw1`` and ``tm1`` find them but see
+    nothing): each is sealed by their worker's team manager, naming the worker, through the
+    real service. Deterministic: the first such children by local child id."""
+    from safeguard.accounts.models import Role
+    from safeguard.people.services import person_seal
+
+    well_known_sw = User.objects.get(username="sw1")
+    team_a = set(well_known_sw.teams.values_list("id", flat=True))
+    chosen = []
+    involvements = (
+        Involvement.objects.filter(
+            person__authority=authority,
+            person__la_child_id__isnull=False,
+            agency__kind="csc",
+            worker__isnull=False,
+            team__isnull=False,
+            end_date__isnull=True,
+        )
+        .exclude(team_id__in=team_a)
+        .select_related("person", "worker", "team")
+        .order_by("person__la_child_id")
+    )
+    for inv in involvements:
+        if len(chosen) == len(SEAL_REASONS):
+            break
+        if inv.person_id in {i.person_id for i in chosen}:
+            continue
+        if inv.team_id in {i.team_id for i in chosen}:
+            continue
+        manager = User.objects.filter(role=Role.TEAM_MANAGER, teams=inv.team_id).first()
+        if manager is None:
+            continue
+        inv.manager = manager
+        chosen.append(inv)
+    for inv, reason in zip(chosen, SEAL_REASONS, strict=False):
+        person_seal(by=inv.manager, person=inv.person, reason=reason, members=[inv.worker])
+    return len(chosen)
 
 
 def _partner_involvements(borough: Borough, org: Organisation) -> None:

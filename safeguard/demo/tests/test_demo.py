@@ -15,8 +15,8 @@ from safeguard.audit.models import ChangeEvent
 from safeguard.demo import generator, vocabulary
 from safeguard.demo.generator.common import UPN_LA_NUMBER
 from safeguard.people.identifiers import clean_la_child_id, clean_nhs_number, clean_upn
-from safeguard.people.models import Involvement, Person, Relationship, Residence
-from safeguard.people.permissions import visible_to
+from safeguard.people.models import Involvement, Person, Relationship, Residence, Seal
+from safeguard.people.permissions import restricted_to, visible_to
 
 AS_AT = "2026-06-30"
 AS_AT_DATE = date(2026, 6, 30)
@@ -221,7 +221,25 @@ def test_partners_see_a_handful_of_children_and_others_see_none(demo):
         assert 1 <= seen <= 10 < everyone, username
     assert visible_to(User.objects.get(username="aande1")).count() == 0
     assert visible_to(User.objects.get(username="admin1")).count() == 0
-    assert visible_to(User.objects.get(username="sw1")).count() == everyone
+    # sw1 sees everyone but the two sealed children, which she can find but not see.
+    sw1 = User.objects.get(username="sw1")
+    assert visible_to(sw1).count() == everyone - 2
+    assert restricted_to(sw1).count() == 2
+
+
+@pytest.mark.django_db
+def test_two_children_are_sealed_naming_their_worker(demo):
+    seals = list(Seal.objects.select_related("person", "sealed_by"))
+    assert len(seals) == 2
+    for seal in seals:
+        assert seal.reason.startswith("Demo: ")
+        assert seal.sealed_by.role == Role.TEAM_MANAGER
+        workers = seal.members.exclude(user=seal.sealed_by).values_list("user", flat=True)
+        assert Involvement.objects.filter(
+            person=seal.person, worker__in=workers, end_date__isnull=True
+        ).exists()
+        for username in ("sw1", "tm1", "police1"):
+            assert not visible_to(User.objects.get(username=username)).filter(pk=seal.person_id).exists()
 
 
 @pytest.mark.django_db

@@ -1,0 +1,86 @@
+"""A sealed child's record leaks through no page: every URL of the permission matrix that is
+about a record, tried with the world's children sealed.
+
+The named social worker sees exactly what she saw before; a social worker of the same team
+who is not named gets the "This record is restricted" page (403) or nothing (404), never the
+content; partners and other authorities get nothing.
+"""
+
+import pytest
+from django.urls import reverse
+
+from safeguard.accounts.models import Role, User
+from safeguard.people.tests.sealing import seal
+from safeguard.testing.matrix import WHO
+from safeguard.tests.test_permission_matrix import ALL_TARGETS, MATRIX
+
+# Targets that are themselves about sealing, break-glass or notices.
+OWN_TARGETS = {"sealed_sally", "break_glass_use", "notice_for_amy"}
+RECORD_ROUTES = sorted(
+    name
+    for name, (method, target, _query, _expected) in MATRIX.items()
+    if target and target not in OWN_TARGETS and method == "get"
+)
+# Lists whose target is a team, not a record: they answer, without the sealed children.
+LIST_ROUTES = {"timescales:team"}
+# What must never appear for someone who may not see the records.
+SECRETS = ["John", "Sally", "Mary", "14 March 2015", "9434765919", "943 476 5919", "T000001"]
+
+
+def _children(world):
+    return [world.child_sam, world.child_sally, world.mother_mary, world.child_tom, world.unborn]
+
+
+def _colleague(world) -> User:
+    """A social worker in Team A (the team of Amy and Carol) who is not named on any seal."""
+    fay = User.objects.create_user(
+        username="fay", password="x" * 20, agency=world.csc, role=Role.SOCIAL_WORKER,
+        first_name="Fay", last_name="Fox",
+    )
+    fay.teams.add(world.team_a)
+    return fay
+
+
+def test_record_routes_exist():
+    # The matrix has pages about cases, chronology, PDF, assessments, protection, early help,
+    # referrals and the API: all are tried below.
+    prefixes = {name.split(":")[0] for name in RECORD_ROUTES}
+    assert {"people", "casework", "assessments", "protection", "earlyhelp", "referrals", "api"} <= prefixes
+    assert "casework:chronology-pdf" in RECORD_ROUTES
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", RECORD_ROUTES)
+def test_sealed_record_leaks_through_no_page(name, world, client):
+    _method, target, query, expected = MATRIX[name]
+    kwargs = ALL_TARGETS[target](world)
+    for child in _children(world):
+        seal(world, child, world.sw_amy, world.sw_ben)
+    url = reverse(name, kwargs=kwargs) + query
+
+    # Named: exactly as before the seal.
+    client.force_login(world.sw_amy)
+    assert client.get(url).status_code == expected[WHO.index("social_worker")]
+
+    # Not named, same team: the restricted page or nothing; never the record.
+    client.force_login(_colleague(world))
+    response = client.get(url)
+    assert response.status_code in ((200,) if name in LIST_ROUTES else (403, 404)), name
+    body = response.content.decode()
+    for secret in SECRETS:
+        assert secret not in body, (name, secret)
+    if response.status_code == 403 and not name.startswith("api:"):
+        assert "This record is restricted" in body
+        assert "Break-glass access" in body
+
+    # Partners (even those involved) and other authorities: nothing, and no break-glass.
+    for who in ("partner_police", "partner_health", "partner_voluntary", "other_la"):
+        user = world.other_sw if who == "other_la" else world.users_by_role[who]
+        client.force_login(user)
+        response = client.get(url)
+        allowed = (200, 403, 404) if name in LIST_ROUTES else (403, 404)
+        assert response.status_code in allowed, (name, who)
+        body = response.content.decode()
+        assert "Break-glass access" not in body
+        for secret in SECRETS:
+            assert secret not in body, (name, who, secret)
