@@ -49,7 +49,6 @@ def main() -> int:
 
     django.setup()
     from django.core.management import call_command
-    from django.test import Client
     from django.test.utils import setup_test_environment
 
     setup_test_environment()
@@ -60,6 +59,7 @@ def main() -> int:
     demo_seconds = time.perf_counter() - started
 
     from safeguard.accounts.models import User
+    from safeguard.accounts.tests.clients import VerifiedClient as Client  # both factors
     from safeguard.casework.models import Case
     from safeguard.people.models import Person
 
