@@ -150,3 +150,15 @@ def test_a_user_with_an_authenticator_cannot_set_up_another_without_a_code(world
     password_step(client)
     assert client.get(SET_UP)["Location"] == CODE
     assert TOTPDevice.objects.filter(user=world.sw_amy).count() == 1
+
+
+@pytest.mark.parametrize("code", ["", "' OR 1=1--", "12\x0034", "<script>", "9" * 41, "１２３４５６", "=1+1"])
+def test_bad_codes_get_a_clear_message_never_an_error(world, client, code):
+    totp_device(world.sw_amy)
+    password_step(client)
+    response = client.post(CODE, {"code": code})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "There is a problem" in content
+    assert "<script>" not in content.split("<main")[1].replace("&lt;script&gt;", "")
+    assert client.get("/")["Location"] == CODE

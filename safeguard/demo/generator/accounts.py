@@ -76,7 +76,7 @@ def render_accounts(
             *(line(r) for r in rows),
             "",
             f"The other {others:,} demo staff (usernames like firstname.familyname) share the "
-            "same password.",
+            + ("same password and two-factor secret." if totp_secret else "same password."),
             "Keep this file private: anyone who reads it can sign in to this database.",
             "",
         ]
