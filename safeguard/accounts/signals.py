@@ -2,6 +2,7 @@
 
 import logging
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
@@ -42,6 +43,11 @@ def _sign_in_failed(sender, credentials, request=None, **kwargs):
         _address(request),
         " (second factor)" if credentials.get("second_factor") else "",
     )
+
+
+@receiver(user_locked_out, dispatch_uid="safeguard-locked-out")
+def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    logger.warning("Locked out: %r from %s", username, ip_address)
 
 
 @receiver(pre_save, sender=User, dispatch_uid="safeguard-user-changing")

@@ -89,7 +89,11 @@ def _credentials(user) -> dict:
 def _locked_out(request, user):
     """The lockout page for a user name and address that has had too many wrong tries."""
     credentials = _credentials(user)
-    logger.warning("Locked out: %s from %s", user.get_username(), request.axes_ip_address)
+    logger.warning(
+        "Second factor refused while locked out: %s from %s",
+        user.get_username(),
+        request.axes_ip_address,
+    )
     return get_lockout_response(request, None, credentials)
 
 

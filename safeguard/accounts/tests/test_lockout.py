@@ -101,6 +101,7 @@ def test_authentication_events_are_logged(world, client, caplog):
     assert "Password accepted for amy from 10.1.1.1" in messages
     assert "Sign-in failed for 'amy' from 10.1.1.1 (second factor)" in messages
     assert any(m.startswith("Second factor accepted for amy from 10.1.1.1") for m in messages)
+    assert "Locked out: 'ben' from 10.1.1.1" in messages
     # django-axes keeps every failure and every sign-in in the database as well.
     assert AccessFailureLog.objects.filter(username="amy").count() == 2
     assert AccessLog.objects.filter(username="amy", ip_address="10.1.1.1").exists()

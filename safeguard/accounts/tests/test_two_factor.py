@@ -162,3 +162,12 @@ def test_bad_codes_get_a_clear_message_never_an_error(world, client, code):
     assert "There is a problem" in content
     assert "<script>" not in content.split("<main")[1].replace("&lt;script&gt;", "")
     assert client.get("/")["Location"] == CODE
+
+
+def test_the_test_clients_login_gives_both_factors_and_password_only_gives_one(world, client):
+    assert client.login(username="amy", password=PASSWORD)
+    assert client.get("/").status_code == 200
+    assert not client.login(username="amy", password="wrong")
+    client.logout()
+    client.force_login_password_only(world.sw_amy)
+    assert client.get("/")["Location"] == "/two-factor/"  # login() gave amy an authenticator
