@@ -43,6 +43,7 @@ def main() -> int:
             "SAFEGUARD_STATIC_ROOT": str(folder / "static"),
             "DJANGO_SETTINGS_MODULE": "safeguard.settings",
             "SAFEGUARD_ALLOWED_HOSTS": "testserver,127.0.0.1",
+            "SAFEGUARD_AUTH_LOG_LEVEL": "WARNING",  # not a line per sign-in
         }
     )
     import django

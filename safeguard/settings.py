@@ -178,9 +178,10 @@ SESSION_SAVE_EVERY_REQUEST = True
 SAFEGUARD_SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60  # signed in again after 12 hours at most
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-# Served anywhere but this machine, cookies go over HTTPS only and HTTPS is enforced.
-_LOCAL_ONLY = all(host in {"127.0.0.1", "localhost", "[::1]"} for host in ALLOWED_HOSTS)
-_HTTPS = _env_bool("SAFEGUARD_HTTPS", not DEBUG and not _LOCAL_ONLY)
+# Unless this machine (127.0.0.1) is served, cookies go over HTTPS only and HTTPS is enforced
+# (a production host list that includes 127.0.0.1 needs SAFEGUARD_HTTPS=1, or `check --deploy`
+# fails on the missing HTTPS settings).
+_HTTPS = _env_bool("SAFEGUARD_HTTPS", not DEBUG and "127.0.0.1" not in ALLOWED_HOSTS)
 SESSION_COOKIE_SECURE = _env_bool("SAFEGUARD_SECURE_COOKIES", _HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = _HTTPS

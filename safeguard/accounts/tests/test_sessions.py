@@ -141,3 +141,17 @@ def test_signing_out_forgets_the_session(world, client):
     assert Session.objects.filter(expire_date__gt=timezone.now()).exclude(
         session_key=client.cookies["sessionid"].value
     ).count() == 0
+
+
+def test_an_administrator_resets_a_lost_second_factor(world, client, capsys):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(world.sw_amy)
+    call_command("reset_two_factor", "amy")
+    assert "their next sign-in sets up a new authenticator" in capsys.readouterr().out
+    assert not TOTPDevice.objects.filter(user=world.sw_amy).exists()
+    assert client.get("/")["Location"].startswith("/sign-in/")
+    response = client.post("/sign-in/", {"username": "amy", "password": PASSWORD})
+    assert response["Location"] == "/two-factor/set-up/"
+    with pytest.raises(CommandError, match="No user called"):
+        call_command("reset_two_factor", "nobody")
