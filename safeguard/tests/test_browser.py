@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,42 @@ def test_a_new_user_sets_up_an_authenticator_from_the_page(live_server, page):
     assert len(codes) == 10 and all(re.fullmatch(r"[a-z2-7]{8}", c) for c in codes)
     page.click("text=I have kept my backup codes")
     assert page.locator("h1").inner_text() == "My work"
+
+
+def test_typing_survives_the_idle_timeout_and_comes_back_after_signing_in_again(live_server, page):
+    """30 minutes idle ends the session; the autosaved draft is waiting after signing in."""
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+    from django_otp.oath import TOTP
+
+    from safeguard.accounts.models import User
+    from safeguard.accounts.tests.clients import totp_device
+
+    build_world()
+    base = live_server.url
+    _sign_in(page, base, "amy")
+    page.goto(f"{base}/people/new/")
+    page.fill("#id_given_names", "Ada")
+    page.fill("#id_family_name", "Brackenfold")
+    page.wait_for_selector("text=Draft saved at", timeout=10_000)
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    page.goto(f"{base}/people/new/")
+    page.wait_for_url(f"{base}/sign-in/?next=/people/new/")
+    page.fill("#id_username", "amy")
+    page.fill("#id_password", PASSWORD)
+    page.click("button:has-text('Sign in')")
+    page.wait_for_url(f"{base}/two-factor/")
+    # The next 30-second step's code (within the allowed drift): the code signed in with a
+    # moment ago is used up.
+    device = totp_device(User.objects.get(username="amy"))
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + device.step
+    code = f"{totp.token():06d}"
+    page.fill("#id_code", code)
+    page.click("button:has-text('Continue')")
+    page.wait_for_url(f"{base}/people/new/")
+    assert page.input_value("#id_given_names") == "Ada"
+    assert page.input_value("#id_family_name") == "Brackenfold"
+    assert "Restored your draft" in page.locator("[data-draft-status]").inner_text()
