@@ -49,9 +49,9 @@ class SessionLimitsMiddleware:
             logout(request)
             if request.path.startswith(_JSON_PREFIXES):
                 return JsonResponse({"detail": "Your session has ended: sign in again"}, status=401)
-            query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
-            target = reverse(settings.LOGIN_URL)
-            return redirect(f"{target}?{query}" if query else target)
+            # Back to the page afterwards: for a POST, the form, now holding the draft.
+            back = request.get_full_path() if request.method == "GET" else request.path
+            return redirect(f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': back})}")
         return self.get_response(request)
 
 

@@ -71,7 +71,7 @@ def test_after_12_hours_the_user_signs_in_again_and_what_they_posted_is_kept(wor
     session[SIGNED_IN_AT] = (timezone.now() - timedelta(hours=12, seconds=1)).isoformat()
     session.save()
     response = client.post(FORM, {"given_names": "Bea", "family_name": "Thornbury"})
-    assert response["Location"] == "/sign-in/"
+    assert response["Location"] == "/sign-in/?next=%2Fpeople%2Fnew%2F"
     assert not Person.objects.filter(family_name="Thornbury").exists()
     draft = Draft.objects.get(user=world.sw_amy, key=FORM)
     assert draft.data == {"given_names": ["Bea"], "family_name": ["Thornbury"]}
