@@ -43,13 +43,13 @@ def main() -> int:
             "SAFEGUARD_STATIC_ROOT": str(folder / "static"),
             "DJANGO_SETTINGS_MODULE": "safeguard.settings",
             "SAFEGUARD_ALLOWED_HOSTS": "testserver,127.0.0.1",
+            "SAFEGUARD_AUTH_LOG_LEVEL": "WARNING",  # not a line per sign-in
         }
     )
     import django
 
     django.setup()
     from django.core.management import call_command
-    from django.test import Client
     from django.test.utils import setup_test_environment
 
     setup_test_environment()
@@ -60,6 +60,7 @@ def main() -> int:
     demo_seconds = time.perf_counter() - started
 
     from safeguard.accounts.models import User
+    from safeguard.accounts.tests.clients import VerifiedClient as Client  # both factors
     from safeguard.casework.models import Case
     from safeguard.people.models import Person
 

@@ -1,5 +1,6 @@
 import pytest
 
+from safeguard.accounts.tests.clients import VerifiedClient
 from safeguard.testing.world import build_world
 
 
@@ -7,3 +8,10 @@ from safeguard.testing.world import build_world
 def world(db):
     """The shared test world (see safeguard/testing/world.py)."""
     return build_world()
+
+
+@pytest.fixture
+def client():
+    """pytest-django's client, whose ``force_login`` also gives the second factor
+    (see safeguard/accounts/tests/clients.py)."""
+    return VerifiedClient()

@@ -43,6 +43,8 @@ WSGI_APPLICATION = "safeguard.wsgi.application"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
+    # First, so that its `createsuperuser` (password rules always applied) replaces Django's.
+    "safeguard.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -52,8 +54,10 @@ INSTALLED_APPS = [
     "ninja",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "safeguard.core",
-    "safeguard.accounts",
     "safeguard.audit",
     "safeguard.notices",
     "safeguard.people",
@@ -70,17 +74,26 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the body: an oversized request is refused unread (HTTP 413).
+    "safeguard.core.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Idle and absolute session limits, then the second factor before any other page.
+    "safeguard.accounts.middleware.SessionLimitsMiddleware",
+    "safeguard.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "safeguard.core.middleware.RecordPageCacheMiddleware",
     "safeguard.core.middleware.DraftCleanupMiddleware",
     "safeguard.core.middleware.AccessLogFailureMiddleware",
     "safeguard.people.middleware.RestrictedRecordMiddleware",
+    # Last, as django-axes requires: turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -124,6 +137,11 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "work:home"
 LOGOUT_REDIRECT_URL = "accounts:sign-in"
+# The first backend refuses a user name and address locked out by django-axes.
+AUTHENTICATION_BACKENDS = [
+    "safeguard.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 PASSWORD_HASHERS = [
     "safeguard.accounts.hashers.SafeguardArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -138,22 +156,68 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Two factors for every account: a TOTP code (or a single-use backup code) after the password.
+OTP_TOTP_ISSUER = os.environ.get("SAFEGUARD_SERVICE_NAME", "Safeguard")
+OTP_TOTP_THROTTLE_FACTOR = 1  # after n wrong codes, wait 2**(n-1) seconds
+OTP_STATIC_THROTTLE_FACTOR = 1
+SAFEGUARD_BACKUP_CODES = 10
+
+# Brute-force lockout (django-axes): keyed on user name AND address together, so nobody can
+# lock a colleague out from elsewhere; lifted by itself after the cool-off. Wrong second-factor
+# codes count as failures too. Every attempt is logged (axes' access log and failure log).
+AXES_FAILURE_LIMIT = int(os.environ.get("SAFEGUARD_SIGN_IN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("SAFEGUARD_SIGN_IN_COOLOFF_HOURS", "0.5"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "safeguard.accounts.views.locked_out_page"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_RESET_ON_SUCCESS = False  # reset once the second factor is right
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_SENSITIVE_PARAMETERS = ["password", "code"]
+
 # --- Sessions and cookies -------------------------------------------------------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_AGE = 30 * 60
+SESSION_COOKIE_AGE = 30 * 60  # idle timeout: the cookie and session are renewed on each request
 SESSION_SAVE_EVERY_REQUEST = True
+SAFEGUARD_SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60  # signed in again after 12 hours at most
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = _env_bool(
-    "SAFEGUARD_SECURE_COOKIES", not DEBUG and "127.0.0.1" not in ALLOWED_HOSTS
-)
+# Unless this machine (127.0.0.1) is served, cookies go over HTTPS only and HTTPS is enforced
+# (a production host list that includes 127.0.0.1 needs SAFEGUARD_HTTPS=1, or `check --deploy`
+# fails on the missing HTTPS settings).
+_HTTPS = _env_bool("SAFEGUARD_HTTPS", not DEBUG and "127.0.0.1" not in ALLOWED_HOSTS)
+SESSION_COOKIE_SECURE = _env_bool("SAFEGUARD_SECURE_COOKIES", _HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = _HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("SAFEGUARD_HSTS_SECONDS", 31_536_000 if _HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
+SECURE_HSTS_PRELOAD = _HTTPS
+if _env_bool("SAFEGUARD_BEHIND_PROXY", False):
+    # The reverse proxy ends TLS and says so in this header (never trust it otherwise).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# A strict Content-Security-Policy: nothing inline, nothing from elsewhere (ASVS 3.4.3).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+
 # --- Uploads ---------------------------------------------------------------------------------
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# No request body may be larger than this (HTTP 413, nothing read or stored); the reverse
+# proxy should refuse the same size.
+SAFEGUARD_MAX_UPLOAD_BYTES = int(os.environ.get("SAFEGUARD_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = SAFEGUARD_MAX_UPLOAD_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = min(SAFEGUARD_MAX_UPLOAD_BYTES, 2_621_440)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -179,6 +243,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SAFEGUARD_LOG_LEVEL", "WARNING")},
+    # Sign-ins, failures, lockouts, second factors and ended sessions (ASVS 16.3.1).
+    "loggers": {"safeguard.auth": {"level": os.environ.get("SAFEGUARD_AUTH_LOG_LEVEL", "INFO")}},
 }
 
 # --- Safeguard -------------------------------------------------------------------------------

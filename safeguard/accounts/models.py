@@ -137,3 +137,22 @@ class User(AbstractUser):
     @property
     def authority_id(self):
         return self.agency.authority_id if self.agency_id else None
+
+
+class SignedInSession(models.Model):
+    """One session a user is signed in with, so that every one of them can be ended at once.
+
+    Written when the user signs in (and when the session id is renewed after the second
+    factor); removed when they sign out. Disabling the account, changing its password or
+    ``safeguard end_sessions USERNAME`` deletes the user's sessions through these rows.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    signed_in_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["signed_in_at"]
+
+    def __str__(self) -> str:
+        return f"Session of {self.user} since {self.signed_in_at:%Y-%m-%d %H:%M}"

@@ -1,4 +1,45 @@
-"""Cross-cutting response rules."""
+"""Cross-cutting request and response rules."""
+
+import logging
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+
+class RequestSizeLimitMiddleware:
+    """A request body larger than ``SAFEGUARD_MAX_UPLOAD_BYTES`` is refused unread (HTTP 413).
+
+    It runs before anything reads the body (sessions, CSRF, forms), so nothing of it is
+    parsed or stored. The page is rendered without the request: no session exists yet.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.SAFEGUARD_MAX_UPLOAD_BYTES
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit:
+            logger.warning("Refused a %d-byte request to %s", length, request.path)
+            megabytes = limit / (1024 * 1024)
+            text = render_to_string(
+                "errors/413.html",
+                {
+                    "service_name": settings.SAFEGUARD_SERVICE_NAME,
+                    "limit": f"{megabytes:.0f} MB" if megabytes >= 1 else f"{limit:,} bytes",
+                },
+            )
+            response = HttpResponse(text, status=413)
+            # The body was not read: the connection cannot carry another request.
+            response["Connection"] = "close"
+            return response
+        return self.get_response(request)
 
 
 class RecordPageCacheMiddleware:

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -41,10 +42,21 @@ def page(browser):
 
 
 def _sign_in(page, base, username):
+    """Both factors through the real pages: the password, then a code computed the way the
+    user's authenticator app computes it (the world's users get an authenticator here)."""
+    from safeguard.accounts.models import User
+    from safeguard.accounts.tests.clients import totp_device
+    from safeguard.accounts.twofactor import current_code
+
+    device = totp_device(User.objects.get(username=username))
     page.goto(f"{base}/sign-in/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("button:has-text('Sign in')")
+    page.wait_for_url(f"{base}/two-factor/")
+    device.refresh_from_db()
+    page.fill("#id_code", current_code(device))
+    page.click("button:has-text('Continue')")
 
 
 def test_social_worker_signs_in_finds_a_misspelled_child_and_opens_the_record(live_server, page):
@@ -126,3 +138,94 @@ def test_every_step_form_keeps_a_draft_without_being_told_to(live_server, page):
     with page.expect_navigation():
         page.click("button:has-text('Discard draft')")
     assert page.input_value("#id_family_name") == ""
+
+
+def test_the_main_pages_load_with_no_content_security_policy_violation(live_server, page):
+    """The strict policy blocks nothing the pages need: no inline script or style anywhere."""
+    from safeguard.casework.tests.matrix import sam_case
+
+    world = build_world()
+    case = sam_case(world)
+    base = live_server.url
+    violations = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.add_init_script(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation',"
+        " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI))"
+    )
+    _sign_in(page, base, "amy")
+    for path in ["/", "/people/?name=smith", f"/people/{world.child_sam.pk}/", f"/cases/{case.pk}/", "/due/"]:
+        response = page.goto(f"{base}{path}")
+        assert response.status == 200, path
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+        page.wait_for_load_state("networkidle")
+        # GOV.UK Frontend ran (from its own file, not an inline script).
+        assert page.evaluate("document.body.classList.contains('govuk-frontend-supported')"), path
+        assert page.evaluate("window.__csp") == [], path
+    assert violations == []
+
+
+def test_a_new_user_sets_up_an_authenticator_from_the_page(live_server, page):
+    """The set-up page's QR code, key and address, then the backup codes, in a real browser."""
+    import base64
+    import re
+
+    from django_otp.oath import TOTP
+
+    build_world()
+    base = live_server.url
+    page.goto(f"{base}/sign-in/")
+    page.fill("#id_username", "ben")
+    page.fill("#id_password", PASSWORD)
+    page.click("button:has-text('Sign in')")
+    page.wait_for_url(f"{base}/two-factor/set-up/")
+    assert page.locator("[data-qr-code] svg").count() == 1
+    page.click("text=I cannot scan the QR code")
+    secret = page.locator("[data-secret]").inner_text().replace(" ", "")
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    page.fill("#id_code", f"{TOTP(key).token():06d}")
+    page.click("button:has-text('Continue')")
+    page.wait_for_url(f"{base}/two-factor/backup-codes/")
+    codes = page.locator("[data-backup-codes] li").all_inner_texts()
+    assert len(codes) == 10 and all(re.fullmatch(r"[a-z2-7]{8}", c) for c in codes)
+    page.click("text=I have kept my backup codes")
+    assert page.locator("h1").inner_text() == "My work"
+
+
+def test_typing_survives_the_idle_timeout_and_comes_back_after_signing_in_again(live_server, page):
+    """30 minutes idle ends the session; the autosaved draft is waiting after signing in."""
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+    from django_otp.oath import TOTP
+
+    from safeguard.accounts.models import User
+    from safeguard.accounts.tests.clients import totp_device
+
+    build_world()
+    base = live_server.url
+    _sign_in(page, base, "amy")
+    page.goto(f"{base}/people/new/")
+    page.fill("#id_given_names", "Ada")
+    page.fill("#id_family_name", "Brackenfold")
+    page.wait_for_selector("text=Draft saved at", timeout=10_000)
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    page.goto(f"{base}/people/new/")
+    page.wait_for_url(f"{base}/sign-in/?next=/people/new/")
+    page.fill("#id_username", "amy")
+    page.fill("#id_password", PASSWORD)
+    page.click("button:has-text('Sign in')")
+    page.wait_for_url(f"{base}/two-factor/")
+    # The next 30-second step's code (within the allowed drift): the code signed in with a
+    # moment ago is used up.
+    device = totp_device(User.objects.get(username="amy"))
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + device.step
+    code = f"{totp.token():06d}"
+    page.fill("#id_code", code)
+    page.click("button:has-text('Continue')")
+    page.wait_for_url(f"{base}/people/new/")
+    assert page.input_value("#id_given_names") == "Ada"
+    assert page.input_value("#id_family_name") == "Brackenfold"
+    assert "Restored your draft" in page.locator("[data-draft-status]").inner_text()

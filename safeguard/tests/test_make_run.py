@@ -1,4 +1,5 @@
-"""`make run` from this checkout: it serves the sign-in page and every printed account signs in.
+"""`make run` from this checkout: it serves the sign-in page and every printed account signs in,
+with both factors, using only what `make run` printed.
 
 The whole README command runs in a subprocess against a fresh SQLite database in a temporary
 folder, exactly as a newcomer would run it (install steps are no-ops once done).
@@ -7,6 +8,7 @@ folder, exactly as a newcomer would run it (install steps are no-ops once done).
 import http.cookiejar
 import os
 import re
+import shlex
 import signal
 import socket
 import sqlite3
@@ -14,14 +16,18 @@ import subprocess
 import time
 import urllib.parse
 import urllib.request
+from base64 import b32decode
 from pathlib import Path
 
 import pytest
+from django_otp.oath import TOTP
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD_LINE = "Password for every demo account: "
+SECRET_LINE = "Two-factor secret for every demo account: "
+CODE_COMMAND_LINE = "Code for an account now: "
 
 
 def _free_port() -> int:
@@ -55,16 +61,31 @@ def _accounts(lines: list[str]) -> tuple[list[str], str]:
     return usernames, password
 
 
-def _sign_in(base: str, username: str, password: str) -> str:
+def _printed(lines: list[str], label: str) -> str:
+    return next(line[len(label):].strip() for line in lines if line.startswith(label))
+
+
+def _code_from_secret(secret: str) -> str:
+    """What an authenticator app given the printed secret shows now."""
+    key = b32decode(secret + "=" * (-len(secret) % 8))
+    return f"{TOTP(key).token():06d}"
+
+
+def _post(opener, url: str, page: str, fields: dict):
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **fields}).encode()
+    return opener.open(urllib.request.Request(url, data=data, headers={"Referer": url}), timeout=30)
+
+
+def _sign_in(base: str, username: str, password: str, code) -> str:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(f"{base}/sign-in/", timeout=30).read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    data = urllib.parse.urlencode(
-        {"csrfmiddlewaretoken": token, "username": username, "password": password}
-    ).encode()
-    request = urllib.request.Request(f"{base}/sign-in/", data=data, headers={"Referer": f"{base}/sign-in/"})
-    response = opener.open(request, timeout=30)
+    response = _post(opener, f"{base}/sign-in/", page, {"username": username, "password": password})
+    assert response.geturl() == f"{base}/two-factor/", f"{username}: the password was not accepted"
+    # Without the second factor, no other page opens.
+    assert opener.open(f"{base}/", timeout=30).geturl() == f"{base}/two-factor/"
+    response = _post(opener, f"{base}/two-factor/", response.read().decode(), {"code": code()})
     assert response.geturl() == f"{base}/", f"{username} was not signed in"
     return response.read().decode()
 
@@ -95,8 +116,20 @@ def test_make_run_serves_sign_in_and_every_printed_account_signs_in(tmp_path):
         assert "Sign in to Safeguard" in sign_in_page
         usernames, password = _accounts(lines)
         assert {"sw1", "tm1", "sm1", "analyst1", "aande1", "admin1"} <= set(usernames)
-        for username in usernames:
-            home = _sign_in(base, username, password)
+        secret = _printed(lines, SECRET_LINE).split()[0]
+        # The printed command gives the code for one account...
+        command = shlex.split(_printed(lines, CODE_COMMAND_LINE))
+        assert command[-2:] == ["demo_code", "sw1"]
+
+        def code_from_command(username):
+            argv = [*command[:-1], username]
+            return subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout.strip()
+
+        home = _sign_in(base, usernames[0], password, lambda: code_from_command(usernames[0]))
+        assert "My work" in home
+        # ...and an authenticator app given the printed secret gives it for every account.
+        for username in usernames[1:]:
+            home = _sign_in(base, username, password, lambda: _code_from_secret(secret))
             assert "My work" in home
         # The stylesheet is served, hashed and compressed, by whitenoise.
         css = re.search(r'href="(/static/govuk/application\.[0-9a-f]+\.css)"', home).group(1)

@@ -6,14 +6,19 @@ from django.contrib.sessions.models import Session
 from django.test import override_settings
 from django.urls import reverse
 
+from safeguard.accounts.tests.clients import totp_device
+from safeguard.accounts.twofactor import current_code
 from safeguard.testing.world import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
 
-def test_sign_in_with_the_right_password_goes_to_my_work(world, client):
+def test_sign_in_with_the_right_password_and_code_goes_to_my_work(world, client):
+    device = totp_device(world.sw_amy)
     response = client.post(reverse("accounts:sign-in"), {"username": "amy", "password": PASSWORD})
     assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:two-factor")
+    response = client.post(reverse("accounts:two-factor"), {"code": current_code(device)})
     assert response["Location"] == reverse("work:home")
     assert client.get(reverse("work:home")).context["user"] == world.sw_amy
 

@@ -3,15 +3,18 @@
 import secrets
 import shlex
 import time
+from base64 import b32encode
 from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.password_validation import validate_password
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from safeguard.accounts.models import User
 from safeguard.demo import generator
+from safeguard.demo.generator.accounts import DEMO_DEVICE_NAME
 from safeguard.people.models import Person
 
 # Lower-case letters and digits that cannot be mistaken for one another when read aloud or
@@ -23,6 +26,24 @@ def make_demo_password() -> str:
     """A random, typeable password: four groups of five characters, about 99 bits."""
     groups = ("".join(secrets.choice(_TYPEABLE_CHARACTERS) for _ in range(5)) for _ in range(4))
     return "-".join(groups)
+
+
+def base32_secret(hex_key: str) -> str:
+    """A TOTP key as authenticator apps take it: base32 without padding."""
+    return b32encode(bytes.fromhex(hex_key)).decode("ascii").rstrip("=")
+
+
+def add_demo_authenticators(hex_key: str) -> int:
+    """Give every demo account a confirmed authenticator sharing the one demo secret."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    users = User.objects.filter(agency__authority__name=generator.AUTHORITY_NAME)
+    devices = [
+        TOTPDevice(user=user, name=DEMO_DEVICE_NAME, key=hex_key, confirmed=True)
+        for user in users.exclude(totpdevice__isnull=False)
+    ]
+    TOTPDevice.objects.bulk_create(devices)
+    return len(devices)
 
 
 def _as_date(value) -> date:
@@ -92,13 +113,24 @@ class Command(BaseCommand):
 
         path = settings.SAFEGUARD_DEMO_ACCOUNTS_FILE
         password = make_demo_password()
+        validate_password(password)  # the rules every account's password meets
         made_with = shlex.join(
             ["safeguard", "demo", "--children", str(children), "--seed", str(seed),
              "--as-at", as_at.isoformat()]
         )  # fmt: skip
 
+        totp_key = secrets.token_hex(20)
+
         def write_accounts(result: generator.DemoResult) -> None:
-            text = generator.render_accounts(result, password, made_with=made_with)
+            # Inside the borough's transaction: no demo account is left without its factors.
+            add_demo_authenticators(totp_key)
+            text = generator.render_accounts(
+                result,
+                password,
+                made_with=made_with,
+                totp_secret=base32_secret(totp_key),
+                issuer=settings.OTP_TOTP_ISSUER,
+            )
             generator.write_accounts_file(path, text)
 
         started = time.perf_counter()

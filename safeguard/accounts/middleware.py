@@ -1,0 +1,80 @@
+"""Session limits and the second factor, enforced before any view runs."""
+
+import logging
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from safeguard.accounts import sessions, twofactor
+
+logger = logging.getLogger("safeguard.auth")
+
+# Paths a signed-in user may reach before giving the second factor.
+_OPEN_PREFIXES = ("/static/", "/sign-in/", "/sign-out/", "/two-factor/")
+# Paths answered with JSON: an unverified or timed-out caller gets 401, not a redirect.
+_JSON_PREFIXES = ("/api/", "/drafts/")
+
+
+def _save_posted_work_as_draft(request) -> None:
+    """A form posted just after the session's time ran out is kept as the user's draft."""
+    if request.method != "POST" or request.path.startswith(_OPEN_PREFIXES + _JSON_PREFIXES):
+        return
+    from safeguard.core.drafts import clean_draft_data, draft_save
+
+    data = clean_draft_data(request.POST)
+    if data:
+        draft_save(user=request.user, key=request.path, data=data)
+
+
+class SessionLimitsMiddleware:
+    """Sign the user out 12 hours after signing in, however active they have been.
+
+    The 30-minute idle limit is the session's own expiry (``SESSION_COOKIE_AGE``, renewed on
+    every request). When the 12 hours are up the user is sent to sign in again and comes back
+    to the page they asked for; anything they had just posted is kept as their draft of it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and sessions.absolute_limit_passed(request):
+            logger.info("Session of %s reached its absolute limit", user.get_username())
+            _save_posted_work_as_draft(request)
+            logout(request)
+            if request.path.startswith(_JSON_PREFIXES):
+                return JsonResponse({"detail": "Your session has ended: sign in again"}, status=401)
+            # Back to the page afterwards: for a POST, the form, now holding the draft.
+            back = request.get_full_path() if request.method == "GET" else request.path
+            return redirect(f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': back})}")
+        return self.get_response(request)
+
+
+class TwoFactorRequiredMiddleware:
+    """Every page but signing in and the second-factor steps needs a verified session.
+
+    A user who has given their password but not yet a code is sent to the code page (or to
+    set up an authenticator if they have none); JSON endpoints answer 401.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.is_verified()
+            and not request.path.startswith(_OPEN_PREFIXES)
+        ):
+            if request.path.startswith(_JSON_PREFIXES):
+                return JsonResponse({"detail": "Second factor required"}, status=401)
+            if twofactor.has_second_factor(user):
+                return redirect("accounts:two-factor")
+            return redirect("accounts:two-factor-setup")
+        return self.get_response(request)
