@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "safeguard.protection",
     "safeguard.timescales",
     "safeguard.work",
+    "safeguard.privacy",
     "safeguard.demo",
 ]
 
