@@ -21,6 +21,7 @@ from django.db import models
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from safeguard.accounts.models import Role
 from safeguard.audit.models import AccessEvent, AccessPurpose
 from safeguard.people.models import Person, Residence
 
@@ -177,12 +178,12 @@ class Walker:
 
 def access_history(person_id) -> list[dict]:
     events = AccessEvent.objects.filter(person_id=person_id).select_related("user")
-    purposes = dict(AccessPurpose.choices)
+    purposes, roles = dict(AccessPurpose.choices), dict(Role.choices)
     return [
         {
             "at": e.at.isoformat(),
             "who": str(e.user),
-            "role": e.role,
+            "role": str(roles.get(e.role, e.role)),
             "purpose": purposes.get(e.purpose, e.purpose),
             "page": e.route,
             "reason": e.reason,

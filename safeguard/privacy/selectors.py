@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from safeguard.accounts.models import Role
 from safeguard.audit.models import AccessEvent, AccessPurpose
 from safeguard.people import selectors as people
 from safeguard.people.models import Person
@@ -48,13 +49,13 @@ ACCESS_HEADER = ["When (UTC)", "Who", "Username", "Role", "What", "Reason", "Pag
 
 
 def access_rows(events):
-    purposes = dict(AccessPurpose.choices)
+    purposes, roles = dict(AccessPurpose.choices), dict(Role.choices)
     for e in events:
         yield [
             e.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
             str(e.user),
             e.user.username,
-            e.role,
+            roles.get(e.role, e.role),
             purposes.get(e.purpose, e.purpose),
             e.reason,
             e.route,

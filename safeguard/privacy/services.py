@@ -151,3 +151,34 @@ def record_mark_add(
     )
     record_change(by=by, verb=ChangeVerb.CREATED, obj=mark, before=None, person_id=person.pk)
     return mark
+
+
+@transaction.atomic
+def retention_rule_set(
+    *, by, authority_id, record_type: str, years: int, years_after_death: int | None = None
+):
+    """Change an authority's retention period for one type of record (a local choice)."""
+    from safeguard.privacy.models import RetentionRule
+
+    if record_type not in RecordType.values:
+        raise ApplicationError(f"{record_type!r} is not a type of record", field="record_type")
+    if not 1 <= years <= 150:
+        raise ApplicationError("A retention period is between 1 and 150 years", field="years")
+    if years_after_death is not None and not 1 <= years_after_death <= 150:
+        raise ApplicationError("A period after death is between 1 and 150 years")
+    rule = (
+        RetentionRule.objects.select_for_update()
+        .filter(authority_id=authority_id, record_type=record_type)
+        .first()
+    )
+    before = snapshot(rule) if rule else None
+    if rule is None:
+        rule = RetentionRule(authority_id=authority_id, record_type=record_type)
+    rule.years = years
+    if years_after_death is not None:
+        rule.years_after_death = years_after_death
+    rule.save()
+    record_change(
+        by=by, verb=ChangeVerb.UPDATED if before else ChangeVerb.CREATED, obj=rule, before=before
+    )
+    return rule

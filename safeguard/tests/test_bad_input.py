@@ -10,7 +10,6 @@ here); the records the pages need come from the permission matrix's targets.
 
 import csv
 import io
-import json
 import re
 from datetime import date
 from html.parser import HTMLParser
@@ -88,6 +87,8 @@ FORMS = {
     "privacy:sar-extend": "sm_dan",
     "privacy:sar-close": "sm_dan",
 }
+
+
 def _threshold(world):
     from safeguard.referrals.models import ThresholdIndicator, ThresholdLevel
 
@@ -171,7 +172,9 @@ IDENTIFIERS = ("nhs_number", "upn")
 def _main_form(html: str) -> list:
     parser = _Forms()
     parser.feed(html)
-    forms = [f for f in parser.forms if not f["action"].endswith(("/sign-out/", "/drafts/discard/"))]
+    forms = [
+        f for f in parser.forms if not f["action"].endswith(("/sign-out/", "/drafts/discard/"))
+    ]
     assert forms, "no form on the page"
     return max(forms, key=lambda f: len(f["fields"]))["fields"]
 
@@ -297,7 +300,7 @@ def test_form_refuses_or_safely_stores_bad_input(name, world, client):
             attempt({**base, field: payload})
     # Everything else: never a server error, and what is stored is shown escaped.
     for payload in TEXT_PAYLOADS:
-        response = attempt({**base, **{f: payload for f in text}})
+        response = attempt({**base, **dict.fromkeys(text, payload)})
         if payload == SCRIPT:
             last = response
     if name not in NO_FREE_TEXT:
@@ -318,3 +321,185 @@ def _errors(response) -> list[str]:
 # Forms whose good input is refused for a reason of state the fuzz cannot meet generically
 # (none yet: a name here needs a comment saying why).
 ONE_SHOT_REFUSED: set[str] = set()
+
+
+# --- Stored text is shown escaped ------------------------------------------------------------
+
+
+def test_a_name_with_markup_is_stored_as_typed_and_shown_escaped(world, client):
+    from safeguard.people.models import Person
+
+    client.force_login(world.sw_amy)
+    response = client.post(reverse("people:create"), {
+        "given_names": IMG, "family_name": SCRIPT, "date_of_birth_day": "1", "date_of_birth_month": "2",
+        "date_of_birth_year": "2019", "sex": "F", "ethnicity": "WBRI", "confirm_not_duplicate": "1",
+    })  # fmt: skip
+    assert response.status_code == 302
+    person = Person.objects.get(family_name=SCRIPT)
+    assert person.given_names == IMG
+    page = client.get(reverse("people:detail", kwargs={"person_id": person.pk})).content.decode()
+    _no_raw_markup(page)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.replace(
+        "&lt;SCRIPT&gt;ALERT(1)&lt;/SCRIPT&gt;", "&lt;script&gt;alert(1)&lt;/script&gt;"
+    )
+    assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in page
+    found = client.get(reverse("people:search") + "?name=" + "%3Cscript%3E").content.decode()
+    _no_raw_markup(found)
+
+
+# --- Drafts: the save endpoint stores JSON ---------------------------------------------------
+
+
+def _draft_rows():
+    from safeguard.core.models import Draft
+
+    return Draft.objects.count()
+
+
+@pytest.mark.parametrize(
+    "post",
+    [
+        {"_draft_key": "/people/new/", "family_name": NUL},
+        {"_draft_key": "/people/new/", "fam\x00ily": "Smith"},
+        {"_draft_key": "/people/\x00new/", "family_name": "Smith"},
+        {"_draft_key": "' OR 1=1--", "family_name": "Smith"},
+        {"_draft_key": SCRIPT, "family_name": "Smith"},
+        {"_draft_key": "/" + "x" * 400, "family_name": "Smith"},
+    ],
+)
+def test_draft_save_refuses_nul_bytes_and_bad_keys(world, client, post):
+    client.force_login(world.sw_amy)
+    response = client.post(reverse("core:draft-save"), post)
+    assert response.status_code == 400
+    assert response.json()["saved"] is False and response.json()["reason"]
+    assert _draft_rows() == 0
+
+
+@pytest.mark.parametrize("payload", TEXT_PAYLOADS)
+def test_draft_save_keeps_other_text_as_typed(world, client, payload):
+    client.force_login(world.sw_amy)
+    response = client.post(
+        reverse("core:draft-save"), {"_draft_key": "/people/new/", "family_name": payload}
+    )
+    assert response.status_code == 200
+    loaded = client.get(reverse("core:draft-load") + "?key=/people/new/")
+    assert loaded.status_code == 200 and loaded.json()["data"]["family_name"] == [payload]
+    assert loaded["Content-Type"] == "application/json"
+
+
+def test_draft_save_refuses_an_oversized_draft(world, client):
+    client.force_login(world.sw_amy)
+    response = client.post(
+        reverse("core:draft-save"), {"_draft_key": "/people/new/", "text": "x" * 200_000}
+    )
+    assert response.status_code == 413 and _draft_rows() == 0
+
+
+# --- The API and search: bad identifiers and injection in queries ------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"nhs_number": n} for n in BAD_NHS]
+    + [{"name": p} for p in (*TEXT_PAYLOADS, NUL)]
+    + [{"nhs_number": NUL}, {"local_id": "' OR 1=1--"}, {"date_of_birth": "2019-02-31"}],
+)
+def test_api_search_refuses_or_answers_safely(world, client, query):
+    client.force_login(world.sw_amy)
+    before = _counts()
+    response = client.get(reverse("api:person-search"), query)
+    assert response.status_code < 500
+    if "nhs_number" in query:
+        assert response.status_code in (400, 422)
+        assert response.json()
+    assert _counts() == before
+
+
+@pytest.mark.parametrize(
+    "person_id", ["' OR 1=1--", "1", SCRIPT, "00000000-0000-0000-0000-00000000000g", "\x00"]
+)
+def test_api_detail_with_a_malformed_id(world, client, person_id):
+    client.force_login(world.sw_amy)
+    response = client.get(f"/api/v1/people/{person_id}")
+    assert response.status_code in (400, 404, 422)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"nhs_number": n} for n in BAD_NHS[:3]]
+    + [{"name": NUL}, {"name": SCRIPT}, {"local_id": "' OR 1=1--"}],
+)
+def test_person_search_page_refuses_or_answers_safely(world, client, query):
+    client.force_login(world.sw_amy)
+    response = client.get(reverse("people:search"), query)
+    assert response.status_code == 200
+    _no_raw_markup(response.content.decode())
+    if "nhs_number" in query or NUL in query.get("name", ""):
+        assert "There is a problem" in response.content.decode()
+
+
+# --- Every CSV download goes through core/csv.py ------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_only_core_csv_writes_csv():
+    """No module but ``core/csv.py`` uses the csv module's writers or builds CSV by hand."""
+    offenders = []
+    for path in ROOT.rglob("*.py"):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel == "core/csv.py" or "/tests/" in f"/{rel}" or "/migrations/" in rel:
+            continue
+        source = path.read_text(encoding="utf-8")
+        if re.search(r"csv\.(writer|DictWriter)|text/csv", source):
+            offenders.append(rel)
+        if re.search(r"^import csv|^from csv import", source, re.M):
+            offenders.append(rel)
+    assert offenders == []
+
+
+def _csv_urls():
+    return sorted(n for n, row in MATRIX.items() if "csv" in n)
+
+
+def test_the_csv_downloads_are_the_known_ones():
+    # A new CSV download is added here, with a formula cell to prove it is neutralised.
+    assert _csv_urls() == ["privacy:access-history-csv", "privacy:retention-report-csv"]
+
+
+def test_every_csv_download_neutralises_formula_cells(world, client):
+    from safeguard.audit.models import AccessEvent
+    from safeguard.casework.models import Case
+    from safeguard.people.models import Person
+
+    formula = '=HYPERLINK("http://evil.invalid","x")'
+    Person.objects.filter(pk=world.child_tom.pk).update(given_names="@SUM(1)", family_name=formula,
+                                                        date_of_birth=date(1990, 1, 1))  # fmt: skip
+    Case.objects.create(child=world.child_tom, authority=world.authority, referral_date=date(2000, 1, 1),
+                        referral_source="6", closure_date=date(2000, 2, 1), closure_reason="RC8")  # fmt: skip
+    AccessEvent.objects.create(user=world.sw_ben, role="-1+1", person_id=world.child_sam.pk, purpose="view",
+                               route="\t=cmd", reason=formula)  # fmt: skip
+    client.force_login(world.sm_dan)
+    checked = 0
+    for name in _csv_urls():
+        kwargs = ALL_TARGETS[MATRIX[name][1]](world) if MATRIX[name][1] else {}
+        response = client.get(reverse(name, kwargs=kwargs))
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+        body = response.content.decode("utf-8-sig")
+        assert "\x00" not in body
+        rows = list(csv.reader(io.StringIO(body)))
+        cells = [c for row in rows for c in row]
+        assert [c[:1] for c in cells if "HYPERLINK" in c] == ["'"], name
+        assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")], name
+        checked += 1
+    assert checked == 2
+
+
+@pytest.mark.parametrize("url", ["core:draft-load", "core:draft-discard"])
+def test_draft_load_and_discard_refuse_a_nul_key(world, client, url):
+    client.force_login(world.sw_amy)
+    if url == "core:draft-load":
+        response = client.get(reverse(url), {"key": "/people/\x00new/"})
+    else:
+        response = client.post(reverse(url), {"_draft_key": "/people/\x00new/"})
+    assert response.status_code == 400

@@ -56,3 +56,11 @@ def field_label(name: str) -> str:
 def hlevel(level) -> int:
     """A heading level no deeper than h6."""
     return min(int(level), 6)
+
+
+@register.filter
+def role_label(code: str) -> str:
+    """A role as people say it ("Team manager"), from the code kept in the access log."""
+    from safeguard.accounts.models import Role
+
+    return dict(Role.choices).get(code, code)

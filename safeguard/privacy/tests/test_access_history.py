@@ -24,7 +24,7 @@ def test_the_page_shows_who_when_what_and_from_where_and_is_itself_logged(world,
     response = client.get(_url(world))
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Pat Patel" in page and "partner_practitioner" in page and "Viewed the record" in page
+    assert "Pat Patel" in page and "Partner practitioner" in page and "Viewed the record" in page
     assert "10.1.2.3" in page and f"/people/{world.child_sam.pk}/" in page
     # Opening the access history is itself an access to the record.
     assert AccessEvent.objects.filter(

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 
 from safeguard.audit.models import AccessEvent, ChangeEvent
@@ -274,8 +275,6 @@ def test_retention_report_command(world, closed_cp_child, tmp_path, capsys):
 
 @pytest.mark.django_db
 def test_retention_report_command_through_the_safeguard_cli(world, closed_cp_child, capsys):
-    from django.core.management.base import CommandError
-
     from safeguard.cli import main
 
     main(["retention-report", "--as-at", "2046-01-01", "--authority-code", "991", "--by", "dan"])
@@ -284,3 +283,17 @@ def test_retention_report_command_through_the_safeguard_cli(world, closed_cp_chi
         call_command("retention-report", "--as-at", "31/12/2046", "--authority-code", "991")
     with pytest.raises(CommandError):
         call_command("retention-report", "--by", "amy")
+
+
+@pytest.mark.django_db
+def test_retention_rules_command_changes_a_local_rule_with_history(world, capsys):
+    call_command("retention-rules", "--set", "child_protection=25", "--authority-code", "991")
+    out = capsys.readouterr().out
+    assert "child_protection: 25 years after the last contact or closure" in out
+    assert "looked_after: until the 75th birthday; 15 years after death" in out
+    assert retention.rules_for(world.authority.pk)[RecordType.CHILD_PROTECTION].years == 25
+    assert ChangeEvent.objects.filter(target_type="privacy.retentionrule").count() == 1
+    for bad in ("child_protection=0", "nonsense=5", "child_protection=x"):
+        with pytest.raises(CommandError):
+            call_command("retention-rules", "--set", bad, "--authority-code", "991")
+    assert retention.rules_for(world.authority.pk)[RecordType.CHILD_PROTECTION].years == 25
