@@ -152,7 +152,8 @@ class Walker:
             "record": key[0],
             "id": key[1],
             "title": title,
-            "summary": str(obj),
+            # Records without a name of their own print as "Residence object (id)": no summary.
+            "summary": "" if str(obj).endswith(f" object ({obj.pk})") else str(obj),
             "fields": fields,
             "children": children,
         }

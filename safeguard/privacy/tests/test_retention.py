@@ -275,9 +275,15 @@ def test_retention_report_command(world, closed_cp_child, tmp_path, capsys):
 
 @pytest.mark.django_db
 def test_retention_report_command_through_the_safeguard_cli(world, closed_cp_child, capsys):
-    from safeguard.cli import main
+    from django.core.management import ManagementUtility
 
-    main(["retention-report", "--as-at", "2046-01-01", "--authority-code", "991", "--by", "dan"])
+    # ``safeguard retention-report`` finds the command by its hyphenated name. (Running it
+    # through ``run_from_argv`` would close the test's database connection.)
+    command = ManagementUtility(["safeguard"]).fetch_command("retention-report")
+    assert command.__module__ == "safeguard.privacy.management.commands.retention-report"
+    call_command(
+        "retention-report", "--as-at", "2046-01-01", "--authority-code", "991", "--by", "dan"
+    )
     assert "Tom Jones" in capsys.readouterr().out
     with pytest.raises(CommandError):
         call_command("retention-report", "--as-at", "31/12/2046", "--authority-code", "991")
@@ -297,3 +303,16 @@ def test_retention_rules_command_changes_a_local_rule_with_history(world, capsys
         with pytest.raises(CommandError):
             call_command("retention-rules", "--set", bad, "--authority-code", "991")
     assert retention.rules_for(world.authority.pk)[RecordType.CHILD_PROTECTION].years == 25
+
+
+@pytest.mark.django_db
+def test_a_looked_after_child_with_a_leap_day_birthday_is_due_on_28_february(world):
+    person = world.outsider  # another authority's child: the report is per authority
+    Person.objects.filter(pk=person.pk).update(date_of_birth=date(2004, 2, 29))
+    record_mark_add(by=world.sm_dan, person=person, record_type=RecordType.LOOKED_AFTER)
+    la = person.authority_id
+    assert retention.report(authority_id=la, as_at=date(2079, 2, 27)).due == []
+    due = retention.report(authority_id=la, as_at=date(2079, 2, 28)).due
+    assert [(r.person, r.outcome.review_date) for r in due] == [(person, date(2079, 2, 28))]
+    # The authority's own report does not list another authority's people.
+    assert retention.report(authority_id=world.authority.pk, as_at=date(2079, 3, 1)).due == []

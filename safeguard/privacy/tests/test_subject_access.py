@@ -7,13 +7,12 @@ import zipfile
 from datetime import date
 
 import pytest
-from django.core.management import call_command
+from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
 from safeguard.audit.models import AccessEvent
 from safeguard.casework.services import case_note_add
-from safeguard.cli import main
 from safeguard.core.errors import ApplicationError
 from safeguard.privacy.models import SARStatus, SubjectAccessRequest
 from safeguard.privacy.services import sar_close, sar_create, sar_extend
@@ -197,7 +196,10 @@ def test_export_holds_the_whole_record_and_marks_third_parties(world, client, sa
 @pytest.mark.django_db
 def test_command_writes_the_export(world, sam_with_record, tmp_path, capsys):
     out = tmp_path / "sam.zip"
-    main(["subject-access", str(world.child_sam.pk), "--output", str(out)])
+    # ``safeguard subject-access`` finds the command by its hyphenated name.
+    command = ManagementUtility(["safeguard"]).fetch_command("subject-access")
+    assert command.__module__ == "safeguard.privacy.management.commands.subject-access"
+    call_command("subject-access", str(world.child_sam.pk), "--output", str(out))
     assert "2 third parties marked for redaction" in capsys.readouterr().out
     data = json.loads(zipfile.ZipFile(out).read("record.json"))
     assert data["export"]["person_id"] == str(world.child_sam.pk)
