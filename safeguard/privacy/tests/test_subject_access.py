@@ -244,3 +244,13 @@ def test_command_refuses_bad_input(world, tmp_path):
             "amy",
         )
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.django_db
+def test_service_managers_reach_data_protection_from_the_navigation(world, client):
+    client.force_login(world.sm_dan)
+    home = client.get(reverse("work:home")).content.decode()
+    assert reverse("privacy:sar-list") in home
+    assert reverse("privacy:retention-report") in client.get(reverse("privacy:sar-list")).content.decode()
+    client.force_login(world.tm_carol)
+    assert reverse("privacy:sar-list") not in client.get(reverse("work:home")).content.decode()
