@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "safeguard.protection",
     "safeguard.timescales",
     "safeguard.work",
+    "safeguard.privacy",
     "safeguard.demo",
     "safeguard.returns",
 ]

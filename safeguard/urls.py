@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("safeguard.protection.urls")),
     path("", include("safeguard.timescales.urls")),
     path("", include("safeguard.notices.urls")),
+    path("", include("safeguard.privacy.urls")),
     path("api/v1/", api.urls),
 ]
 

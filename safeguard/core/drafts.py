@@ -27,6 +27,11 @@ def clean_draft_data(querydict) -> dict:
     return data
 
 
+def has_nul(data: dict) -> bool:
+    """Whether a NUL byte is anywhere in a draft's names or values."""
+    return any("\x00" in name or any("\x00" in v for v in values) for name, values in data.items())
+
+
 def draft_save(*, user, key: str, data: dict) -> Draft:
     draft, _ = Draft.objects.update_or_create(user=user, key=key[:300], defaults={"data": data})
     return draft

@@ -50,6 +50,9 @@ def draft_save(request):
     if key is None:
         return JsonResponse({"saved": False, "reason": "bad_key"}, status=400)
     data = drafts.clean_draft_data(request.POST)
+    if drafts.has_nul(data):
+        # PostgreSQL cannot store a NUL in JSON or text; no form would accept one either.
+        return JsonResponse({"saved": False, "reason": "bad_characters"}, status=400)
     if len(json.dumps(data)) > drafts.MAX_DRAFT_BYTES:
         return JsonResponse({"saved": False, "reason": "too_large"}, status=413)
     draft = drafts.draft_save(user=request.user, key=key, data=data)
@@ -59,7 +62,8 @@ def draft_save(request):
 
 
 def _draft_key(value: str) -> str | None:
-    return value if value.startswith("/") and len(value) <= 300 else None
+    ok = value.startswith("/") and len(value) <= 300 and "\x00" not in value
+    return value if ok else None
 
 
 @require_GET

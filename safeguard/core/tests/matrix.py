@@ -5,5 +5,10 @@ MATRIX = {
     "core:draft-save": ("get", None, "", [405] * 13),
     "core:draft-discard": ("get", None, "", [405] * 13),
     # Anyone signed in may ask for their own draft of a page (they get only their own).
-    "core:draft-load": ("get", None, "?key=/people/new/", row(401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 401, 200)),
+    "core:draft-load": (
+        "get",
+        None,
+        "?key=/people/new/",
+        row(401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 401, 200),
+    ),
 }

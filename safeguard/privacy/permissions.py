@@ -1,0 +1,65 @@
+"""The data protection policy.
+
+* A person's access history (who opened their record): team and service managers of the
+  authority, and a social worker currently allocated to the person (by an open involvement
+  or an open case allocation). Never analysts, partners or administrators: the log itself
+  says who works with a child.
+* Subject access requests, retention, record marks and legal holds: service managers only.
+"""
+
+from enum import StrEnum
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from safeguard.accounts.models import Role
+from safeguard.casework.models import Allocation
+from safeguard.people.models import Involvement, Person
+from safeguard.privacy.models import SubjectAccessRequest
+
+MANAGERS = frozenset({Role.TEAM_MANAGER, Role.SERVICE_MANAGER})
+
+
+class Action(StrEnum):
+    VIEW_ACCESS_HISTORY = "view_access_history"
+    MANAGE = "manage"  # subject access, retention, legal holds
+
+
+def _social_care(user) -> bool:
+    return bool(
+        user.is_authenticated and user.is_active and user.agency_id and user.agency.is_social_care
+    )
+
+
+def _is_allocated(user, person: Person) -> bool:
+    today = timezone.localdate()
+    is_open = Q(start_date__lte=today) & (Q(end_date__isnull=True) | Q(end_date__gt=today))
+    if Involvement.objects.filter(is_open, person=person, worker=user).exists():
+        return True
+    return Allocation.objects.filter(is_open, case__child=person, worker=user).exists()
+
+
+def can(user, action: Action, obj=None) -> bool:
+    if not _social_care(user):
+        return False
+    authority_id = user.agency.authority_id
+    if action == Action.MANAGE:
+        if user.role != Role.SERVICE_MANAGER:
+            return False
+        if obj is None:
+            return True
+        return getattr(obj, "authority_id", None) == authority_id
+    if action == Action.VIEW_ACCESS_HISTORY:
+        if obj is None or obj.authority_id != authority_id:
+            return False
+        if user.role in MANAGERS:
+            return True
+        return user.role == Role.SOCIAL_WORKER and _is_allocated(user, obj)
+    return False
+
+
+def visible_to(user) -> QuerySet[SubjectAccessRequest]:
+    """The subject access requests ``user`` may see."""
+    if not can(user, Action.MANAGE):
+        return SubjectAccessRequest.objects.none()
+    return SubjectAccessRequest.objects.filter(authority_id=user.agency.authority_id)

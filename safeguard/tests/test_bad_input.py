@@ -1,0 +1,505 @@
+"""The bad-input corpus (security.md §4 #8): every form and JSON endpoint that stores data gets
+malformed identifiers, injection strings, markup, CSV formula prefixes, NUL bytes, a
+right-to-left override and overlong text. Never a server error; NUL bytes and malformed
+identifiers are refused with a message and nothing is stored; whatever is stored is shown
+escaped. (Oversized uploads are the request-size middleware's tests.)
+
+Each form is found by reading the page a user gets (so a new field is fuzzed without a change
+here); the records the pages need come from the permission matrix's targets.
+"""
+
+import csv
+import io
+import re
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+
+from safeguard.tests.test_permission_matrix import ALL_TARGETS, MATRIX
+
+pytestmark = pytest.mark.django_db
+
+NUL = "Nul\x00byte"
+SCRIPT = "<script>alert(1)</script>"
+IMG = '"><img src=x onerror=alert(1)>'
+# Stored text that must be shown as text.
+TEXT_PAYLOADS = [
+    "' OR 1=1--",
+    "Robert'); DROP TABLE people_person;--",
+    SCRIPT,
+    IMG,
+    "\u202eevil\u202c text",
+    '=HYPERLINK("http://evil.invalid","x")',
+    "+44 1234",
+    "-2+3",
+    "@SUM(A1)",
+    "\t=1",
+    "\r=1",
+    "x" * 20_000,
+]
+BAD_NHS = ["9434765918", *(f"999000000{i}" for i in range(10))]
+BAD_UPN = ["A801200005001", "I801200005001", "B8012000O5001", "B80120000500S", "S801200005001"]
+
+# Every page with a form that stores data, and who uses it.
+FORMS = {
+    "people:create": "tm_carol",
+    "people:edit": "tm_carol",
+    "people:address-add": "tm_carol",
+    "people:name-add": "tm_carol",
+    "people:relationship-add": "tm_carol",
+    "people:involvement-add": "tm_carol",
+    "referrals:contact-new": "tm_carol",
+    "referrals:contact-decide": "tm_carol",
+    "referrals:referral-new": "tm_carol",
+    "casework:allocate": "tm_carol",
+    "casework:visit-new": "tm_carol",
+    "casework:note-new": "tm_carol",
+    "casework:decision-new": "tm_carol",
+    "casework:cin-plan-new": "tm_carol",
+    "casework:cin-plan-review-new": "tm_carol",
+    "casework:cin-plan-end": "tm_carol",
+    "casework:close": "tm_carol",
+    "casework:chronology-entry-new": "tm_carol",
+    "casework:chronology-annotate": "tm_carol",
+    "earlyhelp:eha-new": "tm_carol",
+    "earlyhelp:eha-complete": "tm_carol",
+    "earlyhelp:taf-new": "tm_carol",
+    "earlyhelp:taf-review-new": "tm_carol",
+    "earlyhelp:taf-end": "tm_carol",
+    "assessments:start": "tm_carol",
+    "assessments:seen": "tm_carol",
+    "assessments:authorise": "tm_carol",
+    "protection:strategy-new": "tm_carol",
+    "protection:s47-new": "tm_carol",
+    "protection:s47-conclude": "tm_carol",
+    "protection:icpc-new": "tm_carol",
+    "protection:core-group-new": "tm_carol",
+    "protection:review-new": "tm_carol",
+    "protection:plan-end": "tm_carol",
+    "privacy:hold-place": "sm_dan",
+    "privacy:hold-lift": "sm_dan",
+    "privacy:mark-add": "sm_dan",
+    "privacy:sar-create": "sm_dan",
+    "privacy:sar-extend": "sm_dan",
+    "privacy:sar-close": "sm_dan",
+}
+
+
+def _threshold(world):
+    from safeguard.referrals.models import ThresholdIndicator, ThresholdLevel
+
+    level = ThresholdLevel.objects.create(
+        authority=world.authority, number=3, name="Child in need", implied_outcome="referral"
+    )
+    indicator = ThresholdIndicator.objects.create(level=level, text="Neglect of basic needs")
+    return {"level": str(level.pk), "indicators": [str(indicator.pk)]}
+
+
+# Records a form needs before it can store anything.
+SETUP = {"referrals:contact-decide": _threshold}
+EXTRA_QUERY = {"people:relationship-add": lambda world: f"?other={world.child_tom.pk}"}
+# Forms whose every field is a choice or a date, so no text payload can reach storage.
+NO_FREE_TEXT = {
+    "casework:allocate", "casework:cin-plan-end", "casework:close", "assessments:seen",
+    "assessments:start", "people:relationship-add", "privacy:mark-add", "privacy:sar-close",
+    "protection:plan-end", "protection:review-new", "protection:s47-conclude", "protection:s47-new",
+}  # fmt: skip
+# Good values for fields the generic filling cannot guess.
+OVERRIDES = {
+    "people:create": {"expected_date_of_birth_day": "", "expected_date_of_birth_month": "",
+                      "expected_date_of_birth_year": ""},
+    "people:edit": {"expected_date_of_birth_day": "", "expected_date_of_birth_month": "",
+                    "expected_date_of_birth_year": ""},
+    "assessments:authorise": {"factors": ["21"]},
+    "people:involvement-add": {"team": ""},
+}  # fmt: skip
+# The matrix's child already has one (a team around the family): use another child.
+OTHER_CHILD = {"earlyhelp:taf-new": "child_sally"}
+# Text inputs with a format of their own: fuzzed one at a time, and never required to store.
+STRUCTURED = {"postcode": "TE1 1ST", "la_child_id": "", "police_reference": "", "nhs_number": "",
+              "upn": ""}  # fmt: skip
+ROW_AGENCIES = ["Children's social care", "Police", "Health"]
+
+
+class _Forms(HTMLParser):
+    """The fields of each POST form on a page: [(name, kind, value, options)]."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms, self._form, self._select, self._textarea = [], None, None, None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and (a.get("method") or "").lower() == "post":
+            self._form = {"action": a.get("action") or "", "fields": []}
+            self.forms.append(self._form)
+        elif self._form is None:
+            return
+        elif tag == "input" and a.get("name"):
+            kind = (a.get("type") or "text").lower()
+            self._form["fields"].append([a["name"], kind, a.get("value") or "", "checked" in a])
+        elif tag == "textarea" and a.get("name"):
+            self._textarea = [a["name"], "textarea", "", False]
+            self._form["fields"].append(self._textarea)
+        elif tag == "select" and a.get("name"):
+            self._select = [a["name"], "select", "", []]
+            self._form["fields"].append(self._select)
+        elif tag == "option" and self._select is not None:
+            self._select[3].append((a.get("value") or "", "selected" in a))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[2] += data
+
+
+DATE_PART = re.compile(r"_(day|month|year)$")
+GOOD_DATE = {"day": "1", "month": "12", "year": "2025"}
+IDENTIFIERS = ("nhs_number", "upn")
+
+
+def _main_form(html: str) -> list:
+    parser = _Forms()
+    parser.feed(html)
+    forms = [
+        f for f in parser.forms if not f["action"].endswith(("/sign-out/", "/drafts/discard/"))
+    ]
+    assert forms, "no form on the page"
+    return max(forms, key=lambda f: len(f["fields"]))["fields"]
+
+
+def _baseline(fields) -> tuple[dict, list[str]]:
+    """A plausible filled-in form, and the names of its free-text fields."""
+    data, text = {}, []
+    radios: dict[str, list] = {}
+    for name, kind, value, extra in fields:
+        if kind in ("submit", "button"):
+            continue
+        if kind == "radio":
+            radios.setdefault(name, []).append((value, extra))
+        elif kind == "checkbox":
+            if extra:
+                data.setdefault(name, []).append(value)
+        elif kind == "select":
+            options = [v for v, _ in extra]
+            chosen = [v for v, sel in extra if sel and v] or [v for v in options if v] or [""]
+            data[name] = chosen[0]
+        elif DATE_PART.search(name):
+            data[name] = value or GOOD_DATE[DATE_PART.search(name).group(1)]
+        elif kind == "hidden":
+            data[name] = value
+        elif name in STRUCTURED:
+            data[name] = value or STRUCTURED[name]
+        elif name.endswith("-agency"):
+            # Rows of people: the first rows from the agencies a meeting needs.
+            row = int(name.rsplit("-", 2)[-2]) if name.rsplit("-", 2)[-2].isdigit() else 9
+            data[name] = ROW_AGENCIES[row] if row < len(ROW_AGENCIES) else ""
+        elif name.endswith("-name"):
+            row = int(name.rsplit("-", 2)[-2]) if name.rsplit("-", 2)[-2].isdigit() else 9
+            data[name] = "Plain words" if row < len(ROW_AGENCIES) else ""
+            if row < len(ROW_AGENCIES):
+                text.append(name)
+        elif name.endswith("-role"):
+            data[name] = ""
+        else:
+            data[name] = value or ("Plain words" if kind in ("text", "textarea") else value)
+            if kind in ("text", "textarea"):
+                text.append(name)
+    for name, options in radios.items():
+        chosen = [v for v, checked in options if checked] or [options[0][0]]
+        data[name] = chosen[0]
+    return data, text
+
+
+def _counts() -> dict:
+    """Rows of every model, except the access log (reading a page writes to it)."""
+    skip = {"audit.accessevent", "sessions.session", "axes.accessattempt", "axes.accesslog",
+            "axes.accessfailurelog", "core.draft"}  # fmt: skip
+    return {
+        m._meta.label_lower: m._default_manager.count()
+        for m in apps.get_models()
+        if m._meta.label_lower not in skip and not m._meta.proxy
+    }
+
+
+def _no_raw_markup(html: str) -> None:
+    assert SCRIPT not in html
+    assert "<img src=x onerror" not in html
+
+
+@pytest.mark.parametrize("name", sorted(FORMS))
+def test_form_refuses_or_safely_stores_bad_input(name, world, client):
+    method, target, query, _ = MATRIX[name]
+    kwargs = ALL_TARGETS[target](world) if target else {}
+    if name in OTHER_CHILD:
+        kwargs = {"person_id": getattr(world, OTHER_CHILD[name]).pk}
+    url = reverse(name, kwargs=kwargs) + (EXTRA_QUERY[name](world) if name in EXTRA_QUERY else "")
+    extra = SETUP[name](world) if name in SETUP else {}
+    client.force_login(getattr(world, FORMS[name]))
+    page = client.get(url)
+    assert page.status_code == 200, f"{name}: {page.status_code}"
+    base, text = _baseline(_main_form(page.content.decode()))
+    base.update(OVERRIDES.get(name, {}))
+    base.update(extra or {})
+    post_url = url
+
+    def post(data):
+        response = client.post(post_url, data)
+        assert response.status_code < 500, f"{name}: {response.status_code} for {data}"
+        _no_raw_markup(response.content.decode())
+        return response
+
+    def refused(data, what):
+        before = _counts()
+        response = post(data)
+        assert response.status_code in (200, 400), f"{name}: {what} was not refused"
+        assert "There is a problem" in response.content.decode(), f"{name}: no message for {what}"
+        assert _counts() == before, f"{name}: {what} stored something"
+
+    # NUL bytes in each free-text field (and in every part of a date) are refused.
+    for field in text:
+        refused({**base, field: NUL}, f"NUL in {field}")
+    for field in [n for n in base if DATE_PART.search(n)]:
+        refused({**base, field: "1\x00"}, f"NUL in {field}")
+    # Malformed identifiers are refused.
+    for field in [n for n in base if n.endswith("nhs_number")]:
+        for bad in BAD_NHS + ["' OR 1=1--", SCRIPT]:
+            refused({**base, field: bad}, f"{bad!r} as {field}")
+    for field in [n for n in base if n.endswith("upn")]:
+        for bad in BAD_UPN:
+            refused({**base, field: bad}, f"{bad!r} as {field}")
+    stored, last = False, None
+
+    def attempt(data):
+        nonlocal stored
+        before = _counts()
+        response = post(data)
+        if _counts() != before:
+            stored = True
+            assert response.status_code == 302
+            shown = client.get(response["Location"])
+            assert shown.status_code == 200
+            _no_raw_markup(shown.content.decode())
+        return response
+
+    # Fields with a format of their own, one at a time: never a server error; NUL refused.
+    for field in [n for n in base if n in STRUCTURED or n.endswith("-agency")]:
+        refused({**base, field: NUL}, f"NUL in {field}")
+        for payload in TEXT_PAYLOADS:
+            attempt({**base, field: payload})
+    # Everything else: never a server error, and what is stored is shown escaped.
+    for payload in TEXT_PAYLOADS:
+        response = attempt({**base, **dict.fromkeys(text, payload)})
+        if payload == SCRIPT:
+            last = response
+    if name not in NO_FREE_TEXT:
+        assert text, f"{name}: no free-text field found"
+    assert stored or name in NO_FREE_TEXT or name in ONE_SHOT_REFUSED, (
+        f"{name}: nothing was ever stored: {_errors(last)}"
+    )
+
+
+def _errors(response) -> list[str]:
+    if response is None:
+        return []
+    html = response.content.decode()
+    summary = html.split("govuk-error-summary__list", 1)[-1].split("</ul>", 1)[0]
+    return [re.sub(r"<[^>]+>", "", m).strip() for m in re.findall(r"<li>(.*?)</li>", summary, re.S)]
+
+
+# Forms whose good input is refused for a reason of state the fuzz cannot meet generically
+# (none yet: a name here needs a comment saying why).
+ONE_SHOT_REFUSED: set[str] = set()
+
+
+# --- Stored text is shown escaped ------------------------------------------------------------
+
+
+def test_a_name_with_markup_is_stored_as_typed_and_shown_escaped(world, client):
+    from safeguard.people.models import Person
+
+    client.force_login(world.sw_amy)
+    response = client.post(reverse("people:create"), {
+        "given_names": IMG, "family_name": SCRIPT, "date_of_birth_day": "1", "date_of_birth_month": "2",
+        "date_of_birth_year": "2019", "sex": "F", "ethnicity": "WBRI", "confirm_not_duplicate": "1",
+    })  # fmt: skip
+    assert response.status_code == 302
+    person = Person.objects.get(family_name=SCRIPT)
+    assert person.given_names == IMG
+    page = client.get(reverse("people:detail", kwargs={"person_id": person.pk})).content.decode()
+    _no_raw_markup(page)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.replace(
+        "&lt;SCRIPT&gt;ALERT(1)&lt;/SCRIPT&gt;", "&lt;script&gt;alert(1)&lt;/script&gt;"
+    )
+    assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in page
+    found = client.get(reverse("people:search") + "?name=" + "%3Cscript%3E").content.decode()
+    _no_raw_markup(found)
+
+
+# --- Drafts: the save endpoint stores JSON ---------------------------------------------------
+
+
+def _draft_rows():
+    from safeguard.core.models import Draft
+
+    return Draft.objects.count()
+
+
+@pytest.mark.parametrize(
+    "post",
+    [
+        {"_draft_key": "/people/new/", "family_name": NUL},
+        {"_draft_key": "/people/new/", "fam\x00ily": "Smith"},
+        {"_draft_key": "/people/\x00new/", "family_name": "Smith"},
+        {"_draft_key": "' OR 1=1--", "family_name": "Smith"},
+        {"_draft_key": SCRIPT, "family_name": "Smith"},
+        {"_draft_key": "/" + "x" * 400, "family_name": "Smith"},
+    ],
+)
+def test_draft_save_refuses_nul_bytes_and_bad_keys(world, client, post):
+    client.force_login(world.sw_amy)
+    response = client.post(reverse("core:draft-save"), post)
+    assert response.status_code == 400
+    assert response.json()["saved"] is False and response.json()["reason"]
+    assert _draft_rows() == 0
+
+
+@pytest.mark.parametrize("payload", TEXT_PAYLOADS)
+def test_draft_save_keeps_other_text_as_typed(world, client, payload):
+    client.force_login(world.sw_amy)
+    response = client.post(
+        reverse("core:draft-save"), {"_draft_key": "/people/new/", "family_name": payload}
+    )
+    assert response.status_code == 200
+    loaded = client.get(reverse("core:draft-load") + "?key=/people/new/")
+    assert loaded.status_code == 200 and loaded.json()["data"]["family_name"] == [payload]
+    assert loaded["Content-Type"] == "application/json"
+
+
+def test_draft_save_refuses_an_oversized_draft(world, client):
+    client.force_login(world.sw_amy)
+    response = client.post(
+        reverse("core:draft-save"), {"_draft_key": "/people/new/", "text": "x" * 200_000}
+    )
+    assert response.status_code == 413 and _draft_rows() == 0
+
+
+# --- The API and search: bad identifiers and injection in queries ------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"nhs_number": n} for n in BAD_NHS]
+    + [{"name": p} for p in (*TEXT_PAYLOADS, NUL)]
+    + [{"nhs_number": NUL}, {"local_id": "' OR 1=1--"}, {"date_of_birth": "2019-02-31"}],
+)
+def test_api_search_refuses_or_answers_safely(world, client, query):
+    client.force_login(world.sw_amy)
+    before = _counts()
+    response = client.get(reverse("api:person-search"), query)
+    assert response.status_code < 500
+    if "nhs_number" in query:
+        assert response.status_code in (400, 422)
+        assert response.json()
+    assert _counts() == before
+
+
+@pytest.mark.parametrize(
+    "person_id", ["' OR 1=1--", "1", SCRIPT, "00000000-0000-0000-0000-00000000000g", "\x00"]
+)
+def test_api_detail_with_a_malformed_id(world, client, person_id):
+    client.force_login(world.sw_amy)
+    response = client.get(f"/api/v1/people/{person_id}")
+    assert response.status_code in (400, 404, 422)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"nhs_number": n} for n in BAD_NHS[:3]]
+    + [{"name": NUL}, {"name": SCRIPT}, {"local_id": "' OR 1=1--"}],
+)
+def test_person_search_page_refuses_or_answers_safely(world, client, query):
+    client.force_login(world.sw_amy)
+    response = client.get(reverse("people:search"), query)
+    assert response.status_code == 200
+    _no_raw_markup(response.content.decode())
+    if "nhs_number" in query or NUL in query.get("name", ""):
+        assert "There is a problem" in response.content.decode()
+
+
+# --- Every CSV download goes through core/csv.py ------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_only_core_csv_writes_csv():
+    """No module but ``core/csv.py`` uses the csv module's writers or builds CSV by hand."""
+    offenders = []
+    for path in ROOT.rglob("*.py"):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel == "core/csv.py" or "/tests/" in f"/{rel}" or "/migrations/" in rel:
+            continue
+        source = path.read_text(encoding="utf-8")
+        if re.search(r"csv\.(writer|DictWriter)|text/csv", source):
+            offenders.append(rel)
+        if re.search(r"^import csv|^from csv import", source, re.M):
+            offenders.append(rel)
+    assert offenders == []
+
+
+def _csv_urls():
+    return sorted(n for n, row in MATRIX.items() if "csv" in n)
+
+
+def test_the_csv_downloads_are_the_known_ones():
+    # A new CSV download is added here, with a formula cell to prove it is neutralised.
+    assert _csv_urls() == ["privacy:access-history-csv", "privacy:retention-report-csv"]
+
+
+def test_every_csv_download_neutralises_formula_cells(world, client):
+    from safeguard.audit.models import AccessEvent
+    from safeguard.casework.models import Case
+    from safeguard.people.models import Person
+
+    formula = '=HYPERLINK("http://evil.invalid","x")'
+    Person.objects.filter(pk=world.child_tom.pk).update(given_names="@SUM(1)", family_name=formula,
+                                                        date_of_birth=date(1990, 1, 1))  # fmt: skip
+    Case.objects.create(child=world.child_tom, authority=world.authority, referral_date=date(2000, 1, 1),
+                        referral_source="6", closure_date=date(2000, 2, 1), closure_reason="RC8")  # fmt: skip
+    AccessEvent.objects.create(user=world.sw_ben, role="-1+1", person_id=world.child_sam.pk, purpose="view",
+                               route="\t=cmd", reason=formula)  # fmt: skip
+    client.force_login(world.sm_dan)
+    checked = 0
+    for name in _csv_urls():
+        kwargs = ALL_TARGETS[MATRIX[name][1]](world) if MATRIX[name][1] else {}
+        response = client.get(reverse(name, kwargs=kwargs))
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+        body = response.content.decode("utf-8-sig")
+        assert "\x00" not in body
+        rows = list(csv.reader(io.StringIO(body)))
+        cells = [c for row in rows for c in row]
+        assert [c[:1] for c in cells if "HYPERLINK" in c] == ["'"], name
+        assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")], name
+        checked += 1
+    assert checked == 2
+
+
+@pytest.mark.parametrize("url", ["core:draft-load", "core:draft-discard"])
+def test_draft_load_and_discard_refuse_a_nul_key(world, client, url):
+    client.force_login(world.sw_amy)
+    if url == "core:draft-load":
+        response = client.get(reverse(url), {"key": "/people/\x00new/"})
+    else:
+        response = client.post(reverse(url), {"_draft_key": "/people/\x00new/"})
+    assert response.status_code == 400
