@@ -18,7 +18,7 @@ every column, and why, is in docs/decisions/0011-annex-a.md; the short version:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -861,9 +861,3 @@ def build_annex_a(
         la_code=authority.dfe_la_code,
         lists=tuple(lists),
     )
-
-
-def iter_headers() -> Iterator[tuple[int, list[str]]]:
-    """(list number, headers) for every list: the layout without reading any records."""
-    for spec in LISTS:
-        yield spec.number, [c.header for c in spec.columns]
