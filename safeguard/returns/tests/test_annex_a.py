@@ -1,0 +1,672 @@
+"""``safeguard export-annex-a``: Ofsted's Annex A lists 1 to 7 for the six months before a date.
+
+The period here ends on 30 September 2026, so it starts on 30 March 2026: a record on 30 March
+is in, one on 29 March is out, one on 30 September is in and one on 1 October is out.
+"""
+
+import io
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from openpyxl import load_workbook
+
+from safeguard.assessments.models import Assessment, AssessmentKind, AssessmentOutcome
+from safeguard.audit.models import AccessEvent
+from safeguard.casework.models import Case, CINPlan, Visit
+from safeguard.casework.services import case_allocate
+from safeguard.cli import command_argv, main
+from safeguard.core.errors import ApplicationError
+from safeguard.earlyhelp.models import EarlyHelpAssessment
+from safeguard.people.models import Person
+from safeguard.protection.models import (
+    ChildProtectionConference,
+    ChildProtectionPlan,
+    ConferenceDecision,
+    ConferenceKind,
+    Section47Enquiry,
+    Section47Outcome,
+    StrategyDecision,
+    StrategyDiscussion,
+)
+from safeguard.referrals.models import Contact
+from safeguard.returns.builders.annex_a import AnnexAPeriod, build_annex_a
+from safeguard.returns.writers.annex_a import formula_safe
+from safeguard.testing.journey import open_case
+
+D = date
+AS_OF = D(2026, 9, 30)
+START = D(2026, 3, 30)
+PERIOD = AnnexAPeriod(AS_OF)
+DAY = timedelta(days=1)
+
+CHILD = ["Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age"]
+DISABILITY = ["Does the Child have a Disability"]
+ALLOCATED = ["Allocated Team", "Allocated Worker"]
+# Written out in full, as Ofsted's template (liiatools' sample workbook) words them.
+HEADERS = {
+    "List 1": [*CHILD, "Date of Contact", "Contact Source"],
+    "List 2": [
+        *CHILD,
+        "Assessment start date",
+        "Assessment completion date",
+        "Organisation completing assessment",
+    ],
+    "List 3": [
+        *CHILD,
+        "Date of Referral",
+        "Referral Source",
+        "Referral NFA?",
+        "Number of Referrals in Last 12 Months",
+        *ALLOCATED,
+    ],
+    "List 4": [
+        *CHILD,
+        *DISABILITY,
+        "Continuous Assessment Start Date",
+        "Child Seen During Continuous Assessment",
+        "Continuous Assessment Date of Authorisation",
+        "Was the child assessed as requiring LA children's social care support?",
+        *ALLOCATED,
+    ],
+    "List 5": [
+        *CHILD,
+        *DISABILITY,
+        "Strategy discussion initiating Section 47 Enquiry Start Date",
+        "Was an Initial Child Protection Conference deemed unnecessary?",
+        "Date of Initial Child Protection Conference",
+        "Did the Initial Child Protection Conference Result in a Child Protection Plan",
+        "Number of Section 47 Enquiries in the last 12 months",
+        "Number of ICPCs in the last 12 months",
+        *ALLOCATED,
+    ],
+    "List 6": [
+        *CHILD,
+        *DISABILITY,
+        "CIN Start Date",
+        "Primary Need Code",
+        "Date Child Was Last Seen",
+        "CIN Closure Date",
+        "Reason for Closure",
+        "Case Status",
+        *ALLOCATED,
+    ],
+    "List 7": [
+        *CHILD,
+        *DISABILITY,
+        "Child Protection Plan Start Date",
+        "Initial Category of Abuse",
+        "Latest Category of Abuse",
+        "Date of the Last Statutory Visit",
+        "Was the Child Seen Alone?",
+        "Date of latest review conference",
+        "Child Protection Plan End Date",
+        "Subject to Emergency Protection Order or Protected Under Police Powers in Last Six "
+        "Months (Y/N)",
+        "Number of Previous Child Protection Plans",
+        *ALLOCATED,
+    ],
+}
+
+
+def annex(world, as_of=AS_OF):
+    return build_annex_a(authority=world.authority, period=AnnexAPeriod(as_of))
+
+
+def records(world, number, as_of=AS_OF):
+    return annex(world, as_of).lists[number - 1].records()
+
+
+def kid(world, code, **kw):
+    values = {"family_name": "Edge", "date_of_birth": D(2016, 1, 1), "sex": "F"} | kw
+    return Person.objects.create(authority=world.authority, la_child_id=code, **values)
+
+
+def case(child, referral, closure=None, **kw):
+    return Case.objects.create(
+        child=child, authority=child.authority, referral_date=referral, referral_source="2A",
+        closure_date=closure, closure_reason="RC7" if closure else "", **kw,
+    )  # fmt: skip
+
+
+def strategy_and_s47(world, c, start, end=None, outcome=""):
+    sd = StrategyDiscussion.objects.create(
+        case=c, discussion_date=start, decision=StrategyDecision.SECTION_47,
+        chaired_by=world.tm_carol,
+    )  # fmt: skip
+    return Section47Enquiry.objects.create(
+        case=c, strategy_discussion=sd, start_date=start, end_date=end, outcome=outcome
+    )
+
+
+def icpc(world, c, s47, day, *, plan=None, decision=ConferenceDecision.PLAN):
+    return ChildProtectionConference.objects.create(
+        case=c, kind=ConferenceKind.INITIAL, conference_date=day, section47=s47, plan=plan,
+        decision=decision, category="NEG" if plan else "", chaired_by=world.tm_carol,
+    )  # fmt: skip
+
+
+# --- The period ------------------------------------------------------------------------------
+
+
+def test_the_period_is_the_six_months_to_the_as_of_date_inclusive():
+    assert PERIOD.start == START
+    assert START in PERIOD and AS_OF in PERIOD
+    assert START - DAY not in PERIOD and AS_OF + DAY not in PERIOD
+    # Six months before 31 August is the end of February.
+    assert AnnexAPeriod(D(2026, 8, 31)).start == D(2026, 2, 28)
+    today = D(2026, 11, 26)
+    assert AnnexAPeriod.parse(" 2026-09-30 ", today=today) == PERIOD
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("30/09/2026", "YYYY-MM-DD"),
+        ("2026-02-30", "YYYY-MM-DD"),
+        ("", "YYYY-MM-DD"),
+        ("2026-11-27", "after today"),
+        ("1999-12-31", "out of range"),
+    ],
+)
+def test_a_bad_as_of_date_is_refused_with_a_clear_message(text, message):
+    with pytest.raises(ApplicationError, match=message):
+        AnnexAPeriod.parse(text, today=D(2026, 11, 26))
+
+
+# --- The layout ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_every_list_has_the_template_columns_in_order(world):
+    built = annex(world)
+    assert [f"List {a.number}" for a in built.lists] == list(HEADERS)
+    for annex_list in built.lists:
+        assert annex_list.headers == HEADERS[f"List {annex_list.number}"]
+
+
+# --- Which records each list holds: the edges of the period -----------------------------------
+
+
+def _contact(world, child, start, end):
+    Contact.objects.create(
+        child=child, authority=world.authority, contact_date=start, source="6", reason="Worry"
+    )
+
+
+def _early_help(world, child, start, end):
+    EarlyHelpAssessment.objects.create(
+        child=child, authority=world.authority, start_date=start, completed_date=end,
+        outcome="nfa" if end else "", organisation_other="Oakfield Primary",
+        lead_name="Lee", lead_agency="School",
+    )  # fmt: skip
+
+
+def _referral(world, child, start, end):
+    case(child, start)
+
+
+def _assessment(world, child, start, end):
+    Assessment.objects.create(
+        case=case(child, start), kind=AssessmentKind.SINGLE, start_date=start,
+        completed_date=end, outcome=AssessmentOutcome.NO_FURTHER_ACTION if end else "",
+    )  # fmt: skip
+
+
+def _section47(world, child, start, end):
+    strategy_and_s47(world, case(child, start), start)
+
+
+def _episode(world, child, start, end):
+    case(child, start, end)
+
+
+def _plan(world, child, start, end):
+    ChildProtectionPlan.objects.create(
+        case=case(child, start), start_date=start, end_date=end,
+        end_reason="risk_reduced" if end else "", initial_category="PHY", latest_category="PHY",
+    )  # fmt: skip
+
+
+LONG_AGO = START - timedelta(days=400)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("number", "make", "lasts"),
+    [
+        (1, _contact, False),
+        (2, _early_help, True),
+        (3, _referral, False),
+        (4, _assessment, True),
+        (5, _section47, False),
+        (6, _episode, True),
+        (7, _plan, True),
+    ],
+)
+def test_the_edges_of_the_period(world, number, make, lasts):
+    if lasts:
+        # Open on any day of the period: ended on its first day (in) or the day before (out),
+        # started on the as-of date (in) or the day after (out).
+        make(world, kid(world, "IN1"), LONG_AGO, START)
+        make(world, kid(world, "OUT1"), LONG_AGO, START - DAY)
+    else:
+        # Dated in the period: its first day (in), the day before it (out).
+        make(world, kid(world, "IN1"), START, None)
+        make(world, kid(world, "OUT1"), START - DAY, None)
+    make(world, kid(world, "IN2"), AS_OF, None)
+    make(world, kid(world, "OUT2"), AS_OF + DAY, None)
+    listed = [r["Child Unique ID"] for r in records(world, number)]
+    assert sorted(listed) == ["IN1", "IN2"]
+
+
+@pytest.mark.django_db
+def test_a_section_47_from_before_the_period_is_listed_for_its_icpc_in_it(world):
+    child = kid(world, "S1")
+    c = case(child, START - 10 * DAY)
+    s47 = strategy_and_s47(world, c, START - 5 * DAY, START, Section47Outcome.SUBSTANTIATED_ICPC)
+    icpc(world, c, s47, START, decision=ConferenceDecision.NO_PLAN)
+    (row,) = records(world, 5)
+    assert (row["Child Unique ID"], row["Date of Initial Child Protection Conference"]) == (
+        "S1",
+        START,
+    )
+    assert row["Did the Initial Child Protection Conference Result in a Child Protection Plan"] == (
+        "b) No"
+    )
+
+
+# --- One child's journey through every list, column by column -------------------------------
+
+
+@pytest.fixture
+def sam(world):
+    """John Smith (T000001): a contact, an early help assessment, an earlier referral with a
+    section 47 that found nothing, then a referral in the period, an assessment, a section 47,
+    an ICPC and a plan with a review and statutory visits."""
+    child = world.child_sam
+    child.ethnicity, child.disabilities = "WBRI", ["LD"]
+    child.save()
+    Contact.objects.create(
+        child=child, authority=world.authority, contact_date=D(2026, 4, 1), source="6",
+        reason="Police report",
+    )  # fmt: skip
+    EarlyHelpAssessment.objects.create(
+        child=child, authority=world.authority, start_date=D(2025, 12, 1),
+        completed_date=D(2026, 4, 10), outcome="step_up", organisation=world.education,
+        lead_name="Sid Singh", lead_agency="Testshire Schools",
+    )  # fmt: skip
+    earlier = open_case(world, received=D(2025, 11, 3))
+    strategy_and_s47(
+        world, earlier, D(2025, 11, 5), D(2025, 11, 20), Section47Outcome.NOT_SUBSTANTIATED_CIN
+    )
+    Case.objects.filter(pk=earlier.pk).update(closure_date=D(2026, 1, 15), closure_reason="RC7")
+
+    c = open_case(world, received=D(2026, 4, 20))
+    Case.objects.filter(pk=c.pk).update(primary_need="N1")
+    case_allocate(
+        by=world.tm_carol, case=c, worker=world.sw_amy, team=world.team_a,
+        start_date=D(2026, 4, 20),
+    )  # fmt: skip
+    Assessment.objects.create(
+        case=c, kind=AssessmentKind.SINGLE, start_date=D(2026, 4, 21),
+        child_seen_date=D(2026, 4, 23), completed_date=D(2026, 5, 29),
+        outcome=AssessmentOutcome.STRATEGY_DISCUSSION, primary_need="N1",
+    )  # fmt: skip
+    s47 = strategy_and_s47(
+        world, c, D(2026, 5, 29), D(2026, 6, 12), Section47Outcome.SUBSTANTIATED_ICPC
+    )
+    plan = ChildProtectionPlan.objects.create(
+        case=c, start_date=D(2026, 6, 12), initial_category="NEG", latest_category="EMO",
+        previous_plans_elsewhere=1,
+    )  # fmt: skip
+    icpc(world, c, s47, D(2026, 6, 12), plan=plan)
+    ChildProtectionConference.objects.create(
+        case=c, kind=ConferenceKind.REVIEW, conference_date=D(2026, 9, 10), plan=plan,
+        decision=ConferenceDecision.CONTINUE, category="EMO", chaired_by=world.tm_carol,
+    )  # fmt: skip
+    for day, alone in ((D(2026, 9, 20), True), (D(2026, 8, 20), False), (D(2026, 10, 5), False)):
+        Visit.objects.create(
+            case=c, kind="cp", visit_date=day, worker=world.sw_amy, child_seen=True,
+            child_seen_alone=alone,
+        )  # fmt: skip
+    return c
+
+
+SAM = {
+    "Child Unique ID": "T000001",
+    "Gender": "a) Male",
+    "Ethnicity": "a) WBRI",
+    "Date of Birth": D(2015, 3, 14),
+    "Age": 11,
+}
+ALLOCATED_TO_AMY = {"Allocated Team": "Child Protection Team A", "Allocated Worker": "Amy Adeyemi"}
+
+
+@pytest.mark.django_db
+def test_the_value_of_every_column_for_a_known_child(world, sam):
+    built = annex(world)
+    rows = {f"List {a.number}": a.records() for a in built.lists}
+    assert rows["List 1"] == [
+        SAM | {"Date of Contact": D(2026, 4, 1), "Contact Source": "q) 6: Police"}
+    ]
+    assert rows["List 2"] == [
+        SAM
+        | {
+            "Assessment start date": D(2025, 12, 1),
+            "Assessment completion date": D(2026, 4, 10),
+            "Organisation completing assessment": "Testshire Schools",
+        }
+    ]
+    assert rows["List 3"] == [
+        SAM
+        | {
+            "Date of Referral": D(2026, 4, 20),
+            "Referral Source": "q) 6: Police",
+            "Referral NFA?": "b) No",
+            # The referral of 3 November 2025 is within the 12 months before this one.
+            "Number of Referrals in Last 12 Months": 1,
+        }
+        | ALLOCATED_TO_AMY
+    ]
+    disabled = {"Does the Child have a Disability": "a) Yes"}
+    assert rows["List 4"] == [
+        SAM
+        | disabled
+        | {
+            "Continuous Assessment Start Date": D(2026, 4, 21),
+            "Child Seen During Continuous Assessment": "a) Yes",
+            "Continuous Assessment Date of Authorisation": D(2026, 5, 29),
+            "Was the child assessed as requiring LA children's social care support?": "a) Yes",
+        }
+        | ALLOCATED_TO_AMY
+    ]
+    assert rows["List 5"] == [
+        SAM
+        | disabled
+        | {
+            "Strategy discussion initiating Section 47 Enquiry Start Date": D(2026, 5, 29),
+            "Was an Initial Child Protection Conference deemed unnecessary?": "b) No",
+            "Date of Initial Child Protection Conference": D(2026, 6, 12),
+            "Did the Initial Child Protection Conference Result in a Child Protection Plan": (
+                "a) Yes"
+            ),
+            "Number of Section 47 Enquiries in the last 12 months": 1,
+            "Number of ICPCs in the last 12 months": 0,
+        }
+        | ALLOCATED_TO_AMY
+    ]
+    assert rows["List 6"] == [
+        SAM
+        | disabled
+        | {
+            "CIN Start Date": D(2026, 4, 20),
+            "Primary Need Code": "N1 - Abuse or neglect",
+            # The visit of 5 October is after the as-of date.
+            "Date Child Was Last Seen": D(2026, 9, 20),
+            "CIN Closure Date": None,
+            "Reason for Closure": "",
+            "Case Status": "b) Child Protection plan",
+        }
+        | ALLOCATED_TO_AMY
+    ]
+    (plan_row,) = rows["List 7"]
+    assert (
+        plan_row
+        == SAM
+        | disabled
+        | {
+            "Child Protection Plan Start Date": D(2026, 6, 12),
+            "Initial Category of Abuse": "a) Neglect",
+            "Latest Category of Abuse": "d) Emotional abuse",
+            "Date of the Last Statutory Visit": D(2026, 9, 20),
+            "Was the Child Seen Alone?": "a) Yes",
+            "Date of latest review conference": D(2026, 9, 10),
+            "Child Protection Plan End Date": None,
+            # Not recorded in Safeguard: blank, not guessed.
+            "Subject to Emergency Protection Order or Protected Under Police Powers in Last Six "
+            "Months (Y/N)": "",
+            "Number of Previous Child Protection Plans": 1,
+        }
+        | ALLOCATED_TO_AMY
+    )
+
+
+@pytest.mark.django_db
+def test_everything_is_as_at_the_as_of_date(world, sam):
+    """The same child exported to 31 May 2026: later steps have not happened yet."""
+    built = annex(world, D(2026, 5, 31))
+    (assessment,) = built.lists[3].records()
+    assert assessment["Continuous Assessment Date of Authorisation"] == D(2026, 5, 29)
+    (s47,) = built.lists[4].records()
+    # Started 29 May, its conference on 12 June: open, so not yet decided.
+    assert s47["Was an Initial Child Protection Conference deemed unnecessary?"] == ""
+    assert s47["Date of Initial Child Protection Conference"] is None
+    assert built.lists[6].rows == ()
+    # The period now starts on 30 November 2025: the earlier episode (closed 15 January) is in.
+    earlier, episode = built.lists[5].records()
+    assert (earlier["CIN Start Date"], earlier["Case Status"]) == (
+        D(2025, 11, 3),
+        "e) Closed episode",
+    )
+    assert earlier["CIN Closure Date"] == D(2026, 1, 15)
+    # The section 47 started on 29 May is open: an open assessment.
+    assert episode["Case Status"] == "d) Open assessment"
+    assert episode["Date Child Was Last Seen"] == D(2026, 4, 23)
+    assert episode["Age"] == 11
+
+
+@pytest.mark.django_db
+def test_unborn_children_and_unknown_values(world):
+    born_later = kid(world, "U2", date_of_birth=D(2026, 10, 10), sex="M")
+    for child in (world.unborn, born_later):
+        Contact.objects.create(
+            child=child, authority=world.authority, contact_date=D(2026, 6, 1), source="5D",
+            reason="Pre-birth",
+        )  # fmt: skip
+    rows = {r["Child Unique ID"]: r for r in records(world, 1)}
+    # No local child id: the Safeguard record id, so the row can still be traced.
+    unborn = rows[str(world.unborn.pk)]
+    # Born after the as-of date: unborn on it, like a child not yet born.
+    for row in (unborn, rows["U2"]):
+        assert row["Gender"] == "c) Not stated/recorded"
+        assert row["Date of Birth"] is None and row["Age"] is None
+        assert row["Ethnicity"] == "t) NOBT"
+        assert row["Contact Source"] == "p1) 5D: LA services"
+
+
+@pytest.mark.django_db
+def test_case_status_allocation_and_disability_values(world):
+    cin = kid(world, "C1", disabilities=["NONE"])
+    c = case(cin, D(2026, 4, 1))
+    CINPlan.objects.create(case=c, start_date=D(2026, 5, 1))
+    case_allocate(by=world.tm_carol, case=c, worker=world.sw_amy, team=world.team_a,
+                  start_date=D(2026, 4, 1))  # fmt: skip
+    # Reallocated after the as-of date: still Amy's on it.
+    case_allocate(by=world.tm_carol, case=c, worker=world.sw_ben, team=world.team_b,
+                  start_date=D(2026, 10, 2))  # fmt: skip
+    waiting = kid(world, "C2")
+    case(waiting, D(2026, 9, 1))  # open, nothing decided, nobody allocated
+    closed = kid(world, "C3")
+    shut = case(closed, D(2026, 4, 1), D(2026, 6, 30))
+    # The worker who held it when it closed.
+    case_allocate(by=world.tm_carol, case=shut, worker=world.sw_ben, team=world.team_b,
+                  start_date=D(2026, 4, 2))  # fmt: skip
+    rows = {r["Child Unique ID"]: r for r in records(world, 6)}
+    assert (rows["C1"]["Case Status"], rows["C1"]["Does the Child have a Disability"]) == (
+        "c) Child in need plan",
+        "b) No",
+    )
+    assert (rows["C1"]["Allocated Team"], rows["C1"]["Allocated Worker"]) == (
+        "Child Protection Team A",
+        "Amy Adeyemi",
+    )
+    assert rows["C2"]["Case Status"] == "" and rows["C2"]["Allocated Worker"] == ""
+    assert rows["C2"]["Does the Child have a Disability"] == "c) Unknown"
+    assert rows["C3"]["Case Status"] == "e) Closed episode"
+    assert rows["C3"]["Reason for Closure"] == (
+        "RC7 - Services ceased for any other reason, including child no longer in need"
+    )
+    assert rows["C3"]["Allocated Worker"] == "Ben Bailey"
+
+
+@pytest.mark.django_db
+def test_an_enquiry_that_ended_without_a_conference_was_deemed_unnecessary(world):
+    child = kid(world, "N1")
+    strategy_and_s47(
+        world, case(child, D(2026, 5, 1)), D(2026, 5, 2), D(2026, 5, 20),
+        Section47Outcome.SUBSTANTIATED_NO_ICPC,
+    )  # fmt: skip
+    (row,) = records(world, 5)
+    assert row["Was an Initial Child Protection Conference deemed unnecessary?"] == "a) Yes"
+    assert row["Date of Initial Child Protection Conference"] is None
+    assert (
+        row["Did the Initial Child Protection Conference Result in a Child Protection Plan"] == ""
+    )
+
+
+# --- The workbook ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "safe"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+44 1234", "'+44 1234"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("\rcmd", "'\rcmd"),
+        ("Oakfield = good", "Oakfield = good"),
+        ("bell\x07", "bell"),
+    ],
+)
+def test_formula_safe(value, safe):
+    assert formula_safe(value) == safe
+
+
+def export(tmp_path, as_of="2026-09-30", name="annex-a.xlsx", authority_code="991"):
+    out = tmp_path / name
+    stdout = io.StringIO()
+    call_command(
+        "export_annex_a", as_of=as_of, output=str(out), authority_code=authority_code,
+        stdout=stdout,
+    )  # fmt: skip
+    return out, stdout.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_workbook_has_real_dates_a_frozen_bold_header_and_safe_cells(world, sam, tmp_path):
+    EarlyHelpAssessment.objects.create(
+        child=world.child_tom, authority=world.authority, start_date=D(2026, 7, 1),
+        organisation_other="=HYPERLINK(\"http://evil.example\",\"click\")",
+        lead_name="Val", lead_agency="Family Action",
+    )  # fmt: skip
+    out, said = export(tmp_path)
+    assert (
+        f"Wrote {out}: Annex A for Testshire Borough (991), 30 March 2026 to 30 September" in said
+    )
+    assert "list 2 2," in said and "list 7 1." in said
+    book = load_workbook(out)
+    assert book.sheetnames == list(HEADERS)
+    for name, headers in HEADERS.items():
+        sheet = book[name]
+        assert [c.value for c in sheet[1]] == headers
+        assert all(c.font.b for c in sheet[1])
+        assert sheet.freeze_panes == "A2"
+        assert all(sheet.column_dimensions[c.column_letter].width >= 10 for c in sheet[1])
+    contact = list(book["List 1"][2])
+    assert [c.value for c in contact] == [
+        "T000001", "a) Male", "a) WBRI", datetime(2015, 3, 14), 11, datetime(2026, 4, 1),
+        "q) 6: Police",
+    ]  # fmt: skip
+    assert contact[3].number_format == "dd/mm/yyyy" and contact[3].is_date
+    assert contact[5].number_format == "dd/mm/yyyy"
+    plan = [c.value for c in book["List 7"][2]]
+    assert plan[13] is None  # the order is not recorded: an empty cell
+    early_help = {r[0].value: r for r in book["List 2"].iter_rows(min_row=2)}
+    evil = early_help["T000003"][7]
+    assert evil.value == '\'=HYPERLINK("http://evil.example","click")'
+    assert evil.data_type == "s"
+
+
+@pytest.mark.django_db
+def test_the_export_writes_no_access_events(world, sam, tmp_path):
+    before = AccessEvent.objects.count()
+    export(tmp_path)
+    assert AccessEvent.objects.count() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("as_of", "name", "message"),
+    [
+        ("30/09/2026", "a.xlsx", "YYYY-MM-DD"),
+        ("2026-09-31", "a.xlsx", "YYYY-MM-DD"),
+        ("2999-01-01", "a.xlsx", "after today"),
+        ("2026-09-30", "a.csv", r"must be an \.xlsx file"),
+        ("2026-09-30", "missing/a.xlsx", "does not exist"),
+    ],
+)
+def test_bad_input_is_a_clear_message_and_writes_nothing(world, tmp_path, as_of, name, message):
+    with pytest.raises(CommandError, match=message):
+        export(tmp_path, as_of=as_of, name=name)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.django_db
+def test_an_output_path_that_cannot_be_written_is_a_clear_message(world, tmp_path):
+    (tmp_path / "taken.xlsx").mkdir()
+    with pytest.raises(CommandError, match="is a folder"):
+        export(tmp_path, name="taken.xlsx")
+    # /proc takes no new files, even from root.
+    with pytest.raises(CommandError, match=r"Could not write /proc/annex-a\.xlsx.*No file"):
+        call_command("export_annex_a", as_of="2026-09-30", output="/proc/annex-a.xlsx",
+                     authority_code="991", stdout=io.StringIO())  # fmt: skip
+    assert [p.name for p in tmp_path.iterdir()] == ["taken.xlsx"]
+    with pytest.raises(CommandError, match="No authority has the DfE LA code 123"):
+        export(tmp_path, authority_code="123")
+    with pytest.raises(CommandError, match="--authority-code"):
+        call_command("export_annex_a", as_of="2026-09-30", output=str(tmp_path / "x.xlsx"))
+
+
+@pytest.mark.django_db
+def test_the_builder_reports_progress(world, sam):
+    calls = []
+    build_annex_a(
+        authority=world.authority, period=PERIOD, progress=lambda d, t: calls.append((d, t))
+    )
+    # One contact, one early help assessment, one referral, one assessment, one section 47,
+    # one episode, one plan.
+    assert calls == [(i, 7) for i in range(8)]
+
+
+def test_safeguard_export_annex_a_help(capsys):
+    assert command_argv(["export-annex-a", "--as-of", "2026-09-30"]) == [
+        "export_annex_a", "--as-of", "2026-09-30"
+    ]  # fmt: skip
+    with pytest.raises(SystemExit) as exit_info:
+        main(["export-annex-a", "--help"])
+    assert exit_info.value.code == 0
+    assert "--as-of" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_the_command_end_to_end_on_a_demo_borough(tmp_path, settings):
+    settings.SAFEGUARD_DEMO_ACCOUNTS_FILE = tmp_path / "demo-accounts.txt"
+    call_command("demo", children=60, seed=2009, as_at="2026-05-01", stdout=io.StringIO())
+    out = tmp_path / "annex-a.xlsx"
+    stdout = io.StringIO()
+    call_command("export_annex_a", as_of="2026-05-01", output=str(out), stdout=stdout)
+    book = load_workbook(out)
+    assert book.sheetnames == list(HEADERS)
+    for name, headers in HEADERS.items():
+        assert [c.value for c in book[name][1]] == headers
+    # A real borough, not empty sheets: the social care lists all have rows.
+    for name in ("List 3", "List 4", "List 6", "List 7"):
+        assert book[name].max_row > 1, f"{name} is empty"
+    for row in book["List 6"].iter_rows(min_row=2, values_only=True):
+        assert row[0] and row[1] in {"a) Male", "b) Female", "c) Not stated/recorded"}
+        assert isinstance(row[6], datetime)  # CIN Start Date, a real date

@@ -1,0 +1,85 @@
+"""Annex A as an Excel workbook: one sheet per list ("List 1" to "List 7"), a bold, frozen
+header row, dates as real Excel dates shown dd/mm/yyyy, and columns wide enough to read.
+
+Every text cell is made formula-safe: a value that starts with ``=``, ``+``, ``-``, ``@``, a
+tab or a carriage return gets a leading apostrophe, so a name or an organisation typed into
+Safeguard can never run as a formula when an inspector opens the file.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from safeguard.returns.builders.annex_a import DATE, AnnexA, AnnexAList
+
+DATE_FORMAT = "dd/mm/yyyy"
+# Column widths in characters: at least the date's, at most this (headers then wrap).
+MIN_WIDTH, MAX_WIDTH = 10, 40
+_DATE_WIDTH = 12
+# Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(value: str) -> str:
+    """``value`` as text a spreadsheet shows and never evaluates."""
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+def _cell_value(value):
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "a) Yes" if value else "b) No"
+    if isinstance(value, (int, float, date, datetime)):
+        return value
+    return formula_safe(str(value))
+
+
+def _sheet(workbook: Workbook, annex_list: AnnexAList) -> None:
+    sheet = workbook.create_sheet(title=f"List {annex_list.number}")
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    sheet.append(annex_list.headers)
+    for cell in sheet[1]:
+        cell.font, cell.alignment = bold, wrap
+    for row in annex_list.rows:
+        sheet.append([_cell_value(v) for v in row])
+    for index, column in enumerate(annex_list.columns, start=1):
+        letter = get_column_letter(index)
+        if column.kind == DATE:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = DATE_FORMAT
+            longest = _DATE_WIDTH
+        else:
+            longest = max(
+                (len(str(v)) for v in (row[index - 1] for row in annex_list.rows) if v),
+                default=0,
+            )
+        # A long header wraps rather than widening its column past MAX_WIDTH.
+        width = max(MIN_WIDTH, min(MAX_WIDTH, max(longest, len(column.header)) + 2))
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    if annex_list.rows:
+        sheet.auto_filter.ref = sheet.dimensions
+
+
+def render_annex_a_xlsx(annex: AnnexA) -> bytes:
+    """The workbook as bytes, ready to write in one go."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for annex_list in annex.lists:
+        _sheet(workbook, annex_list)
+    workbook.properties.title = (
+        f"Annex A lists 1 to 7, {annex.authority_name}, {annex.period.start:%d/%m/%Y} to "
+        f"{annex.period.as_of:%d/%m/%Y}"
+    )
+    workbook.properties.creator = "Safeguard"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
