@@ -1,9 +1,10 @@
 """Annex A as an Excel workbook: one sheet per list ("List 1" to "List 7"), a bold, frozen
 header row, dates as real Excel dates shown dd/mm/yyyy, and columns wide enough to read.
 
-Every text cell is made formula-safe: a value that starts with ``=``, ``+``, ``-``, ``@``, a
-tab or a carriage return gets a leading apostrophe, so a name or an organisation typed into
-Safeguard can never run as a formula when an inspector opens the file.
+Every text cell is made formula-safe by the project's one rule (``core.csv.safe_cell``): a value
+that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, even behind invisible
+characters, gets a leading apostrophe, so a name or an organisation typed into Safeguard can
+never run as a formula when an inspector opens the file.
 """
 
 from __future__ import annotations
@@ -16,20 +17,18 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from safeguard.core.csv import safe_cell
 from safeguard.returns.builders.annex_a import DATE, AnnexA, AnnexAList
 
 DATE_FORMAT = "dd/mm/yyyy"
 # Column widths in characters: at least the date's, at most this (headers then wrap).
 MIN_WIDTH, MAX_WIDTH = 10, 40
 _DATE_WIDTH = 12
-# Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def formula_safe(value: str) -> str:
     """``value`` as text a spreadsheet shows and never evaluates."""
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+    return safe_cell(ILLEGAL_CHARACTERS_RE.sub("", value))
 
 
 def _cell_value(value):
