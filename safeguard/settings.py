@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "safeguard.core.middleware.RecordPageCacheMiddleware",
     "safeguard.core.middleware.DraftCleanupMiddleware",
     "safeguard.core.middleware.AccessLogFailureMiddleware",
+    "safeguard.core.middleware.StaleRecordMiddleware",
 ]
 
 TEMPLATES = [

@@ -10,6 +10,7 @@ from safeguard.audit.services import snapshot
 from safeguard.casework import services as casework
 from safeguard.casework.models import Case
 from safeguard.casework.permissions import Action
+from safeguard.core.concurrency import expect_version
 from safeguard.core.errors import ApplicationError
 from safeguard.protection.codes import CategoryOfAbuse, PlanEndReason
 from safeguard.protection.models import (
@@ -365,11 +366,12 @@ def review_conference_record(
 
 @transaction.atomic
 def plan_end_without_conference(
-    *, by, plan: ChildProtectionPlan, end_date: date, reason: str
+    *, by, plan: ChildProtectionPlan, end_date: date, reason: str, version: int | None = None
 ) -> ChildProtectionPlan:
     """End a plan because the child turned 18, died or left the UK."""
     case = plan.case
     casework.require(by, Action.RECORD, case)
+    expect_version(plan, version)
     if reason not in ENDS_WITHOUT_CONFERENCE:
         raise ApplicationError("Only a conference can end a plan for that reason", field="reason")
     if plan.end_date is not None:
