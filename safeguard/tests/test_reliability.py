@@ -24,6 +24,10 @@ HARNESS = [sys.executable, "-m", "safeguard.testing.reliability"]
 SAFEGUARD = [sys.executable, "-m", "safeguard.cli"]
 IS_POSTGRES = connection.vendor == "postgresql"
 
+# On PostgreSQL the child processes work in the test database, so it must be committed to
+# (and is emptied by flush afterwards); on SQLite the test database is in memory and unused.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 
 def _env(url: str) -> dict:
     return {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "safeguard.test_settings"}
@@ -53,7 +57,6 @@ def sqlite_template(tmp_path_factory):
 def scratch(request, tmp_path) -> str:
     """The address of a database with the test world and an open case, for child processes."""
     if IS_POSTGRES:
-        request.getfixturevalue("transactional_db")
         url = _postgres_url(connection.settings_dict["NAME"])
         run([*HARNESS, "setup"], url)
         return url
