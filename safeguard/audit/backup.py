@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import connections
+from django.db import DatabaseError, connections
 
 from safeguard.audit.integrity import AuditCheck, sqlite_integrity, verify_all
 
@@ -66,9 +66,21 @@ def sqlite_file(path: Path, using: str = "default") -> Iterator[str]:
 
 def check_sqlite_file(path: Path, using: str = "default") -> Outcome:
     start = time.monotonic()
-    with sqlite_file(path, using) as alias:
-        integrity = sqlite_integrity(alias)
-        audit = verify_all(alias) if integrity == "ok" else None
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            integrity = "; ".join(str(r[0]) for r in db.execute("PRAGMA integrity_check"))
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as error:  # not a database at all
+        integrity = f"unreadable: {error}"
+    audit = None
+    if integrity == "ok":
+        with sqlite_file(path, using) as alias:
+            try:
+                audit = verify_all(alias)
+            except DatabaseError as error:  # a database, but not Safeguard's
+                integrity = f"not a Safeguard database: {error}"
     return Outcome(time.monotonic() - start, integrity, audit)
 
 
@@ -159,8 +171,8 @@ def postgres_restore(source: Path, using: str = "default") -> Outcome:
     if not source.is_file():
         raise BackupError(f"No such file: {source}")
     args, env = _pg_args(using)
-    connections[using].close()
     name = connections.settings[using]["NAME"]
+    _run("pg_restore", ["--list", str(source)], env)  # a pg_dump archive, readable whole
     _run(
         "pg_restore",
         [
@@ -169,6 +181,7 @@ def postgres_restore(source: Path, using: str = "default") -> Outcome:
         ],
         env,
     )
+    connections[using].close()  # what this process knew of the old database is gone
     integrity = "ok (pg_restore in one transaction)"
     return Outcome(time.monotonic() - start, integrity, verify_all(using))
 

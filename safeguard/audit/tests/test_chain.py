@@ -84,10 +84,8 @@ def test_verify_audit_reports_a_deleted_row_as_a_gap(trail):
     assert f"row id {third.pk}, sequence 3: sequence jumps from 1 to 3: 1 row missing" in out
 
 
-def test_the_hyphenated_command_name_works(trail, capsys):
-    main(["verify-audit"])
-    assert "Audit verified" in capsys.readouterr().out
-    tamper(AccessEvent, AccessEvent.objects.get(sequence=1).pk, role="admin")
+def test_the_hyphenated_command_name_works(capsys):
     with pytest.raises(SystemExit) as exit_:
-        main(["verify-audit"])
-    assert exit_.value.code == 1
+        main(["verify-audit", "--help"])
+    assert exit_.value.code == 0
+    assert "Check the hash chains" in capsys.readouterr().out
