@@ -17,7 +17,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import formats, timezone
 
-from safeguard.audit.models import ChangeEvent, ChangeVerb
+from safeguard.audit.models import ChangeEvent
 from safeguard.core.concurrency import StaleRecord, stale_in_request
 from safeguard.core.errors import ApplicationError
 
@@ -106,7 +106,7 @@ def describe(form, error: StaleRecord) -> Conflict:
         since = max(current.version - error.seen_version, 1)
         events = ChangeEvent.objects.filter(
             target_type=current._meta.label_lower, target_id=str(current.pk)
-        ).exclude(verb=ChangeVerb.CREATED).select_related("user").order_by("-sequence")[:since]
+        ).select_related("user").order_by("-sequence")[:since]
         for event in events:
             who = (event.user.get_full_name() or event.user.username) if event.user else "system"
             fields = [_label(current, f) for f in event.changed_fields]

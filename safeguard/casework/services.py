@@ -31,7 +31,7 @@ from safeguard.casework.models import (
     Visit,
 )
 from safeguard.casework.permissions import Action
-from safeguard.core.concurrency import expect_version, save_versioned
+from safeguard.core.concurrency import StaleRecord, expect_version, save_versioned
 from safeguard.core.errors import ApplicationError
 from safeguard.people.models import Involvement
 
@@ -194,9 +194,19 @@ def case_open(*, by, child, referral_date: date, referral_source: str) -> Case:
 
 
 @transaction.atomic
-def case_allocate(*, by, case: Case, worker, team, start_date: date) -> Allocation:
-    """Allocate the case to a worker in a team from ``start_date``, ending any current one."""
+def case_allocate(
+    *, by, case: Case, worker, team, start_date: date, version: int | None = None
+) -> Allocation:
+    """Allocate the case to a worker in a team from ``start_date``, ending any current one.
+
+    The case's version covers its allocation: ``version`` is the case version the user saw,
+    and allocating raises it, so that two managers allocating at once cannot both succeed.
+    """
     require(by, Action.RECORD, case)
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if version is not None and locked.version != version:
+        now = Allocation.objects.filter(case=case, end_date__isnull=True).first()
+        raise StaleRecord(now or locked, seen_version=version)
     check_step_date(case, start_date, label="allocation date", field="start_date")
     if not worker.is_active or worker.agency_id is None or not worker.agency.is_social_care:
         raise ApplicationError("Choose an active social care worker", field="worker")
@@ -228,6 +238,9 @@ def case_allocate(*, by, case: Case, worker, team, start_date: date) -> Allocati
             )
     allocation = Allocation(case=case, worker=worker, team=team, start_date=start_date)
     save_new(allocation, by=by, case=case)
+    # The allocation's own change events record the change; the case's version only moves on.
+    save_versioned(locked)
+    case.version = locked.version
     # The person page and the worker's caseload read involvement: keep it in step.
     involvement = Involvement(
         person=case.child,

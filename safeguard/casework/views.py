@@ -173,6 +173,7 @@ def case_allocate(request, case_id: UUID):
     if user.teams.exists():
         initial["worker"] = user.pk
     form = AllocateForm(request.POST or None, authority=case.authority, initial=initial)
+    versioned(form, case)
 
     def save(data):
         services.case_allocate(by=user, case=case, **data)

@@ -102,3 +102,21 @@ def test_ending_a_team_around_the_family_twice_keeps_the_second_users_entries(wo
     assert response.status_code == 409
     assert notes in response.content.decode()
     assert TeamAroundFamily.objects.get(pk=taf.pk).end_date == date(2025, 6, 2)
+
+
+def test_two_managers_allocating_at_once_cannot_both_succeed(world, client):
+    case = open_case(world, received=date(2025, 3, 3))
+    url = reverse("casework:allocate", args=[case.pk])
+    client.force_login(world.tm_carol)
+    seen = client.get(url).context["form"].initial["version"]
+    casework.case_allocate(by=world.sm_dan, case=case, worker=world.sw_amy, team=world.team_a,
+                           start_date=date(2025, 3, 4), version=seen)
+
+    response = client.post(url, {"worker": world.sw_ben.pk, "team": world.team_b.pk, **on("start_date", date(2025, 3, 5)), "version": seen})
+
+    assert response.status_code == 409
+    conflict = response.context["form"].conflict
+    rows = {r.label: (r.yours, r.stored) for r in conflict.rows}
+    assert rows["Worker"] == (str(world.sw_ben), str(world.sw_amy))
+    assert conflict.changes[0].who == world.sm_dan.get_full_name()
+    assert list(case.allocations.values_list("worker", flat=True)) == [world.sw_amy.pk]
