@@ -12,6 +12,7 @@ PostgreSQL the append takes a transaction-scoped advisory lock, one per table.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import ipaddress
 import json
@@ -68,18 +69,31 @@ CHAINED_FIELDS = {
 }
 
 
+@functools.cache
+def _chained(model: type[models.Model]) -> tuple[tuple[str, str], ...]:
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    out = []
+    for name in CHAINED_FIELDS[model._meta.db_table]:
+        field = fields[name]
+        if isinstance(field, models.GenericIPAddressField):
+            out.append((name, "ip"))
+        elif isinstance(field, models.UUIDField):
+            out.append((name, "uuid"))
+        else:
+            out.append((name, ""))
+    return tuple(out)
+
+
 def canonical(obj: models.Model) -> bytes:
     """The row's chained fields as canonical JSON bytes."""
     data = {}
-    fields = {f.attname: f for f in obj._meta.concrete_fields}
-    for name in CHAINED_FIELDS[obj._meta.db_table]:
-        field = fields[name]
+    for name, kind in _chained(type(obj)):
         value = getattr(obj, name)
-        if isinstance(field, models.GenericIPAddressField):
+        if kind == "ip":
             value = canonical_ip(value)
-        elif isinstance(field, models.UUIDField) and isinstance(value, str):
+        elif kind == "uuid" and isinstance(value, str):
             value = UUID(value)
-        data[field.attname] = _canonical_value(value)
+        data[name] = _canonical_value(value)
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
