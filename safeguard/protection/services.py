@@ -124,11 +124,12 @@ def section47_start(
 
 @transaction.atomic
 def section47_conclude(
-    *, by, enquiry: Section47Enquiry, end_date: date, outcome: str
+    *, by, enquiry: Section47Enquiry, end_date: date, outcome: str, version: int | None = None
 ) -> Section47Enquiry:
     case = enquiry.case
     casework.require(by, Action.RECORD, case)
     enquiry = Section47Enquiry.objects.select_for_update().get(pk=enquiry.pk)
+    expect_version(enquiry, version)
     if enquiry.end_date is not None:
         raise ApplicationError("This enquiry has already concluded")
     casework.check_step_date(case, end_date, label="date the enquiry concluded", field="end_date")
@@ -295,10 +296,13 @@ def review_conference_record(
     decision: str,
     category: str = "",
     end_reason: str = "",
+    version: int | None = None,
 ) -> ChildProtectionConference:
-    """A review conference: the plan continues (with its latest category) or ends."""
+    """A review conference: the plan continues (with its latest category) or ends.
+    ``version`` is the plan's, as the user saw it."""
     case = plan.case
     casework.require(by, Action.RECORD, case)
+    expect_version(plan, version)
     casework.check_step_date(
         case, conference_date, label="date of the review conference", field="conference_date"
     )

@@ -129,6 +129,7 @@ def section47_new(request, discussion_id: UUID):
 def section47_conclude(request, enquiry_id: UUID):
     enquiry = _step(request, Section47Enquiry, enquiry_id)
     form = Section47ConcludeForm(_posted(request), initial={"end_date": timezone.localdate()})
+    versioned(form, enquiry)
     if request.method == "POST" and form.is_valid():
         try:
             services.section47_conclude(by=request.user, enquiry=enquiry, **form.cleaned_data)
@@ -188,6 +189,7 @@ def review_conference_new(request, plan_id: UUID):
         _posted(request),
         initial={"conference_date": timezone.localdate(), "category": plan.latest_category},
     )
+    versioned(form, plan)
     if request.method == "POST" and form.is_valid():
         try:
             services.review_conference_record(by=request.user, plan=plan, **form.cleaned_data)

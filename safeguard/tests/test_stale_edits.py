@@ -14,6 +14,8 @@ from safeguard.earlyhelp.tests.matrix import tom_taf
 from safeguard.people import services as people
 from safeguard.people.models import Person
 from safeguard.people.tests.test_forms_bad_input import GOOD_PERSON
+from safeguard.referrals.models import Contact
+from safeguard.referrals.tests.test_front_door import contact, decide_url, decision, levels  # noqa: F401
 from safeguard.testing.journey import open_case
 
 PERSON = {**GOOD_PERSON, "family_name": "Smith"}
@@ -120,3 +122,19 @@ def test_two_managers_allocating_at_once_cannot_both_succeed(world, client):
     assert rows["Worker"] == (str(world.sw_ben), str(world.sw_amy))
     assert conflict.changes[0].who == world.sm_dan.get_full_name()
     assert list(case.allocations.values_list("worker", flat=True)) == [world.sw_amy.pk]
+
+
+def test_deciding_a_contact_someone_else_just_decided_is_a_conflict(world, client, levels, contact):  # noqa: F811
+    client.force_login(world.sw_ben)
+    page = client.get(decide_url(contact)).content.decode()
+    assert f'name="version" value="{contact.version}"' in page
+    seen = contact.version
+    client.force_login(world.sw_amy)
+    assert client.post(decide_url(contact), {**decision(levels[3]), "version": seen}).status_code == 302
+
+    client.force_login(world.sw_ben)
+    response = client.post(decide_url(contact), {**decision(levels[2], rationale="Ben's own reasons"), "version": seen})
+
+    assert response.status_code == 409
+    assert "Ben&#x27;s own reasons" in response.content.decode()
+    assert Contact.objects.get(pk=contact.pk).level == levels[3]
