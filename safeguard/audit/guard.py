@@ -126,14 +126,19 @@ def lifted(using: str = "default") -> Iterator[None]:
     if not connection.in_atomic_block:
         raise RuntimeError("The audit guard can only be lifted inside a transaction")
     with transaction.atomic(using=using), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        vendor = connection.vendor
+        if vendor == "sqlite":
+            # A database made without migrations (no triggers) has no guard to lift.
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit_guard'")
+            vendor = "sqlite" if cursor.fetchone() else "unguarded"
+        if vendor == "postgresql":
             cursor.execute("SET LOCAL safeguard.audit_maintenance = 'on'")
-        elif connection.vendor == "sqlite":
+        elif vendor == "sqlite":
             cursor.execute("UPDATE audit_guard SET lifted = 1")
         try:
             yield
         finally:
-            if connection.vendor == "postgresql":
+            if vendor == "postgresql":
                 cursor.execute("SET LOCAL safeguard.audit_maintenance = 'off'")
-            elif connection.vendor == "sqlite":
+            elif vendor == "sqlite":
                 cursor.execute("UPDATE audit_guard SET lifted = 0")
