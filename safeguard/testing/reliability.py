@@ -105,7 +105,9 @@ def increment(args) -> dict:
     return {"saved": saved[0], "conflicts": conflicts[0], "errors": errors}
 
 
-def _write_notes(case_id: str, user_id: int, batches: int | None, until: float | None) -> int:
+def _write_notes(
+    case_id: str, user_id: int, batches: int | None, until: float | None, tell: int | None = None
+) -> int:
     from django.db import transaction
     from django.utils import timezone
 
@@ -128,6 +130,8 @@ def _write_notes(case_id: str, user_id: int, batches: int | None, until: float |
                     significant=True,
                 )
         done += 1
+        if tell is not None:  # a batch committed: let the parent know
+            os.write(tell, b".")
     return done
 
 
@@ -139,15 +143,23 @@ def crash(args) -> dict:
     rng = random.Random(args.seed)
     connections.close_all()
     for _ in range(args.kills):
+        read, tell = os.pipe()
         pid = os.fork()
         if pid == 0:  # the writer: write until killed
+            os.close(read)
             try:
-                _write_notes(ids["case"], ids["user"], None, None)
+                _write_notes(ids["case"], ids["user"], None, None, tell)
             finally:
                 os._exit(0)
-        time.sleep(rng.uniform(0.05, 0.35))
+        os.close(tell)
+        # Once the writer has committed a batch (so it is up and writing, however loaded the
+        # machine), kill it at a random moment of the batches that follow.
+        if not os.read(read, 1):
+            raise RuntimeError("The writer ended without committing anything")
+        time.sleep(rng.uniform(0.0, 0.3))
         os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)
+        os.close(read)
         if not (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL):
             raise RuntimeError(f"The writer ended before it was killed (status {status})")
     return {"kills": args.kills}
