@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "safeguard.core.middleware.DraftCleanupMiddleware",
     "safeguard.core.middleware.AccessLogFailureMiddleware",
     "safeguard.people.middleware.RestrictedRecordMiddleware",
+    "safeguard.core.middleware.StaleRecordMiddleware",
     # Last, as django-axes requires: turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

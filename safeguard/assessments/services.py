@@ -11,6 +11,7 @@ from safeguard.casework import services as casework
 from safeguard.casework.codes import PrimaryNeed
 from safeguard.casework.models import Case
 from safeguard.casework.permissions import Action
+from safeguard.core.concurrency import expect_version
 from safeguard.core.errors import ApplicationError
 
 # Which kinds of assessment each rule set uses (Working Together 2013 replaced the initial
@@ -50,9 +51,15 @@ def assessment_start(*, by, case: Case, kind: str, start_date: date) -> Assessme
 
 @transaction.atomic
 def assessment_record_seen(
-    *, by, assessment: Assessment, child_seen_date: date, child_seen_alone: bool
+    *,
+    by,
+    assessment: Assessment,
+    child_seen_date: date,
+    child_seen_alone: bool,
+    version: int | None = None,
 ) -> Assessment:
     casework.require(by, Action.RECORD, assessment.case)
+    expect_version(assessment, version)
     casework.check_step_date(
         assessment.case, child_seen_date, label="date the child was seen", field="child_seen_date"
     )
@@ -91,11 +98,13 @@ def assessment_complete(
     primary_need: str,
     outcome: str,
     analysis: str = "",
+    version: int | None = None,
 ) -> Assessment:
     """Authorise the assessment: a team or service manager, named, on a date."""
     case = assessment.case
     casework.require(by, Action.AUTHORISE, case)
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    expect_version(assessment, version)
     if assessment.completed_date is not None:
         raise ApplicationError("This assessment has already been authorised")
     casework.check_step_date(

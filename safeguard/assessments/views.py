@@ -18,16 +18,17 @@ from safeguard.assessments.forms import (
     AssessmentStartForm,
 )
 from safeguard.assessments.models import Assessment, AssessmentKind
+from safeguard.audit import conflicts
 from safeguard.audit.models import AccessPurpose
 from safeguard.casework.permissions import Action
 from safeguard.casework.selectors import access_case
+from safeguard.core.concurrency import versioned
 from safeguard.core.errors import ApplicationError
 from safeguard.core.workdays import working_days_between
 
 
 def _form_error(form, error: ApplicationError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
+    conflicts.form_error(form, error)
 
 
 def case_url(case) -> str:
@@ -92,7 +93,7 @@ def assessment_seen(request, assessment_id: UUID):
         "child_seen_date": assessment.child_seen_date or timezone.localdate(),
         "child_seen_alone": assessment.child_seen_alone,
     }
-    form = AssessmentSeenForm(_posted(request), initial=initial)
+    form = versioned(AssessmentSeenForm(_posted(request), initial=initial), assessment)
     if request.method == "POST" and form.is_valid():
         try:
             services.assessment_record_seen(
@@ -124,6 +125,7 @@ def assessment_authorise(request, assessment_id: UUID):
     form = AssessmentAuthoriseForm(
         _posted(request), kind=assessment.kind, initial={"completed_date": today}
     )
+    versioned(form, assessment)
     if request.method == "POST" and form.is_valid():
         try:
             services.assessment_complete(

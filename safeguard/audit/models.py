@@ -2,11 +2,41 @@
 
 ``AccessEvent`` is written for every person a page or API call returns, in the same
 transaction as the read. ``ChangeEvent`` is written by every service that changes a domain
-record, in the same transaction as the change. Neither is ever updated or deleted.
+record, in the same transaction as the change. Neither is ever updated or deleted: database
+triggers refuse it (migration 0003, docs/decisions/0006), and each row is hash-chained to the
+one before it (``chain.py``), so ``safeguard verify-audit`` finds any row changed or removed
+behind the application's back.
 """
 
 from django.conf import settings
-from django.db import models
+from django.db import models, router, transaction
+from django.utils import timezone
+
+from safeguard.audit.chain import ChainedManager, chain_rows
+
+
+class ChainedEvent(models.Model):
+    """An append-only row with its place (``sequence``) and ``hash`` in its table's chain."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
+    sequence = models.PositiveBigIntegerField(unique=True, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
+
+    objects = ChainedManager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError(f"{self._meta.label} is append-only: rows are never changed")
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            chain_rows(type(self), [self], using)
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError(f"{self._meta.label} is append-only: rows are never deleted")
 
 
 class AccessPurpose(models.TextChoices):
@@ -17,8 +47,7 @@ class AccessPurpose(models.TextChoices):
     API = "api", "Returned by the API"
 
 
-class AccessEvent(models.Model):
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+class AccessEvent(ChainedEvent):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     # The role at the time of access: roles change, the log must not.
     role = models.CharField(max_length=40)
@@ -44,8 +73,7 @@ class ChangeVerb(models.TextChoices):
     ENDED = "ended", "Ended"
 
 
-class ChangeEvent(models.Model):
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+class ChangeEvent(ChainedEvent):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )

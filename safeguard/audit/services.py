@@ -6,6 +6,7 @@ from uuid import UUID
 from django.db import models
 from django.forms.models import model_to_dict
 
+from safeguard.audit.chain import canonical_ip
 from safeguard.audit.models import AccessEvent, ChangeEvent, ChangeVerb
 from safeguard.core.errors import AccessLogUnavailable
 
@@ -70,7 +71,7 @@ def record_access(
             purpose=purpose,
             route=route[:300],
             reason=reason[:500],
-            ip_address=ip_address,
+            ip_address=canonical_ip(ip_address),
         )
         for pid in dict.fromkeys(person_ids)
     ]

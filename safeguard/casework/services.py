@@ -31,6 +31,7 @@ from safeguard.casework.models import (
     Visit,
 )
 from safeguard.casework.permissions import Action
+from safeguard.core.concurrency import StaleRecord, expect_version, save_versioned
 from safeguard.core.errors import ApplicationError
 from safeguard.people.models import Involvement
 
@@ -76,10 +77,13 @@ def save_new(obj, *, by, case: Case | None = None, person_id=None) -> None:
 
 
 def save_change(obj, *, by, before: dict, verb=ChangeVerb.UPDATED, person_id=None) -> None:
-    """Save an existing record, raising its version, with a change event for the before."""
+    """Save an existing record, raising its version, with a change event for the before.
+
+    The save is conditional on the stored version still being the one read
+    (``core.concurrency.save_versioned``): a change made meanwhile raises ``StaleRecord``.
+    """
     obj.updated_by = by
-    obj.version += 1
-    obj.save()
+    save_versioned(obj)
     record_change(by=by, verb=verb, obj=obj, before=before, person_id=person_id)
 
 
@@ -190,9 +194,19 @@ def case_open(*, by, child, referral_date: date, referral_source: str) -> Case:
 
 
 @transaction.atomic
-def case_allocate(*, by, case: Case, worker, team, start_date: date) -> Allocation:
-    """Allocate the case to a worker in a team from ``start_date``, ending any current one."""
+def case_allocate(
+    *, by, case: Case, worker, team, start_date: date, version: int | None = None
+) -> Allocation:
+    """Allocate the case to a worker in a team from ``start_date``, ending any current one.
+
+    The case's version covers its allocation: ``version`` is the case version the user saw,
+    and allocating raises it, so that two managers allocating at once cannot both succeed.
+    """
     require(by, Action.RECORD, case)
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if version is not None and locked.version != version:
+        now = Allocation.objects.filter(case=case, end_date__isnull=True).first()
+        raise StaleRecord(now or locked, seen_version=version)
     check_step_date(case, start_date, label="allocation date", field="start_date")
     if not worker.is_active or worker.agency_id is None or not worker.agency.is_social_care:
         raise ApplicationError("Choose an active social care worker", field="worker")
@@ -224,6 +238,9 @@ def case_allocate(*, by, case: Case, worker, team, start_date: date) -> Allocati
             )
     allocation = Allocation(case=case, worker=worker, team=team, start_date=start_date)
     save_new(allocation, by=by, case=case)
+    # The allocation's own change events record the change; the case's version only moves on.
+    save_versioned(locked)
+    case.version = locked.version
     # The person page and the worker's caseload read involvement: keep it in step.
     involvement = Involvement(
         person=case.child,
@@ -388,8 +405,9 @@ def cin_plan_review_record(
 
 
 @transaction.atomic
-def cin_plan_end(*, by, plan: CINPlan, end_date: date) -> CINPlan:
+def cin_plan_end(*, by, plan: CINPlan, end_date: date, version: int | None = None) -> CINPlan:
     require(by, Action.RECORD, plan.case)
+    expect_version(plan, version)
     check_step_date(plan.case, end_date, label="plan end date", field="end_date")
     if plan.end_date is not None:
         raise ApplicationError("The plan has already ended")
@@ -472,10 +490,13 @@ def latest_step_date(case: Case) -> date:
 
 
 @transaction.atomic
-def case_close(*, by, case: Case, closure_date: date, reason: str) -> Case:
+def case_close(
+    *, by, case: Case, closure_date: date, reason: str, version: int | None = None
+) -> Case:
     """Close the episode with a census reason, once nothing is left open on it."""
     require(by, Action.RECORD, case)
     case = Case.objects.select_for_update().get(pk=case.pk)
+    expect_version(case, version)
     if case.closure_date is not None:
         raise ApplicationError(f"The case was already closed on {case.closure_date:%d %B %Y}")
     check_step_date(case, closure_date, label="closure date", field="closure_date")

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from safeguard.audit import conflicts
 from safeguard.audit.models import AccessPurpose
 from safeguard.casework import documents, permissions, selectors, services
 from safeguard.casework.forms import (
@@ -36,6 +37,7 @@ from safeguard.casework.forms import (
 )
 from safeguard.casework.models import Case, ChronologyEntry, CINPlan
 from safeguard.casework.permissions import Action
+from safeguard.core.concurrency import versioned
 from safeguard.core.errors import ApplicationError
 from safeguard.people import selectors as people
 
@@ -79,8 +81,7 @@ def register_case_page_context(extra: CasePageContext) -> None:
 
 
 def _form_error(form, error: ApplicationError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
+    conflicts.form_error(form, error)
 
 
 def _saved(request, form, save: Callable[[dict], object], success: str) -> bool:
@@ -172,6 +173,7 @@ def case_allocate(request, case_id: UUID):
     if user.teams.exists():
         initial["worker"] = user.pk
     form = AllocateForm(request.POST or None, authority=case.authority, initial=initial)
+    versioned(form, case)
 
     def save(data):
         services.case_allocate(by=user, case=case, **data)
@@ -268,6 +270,7 @@ def cin_plan_review_new(request, plan_id: UUID):
 def cin_plan_end(request, plan_id: UUID):
     plan = _plan(request, plan_id)
     form = CINPlanEndForm(request.POST or None, initial={"end_date": timezone.localdate()})
+    versioned(form, plan)
 
     def save(data):
         services.cin_plan_end(by=request.user, plan=plan, **data)
@@ -284,6 +287,7 @@ def case_close(request, case_id: UUID):
     case = _case(request, case_id)
     today = timezone.localdate()
     form = CloseForm(request.POST or None, initial={"closure_date": today})
+    versioned(form, case)
 
     def save(data):
         services.case_close(by=request.user, case=case, **data)

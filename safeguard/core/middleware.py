@@ -103,3 +103,27 @@ class DraftCleanupMiddleware:
 
             draft_discard(user=user, key=request.path)
         return response
+
+
+class StaleRecordMiddleware:
+    """A form refused because the record changed meanwhile answers 409 Conflict.
+
+    The page itself is the form again, with the user's entries and both versions side by side
+    (``core.concurrency``, ``audit.conflicts``); only the status code is set here.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from safeguard.core.concurrency import stale_in_request
+
+        token = stale_in_request.set(False)
+        try:
+            response = self.get_response(request)
+            if stale_in_request.get() and response.status_code == 200:
+                response.status_code = 409
+                response.reason_phrase = "Conflict"
+            return response
+        finally:
+            stale_in_request.reset(token)

@@ -19,6 +19,7 @@ from safeguard.audit.services import snapshot
 from safeguard.casework import permissions as case_permissions
 from safeguard.casework import services as casework
 from safeguard.casework.models import Case
+from safeguard.core.concurrency import expect_version
 from safeguard.core.errors import ApplicationError
 from safeguard.earlyhelp import permissions
 from safeguard.earlyhelp.codes import AssessmentOutcome, TAFEndReason
@@ -246,11 +247,13 @@ def eha_complete(
     completed_date: date,
     outcome: str,
     needs: str | None = None,
+    version: int | None = None,
 ) -> EarlyHelpAssessment:
     """Complete the assessment with its outcome; it goes on the child's chronology."""
     child = assessment.child
     require(by, Action.RECORD, child)
     assessment = EarlyHelpAssessment.objects.select_for_update().get(pk=assessment.pk)
+    expect_version(assessment, version)
     assessment.child = child
     if assessment.is_complete:
         raise ApplicationError(
@@ -423,13 +426,20 @@ def taf_review_record(*, by, taf: TeamAroundFamily, review_date: date, progress:
 
 @transaction.atomic
 def taf_end(
-    *, by, taf: TeamAroundFamily, end_date: date, end_reason: str, end_notes: str = ""
+    *,
+    by,
+    taf: TeamAroundFamily,
+    end_date: date,
+    end_reason: str,
+    end_notes: str = "",
+    version: int | None = None,
 ) -> TeamAroundFamily:
     """End the team around the family. Ending it to step up does not refer the child: the
     front door still needs a contact (the page says so)."""
     child = taf.child
     require(by, Action.RECORD, child)
     taf = TeamAroundFamily.objects.select_for_update().get(pk=taf.pk)
+    expect_version(taf, version)
     taf.child = child
     if taf.end_date is not None:
         raise ApplicationError(

@@ -13,8 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from safeguard.audit import conflicts
 from safeguard.casework import permissions as case_permissions
 from safeguard.casework.selectors import open_case_of
+from safeguard.core.concurrency import versioned
 from safeguard.core.errors import ApplicationError
 from safeguard.earlyhelp import permissions, selectors, services
 from safeguard.earlyhelp.codes import AssessmentOutcome, TAFEndReason
@@ -30,8 +32,7 @@ from safeguard.earlyhelp.permissions import Action
 
 
 def _form_error(form, error: ApplicationError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
+    conflicts.form_error(form, error)
 
 
 def _posted(request):
@@ -149,7 +150,8 @@ def eha_complete(request, eha_id: UUID):
     assessment = selectors.access_assessment(
         user=user, eha_id=eha_id, request=request, action=Action.RECORD
     )
-    if assessment.is_complete:
+    # Completed meanwhile: a posted form is shown again as a conflict (409), entries kept.
+    if assessment.is_complete and "version" not in request.POST:
         messages.info(
             request,
             f"This assessment was completed on {assessment.completed_date:%d %B %Y}",
@@ -159,6 +161,7 @@ def eha_complete(request, eha_id: UUID):
         _posted(request),
         initial={"completed_date": timezone.localdate(), "needs": assessment.needs},
     )
+    versioned(form, assessment)
 
     def save(data):
         return services.eha_complete(by=user, assessment=assessment, **data)
@@ -264,10 +267,11 @@ def taf_review_new(request, taf_id: UUID):
 def taf_end(request, taf_id: UUID):
     user = request.user
     taf = selectors.access_taf(user=user, taf_id=taf_id, request=request, action=Action.RECORD)
-    if not taf.is_open:
+    if not taf.is_open and "version" not in request.POST:
         messages.info(request, f"This team around the family ended on {taf.end_date:%d %B %Y}")
         return redirect("earlyhelp:taf-detail", taf_id=taf.pk)
     form = TAFEndForm(_posted(request), initial={"end_date": timezone.localdate()})
+    versioned(form, taf)
 
     def save(data):
         return services.taf_end(by=user, taf=taf, **data)

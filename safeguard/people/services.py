@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from safeguard.audit.models import ChangeVerb
 from safeguard.audit.services import record_change, snapshot
+from safeguard.core.concurrency import expect_version
 from safeguard.core.errors import ApplicationError
 from safeguard.people import permissions
 from safeguard.people.codes import RelationshipKind
@@ -124,11 +125,7 @@ def person_update(*, by, person: Person, version: int | None = None, **fields) -
     if unknown:
         raise TypeError(f"Unknown person fields: {sorted(unknown)}")
     current = Person.objects.select_for_update().get(pk=person.pk)
-    if version is not None and current.version != version:
-        raise ApplicationError(
-            "Someone else changed this record while you were editing it. "
-            "Your changes have not been saved: check the record and make them again."
-        )
+    expect_version(current, version)
     before = snapshot(current)
     for key, value in fields.items():
         setattr(current, key, value)

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from safeguard.audit import conflicts
 from safeguard.audit.models import AccessPurpose
 from safeguard.core import drafts
 from safeguard.core.errors import ApplicationError
@@ -27,8 +28,7 @@ from safeguard.people.permissions import Action
 
 
 def _form_error(form, error: ApplicationError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
+    conflicts.form_error(form, error)
 
 
 @login_required

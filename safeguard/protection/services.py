@@ -10,6 +10,7 @@ from safeguard.audit.services import snapshot
 from safeguard.casework import services as casework
 from safeguard.casework.models import Case
 from safeguard.casework.permissions import Action
+from safeguard.core.concurrency import expect_version
 from safeguard.core.errors import ApplicationError
 from safeguard.protection.codes import CategoryOfAbuse, PlanEndReason
 from safeguard.protection.models import (
@@ -123,11 +124,12 @@ def section47_start(
 
 @transaction.atomic
 def section47_conclude(
-    *, by, enquiry: Section47Enquiry, end_date: date, outcome: str
+    *, by, enquiry: Section47Enquiry, end_date: date, outcome: str, version: int | None = None
 ) -> Section47Enquiry:
     case = enquiry.case
     casework.require(by, Action.RECORD, case)
     enquiry = Section47Enquiry.objects.select_for_update().get(pk=enquiry.pk)
+    expect_version(enquiry, version)
     if enquiry.end_date is not None:
         raise ApplicationError("This enquiry has already concluded")
     casework.check_step_date(case, end_date, label="date the enquiry concluded", field="end_date")
@@ -294,10 +296,13 @@ def review_conference_record(
     decision: str,
     category: str = "",
     end_reason: str = "",
+    version: int | None = None,
 ) -> ChildProtectionConference:
-    """A review conference: the plan continues (with its latest category) or ends."""
+    """A review conference: the plan continues (with its latest category) or ends.
+    ``version`` is the plan's, as the user saw it."""
     case = plan.case
     casework.require(by, Action.RECORD, case)
+    expect_version(plan, version)
     casework.check_step_date(
         case, conference_date, label="date of the review conference", field="conference_date"
     )
@@ -365,11 +370,12 @@ def review_conference_record(
 
 @transaction.atomic
 def plan_end_without_conference(
-    *, by, plan: ChildProtectionPlan, end_date: date, reason: str
+    *, by, plan: ChildProtectionPlan, end_date: date, reason: str, version: int | None = None
 ) -> ChildProtectionPlan:
     """End a plan because the child turned 18, died or left the UK."""
     case = plan.case
     casework.require(by, Action.RECORD, case)
+    expect_version(plan, version)
     if reason not in ENDS_WITHOUT_CONFERENCE:
         raise ApplicationError("Only a conference can end a plan for that reason", field="reason")
     if plan.end_date is not None:

@@ -12,9 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from safeguard.audit import conflicts
 from safeguard.audit.models import AccessPurpose
 from safeguard.casework.permissions import Action
 from safeguard.casework.selectors import access_case
+from safeguard.core.concurrency import versioned
 from safeguard.core.errors import ApplicationError
 from safeguard.protection import services
 from safeguard.protection.forms import (
@@ -34,8 +36,7 @@ from safeguard.protection.models import (
 
 
 def _form_error(form, error: ApplicationError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
+    conflicts.form_error(form, error)
 
 
 def case_url(case) -> str:
@@ -128,6 +129,7 @@ def section47_new(request, discussion_id: UUID):
 def section47_conclude(request, enquiry_id: UUID):
     enquiry = _step(request, Section47Enquiry, enquiry_id)
     form = Section47ConcludeForm(_posted(request), initial={"end_date": timezone.localdate()})
+    versioned(form, enquiry)
     if request.method == "POST" and form.is_valid():
         try:
             services.section47_conclude(by=request.user, enquiry=enquiry, **form.cleaned_data)
@@ -187,6 +189,7 @@ def review_conference_new(request, plan_id: UUID):
         _posted(request),
         initial={"conference_date": timezone.localdate(), "category": plan.latest_category},
     )
+    versioned(form, plan)
     if request.method == "POST" and form.is_valid():
         try:
             services.review_conference_record(by=request.user, plan=plan, **form.cleaned_data)
@@ -203,6 +206,7 @@ def review_conference_new(request, plan_id: UUID):
 def plan_end(request, plan_id: UUID):
     plan = _step(request, ChildProtectionPlan, plan_id)
     form = PlanEndForm(_posted(request), initial={"end_date": timezone.localdate()})
+    versioned(form, plan)
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_end_without_conference(by=request.user, plan=plan, **form.cleaned_data)

@@ -13,6 +13,7 @@ from safeguard.casework import permissions as case_permissions
 from safeguard.casework import services as casework
 from safeguard.casework.codes import ClosureReason, ReferralSource
 from safeguard.casework.permissions import MANAGER_ROLES, Action
+from safeguard.core.concurrency import expect_version
 from safeguard.core.errors import ApplicationError
 from safeguard.referrals.models import (
     Contact,
@@ -67,11 +68,13 @@ def contact_decide(
     decision_date: date,
     manager=None,
     manager_reason: str = "",
+    version: int | None = None,
 ) -> Contact:
     """Decide a contact. The threshold level suggests an outcome; a different outcome needs a
     team or service manager named with their reason (the manager may be ``by``)."""
     _require_front_door(by, contact.authority_id)
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    expect_version(contact, version)
     if contact.is_decided:
         raise ApplicationError("This contact has already been decided")
     if level is None or level.authority_id != contact.authority_id:

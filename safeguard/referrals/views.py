@@ -15,10 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from safeguard.audit import conflicts
 from safeguard.audit.models import AccessPurpose
 from safeguard.casework import permissions as case_permissions
 from safeguard.casework import selectors as casework
 from safeguard.casework.permissions import Action
+from safeguard.core.concurrency import versioned
 from safeguard.core.errors import ApplicationError
 from safeguard.core.workdays import working_days_between
 from safeguard.people import permissions as people_permissions
@@ -31,8 +33,7 @@ FRONT_DOOR_LIMIT = 200
 
 
 def _form_error(form, error: ApplicationError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
+    conflicts.form_error(form, error)
 
 
 def _save(request, form, save: Callable[[dict], object], success: str):
@@ -136,7 +137,9 @@ def contact_decide(request, contact_id: UUID):
         "child": contact.child,
         "earlier": _earlier_referrals(contact.child, contact.contact_date),
     }
-    if contact.is_decided:
+    # A decision posted after someone else decided is shown as a conflict (409), with the
+    # user's entries kept, rather than dropped.
+    if contact.is_decided and "version" not in request.POST:
         context["can_refer"] = contact.outcome == ContactOutcome.REFERRAL and not hasattr(
             contact, "referral"
         )
@@ -148,6 +151,7 @@ def contact_decide(request, contact_id: UUID):
         authority=contact.authority_id,
         initial={"decision_date": timezone.localdate()},
     )
+    versioned(form, contact)
 
     def save(data):
         return services.contact_decide(
@@ -160,6 +164,7 @@ def contact_decide(request, contact_id: UUID):
             decision_date=data["decision_date"],
             manager=data["manager"],
             manager_reason=data["manager_reason"],
+            version=data.get("version"),
         )
 
     if _save(request, form, save, "Decision recorded") is not None:

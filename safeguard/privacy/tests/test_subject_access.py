@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from safeguard.audit.models import AccessEvent
 from safeguard.casework.services import case_note_add
+from safeguard.cli import command_argv
 from safeguard.core.errors import ApplicationError
 from safeguard.privacy.models import SARStatus, SubjectAccessRequest
 from safeguard.privacy.services import sar_close, sar_create, sar_extend
@@ -197,9 +198,9 @@ def test_export_holds_the_whole_record_and_marks_third_parties(world, client, sa
 def test_command_writes_the_export(world, sam_with_record, tmp_path, capsys):
     out = tmp_path / "sam.zip"
     # ``safeguard subject-access`` finds the command by its hyphenated name.
-    command = ManagementUtility(["safeguard"]).fetch_command("subject-access")
-    assert command.__module__ == "safeguard.privacy.management.commands.subject-access"
-    call_command("subject-access", str(world.child_sam.pk), "--output", str(out))
+    command = ManagementUtility(["safeguard"]).fetch_command(command_argv(["subject-access"])[0])
+    assert command.__module__ == "safeguard.privacy.management.commands.subject_access"
+    call_command("subject_access", str(world.child_sam.pk), "--output", str(out))
     assert "2 third parties marked for redaction" in capsys.readouterr().out
     data = json.loads(zipfile.ZipFile(out).read("record.json"))
     assert data["export"]["person_id"] == str(world.child_sam.pk)
@@ -215,17 +216,17 @@ def test_command_writes_the_export(world, sam_with_record, tmp_path, capsys):
 @pytest.mark.django_db
 def test_command_refuses_bad_input(world, tmp_path):
     with pytest.raises(CommandError, match="not a person id"):
-        call_command("subject-access", "' OR 1=1--", "--output", str(tmp_path / "x.zip"))
+        call_command("subject_access", "' OR 1=1--", "--output", str(tmp_path / "x.zip"))
     with pytest.raises(CommandError, match="No such person"):
         call_command(
-            "subject-access",
+            "subject_access",
             "00000000-0000-0000-0000-000000000000",
             "--output",
             str(tmp_path / "x.zip"),
         )
     with pytest.raises(CommandError, match="No such person"):  # another authority's child
         call_command(
-            "subject-access",
+            "subject_access",
             str(world.outsider.pk),
             "--output",
             str(tmp_path / "x.zip"),
@@ -233,10 +234,10 @@ def test_command_refuses_bad_input(world, tmp_path):
             "dan",
         )
     with pytest.raises(CommandError):
-        call_command("subject-access", str(world.child_sam.pk), "--output", str(tmp_path / "x.txt"))
+        call_command("subject_access", str(world.child_sam.pk), "--output", str(tmp_path / "x.txt"))
     with pytest.raises(CommandError):
         call_command(
-            "subject-access",
+            "subject_access",
             str(world.child_sam.pk),
             "--output",
             str(tmp_path / "x.zip"),

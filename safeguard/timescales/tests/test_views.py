@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from safeguard.audit.models import AccessEvent
+from safeguard.audit.testing import clear_access_log
 from safeguard.casework import services as casework
 from safeguard.testing.journey import open_case
 
@@ -21,7 +22,7 @@ def cases(world):
                            start_date=date(2025, 3, 3))
     casework.cin_plan_start(by=world.sw_amy, case=johns, start_date=date(2025, 3, 10))
     toms = open_case(world, world.child_tom, received=date(2025, 4, 1))
-    AccessEvent.objects.all().delete()
+    clear_access_log()
     return johns, toms
 
 
