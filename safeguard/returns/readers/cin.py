@@ -58,9 +58,6 @@ class Problem:
     la_child_id: str
     message: str
 
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
-
 
 @dataclass
 class ParsedChild:
@@ -91,6 +88,16 @@ class ParsedFile:
         yield from self.file_problems
         for c in self.children:
             yield from c.problems
+
+
+def _parse_date(text: str) -> date | None:
+    """A census date, YYYY-MM-DD exactly (the XSD's xs:date without a time zone)."""
+    if len(text) != 10 or text[4] != "-" or text[7] != "-":
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 class _Malformed(Exception):
@@ -172,14 +179,11 @@ class _Child:
         value = self.text(parent, tag, required=required)
         if not value:
             return None
-        try:
-            if len(value) != 10:
-                raise ValueError
-            return date.fromisoformat(value)
-        except ValueError:
+        day = _parse_date(value)
+        if day is None:
             line = parent.first(tag).line
             self.problem(line, f"<{tag}> {value!r} is not a date like 2025-03-31")
-            return None
+        return day
 
     def boolean(self, parent: Node, tag: str) -> bool:
         value = self.text(parent, tag, required=True)
@@ -338,10 +342,12 @@ class _Child:
             return ()
         days = []
         for review in reviews.all("CPPreviewDate"):
-            try:
-                days.append(date.fromisoformat(review.text))
-            except ValueError:
-                self.problem(review.line, f"<CPPreviewDate> {review.text!r} is not a date")
+            day = _parse_date(review.text)
+            if day is None:
+                message = f"<CPPreviewDate> {review.text!r} is not a date like 2025-03-31"
+                self.problem(review.line, message)
+            else:
+                days.append(day)
         return tuple(days)
 
 
@@ -363,10 +369,8 @@ def _header(root: Node, problems: list[Problem]) -> tuple[date | None, str]:
         bad(details.line, "<Collection> is not CIN: this is not a CIN census file")
     reference = details.first("ReferenceDate")
     year = details.first("Year")
-    ref_date = None
-    try:
-        ref_date = date.fromisoformat(reference.text) if reference is not None else None
-    except ValueError:
+    ref_date = _parse_date(reference.text) if reference is not None else None
+    if reference is not None and ref_date is None:
         bad(reference.line, f"<ReferenceDate> {reference.text!r} is not a date")
     if ref_date is None:
         if reference is None:

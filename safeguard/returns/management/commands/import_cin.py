@@ -6,7 +6,9 @@ importing a file again changes nothing. Every file is read and checked first (st
 lists, dates, and the DfE rules the export obeys); a problem anywhere refuses the whole import
 with a report naming the file, line, child and what is wrong, and nothing is stored. With
 ``--skip-invalid`` the children with problems are reported and left out, and the rest are
-imported. Everything is stored in one transaction: all or nothing.
+imported; a problem with a file as a whole (not well-formed XML, no census header, another
+authority's LEA) refuses the import even then. Everything is stored in one transaction: all
+or nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import DataError, IntegrityError, transaction
 
 from safeguard.accounts.models import LocalAuthority
 from safeguard.core.errors import ApplicationError
@@ -96,6 +98,11 @@ class Command(BaseCommand):
                             importer.import_child(child, reference_date=reference_date)
                     except ApplicationError as error:
                         failed.append((p, Problem(line, la_child_id, error.message)))
+                    except (IntegrityError, DataError) as error:
+                        # The checks above should leave nothing for the database to refuse;
+                        # if they miss something, say so for this child, never a traceback.
+                        message = f"the records could not be stored ({error})"
+                        failed.append((p, Problem(line, la_child_id, message)))
                     bar(done, total)
                 if failed and not skip_invalid:
                     raise _Refused
