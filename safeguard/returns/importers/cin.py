@@ -130,6 +130,13 @@ class CinImporter:
         self.updated: Counter[str] = Counter()
         self.unchanged: Counter[str] = Counter()
 
+    def counts(self) -> tuple[Counter, Counter, Counter]:
+        return Counter(self.created), Counter(self.updated), Counter(self.unchanged)
+
+    def restore_counts(self, counts: tuple[Counter, Counter, Counter]) -> None:
+        """After a child's savepoint is rolled back, forget what it counted."""
+        self.created, self.updated, self.unchanged = (Counter(c) for c in counts)
+
     # --- writing, the way the services write ---------------------------------------------
 
     def _create(self, model, counter: str, person_id, /, **values):

@@ -330,7 +330,7 @@ def test_the_2023_24_layout_with_gender_current(authority, tmp_path):
     children = "".join(
         f"""
     <Child>
-      <ChildIdentifiers><LAchildID>G{code}</LAchildID>
+      <ChildIdentifiers><LAchildID>G{code}</LAchildID><UPNunknown>UN2</UPNunknown>
         <PersonBirthDate>2016-01-0{n}</PersonBirthDate><GenderCurrent>{code}</GenderCurrent>
       </ChildIdentifiers>
       <ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics>
@@ -593,6 +593,8 @@ def test_a_child_whose_upn_belongs_to_someone_else_refuses_the_file(tmp_path, wo
         write(tmp_path, "clash.xml", text), authority_code=LA, skip_invalid=True
     )
     assert ok and Person.objects.filter(la_child_id="GOOD1").exists()
+    # The child left out is not counted among what was created.
+    assert "Imported 1 child for" in out and "created 1 child, 1 episode;" in out
     assert not Person.objects.filter(la_child_id="CLASH").exists()
 
 

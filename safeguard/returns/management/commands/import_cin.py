@@ -93,14 +93,17 @@ class Command(BaseCommand):
                 for done, (la_child_id, (child, reference_date, p, line)) in enumerate(
                     merged.items(), start=1
                 ):
+                    counts = importer.counts()
                     try:
                         with transaction.atomic():
                             importer.import_child(child, reference_date=reference_date)
                     except ApplicationError as error:
+                        importer.restore_counts(counts)
                         failed.append((p, Problem(line, la_child_id, error.message)))
                     except (IntegrityError, DataError) as error:
                         # The checks above should leave nothing for the database to refuse;
                         # if they miss something, say so for this child, never a traceback.
+                        importer.restore_counts(counts)
                         message = f"the records could not be stored ({error})"
                         failed.append((p, Problem(line, la_child_id, message)))
                     bar(done, total)
