@@ -7,6 +7,7 @@ import io
 import json
 import xml.etree.ElementTree as ET
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -28,6 +29,7 @@ from safeguard.protection.models import (
     ConferenceKind,
     Section47Enquiry,
 )
+from safeguard.returns.tests.oracle import describe, run_oracle, schema_for
 
 D = date
 LA = "991"
@@ -294,6 +296,17 @@ def test_every_element_survives_the_round_trip(authority, tmp_path):
     assert child.family_name == "Not recorded (ALL1)"
     plan = ChildProtectionPlan.objects.get(case__child=child)
     assert plan.previous_plans_elsewhere == 2
+
+
+@pytest.mark.slow
+def test_the_hand_built_file_passes_the_dfe_validator(tmp_path):
+    """The round trip's fixture is a real return: the DfE validator and the community XSD
+    find no error in it."""
+    path = Path(write(tmp_path, "cin.xml", message(every_element_children())))
+    result = run_oracle(path, schema_for(2026))
+    assert result["xsd_errors"] == [], result["xsd_errors"]
+    errors = [i for i in result["issues"] if i["level"] == "error"]
+    assert not errors, describe(errors)
 
 
 class _Rollback(Exception):
