@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "safeguard.assessments",
     "safeguard.protection",
     "safeguard.timescales",
+    "safeguard.performance",
     "safeguard.work",
     "safeguard.demo",
 ]

@@ -1,0 +1,182 @@
+"""Figures from the indicator definitions: aggregate queries, one or two per indicator.
+
+``figures(period, scope)`` gives every indicator present for a period; ``figure`` one;
+``figures_by`` one indicator per team or per worker in a single grouped query; and
+``children_behind`` the ids of the children behind a numerator or denominator, for
+drill-down lists (which then go through ``people.selectors.access_people``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from safeguard.casework.models import Allocation
+from safeguard.performance.calendar import ensure_calendar, in_range
+from safeguard.performance.indicators import BY_ID, INDICATORS, Indicator, Period, Scope
+
+SCALE = 10_000  # four decimal places
+EVERYTHING = Scope()
+
+
+@dataclass(frozen=True)
+class Figure:
+    indicator: Indicator
+    numerator: int | None
+    denominator: int
+
+    @property
+    def value(self) -> float | None:
+        """The count, or ``numerator / denominator`` rounded half-up to 4 places (kpis.md §5)."""
+        if self.indicator.kind == "count":
+            return self.denominator
+        if self.denominator == 0:
+            return None
+        return round_half_up(self.numerator, self.denominator)
+
+    def as_json(self) -> dict:
+        if self.indicator.kind == "count":
+            return {"count": self.denominator}
+        if self.indicator.kind == "value":
+            return {"value": self.value}
+        return {"numerator": self.numerator, "denominator": self.denominator, "value": self.value}
+
+
+def round_half_up(numerator: int, denominator: int) -> float:
+    """Exact ``numerator / denominator`` rounded half-up to 4 places: 1/32 is 0.0313."""
+    sign = -1 if (numerator < 0) != (denominator < 0) else 1
+    n, d = abs(numerator), abs(denominator)
+    units = (2 * n * SCALE + d) // (2 * d)
+    return sign * units / SCALE
+
+
+def last_census_year(today: date) -> Period:
+    """The last complete census year (1 April to 31 March) before ``today``."""
+    end_year = today.year if today >= date(today.year, 4, 1) else today.year - 1
+    return Period(date(end_year - 1, 4, 1), date(end_year, 3, 31))
+
+
+def check_period(period: Period) -> None:
+    from safeguard.core.errors import ApplicationError
+
+    if not (in_range(period.start) and in_range(period.end)):
+        raise ApplicationError("The period must fall between 1970 and 2070.")
+
+
+def _case_ref(indicator: Indicator) -> str:
+    return indicator.case_path or "pk"
+
+
+def attributed(indicator: Indicator, qs: QuerySet, period: Period) -> QuerySet:
+    """Annotate ``_worker`` and ``_team``: who the record belongs to (see indicators.py)."""
+    if indicator.staff:
+        return qs.annotate(_worker=F("worker"), _team=F("team"))
+    case = OuterRef(_case_ref(indicator))
+    as_of = OuterRef(indicator.as_of) if indicator.as_of else period.end
+    held = (
+        Allocation.objects.filter(case=case, start_date__lte=as_of)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=as_of))
+        .order_by("-start_date", "-pk")
+    )
+    later = Allocation.objects.filter(case=case, start_date__gt=as_of).order_by("start_date", "pk")
+    return qs.annotate(
+        _worker=Coalesce(Subquery(held.values("worker")[:1]), Subquery(later.values("worker")[:1])),
+        _team=Coalesce(Subquery(held.values("team")[:1]), Subquery(later.values("team")[:1])),
+    )
+
+
+def scoped(indicator: Indicator, qs: QuerySet, period: Period, scope: Scope) -> QuerySet:
+    if scope.authority_id is not None:
+        path = (
+            "case__authority_id"
+            if indicator.staff
+            else (f"{indicator.case_path}__authority_id" if indicator.case_path else "authority_id")
+        )
+        qs = qs.filter(**{path: scope.authority_id})
+    if scope.team_id is not None or scope.worker_id is not None:
+        qs = attributed(indicator, qs, period)
+        if scope.team_id is not None:
+            qs = qs.filter(_team=scope.team_id)
+        if scope.worker_id is not None:
+            qs = qs.filter(_worker=scope.worker_id)
+    return qs
+
+
+def _count(qs: QuerySet, field: str) -> int:
+    return qs.aggregate(n=Count(field, distinct=True))["n"]
+
+
+def figure(
+    indicator: Indicator, period: Period, scope: Scope = EVERYTHING, *, checked=False
+) -> Figure:
+    if not checked:
+        ensure_calendar()
+    den = _count(
+        scoped(indicator, indicator.denominator(period), period, scope), indicator.count_denominator
+    )
+    num = None
+    if indicator.numerator is not None:
+        num = _count(
+            scoped(indicator, indicator.numerator(period), period, scope), indicator.count_numerator
+        )
+    return Figure(indicator, num, den)
+
+
+def present(indicator: Indicator, period: Period) -> bool:
+    return indicator.present is None or indicator.present(period)
+
+
+def figures(period: Period, scope: Scope = EVERYTHING) -> dict[str, Figure]:
+    """Every indicator of kpis.md sections 2 and 4, and section 3's when their data exist."""
+    check_period(period)
+    ensure_calendar()
+    return {
+        indicator.id: figure(indicator, period, scope, checked=True)
+        for indicator in INDICATORS
+        if present(indicator, period)
+    }
+
+
+def figures_by(
+    indicator: Indicator, period: Period, group: str, authority_id: int | None = None
+) -> dict[int, Figure]:
+    """One indicator for every team (``group="team"``) or worker, in one query per part."""
+    assert group in ("team", "worker")
+    ensure_calendar()
+    key = f"_{group}"
+
+    def counts(qs, field):
+        qs = attributed(indicator, scoped(indicator, qs, period, Scope(authority_id)), period)
+        rows = (
+            qs.filter(**{f"{key}__isnull": False})
+            .values(key)
+            .annotate(n=Count(field, distinct=True))
+            .order_by()
+        )
+        return {row[key]: row["n"] for row in rows}
+
+    den = counts(indicator.denominator(period), indicator.count_denominator)
+    num = (
+        counts(indicator.numerator(period), indicator.count_numerator)
+        if indicator.numerator
+        else {}
+    )
+    return {
+        who: Figure(indicator, num.get(who, 0) if indicator.numerator else None, n)
+        for who, n in den.items()
+    }
+
+
+def children_behind(indicator_id: str, period: Period, scope: Scope, part: str) -> list[int]:
+    """Ids of the children behind a figure's ``numerator`` or ``denominator``."""
+    indicator = BY_ID[indicator_id]
+    ensure_calendar()
+    source = indicator.numerator if part == "numerator" else indicator.denominator
+    if source is None:
+        return []
+    path = "case__child" if indicator.staff else indicator.child_path
+    qs = scoped(indicator, source(period), period, scope)
+    return sorted(set(qs.values_list(path, flat=True)))
