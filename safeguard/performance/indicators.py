@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from safeguard.assessments.models import Assessment, AssessmentKind
@@ -401,16 +401,22 @@ def supervised_in_time(p: Period) -> QuerySet:
     decision, by someone else, on a case they held that day.
     """
     since = earliest_day_with(p.end, SUPERVISION_INTERVAL)
-    # One filter() call, so that the three allocation conditions hold for one allocation.
-    supervision = ManagementDecision.objects.filter(
-        Q(case__allocations__end_date__isnull=True)
-        | Q(case__allocations__end_date__gt=F("decision_date")),
-        decision_date__gte=since,
-        decision_date__lte=p.end,
-        case__allocations__worker=OuterRef("worker"),
-        case__allocations__start_date__lte=F("decision_date"),
-    ).exclude(decided_by=OuterRef("worker"))
-    return open_allocations(p).filter(Exists(supervision))
+    # Allocations overlapping the window whose case had a decision in it, while they were
+    # open, by someone other than their worker: those workers were supervised in time.
+    decided = (
+        ManagementDecision.objects.filter(case=OuterRef("case"))
+        .filter(decision_date__gte=since, decision_date__lte=p.end)
+        .filter(decision_date__gte=OuterRef("start_date"))
+        .filter(decision_date__lt=Coalesce(OuterRef("end_date"), Value(date.max)))
+        .exclude(decided_by=OuterRef("worker"))
+    )
+    supervised = (
+        Allocation.objects.filter(start_date__lte=p.end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=since))
+        .filter(Exists(decided))
+        .values("worker")
+    )
+    return open_allocations(p).filter(worker__in=Subquery(supervised))
 
 
 def index_of_day(day: date) -> int:

@@ -180,3 +180,31 @@ def children_behind(indicator_id: str, period: Period, scope: Scope, part: str) 
     path = "case__child" if indicator.staff else indicator.child_path
     qs = scoped(indicator, source(period), period, scope)
     return sorted(set(qs.values_list(path, flat=True)))
+
+
+def last_year(period: Period) -> Period:
+    """The same period a year earlier (days clamped to the month end)."""
+    from safeguard.core.workdays import add_months
+
+    return Period(add_months(period.start, -12), add_months(period.end, -12))
+
+
+def months_ending(day: date, count: int = 24) -> list[Period]:
+    """The ``count`` calendar months up to the one holding ``day`` (which ends on ``day``)."""
+    from safeguard.core.workdays import add_months
+
+    first = date(day.year, day.month, 1)
+    months = []
+    for back in range(count - 1, -1, -1):
+        start = add_months(first, -back)
+        end = add_months(start, 1) - (date(2000, 1, 2) - date(2000, 1, 1))
+        months.append(Period(start, min(end, day)))
+    return months
+
+
+def trend(
+    indicator: Indicator, day: date, scope: Scope = EVERYTHING
+) -> list[tuple[Period, Figure]]:
+    """The indicator for each of the 24 months up to ``day``."""
+    ensure_calendar()
+    return [(m, figure(indicator, m, scope, checked=True)) for m in months_ending(day)]

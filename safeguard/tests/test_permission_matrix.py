@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from safeguard.testing.matrix import TARGETS, WHO
 
-APPS = ["core", "accounts", "work", "people", "casework", "referrals", "earlyhelp", "assessments", "protection", "timescales"]
+APPS = ["core", "accounts", "work", "people", "casework", "referrals", "earlyhelp", "assessments", "protection", "timescales", "performance"]
 
 # The API's own pages.
 PROJECT_MATRIX = {
