@@ -88,6 +88,9 @@ class Indicator:
     present: Callable[[Period], bool] | None = None
     # Path from the queryset's model to the child, for drill-down lists.
     child_path: str = "case__child"
+    # The one date that puts a record in a period ("in period" indicators), so that a trend
+    # can be one query grouped by month; None for what is open on the period end.
+    period_field: str | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -438,7 +441,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "Referrals with referral date in period.",
         referrals,
         case_path="",
-        as_of="referral_date",
+        as_of="referral_date", period_field="referral_date",
         child_path="child",
         denominator_text="referrals with referral date in period",
     ),
@@ -452,7 +455,7 @@ INDICATORS: tuple[Indicator, ...] = (
         referrals,
         rereferrals,
         case_path="",
-        as_of="referral_date",
+        as_of="referral_date", period_field="referral_date",
         child_path="child",
         numerator_text=f"referrals in period with another referral of the child where {R12}",
         denominator_text="referrals in period",
@@ -466,7 +469,7 @@ INDICATORS: tuple[Indicator, ...] = (
         referrals,
         referrals_nfa,
         case_path="",
-        as_of="referral_date",
+        as_of="referral_date", period_field="referral_date",
         child_path="child",
         numerator_text="referrals in period marked no further action",
         denominator_text="referrals in period",
@@ -478,7 +481,7 @@ INDICATORS: tuple[Indicator, ...] = (
         2,
         "Assessments with authorisation date in period.",
         assessments_completed,
-        as_of="completed_date",
+        as_of="completed_date", period_field="completed_date",
         denominator_text="assessments with authorisation date in period",
     ),
     Indicator(
@@ -490,7 +493,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "assessments completed in period.",
         assessments_completed,
         assessments_within_45wd,
-        as_of="completed_date",
+        as_of="completed_date", period_field="completed_date",
         numerator_text="assessments completed in period with 0 <= wd(start, authorisation) <= 45",
         denominator_text="assessments completed in period",
     ),
@@ -501,7 +504,7 @@ INDICATORS: tuple[Indicator, ...] = (
         2,
         "Section 47 enquiries with start date in period.",
         s47_started,
-        as_of="start_date",
+        as_of="start_date", period_field="start_date",
         denominator_text="section 47 enquiries with start date in period",
     ),
     Indicator(
@@ -512,7 +515,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "Section 47 enquiries whose initial child protection conference date is in period (a "
         "conference recorded without an enquiry, such as a transfer-in, is not counted).",
         icpcs,
-        as_of="icpc_date",
+        as_of="icpc_date", period_field="icpc_date",
         denominator_text="section 47 enquiries whose initial conference date is in period",
     ),
     Indicator(
@@ -525,7 +528,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "and never in the numerator).",
         icpcs,
         icpc_within_15wd,
-        as_of="icpc_date",
+        as_of="icpc_date", period_field="icpc_date",
         numerator_text="initial conferences in period with 0 <= wd(S47 start, ICPC) <= 15",
         denominator_text="section 47 enquiries whose initial conference date is in period",
     ),
@@ -536,7 +539,7 @@ INDICATORS: tuple[Indicator, ...] = (
         2,
         "CP plans with start date in period.",
         cpp_started,
-        as_of="start_date",
+        as_of="start_date", period_field="start_date",
         denominator_text="CP plans with start date in period",
     ),
     Indicator(
@@ -549,7 +552,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "(counted per plan).",
         cpp_started,
         cpp_repeat,
-        as_of="start_date",
+        as_of="start_date", period_field="start_date",
         numerator_text="plans started in period with an earlier plan (here or elsewhere)",
         denominator_text="CP plans started in period",
     ),
@@ -560,7 +563,7 @@ INDICATORS: tuple[Indicator, ...] = (
         2,
         "CP plans with end date in period.",
         cpp_ended,
-        as_of="end_date",
+        as_of="end_date", period_field="end_date",
         denominator_text="CP plans with end date in period",
     ),
     Indicator(
@@ -571,7 +574,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "Plans ended in period with end >= add_months(start, 24), over plans ended in period.",
         cpp_ended,
         cpp_ended_2y_plus,
-        as_of="end_date",
+        as_of="end_date", period_field="end_date",
         numerator_text="plans ended in period with end >= add_months(start, 24)",
         denominator_text="CP plans ended in period",
     ),
@@ -630,7 +633,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "under the 2010 setting), over initial assessments completed in period.",
         lambda p: _kind_completed(p, AssessmentKind.INITIAL),
         ni59_numerator,
-        as_of="completed_date",
+        as_of="completed_date", period_field="completed_date",
         present=old_regime_present,
         numerator_text="initial assessments completed in period within 7 (2010: 10) working "
         "days of the referral",
@@ -645,7 +648,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "assessments completed in period.",
         lambda p: _kind_completed(p, AssessmentKind.CORE),
         ni60_numerator,
-        as_of="completed_date",
+        as_of="completed_date", period_field="completed_date",
         present=old_regime_present,
         numerator_text="core assessments completed in period with wd(start, completion) <= 35",
         denominator_text="core assessments completed in period",
@@ -658,7 +661,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "Same as cpp_ended_2y_plus.",
         cpp_ended,
         cpp_ended_2y_plus,
-        as_of="end_date",
+        as_of="end_date", period_field="end_date",
         numerator_text="plans ended in period with end >= add_months(start, 24)",
         denominator_text="CP plans ended in period",
     ),
@@ -670,7 +673,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "Same as cpp_repeat.",
         cpp_started,
         cpp_repeat,
-        as_of="start_date",
+        as_of="start_date", period_field="start_date",
         numerator_text="plans started in period with an earlier plan (here or elsewhere)",
         denominator_text="CP plans started in period",
     ),
@@ -694,7 +697,7 @@ INDICATORS: tuple[Indicator, ...] = (
         referrals,
         ni68_numerator,
         case_path="",
-        as_of="referral_date",
+        as_of="referral_date", period_field="referral_date",
         child_path="child",
         present=old_regime_present,
         numerator_text="referrals in period followed by an initial assessment",
@@ -710,7 +713,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "in period.",
         referrals_decided,
         referral_decisions_within_1wd,
-        as_of="decision_date",
+        as_of="decision_date", period_field="decision_date",
         numerator_text="referrals decided in period with wd(received, decided) <= 1",
         denominator_text="referrals decided in period",
     ),
@@ -739,7 +742,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "ICPC, over plans started in period.",
         cpp_started,
         core_groups_on_time,
-        as_of="start_date",
+        as_of="start_date", period_field="start_date",
         numerator_text="plans started in period with 0 <= wd(ICPC, first core group) <= 10",
         denominator_text="CP plans started in period",
     ),

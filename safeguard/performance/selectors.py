@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 
 from safeguard.casework.models import Allocation
 from safeguard.performance.calendar import ensure_calendar, in_range
@@ -205,6 +205,36 @@ def months_ending(day: date, count: int = 24) -> list[Period]:
 def trend(
     indicator: Indicator, day: date, scope: Scope = EVERYTHING
 ) -> list[tuple[Period, Figure]]:
-    """The indicator for each of the 24 months up to ``day``."""
+    """The indicator for each of the 24 months up to ``day``.
+
+    An "in period" indicator is one query per part over the 24 months, grouped by the month
+    of its period date; what is open on a day is measured on each month's last day.
+    """
     ensure_calendar()
-    return [(m, figure(indicator, m, scope, checked=True)) for m in months_ending(day)]
+    months = months_ending(day)
+    if indicator.period_field is None:
+        return [(m, figure(indicator, m, scope, checked=True)) for m in months]
+    span = Period(months[0].start, months[-1].end)
+
+    def by_month(source, field):
+        qs = scoped(indicator, source(span), span, scope)
+        rows = (
+            qs.annotate(_month=TruncMonth(indicator.period_field))
+            .values("_month")
+            .annotate(n=Count(field, distinct=True))
+            .order_by()
+        )
+        return {_as_date(row["_month"]): row["n"] for row in rows}
+
+    den = by_month(indicator.denominator, indicator.count_denominator)
+    num = by_month(indicator.numerator, indicator.count_numerator) if indicator.numerator else None
+    return [
+        (m, Figure(indicator, None if num is None else num.get(m.start, 0), den.get(m.start, 0)))
+        for m in months
+    ]
+
+
+def _as_date(value) -> date:
+    if isinstance(value, str):  # SQLite may hand back text for an expression's month
+        return date.fromisoformat(value[:10])
+    return value.date() if hasattr(value, "date") and callable(value.date) else value

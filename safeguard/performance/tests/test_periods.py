@@ -33,3 +33,30 @@ def test_trend_counts_each_month(world):
     assert counts[date(2025, 6, 1)] == 1
     assert counts[date(2025, 7, 1)] == 2
     assert sum(counts.values()) == 3
+
+
+@pytest.mark.django_db
+def test_grouped_trend_agrees_with_month_by_month_figures(world):
+    """Each indicator's one-query trend gives what computing every month on its own gives."""
+    from safeguard.performance.indicators import INDICATORS, Scope
+    from safeguard.performance.selectors import figure
+
+    kid = build.child(world)
+    a = build.case(world, kid, referred=date(2025, 1, 31), worker=world.sw_amy)
+    b = build.case(world, kid, referred=date(2025, 11, 3), worker=world.sw_ben, team=world.team_b)
+    build.referral(world, b, received=date(2025, 10, 31), decided=date(2025, 11, 3))
+    build.assessment(a, start=date(2025, 2, 3), done=date(2025, 4, 30))
+    build.assessment(b, start=date(2025, 11, 3), done=date(2025, 11, 28), kind="initial")
+    build.s47(world, a, start=date(2025, 5, 30), icpc=date(2025, 6, 20))
+    build.plan(world, a, start=date(2025, 6, 20), icpc=date(2025, 6, 20), core_groups=[date(2025, 7, 1)],
+               reviews=[date(2025, 9, 19)], end=date(2026, 1, 9))
+    build.plan(world, b, start=date(2026, 1, 9), elsewhere=1)
+    build.visit(world, b, date(2026, 1, 20))
+    build.decision(world, b, date(2026, 3, 2))
+    for scope in (Scope(), Scope(team_id=world.team_b.pk)):
+        for indicator in INDICATORS:
+            grouped = trend(indicator, date(2026, 3, 31), scope)
+            for month, fig in grouped:
+                alone = figure(indicator, month, scope)
+                assert (fig.numerator, fig.denominator) == (alone.numerator, alone.denominator), (
+                    indicator.id, month, scope)
