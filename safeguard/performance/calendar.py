@@ -57,6 +57,14 @@ def fill_calendar(model) -> None:
     model.objects.bulk_create((model(**row) for row in calendar_rows()), batch_size=2000)
 
 
+_generation = [0]
+
+
+def calendar_generation() -> int:
+    """Bumped whenever the table is rebuilt (SQL remembered before then is stale)."""
+    return _generation[0]
+
+
 def ensure_calendar() -> None:
     """Make sure the table is complete and matches the installed bank holidays."""
     from safeguard.performance.models import CalendarDay
@@ -65,6 +73,7 @@ def ensure_calendar() -> None:
     if (found["n"], found["total"] or 0) != _expected_signature():
         with transaction.atomic():
             fill_calendar(CalendarDay)
+        _generation[0] += 1
 
 
 def in_range(day: date) -> bool:

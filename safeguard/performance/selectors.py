@@ -11,11 +11,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, TruncMonth
 
 from safeguard.casework.models import Allocation
-from safeguard.performance.calendar import ensure_calendar, in_range
+from safeguard.performance.calendar import calendar_generation, ensure_calendar, in_range
 from safeguard.performance.indicators import BY_ID, INDICATORS, Indicator, Period, Scope
 
 SCALE = 10_000  # four decimal places
@@ -105,8 +117,50 @@ def scoped(indicator: Indicator, qs: QuerySet, period: Period, scope: Scope) -> 
     return qs
 
 
-def _count(qs: QuerySet, field: str) -> int:
-    return qs.aggregate(n=Count(field, distinct=True))["n"]
+# Building these querysets costs more Python time than running them on a small borough, so
+# each query's SQL is remembered by what determines it (indicator, part, periods, scope and
+# the calendar's generation) and run again with fresh data. Figures are never cached.
+_SQL: dict[tuple, tuple[str, tuple]] = {}
+_SQL_LIMIT = 4000
+
+
+def _rows(key: tuple, build) -> list[tuple]:
+    key = (*key, calendar_generation(), connection.vendor)
+    compiled = _SQL.get(key)
+    if compiled is None:
+        compiled = build().query.sql_with_params()
+        if len(_SQL) >= _SQL_LIMIT:
+            _SQL.clear()
+        _SQL[key] = compiled
+    sql, params = compiled
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _count(key: tuple, build, field: str) -> int:
+    """COUNT(DISTINCT field) over the queryset ``build()`` makes."""
+
+    def counting():
+        return build().filter(**{f"{field}__isnull": False}).order_by().values(field).distinct()
+
+    def outer():
+        return _Wrapped(counting())
+
+    return _rows(key, outer)[0][0]
+
+
+class _Wrapped:
+    """``SELECT COUNT(*)`` around a ``SELECT DISTINCT`` (one statement, any database)."""
+
+    def __init__(self, qs):
+        self.query = self
+        self._qs = qs
+
+    def sql_with_params(self):
+        sql, params = self._qs.query.sql_with_params()
+        # ``sql`` is Django's own compiled statement; values stay in ``params``.
+        return f"SELECT COUNT(*) FROM ({sql}) counted", params  # noqa: S608
 
 
 def figure(
@@ -114,13 +168,18 @@ def figure(
 ) -> Figure:
     if not checked:
         ensure_calendar()
+    key = (indicator.id, period, scope)
     den = _count(
-        scoped(indicator, indicator.denominator(period), period, scope), indicator.count_denominator
+        ("den", *key),
+        lambda: scoped(indicator, indicator.denominator(period), period, scope),
+        indicator.count_denominator,
     )
     num = None
     if indicator.numerator is not None:
         num = _count(
-            scoped(indicator, indicator.numerator(period), period, scope), indicator.count_numerator
+            ("num", *key),
+            lambda: scoped(indicator, indicator.numerator(period), period, scope),
+            indicator.count_numerator,
         )
     return Figure(indicator, num, den)
 
@@ -140,6 +199,66 @@ def figures(period: Period, scope: Scope = EVERYTHING) -> dict[str, Figure]:
     }
 
 
+def figures_compared(
+    period: Period, previous: Period, scope: Scope = EVERYTHING
+) -> dict[str, tuple[Figure, Figure | None]]:
+    """Every indicator for ``period`` and for ``previous`` (the dashboard's "last year").
+
+    When the two periods do not overlap, an "in period" indicator is one query per part for
+    both, grouped by which period its date falls in; the rest are measured on each end day.
+    """
+    check_period(period)
+    check_period(previous)
+    ensure_calendar()
+    apart = previous.end < period.start or period.end < previous.start
+    span = Period(min(period.start, previous.start), max(period.end, previous.end))
+    out = {}
+    for indicator in INDICATORS:
+        here = present(indicator, period)
+        there = present(indicator, previous)
+        if not here:
+            continue
+        if not (apart and indicator.period_field):
+            now = figure(indicator, period, scope, checked=True)
+            before = figure(indicator, previous, scope, checked=True) if there else None
+            out[indicator.id] = (now, before)
+            continue
+        field = indicator.period_field
+        bucket = Case(
+            When(Q(**{f"{field}__gte": period.start, f"{field}__lte": period.end}), then=Value(1)),
+            When(
+                Q(**{f"{field}__gte": previous.start, f"{field}__lte": previous.end}),
+                then=Value(0),
+            ),
+            default=Value(-1),
+            output_field=IntegerField(),
+        )
+
+        def grouped(part, source, count_field, bucket=bucket, indicator=indicator):
+            def build():
+                qs = scoped(indicator, source(span), span, scope)
+                return (
+                    qs.annotate(_bucket=bucket)
+                    .values("_bucket")
+                    .annotate(n=Count(count_field, distinct=True))
+                    .order_by()
+                )
+
+            key = ("compared", part, indicator.id, period, previous, scope)
+            return dict(_rows(key, build))
+
+        den = grouped("den", indicator.denominator, indicator.count_denominator)
+        num = None
+        if indicator.numerator:
+            num = grouped("num", indicator.numerator, indicator.count_numerator)
+        now, before = (
+            Figure(indicator, None if num is None else num.get(key, 0), den.get(key, 0))
+            for key in (1, 0)
+        )
+        out[indicator.id] = (now, before if there else None)
+    return out
+
+
 def figures_by(
     indicator: Indicator, period: Period, group: str, authority_id: int | None = None
 ) -> dict[int, Figure]:
@@ -148,22 +267,23 @@ def figures_by(
     ensure_calendar()
     key = f"_{group}"
 
-    def counts(qs, field):
-        qs = attributed(indicator, scoped(indicator, qs, period, Scope(authority_id)), period)
-        rows = (
-            qs.filter(**{f"{key}__isnull": False})
-            .values(key)
-            .annotate(n=Count(field, distinct=True))
-            .order_by()
-        )
-        return {row[key]: row["n"] for row in rows}
+    def counts(part, source, field):
+        def build():
+            qs = scoped(indicator, source(period), period, Scope(authority_id))
+            return (
+                attributed(indicator, qs, period)
+                .filter(**{f"{key}__isnull": False})
+                .values(key)
+                .annotate(n=Count(field, distinct=True))
+                .order_by()
+            )
 
-    den = counts(indicator.denominator(period), indicator.count_denominator)
-    num = (
-        counts(indicator.numerator(period), indicator.count_numerator)
-        if indicator.numerator
-        else {}
-    )
+        return dict(_rows(("by", group, part, indicator.id, period, authority_id), build))
+
+    den = counts("den", indicator.denominator, indicator.count_denominator)
+    num = None
+    if indicator.numerator:
+        num = counts("num", indicator.numerator, indicator.count_numerator)
     return {
         who: Figure(indicator, num.get(who, 0) if indicator.numerator else None, n)
         for who, n in den.items()
@@ -216,18 +336,23 @@ def trend(
         return [(m, figure(indicator, m, scope, checked=True)) for m in months]
     span = Period(months[0].start, months[-1].end)
 
-    def by_month(source, field):
-        qs = scoped(indicator, source(span), span, scope)
-        rows = (
-            qs.annotate(_month=TruncMonth(indicator.period_field))
-            .values("_month")
-            .annotate(n=Count(field, distinct=True))
-            .order_by()
-        )
-        return {_as_date(row["_month"]): row["n"] for row in rows}
+    def by_month(part, source, field):
+        def build():
+            qs = scoped(indicator, source(span), span, scope)
+            return (
+                qs.annotate(_month=TruncMonth(indicator.period_field))
+                .values("_month")
+                .annotate(n=Count(field, distinct=True))
+                .order_by()
+            )
 
-    den = by_month(indicator.denominator, indicator.count_denominator)
-    num = by_month(indicator.numerator, indicator.count_numerator) if indicator.numerator else None
+        rows = _rows(("trend", part, indicator.id, span, scope), build)
+        return {_as_date(month): n for month, n in rows}
+
+    den = by_month("den", indicator.denominator, indicator.count_denominator)
+    num = None
+    if indicator.numerator:
+        num = by_month("num", indicator.numerator, indicator.count_numerator)
     return [
         (m, Figure(indicator, None if num is None else num.get(m.start, 0), den.get(m.start, 0)))
         for m in months

@@ -114,9 +114,10 @@ def _choice(request) -> Choice:
 @require_GET
 def dashboard(request):
     choice = _choice(request)
-    now = selectors.figures(choice.period, choice.scope)
-    before = selectors.figures(selectors.last_year(choice.period), choice.scope)
-    rows = [(now[i], before.get(i)) for i in now]
+    compared = selectors.figures_compared(
+        choice.period, selectors.last_year(choice.period), choice.scope
+    )
+    rows = list(compared.values())
     if request.GET.get("format") == "csv":
         return csv_response(
             f"indicators-{choice.start}-{choice.end}.csv",

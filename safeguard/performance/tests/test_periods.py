@@ -60,3 +60,30 @@ def test_grouped_trend_agrees_with_month_by_month_figures(world):
                 alone = figure(indicator, month, scope)
                 assert (fig.numerator, fig.denominator) == (alone.numerator, alone.denominator), (
                     indicator.id, month, scope)
+
+
+@pytest.mark.django_db
+def test_figures_compared_agree_with_each_year_alone(world):
+    from safeguard.performance.indicators import Scope
+    from safeguard.performance.selectors import figures, figures_compared
+
+    kid = build.child(world)
+    a = build.case(world, kid, referred=date(2024, 5, 31), worker=world.sw_amy)
+    b = build.case(world, kid, referred=date(2025, 4, 1), worker=world.sw_ben, team=world.team_b)
+    build.assessment(a, start=date(2024, 6, 3), done=date(2025, 3, 31))
+    build.assessment(b, start=date(2025, 4, 1), done=date(2025, 4, 2), kind="core")
+    build.plan(world, a, start=date(2024, 6, 20), end=date(2025, 4, 1))
+    year = Period(date(2025, 4, 1), date(2026, 3, 31))
+    for scope in (Scope(), Scope(team_id=world.team_a.pk)):
+        compared = figures_compared(year, last_year(year), scope)
+        now, before = figures(year, scope), figures(last_year(year), scope)
+        assert list(compared) == list(now)
+        for kpi_id, (this, last) in compared.items():
+            assert (this.numerator, this.denominator) == (now[kpi_id].numerator, now[kpi_id].denominator)
+            if kpi_id in before:
+                assert (last.numerator, last.denominator) == (before[kpi_id].numerator, before[kpi_id].denominator)
+            else:
+                assert last is None
+    # Overlapping periods are measured one by one.
+    overlapping = figures_compared(year, Period(date(2025, 10, 1), date(2026, 9, 30)))
+    assert overlapping["referrals"][0].denominator == 1
