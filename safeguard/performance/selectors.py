@@ -139,28 +139,23 @@ def _rows(key: tuple, build) -> list[tuple]:
 
 
 def _count(key: tuple, build, field: str) -> int:
-    """COUNT(DISTINCT field) over the queryset ``build()`` makes."""
+    """COUNT(DISTINCT field) over the queryset ``build()`` makes, as one aggregate row.
+
+    Grouping on a constant keeps it a plain aggregate (an empty table gives no row: 0).
+    """
 
     def counting():
-        return build().filter(**{f"{field}__isnull": False}).order_by().values(field).distinct()
+        return (
+            build()
+            .order_by()
+            .annotate(_all=Value(1, output_field=IntegerField()))
+            .values("_all")
+            .annotate(n=Count(field, distinct=True))
+            .values("n")
+        )
 
-    def outer():
-        return _Wrapped(counting())
-
-    return _rows(key, outer)[0][0]
-
-
-class _Wrapped:
-    """``SELECT COUNT(*)`` around a ``SELECT DISTINCT`` (one statement, any database)."""
-
-    def __init__(self, qs):
-        self.query = self
-        self._qs = qs
-
-    def sql_with_params(self):
-        sql, params = self._qs.query.sql_with_params()
-        # ``sql`` is Django's own compiled statement; values stay in ``params``.
-        return f"SELECT COUNT(*) FROM ({sql}) counted", params  # noqa: S608
+    rows = _rows(key, counting)
+    return rows[0][0] if rows else 0
 
 
 def figure(
