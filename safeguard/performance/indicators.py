@@ -20,7 +20,7 @@ was never allocated belong to the authority only.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import DateField, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Value
@@ -91,7 +91,6 @@ class Indicator:
     # The one date that puts a record in a period ("in period" indicators), so that a trend
     # can be one query grouped by month; None for what is open on the period end.
     period_field: str | None = None
-    extra: dict = field(default_factory=dict)
 
 
 def open_on(day: date, start: str = "start_date", end: str = "end_date") -> Q:

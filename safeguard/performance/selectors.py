@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from uuid import UUID
 
 from django.db import connection
 from django.db.models import (
@@ -285,7 +286,7 @@ def figures_by(
     }
 
 
-def children_behind(indicator_id: str, period: Period, scope: Scope, part: str) -> list[int]:
+def children_behind(indicator_id: str, period: Period, scope: Scope, part: str) -> list[UUID]:
     """Ids of the children behind a figure's ``numerator`` or ``denominator``."""
     indicator = BY_ID[indicator_id]
     ensure_calendar()

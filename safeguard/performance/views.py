@@ -26,6 +26,7 @@ from safeguard.performance.csvfile import csv_response
 from safeguard.performance.indicators import BY_ID, INDICATORS, Period, Scope
 
 PARTS = {"numerator": "Numerator", "denominator": "Denominator"}
+PAGE_SIZE = 100
 
 
 def _shown(fig) -> str:
@@ -232,15 +233,24 @@ def children(request, kpi_id: str):
     if part not in PARTS or (part == "numerator" and indicator.numerator is None):
         raise Http404
     ids = selectors.children_behind(indicator.id, choice.period, choice.scope, part)
-    shown = list(
-        people_permissions.visible_to(request.user)
-        .filter(pk__in=ids)
-        .order_by("family_name", "given_names")
-    )
+    visible = people_permissions.visible_to(request.user).filter(pk__in=ids)
+    total = visible.count()
+    ordered = visible.order_by("family_name", "given_names", "pk")
+    csv_wanted = request.GET.get("format") == "csv"
+    page, pages = 1, max(1, -(-total // PAGE_SIZE))
+    if csv_wanted:
+        shown = list(ordered)
+    else:
+        try:
+            page = min(max(1, int(request.GET.get("page", "1"))), pages)
+        except ValueError:
+            page = 1
+        shown = list(ordered[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
+    # Only the children shown (or downloaded) are logged.
     people.access_people(
         user=request.user, people=shown, purpose=AccessPurpose.LIST, request=request
     )
-    if request.GET.get("format") == "csv":
+    if csv_wanted:
         return csv_response(
             f"{indicator.id}-{part}-{choice.start}-{choice.end}.csv",
             ["family name", "given names", "date of birth", "local child id"],
@@ -255,7 +265,12 @@ def children(request, kpi_id: str):
         if part == "numerator"
         else indicator.denominator_text,
         "people": shown,
-        "hidden": len(ids) - len(shown),
+        "total": total,
+        "page": page,
+        "pages": pages,
+        "previous_query": choice.query(part=part, page=page - 1) if page > 1 else "",
+        "next_query": choice.query(part=part, page=page + 1) if page < pages else "",
+        "hidden": len(ids) - total,
         "back": reverse("performance:indicator", args=[indicator.id]) + "?" + choice.query(),
     }
     return render(request, "performance/children.html", context)

@@ -150,3 +150,27 @@ def test_by_worker_links_are_the_case_holders_of_the_shown_teams(world, data, cl
     page = _client(client, world.tm_carol).get("/performance/" + Q).content.decode()
     assert f"worker={world.sw_amy.pk}" in page
     assert f"worker={world.sw_ben.pk}" not in page
+
+
+def test_drill_down_pages_by_100_and_logs_only_the_page_shown(world, client):
+    from safeguard.performance import views
+
+    for _ in range(3):
+        build.case(world, referred=date(2025, 6, 2))
+    c = _client(client, world.analyst_eve)
+    original = views.PAGE_SIZE
+    views.PAGE_SIZE = 2
+    try:
+        before = AccessEvent.objects.count()
+        page = c.get("/performance/referrals/children/" + Q).content.decode()
+        assert "3 children: page 1 of 2" in page and "page=2" in page
+        assert AccessEvent.objects.count() == before + 2
+        page = c.get("/performance/referrals/children/" + Q + "&page=2").content.decode()
+        assert "page 2 of 2" in page and "page=1" in page
+        assert AccessEvent.objects.count() == before + 3
+        assert c.get("/performance/referrals/children/" + Q + "&page=x").status_code == 200  # page 1
+        response = c.get("/performance/referrals/children/" + Q + "&format=csv")
+        assert len(list(csv.reader(io.StringIO(response.content.decode())))) == 4
+        assert AccessEvent.objects.count() == before + 3 + 2 + 3
+    finally:
+        views.PAGE_SIZE = original
