@@ -28,8 +28,9 @@ class Chart:
     right_edge: int
 
 
-def bar_chart(points: list[tuple[str, float | None, str]]) -> Chart:
-    """``points`` are (month label, value or None, value as shown); None draws no bar."""
+def bar_chart(points: list[tuple[str, float | None, str]], *, percent: bool = False) -> Chart:
+    """``points`` are (month label, value or None, value as shown); None draws no bar.
+    ``percent`` labels the axis in per cent (rates are fractions)."""
     values = [v for _, v, _ in points if v is not None]
     top_value = max(values, default=0) or 1
     plot_w = WIDTH - LEFT - RIGHT
@@ -53,5 +54,5 @@ def bar_chart(points: list[tuple[str, float | None, str]]) -> Chart:
     for step in range(5):
         value = top_value * step / 4
         y = round(TOP + plot_h - plot_h * step / 4, 1)
-        gridlines.append((y, f"{value:.3g}"))
+        gridlines.append((y, f"{value * 100:.0f}%" if percent else f"{value:.3g}"))
     return Chart(WIDTH, HEIGHT, bars, gridlines, TOP + plot_h, LEFT, WIDTH - RIGHT)

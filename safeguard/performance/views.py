@@ -206,7 +206,10 @@ def indicator_detail(request, kpi_id: str):
         )
     if request.GET.get("format") == "csv":
         raise Http404
-    chart = bar_chart([(m.start.strftime("%b %Y"), f.value, _shown(f)) for m, f in months])
+    chart = bar_chart(
+        [(m.start.strftime("%b %Y"), f.value, _shown(f)) for m, f in months],
+        percent=indicator.kind == "rate",
+    )
     context = {
         "choice": choice,
         "indicator": indicator,

@@ -174,3 +174,14 @@ def test_drill_down_pages_by_100_and_logs_only_the_page_shown(world, client):
         assert AccessEvent.objects.count() == before + 3 + 2 + 3
     finally:
         views.PAGE_SIZE = original
+
+
+def test_bar_chart_scales_bars_and_labels_rates_in_per_cent():
+    from safeguard.performance.charts import bar_chart
+
+    chart = bar_chart([("Jan", 0.5, "50.0%"), ("Feb", None, "no data"), ("Mar", 1.0, "100.0%")],
+                      percent=True)
+    assert [label for _, label in chart.gridlines] == ["0%", "25%", "50%", "75%", "100%"]
+    half, empty, full = chart.bars
+    assert empty.height == 0 and full.height == 2 * half.height
+    assert full.y + full.height == chart.baseline
