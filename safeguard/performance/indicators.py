@@ -196,8 +196,10 @@ def _with_icpc(qs: QuerySet) -> QuerySet:
         ChildProtectionConference.objects.filter(
             section47=OuterRef("pk"), kind=ConferenceKind.INITIAL
         )
-        .order_by("conference_date")
-        .values("conference_date")[:1]
+        .order_by()
+        .values("section47")
+        .annotate(first=Min("conference_date"))
+        .values("first")
     )
     return qs.annotate(icpc_date=Subquery(first))
 
@@ -318,8 +320,10 @@ def cp_visits_on_time(p: Period) -> QuerySet:
                 visit_date__gt=OuterRef(after),
                 visit_date__lte=p.end,
             )
-            .order_by("visit_date")
-            .values("visit_date")[:1]
+            .order_by()
+            .values("case__child")
+            .annotate(first=Min("visit_date"))
+            .values("first")
         )
         return Coalesce(Subquery(seen), Value(p.end), output_field=DateField())
 
@@ -353,8 +357,10 @@ def cases_of(plans: QuerySet) -> QuerySet:
 def core_groups_due(p: Period) -> QuerySet:
     icpc = (
         ChildProtectionConference.objects.filter(plan=OuterRef("pk"), kind=ConferenceKind.INITIAL)
-        .order_by("conference_date")
-        .values("conference_date")[:1]
+        .order_by()
+        .values("plan")
+        .annotate(first=Min("conference_date"))
+        .values("first")
     )
     first = (
         CoreGroupMeeting.objects.filter(plan=OuterRef("pk"))
