@@ -185,3 +185,17 @@ def test_bar_chart_scales_bars_and_labels_rates_in_per_cent():
     half, empty, full = chart.bars
     assert empty.height == 0 and full.height == 2 * half.height
     assert full.y + full.height == chart.baseline
+
+
+def test_a_sole_authority_is_measured_without_the_authority_filter(world, data, client):
+    from safeguard.accounts.models import Agency
+
+    c = _client(client, world.analyst_eve)
+    before = c.get("/performance/" + Q + "&format=csv").content
+    assert c.get("/performance/" + Q).context["choice"].scope.authority_id == world.authority.pk
+    world.outsider.delete()
+    world.other_sw.delete()
+    Agency.objects.filter(authority=world.other_authority).delete()
+    world.other_authority.delete()
+    assert c.get("/performance/" + Q).context["choice"].scope.authority_id is None
+    assert c.get("/performance/" + Q + "&format=csv").content == before
