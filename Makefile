@@ -62,6 +62,7 @@ browser:
 # Speed targets live here, not in the tests (bench/run.py says what each measures).
 bench: install assets
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/kpis.py
 
 # Regenerate the lock after changing dependencies in pyproject.toml.
 lock: install

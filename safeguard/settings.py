@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "safeguard.assessments",
     "safeguard.protection",
     "safeguard.timescales",
+    "safeguard.performance",
     "safeguard.work",
     "safeguard.privacy",
     "safeguard.demo",

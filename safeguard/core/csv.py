@@ -29,6 +29,8 @@ def safe_cell(value) -> str:
     """One value as safe CSV text."""
     if value is None:
         return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)  # a number is data, never a formula, even when negative
     text = str(value).replace("\x00", "")
     for ch in text:
         if ch in FORMULA_STARTS:

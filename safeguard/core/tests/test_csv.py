@@ -50,3 +50,9 @@ def test_response_is_an_attachment():
     assert response["Content-Disposition"] == 'attachment; filename="x.csv"'
     body = response.content.decode("utf-8-sig")
     assert list(csv.reader(io.StringIO(body))) == [["h"], ["'@evil"]]
+
+
+@pytest.mark.parametrize("value, text", [(-2, "-2"), (0.25, "0.25"), (3, "3")])
+def test_numbers_are_written_as_numbers(value, text):
+    assert safe_cell(value) == text
+    assert safe_cell(str(value)) in (text, "'" + text)  # the same text typed in is still guarded

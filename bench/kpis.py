@@ -1,0 +1,119 @@
+"""Performance-dashboard benchmark: `python bench/kpis.py [--database FILE | --children N]`.
+
+Times, on a generated demo borough, what a manager or analyst waits for: every indicator for
+a census year (the `safeguard kpis` command's work), the whole dashboard page (every
+indicator, this year and last year, for the authority and for one team), each indicator's
+page (24-month trend, by team), and a drill-down list. Exits non-zero when a target is
+missed. Pass `--database` to reuse a borough already generated (a 50,000-child borough takes
+many minutes to build); results are recorded in docs/performance.md.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGETS = {
+    "dashboard_ms": 1000,  # issue 5: the whole dashboard in under one second
+    "dashboard_team_ms": 1000,
+    "kpis_command_ms": 1000,
+    "indicator_page_p95_ms": 3000,
+    "drill_down_ms": 2000,
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--database", help="an existing SQLite demo database to time")
+    parser.add_argument("--children", type=int, default=5000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+
+    folder = Path(tempfile.mkdtemp(prefix="safeguard-bench-kpis-"))
+    database = Path(args.database) if args.database else folder / "bench.sqlite3"
+    os.environ.update(
+        {
+            "DATABASE_URL": f"sqlite:///{database}",
+            "SAFEGUARD_VAR_DIR": str(folder),
+            "SAFEGUARD_STATIC_ROOT": str(folder / "static"),
+            "DJANGO_SETTINGS_MODULE": "safeguard.settings",
+            "SAFEGUARD_ALLOWED_HOSTS": "testserver,127.0.0.1",
+        }
+    )
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    if not args.database:
+        call_command("demo", children=args.children, seed=2009, verbosity=0)
+
+    from django.utils import timezone
+
+    from safeguard.accounts.models import Team, User
+    from safeguard.casework.models import Case
+    from safeguard.people.models import Person
+    from safeguard.performance.calendar import ensure_calendar
+    from safeguard.performance.indicators import INDICATORS
+    from safeguard.performance.selectors import figures, last_census_year
+
+    ensure_calendar()
+    period = last_census_year(timezone.localdate())
+    query = f"?from={period.start}&to={period.end}"
+    analyst = User.objects.get(username="analyst1")
+    client = Client()
+    client.force_login(analyst)
+
+    def timed(url: str) -> float:
+        t0 = time.perf_counter()
+        response = client.get(url)
+        elapsed = (time.perf_counter() - t0) * 1000
+        assert response.status_code == 200, (url, response.status_code)
+        return elapsed
+
+    def best(fn, n=args.repeat) -> float:
+        return statistics.median(fn() for _ in range(n))
+
+    def command() -> float:
+        t0 = time.perf_counter()
+        figures(period)
+        return (time.perf_counter() - t0) * 1000
+
+    team = Team.objects.filter(agency__kind="csc", members__allocations__isnull=False).first()
+    timed("/performance/" + query)  # warm up
+    results = {
+        "kpis_command_ms": best(command),
+        "dashboard_ms": best(lambda: timed("/performance/" + query)),
+        "dashboard_team_ms": best(lambda: timed(f"/performance/{query}&team={team.pk}")),
+    }
+    pages = [timed(f"/performance/{i.id}/{query}") for i in INDICATORS]
+    slowest = max(zip(pages, INDICATORS, strict=True), key=lambda p: p[0])
+    results["indicator_page_p95_ms"] = statistics.quantiles(pages, n=20)[-1]
+    results["drill_down_ms"] = best(
+        lambda: timed(f"/performance/referrals/children/{query}&part=denominator"), 3
+    )
+    failed = False
+    children = Person.objects.exclude(la_child_id__isnull=True).count()
+    print(
+        f"Performance benchmarks: demo borough of {children:,} children, "
+        f"{Case.objects.count():,} cases (SQLite), period {period.start} to {period.end}"
+    )
+    for key, value in results.items():
+        target = TARGETS[key]
+        ok = value <= target
+        failed |= not ok
+        print(f"  {key:26} {value:10.1f}   target <= {target:<6} {'ok' if ok else 'MISSED'}")
+    print(f"  slowest indicator page: {slowest[1].id} {slowest[0]:.0f} ms")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,17 @@
+"""Permission-matrix rows for the performance dashboard (see safeguard/testing/matrix.py).
+
+Managers (team and service) and performance analysts of the authority's social care see it;
+social workers, partners, administrators and other authorities' staff do not.
+"""
+
+from safeguard.testing.matrix import row
+
+DASHBOARD = row(302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 302, 403)
+
+MATRIX = {
+    "performance:dashboard": ("get", None, "", DASHBOARD),
+    "performance:indicator": ("get", "kpi_referrals", "", DASHBOARD),
+    "performance:children": ("get", "kpi_referrals", "?part=denominator", DASHBOARD),
+}
+
+TARGETS = {"kpi_referrals": lambda world: {"kpi_id": "referrals"}}
