@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("safeguard.timescales.urls")),
     path("", include("safeguard.notices.urls")),
     path("", include("safeguard.privacy.urls")),
+    path("", include("safeguard.returns.urls")),
     path("api/v1/", api.urls),
 ]
 
