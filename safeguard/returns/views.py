@@ -90,7 +90,8 @@ def start_cin_import(request):
 @login_required
 @require_GET
 def job(request, job_id: UUID):
-    _may_run(request)
+    # Anyone but its starter is told the job does not exist (not "forbidden": a job is not a
+    # page everybody has, and its existence is nobody else's business).
     job = selectors.job_for(user=request.user, job_id=job_id)
     done, total = selectors.job_progress(job)
     percent = 100 if job.status == JobStatus.DONE else (100 * done // total if total else 0)
@@ -110,7 +111,6 @@ def job(request, job_id: UUID):
 @login_required
 @require_GET
 def download(request, job_id: UUID):
-    _may_run(request)
     job = selectors.job_for(user=request.user, job_id=job_id)
     if job.status != JobStatus.DONE or not job.result_file:
         raise Http404("The job has no file")

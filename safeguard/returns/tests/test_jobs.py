@@ -70,7 +70,7 @@ def test_annex_a_export_runs_in_the_worker_and_only_its_starter_downloads_it(wor
         assert client.get(reverse("returns:download", args=[job.pk])).status_code == 404
         assert client.get(reverse("returns:job", args=[job.pk])).status_code == 404
     client.force_login(world.sw_amy)
-    assert client.get(reverse("returns:download", args=[job.pk])).status_code == 403
+    assert client.get(reverse("returns:download", args=[job.pk])).status_code == 404
 
 
 @worker_db
@@ -216,4 +216,5 @@ def test_the_job_list_shows_only_ones_own_jobs_and_the_navigation_links_it(world
     assert 'href="/returns/"' in page
     client.force_login(world.sw_amy)
     assert 'href="/returns/"' not in client.get("/").content.decode()
-    assert client.get(reverse("returns:job", args=[uuid.uuid4()])).status_code == 403
+    assert client.get(reverse("returns:jobs")).status_code == 403
+    assert client.get(reverse("returns:job", args=[uuid.uuid4()])).status_code == 404
