@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "safeguard.core",
     "safeguard.audit",
     "safeguard.notices",
@@ -221,6 +223,13 @@ CONTENT_SECURITY_POLICY = {
 SAFEGUARD_MAX_UPLOAD_BYTES = int(os.environ.get("SAFEGUARD_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = SAFEGUARD_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = min(SAFEGUARD_MAX_UPLOAD_BYTES, 2_621_440)
+
+# --- Background tasks ------------------------------------------------------------------------
+# Statutory returns started from the web run in a worker (`safeguard db_worker`, which
+# `safeguard serve` starts beside the server); the queue is a table in the same database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Uploaded census files and finished returns, kept per job; never served as static files.
+SAFEGUARD_RETURNS_DIR = Path(os.environ.get("SAFEGUARD_RETURNS_DIR", VAR_DIR / "returns"))
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

@@ -1,5 +1,8 @@
 """Test settings: the real settings with speed knobs only."""
 
+import tempfile
+from pathlib import Path
+
 from safeguard.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
@@ -7,3 +10,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Return jobs keep their files in a folder of this test run, never in ./var/.
+SAFEGUARD_RETURNS_DIR = Path(tempfile.mkdtemp(prefix="safeguard-test-returns-"))

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("safeguard.notices.urls")),
     path("", include("safeguard.privacy.urls")),
     path("", include("safeguard.performance.urls")),
+    path("", include("safeguard.returns.urls")),
     path("api/v1/", api.urls),
 ]
 

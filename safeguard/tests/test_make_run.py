@@ -87,7 +87,26 @@ def _sign_in(base: str, username: str, password: str, code) -> str:
     assert opener.open(f"{base}/", timeout=30).geturl() == f"{base}/two-factor/"
     response = _post(opener, f"{base}/two-factor/", response.read().decode(), {"code": code()})
     assert response.geturl() == f"{base}/", f"{username} was not signed in"
-    return response.read().decode()
+    return response.read().decode(), opener
+
+
+def _export_annex_a_in_the_background(base: str, opener) -> None:
+    """The worker that `safeguard serve` starts runs a job started from the web."""
+    url = f"{base}/returns/annex-a/export/"
+    page = opener.open(url, timeout=30).read().decode()
+    response = _post(opener, url, page, {"as_of_day": "30", "as_of_month": "4", "as_of_year": "2026"})
+    job_url = response.geturl()
+    assert "/returns/jobs/" in job_url, job_url
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        page = opener.open(job_url, timeout=30).read().decode()
+        if 'id="download"' in page or "Failed" in page:
+            break
+        time.sleep(1)
+    assert 'id="download"' in page, "the worker did not finish the export:\n" + page[-2000:]
+    response = opener.open(job_url + "download/", timeout=60)
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="annex-a-2026-04-30-')
+    assert response.read()[:2] == b"PK"  # an .xlsx is a zip
 
 
 def test_make_run_serves_sign_in_and_every_printed_account_signs_in(tmp_path):
@@ -125,12 +144,14 @@ def test_make_run_serves_sign_in_and_every_printed_account_signs_in(tmp_path):
             argv = [*command[:-1], username]
             return subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout.strip()
 
-        home = _sign_in(base, usernames[0], password, lambda: code_from_command(usernames[0]))
+        home, _ = _sign_in(base, usernames[0], password, lambda: code_from_command(usernames[0]))
         assert "My work" in home
         # ...and an authenticator app given the printed secret gives it for every account.
         for username in usernames[1:]:
-            home = _sign_in(base, username, password, lambda: _code_from_secret(secret))
+            home, opener = _sign_in(base, username, password, lambda: _code_from_secret(secret))
             assert "My work" in home
+            if username == "analyst1":
+                _export_annex_a_in_the_background(base, opener)
         # The stylesheet is served, hashed and compressed, by whitenoise.
         css = re.search(r'href="(/static/govuk/application\.[0-9a-f]+\.css)"', home).group(1)
         assert urllib.request.urlopen(f"{base}{css}", timeout=5).status == 200

@@ -1,21 +1,70 @@
-"""``safeguard serve``: run Safeguard with a production WSGI server (waitress)."""
+"""``safeguard serve``: run Safeguard with a production WSGI server (waitress), and beside it
+the worker that runs background jobs (``safeguard db_worker``: statutory returns started from
+the web). The worker is a child process, stopped when the server stops."""
+
+import signal
+import subprocess
+import sys
 
 from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Serve Safeguard over HTTP with waitress (static files through whitenoise)."
+    help = (
+        "Serve Safeguard over HTTP with waitress (static files through whitenoise), with the "
+        "background-job worker beside it."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument(
+            "--no-worker",
+            action="store_false",
+            dest="worker",
+            help="Do not start the background-job worker (run `safeguard db_worker` yourself).",
+        )
 
-    def handle(self, *args, host: str, port: int, threads: int, **options):
+    def handle(self, *args, host: str, port: int, threads: int, worker: bool = True, **options):
         from waitress import serve
 
         from safeguard.wsgi import application
 
-        self.stdout.write(f"Safeguard is running at http://{host}:{port}/ (Ctrl+C to stop)")
-        self.stdout.flush()
-        serve(application, host=host, port=port, threads=threads, ident="Safeguard")
+        child = _start_worker() if worker else None
+
+        def stop(signum, frame):
+            raise SystemExit(0)
+
+        # A TERM (a service manager, `kill`) stops the server the way Ctrl+C does, so that the
+        # worker is stopped with it.
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            self.stdout.write(f"Safeguard is running at http://{host}:{port}/ (Ctrl+C to stop)")
+            if child is not None:
+                self.stdout.write(f"Background jobs run in the worker (process {child.pid}).")
+            self.stdout.flush()
+            serve(application, host=host, port=port, threads=threads, ident="Safeguard")
+        finally:
+            if child is not None:
+                _stop_worker(child)
+
+
+def _start_worker() -> subprocess.Popen:
+    """The worker as a child: the same Python, settings and environment as the server."""
+    return subprocess.Popen(
+        [
+            sys.executable, "-m", "safeguard.cli", "db_worker",
+            "--no-reload", "--interval", "1", "--verbosity", "0",
+        ]
+    )  # fmt: skip
+
+
+def _stop_worker(child: subprocess.Popen) -> None:
+    if child.poll() is None:
+        child.terminate()  # the worker finishes nothing half-way: its task is marked failed
+        try:
+            child.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()

@@ -35,6 +35,8 @@ class _Refused(Exception):
 
 
 class Command(BaseCommand):
+    # A background job passes its own progress recorder (returns/tasks.py) instead of the bar.
+    stealth_options = ("progress",)
     help = (
         "Import children in need (CIN) census XML files (2023-24 GenderCurrent layout and later "
         "Sex layout), merging overlapping years. A file with errors is refused whole with a "
@@ -85,7 +87,7 @@ class Command(BaseCommand):
                 merged[entry.la_child_id] = (child, p.reference_date, p, entry.line)
         failed: list[tuple[ParsedFile, Problem]] = []
         total = len(merged)
-        bar = ProgressBar("Importing children")
+        bar = options.get("progress") or ProgressBar("Importing children")
         try:
             with transaction.atomic():
                 importer = CinImporter(authority=authority, by=census_import_account(authority))

@@ -1,0 +1,51 @@
+"""Who may run the statutory returns from the web.
+
+Performance analysts make the returns; service managers answer for them and may run them too.
+Social workers, team managers, partners and administrators never: a return holds every child
+of the authority. A job, and the file it made, belong to the person who started it: another
+analyst starts their own (the file is a read of many children's records, logged against the
+person who downloads it).
+"""
+
+from enum import StrEnum
+
+from safeguard.accounts.models import Role
+
+RETURNS_ROLES = frozenset({Role.PERFORMANCE_ANALYST, Role.SERVICE_MANAGER})
+
+
+class Action(StrEnum):
+    RUN = "run"  # start an export or import, list one's jobs
+    VIEW_JOB = "view_job"  # a job's page and its file
+
+
+def _returns_user(user) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.agency_id
+        and user.agency.is_social_care
+        and user.role in RETURNS_ROLES
+    )
+
+
+def can(user, action: Action, obj=None) -> bool:
+    if not _returns_user(user):
+        return False
+    if action == Action.RUN:
+        return True
+    if action == Action.VIEW_JOB:
+        return (
+            obj is not None
+            and obj.started_by_id == user.pk
+            and obj.authority_id == user.agency.authority_id
+        )
+    return False
+
+
+def visible_to(user):
+    from safeguard.returns.models import ReturnJob
+
+    if not _returns_user(user):
+        return ReturnJob.objects.none()
+    return ReturnJob.objects.filter(started_by=user, authority_id=user.agency.authority_id)

@@ -1,0 +1,36 @@
+"""Reads for the statutory returns pages."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import Http404
+
+from safeguard.returns import permissions
+from safeguard.returns.models import JobStatus, ReturnJob
+
+
+def jobs_for(user):
+    return permissions.visible_to(user).select_related("started_by")
+
+
+def job_for(*, user, job_id) -> ReturnJob:
+    """The job, if ``user`` started it; anyone else is told it does not exist."""
+    job = permissions.visible_to(user).filter(pk=job_id).first()
+    if job is None:
+        raise Http404("No such job")
+    return job
+
+
+def job_progress(job: ReturnJob) -> tuple[int, int]:
+    """(done, total): the row's numbers, or, while an import writes in its one transaction,
+    the newer numbers the worker keeps in the job's folder (returns/tasks.py)."""
+    from safeguard.returns.tasks import PROGRESS_FILE
+
+    if job.status == JobStatus.RUNNING:
+        try:
+            data = json.loads((job.folder / PROGRESS_FILE).read_text())
+            return int(data["done"]), int(data["total"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    return job.done, job.total

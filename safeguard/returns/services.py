@@ -1,0 +1,100 @@
+"""Starting statutory returns from the web: each start records a job and queues its task.
+
+The task (``returns/tasks.py``) runs in the worker and does what the command does; the web
+request only checks the options, keeps the uploaded files and queues the job.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import date
+
+from django.db import transaction
+
+from safeguard.audit.models import ChangeVerb
+from safeguard.audit.services import record_change
+from safeguard.core.errors import ApplicationError
+from safeguard.returns import permissions
+from safeguard.returns.census import CensusYear
+from safeguard.returns.models import JobKind, ReturnJob
+from safeguard.returns.permissions import Action
+
+UPLOADS = "uploads"
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _check(by) -> None:
+    if not permissions.can(by, Action.RUN):
+        raise ApplicationError("You may not run the statutory returns.")
+
+
+def _queue(job: ReturnJob) -> ReturnJob:
+    from safeguard.returns.tasks import run_return_job
+
+    record_change(by=job.started_by, verb=ChangeVerb.CREATED, obj=job, before=None)
+    result = run_return_job.enqueue(str(job.pk))
+    job.task_id = str(result.id)
+    job.save(update_fields=["task_id"])
+    return job
+
+
+@transaction.atomic
+def start_cin_export(*, by, year: str) -> ReturnJob:
+    _check(by)
+    census_year = CensusYear.parse(year)
+    job = ReturnJob.objects.create(
+        kind=JobKind.CIN_EXPORT,
+        authority_id=by.agency.authority_id,
+        started_by=by,
+        options={"year": census_year.label},
+    )
+    return _queue(job)
+
+
+@transaction.atomic
+def start_annex_a_export(*, by, as_of: date) -> ReturnJob:
+    _check(by)
+    job = ReturnJob.objects.create(
+        kind=JobKind.ANNEX_A_EXPORT,
+        authority_id=by.agency.authority_id,
+        started_by=by,
+        options={"as_of": as_of.isoformat()},
+    )
+    return _queue(job)
+
+
+def safe_name(name: str) -> str:
+    """A file name that is safe in the job's folder and says what the user uploaded."""
+    stem = _UNSAFE.sub("-", (name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]).strip(".-")
+    return stem[:100] or "census.xml"
+
+
+def start_cin_import(*, by, files: list, skip_invalid: bool) -> ReturnJob:
+    """``files`` are uploaded files (already checked to be XML by the form). They are kept
+    in the job's folder until the worker has imported them."""
+    _check(by)
+    if not files:
+        raise ApplicationError("Choose one or more census XML files.", field="files")
+    names = []
+    for number, upload in enumerate(files, start=1):
+        names.append(f"{number:02d}-{safe_name(upload.name)}")
+    with transaction.atomic():
+        job = ReturnJob.objects.create(
+            kind=JobKind.CIN_IMPORT,
+            authority_id=by.agency.authority_id,
+            started_by=by,
+            options={"files": names, "skip_invalid": bool(skip_invalid)},
+        )
+        folder = job.folder / UPLOADS
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for name, upload in zip(names, files, strict=True):
+                with open(folder / name, "wb") as stream:
+                    for chunk in upload.chunks():
+                        stream.write(chunk)
+            return _queue(job)
+        except BaseException:
+            # Nothing half-kept: the files go with the job that was not made.
+            shutil.rmtree(job.folder, ignore_errors=True)
+            raise

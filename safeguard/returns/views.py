@@ -1,0 +1,138 @@
+"""Statutory returns from the web: start an export or import, follow it, download the file.
+Thin: check the form, call one service, render."""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from safeguard.audit.models import AccessPurpose
+from safeguard.audit.services import record_access
+from safeguard.core.errors import ApplicationError
+from safeguard.returns import permissions, selectors, services
+from safeguard.returns.forms import AnnexAForm, CinExportForm, CinImportForm
+from safeguard.returns.models import JobKind, JobStatus
+from safeguard.returns.permissions import Action
+
+
+def _may_run(request) -> None:
+    if not permissions.can(request.user, Action.RUN):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def job_list(request):
+    _may_run(request)
+    return render(
+        request, "returns/job_list.html", {"jobs": selectors.jobs_for(request.user)[:100]}
+    )
+
+
+def _start(request, form, template: str, title: str, start):
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = start(form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, f"{job.get_kind_display()} started")
+            return redirect("returns:job", job_id=job.pk)
+    return render(request, template, {"form": form, "title": title})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start_cin_export(request):
+    _may_run(request)
+    return _start(
+        request,
+        CinExportForm(request.POST or None),
+        "returns/start.html",
+        "Export the CIN census",
+        lambda data: services.start_cin_export(by=request.user, year=data["year"]),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start_annex_a_export(request):
+    _may_run(request)
+    return _start(
+        request,
+        AnnexAForm(request.POST or None),
+        "returns/start.html",
+        "Export Ofsted's Annex A lists",
+        lambda data: services.start_annex_a_export(by=request.user, as_of=data["as_of"]),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start_cin_import(request):
+    _may_run(request)
+    return _start(
+        request,
+        CinImportForm(request.POST or None, request.FILES or None),
+        "returns/start.html",
+        "Import CIN census files",
+        lambda data: services.start_cin_import(
+            by=request.user, files=data["files"], skip_invalid=data["skip_invalid"]
+        ),
+    )
+
+
+@login_required
+@require_GET
+def job(request, job_id: UUID):
+    # Anyone but its starter is told the job does not exist (not "forbidden": a job is not a
+    # page everybody has, and its existence is nobody else's business).
+    job = selectors.job_for(user=request.user, job_id=job_id)
+    done, total = selectors.job_progress(job)
+    percent = 100 if job.status == JobStatus.DONE else (100 * done // total if total else 0)
+    return render(
+        request,
+        "returns/job.html",
+        {
+            "job": job,
+            "done": done,
+            "total": total,
+            "percent": percent,
+            "is_export": job.kind != JobKind.CIN_IMPORT,
+        },
+    )
+
+
+@login_required
+@require_GET
+def download(request, job_id: UUID):
+    job = selectors.job_for(user=request.user, job_id=job_id)
+    if job.status != JobStatus.DONE or not job.result_file:
+        raise Http404("The job has no file")
+    path = job.folder / job.result_file
+    if not path.is_file():
+        raise Http404("The file is no longer kept")
+    # The file is a read of every child in it: one access event each, written before a byte
+    # is sent (docs/decisions/0012-returns-in-the-background.md).
+    with transaction.atomic():
+        record_access(
+            by=request.user,
+            person_ids=[UUID(pid) for pid in job.people],
+            purpose=AccessPurpose.LIST,
+            route=f"{request.method} {request.get_full_path()}",
+            ip_address=request.META.get("REMOTE_ADDR"),
+            reason=f"In the {job.get_kind_display()} file {job.result_name} (job {job.pk})",
+        )
+    content_type = (
+        "application/xml"
+        if job.result_name.endswith(".xml")
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=job.result_name, content_type=content_type
+    )
