@@ -294,6 +294,7 @@ __all__ = ["INDICATORS", "children", "dashboard", "indicator_detail"]
 
 # -- Demand: contacts and referrals by week and by source, and the funnel ------------------
 
+from dataclasses import replace  # noqa: E402
 from types import SimpleNamespace  # noqa: E402
 
 from safeguard.performance import demand as demand_figures  # noqa: E402
@@ -382,17 +383,32 @@ def demand(request):
                 ],
             )
         raise Http404
-    points = [(w.label, w.contacts, str(w.contacts)) for w in weeks]
+    # One scale for both charts, in whole numbers: the axis top is a multiple of 4 (its
+    # four gridline steps), so that the gridlines fall on counts.
+    highest = max([w.contacts for w in weeks] + [w.referrals for w in weeks], default=0)
+    top = max(4, -(-highest // 4) * 4)
+
+    def count_chart(points):
+        chart = bar_chart(points, top=top)
+        return replace(
+            chart,
+            gridlines=[(y, f"{top * i // 4:,}") for i, (y, _) in enumerate(chart.gridlines)],
+        )
+
     context = {
         "choice": choice,
         "teams": permissions.visible_to(request.user).order_by("name"),
         "weeks": weeks,
         "charts": [
-            ("contacts", "Contacts", bar_chart(points)),
+            (
+                "contacts",
+                "Contacts",
+                count_chart([(w.label, w.contacts, f"{w.contacts:,}") for w in weeks]),
+            ),
             (
                 "referrals",
                 "Referrals",
-                bar_chart([(w.label, w.referrals, str(w.referrals)) for w in weeks]),
+                count_chart([(w.label, w.referrals, f"{w.referrals:,}") for w in weeks]),
             ),
         ],
         "totals": (sum(w.contacts for w in weeks), sum(w.referrals for w in weeks)),

@@ -44,6 +44,10 @@ def referred(world, kid, c, day, *, source, worker=None, team=None):
 
 @pytest.fixture
 def data(world):
+    return make_data(world)
+
+
+def make_data(world):
     kids = {name: build.child(world) for name in ("one", "two", "three", "four", "five", "six")}
     # 1: a Sunday contact (W02) referred on the Monday (W03); assessed: child in need plan.
     c1 = contact(world, kids["one"], date(2026, 1, 11), "6")
@@ -305,3 +309,12 @@ def test_csv_is_safe_from_formula_injection(world, data, client):
     assert rows[1][0] == "'=HYPERLINK(1)"
     sources = _csv_rows(c.get(URL + Q + "&format=csv&table=sources"))
     assert ["'=1", "Not a census source code", "1", "0.1667", "0", "0.0"] in sources
+
+
+def test_both_charts_share_a_whole_number_scale(world, data, client):
+    charts = _client(client, world.analyst_eve).get(URL + Q).context["charts"]
+    (_, _, contacts), (_, _, referrals) = charts
+    assert [label for _, label in contacts.gridlines] == ["0", "1", "2", "3", "4"]
+    assert contacts.gridlines == referrals.gridlines
+    # Week W03: two contacts and three referrals, on the same axis.
+    assert referrals.bars[1].height == contacts.bars[1].height * 3 / 2
