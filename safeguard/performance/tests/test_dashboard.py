@@ -87,7 +87,7 @@ def test_trend_csv_has_24_months(world, data, client):
     response = _client(client, world.analyst_eve).get(
         "/performance/assessments_within_45wd/" + Q + "&format=csv&table=trend"
     )
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["month", "from", "to", "numerator", "denominator", "value"]
     assert len(rows) == 25
     assert rows[-1][:3] == ["2026-03", "2026-03-01", "2026-03-31"]
@@ -127,7 +127,7 @@ def test_csv_downloads_are_safe_from_formula_injection(world, data, client):
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[1][0] == "'=HYPERLINK(1)"
     table = _client(client, world.analyst_eve).get("/performance/" + Q + "&format=csv")
-    rows = list(csv.reader(io.StringIO(table.content.decode())))
+    rows = list(csv.reader(io.StringIO(table.content.decode("utf-8-sig"))))
     assert rows[0][:6] == ["id", "indicator", "definition", "numerator", "denominator", "value"]
     assert rows[1][:2] == ["referrals", "Referrals"]
 
