@@ -28,11 +28,14 @@ class Chart:
     right_edge: int
 
 
-def bar_chart(points: list[tuple[str, float | None, str]], *, percent: bool = False) -> Chart:
+def bar_chart(
+    points: list[tuple[str, float | None, str]], *, percent: bool = False, top: float | None = None
+) -> Chart:
     """``points`` are (month label, value or None, value as shown); None draws no bar.
-    ``percent`` labels the axis in per cent (rates are fractions)."""
+    ``percent`` labels the axis in per cent (rates are fractions); ``top`` is the axis's
+    highest value (by default the highest value)."""
     values = [v for _, v, _ in points if v is not None]
-    top_value = max(values, default=0) or 1
+    top_value = top or max(values, default=0) or 1
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
     slot = plot_w / max(len(points), 1)

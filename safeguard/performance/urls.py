@@ -6,6 +6,9 @@ app_name = "performance"
 
 urlpatterns = [
     path("performance/", views.dashboard, name="dashboard"),
+    # Before the indicator routes: "demand" is not an indicator.
+    path("performance/demand/", views.demand, name="demand"),
+    path("performance/demand/children/", views.demand_children, name="demand-children"),
     path("performance/<slug:kpi_id>/", views.indicator_detail, name="indicator"),
     path("performance/<slug:kpi_id>/children/", views.children, name="children"),
 ]

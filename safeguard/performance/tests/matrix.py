@@ -12,6 +12,8 @@ MATRIX = {
     "performance:dashboard": ("get", None, "", DASHBOARD),
     "performance:indicator": ("get", "kpi_referrals", "", DASHBOARD),
     "performance:children": ("get", "kpi_referrals", "?part=denominator", DASHBOARD),
+    "performance:demand": ("get", None, "", DASHBOARD),
+    "performance:demand-children": ("get", None, "?table=funnel&key=contacts", DASHBOARD),
 }
 
 TARGETS = {"kpi_referrals": lambda world: {"kpi_id": "referrals"}}
