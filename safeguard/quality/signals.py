@@ -36,10 +36,12 @@ class _Recheck:
 
     def __init__(self, person_id):
         self.person_id = person_id
+        self.done = False
 
     def __call__(self):
         from safeguard.quality.services import recheck_quietly
 
+        self.done = True
         recheck_quietly(self.person_id)
 
 
@@ -55,8 +57,10 @@ def _person_id(sender, instance):
 def schedule(person_id) -> None:
     connection = transaction.get_connection()
     pending = getattr(connection, "run_on_commit", [])
-    if any(getattr(entry[1], "person_id", None) == person_id for entry in pending):
-        return
+    for entry in pending:
+        callback = entry[1]
+        if getattr(callback, "person_id", None) == person_id and not callback.done:
+            return
     transaction.on_commit(_Recheck(person_id), robust=True)
 
 
