@@ -30,7 +30,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from safeguard.casework.models import Allocation
 from safeguard.performance.calendar import calendar_generation, ensure_calendar, in_range
 from safeguard.performance.indicators import BY_ID, INDICATORS, Indicator, Period, Scope
-from safeguard.quality.selectors import has_open_issue
+from safeguard.quality.selectors import any_open_issue, open_issue_children
 
 SCALE = 10_000  # four decimal places
 EVERYTHING = Scope()
@@ -303,13 +303,19 @@ def children_with_errors(indicator_id: str, period: Period, scope: Scope, part: 
     """How many of the children behind a figure's ``numerator`` or ``denominator`` have an
     open data-quality issue (``quality``); None when the figure has no such part."""
     indicator = BY_ID[indicator_id]
-    ensure_calendar()
     source = indicator.numerator if part == "numerator" else indicator.denominator
     if source is None:
         return None
+    if not any_open_issue(scope.authority_id):
+        return 0
+    ensure_calendar()
     path = "case__child" if indicator.staff else indicator.child_path
-    qs = scoped(indicator, source(period), period, scope)
-    return qs.filter(has_open_issue(path)).values(path).distinct().count()
+    flagged = {f"{path}__in": open_issue_children(scope.authority_id)}
+    return _count(
+        (f"errors-{part}", indicator.id, period, scope),
+        lambda: scoped(indicator, source(period), period, scope).filter(**flagged),
+        path,
+    )
 
 
 def last_year(period: Period) -> Period:

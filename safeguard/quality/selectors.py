@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, QuerySet
 
 from safeguard.quality.models import QualityIssue
 
@@ -47,13 +47,17 @@ def by_team(authority_id: int) -> list[dict]:
     )
 
 
-def has_open_issue(child_ref: str = "pk"):
-    """An ``Exists`` for querysets of children (or records with a path to the child): the
-    child has at least one open data-quality issue. For indicator error counts."""
-    return Exists(QualityIssue.objects.filter(person_id=OuterRef(child_ref)))
+def _open(authority_id: int | None) -> QuerySet:
+    qs = QualityIssue.objects.all()
+    return qs if authority_id is None else qs.filter(authority_id=authority_id)
 
 
-def children_with_issues(person_ids) -> int:
-    return (
-        QualityIssue.objects.filter(person_id__in=person_ids).values("person_id").distinct().count()
-    )
+def any_open_issue(authority_id: int | None = None) -> bool:
+    return _open(authority_id).exists()
+
+
+def open_issue_children(authority_id: int | None = None) -> QuerySet:
+    """A subquery of the ids of children with an open issue, for the indicators' error
+    counts (``performance.selectors.children_with_errors``)."""
+    return _open(authority_id).values("person_id")
+
