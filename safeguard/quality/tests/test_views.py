@@ -177,3 +177,10 @@ def test_kpis_json_is_unchanged_by_errors(world):
     call_command("kpis", "--from", "2025-04-01", "--to", "2026-03-31", "--json", stdout=out)
     assert "error" not in out.getvalue().lower() and "valid" not in out.getvalue().lower()
     json.loads(out.getvalue())
+
+
+def test_the_home_page_links_to_the_lists(world, client):
+    page = _as(client, world.sw_amy).get("/").content.decode()
+    assert 'href="/data-quality/mine/"' in page and 'href="/data-quality/"' not in page
+    page = _as(client, world.tm_carol).get("/").content.decode()
+    assert 'href="/data-quality/"' in page
