@@ -184,3 +184,24 @@ def test_the_home_page_links_to_the_lists(world, client):
     assert 'href="/data-quality/mine/"' in page and 'href="/data-quality/"' not in page
     page = _as(client, world.tm_carol).get("/").content.decode()
     assert 'href="/data-quality/"' in page
+
+
+@pytest.mark.parametrize("few", [0, 200])
+def test_error_counts_by_list_and_by_subquery_agree(world, monkeypatch, few):
+    """Few children with errors are matched by a list of ids, many by a subquery."""
+    from safeguard.performance.indicators import Period, Scope
+    from safeguard.performance.selectors import children_with_errors
+    from safeguard.quality import selectors as quality
+
+    monkeypatch.setattr(quality, "FEW", few)
+    for n in range(3):
+        kid = build.child(world)
+        c = build.case(world, kid, referred=date(2025, 6, 2 + n), worker=world.sw_amy)
+        if n:
+            build.visit(world, c, date(2025, 6, 1))
+        check_children([kid.pk], today=TODAY)
+    period = Period(date(2025, 4, 1), date(2026, 3, 31))
+    assert children_with_errors("referrals", period, Scope(), "denominator") == 2
+    assert children_with_errors("referrals", period, Scope(), "numerator") is None
+    scope = Scope(authority_id=world.authority.pk, team_id=world.team_b.pk)
+    assert children_with_errors("referrals", period, scope, "denominator") == 0
