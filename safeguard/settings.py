@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "safeguard.privacy",
     "safeguard.demo",
     "safeguard.returns",
+    "safeguard.quality",
 ]
 
 MIDDLEWARE = [

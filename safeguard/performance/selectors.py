@@ -30,6 +30,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from safeguard.casework.models import Allocation
 from safeguard.performance.calendar import calendar_generation, ensure_calendar, in_range
 from safeguard.performance.indicators import BY_ID, INDICATORS, Indicator, Period, Scope
+from safeguard.quality.selectors import open_issue_children
 
 SCALE = 10_000  # four decimal places
 EVERYTHING = Scope()
@@ -296,6 +297,26 @@ def children_behind(indicator_id: str, period: Period, scope: Scope, part: str) 
     path = "case__child" if indicator.staff else indicator.child_path
     qs = scoped(indicator, source(period), period, scope)
     return sorted(set(qs.values_list(path, flat=True)))
+
+
+def children_with_errors(
+    indicator_id: str, period: Period, scope: Scope, part: str, children=None
+) -> int | None:
+    """How many of the children behind a figure's ``numerator`` or ``denominator`` have an
+    open data-quality issue (``quality``); None when the figure has no such part.
+    ``children``: ``quality.selectors.open_issue_children(authority)``, when already read."""
+    indicator = BY_ID[indicator_id]
+    source = indicator.numerator if part == "numerator" else indicator.denominator
+    if source is None:
+        return None
+    if children is None:  # called on its own: otherwise the page has done both
+        ensure_calendar()
+        children = open_issue_children(scope.authority_id)
+    if not children:
+        return 0
+    path = "case__child" if indicator.staff else indicator.child_path
+    qs = scoped(indicator, source(period), period, scope)
+    return qs.filter(**{f"{path}__in": children}).values(path).distinct().count()
 
 
 def last_year(period: Period) -> Period:

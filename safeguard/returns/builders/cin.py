@@ -317,3 +317,17 @@ def iter_episode_records(child: CinChild) -> Iterator[tuple[CinEpisode, str, dat
             yield ep, "section 47 enquiry start", s.start_date
         for p in ep.cp_plans:
             yield ep, "child protection plan start", p.start_date
+
+
+def cin_children(
+    person_ids, *, authority: LocalAuthority, year: CensusYear
+) -> dict[UUID, CinChild]:
+    """The census records for ``year`` of those of ``person_ids`` who are in that year's
+    return, by person id: for checking some children (the data-quality checks) without
+    building the whole return."""
+    ids = list(
+        children_in_year_queryset(authority=authority, year=year)
+        .filter(pk__in=list(person_ids))
+        .values_list("pk", flat=True)
+    )
+    return {p.pk: _child(p, authority=authority, year=year) for p in _batch(ids)}

@@ -111,6 +111,24 @@ def validate_cin_return(census: CinReturn) -> list[Failure]:
     return failures
 
 
+def validate_cin_child(child: CinChild, year: CensusYear) -> list[Failure]:
+    """Every failure of the child rules on one child (the rules across children, such as
+    duplicates, need the whole return)."""
+    return [
+        Failure(
+            code=rule.code,
+            level=rule.level,
+            message=rule.message,
+            la_child_id=child.la_child_id,
+            person_id=child.person_id,
+            record_id=record_id,
+            detail=detail,
+        )
+        for rule in CHILD_RULES
+        for record_id, detail in rule.check(child, year)
+    ]
+
+
 def _d(day: date | None) -> str:
     return f"{day:%d %B %Y}".lstrip("0") if day else "none"
 

@@ -1,0 +1,18 @@
+"""The data-quality panel on the person and case pages. A template tag, so that those pages
+(in apps below this one) can show it without importing this app. The page itself has already
+checked and logged the access to the record."""
+
+from django import template
+
+from safeguard.quality import permissions, selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("quality/_panel.html")
+def quality_panel(user, person=None, case=None):
+    subject = person if person is not None else case.child
+    if not permissions.can_see_panel(user, subject):
+        return {"shown": False}
+    issues = selectors.for_case(case) if case is not None else selectors.for_person(person)
+    return {"shown": True, "issues": issues, "on_case": case is not None}

@@ -1,0 +1,94 @@
+"""Save-time recheck: saving a record rechecks its child after the commit; checking never
+makes a save fail."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from safeguard.casework.models import Visit
+from safeguard.quality import services
+from safeguard.quality.models import QualityIssue
+from safeguard.quality.tests import build
+
+pytestmark = pytest.mark.django_db
+
+
+def _rules(kid):
+    return set(QualityIssue.objects.filter(person=kid).values_list("rule", flat=True))
+
+
+def test_saving_a_bad_record_raises_an_issue_and_fixing_it_clears_it(
+    world, django_capture_on_commit_callbacks
+):
+    today = timezone.localdate()
+    # Each block is one committed transaction (a test runs in one transaction, so what is
+    # saved outside a block is never committed, and its recheck never runs).
+    with django_capture_on_commit_callbacks(execute=True):
+        kid = build.child(world)
+        c = build.case(world, kid, referred=today - timedelta(days=3), worker=world.sw_amy)
+    assert "SG05" not in _rules(kid)
+    with django_capture_on_commit_callbacks(execute=True):
+        v = build.visit(world, c, today - timedelta(days=4))
+    assert "SG05" in _rules(kid)
+    with django_capture_on_commit_callbacks(execute=True):
+        v.visit_date = today - timedelta(days=2)
+        v.save()
+    assert "SG05" not in _rules(kid)
+
+
+def test_deleting_the_bad_record_clears_its_issue(world, django_capture_on_commit_callbacks):
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        kid = build.child(world)
+        c = build.case(world, kid, referred=today - timedelta(days=3), worker=world.sw_amy)
+        v = build.visit(world, c, today + timedelta(days=1))
+    assert "SG07" in _rules(kid)
+    with django_capture_on_commit_callbacks(execute=True):
+        v.delete()
+    assert "SG07" not in _rules(kid)
+
+
+def test_many_saves_in_one_transaction_check_the_child_once(
+    world, django_capture_on_commit_callbacks
+):
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        kid = build.child(world)
+        c = build.case(world, kid, referred=today - timedelta(days=3), worker=world.sw_amy)
+        build.visit(world, c, today)
+        build.visit(world, c, today - timedelta(days=1))
+    assert len([cb for cb in callbacks if getattr(cb, "person_id", None) == kid.pk]) == 1
+
+
+def test_a_failing_check_never_makes_the_save_fail(
+    world, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    """Fault injection: the rules blow up; the save still stands and the failure is logged."""
+
+    def broken(person, today):
+        raise RuntimeError("rule bug")
+
+    monkeypatch.setattr(services, "own_findings", broken)
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        kid = build.child(world)
+        c = build.case(world, kid, referred=today, worker=world.sw_amy)
+        v = build.visit(world, c, today - timedelta(days=9))
+    assert Visit.objects.filter(pk=v.pk).exists()
+    assert "Data-quality check of person" in caplog.text
+
+
+def test_a_record_full_of_errors_saves(world, django_capture_on_commit_callbacks):
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        kid = build.child(
+            world,
+            date_of_birth=date(2016, 5, 5),
+            date_of_death=date(2016, 5, 4),
+            la_child_id=None,
+            ethnicity="ZZZZ",
+        )
+        c = build.case(world, kid, referred=today - timedelta(days=30))
+        build.visit(world, c, today - timedelta(days=40))
+    assert {"SG02", "SG04", "SG05", "SG08"} <= _rules(kid)

@@ -1,0 +1,207 @@
+"""The data-quality panel on the person and case pages, the lists (mine, team, summary) with
+their permissions and CSV, and the error counts and "Validated" tag on the dashboard."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+
+from safeguard.audit.models import AccessEvent
+from safeguard.people.tests.sealing import seal
+from safeguard.quality.services import check_children
+from safeguard.quality.tests import build
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2025, 10, 1)
+
+
+@pytest.fixture
+def bad(world):
+    """A child of Amy's (team A) with a visit before the referral; one of Ben's (team B) too."""
+    kid = build.child(world, family_name="Errorful")
+    c = build.case(world, kid, referred=date(2025, 6, 2), worker=world.sw_amy)
+    build.visit(world, c, date(2025, 6, 1))
+    other = build.child(world, family_name="Benson")
+    oc = build.case(world, other, referred=date(2025, 6, 2), worker=world.sw_ben, team=world.team_b)
+    build.visit(world, oc, date(2025, 5, 1))
+    check_children([kid.pk, other.pk], today=TODAY)
+    return kid, c, other
+
+
+def _as(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_the_case_and_person_pages_show_the_records_errors(world, bad, client):
+    kid, c, _ = bad
+    page = _as(client, world.sw_amy).get(f"/cases/{c.pk}/").content.decode()
+    assert 'id="data-quality"' in page and "SG05" in page and "1 error" in page
+    page = client.get(f"/people/{kid.pk}/").content.decode()
+    assert 'id="data-quality"' in page and "SG05" in page
+
+
+def test_a_clean_record_says_so(world, client):
+    kid = build.child(world)
+    c = build.case(world, kid, referred=date(2025, 6, 2), worker=world.sw_amy)
+    check_children([kid.pk], today=TODAY)
+    page = _as(client, world.sw_amy).get(f"/cases/{c.pk}/").content.decode()
+    assert "No data errors." in page
+
+
+def test_partners_do_not_see_the_panel(world, client):
+    # The police officer is involved with John Smith (child_sam) and may open his page.
+    sam = world.child_sam
+    c = build.case(world, sam, referred=date(2025, 6, 2), worker=world.sw_amy)
+    build.visit(world, c, date(2025, 6, 1))
+    check_children([sam.pk], today=TODAY)
+    response = _as(client, world.police_pat).get(f"/people/{sam.pk}/")
+    assert response.status_code == 200
+    assert 'id="data-quality"' not in response.content.decode()
+
+
+def test_my_data_errors_lists_only_mine_and_logs_access(world, bad, client):
+    kid, _, other = bad
+    before = AccessEvent.objects.filter(person_id=kid.pk).count()
+    page = _as(client, world.sw_amy).get("/data-quality/mine/").content.decode()
+    assert "Errorful" in page and "Benson" not in page
+    assert AccessEvent.objects.filter(person_id=kid.pk).count() == before + 1
+    page = _as(client, world.sw_ben).get("/data-quality/mine/").content.decode()
+    assert "Benson" in page and "Errorful" not in page
+
+
+def test_my_data_errors_as_csv(world, bad, client):
+    response = _as(client, world.sw_amy).get("/data-quality/mine/?format=csv")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["rule", "severity", "family name"]
+    assert [r[0] for r in rows[1:]] == ["SG05"] and rows[1][2] == "Errorful"
+
+
+def test_the_team_list_for_the_team_manager(world, bad, client):
+    c = _as(client, world.tm_carol)
+    page = c.get("/data-quality/team/").content.decode()  # Carol's own team: team A
+    assert "Team A" in page or world.team_a.name in page
+    assert "Errorful" in page and "Benson" not in page
+    page = c.get(f"/data-quality/team/?team={world.team_b.pk}").content.decode()
+    assert "Benson" in page and "Errorful" not in page
+    assert c.get("/data-quality/team/?team=x").status_code == 404
+    assert c.get("/data-quality/team/?team=999999").status_code == 404
+    rows = list(csv.reader(io.StringIO(
+        c.get(f"/data-quality/team/?team={world.team_b.pk}&format=csv").content.decode("utf-8-sig")
+    )))  # fmt: skip
+    assert len(rows) == 2 and rows[1][2] == "Benson"
+    # Social workers have their own list, not the team's.
+    assert _as(client, world.sw_amy).get("/data-quality/team/").status_code == 403
+
+
+def test_the_summary_by_rule_and_team(world, bad, client):
+    c = _as(client, world.analyst_eve)
+    page = c.get("/data-quality/").content.decode()
+    assert 'id="total-errors">2 errors' in page
+    by_rule = page[page.index('id="by-rule"') :]
+    assert "SG05" in by_rule and "Step dated before the referral" in by_rule
+    rows = list(csv.reader(io.StringIO(c.get("/data-quality/?format=csv").content.decode("utf-8-sig"))))
+    assert rows == [["rule", "errors", "children"], ["SG05", "2", "2"]]
+    rows = list(csv.reader(io.StringIO(
+        c.get("/data-quality/?format=csv&table=teams").content.decode("utf-8-sig")
+    )))  # fmt: skip
+    assert sorted(r[1:] for r in rows[1:]) == [["1", "1"], ["1", "1"]]
+    assert _as(client, world.sw_amy).get("/data-quality/").status_code == 403
+
+
+def test_a_sealed_childs_errors_are_counted_not_named(world, bad, client):
+    kid, _, _ = bad
+    seal(world, kid, world.sw_ben)  # Amy is not named
+    page = _as(client, world.sw_amy).get("/data-quality/mine/").content.decode()
+    assert "Errorful" not in page
+    assert "1 error on restricted records is not shown" in page
+    rows = list(csv.reader(io.StringIO(
+        client.get("/data-quality/mine/?format=csv").content.decode("utf-8-sig")
+    )))  # fmt: skip
+    assert rows[1:] == []
+
+
+# --- The dashboard: children with errors behind each figure, "Validated" when none ---------
+
+Q = "?from=2025-04-01&to=2026-03-31"
+
+
+def _row(page, kpi_id):
+    row = page[page.index(f'id="{kpi_id}"') :]
+    return row[: row.index("</tr>")]
+
+
+def test_the_dashboard_counts_children_with_errors_and_validates_clean_figures(world, client):
+    kid = build.child(world)
+    c = build.case(world, kid, referred=date(2025, 6, 2), worker=world.sw_amy)
+    check_children([kid.pk], today=TODAY)
+    c_ = _as(client, world.analyst_eve)
+    page = c_.get("/performance/" + Q).content.decode()
+    assert "Validated" in _row(page, "referrals")
+    # The same child with a visit before the referral: the referral count is not validated.
+    build.visit(world, c, date(2025, 6, 1))
+    check_children([kid.pk], today=TODAY)
+    page = c_.get("/performance/" + Q).content.decode()
+    row = _row(page, "referrals")
+    assert "Validated" not in row and "1 child with errors" in row
+    # An indicator with no children behind it stays validated.
+    assert "Validated" in _row(page, "cpp_started")
+    detail = c_.get("/performance/referrals/" + Q).content.decode()
+    assert "1 child counted with errors" in detail and "Validated" not in detail
+
+
+def test_the_indicator_page_shows_numerator_errors(world, client):
+    kid = build.child(world)
+    c = build.case(world, kid, referred=date(2025, 6, 2), worker=world.sw_amy)
+    build.s47(world, c, discussed=date(2025, 6, 10), start=date(2025, 6, 9))  # SG06
+    check_children([kid.pk], today=TODAY)
+    page = _as(client, world.analyst_eve).get("/performance/" + Q).content.decode()
+    assert "1 child with errors" in _row(page, "s47_started")
+
+
+def test_kpis_json_is_unchanged_by_errors(world):
+    """kpis.md section 5 is a contract: the JSON has no data-quality fields."""
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    kid = build.child(world)
+    c = build.case(world, kid, referred=date(2025, 6, 2), worker=world.sw_amy)
+    build.visit(world, c, date(2025, 6, 1))
+    check_children([kid.pk], today=TODAY)
+    out = StringIO()
+    call_command("kpis", "--from", "2025-04-01", "--to", "2026-03-31", "--json", stdout=out)
+    assert "error" not in out.getvalue().lower() and "valid" not in out.getvalue().lower()
+    json.loads(out.getvalue())
+
+
+def test_the_home_page_links_to_the_lists(world, client):
+    page = _as(client, world.sw_amy).get("/").content.decode()
+    assert 'href="/data-quality/mine/"' in page and 'href="/data-quality/"' not in page
+    page = _as(client, world.tm_carol).get("/").content.decode()
+    assert 'href="/data-quality/"' in page
+
+
+@pytest.mark.parametrize("few", [0, 200])
+def test_error_counts_by_list_and_by_subquery_agree(world, monkeypatch, few):
+    """Few children with errors are matched by a list of ids, many by a subquery."""
+    from safeguard.performance.indicators import Period, Scope
+    from safeguard.performance.selectors import children_with_errors
+    from safeguard.quality import selectors as quality
+
+    monkeypatch.setattr(quality, "FEW", few)
+    for n in range(3):
+        kid = build.child(world)
+        c = build.case(world, kid, referred=date(2025, 6, 2 + n), worker=world.sw_amy)
+        if n:
+            build.visit(world, c, date(2025, 6, 1))
+        check_children([kid.pk], today=TODAY)
+    period = Period(date(2025, 4, 1), date(2026, 3, 31))
+    assert children_with_errors("referrals", period, Scope(), "denominator") == 2
+    assert children_with_errors("referrals", period, Scope(), "numerator") is None
+    scope = Scope(authority_id=world.authority.pk, team_id=world.team_b.pk)
+    assert children_with_errors("referrals", period, scope, "denominator") == 0
