@@ -237,19 +237,12 @@ def indicator_detail(request, kpi_id: str):
 
 @login_required
 @require_GET
-def children(request, kpi_id: str):
-    indicator = _indicator(kpi_id)
-    choice = _choice(request)
-    if not permissions.can(request.user, "view_children"):
-        raise PermissionDenied
-    part = request.GET.get("part", "denominator")
-    if part not in PARTS or (part == "numerator" and indicator.numerator is None):
-        raise Http404
-    ids = selectors.children_behind(indicator.id, choice.period, choice.scope, part)
+def _children_shown(request, ids, csv_wanted: bool):
+    """The children behind a figure that ``request.user`` may see: all of them for a download,
+    else one page of ``PAGE_SIZE``. Only those shown (or downloaded) are logged."""
     visible = people_permissions.visible_to(request.user).filter(pk__in=ids)
     total = visible.count()
     ordered = visible.order_by("family_name", "given_names", "pk")
-    csv_wanted = request.GET.get("format") == "csv"
     page, pages = 1, max(1, -(-total // PAGE_SIZE))
     if csv_wanted:
         shown = list(ordered)
@@ -259,16 +252,33 @@ def children(request, kpi_id: str):
         except ValueError:
             page = 1
         shown = list(ordered[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
-    # Only the children shown (or downloaded) are logged.
     people.access_people(
         user=request.user, people=shown, purpose=AccessPurpose.LIST, request=request
     )
+    return shown, total, page, pages
+
+
+def _children_csv(filename: str, shown):
+    return _csv(
+        filename,
+        ["family name", "given names", "date of birth", "local child id"],
+        [(p.family_name, p.given_names, p.date_of_birth, p.la_child_id) for p in shown],
+    )
+
+
+def children(request, kpi_id: str):
+    indicator = _indicator(kpi_id)
+    choice = _choice(request)
+    if not permissions.can(request.user, "view_children"):
+        raise PermissionDenied
+    part = request.GET.get("part", "denominator")
+    if part not in PARTS or (part == "numerator" and indicator.numerator is None):
+        raise Http404
+    ids = selectors.children_behind(indicator.id, choice.period, choice.scope, part)
+    csv_wanted = request.GET.get("format") == "csv"
+    shown, total, page, pages = _children_shown(request, ids, csv_wanted)
     if csv_wanted:
-        return _csv(
-            f"{indicator.id}-{part}-{choice.start}-{choice.end}.csv",
-            ["family name", "given names", "date of birth", "local child id"],
-            [(p.family_name, p.given_names, p.date_of_birth, p.la_child_id) for p in shown],
-        )
+        return _children_csv(f"{indicator.id}-{part}-{choice.start}-{choice.end}.csv", shown)
     context = {
         "choice": choice,
         "indicator": indicator,
@@ -464,29 +474,11 @@ def demand_children(request):
         )
     except (KeyError, ValueError) as error:
         raise Http404 from error
-    visible = people_permissions.visible_to(request.user).filter(pk__in=ids)
-    total = visible.count()
-    ordered = visible.order_by("family_name", "given_names", "pk")
     csv_wanted = request.GET.get("format") == "csv"
-    page, pages = 1, max(1, -(-total // PAGE_SIZE))
+    shown, total, page, pages = _children_shown(request, ids, csv_wanted)
     if csv_wanted:
-        shown = list(ordered)
-    else:
-        try:
-            page = min(max(1, int(request.GET.get("page", "1"))), pages)
-        except ValueError:
-            page = 1
-        shown = list(ordered[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
-    # Only the children shown (or downloaded) are logged.
-    people.access_people(
-        user=request.user, people=shown, purpose=AccessPurpose.LIST, request=request
-    )
-    if csv_wanted:
-        return _csv(
-            f"demand-{table}-{series + '-' if series else ''}{key}-{choice.start}-{choice.end}.csv",
-            ["family name", "given names", "date of birth", "local child id"],
-            [(p.family_name, p.given_names, p.date_of_birth, p.la_child_id) for p in shown],
-        )
+        name = f"demand-{table}-{series + '-' if series else ''}{key}-{choice.start}-{choice.end}"
+        return _children_csv(f"{name}.csv", shown)
     figure_query = {"table": table, "key": key}
     if series:
         figure_query["series"] = series
