@@ -60,9 +60,10 @@ browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
 # Speed targets live here, not in the tests (bench/run.py says what each measures).
-bench: install assets
+bench: install assets cin-validator
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/kpis.py
+	$(BIN)/python bench/cin.py
 
 # Regenerate the lock after changing dependencies in pyproject.toml.
 lock: install

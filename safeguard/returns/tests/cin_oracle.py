@@ -4,11 +4,14 @@
 
 Prints one JSON object: ``xsd_errors`` (lxml's schema messages) and ``issues`` (the rows of
 csc-validator-be-cin's user report, for the ruleset of the file's ReferenceDate year), each
-with the rule code and whether it is an error rule or a query (codes ending in Q).
+with the rule code and whether it is an error rule or a query (codes ending in Q); also
+``children`` (the children the validator read), ``seconds`` (wall time of the schema check
+and of the validator) and ``peak_rss_kib`` (peak memory), for bench/cin.py.
 """
 
 import json
 import sys
+import time
 import xml.etree.ElementTree as ET
 
 from cin_validator import cin_validator
@@ -17,10 +20,13 @@ from lxml import etree
 
 
 def main(xml_path: str, xsd_path: str) -> None:
+    started = time.perf_counter()
     schema = etree.XMLSchema(etree.parse(xsd_path))
     valid = schema.validate(etree.parse(xml_path))
     xsd_errors = [] if valid else [f"line {e.line}: {e.message}" for e in schema.error_log]
 
+    xsd_seconds = time.perf_counter() - started
+    started = time.perf_counter()
     root = ET.parse(xml_path).getroot()  # noqa: S314 (our own export, in a test)
     end_year = root.findtext("Header/CollectionDetails/ReferenceDate")[:4]
     raw = cin_validator.convert_data(root)
@@ -38,7 +44,24 @@ def main(xml_path: str, xsd_path: str) -> None:
         }
         for _, row in validator.user_report.iterrows()
     ]
-    json.dump({"ruleset": end_year, "xsd_errors": xsd_errors, "issues": issues}, sys.stdout)
+    seconds = {"xsd": xsd_seconds, "validator": time.perf_counter() - started}
+    try:  # this process's peak resident memory (Linux), for bench/cin.py
+        with open("/proc/self/status") as stream:
+            status = stream.read().split("VmHWM:")[1]
+        peak_rss_kib = int(status.split()[0])
+    except (OSError, IndexError, ValueError):
+        peak_rss_kib = None
+    json.dump(
+        {
+            "ruleset": end_year,
+            "xsd_errors": xsd_errors,
+            "issues": issues,
+            "children": len(raw["ChildIdentifiers"]),
+            "seconds": seconds,
+            "peak_rss_kib": peak_rss_kib,
+        },
+        sys.stdout,
+    )
 
 
 if __name__ == "__main__":
