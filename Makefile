@@ -64,6 +64,7 @@ bench: install assets cin-validator
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/kpis.py
 	$(BIN)/python bench/cin.py
+	$(BIN)/pytest -q bench/test_crash_100.py
 
 # Regenerate the lock after changing dependencies in pyproject.toml.
 lock: install

@@ -119,11 +119,6 @@ def test_killing_a_writer_repeatedly_leaves_no_corruption_or_half_written_record
     _kill_repeatedly(scratch, 25)
 
 
-@pytest.mark.slow
-def test_killing_a_writer_a_hundred_times(scratch):
-    _kill_repeatedly(scratch, 100)
-
-
 # --- Backup during writes ---------------------------------------------------------------------
 
 
