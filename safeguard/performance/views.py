@@ -235,8 +235,6 @@ def indicator_detail(request, kpi_id: str):
     return render(request, "performance/indicator.html", context)
 
 
-@login_required
-@require_GET
 def _children_shown(request, ids, csv_wanted: bool):
     """The children behind a figure that ``request.user`` may see: all of them for a download,
     else one page of ``PAGE_SIZE``. Only those shown (or downloaded) are logged."""
@@ -266,6 +264,8 @@ def _children_csv(filename: str, shown):
     )
 
 
+@login_required
+@require_GET
 def children(request, kpi_id: str):
     indicator = _indicator(kpi_id)
     choice = _choice(request)
