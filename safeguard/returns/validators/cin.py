@@ -533,6 +533,23 @@ def _cin_plan_order(child, year):
             yield p.record_id, f"plan started {_d(p.start_date)}"
 
 
+def _more_than_one_open(plans):
+    """Every open plan, when more than one of a kind is open (CIN 4004, CP 8935)."""
+    open_plans = [p for p in plans if p.end_date is None]
+    if len(open_plans) > 1:
+        for p in open_plans:
+            yield p.record_id, f"plan started {_d(p.start_date)}"
+
+
+def _overlapping(plans):
+    """Each plan that overlaps an earlier one of the same kind (CIN 4014, CP 8940)."""
+    plans = sorted(plans, key=lambda p: p.start_date)
+    for i, a in enumerate(plans):
+        for b in plans[i + 1 :]:
+            if _overlap(a.start_date, a.end_date, b.start_date, b.end_date):
+                yield b.record_id, f"plan started {_d(b.start_date)} overlaps {_d(a.start_date)}"
+
+
 @child_rule("4013", "A child in need plan's end date is not in the census year.")
 def _cin_plan_end_in_year(child, year):
     for _ep, p in _cin_plans(child):
@@ -542,19 +559,12 @@ def _cin_plan_end_in_year(child, year):
 
 @child_rule("4004", "The child has more than one open child in need plan: end the old one.")
 def _two_open_cin_plans(child, year):
-    open_plans = [p for ep, p in _cin_plans(child) if p.end_date is None]
-    if len(open_plans) > 1:
-        for p in open_plans:
-            yield p.record_id, f"plan started {_d(p.start_date)}"
+    yield from _more_than_one_open(p for _ep, p in _cin_plans(child))
 
 
 @child_rule("4014", "Two of the child's child in need plans overlap: check their dates.")
 def _cin_plans_overlap(child, year):
-    plans = sorted((p for ep, p in _cin_plans(child)), key=lambda p: p.start_date)
-    for i, a in enumerate(plans):
-        for b in plans[i + 1 :]:
-            if _overlap(a.start_date, a.end_date, b.start_date, b.end_date):
-                yield b.record_id, f"plan started {_d(b.start_date)} overlaps {_d(a.start_date)}"
+    yield from _overlapping(p for _ep, p in _cin_plans(child))
 
 
 @child_rule(
@@ -815,19 +825,12 @@ def _cp_plan_ends_after_death(child, year):
 
 @child_rule("8935", "The child has more than one open child protection plan: end the old one.")
 def _two_open_cp_plans(child, year):
-    open_plans = [p for ep, p in _cp_plans(child) if p.end_date is None]
-    if len(open_plans) > 1:
-        for p in open_plans:
-            yield p.record_id, f"plan started {_d(p.start_date)}"
+    yield from _more_than_one_open(p for _ep, p in _cp_plans(child))
 
 
 @child_rule("8940", "Two of the child's child protection plans overlap: check their dates.")
 def _cp_plans_overlap(child, year):
-    plans = sorted((p for ep, p in _cp_plans(child)), key=lambda p: p.start_date)
-    for i, a in enumerate(plans):
-        for b in plans[i + 1 :]:
-            if _overlap(a.start_date, a.end_date, b.start_date, b.end_date):
-                yield b.record_id, f"plan started {_d(b.start_date)} overlaps {_d(a.start_date)}"
+    yield from _overlapping(p for _ep, p in _cp_plans(child))
 
 
 @child_rule(
