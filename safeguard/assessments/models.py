@@ -44,6 +44,7 @@ class Assessment(BaseModel):
 
     class Meta:
         ordering = ["-start_date"]
+        indexes = [models.Index(fields=["completed_date"], name="assessment_completed")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(completed_date__isnull=True)

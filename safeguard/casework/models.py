@@ -33,7 +33,11 @@ class Case(BaseModel):
 
     class Meta:
         ordering = ["-referral_date"]
-        indexes = [models.Index(fields=["authority", "closure_date"], name="case_open")]
+        indexes = [
+            models.Index(fields=["authority", "closure_date"], name="case_open"),
+            # Indicators and the demand page select referrals by date (docs/performance.md).
+            models.Index(fields=["referral_date"], name="case_referral_date"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(closure_date__isnull=True)
@@ -94,6 +98,8 @@ class Visit(BaseModel):
 
     class Meta:
         ordering = ["-visit_date"]
+        # "The next visit after this one": the CP visits indicator and the timescales.
+        indexes = [models.Index(fields=["case", "visit_date"], name="visit_case_date")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(child_seen=True) | Q(child_seen_alone=False),

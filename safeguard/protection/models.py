@@ -125,6 +125,7 @@ class ChildProtectionPlan(BaseModel):
     class Meta:
         ordering = ["-start_date"]
         verbose_name = "child protection plan"
+        indexes = [models.Index(fields=["start_date"], name="cp_plan_start")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),

@@ -126,6 +126,7 @@ class Referral(BaseModel):
     reason = models.TextField("reason for decision", blank=True)
 
     class Meta:
+        indexes = [models.Index(fields=["decision_date"], name="referral_decided")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(decision_date__gte=models.F("received_date")),
