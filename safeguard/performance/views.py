@@ -126,7 +126,7 @@ def _choice(request) -> Choice:
 def dashboard(request):
     choice = _choice(request)
     compared = selectors.figures_compared(
-        choice.period, selectors.last_year(choice.period), choice.scope
+        choice.period, selectors.last_year(choice.period), choice.scope, errors=True
     )
     rows = list(compared.values())
     if request.GET.get("format") == "csv":
@@ -142,6 +142,9 @@ def dashboard(request):
                 "last year numerator",
                 "last year denominator",
                 "last year value",
+                "children with errors in the numerator",
+                "children with errors in the denominator",
+                "validated",
             ],
             [
                 (
@@ -152,6 +155,9 @@ def dashboard(request):
                     f.denominator,
                     f.value,
                     *((b.numerator, b.denominator, b.value) if b else ("",) * 3),
+                    "" if f.numerator_errors is None else f.numerator_errors,
+                    f.denominator_errors,
+                    "yes" if f.validated else "no",
                 )
                 for f, b in rows
             ],
@@ -163,12 +169,21 @@ def dashboard(request):
         "last_year": selectors.last_year(choice.period),
         "teams": teams,
         "workers": _case_holders(choice, teams),
+        "many_teams": not choice.team and not _one(teams),
     }
     return render(request, "performance/dashboard.html", context)
 
 
+def _one(teams) -> bool:
+    return len(teams[:2]) == 1
+
+
 def _case_holders(choice: Choice, teams):
-    """Workers holding a case of the shown teams on the period end, for the by-worker links."""
+    """Workers holding a case of the shown team on the period end, for the by-worker links:
+    those of the chosen team, or of the viewer's only team. A whole authority's workers are
+    reached through its teams (hundreds of links help no one)."""
+    if choice.worker or not (choice.team or _one(teams)):
+        return User.objects.none()
     held = Allocation.objects.filter(
         worker=OuterRef("pk"),
         team__in=[choice.team] if choice.team else teams,
@@ -189,7 +204,7 @@ def _indicator(kpi_id: str):
 def indicator_detail(request, kpi_id: str):
     indicator = _indicator(kpi_id)
     choice = _choice(request)
-    fig = selectors.figure(indicator, choice.period, choice.scope)
+    fig = selectors.figure(indicator, choice.period, choice.scope, errors=True)
     before = selectors.figure(indicator, selectors.last_year(choice.period), choice.scope)
     months = selectors.trend(indicator, choice.end, choice.scope)
     table = request.GET.get("table")

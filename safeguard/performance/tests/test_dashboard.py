@@ -152,6 +152,15 @@ def test_by_worker_links_are_the_case_holders_of_the_shown_teams(world, data, cl
     assert f"worker={world.sw_ben.pk}" not in page
 
 
+def test_a_whole_authority_lists_teams_and_a_team_lists_its_workers(world, data, client):
+    c = _client(client, world.analyst_eve)
+    page = c.get("/performance/" + Q).content.decode()
+    assert f"team={world.team_a.pk}" in page and f"team={world.team_b.pk}" in page
+    assert "worker=" not in page and "Choose a team to see the figures" in page
+    team_b = c.get(f"/performance/{Q}&team={world.team_b.pk}").content.decode()
+    assert f"worker={world.sw_ben.pk}" in team_b and f"worker={world.sw_amy.pk}" not in team_b
+
+
 def test_drill_down_pages_by_100_and_logs_only_the_page_shown(world, client):
     from safeguard.performance import views
 
