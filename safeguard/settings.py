@@ -138,6 +138,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 
+# Performance pages run their independent aggregate statements on this many connections at
+# once (safeguard/core/parallel_reads.py; decision 0016); 1 runs them one after another.
+SAFEGUARD_READ_WORKERS = max(
+    1, int(os.environ.get("SAFEGUARD_READ_WORKERS", min(4, os.cpu_count() or 1)))
+)
+
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:sign-in"

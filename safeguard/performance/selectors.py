@@ -28,9 +28,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth
 
 from safeguard.casework.models import Allocation
+from safeguard.core import parallel_reads
 from safeguard.performance.calendar import calendar_generation, ensure_calendar, in_range
 from safeguard.performance.indicators import BY_ID, INDICATORS, Indicator, Period, Scope
-from safeguard.quality.selectors import open_issue_children
+from safeguard.quality.selectors import children_with_issues
 
 SCALE = 10_000  # four decimal places
 EVERYTHING = Scope()
@@ -41,6 +42,15 @@ class Figure:
     indicator: Indicator
     numerator: int | None
     denominator: int
+    # Children behind each part with an open data-quality issue, when asked for (``errors=True``):
+    # counted in the same statement as the figure.
+    numerator_errors: int | None = None
+    denominator_errors: int | None = None
+
+    @property
+    def validated(self) -> bool:
+        """No child behind the figure has an open data-quality issue."""
+        return not self.numerator_errors and not self.denominator_errors
 
     @property
     def value(self) -> float | None:
@@ -126,7 +136,7 @@ _SQL: dict[tuple, tuple[str, tuple]] = {}
 _SQL_LIMIT = 4000
 
 
-def _rows(key: tuple, build) -> list[tuple]:
+def _compiled(key: tuple, build) -> tuple[str, tuple]:
     key = (*key, calendar_generation(), connection.vendor)
     compiled = _SQL.get(key)
     if compiled is None:
@@ -134,51 +144,117 @@ def _rows(key: tuple, build) -> list[tuple]:
         if len(_SQL) >= _SQL_LIMIT:
             _SQL.clear()
         _SQL[key] = compiled
-    sql, params = compiled
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    return compiled
 
 
-def _count(key: tuple, build, field: str) -> int:
-    """COUNT(DISTINCT field) over the queryset ``build()`` makes, as one aggregate row.
+class _Batch:
+    """The statements a page needs, gathered first and then run together
+    (``core.parallel_reads``: side by side on several connections when it may)."""
+
+    def __init__(self):
+        self.statements: list[tuple[str, tuple]] = []
+        self.results: list[list[tuple]] | None = None
+
+    def add(self, key: tuple, build):
+        """Queue a statement; the returned function gives its rows once ``run`` has run."""
+        index = len(self.statements)
+        self.statements.append(_compiled(key, build))
+        return lambda: self.results[index]
+
+    def run(self) -> None:
+        self.results = parallel_reads.run(self.statements)
+
+
+def _child_path(indicator: Indicator) -> str:
+    return "case__child" if indicator.staff else indicator.child_path
+
+
+def _with_errors(indicator: Indicator, scope: Scope) -> dict:
+    """An aggregate counting the distinct children behind a part with an open data-quality
+    issue, to run in the same statement as the part's own count."""
+    path = _child_path(indicator)
+    with_issues = children_with_issues(scope.authority_id)
+    return {"e": Count(path, distinct=True, filter=Q(**{f"{path}__in": with_issues}))}
+
+
+def _count(
+    batch: _Batch, key: tuple, build, field: str, errors: tuple[Indicator, Scope] | None = None
+):
+    """Queue COUNT(DISTINCT field) over the queryset ``build()`` makes, as one aggregate row,
+    and with ``errors`` the children behind it with open data-quality issues
+    (``_with_errors``). Returns a function giving ``(count, errors or None)`` after the run.
 
     Grouping on a constant keeps it a plain aggregate (an empty table gives no row: 0).
     """
 
     def counting():
+        extra = _with_errors(*errors) if errors else {}
         return (
             build()
             .order_by()
             .annotate(_all=Value(1, output_field=IntegerField()))
             .values("_all")
-            .annotate(n=Count(field, distinct=True))
-            .values("n")
+            .annotate(n=Count(field, distinct=True), **extra)
+            .values("n", *extra)
         )
 
-    rows = _rows(key, counting)
-    return rows[0][0] if rows else 0
+    rows = batch.add((*key, errors is not None), counting)
+
+    def result() -> tuple[int, int | None]:
+        got = rows()
+        if not got:
+            return 0, (0 if errors is not None else None)
+        return got[0][0], (got[0][1] if errors is not None else None)
+
+    return result
 
 
-def figure(
-    indicator: Indicator, period: Period, scope: Scope = EVERYTHING, *, checked=False
-) -> Figure:
-    if not checked:
-        ensure_calendar()
+def _figure_later(batch: _Batch, indicator: Indicator, period: Period, scope: Scope, errors: bool):
+    """Queue one figure's statements; the returned function builds the ``Figure`` after the
+    batch has run."""
     key = (indicator.id, period, scope)
+    extra = (indicator, scope) if errors else None
     den = _count(
+        batch,
         ("den", *key),
         lambda: scoped(indicator, indicator.denominator(period), period, scope),
         indicator.count_denominator,
+        extra,
     )
     num = None
     if indicator.numerator is not None:
         num = _count(
+            batch,
             ("num", *key),
             lambda: scoped(indicator, indicator.numerator(period), period, scope),
             indicator.count_numerator,
+            extra,
         )
-    return Figure(indicator, num, den)
+
+    def built() -> Figure:
+        n, n_errors = num() if num else (None, None)
+        d, d_errors = den()
+        return Figure(indicator, n, d, n_errors, d_errors)
+
+    return built
+
+
+def figure(
+    indicator: Indicator,
+    period: Period,
+    scope: Scope = EVERYTHING,
+    *,
+    checked=False,
+    errors=False,
+) -> Figure:
+    """One indicator for one period and scope; with ``errors``, also how many children behind
+    each part have an open data-quality issue (in the same statements)."""
+    if not checked:
+        ensure_calendar()
+    batch = _Batch()
+    built = _figure_later(batch, indicator, period, scope, errors)
+    batch.run()
+    return built()
 
 
 def present(indicator: Indicator, period: Period) -> bool:
@@ -189,71 +265,107 @@ def figures(period: Period, scope: Scope = EVERYTHING) -> dict[str, Figure]:
     """Every indicator of kpis.md sections 2 and 4, and section 3's when their data exist."""
     check_period(period)
     ensure_calendar()
-    return {
-        indicator.id: figure(indicator, period, scope, checked=True)
+    batch = _Batch()
+    later = {
+        indicator.id: _figure_later(batch, indicator, period, scope, False)
         for indicator in INDICATORS
         if present(indicator, period)
     }
+    batch.run()
+    return {kpi: built() for kpi, built in later.items()}
 
 
 def figures_compared(
-    period: Period, previous: Period, scope: Scope = EVERYTHING
+    period: Period, previous: Period, scope: Scope = EVERYTHING, *, errors=False
 ) -> dict[str, tuple[Figure, Figure | None]]:
-    """Every indicator for ``period`` and for ``previous`` (the dashboard's "last year").
+    """Every indicator for ``period`` and for ``previous`` (the dashboard's "last year");
+    with ``errors``, ``period``'s figures also count the children with data-quality issues.
 
     When the two periods do not overlap, an "in period" indicator is one query per part for
     both, grouped by which period its date falls in; the rest are measured on each end day.
+    All the statements run as one batch.
     """
     check_period(period)
     check_period(previous)
     ensure_calendar()
     apart = previous.end < period.start or period.end < previous.start
     span = Period(min(period.start, previous.start), max(period.end, previous.end))
-    out = {}
+    batch = _Batch()
+    later = {}
     for indicator in INDICATORS:
         here = present(indicator, period)
         there = present(indicator, previous)
         if not here:
             continue
         if not (apart and indicator.period_field):
-            now = figure(indicator, period, scope, checked=True)
-            before = figure(indicator, previous, scope, checked=True) if there else None
-            out[indicator.id] = (now, before)
+            now = _figure_later(batch, indicator, period, scope, errors)
+            before = _figure_later(batch, indicator, previous, scope, False) if there else None
+            later[indicator.id] = (now, before)
             continue
-        field = indicator.period_field
-        bucket = Case(
-            When(Q(**{f"{field}__gte": period.start, f"{field}__lte": period.end}), then=Value(1)),
-            When(
-                Q(**{f"{field}__gte": previous.start, f"{field}__lte": previous.end}),
-                then=Value(0),
-            ),
-            default=Value(-1),
-            output_field=IntegerField(),
+        later[indicator.id] = _compared_later(
+            batch, indicator, period, previous, span, scope, errors, there
+        )
+    batch.run()
+    return {kpi: (now(), before() if before else None) for kpi, (now, before) in later.items()}
+
+
+def _compared_later(batch, indicator, period, previous, span, scope, errors, there):
+    """Queue an "in period" indicator for both periods, one statement per part grouped by
+    which period the record's date falls in; returns the two figures' builders."""
+    field = indicator.period_field
+    bucket = Case(
+        When(Q(**{f"{field}__gte": period.start, f"{field}__lte": period.end}), then=Value(1)),
+        When(
+            Q(**{f"{field}__gte": previous.start, f"{field}__lte": previous.end}),
+            then=Value(0),
+        ),
+        default=Value(-1),
+        output_field=IntegerField(),
+    )
+
+    def grouped(part, source, count_field):
+        def build():
+            extra = _with_errors(indicator, scope) if errors else {}
+            qs = scoped(indicator, source(span), span, scope)
+            return (
+                qs.annotate(_bucket=bucket)
+                .values("_bucket")
+                .annotate(n=Count(count_field, distinct=True), **extra)
+                .order_by()
+            )
+
+        key = ("compared", part, indicator.id, period, previous, scope, errors)
+        rows = batch.add(key, build)
+        return lambda: {row[0]: row[1:] for row in rows()}
+
+    den = grouped("den", indicator.denominator, indicator.count_denominator)
+    num = None
+    if indicator.numerator:
+        num = grouped("num", indicator.numerator, indicator.count_numerator)
+
+    def now() -> Figure:
+        n, d = (num() if num else None), den()
+        return Figure(
+            indicator,
+            _cell(n, 1, 0),
+            _cell(d, 1, 0),
+            _cell(n, 1, 1) if errors else None,
+            _cell(d, 1, 1) if errors else None,
         )
 
-        def grouped(part, source, count_field, bucket=bucket, indicator=indicator):
-            def build():
-                qs = scoped(indicator, source(span), span, scope)
-                return (
-                    qs.annotate(_bucket=bucket)
-                    .values("_bucket")
-                    .annotate(n=Count(count_field, distinct=True))
-                    .order_by()
-                )
+    def before() -> Figure:
+        n, d = (num() if num else None), den()
+        return Figure(indicator, _cell(n, 0, 0), _cell(d, 0, 0))
 
-            key = ("compared", part, indicator.id, period, previous, scope)
-            return dict(_rows(key, build))
+    return now, (before if there else None)
 
-        den = grouped("den", indicator.denominator, indicator.count_denominator)
-        num = None
-        if indicator.numerator:
-            num = grouped("num", indicator.numerator, indicator.count_numerator)
-        now, before = (
-            Figure(indicator, None if num is None else num.get(key, 0), den.get(key, 0))
-            for key in (1, 0)
-        )
-        out[indicator.id] = (now, before if there else None)
-    return out
+
+def _cell(rows: dict | None, bucket: int, at: int) -> int | None:
+    """Column ``at`` (0 the count, 1 the children with errors) of a grouped part's ``bucket``
+    (1 this period, 0 the previous); None when the indicator has no such part."""
+    if rows is None:
+        return None
+    return rows.get(bucket, (0, 0))[at]
 
 
 def figures_by(
@@ -263,6 +375,7 @@ def figures_by(
     assert group in ("team", "worker")
     ensure_calendar()
     key = f"_{group}"
+    batch = _Batch()
 
     def counts(part, source, field):
         def build():
@@ -275,14 +388,17 @@ def figures_by(
                 .order_by()
             )
 
-        return dict(_rows(("by", group, part, indicator.id, period, authority_id), build))
+        return batch.add(("by", group, part, indicator.id, period, authority_id), build)
 
-    den = counts("den", indicator.denominator, indicator.count_denominator)
-    num = None
+    den_rows = counts("den", indicator.denominator, indicator.count_denominator)
+    num_rows = None
     if indicator.numerator:
-        num = counts("num", indicator.numerator, indicator.count_numerator)
+        num_rows = counts("num", indicator.numerator, indicator.count_numerator)
+    batch.run()
+    den = dict(den_rows())
+    num = dict(num_rows()) if num_rows else None
     return {
-        who: Figure(indicator, num.get(who, 0) if indicator.numerator else None, n)
+        who: Figure(indicator, num.get(who, 0) if num is not None else None, n)
         for who, n in den.items()
     }
 
@@ -294,29 +410,9 @@ def children_behind(indicator_id: str, period: Period, scope: Scope, part: str) 
     source = indicator.numerator if part == "numerator" else indicator.denominator
     if source is None:
         return []
-    path = "case__child" if indicator.staff else indicator.child_path
+    path = _child_path(indicator)
     qs = scoped(indicator, source(period), period, scope)
     return sorted(set(qs.values_list(path, flat=True)))
-
-
-def children_with_errors(
-    indicator_id: str, period: Period, scope: Scope, part: str, children=None
-) -> int | None:
-    """How many of the children behind a figure's ``numerator`` or ``denominator`` have an
-    open data-quality issue (``quality``); None when the figure has no such part.
-    ``children``: ``quality.selectors.open_issue_children(authority)``, when already read."""
-    indicator = BY_ID[indicator_id]
-    source = indicator.numerator if part == "numerator" else indicator.denominator
-    if source is None:
-        return None
-    if children is None:  # called on its own: otherwise the page has done both
-        ensure_calendar()
-        children = open_issue_children(scope.authority_id)
-    if not children:
-        return 0
-    path = "case__child" if indicator.staff else indicator.child_path
-    qs = scoped(indicator, source(period), period, scope)
-    return qs.filter(**{f"{path}__in": children}).values(path).distinct().count()
 
 
 def last_year(period: Period) -> Period:
@@ -349,8 +445,11 @@ def trend(
     """
     ensure_calendar()
     months = months_ending(day)
+    batch = _Batch()
     if indicator.period_field is None:
-        return [(m, figure(indicator, m, scope, checked=True)) for m in months]
+        later = [(m, _figure_later(batch, indicator, m, scope, False)) for m in months]
+        batch.run()
+        return [(m, built()) for m, built in later]
     span = Period(months[0].start, months[-1].end)
 
     def by_month(part, source, field):
@@ -363,13 +462,16 @@ def trend(
                 .order_by()
             )
 
-        rows = _rows(("trend", part, indicator.id, span, scope), build)
-        return {_as_date(month): n for month, n in rows}
+        rows = batch.add(("trend", part, indicator.id, span, scope), build)
+        return lambda: {_as_date(month): n for month, n in rows()}
 
-    den = by_month("den", indicator.denominator, indicator.count_denominator)
-    num = None
+    den_rows = by_month("den", indicator.denominator, indicator.count_denominator)
+    num_rows = None
     if indicator.numerator:
-        num = by_month("num", indicator.numerator, indicator.count_numerator)
+        num_rows = by_month("num", indicator.numerator, indicator.count_numerator)
+    batch.run()
+    den = den_rows()
+    num = num_rows() if num_rows else None
     return [
         (m, Figure(indicator, None if num is None else num.get(m.start, 0), den.get(m.start, 0)))
         for m in months

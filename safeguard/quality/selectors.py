@@ -52,15 +52,8 @@ def _open(authority_id: int | None) -> QuerySet:
     return qs if authority_id is None else qs.filter(authority_id=authority_id)
 
 
-# Up to this many children with errors are matched by a list of ids (an index lookup each,
-# faster than the subquery on the demo borough); more by a subquery.
-FEW = 200
-
-
-def open_issue_children(authority_id: int | None = None):
-    """The children with an open issue, for the indicators' error counts
-    (``performance.selectors.children_with_errors``): their ids as a sorted list when there are
-    few (an empty list when there are none), otherwise a subquery of them."""
-    ids = _open(authority_id).order_by().values_list("person_id", flat=True).distinct()
-    few = sorted(ids[: FEW + 1])
-    return few if len(few) <= FEW else _open(authority_id).values("person_id")
+def children_with_issues(authority_id: int | None = None) -> QuerySet:
+    """The ids of the children with an open issue, as a subquery: the indicators count the
+    children behind each figure that are among them in the figure's own statement
+    (``performance.selectors.figure(..., errors=True)``)."""
+    return _open(authority_id).values("person_id")

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from safeguard.performance.indicators import BY_ID
 from safeguard.quality.services import check_children
 from safeguard.quality.tests import build
 
@@ -69,14 +70,13 @@ def test_kpis_json_is_unchanged_by_errors(world):
     json.loads(out.getvalue())
 
 
-@pytest.mark.parametrize("few", [0, 200])
-def test_error_counts_by_list_and_by_subquery_agree(world, monkeypatch, few):
-    """Few children with errors are matched by a list of ids, many by a subquery."""
+def test_error_counts_come_with_the_figure_for_each_scope(world):
+    """``figure(..., errors=True)`` counts, in the figure's own statements, the children behind
+    each part with an open issue; the authority, a team without them, and the comparison
+    with last year agree."""
     from safeguard.performance.indicators import Period, Scope
-    from safeguard.performance.selectors import children_with_errors
-    from safeguard.quality import selectors as quality
+    from safeguard.performance.selectors import figure, figures_compared, last_year
 
-    monkeypatch.setattr(quality, "FEW", few)
     for n in range(3):
         kid = build.child(world)
         c = build.case(world, kid, referred=date(2025, 6, 2 + n), worker=world.sw_amy)
@@ -84,7 +84,72 @@ def test_error_counts_by_list_and_by_subquery_agree(world, monkeypatch, few):
             build.visit(world, c, date(2025, 6, 1))
         check_children([kid.pk], today=TODAY)
     period = Period(date(2025, 4, 1), date(2026, 3, 31))
-    assert children_with_errors("referrals", period, Scope(), "denominator") == 2
-    assert children_with_errors("referrals", period, Scope(), "numerator") is None
+    referrals = figure(BY_ID["referrals"], period, Scope(), errors=True)
+    assert (referrals.denominator, referrals.denominator_errors) == (3, 2)
+    assert referrals.numerator_errors is None and not referrals.validated
+    assert figure(BY_ID["referrals"], period).denominator_errors is None  # not asked for
+    now, before = figures_compared(period, last_year(period), Scope(), errors=True)["referrals"]
+    assert (now.denominator, now.denominator_errors) == (3, 2)
+    assert before.denominator_errors is None
     scope = Scope(authority_id=world.authority.pk, team_id=world.team_b.pk)
-    assert children_with_errors("referrals", period, scope, "denominator") == 0
+    other = figure(BY_ID["referrals"], period, scope, errors=True)
+    assert (other.denominator, other.denominator_errors) == (0, 0) and other.validated
+
+
+def test_a_rate_counts_errors_in_its_numerator_and_denominator_apart(world):
+    """A re-referred child with clean records is in both parts; a child referred once, with a
+    visit dated before the referral, only in the denominator: only it has errors."""
+    from safeguard.performance.indicators import Period, Scope
+    from safeguard.performance.selectors import figure
+
+    period = Period(date(2025, 4, 1), date(2026, 3, 31))
+    clean = build.child(world)
+    build.case(world, clean, referred=date(2025, 5, 1), closed=date(2025, 5, 20))
+    build.case(world, clean, referred=date(2025, 7, 1), worker=world.sw_amy)
+    wrong = build.child(world)
+    build.visit(
+        world,
+        build.case(world, wrong, referred=date(2025, 6, 2), worker=world.sw_amy),
+        date(2025, 6, 1),
+    )
+    check_children([clean.pk, wrong.pk], today=TODAY)
+    rate = figure(BY_ID["rereferrals_12m"], period, Scope(), errors=True)
+    assert (rate.numerator, rate.denominator) == (1, 3)
+    assert (rate.numerator_errors, rate.denominator_errors) == (0, 1)
+    assert not rate.validated
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_dashboard_figures_are_the_same_on_one_connection_or_several(world, settings):
+    """With the data committed, the statements run side by side (core.parallel_reads); every
+    figure and error count matches a run on the request's connection alone."""
+    from safeguard.core import parallel_reads
+    from safeguard.performance.indicators import Period, Scope
+    from safeguard.performance.selectors import figures, figures_compared, last_year, trend
+    from safeguard.performance.tests import build as figures_build
+
+    for n in range(4):
+        kid = build.child(world)
+        c = build.case(world, kid, referred=date(2025, 5 + n, 2), worker=world.sw_amy)
+        figures_build.assessment(c, start=date(2025, 5 + n, 2), done=date(2025, 6 + n, 20))
+        if n % 2:
+            build.visit(world, c, date(2025, 5, 1))
+        check_children([kid.pk], today=TODAY)
+    period = Period(date(2025, 4, 1), date(2026, 3, 31))
+    scopes = [Scope(), Scope(authority_id=world.authority.pk, team_id=world.team_a.pk)]
+
+    def everything():
+        out = [figures(period)]
+        out += [figures_compared(period, last_year(period), s, errors=True) for s in scopes]
+        out.append(trend(BY_ID["assessments_within_45wd"], period.end))
+        return out
+
+    settings.SAFEGUARD_READ_WORKERS = 1
+    alone = everything()
+    settings.SAFEGUARD_READ_WORKERS = 2
+    assert parallel_reads.workers(10) == 2
+    side_by_side = everything()
+    assert side_by_side == alone
+    compared = side_by_side[1]
+    assert compared["referrals"][0].denominator == 4
+    assert compared["referrals"][0].denominator_errors == 2
