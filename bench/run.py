@@ -56,7 +56,7 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     started = time.perf_counter()
-    call_command("demo", children=args.children, seed=2009, verbosity=0)
+    call_command("demo", children=args.children, seed=2009, quality_check=False, verbosity=0)
     demo_seconds = time.perf_counter() - started
 
     from safeguard.accounts.models import User

@@ -24,6 +24,7 @@ from safeguard.people import selectors as people
 from safeguard.performance import permissions, selectors
 from safeguard.performance.charts import bar_chart
 from safeguard.performance.indicators import BY_ID, INDICATORS, Period, Scope
+from safeguard.quality import selectors as quality_selectors
 
 
 def _csv(filename, header, rows):
@@ -130,6 +131,7 @@ def dashboard(request):
     )
     rows = list(compared.values())
     if request.GET.get("format") == "csv":
+        checked = quality_selectors.last_full_check(request.user.agency.authority_id)
         return _csv(
             f"indicators-{choice.start}-{choice.end}.csv",
             [
@@ -157,7 +159,7 @@ def dashboard(request):
                     *((b.numerator, b.denominator, b.value) if b else ("",) * 3),
                     "" if f.numerator_errors is None else f.numerator_errors,
                     f.denominator_errors,
-                    "yes" if f.validated else "no",
+                    _validated(f, checked),
                 )
                 for f, b in rows
             ],
@@ -170,8 +172,16 @@ def dashboard(request):
         "teams": teams,
         "workers": _case_holders(choice, teams),
         "many_teams": not choice.team and not _one(teams),
+        "quality_check": quality_selectors.last_full_check(request.user.agency.authority_id),
     }
     return render(request, "performance/dashboard.html", context)
+
+
+def _validated(figure, checked) -> str:
+    """The CSV's "validated" column: "not checked" until the records have been checked in full."""
+    if figure.numerator_errors or figure.denominator_errors:
+        return "no"
+    return "yes" if checked else "not checked"
 
 
 def _one(teams) -> bool:
@@ -246,6 +256,7 @@ def indicator_detail(request, kpi_id: str):
         "months": [(m, f, _shown(f)) for m, f in months],
         "chart": chart,
         "team_rows": [(name, pk, f, _shown(f)) for name, pk, f in team_rows],
+        "quality_check": quality_selectors.last_full_check(request.user.agency.authority_id),
     }
     return render(request, "performance/indicator.html", context)
 

@@ -60,3 +60,24 @@ class QualityIssue(models.Model):
     @property
     def key(self) -> tuple:
         return (self.rule, self.record_id, self.detail)
+
+
+class QualityCheck(models.Model):
+    """A completed check of every child of an authority (``safeguard check-quality``, the
+    demo). Until one exists, no figure is marked validated: children never checked could have
+    errors nobody has seen. After one, each save rechecks its child (signals.py)."""
+
+    authority = models.ForeignKey(
+        "accounts.LocalAuthority", on_delete=models.CASCADE, related_name="+"
+    )
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    children = models.PositiveIntegerField()
+    issues = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-finished_at"]
+        indexes = [models.Index(fields=["authority", "finished_at"], name="quality_check_done")]
+
+    def __str__(self) -> str:
+        return f"{self.children} children checked, {self.issues} issues, {self.finished_at}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, QuerySet
 
-from safeguard.quality.models import QualityIssue
+from safeguard.quality.models import QualityCheck, QualityIssue
 
 
 def issues() -> QuerySet:
@@ -57,3 +57,9 @@ def children_with_issues(authority_id: int | None = None) -> QuerySet:
     children behind each figure that are among them in the figure's own statement
     (``performance.selectors.figure(..., errors=True)``)."""
     return _open(authority_id).values("person_id")
+
+
+def last_full_check(authority_id: int) -> QualityCheck | None:
+    """The authority's latest completed check of every child, or None: until there is one,
+    no figure is marked validated."""
+    return QualityCheck.objects.filter(authority_id=authority_id).first()

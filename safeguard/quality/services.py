@@ -20,7 +20,7 @@ from django.utils import timezone
 from safeguard.accounts.models import LocalAuthority
 from safeguard.casework.models import Case
 from safeguard.people.models import Person
-from safeguard.quality.models import QualityIssue
+from safeguard.quality.models import QualityCheck, QualityIssue
 from safeguard.quality.rules import census_year_of, cin_findings, own_findings
 from safeguard.returns.builders.cin import cin_children
 
@@ -157,9 +157,14 @@ def recheck_quietly(person_id: UUID) -> None:
 
 
 def check_authority(
-    authority: LocalAuthority, *, progress: Callable[[int, int], None] | None = None
+    authority: LocalAuthority,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    today: date | None = None,
 ) -> int:
-    """Check every child of ``authority`` who has a case; remove the issues of anyone else."""
+    """Check every child of ``authority`` who has a case; remove the issues of anyone else.
+    Once done, record the check (``QualityCheck``): from then on figures can be validated."""
+    started = timezone.now()
     ids = list(
         Person.objects.filter(authority=authority, cases__isnull=False)
         .distinct()
@@ -170,8 +175,16 @@ def check_authority(
     if progress:
         progress(0, total)
     for start in range(0, total, BATCH_SIZE):
-        found += check_children(ids[start : start + BATCH_SIZE])
+        found += check_children(ids[start : start + BATCH_SIZE], today=today)
         if progress:
             progress(min(start + BATCH_SIZE, total), total)
-    QualityIssue.objects.filter(authority=authority).exclude(person__in=ids).delete()
+    with transaction.atomic():
+        QualityIssue.objects.filter(authority=authority).exclude(person__in=ids).delete()
+        QualityCheck.objects.create(
+            authority=authority,
+            started_at=started,
+            finished_at=timezone.now(),
+            children=total,
+            issues=QualityIssue.objects.filter(authority=authority).count(),
+        )
     return found

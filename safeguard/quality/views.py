@@ -133,6 +133,7 @@ def summary(request):
         "by_rule": [(r, titles.get(r["rule"], "")) for r in by_rule],
         "by_team": by_team,
         "total": sum(r["issues"] for r in by_rule),
+        "last_check": selectors.last_full_check(authority_id),
     }
     return render(request, "quality/summary.html", context)
 

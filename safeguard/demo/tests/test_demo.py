@@ -55,6 +55,26 @@ def test_summary_line_reports_counts_and_time(accounts_file):
 
 
 @pytest.mark.django_db
+def test_the_demo_checks_every_child_for_data_quality(accounts_file):
+    """So that its dashboard can mark figures validated (or show their errors) at once."""
+    from safeguard.quality.models import QualityCheck, QualityIssue
+
+    output = run_demo()
+    check = QualityCheck.objects.get()
+    assert check.children == children().filter(cases__isnull=False).distinct().count() > 0
+    assert check.issues == QualityIssue.objects.count()
+    assert f"Data quality: {check.issues:,} error" in output
+
+
+@pytest.mark.django_db
+def test_the_quality_check_can_be_skipped(accounts_file):
+    from safeguard.quality.models import QualityCheck
+
+    output = run_demo(quality_check=False)
+    assert not QualityCheck.objects.exists() and "Data quality" not in output
+
+
+@pytest.mark.django_db
 def test_every_role_has_an_active_user(demo):
     roles = set(User.objects.filter(is_active=True).values_list("role", flat=True))
     assert roles == set(Role.values)

@@ -10,12 +10,15 @@ def url_query(choice, **more) -> str:
 
 
 @register.inclusion_tag("performance/_data_quality.html")
-def data_quality(figure, full=False):
+def data_quality(figure, checked, full=False):
     """How many children behind ``figure`` have open data-quality errors, and "Validated" only
-    when none do (the figure is computed with ``errors=True``)."""
+    when none do and every child has been checked (``checked``: the authority's last full
+    check, ``quality.selectors.last_full_check``); the figure is computed with
+    ``errors=True``."""
     return {
         "numerator": figure.numerator_errors,
         "denominator": figure.denominator_errors,
-        "validated": figure.validated,
+        "checked": checked is not None,
+        "validated": checked is not None and figure.validated,
         "full": full,
     }

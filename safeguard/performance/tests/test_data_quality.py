@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from safeguard.performance.indicators import BY_ID
-from safeguard.quality.services import check_children
+from safeguard.quality.services import check_authority, check_children
 from safeguard.quality.tests import build
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def _row(page, kpi_id):
 def test_the_dashboard_counts_children_with_errors_and_validates_clean_figures(world, client):
     kid = build.child(world)
     c = build.case(world, kid, referred=date(2025, 6, 2), worker=world.sw_amy)
-    check_children([kid.pk], today=TODAY)
+    check_authority(world.authority, today=TODAY)
     c_ = _as(client, world.analyst_eve)
     page = c_.get("/performance/" + Q).content.decode()
     assert "Validated" in _row(page, "referrals")
@@ -153,3 +153,53 @@ def test_the_dashboard_figures_are_the_same_on_one_connection_or_several(world, 
     compared = side_by_side[1]
     assert compared["referrals"][0].denominator == 4
     assert compared["referrals"][0].denominator_errors == 2
+
+
+def test_no_figure_is_validated_until_every_child_has_been_checked(world, client):
+    """Children saved before any full check may have errors nobody has seen: until
+    ``check-quality`` has run once, clean-looking figures say "Not checked"."""
+    from safeguard.quality.models import QualityCheck
+
+    kid = build.child(world)
+    build.case(world, kid, referred=date(2025, 6, 2), worker=world.sw_amy)
+    c_ = _as(client, world.analyst_eve)
+    page = c_.get("/performance/" + Q).content.decode()
+    assert "Validated" not in page
+    assert "Not checked" in _row(page, "referrals")
+    assert "have not yet been checked in full" in page
+    csv = c_.get("/performance/" + Q + "&format=csv").content.decode("utf-8-sig")
+    assert csv.splitlines()[1].endswith(",not checked")  # the first indicator row
+    detail = c_.get("/performance/referrals/" + Q).content.decode()
+    assert "Not checked" in detail and "Validated" not in detail
+
+    check_authority(world.authority, today=TODAY)
+    done = QualityCheck.objects.get()
+    assert (done.authority, done.children, done.issues) == (world.authority, 1, 0)
+    assert done.started_at <= done.finished_at
+    page = c_.get("/performance/" + Q).content.decode()
+    assert "Validated" in _row(page, "referrals") and "Not checked" not in page
+    assert "checked in full on" in page
+    csv = c_.get("/performance/" + Q + "&format=csv").content.decode("utf-8-sig")
+    assert csv.splitlines()[1].endswith(",yes")
+
+
+def test_errors_show_before_a_full_check_too(world, client):
+    kid = build.child(world)
+    c = build.case(world, kid, referred=date(2025, 6, 2), worker=world.sw_amy)
+    build.visit(world, c, date(2025, 6, 1))
+    check_children([kid.pk], today=TODAY)  # as a save does
+    row = _row(_as(client, world.analyst_eve).get("/performance/" + Q).content.decode(), "referrals")
+    assert "Data errors" in row and "1 child with errors" in row and "Not checked" not in row
+
+
+def test_the_summary_says_when_every_child_was_last_checked(world, client):
+    c_ = _as(client, world.analyst_eve)
+    assert "has never run" in c_.get("/data-quality/").content.decode()
+    kid = build.child(world)
+    build.visit(
+        world, build.case(world, kid, referred=date(2025, 6, 2), worker=world.sw_amy),
+        date(2025, 6, 1),
+    )
+    check_authority(world.authority, today=TODAY)
+    page = c_.get("/data-quality/").content.decode()
+    assert "Last full check:" in page and "1 child checked, 1 error found" in page
