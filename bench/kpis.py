@@ -1,4 +1,5 @@
-"""Performance-dashboard benchmark: `python bench/kpis.py [--database FILE | --children N]`.
+"""Performance-dashboard benchmark: `python bench/kpis.py [--database FILE | --database-url URL |
+--children N]`.
 
 Times, on a generated demo borough, what a manager or analyst waits for: every indicator for
 a census year (the `safeguard kpis` command's work), the whole dashboard page (every
@@ -31,15 +32,20 @@ TARGETS = {
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database", help="an existing SQLite demo database to time")
+    parser.add_argument(
+        "--database-url",
+        help="an existing demo database given as a DATABASE_URL (PostgreSQL, say) to time",
+    )
     parser.add_argument("--children", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="safeguard-bench-kpis-"))
     database = Path(args.database) if args.database else folder / "bench.sqlite3"
+    url = args.database_url or f"sqlite:///{database}"
     os.environ.update(
         {
-            "DATABASE_URL": f"sqlite:///{database}",
+            "DATABASE_URL": url,
             "SAFEGUARD_VAR_DIR": str(folder),
             "SAFEGUARD_STATIC_ROOT": str(folder / "static"),
             "DJANGO_SETTINGS_MODULE": "safeguard.settings",
@@ -56,9 +62,10 @@ def main() -> int:
     setup_test_environment()
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
-    if not args.database:
+    if not (args.database or args.database_url):
         call_command("demo", children=args.children, seed=2009, verbosity=0)
 
+    from django.db import connection
     from django.utils import timezone
 
     from safeguard.accounts.models import Team, User
@@ -122,7 +129,8 @@ def main() -> int:
     children = Person.objects.exclude(la_child_id__isnull=True).count()
     print(
         f"Performance benchmarks: demo borough of {children:,} children, "
-        f"{Case.objects.count():,} cases (SQLite), period {period.start} to {period.end}, "
+        f"{Case.objects.count():,} cases ({connection.vendor}), "
+        f"period {period.start} to {period.end}, "
         f"{workers} read connection(s) per page (SAFEGUARD_READ_WORKERS)"
     )
     for key, value in results.items():

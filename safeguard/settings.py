@@ -137,6 +137,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's JIT compiler judges the indicators' correlated subqueries expensive and
+    # spends seconds compiling statements that run in milliseconds (docs/performance.md).
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 
 # Performance pages run their independent aggregate statements on this many connections at
 # once (safeguard/core/parallel_reads.py; decision 0016); 1 runs them one after another.

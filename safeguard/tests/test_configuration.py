@@ -77,3 +77,21 @@ def test_the_production_settings_fail_the_deploy_check_without_a_secret_key_of_t
     assert result.returncode != 0
     assert "security.W009" in result.stderr + result.stdout
     assert "security.W018" in result.stderr + result.stdout
+
+
+def test_each_database_connection_is_set_up_for_safeguard(db):
+    """SQLite: write-ahead log, so readers run beside the writer, and foreign keys enforced.
+    PostgreSQL: no JIT compilation, which spent seconds compiling the indicators' statements
+    (docs/performance.md)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW jit")
+            assert cursor.fetchone()[0] == "off"
+        else:
+            cursor.execute("PRAGMA foreign_keys")
+            assert cursor.fetchone()[0] == 1
+            cursor.execute("PRAGMA journal_mode")
+            # The test database lives in memory, where SQLite keeps its journal in memory too.
+            assert cursor.fetchone()[0] in ("wal", "memory")
