@@ -340,8 +340,7 @@ def cp_visits_on_time(p: Period) -> QuerySet:
     )
     due = cp_children_due_visits(p)
     on_time = (
-        ChildProtectionPlan.objects.filter(pk__in=due.values("pk"))
-        .annotate(_next=next_point("start_date"))
+        due.annotate(_next=next_point("start_date"))
         .annotate(_gap=index_of("_next") - index_of("start_date"))
         .filter(_gap__lte=F("case__authority__cp_visit_interval_wd"))
     )
