@@ -49,9 +49,16 @@ class Figure:
     denominator_errors: int | None = None
 
     @property
-    def validated(self) -> bool:
-        """No child behind the figure has an open data-quality issue."""
-        return not self.numerator_errors and not self.denominator_errors
+    def has_errors(self) -> bool:
+        """A child behind the figure has an open data-quality issue."""
+        return bool(self.numerator_errors or self.denominator_errors)
+
+    def quality(self, checked) -> str:
+        """"errors", else "validated" once every child has been checked in full (``checked``:
+        ``quality.selectors.last_full_check``), else "not checked"."""
+        if self.has_errors:
+            return "errors"
+        return "validated" if checked else "not checked"
 
     @property
     def value(self) -> float | None:

@@ -159,7 +159,7 @@ def dashboard(request):
                     *((b.numerator, b.denominator, b.value) if b else ("",) * 3),
                     "" if f.numerator_errors is None else f.numerator_errors,
                     f.denominator_errors,
-                    _validated(f, checked),
+                    VALIDATED_CELL[f.quality(checked)],
                 )
                 for f, b in rows
             ],
@@ -177,11 +177,8 @@ def dashboard(request):
     return render(request, "performance/dashboard.html", context)
 
 
-def _validated(figure, checked) -> str:
-    """The CSV's "validated" column: "not checked" until the records have been checked in full."""
-    if figure.numerator_errors or figure.denominator_errors:
-        return "no"
-    return "yes" if checked else "not checked"
+# The dashboard CSV's "validated" column for each ``Figure.quality``.
+VALIDATED_CELL = {"validated": "yes", "errors": "no", "not checked": "not checked"}
 
 
 def _one(teams) -> bool:

@@ -63,7 +63,8 @@ def test_the_demo_checks_every_child_for_data_quality(accounts_file):
     check = QualityCheck.objects.get()
     assert check.children == children().filter(cases__isnull=False).distinct().count() > 0
     assert check.issues == QualityIssue.objects.count()
-    assert f"Data quality: {check.issues:,} error" in output
+    assert "Data quality, every child checked:\n" in output
+    assert f"({check.authority.dfe_la_code}): {check.issues} errors on " in output
 
 
 @pytest.mark.django_db

@@ -18,7 +18,6 @@ def data_quality(figure, checked, full=False):
     return {
         "numerator": figure.numerator_errors,
         "denominator": figure.denominator_errors,
-        "checked": checked is not None,
-        "validated": checked is not None and figure.validated,
+        "quality": figure.quality(checked),
         "full": full,
     }

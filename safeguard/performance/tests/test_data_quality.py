@@ -86,14 +86,17 @@ def test_error_counts_come_with_the_figure_for_each_scope(world):
     period = Period(date(2025, 4, 1), date(2026, 3, 31))
     referrals = figure(BY_ID["referrals"], period, Scope(), errors=True)
     assert (referrals.denominator, referrals.denominator_errors) == (3, 2)
-    assert referrals.numerator_errors is None and not referrals.validated
+    assert referrals.numerator_errors is None and referrals.has_errors
+    assert referrals.quality(checked=True) == referrals.quality(checked=None) == "errors"
     assert figure(BY_ID["referrals"], period).denominator_errors is None  # not asked for
     now, before = figures_compared(period, last_year(period), Scope(), errors=True)["referrals"]
     assert (now.denominator, now.denominator_errors) == (3, 2)
     assert before.denominator_errors is None
     scope = Scope(authority_id=world.authority.pk, team_id=world.team_b.pk)
     other = figure(BY_ID["referrals"], period, scope, errors=True)
-    assert (other.denominator, other.denominator_errors) == (0, 0) and other.validated
+    assert (other.denominator, other.denominator_errors) == (0, 0) and not other.has_errors
+    assert other.quality(checked=True) == "validated"
+    assert other.quality(checked=None) == "not checked"
 
 
 def test_a_rate_counts_errors_in_its_numerator_and_denominator_apart(world):
@@ -116,7 +119,7 @@ def test_a_rate_counts_errors_in_its_numerator_and_denominator_apart(world):
     rate = figure(BY_ID["rereferrals_12m"], period, Scope(), errors=True)
     assert (rate.numerator, rate.denominator) == (1, 3)
     assert (rate.numerator_errors, rate.denominator_errors) == (0, 1)
-    assert not rate.validated
+    assert rate.has_errors
 
 
 @pytest.mark.django_db(transaction=True)

@@ -9,15 +9,14 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from safeguard.accounts.models import LocalAuthority, User
+from safeguard.accounts.models import User
 from safeguard.demo import generator
 from safeguard.demo.generator.accounts import DEMO_DEVICE_NAME
 from safeguard.people.models import Person
-from safeguard.quality.models import QualityIssue
-from safeguard.quality.services import check_authority
 
 # Lower-case letters and digits that cannot be mistaken for one another when read aloud or
 # typed from the screen (no i, l, o, 0 or 1).
@@ -173,14 +172,6 @@ class Command(BaseCommand):
         )
         if options.get("quality_check", True):
             # As the nightly check would: the dashboard's "Validated" needs a full check.
-            started = time.perf_counter()
-            for authority in LocalAuthority.objects.order_by("dfe_la_code"):
-                check_authority(authority)
-                issues = QualityIssue.objects.filter(authority=authority)
-                children_with = issues.values("person_id").distinct().count()
-                self.stdout.write(
-                    f"Data quality: {issues.count():,} error{'' if issues.count() == 1 else 's'}"
-                    f" on {children_with:,} child{'' if children_with == 1 else 'ren'} "
-                    f"({authority.name}), checked in {time.perf_counter() - started:.1f} s."
-                )
+            self.stdout.write("Data quality, every child checked:")
+            call_command("check_quality", stdout=self.stdout)
         self.stdout.write(f"Demo accounts: {path} (run `safeguard demo_accounts` to see them).")
