@@ -8,6 +8,7 @@ from safeguard.core.forms import GovukDateField, PeopleRowsField
 from safeguard.protection.codes import CategoryOfAbuse, PlanEndReason
 from safeguard.protection.models import (
     ConferenceDecision,
+    EmergencyProtection,
     Section47Outcome,
     StrategyDecision,
 )
@@ -50,6 +51,13 @@ class StrategyDiscussionForm(forms.Form):
         choices=StrategyDecision.choices,
         widget=forms.RadioSelect,
         error_messages=_choice_errors("the decision"),
+    )
+    emergency_protection = forms.ChoiceField(
+        label="Was the child in police protection or under an emergency protection order?",
+        help_text="At the time of the discussion, or leading up to it.",
+        choices=EmergencyProtection.choices,
+        widget=forms.RadioSelect,
+        error_messages=_choice_errors("whether the child was in police or emergency protection"),
     )
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 6}))
 

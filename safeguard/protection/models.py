@@ -16,6 +16,16 @@ class StrategyDecision(models.TextChoices):
     NO_SECTION_47 = "no_s47", "No section 47 enquiry: continue as child in need or close"
 
 
+class EmergencyProtection(models.TextChoices):
+    """Whether the child was under an emergency protection order (Children Act 1989 s44) or in
+    police protection (s46) when the strategy discussion was held (Ofsted's Annex A list 7)."""
+
+    NEITHER = "none", "Neither"
+    POLICE = "police", "Police protection (section 46)"
+    EPO = "epo", "Emergency protection order (section 44)"
+    BOTH = "both", "Police protection, then an emergency protection order"
+
+
 class StrategyDiscussion(BaseModel):
     case = models.ForeignKey(
         "casework.Case", on_delete=models.CASCADE, related_name="strategy_discussions"
@@ -27,6 +37,10 @@ class StrategyDiscussion(BaseModel):
     notes = models.TextField(blank=True)
     chaired_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # Blank: not recorded (discussions recorded before the question was asked).
+    emergency_protection = models.CharField(
+        max_length=6, choices=EmergencyProtection.choices, blank=True
     )
 
     class Meta:

@@ -19,6 +19,7 @@ from safeguard.protection.models import (
     ConferenceDecision,
     ConferenceKind,
     CoreGroupMeeting,
+    EmergencyProtection,
     Section47Enquiry,
     Section47Outcome,
     StrategyDecision,
@@ -48,7 +49,14 @@ def _clean_attendees(attendees: list[dict]) -> list[dict]:
 
 @transaction.atomic
 def strategy_discussion_record(
-    *, by, case: Case, discussion_date: date, attendees: list[dict], decision: str, notes: str = ""
+    *,
+    by,
+    case: Case,
+    discussion_date: date,
+    attendees: list[dict],
+    decision: str,
+    notes: str = "",
+    emergency_protection: str = "",
 ) -> StrategyDiscussion:
     casework.require(by, Action.RECORD, case)
     casework.check_step_date(
@@ -62,6 +70,11 @@ def strategy_discussion_record(
         )
     if decision not in StrategyDecision.values:
         raise ApplicationError("Choose the decision", field="decision")
+    if emergency_protection and emergency_protection not in EmergencyProtection.values:
+        raise ApplicationError(
+            "Choose whether the child was in police or emergency protection",
+            field="emergency_protection",
+        )
     item = StrategyDiscussion(
         case=case,
         discussion_date=discussion_date,
@@ -69,6 +82,7 @@ def strategy_discussion_record(
         decision=decision,
         notes=notes,
         chaired_by=by,
+        emergency_protection=emergency_protection,
     )
     casework.save_new(item, by=by, case=case)
     casework.chronology_add(

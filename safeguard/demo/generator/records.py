@@ -8,6 +8,7 @@ event per record. Records are made in memory and saved in bulk by ``save``.
 
 from __future__ import annotations
 
+import random
 from collections import defaultdict
 from datetime import date
 
@@ -48,6 +49,7 @@ from safeguard.protection.models import (
     ConferenceDecision,
     ConferenceKind,
     CoreGroupMeeting,
+    EmergencyProtection,
     Section47Enquiry,
     Section47Outcome,
     StrategyDecision,
@@ -353,6 +355,7 @@ class Records:
                     attendees=attendees,
                     decision=step.decision,
                     notes=texts.STRATEGY_NOTES[step.decision],
+                    emergency_protection=_emergency_protection(case.id, step.day),
                     chaired_by_id=chair.user_id,
                     created_by_id=chair.user_id,
                     updated_by_id=chair.user_id,
@@ -677,3 +680,23 @@ class Records:
         self.rows.clear()
         self.events.clear()
 
+
+# Of strategy discussions, the share held while the child was in police protection (Children
+# Act s46), under an emergency protection order (s44), or first one then the other. Police
+# protection is the commoner: an emergency protection order needs a court.
+EMERGENCY_PROTECTION_RATES = (
+    (EmergencyProtection.POLICE, 0.06),
+    (EmergencyProtection.EPO, 0.015),
+    (EmergencyProtection.BOTH, 0.01),
+)
+
+
+def _emergency_protection(case_id, day: date) -> str:
+    """Drawn from its own seed (the case and the day), so the borough's other records come
+    out as they did before the question was asked."""
+    roll = random.Random(f"emergency-protection:{case_id}:{day.isoformat()}").random()  # noqa: S311
+    for value, rate in EMERGENCY_PROTECTION_RATES:
+        if roll < rate:
+            return value
+        roll -= rate
+    return EmergencyProtection.NEITHER

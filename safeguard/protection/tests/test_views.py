@@ -179,6 +179,7 @@ GOOD_STRATEGY = {
         ],
     ),
     "decision": "s47",
+    "emergency_protection": "police",
     "notes": "Bruising seen at school.",
 }
 
@@ -217,6 +218,10 @@ def test_strategy_discussion_is_stored_with_its_attendees(world, client):
         world.sw_amy,
         DISCUSSED,
     )
+    # Ofsted's Annex A list 7 asks whether the child was in police or emergency protection.
+    assert discussion.emergency_protection == "police"
+    page = _text(client.get(f"/cases/{case.pk}/"))
+    assert "Police protection (section 46)" in page
 
 
 BAD_STRATEGIES = [
@@ -239,6 +244,14 @@ BAD_STRATEGIES = [
     ({"attendees-1-name": "x" * 201}, "Name in row 2 must be 200 characters or fewer"),
     ({"decision": ""}, "Choose the decision"),
     ({"decision": "arrest"}, "Choose the decision from the list"),
+    (
+        {"emergency_protection": ""},
+        "Choose whether the child was in police or emergency protection",
+    ),
+    (
+        {"emergency_protection": "arrest"},
+        "Choose whether the child was in police or emergency protection from the list",
+    ),
 ]
 
 
