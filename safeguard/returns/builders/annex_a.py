@@ -1,7 +1,8 @@
 """Ofsted's ILACS Annex A, lists 1 to 7, for the six months before an as-of date.
 
-Each list is declared once: its columns (header text as Ofsted's template words it, in the
-template's order, standards.md §4) and a query for the records it holds. The derivation of
+Each list is declared once: its title and columns (the headings of Ofsted's workbook "Annex A -
+Child level data, Lists 1 - 11", Guidance "Update: August 2019", word for word and in its order)
+and a query for the records it holds. The derivation of
 every column, and why, is in docs/decisions/0011-annex-a.md; the short version:
 
 - The period runs from the day exactly six calendar months before the as-of date to the
@@ -11,8 +12,10 @@ every column, and why, is in docs/decisions/0011-annex-a.md; the short version:
   they were open on any day of it.
 - Everything is as at the as-of date, like the CIN census as at 31 March: a date after it has
   not happened yet, so the same file comes out whenever a past date is exported.
-- Categories are written as the template's drop-down values ("a) Male", "a) WBRI",
-  "q) 6: Police", "N1 - Abuse or neglect"), as encoded by liiatools' Annex A schema.
+- Categories are written as the template's codes (its Codes_used sheet: "a) Male",
+  "a) WBRI", "s) NOBT", "q) 6: Police", "N1 - Abuse or neglect"); codes the DfE added to the
+  CIN census since 2019 (source 5D, closure reason RC9) are written in the same style.
+- Lists 6 and 7 have one row per child: the most recent episode, or plan.
 """
 
 from __future__ import annotations
@@ -24,12 +27,12 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from safeguard.accounts.models import LocalAuthority
 from safeguard.assessments.models import Assessment, AssessmentOutcome
-from safeguard.casework.codes import VisitKind
+from safeguard.casework.codes import AFTER_ASSESSMENT_REASONS, VisitKind
 from safeguard.casework.models import Allocation, Case, CINPlan, Visit
 from safeguard.core.errors import ApplicationError
 from safeguard.core.workdays import add_months
@@ -40,13 +43,15 @@ from safeguard.protection.models import (
     ChildProtectionPlan,
     ConferenceDecision,
     ConferenceKind,
+    EmergencyProtection,
     Section47Enquiry,
     Section47Outcome,
+    StrategyDiscussion,
 )
 from safeguard.referrals.models import Contact
 
 PERIOD_MONTHS = 6
-# "Number of ... in the last 12 months" looks back this far from each row's own event.
+# "Number of ... in the last 12 months" looks back this far from the child's latest event.
 LOOK_BACK_MONTHS = 12
 CHUNK_SIZE = 500
 
@@ -60,12 +65,13 @@ GENDER = {"M": "a) Male", "F": "b) Female", "U": "c) Not stated/recorded"}
 # An unborn child: the template's "c) Not stated/recorded (or unborn)" category.
 GENDER_UNBORN = GENDER["U"]
 
-# The template's order: the 20 CIN census codes, lettered a) to t).
+# The template's codes, lettered as it letters them: a) to s), with REFU and NOBT both "s)".
 _ETHNICITY_ORDER = (
     *("WBRI", "WIRI", "WIRT", "WOTH", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND"),
-    *("APKN", "ABAN", "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT"),
+    *("APKN", "ABAN", "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU"),
 )
 ETHNICITY = {code: f"{chr(ord('a') + i)}) {code}" for i, code in enumerate(_ETHNICITY_ORDER)}
+ETHNICITY["NOBT"] = "s) NOBT"
 
 SOURCE = {
     "1A": "a) 1A: Individual",
@@ -84,7 +90,8 @@ SOURCE = {
     "5A": "n) 5A: LA services",
     "5B": "o) 5B: LA services",
     "5C": "p) 5C: LA services",
-    # 5D came after the lettering was set; the template slots it in as "p1".
+    # 5D (LA services: early help) came into the CIN census after the template (August 2019)
+    # was lettered; it is slotted in after 5C without re-lettering the template's codes.
     "5D": "p1) 5D: LA services",
     "6": "q) 6: Police",
     "7": "r) 7: Other legal agency",
@@ -115,6 +122,7 @@ CLOSURE_REASON = {
     "RC6": "RC6 - Transferred to adult social care services",
     "RC7": "RC7 - Services ceased for any other reason, including child no longer in need",
     "RC8": "RC8 - Case closed after assessment, no further action",
+    # Added to the CIN census after the template (August 2019), in the template's style.
     "RC9": "RC9 - Case closed after assessment, referred to early help",
 }
 
@@ -125,6 +133,9 @@ CATEGORY_OF_ABUSE = {
     "EMO": "d) Emotional abuse",
     "MUL": "e) Multiple/not recommended",
 }
+
+# The template: "If a child is unborn, enter their age as '-1'."
+UNBORN_AGE = -1
 
 STATUS_LOOKED_AFTER = "a) Looked after child"  # not recorded in Safeguard: never written
 STATUS_CP_PLAN = "b) Child Protection plan"
@@ -214,7 +225,7 @@ CHILD_COLUMNS = (
     Column("Gender", "gender"),
     Column("Ethnicity", "ethnicity"),
     Column("Date of Birth", "date_of_birth", DATE),
-    Column("Age", "age", NUMBER),
+    Column("Age of Child (Years)", "age", NUMBER),
 )
 DISABILITY = Column("Does the Child have a Disability", "disability")
 ALLOCATED = (Column("Allocated Team", "team"), Column("Allocated Worker", "worker"))
@@ -228,6 +239,16 @@ class AnnexAList:
     title: str
     columns: tuple[Column, ...]
     rows: tuple[tuple[Any, ...], ...]
+
+    @property
+    def sheet_name(self) -> str:
+        """As the template names its sheets: "List_1"."""
+        return f"List_{self.number}"
+
+    @property
+    def heading(self) -> str:
+        """The template's title above the headings: "List 1: Contacts"."""
+        return f"List {self.number}: {self.title}"
 
     @property
     def headers(self) -> list[str]:
@@ -258,6 +279,9 @@ class _Spec:
     row: Callable[[_Context, Any], dict[str, Any]]
     # Rows are sorted by this column, then by child.
     sort_key: str
+    # One row per child (the template asks it of lists 6 and 7): the last record the query
+    # gives for the child, which is ordered oldest first.
+    one_per_child: bool = False
 
 
 # --- What every list reads -------------------------------------------------------------------
@@ -288,11 +312,11 @@ class _Context:
 
     @cached_property
     def section47_dates(self) -> dict[Any, list[tuple[date, Any]]]:
+        # No lower bound: an enquiry listed for its conference in the period may have started
+        # long before it, and its child's count looks back 12 months from there.
         found = defaultdict(list)
         rows = Section47Enquiry.objects.filter(
-            case__authority=self.authority,
-            start_date__gte=self.look_back_from,
-            start_date__lte=self.as_of,
+            case__authority=self.authority, start_date__lte=self.as_of
         )
         for child_id, day, pk in rows.values_list("case__child_id", "start_date", "pk"):
             found[child_id].append((day, pk))
@@ -304,7 +328,6 @@ class _Context:
         rows = ChildProtectionConference.objects.filter(
             case__authority=self.authority,
             kind=ConferenceKind.INITIAL,
-            conference_date__gte=self.look_back_from,
             conference_date__lte=self.as_of,
         )
         for child_id, day in rows.values_list("case__child_id", "conference_date"):
@@ -312,13 +335,35 @@ class _Context:
         return found
 
     @cached_property
-    def plan_starts(self) -> dict[Any, list[date]]:
+    def plans(self) -> dict[Any, list[tuple[date, date | None]]]:
+        """Per child: (start, end as at the as-of date) of each plan made by this authority."""
         found = defaultdict(list)
         rows = ChildProtectionPlan.objects.filter(
             case__authority=self.authority, start_date__lte=self.as_of
         )
-        for child_id, day in rows.values_list("case__child_id", "start_date"):
-            found[child_id].append(day)
+        for child_id, start, end in rows.values_list("case__child_id", "start_date", "end_date"):
+            found[child_id].append((start, self.period.as_at(end)))
+        return found
+
+    def on_plan(self, child_id, day: date) -> bool:
+        return any(s <= day and (e is None or e > day) for s, e in self.plans[child_id])
+
+    @cached_property
+    def emergency_protection(self) -> dict[Any, str]:
+        """Per child: "a) Yes" if a strategy discussion in the period found the child in police
+        protection or under an emergency protection order; "b) No" if every one recorded
+        neither (or there was none); blank if one in the period did not record it."""
+        found: dict[Any, str] = defaultdict(lambda: NO)
+        rows = StrategyDiscussion.objects.filter(
+            case__authority=self.authority,
+            discussion_date__gte=self.period.start,
+            discussion_date__lte=self.as_of,
+        )
+        for child_id, value in rows.values_list("case__child_id", "emergency_protection"):
+            if value and value != EmergencyProtection.NEITHER:
+                found[child_id] = YES
+            elif not value and found[child_id] != YES:
+                found[child_id] = ""
         return found
 
     @cached_property
@@ -363,12 +408,6 @@ class _Context:
     def cases_on_cin_plan(self) -> set:
         return self._open_on_as_of(CINPlan, "start_date", "end_date")
 
-    @cached_property
-    def cases_assessing(self) -> set:
-        return self._open_on_as_of(
-            Assessment, "start_date", "completed_date"
-        ) | self._open_on_as_of(Section47Enquiry, "start_date", "end_date")
-
     # -- Columns that every list, or several, share.
 
     def child(self, person: Person) -> dict[str, Any]:
@@ -376,12 +415,18 @@ class _Context:
         unborn = born is None and (
             person.expected_date_of_birth is not None or person.date_of_birth is not None
         )
+        if unborn:
+            # The template: the expected date of birth if there is one, and age -1.
+            birth, age = person.expected_date_of_birth, UNBORN_AGE
+        else:
+            birth, age = born, person.age_on(self.as_of) if born else None
         return {
+            "person": person.pk,  # not a column: groups a child's rows
             "child_id": person.la_child_id or str(person.pk),
             "gender": GENDER_UNBORN if unborn else GENDER.get(person.sex, GENDER["U"]),
             "ethnicity": ETHNICITY.get(person.ethnicity, person.ethnicity),
-            "date_of_birth": born,
-            "age": person.age_on(self.as_of) if born else None,
+            "date_of_birth": birth,
+            "age": age,
         }
 
     @staticmethod
@@ -394,6 +439,28 @@ class _Context:
         else:
             value = YES
         return {"disability": value}
+
+    @staticmethod
+    def _named(allocation: Allocation | None) -> dict[str, str]:
+        if allocation is None:
+            return {"team": "", "worker": ""}
+        return {"team": allocation.team.name, "worker": allocation.worker.get_full_name()}
+
+    def first_allocation(self, case: Case) -> dict[str, str]:
+        """The team and worker the referral was allocated to: the case's first allocation
+        (made by the as-of date); blank if it had none."""
+        made = [a for a in case.allocations.all() if a.start_date <= self.as_of]
+        return self._named(min(made, key=lambda a: (a.start_date, a.created_at), default=None))
+
+    def allocation_on(self, case: Case, day: date) -> dict[str, str]:
+        """Who held the case on ``day``: the team and worker of an assessment or enquiry
+        completed that day (or still in progress on the as-of date)."""
+        held = [
+            a
+            for a in case.allocations.all()
+            if a.start_date <= day and (a.end_date is None or a.end_date >= day)
+        ]
+        return self._named(max(held, key=lambda a: (a.start_date, a.created_at), default=None))
 
     def allocation(self, case: Case) -> dict[str, str]:
         """Who holds the case on the as-of date; for a case closed by then, who held it when
@@ -408,13 +475,16 @@ class _Context:
         latest = max(held, key=lambda a: (a.start_date, a.created_at))
         return {"team": latest.team.name, "worker": latest.worker.get_full_name()}
 
-    @staticmethod
-    def earlier_within(
-        day: date, events: Iterable[tuple[date, Any]], *, exclude: Any = None
-    ) -> int:
-        """How many ``events`` fell in the 12 months before ``day`` (not on it, nor itself)."""
-        since = add_months(day, -LOOK_BACK_MONTHS)
-        return sum(1 for d, pk in events if since <= d < day and pk != exclude)
+    def before_latest(self, events: Iterable[tuple[date, Any]], counted: Iterable[date]) -> int:
+        """How many ``counted`` dates fell in the 12 months before the child's latest event
+        (by the as-of date), not on its day. The template asks for the number before the
+        LATEST referral or enquiry, the same on every row of one child."""
+        days = [d for d, _ in events if d <= self.as_of]
+        if not days:
+            return 0
+        latest = max(days)
+        since = add_months(latest, -LOOK_BACK_MONTHS)
+        return sum(1 for d in counted if since <= d < latest)
 
 
 def _allocations(through: str = "") -> Prefetch:
@@ -480,9 +550,8 @@ def _referrals(ctx: _Context) -> QuerySet:
 
 
 def _referral_row(ctx: _Context, case: Case) -> dict[str, Any]:
-    earlier = ctx.earlier_within(
-        case.referral_date, ctx.referral_dates[case.child_id], exclude=case.pk
-    )
+    referrals = ctx.referral_dates[case.child_id]
+    earlier = ctx.before_latest(referrals, (d for d, _ in referrals))
     return (
         ctx.child(case.child)
         | {
@@ -491,7 +560,7 @@ def _referral_row(ctx: _Context, case: Case) -> dict[str, Any]:
             "referral_nfa": _yes_no(case.referral_nfa),
             "referrals_12_months": earlier,
         }
-        | ctx.allocation(case)
+        | ctx.first_allocation(case)
     )
 
 
@@ -521,7 +590,7 @@ def _assessment_row(ctx: _Context, assessment: Assessment) -> dict[str, Any]:
             "authorised": authorised,
             "requires_support": _NEEDS_SUPPORT.get(assessment.outcome, "") if authorised else "",
         }
-        | ctx.allocation(assessment.case)
+        | ctx.allocation_on(assessment.case, authorised or ctx.as_of)
     )
 
 
@@ -560,15 +629,19 @@ def _section47s(ctx: _Context) -> QuerySet:
 def _section47_row(ctx: _Context, enquiry: Section47Enquiry) -> dict[str, Any]:
     icpc = enquiry.initial_conferences[0] if enquiry.initial_conferences else None
     ended = ctx.period.as_at(enquiry.end_date)
+    person = enquiry.case.child
+    start = enquiry.start_date
     if icpc is not None or (ended and enquiry.outcome == Section47Outcome.SUBSTANTIATED_ICPC):
+        unnecessary = NO
+    elif ended and ctx.on_plan(person.pk, start):
+        # The template: a child already on a plan, who would not go to an initial
+        # conference, is still "No".
         unnecessary = NO
     elif ended:
         unnecessary = YES
     else:
         unnecessary = ""  # still open on the as-of date: not decided yet
-    person = enquiry.case.child
-    start = enquiry.start_date
-    since = add_months(start, -LOOK_BACK_MONTHS)
+    enquiries = ctx.section47_dates[person.pk]
     return (
         ctx.child(person)
         | ctx.disability(person)
@@ -577,25 +650,47 @@ def _section47_row(ctx: _Context, enquiry: Section47Enquiry) -> dict[str, Any]:
             "icpc_unnecessary": unnecessary,
             "icpc_date": icpc.conference_date if icpc else None,
             "icpc_plan": _yes_no(icpc.decision == ConferenceDecision.PLAN) if icpc else "",
-            "section47s_12_months": ctx.earlier_within(
-                start, ctx.section47_dates[person.pk], exclude=enquiry.pk
-            ),
-            "icpcs_12_months": sum(1 for d in ctx.icpc_dates[person.pk] if since <= d < start),
+            "section47s_12_months": ctx.before_latest(enquiries, (d for d, _ in enquiries)),
+            "icpcs_12_months": ctx.before_latest(enquiries, ctx.icpc_dates[person.pk]),
         }
-        | ctx.allocation(enquiry.case)
+        | ctx.allocation_on(enquiry.case, ended or ctx.as_of)
     )
 
 
 # --- List 6: children in need ---------------------------------------------------------------
 
 
+def _past_referral(ctx: _Context) -> Q:
+    """The episode went beyond its referral by the as-of date: an assessment, a strategy
+    discussion, an enquiry or a plan."""
+    on = ctx.as_of
+    case = OuterRef("pk")
+    return (
+        Exists(Assessment.objects.filter(case=case, start_date__lte=on))
+        | Exists(StrategyDiscussion.objects.filter(case=case, discussion_date__lte=on))
+        | Exists(Section47Enquiry.objects.filter(case=case, start_date__lte=on))
+        | Exists(CINPlan.objects.filter(case=case, start_date__lte=on))
+        | Exists(ChildProtectionPlan.objects.filter(case=case, start_date__lte=on))
+    )
+
+
 def _children_in_need(ctx: _Context) -> QuerySet:
+    """Episodes open on any day of the period, except those of a child who was only the
+    subject of a referral (the template's Guidance): a referral decided "no further action",
+    one not yet decided, and (its FAQ) an episode closed after assessment with no service,
+    RC8 or the DfE's later RC9. Each child's most recent one is kept (``one_per_child``)."""
+    closed_without_service = Q(
+        closure_date__lte=ctx.as_of, closure_reason__in=AFTER_ASSESSMENT_REASONS
+    )
     return (
         ctx.cases()
         .filter(_open_in(ctx.period, "referral_date", "closure_date"))
+        .filter(_past_referral(ctx))
+        .exclude(referral_nfa=True)
+        .exclude(closed_without_service)
         .select_related("child")
         .prefetch_related(_allocations())
-        .order_by("referral_date", "pk")
+        .order_by("referral_date", "created_at", "pk")
     )
 
 
@@ -606,9 +701,9 @@ def _case_status(ctx: _Context, case: Case, closed: date | None) -> str:
         return STATUS_CP_PLAN
     if case.pk in ctx.cases_on_cin_plan:
         return STATUS_CIN_PLAN
-    if case.pk in ctx.cases_assessing:
-        return STATUS_OPEN_ASSESSMENT
-    return ""  # open, awaiting a decision: none of the template's statuses fits
+    # An assessment or enquiry in progress; or one finished whose decision has not yet been
+    # carried out (the child is still being assessed for a service). Never blank.
+    return STATUS_OPEN_ASSESSMENT
 
 
 def _child_in_need_row(ctx: _Context, case: Case) -> dict[str, Any]:
@@ -656,7 +751,7 @@ def _protection_plans(ctx: _Context) -> QuerySet:
                 to_attr="review_conferences",
             ),
         )
-        .order_by("start_date", "pk")
+        .order_by("start_date", "created_at", "pk")
     )
 
 
@@ -668,7 +763,9 @@ def _protection_row(ctx: _Context, plan: ChildProtectionPlan) -> dict[str, Any]:
     )
     review = next((c for c in plan.review_conferences if c.conference_date <= until), None)
     person = plan.case.child
-    here_before = sum(1 for s in ctx.plan_starts[person.pk] if s < plan.start_date)
+    # The template: plans made by this authority only; plans recorded as held in other
+    # authorities (``previous_plans_elsewhere``) "should not be counted".
+    here_before = sum(1 for s, _ in ctx.plans[person.pk] if s < plan.start_date)
     return (
         ctx.child(person)
         | ctx.disability(person)
@@ -680,10 +777,8 @@ def _protection_row(ctx: _Context, plan: ChildProtectionPlan) -> dict[str, Any]:
             "seen_alone": _yes_no(visit.child_seen_alone) if visit else "",
             "latest_review": review.conference_date if review else None,
             "plan_end": ended,
-            # Emergency protection orders and police protection are not recorded in
-            # Safeguard: left blank rather than guessed.
-            "epo": "",
-            "previous_plans": here_before + plan.previous_plans_elsewhere,
+            "epo": ctx.emergency_protection[person.pk],
+            "previous_plans": here_before,
         }
         | ctx.allocation(plan.case)
     )
@@ -706,7 +801,7 @@ LISTS: tuple[_Spec, ...] = (
     ),
     _Spec(
         2,
-        "Early help assessments",
+        "Early Help",
         (
             *CHILD_COLUMNS,
             Column("Assessment start date", "start_date", DATE),
@@ -719,10 +814,10 @@ LISTS: tuple[_Spec, ...] = (
     ),
     _Spec(
         3,
-        "Referrals",
+        "Referral",
         (
             *CHILD_COLUMNS,
-            Column("Date of Referral", "referral_date", DATE),
+            Column("Date of referral", "referral_date", DATE),
             Column("Referral Source", "referral_source"),
             Column("Referral NFA?", "referral_nfa"),
             Column("Number of Referrals in Last 12 Months", "referrals_12_months", NUMBER),
@@ -742,7 +837,7 @@ LISTS: tuple[_Spec, ...] = (
             Column("Child Seen During Continuous Assessment", "child_seen"),
             Column("Continuous Assessment Date of Authorisation", "authorised", DATE),
             Column(
-                "Was the child assessed as requiring LA children's social care support?",
+                "Was the child assessed as requiring LA children\u2019s social care support",
                 "requires_support",
             ),
             *ALLOCATED,
@@ -753,7 +848,7 @@ LISTS: tuple[_Spec, ...] = (
     ),
     _Spec(
         5,
-        "Section 47 enquiries and ICPCs",
+        "Section 47 enquiries and Initial Child Protection Conferences",
         (
             *CHILD_COLUMNS,
             DISABILITY,
@@ -783,7 +878,7 @@ LISTS: tuple[_Spec, ...] = (
     ),
     _Spec(
         6,
-        "Children in need",
+        "Children in Need",
         (
             *CHILD_COLUMNS,
             DISABILITY,
@@ -792,12 +887,13 @@ LISTS: tuple[_Spec, ...] = (
             Column("Date Child Was Last Seen", "last_seen", DATE),
             Column("CIN Closure Date", "closure_date", DATE),
             Column("Reason for Closure", "closure_reason"),
-            Column("Case Status", "case_status"),
+            Column("Case status", "case_status"),
             *ALLOCATED,
         ),
         _children_in_need,
         _child_in_need_row,
         "cin_start",
+        one_per_child=True,
     ),
     _Spec(
         7,
@@ -823,6 +919,7 @@ LISTS: tuple[_Spec, ...] = (
         _protection_plans,
         _protection_row,
         "plan_start",
+        one_per_child=True,
     ),
 )
 
@@ -846,6 +943,8 @@ def build_annex_a(
             done += 1
             if progress:
                 progress(done, total)
+        if spec.one_per_child:
+            rows = list({r["person"]: r for r in rows}.values())
         rows.sort(key=lambda r, k=spec.sort_key: (r[k], r["child_id"]))
         lists.append(
             AnnexAList(

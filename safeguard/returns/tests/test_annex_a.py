@@ -5,7 +5,9 @@ is in, one on 29 March is out, one on 30 September is in and one on 1 October is
 """
 
 import io
+import json
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -25,12 +27,14 @@ from safeguard.protection.models import (
     ChildProtectionPlan,
     ConferenceDecision,
     ConferenceKind,
+    EmergencyProtection,
     Section47Enquiry,
     Section47Outcome,
     StrategyDecision,
     StrategyDiscussion,
 )
 from safeguard.referrals.models import Contact
+from safeguard.returns.builders import annex_a as builder
 from safeguard.returns.builders.annex_a import AnnexAPeriod, build_annex_a
 from safeguard.returns.writers.annex_a import formula_safe
 from safeguard.testing.journey import open_case
@@ -41,73 +45,53 @@ START = D(2026, 3, 30)
 PERIOD = AnnexAPeriod(AS_OF)
 DAY = timedelta(days=1)
 
-CHILD = ["Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age"]
-DISABILITY = ["Does the Child have a Disability"]
-ALLOCATED = ["Allocated Team", "Allocated Worker"]
-# Written out in full, as Ofsted's template (liiatools' sample workbook) words them.
-HEADERS = {
-    "List 1": [*CHILD, "Date of Contact", "Contact Source"],
-    "List 2": [
-        *CHILD,
-        "Assessment start date",
-        "Assessment completion date",
-        "Organisation completing assessment",
-    ],
-    "List 3": [
-        *CHILD,
-        "Date of Referral",
-        "Referral Source",
-        "Referral NFA?",
-        "Number of Referrals in Last 12 Months",
-        *ALLOCATED,
-    ],
-    "List 4": [
-        *CHILD,
-        *DISABILITY,
-        "Continuous Assessment Start Date",
-        "Child Seen During Continuous Assessment",
-        "Continuous Assessment Date of Authorisation",
-        "Was the child assessed as requiring LA children's social care support?",
-        *ALLOCATED,
-    ],
-    "List 5": [
-        *CHILD,
-        *DISABILITY,
-        "Strategy discussion initiating Section 47 Enquiry Start Date",
-        "Was an Initial Child Protection Conference deemed unnecessary?",
-        "Date of Initial Child Protection Conference",
-        "Did the Initial Child Protection Conference Result in a Child Protection Plan",
-        "Number of Section 47 Enquiries in the last 12 months",
-        "Number of ICPCs in the last 12 months",
-        *ALLOCATED,
-    ],
-    "List 6": [
-        *CHILD,
-        *DISABILITY,
-        "CIN Start Date",
-        "Primary Need Code",
-        "Date Child Was Last Seen",
-        "CIN Closure Date",
-        "Reason for Closure",
-        "Case Status",
-        *ALLOCATED,
-    ],
-    "List 7": [
-        *CHILD,
-        *DISABILITY,
-        "Child Protection Plan Start Date",
-        "Initial Category of Abuse",
-        "Latest Category of Abuse",
-        "Date of the Last Statutory Visit",
-        "Was the Child Seen Alone?",
-        "Date of latest review conference",
-        "Child Protection Plan End Date",
-        "Subject to Emergency Protection Order or Protected Under Police Powers in Last Six "
-        "Months (Y/N)",
-        "Number of Previous Child Protection Plans",
-        *ALLOCATED,
-    ],
+# Ofsted's workbook "Annex A - Child level data, Lists 1 - 11" (Guidance "Update: August 2019"):
+# its sheet names, titles, headings, Codes_used lists and Guidance text, extracted word for word
+# (fixtures/extract_annex_a_template.py; provenance and licence in the file's "source").
+TEMPLATE = json.loads(
+    (Path(__file__).parent / "fixtures" / "annex_a_template.json").read_text(encoding="utf-8")
+)
+SHEETS = [f"List_{n}" for n in range(1, 8)]  # lists 8 to 11: no looked-after children here
+HEADERS = {name: TEMPLATE["lists"][name]["headings"] for name in SHEETS}
+TITLES = {name: TEMPLATE["lists"][name]["title"] for name in SHEETS}
+GUIDANCE = {title.split(":")[0]: fields for title, fields in TEMPLATE["guidance"].items()}
+CODES = TEMPLATE["codes"]
+# Codes the DfE added to the CIN census after August 2019 (decision 0011), in the template's
+# style; every other value written must be one of the template's own codes.
+ADDED_SINCE_2019 = {
+    "Contact / Referral Source": ["p1) 5D: LA services"],
+    "Reason for Closure": ["RC9 - Case closed after assessment, referred to early help"],
 }
+# A few headings are worded a little differently on the Codes_used sheet.
+CODES_FOR = {
+    "Contact Source": "Contact / Referral Source",
+    "Referral Source": "Contact / Referral Source",
+    "Initial Category of Abuse": "Initial/Latest Category of Abuse",
+    "Latest Category of Abuse": "Initial/Latest Category of Abuse",
+    HEADERS["List_4"][9]: "Was the child assessed as being in need at assessment?",
+    HEADERS["List_5"][9]: HEADERS["List_5"][9] + "?",
+}
+
+
+def codes_for(heading):
+    """The template's codes for a column, or None for a column that takes no code."""
+    key = CODES_FOR.get(heading, heading)
+    return CODES[key] + ADDED_SINCE_2019.get(key, []) if key in CODES else None
+
+
+def guidance_codes(list_name, heading):
+    """The codes the Guidance sheet lists under "Please use codes" for a field."""
+    text = GUIDANCE[list_name.replace("_", " ")][heading]
+    block = text.split("Please use codes", 1)[1].split("\n\n", 1)[0]
+    return [line.strip() for line in block.splitlines()[1:] if line.strip()]
+
+
+AGE = "Age of Child (Years)"
+CASE_STATUS = "Case status"
+REFERRAL_DATE = "Date of referral"
+REQUIRES_SUPPORT = HEADERS["List_4"][9]
+EPO = HEADERS["List_7"][13]
+PREVIOUS_PLANS = "Number of Previous Child Protection Plans"
 
 
 def annex(world, as_of=AS_OF):
@@ -130,10 +114,10 @@ def case(child, referral, closure=None, **kw):
     )  # fmt: skip
 
 
-def strategy_and_s47(world, c, start, end=None, outcome=""):
+def strategy_and_s47(world, c, start, end=None, outcome="", protection=EmergencyProtection.NEITHER):
     sd = StrategyDiscussion.objects.create(
         case=c, discussion_date=start, decision=StrategyDecision.SECTION_47,
-        chaired_by=world.tm_carol,
+        chaired_by=world.tm_carol, emergency_protection=protection,
     )  # fmt: skip
     return Section47Enquiry.objects.create(
         case=c, strategy_discussion=sd, start_date=start, end_date=end, outcome=outcome
@@ -178,12 +162,51 @@ def test_a_bad_as_of_date_is_refused_with_a_clear_message(text, message):
 # --- The layout ------------------------------------------------------------------------------
 
 
+def test_the_fixture_is_ofsteds_august_2019_template():
+    assert TEMPLATE["source"]["guidance_sheet_says"] == "Update: August 2019"
+    assert TEMPLATE["sheets"][4:] == [f"List_{n}" for n in range(1, 12)]
+    assert TITLES["List_1"] == "List 1: Contacts"
+
+
 @pytest.mark.django_db
-def test_every_list_has_the_template_columns_in_order(world):
+def test_every_list_has_the_template_title_and_headings_in_order(world):
     built = annex(world)
-    assert [f"List {a.number}" for a in built.lists] == list(HEADERS)
+    assert [a.sheet_name for a in built.lists] == SHEETS
     for annex_list in built.lists:
-        assert annex_list.headers == HEADERS[f"List {annex_list.number}"]
+        assert annex_list.heading == TITLES[annex_list.sheet_name]
+        assert annex_list.headers == HEADERS[annex_list.sheet_name]
+        # The Guidance sheet describes every heading of the list, and no other.
+        guided = GUIDANCE[f"List {annex_list.number}"]
+        assert set(annex_list.headers) == set(guided) - {""}
+
+
+def test_every_code_written_is_one_of_the_templates():
+    """The builder's code tables against Codes_used, in the template's order: what the
+    template lists is written as it is spelled there ("s) NOBT"); only the DfE's later codes
+    are added, and only where decision 0011 says so."""
+    assert list(builder.GENDER.values()) == CODES["Gender"][:3]  # "d) Neither" is not recorded
+    assert list(builder.ETHNICITY.values()) == CODES["Ethnicity"]
+    assert builder.ETHNICITY["NOBT"] == "s) NOBT" and builder.ETHNICITY["REFU"] == "s) REFU"
+    template_sources = [v for k, v in builder.SOURCE.items() if k != "5D"]
+    assert template_sources == CODES["Contact / Referral Source"]
+    assert [builder.SOURCE["5D"]] == ADDED_SINCE_2019["Contact / Referral Source"]
+    assert list(builder.PRIMARY_NEED.values()) == CODES["Primary Need Code"]
+    template_reasons = [v for k, v in builder.CLOSURE_REASON.items() if k != "RC9"]
+    assert template_reasons == CODES["Reason for Closure"]
+    assert [builder.CLOSURE_REASON["RC9"]] == ADDED_SINCE_2019["Reason for Closure"]
+    assert list(builder.CATEGORY_OF_ABUSE.values()) == codes_for("Initial Category of Abuse")
+    assert CODES[CASE_STATUS] == [
+        builder.STATUS_LOOKED_AFTER,
+        builder.STATUS_CP_PLAN,
+        builder.STATUS_CIN_PLAN,
+        builder.STATUS_OPEN_ASSESSMENT,
+        builder.STATUS_CLOSED,
+    ]
+    assert codes_for("Was the Child Seen Alone?") == [builder.YES, builder.NO, builder.UNKNOWN]
+    # The Guidance sheet lists the same codes for the same fields.
+    assert guidance_codes("List_1", "Ethnicity") == CODES["Ethnicity"]
+    assert guidance_codes("List_6", CASE_STATUS) == CODES[CASE_STATUS]
+    assert guidance_codes("List_7", EPO) == [builder.YES, builder.NO]
 
 
 # --- Which records each list holds: the edges of the period -----------------------------------
@@ -219,7 +242,11 @@ def _section47(world, child, start, end):
 
 
 def _episode(world, child, start, end):
-    case(child, start, end)
+    # Past its referral (an assessment), so not "only the subject of a referral".
+    Assessment.objects.create(
+        case=case(child, start, end), kind=AssessmentKind.SINGLE, start_date=start,
+        completed_date=end, outcome=AssessmentOutcome.CIN_PLAN if end else "",
+    )  # fmt: skip
 
 
 def _plan(world, child, start, end):
@@ -315,8 +342,9 @@ def sam(world):
         outcome=AssessmentOutcome.STRATEGY_DISCUSSION, primary_need="N1",
     )  # fmt: skip
     s47 = strategy_and_s47(
-        world, c, D(2026, 5, 29), D(2026, 6, 12), Section47Outcome.SUBSTANTIATED_ICPC
-    )
+        world, c, D(2026, 5, 29), D(2026, 6, 12), Section47Outcome.SUBSTANTIATED_ICPC,
+        protection=EmergencyProtection.POLICE,
+    )  # fmt: skip
     plan = ChildProtectionPlan.objects.create(
         case=c, start_date=D(2026, 6, 12), initial_category="NEG", latest_category="EMO",
         previous_plans_elsewhere=1,
@@ -339,7 +367,7 @@ SAM = {
     "Gender": "a) Male",
     "Ethnicity": "a) WBRI",
     "Date of Birth": D(2015, 3, 14),
-    "Age": 11,
+    AGE: 11,
 }
 ALLOCATED_TO_AMY = {"Allocated Team": "Child Protection Team A", "Allocated Worker": "Amy Adeyemi"}
 
@@ -347,11 +375,11 @@ ALLOCATED_TO_AMY = {"Allocated Team": "Child Protection Team A", "Allocated Work
 @pytest.mark.django_db
 def test_the_value_of_every_column_for_a_known_child(world, sam):
     built = annex(world)
-    rows = {f"List {a.number}": a.records() for a in built.lists}
-    assert rows["List 1"] == [
+    rows = {a.sheet_name: a.records() for a in built.lists}
+    assert rows["List_1"] == [
         SAM | {"Date of Contact": D(2026, 4, 1), "Contact Source": "q) 6: Police"}
     ]
-    assert rows["List 2"] == [
+    assert rows["List_2"] == [
         SAM
         | {
             "Assessment start date": D(2025, 12, 1),
@@ -359,10 +387,10 @@ def test_the_value_of_every_column_for_a_known_child(world, sam):
             "Organisation completing assessment": "Testshire Schools",
         }
     ]
-    assert rows["List 3"] == [
+    assert rows["List_3"] == [
         SAM
         | {
-            "Date of Referral": D(2026, 4, 20),
+            REFERRAL_DATE: D(2026, 4, 20),
             "Referral Source": "q) 6: Police",
             "Referral NFA?": "b) No",
             # The referral of 3 November 2025 is within the 12 months before this one.
@@ -371,18 +399,18 @@ def test_the_value_of_every_column_for_a_known_child(world, sam):
         | ALLOCATED_TO_AMY
     ]
     disabled = {"Does the Child have a Disability": "a) Yes"}
-    assert rows["List 4"] == [
+    assert rows["List_4"] == [
         SAM
         | disabled
         | {
             "Continuous Assessment Start Date": D(2026, 4, 21),
             "Child Seen During Continuous Assessment": "a) Yes",
             "Continuous Assessment Date of Authorisation": D(2026, 5, 29),
-            "Was the child assessed as requiring LA children's social care support?": "a) Yes",
+            REQUIRES_SUPPORT: "a) Yes",
         }
         | ALLOCATED_TO_AMY
     ]
-    assert rows["List 5"] == [
+    assert rows["List_5"] == [
         SAM
         | disabled
         | {
@@ -397,7 +425,7 @@ def test_the_value_of_every_column_for_a_known_child(world, sam):
         }
         | ALLOCATED_TO_AMY
     ]
-    assert rows["List 6"] == [
+    assert rows["List_6"] == [
         SAM
         | disabled
         | {
@@ -407,11 +435,11 @@ def test_the_value_of_every_column_for_a_known_child(world, sam):
             "Date Child Was Last Seen": D(2026, 9, 20),
             "CIN Closure Date": None,
             "Reason for Closure": "",
-            "Case Status": "b) Child Protection plan",
+            CASE_STATUS: "b) Child Protection plan",
         }
         | ALLOCATED_TO_AMY
     ]
-    (plan_row,) = rows["List 7"]
+    (plan_row,) = rows["List_7"]
     assert (
         plan_row
         == SAM
@@ -424,10 +452,10 @@ def test_the_value_of_every_column_for_a_known_child(world, sam):
             "Was the Child Seen Alone?": "a) Yes",
             "Date of latest review conference": D(2026, 9, 10),
             "Child Protection Plan End Date": None,
-            # Not recorded in Safeguard: blank, not guessed.
-            "Subject to Emergency Protection Order or Protected Under Police Powers in Last Six "
-            "Months (Y/N)": "",
-            "Number of Previous Child Protection Plans": 1,
+            # In police protection when the strategy discussion of 29 May was held.
+            EPO: "a) Yes",
+            # The plan recorded as held in another authority is not counted (the Guidance).
+            PREVIOUS_PLANS: 0,
         }
         | ALLOCATED_TO_AMY
     )
@@ -444,17 +472,14 @@ def test_everything_is_as_at_the_as_of_date(world, sam):
     assert s47["Was an Initial Child Protection Conference deemed unnecessary?"] == ""
     assert s47["Date of Initial Child Protection Conference"] is None
     assert built.lists[6].rows == ()
-    # The period now starts on 30 November 2025: the earlier episode (closed 15 January) is in.
-    earlier, episode = built.lists[5].records()
-    assert (earlier["CIN Start Date"], earlier["Case Status"]) == (
-        D(2025, 11, 3),
-        "e) Closed episode",
-    )
-    assert earlier["CIN Closure Date"] == D(2026, 1, 15)
+    # The period now starts on 30 November 2025: the earlier episode (closed 15 January) was
+    # open in it too, but the template wants one row per child, for the most recent episode.
+    (episode,) = built.lists[5].records()
+    assert (episode["CIN Start Date"], episode["CIN Closure Date"]) == (D(2026, 4, 20), None)
     # The section 47 started on 29 May is open: an open assessment.
-    assert episode["Case Status"] == "d) Open assessment"
+    assert episode[CASE_STATUS] == "d) Open assessment"
     assert episode["Date Child Was Last Seen"] == D(2026, 4, 23)
-    assert episode["Age"] == 11
+    assert episode[AGE] == 11
 
 
 @pytest.mark.django_db
@@ -468,11 +493,15 @@ def test_unborn_children_and_unknown_values(world):
     rows = {r["Child Unique ID"]: r for r in records(world, 1)}
     # No local child id: the Safeguard record id, so the row can still be traced.
     unborn = rows[str(world.unborn.pk)]
-    # Born after the as-of date: unborn on it, like a child not yet born.
+    # The Guidance: "If a child is unborn, enter their age as '-1'", and the expected date of
+    # birth if there is one.
+    assert "'-1'" in GUIDANCE["List 1"][AGE]
+    assert (unborn["Date of Birth"], unborn[AGE]) == (D(2030, 1, 1), -1)
+    # Born after the as-of date, with no expected date kept: unborn on it, date blank.
+    assert (rows["U2"]["Date of Birth"], rows["U2"][AGE]) == (None, -1)
     for row in (unborn, rows["U2"]):
         assert row["Gender"] == "c) Not stated/recorded"
-        assert row["Date of Birth"] is None and row["Age"] is None
-        assert row["Ethnicity"] == "t) NOBT"
+        assert row["Ethnicity"] == "s) NOBT"
         assert row["Contact Source"] == "p1) 5D: LA services"
 
 
@@ -487,14 +516,19 @@ def test_case_status_allocation_and_disability_values(world):
     case_allocate(by=world.tm_carol, case=c, worker=world.sw_ben, team=world.team_b,
                   start_date=D(2026, 10, 2))  # fmt: skip
     waiting = kid(world, "C2")
-    case(waiting, D(2026, 9, 1))  # open, nothing decided, nobody allocated
+    # Open, its assessment finished with a plan to come, and nobody allocated.
+    Assessment.objects.create(
+        case=case(waiting, D(2026, 9, 1)), kind=AssessmentKind.SINGLE, start_date=D(2026, 9, 1),
+        completed_date=D(2026, 9, 20), outcome=AssessmentOutcome.CIN_PLAN,
+    )  # fmt: skip
     closed = kid(world, "C3")
     shut = case(closed, D(2026, 4, 1), D(2026, 6, 30))
+    CINPlan.objects.create(case=shut, start_date=D(2026, 4, 20), end_date=D(2026, 6, 30))
     # The worker who held it when it closed.
     case_allocate(by=world.tm_carol, case=shut, worker=world.sw_ben, team=world.team_b,
                   start_date=D(2026, 4, 2))  # fmt: skip
     rows = {r["Child Unique ID"]: r for r in records(world, 6)}
-    assert (rows["C1"]["Case Status"], rows["C1"]["Does the Child have a Disability"]) == (
+    assert (rows["C1"][CASE_STATUS], rows["C1"]["Does the Child have a Disability"]) == (
         "c) Child in need plan",
         "b) No",
     )
@@ -502,9 +536,11 @@ def test_case_status_allocation_and_disability_values(world):
         "Child Protection Team A",
         "Amy Adeyemi",
     )
-    assert rows["C2"]["Case Status"] == "" and rows["C2"]["Allocated Worker"] == ""
+    # Case status is never blank: still being assessed for a service until the plan starts.
+    assert rows["C2"][CASE_STATUS] == "d) Open assessment"
+    assert rows["C2"]["Allocated Worker"] == ""
     assert rows["C2"]["Does the Child have a Disability"] == "c) Unknown"
-    assert rows["C3"]["Case Status"] == "e) Closed episode"
+    assert rows["C3"][CASE_STATUS] == "e) Closed episode"
     assert rows["C3"]["Reason for Closure"] == (
         "RC7 - Services ceased for any other reason, including child no longer in need"
     )
@@ -569,23 +605,26 @@ def test_the_workbook_has_real_dates_a_frozen_bold_header_and_safe_cells(world, 
     )
     assert "list 2 2," in said and "list 7 1." in said
     book = load_workbook(out)
-    assert book.sheetnames == list(HEADERS)
+    # Laid out as the template: its sheet names, its title in row 1, its headings in row 2.
+    assert book.sheetnames == SHEETS
     for name, headers in HEADERS.items():
         sheet = book[name]
-        assert [c.value for c in sheet[1]] == headers
-        assert all(c.font.b for c in sheet[1])
-        assert sheet.freeze_panes == "A2"
-        assert all(sheet.column_dimensions[c.column_letter].width >= 10 for c in sheet[1])
-    contact = list(book["List 1"][2])
+        assert sheet["A1"].value == TITLES[name]
+        assert [c.value for c in sheet[2]] == headers
+        assert all(c.font.b for c in sheet[2])
+        assert sheet.freeze_panes == "A3"
+        assert all(sheet.column_dimensions[c.column_letter].width >= 10 for c in sheet[2])
+    contact = list(book["List_1"][3])
     assert [c.value for c in contact] == [
         "T000001", "a) Male", "a) WBRI", datetime(2015, 3, 14), 11, datetime(2026, 4, 1),
         "q) 6: Police",
     ]  # fmt: skip
     assert contact[3].number_format == "dd/mm/yyyy" and contact[3].is_date
     assert contact[5].number_format == "dd/mm/yyyy"
-    plan = [c.value for c in book["List 7"][2]]
-    assert plan[13] is None  # the order is not recorded: an empty cell
-    early_help = {r[0].value: r for r in book["List 2"].iter_rows(min_row=2)}
+    plan = [c.value for c in book["List_7"][3]]
+    assert plan[13] == "a) Yes"
+    assert book["List_7"].auto_filter.ref == "A2:Q3"
+    early_help = {r[0].value: r for r in book["List_2"].iter_rows(min_row=3)}
     evil = early_help["T000003"][7]
     assert evil.value == '\'=HYPERLINK("http://evil.example","click")'
     assert evil.data_type == "s"
@@ -661,12 +700,29 @@ def test_the_command_end_to_end_on_a_demo_borough(tmp_path, settings):
     stdout = io.StringIO()
     call_command("export_annex_a", as_of="2026-05-01", output=str(out), stdout=stdout)
     book = load_workbook(out)
-    assert book.sheetnames == list(HEADERS)
+    assert book.sheetnames == SHEETS
     for name, headers in HEADERS.items():
-        assert [c.value for c in book[name][1]] == headers
+        assert book[name]["A1"].value == TITLES[name]
+        assert [c.value for c in book[name][2]] == headers
     # A real borough, not empty sheets: the social care lists all have rows.
-    for name in ("List 3", "List 4", "List 6", "List 7"):
-        assert book[name].max_row > 1, f"{name} is empty"
-    for row in book["List 6"].iter_rows(min_row=2, values_only=True):
+    for name in ("List_3", "List_4", "List_5", "List_6", "List_7"):
+        assert book[name].max_row > 2, f"{name} is empty"
+    # Every coded cell holds one of the template's codes (or a DfE code added since).
+    for name, headers in HEADERS.items():
+        for index, heading in enumerate(headers):
+            allowed = codes_for(heading)
+            if allowed is None:
+                continue
+            for (value,) in book[name].iter_rows(
+                min_row=3, min_col=index + 1, max_col=index + 1, values_only=True
+            ):
+                assert value is None or value in allowed, (name, heading, value)
+    for name in ("List_6", "List_7"):
+        ids = [r[0] for r in book[name].iter_rows(min_row=3, values_only=True)]
+        assert len(ids) == len(set(ids)), f"{name} lists a child twice"
+    for row in book["List_6"].iter_rows(min_row=3, values_only=True):
         assert row[0] and row[1] in {"a) Male", "b) Female", "c) Not stated/recorded"}
         assert isinstance(row[6], datetime)  # CIN Start Date, a real date
+        assert row[11], "Case status is never blank"
+    for row in book["List_7"].iter_rows(min_row=3, values_only=True):
+        assert row[13] in {"a) Yes", "b) No", None} and row[14] is not None

@@ -63,7 +63,7 @@ def test_annex_a_export_runs_in_the_worker_and_only_its_starter_downloads_it(wor
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="annex-a-2026-03-31-991.xlsx"'
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert workbook.sheetnames == [f"List {n}" for n in range(1, 8)]
+    assert workbook.sheetnames == [f"List_{n}" for n in range(1, 8)]
     # Another analyst's or a manager's request is told the job does not exist.
     for other in (world.sm_dan,):
         client.force_login(other)

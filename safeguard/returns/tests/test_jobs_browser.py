@@ -50,7 +50,7 @@ def test_an_analyst_exports_annex_a_follows_its_progress_and_downloads_it(
     download = info.value
     assert download.suggested_filename == "annex-a-2026-03-31-991.xlsx"
     workbook = openpyxl.load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
-    assert workbook.sheetnames[0] == "List 1"
+    assert workbook.sheetnames[0] == "List_1"
 
 
 def test_a_refused_cin_export_lists_the_rule_failures_on_its_page(live_server, page, settings, tmp_path):  # noqa: F811

@@ -1,5 +1,7 @@
-"""Annex A as an Excel workbook: one sheet per list ("List 1" to "List 7"), a bold, frozen
-header row, dates as real Excel dates shown dd/mm/yyyy, and columns wide enough to read.
+"""Annex A as an Excel workbook laid out as Ofsted's template lays it out: one sheet per list,
+named "List_1" to "List_7", the list's title ("List 1: Contacts") in row 1 and its headings in
+row 2, the records from row 3. Headings are bold and frozen, dates are real Excel dates shown
+dd/mm/yyyy, and columns are wide enough to read.
 
 Every text cell is made formula-safe by the project's one rule (``core.csv.safe_cell``): a value
 that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, even behind invisible
@@ -41,18 +43,23 @@ def _cell_value(value):
     return formula_safe(str(value))
 
 
+TITLE_ROW, HEADING_ROW = 1, 2
+
+
 def _sheet(workbook: Workbook, annex_list: AnnexAList) -> None:
-    sheet = workbook.create_sheet(title=f"List {annex_list.number}")
+    sheet = workbook.create_sheet(title=annex_list.sheet_name)
     bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    sheet.append([annex_list.heading])
+    sheet.cell(TITLE_ROW, 1).font = Font(bold=True, size=14)
     sheet.append(annex_list.headers)
-    for cell in sheet[1]:
+    for cell in sheet[HEADING_ROW]:
         cell.font, cell.alignment = bold, wrap
     for row in annex_list.rows:
         sheet.append([_cell_value(v) for v in row])
     for index, column in enumerate(annex_list.columns, start=1):
         letter = get_column_letter(index)
         if column.kind == DATE:
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+            for (cell,) in sheet.iter_rows(min_row=HEADING_ROW + 1, min_col=index, max_col=index):
                 cell.number_format = DATE_FORMAT
             longest = _DATE_WIDTH
         else:
@@ -63,9 +70,10 @@ def _sheet(workbook: Workbook, annex_list: AnnexAList) -> None:
         # A long header wraps rather than widening its column past MAX_WIDTH.
         width = max(MIN_WIDTH, min(MAX_WIDTH, max(longest, len(column.header)) + 2))
         sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = f"A{HEADING_ROW + 1}"
     if annex_list.rows:
-        sheet.auto_filter.ref = sheet.dimensions
+        last = get_column_letter(len(annex_list.columns))
+        sheet.auto_filter.ref = f"A{HEADING_ROW}:{last}{sheet.max_row}"
 
 
 def render_annex_a_xlsx(annex: AnnexA) -> bytes:
