@@ -562,6 +562,154 @@ def test_an_enquiry_that_ended_without_a_conference_was_deemed_unnecessary(world
     )
 
 
+# --- The template's rules, from its Guidance -------------------------------------------------
+
+
+def _cin_episode(child, referral, closure=None, reason="RC7"):
+    c = case(child, referral, closure)
+    if closure:
+        Case.objects.filter(pk=c.pk).update(closure_reason=reason)
+    Assessment.objects.create(
+        case=c, kind=AssessmentKind.SINGLE, start_date=referral, completed_date=referral + DAY,
+        outcome=AssessmentOutcome.CIN_PLAN,
+    )  # fmt: skip
+    CINPlan.objects.create(case=c, start_date=referral + DAY, end_date=closure)
+    return c
+
+
+@pytest.mark.django_db
+def test_lists_6_and_7_have_one_row_per_child_for_the_most_recent(world):
+    assert "single entry covering their most recent episode" in GUIDANCE["List 6"][""]
+    assert "single entry showing their most recent child protection plan" in GUIDANCE["List 7"][""]
+    child = kid(world, "R1")
+    first = _cin_episode(child, D(2026, 4, 1), D(2026, 5, 1))
+    second = _cin_episode(child, D(2026, 6, 1))
+    for c, start, end in ((first, D(2026, 4, 2), D(2026, 5, 1)), (second, D(2026, 6, 2), None)):
+        ChildProtectionPlan.objects.create(
+            case=c, start_date=start, end_date=end, end_reason="risk_reduced" if end else "",
+            initial_category="NEG", latest_category="NEG",
+        )  # fmt: skip
+    (episode,) = records(world, 6)
+    assert (episode["CIN Start Date"], episode[CASE_STATUS]) == (
+        D(2026, 6, 1),
+        "b) Child Protection plan",
+    )
+    (plan,) = records(world, 7)
+    assert (plan["Child Protection Plan Start Date"], plan[PREVIOUS_PLANS]) == (D(2026, 6, 2), 1)
+
+
+@pytest.mark.django_db
+def test_list_6_leaves_out_children_only_referred(world):
+    """The Guidance: list 6 "does not include ... children who are only the subject of a
+    referral"; its FAQ: children whose episode closed RC8 "aren't needed in list 6"."""
+    assert "children who are only the subject of a referral" in GUIDANCE["List 6"][""]
+    nfa = kid(world, "X1")
+    case(nfa, D(2026, 5, 1), D(2026, 5, 1), referral_nfa=True)
+    undecided = kid(world, "X2")
+    case(undecided, D(2026, 9, 28))  # referral not yet decided on the as-of date
+    assessed_nfa = kid(world, "X3")
+    _cin_episode(assessed_nfa, D(2026, 5, 1), D(2026, 5, 10), reason="RC8")
+    served = kid(world, "K1")
+    _cin_episode(served, D(2026, 5, 1), D(2026, 7, 1))
+    # A child whose latest episode was only a referral keeps the row of the one before.
+    case(served, D(2026, 8, 1), D(2026, 8, 1), referral_nfa=True)
+    (row,) = records(world, 6)
+    assert (row["Child Unique ID"], row["CIN Start Date"]) == ("K1", D(2026, 5, 1))
+    # They are all still referrals in list 3.
+    assert len(records(world, 3)) == 5
+
+
+@pytest.mark.django_db
+def test_counts_in_the_last_12_months_are_back_from_the_childs_latest(world):
+    """The Guidance: "the number in this column will be the same in each row for that
+    child", counted back from the LATEST referral, or section 47 enquiry."""
+    assert "LATEST referral" in GUIDANCE["List 3"]["Number of Referrals in Last 12 Months"]
+    child = kid(world, "L1")
+    one, two = case(child, D(2026, 4, 10)), case(child, D(2026, 8, 1))
+    s47 = strategy_and_s47(world, one, D(2026, 4, 11), D(2026, 4, 25),
+                           Section47Outcome.SUBSTANTIATED_ICPC)  # fmt: skip
+    icpc(world, one, s47, D(2026, 4, 25), decision=ConferenceDecision.NO_PLAN)
+    strategy_and_s47(world, two, D(2026, 8, 2))
+    referrals = records(world, 3)
+    assert [r["Number of Referrals in Last 12 Months"] for r in referrals] == [1, 1]
+    enquiries = records(world, 5)
+    assert [r["Number of Section 47 Enquiries in the last 12 months"] for r in enquiries] == [1, 1]
+    assert [r["Number of ICPCs in the last 12 months"] for r in enquiries] == [1, 1]
+
+
+@pytest.mark.django_db
+def test_allocated_team_and_worker_are_the_referrals_and_the_completing_workers(world):
+    guided = GUIDANCE["List 4"]["Allocated Worker"]
+    assert guided == "Please provide the name of the Social Worker that completed this assessment."
+    child = kid(world, "W1")
+    c = case(child, D(2026, 4, 1))
+    case_allocate(by=world.tm_carol, case=c, worker=world.sw_amy, team=world.team_a,
+                  start_date=D(2026, 4, 1))  # fmt: skip
+    Assessment.objects.create(
+        case=c, kind=AssessmentKind.SINGLE, start_date=D(2026, 4, 2),
+        completed_date=D(2026, 5, 10), outcome=AssessmentOutcome.STRATEGY_DISCUSSION,
+    )  # fmt: skip
+    strategy_and_s47(
+        world, c, D(2026, 5, 11), D(2026, 5, 25), Section47Outcome.NOT_SUBSTANTIATED_CIN
+    )
+    CINPlan.objects.create(case=c, start_date=D(2026, 5, 26))
+    case_allocate(by=world.tm_carol, case=c, worker=world.sw_ben, team=world.team_b,
+                  start_date=D(2026, 6, 1))  # fmt: skip
+    amy = ("Child Protection Team A", "Amy Adeyemi")
+    ben = ("Child Protection Team B", "Ben Bailey")
+    for number, who in ((3, amy), (4, amy), (5, amy), (6, ben)):
+        (row,) = records(world, number)
+        assert (row["Allocated Team"], row["Allocated Worker"]) == who, number
+
+
+@pytest.mark.django_db
+def test_an_enquiry_about_a_child_already_on_a_plan_is_not_deemed_unnecessary(world):
+    heading = "Was an Initial Child Protection Conference deemed unnecessary?"
+    assert "already subject to a child protection plan" in GUIDANCE["List 5"][heading]
+    child = kid(world, "P1")
+    c = case(child, D(2026, 1, 5))
+    ChildProtectionPlan.objects.create(
+        case=c, start_date=D(2026, 2, 1), initial_category="NEG", latest_category="NEG"
+    )
+    strategy_and_s47(
+        world, c, D(2026, 5, 2), D(2026, 5, 20), Section47Outcome.SUBSTANTIATED_NO_ICPC
+    )
+    (row,) = records(world, 5)
+    assert row[heading] == "b) No"
+
+
+@pytest.mark.django_db
+def test_previous_plans_count_only_this_authoritys_and_emergency_protection(world):
+    guided = GUIDANCE["List 7"][PREVIOUS_PLANS]
+    assert "other local authorities should not be counted" in guided
+    child = kid(world, "E1")
+    c = case(child, D(2025, 1, 5))
+    ChildProtectionPlan.objects.create(
+        case=c, start_date=D(2025, 2, 1), end_date=D(2025, 8, 1), end_reason="risk_reduced",
+        initial_category="NEG", latest_category="NEG",
+    )  # fmt: skip
+    # Police protection before the period does not count; one in it does.
+    strategy_and_s47(world, c, D(2025, 1, 10), protection=EmergencyProtection.BOTH)
+    later = case(child, D(2026, 5, 1))
+    ChildProtectionPlan.objects.create(
+        case=later, start_date=D(2026, 6, 1), initial_category="PHY", latest_category="PHY",
+        previous_plans_elsewhere=2,
+    )  # fmt: skip
+    (row,) = records(world, 7)
+    assert (row[PREVIOUS_PLANS], row[EPO]) == (1, "b) No")
+    discussion = strategy_and_s47(world, later, D(2026, 5, 2)).strategy_discussion
+    (row,) = records(world, 7)
+    assert row[EPO] == "b) No"
+    StrategyDiscussion.objects.filter(pk=discussion.pk).update(emergency_protection="")
+    (row,) = records(world, 7)
+    assert row[EPO] == ""  # not recorded: blank, not guessed
+    StrategyDiscussion.objects.filter(pk=discussion.pk).update(
+        emergency_protection=EmergencyProtection.EPO
+    )
+    (row,) = records(world, 7)
+    assert row[EPO] == "a) Yes"
+
+
 # --- The workbook ----------------------------------------------------------------------------
 
 
