@@ -23,6 +23,7 @@ from safeguard.casework.models import (
 )
 from safeguard.demo.generator import journeys
 from safeguard.demo.generator.journeys import Family, realise
+from safeguard.demo.generator.records import EMERGENCY_PROTECTION_RATES, _emergency_protection
 from safeguard.demo.tests.journeys import allocation_breaches, rates, rule_breaches
 from safeguard.people.models import Person
 from safeguard.protection.models import (
@@ -121,6 +122,8 @@ def test_closures_and_referrals_fit_the_path(demo):
         assert plan.case.primary_need == "N1" or plan.case.closure_date is not None
     for enquiry in Section47Enquiry.objects.select_related("strategy_discussion"):
         assert enquiry.strategy_discussion.decision == "s47"
+        # Police or emergency protection is always answered (Annex A list 7 asks).
+        assert enquiry.strategy_discussion.emergency_protection
     for assessment in Assessment.objects.exclude(completed_date=None):
         assert assessment.factors and assessment.primary_need and assessment.outcome
         assert assessment.authorised_by.role in (Role.TEAM_MANAGER, Role.SERVICE_MANAGER)
@@ -275,3 +278,16 @@ def test_rates_come_out_near_the_intended_ones(accounts_file):
         ).exists()
     )
     assert 0.02 <= repeat / plans <= 0.45  # about 0.2 in a large borough
+
+
+def test_police_and_emergency_protection_come_at_realistic_rates():
+    """About 6% of strategy discussions find the child in police protection, 1.5% under an
+    emergency protection order, 1% both; drawn apart from the borough's own random numbers."""
+    draws = 20_000
+    counts = Counter(
+        _emergency_protection(n, date(2026, 1, 1) + timedelta(days=n % 300)) for n in range(draws)
+    )
+    for value, rate in EMERGENCY_PROTECTION_RATES:
+        assert abs(counts[value] / draws - rate) < 0.005, value
+    assert counts["none"] > 0.9 * draws
+    assert _emergency_protection(7, date(2026, 1, 1)) == _emergency_protection(7, date(2026, 1, 1))
