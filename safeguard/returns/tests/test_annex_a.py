@@ -603,6 +603,8 @@ def test_list_6_leaves_out_children_only_referred(world):
     """The Guidance: list 6 "does not include ... children who are only the subject of a
     referral"; its FAQ: children whose episode closed RC8 "aren't needed in list 6"."""
     assert "children who are only the subject of a referral" in GUIDANCE["List 6"][""]
+    (rc8,) = (f for f in TEMPLATE["faq"] if f["list"] == "List 6" and "RC8" in f["question"])
+    assert "aren't needed in list 6" in rc8["response"]
     nfa = kid(world, "X1")
     case(nfa, D(2026, 5, 1), D(2026, 5, 1), referral_nfa=True)
     undecided = kid(world, "X2")
