@@ -430,7 +430,8 @@ def test_icpc_deciding_no_plan_needs_no_category(world, client):
 BAD_ICPCS = [
     (_no_date("conference_date"), "Enter the date of the conference"),
     ("future", "The date of the conference cannot be in the future"),
-    (_date("conference_date", REFERRED - timedelta(days=1)), "cannot be before the referral"),
+    # Friday 3 January 2025 (a weekend day would first ask whether it really happened then).
+    (_date("conference_date", REFERRED - timedelta(days=3)), "cannot be before the referral"),
     (
         _date("conference_date", REFERRED),
         "The conference cannot be before the section 47 enquiry started",
@@ -518,6 +519,95 @@ def test_core_group_refuses_bad_input(world, client, change, message):
     _assert_refused(response, message, before)
 
 
+# --- Conferences on a weekend or bank holiday (item 20 of issue 11) ----------------------------
+
+SATURDAY = date(2025, 1, 25)
+
+
+def test_an_icpc_on_a_weekend_is_confirmed_before_it_is_saved(world, client):
+    enquiry = enquiry_of_sam(world)
+    url = reverse("protection:icpc-new", args=[enquiry.pk])
+    before = _counts()
+    data = {**GOOD_ICPC, **_date("conference_date", SATURDAY)}
+    client.force_login(world.sw_amy)
+    response = client.post(url, data)
+    _assert_refused(
+        response,
+        "25 January 2025 is a Saturday: correct the date of the conference, or confirm that "
+        "it happened on that day",
+        before,
+    )
+    text = _text(response)
+    assert "govuk-warning-text" in text
+    assert "Saturday 25 January 2025, which is not a working day" in text
+    assert "DfE rule 8875" in text
+    assert 'name="confirm_non_working_day" type="checkbox" value="2025-01-25"' in text
+    assert 'href="#id_confirm_non_working_day"' in text
+    # Everything typed comes back.
+    assert "Daily school attendance; health visitor checks." in text
+    assert 'value="Sid Singh"' in text
+    response = client.post(url, {**data, "confirm_non_working_day": "2025-01-25"})
+    assert response.status_code == 302
+    assert ChildProtectionConference.objects.get().conference_date == SATURDAY
+
+
+def test_a_confirmation_covers_only_the_date_it_confirmed(world, client):
+    enquiry = enquiry_of_sam(world)
+    url = reverse("protection:icpc-new", args=[enquiry.pk])
+    client.force_login(world.sw_amy)
+    data = {**GOOD_ICPC, **_date("conference_date", date(2025, 1, 26))}
+    response = client.post(url, {**data, "confirm_non_working_day": "2025-01-25"})
+    assert response.status_code == 200
+    assert "26 January 2025 is a Sunday" in _text(response)
+    assert not ChildProtectionConference.objects.exists()
+
+
+def test_an_icpc_on_a_working_day_asks_nothing(world, client):
+    enquiry = enquiry_of_sam(world)
+    client.force_login(world.sw_amy)
+    url = reverse("protection:icpc-new", args=[enquiry.pk])
+    assert "confirm_non_working_day" not in _text(client.get(url))
+    # A stray confirmation on a working day is ignored.
+    response = client.post(url, {**GOOD_ICPC, "confirm_non_working_day": "2025-01-25"})
+    assert response.status_code == 302
+
+
+def test_the_weekend_question_waits_for_the_forms_other_problems(world, client):
+    enquiry = enquiry_of_sam(world)
+    url = reverse("protection:icpc-new", args=[enquiry.pk])
+    client.force_login(world.sw_amy)
+    data = {**GOOD_ICPC, **_date("conference_date", SATURDAY), "decision": ""}
+    text = _text(client.post(url, data))
+    assert "Choose whether the child needs a child protection plan" in text
+    assert "confirm_non_working_day" not in text
+    # A Saturday in the future is refused as a future date, without the question.
+    saturday = timezone.localdate() + timedelta(days=7 + (5 - timezone.localdate().weekday()) % 7)
+    text = _text(client.post(url, {**GOOD_ICPC, **_date("conference_date", saturday)}))
+    assert "The date of the conference cannot be in the future" in text
+    assert "confirm_non_working_day" not in text
+
+
+def test_a_review_on_a_bank_holiday_is_confirmed_before_it_is_saved(world, client):
+    plan = plan_of_sam(world)
+    url = reverse("protection:review-new", args=[plan.pk])
+    before = _counts()
+    # Easter Monday 2025.
+    data = {**GOOD_REVIEW, **_date("conference_date", date(2025, 4, 21)), "category": "PHY"}
+    client.force_login(world.sw_amy)
+    response = client.post(url, data)
+    _assert_refused(
+        response,
+        "21 April 2025 is a bank holiday: correct the date of the review conference, or "
+        "confirm that it happened on that day",
+        before,
+    )
+    assert 'value="PHY" class="govuk-radios__input" id="id_category_1" checked' in _text(response)
+    response = client.post(url, {**data, "confirm_non_working_day": "2025-04-21"})
+    assert response.status_code == 302
+    review = ChildProtectionConference.objects.get(kind="review")
+    assert (review.conference_date, review.category) == (date(2025, 4, 21), "PHY")
+
+
 # --- Review conferences -----------------------------------------------------------------------
 
 GOOD_REVIEW = {
@@ -568,7 +658,8 @@ BAD_REVIEWS = [
     (_no_date("conference_date"), "Enter the date of the review conference"),
     ("future", "The date of the review conference cannot be in the future"),
     (
-        _date("conference_date", ICPC - timedelta(days=1)),
+        # Friday 24 January 2025 (a weekend day would first ask whether it really happened).
+        _date("conference_date", ICPC - timedelta(days=3)),
         "A review must come after the last conference (27 January 2025)",
     ),
     (
