@@ -1,5 +1,6 @@
 """Assessments: started on an open case, completed by a manager's authorisation."""
 
+from collections.abc import Callable
 from datetime import date
 
 from django.db import transaction
@@ -23,6 +24,19 @@ KINDS_BY_RULE_SET = {
 }
 
 
+# Other grounds for starting a core assessment without an initial assessment first, offered
+# by higher apps (decision 0003): under Working Together 2006 and 2010 a section 47 enquiry
+# is carried out through a core assessment started from the strategy discussion. Each is a
+# function of the case and the start date.
+CoreAssessmentBasis = Callable[[Case, date], bool]
+_CORE_ASSESSMENT_BASES: list[CoreAssessmentBasis] = []
+
+
+def register_core_assessment_basis(basis: CoreAssessmentBasis) -> None:
+    if basis not in _CORE_ASSESSMENT_BASES:
+        _CORE_ASSESSMENT_BASES.append(basis)
+
+
 @transaction.atomic
 def assessment_start(*, by, case: Case, kind: str, start_date: date) -> Assessment:
     casework.require(by, Action.RECORD, case)
@@ -40,9 +54,12 @@ def assessment_start(*, by, case: Case, kind: str, start_date: date) -> Assessme
         and not case.assessments.filter(
             kind=AssessmentKind.INITIAL, completed_date__lte=start_date
         ).exists()
+        and not any(basis(case, start_date) for basis in _CORE_ASSESSMENT_BASES)
     ):
         raise ApplicationError(
-            "A core assessment follows a completed initial assessment", field="kind"
+            "A core assessment follows a completed initial assessment, or a strategy "
+            "discussion that decided on a section 47 enquiry",
+            field="kind",
         )
     assessment = Assessment(case=case, kind=kind, start_date=start_date)
     casework.save_new(assessment, by=by, case=case)

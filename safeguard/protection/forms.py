@@ -60,6 +60,20 @@ class StrategyDiscussionForm(forms.Form):
 
 class Section47StartForm(forms.Form):
     start_date = GovukDateField(label="Date the enquiry started")
+    core_assessment = forms.BooleanField(
+        label="Carry out the enquiry through a core assessment",
+        required=False,
+        initial=True,
+    )
+
+    def __init__(self, *args, core_assessment_help: str = "", **kwargs):
+        """``core_assessment_help`` says which core assessment the enquiry would be carried
+        out through; without it (Working Together 2013 on) the question is not asked."""
+        super().__init__(*args, **kwargs)
+        if core_assessment_help:
+            self.fields["core_assessment"].help_text = core_assessment_help
+        else:
+            del self.fields["core_assessment"]
 
 
 class Section47ConcludeForm(forms.Form):

@@ -49,6 +49,15 @@ class Section47Enquiry(BaseModel):
     start_date = models.DateField(help_text="S47ActualStartDate")
     end_date = models.DateField(null=True, blank=True)
     outcome = models.CharField(max_length=10, choices=Section47Outcome.choices, blank=True)
+    # Working Together 2006 and 2010: the enquiry is carried out through a core assessment,
+    # which may start straight from the strategy discussion.
+    core_assessment = models.OneToOneField(
+        "assessments.Assessment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="section47",
+    )
 
     class Meta:
         ordering = ["-start_date"]

@@ -10,8 +10,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from safeguard.assessments import services as assessment_services
 from safeguard.audit.models import AccessEvent, ChangeEvent
 from safeguard.casework.models import ChronologyEntry
+from safeguard.core.errors import ApplicationError
 from safeguard.protection import services
 from safeguard.protection.models import (
     ChildProtectionConference,
@@ -279,6 +281,102 @@ def test_section47_starts_from_a_strategy_discussion(world, client):
         ENQUIRY_STARTED,
         None,
     )
+
+
+# --- Working Together 2006 and 2010: the enquiry through a core assessment (item 18) ---------
+
+
+def _old_rules(world, rule_set="wt2010"):
+    world.authority.rule_set = rule_set
+    world.authority.save()
+
+
+def test_under_2010_a_core_assessment_starts_straight_from_the_strategy_discussion(world, client):
+    _old_rules(world)
+    discussion = discussion_of_sam(world)
+    client.force_login(world.sw_amy)
+    url = reverse("protection:s47-new", args=[discussion.pk])
+    text = _text(client.get(url))
+    assert 'name="core_assessment"' in text and "no initial assessment is needed first" in text
+    response = client.post(url, {**_date("start_date", ENQUIRY_STARTED), "core_assessment": "on"})
+    assert response.status_code == 302
+    enquiry = Section47Enquiry.objects.get()
+    core = enquiry.core_assessment
+    assert (core.kind, core.start_date, core.completed_date) == ("core", ENQUIRY_STARTED, None)
+    assert core.case == enquiry.case and core.section47 == enquiry
+    assert list(enquiry.case.assessments.values_list("kind", flat=True)) == ["core"]
+    assert ChronologyEntry.objects.filter(
+        what="Section 47 enquiry started, carried out through the core assessment started "
+        "7 January 2025"
+    ).exists()
+    assert ChangeEvent.objects.filter(target_type="assessments.assessment").exists()
+    page = _text(client.get(f"/cases/{enquiry.case_id}/"))
+    assert "through the core assessment started 7 Jan 2025" in page
+
+
+def test_under_2006_the_enquiry_joins_the_core_assessment_in_progress(world, client):
+    _old_rules(world, "wt2006")
+    discussion = discussion_of_sam(world)
+    core = assessment_services.assessment_start(
+        by=world.sw_amy, case=discussion.case, kind="core", start_date=DISCUSSED
+    )
+    client.force_login(world.sw_amy)
+    url = reverse("protection:s47-new", args=[discussion.pk])
+    assert "Through the core assessment in progress, started 7 January 2025" in _text(client.get(url))
+    response = client.post(url, {**_date("start_date", ENQUIRY_STARTED), "core_assessment": "on"})
+    assert response.status_code == 302
+    assert Section47Enquiry.objects.get().core_assessment == core
+    assert discussion.case.assessments.count() == 1
+
+
+def test_an_initial_assessment_in_progress_is_authorised_first(world, client):
+    _old_rules(world)
+    discussion = discussion_of_sam(world)
+    assessment_services.assessment_start(
+        by=world.sw_amy, case=discussion.case, kind="initial", start_date=REFERRED
+    )
+    before = _counts()
+    url = reverse("protection:s47-new", args=[discussion.pk])
+    data = {**_date("start_date", ENQUIRY_STARTED), "core_assessment": "on"}
+    response = _post(client, world, url, data, {}, "start_date")
+    _assert_refused(
+        response,
+        "The initial assessment in progress must be authorised before a core assessment can "
+        "start",
+        before,
+    )
+    assert discussion.case.assessments.count() == 1
+    # Without the core assessment the enquiry starts on its own.
+    response = _post(client, world, url, _date("start_date", ENQUIRY_STARTED), {}, "start_date")
+    assert response.status_code == 302
+    assert Section47Enquiry.objects.get().core_assessment is None
+
+
+def test_under_2013_the_question_is_not_asked(world, client):
+    discussion = discussion_of_sam(world)
+    client.force_login(world.sw_amy)
+    url = reverse("protection:s47-new", args=[discussion.pk])
+    assert 'name="core_assessment"' not in _text(client.get(url))
+    response = client.post(url, {**_date("start_date", ENQUIRY_STARTED), "core_assessment": "on"})
+    assert response.status_code == 302
+    assert Section47Enquiry.objects.get().core_assessment is None
+    assert not discussion.case.assessments.exists()
+
+
+def test_a_core_assessment_may_start_from_the_strategy_discussion_on_the_assessment_page(world):
+    _old_rules(world)
+    case = case_of_sam(world)
+    with pytest.raises(ApplicationError, match="follows a completed initial assessment, or a"):
+        assessment_services.assessment_start(
+            by=world.sw_amy, case=case, kind="core", start_date=DISCUSSED
+        )
+    services.strategy_discussion_record(
+        by=world.sw_amy, case=case, discussion_date=DISCUSSED, attendees=ATTENDEES, decision="s47"
+    )
+    core = assessment_services.assessment_start(
+        by=world.sw_amy, case=case, kind="core", start_date=DISCUSSED
+    )
+    assert core.kind == "core"
 
 
 BAD_S47_STARTS = [

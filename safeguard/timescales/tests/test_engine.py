@@ -241,6 +241,19 @@ def test_icpc_is_timed_from_the_last_strategy_discussion_when_several_were_held(
     )
 
 
+def test_a_core_assessment_straight_from_a_strategy_discussion_runs_its_own_clock(world):
+    # Working Together 2010: no initial assessment; the enquiry's core assessment starts with
+    # it on Tuesday 7 January 2025 and is due 35 working days later (25 February).
+    world.authority.rule_set = "wt2010"
+    case = make_case(world.child_sam, referral_date=d(2025, 1, 6))
+    s47 = make_section47(case, by=world.sw_amy, discussion=d(2025, 1, 7))
+    s47.core_assessment = make_assessment(case, "core", start=d(2025, 1, 7))
+    s47.save()
+    got = table(case_timescales(case, on=d(2025, 1, 8)))
+    assert "initial_assessment" not in got
+    assert got["core_assessment"] == [(d(2025, 1, 7), d(2025, 2, 25), None, "due")]
+
+
 def test_first_review_three_months_on_is_clamped_to_the_month_end(world):
     case = make_case(world.child_sam, referral_date=d(2025, 8, 1))
     plan = make_cp_plan(case, start=d(2025, 8, 31))
