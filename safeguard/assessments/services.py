@@ -37,6 +37,17 @@ def register_core_assessment_basis(basis: CoreAssessmentBasis) -> None:
         _CORE_ASSESSMENT_BASES.append(basis)
 
 
+# Told of each core assessment started, in the same transaction (``protection`` links it to
+# the section 47 enquiry open on the case). Each is called with ``by`` and ``assessment``.
+CoreAssessmentStarted = Callable[..., None]
+_CORE_ASSESSMENT_STARTED: list[CoreAssessmentStarted] = []
+
+
+def register_core_assessment_started(hook: CoreAssessmentStarted) -> None:
+    if hook not in _CORE_ASSESSMENT_STARTED:
+        _CORE_ASSESSMENT_STARTED.append(hook)
+
+
 @transaction.atomic
 def assessment_start(*, by, case: Case, kind: str, start_date: date) -> Assessment:
     casework.require(by, Action.RECORD, case)
@@ -63,6 +74,9 @@ def assessment_start(*, by, case: Case, kind: str, start_date: date) -> Assessme
         )
     assessment = Assessment(case=case, kind=kind, start_date=start_date)
     casework.save_new(assessment, by=by, case=case)
+    if kind == AssessmentKind.CORE:
+        for hook in _CORE_ASSESSMENT_STARTED:
+            hook(by=by, assessment=assessment)
     return assessment
 
 

@@ -487,7 +487,20 @@ def _strategy_discussion_basis(case: Case, start_date: date) -> bool:
     ).exists()
 
 
+def _link_open_enquiry(*, by, assessment: Assessment) -> None:
+    """A core assessment started while a section 47 enquiry is open without one is the
+    enquiry's (Working Together 2006 and 2010: the enquiry is carried out through it)."""
+    case = assessment.case
+    enquiry = case.section47s.filter(end_date__isnull=True, core_assessment__isnull=True).first()
+    if enquiry is None:
+        return
+    before = snapshot(enquiry)
+    enquiry.core_assessment = assessment
+    casework.save_change(enquiry, by=by, before=before, person_id=case.child_id)
+
+
 def register_checks() -> None:
     assessments.register_core_assessment_basis(_strategy_discussion_basis)
+    assessments.register_core_assessment_started(_link_open_enquiry)
     casework.register_open_work_check(_open_protection)
     casework.register_latest_step_date(_latest_protection_date)

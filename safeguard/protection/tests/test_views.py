@@ -379,6 +379,24 @@ def test_a_core_assessment_may_start_from_the_strategy_discussion_on_the_assessm
     assert core.kind == "core"
 
 
+def test_a_core_assessment_started_later_joins_the_open_enquiry(world, client):
+    _old_rules(world)
+    discussion = discussion_of_sam(world)
+    client.force_login(world.sw_amy)
+    url = reverse("protection:s47-new", args=[discussion.pk])
+    assert client.post(url, _date("start_date", ENQUIRY_STARTED)).status_code == 302
+    enquiry = Section47Enquiry.objects.get()
+    assert enquiry.core_assessment is None
+    core = assessment_services.assessment_start(
+        by=world.sw_amy, case=discussion.case, kind="core", start_date=date(2025, 1, 8)
+    )
+    enquiry.refresh_from_db()
+    assert (enquiry.core_assessment, enquiry.version) == (core, 2)
+    assert ChangeEvent.objects.filter(
+        target_type="protection.section47enquiry", target_id=str(enquiry.pk)
+    ).count() == 2
+
+
 BAD_S47_STARTS = [
     (_no_date("start_date"), "Enter the date the enquiry started"),
     ({"start_date_month": "13"}, "Date the enquiry started must be a real date"),
