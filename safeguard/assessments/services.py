@@ -1,5 +1,6 @@
 """Assessments: started on an open case, completed by a manager's authorisation."""
 
+from collections.abc import Callable
 from datetime import date
 
 from django.db import transaction
@@ -23,6 +24,30 @@ KINDS_BY_RULE_SET = {
 }
 
 
+# Other grounds for starting a core assessment without an initial assessment first, offered
+# by higher apps (decision 0003): under Working Together 2006 and 2010 a section 47 enquiry
+# is carried out through a core assessment started from the strategy discussion. Each is a
+# function of the case and the start date.
+CoreAssessmentBasis = Callable[[Case, date], bool]
+_CORE_ASSESSMENT_BASES: list[CoreAssessmentBasis] = []
+
+
+def register_core_assessment_basis(basis: CoreAssessmentBasis) -> None:
+    if basis not in _CORE_ASSESSMENT_BASES:
+        _CORE_ASSESSMENT_BASES.append(basis)
+
+
+# Told of each core assessment started, in the same transaction (``protection`` links it to
+# the section 47 enquiry open on the case). Each is called with ``by`` and ``assessment``.
+CoreAssessmentStarted = Callable[..., None]
+_CORE_ASSESSMENT_STARTED: list[CoreAssessmentStarted] = []
+
+
+def register_core_assessment_started(hook: CoreAssessmentStarted) -> None:
+    if hook not in _CORE_ASSESSMENT_STARTED:
+        _CORE_ASSESSMENT_STARTED.append(hook)
+
+
 @transaction.atomic
 def assessment_start(*, by, case: Case, kind: str, start_date: date) -> Assessment:
     casework.require(by, Action.RECORD, case)
@@ -40,12 +65,18 @@ def assessment_start(*, by, case: Case, kind: str, start_date: date) -> Assessme
         and not case.assessments.filter(
             kind=AssessmentKind.INITIAL, completed_date__lte=start_date
         ).exists()
+        and not any(basis(case, start_date) for basis in _CORE_ASSESSMENT_BASES)
     ):
         raise ApplicationError(
-            "A core assessment follows a completed initial assessment", field="kind"
+            "A core assessment follows a completed initial assessment, or a strategy "
+            "discussion that decided on a section 47 enquiry",
+            field="kind",
         )
     assessment = Assessment(case=case, kind=kind, start_date=start_date)
     casework.save_new(assessment, by=by, case=case)
+    if kind == AssessmentKind.CORE:
+        for hook in _CORE_ASSESSMENT_STARTED:
+            hook(by=by, assessment=assessment)
     return assessment
 
 

@@ -56,6 +56,7 @@ CASE_PAGE_RELATIONS = [
     "assessments__authorised_by",
     "strategy_discussions__chaired_by",
     "section47s__created_by",
+    "section47s__core_assessment",
     "conferences__chaired_by",
     "cp_plans__created_by",
     "cp_plans__core_groups__created_by",

@@ -11,8 +11,17 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
+from django.utils import timezone
 
-__all__ = ["GovukDateField", "GovukDateWidget", "GovukFormRenderer"]
+from safeguard.core.workdays import bank_holidays, is_working_day
+
+__all__ = [
+    "CONFIRM_NON_WORKING_DAY",
+    "GovukDateField",
+    "GovukDateWidget",
+    "GovukFormRenderer",
+    "NonWorkingDayCheck",
+]
 
 
 class GovukFormRenderer(TemplatesSetting):
@@ -214,6 +223,88 @@ class GovukDateField(forms.Field):
     def validate(self, value):
         if value is None and self.required:
             raise self._error("required")
+
+
+# --- Dates that should fall on a working day ---------------------------------------------------
+
+CONFIRM_NON_WORKING_DAY = "confirm_non_working_day"
+
+
+def non_working_day_reason(day: datetime.date) -> str:
+    """Why ``day`` is not a working day: 'a Saturday', 'a Sunday' or 'a bank holiday'."""
+    if day.weekday() >= 5:
+        return f"a {day:%A}"
+    return "a bank holiday" if day in bank_holidays(day.year) else ""
+
+
+class NonWorkingDayCheck:
+    """A form mixin: a listed date on a weekend or bank holiday must be confirmed.
+
+    ``non_working_day_fields`` maps each date field to what the date is ("the conference")
+    and an optional note on why it matters (a census rule that refuses the date). When such
+    a date is not a working day (``core.workdays``), the form is not valid: it comes back
+    with everything typed, a GOV.UK warning and a "Yes, it happened on that day" checkbox
+    under the dates. Submitting again with the box ticked saves. The tick is bound to the
+    dates it confirmed, so changing to another non-working day asks again. The question is
+    asked only of a form with no other errors, about a date not in the future (the step's
+    service refuses those). The confirmation is a check on the form only: it is taken out of
+    ``cleaned_data`` before a service sees it.
+    """
+
+    non_working_day_fields: dict[str, tuple[str, str]] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.non_working_days: list[dict] = []
+        confirm = forms.CharField(
+            label="Yes, it happened on that day",
+            required=False,
+            template_name="django/forms/govuk/non_working_day.html",
+        )
+        # The confirmation sits straight after the last date it is about.
+        fields = list(self.fields.items())
+        after = max(
+            (i for i, (name, _f) in enumerate(fields) if name in self.non_working_day_fields),
+            default=len(fields) - 1,
+        )
+        fields.insert(after + 1, (CONFIRM_NON_WORKING_DAY, confirm))
+        self.fields = dict(fields)
+
+    @property
+    def non_working_key(self) -> str:
+        """What the checkbox confirms: the non-working dates shown, as ISO dates."""
+        return ",".join(item["date"].isoformat() for item in self.non_working_days)
+
+    @property
+    def non_working_confirmed(self) -> bool:
+        name = self.add_prefix(CONFIRM_NON_WORKING_DAY)
+        posted = self.data.get(name, "") if self.is_bound else ""
+        return bool(self.non_working_days) and posted == self.non_working_key
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned.pop(CONFIRM_NON_WORKING_DAY, None)
+        self.non_working_days = []
+        if self.errors:
+            # Other problems first: the question is asked of a form that is otherwise ready.
+            return cleaned
+        today = timezone.localdate()
+        for name, (what, note) in self.non_working_day_fields.items():
+            day = cleaned.get(name)
+            # A date in the future is refused by the step's service, weekend or not.
+            if isinstance(day, datetime.date) and day <= today and not is_working_day(day):
+                self.non_working_days.append(
+                    {"field": name, "date": day, "what": what, "note": note,
+                     "reason": non_working_day_reason(day)}  # fmt: skip
+                )
+        if self.non_working_days and not self.non_working_confirmed:
+            item = self.non_working_days[0]
+            self.add_error(
+                CONFIRM_NON_WORKING_DAY,
+                f"{item['date']:%-d %B %Y} is {item['reason']}: correct the date of "
+                f"{item['what']}, or confirm that it happened on that day",
+            )
+        return cleaned
 
 
 # --- Rows of people (attendees, core group members, members of a team) -----------------------

@@ -23,7 +23,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import DateField, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Case as DbCase
+from django.db.models import (
+    DateField,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from safeguard.assessments.models import Assessment, AssessmentKind
@@ -157,9 +169,20 @@ def _kind_completed(p: Period, kind: str) -> QuerySet:
 
 
 def ni59_numerator(p: Period) -> QuerySet:
-    qs = _kind_completed(p, AssessmentKind.INITIAL).annotate(
-        _wd=wd("case__referral_date", "completed_date")
+    # The first initial assessment of an episode is timed from the referral; a re-assessment
+    # (an initial assessment started after an earlier one on the same episode) from its own
+    # start, as the engine's initial assessment clock (timescales.events) times it.
+    earlier = Assessment.objects.filter(
+        case=OuterRef("case"), kind=AssessmentKind.INITIAL, start_date__lt=OuterRef("start_date")
     )
+    qs = _kind_completed(p, AssessmentKind.INITIAL).annotate(
+        _clock_start=DbCase(
+            When(Exists(earlier), then=F("start_date")),
+            default=F("case__referral_date"),
+            output_field=DateField(),
+        )
+    )
+    qs = qs.annotate(_wd=wd("_clock_start", "completed_date"))
     return qs.filter(
         Q(case__authority__rule_set="wt2010", _wd__lte=10)
         | (~Q(case__authority__rule_set="wt2010") & Q(_wd__lte=7))
@@ -641,7 +664,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "rate",
         3,
         "Initial assessments completed in period with wd(referral date, completion) <= 7 (10 "
-        "under the 2010 setting), over initial assessments completed in period.",
+        "under the 2010 setting), over initial assessments completed in period. A "
+        "re-assessment later in the episode is timed from its own start.",
         lambda p: _kind_completed(p, AssessmentKind.INITIAL),
         ni59_numerator,
         as_of="completed_date", period_field="completed_date",

@@ -4,7 +4,7 @@ agencies at a strategy discussion, what a plan decision needs) live in services.
 from django import forms
 
 from safeguard.accounts.models import Agency
-from safeguard.core.forms import GovukDateField, PeopleRowsField
+from safeguard.core.forms import GovukDateField, NonWorkingDayCheck, PeopleRowsField
 from safeguard.protection.codes import CategoryOfAbuse, PlanEndReason
 from safeguard.protection.models import (
     ConferenceDecision,
@@ -68,6 +68,20 @@ class StrategyDiscussionForm(forms.Form):
 
 class Section47StartForm(forms.Form):
     start_date = GovukDateField(label="Date the enquiry started")
+    core_assessment = forms.BooleanField(
+        label="Carry out the enquiry through a core assessment",
+        required=False,
+        initial=True,
+    )
+
+    def __init__(self, *args, core_assessment_help: str = "", **kwargs):
+        """``core_assessment_help`` says which core assessment the enquiry would be carried
+        out through; without it (Working Together 2013 on) the question is not asked."""
+        super().__init__(*args, **kwargs)
+        if core_assessment_help:
+            self.fields["core_assessment"].help_text = core_assessment_help
+        else:
+            del self.fields["core_assessment"]
 
 
 class Section47ConcludeForm(forms.Form):
@@ -99,7 +113,14 @@ class AttendanceField(forms.MultipleChoiceField):
         return {agency: agency in chosen for agency in CONFERENCE_AGENCIES}
 
 
-class ICPCForm(forms.Form):
+class ICPCForm(NonWorkingDayCheck, forms.Form):
+    non_working_day_fields = {
+        "conference_date": (
+            "the conference",
+            "The CIN census refuses an initial child protection conference dated on a weekend "
+            "(DfE rule 8875).",
+        )
+    }
     conference_date = GovukDateField(label="Date of the conference")
     attendance = AttendanceField(initial=["Children's social care"])
     decision = forms.ChoiceField(
@@ -145,7 +166,9 @@ class CoreGroupForm(forms.Form):
         self.fields["attendees"].widget.agencies = _agency_names(authority)
 
 
-class ReviewConferenceForm(forms.Form):
+class ReviewConferenceForm(NonWorkingDayCheck, forms.Form):
+    # Conferences meet on working days; a weekend or bank holiday is usually a slip.
+    non_working_day_fields = {"conference_date": ("the review conference", "")}
     conference_date = GovukDateField(label="Date of the review conference")
     attendance = AttendanceField(initial=["Children's social care"])
     decision = forms.ChoiceField(

@@ -1,6 +1,7 @@
 """Child protection: strategy discussions, section 47 enquiries, conferences, plans and
 core groups (Working Together; CIN census Section47 and ChildProtectionPlans)."""
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.conf import settings
@@ -62,6 +63,15 @@ class Section47Enquiry(BaseModel):
     start_date = models.DateField(help_text="S47ActualStartDate")
     end_date = models.DateField(null=True, blank=True)
     outcome = models.CharField(max_length=10, choices=Section47Outcome.choices, blank=True)
+    # Working Together 2006 and 2010: the enquiry is carried out through a core assessment,
+    # which may start straight from the strategy discussion.
+    core_assessment = models.OneToOneField(
+        "assessments.Assessment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="section47",
+    )
 
     class Meta:
         ordering = ["-start_date"]
@@ -73,6 +83,28 @@ class Section47Enquiry(BaseModel):
                 name="s47_ended_after_start",
             )
         ]
+
+    def strategy_discussions_held(
+        self, discussions: Iterable[StrategyDiscussion]
+    ) -> list[StrategyDiscussion]:
+        """Of ``discussions`` (the case's), the ones held for this enquiry, in date order: the
+        one that started it and any reconvened after it, up to the day the enquiry ended (an
+        initial conference ends it). The initial conference is due 15 working days after the
+        last of them (domain.md §2)."""
+        discussions = list(discussions)
+        first = next(
+            (d for d in discussions if d.pk == self.strategy_discussion_id), None
+        ) or self.strategy_discussion
+        held = [
+            d
+            for d in discussions
+            if d.pk == first.pk
+            or (
+                d.discussion_date >= first.discussion_date
+                and (self.end_date is None or d.discussion_date <= self.end_date)
+            )
+        ]
+        return sorted(held, key=lambda d: (d.discussion_date, d.created_at))
 
     @property
     def icpc_not_required(self) -> bool:

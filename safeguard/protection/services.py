@@ -5,6 +5,8 @@ from datetime import date
 
 from django.db import transaction
 
+from safeguard.assessments import services as assessments
+from safeguard.assessments.models import Assessment, AssessmentKind
 from safeguard.audit.models import ChangeVerb
 from safeguard.audit.services import snapshot
 from safeguard.casework import services as casework
@@ -97,10 +99,50 @@ def strategy_discussion_record(
     return item
 
 
+# Under Working Together 2006 and 2010 the enquiry is carried out through a core assessment.
+RULE_SETS_WITH_CORE_ASSESSMENT = {"wt2006", "wt2010"}
+
+
+def _core_assessment_for(*, by, case: Case, start_date: date) -> Assessment:
+    """The core assessment an enquiry starting on ``start_date`` is carried out through: the
+    one in progress on the case, or a new one starting the same day."""
+    if case.authority.rule_set not in RULE_SETS_WITH_CORE_ASSESSMENT:
+        raise ApplicationError(
+            "Under this authority's rule set an enquiry is not carried out through a core "
+            "assessment",
+            field="core_assessment",
+        )
+    in_progress = case.assessments.filter(completed_date__isnull=True).first()
+    if in_progress is None:
+        return assessments.assessment_start(
+            by=by, case=case, kind=AssessmentKind.CORE, start_date=start_date
+        )
+    if in_progress.kind != AssessmentKind.CORE:
+        raise ApplicationError(
+            f"The {AssessmentKind(in_progress.kind).label.lower()} in progress must be "
+            "authorised before a core assessment can start",
+            field="core_assessment",
+        )
+    if Section47Enquiry.objects.filter(core_assessment=in_progress).exists():
+        raise ApplicationError(
+            "The core assessment in progress already carries another enquiry",
+            field="core_assessment",
+        )
+    return in_progress
+
+
 @transaction.atomic
 def section47_start(
-    *, by, case: Case, strategy_discussion: StrategyDiscussion, start_date: date
+    *,
+    by,
+    case: Case,
+    strategy_discussion: StrategyDiscussion,
+    start_date: date,
+    core_assessment: bool = False,
 ) -> Section47Enquiry:
+    """Start the enquiry a strategy discussion decided on. With ``core_assessment`` (Working
+    Together 2006 and 2010) it is carried out through a core assessment: the one in progress,
+    or one started the same day straight from the strategy discussion."""
     casework.require(by, Action.RECORD, case)
     if strategy_discussion.case_id != case.pk:
         raise ApplicationError(
@@ -123,13 +165,21 @@ def section47_start(
     enquiry = Section47Enquiry(
         case=case, strategy_discussion=strategy_discussion, start_date=start_date
     )
+    if core_assessment:
+        enquiry.core_assessment = _core_assessment_for(by=by, case=case, start_date=start_date)
     casework.save_new(enquiry, by=by, case=case)
+    through = enquiry.core_assessment
     casework.chronology_add(
         by=by,
         child=case.child,
         case=case,
         event_date=start_date,
-        what="Section 47 enquiry started",
+        what="Section 47 enquiry started"
+        + (
+            f", carried out through the core assessment started {through.start_date:%-d %B %Y}"
+            if through
+            else ""
+        ),
         source_agency=_agency(by),
         source=enquiry,
     )
@@ -443,6 +493,28 @@ def _latest_protection_date(case: Case) -> date | None:
     return max(dates, default=None)
 
 
+def _strategy_discussion_basis(case: Case, start_date: date) -> bool:
+    """A core assessment may start straight from a strategy discussion that decided on a
+    section 47 enquiry (Working Together 2006 and 2010)."""
+    return case.strategy_discussions.filter(
+        decision=StrategyDecision.SECTION_47, discussion_date__lte=start_date
+    ).exists()
+
+
+def _link_open_enquiry(*, by, assessment: Assessment) -> None:
+    """A core assessment started while a section 47 enquiry is open without one is the
+    enquiry's (Working Together 2006 and 2010: the enquiry is carried out through it)."""
+    case = assessment.case
+    enquiry = case.section47s.filter(end_date__isnull=True, core_assessment__isnull=True).first()
+    if enquiry is None:
+        return
+    before = snapshot(enquiry)
+    enquiry.core_assessment = assessment
+    casework.save_change(enquiry, by=by, before=before, person_id=case.child_id)
+
+
 def register_checks() -> None:
+    assessments.register_core_assessment_basis(_strategy_discussion_basis)
+    assessments.register_core_assessment_started(_link_open_enquiry)
     casework.register_open_work_check(_open_protection)
     casework.register_latest_step_date(_latest_protection_date)

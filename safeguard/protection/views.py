@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from safeguard.assessments.models import AssessmentKind
 from safeguard.audit import conflicts
 from safeguard.audit.models import AccessPurpose
 from safeguard.casework.permissions import Action
@@ -105,12 +106,30 @@ def strategy_discussion_new(request, case_id: UUID):
     return _page(request, "strategy_discussion_form.html", form, case)
 
 
+def _core_assessment_help(case) -> str:
+    """Under Working Together 2006 and 2010, which core assessment the enquiry would be carried
+    out through; nothing under later editions."""
+    if case.authority.rule_set not in services.RULE_SETS_WITH_CORE_ASSESSMENT:
+        return ""
+    core = case.assessments.filter(kind=AssessmentKind.CORE, completed_date__isnull=True).first()
+    if core is not None:
+        return f"Through the core assessment in progress, started {core.start_date:%-d %B %Y}"
+    return (
+        "A core assessment starts on the same date, straight from the strategy discussion: "
+        "no initial assessment is needed first"
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def section47_new(request, discussion_id: UUID):
     discussion = _step(request, StrategyDiscussion, discussion_id)
     case = discussion.case
-    form = Section47StartForm(_posted(request), initial={"start_date": timezone.localdate()})
+    form = Section47StartForm(
+        _posted(request),
+        initial={"start_date": timezone.localdate()},
+        core_assessment_help=_core_assessment_help(case),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.section47_start(

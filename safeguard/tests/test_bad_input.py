@@ -19,6 +19,7 @@ import pytest
 from django.apps import apps
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from safeguard.tests.test_permission_matrix import ALL_TARGETS, MATRIX
 
@@ -101,7 +102,17 @@ def _threshold(world):
 
 
 # Records a form needs before it can store anything.
-SETUP = {"referrals:contact-decide": _threshold}
+def _confirm_today(world) -> dict:
+    # Conference dates default to today; on a weekend or bank holiday the form asks to
+    # confirm that the conference happened that day (core.forms.NonWorkingDayCheck).
+    return {"confirm_non_working_day": timezone.localdate().isoformat()}
+
+
+SETUP = {
+    "referrals:contact-decide": _threshold,
+    "protection:icpc-new": _confirm_today,
+    "protection:review-new": _confirm_today,
+}
 EXTRA_QUERY = {"people:relationship-add": lambda world: f"?other={world.child_tom.pk}"}
 # Forms whose every field is a choice or a date, so no text payload can reach storage.
 NO_FREE_TEXT = {

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from uuid import UUID
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
 from safeguard.casework.models import Case
 from safeguard.core.workdays import (
@@ -24,9 +24,8 @@ from safeguard.core.workdays import (
     is_working_day,
     working_days_between,
 )
-from safeguard.protection.models import Section47Enquiry
 from safeguard.timescales.events import EVENTS, SCOPES
-from safeguard.timescales.rules import INCLUSIVE, MONTHS, Rule, rules_for
+from safeguard.timescales.rules import INCLUSIVE, LAST, MONTHS, Rule, rules_for
 
 __all__ = [
     "DUE",
@@ -114,17 +113,21 @@ def _item(rule: Rule, case: Case, start: date, done: date | None, on: date) -> D
 
 
 def _clocks(
-    starts: list[date], ends: list[date], *, recurring: bool
+    starts: list[date], ends: list[date], *, recurring: bool, from_last: bool = False
 ) -> Iterator[tuple[date, date | None]]:
     """Pair the start of each clock with the end event that stopped it, if any.
 
-    A one-off clock starts at the earliest start and stops at the earliest end. A recurring
-    clock starts at the earliest start; each later end event stops it and starts the next,
-    and the last clock is left running.
+    A one-off clock starts at the earliest start and stops at the earliest end; with
+    ``from_last`` it starts at the latest start on or before that end (a start after the
+    end cannot have restarted it). A recurring clock starts at the earliest start; each
+    later end event stops it and starts the next, and the last clock is left running.
     """
     start = min(starts)
     if not recurring:
-        yield start, min(ends, default=None)
+        done = min(ends, default=None)
+        if from_last:
+            start = max((s for s in starts if done is None or s <= done), default=start)
+        yield start, done
         return
     for end in sorted(set(ends)):
         if end > start:
@@ -153,7 +156,10 @@ def _rule_items(rule: Rule, case: Case, on: date) -> Iterator[DueItem]:
             continue
         ends = _dates(rule.end, case, subject, on)
         live = case_open and scope.live(case, subject, on)
-        for start, done in _clocks(starts, ends, recurring=rule.recurring):
+        clocks = _clocks(
+            starts, ends, recurring=rule.recurring, from_last=rule.start_from == LAST
+        )
+        for start, done in clocks:
             # A clock still running is shown only while there is still something to do.
             if done is not None or live:
                 yield _item(rule, case, start, done, on)
@@ -182,10 +188,8 @@ def with_timescale_data(cases: QuerySet[Case]) -> QuerySet[Case]:
     queries, whatever the number of cases."""
     return cases.select_related("authority", "referral", "child").prefetch_related(
         "assessments",
-        Prefetch(
-            "section47s",
-            queryset=Section47Enquiry.objects.select_related("strategy_discussion"),
-        ),
+        "strategy_discussions",
+        "section47s",
         "conferences",
         "cp_plans__core_groups",
         "visits",

@@ -124,6 +124,18 @@ def _seen_visits(case: Case, plan: Subject) -> list[date]:
     ]
 
 
+def _referral_or_own_start(case: Case, assessment: Subject) -> list[date]:
+    """When an assessment's clock starts: the referral for the episode's first assessment of
+    its kind, its own start for a re-assessment (one started after an earlier assessment of
+    the same kind in the episode), as the DfE measures every assessment from its own start.
+    A re-assessment months into an episode is not overdue on its first day."""
+    reassessment = any(
+        a.kind == assessment.kind and a.start_date < assessment.start_date
+        for a in case.assessments.all()
+    )
+    return [assessment.start_date if reassessment else case.referral_date]
+
+
 def _plan_start_once_born(case: Case, plan: Subject) -> list[date]:
     """When visits to see the child can begin: the plan's start, or the birth of a child on a
     pre-birth plan (an unborn child cannot be seen, so no visit falls due before birth)."""
@@ -137,9 +149,12 @@ EVENTS: dict[str, EventReader] = {
     "referral_received": lambda case, referral: [referral.received_date],
     "referral_decided": lambda case, referral: [referral.decision_date],
     "referral_date": lambda case, subject: [case.referral_date],
+    "referral_or_own_start": _referral_or_own_start,
     "assessment_started": lambda case, assessment: [assessment.start_date],
     "assessment_completed": lambda case, assessment: [assessment.completed_date],
-    "strategy_discussion": lambda case, s47: [s47.strategy_discussion.discussion_date],
+    "strategy_discussions": lambda case, s47: [
+        d.discussion_date for d in s47.strategy_discussions_held(case.strategy_discussions.all())
+    ],
     "initial_conference": lambda case, subject: _conferences(
         case, subject, ConferenceKind.INITIAL
     ),

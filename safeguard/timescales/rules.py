@@ -26,6 +26,10 @@ WORKING_DAYS = "working_days"
 MONTHS = "months"
 UNITS = frozenset({WORKING_DAYS, MONTHS})
 
+FIRST = "first"
+LAST = "last"
+STARTS = frozenset({FIRST, LAST})
+
 EXCLUSIVE = "exclusive"
 INCLUSIVE = "inclusive"
 COUNTINGS = frozenset({EXCLUSIVE, INCLUSIVE})
@@ -36,7 +40,10 @@ class Rule:
     """One timescale: ``end`` is due ``length`` ``unit`` after ``start``.
 
     ``recurring`` rules restart the clock at each end event (a visit, a core group, a
-    review) for as long as their scope is open.
+    review) for as long as their scope is open. When the start event happened more than once
+    before the end, a one-off clock runs from the ``first`` (the default) or the ``last`` of
+    them (an initial conference is due after the last strategy discussion when several were
+    held).
     """
 
     id: str
@@ -49,12 +56,17 @@ class Rule:
     source: str
     counting: str = EXCLUSIVE
     recurring: bool = False
+    start_from: str = FIRST
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS:
             raise ValueError(f"Rule {self.id}: unknown unit {self.unit!r}")
         if self.counting not in COUNTINGS:
             raise ValueError(f"Rule {self.id}: unknown counting {self.counting!r}")
+        if self.start_from not in STARTS:
+            raise ValueError(f"Rule {self.id}: unknown start_from {self.start_from!r}")
+        if self.recurring and self.start_from != FIRST:
+            raise ValueError(f"Rule {self.id}: a recurring clock starts from the first start")
         if isinstance(self.length, int) and self.length < 1:
             raise ValueError(f"Rule {self.id}: length must be at least 1")
 
@@ -87,36 +99,37 @@ SINGLE_ASSESSMENT = Rule(
     id="single_assessment",
     label="Child and family assessment",
     scope="single_assessment",
-    start="referral_date",
+    start="referral_or_own_start",
     end="assessment_completed",
     unit=WORKING_DAYS,
     length=45,
     source="Working Together 2013: child and family assessment completed within 45 working "
-    "days of the referral",
+    "days of the referral; a re-assessment later in the episode from its own start, as the "
+    "DfE measures",
 )
 
 INITIAL_ASSESSMENT_2006 = Rule(
     id="initial_assessment",
     label="Initial assessment",
     scope="initial_assessment",
-    start="referral_date",
+    start="referral_or_own_start",
     end="assessment_completed",
     unit=WORKING_DAYS,
     length=7,
     source="Working Together 2006: initial assessment completed within 7 working days of the "
-    "referral",
+    "referral (a re-assessment later in the episode: of its own start)",
 )
 
 INITIAL_ASSESSMENT_2010 = Rule(
     id="initial_assessment",
     label="Initial assessment",
     scope="initial_assessment",
-    start="referral_date",
+    start="referral_or_own_start",
     end="assessment_completed",
     unit=WORKING_DAYS,
     length=10,
     source="Working Together 2010: initial assessment completed within 10 working days of the "
-    "referral",
+    "referral (a re-assessment later in the episode: of its own start)",
 )
 
 CORE_ASSESSMENT = Rule(
@@ -140,12 +153,14 @@ ICPC = Rule(
     id="icpc",
     label="Initial child protection conference",
     scope="section47",
-    start="strategy_discussion",
+    start="strategy_discussions",
+    start_from=LAST,
     end="initial_conference",
     unit=WORKING_DAYS,
     length=15,
     source="Working Together 2010 and 2013 onward: initial child protection conference within "
-    "15 working days of the strategy discussion that started the section 47 enquiry",
+    "15 working days of the strategy discussion, the last one if several were held for the "
+    "section 47 enquiry",
 )
 
 FIRST_CORE_GROUP = Rule(

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import resolve
 
-from safeguard.core.forms import GovukDateField
+from safeguard.core.forms import GovukDateField, NonWorkingDayCheck
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 
@@ -463,3 +463,44 @@ def test_templates_have_no_inline_scripts_styles_or_gov_uk_branding():
         assert not re.search(r"\sstyle=", text), path
         assert not re.search(r"\son[a-z]+=", text), path
         assert "govuk-header" not in text and "govuk-crest" not in text, path
+
+
+# --- Dates on a weekend or bank holiday (item 20 of issue 11) -----------------------------------
+
+
+class MeetingForm(NonWorkingDayCheck, forms.Form):
+    non_working_day_fields = {"held_on": ("the meeting", "Meetings are on working days.")}
+    held_on = GovukDateField(label="Date of the meeting")
+    notes = forms.CharField(label="Notes", required=False)
+
+
+def _meeting(day: datetime.date, **extra) -> dict:
+    return {"held_on_day": day.day, "held_on_month": day.month, "held_on_year": day.year, **extra}
+
+
+def test_a_working_day_needs_no_confirmation_and_the_box_is_not_shown():
+    form = MeetingForm(_meeting(datetime.date(2025, 5, 2)))
+    assert form.is_valid()
+    assert form.cleaned_data == {"held_on": datetime.date(2025, 5, 2), "notes": ""}
+    assert "confirm_non_working_day" not in str(form)
+
+
+@pytest.mark.parametrize(
+    ("day", "reason"),
+    [(datetime.date(2025, 5, 3), "a Saturday"), (datetime.date(2025, 5, 5), "a bank holiday")],
+)
+def test_a_non_working_day_is_asked_about_then_saved_once_confirmed(day, reason):
+    form = MeetingForm(_meeting(day, notes="Kept"))
+    assert not form.is_valid()
+    assert form.errors["confirm_non_working_day"] == [
+        f"{day:%-d %B %Y} is {reason}: correct the date of the meeting, or confirm that it "
+        "happened on that day"
+    ]
+    rendered = str(form)
+    assert "govuk-warning-text" in rendered and "Meetings are on working days." in rendered
+    assert f'value="{day.isoformat()}"' in rendered and 'value="Kept"' in rendered
+    confirmed = MeetingForm(_meeting(day, notes="Kept", confirm_non_working_day=day.isoformat()))
+    assert confirmed.is_valid()
+    # The confirmation is the form's business, not the service's.
+    assert confirmed.cleaned_data == {"held_on": day, "notes": "Kept"}
+    assert 'checked' in str(confirmed)

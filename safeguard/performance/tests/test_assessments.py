@@ -55,6 +55,17 @@ def test_ni59_counts_from_the_referral_date_seven_or_ten_working_days(world, mea
     assert measure("ni68_referrals_to_initial_assessment") == (1, 1)
 
 
+def test_ni59_times_a_reassessment_from_its_own_start(world, measure):
+    # Item 17 of issue 11. Referral Monday 7 April 2025; the first initial assessment is
+    # timed from it. A re-assessment started on Monday 2 June and done 4 working days later
+    # is on time, though months after the referral.
+    c = build.case(world, referred=date(2025, 4, 7))
+    build.assessment(c, start=date(2025, 4, 7), done=date(2025, 4, 15), kind="initial")  # 6
+    build.assessment(c, start=date(2025, 6, 2), done=date(2025, 6, 6), kind="initial")  # 4
+    build.assessment(c, start=date(2025, 7, 1), done=date(2025, 7, 11), kind="initial")  # 8
+    assert measure("ni59_initial_assessments_7wd") == (2, 3)
+
+
 def test_ni60_core_assessments_within_35_working_days(world, measure):
     # Wednesday 3 December 2025 + 35 working days (Christmas, Boxing Day, New Year) is 26 January.
     c = build.case(world, referred=date(2025, 11, 3))

@@ -10,8 +10,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from safeguard.assessments import services as assessment_services
 from safeguard.audit.models import AccessEvent, ChangeEvent
 from safeguard.casework.models import ChronologyEntry
+from safeguard.core.errors import ApplicationError
 from safeguard.protection import services
 from safeguard.protection.models import (
     ChildProtectionConference,
@@ -294,6 +296,120 @@ def test_section47_starts_from_a_strategy_discussion(world, client):
     )
 
 
+# --- Working Together 2006 and 2010: the enquiry through a core assessment (item 18) ---------
+
+
+def _old_rules(world, rule_set="wt2010"):
+    world.authority.rule_set = rule_set
+    world.authority.save()
+
+
+def test_under_2010_a_core_assessment_starts_straight_from_the_strategy_discussion(world, client):
+    _old_rules(world)
+    discussion = discussion_of_sam(world)
+    client.force_login(world.sw_amy)
+    url = reverse("protection:s47-new", args=[discussion.pk])
+    text = _text(client.get(url))
+    assert 'name="core_assessment"' in text and "no initial assessment is needed first" in text
+    response = client.post(url, {**_date("start_date", ENQUIRY_STARTED), "core_assessment": "on"})
+    assert response.status_code == 302
+    enquiry = Section47Enquiry.objects.get()
+    core = enquiry.core_assessment
+    assert (core.kind, core.start_date, core.completed_date) == ("core", ENQUIRY_STARTED, None)
+    assert core.case == enquiry.case and core.section47 == enquiry
+    assert list(enquiry.case.assessments.values_list("kind", flat=True)) == ["core"]
+    assert ChronologyEntry.objects.filter(
+        what="Section 47 enquiry started, carried out through the core assessment started "
+        "7 January 2025"
+    ).exists()
+    assert ChangeEvent.objects.filter(target_type="assessments.assessment").exists()
+    page = _text(client.get(f"/cases/{enquiry.case_id}/"))
+    assert "through the core assessment started 7 Jan 2025" in page
+
+
+def test_under_2006_the_enquiry_joins_the_core_assessment_in_progress(world, client):
+    _old_rules(world, "wt2006")
+    discussion = discussion_of_sam(world)
+    core = assessment_services.assessment_start(
+        by=world.sw_amy, case=discussion.case, kind="core", start_date=DISCUSSED
+    )
+    client.force_login(world.sw_amy)
+    url = reverse("protection:s47-new", args=[discussion.pk])
+    assert "Through the core assessment in progress, started 7 January 2025" in _text(client.get(url))
+    response = client.post(url, {**_date("start_date", ENQUIRY_STARTED), "core_assessment": "on"})
+    assert response.status_code == 302
+    assert Section47Enquiry.objects.get().core_assessment == core
+    assert discussion.case.assessments.count() == 1
+
+
+def test_an_initial_assessment_in_progress_is_authorised_first(world, client):
+    _old_rules(world)
+    discussion = discussion_of_sam(world)
+    assessment_services.assessment_start(
+        by=world.sw_amy, case=discussion.case, kind="initial", start_date=REFERRED
+    )
+    before = _counts()
+    url = reverse("protection:s47-new", args=[discussion.pk])
+    data = {**_date("start_date", ENQUIRY_STARTED), "core_assessment": "on"}
+    response = _post(client, world, url, data, {}, "start_date")
+    _assert_refused(
+        response,
+        "The initial assessment in progress must be authorised before a core assessment can "
+        "start",
+        before,
+    )
+    assert discussion.case.assessments.count() == 1
+    # Without the core assessment the enquiry starts on its own.
+    response = _post(client, world, url, _date("start_date", ENQUIRY_STARTED), {}, "start_date")
+    assert response.status_code == 302
+    assert Section47Enquiry.objects.get().core_assessment is None
+
+
+def test_under_2013_the_question_is_not_asked(world, client):
+    discussion = discussion_of_sam(world)
+    client.force_login(world.sw_amy)
+    url = reverse("protection:s47-new", args=[discussion.pk])
+    assert 'name="core_assessment"' not in _text(client.get(url))
+    response = client.post(url, {**_date("start_date", ENQUIRY_STARTED), "core_assessment": "on"})
+    assert response.status_code == 302
+    assert Section47Enquiry.objects.get().core_assessment is None
+    assert not discussion.case.assessments.exists()
+
+
+def test_a_core_assessment_may_start_from_the_strategy_discussion_on_the_assessment_page(world):
+    _old_rules(world)
+    case = case_of_sam(world)
+    with pytest.raises(ApplicationError, match="follows a completed initial assessment, or a"):
+        assessment_services.assessment_start(
+            by=world.sw_amy, case=case, kind="core", start_date=DISCUSSED
+        )
+    services.strategy_discussion_record(
+        by=world.sw_amy, case=case, discussion_date=DISCUSSED, attendees=ATTENDEES, decision="s47"
+    )
+    core = assessment_services.assessment_start(
+        by=world.sw_amy, case=case, kind="core", start_date=DISCUSSED
+    )
+    assert core.kind == "core"
+
+
+def test_a_core_assessment_started_later_joins_the_open_enquiry(world, client):
+    _old_rules(world)
+    discussion = discussion_of_sam(world)
+    client.force_login(world.sw_amy)
+    url = reverse("protection:s47-new", args=[discussion.pk])
+    assert client.post(url, _date("start_date", ENQUIRY_STARTED)).status_code == 302
+    enquiry = Section47Enquiry.objects.get()
+    assert enquiry.core_assessment is None
+    core = assessment_services.assessment_start(
+        by=world.sw_amy, case=discussion.case, kind="core", start_date=date(2025, 1, 8)
+    )
+    enquiry.refresh_from_db()
+    assert (enquiry.core_assessment, enquiry.version) == (core, 2)
+    assert ChangeEvent.objects.filter(
+        target_type="protection.section47enquiry", target_id=str(enquiry.pk)
+    ).count() == 2
+
+
 BAD_S47_STARTS = [
     (_no_date("start_date"), "Enter the date the enquiry started"),
     ({"start_date_month": "13"}, "Date the enquiry started must be a real date"),
@@ -443,7 +559,8 @@ def test_icpc_deciding_no_plan_needs_no_category(world, client):
 BAD_ICPCS = [
     (_no_date("conference_date"), "Enter the date of the conference"),
     ("future", "The date of the conference cannot be in the future"),
-    (_date("conference_date", REFERRED - timedelta(days=1)), "cannot be before the referral"),
+    # Friday 3 January 2025 (a weekend day would first ask whether it really happened then).
+    (_date("conference_date", REFERRED - timedelta(days=3)), "cannot be before the referral"),
     (
         _date("conference_date", REFERRED),
         "The conference cannot be before the section 47 enquiry started",
@@ -531,6 +648,95 @@ def test_core_group_refuses_bad_input(world, client, change, message):
     _assert_refused(response, message, before)
 
 
+# --- Conferences on a weekend or bank holiday (item 20 of issue 11) ----------------------------
+
+SATURDAY = date(2025, 1, 25)
+
+
+def test_an_icpc_on_a_weekend_is_confirmed_before_it_is_saved(world, client):
+    enquiry = enquiry_of_sam(world)
+    url = reverse("protection:icpc-new", args=[enquiry.pk])
+    before = _counts()
+    data = {**GOOD_ICPC, **_date("conference_date", SATURDAY)}
+    client.force_login(world.sw_amy)
+    response = client.post(url, data)
+    _assert_refused(
+        response,
+        "25 January 2025 is a Saturday: correct the date of the conference, or confirm that "
+        "it happened on that day",
+        before,
+    )
+    text = _text(response)
+    assert "govuk-warning-text" in text
+    assert "Saturday 25 January 2025, which is not a working day" in text
+    assert "DfE rule 8875" in text
+    assert 'name="confirm_non_working_day" type="checkbox" value="2025-01-25"' in text
+    assert 'href="#id_confirm_non_working_day"' in text
+    # Everything typed comes back.
+    assert "Daily school attendance; health visitor checks." in text
+    assert 'value="Sid Singh"' in text
+    response = client.post(url, {**data, "confirm_non_working_day": "2025-01-25"})
+    assert response.status_code == 302
+    assert ChildProtectionConference.objects.get().conference_date == SATURDAY
+
+
+def test_a_confirmation_covers_only_the_date_it_confirmed(world, client):
+    enquiry = enquiry_of_sam(world)
+    url = reverse("protection:icpc-new", args=[enquiry.pk])
+    client.force_login(world.sw_amy)
+    data = {**GOOD_ICPC, **_date("conference_date", date(2025, 1, 26))}
+    response = client.post(url, {**data, "confirm_non_working_day": "2025-01-25"})
+    assert response.status_code == 200
+    assert "26 January 2025 is a Sunday" in _text(response)
+    assert not ChildProtectionConference.objects.exists()
+
+
+def test_an_icpc_on_a_working_day_asks_nothing(world, client):
+    enquiry = enquiry_of_sam(world)
+    client.force_login(world.sw_amy)
+    url = reverse("protection:icpc-new", args=[enquiry.pk])
+    assert "confirm_non_working_day" not in _text(client.get(url))
+    # A stray confirmation on a working day is ignored.
+    response = client.post(url, {**GOOD_ICPC, "confirm_non_working_day": "2025-01-25"})
+    assert response.status_code == 302
+
+
+def test_the_weekend_question_waits_for_the_forms_other_problems(world, client):
+    enquiry = enquiry_of_sam(world)
+    url = reverse("protection:icpc-new", args=[enquiry.pk])
+    client.force_login(world.sw_amy)
+    data = {**GOOD_ICPC, **_date("conference_date", SATURDAY), "decision": ""}
+    text = _text(client.post(url, data))
+    assert "Choose whether the child needs a child protection plan" in text
+    assert "confirm_non_working_day" not in text
+    # A Saturday in the future is refused as a future date, without the question.
+    saturday = timezone.localdate() + timedelta(days=7 + (5 - timezone.localdate().weekday()) % 7)
+    text = _text(client.post(url, {**GOOD_ICPC, **_date("conference_date", saturday)}))
+    assert "The date of the conference cannot be in the future" in text
+    assert "confirm_non_working_day" not in text
+
+
+def test_a_review_on_a_bank_holiday_is_confirmed_before_it_is_saved(world, client):
+    plan = plan_of_sam(world)
+    url = reverse("protection:review-new", args=[plan.pk])
+    before = _counts()
+    # Easter Monday 2025.
+    data = {**GOOD_REVIEW, **_date("conference_date", date(2025, 4, 21)), "category": "PHY"}
+    client.force_login(world.sw_amy)
+    response = client.post(url, data)
+    _assert_refused(
+        response,
+        "21 April 2025 is a bank holiday: correct the date of the review conference, or "
+        "confirm that it happened on that day",
+        before,
+    )
+    assert 'value="PHY" class="govuk-radios__input" id="id_category_1" checked' in _text(response)
+    response = client.post(url, {**data, "confirm_non_working_day": "2025-04-21"})
+    assert response.status_code == 302
+    review = ChildProtectionConference.objects.get(kind="review")
+    assert (review.conference_date, review.category) == (date(2025, 4, 21), "PHY")
+
+
 # --- Review conferences -----------------------------------------------------------------------
 
 GOOD_REVIEW = {
@@ -581,7 +787,8 @@ BAD_REVIEWS = [
     (_no_date("conference_date"), "Enter the date of the review conference"),
     ("future", "The date of the review conference cannot be in the future"),
     (
-        _date("conference_date", ICPC - timedelta(days=1)),
+        # Friday 24 January 2025 (a weekend day would first ask whether it really happened).
+        _date("conference_date", ICPC - timedelta(days=3)),
         "A review must come after the last conference (27 January 2025)",
     ),
     (

@@ -36,7 +36,7 @@ from safeguard.returns.census import CensusYear
 BATCH_SIZE = 250
 
 # Working Together 2010 and 2013 onward: the ICPC within 15 working days of the strategy
-# discussion (InitialCPCtarget, N00105).
+# discussion, the last one if several were held (InitialCPCtarget, N00105).
 ICPC_TARGET_WORKING_DAYS = 15
 
 
@@ -142,6 +142,7 @@ def _batch(ids: list[UUID]):
     cases = Case.objects.order_by("referral_date", "id").prefetch_related(
         Prefetch("assessments", queryset=Assessment.objects.order_by("start_date", "id")),
         Prefetch("cin_plans", queryset=CINPlan.objects.order_by("start_date", "id")),
+        "strategy_discussions",
         Prefetch(
             "section47s",
             queryset=Section47Enquiry.objects.select_related("strategy_discussion")
@@ -240,7 +241,11 @@ def _episode(case: Case, *, year: CensusYear, all_plan_starts: list[date]) -> Ci
     )
     section47s = tuple(
         s
-        for s in (_section47(e, ref) for e in case.section47s.all() if e.start_date <= ref)
+        for s in (
+            _section47(e, ref, case.strategy_discussions.all())
+            for e in case.section47s.all()
+            if e.start_date <= ref
+        )
         if s.start_date >= year.start
         or (s.icpc_date is not None and s.icpc_date >= year.start)
         or (s.icpc_date is None and not s.icpc_not_required)
@@ -277,9 +282,12 @@ def _assessment(a: Assessment, ref: date) -> CinAssessment:
     )
 
 
-def _section47(e: Section47Enquiry, ref: date) -> CinSection47:
+def _section47(e: Section47Enquiry, ref: date, discussions) -> CinSection47:
     icpc = next((c.conference_date for c in e.conferences.all() if c.conference_date <= ref), None)
-    target = add_working_days(e.strategy_discussion.discussion_date, ICPC_TARGET_WORKING_DAYS)
+    # From the last strategy discussion held for the enquiry by the reference date.
+    held = [d for d in e.strategy_discussions_held(discussions) if d.discussion_date <= ref]
+    last = held[-1].discussion_date if held else e.strategy_discussion.discussion_date
+    target = add_working_days(last, ICPC_TARGET_WORKING_DAYS)
     ended = _as_at(e.end_date, ref)
     return CinSection47(
         record_id=e.pk,

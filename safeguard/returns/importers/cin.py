@@ -343,7 +343,7 @@ class CinImporter:
         target = data.icpc_target
         discussion_date = data.start_date
         if target and is_working_day(target):
-            # InitialCPCtarget is 15 working days after the strategy discussion.
+            # InitialCPCtarget is 15 working days after the (last) strategy discussion.
             discussion_date = add_working_days(target, -ICPC_TARGET_WORKING_DAYS)
         if data.icpc_date:
             ended = {"end_date": data.icpc_date, "outcome": Section47Outcome.SUBSTANTIATED_ICPC}
@@ -382,16 +382,13 @@ class CinImporter:
             )  # fmt: skip
             self._chronicle(person, case, data.start_date, "Section 47 enquiry started", enquiry)
         else:
-            if (
-                target
-                and add_working_days(
-                    enquiry.strategy_discussion.discussion_date, ICPC_TARGET_WORKING_DAYS
-                )
-                != target
-            ):
+            # The target is counted from the last strategy discussion held for the enquiry
+            # (as the export counts it), so that is the one a changed target moves.
+            last = enquiry.strategy_discussions_held(case.strategy_discussions.all())[-1]
+            counted = add_working_days(last.discussion_date, ICPC_TARGET_WORKING_DAYS)
+            if target and counted != target:
                 self._apply(
-                    enquiry.strategy_discussion, "strategy discussion", person.pk,
-                    discussion_date=discussion_date,
+                    last, "strategy discussion", person.pk, discussion_date=discussion_date,
                 )  # fmt: skip
             self._apply(enquiry, "section 47 enquiry", person.pk, verb=ChangeVerb.ENDED, **ended)
         if enquiry.end_date and enquiry.end_date != ended_before and what:

@@ -145,6 +145,22 @@ def test_section_47_target_and_icpc_in_the_year(world):
 
 
 @pytest.mark.django_db
+def test_the_target_counts_from_the_last_strategy_discussion_held(world):
+    # Item 19 of issue 11: the enquiry's strategy discussion on 3 June 2025 reconvened on
+    # 10 June; the conference is due 15 working days after 10 June (1 July), not 24 June.
+    c = case(world.child_tom, referral_date=D(2025, 6, 2))
+    s47, _plan = protection(world, c, strategy=D(2025, 6, 3), start=D(2025, 6, 4),
+                            icpc=D(2025, 6, 30))  # fmt: skip
+    StrategyDiscussion.objects.create(
+        case=c, discussion_date=D(2025, 6, 10), decision=StrategyDecision.SECTION_47,
+        chaired_by=world.tm_carol,
+    )  # fmt: skip
+    census = build_cin_return(authority=world.authority, year=YEAR)
+    (got,) = census.children[0].episodes[0].section47s
+    assert got.icpc_target == D(2025, 7, 1)
+
+
+@pytest.mark.django_db
 def test_command_writes_xml_in_schema_order(world, records, tmp_path):
     out = tmp_path / "cin.xml"
     stdout = io.StringIO()

@@ -28,6 +28,8 @@ from safeguard.protection.models import (
     ChildProtectionPlan,
     ConferenceKind,
     Section47Enquiry,
+    StrategyDecision,
+    StrategyDiscussion,
 )
 from safeguard.returns.tests.oracle import describe, run_oracle, schema_for
 
@@ -299,6 +301,29 @@ def test_every_element_survives_the_round_trip(authority, tmp_path):
 
 
 @pytest.mark.slow
+def test_a_reconvened_strategy_discussion_moves_the_target_not_the_first_discussion(
+    authority, tmp_path
+):
+    # Item 19 of issue 11: the ICPC target counts from the last strategy discussion held for
+    # the enquiry, on export, and a re-import of that export changes neither discussion.
+    assert run_import(write(tmp_path, "cin.xml", message(every_element_children())))[0]
+    enquiry = Section47Enquiry.objects.get(case__child__la_child_id="ALL1")
+    first = enquiry.strategy_discussion
+    assert first.discussion_date == STRATEGY
+    again = StrategyDiscussion.objects.create(
+        case=enquiry.case, discussion_date=D(2025, 5, 27), decision=StrategyDecision.SECTION_47,
+        chaired_by=first.chaired_by,
+    )  # fmt: skip
+    exported = export(tmp_path, "2025-26")
+    targets = [p for p in canonical(exported)["children"]["ALL1"] if p[0].endswith("/InitialCPCtarget")]
+    assert targets == [(targets[0][0], str(add_working_days(D(2025, 5, 27), 15)))]
+    ok, out, err = run_import(write(tmp_path, "again.xml", exported))
+    assert ok, err
+    first.refresh_from_db()
+    again.refresh_from_db()
+    assert (first.discussion_date, again.discussion_date) == (STRATEGY, D(2025, 5, 27))
+
+
 def test_the_hand_built_file_passes_the_dfe_validator(tmp_path):
     """The round trip's fixture is a real return: the DfE validator and the community XSD
     find no error in it."""

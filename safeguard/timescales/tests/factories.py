@@ -52,6 +52,13 @@ def make_section47(case: Case, *, by: User, discussion: date, start: date | None
     )
 
 
+def make_strategy_discussion(case: Case, *, by: User, on: date,
+                             decision: str = StrategyDecision.SECTION_47) -> StrategyDiscussion:
+    return StrategyDiscussion.objects.create(
+        case=case, discussion_date=on, decision=decision, chaired_by=by,
+    )
+
+
 def make_conference(case: Case, kind: str, *, by: User, on: date,
                     section47: Section47Enquiry | None = None,
                     plan: ChildProtectionPlan | None = None,

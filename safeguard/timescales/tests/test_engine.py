@@ -6,6 +6,7 @@ from datetime import date as d
 import pytest
 
 from safeguard.casework.models import Case
+from safeguard.core.workdays import add_working_days
 from safeguard.protection.models import ConferenceKind
 from safeguard.timescales import rules
 from safeguard.timescales.engine import (
@@ -26,6 +27,7 @@ from safeguard.timescales.tests.factories import (
     make_referral,
     make_review,
     make_section47,
+    make_strategy_discussion,
     make_visit,
 )
 
@@ -198,6 +200,58 @@ def test_a_step_on_a_bank_holiday_still_counts(world):
     [item] = by_rule(case_timescales(case, on=d(2025, 6, 1)), "icpc")
     # The conference on Saturday 10 May counts as held.
     assert (item.due_date, item.done_date, item.status) == (d(2025, 5, 13), d(2025, 5, 10), "met")
+
+
+@pytest.mark.parametrize(
+    ("rule_set", "kind", "length"),
+    [("wt2013", "single", 45), ("wt2010", "initial", 10), ("wt2006", "initial", 7)],
+)
+def test_a_reassessment_is_timed_from_its_own_start(world, rule_set, kind, length):
+    # Referral 6 January 2025, first assessment done; a re-assessment starts on Monday
+    # 2 June 2025, months into the episode. Item 17 of issue 11: it is not overdue on its
+    # first day; its clock starts on 2 June, as the DfE measures every assessment.
+    world.authority.rule_set = rule_set
+    case = make_case(world.child_sam, referral_date=d(2025, 1, 6))
+    make_assessment(case, kind, start=d(2025, 1, 6), completed=d(2025, 1, 14))
+    make_assessment(case, kind, start=d(2025, 6, 2))
+    first, again = by_rule(case_timescales(case, on=d(2025, 6, 2)), f"{kind}_assessment")
+    assert first.start_date == d(2025, 1, 6)
+    assert (again.start_date, again.status) == (d(2025, 6, 2), "due")
+    assert again.due_date == add_working_days(d(2025, 6, 2), length)
+
+
+def test_icpc_is_timed_from_the_last_strategy_discussion_when_several_were_held(world):
+    # Item 19 of issue 11: strategy discussion Monday 3 March 2025 starts the enquiry; it
+    # reconvenes on Monday 10 March. The conference is due 15 working days after 10 March.
+    case = make_case(world.child_sam, referral_date=d(2025, 3, 3))
+    s47 = make_section47(case, by=world.sw_amy, discussion=d(2025, 3, 3))
+    [before] = by_rule(case_timescales(case, on=d(2025, 3, 7)), "icpc")
+    assert (before.start_date, before.due_date) == (d(2025, 3, 3), d(2025, 3, 24))
+    make_strategy_discussion(case, by=world.sw_amy, on=d(2025, 3, 10))
+    # As the case stood before the second discussion, the clock still ran from the first.
+    assert by_rule(case_timescales(case, on=d(2025, 3, 7)), "icpc") == [before]
+    make_conference(case, ConferenceKind.INITIAL, by=world.sw_amy, on=d(2025, 3, 28), section47=s47)
+    s47.end_date, s47.outcome = d(2025, 3, 28), "icpc"
+    s47.save()
+    # A discussion after the conference (a later enquiry's) does not move this clock.
+    make_strategy_discussion(case, by=world.sw_amy, on=d(2025, 4, 7))
+    [item] = by_rule(case_timescales(case, on=d(2025, 4, 30)), "icpc")
+    assert (item.start_date, item.due_date, item.status) == (
+        d(2025, 3, 10), d(2025, 3, 31), "met"
+    )
+
+
+def test_a_core_assessment_straight_from_a_strategy_discussion_runs_its_own_clock(world):
+    # Working Together 2010: no initial assessment; the enquiry's core assessment starts with
+    # it on Tuesday 7 January 2025 and is due 35 working days later (25 February).
+    world.authority.rule_set = "wt2010"
+    case = make_case(world.child_sam, referral_date=d(2025, 1, 6))
+    s47 = make_section47(case, by=world.sw_amy, discussion=d(2025, 1, 7))
+    s47.core_assessment = make_assessment(case, "core", start=d(2025, 1, 7))
+    s47.save()
+    got = table(case_timescales(case, on=d(2025, 1, 8)))
+    assert "initial_assessment" not in got
+    assert got["core_assessment"] == [(d(2025, 1, 7), d(2025, 2, 25), None, "due")]
 
 
 def test_first_review_three_months_on_is_clamped_to_the_month_end(world):
@@ -389,9 +443,9 @@ def _full_case(world, child, n):
 def test_timescales_for_many_cases_costs_a_fixed_number_of_queries(world, django_assert_max_num_queries):
     children = [world.child_sam, world.child_sally, world.child_tom]
     cases = [_full_case(world, children[n % 3], n) for n in range(20)]
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         many = timescales_for_cases(Case.objects.all(), on=d(2025, 7, 1))
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         one = timescales_for_cases(Case.objects.filter(pk=cases[0].pk), on=d(2025, 7, 1))
     assert len(many) == 20
     assert many[cases[0].pk] == one[cases[0].pk] == case_timescales(cases[0], on=d(2025, 7, 1))

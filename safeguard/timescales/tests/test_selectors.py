@@ -160,7 +160,7 @@ def test_the_service_list_costs_a_fixed_number_of_queries(
         make_cp_plan(case, start=d(2025, 5, 1))
         make_assessment(case, "single", start=d(2025, 4, 2))
         allocate(case, world.sw_ben, world.team_b, start=d(2025, 4, 1))
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         rows = due_for_service(world.authority, on=ON)
     assert len({r.case.pk for r in rows}) == 23
     with django_assert_num_queries(0):
