@@ -212,6 +212,30 @@ def gather(person: Person) -> dict:
     return data
 
 
+def withhold(data: dict, references: dict) -> dict:
+    """Replace the name of every third party in ``references`` (person id to neutral
+    reference) by that reference, everywhere in ``data``: a record the person exporting may
+    not see (sealed) is named by its reference only. Changes ``data`` in place."""
+    if not references:
+        return data
+    refs = {str(k): v for k, v in references.items()}
+
+    def walk(value):
+        if isinstance(value, dict):
+            ref = refs.get(str(value.get("person_id", "")))
+            if ref is not None and "name" in value:
+                value["name"] = f"Restricted record {ref}"
+                value["restricted"] = True
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(data)
+    return data
+
+
 def third_party_ids(data: dict) -> list[UUID]:
     return [UUID(p["person_id"]) for p in data["third_parties"]]
 

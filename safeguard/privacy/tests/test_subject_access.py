@@ -255,3 +255,53 @@ def test_service_managers_reach_data_protection_from_the_navigation(world, clien
     assert reverse("privacy:retention-report") in client.get(reverse("privacy:sar-list")).content.decode()
     client.force_login(world.tm_carol)
     assert reverse("privacy:sar-list") not in client.get(reverse("work:home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_sealed_record_stays_on_the_request_list_as_restricted(world, client):
+    """Issue 11, item 6: sealing one person does not break the subject access list for a
+    service manager not named on the seal; the row is restricted, the request itself is the
+    restricted page."""
+    from safeguard.people.tests.sealing import seal_sam
+
+    sam_request = _sar(world)
+    sally_request = sar_create(
+        by=world.sm_dan, person=world.child_sally, requester="Her mother",
+        received_date=date(2025, 2, 3),
+    )  # fmt: skip
+    seal_sam(world)
+    client.force_login(world.sm_dan)
+    response = client.get(reverse("privacy:sar-list"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f"Restricted record {world.child_sam.reference}" in page
+    assert "John" not in page and "Sally Smith" in page
+    detail = client.get(reverse("privacy:sar-detail", kwargs={"sar_id": sam_request.pk}))
+    assert detail.status_code == 403 and "This record is restricted" in detail.content.decode()
+    assert (
+        client.get(reverse("privacy:sar-detail", kwargs={"sar_id": sally_request.pk})).status_code
+        == 200
+    )
+
+
+@pytest.mark.django_db
+def test_a_sealed_siblings_name_is_withheld_from_the_export(world, client, sam_with_record):
+    """Issue 11, item 6: the export of Sally, whose brother Sam is sealed, downloads and
+    names Sam by his neutral reference only."""
+    from safeguard.people.tests.sealing import seal_sam
+
+    sally_request = sar_create(
+        by=world.sm_dan, person=world.child_sally, requester="Her mother",
+        received_date=date(2025, 2, 3),
+    )  # fmt: skip
+    seal_sam(world)
+    client.force_login(world.sm_dan)
+    data, html = _export(client, sally_request)
+    text = json.dumps(data)
+    reference = f"Restricted record {world.child_sam.reference}"
+    assert "John" not in text and "John" not in html
+    assert reference in {p["name"] for p in data["third_parties"]}
+    assert "Mary Smith" in {p["name"] for p in data["third_parties"]}
+    assert AccessEvent.objects.get(
+        user=world.sm_dan, person_id=world.child_sam.pk, route__contains="download"
+    ).reason.startswith("Restricted record listed")
