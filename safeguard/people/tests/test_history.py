@@ -135,3 +135,24 @@ def test_an_app_that_registers_no_policy_shows_its_events_to_no_one(world):
     )  # fmt: skip
     seen = [e.what for e in history.visible_history(user=world.sm_dan, person=world.child_sam)]
     assert "A record recorded" not in seen
+
+
+def test_the_history_asks_a_fixed_number_of_queries_whatever_the_events(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            history.visible_history(user=world.sw_amy, person=world.child_sam)
+        return len(captured)
+
+    models = [
+        apps.get_model("casework", "casenote"),
+        apps.get_model("protection", "section47enquiry"),
+        apps.get_model("people", "residence"),
+    ]
+    _events_for(world.child_sam, models)
+    few = queries()
+    for _ in range(5):
+        _events_for(world.child_sam, models)
+    assert queries() == few
