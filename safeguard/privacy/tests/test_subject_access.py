@@ -305,3 +305,24 @@ def test_a_sealed_siblings_name_is_withheld_from_the_export(world, client, sam_w
     assert AccessEvent.objects.get(
         user=world.sm_dan, person_id=world.child_sam.pk, route__contains="download"
     ).reason.startswith("Restricted record listed")
+
+
+@pytest.mark.django_db
+def test_the_command_refuses_a_sealed_subject_and_withholds_a_sealed_sibling(world, tmp_path):
+    """Issue 11, item 6, by the command: a service manager not named on Sam's seal cannot
+    export Sam, and Sally's export names Sam by his reference only."""
+    from safeguard.people.tests.sealing import seal_sam
+
+    seal_sam(world)
+    sam_zip, sally_zip = tmp_path / "sam.zip", tmp_path / "sally.zip"
+    with pytest.raises(CommandError, match="restricted"):
+        call_command(
+            "subject_access", str(world.child_sam.pk), "--output", str(sam_zip), "--by", "dan"
+        )
+    assert not sam_zip.exists()
+    call_command(
+        "subject_access", str(world.child_sally.pk), "--output", str(sally_zip), "--by", "dan"
+    )
+    archive = zipfile.ZipFile(sally_zip)
+    text = archive.read("record.json").decode() + archive.read("report.html").decode()
+    assert "John" not in text and f"Restricted record {world.child_sam.reference}" in text
