@@ -61,6 +61,11 @@ def _person_ref(person: Person, subject_id, why: str = "") -> dict:
     }
 
 
+def _label(field) -> str:
+    text = str(field.verbose_name)
+    return text[:1].upper() + text[1:]
+
+
 def _plain(value):
     if isinstance(value, (datetime, date)):
         return value.isoformat()
@@ -114,7 +119,7 @@ class Walker:
         if key in self.seen:
             return {"record": key[0], "id": key[1], "title": title, "shown_above": True}
         self.seen.add(key)
-        fields = {}
+        fields, labels = {}, {}
         for field in obj._meta.concrete_fields:
             if field.name in SKIP_FIELDS or field.primary_key:
                 continue
@@ -124,8 +129,10 @@ class Walker:
             ):
                 continue  # the subject themself
             fields[field.name] = self.field_value(obj, field)
+            labels[field.name] = _label(field)
         for field in obj._meta.many_to_many:
             fields[field.name] = [str(v) for v in getattr(obj, field.name).all()]
+            labels[field.name] = _label(field)
         children = {}
         if depth < MAX_DEPTH:
             for rel in obj._meta.related_objects:
@@ -155,6 +162,8 @@ class Walker:
             # Records without a name of their own print as "Residence object (id)": no summary.
             "summary": "" if str(obj).endswith(f" object ({obj.pk})") else str(obj),
             "fields": fields,
+            # Each field as the forms call it, for the readable report (no internal names).
+            "labels": labels,
             "children": children,
         }
 

@@ -326,3 +326,15 @@ def test_the_command_refuses_a_sealed_subject_and_withholds_a_sealed_sibling(wor
     archive = zipfile.ZipFile(sally_zip)
     text = archive.read("record.json").decode() + archive.read("report.html").decode()
     assert "John" not in text and f"Restricted record {world.child_sam.reference}" in text
+
+
+@pytest.mark.django_db
+def test_the_readable_report_names_fields_as_the_forms_do(world, client, sam_with_record):
+    """Issue 11, item 2: no internal field names in the export's readable report."""
+    sar = _sar(world)
+    client.force_login(world.sm_dan)
+    data, html = _export(client, sar)
+    assert data["person"]["labels"]["nhs_number"] == "NHS number"
+    assert "<th scope=\"row\">NHS number</th>" in html
+    assert "<th scope=\"row\">Local child id</th>" in html
+    assert "Nhs number" not in html and "La child id" not in html
