@@ -7,6 +7,13 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "Assessments"
 
     def ready(self):
+        # The person page's record history shows this app's events to those who see the
+        # case file (people.history, issue 11 item 2).
+        from safeguard.casework.permissions import sees_case_file
+        from safeguard.people import history
+
+        history.register("assessments", sees_case_file)
+
         from safeguard.assessments.services import register_checks
 
         register_checks()

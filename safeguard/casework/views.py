@@ -119,10 +119,15 @@ def _plan(request, plan_id: UUID) -> CINPlan:
 
 def _child(request, person_id: UUID, action: Action = Action.VIEW):
     """The child, for a page of their case file. Partners may see the child but not the case
-    file: they are turned away before the read is logged, as ``access_case`` does."""
+    file: they are turned away before the read is logged, as ``access_case`` does; so are
+    analysts from a page of narrative (the chronology)."""
     user = request.user
     if not permissions.can(user, Action.VIEW, authority_id=user.authority_id):
         raise Http404("No such case file")
+    if action == Action.READ_NARRATIVE:
+        if not permissions.can(user, action, authority_id=user.authority_id):
+            raise PermissionDenied("The chronology is for staff working with the child")
+        action = Action.VIEW
     purpose = AccessPurpose.VIEW if action == Action.VIEW else AccessPurpose.EDIT
     child = people.access_person(user=user, person_id=person_id, purpose=purpose, request=request)
     if not permissions.can(user, Action.VIEW, authority_id=child.authority_id):
@@ -156,6 +161,8 @@ def case_detail(request, case_id: UUID):
         "today": timezone.localdate(),
         "can_record": permissions.can(user, Action.RECORD, case),
         "can_authorise": permissions.can(user, Action.AUTHORISE, case),
+        # Analysts see the dates and codes, not what is written (issue 11, item 12).
+        "can_read_narrative": permissions.can(user, Action.READ_NARRATIVE, case),
     }
     for extra in _CASE_PAGE_CONTEXT:
         context.update(extra(request, case))
@@ -317,7 +324,7 @@ def _chronology_case(user, child) -> Case | None:
 @login_required
 @require_http_methods(["GET"])
 def chronology(request, person_id: UUID):
-    child = _child(request, person_id)
+    child = _child(request, person_id, Action.READ_NARRATIVE)
     context = {
         "child": child,
         "entries": selectors.chronology_of(child),
@@ -331,7 +338,7 @@ def chronology(request, person_id: UUID):
 @login_required
 @require_http_methods(["GET"])
 def chronology_pdf(request, person_id: UUID):
-    child = _child(request, person_id)
+    child = _child(request, person_id, Action.READ_NARRATIVE)
     content = documents.chronology_pdf(
         child=child,
         entries=selectors.chronology_of(child),

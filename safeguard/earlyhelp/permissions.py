@@ -28,6 +28,9 @@ PARTNER_KINDS = frozenset({AgencyKind.EDUCATION, AgencyKind.HEALTH, AgencyKind.V
 
 class Action(StrEnum):
     VIEW = "view"
+    # What is written (needs, the family's plan, review progress): not for analysts, who
+    # see dates and outcomes only (issue 11, item 12).
+    READ_NARRATIVE = "read_narrative"
     RECORD = "record"
 
 
@@ -71,7 +74,13 @@ def can(user, action: Action, child: Person) -> bool:
         return action == Action.VIEW or user.role in RECORDING_ROLES
     if _partner(user):
         # Partners see and record alike, while they are involved with the child.
-        return action in (Action.VIEW, Action.RECORD) and people.can(
+        return action in (Action.VIEW, Action.READ_NARRATIVE, Action.RECORD) and people.can(
             user, people.Action.VIEW, child
         )
     return False
+
+
+def sees_history(user, person) -> bool:
+    """The person page's record history shows early help events to those who see the
+    child's early help (``people.history``)."""
+    return can(user, Action.VIEW, person)

@@ -42,13 +42,18 @@ class Person(BaseModel):
     class Meta:
         ordering = ["family_name", "given_names"]
         constraints = [
+            # Identifiers are unique within an authority: each authority keeps its own
+            # records, and a clash with another authority's record must neither block nor
+            # reveal anything (issue 11, item 7).
             models.UniqueConstraint(
-                fields=["nhs_number"],
+                fields=["authority", "nhs_number"],
                 condition=Q(nhs_number__isnull=False),
-                name="person_nhs_unique",
+                name="person_nhs_unique_in_authority",
             ),
             models.UniqueConstraint(
-                fields=["upn"], condition=Q(upn__isnull=False), name="person_upn_unique"
+                fields=["authority", "upn"],
+                condition=Q(upn__isnull=False),
+                name="person_upn_unique_in_authority",
             ),
             models.UniqueConstraint(
                 fields=["authority", "la_child_id"],
@@ -64,13 +69,40 @@ class Person(BaseModel):
     def __str__(self) -> str:
         return self.full_name
 
+    # Set by ``withhold``: this copy stands for a record the reader may not see.
+    withheld = False
+
     def save(self, *args, **kwargs):
+        if self.withheld:
+            raise ValueError("A withheld copy of a record is for showing only: never saved")
         self.refresh_keys()
         super().save(*args, **kwargs)
 
     def refresh_keys(self) -> None:
         self.given_key = phonetic_key(self.given_names)
         self.family_key = phonetic_key(self.family_name)
+
+    def withhold(self) -> None:
+        """Empty this in-memory copy of everything that identifies the person, leaving only
+        the neutral ``reference`` as its name: a list that meets a record its reader may not
+        see (a sealed child) shows that row as restricted and goes on (issue 11, item 6).
+        The copy can no longer be saved."""
+        self.withheld = True
+        self.given_names = ""
+        self.family_name = f"Restricted record {self.reference}"
+        for field in (
+            "date_of_birth",
+            "expected_date_of_birth",
+            "date_of_death",
+            "nhs_number",
+            "upn",
+            "la_child_id",
+        ):
+            setattr(self, field, None)
+        self.police_reference = ""
+        self.disabilities = []
+        self.sex = Sex.UNKNOWN
+        self.ethnicity = Ethnicity.NOBT
 
     @property
     def reference(self) -> str:

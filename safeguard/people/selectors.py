@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from safeguard.audit.models import AccessEvent, ChangeEvent
+from safeguard.audit.models import AccessEvent
 from safeguard.audit.services import record_access
 from safeguard.people import names, permissions
 from safeguard.people.identifiers import clean_la_child_id, clean_nhs_number
@@ -76,22 +76,31 @@ def access_person(*, user, person_id: UUID, purpose: str, request=None, reason: 
     return person
 
 
+RESTRICTED_ROW_REASON = "Restricted record listed; nothing of it was shown"
+
+
 @transaction.atomic
 def access_people(
     *, user, people: list[Person], purpose: str, request=None, reason: str = ""
 ) -> list[Person]:
     """Log one access event for each person about to be shown to ``user``.
 
-    ``people`` must already come from ``permissions.visible_to(user)``: anyone else in it
-    (a sealed record, say) raises ``Http404`` rather than be shown.
+    ``people`` should come from ``permissions.visible_to(user)``. Anyone in it the user may
+    not see (a sealed record met by a list assembled from another app's records: a subject
+    access request, a sibling) is not refused but withheld: every copy of them in ``people``
+    is emptied in place (``Person.withhold``) so the list shows that row as restricted, with
+    its neutral reference, and goes on. Such a row is logged as listed with nothing shown.
     """
     if not people:
         return people
     ids = {p.pk for p in people}
-    if len(visible_ids(user, ids)) != len(ids):
-        raise Http404("A record on this page may not be shown")
-    glass = permissions.break_glass_reasons(user, ids)
-    plain = [p.pk for p in people if p.pk not in glass]
+    allowed = visible_ids(user, ids)
+    hidden = ids - allowed
+    for person in people:
+        if person.pk in hidden:
+            person.withhold()
+    glass = permissions.break_glass_reasons(user, allowed)
+    plain = [pid for pid in dict.fromkeys(p.pk for p in people) if pid in allowed - set(glass)]
     if plain:
         record_access(
             by=user,
@@ -109,6 +118,15 @@ def access_people(
             route=_route(request),
             ip_address=_client_ip(request),
             reason=f"Break-glass: {why}" + (f" ({reason})" if reason else ""),
+        )
+    if hidden:
+        record_access(
+            by=user,
+            person_ids=sorted(hidden, key=str),
+            purpose=purpose,
+            route=_route(request),
+            ip_address=_client_ip(request),
+            reason=RESTRICTED_ROW_REASON,
         )
     return people
 
@@ -393,8 +411,11 @@ def person_timeline(person: Person, visible_ids=None) -> list[dict]:
     return events
 
 
-def person_history(person: Person, limit: int = 50) -> QuerySet[ChangeEvent]:
-    return ChangeEvent.objects.filter(person_id=person.pk).select_related("user")[:limit]
+def person_history(*, user, person: Person, limit: int = 50) -> list:
+    """The record history ``user`` may see, in plain words (``people.history``)."""
+    from safeguard.people import history
+
+    return history.visible_history(user=user, person=person, limit=limit)
 
 
 def person_recent_access(person: Person, limit: int = 20) -> QuerySet[AccessEvent]:

@@ -73,19 +73,18 @@ def _validate_person(person: Person) -> None:
         raise ApplicationError(
             "The date of death cannot be before the date of birth", field="date_of_death"
         )
+    # Identifiers are unique within the person's authority only: another authority's records
+    # are never consulted, so the answer says nothing about them (issue 11, item 7).
     clashes = {
-        "nhs_number": ("nhs_number", "Another record already has this NHS number"),
-        "upn": ("upn", "Another record already has this UPN"),
-        "la_child_id": ("la_child_id", "Another record already has this local child id"),
+        "nhs_number": "Another record in this authority already has this NHS number",
+        "upn": "Another record in this authority already has this UPN",
+        "la_child_id": "Another record in this authority already has this local child id",
     }
-    for field, (lookup, message) in clashes.items():
+    own = Person.objects.filter(authority_id=person.authority_id).exclude(pk=person.pk)
+    for field, message in clashes.items():
         value = getattr(person, field)
-        if value:
-            others = Person.objects.filter(**{lookup: value}).exclude(pk=person.pk)
-            if field == "la_child_id":
-                others = others.filter(authority_id=person.authority_id)
-            if others.exists():
-                raise ApplicationError(message, field=field)
+        if value and own.filter(**{field: value}).exists():
+            raise ApplicationError(message, field=field)
 
 
 def _save(obj, **kwargs):

@@ -173,7 +173,7 @@ def person_detail(request, person_id: UUID):
         "hidden_relationships": len([r for r in relationships if r["other"].pk not in visible_ids]),
         "involvements": selectors.person_involvements(person),
         "timeline": selectors.person_timeline(person, visible_ids=visible_ids),
-        "history": selectors.person_history(person),
+        "history": selectors.person_history(user=request.user, person=person),
         "duplicates": duplicates,
         "can_edit": permissions.can(request.user, Action.EDIT, person),
     }

@@ -5,3 +5,10 @@ class PrivacyConfig(AppConfig):
     name = "safeguard.privacy"
     label = "privacy"
     verbose_name = "Data protection"
+
+    def ready(self):
+        # The person page's record history (people.history, issue 11 item 2).
+        from safeguard.people import history
+        from safeguard.privacy.permissions import sees_history
+
+        history.register("privacy", sees_history)

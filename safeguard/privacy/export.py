@@ -61,6 +61,11 @@ def _person_ref(person: Person, subject_id, why: str = "") -> dict:
     }
 
 
+def _label(field) -> str:
+    text = str(field.verbose_name)
+    return text[:1].upper() + text[1:]
+
+
 def _plain(value):
     if isinstance(value, (datetime, date)):
         return value.isoformat()
@@ -114,7 +119,7 @@ class Walker:
         if key in self.seen:
             return {"record": key[0], "id": key[1], "title": title, "shown_above": True}
         self.seen.add(key)
-        fields = {}
+        fields, labels = {}, {}
         for field in obj._meta.concrete_fields:
             if field.name in SKIP_FIELDS or field.primary_key:
                 continue
@@ -124,8 +129,10 @@ class Walker:
             ):
                 continue  # the subject themself
             fields[field.name] = self.field_value(obj, field)
+            labels[field.name] = _label(field)
         for field in obj._meta.many_to_many:
             fields[field.name] = [str(v) for v in getattr(obj, field.name).all()]
+            labels[field.name] = _label(field)
         children = {}
         if depth < MAX_DEPTH:
             for rel in obj._meta.related_objects:
@@ -155,6 +162,8 @@ class Walker:
             # Records without a name of their own print as "Residence object (id)": no summary.
             "summary": "" if str(obj).endswith(f" object ({obj.pk})") else str(obj),
             "fields": fields,
+            # Each field as the forms call it, for the readable report (no internal names).
+            "labels": labels,
             "children": children,
         }
 
@@ -209,6 +218,30 @@ def gather(person: Person) -> dict:
         "access_history": access_history(person.pk),
     }
     data["third_parties"] = sorted(walker.third_parties.values(), key=lambda p: p["name"])
+    return data
+
+
+def withhold(data: dict, references: dict) -> dict:
+    """Replace the name of every third party in ``references`` (person id to neutral
+    reference) by that reference, everywhere in ``data``: a record the person exporting may
+    not see (sealed) is named by its reference only. Changes ``data`` in place."""
+    if not references:
+        return data
+    refs = {str(k): v for k, v in references.items()}
+
+    def walk(value):
+        if isinstance(value, dict):
+            ref = refs.get(str(value.get("person_id", "")))
+            if ref is not None and "name" in value:
+                value["name"] = f"Restricted record {ref}"
+                value["restricted"] = True
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(data)
     return data
 
 

@@ -63,3 +63,9 @@ def visible_to(user) -> QuerySet[SubjectAccessRequest]:
     if not can(user, Action.MANAGE):
         return SubjectAccessRequest.objects.none()
     return SubjectAccessRequest.objects.filter(authority_id=user.agency.authority_id)
+
+
+def sees_history(user, person) -> bool:
+    """Subject access requests, marks and holds on the person page's record history: for
+    those who manage them (``people.history``)."""
+    return can(user, Action.MANAGE, person)

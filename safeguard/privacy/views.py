@@ -212,10 +212,11 @@ def sar_create(request, person_id: UUID):
 def sar_list(request):
     _manager_only(request)
     requests = list(selectors.sar_list(request.user))
-    # The list names each person: log it.
+    # The list names each person: log it. A request about a record the manager may not see
+    # (sealed) stays on the list as a restricted row.
     people.access_people(
         user=request.user,
-        people=list({s.person.pk: s.person for s in requests}.values()),
+        people=[s.person for s in requests],
         purpose="list",
         request=request,
         reason="Subject access requests",
@@ -306,6 +307,9 @@ def sar_download(request, sar_id: UUID):
         request=request,
         reason=f"Named in the subject access export of {person.pk}",
     )
+    # Third parties whose record the manager may not see (a sealed sibling) are withheld:
+    # their reference only, never their name.
+    export.withhold(data, {p.pk: p.reference for p in named if p.withheld})
     response = HttpResponse(export.to_zip(data), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="subject-access-{person.pk}.zip"'
     return response

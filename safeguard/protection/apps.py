@@ -7,6 +7,13 @@ class ProtectionConfig(AppConfig):
     verbose_name = "Protection"
 
     def ready(self):
+        # The person page's record history shows this app's events to those who see the
+        # case file (people.history, issue 11 item 2).
+        from safeguard.casework.permissions import sees_case_file
+        from safeguard.people import history
+
+        history.register("protection", sees_case_file)
+
         from safeguard.protection.services import register_checks
 
         register_checks()

@@ -102,6 +102,10 @@ def front_door(request):
         "rows": rows,
         "limit": FRONT_DOOR_LIMIT,
         "can_record": case_permissions.can(user, Action.RECORD, authority_id=user.authority_id),
+        # Analysts see who waits and for how long, not why (issue 11, item 12).
+        "can_read_narrative": case_permissions.can(
+            user, Action.READ_NARRATIVE, authority_id=user.authority_id
+        ),
     }
     return render(request, "referrals/front_door.html", context)
 

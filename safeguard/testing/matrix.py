@@ -22,6 +22,9 @@ def row(anonymous, sw, tm, sm, analyst, police, health, education, voluntary, cl
 # A page on John Smith's case file (child_sam: his team is the social worker's; the police
 # team is involved with him): social care sees it; partners see the child, not the case file.
 CASE_PAGE = row(302, 200, 200, 200, 200, 404, 404, 404, 404, 404, 404, 302, 404)
+# A page of his case file's narrative (the chronology and its PDF): social workers and
+# managers; not performance analysts, who see the dates and codes (issue 11, item 12).
+CASE_NARRATIVE = row(302, 200, 200, 200, 403, 404, 404, 404, 404, 404, 404, 302, 404)
 # A form that records on his case file: social workers and managers only.
 CASE_RECORD = row(302, 200, 200, 200, 403, 404, 404, 404, 404, 404, 404, 302, 404)
 # A form only a team or service manager may use (authorisation, management decisions).

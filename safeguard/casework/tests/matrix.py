@@ -9,7 +9,7 @@ from datetime import date
 
 from safeguard.casework import services
 from safeguard.casework.models import Case
-from safeguard.testing.matrix import CASE_AUTHORISE, CASE_PAGE, CASE_RECORD
+from safeguard.testing.matrix import CASE_AUTHORISE, CASE_NARRATIVE, CASE_PAGE, CASE_RECORD
 
 REFERRED = date(2025, 1, 6)
 
@@ -71,8 +71,8 @@ MATRIX = {
     "casework:cin-plan-review-new": ("get", "casework.cin_plan", "", CASE_RECORD),
     "casework:cin-plan-end": ("get", "casework.cin_plan", "", CASE_RECORD),
     "casework:close": ("get", "casework.case", "", CASE_RECORD),
-    "casework:chronology": ("get", "casework.child_with_case", "", CASE_PAGE),
-    "casework:chronology-pdf": ("get", "casework.child_with_case", "", CASE_PAGE),
+    "casework:chronology": ("get", "casework.child_with_case", "", CASE_NARRATIVE),
+    "casework:chronology-pdf": ("get", "casework.child_with_case", "", CASE_NARRATIVE),
     "casework:chronology-entry-new": ("get", "casework.child_with_case", "", CASE_RECORD),
     "casework:chronology-annotate": ("get", "casework.chronology_entry", "", CASE_RECORD),
 }

@@ -62,7 +62,7 @@ def test_chronology_lists_entries_in_event_date_order(world, client, entries):
 
 
 def test_chronology_logs_the_child_once(world, client, entries):
-    client.force_login(world.analyst_eve)
+    client.force_login(world.sm_dan)
     assert client.get(chronology_url(world)).status_code == 200
     assert events() == Counter({world.child_sam.pk: 1})
 

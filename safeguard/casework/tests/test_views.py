@@ -301,7 +301,7 @@ def test_case_page_says_who_did_and_authorised_each_step(world, client, case, pl
         completed_date=date(2025, 1, 30), authorised_by=world.tm_carol, outcome="cin_plan", primary_need="N4",
         factors=["3B", "4B"], created_by=world.sw_amy,
     )
-    client.force_login(world.analyst_eve)
+    client.force_login(world.sm_dan)
     response = client.get(url("case-detail", case_id=case.pk))
     assert response.status_code == 200
     page = response.content.decode()
@@ -325,8 +325,8 @@ def test_case_page_says_who_did_and_authorised_each_step(world, client, case, pl
     cin = section("cin-plans")
     assert "Reviewed 1 May 2025 by Carol Chen: Good progress" in cin
     assert "Started by Amy Adeyemi" in cin
-    # The analyst may read the file, not record on it.
-    assert "Record a visit" not in page
+    # The service manager, not allocated, reads the file; the narrative is his to read.
+    assert "Record a visit" in page
 
 
 def test_case_page_offers_actions_by_role(world, client, case, plan):

@@ -91,7 +91,7 @@ def test_existing_nhs_number_is_refused(world, client):
     client.force_login(world.sw_amy)
     before = _counts()
     response = client.post(reverse("people:create"), {**GOOD_PERSON, "nhs_number": "9434765919"})
-    assert "Another record already has this NHS number" in response.content.decode()
+    assert "Another record in this authority already has this NHS number" in response.content.decode()
     assert _counts() == before
 
 

@@ -189,12 +189,31 @@ def test_partners_and_other_authorities_neither_find_nor_see(world, sealed, clie
 
 
 @pytest.mark.django_db
-def test_access_people_refuses_a_list_with_a_sealed_record(world, sealed, fay):
-    from django.http import Http404
-
-    with pytest.raises(Http404):
-        selectors.access_people(user=fay, people=[sealed], purpose="list")
-    assert not AccessEvent.objects.filter(user=fay).exists()
+def test_access_people_shows_a_sealed_record_in_a_list_as_restricted(world, sealed, fay):
+    """Issue 11, item 6: a list that meets a record its reader may not see shows that row as
+    restricted (its neutral reference, nothing else) and goes on; it does not fail."""
+    copy = Person.objects.get(pk=sealed.pk)
+    tom = world.child_tom
+    shown = selectors.access_people(user=fay, people=[copy, tom], purpose="list")
+    assert shown == [copy, tom]
+    assert copy.withheld and not tom.withheld
+    assert str(copy) == f"Restricted record {sealed.reference}"
+    assert (copy.date_of_birth, copy.nhs_number, copy.la_child_id, copy.given_names) == (
+        None, None, None, "",
+    )  # fmt: skip
+    # Logged: the restricted row as listed with nothing shown, the other as usual.
+    assert AccessEvent.objects.get(user=fay, person_id=sealed.pk).reason == (
+        selectors.RESTRICTED_ROW_REASON
+    )
+    assert AccessEvent.objects.get(user=fay, person_id=tom.pk).reason == ""
+    # A withheld copy can never be saved over the record.
+    with pytest.raises(ValueError):
+        copy.save()
+    sealed.refresh_from_db()
+    assert sealed.family_name == "Smith"
+    # One record on its own is still refused.
+    with pytest.raises(selectors.RecordRestricted):
+        selectors.access_person(user=fay, person_id=sealed.pk, purpose="view")
 
 
 # --- Break-glass ----------------------------------------------------------------------------

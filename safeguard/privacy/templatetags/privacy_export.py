@@ -52,6 +52,12 @@ def field_label(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
+@register.simple_tag
+def node_label(node: dict, name: str) -> str:
+    """The field's name as the forms call it ("NHS number"), from the export's labels."""
+    return (node.get("labels") or {}).get(name) or field_label(name)
+
+
 @register.filter
 def hlevel(level) -> int:
     """A heading level no deeper than h6."""

@@ -255,3 +255,86 @@ def test_service_managers_reach_data_protection_from_the_navigation(world, clien
     assert reverse("privacy:retention-report") in client.get(reverse("privacy:sar-list")).content.decode()
     client.force_login(world.tm_carol)
     assert reverse("privacy:sar-list") not in client.get(reverse("work:home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_sealed_record_stays_on_the_request_list_as_restricted(world, client):
+    """Issue 11, item 6: sealing one person does not break the subject access list for a
+    service manager not named on the seal; the row is restricted, the request itself is the
+    restricted page."""
+    from safeguard.people.tests.sealing import seal_sam
+
+    sam_request = _sar(world)
+    sally_request = sar_create(
+        by=world.sm_dan, person=world.child_sally, requester="Her mother",
+        received_date=date(2025, 2, 3),
+    )  # fmt: skip
+    seal_sam(world)
+    client.force_login(world.sm_dan)
+    response = client.get(reverse("privacy:sar-list"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f"Restricted record {world.child_sam.reference}" in page
+    assert "John" not in page and "Sally Smith" in page
+    detail = client.get(reverse("privacy:sar-detail", kwargs={"sar_id": sam_request.pk}))
+    assert detail.status_code == 403 and "This record is restricted" in detail.content.decode()
+    assert (
+        client.get(reverse("privacy:sar-detail", kwargs={"sar_id": sally_request.pk})).status_code
+        == 200
+    )
+
+
+@pytest.mark.django_db
+def test_a_sealed_siblings_name_is_withheld_from_the_export(world, client, sam_with_record):
+    """Issue 11, item 6: the export of Sally, whose brother Sam is sealed, downloads and
+    names Sam by his neutral reference only."""
+    from safeguard.people.tests.sealing import seal_sam
+
+    sally_request = sar_create(
+        by=world.sm_dan, person=world.child_sally, requester="Her mother",
+        received_date=date(2025, 2, 3),
+    )  # fmt: skip
+    seal_sam(world)
+    client.force_login(world.sm_dan)
+    data, html = _export(client, sally_request)
+    text = json.dumps(data)
+    reference = f"Restricted record {world.child_sam.reference}"
+    assert "John" not in text and "John" not in html
+    assert reference in {p["name"] for p in data["third_parties"]}
+    assert "Mary Smith" in {p["name"] for p in data["third_parties"]}
+    assert AccessEvent.objects.get(
+        user=world.sm_dan, person_id=world.child_sam.pk, route__contains="download"
+    ).reason.startswith("Restricted record listed")
+
+
+@pytest.mark.django_db
+def test_the_command_refuses_a_sealed_subject_and_withholds_a_sealed_sibling(world, tmp_path):
+    """Issue 11, item 6, by the command: a service manager not named on Sam's seal cannot
+    export Sam, and Sally's export names Sam by his reference only."""
+    from safeguard.people.tests.sealing import seal_sam
+
+    seal_sam(world)
+    sam_zip, sally_zip = tmp_path / "sam.zip", tmp_path / "sally.zip"
+    with pytest.raises(CommandError, match="restricted"):
+        call_command(
+            "subject_access", str(world.child_sam.pk), "--output", str(sam_zip), "--by", "dan"
+        )
+    assert not sam_zip.exists()
+    call_command(
+        "subject_access", str(world.child_sally.pk), "--output", str(sally_zip), "--by", "dan"
+    )
+    archive = zipfile.ZipFile(sally_zip)
+    text = archive.read("record.json").decode() + archive.read("report.html").decode()
+    assert "John" not in text and f"Restricted record {world.child_sam.reference}" in text
+
+
+@pytest.mark.django_db
+def test_the_readable_report_names_fields_as_the_forms_do(world, client, sam_with_record):
+    """Issue 11, item 2: no internal field names in the export's readable report."""
+    sar = _sar(world)
+    client.force_login(world.sm_dan)
+    data, html = _export(client, sar)
+    assert data["person"]["labels"]["nhs_number"] == "NHS number"
+    assert "<th scope=\"row\">NHS number</th>" in html
+    assert "<th scope=\"row\">Local child id</th>" in html
+    assert "Nhs number" not in html and "La child id" not in html

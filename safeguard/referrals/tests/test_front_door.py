@@ -341,7 +341,9 @@ def test_front_door_is_for_social_care(world, client, contact):
 def test_analyst_sees_the_list_without_decide_links(world, client, contact):
     client.force_login(world.analyst_eve)
     page = client.get(reverse("referrals:front-door")).content.decode()
-    assert "Bruise on his arm" in page
+    # The row and how long it waits, not the reason (issue 11, item 12).
+    assert "SMITH" in page and "Bruise on his arm" not in page
+    assert "Not shown to performance analysts" in page
     assert decide_url(contact) not in page
 
 

@@ -9,6 +9,7 @@ from uuid import UUID
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from safeguard.people import permissions as people_permissions
 from safeguard.people.models import Person
 from safeguard.privacy import export, permissions
 from safeguard.privacy.commandline import acting_user, log_reads
@@ -40,6 +41,11 @@ class Command(BaseCommand):
                 user.agency_id and not permissions.can(user, Action.MANAGE, person)
             ):
                 raise CommandError("No such person")
+            if user.agency_id and not people_permissions.can(
+                user, people_permissions.Action.VIEW, person
+            ):
+                # A sealed record the member of staff is not named on (decision 0005).
+                raise CommandError(f"The record {person.reference} is restricted")
             data = export.gather(person)
             named = list(Person.objects.filter(pk__in=export.third_party_ids(data)))
             route = f"command subject-access {person.pk}"
@@ -47,6 +53,8 @@ class Command(BaseCommand):
                       reason="Subject access export")  # fmt: skip
             log_reads(user=user, people_list=named, purpose="view", route=route,
                       reason=f"Named in the subject access export of {person.pk}")  # fmt: skip
+            # A third party the member of staff may not see is named by reference only.
+            export.withhold(data, {p.pk: p.reference for p in named if p.withheld})
             content = export.to_zip(data)
         target.write_bytes(content)
         self.stdout.write(
