@@ -141,3 +141,24 @@ def test_every_service_write_rechecks_the_child(world, django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=True):
         case_close(by=world.sw_amy, case=c, closure_date=today, reason="RC7")
     assert "SG02" not in _rules(kid)
+
+
+def test_a_new_case_from_the_front_door_shows_no_missing_primary_need(
+    world, client, django_capture_on_commit_callbacks
+):
+    """Issue 11 item 14: a referral that goes on to an assessment records the working primary
+    need, so the brand-new case shows no red 8610 error."""
+    from safeguard.casework.models import Case
+
+    client.force_login(world.sw_amy)
+    today = timezone.localdate()
+    data = {"source": "6", "decision": "assessment", "primary_need": "N4"}
+    for field in ("received_date", "decision_date"):
+        data |= {f"{field}_day": today.day, f"{field}_month": today.month}
+        data[f"{field}_year"] = today.year
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/people/{world.child_tom.pk}/referrals/new/", data)
+    assert response.status_code == 302
+    assert Case.objects.get(child=world.child_tom).primary_need == "N4"
+    assert "CIN 8610" not in _rules(world.child_tom)
+    assert "8610" not in client.get(response["Location"]).content.decode()
