@@ -5,13 +5,13 @@ from django import forms
 
 from safeguard.assessments.codes import Factor
 from safeguard.assessments.models import AssessmentKind, AssessmentOutcome
-from safeguard.casework.codes import PrimaryNeed
+from safeguard.casework.forms import PRIMARY_NEED_CHOICES
 from safeguard.core.forms import GovukDateField
 
 # The census factor codes in groups a manager can scan; every code appears exactly once.
 FACTOR_GROUPS = [
     ("Alcohol and drugs", ["1A", "1B", "1C", "2A", "2B", "2C"]),
-    ("Domestic abuse", ["3A", "3B", "3C"]),
+    ("Domestic violence", ["3A", "3B", "3C"]),
     (
         "Mental health, learning disability and physical health",
         ["4A", "4B", "4C", "5A", "5B", "5C", "6A", "6B", "6C"],
@@ -80,7 +80,7 @@ class AssessmentAuthoriseForm(forms.Form):
     )
     primary_need = forms.ChoiceField(
         label="Primary need",
-        choices=[(code, _labelled(code, label)) for code, label in PrimaryNeed.choices],
+        choices=PRIMARY_NEED_CHOICES,
         widget=forms.RadioSelect,
         error_messages={
             "required": "Choose the primary need",

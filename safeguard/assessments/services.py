@@ -119,6 +119,46 @@ def clean_factors(codes: list[str]) -> list[str]:
     return sorted(set(codes), key=Factor.values.index)
 
 
+# Outcomes that are further action: "no factors identified" cannot go with them.
+FURTHER_ACTION_OUTCOMES = {AssessmentOutcome.CIN_PLAN, AssessmentOutcome.STRATEGY_DISCUSSION}
+
+
+def _check_no_factors(case: Case, outcome: str) -> None:
+    """Factor 21 ("no factors identified") is for an assessment after which no further action
+    is taken (the code list's own words). The census holds a case to it: an episode whose one
+    assessment found no factors must close as RC8 or RC9 (rule 8873Q), and an RC8 or RC9
+    episode can have no child in need plan, section 47 enquiry, conference or child
+    protection plan (rule 2990). So it is refused with an outcome that is further action, and
+    on a case that already has one of those steps or a strategy discussion that decided on a
+    section 47 enquiry (the protection app's records, read through their reverse relations,
+    as the lower app cannot import it). A strategy discussion that decided against an
+    enquiry does not stop it: the census allows RC8 after one."""
+    if outcome in FURTHER_ACTION_OUTCOMES:
+        raise ApplicationError(
+            "“No factors identified” is only for an assessment that ends in no further action "
+            f"or early help, not “{AssessmentOutcome(outcome).label}”: choose the factors the "
+            "assessment found",
+            field="factors",
+        )
+    steps = [
+        (
+            case.strategy_discussions.filter(decision="s47"),
+            "a strategy discussion that decided on a section 47 enquiry",
+        ),
+        (case.section47s, "a section 47 enquiry"),
+        (case.conferences, "a child protection conference"),
+        (case.cp_plans, "a child protection plan"),
+        (case.cin_plans, "a child in need plan"),
+    ]
+    found = [name for related, name in steps if related.exists()]
+    if found:
+        raise ApplicationError(
+            f"“No factors identified” cannot be used on this case: it has {found[0]}, so the "
+            "assessment found concerns. Choose the factors it found",
+            field="factors",
+        )
+
+
 @transaction.atomic
 def assessment_complete(
     *,
@@ -153,9 +193,12 @@ def assessment_complete(
         raise ApplicationError(
             "Only an initial assessment leads to a core assessment", field="outcome"
         )
+    factors = clean_factors(factors)
+    if factors == [NO_FACTORS]:
+        _check_no_factors(case, outcome)
     before = snapshot(assessment)
     assessment.completed_date = completed_date
-    assessment.factors = clean_factors(factors)
+    assessment.factors = factors
     assessment.primary_need = primary_need
     assessment.outcome = outcome
     assessment.analysis = analysis

@@ -1,35 +1,55 @@
-"""CIN census code lists for a child-in-need episode."""
+"""CIN census code lists for a child-in-need episode.
+
+Labels are the 2025-26 code list's wording (the census XSD's annotations, kept in
+``returns/schemas/CIN_schema_2026.xsd``), in sentence case with a colon where the list uses a
+dash; ``tests/test_census_code_labels.py`` holds them to it."""
 
 from django.db import models
 
 
 class ReferralSource(models.TextChoices):
     FAMILY = "1A", "Individual: family member, relative or carer"
-    ACQUAINTANCE = "1B", "Individual: acquaintance (neighbour, childminder)"
+    ACQUAINTANCE = "1B", "Individual: acquaintance (including neighbours and child minders)"
     SELF = "1C", "Individual: self"
-    OTHER_INDIVIDUAL = "1D", "Individual: other"
+    OTHER_INDIVIDUAL = "1D", "Individual: other (including strangers)"
     SCHOOLS = "2A", "Schools"
     EDUCATION_SERVICES = "2B", "Education services"
-    GP = "3A", "Health: GP"
-    HEALTH_VISITOR = "3B", "Health: health visitor"
-    SCHOOL_NURSE = "3C", "Health: school nurse"
-    OTHER_PRIMARY_HEALTH = "3D", "Health: other primary health services"
-    A_AND_E = "3E", "Health: A&E"
-    OTHER_HEALTH = "3F", "Health: other"
-    HOUSING = "4", "Housing"
-    LA_SOCIAL_CARE = "5A", "LA services: social care (e.g. adults)"
-    LA_OTHER_INTERNAL = "5B", "LA services: other internal department"
-    LA_EXTERNAL = "5C", "LA services: another local authority"
+    GP = "3A", "Health services: general practitioner (GP)"
+    HEALTH_VISITOR = "3B", "Health services: health visitor"
+    SCHOOL_NURSE = "3C", "Health services: school nurse"
+    OTHER_PRIMARY_HEALTH = "3D", "Health services: other primary health services"
+    A_AND_E = "3E", "Health services: A&E (accident and emergency department)"
+    OTHER_HEALTH = "3F", "Health services: other (for example hospice)"
+    HOUSING = "4", "Housing: local authority housing or housing association"
+    LA_SOCIAL_CARE = "5A", "LA services: social care for example adults social care services"
+    LA_OTHER_INTERNAL = (
+        "5B",
+        "LA services: other internal (department other than social care in local authorities, "
+        "for example, youth offending (excluding housing))",
+    )
+    LA_EXTERNAL = (
+        "5C",
+        "LA services: external, for example, from another local authority’s adults social care "
+        "services",
+    )
     LA_EARLY_HELP = "5D", "LA services: early help"
     POLICE = "6", "Police"
-    OTHER_LEGAL = "7", "Other legal agency"
-    OTHER = "8", "Other"
+    OTHER_LEGAL = (
+        "7",
+        "Other legal agency: including courts, probation, immigration, CAFCASS (Children and "
+        "Family Court Advisory and Support Service) or prison",
+    )
+    OTHER = (
+        "8",
+        "Other: including children’s centres, independent agency providers or voluntary "
+        "organisations",
+    )
     ANONYMOUS = "9", "Anonymous"
     UNKNOWN = "10", "Unknown"
 
 
 class PrimaryNeed(models.TextChoices):
-    N1 = "N1", "Abuse, neglect or exploitation"
+    N1 = "N1", "Abuse, neglect and exploitation"
     N2 = "N2", "Child's disability"
     N3 = "N3", "Parental disability or illness"
     N4 = "N4", "Family in acute stress"
@@ -46,9 +66,9 @@ class ClosureReason(models.TextChoices):
     RC2 = "RC2", "Died"
     RC3 = "RC3", "Child arrangements order"
     RC4 = "RC4", "Special guardianship order"
-    RC5 = "RC5", "Transferred to another local authority"
-    RC6 = "RC6", "Transferred to adult social care"
-    RC7 = "RC7", "Services ceased for any other reason, including no longer in need"
+    RC5 = "RC5", "Transferred to services of another local authority"
+    RC6 = "RC6", "Transferred to adult social care services"
+    RC7 = "RC7", "Services ceased for any other reason, including child no longer in need"
     RC8 = "RC8", "Case closed after assessment, no further action"
     RC9 = "RC9", "Case closed after assessment, referred to early help"
 

@@ -4,10 +4,14 @@ the referral, what is still open, who may act) live in the services."""
 from django import forms
 
 from safeguard.accounts.models import RECORDING_ROLES, AgencyKind, Team, User
-from safeguard.casework.codes import ClosureReason, VisitKind
+from safeguard.casework.codes import ClosureReason, PrimaryNeed, VisitKind
 from safeguard.core.forms import GovukDateField
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
+
+# The census wording with the code: managers and returns staff know the needs by it. Shared by
+# the referral (the working primary need) and the assessment's authorisation (the assessed one).
+PRIMARY_NEED_CHOICES = [(code, f"{label} ({code})") for code, label in PrimaryNeed.choices]
 
 
 def _yes_no(value) -> bool:

@@ -18,7 +18,12 @@ from django.utils import timezone
 from safeguard.audit.models import ChangeVerb
 from safeguard.audit.services import record_change, snapshot
 from safeguard.casework import permissions
-from safeguard.casework.codes import AFTER_ASSESSMENT_REASONS, ClosureReason, ReferralSource
+from safeguard.casework.codes import (
+    AFTER_ASSESSMENT_REASONS,
+    ClosureReason,
+    PrimaryNeed,
+    ReferralSource,
+)
 from safeguard.casework.models import (
     Allocation,
     Case,
@@ -33,7 +38,7 @@ from safeguard.casework.models import (
 from safeguard.casework.permissions import Action
 from safeguard.core.concurrency import StaleRecord, expect_version, save_versioned
 from safeguard.core.errors import ApplicationError
-from safeguard.people.models import Involvement
+from safeguard.people.models import ADULT_AGE, Involvement
 
 ALLOCATED_ROLE = "Allocated social worker"
 
@@ -155,17 +160,32 @@ def chronology_annotate(*, by, entry: ChronologyEntry, text: str) -> ChronologyA
 # --- Opening, allocation ----------------------------------------------------------------------
 
 
-def case_open(*, by, child, referral_date: date, referral_source: str) -> Case:
-    """Open a child-in-need episode. Called by the referral service, inside its transaction."""
+def case_open(
+    *, by, child, referral_date: date, referral_source: str, primary_need: str = ""
+) -> Case:
+    """Open a child-in-need episode, the one way a case is made. Called by the referral
+    service, inside its transaction. ``primary_need`` is the front door's working primary
+    need (CIN census PrimaryNeedCode), replaced when an assessment is authorised."""
     if not permissions.can(by, Action.RECORD, authority_id=child.authority_id):
         raise PermissionDenied("You cannot open cases")
     check_date(referral_date, label="referral date", field="received_date")
     if referral_source not in ReferralSource.values:
         raise ApplicationError("Choose where the referral came from", field="source")
+    if primary_need and primary_need not in PrimaryNeed.values:
+        raise ApplicationError("Choose the primary need from the list", field="primary_need")
     birth = child.date_of_birth
     if birth and referral_date < birth:
         raise ApplicationError(
             "The referral date cannot be before the child was born", field="received_date"
+        )
+    # A child in need episode is for a child: under 18 on the referral date (an unborn child,
+    # with only an expected date of birth, is one).
+    age = child.age_on(referral_date)
+    if age is not None and age >= ADULT_AGE:
+        raise ApplicationError(
+            f"{child.full_name} was {age} on {referral_date.day} {referral_date:%B %Y}: a child "
+            "in need case is only for a child under 18. Refer an adult to adult social care",
+            field="received_date",
         )
     open_case = Case.objects.filter(child=child, closure_date__isnull=True).first()
     if open_case is not None:
@@ -188,6 +208,7 @@ def case_open(*, by, child, referral_date: date, referral_source: str) -> Case:
         authority_id=child.authority_id,
         referral_date=referral_date,
         referral_source=referral_source,
+        primary_need=primary_need,
     )
     save_new(case, by=by, case=case)
     return case

@@ -7,7 +7,7 @@ class Sex(models.TextChoices):
     # CIN census <Sex> (N00783) from 2024-25; an unborn child is recorded as U (rule 4180).
     MALE = "M", "Male"
     FEMALE = "F", "Female"
-    UNKNOWN = "U", "Not known"
+    UNKNOWN = "U", "Unknown"
 
 
 class Ethnicity(models.TextChoices):
@@ -24,9 +24,9 @@ class Ethnicity(models.TextChoices):
     APKN = "APKN", "Pakistani"
     ABAN = "ABAN", "Bangladeshi"
     AOTH = "AOTH", "Any other Asian background"
-    BCRB = "BCRB", "Black Caribbean"
-    BAFR = "BAFR", "Black African"
-    BOTH = "BOTH", "Any other Black background"
+    BCRB = "BCRB", "Caribbean"
+    BAFR = "BAFR", "African"
+    BOTH = "BOTH", "Any other black background"
     CHNE = "CHNE", "Chinese"
     OOTH = "OOTH", "Any other ethnic group"
     REFU = "REFU", "Refused"
@@ -45,8 +45,8 @@ class Disability(models.TextChoices):
     VIS = "VIS", "Vision"
     BEH = "BEH", "Behaviour"
     CON = "CON", "Consciousness"
-    AUT = "AUT", "Autism or Asperger syndrome"
-    DDA = "DDA", "Other disability (Equality Act 2010)"
+    AUT = "AUT", "Autism"
+    DDA = "DDA", "Other"
 
 
 class RelationshipKind(models.TextChoices):

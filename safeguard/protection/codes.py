@@ -6,7 +6,7 @@ class CategoryOfAbuse(models.TextChoices):
     PHYSICAL = "PHY", "Physical abuse"
     SEXUAL = "SAB", "Sexual abuse"
     EMOTIONAL = "EMO", "Emotional abuse"
-    MULTIPLE = "MUL", "Multiple or not recommended"
+    MULTIPLE = "MUL", "Multiple/not recommended"
 
 
 class PlanEndReason(models.TextChoices):

@@ -1,7 +1,18 @@
-"""After a save (or delete) of any of a child's records, recheck that child once the
-transaction commits. Lower apps cannot import this app, so the hook is Django's model
-signals, connected in ``QualityConfig.ready``. A check never makes a save fail: it runs after
-the commit, and ``recheck_quietly`` logs instead of raising."""
+"""After a change to any of a child's records, recheck that child once the transaction
+commits. Lower apps cannot import this app, so the hooks are Django's model signals, connected
+in ``QualityConfig.ready``. A check never makes a save fail: it runs after the commit, and
+``recheck_quietly`` logs instead of raising.
+
+Two hooks, one check per child per transaction:
+
+- **Every service write** records a ``ChangeEvent`` naming the person it concerns, in the
+  same transaction (architecture.md, "Writes go through services"), whether the record was
+  saved with ``save()`` or with the conditional ``UPDATE`` of ``save_versioned`` (which sends
+  no ``post_save``). The event's ``post_save`` is therefore the one signal every service
+  write sends, whatever record it changed (decision 0019).
+- ``post_save``/``post_delete`` of the child's records themselves, for writes made outside a
+  service (tests, the shell).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +21,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from safeguard.assessments.models import Assessment
+from safeguard.audit.models import ChangeEvent
 from safeguard.casework.models import Allocation, Case, CINPlan, Visit
 from safeguard.people.models import Person
 from safeguard.protection.models import (
@@ -75,8 +87,19 @@ def _changed(sender, instance, raw=False, **kwargs):
         schedule(person_id)
 
 
+def _change_recorded(sender, instance, created=False, raw=False, **kwargs):
+    """A service recorded a change concerning ``instance.person_id``: recheck them."""
+    if raw or not created or not getattr(settings, "QUALITY_CHECK_ON_SAVE", True):
+        return
+    if instance.person_id is not None:
+        schedule(instance.person_id)
+
+
 def connect() -> None:
     for model in (*CHILD_OF, *CASE_STEPS):
         uid = f"quality-{model._meta.label_lower}"
         post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}-delete")
+    post_save.connect(
+        _change_recorded, sender=ChangeEvent, dispatch_uid="quality-audit.changeevent-save"
+    )

@@ -5,6 +5,7 @@ from django import forms
 
 from safeguard.accounts.models import AgencyKind, User
 from safeguard.casework.codes import ReferralSource
+from safeguard.casework.forms import PRIMARY_NEED_CHOICES
 from safeguard.casework.permissions import MANAGER_ROLES
 from safeguard.core.forms import GovukDateField
 from safeguard.referrals.models import (
@@ -153,4 +154,16 @@ class ReferralForm(forms.Form):
         error_messages={"required": "Choose the decision on the referral"},
     )
     decision_date = GovukDateField(label="Date of the decision")
+    # Required by the service when the decision goes on to further action (census rule 8610).
+    primary_need = forms.ChoiceField(
+        label="Primary need",
+        help_text=(
+            "The child's main need as far as you know it now. Needed for an assessment or a "
+            "strategy discussion; the authorised assessment confirms or changes it"
+        ),
+        choices=PRIMARY_NEED_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose the primary need from the list"},
+    )
     reason = _textarea("Reason for the decision", rows=5)

@@ -11,7 +11,7 @@ from safeguard.audit.models import ChangeVerb
 from safeguard.audit.services import record_change, snapshot
 from safeguard.casework import permissions as case_permissions
 from safeguard.casework import services as casework
-from safeguard.casework.codes import ClosureReason, ReferralSource
+from safeguard.casework.codes import ClosureReason, PrimaryNeed, ReferralSource
 from safeguard.casework.permissions import MANAGER_ROLES, Action
 from safeguard.core.concurrency import expect_version
 from safeguard.core.errors import ApplicationError
@@ -132,15 +132,27 @@ def referral_record(
     decision_date: date,
     reason: str = "",
     contact: Contact | None = None,
+    primary_need: str = "",
 ) -> Referral:
     """Record a referral and its decision; this opens the child-in-need episode.
 
-    A referral decided "no further action" opens and closes the episode on the referral date
-    (CIN census ReferralNFA), as the census expects.
+    A decision that goes on to further action (an assessment or a strategy discussion) needs
+    the working primary need at once (CIN census rule 8610): it is the episode's primary need
+    until an authorised assessment replaces it. A referral decided "no further action" opens
+    and closes the episode on the referral date (CIN census ReferralNFA), as the census
+    expects; its primary need is optional.
     """
     _require_front_door(by, child.authority_id)
     if decision not in ReferralDecision.values:
         raise ApplicationError("Choose the decision on the referral", field="decision")
+    if decision != ReferralDecision.NO_FURTHER_ACTION and not primary_need:
+        raise ApplicationError(
+            "Choose the primary need: a referral that goes on to an assessment or a strategy "
+            "discussion needs one (choose “Not stated” if it is not yet known)",
+            field="primary_need",
+        )
+    if primary_need and primary_need not in PrimaryNeed.values:
+        raise ApplicationError("Choose the primary need from the list", field="primary_need")
     casework.check_date(decision_date, label="decision date", field="decision_date")
     if decision_date < received_date:
         raise ApplicationError(
@@ -160,7 +172,11 @@ def referral_record(
                 "The referral cannot be before its contact", field="received_date"
             )
     case = casework.case_open(
-        by=by, child=child, referral_date=received_date, referral_source=source
+        by=by,
+        child=child,
+        referral_date=received_date,
+        referral_source=source,
+        primary_need=primary_need,
     )
     referral = Referral(
         case=case,

@@ -48,7 +48,8 @@ def test_contact_to_closure(world):
                              rationale="Injury to a child in a home with domestic abuse", outcome="referral",
                              decision_date=date(2025, 1, 6))
     referral = referrals.referral_record(by=amy, child=sam, received_date=date(2025, 1, 6), source="6",
-                                         decision="assessment", decision_date=date(2025, 1, 7), contact=contact)
+                                         decision="assessment", decision_date=date(2025, 1, 7), contact=contact,
+                                         primary_need="N1")
     case = referral.case
     decision = _item(case, "referral_decision", date(2025, 1, 7), date(2025, 1, 6))
     assert (decision.due_date, decision.status) == (date(2025, 1, 7), "met")

@@ -53,13 +53,15 @@ def test_dates_in_the_future_or_before_the_referral_are_refused(world):
     _refused("cannot be before the referral", assessments.assessment_start, by=world.sw_amy, case=case,
              kind="single", start_date=date(2025, 1, 1))
     _refused("cannot be in the future", referral_record, by=world.sw_amy, child=world.child_tom,
-             received_date=tomorrow, source="6", decision="assessment", decision_date=tomorrow)
+             received_date=tomorrow, source="6", decision="assessment", decision_date=tomorrow,
+             primary_need="N1")
 
 
 def test_a_second_referral_while_a_case_is_open_is_refused(world):
     open_case(world, received=date(2025, 3, 3))
     _refused("already has an open case", referral_record, by=world.sw_amy, child=world.child_sam,
-             received_date=date(2025, 4, 1), source="2A", decision="assessment", decision_date=date(2025, 4, 1))
+             received_date=date(2025, 4, 1), source="2A", decision="assessment", decision_date=date(2025, 4, 1),
+             primary_need="N1")
 
 
 def test_a_review_needs_an_initial_conference_and_must_follow_the_last_one(world):

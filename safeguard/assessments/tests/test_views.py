@@ -260,9 +260,10 @@ def test_authorise_shows_the_working_days_since_the_referral_and_the_start(world
     assert f'id="working-days-from-referral">{working_days_between(REFERRED, today)}<' in text
     assert f'id="working-days-from-start">{working_days_between(STARTED, today)}<' in text
     # Factors are grouped and labelled; the census code is kept beside each label.
-    assert "Domestic abuse" in text
-    assert "Domestic abuse: parent or carer subject (3B)" in text
-    assert "Abuse, neglect or exploitation (N1)" in text
+    assert "Domestic violence" in text
+    assert "Domestic violence: the child’s parent(s) or carer(s) are the subject (3B)" in text
+    # The 2025-26 census wording (issue 11 item 16).
+    assert "Abuse, neglect and exploitation (N1)" in text
     # A single assessment cannot lead to a core assessment, so that outcome is not offered.
     assert 'value="core"' not in text
 
@@ -294,6 +295,67 @@ def test_a_manager_authorises_the_assessment(world, client):
     assert Case.objects.get(pk=assessment.case_id).primary_need == "N1"
 
 
+def test_authorisation_replaces_the_working_primary_need_from_the_referral(world, client):
+    """Issue 11 item 14: the referral's working primary need stands until the authorised
+    assessment's replaces it."""
+    case = open_case(world, received=REFERRED, primary_need="N4")
+    assert case.primary_need == "N4"
+    assessment = assessment_start(by=world.sw_amy, case=case, kind="single", start_date=STARTED)
+    client.force_login(world.tm_carol)
+    response = client.post(
+        reverse("assessments:authorise", args=[assessment.pk]), GOOD_AUTHORISATION
+    )
+    assert response.status_code == 302
+    assert Case.objects.get(pk=case.pk).primary_need == "N1"
+
+
+@pytest.mark.parametrize("step", ["strategy_s47", "section47", "cin_plan"])
+def test_no_factors_is_refused_on_a_case_with_protection_or_a_plan(world, client, step):
+    """Issue 11 item 16: an episode with a section 47 enquiry (or a strategy discussion that
+    decided on one) or a child in need plan cannot close as RC8/RC9 (rule 2990), which an
+    episode whose assessment found no factors must (rule 8873Q): refused, nothing stored."""
+    from safeguard.casework.models import CINPlan
+
+    assessment = assessment_of_sam(world)
+    case = assessment.case
+    day = STARTED + timedelta(days=1)
+    if step == "cin_plan":
+        CINPlan.objects.create(case=case, start_date=day)
+        expected = "it has a child in need plan"
+    else:
+        # The protection app's records, made through the case's reverse relations (a lower
+        # app's tests import no higher app).
+        strategy = case.strategy_discussions.create(
+            discussion_date=day, decision="s47", chaired_by=world.tm_carol
+        )
+        expected = "it has a strategy discussion that decided on a section 47 enquiry"
+        if step == "section47":
+            strategy.decision = "no_s47"
+            strategy.save()
+            case.section47s.create(strategy_discussion=strategy, start_date=day)
+            expected = "it has a section 47 enquiry"
+    client.force_login(world.tm_carol)
+    before = _counts()
+    response = client.post(
+        reverse("assessments:authorise", args=[assessment.pk]),
+        {**GOOD_AUTHORISATION, "factors": ["21"], "outcome": "nfa"},
+    )
+    message = f"“No factors identified” cannot be used on this case: {expected}"
+    _assert_refused(response, message, before)
+
+
+def test_no_factors_with_no_further_action_is_authorised(world, client):
+    assessment = assessment_of_sam(world)
+    client.force_login(world.tm_carol)
+    response = client.post(
+        reverse("assessments:authorise", args=[assessment.pk]),
+        {**GOOD_AUTHORISATION, "factors": ["21"], "outcome": "nfa", "primary_need": "N9"},
+    )
+    assert response.status_code == 302
+    assessment.refresh_from_db()
+    assert (assessment.factors, assessment.outcome) == (["21"], "nfa")
+
+
 def test_a_social_worker_cannot_authorise(world, client):
     assessment = assessment_of_sam(world)
     client.force_login(world.sw_amy)
@@ -311,6 +373,17 @@ BAD_AUTHORISATIONS = [
     ({"factors": ["99Z"]}, "Choose factors from the list: 99Z is not one of them"),
     ({"primary_need": "N99"}, "Choose the primary need from the list"),
     ({"primary_need": ""}, "Choose the primary need"),
+    # Issue 11 item 16: "no factors" is for no further action (census rules 8873Q, 2990).
+    (
+        {"factors": ["21"], "outcome": "strategy"},
+        "“No factors identified” is only for an assessment that ends in no further action or "
+        "early help, not “Strategy discussion”",
+    ),
+    (
+        {"factors": ["21"], "outcome": "cin_plan"},
+        "“No factors identified” is only for an assessment that ends in no further action or "
+        "early help, not “Child in need plan”",
+    ),
     ({"outcome": "core"}, "Choose the outcome from the list"),
     ({"outcome": ""}, "Choose the outcome"),
     (

@@ -251,6 +251,8 @@ class Episode:
     slots: list[Slot] = field(default_factory=list)
     closure: date | None = None
     closure_reason: str = ""
+    # The front door's working primary need, recorded with the referral (``working_need``).
+    referral_need: str = ""
 
     @property
     def end(self) -> date:
@@ -261,12 +263,12 @@ class Episode:
 
     @property
     def primary_need(self) -> str:
+        """The latest authorised assessment's need; until one is authorised, the working need
+        the front door recorded with the referral (the census wants one at once, 8610)."""
         done = [a for a in self.assessments if a.completed is not None]
         if done:
             return max(done, key=lambda a: a.completed).need
-        # Until an assessment is authorised the need is recorded as N0 "not stated": the CIN
-        # census wants a primary need on every episode that went on to further action (8610).
-        return "" if self.nfa else Need.N0
+        return self.referral_need
 
     def step_dates(self) -> list[date]:
         days = [self.referral, self.decision_date]
@@ -458,7 +460,13 @@ class _Path:
             if self.category == Category.EMOTIONAL:
                 codes.append(Factor.F3A)
             return codes, Need.N1
-        if outcome == AssessmentOutcome.NO_FURTHER_ACTION and rng.random() < 0.55:
+        # "No factors identified" only where nothing further was done: never after a section 47
+        # enquiry (Safeguard refuses it there, as census rules 8873Q and 2990 imply).
+        if (
+            outcome == AssessmentOutcome.NO_FURTHER_ACTION
+            and rng.random() < 0.55
+            and not self.ep.enquiries
+        ):
             return [Factor.F21], Need.N9
         needs = {Need.N1: 40, Need.N3: 5, Need.N4: 13, Need.N5: 18, Need.N7: 1, Need.N8: 4}
         if self.family.disabled:
@@ -763,7 +771,38 @@ class _Path:
                 slot.end = change
 
 
+# What the front door records as the working primary need when it does not simply foresee
+# the assessment's: the needs referrals most often describe, and "not stated" when the
+# referral says too little.
+FRONT_DOOR_NEEDS = {Need.N1: 45, Need.N4: 15, Need.N5: 18, Need.N3: 6, Need.N8: 3, Need.N0: 5}
+FRONT_DOOR_FORESEES = 0.7  # the working need is the one the assessment will find
+
+
+def working_need(ep: Episode, family: Family, seed: int) -> str:
+    """The front door's working primary need for ``ep``: none for a referral decided "no
+    further action"; abuse or neglect (N1) for one sent straight to a strategy discussion;
+    otherwise usually the need the first assessment finds, and a need drawn from what
+    referrals describe when it does not (the assessment then changes it). Drawn from its own
+    generator, so the path of the episode is the same with or without it."""
+    if ep.nfa:
+        return ""
+    if ep.decision == ReferralDecision.STRATEGY_DISCUSSION:
+        return Need.N1
+    rng = random.Random(seed ^ 0x5EED)
+    needs = dict(FRONT_DOOR_NEEDS)
+    if family.disabled:
+        needs[Need.N2] = 20
+    if family.teenager:
+        needs[Need.N6] = 10
+    assessed = ep.assessments[0].need if ep.assessments else ""
+    if assessed not in ("", Need.N0, Need.N9) and rng.random() < FRONT_DOOR_FORESEES:
+        return assessed
+    return rng.choices(list(needs), weights=list(needs.values()))[0]
+
+
 def realise(seed: int, referral: date, family: Family, *, force: str | None = None) -> Episode:
     """One whole episode, from the referral on ``referral`` (or the next working day) to
     its closure. The same arguments always give the same episode."""
-    return _Path(seed, referral, family, force).run()
+    ep = _Path(seed, referral, family, force).run()
+    ep.referral_need = working_need(ep, family, seed)
+    return ep

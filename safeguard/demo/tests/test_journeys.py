@@ -133,6 +133,49 @@ def test_closures_and_referrals_fit_the_path(demo):
 
 
 @pytest.mark.django_db
+def test_primary_need_from_the_referral_and_census_codes_the_services_would_accept(demo):
+    """Issue 11 items 14 and 16, in the demo: a case that went on to further action has a
+    working primary need from the referral (varied, rarely "not stated") until an authorised
+    assessment gives its own; "no factors" never goes with further action or protection
+    steps; no case is for an adult."""
+    waiting = Case.objects.filter(referral_nfa=False).exclude(
+        assessments__completed_date__isnull=False
+    )
+    assert waiting.exists()
+    assert "" not in set(waiting.values_list("primary_need", flat=True))
+    for case in Case.objects.exclude(assessments__completed_date__isnull=True).distinct():
+        latest = case.assessments.exclude(completed_date=None).order_by("completed_date").last()
+        assert case.primary_need == latest.primary_need
+    for assessment in Assessment.objects.filter(factors=["21"]).select_related("case"):
+        case = assessment.case
+        assert assessment.outcome in ("nfa", "early_help")
+        assert not case.section47s.exists() and not case.cp_plans.exists()
+        assert not case.cin_plans.exists()
+        assert not case.strategy_discussions.filter(decision="s47").exists()
+    for case in Case.objects.select_related("child"):
+        assert case.child.age_on(case.referral_date) is None or (
+            case.child.age_on(case.referral_date) < 18
+        )
+
+
+def test_working_primary_needs_are_realistic():
+    """The front door's working need: none after "no further action", N1 for a referral sent
+    straight to a strategy discussion, else mostly the need the assessment goes on to find,
+    varied, and rarely "not stated"."""
+    eps = [realise(seed, date(2025, 5, 6), Family(oldest_age=9)) for seed in range(400)]
+    assert all(ep.referral_need == "" for ep in eps if ep.nfa)
+    assert all(ep.referral_need == "N1" for ep in eps if ep.decision == "strategy")
+    assessed = [ep for ep in eps if ep.decision == "assessment" and ep.assessments]
+    needs = Counter(ep.referral_need for ep in assessed)
+    assert len(needs) >= 4 and needs["N0"] < len(assessed) * 0.15
+    foreseen = sum(ep.referral_need == ep.assessments[0].need for ep in assessed)
+    assert 0.5 < foreseen / len(assessed) < 0.9
+    # Until the assessment is authorised the episode's need is the working one.
+    ep = assessed[0]
+    assert ep.cut(ep.assessments[0].start).primary_need == ep.referral_need
+
+
+@pytest.mark.django_db
 def test_open_cases_are_held_by_the_right_kind_of_team(demo):
     for allocation in Allocation.objects.filter(end_date=None).select_related("case", "team"):
         case = allocation.case

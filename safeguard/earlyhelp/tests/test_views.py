@@ -124,7 +124,7 @@ def test_social_care_starts_an_assessment_from_a_contact_decided_as_early_help(w
     Contact.objects.filter(pk=contact.pk).update(outcome="early_help", decision_date=date(2025, 2, 25), decided_by=world.tm_carol)
     client.force_login(world.sw_amy)
     page = client.get(url("eha-new", world.child_sally.pk) + f"?contact={contact.pk}").content.decode()
-    assert f'<option value="{contact.pk}" selected>Contact of 24 February 2025 (Health: health visitor)</option>' in page
+    assert f'<option value="{contact.pk}" selected>Contact of 24 February 2025 (Health services: health visitor)</option>' in page
     response = client.post(url("eha-new", world.child_sally.pk), eha_data(world, contact=str(contact.pk)))
     assert response.status_code == 302
     eha = EarlyHelpAssessment.objects.get()

@@ -92,3 +92,73 @@ def test_a_record_full_of_errors_saves(world, django_capture_on_commit_callbacks
         c = build.case(world, kid, referred=today - timedelta(days=30))
         build.visit(world, c, today - timedelta(days=40))
     assert {"SG02", "SG04", "SG05", "SG08"} <= _rules(kid)
+
+
+def test_authorising_an_assessment_clears_the_missing_primary_need_at_once(
+    world, django_capture_on_commit_callbacks
+):
+    """Issue 11 item 14. Authorising writes the case's primary need with the conditional
+    UPDATE of ``save_versioned``, which sends no ``post_save``: the recheck must still run
+    in that transaction, so the 8610 error is gone on the very next page."""
+    from safeguard.assessments.services import assessment_complete, assessment_start
+    from safeguard.casework.models import Case
+
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        kid = build.child(world)
+        c = build.case(world, kid, referred=today - timedelta(days=5), worker=world.sw_amy)
+        # A case opened before the front door asked for the primary need.
+        Case.objects.filter(pk=c.pk).update(primary_need="")
+        c.refresh_from_db()
+        a = assessment_start(
+            by=world.sw_amy, case=c, kind="single", start_date=today - timedelta(days=4)
+        )
+    assert "CIN 8610" in _rules(kid)
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment_complete(
+            by=world.tm_carol,
+            assessment=a,
+            completed_date=today,
+            factors=["16A"],
+            primary_need="N1",
+            outcome="cin_plan",
+        )
+    assert Case.objects.get(pk=c.pk).primary_need == "N1"
+    assert "CIN 8610" not in _rules(kid)
+
+
+def test_every_service_write_rechecks_the_child(world, django_capture_on_commit_callbacks):
+    """The hook is the change event every service writes, not one model's save: closing a
+    case (a conditional UPDATE of the case and its allocation) rechecks the child too."""
+    from safeguard.casework.services import case_close
+
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        kid = build.child(world)
+        c = build.case(world, kid, referred=today - timedelta(days=20))
+    # Open with nobody allocated for more than 5 days (SG02).
+    assert "SG02" in _rules(kid)
+    with django_capture_on_commit_callbacks(execute=True):
+        case_close(by=world.sw_amy, case=c, closure_date=today, reason="RC7")
+    assert "SG02" not in _rules(kid)
+
+
+def test_a_new_case_from_the_front_door_shows_no_missing_primary_need(
+    world, client, django_capture_on_commit_callbacks
+):
+    """Issue 11 item 14: a referral that goes on to an assessment records the working primary
+    need, so the brand-new case shows no red 8610 error."""
+    from safeguard.casework.models import Case
+
+    client.force_login(world.sw_amy)
+    today = timezone.localdate()
+    data = {"source": "6", "decision": "assessment", "primary_need": "N4"}
+    for field in ("received_date", "decision_date"):
+        data |= {f"{field}_day": today.day, f"{field}_month": today.month}
+        data[f"{field}_year"] = today.year
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/people/{world.child_tom.pk}/referrals/new/", data)
+    assert response.status_code == 302
+    assert Case.objects.get(child=world.child_tom).primary_need == "N4"
+    assert "CIN 8610" not in _rules(world.child_tom)
+    assert "8610" not in client.get(response["Location"]).content.decode()

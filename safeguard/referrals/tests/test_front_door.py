@@ -80,7 +80,7 @@ def test_contact_page_renders_with_todays_date_and_the_source_list(world, client
     assert response.status_code == 200
     page = response.content.decode()
     assert "Record a contact" in page
-    assert '<option value="3E">Health: A&amp;E (3E)</option>' in page
+    assert '<option value="3E">Health services: A&amp;E (accident and emergency department) (3E)</option>' in page
     assert events() == Counter({world.child_sam.pk: 1})
 
 
@@ -246,9 +246,10 @@ def test_referral_from_a_contact_defaults_from_it_and_opens_the_case(world, clie
     response = client.get(address)
     form = response.context["form"]
     assert (form.initial["received_date"], form.initial["source"]) == (date(2025, 6, 2), "2A")
-    data = {"source": "2A", "decision": "strategy", "reason": "Possible physical abuse", **on("received_date", date(2025, 6, 2)), **on("decision_date", date(2025, 6, 3))}
+    data = {"source": "2A", "decision": "strategy", "primary_need": "N1", "reason": "Possible physical abuse", **on("received_date", date(2025, 6, 2)), **on("decision_date", date(2025, 6, 3))}
     response = client.post(address, data)
     referral = Referral.objects.get()
+    assert referral.case.primary_need == "N1"
     assert response.status_code == 302
     assert response["Location"] == reverse("casework:case-detail", args=[referral.case_id])
     assert (referral.contact, referral.decided_by) == (contact, world.sw_amy)
@@ -285,12 +286,15 @@ def test_referral_for_a_contact_of_another_child_is_404(world, client, contact):
         ({**on("received_date", date(2099, 1, 1)), **on("decision_date", date(2099, 1, 1))}, "cannot be in the future"),
         ({**on("decision_date", date(2025, 5, 1))}, "The decision cannot be before the referral was received"),
         ({"received_date_year": "25"}, "Year must include 4 numbers"),
+        ({"primary_need": ""}, "Choose the primary need: a referral that goes on to an assessment"),
+        ({"primary_need": "", "decision": "strategy"}, "Choose the primary need: a referral that goes on to an assessment"),
+        ({"primary_need": "N10"}, "Choose the primary need from the list"),
     ],
 )
 def test_bad_referral_is_refused_and_stores_nothing(world, client, change, message):
     client.force_login(world.sw_amy)
     before = counts()
-    data = {"source": "6", "decision": "assessment", **on("received_date", date(2025, 6, 2)), **on("decision_date", date(2025, 6, 2)), **change}
+    data = {"source": "6", "decision": "assessment", "primary_need": "N4", **on("received_date", date(2025, 6, 2)), **on("decision_date", date(2025, 6, 2)), **change}
     response = client.post(reverse("referrals:referral-new", args=[world.child_tom.pk]), data)
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -298,14 +302,59 @@ def test_bad_referral_is_refused_and_stores_nothing(world, client, change, messa
 
 
 def test_second_open_case_is_refused_with_a_warning(world, client):
-    referral_record(by=world.sw_amy, child=world.child_tom, received_date=date(2025, 6, 2), source="6", decision="assessment", decision_date=date(2025, 6, 2))
+    referral_record(by=world.sw_amy, child=world.child_tom, received_date=date(2025, 6, 2), source="6", decision="assessment", decision_date=date(2025, 6, 2), primary_need="N5")
     client.force_login(world.sw_amy)
     assert "already has <a" in client.get(reverse("referrals:referral-new", args=[world.child_tom.pk])).content.decode()
     before = counts()
-    data = {"source": "6", "decision": "assessment", **on("received_date", date(2025, 7, 1)), **on("decision_date", date(2025, 7, 1))}
+    data = {"source": "6", "decision": "assessment", "primary_need": "N5", **on("received_date", date(2025, 7, 1)), **on("decision_date", date(2025, 7, 1))}
     response = client.post(reverse("referrals:referral-new", args=[world.child_tom.pk]), data)
     assert "already has an open case" in response.content.decode()
     assert counts() == before
+
+
+def test_referral_form_asks_the_primary_need_in_census_wording(world, client):
+    """Issue 11 item 14: the front door records the working primary need, as radios with the
+    2025-26 census wording and code."""
+    client.force_login(world.sw_amy)
+    page = client.get(reverse("referrals:referral-new", args=[world.child_tom.pk])).content.decode()
+    assert 'name="primary_need"' in page and 'type="radio"' in page
+    assert "Abuse, neglect and exploitation (N1)" in page and "Not stated (N0)" in page
+
+
+def test_referral_decided_nfa_needs_no_primary_need(world, client):
+    client.force_login(world.sw_amy)
+    data = {"source": "6", "decision": "nfa", **on("received_date", date(2025, 6, 2)), **on("decision_date", date(2025, 6, 2))}
+    response = client.post(reverse("referrals:referral-new", args=[world.child_tom.pk]), data)
+    assert response.status_code == 302
+    case = Case.objects.get(child=world.child_tom)
+    assert (case.referral_nfa, case.primary_need) == (True, "")
+
+
+def test_no_case_is_opened_for_an_adult(world, client):
+    """Issue 11 item 16: a child in need case is for a child under 18 on the referral date;
+    the one service that opens a case refuses an adult, and nothing is stored."""
+    from safeguard.people.models import Person
+
+    adult = Person.objects.create(authority=world.authority, given_names="Ada", family_name="Grown", date_of_birth=date(2007, 6, 2))
+    client.force_login(world.sw_amy)
+    before = counts()
+    data = {"source": "6", "decision": "assessment", "primary_need": "N1", **on("received_date", date(2025, 6, 2)), **on("decision_date", date(2025, 6, 2))}
+    response = client.post(reverse("referrals:referral-new", args=[adult.pk]), data)
+    assert response.status_code == 200
+    assert "Ada Grown was 18 on 2 June 2025: a child in need case is only for a child under 18" in response.content.decode()
+    assert counts() == before
+    # The day before the 18th birthday, the child is still a child.
+    data |= on("received_date", date(2025, 6, 1)) | on("decision_date", date(2025, 6, 1))
+    response = client.post(reverse("referrals:referral-new", args=[adult.pk]), data)
+    assert response.status_code == 302
+
+
+def test_unborn_child_can_be_referred(world):
+    from safeguard.people.models import Person
+
+    unborn = Person.objects.create(authority=world.authority, family_name="Baby", expected_date_of_birth=date(2025, 9, 1))
+    referral = referral_record(by=world.sw_amy, child=unborn, received_date=date(2025, 6, 2), source="3F", decision="assessment", decision_date=date(2025, 6, 2), primary_need="N1")
+    assert referral.case.child == unborn
 
 
 # --- The list -----------------------------------------------------------------------------------
