@@ -103,6 +103,8 @@ class CinChild:
     ethnicity: str
     disabilities: tuple[str, ...]
     episodes: tuple[CinEpisode, ...]
+    former_upn: str = ""
+    upn_unknown: str = ""  # UN1-UN7: why there is no UPN
 
     @property
     def is_unborn(self) -> bool:
@@ -210,6 +212,8 @@ def _child(person: Person, *, authority: LocalAuthority, year: CensusYear) -> Ci
         person_id=person.pk,
         la_child_id=person.la_child_id or "",
         upn=person.upn or "",
+        former_upn=person.former_upn,
+        upn_unknown=person.upn_unknown,
         birth_date=born,
         expected_birth_date=expected,
         # A child born after the reference date was unborn on it: sex not known (rule 8750).

@@ -66,6 +66,8 @@ def _child(parent: ET.Element, child: CinChild) -> None:
     ids = ET.SubElement(element, "ChildIdentifiers")
     _text(ids, "LAchildID", child.la_child_id)
     _optional(ids, "UPN", child.upn)
+    _optional(ids, "FormerUPN", child.former_upn)
+    _optional(ids, "UPNunknown", child.upn_unknown)
     _optional(ids, "PersonBirthDate", child.birth_date)
     if child.birth_date is None:
         _optional(ids, "ExpectedPersonBirthDate", child.expected_birth_date)
