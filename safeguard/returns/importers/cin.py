@@ -393,6 +393,9 @@ class CinImporter:
             self._section47(person, case, enquiry, plans)
         for data in ep.cp_plans:
             self._reviews(person, case, plans[data.start_date], data)
+        if ep.icpc_date:
+            # An initial conference the census gives on the episode, not on an enquiry.
+            self._initial_conference(person, case, None, ep.icpc_date, plans)
 
     def _assessment(self, person, case: Case, data: CinAssessment) -> None:
         values = {
@@ -541,12 +544,12 @@ class CinImporter:
             "category": plan.initial_category if plan else "",
         }
         conference = ChildProtectionConference.objects.filter(
-            section47=enquiry, kind=ConferenceKind.INITIAL
+            case=case, section47=enquiry, kind=ConferenceKind.INITIAL
         ).first()
         if conference is None:
             conference = self._create(
-                ChildProtectionConference, "initial conference", person.pk, parent=enquiry,
-                case=case,
+                ChildProtectionConference, "initial conference", person.pk,
+                parent=enquiry or case, case=case,
                 kind=ConferenceKind.INITIAL, section47=enquiry, chaired_by=self.by, **values,
             )  # fmt: skip
         elif not self._apply(conference, "initial conference", person.pk, **values):

@@ -286,6 +286,7 @@ class _Child:
             closure_date=self.date(node, "CINclosureDate"),
             closure_reason=self.text(node, "ReasonForClosure"),
             referral_nfa=self.boolean(node, "ReferralNFA"),
+            icpc_date=self.date(node, "DateOfInitialCPC"),
             assessments=tuple(self.assessment(a) for a in node.all("Assessments")),
             cin_plans=tuple(self.cin_plan(p) for p in node.all("CINPlanDates")),
             section47s=tuple(self.section47(s) for s in node.all("Section47")),

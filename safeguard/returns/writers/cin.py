@@ -90,7 +90,9 @@ def _episode(parent: ET.Element, episode: CinEpisode) -> None:
     _optional(element, "PrimaryNeedCode", episode.primary_need)
     _optional(element, "CINclosureDate", episode.closure_date)
     _optional(element, "ReasonForClosure", episode.closure_reason)
-    # No episode-level DateOfInitialCPC: the ICPC is given on its section 47 (rule 2884).
+    # An initial conference is given on its section 47 (rule 2884); the episode's own is for
+    # one recorded without an enquiry (from an imported census).
+    _optional(element, "DateOfInitialCPC", episode.icpc_date)
     for assessment in episode.assessments:
         _assessment(element, assessment)
     for plan in episode.cin_plans:
