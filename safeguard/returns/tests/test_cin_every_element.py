@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 from safeguard.core.workdays import add_working_days
 from safeguard.people.models import Person
@@ -156,3 +157,30 @@ def test_the_every_element_file_is_a_real_return(tmp_path):
     errors = [i for i in result["issues"] if i["level"] == "error"]
     assert not errors, describe(errors)
     assert not [i for i in result["issues"] if i["rule"] == "8770Q"], describe(result["issues"])
+
+
+def test_a_practitioner_records_the_former_upn_and_the_reason_there_is_no_upn(world, client):
+    """The fields the census needs are on the person form, checked, and shown."""
+    sam = world.child_sam
+    client.force_login(world.sw_amy)
+    page = client.get(reverse("people:edit", args=[sam.pk])).content.decode()
+    assert 'name="former_upn"' in page and 'name="upn_unknown"' in page
+    form = {
+        "given_names": sam.given_names, "family_name": sam.family_name,
+        "date_of_birth_day": "14", "date_of_birth_month": "3", "date_of_birth_year": "2015",
+        "sex": "M", "ethnicity": "WBRI", "nhs_number": sam.nhs_number,
+        "la_child_id": sam.la_child_id, "version": sam.version,
+    }  # fmt: skip
+    refused = client.post(
+        reverse("people:edit", args=[sam.pk]), {**form, "former_upn": "NOT A UPN"}
+    )
+    assert refused.status_code == 200 and "There is a problem" in refused.content.decode()
+    response = client.post(
+        reverse("people:edit", args=[sam.pk]),
+        {**form, "former_upn": upn("2000009"), "upn_unknown": "UN2"},
+    )
+    assert response.status_code == 302
+    sam.refresh_from_db()
+    assert (sam.former_upn, sam.upn_unknown) == (upn("2000009"), "UN2")
+    shown = client.get(reverse("people:detail", args=[sam.pk])).content.decode()
+    assert upn("2000009") in shown and "has never attended a state-funded school" in shown

@@ -239,3 +239,43 @@ def test_a_first_load_into_an_empty_database_needs_no_named_user(db, tmp_path):
                           date_of_birth=D(2016, 1, 1), la_child_id="HERE1")  # fmt: skip
     ok, _, err = run_import(write(tmp_path, "cin.xml", message(one_child("NEW2"))))
     assert ok is None and "--by" in err
+
+
+def test_records_imported_before_provenance_was_kept_are_known_by_their_account(world, tmp_path):
+    """The migration that fills ``ImportedRecord`` for earlier imports: what the census-import
+    account made and last changed is the import's own; what a person changed since is not."""
+    import importlib
+
+    from django.apps import apps
+
+    from safeguard.returns.importers.cin import census_import_account
+    from safeguard.returns.models import ImportedRecord
+
+    migration = importlib.import_module(
+        "safeguard.returns.migrations.0004_imported_record_backfill"
+    )
+    account = census_import_account(world.authority)
+    child = Person.objects.create(
+        authority=world.authority, family_name="Not recorded (OLD1)", la_child_id="OLD1",
+        date_of_birth=D(2016, 1, 1), sex="M", ethnicity="WBRI", disabilities=[],
+        created_by=account, updated_by=account,
+    )  # fmt: skip
+    Case.objects.create(
+        child=child, authority=world.authority, referral_date=D(2025, 6, 2),
+        referral_source="2A", primary_need="N5", created_by=account, updated_by=world.sw_amy,
+    )  # fmt: skip
+    migration.backfill(apps, None)
+    assert ImportedRecord.objects.count() == 2
+    # The file changes the child (still the import's own) and closes the episode (changed by
+    # Amy since): the episode is a conflict, so the child is left whole.
+    text = message(one_child("OLD1")).replace(
+        "<ReferralNFA>0</ReferralNFA>",
+        "<CINclosureDate>2025-12-01</CINclosureDate><ReasonForClosure>RC7</ReasonForClosure>"
+        "<ReferralNFA>0</ReferralNFA>",
+    ).replace("<Ethnicity>WBRI</Ethnicity>", "<Ethnicity>WIRI</Ethnicity>")
+    ok, _, err = run_import(write(tmp_path, "cin.xml", text), by="al")
+    assert ok and "child OLD1: left as recorded" in err and "closure date" in err
+    assert "it would change the child's record" not in err
+    assert Case.objects.get(child=child).closure_date is None
+    child.refresh_from_db()
+    assert child.ethnicity == "WBRI"
