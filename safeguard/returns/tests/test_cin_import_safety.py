@@ -119,7 +119,9 @@ def test_an_administrators_import_is_attributed_to_them(world, tmp_path):
 @pytest.mark.django_db(transaction=True)
 def test_an_import_started_from_the_web_is_made_by_its_starter(world, client):
     client.force_login(world.admin_al)
-    assert client.get(reverse("returns:jobs")).status_code == 200
+    assert 'href="/returns/"' in client.get("/").content.decode()  # in the navigation
+    page = client.get(reverse("returns:jobs")).content.decode()
+    assert reverse("returns:cin-import") in page and reverse("returns:cin-export") not in page
     data = message(one_child("WEB1")).encode()
     response = client.post(reverse("returns:cin-import"), {"files": [upload("c.xml", data)]})
     assert response.status_code == 302
