@@ -10,6 +10,19 @@ class Sex(models.TextChoices):
     UNKNOWN = "U", "Unknown"
 
 
+class UPNUnknown(models.TextChoices):
+    # CIN census <UPNunknown> (N00135): why a child has no UPN. The 2025-26 layout allows
+    # UN1 to UN7 (standards.md); a school-age child without a UPN or one of UN2-UN7 raises
+    # the DfE query 8770Q.
+    UN1 = "UN1", "UN1: aged under 6 and not yet attending school"
+    UN2 = "UN2", "UN2: has never attended a state-funded school in England"
+    UN3 = "UN3", "UN3: educated at home"
+    UN4 = "UN4", "UN4: attending a school outside England"
+    UN5 = "UN5", "UN5: sources collating UPNs reflect a discrepancy"
+    UN6 = "UN6", "UN6: unaccompanied asylum-seeking child, no UPN yet"
+    UN7 = "UN7", "UN7: referral with no further action"
+
+
 class Ethnicity(models.TextChoices):
     WBRI = "WBRI", "White British"
     WIRI = "WIRI", "White Irish"

@@ -5,7 +5,14 @@ from django.core.exceptions import ValidationError
 
 from safeguard.core.forms import GovukDateField
 from safeguard.people import identifiers
-from safeguard.people.codes import Disability, Ethnicity, NameKind, RelationshipKind, Sex
+from safeguard.people.codes import (
+    Disability,
+    Ethnicity,
+    NameKind,
+    RelationshipKind,
+    Sex,
+    UPNUnknown,
+)
 
 
 def _clean_optional(value: str, cleaner):
@@ -73,6 +80,18 @@ class PersonForm(forms.Form):
         max_length=20,
         help_text="13 characters, like B801200005001",
     )
+    former_upn = forms.CharField(
+        label="Former UPN",
+        required=False,
+        max_length=20,
+        help_text="A UPN the child had before their current one, if known",
+    )
+    upn_unknown = forms.ChoiceField(
+        label="Reason there is no UPN",
+        choices=[("", "Not applicable: the child has a UPN")] + UPNUnknown.choices,
+        required=False,
+        help_text="For the CIN census: why a child without a UPN has none",
+    )
     la_child_id = forms.CharField(label="Local child id", required=False, max_length=40)
     police_reference = forms.CharField(label="Police reference", required=False, max_length=60)
 
@@ -81,6 +100,9 @@ class PersonForm(forms.Form):
 
     def clean_upn(self):
         return _clean_optional(self.cleaned_data["upn"], identifiers.clean_upn)
+
+    def clean_former_upn(self):
+        return _clean_optional(self.cleaned_data["former_upn"], identifiers.clean_upn) or ""
 
     def clean_la_child_id(self):
         return _clean_optional(self.cleaned_data["la_child_id"], identifiers.clean_la_child_id)

@@ -7,7 +7,14 @@ from django.db import models
 from django.db.models import Q
 
 from safeguard.core.models import BaseModel
-from safeguard.people.codes import Disability, Ethnicity, NameKind, RelationshipKind, Sex
+from safeguard.people.codes import (
+    Disability,
+    Ethnicity,
+    NameKind,
+    RelationshipKind,
+    Sex,
+    UPNUnknown,
+)
 from safeguard.people.names import phonetic_key
 
 ADULT_AGE = 18
@@ -36,6 +43,12 @@ class Person(BaseModel):
     disabilities = models.JSONField(default=list, blank=True)
     nhs_number = models.CharField("NHS number", max_length=10, null=True, blank=True)
     upn = models.CharField("unique pupil number (UPN)", max_length=13, null=True, blank=True)
+    # CIN census <FormerUPN> and <UPNunknown>: a UPN the child held before, and why there is
+    # no UPN (a reason code, UN1-UN7).
+    former_upn = models.CharField("former UPN", max_length=13, blank=True)
+    upn_unknown = models.CharField(
+        "reason the UPN is not known", max_length=3, choices=UPNUnknown.choices, blank=True
+    )
     la_child_id = models.CharField("local child id", max_length=20, null=True, blank=True)
     police_reference = models.CharField(max_length=40, blank=True)
 

@@ -38,6 +38,8 @@ PERSON_FIELDS = (
     "disabilities",
     "nhs_number",
     "upn",
+    "former_upn",
+    "upn_unknown",
     "la_child_id",
     "police_reference",
 )

@@ -26,6 +26,33 @@ class CensusImportedChild(models.Model):
         return f"{self.person_id} from the census of {self.reference_date}"
 
 
+class ImportedRecord(models.Model):
+    """A record the census import created, and the version it left it at (decision 0017).
+
+    A row exists for every record an import created, and only for those. The record is the
+    import's own while its ``version`` and ``updated_at`` are still the ones stored here:
+    every change made elsewhere (a service's ``save_change``, any ``save()``) moves one of
+    them, and then a later import reports a conflict instead of writing over it. Looked up
+    by child (one indexed query per child), so an import of 50,000 children stays linear.
+    """
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    model = models.CharField(max_length=60, help_text="app_label.model_name")
+    object_id = models.UUIDField()
+    version = models.PositiveIntegerField(help_text="0: changed outside an import since")
+    updated_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = "record made by the census import"
+        constraints = [
+            models.UniqueConstraint(fields=["model", "object_id"], name="imported_record_once")
+        ]
+        indexes = [models.Index(fields=["person"], name="imported_record_person")]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.object_id} (version {self.version})"
+
+
 class JobKind(models.TextChoices):
     CIN_EXPORT = "cin_export", "CIN census export"
     ANNEX_A_EXPORT = "annex_a_export", "Annex A export"

@@ -1,10 +1,14 @@
-"""Who may run the statutory returns from the web.
+"""Who may run the statutory returns from the web, and who may import census files.
 
 Performance analysts make the returns; service managers answer for them and may run them too.
 Social workers, team managers, partners and administrators never: a return holds every child
 of the authority. A job, and the file it made, belong to the person who started it: another
 analyst starts their own (the file is a read of many children's records, logged against the
 person who downloads it).
+
+Importing census files writes into the records, so it has its own permission (decision
+0017): system administrators of the authority only, from the web or with
+``import-cin --by``; analysts and service managers never.
 """
 
 from enum import StrEnum
@@ -12,28 +16,36 @@ from enum import StrEnum
 from safeguard.accounts.models import Role
 
 RETURNS_ROLES = frozenset({Role.PERFORMANCE_ANALYST, Role.SERVICE_MANAGER})
+IMPORT_ROLES = frozenset({Role.SYSTEM_ADMINISTRATOR})
 
 
 class Action(StrEnum):
-    RUN = "run"  # start an export or import, list one's jobs
+    RUN = "run"  # start an export, list one's jobs
+    IMPORT = "import"  # import census files into the records, list one's jobs
     VIEW_JOB = "view_job"  # a job's page and its file
 
 
-def _returns_user(user) -> bool:
+def _of_authority(user, roles) -> bool:
     return bool(
         user.is_authenticated
         and user.is_active
         and user.agency_id
         and user.agency.is_social_care
-        and user.role in RETURNS_ROLES
+        and user.role in roles
     )
+
+
+def _returns_user(user) -> bool:
+    return _of_authority(user, RETURNS_ROLES | IMPORT_ROLES)
 
 
 def can(user, action: Action, obj=None) -> bool:
     if not _returns_user(user):
         return False
     if action == Action.RUN:
-        return True
+        return user.role in RETURNS_ROLES
+    if action == Action.IMPORT:
+        return user.role in IMPORT_ROLES and (obj is None or obj.pk == user.agency.authority_id)
     if action == Action.VIEW_JOB:
         return (
             obj is not None

@@ -29,6 +29,13 @@ def _check(by) -> None:
         raise ApplicationError("You may not run the statutory returns.")
 
 
+def _check_import(by) -> None:
+    if not permissions.can(by, Action.IMPORT):
+        raise ApplicationError(
+            "Only system administrators may import census files into the records."
+        )
+
+
 def _queue(job: ReturnJob) -> ReturnJob:
     from safeguard.returns.tasks import run_return_job
 
@@ -72,8 +79,8 @@ def safe_name(name: str) -> str:
 
 def start_cin_import(*, by, files: list, skip_invalid: bool) -> ReturnJob:
     """``files`` are uploaded files (already checked to be XML by the form). They are kept
-    in the job's folder until the worker has imported them."""
-    _check(by)
+    in the job's folder until the worker has imported them, which it does as ``by``."""
+    _check_import(by)
     if not files:
         raise ApplicationError("Choose one or more census XML files.", field="files")
     names = []

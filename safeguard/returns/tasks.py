@@ -187,6 +187,9 @@ def _cin_import(job: ReturnJob, progress: JobProgress) -> None:
             *paths,
             skip_invalid=job.options.get("skip_invalid", False),
             authority_code=job.authority.dfe_la_code,
+            # The person who started the import is the author of every change it makes; the
+            # command checks again that they may still import (decision 0017).
+            by=job.started_by.username,
             progress=progress,
             stdout=out,
             stderr=err,

@@ -25,12 +25,26 @@ def _may_run(request) -> None:
         raise PermissionDenied
 
 
+def _may_import(request) -> None:
+    if not permissions.can(request.user, Action.IMPORT):
+        raise PermissionDenied
+
+
 @login_required
 @require_GET
 def job_list(request):
-    _may_run(request)
+    may_export = permissions.can(request.user, Action.RUN)
+    may_import = permissions.can(request.user, Action.IMPORT)
+    if not (may_export or may_import):
+        raise PermissionDenied
     return render(
-        request, "returns/job_list.html", {"jobs": selectors.jobs_for(request.user)[:100]}
+        request,
+        "returns/job_list.html",
+        {
+            "jobs": selectors.jobs_for(request.user)[:100],
+            "may_export": may_export,
+            "may_import": may_import,
+        },
     )
 
 
@@ -75,7 +89,7 @@ def start_annex_a_export(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def start_cin_import(request):
-    _may_run(request)
+    _may_import(request)
     return _start(
         request,
         CinImportForm(request.POST or None, request.FILES or None),

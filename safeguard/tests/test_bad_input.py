@@ -133,7 +133,7 @@ OVERRIDES = {
 OTHER_CHILD = {"earlyhelp:taf-new": "child_sally"}
 # Text inputs with a format of their own: fuzzed one at a time, and never required to store.
 STRUCTURED = {"postcode": "TE1 1ST", "la_child_id": "", "police_reference": "", "nhs_number": "",
-              "upn": ""}  # fmt: skip
+              "upn": "", "former_upn": ""}  # fmt: skip
 ROW_AGENCIES = ["Children's social care", "Police", "Health"]
 
 

@@ -26,7 +26,7 @@ from safeguard.demo.generator.common import (
     make,
     shift_years,
 )
-from safeguard.people.codes import Disability, Ethnicity, RelationshipKind, Sex
+from safeguard.people.codes import Disability, Ethnicity, RelationshipKind, Sex, UPNUnknown
 from safeguard.people.identifiers import nhs_number_with_check_digit, upn_with_check_letter
 from safeguard.people.models import Address, Involvement, Person, Relationship, Residence
 
@@ -67,6 +67,7 @@ DISABILITY_WEIGHTS = {
     Disability.MOB: 6, Disability.HAND: 2, Disability.PC: 3, Disability.INC: 2,
     Disability.HEAR: 3, Disability.VIS: 2, Disability.CON: 2, Disability.DDA: 3,
 }  # fmt: skip
+
 
 @dataclass
 class Household:
@@ -173,6 +174,15 @@ class Borough:
         # 40 schools of 999 serials a year: far more than 50,000 children need.
         raise RuntimeError(f"ran out of demo UPNs for children born in {born.year}")
 
+    def former_upn(self, upn: str | None, la_child_id: str) -> str:
+        """For about one school-age child in 30 (those who came from another school system),
+        the UPN they held before: under pseudo-LA number 002, so never a current demo UPN.
+        Taken from the ids already drawn, so the rest of the borough is unchanged."""
+        serial = int(la_child_id[2:])
+        if not upn or serial % 30:
+            return ""
+        return upn_with_check_letter(f"002{upn[4:8]}{upn[8:10]}{serial % 1000:03d}")
+
     def police_reference(self) -> str:
         self._police_serial += 1
         year = (self.as_at.year - self.rng.randint(0, 10)) % 100
@@ -189,17 +199,26 @@ class Borough:
     def child(self, *, family: str, born: date | None, expected: date | None, ethnicity) -> Person:
         sex = Sex.UNKNOWN if born is None else self.rng.choice((Sex.MALE, Sex.FEMALE))
         age = None if born is None else age_on(born, self.as_at)
+        # Drawn in this order, as always, so that the borough stays the same.
+        given_names = "" if born is None else self.given_names(sex, adult=False)
+        disabilities = self.disabilities() if born else []
+        nhs_number = self.nhs_number() if born else None
+        upn = self.upn(born) if age is not None and age >= 4 else None
+        la_child_id = self.la_child_id()
         child = self.person(
-            given_names="" if born is None else self.given_names(sex, adult=False),
+            given_names=given_names,
             family_name=family,
             date_of_birth=born,
             expected_date_of_birth=expected,
             sex=sex,
             ethnicity=ethnicity,
-            disabilities=self.disabilities() if born else [],
-            nhs_number=self.nhs_number() if born else None,
-            upn=self.upn(born) if age is not None and age >= 4 else None,
-            la_child_id=self.la_child_id(),
+            disabilities=disabilities,
+            nhs_number=nhs_number,
+            upn=upn,
+            former_upn=self.former_upn(upn, la_child_id),
+            # The census's reason for a missing UPN: a child too young for school has none.
+            upn_unknown=UPNUnknown.UN1 if age is not None and age < 4 else "",
+            la_child_id=la_child_id,
         )
         self.children.append(child)
         return child
@@ -576,5 +595,3 @@ def _misspelt_family_name(name: str) -> str:
             first = head + words.FAMILY_NAME_TAIL_VARIANTS[tail]
             break
     return f"{first}-{rest}" if rest else first
-
-

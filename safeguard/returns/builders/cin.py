@@ -89,6 +89,9 @@ class CinEpisode:
     cin_plans: tuple[CinPlanDates, ...] = ()
     section47s: tuple[CinSection47, ...] = ()
     cp_plans: tuple[CinProtectionPlan, ...] = ()
+    # The episode's own DateOfInitialCPC: an initial conference in the year recorded without
+    # a section 47 enquiry (only ever from an import; Safeguard records it on the enquiry).
+    icpc_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,8 @@ class CinChild:
     ethnicity: str
     disabilities: tuple[str, ...]
     episodes: tuple[CinEpisode, ...]
+    former_upn: str = ""
+    upn_unknown: str = ""  # UN1-UN7: why there is no UPN
 
     @property
     def is_unborn(self) -> bool:
@@ -155,6 +160,13 @@ def _batch(ids: list[UUID]):
                 )
             )
             .order_by("start_date", "id"),
+        ),
+        Prefetch(
+            "conferences",
+            queryset=ChildProtectionConference.objects.filter(
+                kind=ConferenceKind.INITIAL, section47__isnull=True
+            ).order_by("conference_date", "id"),
+            to_attr="episode_conferences",
         ),
         Prefetch(
             "cp_plans",
@@ -211,6 +223,8 @@ def _child(person: Person, *, authority: LocalAuthority, year: CensusYear) -> Ci
         person_id=person.pk,
         la_child_id=person.la_child_id or "",
         upn=person.upn or "",
+        former_upn=person.former_upn,
+        upn_unknown=person.upn_unknown,
         birth_date=born,
         expected_birth_date=expected,
         # A child born after the reference date was unborn on it: sex not known (rule 8750).
@@ -255,8 +269,17 @@ def _episode(case: Case, *, year: CensusYear, all_plan_starts: list[date]) -> Ci
         for p in case.cp_plans.all()
         if _not_finished_before(p.start_date, p.end_date, year)
     )
+    episode_icpc = next(
+        (
+            c.conference_date
+            for c in case.episode_conferences
+            if year.start <= c.conference_date <= ref
+        ),
+        None,
+    )
     return CinEpisode(
         record_id=case.pk,
+        icpc_date=episode_icpc,
         referral_date=case.referral_date,
         referral_source=case.referral_source,
         primary_need=case.primary_need,

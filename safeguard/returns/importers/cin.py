@@ -6,9 +6,16 @@ plan and date. A record the file holds replaces the stored values (an element le
 clears a stored value); records the file leaves out are kept; review dates are the union of
 every file. A record whose values already match is not touched, so importing a file twice
 changes nothing. Each record is written as the services write it: ``created_by``/``updated_by``
-the import account, a ``ChangeEvent`` for each creation or change, and the chronology entry
+the person importing (or, for a first load into a database with no records made in Safeguard,
+the import account), a ``ChangeEvent`` for each creation or change, and the chronology entry
 the step's service would make. Decision 0010 says what the census cannot carry and what the
 import records instead.
+
+An import writes only over its own records (decision 0017): a record another import created
+and nothing has changed since (``ImportedRecord``), and it adds records only under records an
+import created. A record made or changed in Safeguard that the file would change is a
+conflict: the child is left as recorded and each conflict reported, for a person to resolve.
+A sealed child the importing user may not see is left alone and reported as restricted.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from safeguard.casework.services import EndMarker, chronology_add, save_change, 
 from safeguard.core.errors import ApplicationError
 from safeguard.core.workdays import add_working_days, is_working_day
 from safeguard.people.models import Person
+from safeguard.people.permissions import sealed_from
 from safeguard.protection.codes import CategoryOfAbuse, PlanEndReason
 from safeguard.protection.models import (
     ChildProtectionConference,
@@ -49,7 +57,7 @@ from safeguard.returns.builders.cin import (
     CinProtectionPlan,
     CinSection47,
 )
-from safeguard.returns.models import CensusImportedChild
+from safeguard.returns.models import CensusImportedChild, ImportedRecord
 
 AGENCY = "CIN census import"
 NOT_RECORDED = "Not recorded"
@@ -116,6 +124,43 @@ def census_import_account(authority: LocalAuthority) -> User:
     )
 
 
+class ChildLeftAsRecorded(ApplicationError):
+    """The child was not imported for a reason that is not a fault of the file: the import
+    goes on with the other children and reports this one (decision 0017)."""
+
+
+class ImportConflict(ChildLeftAsRecorded):
+    def __init__(self, conflicts: list[str]):
+        super().__init__(
+            "left as recorded: the file would change records made or changed in Safeguard ("
+            + "; ".join(conflicts)
+            + "). Resolve it in the child's record; nothing of this child was imported"
+        )
+        self.conflicts = conflicts
+
+
+class RestrictedChild(ChildLeftAsRecorded):
+    def __init__(self):
+        super().__init__(
+            "a restricted record: it was left as it is. A manager named on its seal can resolve it"
+        )
+
+
+def holds_records_made_in_safeguard(authority: LocalAuthority) -> bool:
+    """Does the authority hold any child no census import created? Then an import needs a
+    named system administrator (decision 0017)."""
+    imported = ImportedRecord.objects.filter(model=Person._meta.label_lower).values("object_id")
+    return Person.objects.filter(authority=authority).exclude(pk__in=imported).exists()
+
+
+def _when(obj) -> str:
+    for name in ("referral_date", "start_date", "discussion_date", "conference_date"):
+        day = getattr(obj, name, None)
+        if day is not None:
+            return f" of {day.isoformat()}"
+    return ""
+
+
 def _label(choices, code: str) -> str:
     return dict(choices.choices).get(code, code)
 
@@ -129,6 +174,11 @@ class CinImporter:
         self.created: Counter[str] = Counter()
         self.updated: Counter[str] = Counter()
         self.unchanged: Counter[str] = Counter()
+        # Per child: the import's records ((label, id) -> (version, updated_at)), and the
+        # conflicts found.
+        self._imported: dict[tuple[str, object], tuple[int, object]] = {}
+        self._conflicts: list[str] = []
+        self._written: dict[tuple[str, object], object] = {}
 
     def counts(self) -> tuple[Counter, Counter, Counter]:
         return Counter(self.created), Counter(self.updated), Counter(self.unchanged)
@@ -137,24 +187,62 @@ class CinImporter:
         """After a child's savepoint is rolled back, forget what it counted."""
         self.created, self.updated, self.unchanged = (Counter(c) for c in counts)
 
+    # --- provenance (decision 0017) ------------------------------------------------------
+
+    def _key(self, obj) -> tuple[str, object]:
+        return obj._meta.label_lower, obj.pk
+
+    def _made_by_import(self, obj) -> bool:
+        return self._key(obj) in self._imported
+
+    def _is_imports_own(self, obj) -> bool:
+        """Created by an import and changed by nothing else since."""
+        return self._imported.get(self._key(obj)) == (obj.version, obj.updated_at)
+
+    def _record(self, obj, person_id) -> None:
+        self._imported[self._key(obj)] = (obj.version, obj.updated_at)
+        self._written[self._key(obj)] = person_id
+
+    def _conflict(self, text: str) -> None:
+        self._conflicts.append(text)
+
     # --- writing, the way the services write ---------------------------------------------
 
-    def _create(self, model, counter: str, person_id, /, **values):
+    def _create(self, model, counter: str, person_id, /, parent=None, **values):
+        if parent is not None and not self._made_by_import(parent):
+            whose = "the child" if isinstance(parent, Person) else f"the {parent_name(parent)}"
+            self._conflict(
+                f"it adds a {counter}{_when(model(**values))} to {whose}{_when(parent)}, "
+                "recorded in Safeguard"
+            )
         obj = model(**values)
         save_new(obj, by=self.by, person_id=person_id)
+        self._record(obj, person_id)
         self.created[counter] += 1
         return obj
 
-    def _apply(self, obj, counter: str, person_id, /, verb=ChangeVerb.UPDATED, **values) -> bool:
-        """Set ``values`` on ``obj`` and save with a change event, only if any differ."""
-        if all(getattr(obj, name) == value for name, value in values.items()):
-            self.unchanged[counter] += 1
+    def _apply(
+        self, obj, counter: str, person_id, /, verb=ChangeVerb.UPDATED, count=True, **values
+    ) -> bool:
+        """Set ``values`` on ``obj`` and save with a change event, only if any differ. A
+        record that is not the import's own is not written: the difference is a conflict."""
+        differ = [name for name, value in values.items() if getattr(obj, name) != value]
+        if not differ:
+            if count:
+                self.unchanged[counter] += 1
+            return False
+        if not self._is_imports_own(obj):
+            fields = ", ".join(str(obj._meta.get_field(n).verbose_name) for n in differ)
+            what = "the child's record" if counter == "child" else f"the {counter}{_when(obj)}"
+            self._conflict(f"it would change {what}: {fields}")
             return False
         before = snapshot(obj)
         for name, value in values.items():
             setattr(obj, name, value)
         save_change(obj, by=self.by, before=before, verb=verb, person_id=person_id)
-        self.updated[counter] += 1
+        self._record(obj, person_id)
+        if count:
+            self.updated[counter] += 1
         return True
 
     def _chronicle(self, person, case, day: date | None, what: str, source) -> None:
@@ -174,6 +262,19 @@ class CinImporter:
         person = Person.objects.filter(
             authority=self.authority, la_child_id=child.la_child_id
         ).first()
+        # Sealed records follow the seal (decision 0005): first, before anything about the
+        # record is looked at or said.
+        if person is not None and sealed_from(self.by, [person.pk]):
+            raise RestrictedChild()
+        self._conflicts, self._written = [], {}
+        self._imported = (
+            {
+                (r.model, r.object_id): (r.version, r.updated_at)
+                for r in ImportedRecord.objects.filter(person=person)
+            }
+            if person is not None
+            else {}
+        )
         marker = CensusImportedChild.objects.filter(person=person).first() if person else None
         if marker is not None and marker.reference_date > reference_date:
             raise ApplicationError(
@@ -189,6 +290,8 @@ class CinImporter:
                 raise ApplicationError(f"the UPN {upn} is already recorded for another person")
         values = {
             "upn": upn,
+            "former_upn": child.former_upn,
+            "upn_unknown": child.upn_unknown,
             "date_of_birth": child.birth_date,
             "date_of_death": child.death_date,
             "sex": child.sex,
@@ -208,18 +311,40 @@ class CinImporter:
                 **values,
             )
             save_new(person, by=self.by, person_id=person.pk)
+            self._record(person, person.pk)
             self.created["child"] += 1
         else:
             self._apply(person, "child", person.pk, **values)
         for episode in child.episodes:
             self._episode(person, episode, child)
         self._previous_plans(person, child)
+        if self._conflicts:
+            # Nothing of this child is kept (the caller rolls back its savepoint).
+            raise ImportConflict(self._conflicts)
+        self._save_provenance()
         if marker is None:
             CensusImportedChild.objects.create(person=person, reference_date=reference_date)
         elif marker.reference_date != reference_date:
             marker.reference_date = reference_date
             marker.save(update_fields=["reference_date"])
         return person
+
+    def _save_provenance(self) -> None:
+        ImportedRecord.objects.bulk_create(
+            [
+                ImportedRecord(
+                    person_id=person_id,
+                    model=key[0],
+                    object_id=key[1],
+                    version=self._imported[key][0],
+                    updated_at=self._imported[key][1],
+                )  # fmt: skip
+                for key, person_id in self._written.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["model", "object_id"],
+            update_fields=["version", "updated_at"],
+        )
 
     def _episode(self, person: Person, ep: CinEpisode, child: CinChild) -> None:
         values = {
@@ -237,7 +362,13 @@ class CinImporter:
             case = Case(child=person, authority=self.authority, referral_date=ep.referral_date)
             for name, value in values.items():
                 setattr(case, name, value)
+            if not self._made_by_import(person):
+                self._conflict(
+                    f"it adds the episode of {ep.referral_date.isoformat()} to the child, "
+                    "recorded in Safeguard"
+                )
             save_new(case, by=self.by, case=case)
+            self._record(case, person.pk)
             self.created["episode"] += 1
             self._chronicle(
                 person, case, ep.referral_date,
@@ -262,6 +393,9 @@ class CinImporter:
             self._section47(person, case, enquiry, plans)
         for data in ep.cp_plans:
             self._reviews(person, case, plans[data.start_date], data)
+        if ep.icpc_date:
+            # An initial conference the census gives on the episode, not on an enquiry.
+            self._initial_conference(person, case, None, ep.icpc_date, plans)
 
     def _assessment(self, person, case: Case, data: CinAssessment) -> None:
         values = {
@@ -273,7 +407,8 @@ class CinImporter:
         completed_before = assessment.completed_date if assessment else None
         if assessment is None:
             assessment = self._create(
-                Assessment, "assessment", person.pk, case=case, kind=AssessmentKind.SINGLE,
+                Assessment, "assessment", person.pk, parent=case, case=case,
+                kind=AssessmentKind.SINGLE,
                 start_date=data.start_date,
                 authorised_by=self.by if data.authorisation_date else None, **values,
             )  # fmt: skip
@@ -292,7 +427,8 @@ class CinImporter:
         ended_before = plan.end_date if plan else None
         if plan is None:
             plan = self._create(
-                CINPlan, "CIN plan", person.pk, case=case, start_date=data.start_date,
+                CINPlan, "CIN plan", person.pk, parent=case, case=case,
+                start_date=data.start_date,
                 end_date=data.end_date,
             )  # fmt: skip
             self._chronicle(person, case, plan.start_date, "Child in need plan started", plan)
@@ -321,7 +457,7 @@ class CinImporter:
         }
         if plan is None:
             plan = self._create(
-                ChildProtectionPlan, "CP plan", person.pk, case=case,
+                ChildProtectionPlan, "CP plan", person.pk, parent=case, case=case,
                 start_date=data.start_date, **values,
             )  # fmt: skip
         else:
@@ -368,7 +504,7 @@ class CinImporter:
         ended_before = enquiry.end_date if enquiry else None
         if enquiry is None:
             discussion = self._create(
-                StrategyDiscussion, "strategy discussion", person.pk, case=case,
+                StrategyDiscussion, "strategy discussion", person.pk, parent=case, case=case,
                 discussion_date=discussion_date, decision=StrategyDecision.SECTION_47,
                 chaired_by=self.by, notes=NOTE,
             )  # fmt: skip
@@ -377,7 +513,7 @@ class CinImporter:
                 f"Strategy discussion: {StrategyDecision.SECTION_47.label.lower()}", discussion,
             )  # fmt: skip
             enquiry = self._create(
-                Section47Enquiry, "section 47 enquiry", person.pk, case=case,
+                Section47Enquiry, "section 47 enquiry", person.pk, parent=case, case=case,
                 strategy_discussion=discussion, start_date=data.start_date, **ended,
             )  # fmt: skip
             self._chronicle(person, case, data.start_date, "Section 47 enquiry started", enquiry)
@@ -405,11 +541,12 @@ class CinImporter:
             "category": plan.initial_category if plan else "",
         }
         conference = ChildProtectionConference.objects.filter(
-            section47=enquiry, kind=ConferenceKind.INITIAL
+            case=case, section47=enquiry, kind=ConferenceKind.INITIAL
         ).first()
         if conference is None:
             conference = self._create(
-                ChildProtectionConference, "initial conference", person.pk, case=case,
+                ChildProtectionConference, "initial conference", person.pk,
+                parent=enquiry or case, case=case,
                 kind=ConferenceKind.INITIAL, section47=enquiry, chaired_by=self.by, **values,
             )  # fmt: skip
         elif not self._apply(conference, "initial conference", person.pk, **values):
@@ -434,7 +571,8 @@ class CinImporter:
                 continue
             held.add(day)
             conference = self._create(
-                ChildProtectionConference, "review conference", person.pk, case=case,
+                ChildProtectionConference, "review conference", person.pk, parent=plan,
+                case=case,
                 kind=ConferenceKind.REVIEW, conference_date=day, plan=plan,
                 decision=ConferenceDecision.CONTINUE, category=plan.latest_category,
                 chaired_by=self.by,
@@ -461,9 +599,19 @@ class CinImporter:
                 elsewhere = max(0, (data.previous_plans or 0) - here)
                 plan = ChildProtectionPlan.objects.get(case=case, start_date=data.start_date)
                 if plan.previous_plans_elsewhere != elsewhere:
-                    before = snapshot(plan)
-                    plan.previous_plans_elsewhere = elsewhere
-                    save_change(plan, by=self.by, before=before, person_id=person.pk)
+                    # Counted once, with the plan's other changes.
+                    self._apply(
+                        plan, "CP plan", person.pk, count=False,
+                        previous_plans_elsewhere=elsewhere,
+                    )  # fmt: skip
+
+
+def parent_name(obj) -> str:
+    return {
+        "casework.case": "episode",
+        "protection.section47enquiry": "section 47 enquiry",
+        "protection.childprotectionplan": "CP plan",
+    }.get(obj._meta.label_lower, obj._meta.verbose_name)
 
 
 def _end_reason(data: CinProtectionPlan, child: CinChild, ep: CinEpisode) -> str:

@@ -10,6 +10,7 @@ that are well formed by ``returns.validators.cin``, the same rules the export ob
 
 from __future__ import annotations
 
+import re
 import uuid
 import xml.parsers.expat
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from safeguard.assessments.codes import Factor
+from safeguard.people.codes import UPNUnknown
 from safeguard.returns.builders.cin import (
     CinAssessment,
     CinChild,
@@ -32,8 +34,11 @@ from safeguard.returns.validators.cin import ERROR, validate_cin_return
 # <GenderCurrent> (N00007, to 2023-24): 1 male, 2 female, 0 not known, 9 not specified.
 GENDER_CURRENT_TO_SEX = {"1": "M", "2": "F", "0": "U", "9": "U"}
 BOOLEANS = {"1": True, "true": True, "0": False, "false": False}
-# Elements the census may carry that Safeguard does not keep (decision 0010).
-NOT_KEPT = {"FormerUPN", "UPNunknown", "PreProceedingsandFGDM"}
+# Elements the census may carry that Safeguard does not keep (decision 0010): the 2026-27
+# pre-proceedings block, which the 2023-24 to 2025-26 layouts do not have.
+NOT_KEPT = {"PreProceedingsandFGDM"}
+# The XSD's upntype: a letter, 11 digits, then a digit or a letter.
+UPN_SHAPE = re.compile(r"[A-Za-z]\d{11}[0-9A-Za-z]")
 
 
 @dataclass
@@ -222,8 +227,8 @@ class _Child:
             return None
         self.check_known(
             ids,
-            ("LAchildID", "UPN", "PersonBirthDate", "ExpectedPersonBirthDate", "Sex",
-             "GenderCurrent", "PersonDeathDate"),
+            ("LAchildID", "UPN", "FormerUPN", "UPNunknown", "PersonBirthDate",
+             "ExpectedPersonBirthDate", "Sex", "GenderCurrent", "PersonDeathDate"),
         )  # fmt: skip
         la_child_id = self.text(ids, "LAchildID", required=True)
         sex = self.text(ids, "Sex")
@@ -237,6 +242,14 @@ class _Child:
                 self.problem(line, f"<GenderCurrent> {gender!r} is not 0, 1, 2 or 9")
         elif not sex:
             self.problem(ids.line, "<ChildIdentifiers> has no <Sex> (or <GenderCurrent>)")
+        former_upn = self.text(ids, "FormerUPN")
+        if former_upn and not UPN_SHAPE.fullmatch(former_upn):
+            line = ids.first("FormerUPN").line
+            self.problem(line, f"<FormerUPN> {former_upn!r} is not a UPN (13 characters)")
+        upn_unknown = self.text(ids, "UPNunknown")
+        if upn_unknown and upn_unknown not in UPNUnknown.values:
+            line = ids.first("UPNunknown").line
+            self.problem(line, f"<UPNunknown> {upn_unknown!r} is not UN1 to UN7")
         self.check_known(chars, ("Ethnicity", "Disabilities"))
         disabilities = self.group(chars, "Disabilities")
         episodes = tuple(self.episode(e) for e in node.all("CINdetails"))
@@ -246,6 +259,8 @@ class _Child:
             person_id=self._id(node),
             la_child_id=la_child_id,
             upn=self.text(ids, "UPN"),
+            former_upn=former_upn,
+            upn_unknown=upn_unknown,
             birth_date=self.date(ids, "PersonBirthDate"),
             expected_birth_date=self.date(ids, "ExpectedPersonBirthDate"),
             sex=sex,
@@ -271,6 +286,7 @@ class _Child:
             closure_date=self.date(node, "CINclosureDate"),
             closure_reason=self.text(node, "ReasonForClosure"),
             referral_nfa=self.boolean(node, "ReferralNFA"),
+            icpc_date=self.date(node, "DateOfInitialCPC"),
             assessments=tuple(self.assessment(a) for a in node.all("Assessments")),
             cin_plans=tuple(self.cin_plan(p) for p in node.all("CINPlanDates")),
             section47s=tuple(self.section47(s) for s in node.all("Section47")),

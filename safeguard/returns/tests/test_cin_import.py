@@ -623,12 +623,12 @@ def test_a_child_whose_upn_belongs_to_someone_else_refuses_the_file(tmp_path, wo
         "<Sex>M</Sex>", f"<UPN>{taken}</UPN><Sex>M</Sex>"
     ))  # fmt: skip
     people = Person.objects.count()
-    ok, out, err = run_import(write(tmp_path, "clash.xml", text), authority_code=LA)
+    ok, out, err = run_import(write(tmp_path, "clash.xml", text), authority_code=LA, by="al")
     assert ok is None
     assert f"child CLASH: the UPN {taken} is already recorded for another person" in err
     assert Person.objects.count() == people
     ok, out, err = run_import(
-        write(tmp_path, "clash.xml", text), authority_code=LA, skip_invalid=True
+        write(tmp_path, "clash.xml", text), authority_code=LA, skip_invalid=True, by="al"
     )
     assert ok and Person.objects.filter(la_child_id="GOOD1").exists()
     # The child left out is not counted among what was created.

@@ -128,7 +128,7 @@ def test_a_refused_cin_export_shows_each_rule_failure_per_child(world, client, r
 
 @worker_db
 def test_census_import_from_uploads_with_skip_invalid(world, client):
-    client.force_login(world.analyst_eve)
+    client.force_login(world.admin_al)
     good = message(one_child("OK1")).encode()
     mixed = message(one_child("OK2") + one_child("BAD1", source="ZZ")).encode()
     response = client.post(reverse("returns:cin-import"), {
@@ -152,7 +152,7 @@ def test_census_import_from_uploads_with_skip_invalid(world, client):
 
 @worker_db
 def test_an_import_with_a_bad_child_is_refused_whole(world, client):
-    client.force_login(world.analyst_eve)
+    client.force_login(world.admin_al)
     mixed = message(one_child("OK2") + one_child("BAD1", source="ZZ")).encode()
     client.post(reverse("returns:cin-import"), {"files": [upload("mixed.xml", mixed)]})
     run_worker()
@@ -174,7 +174,7 @@ def test_an_import_with_a_bad_child_is_refused_whole(world, client):
 )
 def test_a_bad_upload_gets_a_clear_message_and_nothing_is_kept(world, client, settings, name, data,
                                                                 content_type, expected):  # fmt: skip
-    client.force_login(world.analyst_eve)
+    client.force_login(world.admin_al)
     response = client.post(reverse("returns:cin-import"), {"files": [upload(name, data, content_type)]})
     assert response.status_code == 200
     assert expected in response.content.decode()
@@ -185,7 +185,7 @@ def test_a_bad_upload_gets_a_clear_message_and_nothing_is_kept(world, client, se
 @pytest.mark.django_db
 def test_an_upload_over_the_size_limit_is_refused_unread(world, client, settings):
     settings.SAFEGUARD_MAX_UPLOAD_BYTES = 2000
-    client.force_login(world.analyst_eve)
+    client.force_login(world.admin_al)
     big = message(one_child("OK1") * 10).encode()
     assert len(big) > 2000
     response = client.post(reverse("returns:cin-import"), {"files": [upload("census.xml", big)]})

@@ -66,6 +66,8 @@ def _child(parent: ET.Element, child: CinChild) -> None:
     ids = ET.SubElement(element, "ChildIdentifiers")
     _text(ids, "LAchildID", child.la_child_id)
     _optional(ids, "UPN", child.upn)
+    _optional(ids, "FormerUPN", child.former_upn)
+    _optional(ids, "UPNunknown", child.upn_unknown)
     _optional(ids, "PersonBirthDate", child.birth_date)
     if child.birth_date is None:
         _optional(ids, "ExpectedPersonBirthDate", child.expected_birth_date)
@@ -88,7 +90,9 @@ def _episode(parent: ET.Element, episode: CinEpisode) -> None:
     _optional(element, "PrimaryNeedCode", episode.primary_need)
     _optional(element, "CINclosureDate", episode.closure_date)
     _optional(element, "ReasonForClosure", episode.closure_reason)
-    # No episode-level DateOfInitialCPC: the ICPC is given on its section 47 (rule 2884).
+    # An initial conference is given on its section 47 (rule 2884); the episode's own is for
+    # one recorded without an enquiry (from an imported census).
+    _optional(element, "DateOfInitialCPC", episode.icpc_date)
     for assessment in episode.assessments:
         _assessment(element, assessment)
     for plan in episode.cin_plans:

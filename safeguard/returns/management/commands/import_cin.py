@@ -9,6 +9,13 @@ with a report naming the file, line, child and what is wrong, and nothing is sto
 imported; a problem with a file as a whole (not well-formed XML, no census header, another
 authority's LEA) refuses the import even then. Everything is stored in one transaction: all
 or nothing.
+
+``--by USERNAME`` names the person importing: an active system administrator of the
+authority, who is the ``by`` of every change. Without it the import runs as the authority's
+inactive census-import account, and only into a database holding no child recorded in
+Safeguard (a first load). A child whose records were made or changed in Safeguard and that the
+file would change, and a sealed child the importer may not see, are left as they are and
+reported; the rest is imported (decision 0017).
 """
 
 from __future__ import annotations
@@ -19,10 +26,17 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DataError, IntegrityError, transaction
 
-from safeguard.accounts.models import LocalAuthority
+from safeguard.accounts.models import LocalAuthority, User
 from safeguard.core.errors import ApplicationError
+from safeguard.returns import permissions
 from safeguard.returns.builders.cin import CinChild
-from safeguard.returns.importers.cin import CinImporter, census_import_account, merge_children
+from safeguard.returns.importers.cin import (
+    ChildLeftAsRecorded,
+    CinImporter,
+    census_import_account,
+    holds_records_made_in_safeguard,
+    merge_children,
+)
 from safeguard.returns.progress import ProgressBar
 from safeguard.returns.readers.cin import ParsedFile, Problem, read_cin_file
 
@@ -53,9 +67,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--authority-code", help="DfE LA code of the authority (default: the only one)."
         )
+        parser.add_argument(
+            "--by",
+            metavar="USERNAME",
+            help="The system administrator importing: the author of every change. Required "
+            "when the database holds children recorded in Safeguard.",
+        )
 
-    def handle(self, *args, files, skip_invalid=False, authority_code=None, **options):
+    def handle(self, *args, files, skip_invalid=False, authority_code=None, by=None, **options):
         authority = _authority(authority_code)
+        actor = _actor(by, authority)
         parsed = [self._read(Path(name), authority) for name in files]
         parsed.sort(key=lambda p: p.reference_date or date.min)
         refused = [p for p in parsed if p.file_problems]
@@ -86,11 +107,14 @@ class Command(BaseCommand):
                 child = merge_children(earlier[0], entry.child) if earlier else entry.child
                 merged[entry.la_child_id] = (child, p.reference_date, p, entry.line)
         failed: list[tuple[ParsedFile, Problem]] = []
+        left: list[tuple[ParsedFile, Problem]] = []
         total = len(merged)
         bar = options.get("progress") or ProgressBar("Importing children")
         try:
             with transaction.atomic():
-                importer = CinImporter(authority=authority, by=census_import_account(authority))
+                # The census-import account is made only when something is imported.
+                actor = actor or census_import_account(authority)
+                importer = CinImporter(authority=authority, by=actor)
                 bar(0, total)
                 for done, (la_child_id, (child, reference_date, p, line)) in enumerate(
                     merged.items(), start=1
@@ -99,6 +123,9 @@ class Command(BaseCommand):
                     try:
                         with transaction.atomic():
                             importer.import_child(child, reference_date=reference_date)
+                    except ChildLeftAsRecorded as error:
+                        importer.restore_counts(counts)
+                        left.append((p, Problem(line, la_child_id, error.message)))
                     except ApplicationError as error:
                         importer.restore_counts(counts)
                         failed.append((p, Problem(line, la_child_id, error.message)))
@@ -120,7 +147,7 @@ class Command(BaseCommand):
                 "(listed above): nothing was imported."
             ) from None
         bar.close()
-        for p, problem in failed:
+        for p, problem in failed + left:
             self._report(p, [problem])
         skipped = sum(len(p.invalid_children) for p in parsed) + len(failed)
         for p in parsed:
@@ -128,7 +155,7 @@ class Command(BaseCommand):
                 f"Read {p.name}: CIN census {p.year} (LA {p.la_code}), "
                 f"{len(p.children):,} children."
             )
-        imported = total - len(failed)
+        imported = total - len(failed) - len(left)
         self.stdout.write(
             f"Imported {imported:,} child{'ren' if imported != 1 else ''} for {authority.name} "
             f"({authority.dfe_la_code}): {_counts('created', importer.created)}; "
@@ -138,6 +165,13 @@ class Command(BaseCommand):
                 if skipped
                 else ""
             )
+            + (
+                f" {len(left)} child{'ren' if len(left) != 1 else ''} left as recorded, "
+                "for a person to resolve (listed above)."
+                if left
+                else ""
+            )
+            + f" By {actor.username}."
         )
 
     def _read(self, path: Path, authority) -> ParsedFile:
@@ -180,6 +214,26 @@ def _authority(code: str | None) -> LocalAuthority:
             else f"No authority has the DfE LA code {code}"
         )
     return authorities.get()
+
+
+def _actor(username: str | None, authority: LocalAuthority) -> User | None:
+    """The person importing, or None for the census-import account (decision 0017)."""
+    if username is None:
+        if holds_records_made_in_safeguard(authority):
+            raise CommandError(
+                f"{authority.name} holds children recorded in Safeguard: name the system "
+                "administrator importing with --by USERNAME. Nothing was imported."
+            )
+        return None
+    user = User.objects.select_related("agency").filter(username=username).first()
+    if user is None or not user.is_active:
+        raise CommandError(f"There is no active user {username!r}. Nothing was imported.")
+    if not permissions.can(user, permissions.Action.IMPORT, authority):
+        raise CommandError(
+            f"{username} may not import census files into {authority.name}: only its system "
+            "administrators may. Nothing was imported."
+        )
+    return user
 
 
 def _counts(verb: str, counter) -> str:
