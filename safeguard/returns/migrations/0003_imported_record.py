@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0003_person_former_upn_and_upn_unknown'),
+        ('people', '0005_person_former_upn_and_upn_unknown'),
         ('returns', '0002_return_job'),
     ]
 

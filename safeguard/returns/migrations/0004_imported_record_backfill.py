@@ -52,7 +52,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("returns", "0003_imported_record"),
-        ("people", "0003_person_former_upn_and_upn_unknown"),
+        ("people", "0005_person_former_upn_and_upn_unknown"),
         ("casework", "0003_performance_indexes"),
         ("assessments", "0003_performance_indexes"),
         ("protection", "0002_performance_indexes"),

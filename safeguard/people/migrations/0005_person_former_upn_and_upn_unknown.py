@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0002_sealed_records'),
+        ('people', '0004_identifiers_unique_within_authority'),
     ]
 
     operations = [

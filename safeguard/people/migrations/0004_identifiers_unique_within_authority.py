@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_signed_in_session'),
-        ('people', '0002_sealed_records'),
+        ('people', '0003_census_2025_26_labels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('protection', '0002_performance_indexes'),
+        ('protection', '0004_section47_core_assessment'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('assessments', '0003_performance_indexes'),
-        ('protection', '0002_performance_indexes'),
+        ('protection', '0003_census_2025_26_labels'),
     ]
 
     operations = [
