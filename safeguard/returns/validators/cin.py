@@ -53,8 +53,17 @@ class Failure:
 class ChildRule:
     code: str
     message: str
-    check: Callable[[CinChild, CensusYear], Iterable[Finding]]
+    check: Callable[..., Iterable[Finding]]
     level: str = ERROR
+    # A rule about time gone by (an assessment open more than 45 working days) counts back
+    # from a day: 31 March for the return; today, on a check during the year (quality app).
+    # Its check takes (child, year, as_at).
+    timed: bool = False
+
+    def findings(self, child: CinChild, year: CensusYear, as_at: date) -> Iterable[Finding]:
+        if self.timed:
+            return self.check(child, year, as_at)
+        return self.check(child, year)
 
 
 @dataclass(frozen=True)
@@ -69,9 +78,11 @@ CHILD_RULES: list[ChildRule] = []
 RETURN_RULES: list[ReturnRule] = []
 
 
-def child_rule(code: str, message: str, *, level: str = ERROR):
+def child_rule(code: str, message: str, *, level: str = ERROR, timed: bool = False):
     def register(check):
-        CHILD_RULES.append(ChildRule(code=code, message=message, check=check, level=level))
+        CHILD_RULES.append(
+            ChildRule(code=code, message=message, check=check, level=level, timed=timed)
+        )
         return check
 
     return register
@@ -105,17 +116,24 @@ def validate_cin_return(census: CinReturn) -> list[Failure]:
             detail=detail,
         )
 
+    as_at = census.year.reference_date
     for child in census.children:
         for rule in CHILD_RULES:
-            failures.extend(failure(rule, child, f) for f in rule.check(child, census.year))
+            failures.extend(
+                failure(rule, child, f) for f in rule.findings(child, census.year, as_at)
+            )
     for rule in RETURN_RULES:
         failures.extend(failure(rule, child, f) for child, f in rule.check(census))
     return failures
 
 
-def validate_cin_child(child: CinChild, year: CensusYear) -> list[Failure]:
+def validate_cin_child(
+    child: CinChild, year: CensusYear, *, as_at: date | None = None
+) -> list[Failure]:
     """Every failure of the child rules on one child (the rules across children, such as
-    duplicates, need the whole return)."""
+    duplicates, need the whole return). The rules about time gone by count back from
+    ``as_at`` when given and before 31 March (a check during the year), else from 31 March."""
+    as_at = min(as_at, year.reference_date) if as_at else year.reference_date
     return [
         Failure(
             code=rule.code,
@@ -127,7 +145,7 @@ def validate_cin_child(child: CinChild, year: CensusYear) -> list[Failure]:
             detail=detail,
         )
         for rule in CHILD_RULES
-        for record_id, detail in rule.check(child, year)
+        for record_id, detail in rule.findings(child, year, as_at)
     ]
 
 
@@ -993,12 +1011,14 @@ def _s47_without_assessment(child, year):
 
 @child_rule(
     "8670Q",
-    "An assessment started more than 45 working days before 31 March and is still not "
-    "authorised: record its authorisation, or confirm it is still going on.",
+    "An assessment started more than 45 working days ago (counting back from 31 March for "
+    "the return) and is still not authorised: record its authorisation, or confirm it is "
+    "still going on.",
     level=QUERY,
+    timed=True,
 )
-def _long_open_assessment(child, year):
-    limit = _working_days_before(year.reference_date, 45)
+def _long_open_assessment(child, year, as_at):
+    limit = _working_days_before(as_at, 45)
     for _ep, a in _assessments(child):
         if a.authorisation_date is None and a.start_date < limit:
             yield a.record_id, f"assessment started {_d(a.start_date)}"
@@ -1108,12 +1128,14 @@ def _cin_plan_ends_after_death(child, year):
 
 @child_rule(
     "8675Q",
-    "A section 47 enquiry started more than 15 working days before 31 March and has no "
-    "initial conference, nor an outcome saying none was needed: record which.",
+    "A section 47 enquiry started more than 15 working days ago (counting back from 31 March "
+    "for the return) and has no initial conference, nor an outcome saying none was needed: "
+    "record which.",
     level=QUERY,
+    timed=True,
 )
-def _long_open_s47(child, year):
-    limit = _working_days_before(year.reference_date, 15)
+def _long_open_s47(child, year, as_at):
+    limit = _working_days_before(as_at, 15)
     for _ep, s in _enquiries(child):
         if _s47_open(s) and s.start_date < limit:
             yield s.record_id, f"enquiry started {_d(s.start_date)}"
