@@ -448,3 +448,24 @@ def test_8873q_not_when_the_episode_has_two_assessments():
         assessment(start_date=D(2025, 7, 1), authorisation_date=D(2025, 7, 20)),
     )
     assert "8873Q" not in _codes([child(episodes=ep_with(assessments=assessments))])
+
+
+@pytest.mark.parametrize(
+    ("first_year", "days_45", "days_15", "year_starts"),
+    # The days csc-validator-be-cin's pandas offsets give (its england_working_days) for each
+    # census year: 45 and 15 working days before 31 March, and the first working day of the
+    # year (31 March 2024 was Easter Sunday; 1 April 2024 Easter Monday).
+    [(2023, D(2024, 1, 29), D(2024, 3, 11), D(2023, 4, 3)),
+     (2024, D(2025, 1, 28), D(2025, 3, 11), D(2024, 4, 2)),
+     (2025, D(2026, 1, 28), D(2026, 3, 11), D(2025, 4, 1)),
+     (2026, D(2027, 1, 26), D(2027, 3, 9), D(2026, 4, 1))],
+)  # fmt: skip
+def test_working_days_are_counted_as_the_dfe_validator_counts_them(
+    first_year, days_45, days_15, year_starts
+):
+    from safeguard.returns.validators.cin import _working_days_before
+
+    year = CensusYear(first_year)
+    assert _working_days_before(year.reference_date, 45) == days_45
+    assert _working_days_before(year.reference_date, 15) == days_15
+    assert _working_days_before(year.start, 1) == year_starts
