@@ -4,12 +4,16 @@ Times `safeguard export-cin` on a demo borough, split into its three steps (buil
 records of the return, Safeguard's own check of the DfE validation rules, writing the XML),
 then runs the same file through the DfE's own validator, csc-validator-be-cin, in its own
 environment (`.venv-cin`, `make cin-validator`) as the conformance test does
-(safeguard/returns/tests/cin_oracle.py). Reports wall time, peak memory, children, and the
-error rules and queries each side found. Unlike the command, the file is written even when
-Safeguard finds error rules, so that both sides always see the same records. Exits non-zero
-when either side finds an error rule or the file breaks the schema. Pass `--database` to time
-a borough already generated (a 50,000-child borough takes many minutes to build); results are
-in docs/performance.md. `make bench` runs it on a freshly generated 2,000-child borough.
+(safeguard/returns/tests/cin_oracle.py). Reports wall time, peak memory, children, the error
+rules and queries each side found, whether the two found the same rules on the same children
+(errors and queries alike), and how many times faster Safeguard is: its whole export, records
+to checked XML, against the DfE validator's process on the file (and its rule check alone).
+Unlike the command, the file is written even when Safeguard finds error rules, so that both
+sides always see the same records. Exits non-zero when either side finds an error rule, the
+file breaks the schema, the two sides disagree on any child, or Safeguard's export is not at
+least `--min-ratio` (10) times faster. Pass `--database` to time a borough already generated
+(a 50,000-child borough takes many minutes to build); results are in docs/performance.md.
+`make bench` runs it on a freshly generated 2,000-child borough.
 """
 
 import argparse
@@ -69,6 +73,12 @@ def main() -> int:
     parser.add_argument(
         "--report", help="also write what both sides found, rule by rule, to this JSON file"
     )
+    parser.add_argument(
+        "--min-ratio",
+        type=float,
+        default=10.0,
+        help="fail unless Safeguard's export is at least this many times faster (default 10)",
+    )
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="safeguard-bench-cin-"))
@@ -117,6 +127,7 @@ def main() -> int:
     reset = _reset_peak()
 
     # (a) Safeguard: the three steps of `safeguard export-cin`, as the command runs them.
+    c0 = time.process_time()
     t0 = time.perf_counter()
     census = build_cin_return(authority=authority, year=year)
     t1 = time.perf_counter()
@@ -125,9 +136,11 @@ def main() -> int:
     data = render_cin_xml(census, generated_at=timezone.localtime(), release=_release())
     _write_atomically(output, data)
     t3 = time.perf_counter()
+    ours_cpu = time.process_time() - c0
     ours_peak = _peak_mib()
     ours_errors = [f.code for f in failures if f.level == ERROR]
     ours_queries = [f.code for f in failures if f.level != ERROR]
+    ours_pairs = {(f.code, f.la_child_id or None) for f in failures}
     children = len(census.children)
     episodes = sum(len(c.episodes) for c in census.children)
     del census, failures, data
@@ -154,6 +167,14 @@ def main() -> int:
     theirs_errors = [i["rule"] for i in result["issues"] if i["level"] == "error"]
     theirs_queries = [i["rule"] for i in result["issues"] if i["level"] != "error"]
     theirs_children = _children_by_rule(result["issues"])
+    theirs_pairs = {(i["rule"], i["LAchildID"]) for i in result["issues"]}
+    agree = ours_pairs == theirs_pairs and not result.get("failed_rules")
+    ours_total, theirs_total = t3 - t0, t5 - t4
+    ratio = theirs_total / ours_total
+    check_ratio = result["seconds"]["validator"] / (t2 - t1)
+    # CPU time: less at the mercy of a shared machine's load than the wall clock.
+    theirs_cpu = result.get("cpu_seconds")
+    cpu_ratio = theirs_cpu / ours_cpu if theirs_cpu else None
 
     print(
         f"CIN census {year} benchmark: demo borough of {borough:,} children (SQLite); "
@@ -184,6 +205,35 @@ def main() -> int:
         + (", ".join(f"{c} {n:,}" for c, n in theirs_children.items()) or "none")
         + "."
     )
+    if agree:
+        print(
+            f"  child for child: the same {len(ours_pairs):,} (rule, child) pairs on both sides "
+            "(errors and queries)"
+        )
+    else:
+        only_ours = _by_rule(code for code, _child in ours_pairs - theirs_pairs)
+        only_theirs = _by_rule(code for code, _child in theirs_pairs - ours_pairs)
+        print(
+            f"  child for child: DIFFERENT. Only Safeguard: {only_ours}; "
+            f"only the DfE validator: {only_theirs}"
+            + (
+                f"; rules the DfE validator failed to run: {result['failed_rules']}"
+                if result.get("failed_rules")
+                else ""
+            )
+        )
+    print(
+        f"  speed: Safeguard's export (records to checked XML) {ours_total:.1f} s against the "
+        f"DfE validator's {theirs_total:.1f} s: {ratio:.1f} times faster "
+        f"({'meets' if ratio >= args.min_ratio else 'MISSES'} the {args.min_ratio:g}x target); "
+        f"the rule checks alone {t2 - t1:.1f} s against "
+        f"{result['seconds']['validator']:.1f} s, {check_ratio:.0f} times faster"
+    )
+    if cpu_ratio:
+        print(
+            f"  CPU time: Safeguard's export {ours_cpu:.1f} s, the DfE validator's process "
+            f"{theirs_cpu:.1f} s: {cpu_ratio:.1f} times less"
+        )
     if args.report:
         Path(args.report).write_text(
             json.dumps(
@@ -195,6 +245,12 @@ def main() -> int:
                         "errors": collections.Counter(ours_errors),
                         "queries": collections.Counter(ours_queries),
                     },
+                    "same_rules_on_the_same_children": agree,
+                    "times_faster": {"export": ratio, "rule_check": check_ratio},
+                    "cpu_seconds": {
+                        "safeguard_export": ours_cpu,
+                        "csc_validator_be_cin": theirs_cpu,
+                    },
                     "csc_validator_be_cin": {
                         "children": result["children"],
                         "seconds": {**result["seconds"], "process": t5 - t4},
@@ -203,13 +259,15 @@ def main() -> int:
                         "errors": collections.Counter(theirs_errors),
                         "queries": collections.Counter(theirs_queries),
                         "children_by_rule": theirs_children,
+                        "failed_rules": result.get("failed_rules", {}),
                         "descriptions": {i["rule"]: i["description"] for i in result["issues"]},
                     },
                 },
                 indent=2,
             )
         )
-    return 1 if ours_errors or theirs_errors or result["xsd_errors"] else 0
+    failed = ours_errors or theirs_errors or result["xsd_errors"] or not agree
+    return 1 if failed or ratio < args.min_ratio else 0
 
 
 if __name__ == "__main__":

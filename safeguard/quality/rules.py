@@ -299,18 +299,23 @@ def _record_index(person) -> dict[UUID, tuple[str, UUID]]:
     return index
 
 
-def cin_findings(person, child: CinChild | None, year: CensusYear) -> list[Found]:
-    """The DfE census rules that apply to one child, on their record for ``year``."""
+def cin_findings(
+    person, child: CinChild | None, year: CensusYear, today: date | None = None
+) -> list[Found]:
+    """The DfE census rules that apply to one child, on their record for ``year``: errors and
+    queries (to confirm, not necessarily wrong). The queries about time gone by count back
+    from ``today`` during the year (an assessment open 45 working days now), not from the
+    31 March still to come."""
     if child is None:
         return []
     index = _record_index(person)
     found = []
-    for f in validate_cin_child(child, year):
+    for f in validate_cin_child(child, year, as_at=today):
         record_type, case_id = index.get(f.record_id, ("people.person", None))
         found.append(
             Found(
                 rule=f"CIN {f.code}",
-                severity="query" if f.level == QUERY else ERROR,
+                severity=QUERY if f.level == QUERY else ERROR,
                 message=f.message,
                 detail=f.detail,
                 record_type=record_type,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, QuerySet
 
-from safeguard.quality.models import QualityCheck, QualityIssue
+from safeguard.quality.models import QualityCheck, QualityIssue, Severity
 
 
 def issues() -> QuerySet:
@@ -47,16 +47,18 @@ def by_team(authority_id: int) -> list[dict]:
     )
 
 
-def _open(authority_id: int | None) -> QuerySet:
-    qs = QualityIssue.objects.all()
+def _open_errors(authority_id: int | None) -> QuerySet:
+    qs = QualityIssue.objects.filter(severity=Severity.ERROR)
     return qs if authority_id is None else qs.filter(authority_id=authority_id)
 
 
 def children_with_issues(authority_id: int | None = None) -> QuerySet:
-    """The ids of the children with an open issue, as a subquery: the indicators count the
+    """The ids of the children with an open error, as a subquery: the indicators count the
     children behind each figure that are among them in the figure's own statement
-    (``performance.selectors.figure(..., errors=True)``)."""
-    return _open(authority_id).values("person_id")
+    (``performance.selectors.figure(..., errors=True)``). A query (a DfE census rule ending in
+    Q) asks someone to confirm a record that may well be right, so it does not count against
+    a figure (decision 0018)."""
+    return _open_errors(authority_id).values("person_id")
 
 
 def last_full_check(authority_id: int) -> QualityCheck | None:

@@ -90,7 +90,9 @@ def check_children(person_ids: Iterable[UUID], *, today: date | None = None) -> 
     for person in people:
         cases = {c.pk: c for c in person.cases.all()}
         child_holder = _child_holder(person, today)
-        found = own_findings(person, today) + cin_findings(person, census.get(person.pk), year)
+        found = own_findings(person, today) + cin_findings(
+            person, census.get(person.pk), year, today
+        )
         seen = set()
         for f in found:
             key = (person.pk, f.rule, f.record_id, f.detail[:300])

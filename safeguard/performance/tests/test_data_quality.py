@@ -44,6 +44,16 @@ def test_the_dashboard_counts_children_with_errors_and_validates_clean_figures(w
     assert "1 child counted with errors" in detail and "Validated" not in detail
 
 
+def test_a_census_query_does_not_unvalidate_a_figure(world, client):
+    """A query asks for a record to be confirmed; it may well be right (decision 0018)."""
+    kid = build.child(world, upn=None)  # of school age with no pupil number: query 8770Q
+    build.case(world, kid, referred=date(2025, 6, 2), worker=world.sw_amy)
+    check_authority(world.authority, today=TODAY)
+    assert kid.quality_issues.get().rule == "CIN 8770Q"
+    page = _as(client, world.analyst_eve).get("/performance/" + Q).content.decode()
+    assert "Validated" in _row(page, "referrals")
+
+
 def test_the_indicator_page_shows_numerator_errors(world, client):
     kid = build.child(world)
     c = build.case(world, kid, referred=date(2025, 6, 2), worker=world.sw_amy)

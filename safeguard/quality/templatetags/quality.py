@@ -5,6 +5,7 @@ checked and logged the access to the record."""
 from django import template
 
 from safeguard.quality import permissions, selectors
+from safeguard.quality.models import Severity
 
 register = template.Library()
 
@@ -15,4 +16,9 @@ def quality_panel(user, person=None, case=None):
     if not permissions.can_see_panel(user, subject):
         return {"shown": False}
     issues = selectors.for_case(case) if case is not None else selectors.for_person(person)
-    return {"shown": True, "issues": issues, "on_case": case is not None}
+    return {
+        "shown": True,
+        "errors": [i for i in issues if i.severity == Severity.ERROR],
+        "queries": [i for i in issues if i.severity == Severity.QUERY],
+        "on_case": case is not None,
+    }

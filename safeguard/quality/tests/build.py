@@ -3,6 +3,7 @@
 from datetime import date
 
 from safeguard.casework.models import Allocation, Case, CINPlan, Visit
+from safeguard.people.identifiers import upn_with_check_letter
 from safeguard.people.models import Person
 from safeguard.protection.models import (
     ChildProtectionConference,
@@ -24,6 +25,9 @@ def child(world, **fields) -> Person:
         "sex": "M",
         "ethnicity": "WBRI",
         "la_child_id": f"Q{_n[0]:05d}",
+        # Of school age, so a pupil number (a synthetic one, pseudo-LA 001): without it the
+        # census query 8770Q would be found on every child built here.
+        "upn": upn_with_check_letter(f"0012001{_n[0]:05d}"),
     }
     return Person.objects.create(**(values | fields))
 

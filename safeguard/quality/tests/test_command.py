@@ -32,7 +32,7 @@ def test_check_quality_finds_and_clears_errors(world):
     assert issue.person == bad and issue.worker == world.sw_ben and issue.team == world.team_b
     assert not QualityIssue.objects.filter(person=good).exists()
     assert f"({world.authority.dfe_la_code}):" in out.getvalue()
-    assert "errors on" in out.getvalue()
+    assert "1 errors on 1 children; 0 queries on 0 children" in out.getvalue()
 
     Visit.objects.filter(case=c).update(visit_date=today - timedelta(days=1))
     call_command("check_quality", stdout=StringIO())
@@ -60,3 +60,11 @@ def test_check_quality_the_command_line_name(world):
 
     assert command_argv(["check-quality", "--authority-code", "1"])[0] == "check_quality"
     assert date.today()  # the console name maps to this command
+
+
+def test_check_quality_counts_queries_apart(world):
+    kid = build.child(world, upn=None)  # of school age with no pupil number: query 8770Q
+    build.case(world, kid, referred=timezone.localdate() - timedelta(days=10), worker=world.sw_amy)
+    out = StringIO()
+    call_command("check_quality", authority_code=world.authority.dfe_la_code, stdout=out)
+    assert "0 errors on 0 children; 1 queries on 1 children" in out.getvalue()

@@ -242,3 +242,29 @@ def test_a_fixed_issue_is_removed_and_a_remaining_one_keeps_first_seen(world):
     assert len(left) == 1 and left[0].record_id != v1.pk
     assert left[0].first_seen == first[left[0].record_id]
     assert left[0].last_checked > left[0].first_seen
+
+
+# DfE census queries: found at the point of entry too, as queries (to confirm), not errors.
+
+
+def test_a_census_query_is_stored_as_a_query(world):
+    kid = build.child(world, upn=None)  # of school age (born 2015) with no pupil number
+    build.case(world, kid, referred=date(2025, 6, 2), worker=world.sw_amy)
+    assert "CIN 8770Q" in rules_of(kid)
+    issue = QualityIssue.objects.get(person=kid, rule="CIN 8770Q")
+    assert issue.severity == "query" and issue.record_type == "people.person"
+
+
+@pytest.mark.parametrize(
+    ("started", "found"),
+    # On 1 October 2025, 45 working days back counting the day itself is 30 July 2025; 31
+    # March 2026's count (28 January 2026) would have flagged both.
+    [(date(2025, 7, 29), True), (date(2025, 7, 30), False)],
+)
+def test_a_long_open_assessment_counts_back_from_today_during_the_year(world, started, found):
+    from safeguard.assessments.models import Assessment
+
+    kid = build.child(world)
+    c = build.case(world, kid, referred=date(2025, 7, 1), worker=world.sw_amy)
+    Assessment.objects.create(case=c, kind="single", start_date=started)
+    assert ("CIN 8670Q" in rules_of(kid)) is found

@@ -51,6 +51,28 @@ def test_a_clean_record_says_so(world, client):
     assert "No data errors." in page
 
 
+def test_a_query_is_shown_apart_from_the_errors(world, client):
+    """A DfE census query (to confirm) is listed under its own heading, not counted as an
+    error: the child with only a query has "No data errors."."""
+    from safeguard.assessments.models import Assessment
+
+    kid = build.child(world, upn=None)  # of school age with no pupil number: 8770Q
+    c = build.case(world, kid, referred=date(2025, 6, 2), worker=world.sw_amy)
+    # Open since June: on 1 October more than 45 working days (8670Q, on the case).
+    Assessment.objects.create(case=c, kind="single", start_date=date(2025, 6, 3))
+    check_children([kid.pk], today=TODAY)
+    for url, rule, count in (
+        (f"/people/{kid.pk}/", "CIN 8770Q", "2 queries"),
+        (f"/cases/{c.pk}/", "CIN 8670Q", "1 query"),
+    ):
+        page = _as(client, world.sw_amy).get(url).content.decode()
+        panel = page.split('id="data-quality"')[1].split("</div>")[0]
+        assert "No data errors." in panel and "govuk-tag--red" not in panel
+        queries = panel[panel.index('id="data-quality-queries"') :]
+        assert rule in queries[: queries.index("</ul>")]
+        assert f"{count}</strong> to confirm" in panel
+
+
 def test_partners_do_not_see_the_panel(world, client):
     # The police officer is involved with John Smith (child_sam) and may open his page.
     sam = world.child_sam

@@ -28,6 +28,7 @@ from safeguard.protection.models import (
     ChildProtectionPlan,
     ConferenceKind,
     Section47Enquiry,
+    StrategyDiscussion,
 )
 from safeguard.returns.census import CensusYear
 
@@ -144,44 +145,107 @@ def children_in_year_queryset(*, authority: LocalAuthority, year: CensusYear):
 
 
 def _batch(ids: list[UUID]):
-    cases = Case.objects.order_by("referral_date", "id").prefetch_related(
-        Prefetch("assessments", queryset=Assessment.objects.order_by("start_date", "id")),
-        Prefetch("cin_plans", queryset=CINPlan.objects.order_by("start_date", "id")),
-        "strategy_discussions",
-        Prefetch(
-            "section47s",
-            queryset=Section47Enquiry.objects.select_related("strategy_discussion")
-            .prefetch_related(
-                Prefetch(
-                    "conferences",
-                    queryset=ChildProtectionConference.objects.filter(
-                        kind=ConferenceKind.INITIAL
-                    ).order_by("conference_date"),
+    # Only the columns the return uses, into plain lists (to_attr): a large return spent most
+    # of its time making model instances and a queryset for each related manager's .all().
+    cases = (
+        Case.objects.order_by("referral_date", "id")
+        .only(
+            "child_id",
+            "authority_id",
+            "referral_date",
+            "referral_source",
+            "referral_nfa",
+            "primary_need",
+            "closure_date",
+            "closure_reason",
+        )
+        .prefetch_related(
+            Prefetch(
+                "assessments",
+                to_attr="census_assessments",
+                queryset=Assessment.objects.order_by("start_date", "id").only(
+                    "case_id", "start_date", "internal_review_date", "completed_date", "factors"
+                ),
+            ),
+            Prefetch(
+                "cin_plans",
+                to_attr="census_cin_plans",
+                queryset=CINPlan.objects.order_by("start_date", "id").only(
+                    "case_id", "start_date", "end_date"
+                ),
+            ),
+            Prefetch(
+                "strategy_discussions",
+                to_attr="census_strategy_discussions",
+                queryset=StrategyDiscussion.objects.only(
+                    "case_id", "discussion_date", "created_at"
+                ),
+            ),
+            Prefetch(
+                "conferences",
+                queryset=ChildProtectionConference.objects.filter(
+                    kind=ConferenceKind.INITIAL, section47__isnull=True
                 )
-            )
-            .order_by("start_date", "id"),
-        ),
-        Prefetch(
-            "conferences",
-            queryset=ChildProtectionConference.objects.filter(
-                kind=ConferenceKind.INITIAL, section47__isnull=True
-            ).order_by("conference_date", "id"),
-            to_attr="episode_conferences",
-        ),
-        Prefetch(
-            "cp_plans",
-            queryset=ChildProtectionPlan.objects.prefetch_related(
-                Prefetch(
-                    "conferences",
-                    queryset=ChildProtectionConference.objects.filter(
-                        kind=ConferenceKind.REVIEW
-                    ).order_by("conference_date"),
-                    to_attr="review_conferences",
+                .order_by("conference_date", "id")
+                .only("case_id", "conference_date"),
+                to_attr="episode_conferences",
+            ),
+            Prefetch(
+                "section47s",
+                to_attr="census_section47s",
+                queryset=Section47Enquiry.objects.select_related("strategy_discussion")
+                .only(
+                    "case_id",
+                    "start_date",
+                    "end_date",
+                    "outcome",
+                    "strategy_discussion__discussion_date",
+                    "strategy_discussion__created_at",
                 )
-            ).order_by("start_date", "id"),
-        ),
+                .prefetch_related(
+                    Prefetch(
+                        "conferences",
+                        queryset=ChildProtectionConference.objects.filter(
+                            kind=ConferenceKind.INITIAL
+                        )
+                        .order_by("conference_date")
+                        .only("section47_id", "conference_date"),
+                        to_attr="initial_conferences",
+                    )
+                )
+                .order_by("start_date", "id"),
+            ),
+            Prefetch(
+                "cp_plans",
+                to_attr="census_cp_plans",
+                queryset=ChildProtectionPlan.objects.prefetch_related(
+                    Prefetch(
+                        "conferences",
+                        queryset=ChildProtectionConference.objects.filter(
+                            kind=ConferenceKind.REVIEW
+                        )
+                        .order_by("conference_date")
+                        .only("plan_id", "conference_date"),
+                        to_attr="review_conferences",
+                    )
+                )
+                .only(
+                    "case_id",
+                    "start_date",
+                    "end_date",
+                    "initial_category",
+                    "latest_category",
+                    "previous_plans_elsewhere",
+                )
+                .order_by("start_date", "id"),
+            ),
+        )
     )
-    return Person.objects.filter(pk__in=ids).prefetch_related(Prefetch("cases", queryset=cases))
+    people = Person.objects.filter(pk__in=ids).only(
+        "date_of_birth", "expected_date_of_birth", "date_of_death", "sex", "ethnicity",
+        "disabilities", "upn", "la_child_id", "former_upn", "upn_unknown",
+    )  # fmt: skip
+    return people.prefetch_related(Prefetch("cases", queryset=cases, to_attr="census_cases"))
 
 
 def build_cin_return(
@@ -208,11 +272,11 @@ def build_cin_return(
 
 def _child(person: Person, *, authority: LocalAuthority, year: CensusYear) -> CinChild:
     ref = year.reference_date
-    cases = [c for c in person.cases.all() if c.authority_id == authority.pk]
+    cases = [c for c in person.census_cases if c.authority_id == authority.pk]
     born = _as_at(person.date_of_birth, ref)
     expected = None if born else (person.expected_date_of_birth or person.date_of_birth)
     # Every plan the child has had here, for NumberOfPreviousCPP.
-    all_plan_starts = sorted(p.start_date for c in cases for p in c.cp_plans.all())
+    all_plan_starts = sorted(p.start_date for c in cases for p in c.census_cp_plans)
     episodes = tuple(
         _episode(case, year=year, all_plan_starts=all_plan_starts)
         for case in cases
@@ -245,19 +309,19 @@ def _episode(case: Case, *, year: CensusYear, all_plan_starts: list[date]) -> Ci
     closure = _as_at(case.closure_date, ref)
     assessments = tuple(
         _assessment(a, ref)
-        for a in case.assessments.all()
+        for a in case.census_assessments
         if _not_finished_before(a.start_date, a.completed_date, year)
     )
     cin_plans = tuple(
         CinPlanDates(record_id=p.pk, start_date=p.start_date, end_date=_as_at(p.end_date, ref))
-        for p in case.cin_plans.all()
+        for p in case.census_cin_plans
         if _not_finished_before(p.start_date, p.end_date, year)
     )
     section47s = tuple(
         s
         for s in (
-            _section47(e, ref, case.strategy_discussions.all())
-            for e in case.section47s.all()
+            _section47(e, ref, case.census_strategy_discussions)
+            for e in case.census_section47s
             if e.start_date <= ref
         )
         if s.start_date >= year.start
@@ -266,7 +330,7 @@ def _episode(case: Case, *, year: CensusYear, all_plan_starts: list[date]) -> Ci
     )
     cp_plans = tuple(
         _cp_plan(p, ref, all_plan_starts)
-        for p in case.cp_plans.all()
+        for p in case.census_cp_plans
         if _not_finished_before(p.start_date, p.end_date, year)
     )
     episode_icpc = next(
@@ -306,7 +370,9 @@ def _assessment(a: Assessment, ref: date) -> CinAssessment:
 
 
 def _section47(e: Section47Enquiry, ref: date, discussions) -> CinSection47:
-    icpc = next((c.conference_date for c in e.conferences.all() if c.conference_date <= ref), None)
+    icpc = next(
+        (c.conference_date for c in e.initial_conferences if c.conference_date <= ref), None
+    )
     # From the last strategy discussion held for the enquiry by the reference date.
     held = [d for d in e.strategy_discussions_held(discussions) if d.discussion_date <= ref]
     last = held[-1].discussion_date if held else e.strategy_discussion.discussion_date

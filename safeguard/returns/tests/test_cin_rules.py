@@ -24,6 +24,7 @@ from safeguard.returns.census import CensusYear
 from safeguard.returns.validators.cin import (
     CHILD_RULES,
     ERROR,
+    QUERY,
     RETURN_RULES,
     rule_codes,
     validate_cin_return,
@@ -265,11 +266,67 @@ CASES = {
                                                             icpc_not_required=True),)))],
     "8510": lambda: [child(), child()],
     "1520": lambda: [child(), child(la_child_id="KM000002")],
+    # Queries (to confirm before submitting; they do not stop the export).
+    "8525Q": lambda: [child(birth_date=None, sex="U", episodes=ep_with(
+        referral_date=D(2025, 12, 1), assessments=(), cin_plans=(), section47s=(),
+        cp_plans=()))],
+    "8530Q": lambda: [child(birth_date=None, expected_birth_date=D(2026, 12, 31), sex="U",
+                            episodes=ep_with(referral_date=D(2025, 12, 1), assessments=(),
+                                             cin_plans=(), section47s=(), cp_plans=()))],
+    "8535Q": lambda: [child(birth_date=D(2025, 6, 1), death_date=D(2025, 5, 30),
+                            episodes=(closed_episode(referral_date=D(2025, 4, 10),
+                                                     closure_date=D(2025, 5, 30),
+                                                     closure_reason="RC2"),))],
+    "8545Q": lambda: [child(death_date=D(2025, 3, 20), episodes=(closed_episode(
+        closure_date=D(2025, 4, 2), closure_reason="RC2"),))],
+    "8555Q": lambda: [child(death_date=D(2025, 9, 1), episodes=(closed_episode(
+        referral_date=D(2025, 9, 2), closure_date=D(2025, 9, 3), closure_reason="RC2"),))],
+    "8569Q": lambda: [child(episodes=(closed_episode(
+        referral_date=D(2025, 3, 28), closure_date=D(2025, 3, 28), closure_reason="RC7",
+        referral_nfa=True, primary_need=""), episode()))],
+    "8585Q": lambda: [child(episodes=(closed_episode(closure_reason="RC2"), episode()))],
+    "8770Q": lambda: [child(upn="")],
+    "8775Q": lambda: [child(birth_date=D(2000, 3, 1))],
+    "8825Q": lambda: [child(episodes=(closed_episode(closure_reason="RC8"), episode()))],
+    "2991Q": lambda: [child(episodes=ep_with(assessments=()))],
+    "8670Q": lambda: [child(episodes=ep_with(assessments=(assessment(
+        start_date=D(2026, 1, 27), authorisation_date=None, factors=()),)))],
+    "8863Q": lambda: [child(episodes=ep_with(assessments=(
+        assessment(), assessment(start_date=D(2025, 6, 20), authorisation_date=D(2025, 7, 1)))))],
+    "8873Q": lambda: [child(episodes=ep_with(assessments=(assessment(factors=("21",)),)))],
+    "8897Q": lambda: [child(episodes=ep_with(assessments=(assessment(factors=()),)))],
+    "4012Q": lambda: [child(episodes=ep_with(cin_plans=(cin_plan(end_date=D(2025, 6, 25)),)))],
+    "4009Q": lambda: [child(death_date=D(2025, 7, 10), episodes=(closed_episode(
+        referral_date=D(2025, 5, 1), closure_date=D(2025, 7, 10), closure_reason="RC2",
+        cin_plans=(cin_plan(end_date=D(2025, 7, 11)),)),))],
+    "8675Q": lambda: [child(episodes=ep_with(cp_plans=(), section47s=(s47(
+        start_date=D(2026, 3, 10), icpc_target=D(2026, 3, 31), icpc_date=None),)))],
+    "8870Q": lambda: [child(episodes=ep_with(section47s=(s47(icpc_target=D(2025, 7, 19)),)))],
+    "8945Q": lambda: [child(episodes=ep_with(assessments=(assessment(factors=("18A",)),)))],
+    "8950Q": lambda: [child(episodes=ep_with(assessments=(assessment(factors=("19A",)),)))],
+    "2886Q": lambda: [child(sex="U")],
+    "2887Q": lambda: [child()],
+    "2888Q": lambda: [child(disabilities=("AUT",))],
 }  # fmt: skip
 
+# Rules about the return as a whole, not one child.
+WHOLE_RETURN = {"2883", "2886Q", "2887Q", "2888Q"}
 
-def census(children) -> CinReturn:
-    return CinReturn(year=YEAR, la_code="990", children=tuple(children))
+
+# 2887Q is about there being too few children recorded with no disability: no fillers there.
+NO_FILLERS = {"2887Q"}
+
+
+def filler(n: int) -> CinChild:
+    """A child with no episode in the census year and "no disability" recorded: returns have
+    enough of them that the queries about the whole return (2887Q) stay quiet."""
+    return child(la_child_id=f"KMFILL{n:02d}", upn="", birth_date=D(2024, 1, 1), episodes=())
+
+
+def census(children, *, fillers: int = 8) -> CinReturn:
+    """A return of ``children`` beside ``fillers`` children who break no rule."""
+    others = [filler(n) for n in range(fillers)]
+    return CinReturn(year=YEAR, la_code="990", children=(*children, *others))
 
 
 def test_the_starting_child_breaks_no_rule():
@@ -284,14 +341,14 @@ def test_every_rule_has_a_case_here():
 @pytest.mark.parametrize("code", sorted(CASES))
 def test_rule_catches_its_bad_record(code):
     children = CASES[code]()
-    failures = validate_cin_return(census(children))
+    failures = validate_cin_return(census(children, fillers=0 if code in NO_FILLERS else 8))
     hits = [f for f in failures if f.code == code]
     assert hits, f"rule {code} did not fire; got {[f.code for f in failures]}"
     rule = next(r for r in (*CHILD_RULES, *RETURN_RULES) if r.code == code)
     for hit in hits:
-        assert hit.level == ERROR
+        assert hit.level == (QUERY if code.endswith("Q") else ERROR)
         assert hit.message == rule.message
-        if code == "2883":  # about the return as a whole, not one child
+        if code in WHOLE_RETURN:  # about the return as a whole, not one child
             assert (hit.la_child_id, hit.person_id) == ("", None)
             continue
         assert hit.la_child_id in {c.la_child_id for c in children}
@@ -318,3 +375,97 @@ def test_dates_on_the_boundaries_of_the_year_are_in_it():
         closure_reason="RC7",
     )
     assert validate_cin_return(census([child(episodes=(ep,))])) == []
+
+
+def test_the_query_rules_are_the_validators_2025_26_queries():
+    """Every query of csc-validator-be-cin's 2025-26 ruleset is checked here, bar two whose
+    data the file never carries: 1560Q (former UPN) and 8842Q (a review with no date)."""
+    queries = {code for code in rule_codes() if code.endswith("Q")}
+    assert queries == {
+        "2886Q", "2887Q", "2888Q", "2991Q", "4009Q", "4012Q", "8525Q", "8530Q", "8535Q",
+        "8545Q", "8555Q", "8569Q", "8585Q", "8670Q", "8675Q", "8770Q", "8775Q", "8825Q",
+        "8863Q", "8870Q", "8873Q", "8897Q", "8945Q", "8950Q",
+    }  # fmt: skip
+    for rule in (*CHILD_RULES, *RETURN_RULES):
+        assert (rule.level == QUERY) == rule.code.endswith("Q"), rule.code
+
+
+def _codes(children) -> set[str]:
+    return {f.code for f in validate_cin_return(census(children))}
+
+
+@pytest.mark.parametrize(
+    ("start", "fires"),
+    # 45 working days before 31 March 2026, counting the 31st, is 28 January 2026.
+    [(D(2026, 1, 27), True), (D(2026, 1, 28), False)],
+)
+def test_8670q_counts_45_working_days_back_from_31_march(start, fires):
+    late = assessment(start_date=start, authorisation_date=None, factors=())
+    assert ("8670Q" in _codes([child(episodes=ep_with(assessments=(late,)))])) is fires
+
+
+@pytest.mark.parametrize(
+    ("start", "fires"),
+    # 15 working days before 31 March 2026, counting the 31st, is 11 March 2026.
+    [(D(2026, 3, 10), True), (D(2026, 3, 11), False)],
+)
+def test_8675q_counts_15_working_days_back_from_31_march(start, fires):
+    enquiry = s47(start_date=start, icpc_target=None, icpc_date=None)
+    codes = _codes([child(episodes=ep_with(cp_plans=(), section47s=(enquiry,)))])
+    assert ("8675Q" in codes) is fires
+
+
+def test_8675q_not_when_no_conference_was_needed():
+    enquiry = s47(start_date=D(2025, 7, 1), icpc_date=None, icpc_not_required=True)
+    assert "8675Q" not in _codes([child(episodes=ep_with(cp_plans=(), section47s=(enquiry,)))])
+
+
+@pytest.mark.parametrize(
+    ("year", "referred", "fires"),
+    # The census year starts on its first working day: 1 April 2025 (a Tuesday); in 2024-25
+    # 2 April 2024, since 1 April 2024 was Easter Monday.
+    [(2025, D(2025, 3, 31), True), (2025, D(2025, 4, 1), False),
+     (2024, D(2024, 4, 1), True), (2024, D(2024, 4, 2), False)],
+)  # fmt: skip
+def test_8569q_nfa_referrals_from_before_the_year(year, referred, fires):
+    nfa = closed_episode(referral_date=referred, closure_date=referred, referral_nfa=True,
+                         primary_need="")  # fmt: skip
+    ret = CinReturn(year=CensusYear(year), la_code="990",
+                    children=(child(episodes=(nfa,)), *[filler(n) for n in range(8)]))  # fmt: skip
+    assert ("8569Q" in {f.code for f in validate_cin_return(ret)}) is fires
+
+
+def test_8863q_not_for_an_assessment_recorded_twice():
+    """The same start and authorisation on both: a repeat, not an overlap (as DfE's check)."""
+    a = assessment()
+    twice = replace(a, record_id=uuid4())
+    assert "8863Q" not in _codes([child(episodes=ep_with(assessments=(a, twice)))])
+
+
+def test_8873q_not_when_the_episode_has_two_assessments():
+    assessments = (
+        assessment(factors=("21",)),
+        assessment(start_date=D(2025, 7, 1), authorisation_date=D(2025, 7, 20)),
+    )
+    assert "8873Q" not in _codes([child(episodes=ep_with(assessments=assessments))])
+
+
+@pytest.mark.parametrize(
+    ("first_year", "days_45", "days_15", "year_starts"),
+    # The days csc-validator-be-cin's pandas offsets give (its england_working_days) for each
+    # census year: 45 and 15 working days before 31 March, and the first working day of the
+    # year (31 March 2024 was Easter Sunday; 1 April 2024 Easter Monday).
+    [(2023, D(2024, 1, 29), D(2024, 3, 11), D(2023, 4, 3)),
+     (2024, D(2025, 1, 28), D(2025, 3, 11), D(2024, 4, 2)),
+     (2025, D(2026, 1, 28), D(2026, 3, 11), D(2025, 4, 1)),
+     (2026, D(2027, 1, 26), D(2027, 3, 9), D(2026, 4, 1))],
+)  # fmt: skip
+def test_working_days_are_counted_as_the_dfe_validator_counts_them(
+    first_year, days_45, days_15, year_starts
+):
+    from safeguard.returns.validators.cin import _working_days_before
+
+    year = CensusYear(first_year)
+    assert _working_days_before(year.reference_date, 45) == days_45
+    assert _working_days_before(year.reference_date, 15) == days_15
+    assert _working_days_before(year.start, 1) == year_starts

@@ -17,12 +17,14 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from uuid import UUID
 
 from stdnum.gb import upn as stdnum_upn
 
-from safeguard.assessments.codes import NO_FACTORS
+from safeguard.assessments.codes import NO_FACTORS, Factor
 from safeguard.casework.codes import ClosureReason, PrimaryNeed, ReferralSource
+from safeguard.core.workdays import add_months, add_working_days, is_working_day
 from safeguard.people.codes import Disability, Ethnicity, Sex
 from safeguard.protection.codes import CategoryOfAbuse
 from safeguard.returns.builders.cin import CinChild, CinEpisode, CinReturn, iter_episode_records
@@ -51,8 +53,17 @@ class Failure:
 class ChildRule:
     code: str
     message: str
-    check: Callable[[CinChild, CensusYear], Iterable[Finding]]
+    check: Callable[..., Iterable[Finding]]
     level: str = ERROR
+    # A rule about time gone by (an assessment open more than 45 working days) counts back
+    # from a day: 31 March for the return; today, on a check during the year (quality app).
+    # Its check takes (child, year, as_at).
+    timed: bool = False
+
+    def findings(self, child: CinChild, year: CensusYear, as_at: date) -> Iterable[Finding]:
+        if self.timed:
+            return self.check(child, year, as_at)
+        return self.check(child, year)
 
 
 @dataclass(frozen=True)
@@ -67,9 +78,11 @@ CHILD_RULES: list[ChildRule] = []
 RETURN_RULES: list[ReturnRule] = []
 
 
-def child_rule(code: str, message: str, *, level: str = ERROR):
+def child_rule(code: str, message: str, *, level: str = ERROR, timed: bool = False):
     def register(check):
-        CHILD_RULES.append(ChildRule(code=code, message=message, check=check, level=level))
+        CHILD_RULES.append(
+            ChildRule(code=code, message=message, check=check, level=level, timed=timed)
+        )
         return check
 
     return register
@@ -103,17 +116,24 @@ def validate_cin_return(census: CinReturn) -> list[Failure]:
             detail=detail,
         )
 
+    as_at = census.year.reference_date
     for child in census.children:
         for rule in CHILD_RULES:
-            failures.extend(failure(rule, child, f) for f in rule.check(child, census.year))
+            failures.extend(
+                failure(rule, child, f) for f in rule.findings(child, census.year, as_at)
+            )
     for rule in RETURN_RULES:
         failures.extend(failure(rule, child, f) for child, f in rule.check(census))
     return failures
 
 
-def validate_cin_child(child: CinChild, year: CensusYear) -> list[Failure]:
+def validate_cin_child(
+    child: CinChild, year: CensusYear, *, as_at: date | None = None
+) -> list[Failure]:
     """Every failure of the child rules on one child (the rules across children, such as
-    duplicates, need the whole return)."""
+    duplicates, need the whole return). The rules about time gone by count back from
+    ``as_at`` when given and before 31 March (a check during the year), else from 31 March."""
+    as_at = min(as_at, year.reference_date) if as_at else year.reference_date
     return [
         Failure(
             code=rule.code,
@@ -125,8 +145,24 @@ def validate_cin_child(child: CinChild, year: CensusYear) -> list[Failure]:
             detail=detail,
         )
         for rule in CHILD_RULES
-        for record_id, detail in rule.check(child, year)
+        for record_id, detail in rule.findings(child, year, as_at)
     ]
+
+
+# Each code list once, as a set: Django's ``Choices.values`` builds a new list on every use,
+# which made the code rules the slowest of all on a large return.
+CODES = {
+    choices: frozenset(choices.values)
+    for choices in (
+        Sex,
+        Ethnicity,
+        Disability,
+        ReferralSource,
+        PrimaryNeed,
+        ClosureReason,
+        CategoryOfAbuse,
+    )
+}
 
 
 def _d(day: date | None) -> str:
@@ -169,9 +205,7 @@ def _la_child_id_length(child, year):
         yield None, f"LA child id {child.la_child_id!r}"
 
 
-@child_rule(
-    "1580", "The LA child id has characters other than letters and digits: correct it."
-)
+@child_rule("1580", "The LA child id has characters other than letters and digits: correct it.")
 def _la_child_id_characters(child, year):
     lid = child.la_child_id
     if lid and not (lid.isascii() and lid.isalnum()):
@@ -189,9 +223,7 @@ def _upn_check_letter(child, year):
         yield None, f"UPN {upn}"
 
 
-@child_rule(
-    "1530", "The UPN's characters 2 to 4 are not a recognised LA number: correct the UPN."
-)
+@child_rule("1530", "The UPN's characters 2 to 4 are not a recognised LA number: correct the UPN.")
 def _upn_la(child, year):
     if child.upn and child.upn[1:4] not in UPN_LA_CODES:
         yield None, f"UPN {child.upn}"
@@ -215,7 +247,7 @@ def _upn_last(child, year):
 
 @child_rule("4180", "The child's sex must be recorded as male, female or not known.")
 def _sex_valid(child, year):
-    if child.sex not in Sex.values:
+    if child.sex not in CODES[Sex]:
         yield None, f"sex {child.sex!r}"
 
 
@@ -227,14 +259,14 @@ def _unborn_sex(child, year):
 
 @child_rule("4220", "The child's ethnicity is missing or not a census code: record it.")
 def _ethnicity(child, year):
-    if child.ethnicity not in Ethnicity.values:
+    if child.ethnicity not in CODES[Ethnicity]:
         yield None, f"ethnicity {child.ethnicity!r}"
 
 
 @child_rule("8540", "A disability on the child's record is not a census disability code.")
 def _disability_codes(child, year):
     for code in child.disabilities:
-        if code not in Disability.values:
+        if code not in CODES[Disability]:
             yield None, f"disability {code!r}"
 
 
@@ -280,14 +312,14 @@ def _referral_in_period(child, year):
 @child_rule("8866", "The episode's referral source is missing or not a census code.")
 def _referral_source(child, year):
     for ep in child.episodes:
-        if ep.referral_source not in ReferralSource.values:
+        if ep.referral_source not in CODES[ReferralSource]:
             yield ep.record_id, f"{_ep(ep)}: source {ep.referral_source!r}"
 
 
 @child_rule("8650", "The episode's primary need is not a census code (N0 to N9).")
 def _primary_need_code(child, year):
     for ep in child.episodes:
-        if ep.primary_need and ep.primary_need not in PrimaryNeed.values:
+        if ep.primary_need and ep.primary_need not in CODES[PrimaryNeed]:
             yield ep.record_id, f"{_ep(ep)}: primary need {ep.primary_need!r}"
 
 
@@ -319,7 +351,7 @@ def _closure_before_referral(child, year):
 @child_rule("8640", "The episode's reason for closure is not a census code (RC1 to RC9).")
 def _closure_reason_code(child, year):
     for ep in child.episodes:
-        if ep.closure_reason and ep.closure_reason not in ClosureReason.values:
+        if ep.closure_reason and ep.closure_reason not in CODES[ClosureReason]:
             yield ep.record_id, f"{_ep(ep)}: reason {ep.closure_reason!r}"
 
 
@@ -408,9 +440,7 @@ def _open_not_nfa(child: CinChild) -> list[CinEpisode]:
     return [ep for ep in child.episodes if ep.closure_date is None and not ep.referral_nfa]
 
 
-@child_rule(
-    "8815", "The child has more than one open episode: close the episodes that have ended."
-)
+@child_rule("8815", "The child has more than one open episode: close the episodes that have ended.")
 def _two_open_episodes(child, year):
     open_eps = _open_not_nfa(child)
     if len(open_eps) > 1:
@@ -458,9 +488,7 @@ def _assessment_order(child, year):
             yield a.record_id, f"assessment started {_d(a.start_date)}"
 
 
-@child_rule(
-    "8614", "Factors are recorded on an assessment that is not yet authorised (completed)."
-)
+@child_rule("8614", "Factors are recorded on an assessment that is not yet authorised (completed).")
 def _factors_before_completion(child, year):
     for _ep, a in _assessments(child):
         if a.factors and not a.authorisation_date:
@@ -474,9 +502,7 @@ def _assessment_completed_in_year(child, year):
             yield a.record_id, f"authorised {_d(a.authorisation_date)}"
 
 
-@child_rule(
-    "8736", "An assessment not yet authorised must have started in the census year."
-)
+@child_rule("8736", "An assessment not yet authorised must have started in the census year.")
 def _open_assessment_started_in_year(child, year):
     for _ep, a in _assessments(child):
         if not a.authorisation_date and a.start_date not in year:
@@ -508,9 +534,7 @@ def _two_open_assessments(child, year):
             yield ep.record_id, f"{_ep(ep)}: {len(open_ones)} open assessments"
 
 
-@child_rule(
-    "8867", "The episode is closed but an assessment on it is not authorised (completed)."
-)
+@child_rule("8867", "The episode is closed but an assessment on it is not authorised (completed).")
 def _closed_with_open_assessment(child, year):
     for ep, a in _assessments(child):
         if ep.closure_date and not a.authorisation_date:
@@ -690,9 +714,7 @@ def _icpc_weekend(child, year):
             yield s.record_id, f"conference {s.icpc_date:%A} {_d(s.icpc_date)}"
 
 
-@child_rule(
-    "8839", "An episode has two or more section 47 enquiries open at once: conclude one."
-)
+@child_rule("8839", "An episode has two or more section 47 enquiries open at once: conclude one.")
 def _two_open_s47s(child, year):
     for ep in child.episodes:
         if sum(1 for s in ep.section47s if _s47_open(s)) > 1:
@@ -748,9 +770,7 @@ def _cp_plan_start_in_period(child, year):
             yield p.record_id, f"plan started {_d(p.start_date)}"
 
 
-@child_rule(
-    "8832", "A child protection plan is recorded on a referral marked 'no further action'."
-)
+@child_rule("8832", "A child protection plan is recorded on a referral marked 'no further action'.")
 def _nfa_with_cp_plan(child, year):
     for ep in child.episodes:
         if ep.referral_nfa and ep.cp_plans:
@@ -798,14 +818,14 @@ def _review_after_start(child, year):
 @child_rule("8905", "A child protection plan's initial category of abuse is not a census code.")
 def _initial_category(child, year):
     for _ep, p in _cp_plans(child):
-        if p.initial_category not in CategoryOfAbuse.values:
+        if p.initial_category not in CODES[CategoryOfAbuse]:
             yield p.record_id, f"category {p.initial_category!r}"
 
 
 @child_rule("8910", "A child protection plan's latest category of abuse is not a census code.")
 def _latest_category(child, year):
     for _ep, p in _cp_plans(child):
-        if p.latest_category not in CategoryOfAbuse.values:
+        if p.latest_category not in CODES[CategoryOfAbuse]:
             yield p.record_id, f"category {p.latest_category!r}"
 
 
@@ -848,6 +868,306 @@ def _cp_plan_starts_at_icpc(child, year):
                 yield p.record_id, f"plan started {_d(p.start_date)}"
 
 
+# --- Queries -----------------------------------------------------------------------------
+# A query (DfE number ending in Q) is something the authority must confirm or explain before
+# submitting; the record may well be right. Queries do not stop the export. Each follows
+# what csc-validator-be-cin checks for the year's ruleset, on the record as the writer emits
+# it (an expected date of birth is sent only for an unborn child). Not here, because the file
+# never carries what they look at: 1560Q (former UPN) and 8842Q (a review with no date).
+
+
+@cache
+def _working_days_before(day: date, n: int) -> date:
+    """The n-th working day before ``day``, counting ``day`` itself when it is one (as the
+    census counts "n working days before 31 March"); the day itself for n = 1 on a working
+    day, and the first working day on or after it for n = 1 on a weekend or bank holiday."""
+    if n == 1:
+        return day if is_working_day(day) else add_working_days(day, 1)
+    return add_working_days(day, -(n - 1))
+
+
+def _sent_expected_birth(child: CinChild) -> date | None:
+    return child.expected_birth_date if child.birth_date is None else None
+
+
+@child_rule(
+    "8525Q",
+    "The child has neither a date of birth nor an expected date of birth: record one.",
+    level=QUERY,
+)
+def _no_birth_date(child, year):
+    if child.birth_date is None and child.expected_birth_date is None:
+        yield None, ""
+
+
+@child_rule(
+    "8530Q",
+    "The unborn child's expected date of birth is not between March and December of the "
+    "year the census ends: check it, or record the birth.",
+    level=QUERY,
+)
+def _expected_birth_out_of_range(child, year):
+    due = _sent_expected_birth(child)
+    ref = year.reference_date
+    if due and (due >= add_months(ref, 9) or due <= ref - timedelta(days=30)):
+        yield None, f"due {_d(due)}"
+
+
+@child_rule(
+    "8535Q",
+    "The child has a date of death but no date of birth, or one after it: check both dates.",
+    level=QUERY,
+)
+def _death_before_birth(child, year):
+    if child.death_date and (child.birth_date is None or child.birth_date > child.death_date):
+        yield None, f"born {_d(child.birth_date)}, died {_d(child.death_date)}"
+
+
+@child_rule("8545Q", "The child's date of death is not in the census year: check it.", level=QUERY)
+def _death_in_year(child, year):
+    if child.death_date and child.death_date not in year:
+        yield None, f"died {_d(child.death_date)}"
+
+
+@child_rule(
+    "8555Q",
+    "An episode's referral is dated after the child's date of death: check both.",
+    level=QUERY,
+)
+def _referral_after_death(child, year):
+    if child.death_date:
+        for ep in child.episodes:
+            if ep.referral_date > child.death_date:
+                yield ep.record_id, f"{_ep(ep)}, died {_d(child.death_date)}"
+
+
+@child_rule(
+    "8569Q",
+    "A referral from before the census year is marked 'no further action': an episode that "
+    "ended at referral belongs to the year it was referred in. Check the referral date.",
+    level=QUERY,
+)
+def _old_referral_nfa(child, year):
+    first = _working_days_before(year.start, 1)
+    for ep in child.episodes:
+        if ep.referral_nfa and ep.referral_date < first:
+            yield ep.record_id, _ep(ep)
+
+
+@child_rule(
+    "8585Q",
+    "An episode was closed because the child died (RC2) but the child has no date of death: "
+    "record it, or correct the reason for closure.",
+    level=QUERY,
+)
+def _died_without_death_date(child, year):
+    if child.death_date is None:
+        for ep in child.episodes:
+            if ep.closure_reason == "RC2":
+                yield ep.record_id, _ep(ep)
+
+
+@child_rule(
+    "8770Q",
+    "The child is of school age and has no UPN: record the child's unique pupil number.",
+    level=QUERY,
+)
+def _school_age_without_upn(child, year):
+    # Of school age on 31 August after the census: five by then, born by 31 August six years
+    # before it. The file cannot carry a reason for a missing UPN yet.
+    school_age_born_by = date(year.reference_date.year - 6, 8, 31)
+    if (
+        not child.upn
+        and child.birth_date
+        and child.birth_date <= school_age_born_by
+        and any(not ep.referral_nfa for ep in child.episodes)
+    ):
+        yield None, f"born {_d(child.birth_date)}"
+
+
+@child_rule(
+    "8775Q",
+    "The child was 25 or over on 31 March and has an episode open after their 25th birthday: "
+    "check the date of birth, or close the episode.",
+    level=QUERY,
+)
+def _over_25(child, year):
+    born = child.birth_date
+    if born is None or born >= add_months(year.reference_date, -300):
+        return
+    twenty_five = add_months(born, 300)
+    for ep in child.episodes:
+        if ep.closure_date is None or ep.closure_date > twenty_five:
+            yield ep.record_id, f"{_ep(ep)}, born {_d(born)}"
+
+
+@child_rule(
+    "8825Q",
+    "The episode was closed after assessment (RC8 or RC9) but has no assessment: record the "
+    "assessment, or correct the reason for closure.",
+    level=QUERY,
+)
+def _closed_after_assessment_without_one(child, year):
+    for ep in child.episodes:
+        if ep.closure_reason in ("RC8", "RC9") and not ep.assessments:
+            yield ep.record_id, f"{_ep(ep)}, closed {ep.closure_reason}"
+
+
+@child_rule(
+    "2991Q",
+    "The episode has a section 47 enquiry but no assessment: record the assessment, or "
+    "confirm there was none.",
+    level=QUERY,
+)
+def _s47_without_assessment(child, year):
+    for ep in child.episodes:
+        if ep.section47s and not ep.assessments:
+            yield ep.record_id, _ep(ep)
+
+
+@child_rule(
+    "8670Q",
+    "An assessment started more than 45 working days ago (counting back from 31 March for "
+    "the return) and is still not authorised: record its authorisation, or confirm it is "
+    "still going on.",
+    level=QUERY,
+    timed=True,
+)
+def _long_open_assessment(child, year, as_at):
+    limit = _working_days_before(as_at, 45)
+    for _ep, a in _assessments(child):
+        if a.authorisation_date is None and a.start_date < limit:
+            yield a.record_id, f"assessment started {_d(a.start_date)}"
+
+
+@child_rule(
+    "8863Q",
+    "An assessment starts while another on the same episode is still going on: check their "
+    "start and authorisation dates.",
+    level=QUERY,
+)
+def _assessment_during_assessment(child, year):
+    ref = year.reference_date
+    for ep in child.episodes:
+        for a in ep.assessments:
+            for b in ep.assessments:
+                if (a.start_date, a.authorisation_date) == (b.start_date, b.authorisation_date):
+                    continue
+                if a.start_date >= b.start_date and (
+                    (b.authorisation_date is not None and a.start_date <= b.authorisation_date)
+                    or (b.authorisation_date is None and a.start_date <= ref)
+                ):
+                    yield a.record_id, f"assessment started {_d(a.start_date)}"
+
+
+@child_rule(
+    "8873Q",
+    "The episode's only assessment found no factors (21) but the episode is not closed as "
+    "'closed after assessment' (RC8 or RC9): check the factors and the reason for closure.",
+    level=QUERY,
+)
+def _no_factors_not_closed_after_assessment(child, year):
+    for ep in child.episodes:
+        if (
+            len(ep.assessments) == 1
+            and any("21" in f for f in ep.assessments[0].factors)
+            and ep.closure_reason not in ("RC8", "RC9")
+        ):
+            yield ep.assessments[0].record_id, f"{_ep(ep)}, closure {ep.closure_reason or 'none'}"
+
+
+@child_rule(
+    "8897Q",
+    "An assessment authorised in the census year has no factors, or a factor that is not a "
+    "census code: record the factors identified (21 if none).",
+    level=QUERY,
+)
+def _authorised_assessment_factors(child, year):
+    for _ep, a in _assessments(child):
+        if a.authorisation_date is None or a.authorisation_date < year.start:
+            continue
+        if not a.factors:
+            yield a.record_id, f"assessment started {_d(a.start_date)}: no factors"
+        for code in a.factors:
+            if code not in _KNOWN_FACTORS:
+                yield a.record_id, f"assessment started {_d(a.start_date)}: factor {code!r}"
+
+
+# Factors 18A and 19A were replaced by 18B/18C and 19B/19C; a return may still carry them, and
+# DfE asks about them (8945Q, 8950Q) rather than counting them as unknown codes (8897Q).
+RETIRED_FACTORS = {"18A": "18B or 18C", "19A": "19B or 19C"}
+_KNOWN_FACTORS = frozenset(Factor.values) | RETIRED_FACTORS.keys()
+
+
+def _retired_factor(code: str):
+    def check(child, year):
+        for _ep, a in _assessments(child):
+            if code in a.factors:
+                yield a.record_id, f"assessment started {_d(a.start_date)}: factor {code}"
+
+    return check
+
+
+child_rule(
+    "8945Q",
+    f"An assessment records factor 18A, no longer in use: record {RETIRED_FACTORS['18A']}.",
+    level=QUERY,
+)(_retired_factor("18A"))
+child_rule(
+    "8950Q",
+    f"An assessment records factor 19A, no longer in use: record {RETIRED_FACTORS['19A']}.",
+    level=QUERY,
+)(_retired_factor("19A"))
+
+
+@child_rule(
+    "4012Q",
+    "A child in need plan starts and ends on the same day: check its dates.",
+    level=QUERY,
+)
+def _cin_plan_same_day(child, year):
+    for _ep, p in _cin_plans(child):
+        if p.end_date == p.start_date:
+            yield p.record_id, f"plan {_d(p.start_date)}"
+
+
+@child_rule(
+    "4009Q",
+    "A child in need plan ends after the child's date of death: check both dates.",
+    level=QUERY,
+)
+def _cin_plan_ends_after_death(child, year):
+    for _ep, p in _cin_plans(child):
+        if child.death_date and p.end_date and p.end_date > child.death_date:
+            yield p.record_id, f"plan ended {_d(p.end_date)}"
+
+
+@child_rule(
+    "8675Q",
+    "A section 47 enquiry started more than 15 working days ago (counting back from 31 March "
+    "for the return) and has no initial conference, nor an outcome saying none was needed: "
+    "record which.",
+    level=QUERY,
+    timed=True,
+)
+def _long_open_s47(child, year, as_at):
+    limit = _working_days_before(as_at, 15)
+    for _ep, s in _enquiries(child):
+        if _s47_open(s) and s.start_date < limit:
+            yield s.record_id, f"enquiry started {_d(s.start_date)}"
+
+
+@child_rule(
+    "8870Q",
+    "The target date for the initial child protection conference is on a weekend: check it.",
+    level=QUERY,
+)
+def _icpc_target_weekend(child, year):
+    for _ep, s in _enquiries(child):
+        if s.icpc_target and s.icpc_target.weekday() >= 5:
+            yield s.record_id, f"target {s.icpc_target:%A} {_d(s.icpc_target)}"
+
+
 # --- Across the return -------------------------------------------------------------------
 
 
@@ -879,6 +1199,48 @@ def _plans_without_conferences(census):
     icpcs = sum(1 for ep in episodes for s in ep.section47s if s.icpc_date and s.icpc_date in year)
     if plans > icpcs:
         yield None, (None, f"{plans} plans started in the year, {icpcs} initial conferences")
+
+
+# Queries about the return as a whole (no one child to fix).
+
+
+@return_rule(
+    "2886Q",
+    "More than 2% of the children in the return (unborn children aside) have their sex "
+    "recorded as not known: check their records.",
+    level=QUERY,
+)
+def _many_sex_unknown(census):
+    children = census.children
+    unknown = sum(1 for c in children if c.sex == Sex.UNKNOWN and _sent_expected_birth(c) is None)
+    if children and unknown / len(children) > 0.02:
+        yield None, (None, f"{unknown} of {len(children)} children")
+
+
+@return_rule(
+    "2887Q",
+    "Fewer than 8 children in the return are recorded as having no disability (NONE): check "
+    "that children without a disability are recorded as such, not left blank.",
+    level=QUERY,
+)
+def _few_recorded_without_disability(census):
+    # DfE's wording is "less than 8 disability codes have been used"; its validator counts the
+    # NONE entries, and Safeguard checks the same so that both give the same answer.
+    none = sum(c.disabilities.count(Disability.NONE) for c in census.children)
+    if none <= 7:
+        yield None, (None, f"{none} children recorded with no disability")
+
+
+@return_rule(
+    "2888Q",
+    "No child in the return has more than one disability recorded: record every disability "
+    "a child has.",
+    level=QUERY,
+)
+def _one_disability_each(census):
+    counts = [sum(1 for d in c.disabilities if d != Disability.NONE) for c in census.children]
+    if any(counts) and max(counts) <= 1:
+        yield None, (None, f"{sum(counts)} children with one disability each")
 
 
 def iter_rules() -> Iterator[ChildRule | ReturnRule]:

@@ -4,7 +4,7 @@ data-quality rules and store what is wrong, replacing the last check's results."
 from django.core.management.base import BaseCommand, CommandError
 
 from safeguard.accounts.models import LocalAuthority
-from safeguard.quality.models import QualityIssue
+from safeguard.quality.models import QualityIssue, Severity
 from safeguard.quality.services import check_authority
 from safeguard.returns.progress import ProgressBar
 
@@ -29,9 +29,10 @@ class Command(BaseCommand):
                 check_authority(authority, progress=bar)
             finally:
                 bar.close()
-            issues = QualityIssue.objects.filter(authority=authority)
-            children = issues.values("person_id").distinct().count()
-            self.stdout.write(
-                f"{authority.name} ({authority.dfe_la_code}): {issues.count()} errors on "
-                f"{children} children"
-            )
+            counts = []
+            for severity, noun in ((Severity.ERROR, "errors"), (Severity.QUERY, "queries")):
+                issues = QualityIssue.objects.filter(authority=authority, severity=severity)
+                children = issues.values("person_id").distinct().count()
+                counts.append(f"{issues.count()} {noun} on {children} children")
+            # Queries (DfE census rules ending in Q) are to confirm, not necessarily wrong.
+            self.stdout.write(f"{authority.name} ({authority.dfe_la_code}): " + "; ".join(counts))
