@@ -245,15 +245,23 @@ def _no_raw_markup(html: str) -> None:
     assert "<img src=x onerror" not in html
 
 
-@pytest.mark.parametrize("name", sorted(FORMS))
-def test_form_refuses_or_safely_stores_bad_input(name, world, client):
-    method, target, query, _ = MATRIX[name]
+def form_page(name: str, world) -> tuple[str, object, dict]:
+    """The address of a storing form's page in the test world, the user who fills it in, and
+    the extra good values it needs (records made for it first). Other project-wide tests
+    (the drafts browser test, the text limits) reach every form through here."""
+    _method, target, _query, _ = MATRIX[name]
     kwargs = ALL_TARGETS[target](world) if target else {}
     if name in OTHER_CHILD:
         kwargs = {"person_id": getattr(world, OTHER_CHILD[name]).pk}
     url = reverse(name, kwargs=kwargs) + (EXTRA_QUERY[name](world) if name in EXTRA_QUERY else "")
     extra = SETUP[name](world) if name in SETUP else {}
-    client.force_login(getattr(world, FORMS[name]))
+    return url, getattr(world, FORMS[name]), extra
+
+
+@pytest.mark.parametrize("name", sorted(FORMS))
+def test_form_refuses_or_safely_stores_bad_input(name, world, client):
+    url, user, extra = form_page(name, world)
+    client.force_login(user)
     page = client.get(url)
     assert page.status_code == 200, f"{name}: {page.status_code}"
     base, text = _baseline(_main_form(page.content.decode()))
