@@ -4,7 +4,7 @@ agencies at a strategy discussion, what a plan decision needs) live in services.
 from django import forms
 
 from safeguard.accounts.models import Agency
-from safeguard.core.forms import GovukDateField, PeopleRowsField
+from safeguard.core.forms import GovukDateField, GovukForm, PeopleRowsField
 from safeguard.protection.codes import CategoryOfAbuse, PlanEndReason
 from safeguard.protection.models import (
     ConferenceDecision,
@@ -36,7 +36,7 @@ def _agency_names(authority) -> list[str]:
     )
 
 
-class StrategyDiscussionForm(forms.Form):
+class StrategyDiscussionForm(GovukForm):
     discussion_date = GovukDateField(label="Date of the strategy discussion")
     attendees = PeopleRowsField(
         label="Who took part",
@@ -58,11 +58,11 @@ class StrategyDiscussionForm(forms.Form):
         self.fields["attendees"].widget.agencies = _agency_names(authority)
 
 
-class Section47StartForm(forms.Form):
+class Section47StartForm(GovukForm):
     start_date = GovukDateField(label="Date the enquiry started")
 
 
-class Section47ConcludeForm(forms.Form):
+class Section47ConcludeForm(GovukForm):
     end_date = GovukDateField(label="Date the enquiry concluded")
     outcome = forms.ChoiceField(
         label="Outcome of the enquiry",
@@ -91,7 +91,7 @@ class AttendanceField(forms.MultipleChoiceField):
         return {agency: agency in chosen for agency in CONFERENCE_AGENCIES}
 
 
-class ICPCForm(forms.Form):
+class ICPCForm(GovukForm):
     conference_date = GovukDateField(label="Date of the conference")
     attendance = AttendanceField(initial=["Children's social care"])
     decision = forms.ChoiceField(
@@ -127,7 +127,7 @@ class ICPCForm(forms.Form):
         self.fields["core_group_members"].widget.agencies = _agency_names(authority)
 
 
-class CoreGroupForm(forms.Form):
+class CoreGroupForm(GovukForm):
     meeting_date = GovukDateField(label="Date of the core group meeting")
     attendees = PeopleRowsField(label="Who attended", help_text="Leave rows you do not need empty")
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 6}))
@@ -137,7 +137,7 @@ class CoreGroupForm(forms.Form):
         self.fields["attendees"].widget.agencies = _agency_names(authority)
 
 
-class ReviewConferenceForm(forms.Form):
+class ReviewConferenceForm(GovukForm):
     conference_date = GovukDateField(label="Date of the review conference")
     attendance = AttendanceField(initial=["Children's social care"])
     decision = forms.ChoiceField(
@@ -170,7 +170,7 @@ class ReviewConferenceForm(forms.Form):
     )
 
 
-class PlanEndForm(forms.Form):
+class PlanEndForm(GovukForm):
     end_date = GovukDateField(label="Date the plan ended")
     reason = forms.ChoiceField(
         label="Why the plan ended",

@@ -518,3 +518,72 @@ def test_draft_load_and_discard_refuse_a_nul_key(world, client, url):
     else:
         response = client.post(reverse(url), {"_draft_key": "/people/\x00new/"})
     assert response.status_code == 400
+
+
+# --- Every free-text field has a limit, shown on the form and kept ------------------------------
+
+
+class _Limits(HTMLParser):
+    """Each text field of the page's POST forms with the limit the page shows for it: its
+    maxlength, or the "You can enter up to N characters" message it is described by."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.fields, self.messages, self._in_form, self._message = [], {}, False, None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self._in_form = (a.get("method") or "").lower() == "post"
+        elif not self._in_form:
+            return
+        elif tag == "textarea" or (tag == "input" and (a.get("type") or "text") == "text"):
+            self.fields.append((a.get("name"), a.get("id"), a.get("maxlength"), a.get("aria-describedby") or ""))
+        elif tag == "div" and (a.get("id") or "").endswith("-info"):
+            self._message = a["id"]
+            self.messages[self._message] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._in_form = False
+        elif tag == "div":
+            self._message = None
+
+    def handle_data(self, data):
+        if self._message:
+            self.messages[self._message] += data
+
+
+LIMIT_SHOWN = re.compile(r"You can enter up to ([\d,]+) characters")
+
+
+@pytest.mark.parametrize("name", sorted(FORMS))
+def test_every_text_field_has_a_limit_shown_and_longer_text_is_refused(name, world, client):
+    """Walks the form's text fields: each has a limit the page shows (a maxlength, or for
+    free text the GOV.UK character count message tied to the field), and one character over
+    it is refused with a message, storing nothing."""
+    url, user, extra = form_page(name, world)
+    client.force_login(user)
+    html = client.get(url).content.decode()
+    base, _text = _baseline(_main_form(html))
+    base.update(OVERRIDES.get(name, {}))
+    base.update(extra or {})
+    page = _Limits()
+    page.feed(html)
+    fields = [f for f in page.fields if f[0] in base and not DATE_PART.search(f[0])]
+    assert fields or name in NO_FREE_TEXT, f"{name}: no text field found"
+    for field, id_, maxlength, described in fields:
+        shown = page.messages.get(f"{id_}-info", "")
+        if shown:
+            assert f"{id_}-info" in described.split(), f"{name}: {field}'s limit is not tied to it"
+            limit = int(LIMIT_SHOWN.search(shown).group(1).replace(",", ""))
+            if maxlength:
+                assert int(maxlength) == limit
+        else:
+            assert maxlength, f"{name}: {field} has no limit"
+            limit = int(maxlength)
+        before = _counts()
+        response = client.post(url, {**base, field: "a" * (limit + 1)})
+        assert response.status_code in (200, 400), f"{name}: {limit + 1} characters in {field} not refused"
+        assert "There is a problem" in response.content.decode()
+        assert _counts() == before, f"{name}: {limit + 1} characters in {field} stored something"

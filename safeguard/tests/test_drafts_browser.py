@@ -63,6 +63,12 @@ def test_the_form_keeps_a_draft_in_the_browser(name, live_server, chromium):
         page.reload()
         page.wait_for_selector("text=Restored your draft", timeout=5_000)
         assert page.locator(f"#{field_id}").input_value() == typed
+        group = page.locator(f"#{field_id}").locator("xpath=ancestor::div[@data-maxlength][1]")
+        if group.count():
+            # A text box's character count counts the restored typing.
+            left = int(group.get_attribute("data-maxlength")) - len(typed)
+            status = group.locator(".govuk-character-count__status")
+            assert f"You have {left:,} characters remaining" in status.inner_text()
         assert problems == [], f"{name}: {problems}"
     finally:
         context.close()

@@ -97,7 +97,7 @@ def test_entry_is_added(world, client, case):
     ("data", "message"),
     [
         ({"what": "", **on("event_date", date(2025, 4, 2))}, "Enter what happened"),
-        ({"what": "x" * 501, **on("event_date", date(2025, 4, 2))}, "at most 500 characters"),
+        ({"what": "x" * 501, **on("event_date", date(2025, 4, 2))}, "What happened must be 500 characters or fewer"),
         ({"what": "Fall", **on("event_date", date(2099, 4, 2))}, "cannot be in the future"),
         ({"what": "Fall", "event_date_day": "", "event_date_month": "", "event_date_year": ""}, "Enter the date of the event"),
         ({"what": "Fall", "event_date_day": "30", "event_date_month": "2", "event_date_year": "2025"}, "must be a real date"),

@@ -57,6 +57,9 @@ const fill = (form, data) => {
         for (const option of element.options) option.selected = values.includes(option.value)
       } else if (element.type !== 'hidden' && element.type !== 'file') {
         element.value = values[0] ?? ''
+        // Lets the field's own script catch up (the character count); the event does not
+        // bubble, so it is not taken for new typing.
+        element.dispatchEvent(new Event('input'))
       }
     }
   }
