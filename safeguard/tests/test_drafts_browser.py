@@ -7,8 +7,8 @@ reaches the server, and reloading the page puts the typing back.
 
 import pytest
 
+from safeguard.testing.browser import signed_in_context
 from safeguard.testing.world import build_world
-from safeguard.tests.conftest import signed_in_context
 from safeguard.tests.test_bad_input import FORMS, form_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,13 +29,13 @@ PICK_FIELD = """() => {
 
 
 @pytest.mark.parametrize("name", sorted(FORMS))
-def test_the_form_keeps_a_draft_in_the_browser(name, live_server, chromium):
+def test_the_form_keeps_a_draft_in_the_browser(name, live_server, browser):
     from safeguard.core.models import Draft
 
     world = build_world()
     url, user, _extra = form_page(name, world)
     path = url.split("?", 1)[0]
-    context = signed_in_context(chromium, live_server.url, user)
+    context = signed_in_context(browser, live_server.url, user)
     page = context.new_page()
     problems = []
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
