@@ -87,6 +87,8 @@ FORMS = {
     "privacy:sar-create": "sm_dan",
     "privacy:sar-extend": "sm_dan",
     "privacy:sar-close": "sm_dan",
+    "people:seal": "tm_carol",
+    "people:break-glass-review": "tm_carol",
 }
 
 
@@ -587,3 +589,45 @@ def test_every_text_field_has_a_limit_shown_and_longer_text_is_refused(name, wor
         assert response.status_code in (200, 400), f"{name}: {limit + 1} characters in {field} not refused"
         assert "There is a problem" in response.content.decode()
         assert _counts() == before, f"{name}: {limit + 1} characters in {field} stored something"
+
+
+# --- The corpus's forms are every storing form there is ----------------------------------------
+
+# Pages with a posting form that are not in FORMS, and why.
+NOT_FUZZED = {
+    "returns:annex-a-export": "choices and dates only; it starts a background job, stores no typing",
+    "returns:cin-export": "choices and dates only; it starts a background job, stores no typing",
+    "returns:cin-import": "a file upload (its own tests feed it malformed XML)",
+}
+
+
+def _pages():
+    from safeguard.testing.matrix import WHO
+
+    for name, (method, _target, _query, expected) in sorted(MATRIX.items()):
+        allowed = [w for w, status in zip(WHO, expected, strict=True) if status == 200]
+        allowed = [w for w in allowed if w not in ("anonymous", "disabled", "other_la")]
+        if method == "get" and allowed and not name.startswith("api:"):
+            yield name, allowed[0]
+
+
+@pytest.mark.parametrize(("name", "who"), list(_pages()))
+def test_every_page_with_a_storing_form_is_in_the_corpus(name, who, world, client):
+    """Reads every page of the permission matrix as the first role that may open it: one
+    showing a posting form that keeps drafts (so it stores typing) is in FORMS, or in
+    NOT_FUZZED with its reason. The drafts browser test and the text limits walk FORMS."""
+    _method, target, query, _ = MATRIX[name]
+    kwargs = ALL_TARGETS[target](world) if target else {}
+    client.force_login(world.users_by_role[who])
+    response = client.get(reverse(name, kwargs=kwargs) + query)
+    if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+        return
+    main = response.content.decode().split("<main", 1)[-1].split("</main>", 1)[0]
+    # As static/js/drafts.mjs chooses its forms: posting, not opted out, no password.
+    storing = [
+        form[:80] for form in re.findall(r"<form\b.*?</form>", main, re.S)
+        if re.search(r'^<form[^>]*method="post"', form, re.I)
+        and not re.search(r"^<form[^>]*data-no-draft", form)
+        and 'type="password"' not in form
+    ]  # fmt: skip
+    assert not storing or name in FORMS or name in NOT_FUZZED, f"{name}: {storing}"

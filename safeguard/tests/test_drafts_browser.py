@@ -1,7 +1,7 @@
 """Every storing form keeps a draft in a real browser (decision 0004), whatever its layout.
 
-The forms are the bad-input corpus's (``test_bad_input.FORMS``, checked there against the
-pages), reached the same way. For each: typing into a field raises no script error, the draft
+The forms are the bad-input corpus's (``test_bad_input.FORMS``, which a test there checks
+against every page of the permission matrix), reached the same way. For each: typing into a field raises no script error, the draft
 reaches the server, and reloading the page puts the typing back.
 """
 
