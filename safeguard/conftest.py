@@ -15,3 +15,24 @@ def client():
     """pytest-django's client, whose ``force_login`` also gives the second factor
     (see safeguard/accounts/tests/clients.py)."""
     return VerifiedClient()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright: one for the whole test session, shared by every
+    browser test (Playwright's sync API allows one running instance per thread)."""
+    import os
+    from pathlib import Path
+
+    from safeguard.testing.browser import ARGS, CHROMIUM
+
+    # Playwright's sync API runs an event loop in this thread; the Django calls the tests make
+    # around it are ordinary synchronous ones.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Debian's chromium is required: `make browser` installs it"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()

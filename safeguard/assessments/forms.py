@@ -6,7 +6,7 @@ from django import forms
 from safeguard.assessments.codes import Factor
 from safeguard.assessments.models import AssessmentKind, AssessmentOutcome
 from safeguard.casework.forms import PRIMARY_NEED_CHOICES
-from safeguard.core.forms import GovukDateField
+from safeguard.core.forms import GovukDateField, GovukForm
 
 # The census factor codes in groups a manager can scan; every code appears exactly once.
 FACTOR_GROUPS = [
@@ -35,7 +35,7 @@ FACTOR_CHOICES = [
 ]
 
 
-class AssessmentStartForm(forms.Form):
+class AssessmentStartForm(GovukForm):
     kind = forms.ChoiceField(
         label="Kind of assessment",
         widget=forms.RadioSelect,
@@ -57,12 +57,12 @@ class AssessmentStartForm(forms.Form):
         self.only_kind = AssessmentKind(ordered[0]).label if len(ordered) == 1 else ""
 
 
-class AssessmentSeenForm(forms.Form):
+class AssessmentSeenForm(GovukForm):
     child_seen_date = GovukDateField(label="Date the child was seen")
     child_seen_alone = forms.BooleanField(label="The child was seen alone", required=False)
 
 
-class AssessmentAuthoriseForm(forms.Form):
+class AssessmentAuthoriseForm(GovukForm):
     completed_date = GovukDateField(
         label="Date authorised",
         error_label="authorisation date",

@@ -79,7 +79,8 @@ class _NumberedCanvas(pdfcanvas.Canvas):
 def chronology_pdf(*, child, entries, by, at, compress: bool = True) -> bytes:
     """The child's chronology as an A4 landscape PDF: a title block naming the child, the
     confidential marking, who generated it and when, and the entries as a table whose cells
-    wrap. ``compress=False`` leaves the page streams readable (for tests)."""
+    wrap and whose rows split across pages. ``compress=False`` leaves the page streams
+    readable (for tests)."""
     _register_pdf_fonts()
     base = ParagraphStyle("cell", fontName=PDF_FONT, fontSize=8, leading=10)
     head = ParagraphStyle("head", parent=base, fontName=PDF_FONT_BOLD)
@@ -133,7 +134,10 @@ def chronology_pdf(*, child, entries, by, at, compress: bool = True) -> bytes:
         rows.append([Paragraph(cell, base) for cell in cells])
     if not entries:
         rows.append([Paragraph("No entries.", base)] + [""] * (len(columns) - 1))
-    table = Table(rows, colWidths=[w * mm for _, w in columns], repeatRows=1)
+    # splitInRow: an entry taller than what is left of a page carries on over the next pages
+    # (the heading row repeated), however long it is; without it one long entry cannot be
+    # laid out at all.
+    table = Table(rows, colWidths=[w * mm for _, w in columns], repeatRows=1, splitInRow=1)
     table.setStyle(
         TableStyle(
             [

@@ -5,7 +5,7 @@ from django import forms
 
 from safeguard.accounts.models import RECORDING_ROLES, AgencyKind, Team, User
 from safeguard.casework.codes import ClosureReason, PrimaryNeed, VisitKind
-from safeguard.core.forms import GovukDateField
+from safeguard.core.forms import GovukDateField, GovukForm
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -49,7 +49,7 @@ class StaffChoiceField(forms.ModelChoiceField):
         return f"{obj} ({obj.get_role_display()})"
 
 
-class AllocateForm(forms.Form):
+class AllocateForm(GovukForm):
     worker = StaffChoiceField(
         label="Worker",
         queryset=User.objects.none(),
@@ -87,7 +87,7 @@ class AllocateForm(forms.Form):
         return data
 
 
-class VisitForm(forms.Form):
+class VisitForm(GovukForm):
     kind = forms.ChoiceField(
         label="Kind of visit",
         choices=VisitKind.choices,
@@ -116,7 +116,7 @@ class VisitForm(forms.Form):
         self.fields["worker"].queryset = social_care_staff(authority)
 
 
-class CaseNoteForm(forms.Form):
+class CaseNoteForm(GovukForm):
     note_date = GovukDateField(label="Date", error_label="Date of the note")
     subject = _text("Subject", "Enter a subject", max_length=200)
     text = _text("Note", "Enter the note", rows=8)
@@ -127,27 +127,27 @@ class CaseNoteForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(GovukForm):
     decision_date = GovukDateField(label="Date of the decision")
     decision = _text("Decision", "Enter the decision", rows=5)
     rationale = _text("Rationale", rows=5)
 
 
-class CINPlanStartForm(forms.Form):
+class CINPlanStartForm(GovukForm):
     start_date = GovukDateField(label="Plan start date")
     summary = _text("Summary of the plan", rows=6)
 
 
-class CINPlanReviewForm(forms.Form):
+class CINPlanReviewForm(GovukForm):
     review_date = GovukDateField(label="Review date")
     outcome = _text("Outcome of the review", rows=6)
 
 
-class CINPlanEndForm(forms.Form):
+class CINPlanEndForm(GovukForm):
     end_date = GovukDateField(label="Plan end date")
 
 
-class CloseForm(forms.Form):
+class CloseForm(GovukForm):
     closure_date = GovukDateField(label="Closure date")
     reason = forms.ChoiceField(
         label="Reason for closure",
@@ -157,7 +157,7 @@ class CloseForm(forms.Form):
     )
 
 
-class ChronologyEntryForm(forms.Form):
+class ChronologyEntryForm(GovukForm):
     event_date = GovukDateField(
         label="Date of the event",
         help_text="When it happened, not when it is recorded",
@@ -173,5 +173,5 @@ class ChronologyEntryForm(forms.Form):
     outcome = _text("Action or outcome", rows=3)
 
 
-class AnnotationForm(forms.Form):
+class AnnotationForm(GovukForm):
     text = _text("Annotation", "Enter the annotation", rows=4)

@@ -19,6 +19,7 @@ from django import forms
 from django.db import models
 from django.utils import timezone
 
+from safeguard.core import limits
 from safeguard.core.errors import ApplicationError
 
 STALE_MESSAGE = (
@@ -51,6 +52,9 @@ def save_versioned(obj: models.Model) -> None:
     One conditional UPDATE: two writers that read the same version cannot both succeed.
     """
     model = type(obj)
+    if limits.applies_to(obj):
+        # A conditional update sends no pre_save: the text limits are checked here instead.
+        limits.check_lengths(obj)
     expected = obj.version
     now = timezone.now()
     values = {}

@@ -10,15 +10,18 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
 
+from safeguard.core import limits
 from safeguard.core.workdays import bank_holidays, is_working_day
 
 __all__ = [
     "CONFIRM_NON_WORKING_DAY",
     "GovukDateField",
     "GovukDateWidget",
+    "GovukForm",
     "GovukFormRenderer",
     "NonWorkingDayCheck",
 ]
@@ -33,6 +36,66 @@ class GovukFormRenderer(TemplatesSetting):
 
     form_template_name = "django/forms/govuk/form.html"
     field_template_name = "django/forms/govuk/field.html"
+
+
+def limit_text(name: str, field: forms.Field) -> None:
+    """Give a text field its limit (``core.limits``): its own ``max_length`` if it has one,
+    else ``LINE`` for one line or ``NARRATIVE`` for a text box; longer text is refused with
+    the GOV.UK message. A text box shows its limit as the GOV.UK character count."""
+    if not isinstance(field, forms.CharField) or isinstance(
+        field.widget, forms.HiddenInput | forms.PasswordInput
+    ):
+        return
+    box = isinstance(field.widget, forms.Textarea)
+    limit = field.max_length or (limits.NARRATIVE if box else limits.LINE)
+    field.max_length = limit
+    label = str(field.label or name.replace("_", " "))
+    field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+    field.validators.append(MaxLengthValidator(limit, message=limits.too_long(label, limit)))
+    if box or limit >= 100:
+        # Identifiers and codes have a length of their own; the limit of free text is shown.
+        field.text_limit = f"{limit:,}"
+    if box:
+        # The character count says how much is left; a maxlength would cut pasted text short
+        # without a word.
+        field.widget.attrs.pop("maxlength", None)
+        field.text_limit_count = limit
+        field.widget.attrs["class"] = " ".join(
+            c for c in (field.widget.attrs.get("class"), "govuk-js-character-count") if c
+        )
+    else:
+        field.widget.attrs["maxlength"] = str(limit)
+
+
+class LimitedBoundField(forms.BoundField):
+    """A field whose input is also described by its limit (``<id>-info``)."""
+
+    @property
+    def aria_describedby(self):
+        described = super().aria_describedby
+        if described is not None and getattr(self.field, "text_limit", None) and self.auto_id:
+            described = " ".join(filter(None, [described, f"{self.auto_id}-info"]))
+        return described
+
+
+class GovukForm(forms.Form):
+    """The base of every form that takes typing: each text field gets its limit
+    (``limit_text``), so no field can take text without end."""
+
+    bound_field_class = LimitedBoundField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._limit_text()
+
+    def _limit_text(self) -> None:
+        for name, field in self.fields.items():
+            limit_text(name, field)
+
+    def full_clean(self):
+        # Again, for any field a form added after its __init__.
+        self._limit_text()
+        super().full_clean()
 
 
 DATE_PARTS = ("day", "month", "year")

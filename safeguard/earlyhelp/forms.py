@@ -5,7 +5,7 @@ live in the services."""
 from django import forms
 
 from safeguard.accounts.models import Agency
-from safeguard.core.forms import GovukDateField, PeopleRowsField, PeopleRowsWidget
+from safeguard.core.forms import GovukDateField, GovukForm, PeopleRowsField, PeopleRowsWidget
 from safeguard.earlyhelp import selectors
 from safeguard.earlyhelp.codes import AssessmentOutcome, TAFEndReason
 
@@ -76,7 +76,7 @@ def agency_names(authority_id) -> list[str]:
 # --- The lead professional, shared by both start forms ------------------------------------------
 
 
-class LeadProfessionalForm(forms.Form):
+class LeadProfessionalForm(GovukForm):
     lead_user = StaffChoiceField(
         label="Lead professional",
         queryset=None,
@@ -183,7 +183,7 @@ class AssessmentStartForm(LeadProfessionalForm):
             del self.fields["stepped_down_from"]
 
 
-class AssessmentCompleteForm(forms.Form):
+class AssessmentCompleteForm(GovukForm):
     completed_date = GovukDateField(
         label="Date the assessment was completed", error_label="Completion date"
     )
@@ -253,7 +253,7 @@ class TAFStartForm(LeadProfessionalForm):
             del self.fields["stepped_down_from"]
 
 
-class TAFReviewForm(forms.Form):
+class TAFReviewForm(GovukForm):
     review_date = GovukDateField(label="Date of the review meeting", error_label="Review date")
     progress = _text(
         "Progress and outcome",
@@ -263,7 +263,7 @@ class TAFReviewForm(forms.Form):
     )
 
 
-class TAFEndForm(forms.Form):
+class TAFEndForm(GovukForm):
     end_date = GovukDateField(label="End date")
     end_reason = forms.ChoiceField(
         label="Why is the team around the family ending?",

@@ -5,10 +5,11 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from safeguard.audit.models import AccessPurpose
+from safeguard.core.limits import LINE
 from safeguard.people import permissions, selectors
 from safeguard.people.permissions import Action
 
@@ -44,10 +45,10 @@ class SearchOut(Schema):
 @router.get("/", response=SearchOut, url_name="person-search")
 def person_search(
     request,
-    name: str = "",
+    name: str = Query("", max_length=LINE),
     date_of_birth: date | None = None,
-    nhs_number: str = "",
-    local_id: str = "",
+    nhs_number: str = Query("", max_length=20),
+    local_id: str = Query("", max_length=40),
 ):
     """People the caller may see that match; each one returned is logged as accessed."""
     if not permissions.can(request.user, Action.SEARCH):

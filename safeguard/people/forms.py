@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from safeguard.core.forms import GovukDateField
+from safeguard.core.forms import GovukDateField, GovukForm
 from safeguard.people import identifiers
 from safeguard.people.codes import (
     Disability,
@@ -20,7 +20,7 @@ def _clean_optional(value: str, cleaner):
     return cleaner(value) if value else None
 
 
-class PersonSearchForm(forms.Form):
+class PersonSearchForm(GovukForm):
     name = forms.CharField(
         label="Name",
         required=False,
@@ -46,7 +46,7 @@ class PersonSearchForm(forms.Form):
         return data
 
 
-class PersonForm(forms.Form):
+class PersonForm(GovukForm):
     given_names = forms.CharField(label="Given names", required=False, max_length=200)
     family_name = forms.CharField(
         label="Family name",
@@ -146,7 +146,7 @@ class PersonEditForm(PersonForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class AddressForm(forms.Form):
+class AddressForm(GovukForm):
     line_1 = forms.CharField(
         label="Address line 1", max_length=200, error_messages={"required": "Enter address line 1"}
     )
@@ -169,7 +169,7 @@ class AddressForm(forms.Form):
         return f"{compact[:-3]} {compact[-3:]}"
 
 
-class RelationshipForm(forms.Form):
+class RelationshipForm(GovukForm):
     DIRECTIONS = [("this_is", "This person is the …"), ("other_is", "The other person is the …")]
 
     other = forms.UUIDField(widget=forms.HiddenInput)
@@ -180,7 +180,7 @@ class RelationshipForm(forms.Form):
     start_date = GovukDateField(label="From", error_label="Start date", required=False)
 
 
-class OtherNameForm(forms.Form):
+class OtherNameForm(GovukForm):
     kind = forms.ChoiceField(label="Kind of name", choices=NameKind.choices)
     given_names = forms.CharField(label="Given names", required=False, max_length=200)
     family_name = forms.CharField(
@@ -188,7 +188,7 @@ class OtherNameForm(forms.Form):
     )
 
 
-class InvolvementForm(forms.Form):
+class InvolvementForm(GovukForm):
     agency = forms.ModelChoiceField(label="Agency", queryset=None, empty_label=None)
     team = forms.ModelChoiceField(label="Team", queryset=None, required=False)
     worker = forms.ModelChoiceField(label="Worker", queryset=None, required=False)
@@ -223,7 +223,7 @@ class StaffChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj} ({role})" if role else str(obj)
 
 
-class SealForm(forms.Form):
+class SealForm(GovukForm):
     reason = forms.CharField(
         label="Why is this record sealed?",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -243,7 +243,7 @@ class SealForm(forms.Form):
         self.fields["members"].queryset = candidates
 
 
-class SealMemberForm(forms.Form):
+class SealMemberForm(GovukForm):
     user = forms.ModelChoiceField(label="Name someone else", queryset=None)
 
     def __init__(self, *args, candidates, **kwargs):
@@ -251,13 +251,13 @@ class SealMemberForm(forms.Form):
         self.fields["user"].queryset = candidates
 
 
-class UnsealForm(forms.Form):
+class UnsealForm(GovukForm):
     reason = forms.CharField(
         label="Why is the seal lifted?", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
 
 
-class BreakGlassForm(forms.Form):
+class BreakGlassForm(GovukForm):
     reason = forms.CharField(
         label="Why do you need to see this record now?",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -283,7 +283,7 @@ class BreakGlassForm(forms.Form):
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
-class BreakGlassReviewForm(forms.Form):
+class BreakGlassReviewForm(GovukForm):
     outcome = forms.ChoiceField(
         label="Was the access justified?",
         choices=[("justified", "Justified"), ("not_justified", "Not justified")],

@@ -2,11 +2,11 @@
 
 from django import forms
 
-from safeguard.core.forms import GovukDateField
+from safeguard.core.forms import GovukDateField, GovukForm
 from safeguard.privacy.models import RecordMark, SARStatus
 
 
-class AccessFilterForm(forms.Form):
+class AccessFilterForm(GovukForm):
     from_date = GovukDateField(label="From", required=False)
     to_date = GovukDateField(label="To", required=False)
 
@@ -18,7 +18,7 @@ class AccessFilterForm(forms.Form):
         return data
 
 
-class SARForm(forms.Form):
+class SARForm(GovukForm):
     requester = forms.CharField(
         label="Who made the request",
         max_length=300,
@@ -29,7 +29,7 @@ class SARForm(forms.Form):
     notes = forms.CharField(label="Notes", required=False, max_length=5000, widget=forms.Textarea)
 
 
-class SARExtendForm(forms.Form):
+class SARExtendForm(GovukForm):
     reason = forms.CharField(
         label="Why the request needs two more months",
         max_length=5000,
@@ -38,7 +38,7 @@ class SARExtendForm(forms.Form):
     )
 
 
-class SARCloseForm(forms.Form):
+class SARCloseForm(GovukForm):
     status = forms.ChoiceField(
         label="Outcome",
         choices=[(SARStatus.COMPLETED, "Completed"), (SARStatus.WITHDRAWN, "Withdrawn")],
@@ -48,7 +48,7 @@ class SARCloseForm(forms.Form):
     closed_date = GovukDateField(label="Date")
 
 
-class LegalHoldForm(forms.Form):
+class LegalHoldForm(GovukForm):
     reason = forms.CharField(
         label="Why the record must be kept",
         max_length=5000,
@@ -59,7 +59,7 @@ class LegalHoldForm(forms.Form):
     placed_on = GovukDateField(label="Hold from")
 
 
-class LiftHoldForm(forms.Form):
+class LiftHoldForm(GovukForm):
     lift_reason = forms.CharField(
         label="Why the hold can end",
         max_length=5000,
@@ -69,7 +69,7 @@ class LiftHoldForm(forms.Form):
     lifted_on = GovukDateField(label="Hold ends on")
 
 
-class RecordMarkForm(forms.Form):
+class RecordMarkForm(GovukForm):
     record_type = forms.ChoiceField(
         label="Type of record",
         choices=RecordMark._meta.get_field("record_type").choices,
@@ -79,5 +79,5 @@ class RecordMarkForm(forms.Form):
     order_date = GovukDateField(label="Date of the adoption order", required=False)
 
 
-class RetentionFilterForm(forms.Form):
+class RetentionFilterForm(GovukForm):
     as_at = GovukDateField(label="As at", required=False)

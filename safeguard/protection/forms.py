@@ -4,7 +4,7 @@ agencies at a strategy discussion, what a plan decision needs) live in services.
 from django import forms
 
 from safeguard.accounts.models import Agency
-from safeguard.core.forms import GovukDateField, NonWorkingDayCheck, PeopleRowsField
+from safeguard.core.forms import GovukDateField, GovukForm, NonWorkingDayCheck, PeopleRowsField
 from safeguard.protection.codes import CategoryOfAbuse, PlanEndReason
 from safeguard.protection.models import (
     ConferenceDecision,
@@ -37,7 +37,7 @@ def _agency_names(authority) -> list[str]:
     )
 
 
-class StrategyDiscussionForm(forms.Form):
+class StrategyDiscussionForm(GovukForm):
     discussion_date = GovukDateField(label="Date of the strategy discussion")
     attendees = PeopleRowsField(
         label="Who took part",
@@ -66,7 +66,7 @@ class StrategyDiscussionForm(forms.Form):
         self.fields["attendees"].widget.agencies = _agency_names(authority)
 
 
-class Section47StartForm(forms.Form):
+class Section47StartForm(GovukForm):
     start_date = GovukDateField(label="Date the enquiry started")
     core_assessment = forms.BooleanField(
         label="Carry out the enquiry through a core assessment",
@@ -84,7 +84,7 @@ class Section47StartForm(forms.Form):
             del self.fields["core_assessment"]
 
 
-class Section47ConcludeForm(forms.Form):
+class Section47ConcludeForm(GovukForm):
     end_date = GovukDateField(label="Date the enquiry concluded")
     outcome = forms.ChoiceField(
         label="Outcome of the enquiry",
@@ -113,7 +113,7 @@ class AttendanceField(forms.MultipleChoiceField):
         return {agency: agency in chosen for agency in CONFERENCE_AGENCIES}
 
 
-class ICPCForm(NonWorkingDayCheck, forms.Form):
+class ICPCForm(NonWorkingDayCheck, GovukForm):
     non_working_day_fields = {
         "conference_date": (
             "the conference",
@@ -156,7 +156,7 @@ class ICPCForm(NonWorkingDayCheck, forms.Form):
         self.fields["core_group_members"].widget.agencies = _agency_names(authority)
 
 
-class CoreGroupForm(forms.Form):
+class CoreGroupForm(GovukForm):
     meeting_date = GovukDateField(label="Date of the core group meeting")
     attendees = PeopleRowsField(label="Who attended", help_text="Leave rows you do not need empty")
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 6}))
@@ -166,7 +166,7 @@ class CoreGroupForm(forms.Form):
         self.fields["attendees"].widget.agencies = _agency_names(authority)
 
 
-class ReviewConferenceForm(NonWorkingDayCheck, forms.Form):
+class ReviewConferenceForm(NonWorkingDayCheck, GovukForm):
     # Conferences meet on working days; a weekend or bank holiday is usually a slip.
     non_working_day_fields = {"conference_date": ("the review conference", "")}
     conference_date = GovukDateField(label="Date of the review conference")
@@ -201,7 +201,7 @@ class ReviewConferenceForm(NonWorkingDayCheck, forms.Form):
     )
 
 
-class PlanEndForm(forms.Form):
+class PlanEndForm(GovukForm):
     end_date = GovukDateField(label="Date the plan ended")
     reason = forms.ChoiceField(
         label="Why the plan ended",

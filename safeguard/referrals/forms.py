@@ -7,7 +7,7 @@ from safeguard.accounts.models import AgencyKind, User
 from safeguard.casework.codes import ReferralSource
 from safeguard.casework.forms import PRIMARY_NEED_CHOICES
 from safeguard.casework.permissions import MANAGER_ROLES
-from safeguard.core.forms import GovukDateField
+from safeguard.core.forms import GovukDateField, GovukForm
 from safeguard.referrals.models import (
     ContactOutcome,
     ReferralDecision,
@@ -31,7 +31,7 @@ def _textarea(label: str, required_message: str = "", *, rows: int = 5, help_tex
     )
 
 
-class ContactForm(forms.Form):
+class ContactForm(GovukForm):
     contact_date = GovukDateField(label="Date of the contact", error_label="Contact date")
     source = forms.ChoiceField(
         label="Who made the contact",
@@ -51,7 +51,7 @@ class ManagerChoiceField(forms.ModelChoiceField):
         return f"{obj} ({obj.get_role_display()})"
 
 
-class DecideForm(forms.Form):
+class DecideForm(GovukForm):
     """The front-door decision. The levels and their indicators are laid out together on the
     page (``level_rows``): each level's indicators sit under its radio."""
 
@@ -138,7 +138,7 @@ class DecideForm(forms.Form):
         return rows
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(GovukForm):
     received_date = GovukDateField(
         label="Date the referral was received", error_label="Date received"
     )

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from safeguard.core.errors import ApplicationError
-from safeguard.core.forms import GovukDateField
+from safeguard.core.forms import GovukDateField, GovukForm
 from safeguard.returns.census import CensusYear
 
 
@@ -21,7 +21,7 @@ def census_year_choices(today=None) -> list[tuple[str, str]]:
     ]
 
 
-class CinExportForm(forms.Form):
+class CinExportForm(GovukForm):
     year = forms.ChoiceField(
         label="Census year",
         choices=(),
@@ -36,7 +36,7 @@ class CinExportForm(forms.Form):
         self.fields["year"].choices = census_year_choices()
 
 
-class AnnexAForm(forms.Form):
+class AnnexAForm(GovukForm):
     as_of = GovukDateField(
         label="As-of date",
         help_text=(
@@ -64,7 +64,7 @@ NOT_XML = "{} is not an XML file: choose census .xml files only"
 XML_TYPES = {"text/xml", "application/xml", "application/octet-stream", ""}
 
 
-class CinImportForm(forms.Form):
+class CinImportForm(GovukForm):
     files = MultipleFileField(
         label="Census XML files",
         help_text="One or more CIN census returns (.xml); overlapping years are merged",

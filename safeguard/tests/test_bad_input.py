@@ -88,6 +88,8 @@ FORMS = {
     "privacy:sar-create": "sm_dan",
     "privacy:sar-extend": "sm_dan",
     "privacy:sar-close": "sm_dan",
+    "people:seal": "tm_carol",
+    "people:break-glass-review": "tm_carol",
 }
 
 
@@ -256,15 +258,23 @@ def _no_raw_markup(html: str) -> None:
     assert "<img src=x onerror" not in html
 
 
-@pytest.mark.parametrize("name", sorted(FORMS))
-def test_form_refuses_or_safely_stores_bad_input(name, world, client):
-    method, target, query, _ = MATRIX[name]
+def form_page(name: str, world) -> tuple[str, object, dict]:
+    """The address of a storing form's page in the test world, the user who fills it in, and
+    the extra good values it needs (records made for it first). Other project-wide tests
+    (the drafts browser test, the text limits) reach every form through here."""
+    _method, target, _query, _ = MATRIX[name]
     kwargs = ALL_TARGETS[target](world) if target else {}
     if name in OTHER_CHILD:
         kwargs = {"person_id": getattr(world, OTHER_CHILD[name]).pk}
     url = reverse(name, kwargs=kwargs) + (EXTRA_QUERY[name](world) if name in EXTRA_QUERY else "")
     extra = SETUP[name](world) if name in SETUP else {}
-    client.force_login(getattr(world, FORMS[name]))
+    return url, getattr(world, FORMS[name]), extra
+
+
+@pytest.mark.parametrize("name", sorted(FORMS))
+def test_form_refuses_or_safely_stores_bad_input(name, world, client):
+    url, user, extra = form_page(name, world)
+    client.force_login(user)
     page = client.get(url)
     assert page.status_code == 200, f"{name}: {page.status_code}"
     base, text = _baseline(_main_form(page.content.decode()))
@@ -521,3 +531,114 @@ def test_draft_load_and_discard_refuse_a_nul_key(world, client, url):
     else:
         response = client.post(reverse(url), {"_draft_key": "/people/\x00new/"})
     assert response.status_code == 400
+
+
+# --- Every free-text field has a limit, shown on the form and kept ------------------------------
+
+
+class _Limits(HTMLParser):
+    """Each text field of the page's POST forms with the limit the page shows for it: its
+    maxlength, or the "You can enter up to N characters" message it is described by."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.fields, self.messages, self._in_form, self._message = [], {}, False, None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self._in_form = (a.get("method") or "").lower() == "post"
+        elif not self._in_form:
+            return
+        elif tag == "textarea" or (tag == "input" and (a.get("type") or "text") == "text"):
+            self.fields.append((a.get("name"), a.get("id"), a.get("maxlength"), a.get("aria-describedby") or ""))
+        elif tag == "div" and (a.get("id") or "").endswith("-info"):
+            self._message = a["id"]
+            self.messages[self._message] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._in_form = False
+        elif tag == "div":
+            self._message = None
+
+    def handle_data(self, data):
+        if self._message:
+            self.messages[self._message] += data
+
+
+LIMIT_SHOWN = re.compile(r"You can enter up to ([\d,]+) characters")
+
+
+@pytest.mark.parametrize("name", sorted(FORMS))
+def test_every_text_field_has_a_limit_shown_and_longer_text_is_refused(name, world, client):
+    """Walks the form's text fields: each has a limit the page shows (a maxlength, or for
+    free text the GOV.UK character count message tied to the field), and one character over
+    it is refused with a message, storing nothing."""
+    url, user, extra = form_page(name, world)
+    client.force_login(user)
+    html = client.get(url).content.decode()
+    base, _text = _baseline(_main_form(html))
+    base.update(OVERRIDES.get(name, {}))
+    base.update(extra or {})
+    page = _Limits()
+    page.feed(html)
+    fields = [f for f in page.fields if f[0] in base and not DATE_PART.search(f[0])]
+    assert fields or name in NO_FREE_TEXT, f"{name}: no text field found"
+    for field, id_, maxlength, described in fields:
+        shown = page.messages.get(f"{id_}-info", "")
+        if shown:
+            assert f"{id_}-info" in described.split(), f"{name}: {field}'s limit is not tied to it"
+            limit = int(LIMIT_SHOWN.search(shown).group(1).replace(",", ""))
+            if maxlength:
+                assert int(maxlength) == limit
+        else:
+            assert maxlength, f"{name}: {field} has no limit"
+            limit = int(maxlength)
+        before = _counts()
+        response = client.post(url, {**base, field: "a" * (limit + 1)})
+        assert response.status_code in (200, 400), f"{name}: {limit + 1} characters in {field} not refused"
+        assert "There is a problem" in response.content.decode()
+        assert _counts() == before, f"{name}: {limit + 1} characters in {field} stored something"
+
+
+# --- The corpus's forms are every storing form there is ----------------------------------------
+
+# Pages with a posting form that are not in FORMS, and why.
+NOT_FUZZED = {
+    "returns:annex-a-export": "choices and dates only; it starts a background job, stores no typing",
+    "returns:cin-export": "choices and dates only; it starts a background job, stores no typing",
+    "returns:cin-import": "a file upload (its own tests feed it malformed XML)",
+}
+
+
+def _pages():
+    from safeguard.testing.matrix import WHO
+
+    for name, (method, _target, _query, expected) in sorted(MATRIX.items()):
+        allowed = [w for w, status in zip(WHO, expected, strict=True) if status == 200]
+        allowed = [w for w in allowed if w not in ("anonymous", "disabled", "other_la")]
+        if method == "get" and allowed and not name.startswith("api:"):
+            yield name, allowed[0]
+
+
+@pytest.mark.parametrize(("name", "who"), list(_pages()))
+def test_every_page_with_a_storing_form_is_in_the_corpus(name, who, world, client):
+    """Reads every page of the permission matrix as the first role that may open it: one
+    showing a posting form that keeps drafts (so it stores typing) is in FORMS, or in
+    NOT_FUZZED with its reason. The drafts browser test and the text limits walk FORMS."""
+    _method, target, query, _ = MATRIX[name]
+    kwargs = ALL_TARGETS[target](world) if target else {}
+    client.force_login(world.users_by_role[who])
+    response = client.get(reverse(name, kwargs=kwargs) + query)
+    if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+        return
+    main = response.content.decode().split("<main", 1)[-1].split("</main>", 1)[0]
+    # As static/js/drafts.mjs chooses its forms: posting, not opted out, no password.
+    storing = [
+        form[:80] for form in re.findall(r"<form\b.*?</form>", main, re.S)
+        if re.search(r'^<form[^>]*method="post"', form, re.I)
+        and not re.search(r"^<form[^>]*data-no-draft", form)
+        and 'type="password"' not in form
+    ]  # fmt: skip
+    assert not storing or name in FORMS or name in NOT_FUZZED, f"{name}: {storing}"

@@ -7,7 +7,7 @@ import pytest
 
 from safeguard.people.tests.sealing import authenticator, code, colleague, seal_sam
 from safeguard.testing.world import PASSWORD, build_world
-from safeguard.tests.test_browser import SCREENSHOTS, _sign_in, browser  # noqa: F401 (fixture)
+from safeguard.tests.test_browser import SCREENSHOTS, _sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

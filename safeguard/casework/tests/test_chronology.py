@@ -97,7 +97,7 @@ def test_entry_is_added(world, client, case):
     ("data", "message"),
     [
         ({"what": "", **on("event_date", date(2025, 4, 2))}, "Enter what happened"),
-        ({"what": "x" * 501, **on("event_date", date(2025, 4, 2))}, "at most 500 characters"),
+        ({"what": "x" * 501, **on("event_date", date(2025, 4, 2))}, "What happened must be 500 characters or fewer"),
         ({"what": "Fall", **on("event_date", date(2099, 4, 2))}, "cannot be in the future"),
         ({"what": "Fall", "event_date_day": "", "event_date_month": "", "event_date_year": ""}, "Enter the date of the event"),
         ({"what": "Fall", "event_date_day": "30", "event_date_month": "2", "event_date_year": "2025"}, "must be a real date"),
@@ -210,6 +210,73 @@ def test_pdf_renders_a_name_outside_ascii(world, client, case, settings):
     settings.SAFEGUARD_PDF_COMPRESSION = False
     world.child_sam.given_names = "Zoë Siân"
     world.child_sam.save()
+    client.force_login(world.sw_amy)
+    response = client.get(reverse("casework:chronology-pdf", args=[world.child_sam.pk]))
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+
+
+
+def _words(n: int, marker: str) -> str:
+    """Exactly n characters of ordinary words, ending with a marker to find in the PDF."""
+    text = ""
+    while len(text) < n:
+        text += f"word{len(text) % 97} "
+    return text[: n - len(marker) - 1] + " " + marker
+
+
+@pytest.mark.parametrize("length", [1_500, 4_000, 20_000])
+def test_pdf_lays_out_an_entry_of_any_length_across_pages(world, client, case, settings, length):
+    """An entry longer than a page (up to the narrative limit, many pages) is split across
+    pages, not refused: every part reaches the PDF and the other entries stay."""
+    settings.SAFEGUARD_PDF_COMPRESSION = False
+    services.chronology_entry_add(by=world.sw_amy, case=case, event_date=date(2025, 1, 6), what="Short entry before")
+    entry = services.chronology_entry_add(
+        by=world.sw_amy, case=case, event_date=date(2025, 1, 7), what=_words(500, "ENDOFWHAT"),
+        source_agency="Police", impact=_words(length, "ENDOFIMPACT"), outcome=_words(length // 2, "ENDOFOUTCOME"),
+    )
+    for n in range(3):
+        services.chronology_annotate(by=world.tm_carol, entry=entry, text=_words(length // 4, f"ENDOFNOTE{n}"))
+    services.chronology_entry_add(by=world.sw_amy, case=case, event_date=date(2025, 1, 8), what="Short entry after")
+    client.force_login(world.sw_amy)
+    response = client.get(reverse("casework:chronology-pdf", args=[world.child_sam.pk]))
+    assert response.status_code == 200
+    text = _pdf_text(response.content)
+    for marker in ("Short entry before", "ENDOFWHAT", "ENDOFIMPACT", "ENDOFOUTCOME", "ENDOFNOTE2", "Short entry after"):
+        assert marker in text, marker
+    if length >= 4_000:
+        assert int(re.findall(r"Page \d+ of (\d+)", text)[0]) > 1
+
+
+def test_pdf_lays_out_text_stored_before_the_limits_however_long(world, client, case, settings):
+    """Older records may hold more than today's limits: the PDF still lays them out."""
+    settings.SAFEGUARD_PDF_COMPRESSION = False
+    entry = services.chronology_entry_add(by=world.sw_amy, case=case, event_date=date(2025, 1, 7), what="Imported")
+    ChronologyEntry.objects.filter(pk=entry.pk).update(impact=_words(60_000, "ENDOFOLD"))
+    client.force_login(world.sw_amy)
+    response = client.get(reverse("casework:chronology-pdf", args=[world.child_sam.pk]))
+    assert response.status_code == 200
+    text = _pdf_text(response.content)
+    assert "ENDOFOLD" in text and int(re.findall(r"Page \d+ of (\d+)", text)[0]) > 5
+
+
+def test_pdf_lays_out_a_word_longer_than_a_line_and_many_short_lines(world, client, case, settings):
+    settings.SAFEGUARD_PDF_COMPRESSION = False
+    services.chronology_entry_add(by=world.sw_amy, case=case, event_date=date(2025, 1, 7), what="Long word", impact="x" * 9_000 + " ENDOFWORD")
+    services.chronology_entry_add(by=world.sw_amy, case=case, event_date=date(2025, 1, 8), what="Many lines", outcome="line\n" * 900 + "ENDOFLINES")
+    client.force_login(world.sw_amy)
+    response = client.get(reverse("casework:chronology-pdf", args=[world.child_sam.pk]))
+    assert response.status_code == 200
+    text = _pdf_text(response.content)
+    assert "ENDOFWORD" in text and "ENDOFLINES" in text
+
+
+def test_pdf_of_names_and_text_the_font_cannot_draw_is_still_made(world, client, case):
+    """Vera covers Western European letters only: other scripts print as the font's blanks,
+    but the document is still made."""
+    world.child_sam.given_names = "Анна 李 عائشة Ngọc"
+    world.child_sam.save()
+    services.chronology_entry_add(by=world.sw_amy, case=case, event_date=date(2025, 1, 7), what="Визит 家访 زيارة", impact="Визит 家访 زيارة " * 500, source_agency="Поліція")
     client.force_login(world.sw_amy)
     response = client.get(reverse("casework:chronology-pdf", args=[world.child_sam.pk]))
     assert response.status_code == 200

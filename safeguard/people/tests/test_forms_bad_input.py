@@ -54,7 +54,7 @@ BAD_PEOPLE = [
     ({"sex": "X"}, "Select a valid choice"),
     ({"ethnicity": "ZZZZ"}, "Select a valid choice"),
     ({"disabilities": ["NONE", "MOB"]}, "on its own"),
-    ({"family_name": "x" * 201}, "at most 200"),
+    ({"family_name": "x" * 201}, "Family name must be 200 characters or fewer"),
     ({"given_names": "Robert'); DROP TABLE people_person;--", "nhs_number": "' OR 1=1--"}, "NHS number"),
     ({"family_name": "Nul\x00Byte"}, "Null characters"),
 ]

@@ -5,7 +5,7 @@ import pytest
 
 from safeguard.performance.tests.test_demand import Q, make_data
 from safeguard.testing.world import build_world
-from safeguard.tests.test_browser import SCREENSHOTS, _sign_in, browser, page  # noqa: F401
+from safeguard.tests.test_browser import SCREENSHOTS, _sign_in, page  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

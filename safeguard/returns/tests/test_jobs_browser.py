@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from safeguard.testing.world import build_world
-from safeguard.tests.test_browser import _sign_in, browser, page  # noqa: F401 (fixtures)
+from safeguard.tests.test_browser import _sign_in, page  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

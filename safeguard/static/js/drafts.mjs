@@ -22,6 +22,13 @@ const post = (url, form, extra) => {
   })
 }
 
+// The form's own child that holds node (node itself if it is one), or null.
+const childHolding = (form, node) => {
+  let child = node
+  while (child && child.parentNode !== form) child = child.parentNode
+  return child ?? null
+}
+
 const statusFor = (form) => {
   let status = form.querySelector('[data-draft-status]')
   if (!status) {
@@ -29,8 +36,11 @@ const statusFor = (form) => {
     status.className = 'govuk-body-s sg-draft-status'
     status.setAttribute('data-draft-status', '')
     status.setAttribute('aria-live', 'polite')
+    // Just above the row holding the submit button. The button is often not a child of the
+    // form itself (a GOV.UK button group, a fieldset), so the status goes before the form's
+    // own child that holds it, or last in the form if there is no button.
     const button = form.querySelector('button[type="submit"], input[type="submit"]')
-    form.insertBefore(status, button ?? null)
+    form.insertBefore(status, childHolding(form, button))
   }
   return status
 }
@@ -47,6 +57,9 @@ const fill = (form, data) => {
         for (const option of element.options) option.selected = values.includes(option.value)
       } else if (element.type !== 'hidden' && element.type !== 'file') {
         element.value = values[0] ?? ''
+        // Lets the field's own script catch up (the character count); the event does not
+        // bubble, so it is not taken for new typing.
+        element.dispatchEvent(new Event('input'))
       }
     }
   }
