@@ -283,11 +283,15 @@ class CinImporter:
             )
         upn = child.upn or None
         if upn:
-            holder = Person.objects.filter(upn=upn)
+            # Within this authority only, as people.services checks: another authority's
+            # records are never consulted, so the answer says nothing about them.
+            holder = Person.objects.filter(authority=self.authority, upn=upn)
             if person is not None:
                 holder = holder.exclude(pk=person.pk)
             if holder.exists():
-                raise ApplicationError(f"the UPN {upn} is already recorded for another person")
+                raise ApplicationError(
+                    f"the UPN {upn} is already recorded for another person in this authority"
+                )
         values = {
             "upn": upn,
             "former_upn": child.former_upn,

@@ -636,6 +636,20 @@ def test_a_child_whose_upn_belongs_to_someone_else_refuses_the_file(tmp_path, wo
     assert not Person.objects.filter(la_child_id="CLASH").exists()
 
 
+def test_a_upn_held_in_another_authority_neither_blocks_nor_shows(tmp_path, world):
+    """UPNs are unique within an authority (issue 11, item 7): another authority's child with
+    the same UPN is never consulted, so the import goes on and the output says nothing."""
+    shared = upn("3000002")
+    world.outsider.upn = shared
+    world.outsider.save()
+    text = message(one_child("MINE").replace("<Sex>M</Sex>", f"<UPN>{shared}</UPN><Sex>M</Sex>"))
+    ok, out, err = run_import(write(tmp_path, "mine.xml", text), authority_code=LA, by="al")
+    assert ok, err
+    mine = Person.objects.get(la_child_id="MINE")
+    assert (mine.authority, mine.upn) == (world.authority, shared)
+    assert shared not in out + err and world.outsider.family_name not in out + err
+
+
 # --- The command line ---------------------------------------------------------------------
 
 
