@@ -285,7 +285,8 @@ CASES = {
         referral_date=D(2025, 3, 28), closure_date=D(2025, 3, 28), closure_reason="RC7",
         referral_nfa=True, primary_need=""), episode()))],
     "8585Q": lambda: [child(episodes=(closed_episode(closure_reason="RC2"), episode()))],
-    "8770Q": lambda: [child(upn="")],
+    "8770Q": lambda: [child(upn="", upn_unknown="UN1")],
+    "1560Q": lambda: [child(former_upn="A12345678901B")],
     "8775Q": lambda: [child(birth_date=D(2000, 3, 1))],
     "8825Q": lambda: [child(episodes=(closed_episode(closure_reason="RC8"), episode()))],
     "2991Q": lambda: [child(episodes=ep_with(assessments=()))],
@@ -378,11 +379,11 @@ def test_dates_on_the_boundaries_of_the_year_are_in_it():
 
 
 def test_the_query_rules_are_the_validators_2025_26_queries():
-    """Every query of csc-validator-be-cin's 2025-26 ruleset is checked here, bar two whose
-    data the file never carries: 1560Q (former UPN) and 8842Q (a review with no date)."""
+    """Every query of csc-validator-be-cin's 2025-26 ruleset is checked here, bar one whose
+    data the file never carries: 8842Q (a review with no date)."""
     queries = {code for code in rule_codes() if code.endswith("Q")}
     assert queries == {
-        "2886Q", "2887Q", "2888Q", "2991Q", "4009Q", "4012Q", "8525Q", "8530Q", "8535Q",
+        "1560Q", "2886Q", "2887Q", "2888Q", "2991Q", "4009Q", "4012Q", "8525Q", "8530Q", "8535Q",
         "8545Q", "8555Q", "8569Q", "8585Q", "8670Q", "8675Q", "8770Q", "8775Q", "8825Q",
         "8863Q", "8870Q", "8873Q", "8897Q", "8945Q", "8950Q",
     }  # fmt: skip
@@ -469,3 +470,14 @@ def test_working_days_are_counted_as_the_dfe_validator_counts_them(
     assert _working_days_before(year.reference_date, 45) == days_45
     assert _working_days_before(year.reference_date, 15) == days_15
     assert _working_days_before(year.start, 1) == year_starts
+
+
+def test_a_reason_for_no_upn_answers_8770q_unless_it_says_not_of_school_age():
+    """8770Q asks for a UPN or a reason a child of school age has none: UN2 to UN7 answer it;
+    UN1 ("not of school age") cannot be true of such a child, so it does not."""
+    assert "8770Q" not in _codes([child(upn="", upn_unknown="UN5")])
+    assert "8770Q" in _codes([child(upn="", upn_unknown="UN1")])
+
+
+def test_a_well_formed_former_upn_raises_no_query():
+    assert "1560Q" not in _codes([child(former_upn="A123456789013")])

@@ -873,7 +873,7 @@ def _cp_plan_starts_at_icpc(child, year):
 # submitting; the record may well be right. Queries do not stop the export. Each follows
 # what csc-validator-be-cin checks for the year's ruleset, on the record as the writer emits
 # it (an expected date of birth is sent only for an unborn child). Not here, because the file
-# never carries what they look at: 1560Q (former UPN) and 8842Q (a review with no date).
+# never carries what it looks at: 8842Q (a review with no date).
 
 
 @cache
@@ -968,16 +968,34 @@ def _died_without_death_date(child, year):
 
 
 @child_rule(
+    "1560Q",
+    "The former UPN is not a letter followed by 12 digits: check it and correct it, or "
+    "remove it.",
+    level=QUERY,
+)
+def _former_upn_shape(child, year):
+    former = child.former_upn
+    if former and not (len(former) == 13 and former[0].isalpha() and former[1:].isdigit()):
+        yield None, f"former UPN {former}"
+
+
+# The reasons for a missing UPN that can apply to a child of school age (all but UN1).
+SCHOOL_AGE_UPN_UNKNOWN = frozenset({"UN2", "UN3", "UN4", "UN5", "UN6", "UN7"})
+
+
+@child_rule(
     "8770Q",
     "The child is of school age and has no UPN: record the child's unique pupil number.",
     level=QUERY,
 )
 def _school_age_without_upn(child, year):
     # Of school age on 31 August after the census: five by then, born by 31 August six years
-    # before it. The file cannot carry a reason for a missing UPN yet.
+    # before it. A reason for the missing UPN answers the query, except UN1 ("not of school
+    # age"), which cannot be true of a child of school age.
     school_age_born_by = date(year.reference_date.year - 6, 8, 31)
     if (
         not child.upn
+        and child.upn_unknown.upper() not in SCHOOL_AGE_UPN_UNKNOWN
         and child.birth_date
         and child.birth_date <= school_age_born_by
         and any(not ep.referral_nfa for ep in child.episodes)
