@@ -4,11 +4,13 @@ Production differs from a developer's machine only through environment variables
 ``DATABASE_URL``, ``SAFEGUARD_SECRET_KEY``, ``SAFEGUARD_DEBUG``, ``SAFEGUARD_ALLOWED_HOSTS``.
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -190,6 +192,8 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_RESET_ON_SUCCESS = False  # reset once the second factor is right
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_SENSITIVE_PARAMETERS = ["password", "code"]
+# The client's address behind a trusted reverse proxy (SAFEGUARD_TRUSTED_PROXIES below).
+AXES_CLIENT_IP_CALLABLE = "safeguard.core.client_ip.client_ip"
 
 # --- Sessions and cookies -------------------------------------------------------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -208,9 +212,27 @@ SECURE_SSL_REDIRECT = _HTTPS
 SECURE_HSTS_SECONDS = int(os.environ.get("SAFEGUARD_HSTS_SECONDS", 31_536_000 if _HTTPS else 0))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
 SECURE_HSTS_PRELOAD = _HTTPS
-if _env_bool("SAFEGUARD_BEHIND_PROXY", False):
+SAFEGUARD_BEHIND_PROXY = _env_bool("SAFEGUARD_BEHIND_PROXY", False)
+if SAFEGUARD_BEHIND_PROXY:
     # The reverse proxy ends TLS and says so in this header (never trust it otherwise).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For is read
+# for the client's address (sign-in lockout, access log): `core/client_ip.py`. Behind a proxy
+# with none named, a proxy on this machine is assumed. Never name a network clients are in.
+SAFEGUARD_TRUSTED_PROXIES = [
+    s.strip()
+    for s in os.environ.get(
+        "SAFEGUARD_TRUSTED_PROXIES", "127.0.0.1,::1" if SAFEGUARD_BEHIND_PROXY else ""
+    ).split(",")
+    if s.strip()
+]
+for _proxy in SAFEGUARD_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            f"SAFEGUARD_TRUSTED_PROXIES: {_proxy!r} is not an address or network"
+        ) from _error
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
