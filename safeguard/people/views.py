@@ -373,6 +373,7 @@ def break_glass(request, person_id: UUID):
                 password=data["password"],
                 otp_token=data["otp_token"],
                 ip_address=client_ip(request),
+                request=request,
             )
         except ApplicationError as error:
             _form_error(form, error)
