@@ -24,12 +24,12 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _secret_key() -> str:
+def _secret_key(variable: str = "SAFEGUARD_SECRET_KEY", file: str = "secret_key") -> str:
     """The key from the environment, else one generated once and kept under ./var/."""
-    if key := os.environ.get("SAFEGUARD_SECRET_KEY"):
+    if key := os.environ.get(variable):
         return key
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    path = VAR_DIR / "secret_key"
+    path = VAR_DIR / file
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))
         path.chmod(0o600)
@@ -38,6 +38,15 @@ def _secret_key() -> str:
 
 # --- Core -----------------------------------------------------------------------------------
 SECRET_KEY = _secret_key()
+# The key of the audit chains and of their checkpoints (docs/decisions/0006). Never stored in
+# the database: whoever holds only the database cannot rewrite the audit trail unseen. Keep
+# it with the secret key, apart from database backups; losing it makes old rows unverifiable.
+SAFEGUARD_AUDIT_KEY = _secret_key("SAFEGUARD_AUDIT_KEY", "audit_key")
+# Where the checkpoints of the audit chains' heads are appended (outside the database; ideally
+# a disk or host the database's users cannot write to).
+SAFEGUARD_AUDIT_CHECKPOINT_DIR = Path(
+    os.environ.get("SAFEGUARD_AUDIT_CHECKPOINT_DIR", VAR_DIR / "audit-checkpoints")
+)
 DEBUG = _env_bool("SAFEGUARD_DEBUG", False)
 ALLOWED_HOSTS = os.environ.get("SAFEGUARD_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 ROOT_URLCONF = "safeguard.urls"
