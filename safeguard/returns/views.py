@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from safeguard.audit.models import AccessPurpose
 from safeguard.audit.services import record_access
 from safeguard.core.client_ip import client_ip
+from safeguard.core.downloads import safe_filename
 from safeguard.core.errors import ApplicationError
 from safeguard.returns import permissions, selectors, services
 from safeguard.returns.forms import AnnexAForm, CinExportForm, CinImportForm
@@ -135,5 +136,8 @@ def download(request, job_id: UUID):
         else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     return FileResponse(
-        path.open("rb"), as_attachment=True, filename=job.result_name, content_type=content_type
+        path.open("rb"),
+        as_attachment=True,
+        filename=safe_filename(job.result_name),
+        content_type=content_type,
     )
