@@ -4,11 +4,13 @@ Production differs from a developer's machine only through environment variables
 ``DATABASE_URL``, ``SAFEGUARD_SECRET_KEY``, ``SAFEGUARD_DEBUG``, ``SAFEGUARD_ALLOWED_HOSTS``.
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -22,12 +24,12 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _secret_key() -> str:
+def _secret_key(variable: str = "SAFEGUARD_SECRET_KEY", file: str = "secret_key") -> str:
     """The key from the environment, else one generated once and kept under ./var/."""
-    if key := os.environ.get("SAFEGUARD_SECRET_KEY"):
+    if key := os.environ.get(variable):
         return key
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    path = VAR_DIR / "secret_key"
+    path = VAR_DIR / file
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))
         path.chmod(0o600)
@@ -36,6 +38,15 @@ def _secret_key() -> str:
 
 # --- Core -----------------------------------------------------------------------------------
 SECRET_KEY = _secret_key()
+# The key of the audit chains and of their checkpoints (docs/decisions/0006). Never stored in
+# the database: whoever holds only the database cannot rewrite the audit trail unseen. Keep
+# it with the secret key, apart from database backups; losing it makes old rows unverifiable.
+SAFEGUARD_AUDIT_KEY = _secret_key("SAFEGUARD_AUDIT_KEY", "audit_key")
+# Where the checkpoints of the audit chains' heads are appended (outside the database; ideally
+# a disk or host the database's users cannot write to).
+SAFEGUARD_AUDIT_CHECKPOINT_DIR = Path(
+    os.environ.get("SAFEGUARD_AUDIT_CHECKPOINT_DIR", VAR_DIR / "audit-checkpoints")
+)
 DEBUG = _env_bool("SAFEGUARD_DEBUG", False)
 ALLOWED_HOSTS = os.environ.get("SAFEGUARD_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 ROOT_URLCONF = "safeguard.urls"
@@ -190,6 +201,8 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_RESET_ON_SUCCESS = False  # reset once the second factor is right
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_SENSITIVE_PARAMETERS = ["password", "code"]
+# The client's address behind a trusted reverse proxy (SAFEGUARD_TRUSTED_PROXIES below).
+AXES_CLIENT_IP_CALLABLE = "safeguard.core.client_ip.client_ip"
 
 # --- Sessions and cookies -------------------------------------------------------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -208,9 +221,27 @@ SECURE_SSL_REDIRECT = _HTTPS
 SECURE_HSTS_SECONDS = int(os.environ.get("SAFEGUARD_HSTS_SECONDS", 31_536_000 if _HTTPS else 0))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
 SECURE_HSTS_PRELOAD = _HTTPS
-if _env_bool("SAFEGUARD_BEHIND_PROXY", False):
+SAFEGUARD_BEHIND_PROXY = _env_bool("SAFEGUARD_BEHIND_PROXY", False)
+if SAFEGUARD_BEHIND_PROXY:
     # The reverse proxy ends TLS and says so in this header (never trust it otherwise).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For is read
+# for the client's address (sign-in lockout, access log): `core/client_ip.py`. Behind a proxy
+# with none named, a proxy on this machine is assumed. Never name a network clients are in.
+SAFEGUARD_TRUSTED_PROXIES = [
+    s.strip()
+    for s in os.environ.get(
+        "SAFEGUARD_TRUSTED_PROXIES", "127.0.0.1,::1" if SAFEGUARD_BEHIND_PROXY else ""
+    ).split(",")
+    if s.strip()
+]
+for _proxy in SAFEGUARD_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            f"SAFEGUARD_TRUSTED_PROXIES: {_proxy!r} is not an address or network"
+        ) from _error
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

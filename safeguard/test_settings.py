@@ -10,5 +10,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# A fixed audit key (never the one under ./var/), and checkpoints in a folder of this test run;
+# each test gets its own folder (safeguard/conftest.py).
+SAFEGUARD_AUDIT_KEY = "test-audit-key-not-for-production"
+SAFEGUARD_AUDIT_CHECKPOINT_DIR = Path(tempfile.mkdtemp(prefix="safeguard-test-checkpoints-"))
 # Return jobs keep their files in a folder of this test run, never in ./var/.
 SAFEGUARD_RETURNS_DIR = Path(tempfile.mkdtemp(prefix="safeguard-test-returns-"))

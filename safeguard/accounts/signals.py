@@ -9,14 +9,13 @@ from django.dispatch import receiver
 
 from safeguard.accounts import sessions
 from safeguard.accounts.models import User
+from safeguard.core.client_ip import client_ip
 
 logger = logging.getLogger("safeguard.auth")
 
 
 def _address(request) -> str:
-    return getattr(request, "axes_ip_address", None) or (
-        request.META.get("REMOTE_ADDR", "") if request is not None else ""
-    )
+    return getattr(request, "axes_ip_address", None) or client_ip(request) or ""
 
 
 @receiver(user_logged_in, dispatch_uid="safeguard-signed-in")

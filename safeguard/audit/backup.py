@@ -26,7 +26,8 @@ from pathlib import Path
 
 from django.db import DatabaseError, connections
 
-from safeguard.audit.integrity import AuditCheck, sqlite_integrity, verify_all
+from safeguard.audit import checkpoints
+from safeguard.audit.integrity import AuditCheck, checkpoint, sqlite_integrity, verify_all
 
 
 class BackupError(Exception):
@@ -64,7 +65,7 @@ def sqlite_file(path: Path, using: str = "default") -> Iterator[str]:
         del connections.settings[alias]
 
 
-def check_sqlite_file(path: Path, using: str = "default") -> Outcome:
+def check_sqlite_file(path: Path, using: str = "default", *, restoring: bool = False) -> Outcome:
     start = time.monotonic()
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -78,7 +79,7 @@ def check_sqlite_file(path: Path, using: str = "default") -> Outcome:
     if integrity == "ok":
         with sqlite_file(path, using) as alias:
             try:
-                audit = verify_all(alias)
+                audit = verify_all(alias, restoring=restoring)
             except DatabaseError as error:  # a database, but not Safeguard's
                 integrity = f"not a Safeguard database: {error}"
     return Outcome(time.monotonic() - start, integrity, audit)
@@ -114,7 +115,7 @@ def sqlite_backup(target: Path, using: str = "default") -> Outcome:
 
 def sqlite_restore(source: Path, using: str = "default") -> Outcome:
     start = time.monotonic()
-    before = check_sqlite_file(source, using)
+    before = check_sqlite_file(source, using, restoring=True)
     if not _ok(before):
         raise BackupError(f"{source} is not a sound backup: " + "; ".join(before.lines()))
     connection = connections[using]
@@ -127,7 +128,7 @@ def sqlite_restore(source: Path, using: str = "default") -> Outcome:
         origin.close()
     connection.close()
     integrity = sqlite_integrity(using)
-    return Outcome(time.monotonic() - start, integrity, verify_all(using))
+    return Outcome(time.monotonic() - start, integrity, verify_all(using, restoring=True))
 
 
 # --- PostgreSQL --------------------------------------------------------------------------------
@@ -183,13 +184,18 @@ def postgres_restore(source: Path, using: str = "default") -> Outcome:
     )
     connections[using].close()  # what this process knew of the old database is gone
     integrity = "ok (pg_restore in one transaction)"
-    return Outcome(time.monotonic() - start, integrity, verify_all(using))
+    return Outcome(time.monotonic() - start, integrity, verify_all(using, restoring=True))
 
 
 def backup(target: Path, using: str = "default") -> Outcome:
     vendor = connections[using].vendor
     if vendor == "sqlite":
-        return sqlite_backup(target, using)
+        outcome = sqlite_backup(target, using)
+        if outcome.audit is not None and outcome.audit.ok:
+            # The heads of the checked copy: the database must never end before them.
+            checkpoint(outcome.audit, note=f"backup {target.name}")
+            outcome.notes.append(f"checkpoint written to {checkpoints.path()}")
+        return outcome
     if vendor == "postgresql":
         return postgres_backup(target, using)
     raise BackupError(f"No backup for {vendor}")
@@ -207,4 +213,7 @@ def restore(source: Path, using: str = "default") -> Outcome:
         raise BackupError(f"No restore for {vendor}")
     if not (outcome.integrity.startswith("ok") and outcome.audit and outcome.audit.ok):
         raise BackupError("The restored database failed its checks: " + "; ".join(outcome.lines()))
+    # The database now ends where the backup did: later checkpoints give way to this one.
+    checkpoint(outcome.audit, kind="restored", note=f"restore {source.name}")
+    outcome.notes.append(f"checkpoint written to {checkpoints.path()}")
     return outcome

@@ -1,9 +1,13 @@
-"""The hash chains over the audit tables.
+"""The keyed hash chains over the audit tables.
 
 Each ``AccessEvent`` and ``ChangeEvent`` row carries a ``sequence`` (1, 2, 3, … per table, no
-gaps) and a ``hash``: SHA-256 of the previous row's hash followed by a canonical serialisation
-of the row's own fields. Changing, removing or inserting a row anywhere breaks the chain from
-that row on, and ``safeguard verify-audit`` reports the first break.
+gaps) and a ``hash``: HMAC-SHA-256, under the audit key (``SAFEGUARD_AUDIT_KEY``, kept outside
+the database), of the previous row's hash followed by a canonical serialisation of the row's
+own fields. Changing, removing or inserting a row anywhere breaks the chain from that row on,
+and ``safeguard verify-audit`` reports the first break; without the key, nobody holding only
+the database can compute a chain that passes. Rows written before the key was introduced keep
+their plain SHA-256 hashes: the sequence from which rows are keyed is recorded outside the
+database (``checkpoints.py``), and the first keyed row seals the plain rows before it.
 
 Appends are serialised so that two writers never take the same sequence: on SQLite every write
 transaction is ``BEGIN IMMEDIATE`` (settings), which already admits one writer at a time; on
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import ipaddress
 import json
 from collections.abc import Iterator, Sequence
@@ -21,6 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
 
+from django.conf import settings
 from django.db import connections, models, router, transaction
 
 GENESIS = "0" * 64
@@ -66,7 +72,7 @@ CHAINED_FIELDS = {
         "sequence", "at", "user_id", "role", "verb", "target_type", "target_id", "person_id",
         "before", "after",
     ),
-}
+}  # fmt: skip
 
 
 @functools.cache
@@ -97,8 +103,26 @@ def canonical(obj: models.Model) -> bytes:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def row_hash(previous: str, obj: models.Model) -> str:
-    return hashlib.sha256(previous.encode() + b"\n" + canonical(obj)).hexdigest()
+@functools.cache
+def _derived(key: str, purpose: bytes) -> bytes:
+    return hmac.new(key.encode(), purpose, hashlib.sha256).digest()
+
+
+def derived_key(purpose: bytes) -> bytes:
+    """A key for one use (the chain, the checkpoints), derived from the audit key."""
+    key = settings.SAFEGUARD_AUDIT_KEY
+    if not key:
+        raise RuntimeError("SAFEGUARD_AUDIT_KEY is empty: the audit chain needs its key")
+    return _derived(key, purpose)
+
+
+def row_hash(previous: str, obj: models.Model, *, keyed: bool = True) -> str:
+    """The row's link: keyed (HMAC under the audit key), or plain SHA-256 for rows written
+    before the key was introduced."""
+    message = previous.encode() + b"\n" + canonical(obj)
+    if not keyed:
+        return hashlib.sha256(message).hexdigest()
+    return hmac.new(derived_key(b"safeguard audit chain"), message, hashlib.sha256).hexdigest()
 
 
 def _lock(model: type[models.Model], using: str) -> None:
@@ -172,8 +196,9 @@ def _rows(model, using: str, chunk: int = 2000) -> Iterator[models.Model]:
     return model._base_manager.using(using).order_by("sequence").iterator(chunk_size=chunk)
 
 
-def verify(model: type[models.Model], using: str = "default") -> ChainReport:
-    """Walk one chain from the start; stop at the first break."""
+def verify(model: type[models.Model], using: str = "default", keyed_from: int = 1) -> ChainReport:
+    """Walk one chain from the start; stop at the first break. Rows before ``keyed_from``
+    were written with plain SHA-256 (before the audit key existed)."""
     table = model._meta.db_table
     expected_sequence, previous, rows = 1, GENESIS, 0
     for row in _rows(model, using):
@@ -188,12 +213,13 @@ def verify(model: type[models.Model], using: str = "default") -> ChainReport:
             else:
                 problem = f"sequence {row.sequence} repeated (expected {expected_sequence})"
             return _broken(table, rows, row, problem)
-        computed = row_hash(previous, row)
+        computed = row_hash(previous, row, keyed=row.sequence >= keyed_from)
         if computed != row.hash:
             problem = (
-                f"stored hash {row.hash[:16]}… is not the hash of the previous row's hash and "
-                f"this row's contents ({computed[:16]}…): this row, or the one before it, was "
-                "changed after it was written"
+                f"stored hash {row.hash[:16]}… is not the keyed hash of the previous row's hash "
+                f"and this row's contents ({computed[:16]}…): this row, or the one before it, "
+                "was changed, removed or rewritten after it was written (or the audit key is "
+                "not the one it was written with)"
             )
             return _broken(table, rows, row, problem)
         expected_sequence, previous = row.sequence + 1, row.hash

@@ -38,6 +38,7 @@ from safeguard.casework.forms import (
 from safeguard.casework.models import Case, ChronologyEntry, CINPlan
 from safeguard.casework.permissions import Action
 from safeguard.core.concurrency import versioned
+from safeguard.core.downloads import attachment
 from safeguard.core.errors import ApplicationError
 from safeguard.people import selectors as people
 
@@ -348,9 +349,7 @@ def chronology_pdf(request, person_id: UUID):
     )
     response = HttpResponse(content, content_type="application/pdf")
     # The file name carries no name of the child: downloads folders are not confidential.
-    response["Content-Disposition"] = (
-        f'attachment; filename="chronology-{child.la_child_id or child.pk}.pdf"'
-    )
+    response["Content-Disposition"] = attachment(f"chronology-{child.la_child_id or child.pk}.pdf")
     return response
 
 

@@ -10,7 +10,8 @@ logger = logging.getLogger(__name__)
 
 
 class RequestSizeLimitMiddleware:
-    """A request body larger than ``SAFEGUARD_MAX_UPLOAD_BYTES`` is refused unread (HTTP 413).
+    """A request body larger than ``SAFEGUARD_MAX_UPLOAD_BYTES`` is refused unread (HTTP 413),
+    on its ``Content-Length``.
 
     It runs before anything reads the body (sessions, CSRF, forms), so nothing of it is
     parsed or stored. The page is rendered without the request: no session exists yet.
@@ -35,10 +36,10 @@ class RequestSizeLimitMiddleware:
                     "limit": f"{megabytes:.0f} MB" if megabytes >= 1 else f"{limit:,} bytes",
                 },
             )
-            response = HttpResponse(text, status=413)
-            # The body was not read: the connection cannot carry another request.
-            response["Connection"] = "close"
-            return response
+            # No "Connection: close": a WSGI application may not set hop-by-hop headers (waitress
+            # answers 500 if it does). Under `safeguard serve`, waitress itself refuses such a
+            # request before reading its body (serve.py); this page is for other servers.
+            return HttpResponse(text, status=413)
         return self.get_response(request)
 
 

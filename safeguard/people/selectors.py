@@ -35,7 +35,9 @@ class RecordRestricted(Http404):
 
 
 def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    from safeguard.core.client_ip import client_ip
+
+    return client_ip(request)
 
 
 def _route(request) -> str:

@@ -491,7 +491,15 @@ def _refuse(*, by, person: Person, why: str, message: str, ip_address=None, fiel
 
 
 def break_glass(
-    *, by, person: Person, reason: str, password: str, otp_token: str, ip_address=None, now=None
+    *,
+    by,
+    person: Person,
+    reason: str,
+    password: str,
+    otp_token: str,
+    ip_address=None,
+    now=None,
+    request=None,
 ):
     """Grant ``by`` sight of a sealed record for ``SAFEGUARD_BREAK_GLASS_MINUTES``, after a
     typed reason and re-authentication (password and a current second-factor code).
@@ -499,11 +507,14 @@ def break_glass(
     The record's owners (allocated workers and their managers) and whoever sealed it are told
     at once, in-app and by email, and the use waits in the review queue. A refusal stores
     nothing but a ``BreakGlassRefusal``.
+
+    With ``request`` (the page), wrong passwords and codes count towards the sign-in lockout
+    for the user and address, and a locked-out user is refused (``accounts.reauth``).
     """
 
     from django.conf import settings
 
-    from safeguard.accounts.reauth import reauthenticate
+    from safeguard.accounts import reauth
 
     if not permissions.can(by, Action.BREAK_GLASS, person):
         _refuse(
@@ -524,7 +535,13 @@ def break_glass(
             ip_address=ip_address,
             field="reason",
         )
-    if not reauthenticate(by, password=password or "", otp_token=otp_token or ""):
+    if reauth.locked_out(by, request):
+        _locked_out(by=by, person=person, ip_address=ip_address)
+    if not reauth.reauthenticate(
+        by, password=password or "", otp_token=otp_token or "", request=request
+    ):
+        if reauth.locked_out(by, request):
+            _locked_out(by=by, person=person, ip_address=ip_address)
         _refuse(
             by=by,
             person=person,
@@ -537,6 +554,23 @@ def break_glass(
             field="password",
         )
     return _grant(by=by, person=person, reason=reason, now=now or timezone.now())
+
+
+def _locked_out(*, by, person: Person, ip_address):
+    from django.conf import settings
+
+    minutes = round(settings.AXES_COOLOFF_TIME * 60)
+    _refuse(
+        by=by,
+        person=person,
+        why="locked out after too many wrong passwords or codes",
+        message=(
+            "Too many wrong passwords or security codes. Nothing was granted. Wait "
+            f"{minutes} minutes before trying again."
+        ),
+        ip_address=ip_address,
+        field="password",
+    )
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from safeguard.audit import conflicts
 from safeguard.audit.models import AccessPurpose
 from safeguard.core import drafts
+from safeguard.core.client_ip import client_ip
 from safeguard.core.errors import ApplicationError
 from safeguard.people import permissions, selectors, services
 from safeguard.people.forms import (
@@ -371,7 +372,8 @@ def break_glass(request, person_id: UUID):
                 reason=data["reason"],
                 password=data["password"],
                 otp_token=data["otp_token"],
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=client_ip(request),
+                request=request,
             )
         except ApplicationError as error:
             _form_error(form, error)

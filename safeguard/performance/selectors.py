@@ -30,7 +30,13 @@ from django.db.models.functions import Coalesce, TruncMonth
 from safeguard.casework import models as casework
 from safeguard.casework.models import Allocation
 from safeguard.core import parallel_reads
-from safeguard.performance.calendar import calendar_generation, ensure_calendar, in_range
+from safeguard.performance.calendar import (
+    FIRST_DAY,
+    LAST_DAY,
+    calendar_generation,
+    ensure_calendar,
+    in_range,
+)
 from safeguard.performance.indicators import BY_ID, INDICATORS, Indicator, Period, Scope
 from safeguard.quality.selectors import children_with_issues
 
@@ -91,11 +97,30 @@ def last_census_year(today: date) -> Period:
     return Period(date(end_year - 1, 4, 1), date(end_year, 3, 31))
 
 
-def check_period(period: Period) -> None:
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def check_period(period: Period, *, compared: bool = False) -> None:
+    """Refuse a period the figures cannot cover, with a message for the page. With
+    ``compared``, the same period a year earlier (the dashboard's "last year") must be
+    covered too, so the period may not start before 1971."""
     from safeguard.core.errors import ApplicationError
 
     if not (in_range(period.start) and in_range(period.end)):
-        raise ApplicationError("The period must fall between 1970 and 2070.")
+        raise ApplicationError(
+            f"The period must fall between {FIRST_DAY:%Y} and {LAST_DAY:%Y}: choose dates from "
+            f"{_day(FIRST_DAY)} to {_day(LAST_DAY)}."
+        )
+    if compared and not in_range(last_year(period).start):
+        from safeguard.core.workdays import add_months
+
+        earliest = add_months(FIRST_DAY, 12)
+        raise ApplicationError(
+            f"Choose a period that starts on or after {_day(earliest)}: each figure is "
+            "compared with the same period a year earlier, and the figures start in "
+            f"{FIRST_DAY:%Y}."
+        )
 
 
 def _case_ref(indicator: Indicator) -> str:

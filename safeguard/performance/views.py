@@ -60,7 +60,7 @@ class Choice:
             self.start, self.end = default.start, default.end
         self.period = Period(self.start, self.end)
         try:
-            selectors.check_period(self.period)
+            selectors.check_period(self.period, compared=True)
         except ApplicationError as error:
             self.errors.append(error.message)
             self.period = default

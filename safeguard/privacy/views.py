@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from safeguard.core.csv import csv_response
+from safeguard.core.downloads import attachment
 from safeguard.core.errors import ApplicationError
 from safeguard.people import selectors as people
 from safeguard.privacy import export, permissions, retention, selectors, services
@@ -311,7 +312,7 @@ def sar_download(request, sar_id: UUID):
     # their reference only, never their name.
     export.withhold(data, {p.pk: p.reference for p in named if p.withheld})
     response = HttpResponse(export.to_zip(data), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="subject-access-{person.pk}.zip"'
+    response["Content-Disposition"] = attachment(f"subject-access-{person.pk}.zip")
     return response
 
 

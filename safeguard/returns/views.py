@@ -13,6 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from safeguard.audit.models import AccessPurpose
 from safeguard.audit.services import record_access
+from safeguard.core.client_ip import client_ip
+from safeguard.core.downloads import safe_filename
 from safeguard.core.errors import ApplicationError
 from safeguard.returns import permissions, selectors, services
 from safeguard.returns.forms import AnnexAForm, CinExportForm, CinImportForm
@@ -139,7 +141,7 @@ def download(request, job_id: UUID):
             person_ids=[UUID(pid) for pid in job.people],
             purpose=AccessPurpose.LIST,
             route=f"{request.method} {request.get_full_path()}",
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
             reason=f"In the {job.get_kind_display()} file {job.result_name} (job {job.pk})",
         )
     content_type = (
@@ -148,5 +150,8 @@ def download(request, job_id: UUID):
         else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     return FileResponse(
-        path.open("rb"), as_attachment=True, filename=job.result_name, content_type=content_type
+        path.open("rb"),
+        as_attachment=True,
+        filename=safe_filename(job.result_name),
+        content_type=content_type,
     )

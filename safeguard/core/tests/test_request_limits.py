@@ -68,3 +68,13 @@ def test_the_default_limit_is_10_megabytes():
 
     assert settings.SAFEGUARD_MAX_UPLOAD_BYTES == 10 * 1024 * 1024
     assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE == settings.SAFEGUARD_MAX_UPLOAD_BYTES
+
+
+def test_the_refusal_sets_no_hop_by_hop_header(small_limit, world, client):
+    """A WSGI application may not set ``Connection`` (PEP 3333): waitress answered 500."""
+    from wsgiref.util import is_hop_by_hop
+
+    body = body_of(LIMIT + 1, username="amy", password="x")
+    response = client.post("/sign-in/", body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 413
+    assert not [name for name in response.headers if is_hop_by_hop(name)]

@@ -8,7 +8,7 @@ command lifts the guard, only inside the transaction in which it empties the tab
 from django.core.management.commands.flush import Command as FlushCommand
 from django.db import transaction
 
-from safeguard.audit import guard
+from safeguard.audit import chain, checkpoints, guard
 
 
 class Command(FlushCommand):
@@ -17,4 +17,15 @@ class Command(FlushCommand):
     def handle(self, **options):
         database = options["database"]
         with transaction.atomic(using=database), guard.lifted(using=database):
-            return super().handle(**options)
+            result = super().handle(**options)
+        # The chains were emptied on purpose (unless the flush was cancelled): earlier
+        # checkpoints no longer apply.
+        from safeguard.audit.models import AccessEvent, ChangeEvent
+
+        emptied = not any(
+            m._base_manager.using(database).exists() for m in (AccessEvent, ChangeEvent)
+        )
+        if emptied:
+            heads = dict.fromkeys(checkpoints.TABLES, (0, chain.GENESIS))
+            checkpoints.append("reset", heads, "flush")
+        return result

@@ -27,6 +27,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host: str, port: int, threads: int, worker: bool = True, **options):
+        from django.conf import settings
         from waitress import serve
 
         from safeguard.wsgi import application
@@ -44,7 +45,17 @@ class Command(BaseCommand):
             if child is not None:
                 self.stdout.write(f"Background jobs run in the worker (process {child.pid}).")
             self.stdout.flush()
-            serve(application, host=host, port=port, threads=threads, ident="Safeguard")
+            serve(
+                application,
+                host=host,
+                port=port,
+                threads=threads,
+                ident="Safeguard",
+                # A body over the limit is refused with 413 before it is read: on its
+                # Content-Length, or while a chunked body streams in. (waitress would otherwise
+                # buffer up to 1 GB before the application could say no.)
+                max_request_body_size=settings.SAFEGUARD_MAX_UPLOAD_BYTES,
+            )
         finally:
             if child is not None:
                 _stop_worker(child)
