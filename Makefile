@@ -46,8 +46,14 @@ $(CIN_VENV)/.installed: requirements-cin-validator.lock
 	$(CIN_VENV)/bin/pip install --quiet --require-hashes -r requirements-cin-validator.lock
 	touch $@
 
-assets: node_modules/.installed
+# Built again only when its sources change: the build empties safeguard/static/govuk/ first, and
+# `make run` (also run by a test) must not do that under a server or a browser test reading it.
+assets: safeguard/static/govuk/.built
+
+safeguard/static/govuk/.built: node_modules/.installed package-lock.json frontend/build.mjs \
+		frontend/application.scss $(wildcard frontend/components/*.scss)
 	npm run --silent build
+	touch $@
 
 node_modules/.installed: package-lock.json
 	npm ci --no-audit --no-fund
