@@ -4,6 +4,18 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 
+from safeguard.accounts.roles import (  # noqa: F401  (re-exported: the names every app imports)
+    ADMINISTRATOR_ROLES,
+    MANAGER_ROLES,
+    OVERSIGHT_ROLES,
+    PARTNER_ROLES,
+    RECORDING_ROLES,
+    SERVICE_WIDE_ROLES,
+    SOCIAL_CARE_ROLES,
+    Role,
+    is_social_care_staff,
+)
+
 
 class LocalAuthority(models.Model):
     """The council whose children's social care runs Safeguard."""
@@ -88,26 +100,6 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Role(models.TextChoices):
-    SOCIAL_WORKER = "social_worker", "Social worker"
-    TEAM_MANAGER = "team_manager", "Team manager"
-    SERVICE_MANAGER = "service_manager", "Service manager"
-    PERFORMANCE_ANALYST = "performance_analyst", "Performance analyst"
-    PARTNER_PRACTITIONER = "partner_practitioner", "Partner practitioner"
-    UNSCHEDULED_CARE_CLINICIAN = "unscheduled_care_clinician", "Unscheduled-care clinician"
-    SYSTEM_ADMINISTRATOR = "system_administrator", "System administrator"
-
-
-# Roles held by children's social care staff, who may see the authority's children.
-SOCIAL_CARE_ROLES = frozenset(
-    {Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.PERFORMANCE_ANALYST}
-)
-# Roles that record on a child's file.
-RECORDING_ROLES = frozenset({Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER})
-# Roles of staff outside children's social care, who see only what an involvement grants.
-PARTNER_ROLES = frozenset({Role.PARTNER_PRACTITIONER, Role.UNSCHEDULED_CARE_CLINICIAN})
 
 
 class User(AbstractUser):

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from safeguard.assessments.codes import NO_FACTORS, Factor
 from safeguard.assessments.models import Assessment, AssessmentKind, AssessmentOutcome
-from safeguard.audit.services import snapshot
+from safeguard.audit.services import save_change, save_new, snapshot
 from safeguard.casework import services as casework
 from safeguard.casework.codes import PrimaryNeed
 from safeguard.casework.models import Case
@@ -73,7 +73,7 @@ def assessment_start(*, by, case: Case, kind: str, start_date: date) -> Assessme
             field="kind",
         )
     assessment = Assessment(case=case, kind=kind, start_date=start_date)
-    casework.save_new(assessment, by=by, case=case)
+    save_new(assessment, by=by, person_id=case.child_id)
     if kind == AssessmentKind.CORE:
         for hook in _CORE_ASSESSMENT_STARTED:
             hook(by=by, assessment=assessment)
@@ -100,7 +100,7 @@ def assessment_record_seen(
         )
     before = snapshot(assessment)
     assessment.child_seen_date, assessment.child_seen_alone = child_seen_date, child_seen_alone
-    casework.save_change(assessment, by=by, before=before, person_id=assessment.case.child_id)
+    save_change(assessment, by=by, before=before, person_id=assessment.case.child_id)
     return assessment
 
 
@@ -203,10 +203,10 @@ def assessment_complete(
     assessment.outcome = outcome
     assessment.analysis = analysis
     assessment.authorised_by = by
-    casework.save_change(assessment, by=by, before=before, person_id=case.child_id)
+    save_change(assessment, by=by, before=before, person_id=case.child_id)
     case_before = snapshot(case)
     case.primary_need = primary_need
-    casework.save_change(case, by=by, before=case_before, person_id=case.child_id)
+    save_change(case, by=by, before=case_before, person_id=case.child_id)
     casework.chronology_add(
         by=by,
         child=case.child,

@@ -18,17 +18,17 @@ from safeguard.assessments.forms import (
     AssessmentStartForm,
 )
 from safeguard.assessments.models import Assessment, AssessmentKind
-from safeguard.audit import conflicts
 from safeguard.audit.models import AccessPurpose
 from safeguard.casework.permissions import Action
 from safeguard.casework.selectors import access_case
+from safeguard.core import submission
 from safeguard.core.concurrency import versioned
 from safeguard.core.errors import ApplicationError
 from safeguard.core.workdays import working_days_between
 
 
 def _form_error(form, error: ApplicationError) -> None:
-    conflicts.form_error(form, error)
+    submission.form_error(form, error)
 
 
 def case_url(case) -> str:

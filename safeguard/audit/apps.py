@@ -5,3 +5,10 @@ class AuditConfig(AppConfig):
     name = "safeguard.audit"
     label = "audit"
     verbose_name = "Audit"
+
+    def ready(self) -> None:
+        from safeguard.audit.conflicts import describe
+        from safeguard.core.submission import register_conflict_describer
+
+        # A stale save's side-by-side view reads the change history, which core cannot.
+        register_conflict_describer(describe)

@@ -1,11 +1,12 @@
 """The "this record changed while you were editing" page: both versions side by side.
 
-Each app's views hand a service's refusal to ``form_error``. For a ``StaleRecord`` it puts on
-the form (``form.conflict``) what the user typed and what is stored now, field by field, and
-who made the changes since the version the user saw, and when (from the change history); it
-moves the form's hidden version on to the current one, so that saving again is a deliberate
-choice over the current record; and it marks the response 409. The user's entries stay in the
-form, so nothing they typed is lost.
+Views hand a service's refusal to ``core.submission.form_error`` (usually through ``submit``).
+For a ``StaleRecord`` that puts on the form (``form.conflict``, built here by ``describe``,
+which the audit app registers) what the user typed and what is stored now, field by field,
+and who made the changes since the version the user saw, and when (from the change history);
+it moves the form's hidden version on to the current one, so that saving again is a
+deliberate choice over the current record; and it marks the response 409. The user's entries
+stay in the form, so nothing they typed is lost.
 """
 
 from __future__ import annotations
@@ -18,8 +19,7 @@ from django.db import models
 from django.utils import formats, timezone
 
 from safeguard.audit.models import ChangeEvent
-from safeguard.core.concurrency import StaleRecord, stale_in_request
-from safeguard.core.errors import ApplicationError
+from safeguard.core.concurrency import StaleRecord
 
 
 @dataclass
@@ -104,9 +104,13 @@ def describe(form, error: StaleRecord) -> Conflict:
             label = str(field.label or _label(current, name))
             rows.append(ConflictRow(label, _yours(form, name), _stored(current, name, field)))
         since = max(current.version - error.seen_version, 1)
-        events = ChangeEvent.objects.filter(
-            target_type=current._meta.label_lower, target_id=str(current.pk)
-        ).select_related("user").order_by("-sequence")[:since]
+        events = (
+            ChangeEvent.objects.filter(
+                target_type=current._meta.label_lower, target_id=str(current.pk)
+            )
+            .select_related("user")
+            .order_by("-sequence")[:since]
+        )
         for event in events:
             who = (event.user.get_full_name() or event.user.username) if event.user else "system"
             fields = [_label(current, f) for f in event.changed_fields]
@@ -114,17 +118,3 @@ def describe(form, error: StaleRecord) -> Conflict:
     record = str(current._meta.verbose_name) if current is not None else "record"
     version = current.version if current is not None else None
     return Conflict(record, error.seen_version, version, rows, changes)
-
-
-def form_error(form, error: ApplicationError) -> None:
-    """Put a service's refusal on the form; a stale save also gets the side-by-side view."""
-    if isinstance(error, StaleRecord):
-        form.conflict = describe(form, error)
-        if form.is_bound and form.conflict.current_version is not None:
-            form.data = form.data.copy()
-            form.data[form.add_prefix("version")] = str(form.conflict.current_version)
-        stale_in_request.set(True)
-        form.add_error(None, error.message)
-        return
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)

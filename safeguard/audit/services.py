@@ -8,6 +8,7 @@ from django.forms.models import model_to_dict
 
 from safeguard.audit.chain import canonical_ip
 from safeguard.audit.models import AccessEvent, ChangeEvent, ChangeVerb
+from safeguard.core.concurrency import save_versioned
 from safeguard.core.errors import AccessLogUnavailable
 
 # Fields that say nothing about the record itself.
@@ -47,6 +48,35 @@ def record_change(
         before=before,
         after=snapshot(obj),
     )
+
+
+
+def save_new(obj: models.Model, *, by, person_id: UUID | None = None) -> None:
+    """Save a new domain record made by ``by``, with its change event (about ``person_id``)."""
+    obj.created_by = by
+    obj.updated_by = by
+    obj.save()
+    record_change(by=by, verb=ChangeVerb.CREATED, obj=obj, before=None, person_id=person_id)
+
+
+def save_change(
+    obj: models.Model,
+    *,
+    by,
+    before: dict | None,
+    verb: ChangeVerb = ChangeVerb.UPDATED,
+    person_id: UUID | None = None,
+) -> None:
+    """Save a change to an existing record, raising its version, with a change event holding
+    ``before`` (``snapshot(obj)`` taken before the change).
+
+    The save is conditional on the stored version still being the one read
+    (``core.concurrency.save_versioned``): a change made meanwhile raises ``StaleRecord`` and
+    nothing is written. The one way every app saves a changed record.
+    """
+    obj.updated_by = by
+    save_versioned(obj)
+    record_change(by=by, verb=verb, obj=obj, before=before, person_id=person_id)
 
 
 def record_access(

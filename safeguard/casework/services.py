@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from safeguard.audit.models import ChangeVerb
-from safeguard.audit.services import record_change, snapshot
+from safeguard.audit.services import save_change, save_new, snapshot
 from safeguard.casework import permissions
 from safeguard.casework.codes import (
     AFTER_ASSESSMENT_REASONS,
@@ -71,25 +71,6 @@ def check_step_date(case: Case, day: date | None, *, label: str, field: str = ""
             f"The case was closed on {case.closure_date:%d %B %Y}: reopen it with a new referral",
             field=field or None,
         )
-
-
-def save_new(obj, *, by, case: Case | None = None, person_id=None) -> None:
-    obj.created_by = by
-    obj.updated_by = by
-    obj.save()
-    pid = person_id or (case.child_id if case is not None else None)
-    record_change(by=by, verb=ChangeVerb.CREATED, obj=obj, before=None, person_id=pid)
-
-
-def save_change(obj, *, by, before: dict, verb=ChangeVerb.UPDATED, person_id=None) -> None:
-    """Save an existing record, raising its version, with a change event for the before.
-
-    The save is conditional on the stored version still being the one read
-    (``core.concurrency.save_versioned``): a change made meanwhile raises ``StaleRecord``.
-    """
-    obj.updated_by = by
-    save_versioned(obj)
-    record_change(by=by, verb=verb, obj=obj, before=before, person_id=person_id)
 
 
 # --- Chronology -------------------------------------------------------------------------------
@@ -210,7 +191,7 @@ def case_open(
         referral_source=referral_source,
         primary_need=primary_need,
     )
-    save_new(case, by=by, case=case)
+    save_new(case, by=by, person_id=case.child_id)
     return case
 
 
@@ -258,7 +239,7 @@ def case_allocate(
                 inv, by=by, before=inv_before, verb=ChangeVerb.ENDED, person_id=case.child_id
             )
     allocation = Allocation(case=case, worker=worker, team=team, start_date=start_date)
-    save_new(allocation, by=by, case=case)
+    save_new(allocation, by=by, person_id=case.child_id)
     # The allocation's own change events record the change; the case's version only moves on.
     save_versioned(locked)
     case.version = locked.version
@@ -271,7 +252,7 @@ def case_allocate(
         role=ALLOCATED_ROLE,
         start_date=start_date,
     )
-    save_new(involvement, by=by, case=case)
+    save_new(involvement, by=by, person_id=case.child_id)
     return allocation
 
 
@@ -307,7 +288,7 @@ def visit_record(
         bedroom_seen=bedroom_seen,
         notes=notes,
     )
-    save_new(visit, by=by, case=case)
+    save_new(visit, by=by, person_id=case.child_id)
     return visit
 
 
@@ -324,7 +305,7 @@ def case_note_add(
     note = CaseNote(
         case=case, note_date=note_date, subject=subject.strip(), text=text, significant=significant
     )
-    save_new(note, by=by, case=case)
+    save_new(note, by=by, person_id=case.child_id)
     if significant:
         chronology_add(
             by=by,
@@ -354,7 +335,7 @@ def decision_record(
         rationale=rationale,
         decided_by=by,
     )
-    save_new(item, by=by, case=case)
+    save_new(item, by=by, person_id=case.child_id)
     chronology_add(
         by=by,
         child=case.child,
@@ -397,7 +378,7 @@ def cin_plan_start(*, by, case: Case, start_date: date, summary: str = "") -> CI
             field="start_date",
         )
     plan = CINPlan(case=case, start_date=start_date, summary=summary)
-    save_new(plan, by=by, case=case)
+    save_new(plan, by=by, person_id=case.child_id)
     chronology_add(
         by=by,
         child=case.child,
@@ -421,7 +402,7 @@ def cin_plan_review_record(
     if plan.end_date is not None and review_date > plan.end_date:
         raise ApplicationError("The plan had ended by then", field="review_date")
     review = CINPlanReview(plan=plan, review_date=review_date, outcome=outcome)
-    save_new(review, by=by, case=plan.case)
+    save_new(review, by=by, person_id=plan.case.child_id)
     return review
 
 

@@ -19,7 +19,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from safeguard.audit import conflicts
 from safeguard.audit.models import AccessPurpose
 from safeguard.casework import documents, permissions, selectors, services
 from safeguard.casework.forms import (
@@ -37,6 +36,7 @@ from safeguard.casework.forms import (
 )
 from safeguard.casework.models import Case, ChronologyEntry, CINPlan
 from safeguard.casework.permissions import Action
+from safeguard.core import submission
 from safeguard.core.concurrency import versioned
 from safeguard.core.downloads import attachment
 from safeguard.core.errors import ApplicationError
@@ -83,7 +83,7 @@ def register_case_page_context(extra: CasePageContext) -> None:
 
 
 def _form_error(form, error: ApplicationError) -> None:
-    conflicts.form_error(form, error)
+    submission.form_error(form, error)
 
 
 def _saved(request, form, save: Callable[[dict], object], success: str) -> bool:

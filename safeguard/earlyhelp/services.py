@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from safeguard.audit.models import ChangeVerb
-from safeguard.audit.services import snapshot
+from safeguard.audit.services import save_change, save_new, snapshot
 from safeguard.casework import permissions as case_permissions
 from safeguard.casework import services as casework
 from safeguard.casework.models import Case
@@ -235,7 +235,7 @@ def eha_start(
         stepped_down_from=stepped_down_from,
         **lead,
     )
-    casework.save_new(assessment, by=by, person_id=child.pk)
+    save_new(assessment, by=by, person_id=child.pk)
     return assessment
 
 
@@ -275,7 +275,7 @@ def eha_complete(
     assessment.completed_date = completed_date
     assessment.outcome = outcome
     assessment.needs = needs
-    casework.save_change(
+    save_change(
         assessment, by=by, before=before, verb=ChangeVerb.ENDED, person_id=child.pk
     )
     casework.chronology_add(
@@ -388,7 +388,7 @@ def taf_start(
         members=_clean_members(members, lead),
         **lead,
     )
-    casework.save_new(taf, by=by, person_id=child.pk)
+    save_new(taf, by=by, person_id=child.pk)
     casework.chronology_add(
         by=by,
         child=child,
@@ -420,7 +420,7 @@ def taf_review_record(*, by, taf: TeamAroundFamily, review_date: date, progress:
     if not (progress or "").strip():
         raise ApplicationError("Enter the progress made and what the team agreed", field="progress")
     review = TAFReview(taf=taf, review_date=review_date, progress=progress.strip())
-    casework.save_new(review, by=by, person_id=child.pk)
+    save_new(review, by=by, person_id=child.pk)
     return review
 
 
@@ -464,7 +464,7 @@ def taf_end(
         raise ApplicationError("Say why the team around the family ended", field="end_notes")
     before = snapshot(taf)
     taf.end_date, taf.end_reason, taf.end_notes = end_date, end_reason, end_notes
-    casework.save_change(taf, by=by, before=before, verb=ChangeVerb.ENDED, person_id=child.pk)
+    save_change(taf, by=by, before=before, verb=ChangeVerb.ENDED, person_id=child.pk)
     casework.chronology_add(
         by=by,
         child=child,

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from safeguard.audit import conflicts
 from safeguard.casework import permissions as case_permissions
 from safeguard.casework.selectors import open_case_of
+from safeguard.core import submission
 from safeguard.core.concurrency import versioned
 from safeguard.core.errors import ApplicationError
 from safeguard.earlyhelp import permissions, selectors, services
@@ -32,7 +32,7 @@ from safeguard.earlyhelp.permissions import Action
 
 
 def _form_error(form, error: ApplicationError) -> None:
-    conflicts.form_error(form, error)
+    submission.form_error(form, error)
 
 
 def _posted(request):

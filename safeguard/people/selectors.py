@@ -1,7 +1,10 @@
 """Reads of people. Every read that returns a person goes through ``access_person`` or
 ``access_people``, which check the policy and log the access in the same transaction."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -9,7 +12,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from safeguard.audit.models import AccessEvent
+from safeguard.audit.models import AccessEvent, AccessPurpose
 from safeguard.audit.services import record_access
 from safeguard.people import names, permissions
 from safeguard.people.identifiers import clean_la_child_id, clean_nhs_number
@@ -139,6 +142,40 @@ def visible_ids(user, person_ids) -> set:
     return set(
         permissions.visible_to(user).filter(pk__in=list(person_ids)).values_list("pk", flat=True)
     )
+
+
+
+@dataclass
+class ShownRows:
+    """What a list of rows about children shows one member of staff."""
+
+    rows: list
+    hidden: int  # rows left out because their child's record is closed to the viewer
+
+
+def show_rows(
+    *,
+    user,
+    rows,
+    child: Callable = attrgetter("child"),
+    purpose: str = AccessPurpose.LIST,
+    request=None,
+    reason: str = "",
+) -> ShownRows:
+    """The one way to show a list of rows about children (due items, quality issues,
+    unallocated cases, the children behind a figure) assembled from another app's records.
+
+    ``child(row)`` is the row's child (a ``Person``; select it with the rows). Rows whose child
+    ``user`` may not see (a sealed record, another authority's child) are dropped and only
+    counted, never named; each child shown is logged once, however many rows they have, in
+    one transaction with the rest of the read (``access_people``).
+    """
+    rows = list(rows)
+    allowed = visible_ids(user, {child(row).pk for row in rows})
+    shown = [row for row in rows if child(row).pk in allowed]
+    children = list({child(row).pk: child(row) for row in shown}.values())
+    access_people(user=user, people=children, purpose=purpose, request=request, reason=reason)
+    return ShownRows(rows=shown, hidden=len(rows) - len(shown))
 
 
 def person_for_edit(*, user, person_id: UUID, request=None) -> Person:

@@ -10,9 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from safeguard.audit import conflicts
 from safeguard.audit.models import AccessPurpose
-from safeguard.core import drafts
+from safeguard.core import drafts, submission
 from safeguard.core.client_ip import client_ip
 from safeguard.core.errors import ApplicationError
 from safeguard.people import permissions, selectors, services
@@ -29,7 +28,7 @@ from safeguard.people.permissions import Action
 
 
 def _form_error(form, error: ApplicationError) -> None:
-    conflicts.form_error(form, error)
+    submission.form_error(form, error)
 
 
 @login_required

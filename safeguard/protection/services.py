@@ -8,7 +8,7 @@ from django.db import transaction
 from safeguard.assessments import services as assessments
 from safeguard.assessments.models import Assessment, AssessmentKind
 from safeguard.audit.models import ChangeVerb
-from safeguard.audit.services import snapshot
+from safeguard.audit.services import save_change, save_new, snapshot
 from safeguard.casework import services as casework
 from safeguard.casework.models import Case
 from safeguard.casework.permissions import Action
@@ -86,7 +86,7 @@ def strategy_discussion_record(
         chaired_by=by,
         emergency_protection=emergency_protection,
     )
-    casework.save_new(item, by=by, case=case)
+    save_new(item, by=by, person_id=case.child_id)
     casework.chronology_add(
         by=by,
         child=case.child,
@@ -167,7 +167,7 @@ def section47_start(
     )
     if core_assessment:
         enquiry.core_assessment = _core_assessment_for(by=by, case=case, start_date=start_date)
-    casework.save_new(enquiry, by=by, case=case)
+    save_new(enquiry, by=by, person_id=case.child_id)
     through = enquiry.core_assessment
     casework.chronology_add(
         by=by,
@@ -203,7 +203,7 @@ def section47_conclude(
         raise ApplicationError("Choose the outcome of the enquiry", field="outcome")
     before = snapshot(enquiry)
     enquiry.end_date, enquiry.outcome = end_date, outcome
-    casework.save_change(
+    save_change(
         enquiry, by=by, before=before, verb=ChangeVerb.ENDED, person_id=case.child_id
     )
     casework.chronology_add(
@@ -291,7 +291,7 @@ def icpc_record(
             initial_category=category,
             latest_category=category,
         )
-        casework.save_new(plan, by=by, case=case)
+        save_new(plan, by=by, person_id=case.child_id)
         conference.plan = plan
         what = (
             f"Initial child protection conference: child protection plan, category "
@@ -300,11 +300,11 @@ def icpc_record(
         )
     else:
         what = "Initial child protection conference: no child protection plan"
-    casework.save_new(conference, by=by, case=case)
+    save_new(conference, by=by, person_id=case.child_id)
     if section47.end_date is None:
         s_before = snapshot(section47)
         section47.end_date, section47.outcome = conference_date, Section47Outcome.SUBSTANTIATED_ICPC
-        casework.save_change(
+        save_change(
             section47, by=by, before=s_before, verb=ChangeVerb.ENDED, person_id=case.child_id
         )
     casework.chronology_add(
@@ -346,7 +346,7 @@ def core_group_record(
         attendees=_clean_attendees(attendees or []),
         notes=notes,
     )
-    casework.save_new(meeting, by=by, case=case)
+    save_new(meeting, by=by, person_id=case.child_id)
     return meeting
 
 
@@ -408,12 +408,12 @@ def review_conference_record(
         category=category,
         chaired_by=by,
     )
-    casework.save_new(conference, by=by, case=case)
+    save_new(conference, by=by, person_id=case.child_id)
     before = snapshot(plan)
     plan.latest_category = category
     if decision == ConferenceDecision.END:
         plan.end_date, plan.end_reason = conference_date, end_reason
-    casework.save_change(plan, by=by, before=before, person_id=case.child_id)
+    save_change(plan, by=by, before=before, person_id=case.child_id)
     ended = decision == ConferenceDecision.END
     casework.chronology_add(
         by=by,
@@ -458,7 +458,7 @@ def plan_end_without_conference(
         )
     before = snapshot(plan)
     plan.end_date, plan.end_reason = end_date, reason
-    casework.save_change(plan, by=by, before=before, verb=ChangeVerb.ENDED, person_id=case.child_id)
+    save_change(plan, by=by, before=before, verb=ChangeVerb.ENDED, person_id=case.child_id)
     casework.chronology_add(
         by=by,
         child=case.child,
@@ -510,7 +510,7 @@ def _link_open_enquiry(*, by, assessment: Assessment) -> None:
         return
     before = snapshot(enquiry)
     enquiry.core_assessment = assessment
-    casework.save_change(enquiry, by=by, before=before, person_id=case.child_id)
+    save_change(enquiry, by=by, before=before, person_id=case.child_id)
 
 
 def register_checks() -> None:

@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from safeguard.assessments.models import AssessmentKind
-from safeguard.audit import conflicts
 from safeguard.audit.models import AccessPurpose
 from safeguard.casework.permissions import Action
 from safeguard.casework.selectors import access_case
+from safeguard.core import submission
 from safeguard.core.concurrency import versioned
 from safeguard.core.errors import ApplicationError
 from safeguard.protection import services
@@ -37,7 +37,7 @@ from safeguard.protection.models import (
 
 
 def _form_error(form, error: ApplicationError) -> None:
-    conflicts.form_error(form, error)
+    submission.form_error(form, error)
 
 
 def case_url(case) -> str:

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeguard.audit.models import ChangeVerb
-from safeguard.audit.services import record_change, snapshot
+from safeguard.audit.services import record_change, save_change, snapshot
 from safeguard.casework import permissions as case_permissions
 from safeguard.casework import services as casework
 from safeguard.casework.codes import ClosureReason, PrimaryNeed, ReferralSource
@@ -116,7 +116,7 @@ def contact_decide(
     contact.manager_reason = manager_reason.strip() if outcome != suggested else ""
     contact.decided_by = by
     contact.decision_date = decision_date
-    casework.save_change(contact, by=by, before=before, person_id=contact.child_id)
+    save_change(contact, by=by, before=before, person_id=contact.child_id)
     contact.indicators.set(indicators)
     return contact
 
@@ -207,7 +207,7 @@ def referral_record(
         case.referral_nfa = True
         case.closure_date = received_date
         case.closure_reason = ClosureReason.RC7
-        casework.save_change(case, by=by, before=before, verb=ChangeVerb.ENDED, person_id=child.pk)
+        save_change(case, by=by, before=before, verb=ChangeVerb.ENDED, person_id=child.pk)
     return referral
 
 

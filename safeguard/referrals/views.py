@@ -15,11 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from safeguard.audit import conflicts
 from safeguard.audit.models import AccessPurpose
 from safeguard.casework import permissions as case_permissions
 from safeguard.casework import selectors as casework
 from safeguard.casework.permissions import Action
+from safeguard.core import submission
 from safeguard.core.concurrency import versioned
 from safeguard.core.errors import ApplicationError
 from safeguard.core.workdays import working_days_between
@@ -33,7 +33,7 @@ FRONT_DOOR_LIMIT = 200
 
 
 def _form_error(form, error: ApplicationError) -> None:
-    conflicts.form_error(form, error)
+    submission.form_error(form, error)
 
 
 def _save(request, form, save: Callable[[dict], object], success: str):

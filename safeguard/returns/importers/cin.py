@@ -29,10 +29,10 @@ from django.contrib.auth.hashers import make_password
 from safeguard.accounts.models import Agency, AgencyKind, LocalAuthority, User
 from safeguard.assessments.models import Assessment, AssessmentKind
 from safeguard.audit.models import ChangeVerb
-from safeguard.audit.services import snapshot
+from safeguard.audit.services import save_change, save_new, snapshot
 from safeguard.casework.codes import ClosureReason, ReferralSource
 from safeguard.casework.models import Case, CINPlan
-from safeguard.casework.services import EndMarker, chronology_add, save_change, save_new
+from safeguard.casework.services import EndMarker, chronology_add
 from safeguard.core.errors import ApplicationError
 from safeguard.core.workdays import add_working_days, is_working_day
 from safeguard.people.models import Person
@@ -371,7 +371,7 @@ class CinImporter:
                     f"it adds the episode of {ep.referral_date.isoformat()} to the child, "
                     "recorded in Safeguard"
                 )
-            save_new(case, by=self.by, case=case)
+            save_new(case, by=self.by, person_id=case.child_id)
             self._record(case, person.pk)
             self.created["episode"] += 1
             self._chronicle(

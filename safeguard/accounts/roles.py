@@ -1,0 +1,55 @@
+"""Roles, the named sets of roles every policy uses, and the one "social care staff" test.
+
+Each set has one name, defined here and nowhere else; a policy that needs "managers" or "the
+whole service" imports the set rather than writing its own. Each app's ``permissions.py``
+decides what a set may do with that app's records.
+"""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    SERVICE_MANAGER = "service_manager", "Service manager"
+    PERFORMANCE_ANALYST = "performance_analyst", "Performance analyst"
+    PARTNER_PRACTITIONER = "partner_practitioner", "Partner practitioner"
+    UNSCHEDULED_CARE_CLINICIAN = "unscheduled_care_clinician", "Unscheduled-care clinician"
+    SYSTEM_ADMINISTRATOR = "system_administrator", "System administrator"
+
+
+# Children's social care staff, who may see the authority's children.
+SOCIAL_CARE_ROLES = frozenset(
+    {Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.PERFORMANCE_ANALYST}
+)
+# Those who record on a child's file.
+RECORDING_ROLES = frozenset({Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER})
+# Line managers: they authorise, seal records, review break-glass and see who opened a record.
+MANAGER_ROLES = frozenset({Role.TEAM_MANAGER, Role.SERVICE_MANAGER})
+# Those who oversee work beyond their own cases: a team's lists, the figures, the summaries.
+OVERSIGHT_ROLES = frozenset({Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.PERFORMANCE_ANALYST})
+# Those who answer for the whole service: every team's figures and the statutory returns.
+SERVICE_WIDE_ROLES = frozenset({Role.SERVICE_MANAGER, Role.PERFORMANCE_ANALYST})
+# Those who run the system: accounts and loading records from another system; no child's record.
+ADMINISTRATOR_ROLES = frozenset({Role.SYSTEM_ADMINISTRATOR})
+# Staff outside children's social care, who see only what an involvement grants.
+PARTNER_ROLES = frozenset({Role.PARTNER_PRACTITIONER, Role.UNSCHEDULED_CARE_CLINICIAN})
+
+
+def is_social_care_staff(user, *, roles=SOCIAL_CARE_ROLES, authority_id=None) -> bool:
+    """Is ``user`` a signed-in, active member of children's social care holding one of
+    ``roles`` (of ``authority_id``, when given)?
+
+    The one test every policy starts from: the account is active, belongs to an agency of
+    kind children's social care, and has a role in ``roles``. A system administrator works in
+    social care's agency but holds no social care role, so is not social care staff unless a
+    policy names ``ADMINISTRATOR_ROLES``.
+    """
+    ok = bool(
+        user.is_authenticated
+        and user.is_active
+        and user.agency_id
+        and user.agency.is_social_care
+        and user.role in roles
+    )
+    return ok and (authority_id is None or user.agency.authority_id == authority_id)
