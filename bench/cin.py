@@ -113,7 +113,8 @@ def main() -> int:
     from safeguard.people.models import Person
     from safeguard.returns.builders.cin import build_cin_return
     from safeguard.returns.census import CensusYear
-    from safeguard.returns.management.commands.export_cin import _release, _write_atomically
+    from safeguard.returns.files import write_atomically
+    from safeguard.returns.services import release
     from safeguard.returns.validators.cin import ERROR, validate_cin_return
     from safeguard.returns.writers.cin import render_cin_xml
 
@@ -133,8 +134,8 @@ def main() -> int:
     t1 = time.perf_counter()
     failures = validate_cin_return(census)
     t2 = time.perf_counter()
-    data = render_cin_xml(census, generated_at=timezone.localtime(), release=_release())
-    _write_atomically(output, data)
+    data = render_cin_xml(census, generated_at=timezone.localtime(), release=release())
+    write_atomically(output, data)
     t3 = time.perf_counter()
     ours_cpu = time.process_time() - c0
     ours_peak = _peak_mib()

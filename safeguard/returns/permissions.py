@@ -13,10 +13,8 @@ Importing census files writes into the records, so it has its own permission (de
 
 from enum import StrEnum
 
-from safeguard.accounts.models import Role
-
-RETURNS_ROLES = frozenset({Role.PERFORMANCE_ANALYST, Role.SERVICE_MANAGER})
-IMPORT_ROLES = frozenset({Role.SYSTEM_ADMINISTRATOR})
+from safeguard.accounts.roles import ADMINISTRATOR_ROLES, SERVICE_WIDE_ROLES, is_social_care_staff
+from safeguard.returns.models import ReturnJob
 
 
 class Action(StrEnum):
@@ -25,27 +23,19 @@ class Action(StrEnum):
     VIEW_JOB = "view_job"  # a job's page and its file
 
 
-def _of_authority(user, roles) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.agency_id
-        and user.agency.is_social_care
-        and user.role in roles
-    )
-
-
 def _returns_user(user) -> bool:
-    return _of_authority(user, RETURNS_ROLES | IMPORT_ROLES)
+    return is_social_care_staff(user, roles=SERVICE_WIDE_ROLES | ADMINISTRATOR_ROLES)
 
 
 def can(user, action: Action, obj=None) -> bool:
     if not _returns_user(user):
         return False
     if action == Action.RUN:
-        return user.role in RETURNS_ROLES
+        return user.role in SERVICE_WIDE_ROLES
     if action == Action.IMPORT:
-        return user.role in IMPORT_ROLES and (obj is None or obj.pk == user.agency.authority_id)
+        return user.role in ADMINISTRATOR_ROLES and (
+            obj is None or obj.pk == user.agency.authority_id
+        )
     if action == Action.VIEW_JOB:
         return (
             obj is not None
@@ -56,8 +46,6 @@ def can(user, action: Action, obj=None) -> bool:
 
 
 def visible_to(user):
-    from safeguard.returns.models import ReturnJob
-
     if not _returns_user(user):
         return ReturnJob.objects.none()
     return ReturnJob.objects.filter(started_by=user, authority_id=user.agency.authority_id)

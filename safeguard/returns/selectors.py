@@ -6,8 +6,25 @@ import json
 
 from django.http import Http404
 
+from safeguard.accounts.models import LocalAuthority
+from safeguard.core.errors import ApplicationError
 from safeguard.returns import permissions
 from safeguard.returns.models import JobStatus, ReturnJob
+
+
+def authority_for_code(code: str | None) -> LocalAuthority:
+    """The authority whose DfE LA code is ``code``; without a code, the only authority (the
+    commands' ``--authority-code``)."""
+    authorities = LocalAuthority.objects.all()
+    if code:
+        authorities = authorities.filter(dfe_la_code=code)
+    if authorities.count() != 1:
+        raise ApplicationError(
+            "Name the authority with --authority-code (its DfE LA code)"
+            if not code
+            else f"No authority has the DfE LA code {code}"
+        )
+    return authorities.get()
 
 
 def jobs_for(user):

@@ -3,7 +3,6 @@ Thin: check the form, call one service, render."""
 
 from uuid import UUID
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -13,9 +12,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from safeguard.audit.models import AccessPurpose
 from safeguard.audit.services import record_access
+from safeguard.core import submission
 from safeguard.core.client_ip import client_ip
 from safeguard.core.downloads import safe_filename
-from safeguard.core.errors import ApplicationError
+from safeguard.core.submission import posted
 from safeguard.returns import permissions, selectors, services
 from safeguard.returns.forms import AnnexAForm, CinExportForm, CinImportForm
 from safeguard.returns.models import JobKind, JobStatus
@@ -50,16 +50,14 @@ def job_list(request):
     )
 
 
-def _start(request, form, template: str, title: str, start):
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = start(form.cleaned_data)
-        except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.success(request, f"{job.get_kind_display()} started")
-            return redirect("returns:job", job_id=job.pk)
-    return render(request, template, {"form": form, "title": title})
+def _start(request, form, title: str, start):
+    """Start a job from ``form``'s valid POST with ``start(cleaned_data)`` and go to its page;
+    otherwise show the form (again, with any refusal on it)."""
+    if job := submission.submit(
+        request, form, start, success=lambda job: f"{job.get_kind_display()} started"
+    ):
+        return redirect("returns:job", job_id=job.pk)
+    return render(request, "returns/start.html", {"form": form, "title": title})
 
 
 @login_required
@@ -68,8 +66,7 @@ def start_cin_export(request):
     _may_run(request)
     return _start(
         request,
-        CinExportForm(request.POST or None),
-        "returns/start.html",
+        CinExportForm(posted(request)),
         "Export the CIN census",
         lambda data: services.start_cin_export(by=request.user, year=data["year"]),
     )
@@ -81,8 +78,7 @@ def start_annex_a_export(request):
     _may_run(request)
     return _start(
         request,
-        AnnexAForm(request.POST or None),
-        "returns/start.html",
+        AnnexAForm(posted(request)),
         "Export Ofsted's Annex A lists",
         lambda data: services.start_annex_a_export(by=request.user, as_of=data["as_of"]),
     )
@@ -94,8 +90,7 @@ def start_cin_import(request):
     _may_import(request)
     return _start(
         request,
-        CinImportForm(request.POST or None, request.FILES or None),
-        "returns/start.html",
+        CinImportForm(posted(request), request.FILES),
         "Import CIN census files",
         lambda data: services.start_cin_import(
             by=request.user, files=data["files"], skip_invalid=data["skip_invalid"]

@@ -20,37 +20,15 @@ reported; the rest is imported (decision 0017).
 
 from __future__ import annotations
 
-from datetime import date
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DataError, IntegrityError, transaction
 
-from safeguard.accounts.models import LocalAuthority, User
+from safeguard.accounts.models import User
 from safeguard.core.errors import ApplicationError
-from safeguard.returns import permissions
-from safeguard.returns.builders.cin import CinChild
-from safeguard.returns.importers.cin import (
-    ChildLeftAsRecorded,
-    CinImporter,
-    census_import_account,
-    holds_records_made_in_safeguard,
-    merge_children,
-)
+from safeguard.returns import selectors, services
 from safeguard.returns.progress import ProgressBar
-from safeguard.returns.readers.cin import ParsedFile, Problem, read_cin_file
-
-# A census file is a few megabytes; refuse anything absurd before parsing it.
-MAX_FILE_BYTES = 200 * 1024 * 1024
-
-
-class _Refused(Exception):
-    pass
 
 
 class Command(BaseCommand):
-    # A background job passes its own progress recorder (returns/tasks.py) instead of the bar.
-    stealth_options = ("progress",)
     help = (
         "Import children in need (CIN) census XML files (2023-24 GenderCurrent layout and later "
         "Sex layout), merging overlapping years. A file with errors is refused whole with a "
@@ -75,168 +53,29 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, files, skip_invalid=False, authority_code=None, by=None, **options):
-        authority = _authority(authority_code)
-        actor = _actor(by, authority)
-        parsed = [self._read(Path(name), authority) for name in files]
-        parsed.sort(key=lambda p: p.reference_date or date.min)
-        refused = [p for p in parsed if p.file_problems]
-        invalid = [p for p in parsed if p.invalid_children]
-        for p in parsed:
-            self._report(p, list(p.problems()))
-        if refused or (invalid and not skip_invalid):
-            bad = refused if refused else invalid
-            total = sum(len(list(p.problems())) for p in bad)
-            hint = (
-                ""
-                if refused
-                else " Fix them in the file, or give --skip-invalid to import the valid children."
-            )
-            raise CommandError(
-                f"{total} problem{'s' if total != 1 else ''} in "
-                f"{', '.join(p.name for p in bad)} (listed above): nothing was imported.{hint}"
-            )
-
-        # Each child as every file gives them, the files applied oldest first (kpis.md §6),
-        # so that a record is written once with the values of the newest file that holds it.
-        merged: dict[str, tuple[CinChild, date, ParsedFile, int]] = {}
-        for p in parsed:
-            for entry in p.children:
-                if entry.problems:
-                    continue
-                earlier = merged.get(entry.la_child_id)
-                child = merge_children(earlier[0], entry.child) if earlier else entry.child
-                merged[entry.la_child_id] = (child, p.reference_date, p, entry.line)
-        failed: list[tuple[ParsedFile, Problem]] = []
-        left: list[tuple[ParsedFile, Problem]] = []
-        total = len(merged)
-        bar = options.get("progress") or ProgressBar("Importing children")
+        bar = ProgressBar("Importing children")
         try:
-            with transaction.atomic():
-                # The census-import account is made only when something is imported.
-                actor = actor or census_import_account(authority)
-                importer = CinImporter(authority=authority, by=actor)
-                bar(0, total)
-                for done, (la_child_id, (child, reference_date, p, line)) in enumerate(
-                    merged.items(), start=1
-                ):
-                    counts = importer.counts()
-                    try:
-                        with transaction.atomic():
-                            importer.import_child(child, reference_date=reference_date)
-                    except ChildLeftAsRecorded as error:
-                        importer.restore_counts(counts)
-                        left.append((p, Problem(line, la_child_id, error.message)))
-                    except ApplicationError as error:
-                        importer.restore_counts(counts)
-                        failed.append((p, Problem(line, la_child_id, error.message)))
-                    except (IntegrityError, DataError) as error:
-                        # The checks above should leave nothing for the database to refuse;
-                        # if they miss something, say so for this child, never a traceback.
-                        importer.restore_counts(counts)
-                        message = f"the records could not be stored ({error})"
-                        failed.append((p, Problem(line, la_child_id, message)))
-                    bar(done, total)
-                if failed and not skip_invalid:
-                    raise _Refused
-        except _Refused:
+            authority = selectors.authority_for_code(authority_code)
+            if by is not None:
+                user = User.objects.select_related("agency").filter(username=by).first()
+                if user is None:
+                    raise ApplicationError(f"There is no active user {by!r}. Nothing was imported.")
+                by = user
+            made = services.import_cin(
+                files=files,
+                authority=authority,
+                by=by,
+                skip_invalid=skip_invalid,
+                progress=bar,
+            )
+        except ApplicationError as error:
+            raise CommandError(error.message) from error
+        finally:
             bar.close()
-            for p, problem in failed:
-                self._report(p, [problem])
-            raise CommandError(
-                f"{len(failed)} child{'ren' if len(failed) != 1 else ''} could not be stored "
-                "(listed above): nothing was imported."
-            ) from None
-        bar.close()
-        for p, problem in failed + left:
-            self._report(p, [problem])
-        skipped = sum(len(p.invalid_children) for p in parsed) + len(failed)
-        for p in parsed:
-            self.stdout.write(
-                f"Read {p.name}: CIN census {p.year} (LA {p.la_code}), "
-                f"{len(p.children):,} children."
-            )
-        imported = total - len(failed) - len(left)
-        self.stdout.write(
-            f"Imported {imported:,} child{'ren' if imported != 1 else ''} for {authority.name} "
-            f"({authority.dfe_la_code}): {_counts('created', importer.created)}; "
-            f"{_counts('changed', importer.updated)}."
-            + (
-                f" {skipped} child{'ren' if skipped != 1 else ''} not imported (listed above)."
-                if skipped
-                else ""
-            )
-            + (
-                f" {len(left)} child{'ren' if len(left) != 1 else ''} left as recorded, "
-                "for a person to resolve (listed above)."
-                if left
-                else ""
-            )
-            + f" By {actor.username}."
-        )
-
-    def _read(self, path: Path, authority) -> ParsedFile:
-        if not path.is_file():
-            raise CommandError(f"There is no file {path}.")
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise CommandError(f"{path} is too large to be a census file.")
-        parsed = read_cin_file(path.read_bytes(), name=str(path))
-        if parsed.la_code and parsed.la_code != authority.dfe_la_code:
-            parsed.file_problems.append(
-                Problem(
-                    1, "", f"the file is for LA {parsed.la_code}, not {authority.name} "
-                    f"({authority.dfe_la_code})",
-                )
-            )  # fmt: skip
-        return parsed
-
-    def _report(self, parsed: ParsedFile, problems: list[Problem]) -> None:
-        if not problems:
-            return
-        self.stderr.write(f"{parsed.name}:")
-        for problem in sorted(problems, key=lambda p: p.line):
-            if problem.la_child_id is None or (
-                problem.la_child_id == "" and problem in parsed.file_problems
-            ):
-                self.stderr.write(f"  line {problem.line}: {problem.message}")
-            else:
-                who = problem.la_child_id or "(no LAchildID)"
-                self.stderr.write(f"  line {problem.line}: child {who}: {problem.message}")
-
-
-def _authority(code: str | None) -> LocalAuthority:
-    authorities = LocalAuthority.objects.all()
-    if code:
-        authorities = authorities.filter(dfe_la_code=code)
-    if authorities.count() != 1:
-        raise CommandError(
-            "Name the authority with --authority-code (its DfE LA code)"
-            if not code
-            else f"No authority has the DfE LA code {code}"
-        )
-    return authorities.get()
-
-
-def _actor(username: str | None, authority: LocalAuthority) -> User | None:
-    """The person importing, or None for the census-import account (decision 0017)."""
-    if username is None:
-        if holds_records_made_in_safeguard(authority):
-            raise CommandError(
-                f"{authority.name} holds children recorded in Safeguard: name the system "
-                "administrator importing with --by USERNAME. Nothing was imported."
-            )
-        return None
-    user = User.objects.select_related("agency").filter(username=username).first()
-    if user is None or not user.is_active:
-        raise CommandError(f"There is no active user {username!r}. Nothing was imported.")
-    if not permissions.can(user, permissions.Action.IMPORT, authority):
-        raise CommandError(
-            f"{username} may not import census files into {authority.name}: only its system "
-            "administrators may. Nothing was imported."
-        )
-    return user
-
-
-def _counts(verb: str, counter) -> str:
-    if not counter:
-        return f"nothing {verb}"
-    return f"{verb} " + ", ".join(f"{n:,} {kind}" for kind, n in sorted(counter.items()))
+        for line in made.report:
+            self.stderr.write(line)
+        if made.refused:
+            raise CommandError(made.refused)
+        for line in made.read_lines():
+            self.stdout.write(line)
+        self.stdout.write(made.summary)

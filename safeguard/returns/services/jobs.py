@@ -1,7 +1,8 @@
 """Starting statutory returns from the web: each start records a job and queues its task.
 
-The task (``returns/tasks.py``) runs in the worker and does what the command does; the web
-request only checks the options, keeps the uploaded files and queues the job.
+The task (``returns/tasks.py``) runs in the worker and calls the same services as the
+commands (``exports``, ``cin_import``); the web request only checks the options, keeps the
+uploaded files and queues the job.
 """
 
 from __future__ import annotations
@@ -36,11 +37,20 @@ def _check_import(by) -> None:
         )
 
 
-def _queue(job: ReturnJob) -> ReturnJob:
-    from safeguard.returns.tasks import run_return_job
+# The django-tasks task that runs a job, ``tasks.run_return_job``. The task calls these
+# services, so they are handed it when the app is ready (``ReturnsConfig.ready``) rather than
+# importing it: the task depends on the services, never the other way round.
+_runner = None
 
+
+def runs_jobs_with(task) -> None:
+    global _runner
+    _runner = task
+
+
+def _queue(job: ReturnJob) -> ReturnJob:
     record_change(by=job.started_by, verb=ChangeVerb.CREATED, obj=job, before=None)
-    result = run_return_job.enqueue(str(job.pk))
+    result = _runner.enqueue(str(job.pk))
     job.task_id = str(result.id)
     job.save(update_fields=["task_id"])
     return job
