@@ -50,52 +50,57 @@ def job_list(request):
     )
 
 
-def _start(request, form, title: str, start):
-    """Start a job from ``form``'s valid POST with ``start(cleaned_data)`` and go to its page;
-    otherwise show the form (again, with any refusal on it)."""
-    if job := submission.submit(
-        request, form, start, success=lambda job: f"{job.get_kind_display()} started"
-    ):
-        return redirect("returns:job", job_id=job.pk)
-    return render(request, "returns/start.html", {"form": form, "title": title})
+def _started(job) -> str:
+    return f"{job.get_kind_display()} started"
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def start_cin_export(request):
     _may_run(request)
-    return _start(
+    form = CinExportForm(posted(request))
+    if job := submission.submit(
         request,
-        CinExportForm(posted(request)),
-        "Export the CIN census",
+        form,
         lambda data: services.start_cin_export(by=request.user, year=data["year"]),
-    )
+        success=_started,
+    ):
+        return redirect("returns:job", job_id=job.pk)
+    return render(request, "returns/start.html", {"form": form, "title": "Export the CIN census"})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def start_annex_a_export(request):
     _may_run(request)
-    return _start(
+    form = AnnexAForm(posted(request))
+    if job := submission.submit(
         request,
-        AnnexAForm(posted(request)),
-        "Export Ofsted's Annex A lists",
+        form,
         lambda data: services.start_annex_a_export(by=request.user, as_of=data["as_of"]),
-    )
+        success=_started,
+    ):
+        return redirect("returns:job", job_id=job.pk)
+    title = "Export Ofsted's Annex A lists"
+    return render(request, "returns/start.html", {"form": form, "title": title})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def start_cin_import(request):
     _may_import(request)
-    return _start(
+    form = CinImportForm(posted(request), request.FILES)
+    if job := submission.submit(
         request,
-        CinImportForm(posted(request), request.FILES),
-        "Import CIN census files",
+        form,
         lambda data: services.start_cin_import(
             by=request.user, files=data["files"], skip_invalid=data["skip_invalid"]
         ),
-    )
+        success=_started,
+    ):
+        return redirect("returns:job", job_id=job.pk)
+    title = "Import CIN census files"
+    return render(request, "returns/start.html", {"form": form, "title": title})
 
 
 @login_required

@@ -62,11 +62,7 @@ class Command(BaseCommand):
                     raise ApplicationError(f"There is no active user {by!r}. Nothing was imported.")
                 by = user
             made = services.import_cin(
-                files=files,
-                authority=authority,
-                by=by,
-                skip_invalid=skip_invalid,
-                progress=bar,
+                files=files, authority=authority, by=by, skip_invalid=skip_invalid, progress=bar
             )
         except ApplicationError as error:
             raise CommandError(error.message) from error
