@@ -13,6 +13,7 @@ import logging
 import os
 import shutil
 import time
+from pathlib import Path
 
 from django.db import connection
 from django.utils import timezone
@@ -94,11 +95,8 @@ def run_return_job(job_id: str) -> str:
 
 def _cin_export(job: ReturnJob, progress: JobProgress) -> None:
     year = CensusYear.parse(job.options["year"])
-    job.folder.mkdir(parents=True, exist_ok=True)
-    name = services.cin_file_name(job.authority, year)
-    made = services.export_cin(
-        authority=job.authority, year=year, output=job.folder / name, progress=progress
-    )
+    output = _output(job, services.cin_file_name(job.authority, year))
+    made = services.export_cin(authority=job.authority, year=year, output=output, progress=progress)
     job.report = made.report_rows()
     if made.refused:
         job.status = JobStatus.REFUSED
@@ -107,7 +105,7 @@ def _cin_export(job: ReturnJob, progress: JobProgress) -> None:
             "No file was made."
         )
         return
-    _keep(job, name)
+    _keep(job, made.path)
     job.people = [str(pk) for pk in made.person_ids]
     job.status = JobStatus.DONE
     job.summary = f"{made.title}: {made.counts}"
@@ -115,12 +113,11 @@ def _cin_export(job: ReturnJob, progress: JobProgress) -> None:
 
 def _annex_a_export(job: ReturnJob, progress: JobProgress) -> None:
     period = AnnexAPeriod.parse(job.options["as_of"])
-    job.folder.mkdir(parents=True, exist_ok=True)
-    name = services.annex_a_file_name(job.authority, period)
+    output = _output(job, services.annex_a_file_name(job.authority, period))
     made = services.export_annex_a(
-        authority=job.authority, period=period, output=job.folder / name, progress=progress
+        authority=job.authority, period=period, output=output, progress=progress
     )
-    _keep(job, name)
+    _keep(job, made.path)
     job.people = [str(pk) for pk in made.person_ids]
     job.status = JobStatus.DONE
     job.summary = made.summary
@@ -158,8 +155,15 @@ def _plain(text: str, folder) -> str:
     return text.replace(f"{folder}{os.sep}", "")
 
 
-def _keep(job: ReturnJob, name: str) -> None:
-    job.result_file, job.result_name = name, name
+def _output(job: ReturnJob, name: str) -> Path:
+    """Where the service writes the job's file: in the job's folder (made now)."""
+    job.folder.mkdir(parents=True, exist_ok=True)
+    return job.folder / name
+
+
+def _keep(job: ReturnJob, path: Path) -> None:
+    """The file written is the job's download."""
+    job.result_file = job.result_name = path.name
 
 
 RUNNERS = {

@@ -1,21 +1,15 @@
 """``safeguard import-cin FILE.xml [FILE.xml ...]``: load CIN census files into the records.
 
-Files are applied in order of their ReferenceDate, whatever order they are given in, and
-merged by the rules of kpis.md §6: importing overlapping years never duplicates a record, and
-importing a file again changes nothing. Every file is read and checked first (structure, code
-lists, dates, and the DfE rules the export obeys); a problem anywhere refuses the whole import
-with a report naming the file, line, child and what is wrong, and nothing is stored. With
-``--skip-invalid`` the children with problems are reported and left out, and the rest are
-imported; a problem with a file as a whole (not well-formed XML, no census header, another
-authority's LEA) refuses the import even then. Everything is stored in one transaction: all
-or nothing.
+The import is ``returns.services.import_cin``, which says how files are merged, checked and
+refused: this command reads the options, writes the service's report of problems on standard
+error and what was imported on standard output, and fails (exit code 1) when the import was
+refused, nothing stored.
 
-``--by USERNAME`` names the person importing: an active system administrator of the
+``--skip-invalid`` imports the valid children and reports the others, instead of refusing the
+file. ``--by USERNAME`` names the person importing: an active system administrator of the
 authority, who is the ``by`` of every change. Without it the import runs as the authority's
 inactive census-import account, and only into a database holding no child recorded in
-Safeguard (a first load). A child whose records were made or changed in Safeguard and that the
-file would change, and a sealed child the importer may not see, are left as they are and
-reported; the rest is imported (decision 0017).
+Safeguard (a first load; decision 0017).
 """
 
 from __future__ import annotations
