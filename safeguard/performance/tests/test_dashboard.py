@@ -161,28 +161,24 @@ def test_a_whole_authority_lists_teams_and_a_team_lists_its_workers(world, data,
     assert f"worker={world.sw_ben.pk}" in team_b and f"worker={world.sw_amy.pk}" not in team_b
 
 
-def test_drill_down_pages_by_100_and_logs_only_the_page_shown(world, client):
-    from safeguard.performance import views
+def test_drill_down_pages_by_100_and_logs_only_the_page_shown(world, client, monkeypatch):
+    from safeguard.performance.views import drilldown
 
     for _ in range(3):
         build.case(world, referred=date(2025, 6, 2))
     c = _client(client, world.analyst_eve)
-    original = views.PAGE_SIZE
-    views.PAGE_SIZE = 2
-    try:
-        before = AccessEvent.objects.count()
-        page = c.get("/performance/referrals/children/" + Q).content.decode()
-        assert "3 children: page 1 of 2" in page and "page=2" in page
-        assert AccessEvent.objects.count() == before + 2
-        page = c.get("/performance/referrals/children/" + Q + "&page=2").content.decode()
-        assert "page 2 of 2" in page and "page=1" in page
-        assert AccessEvent.objects.count() == before + 3
-        assert c.get("/performance/referrals/children/" + Q + "&page=x").status_code == 200  # page 1
-        response = c.get("/performance/referrals/children/" + Q + "&format=csv")
-        assert len(list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))) == 4
-        assert AccessEvent.objects.count() == before + 3 + 2 + 3
-    finally:
-        views.PAGE_SIZE = original
+    monkeypatch.setattr(drilldown, "PAGE_SIZE", 2)
+    before = AccessEvent.objects.count()
+    page = c.get("/performance/referrals/children/" + Q).content.decode()
+    assert "3 children: page 1 of 2" in page and "page=2" in page
+    assert AccessEvent.objects.count() == before + 2
+    page = c.get("/performance/referrals/children/" + Q + "&page=2").content.decode()
+    assert "page 2 of 2" in page and "page=1" in page
+    assert AccessEvent.objects.count() == before + 3
+    assert c.get("/performance/referrals/children/" + Q + "&page=x").status_code == 200  # page 1
+    response = c.get("/performance/referrals/children/" + Q + "&format=csv")
+    assert len(list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))) == 4
+    assert AccessEvent.objects.count() == before + 3 + 2 + 3
 
 
 def test_bar_chart_scales_bars_and_labels_rates_in_per_cent():
