@@ -204,3 +204,36 @@ def test_a_sole_authority_is_measured_without_the_authority_filter(world, data, 
     world.other_authority.delete()
     assert c.get("/performance/" + Q).context["choice"].scope.authority_id is None
     assert c.get("/performance/" + Q + "&format=csv").content == before
+
+
+def test_drill_down_counts_a_sealed_child_without_naming_or_logging_them(world, data, client):
+    from safeguard.people.tests.sealing import seal
+
+    seal(world, data, world.sw_amy)  # named: Carol and Amy; not the analyst
+    before = AccessEvent.objects.filter(person_id=data.pk).count()
+    response = _client(client, world.analyst_eve).get(
+        "/performance/rereferrals_12m/children/" + Q + "&part=numerator"
+    )
+    page = response.content.decode()
+    assert response.context["people"] == [] and response.context["hidden"] == 1
+    assert "1 child you may not see is left out" in page and "HYPERLINK" not in page
+    assert AccessEvent.objects.filter(person_id=data.pk).count() == before
+
+
+def test_drill_down_costs_the_same_queries_however_many_children(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = _client(client, world.analyst_eve)
+    c.get("/performance/referrals/children/" + Q)  # the calendar table, filled once
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert c.get("/performance/referrals/children/" + Q).status_code == 200
+        return len(captured)
+
+    build.case(world, referred=date(2025, 6, 2))
+    few = queries()
+    for _ in range(4):
+        build.case(world, referred=date(2025, 6, 2))
+    assert queries() == few
