@@ -51,18 +51,20 @@ def team_to_list(user, teams: QuerySet[Team], chosen: str | None) -> Team:
     return team
 
 
-def by_rule(authority_id: int) -> list[dict]:
+def by_rule(user) -> list[dict]:
+    """The issues ``user`` may see (their authority's), counted by rule."""
     return list(
-        QualityIssue.objects.filter(authority_id=authority_id)
+        permissions.visible_to(user)
         .values("rule")
         .annotate(issues=Count("pk"), children=Count("person", distinct=True))
         .order_by("-issues", "rule")
     )
 
 
-def by_team(authority_id: int) -> list[dict]:
+def by_team(user) -> list[dict]:
+    """The issues ``user`` may see (their authority's), counted by team."""
     return list(
-        QualityIssue.objects.filter(authority_id=authority_id)
+        permissions.visible_to(user)
         .values("team_id", "team__name")
         .annotate(issues=Count("pk"), children=Count("person", distinct=True))
         .order_by("team__name")

@@ -97,8 +97,8 @@ def summary(request):
     if not permissions.can(user, Action.SEE_SUMMARY):
         raise PermissionDenied
     authority_id = user.agency.authority_id
-    by_rule = selectors.by_rule(authority_id)
-    by_team = selectors.by_team(authority_id)
+    by_rule = selectors.by_rule(user)
+    by_team = selectors.by_team(user)
     if request.GET.get("format") == "csv":
         table = request.GET.get("table", "rules")
         if table == "teams":
