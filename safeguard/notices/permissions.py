@@ -1,8 +1,15 @@
 """The notices policy: a notice is for the member of staff it was sent to, and no one else."""
 
+from enum import StrEnum
+
 from django.db.models import QuerySet
 
 from safeguard.notices.models import Notice
+
+
+class Action(StrEnum):
+    LIST = "list"  # one's own notices
+    READ = "read"  # a Notice: open it, mark it read
 
 
 def visible_to(user) -> QuerySet[Notice]:
@@ -11,11 +18,12 @@ def visible_to(user) -> QuerySet[Notice]:
     return Notice.objects.filter(user=user)
 
 
-def can(user, action: str, notice: Notice | None = None) -> bool:
+def can(user, action: Action, obj: Notice | None = None) -> bool:
     if not (user.is_authenticated and user.is_active):
         return False
-    if action == "list":
-        return True
-    if action == "read":
-        return notice is not None and notice.user_id == user.pk
+    match action:
+        case Action.LIST:
+            return True
+        case Action.READ:
+            return obj is not None and obj.user_id == user.pk
     return False

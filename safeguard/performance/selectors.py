@@ -3,7 +3,7 @@
 ``figures(period, scope)`` gives every indicator present for a period; ``figure`` one;
 ``figures_by`` one indicator per team or per worker in a single grouped query; and
 ``children_behind`` the ids of the children behind a numerator or denominator, for
-drill-down lists (which then go through ``people.selectors.access_people``).
+drill-down lists (``visible_children``, then ``people.selectors.show_rows``).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -26,10 +27,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, TruncMonth
+from django.http import Http404
 
+from safeguard.accounts.models import LocalAuthority, Team, User
 from safeguard.casework import models as casework
 from safeguard.casework.models import Allocation
 from safeguard.core import parallel_reads
+from safeguard.people import permissions as people_permissions
+from safeguard.people.models import Person
 from safeguard.performance.calendar import (
     FIRST_DAY,
     LAST_DAY,
@@ -527,3 +532,56 @@ def _as_date(value) -> date:
     if isinstance(value, str):  # SQLite may hand back text for an expression's month
         return date.fromisoformat(value[:10])
     return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+# --- What a page asks for: the authority filter, a team or worker, the children ----------
+
+
+def authority_filter(authority_id: int) -> int | None:
+    """``authority_id``, or None when the database holds no other authority: every record
+    belongs to an authority, so then the filter changes no figure and only slows the queries
+    down."""
+    if LocalAuthority.objects.exclude(pk=authority_id).exists():
+        return authority_id
+    return None
+
+
+def team_by_id(pk) -> Team:
+    """The team asked for in a query string; 404 if none (or not a number)."""
+    return _by_id(Team, pk)
+
+
+def worker_by_id(pk) -> User:
+    """The worker asked for in a query string; 404 if none (or not a number)."""
+    return _by_id(User, pk)
+
+
+def _by_id(model, pk):
+    try:
+        found = model.objects.filter(pk=int(pk)).first()
+    except ValueError as error:
+        raise Http404 from error
+    if found is None:
+        raise Http404
+    return found
+
+
+def case_holders(teams, day: date) -> QuerySet[User]:
+    """Workers holding a case of one of ``teams`` on ``day``, by name."""
+    held = Allocation.objects.filter(
+        worker=OuterRef("pk"),
+        team__in=teams,
+        start_date__lte=day,
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gt=day))
+    return User.objects.filter(Exists(held)).order_by("last_name", "first_name")
+
+
+def visible_children(user, ids) -> QuerySet[Person]:
+    """Those of the children ``ids`` (behind a figure) whose record ``user`` may see, by name:
+    a drill-down pages through them in the database, then shows each page through
+    ``people.selectors.show_rows``."""
+    return (
+        people_permissions.visible_to(user)
+        .filter(pk__in=ids)
+        .order_by("family_name", "given_names", "pk")
+    )

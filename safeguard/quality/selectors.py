@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from django.db.models import Count, QuerySet
+from django.http import Http404
 
+from safeguard.accounts.models import Team
+from safeguard.quality import permissions
 from safeguard.quality.models import QualityCheck, QualityIssue, Severity
 
 
-def issues() -> QuerySet:
-    return QualityIssue.objects.select_related("person", "worker", "team").order_by(
+def issues(qs: QuerySet | None = None) -> QuerySet:
+    """``qs`` (every issue when None) with what a list shows, in the lists' order."""
+    qs = QualityIssue.objects.all() if qs is None else qs
+    return qs.select_related("person", "worker", "team").order_by(
         "person__family_name", "person__given_names", "person_id", "rule", "detail"
     )
 
@@ -22,25 +27,44 @@ def for_case(case) -> list[QualityIssue]:
 
 
 def for_worker(user) -> QuerySet:
-    return issues().filter(worker=user)
+    """The issues on the cases ``user`` holds: their own list."""
+    return issues(permissions.visible_to(user)).filter(worker=user)
 
 
-def for_team(team) -> QuerySet:
-    return issues().filter(team=team)
+def for_team(team, *, user) -> QuerySet:
+    """The issues on ``team``'s cases, as ``user`` may see them."""
+    return issues(permissions.visible_to(user)).filter(team=team)
 
 
-def by_rule(authority_id: int) -> list[dict]:
+def team_to_list(user, teams: QuerySet[Team], chosen: str | None) -> Team:
+    """The team whose list ``user`` asked for: ``chosen`` (a team id) among ``teams``, else
+    the first of their own teams by name, else the first of ``teams``. 404 when there is
+    none, or ``chosen`` is not one of ``teams``."""
+    if chosen:
+        try:
+            return teams.get(pk=int(chosen))
+        except (ValueError, Team.DoesNotExist) as error:
+            raise Http404 from error
+    team = user.teams.order_by("name").first() or teams.first()
+    if team is None:
+        raise Http404
+    return team
+
+
+def by_rule(user) -> list[dict]:
+    """The issues ``user`` may see (their authority's), counted by rule."""
     return list(
-        QualityIssue.objects.filter(authority_id=authority_id)
+        permissions.visible_to(user)
         .values("rule")
         .annotate(issues=Count("pk"), children=Count("person", distinct=True))
         .order_by("-issues", "rule")
     )
 
 
-def by_team(authority_id: int) -> list[dict]:
+def by_team(user) -> list[dict]:
+    """The issues ``user`` may see (their authority's), counted by team."""
     return list(
-        QualityIssue.objects.filter(authority_id=authority_id)
+        permissions.visible_to(user)
         .values("team_id", "team__name")
         .annotate(issues=Count("pk"), children=Count("person", distinct=True))
         .order_by("team__name")

@@ -1,17 +1,18 @@
 """Data-quality lists: my errors, a team's errors, the summary by rule and team. Each list
 downloads as CSV (``?format=csv``)."""
 
+from operator import attrgetter
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from safeguard.accounts.models import Team
-from safeguard.audit.models import AccessPurpose
+from safeguard.accounts.selectors import social_care_teams
 from safeguard.core.csv import csv_response
 from safeguard.people import selectors as people
 from safeguard.quality import permissions, selectors
+from safeguard.quality.permissions import Action
 
 CSV_HEADER = [
     "rule", "severity", "family name", "given names", "local child id", "message", "detail",
@@ -20,15 +21,11 @@ CSV_HEADER = [
 
 
 def _list(request, *, title: str, issues, filename: str, extra: dict | None = None):
-    issues = list(issues)
     # A sealed child the user may not see is left out (counted, not named).
-    shown = people.visible_ids(request.user, {i.person_id for i in issues})
-    restricted = len([i for i in issues if i.person_id not in shown])
-    issues = [i for i in issues if i.person_id in shown]
-    children = list({i.person_id: i.person for i in issues}.values())
-    people.access_people(
-        user=request.user, people=children, purpose=AccessPurpose.LIST, request=request
+    shown = people.show_rows(
+        user=request.user, rows=issues, child=attrgetter("person"), request=request
     )
+    issues = shown.rows
     if request.GET.get("format") == "csv":
         return csv_response(
             filename,
@@ -54,8 +51,8 @@ def _list(request, *, title: str, issues, filename: str, extra: dict | None = No
     context = {
         "title": title,
         "issues": issues,
-        "children": len(children),
-        "restricted": restricted,
+        "children": len({i.person_id for i in issues}),
+        "restricted": shown.hidden,
         **(extra or {}),
     }
     return render(request, "quality/list.html", context)
@@ -64,7 +61,7 @@ def _list(request, *, title: str, issues, filename: str, extra: dict | None = No
 @login_required
 @require_GET
 def mine(request):
-    if not permissions.can_see_own(request.user):
+    if not permissions.can(request.user, Action.SEE_OWN):
         raise PermissionDenied
     return _list(
         request,
@@ -78,27 +75,16 @@ def mine(request):
 @require_GET
 def team(request):
     user = request.user
-    if not permissions.can_see_summary(user):
+    if not permissions.can(user, Action.SEE_SUMMARY):
         raise PermissionDenied
-    authority_teams = Team.objects.filter(
-        agency__authority=user.agency.authority, agency__kind="csc"
-    ).order_by("name")
-    chosen = request.GET.get("team")
-    if chosen:
-        try:
-            team = authority_teams.get(pk=int(chosen))
-        except (ValueError, Team.DoesNotExist) as error:
-            raise Http404 from error
-    else:
-        team = user.teams.order_by("name").first() or authority_teams.first()
-        if team is None:
-            raise Http404
-    if not permissions.can_see_team(user, team):
+    authority_teams = social_care_teams(user.agency.authority_id)
+    team = selectors.team_to_list(user, authority_teams, request.GET.get("team"))
+    if not permissions.can(user, Action.SEE_TEAM, team):
         raise PermissionDenied
     return _list(
         request,
         title=f"Data errors: {team.name}",
-        issues=selectors.for_team(team),
+        issues=selectors.for_team(team, user=user),
         filename=f"data-errors-team-{team.pk}.csv",
         extra={"team": team, "teams": authority_teams, "show_owner": True},
     )
@@ -108,11 +94,11 @@ def team(request):
 @require_GET
 def summary(request):
     user = request.user
-    if not permissions.can_see_summary(user):
+    if not permissions.can(user, Action.SEE_SUMMARY):
         raise PermissionDenied
     authority_id = user.agency.authority_id
-    by_rule = selectors.by_rule(authority_id)
-    by_team = selectors.by_team(authority_id)
+    by_rule = selectors.by_rule(user)
+    by_team = selectors.by_team(user)
     if request.GET.get("format") == "csv":
         table = request.GET.get("table", "rules")
         if table == "teams":

@@ -2,32 +2,43 @@
 
 Any social care member of the authority may see their own list and any team's (colleagues
 cover for each other: the 2009 inspection found records closed to colleagues when the case
-holder was away). The whole service's list, unallocated cases included, is for managers and
-performance analysts.
+holder was away). The whole service's list, unallocated cases included, is for those who
+oversee work (``OVERSIGHT_ROLES``: team managers, service managers and analysts).
+
+``visible_to(user)`` is the teams whose lists the user may see: every team of their
+authority for social care staff, none for anyone else. The rows of every list are then shown
+through ``people.selectors.show_rows``, which leaves out the children the user may not see.
 """
 
-from safeguard.accounts.models import SOCIAL_CARE_ROLES, Role
+from enum import StrEnum
 
-SERVICE_ROLES = frozenset({Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.PERFORMANCE_ANALYST})
+from django.db.models import QuerySet
 
-
-def _social_care(user) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.agency_id
-        and user.agency.is_social_care
-        and user.role in SOCIAL_CARE_ROLES
-    )
+from safeguard.accounts.models import Team
+from safeguard.accounts.roles import OVERSIGHT_ROLES, is_social_care_staff
 
 
-def can_see_own(user) -> bool:
-    return _social_care(user)
+class Action(StrEnum):
+    SEE_OWN = "see_own"  # what is due on my cases
+    SEE_TEAM = "see_team"  # what is due on a Team's cases
+    SEE_SERVICE = "see_service"  # what is due across the service, and unallocated cases
 
 
-def can_see_team(user, team) -> bool:
-    return _social_care(user) and team.agency.authority_id == user.agency.authority_id
+def can(user, action: Action, obj=None) -> bool:
+    if not is_social_care_staff(user):
+        return False
+    match action:
+        case Action.SEE_OWN:
+            return True
+        case Action.SEE_TEAM:
+            return obj is not None and obj.agency.authority_id == user.agency.authority_id
+        case Action.SEE_SERVICE:
+            return user.role in OVERSIGHT_ROLES
+    return False
 
 
-def can_see_service(user) -> bool:
-    return _social_care(user) and user.role in SERVICE_ROLES
+def visible_to(user) -> QuerySet[Team]:
+    """The teams whose due lists ``user`` may see (``can(user, Action.SEE_TEAM, team)``)."""
+    if not is_social_care_staff(user):
+        return Team.objects.none()
+    return Team.objects.filter(agency__authority_id=user.agency.authority_id)

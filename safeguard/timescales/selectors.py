@@ -1,8 +1,8 @@
 """What is due: outstanding timescales for a worker, a team or the whole service.
 
 These selectors return children (``Person``) but do NOT log access events: the page that
-shows the rows must pass the children to ``people.selectors.access_people``, which checks
-the policy and writes the access log (docs/decisions/0001).
+shows the rows must pass them through ``people.selectors.show_rows``, which checks the policy
+and writes the access log (docs/decisions/0001).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 
 from safeguard.accounts.models import LocalAuthority, Team, User
 from safeguard.casework.models import Allocation, Case
@@ -146,6 +147,14 @@ def due_for_service(
     Does not log access to the children: the caller must (module docstring).
     """
     return _rows(Case.objects.filter(authority=authority), on=on, sort=sort)
+
+
+def team_by_id(team_id: int) -> Team:
+    """The team whose list is asked for, with its agency (for the policy); 404 if none."""
+    team = Team.objects.select_related("agency").filter(pk=team_id).first()
+    if team is None:
+        raise Http404("No such team")
+    return team
 
 
 def _week_end(on: date) -> date:

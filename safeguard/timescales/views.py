@@ -2,14 +2,14 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from safeguard.accounts.models import Team
-from safeguard.audit.models import AccessPurpose
+from safeguard.accounts.selectors import social_care_teams
 from safeguard.people import selectors as people
 from safeguard.timescales import permissions, selectors
+from safeguard.timescales.permissions import Action
 
 SORT_LABELS = {
     "due_date": "Due date",
@@ -25,23 +25,17 @@ def _sort(request) -> str:
 
 
 def _render(request, *, title: str, rows, sort: str, extra: dict | None = None):
-    # A sealed child the user may not see is left out (counted, not named).
-    shown = people.visible_ids(request.user, {row.child.pk for row in rows})
-    restricted = len([row for row in rows if row.child.pk not in shown])
-    rows = [row for row in rows if row.child.pk in shown]
-    # Each child listed is logged once, however many items they have.
-    children = list({row.child.pk: row.child for row in rows}.values())
-    people.access_people(
-        user=request.user, people=children, purpose=AccessPurpose.LIST, request=request
-    )
+    # A sealed child the user may not see is left out (counted, not named); each child
+    # listed is logged once, however many items they have.
+    shown = people.show_rows(user=request.user, rows=rows, request=request)
     context = {
         "title": title,
-        "rows": rows,
-        "counts": selectors.due_counts(rows),
+        "rows": shown.rows,
+        "counts": selectors.due_counts(shown.rows),
         "sort": sort,
         "sorts": SORT_LABELS,
         "today": timezone.localdate(),
-        "restricted": restricted,
+        "restricted": shown.hidden,
         **(extra or {}),
     }
     return render(request, "timescales/due.html", context)
@@ -50,7 +44,7 @@ def _render(request, *, title: str, rows, sort: str, extra: dict | None = None):
 @login_required
 @require_GET
 def mine(request):
-    if not permissions.can_see_own(request.user):
+    if not permissions.can(request.user, Action.SEE_OWN):
         raise PermissionDenied
     sort = _sort(request)
     rows = selectors.due_for_worker(request.user, on=timezone.localdate(), sort=sort)
@@ -62,8 +56,8 @@ def mine(request):
 @login_required
 @require_GET
 def team(request, team_id: int):
-    team = get_object_or_404(Team.objects.select_related("agency"), pk=team_id)
-    if not permissions.can_see_team(request.user, team):
+    team = selectors.team_by_id(team_id)
+    if not permissions.can(request.user, Action.SEE_TEAM, team):
         raise PermissionDenied
     sort = _sort(request)
     rows = selectors.due_for_team(team, on=timezone.localdate(), sort=sort)
@@ -79,22 +73,17 @@ def team(request, team_id: int):
 @login_required
 @require_GET
 def service(request):
-    if not permissions.can_see_service(request.user):
+    if not permissions.can(request.user, Action.SEE_SERVICE):
         raise PermissionDenied
     sort = _sort(request)
     authority = request.user.agency.authority
     today = timezone.localdate()
     rows = selectors.due_for_service(authority, on=today, sort=sort)
-    unallocated = selectors.unallocated_cases(authority, on=today)
-    shown = people.visible_ids(request.user, {c.child_id for c in unallocated})
-    unallocated = [c for c in unallocated if c.child_id in shown]
-    people.access_people(
-        user=request.user,
-        people=[c.child for c in unallocated],
-        purpose=AccessPurpose.LIST,
-        request=request,
-    )
-    teams = Team.objects.filter(agency__authority=authority, agency__kind="csc").order_by("name")
+    # An unallocated case whose child the user may not see is left out.
+    unallocated = people.show_rows(
+        user=request.user, rows=selectors.unallocated_cases(authority, on=today), request=request
+    ).rows
+    teams = social_care_teams(authority.pk)
     return _render(
         request,
         title="What is due across the service",

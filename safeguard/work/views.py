@@ -9,8 +9,11 @@ from safeguard.audit.models import AccessPurpose
 from safeguard.notices import selectors as notices
 from safeguard.people import permissions, selectors
 from safeguard.people.permissions import Action
+from safeguard.quality import permissions as quality_permissions
+from safeguard.quality.permissions import Action as QualityAction
 from safeguard.timescales import permissions as due_permissions
 from safeguard.timescales import selectors as due
+from safeguard.timescales.permissions import Action as DueAction
 
 CASELOAD_LIMIT = 200
 
@@ -39,11 +42,12 @@ def home(request):
     # Counts only: the lists themselves (and their access events) are on the "due" pages.
     my_due = (
         due.due_counts(due.due_for_worker(user, on=today))
-        if due_permissions.can_see_own(user)
+        if due_permissions.can(user, DueAction.SEE_OWN)
         else None
     )
+    can_see_service = due_permissions.can(user, DueAction.SEE_SERVICE)
     unallocated = None
-    if due_permissions.can_see_service(user):
+    if can_see_service:
         unallocated = len(due.unallocated_cases(user.agency.authority, on=today))
     return render(
         request,
@@ -54,7 +58,9 @@ def home(request):
             "team_people": team_people,
             "my_due": my_due,
             "unallocated": unallocated,
-            "can_see_service": due_permissions.can_see_service(user),
+            "can_see_service": can_see_service,
+            "can_see_my_errors": quality_permissions.can(user, QualityAction.SEE_OWN),
+            "can_see_quality_summary": quality_permissions.can(user, QualityAction.SEE_SUMMARY),
             "can_search": permissions.can(user, Action.SEARCH),
             "can_create": permissions.can(user, Action.CREATE),
             "unread_notices": notices.unread_count(user=user),

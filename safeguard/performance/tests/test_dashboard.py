@@ -161,28 +161,24 @@ def test_a_whole_authority_lists_teams_and_a_team_lists_its_workers(world, data,
     assert f"worker={world.sw_ben.pk}" in team_b and f"worker={world.sw_amy.pk}" not in team_b
 
 
-def test_drill_down_pages_by_100_and_logs_only_the_page_shown(world, client):
-    from safeguard.performance import views
+def test_drill_down_pages_by_100_and_logs_only_the_page_shown(world, client, monkeypatch):
+    from safeguard.performance.views import drilldown
 
     for _ in range(3):
         build.case(world, referred=date(2025, 6, 2))
     c = _client(client, world.analyst_eve)
-    original = views.PAGE_SIZE
-    views.PAGE_SIZE = 2
-    try:
-        before = AccessEvent.objects.count()
-        page = c.get("/performance/referrals/children/" + Q).content.decode()
-        assert "3 children: page 1 of 2" in page and "page=2" in page
-        assert AccessEvent.objects.count() == before + 2
-        page = c.get("/performance/referrals/children/" + Q + "&page=2").content.decode()
-        assert "page 2 of 2" in page and "page=1" in page
-        assert AccessEvent.objects.count() == before + 3
-        assert c.get("/performance/referrals/children/" + Q + "&page=x").status_code == 200  # page 1
-        response = c.get("/performance/referrals/children/" + Q + "&format=csv")
-        assert len(list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))) == 4
-        assert AccessEvent.objects.count() == before + 3 + 2 + 3
-    finally:
-        views.PAGE_SIZE = original
+    monkeypatch.setattr(drilldown, "PAGE_SIZE", 2)
+    before = AccessEvent.objects.count()
+    page = c.get("/performance/referrals/children/" + Q).content.decode()
+    assert "3 children: page 1 of 2" in page and "page=2" in page
+    assert AccessEvent.objects.count() == before + 2
+    page = c.get("/performance/referrals/children/" + Q + "&page=2").content.decode()
+    assert "page 2 of 2" in page and "page=1" in page
+    assert AccessEvent.objects.count() == before + 3
+    assert c.get("/performance/referrals/children/" + Q + "&page=x").status_code == 200  # page 1
+    response = c.get("/performance/referrals/children/" + Q + "&format=csv")
+    assert len(list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))) == 4
+    assert AccessEvent.objects.count() == before + 3 + 2 + 3
 
 
 def test_bar_chart_scales_bars_and_labels_rates_in_per_cent():
@@ -208,3 +204,36 @@ def test_a_sole_authority_is_measured_without_the_authority_filter(world, data, 
     world.other_authority.delete()
     assert c.get("/performance/" + Q).context["choice"].scope.authority_id is None
     assert c.get("/performance/" + Q + "&format=csv").content == before
+
+
+def test_drill_down_counts_a_sealed_child_without_naming_or_logging_them(world, data, client):
+    from safeguard.people.tests.sealing import seal
+
+    seal(world, data, world.sw_amy)  # named: Carol and Amy; not the analyst
+    before = AccessEvent.objects.filter(person_id=data.pk).count()
+    response = _client(client, world.analyst_eve).get(
+        "/performance/rereferrals_12m/children/" + Q + "&part=numerator"
+    )
+    page = response.content.decode()
+    assert response.context["people"] == [] and response.context["hidden"] == 1
+    assert "1 child you may not see is left out" in page and "HYPERLINK" not in page
+    assert AccessEvent.objects.filter(person_id=data.pk).count() == before
+
+
+def test_drill_down_costs_the_same_queries_however_many_children(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = _client(client, world.analyst_eve)
+    c.get("/performance/referrals/children/" + Q)  # the calendar table, filled once
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert c.get("/performance/referrals/children/" + Q).status_code == 200
+        return len(captured)
+
+    build.case(world, referred=date(2025, 6, 2))
+    few = queries()
+    for _ in range(4):
+        build.case(world, referred=date(2025, 6, 2))
+    assert queries() == few

@@ -6,6 +6,7 @@ from django import template
 
 from safeguard.quality import permissions, selectors
 from safeguard.quality.models import Severity
+from safeguard.quality.permissions import Action
 
 register = template.Library()
 
@@ -13,7 +14,7 @@ register = template.Library()
 @register.inclusion_tag("quality/_panel.html")
 def quality_panel(user, person=None, case=None):
     subject = person if person is not None else case.child
-    if not permissions.can_see_panel(user, subject):
+    if not permissions.can(user, Action.SEE_PANEL, subject):
         return {"shown": False}
     issues = selectors.for_case(case) if case is not None else selectors.for_person(person)
     return {

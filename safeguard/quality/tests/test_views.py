@@ -156,3 +156,17 @@ def test_the_home_page_links_to_the_lists(world, client):
     page = _as(client, world.tm_carol).get("/").content.decode()
     assert 'href="/data-quality/"' in page
 
+
+
+def test_the_policy_answers_can_and_visible_to(world, bad):
+    from safeguard.quality.permissions import Action, can, visible_to
+
+    kid, _, other = bad
+    assert can(world.sw_amy, Action.SEE_OWN) and can(world.sw_amy, Action.SEE_PANEL, kid)
+    assert not can(world.sw_amy, Action.SEE_TEAM, world.team_a)
+    assert not can(world.sw_amy, Action.SEE_SUMMARY)
+    assert can(world.tm_carol, Action.SEE_TEAM, world.team_b) and can(world.analyst_eve, Action.SEE_SUMMARY)
+    assert not can(world.other_sw, Action.SEE_PANEL, kid)
+    assert not can(world.police_pat, Action.SEE_PANEL, kid)
+    assert {i.person_id for i in visible_to(world.sw_amy)} == {kid.pk, other.pk}
+    assert not visible_to(world.other_sw).exists() and not visible_to(world.police_pat).exists()

@@ -63,3 +63,44 @@ def test_every_sort_order_renders(world, client, cases, sort):
     response = client.get(reverse("timescales:service"), {"sort": sort})
     assert response.status_code == 200
     assert response.context["sort"] == (sort if sort != "nonsense" else "due_date")
+
+
+def test_a_sealed_childs_items_are_counted_not_named_nor_logged(world, client, cases):
+    from safeguard.people.tests.sealing import seal
+
+    seal(world, world.child_sam, world.sw_ben)  # Amy, who holds the case, is not named
+    clear_access_log()
+    client.force_login(world.sw_amy)
+    response = client.get(reverse("timescales:mine"))
+    assert response.context["rows"] == []
+    assert response.context["restricted"] == 2  # the visit and the plan review
+    assert "2 items on restricted records are not shown" in response.content.decode()
+    assert not AccessEvent.objects.filter(person_id=world.child_sam.pk).exists()
+
+
+def test_an_unallocated_case_of_a_sealed_child_is_left_out_of_the_service_list(world, client, cases):
+    from safeguard.people.tests.sealing import seal
+
+    _johns, toms = cases
+    seal(world, world.child_tom)  # named: Carol, who sealed it; not the analyst
+    clear_access_log()
+    client.force_login(world.analyst_eve)
+    response = client.get(reverse("timescales:service"))
+    assert response.context["unallocated"] == []
+    assert "Tom Jones" not in response.content.decode()
+    assert not AccessEvent.objects.filter(person_id=world.child_tom.pk).exists()
+    client.force_login(world.tm_carol)
+    assert client.get(reverse("timescales:service")).context["unallocated"] == [toms]
+
+
+def test_the_policy_answers_can_and_visible_to(world):
+    from safeguard.timescales.permissions import Action, can, visible_to
+
+    assert can(world.sw_ben, Action.SEE_OWN) and can(world.sw_ben, Action.SEE_TEAM, world.team_a)
+    assert not can(world.sw_ben, Action.SEE_SERVICE)
+    assert all(can(u, Action.SEE_SERVICE) for u in (world.tm_carol, world.sm_dan, world.analyst_eve))
+    assert not can(world.other_sw, Action.SEE_TEAM, world.team_a)
+    assert not can(world.police_pat, Action.SEE_OWN)
+    assert {world.team_a, world.team_b} <= set(visible_to(world.sw_ben))
+    assert world.team_a not in set(visible_to(world.other_sw))
+    assert not visible_to(world.police_pat).exists()
