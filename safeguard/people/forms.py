@@ -1,8 +1,11 @@
 """Forms for people: input checks only. Rules that need the database live in services."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 
+from safeguard.accounts.models import Agency, Team, User
 from safeguard.core.forms import GovukDateField, GovukForm
 from safeguard.people import identifiers
 from safeguard.people.codes import (
@@ -160,8 +163,6 @@ class AddressForm(GovukForm):
     start_date = GovukDateField(label="Date moved in")
 
     def clean_postcode(self):
-        import re
-
         value = " ".join(self.cleaned_data["postcode"].upper().split())
         compact = value.replace(" ", "")
         if not re.fullmatch(r"[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}", compact):
@@ -202,8 +203,6 @@ class InvolvementForm(GovukForm):
     start_date = GovukDateField(label="From", error_label="Start date")
 
     def __init__(self, *args, authority, **kwargs):
-        from safeguard.accounts.models import Agency, Team, User
-
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = Agency.objects.filter(authority=authority).order_by("name")
         self.fields["team"].queryset = Team.objects.filter(

@@ -24,6 +24,7 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model
 
+from safeguard.accounts.roles import is_social_care_staff
 from safeguard.audit.models import ChangeEvent, ChangeVerb
 from safeguard.people import permissions
 
@@ -97,7 +98,7 @@ def _may_see(user, person, target_type: str, cache: dict) -> bool:
         if app_label == "people":
             ok = _people_policy(user, person)
             if ok and key == "people.seals":
-                ok = permissions.is_social_care_staff(user, person.authority_id)
+                ok = is_social_care_staff(user, authority_id=person.authority_id)
         else:
             policy = _POLICIES.get(app_label)
             ok = bool(policy and policy(user, person))

@@ -1,5 +1,8 @@
 """A sealed record reached from any page answers with the "This record is restricted" page."""
 
+from safeguard.people.selectors import RecordRestricted
+from safeguard.people.views import restricted
+
 
 class RestrictedRecordMiddleware:
     def __init__(self, get_response):
@@ -9,9 +12,6 @@ class RestrictedRecordMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from safeguard.people.selectors import RecordRestricted
-        from safeguard.people.views import restricted
-
         if isinstance(exception, RecordRestricted):
             return restricted(request, exception.person)
         return None

@@ -16,11 +16,8 @@ from enum import StrEnum
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from safeguard.accounts.models import RECORDING_ROLES, SOCIAL_CARE_ROLES, Role
+from safeguard.accounts.roles import MANAGER_ROLES, RECORDING_ROLES, Role, is_social_care_staff
 from safeguard.people.models import BreakGlass, Person, Seal, SealMember
-
-# Who may seal a record, manage a seal and review break-glass uses.
-SEAL_MANAGER_ROLES = frozenset({Role.TEAM_MANAGER, Role.SERVICE_MANAGER})
 
 
 class Action(StrEnum):
@@ -31,6 +28,8 @@ class Action(StrEnum):
     SEAL = "seal"
     MANAGE_SEAL = "manage_seal"
     BREAK_GLASS = "break_glass"
+    # Review break-glass uses: the queue (no person), or the uses on one person's record.
+    REVIEW_BREAK_GLASS = "review_break_glass"
 
 
 def _open_involvement(user) -> Q:
@@ -49,24 +48,12 @@ def _base_visible(user) -> QuerySet[Person]:
     """Every person ``user`` could see if no record were sealed."""
     if not (user.is_authenticated and user.is_active and user.agency_id):
         return Person.objects.none()
-    if user.role in SOCIAL_CARE_ROLES and user.agency.is_social_care:
+    if is_social_care_staff(user):
         return Person.objects.filter(authority_id=user.agency.authority_id)
     if user.is_partner:
         ids = Person.objects.filter(_open_involvement(user)).values("id")
         return Person.objects.filter(id__in=ids)
     return Person.objects.none()
-
-
-def is_social_care_staff(user, authority_id=None) -> bool:
-    """Active children's social care staff (of ``authority_id``, when given)."""
-    ok = bool(
-        user.is_authenticated
-        and user.is_active
-        and user.agency_id
-        and user.role in SOCIAL_CARE_ROLES
-        and user.agency.is_social_care
-    )
-    return ok and (authority_id is None or user.agency.authority_id == authority_id)
 
 
 def _sealed_ids():
@@ -153,18 +140,22 @@ def can(user, action: Action, person: Person | None = None) -> bool:
     """May ``user`` do ``action`` (to ``person``, when the action concerns one)?"""
     if not (user.is_authenticated and user.is_active and user.agency_id):
         return False
-    records = user.role in RECORDING_ROLES and user.agency.is_social_care
+    records = is_social_care_staff(user, roles=RECORDING_ROLES)
     if action == Action.CREATE:
         return records
     if action == Action.SEARCH:
         return user.is_social_care or user.is_partner
+    if action == Action.REVIEW_BREAK_GLASS:
+        # Team and service managers of children's social care, on their authority's records.
+        authority_id = person.authority_id if person is not None else None
+        return is_social_care_staff(user, roles=MANAGER_ROLES, authority_id=authority_id)
     if person is None:
         return False
     if action == Action.EDIT:
         return records and person.authority_id == user.agency.authority_id
     if action == Action.VIEW:
         return visible_to(user).filter(pk=person.pk).exists()
-    manager = user.role in SEAL_MANAGER_ROLES and is_social_care_staff(user, person.authority_id)
+    manager = is_social_care_staff(user, roles=MANAGER_ROLES, authority_id=person.authority_id)
     if action == Action.SEAL:
         return manager and open_seal(person) is None and can(user, Action.VIEW, person)
     if action == Action.MANAGE_SEAL:
@@ -177,7 +168,3 @@ def can(user, action: Action, person: Person | None = None) -> bool:
         return restricted_to(user).filter(pk=person.pk).exists()
     return False
 
-
-def can_review_break_glass(user) -> bool:
-    """Team and service managers of children's social care review break-glass uses."""
-    return user.role in SEAL_MANAGER_ROLES and is_social_care_staff(user)

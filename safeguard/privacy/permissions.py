@@ -12,23 +12,15 @@ from enum import StrEnum
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from safeguard.accounts.models import Role
+from safeguard.accounts.roles import MANAGER_ROLES, RECORDING_ROLES, Role, is_social_care_staff
 from safeguard.casework.models import Allocation
 from safeguard.people.models import Involvement, Person
 from safeguard.privacy.models import SubjectAccessRequest
-
-MANAGERS = frozenset({Role.TEAM_MANAGER, Role.SERVICE_MANAGER})
 
 
 class Action(StrEnum):
     VIEW_ACCESS_HISTORY = "view_access_history"
     MANAGE = "manage"  # subject access, retention, legal holds
-
-
-def _social_care(user) -> bool:
-    return bool(
-        user.is_authenticated and user.is_active and user.agency_id and user.agency.is_social_care
-    )
 
 
 def _is_allocated(user, person: Person) -> bool:
@@ -40,7 +32,9 @@ def _is_allocated(user, person: Person) -> bool:
 
 
 def can(user, action: Action, obj=None) -> bool:
-    if not _social_care(user):
+    # Every action here is for those who record on a child's file (social workers and their
+    # managers); each branch narrows by role.
+    if not is_social_care_staff(user, roles=RECORDING_ROLES):
         return False
     authority_id = user.agency.authority_id
     if action == Action.MANAGE:
@@ -52,7 +46,7 @@ def can(user, action: Action, obj=None) -> bool:
     if action == Action.VIEW_ACCESS_HISTORY:
         if obj is None or obj.authority_id != authority_id:
             return False
-        if user.role in MANAGERS:
+        if user.role in MANAGER_ROLES:
             return True
         return user.role == Role.SOCIAL_WORKER and _is_allocated(user, obj)
     return False

@@ -80,3 +80,16 @@ def legal_holds(person: Person) -> QuerySet[LegalHold]:
 
 def record_marks(person: Person) -> QuerySet[RecordMark]:
     return person.record_marks.all()
+
+
+def open_legal_hold(person: Person, hold_id) -> LegalHold | None:
+    """The hold ``hold_id`` on ``person``'s record, if it has not been lifted."""
+    return legal_holds(person).filter(pk=hold_id, lifted_on__isnull=True).first()
+
+
+def people_named(person: Person, person_ids) -> list[Person]:
+    """The people of ``person_ids`` in ``person``'s authority: the third parties named in
+    ``person``'s subject access export. The caller shows them through ``access_people``."""
+    return list(
+        people.person_queryset().filter(pk__in=person_ids, authority_id=person.authority_id)
+    )

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeguard.audit.models import ChangeVerb
-from safeguard.audit.services import record_change, snapshot
+from safeguard.audit.services import record_change, save_change, save_new, snapshot
 from safeguard.core.errors import ApplicationError
 from safeguard.people.models import Person
 from safeguard.privacy.models import (
@@ -16,6 +16,7 @@ from safeguard.privacy.models import (
     LegalHold,
     RecordMark,
     RecordType,
+    RetentionRule,
     SARStatus,
     SubjectAccessRequest,
     add_months,
@@ -45,17 +46,15 @@ def sar_create(
     requester = _text(requester, field="requester", label="Who made the request", limit=300)
     notes = _text(notes, field="notes", label="Notes", required=False)
     _not_future(received_date, field="received_date", label="The date received")
-    sar = SubjectAccessRequest.objects.create(
+    sar = SubjectAccessRequest(
         person=person,
         authority_id=person.authority_id,
         requester=requester,
         received_date=received_date,
         due_date=add_months(received_date, SAR_MONTHS),
         notes=notes,
-        created_by=by,
-        updated_by=by,
     )
-    record_change(by=by, verb=ChangeVerb.CREATED, obj=sar, before=None, person_id=person.pk)
+    save_new(sar, by=by, person_id=person.pk)
     return sar
 
 
@@ -72,10 +71,7 @@ def sar_extend(*, by, sar: SubjectAccessRequest, reason: str) -> SubjectAccessRe
     sar.extended_to = add_months(sar.received_date, SAR_MONTHS + SAR_EXTENSION_MONTHS)
     sar.extension_reason = reason
     sar.status = SARStatus.EXTENDED
-    sar.updated_by = by
-    sar.version += 1
-    sar.save()
-    record_change(by=by, verb=ChangeVerb.UPDATED, obj=sar, before=before, person_id=sar.person_id)
+    save_change(sar, by=by, before=before, person_id=sar.person_id)
     return sar
 
 
@@ -95,10 +91,7 @@ def sar_close(
         )
     before = snapshot(sar)
     sar.status, sar.closed_date = status, closed_date
-    sar.updated_by = by
-    sar.version += 1
-    sar.save()
-    record_change(by=by, verb=ChangeVerb.UPDATED, obj=sar, before=before, person_id=sar.person_id)
+    save_change(sar, by=by, before=before, person_id=sar.person_id)
     return sar
 
 
@@ -106,10 +99,8 @@ def sar_close(
 def legal_hold_place(*, by, person: Person, reason: str, placed_on: date) -> LegalHold:
     reason = _text(reason, field="reason", label="The reason for the hold")
     _not_future(placed_on, field="placed_on", label="The date the hold starts")
-    hold = LegalHold.objects.create(
-        person=person, reason=reason, placed_on=placed_on, created_by=by, updated_by=by
-    )
-    record_change(by=by, verb=ChangeVerb.CREATED, obj=hold, before=None, person_id=person.pk)
+    hold = LegalHold(person=person, reason=reason, placed_on=placed_on)
+    save_new(hold, by=by, person_id=person.pk)
     return hold
 
 
@@ -124,10 +115,7 @@ def legal_hold_lift(*, by, hold: LegalHold, reason: str, lifted_on: date) -> Leg
         raise ApplicationError("A hold cannot end before it starts", field="lifted_on")
     before = snapshot(hold)
     hold.lifted_on, hold.lifted_by, hold.lift_reason = lifted_on, by, reason
-    hold.updated_by = by
-    hold.version += 1
-    hold.save()
-    record_change(by=by, verb=ChangeVerb.ENDED, obj=hold, before=before, person_id=hold.person_id)
+    save_change(hold, by=by, before=before, verb=ChangeVerb.ENDED, person_id=hold.person_id)
     return hold
 
 
@@ -146,10 +134,8 @@ def record_mark_add(
         order_date = None
     if RecordMark.objects.filter(person=person, record_type=record_type).exists():
         raise ApplicationError("The record is already marked so", field="record_type")
-    mark = RecordMark.objects.create(
-        person=person, record_type=record_type, order_date=order_date, created_by=by, updated_by=by
-    )
-    record_change(by=by, verb=ChangeVerb.CREATED, obj=mark, before=None, person_id=person.pk)
+    mark = RecordMark(person=person, record_type=record_type, order_date=order_date)
+    save_new(mark, by=by, person_id=person.pk)
     return mark
 
 
@@ -158,8 +144,6 @@ def retention_rule_set(
     *, by, authority_id, record_type: str, years: int, years_after_death: int | None = None
 ):
     """Change an authority's retention period for one type of record (a local choice)."""
-    from safeguard.privacy.models import RetentionRule
-
     if record_type not in RecordType.values:
         raise ApplicationError(f"{record_type!r} is not a type of record", field="record_type")
     if not 1 <= years <= 150:

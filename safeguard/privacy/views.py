@@ -3,7 +3,6 @@ legal holds. Thin: parse, read through the access function, call one service, re
 
 from uuid import UUID
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -11,9 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from safeguard.core import submission
 from safeguard.core.csv import csv_response
 from safeguard.core.downloads import attachment
-from safeguard.core.errors import ApplicationError
+from safeguard.core.submission import posted
 from safeguard.people import selectors as people
 from safeguard.privacy import export, permissions, retention, selectors, services
 from safeguard.privacy.forms import (
@@ -27,10 +27,6 @@ from safeguard.privacy.forms import (
     SARForm,
 )
 from safeguard.privacy.permissions import Action
-
-
-def _form_error(form, error: ApplicationError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _manager_only(request) -> None:
@@ -122,31 +118,26 @@ def person_retention(request, person_id: UUID):
     )
 
 
-def _person_form(request, person, form_class, template: str, title: str, save, extra=None):
-    form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            message = save(form.cleaned_data)
-        except ApplicationError as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, message)
-            return redirect("privacy:person-retention", person_id=person.pk)
+def _person_page(request, person, form, title: str, save, success: str, extra=None):
+    """A form about one person's retention (a hold, a mark): saved, back to the person's
+    retention page; else shown again."""
+    if submission.submit(request, form, save, success=success):
+        return redirect("privacy:person-retention", person_id=person.pk)
     context = {"person": person, "form": form, "title": title, **(extra or {})}
-    return render(request, template, context)
+    return render(request, "privacy/person_form.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def hold_place(request, person_id: UUID):
     person = _managed_person(request, person_id, "Legal hold")
-
-    def save(data):
-        services.legal_hold_place(by=request.user, person=person, **data)
-        return "Legal hold placed"
-
-    return _person_form(
-        request, person, LegalHoldForm, "privacy/person_form.html", "Place a legal hold", save
+    return _person_page(
+        request,
+        person,
+        LegalHoldForm(posted(request)),
+        "Place a legal hold",
+        lambda d: services.legal_hold_place(by=request.user, person=person, **d),
+        "Legal hold placed",
     )
 
 
@@ -154,32 +145,33 @@ def hold_place(request, person_id: UUID):
 @require_http_methods(["GET", "POST"])
 def hold_lift(request, person_id: UUID, hold_id: UUID):
     person = _managed_person(request, person_id, "Legal hold")
-    hold = selectors.legal_holds(person).filter(pk=hold_id, lifted_on__isnull=True).first()
+    hold = selectors.open_legal_hold(person, hold_id)
     if hold is None:
         raise Http404("No such hold")
-
-    def save(data):
-        services.legal_hold_lift(by=request.user, hold=hold, reason=data["lift_reason"],
-                                 lifted_on=data["lifted_on"])  # fmt: skip
-        return "Legal hold lifted"
-
-    return _person_form(
-        request, person, LiftHoldForm, "privacy/person_form.html", "Lift a legal hold", save,
+    return _person_page(
+        request,
+        person,
+        LiftHoldForm(posted(request)),
+        "Lift a legal hold",
+        lambda d: services.legal_hold_lift(
+            by=request.user, hold=hold, reason=d["lift_reason"], lifted_on=d["lifted_on"]
+        ),
+        "Legal hold lifted",
         {"hold": hold},
-    )  # fmt: skip
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def mark_add(request, person_id: UUID):
     person = _managed_person(request, person_id, "Retention")
-
-    def save(data):
-        services.record_mark_add(by=request.user, person=person, **data)
-        return "Record marked"
-
-    return _person_form(
-        request, person, RecordMarkForm, "privacy/person_form.html", "Mark the record", save
+    return _person_page(
+        request,
+        person,
+        RecordMarkForm(posted(request)),
+        "Mark the record",
+        lambda d: services.record_mark_add(by=request.user, person=person, **d),
+        "Record marked",
     )
 
 
@@ -190,17 +182,14 @@ def mark_add(request, person_id: UUID):
 @require_http_methods(["GET", "POST"])
 def sar_create(request, person_id: UUID):
     person = _managed_person(request, person_id, "Subject access request")
-    form = SARForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            sar = services.sar_create(by=request.user, person=person, **form.cleaned_data)
-        except ApplicationError as error:
-            _form_error(form, error)
-        else:
-            messages.success(
-                request, f"Subject access request recorded: due {sar.due_date:%-d %B %Y}"
-            )
-            return redirect("privacy:sar-detail", sar_id=sar.pk)
+    form = SARForm(posted(request))
+    if sar := submission.submit(
+        request,
+        form,
+        lambda d: services.sar_create(by=request.user, person=person, **d),
+        success=lambda sar: f"Subject access request recorded: due {sar.due_date:%-d %B %Y}",
+    ):
+        return redirect("privacy:sar-detail", sar_id=sar.pk)
     return render(
         request,
         "privacy/person_form.html",
@@ -214,7 +203,8 @@ def sar_list(request):
     _manager_only(request)
     requests = list(selectors.sar_list(request.user))
     # The list names each person: log it. A request about a record the manager may not see
-    # (sealed) stays on the list as a restricted row.
+    # (sealed) stays on the list as a restricted row: so ``access_people``, which withholds
+    # such a row, not ``show_rows``, which would drop it.
     people.access_people(
         user=request.user,
         people=[s.person for s in requests],
@@ -254,15 +244,14 @@ def sar_detail(request, sar_id: UUID):
 @require_http_methods(["GET", "POST"])
 def sar_extend(request, sar_id: UUID):
     sar, person = _sar(request, sar_id, "Subject access request")
-    form = SARExtendForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            sar = services.sar_extend(by=request.user, sar=sar, **form.cleaned_data)
-        except ApplicationError as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, f"Extended: now due {sar.extended_to:%-d %B %Y}")
-            return redirect("privacy:sar-detail", sar_id=sar.pk)
+    form = SARExtendForm(posted(request))
+    if extended := submission.submit(
+        request,
+        form,
+        lambda d: services.sar_extend(by=request.user, sar=sar, **d),
+        success=lambda extended: f"Extended: now due {extended.extended_to:%-d %B %Y}",
+    ):
+        return redirect("privacy:sar-detail", sar_id=extended.pk)
     return render(
         request,
         "privacy/person_form.html",
@@ -274,15 +263,14 @@ def sar_extend(request, sar_id: UUID):
 @require_http_methods(["GET", "POST"])
 def sar_close(request, sar_id: UUID):
     sar, person = _sar(request, sar_id, "Subject access request")
-    form = SARCloseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.sar_close(by=request.user, sar=sar, **form.cleaned_data)
-        except ApplicationError as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, "Request closed")
-            return redirect("privacy:sar-detail", sar_id=sar.pk)
+    form = SARCloseForm(posted(request))
+    if submission.submit(
+        request,
+        form,
+        lambda d: services.sar_close(by=request.user, sar=sar, **d),
+        success="Request closed",
+    ):
+        return redirect("privacy:sar-detail", sar_id=sar.pk)
     return render(
         request,
         "privacy/person_form.html",
@@ -296,11 +284,7 @@ def sar_download(request, sar_id: UUID):
     sar, person = _sar(request, sar_id, f"Subject access export for request {sar_id}")
     data = export.gather(person)
     # Everyone named in the export has their record read: log them too.
-    named = list(
-        people.person_queryset().filter(
-            pk__in=export.third_party_ids(data), authority_id=person.authority_id
-        )
-    )
+    named = selectors.people_named(person, export.third_party_ids(data))
     people.access_people(
         user=request.user,
         people=named,
@@ -326,6 +310,8 @@ def _report(request):
     if request.GET and form.is_valid() and form.cleaned_data["as_at"]:
         as_at = form.cleaned_data["as_at"]
     rep = retention.report(authority_id=request.user.agency.authority_id, as_at=as_at)
+    # Every record due for review must be on the report, sealed or not: a sealed one is
+    # withheld to a restricted row (``access_people``), never dropped (``show_rows``).
     shown = [row.person for row in [*rep.due, *rep.held]]
     people.access_people(
         user=request.user, people=shown, purpose="list", request=request, reason="Retention report"

@@ -72,7 +72,7 @@ def home(request):
 
 def _break_glass_reviews(user, today) -> dict:
     """For managers: break-glass uses awaiting review, and how many are overdue."""
-    if not permissions.can_review_break_glass(user):
+    if not permissions.can(user, Action.REVIEW_BREAK_GLASS):
         return {"can_review_break_glass": False}
     awaiting = list(
         selectors.break_glass_awaiting_review(user=user).values_list("review_due", flat=True)

@@ -1,5 +1,8 @@
 from django import template
 
+from safeguard.people import permissions, selectors
+from safeguard.people.permissions import Action
+
 register = template.Library()
 
 
@@ -15,20 +18,10 @@ def nhs_number(value: str | None) -> str:
 def seal_status(person, user) -> dict:
     """What the person page says about a seal: whether it is sealed, whether ``user`` sees it
     through break-glass (and until when), and whether they may seal or manage the seal."""
-    from django.utils import timezone
-
-    from safeguard.people import permissions
-    from safeguard.people.models import BreakGlass
-    from safeguard.people.permissions import Action
-
     seal = permissions.open_seal(person)
     grant = None
     if seal is not None and not permissions.is_named(user, person):
-        grant = (
-            BreakGlass.objects.filter(user=user, person=person, expires_at__gt=timezone.now())
-            .order_by("-expires_at")
-            .first()
-        )
+        grant = selectors.running_grant(user=user, person=person)
     return {
         "seal": seal,
         "grant": grant,

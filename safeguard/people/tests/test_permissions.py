@@ -56,3 +56,16 @@ def test_who_may_create_and_edit(world):
     assert permissions.can(world.police_pat, Action.VIEW, world.child_sam)
     assert not permissions.can(world.police_pat, Action.VIEW, world.child_tom)
     assert not permissions.can(world.other_sw, Action.VIEW, world.child_sam)
+
+
+def test_who_may_review_break_glass(world):
+    """Team and service managers of children's social care, on their own authority's
+    records only."""
+    for user in (world.tm_carol, world.sm_dan):
+        assert permissions.can(user, Action.REVIEW_BREAK_GLASS)
+        assert permissions.can(user, Action.REVIEW_BREAK_GLASS, world.child_sam)
+        assert not permissions.can(user, Action.REVIEW_BREAK_GLASS, world.outsider)
+    for user in (world.sw_amy, world.analyst_eve, world.police_pat, world.admin_al,
+                 world.other_sw, world.disabled_dee):  # fmt: skip
+        assert not permissions.can(user, Action.REVIEW_BREAK_GLASS)
+        assert not permissions.can(user, Action.REVIEW_BREAK_GLASS, world.child_sam)

@@ -146,6 +146,25 @@ def test_relatives_pages_do_not_name_the_sealed_child(world, sealed, fay, client
 
 
 @pytest.mark.django_db
+def test_relatives_page_counts_the_sealed_relative_and_logs_only_those_shown(
+    world, sealed, fay, client
+):
+    """Mary's page, for Fay: Sally is named and logged once (she is both household and a
+    relationship); Sam is left out of both, counted as one hidden relationship, and nothing
+    about him is logged."""
+    client.force_login(fay)
+    response = client.get(reverse("people:detail", args=[world.mother_mary.pk]))
+    assert [p.pk for p in response.context["household"]] == [world.child_sally.pk]
+    assert [r["other"].pk for r in response.context["relationships"]] == [world.child_sally.pk]
+    assert response.context["hidden_relationships"] == 1
+    logged = list(AccessEvent.objects.filter(user=fay).values_list("person_id", "reason"))
+    assert sorted(logged, key=str) == sorted(
+        [(world.mother_mary.pk, ""), (world.child_sally.pk, f"Related to {world.mother_mary.pk}")],
+        key=str,
+    )
+
+
+@pytest.mark.django_db
 def test_creating_a_duplicate_of_a_sealed_record_is_warned(world, sealed, fay, client):
     client.force_login(fay)
     data = {

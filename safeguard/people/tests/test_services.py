@@ -6,9 +6,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from safeguard.audit.models import ChangeEvent
+from safeguard.core.concurrency import StaleRecord
 from safeguard.core.errors import ApplicationError
-from safeguard.people import services
-from safeguard.people.models import Person
+from safeguard.people import selectors, services
+from safeguard.people.models import Involvement, Person
+from safeguard.people.names import phonetic_key
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +26,18 @@ def test_update_keeps_before_and_after(world):
     assert event.changed_fields == ["upn"]
     sam.refresh_from_db()
     assert (sam.version, sam.updated_by) == (2, world.tm_carol)
+
+
+def test_a_changed_name_is_found_by_its_new_sound(world):
+    """The versioned save does not go through ``Person.save``: the name keys the search
+    reads must still follow the new name."""
+    sam = services.person_update(
+        by=world.sw_amy, person=world.child_sam, version=1, family_name="Brown"
+    )
+    sam.refresh_from_db()
+    assert (sam.family_name, sam.family_key) == ("Brown", phonetic_key("Brown"))
+    found = selectors.person_search(user=world.sw_amy, name="John Braun")
+    assert [p.pk for p in found] == [sam.pk]
 
 
 def test_an_update_that_changes_nothing_writes_no_history(world):
@@ -78,6 +92,19 @@ def test_involvement_end(world):
     inv.refresh_from_db()
     assert inv.end_date == date(2025, 6, 1)
     assert ChangeEvent.objects.filter(target_id=str(inv.pk), verb="ended").exists()
+
+
+def test_ending_an_involvement_read_before_another_change_is_refused(world):
+    """Ending is a versioned save: a copy read before someone else's change cannot
+    overwrite it."""
+    inv = world.child_tom.involvements.get(agency=world.voluntary)
+    stale = Involvement.objects.get(pk=inv.pk)
+    services.involvement_end(by=world.sw_ben, involvement=inv, end_date=date(2025, 6, 1))
+    with pytest.raises(StaleRecord):
+        services.involvement_end(by=world.sw_amy, involvement=stale, end_date=date(2025, 7, 1))
+    inv.refresh_from_db()
+    assert (inv.end_date, inv.version, inv.updated_by) == (date(2025, 6, 1), 2, world.sw_ben)
+    assert ChangeEvent.objects.filter(target_id=str(inv.pk), verb="ended").count() == 1
 
 
 def test_a_sibling_pair_is_recorded_once_whichever_way_round(world):

@@ -4,6 +4,8 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from safeguard.accounts.models import Role
+
 register = template.Library()
 
 MARK = (
@@ -67,6 +69,4 @@ def hlevel(level) -> int:
 @register.filter
 def role_label(code: str) -> str:
     """A role as people say it ("Team manager"), from the code kept in the access log."""
-    from safeguard.accounts.models import Role
-
     return dict(Role.choices).get(code, code)

@@ -1,0 +1,150 @@
+"""What the person page shows: relationships, addresses and household, involvements, the
+timeline and the record history."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from safeguard.audit.models import AccessEvent, AccessPurpose
+from safeguard.people import history, permissions
+from safeguard.people.codes import RELATIONSHIP_INVERSE_LABEL, RelationshipKind
+from safeguard.people.models import Involvement, Person, Relationship, Residence
+from safeguard.people.selectors.access import show_rows
+
+
+def person_relationships(person: Person) -> list[dict]:
+    """Both directions of the person's relationships, read from this person's side."""
+    rows = []
+    outgoing = Relationship.objects.filter(person=person).select_related("other")
+    for rel in outgoing:
+        # "person is parent of other": from here, other is this person's child.
+        rows.append({"other": rel.other, "label": RELATIONSHIP_INVERSE_LABEL[rel.kind], "rel": rel})
+    incoming = Relationship.objects.filter(other=person).select_related("person")
+    for rel in incoming:
+        rows.append({"other": rel.person, "label": RelationshipKind(rel.kind).label, "rel": rel})
+    rows.sort(key=lambda r: (r["rel"].end_date is not None, r["label"], r["other"].family_name))
+    return rows
+
+
+def person_residences(person: Person) -> QuerySet[Residence]:
+    return person.residences.select_related("address").order_by("-start_date")
+
+
+def household_on(person: Person, on: date) -> list[Person]:
+    """Other people living at the person's current address on ``on``."""
+    current = [r for r in person_residences(person) if r.is_current_on(on)]
+    if not current:
+        return []
+    address_ids = [r.address_id for r in current]
+    others = (
+        Residence.objects.filter(address_id__in=address_ids, start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=on))
+        .exclude(person=person)
+        .select_related("person")
+    )
+    return sorted({r.person for r in others}, key=lambda p: (p.family_name, p.given_names))
+
+
+def person_involvements(person: Person) -> QuerySet[Involvement]:
+    return person.involvements.select_related("agency", "team", "worker").order_by(
+        "end_date", "-start_date"
+    )
+
+
+def person_timeline(person: Person, visible_ids=None) -> list[dict]:
+    """Dated events in the person's life and record, newest first. With ``visible_ids``, a
+    relationship to anyone else (a sealed sibling, say) is left out."""
+    events: list[dict] = []
+    if person.date_of_birth:
+        events.append({"date": person.date_of_birth, "what": "Born", "source": ""})
+    elif person.expected_date_of_birth:
+        events.append(
+            {"date": person.expected_date_of_birth, "what": "Expected date of birth", "source": ""}
+        )
+    if person.date_of_death:
+        events.append({"date": person.date_of_death, "what": "Died", "source": ""})
+    for res in person_residences(person):
+        events.append({"date": res.start_date, "what": f"Moved to {res.address}", "source": ""})
+        if res.end_date:
+            events.append({"date": res.end_date, "what": f"Left {res.address}", "source": ""})
+    for inv in person_involvements(person):
+        who = inv.worker or inv.team or inv.agency
+        events.append(
+            {"date": inv.start_date, "what": f"{inv.role}: {who} involved", "source": inv.agency}
+        )
+        if inv.end_date:
+            events.append(
+                {"date": inv.end_date, "what": f"{inv.role}: {who} ended", "source": inv.agency}
+            )
+    for row in person_relationships(person):
+        rel = row["rel"]
+        if visible_ids is not None and row["other"].pk not in visible_ids:
+            continue
+        if rel.start_date:
+            events.append(
+                {"date": rel.start_date, "what": f"{row['label']}: {row['other']}", "source": ""}
+            )
+    events.sort(key=lambda e: e["date"], reverse=True)
+    return events
+
+
+def person_history(*, user, person: Person, limit: int = 50) -> list:
+    """The record history ``user`` may see, in plain words (``people.history``)."""
+    return history.visible_history(user=user, person=person, limit=limit)
+
+
+def person_recent_access(person: Person, limit: int = 20) -> QuerySet[AccessEvent]:
+    return AccessEvent.objects.filter(person_id=person.pk).select_related("user")[:limit]
+
+
+def people_involved_with(*, user) -> QuerySet[Person]:
+    """People with an open involvement naming ``user``: the worker's own caseload."""
+    today = timezone.localdate()
+    return (
+        permissions.visible_to(user)
+        .filter(
+            Q(involvements__end_date__isnull=True) | Q(involvements__end_date__gt=today),
+            involvements__worker=user,
+            involvements__start_date__lte=today,
+        )
+        .distinct()
+        .order_by("family_name", "given_names")
+    )
+
+
+@dataclass
+class Relatives:
+    """The people the person page names beside the person: only those the reader may see."""
+
+    household: list[Person]
+    relationships: list[dict]
+    hidden_relationships: int  # relationships left out: the other's record is closed
+    visible_ids: set  # the relatives shown, for the timeline
+
+
+def relatives_shown(*, user, person: Person, on: date, request=None) -> Relatives:
+    """The household on ``on`` and the relationships of ``person`` that ``user`` may see.
+
+    Relatives are shown by name, so each one shown is logged once (``show_rows``), however
+    many times they appear; those ``user`` may not see (a sealed sibling) are left out and
+    only counted.
+    """
+    household = household_on(person, on)
+    relationships = person_relationships(person)
+    shown = show_rows(
+        user=user,
+        rows=[*household, *(row["other"] for row in relationships)],
+        child=lambda relative: relative,
+        purpose=AccessPurpose.VIEW,
+        request=request,
+        reason=f"Related to {person.pk}",
+    )
+    ids = {relative.pk for relative in shown.rows}
+    return Relatives(
+        household=[p for p in household if p.pk in ids],
+        relationships=[r for r in relationships if r["other"].pk in ids],
+        hidden_relationships=sum(1 for r in relationships if r["other"].pk not in ids),
+        visible_ids=ids,
+    )

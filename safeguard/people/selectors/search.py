@@ -1,0 +1,194 @@
+"""Finding people: the search (sounds-like and close spellings of names, identifiers, dates of
+birth), the restricted records a search meets, and possible duplicates."""
+
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from safeguard.audit.services import record_access
+from safeguard.core.client_ip import client_ip
+from safeguard.people import names, permissions
+from safeguard.people.identifiers import clean_la_child_id, clean_nhs_number
+from safeguard.people.models import Person, PersonName
+from safeguard.people.selectors.access import request_route
+
+SEARCH_LIMIT = 50
+# A one-word search must match that word closely; a two-word search may be looser on each.
+NAME_MATCH_THRESHOLD = 0.84
+SINGLE_WORD_THRESHOLD = 0.88
+CANDIDATE_LIMIT = 5000
+
+
+def person_search(
+    *,
+    user,
+    name: str = "",
+    date_of_birth: date | None = None,
+    nhs_number: str = "",
+    local_id: str = "",
+) -> list[Person]:
+    """People visible to ``user`` that match, best first. Does not log: the caller shows the
+    results through ``access_people``.
+
+    A name matches when its words sound like, or are spelled close to, the person's given and
+    family names in either order ("Jon Smyth" finds John Smith, and so does "Smith John").
+    """
+    return _search(
+        permissions.visible_to(user),
+        name=name,
+        date_of_birth=date_of_birth,
+        nhs_number=nhs_number,
+        local_id=local_id,
+    )
+
+
+def restricted_matches(
+    *,
+    user,
+    name: str = "",
+    date_of_birth: date | None = None,
+    nhs_number: str = "",
+    local_id: str = "",
+    request=None,
+) -> list[Person]:
+    """Sealed records that match the same search but that ``user`` may not see: the page
+    says only that a restricted record matches, with its neutral reference. Each match is
+    logged as found in a search, saying nothing was shown."""
+    found = _search(
+        permissions.restricted_to(user),
+        name=name,
+        date_of_birth=date_of_birth,
+        nhs_number=nhs_number,
+        local_id=local_id,
+    )
+    if found:
+        record_access(
+            by=user,
+            person_ids=[p.pk for p in found],
+            purpose="search",
+            route=request_route(request),
+            ip_address=client_ip(request),
+            reason="Restricted record matched a search; nothing of it was shown",
+        )
+    return found
+
+
+def _search(
+    qs: QuerySet[Person],
+    *,
+    name: str = "",
+    date_of_birth: date | None = None,
+    nhs_number: str = "",
+    local_id: str = "",
+) -> list[Person]:
+    filters = Q()
+    if nhs_number:
+        filters &= Q(nhs_number=clean_nhs_number(nhs_number))
+    if local_id:
+        filters &= Q(la_child_id__iexact=clean_la_child_id(local_id))
+    if date_of_birth:
+        filters &= Q(date_of_birth=date_of_birth) | Q(expected_date_of_birth=date_of_birth)
+    tokens = names.name_tokens(name)
+    if tokens:
+        keys = names.token_keys(name)
+        # Keys differ when a misspelling changes a sound ("Smtih"): also keep names that start
+        # the same way as a typed word, and let the scorer decide.
+        # One word must start alike for three letters; with two words that must both match,
+        # two letters are enough ("Jonh Smith" still finds John Smith).
+        prefixes = {t[: 3 if len(tokens) == 1 else 2] for t in tokens}
+
+        def like(path: str, key_field: str, name_field: str) -> Q:
+            q = Q(**{f"{path}{key_field}__in": keys})
+            for prefix in prefixes:
+                q |= Q(**{f"{path}{name_field}__istartswith": prefix})
+            return q
+
+        def given(path: str) -> Q:
+            return like(path, "given_key", "given_names")
+
+        def family(path: str) -> Q:
+            return like(path, "family_key", "family_name")
+
+        if len(tokens) == 1:
+            loose = given("") | family("") | given("other_names__") | family("other_names__")
+        else:
+            # Two or more words: one must be like the given name and one like the family
+            # name (in either order), on the record itself or on one of its other names.
+            loose = (given("") & family("")) | (given("other_names__") & family("other_names__"))
+        filters &= loose
+    elif not (nhs_number or local_id or date_of_birth):
+        return []
+    candidates = list(
+        qs.filter(filters)
+        .distinct()
+        .select_related("authority")
+        .prefetch_related(Prefetch("other_names", queryset=PersonName.objects.all()))[
+            :CANDIDATE_LIMIT
+        ]
+    )
+    if not tokens:
+        return candidates[:SEARCH_LIMIT]
+    threshold = SINGLE_WORD_THRESHOLD if len(tokens) == 1 else NAME_MATCH_THRESHOLD
+    scored = []
+    for person in candidates:
+        score = names.name_score(name, person.given_names, person.family_name)
+        for other in person.other_names.all():
+            score = max(score, names.name_score(name, other.given_names, other.family_name))
+        if score >= threshold:
+            scored.append((score, person))
+    scored.sort(key=lambda pair: (-pair[0], pair[1].family_name, pair[1].given_names))
+    return [person for _, person in scored[:SEARCH_LIMIT]]
+
+
+def duplicate_groups(people: list[Person]) -> dict:
+    """Map each person to the others in ``people`` who may be the same person.
+
+    Two records are possible duplicates when their family names sound alike and they share a
+    date of birth (or expected date of birth), or when they share an NHS number.
+    """
+    flagged: dict = {}
+    for i, a in enumerate(people):
+        for b in people[i + 1 :]:
+            if _may_be_same(a, b):
+                flagged.setdefault(a.pk, []).append(b)
+                flagged.setdefault(b.pk, []).append(a)
+    return flagged
+
+
+def _birth(p: Person):
+    return p.date_of_birth or p.expected_date_of_birth
+
+
+def _may_be_same(a: Person, b: Person) -> bool:
+    if a.nhs_number and a.nhs_number == b.nhs_number:
+        return True
+    return bool(_birth(a)) and _birth(a) == _birth(b) and a.family_key == b.family_key
+
+
+def possible_duplicates_of(
+    *, user, family_name: str, date_of_birth: date | None, exclude_id=None
+) -> QuerySet[Person]:
+    """People visible to ``user`` with a family name that sounds the same and the same date of
+    birth: candidates to check before creating a new record, or to flag on a record."""
+    if not (family_name and date_of_birth):
+        return Person.objects.none()
+    qs = permissions.visible_to(user).filter(
+        Q(date_of_birth=date_of_birth) | Q(expected_date_of_birth=date_of_birth),
+        family_key=names.phonetic_key(family_name),
+    )
+    if exclude_id:
+        qs = qs.exclude(pk=exclude_id)
+    return qs
+
+
+def restricted_duplicates_of(*, user, family_name: str, date_of_birth: date | None) -> list:
+    """Sealed records the user may not see that could be the same person: creating a new
+    record for them would copy a sealed child's details into an unsealed record."""
+    if not (family_name and date_of_birth):
+        return []
+    return list(
+        permissions.restricted_to(user).filter(
+            Q(date_of_birth=date_of_birth) | Q(expected_date_of_birth=date_of_birth),
+            family_key=names.phonetic_key(family_name),
+        )
+    )
