@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from safeguard.accounts.models import RECORDING_ROLES, SOCIAL_CARE_ROLES, Role
-from safeguard.people.models import BreakGlass, Person, Seal, SealMember
+from safeguard.people.models import BreakGlass, Involvement, Person, Seal, SealMember
 
 # Who may seal a record, manage a seal and review break-glass uses.
 SEAL_MANAGER_ROLES = frozenset({Role.TEAM_MANAGER, Role.SERVICE_MANAGER})
@@ -39,10 +39,7 @@ def _open_involvement(user) -> Q:
     by_whom = Q(involvements__worker=user)
     if team_ids:
         by_whom |= Q(involvements__team_id__in=team_ids, involvements__agency_id=user.agency_id)
-    is_open = Q(involvements__start_date__lte=today) & (
-        Q(involvements__end_date__isnull=True) | Q(involvements__end_date__gt=today)
-    )
-    return by_whom & is_open
+    return by_whom & Involvement.open_on(today, prefix="involvements__")
 
 
 def _base_visible(user) -> QuerySet[Person]:

@@ -134,8 +134,7 @@ def attributed(indicator: Indicator, qs: QuerySet, period: Period) -> QuerySet:
     case = OuterRef(_case_ref(indicator))
     as_of = OuterRef(indicator.as_of) if indicator.as_of else period.end
     held = (
-        Allocation.objects.filter(case=case, start_date__lte=as_of)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gt=as_of))
+        Allocation.objects.filter(Allocation.open_on(as_of), case=case)
         .order_by("-start_date", "-pk")
     )
     later = Allocation.objects.filter(case=case, start_date__gt=as_of).order_by("start_date", "pk")

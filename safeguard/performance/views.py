@@ -6,7 +6,7 @@ from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -192,10 +192,10 @@ def _case_holders(choice: Choice, teams):
     if choice.worker or not (choice.team or _one(teams)):
         return User.objects.none()
     held = Allocation.objects.filter(
+        Allocation.open_on(choice.end),
         worker=OuterRef("pk"),
         team__in=[choice.team] if choice.team else teams,
-        start_date__lte=choice.end,
-    ).filter(Q(end_date__isnull=True) | Q(end_date__gt=choice.end))
+    )
     return User.objects.filter(Exists(held)).order_by("last_name", "first_name")
 
 
