@@ -201,7 +201,9 @@ class Relationship(BaseModel, DatedSpan):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships_from")
     other = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships_to")
     kind = models.CharField(max_length=30, choices=RelationshipKind.choices)
+    # Both dates are declared here (start optional), so that they keep their place in order.
     start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
 
     class Meta(DatedSpan.Meta):
         constraints = [

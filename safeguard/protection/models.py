@@ -60,6 +60,7 @@ class Section47Enquiry(BaseModel, DatedSpan):
         StrategyDiscussion, on_delete=models.PROTECT, related_name="section47s"
     )
     start_date = models.DateField(help_text="S47ActualStartDate")
+    end_date = models.DateField(null=True, blank=True)
     outcome = models.CharField(max_length=10, choices=Section47Outcome.choices, blank=True)
     # Working Together 2006 and 2010: the enquiry is carried out through a core assessment,
     # which may start straight from the strategy discussion.

@@ -225,3 +225,11 @@ def test_a_relationship_with_no_start_may_have_an_end(world):
     relationship.validate_constraints()
     relationship.save()
     assert Relationship.objects.filter(pk=relationship.pk).exists()
+
+
+def test_the_end_date_follows_the_start_date_in_every_dated_span_model():
+    """A model that overrides one of the dates declares both, so that the pair stays together
+    and in order wherever a record's fields are listed (the subject access export)."""
+    for m in dated_span_models():
+        names = [f.name for f in m._meta.concrete_fields]
+        assert names.index("end_date") == names.index("start_date") + 1, m
