@@ -5,18 +5,19 @@ Field names follow the CIN census items they feed (domain.md §4), so that retur
 without translation.
 """
 
-from datetime import date
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from safeguard.casework.codes import ClosureReason, PrimaryNeed, ReferralSource, VisitKind
-from safeguard.core.models import BaseModel
+from safeguard.core.models import BaseModel, DatedSpan, Span
 
 
-class Case(BaseModel):
+class Case(BaseModel, Span):
     """A child-in-need episode: from the referral that opens it to its closure."""
+
+    span_start = "referral_date"
+    span_end = "closure_date"
 
     child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="cases")
     authority = models.ForeignKey(
@@ -54,15 +55,12 @@ class Case(BaseModel):
     def __str__(self) -> str:
         return f"Case referred {self.referral_date:%d %b %Y}"
 
-    def is_open_on(self, day: date) -> bool:
-        return self.referral_date <= day and (self.closure_date is None or self.closure_date > day)
-
     @property
     def is_open(self) -> bool:
         return self.closure_date is None
 
 
-class Allocation(BaseModel):
+class Allocation(BaseModel, DatedSpan):
     """A case held by a worker (and team) from one date to another."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="allocations")
@@ -70,16 +68,11 @@ class Allocation(BaseModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="allocations"
     )
     team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="+")
-    start_date = models.DateField()
-    end_date = models.DateField(null=True, blank=True)
 
-    class Meta:
+    class Meta(DatedSpan.Meta):
         ordering = ["-start_date"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                name="allocation_dates_in_order",
-            ),
+            *DatedSpan.Meta.constraints,
             models.UniqueConstraint(
                 fields=["case"], condition=Q(end_date__isnull=True), name="allocation_one_open"
             ),
@@ -136,25 +129,14 @@ class ManagementDecision(BaseModel):
         ordering = ["-decision_date", "-created_at"]
 
 
-class CINPlan(BaseModel):
+class CINPlan(BaseModel, DatedSpan):
     """A child in need plan under section 17 (CINPlanStartDate, CINPlanEndDate)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="cin_plans")
-    start_date = models.DateField()
-    end_date = models.DateField(null=True, blank=True)
     summary = models.TextField(blank=True)
 
-    class Meta:
+    class Meta(DatedSpan.Meta):
         ordering = ["-start_date"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                name="cin_plan_dates_in_order",
-            )
-        ]
-
-    def is_open_on(self, day: date) -> bool:
-        return self.start_date <= day and (self.end_date is None or self.end_date > day)
 
 
 class CINPlanReview(BaseModel):

@@ -12,7 +12,6 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from safeguard.audit.models import ChangeVerb
@@ -38,6 +37,7 @@ from safeguard.casework.models import (
 from safeguard.casework.permissions import Action
 from safeguard.core.concurrency import StaleRecord, expect_version, save_versioned
 from safeguard.core.errors import ApplicationError
+from safeguard.core.models import DatedSpan
 from safeguard.people.models import ADULT_AGE, Involvement
 
 ALLOCATED_ROLE = "Allocated social worker"
@@ -368,9 +368,7 @@ def cin_plan_start(*, by, case: Case, start_date: date, summary: str = "") -> CI
     # A child is on a child protection plan or a child in need plan, never both (the CIN
     # census refuses overlapping plans). The reverse relation names the protection app's
     # plans without importing it.
-    cp_open = case.cp_plans.filter(start_date__lte=start_date).filter(
-        Q(end_date__isnull=True) | Q(end_date__gt=start_date)
-    )
+    cp_open = case.cp_plans.filter(DatedSpan.open_on(start_date))
     if cp_open.exists():
         raise ApplicationError(
             "The child is on a child protection plan: a child in need plan can start only when "

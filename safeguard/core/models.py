@@ -1,9 +1,11 @@
 """Abstract bases for domain models. Core holds no domain models of its own."""
 
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 
 
 class BaseModel(models.Model):
@@ -26,6 +28,60 @@ class BaseModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Span(models.Model):
+    """The one rule for "open on a day", over a record's start and end dates.
+
+    Open on ``day`` when it started on or before ``day`` and had not ended by it: the end day
+    is the first day it is no longer open (a plan ended on 3 May was open on 2 May, not on
+    3 May; a span that starts and ends on the same day is never open). An empty end means
+    still open; an empty start, where the field allows one, means open since before records
+    began. ``span_start`` and ``span_end`` name the two date fields, so that a record whose
+    dates have other names (a case's referral and closure dates) keeps the same rule.
+    ``DatedSpan`` is the usual base: it adds ``start_date`` and ``end_date`` themselves.
+    """
+
+    span_start = "start_date"
+    span_end = "end_date"
+
+    class Meta:
+        abstract = True
+
+    def is_open_on(self, day: date) -> bool:
+        start, end = getattr(self, self.span_start), getattr(self, self.span_end)
+        return (start is None or start <= day) and (end is None or end > day)
+
+    @classmethod
+    def open_on(cls, day, prefix: str = "") -> Q:
+        """The ``Q`` of ``is_open_on(day)``, for a queryset of this model, or with ``prefix``
+        (``"involvements__"``) for the rows of a related one. ``day`` may be an expression
+        (``OuterRef("as_of")``) as well as a date."""
+        start, end = prefix + cls.span_start, prefix + cls.span_end
+        started = Q(**{f"{start}__lte": day})
+        if cls._meta.get_field(cls.span_start).null:
+            started = Q(**{f"{start}__isnull": True}) | started
+        return started & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": day}))
+
+
+class DatedSpan(Span):
+    """A record open from ``start_date`` to ``end_date`` (empty while it is still open), ends
+    on or after its start (a check constraint named for each model). A concrete model keeps
+    the constraint by deriving its ``Meta`` from ``DatedSpan.Meta``, and by listing
+    ``*DatedSpan.Meta.constraints`` first when it has constraints of its own. A model may
+    override either field (a census help text, an optional start)."""
+
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="%(app_label)s_%(class)s_dates_in_order",
+            )
+        ]
 
 
 class Draft(models.Model):

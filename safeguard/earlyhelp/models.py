@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from safeguard.core.models import BaseModel
+from safeguard.core.models import BaseModel, DatedSpan
 from safeguard.earlyhelp.codes import AssessmentOutcome, TAFEndReason
 
 # Weeks between TAF reviews. Local practice, not statute: most authorities review a team
@@ -137,7 +137,7 @@ class EarlyHelpAssessment(BaseModel, LeadProfessional):
         return self.organisation.name if self.organisation_id else self.organisation_other
 
 
-class TeamAroundFamily(BaseModel, LeadProfessional):
+class TeamAroundFamily(BaseModel, LeadProfessional, DatedSpan):
     """A team around the family: agencies supporting the family together under a lead
     professional, from its first meeting to its end."""
 
@@ -162,23 +162,18 @@ class TeamAroundFamily(BaseModel, LeadProfessional):
         related_name="teams_around_family",
         help_text="The children's social care case this stepped down from",
     )
-    start_date = models.DateField()
-    end_date = models.DateField(null=True, blank=True)
     end_reason = models.CharField(max_length=20, choices=TAFEndReason.choices, blank=True)
     end_notes = models.TextField("about the ending", blank=True)
     plan = models.TextField("the family's plan", blank=True)
     # Who is in the team: [{"agency": ..., "name": ..., "role": ...}], the lead included.
     members = models.JSONField(default=list, blank=True)
 
-    class Meta:
+    class Meta(DatedSpan.Meta):
         ordering = ["-start_date", "-created_at"]
         verbose_name = "team around the family"
         verbose_name_plural = "teams around the family"
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                name="taf_dates_in_order",
-            ),
+            *DatedSpan.Meta.constraints,
             models.CheckConstraint(
                 condition=(Q(end_date__isnull=True) & Q(end_reason=""))
                 | (Q(end_date__isnull=False) & ~Q(end_reason="")),
@@ -195,9 +190,6 @@ class TeamAroundFamily(BaseModel, LeadProfessional):
     @property
     def is_open(self) -> bool:
         return self.end_date is None
-
-    def is_open_on(self, day: date) -> bool:
-        return self.start_date <= day and (self.end_date is None or self.end_date > day)
 
     @property
     def last_review_date(self) -> date | None:

@@ -118,9 +118,7 @@ def possible_leads(child):
     authority, and the partner practitioners (of the agencies that lead early help) involved
     with the child now. The policy's own answer for each is checked again when saving."""
     today = timezone.localdate()
-    current = Involvement.objects.filter(person=child, start_date__lte=today).filter(
-        Q(end_date__isnull=True) | Q(end_date__gt=today)
-    )
+    current = Involvement.objects.filter(Involvement.open_on(today), person=child)
     involved = Q(pk__in=current.exclude(worker=None).values("worker_id"))
     for team_id, agency_id in current.exclude(team=None).values_list("team_id", "agency_id"):
         involved |= Q(teams__id=team_id, agency_id=agency_id)

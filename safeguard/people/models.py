@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from safeguard.core.models import BaseModel
+from safeguard.core.models import BaseModel, DatedSpan
 from safeguard.people.codes import (
     Disability,
     Ethnicity,
@@ -184,55 +184,37 @@ class Address(BaseModel):
         return ", ".join(p for p in (self.line_1, self.line_2, self.town, self.postcode) if p)
 
 
-class Residence(BaseModel):
+class Residence(BaseModel, DatedSpan):
     """A person living at an address from one date to another."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="residences")
     address = models.ForeignKey(Address, on_delete=models.PROTECT, related_name="residences")
-    start_date = models.DateField()
-    end_date = models.DateField(null=True, blank=True)
 
-    class Meta:
+    class Meta(DatedSpan.Meta):
         ordering = ["-start_date"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                name="residence_dates_in_order",
-            )
-        ]
-
-    def is_current_on(self, on: date) -> bool:
-        return self.start_date <= on and (self.end_date is None or self.end_date > on)
 
 
-class Relationship(BaseModel):
-    """``person`` is the ``kind`` of ``other``: "Alex is the parent of Sam"."""
+class Relationship(BaseModel, DatedSpan):
+    """``person`` is the ``kind`` of ``other``: "Alex is the parent of Sam". The dates are
+    optional: no start date means since before records began."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships_from")
     other = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships_to")
     kind = models.CharField(max_length=30, choices=RelationshipKind.choices)
+    # Both dates are declared here (start optional), so that they keep their place in order.
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
 
-    class Meta:
+    class Meta(DatedSpan.Meta):
         constraints = [
+            *DatedSpan.Meta.constraints,
             models.CheckConstraint(
                 condition=~Q(person=models.F("other")), name="relationship_not_self"
             ),
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True)
-                | Q(start_date__isnull=True)
-                | Q(end_date__gte=models.F("start_date")),
-                name="relationship_dates_in_order",
-            ),
         ]
 
-    def is_current_on(self, on: date) -> bool:
-        started = self.start_date is None or self.start_date <= on
-        return started and (self.end_date is None or self.end_date > on)
 
-
-class Involvement(BaseModel):
+class Involvement(BaseModel, DatedSpan):
     """An agency's work with a person: who is involved, in what role, from when to when.
 
     For partner staff, an open involvement is what grants sight of a person's record: a
@@ -252,20 +234,9 @@ class Involvement(BaseModel):
         related_name="involvements",
     )
     role = models.CharField(max_length=100, help_text="For example: allocated social worker")
-    start_date = models.DateField()
-    end_date = models.DateField(null=True, blank=True)
 
-    class Meta:
+    class Meta(DatedSpan.Meta):
         ordering = ["-start_date"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                name="involvement_dates_in_order",
-            )
-        ]
-
-    def is_current_on(self, on: date) -> bool:
-        return self.start_date <= on and (self.end_date is None or self.end_date > on)
 
 
 # --- Sealed records and break-glass (docs/decisions/0005-sealed-records.md) -----------------

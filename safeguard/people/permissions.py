@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from safeguard.accounts.roles import MANAGER_ROLES, RECORDING_ROLES, Role, is_social_care_staff
-from safeguard.people.models import BreakGlass, Person, Seal, SealMember
+from safeguard.people.models import BreakGlass, Involvement, Person, Seal, SealMember
 
 
 class Action(StrEnum):
@@ -38,10 +38,7 @@ def _open_involvement(user) -> Q:
     by_whom = Q(involvements__worker=user)
     if team_ids:
         by_whom |= Q(involvements__team_id__in=team_ids, involvements__agency_id=user.agency_id)
-    is_open = Q(involvements__start_date__lte=today) & (
-        Q(involvements__end_date__isnull=True) | Q(involvements__end_date__gt=today)
-    )
-    return by_whom & is_open
+    return by_whom & Involvement.open_on(today, prefix="involvements__")
 
 
 def _base_visible(user) -> QuerySet[Person]:

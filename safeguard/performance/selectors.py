@@ -139,8 +139,7 @@ def attributed(indicator: Indicator, qs: QuerySet, period: Period) -> QuerySet:
     case = OuterRef(_case_ref(indicator))
     as_of = OuterRef(indicator.as_of) if indicator.as_of else period.end
     held = (
-        Allocation.objects.filter(case=case, start_date__lte=as_of)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gt=as_of))
+        Allocation.objects.filter(Allocation.open_on(as_of), case=case)
         .order_by("-start_date", "-pk")
     )
     later = Allocation.objects.filter(case=case, start_date__gt=as_of).order_by("start_date", "pk")
@@ -568,11 +567,7 @@ def _by_id(model, pk):
 
 def case_holders(teams, day: date) -> QuerySet[User]:
     """Workers holding a case of one of ``teams`` on ``day``, by name."""
-    held = Allocation.objects.filter(
-        worker=OuterRef("pk"),
-        team__in=teams,
-        start_date__lte=day,
-    ).filter(Q(end_date__isnull=True) | Q(end_date__gt=day))
+    held = Allocation.objects.filter(Allocation.open_on(day), worker=OuterRef("pk"), team__in=teams)
     return User.objects.filter(Exists(held)).order_by("last_name", "first_name")
 
 

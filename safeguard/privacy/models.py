@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from safeguard.core.models import BaseModel
+from safeguard.core.models import BaseModel, Span
 
 
 def add_months(day: date, months: int) -> date:
@@ -151,9 +151,13 @@ class RecordMark(BaseModel):
         return self.get_record_type_display()
 
 
-class LegalHold(BaseModel):
+class LegalHold(BaseModel, Span):
     """A hold that stops a record being reviewed for destruction (an inquiry, litigation).
-    Never deleted: lifting it keeps who lifted it, when and why."""
+    Never deleted: lifting it keeps who lifted it, when and why. In force from the day it is
+    placed up to the day it is lifted (``is_open_on``)."""
+
+    span_start = "placed_on"
+    span_end = "lifted_on"
 
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="legal_holds"
@@ -181,6 +185,3 @@ class LegalHold(BaseModel):
 
     def __str__(self) -> str:
         return f"Legal hold from {self.placed_on:%d %b %Y}"
-
-    def is_active_on(self, day: date) -> bool:
-        return self.placed_on <= day and (self.lifted_on is None or self.lifted_on > day)

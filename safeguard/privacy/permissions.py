@@ -9,7 +9,7 @@
 
 from enum import StrEnum
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from safeguard.accounts.roles import MANAGER_ROLES, RECORDING_ROLES, Role, is_social_care_staff
@@ -25,10 +25,11 @@ class Action(StrEnum):
 
 def _is_allocated(user, person: Person) -> bool:
     today = timezone.localdate()
-    is_open = Q(start_date__lte=today) & (Q(end_date__isnull=True) | Q(end_date__gt=today))
-    if Involvement.objects.filter(is_open, person=person, worker=user).exists():
+    if Involvement.objects.filter(Involvement.open_on(today), person=person, worker=user).exists():
         return True
-    return Allocation.objects.filter(is_open, case__child=person, worker=user).exists()
+    return Allocation.objects.filter(
+        Allocation.open_on(today), case__child=person, worker=user
+    ).exists()
 
 
 def can(user, action: Action, obj=None) -> bool:

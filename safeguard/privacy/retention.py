@@ -247,7 +247,7 @@ def gather_facts(people_qs) -> dict:
 def active_holds(ids, on: date) -> dict:
     holds: dict = {}
     for hold in LegalHold.objects.filter(person_id__in=ids).select_related("created_by"):
-        if hold.is_active_on(on):
+        if hold.is_open_on(on):
             holds.setdefault(hold.person_id, []).append(hold)
     return holds
 

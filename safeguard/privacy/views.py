@@ -113,7 +113,7 @@ def person_retention(request, person_id: UUID):
             "today": today,
             "marks": selectors.record_marks(person),
             "holds": holds,
-            "held": any(h.is_active_on(today) for h in holds),
+            "held": any(h.is_open_on(today) for h in holds),
         },
     )
 

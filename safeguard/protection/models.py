@@ -2,13 +2,12 @@
 core groups (Working Together; CIN census Section47 and ChildProtectionPlans)."""
 
 from collections.abc import Iterable
-from datetime import date
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from safeguard.core.models import BaseModel
+from safeguard.core.models import BaseModel, DatedSpan
 from safeguard.protection.codes import CategoryOfAbuse, PlanEndReason
 
 
@@ -55,7 +54,7 @@ class Section47Outcome(models.TextChoices):
     SUBSTANTIATED_NO_ICPC = "no_icpc", "Concerns substantiated: conference not required"
 
 
-class Section47Enquiry(BaseModel):
+class Section47Enquiry(BaseModel, DatedSpan):
     case = models.ForeignKey("casework.Case", on_delete=models.CASCADE, related_name="section47s")
     strategy_discussion = models.ForeignKey(
         StrategyDiscussion, on_delete=models.PROTECT, related_name="section47s"
@@ -73,16 +72,10 @@ class Section47Enquiry(BaseModel):
         related_name="section47",
     )
 
-    class Meta:
+    class Meta(DatedSpan.Meta):
         ordering = ["-start_date"]
         verbose_name = "section 47 enquiry"
         verbose_name_plural = "section 47 enquiries"
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                name="s47_ended_after_start",
-            )
-        ]
 
     def strategy_discussions_held(
         self, discussions: Iterable[StrategyDiscussion]
@@ -157,7 +150,7 @@ class ChildProtectionConference(BaseModel):
         ordering = ["-conference_date"]
 
 
-class ChildProtectionPlan(BaseModel):
+class ChildProtectionPlan(BaseModel, DatedSpan):
     case = models.ForeignKey("casework.Case", on_delete=models.CASCADE, related_name="cp_plans")
     start_date = models.DateField(help_text="CPPstartDate")
     end_date = models.DateField(null=True, blank=True, help_text="CPPendDate")
@@ -168,15 +161,12 @@ class ChildProtectionPlan(BaseModel):
         default=0, help_text="Plans the child had in other authorities, for NumberOfPreviousCPP"
     )
 
-    class Meta:
+    class Meta(DatedSpan.Meta):
         ordering = ["-start_date"]
         verbose_name = "child protection plan"
         indexes = [models.Index(fields=["start_date"], name="cp_plan_start")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                name="cp_plan_dates_in_order",
-            ),
+            *DatedSpan.Meta.constraints,
             models.CheckConstraint(
                 condition=(Q(end_date__isnull=True) & Q(end_reason=""))
                 | (Q(end_date__isnull=False) & ~Q(end_reason="")),
@@ -184,8 +174,6 @@ class ChildProtectionPlan(BaseModel):
             ),
         ]
 
-    def is_open_on(self, day: date) -> bool:
-        return self.start_date <= day and (self.end_date is None or self.end_date > day)
 
 
 class CoreGroupMeeting(BaseModel):

@@ -79,7 +79,7 @@ def _cases(person):
 
 def _open_plans(case, today: date):
     for plan in [*case.cp_plans.all(), *case.cin_plans.all()]:
-        if plan.start_date <= today and (plan.end_date is None or plan.end_date > today):
+        if plan.is_open_on(today):
             yield plan
 
 
@@ -115,10 +115,7 @@ def _unallocated(person, today: date):
         if case.closure_date is not None or case.referral_date > today:
             continue
         allocations = list(case.allocations.all())
-        if any(
-            a.start_date <= today and (a.end_date is None or a.end_date > today)
-            for a in allocations
-        ):
+        if any(a.is_open_on(today) for a in allocations):
             continue
         since = max([case.referral_date, *(a.end_date for a in allocations if a.end_date)])
         if today - since > timedelta(days=UNALLOCATED_DAYS):

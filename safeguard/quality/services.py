@@ -51,7 +51,7 @@ def _holder(case, today: date):
     """The allocation of ``case`` open today, or its latest."""
     allocations = sorted(case.allocations.all(), key=lambda a: a.start_date, reverse=True)
     for a in allocations:
-        if a.start_date <= today and (a.end_date is None or a.end_date > today):
+        if a.is_open_on(today):
             return a
     return allocations[0] if allocations else None
 

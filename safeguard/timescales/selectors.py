@@ -78,15 +78,11 @@ def sort_rows(rows: Iterable[DueRow], sort: str = DEFAULT_SORT) -> list[DueRow]:
 
 def _case_open_on(on: date) -> Q:
     # Open on a day (kpis.md §1); a referral marked no further action counts as closed.
-    return (
-        Q(referral_date__lte=on)
-        & (Q(closure_date__isnull=True) | Q(closure_date__gt=on))
-        & Q(referral_nfa=False)
-    )
+    return Case.open_on(on) & Q(referral_nfa=False)
 
 
 def _allocation_open_on(on: date) -> Q:
-    return Q(start_date__lte=on) & (Q(end_date__isnull=True) | Q(end_date__gt=on))
+    return Allocation.open_on(on)
 
 
 def _rows(cases: QuerySet[Case], *, on: date, sort: str) -> list[DueRow]:

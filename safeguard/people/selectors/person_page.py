@@ -4,7 +4,7 @@ timeline and the record history."""
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from safeguard.audit.models import AccessEvent, AccessPurpose
@@ -34,13 +34,12 @@ def person_residences(person: Person) -> QuerySet[Residence]:
 
 def household_on(person: Person, on: date) -> list[Person]:
     """Other people living at the person's current address on ``on``."""
-    current = [r for r in person_residences(person) if r.is_current_on(on)]
+    current = [r for r in person_residences(person) if r.is_open_on(on)]
     if not current:
         return []
     address_ids = [r.address_id for r in current]
     others = (
-        Residence.objects.filter(address_id__in=address_ids, start_date__lte=on)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gt=on))
+        Residence.objects.filter(Residence.open_on(on), address_id__in=address_ids)
         .exclude(person=person)
         .select_related("person")
     )
@@ -105,9 +104,8 @@ def people_involved_with(*, user) -> QuerySet[Person]:
     return (
         permissions.visible_to(user)
         .filter(
-            Q(involvements__end_date__isnull=True) | Q(involvements__end_date__gt=today),
+            Involvement.open_on(today, prefix="involvements__"),
             involvements__worker=user,
-            involvements__start_date__lte=today,
         )
         .distinct()
         .order_by("family_name", "given_names")

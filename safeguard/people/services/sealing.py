@@ -42,7 +42,7 @@ def record_owners(person: Person, on: date | None = None) -> list:
         for inv in Involvement.objects.filter(
             person=person, agency__kind="csc", worker__isnull=False
         ).select_related("worker")
-        if inv.is_current_on(on)
+        if inv.is_open_on(on)
     ]
     workers = [inv.worker for inv in involvements]
     team_ids = {inv.team_id for inv in involvements if inv.team_id}
