@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from safeguard.accounts.roles import MANAGER_ROLES
 from safeguard.audit.models import ChangeVerb
-from safeguard.audit.services import record_change, save_change, snapshot
+from safeguard.audit.services import record_change, save_change, save_new, snapshot
 from safeguard.casework import services as casework
 from safeguard.casework.codes import ClosureReason, PrimaryNeed, ReferralSource
 from safeguard.core.concurrency import expect_version
@@ -45,11 +45,8 @@ def contact_record(*, by, child, contact_date: date, source: str, reason: str) -
         contact_date=contact_date,
         source=source,
         reason=reason.strip(),
-        created_by=by,
-        updated_by=by,
     )
-    contact.save()
-    record_change(by=by, verb=ChangeVerb.CREATED, obj=contact, before=None, person_id=child.pk)
+    save_new(contact, by=by, person_id=child.pk)
     return contact
 
 
@@ -187,11 +184,8 @@ def referral_record(
         decision_date=decision_date,
         decided_by=by,
         reason=reason.strip(),
-        created_by=by,
-        updated_by=by,
     )
-    referral.save()
-    record_change(by=by, verb=ChangeVerb.CREATED, obj=referral, before=None, person_id=child.pk)
+    save_new(referral, by=by, person_id=child.pk)
     label = ReferralDecision(decision).label.lower()
     casework.chronology_add(
         by=by,
