@@ -86,12 +86,6 @@ def _plan(request, plan_id: UUID):
     return selectors.access_cin_plan(user=request.user, plan_id=plan_id, request=request)
 
 
-def _child(request, person_id: UUID, action: Action = Action.VIEW):
-    return selectors.access_child(
-        user=request.user, person_id=person_id, request=request, action=action
-    )
-
-
 def _to_case(case: Case):
     return redirect("casework:case-detail", case_id=case.pk)
 
@@ -276,7 +270,9 @@ def _chronology_case(user, child) -> Case | None:
 @login_required
 @require_http_methods(["GET"])
 def chronology(request, person_id: UUID):
-    child = _child(request, person_id, Action.READ_NARRATIVE)
+    child = selectors.access_child(
+        user=request.user, person_id=person_id, request=request, action=Action.READ_NARRATIVE
+    )
     context = {
         "child": child,
         "entries": selectors.chronology_of(child),
@@ -290,7 +286,9 @@ def chronology(request, person_id: UUID):
 @login_required
 @require_http_methods(["GET"])
 def chronology_pdf(request, person_id: UUID):
-    child = _child(request, person_id, Action.READ_NARRATIVE)
+    child = selectors.access_child(
+        user=request.user, person_id=person_id, request=request, action=Action.READ_NARRATIVE
+    )
     content = documents.chronology_pdf(
         child=child,
         entries=selectors.chronology_of(child),
@@ -307,7 +305,9 @@ def chronology_pdf(request, person_id: UUID):
 @login_required
 @require_http_methods(["GET", "POST"])
 def chronology_entry_new(request, person_id: UUID):
-    child = _child(request, person_id, Action.RECORD)
+    child = selectors.access_child(
+        user=request.user, person_id=person_id, request=request, action=Action.RECORD
+    )
     case = _chronology_case(request.user, child)
     if case is None:
         return render(request, "casework/chronology_no_case.html", {"child": child})

@@ -25,13 +25,6 @@ from safeguard.referrals.permissions import Action
 from safeguard.referrals.selectors import FRONT_DOOR_LIMIT
 
 
-def _child(request, person_id: UUID):
-    """The child, for recording at the front door (part of the case file)."""
-    return casework.access_child(
-        user=request.user, person_id=person_id, request=request, action=Action.RECORD
-    )
-
-
 def _earlier_referrals(child, on):
     # Up to and including ``on``: a referral the same day is still an earlier one to see.
     return list(selectors.earlier_referrals(child, before=on + timedelta(days=1)))
@@ -61,7 +54,10 @@ def front_door(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def contact_new(request, person_id: UUID):
-    child = _child(request, person_id)
+    # The front door is part of the case file: partners are turned away before the read.
+    child = casework.access_child(
+        user=request.user, person_id=person_id, request=request, action=Action.RECORD
+    )
     form = ContactForm(posted(request), initial={"contact_date": timezone.localdate()})
     contact = submission.submit(
         request,
@@ -123,7 +119,10 @@ def contact_decide(request, contact_id: UUID):
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_new(request, person_id: UUID):
-    child = _child(request, person_id)
+    # The front door is part of the case file: partners are turned away before the read.
+    child = casework.access_child(
+        user=request.user, person_id=person_id, request=request, action=Action.RECORD
+    )
     contact = None
     if raw_contact_id := request.GET.get("contact"):
         try:
