@@ -9,10 +9,10 @@ class AssessmentsConfig(AppConfig):
     def ready(self):
         # The person page's record history shows this app's events to those who see the
         # case file (people.history, issue 11 item 2).
-        from safeguard.casework.permissions import sees_case_file
+        from safeguard.assessments.permissions import sees_history
         from safeguard.people import history
 
-        history.register("assessments", sees_case_file)
+        history.register("assessments", sees_history)
 
         from safeguard.assessments.services import register_checks
 

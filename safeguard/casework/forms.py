@@ -4,6 +4,7 @@ the referral, what is still open, who may act) live in the services."""
 from django import forms
 
 from safeguard.accounts.models import RECORDING_ROLES, AgencyKind, Team, User
+from safeguard.accounts.selectors import social_care_teams
 from safeguard.casework.codes import ClosureReason, PrimaryNeed, VisitKind
 from safeguard.core.forms import GovukDateField, GovukForm
 
@@ -72,9 +73,7 @@ class AllocateForm(GovukForm):
     def __init__(self, *args, authority, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["worker"].queryset = social_care_staff(authority)
-        self.fields["team"].queryset = Team.objects.filter(
-            agency__authority=authority, agency__kind=AgencyKind.CHILDRENS_SOCIAL_CARE
-        ).order_by("name")
+        self.fields["team"].queryset = social_care_teams(authority.pk)
 
     def clean(self):
         data = super().clean()

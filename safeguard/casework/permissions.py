@@ -15,11 +15,14 @@ from enum import StrEnum
 
 from django.db.models import QuerySet
 
-from safeguard.accounts.models import RECORDING_ROLES, SOCIAL_CARE_ROLES, Role
+from safeguard.accounts.roles import (
+    MANAGER_ROLES,
+    RECORDING_ROLES,
+    SOCIAL_CARE_ROLES,
+    is_social_care_staff,
+)
 from safeguard.casework.models import Case
 from safeguard.people import permissions as people_permissions
-
-MANAGER_ROLES = frozenset({Role.TEAM_MANAGER, Role.SERVICE_MANAGER})
 
 
 class Action(StrEnum):
@@ -28,46 +31,34 @@ class Action(StrEnum):
     RECORD = "record"
     AUTHORISE = "authorise"
 
-# Who reads what is written on a case file (free text): those who work with the child.
-NARRATIVE_ROLES = RECORDING_ROLES
 
-
-def _staff_of(user, authority_id) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.agency_id
-        and user.agency.is_social_care
-        and user.agency.authority_id == authority_id
-    )
+# Who may do each action, among children's social care staff of the case's authority. What is
+# written on a case file (free text) is read by those who work with the child: the recorders.
+ROLES = {
+    Action.VIEW: SOCIAL_CARE_ROLES,
+    Action.READ_NARRATIVE: RECORDING_ROLES,
+    Action.RECORD: RECORDING_ROLES,
+    Action.AUTHORISE: MANAGER_ROLES,
+}
 
 
 def visible_to(user) -> QuerySet[Case]:
-    if not (user.is_authenticated and user.is_active and user.agency_id):
+    if not is_social_care_staff(user):
         return Case.objects.none()
-    if user.role in SOCIAL_CARE_ROLES and user.agency.is_social_care:
-        # A case is part of the child's record: a sealed child's cases follow the seal.
-        return Case.objects.filter(
-            authority_id=user.agency.authority_id,
-            child__in=people_permissions.visible_to(user).values("id"),
-        )
-    return Case.objects.none()
+    # A case is part of the child's record: a sealed child's cases follow the seal.
+    return Case.objects.filter(
+        authority_id=user.agency.authority_id,
+        child__in=people_permissions.visible_to(user).values("id"),
+    )
 
 
 def can(user, action: Action, case: Case | None = None, *, authority_id=None) -> bool:
     """May ``user`` do ``action`` on ``case`` (or on a new case in ``authority_id``)?"""
     target = case.authority_id if case is not None else authority_id
-    if target is None or not _staff_of(user, target):
+    roles = ROLES.get(action)
+    if target is None or roles is None:
         return False
-    if action == Action.VIEW:
-        return user.role in SOCIAL_CARE_ROLES
-    if action == Action.READ_NARRATIVE:
-        return user.role in NARRATIVE_ROLES
-    if action == Action.RECORD:
-        return user.role in RECORDING_ROLES
-    if action == Action.AUTHORISE:
-        return user.role in MANAGER_ROLES
-    return False
+    return is_social_care_staff(user, roles=roles, authority_id=target)
 
 
 def sees_case_file(user, person) -> bool:

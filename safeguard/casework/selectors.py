@@ -1,5 +1,9 @@
-"""Reads of cases. ``access_case`` is the only way a page or API call gets a case: it logs the
-access to the child through the people access function, then checks the casework policy."""
+"""Reads of the case file. A page or API call gets a case, a child in need plan, a chronology
+entry or the child of a case-file page only through the ``access_*`` functions here: they
+log the access to the child through the people access function and apply the casework
+policy, answering 404 to those who may not know of the record and 403 to those who may see
+it but not act. Higher apps (referrals, assessments, protection) build their own ``access_*``
+functions on ``access_case`` and ``access_child``."""
 
 from uuid import UUID
 
@@ -7,25 +11,95 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 
+from safeguard.audit.models import AccessPurpose
 from safeguard.casework import permissions
-from safeguard.casework.models import Case, ChronologyEntry
+from safeguard.casework.models import Case, ChronologyEntry, CINPlan
 from safeguard.casework.permissions import Action
 from safeguard.people import selectors as people
+from safeguard.people.models import Person
+
+
+def purpose_of(action) -> str:
+    """What the child's access is logged as: viewing, or reading to change something."""
+    return AccessPurpose.VIEW if action == Action.VIEW else AccessPurpose.EDIT
 
 
 @transaction.atomic
 def access_case(
-    *, user, case_id: UUID, purpose: str, request=None, action: Action = Action.VIEW
+    *,
+    user,
+    case_id: UUID,
+    purpose: str | None = None,
+    request=None,
+    action: Action = Action.VIEW,
 ) -> Case:
-    """The case, for ``user`` to ``action``; its child's access is logged. Raises Http404 when
-    the user may not know of it, PermissionDenied when they may see but not act."""
+    """The case, for ``user`` to ``action``; its child's access is logged (as ``purpose``,
+    by default what ``action`` is). Raises Http404 when the user may not know of it,
+    PermissionDenied when they may see but not act."""
+    action = Action(action)
     case = Case.objects.select_related("child", "authority").filter(pk=case_id).first()
     if case is None or not permissions.can(user, Action.VIEW, case):
         raise Http404("No such case")
-    people.access_person(user=user, person_id=case.child_id, purpose=purpose, request=request)
+    people.access_person(
+        user=user,
+        person_id=case.child_id,
+        purpose=purpose or purpose_of(action),
+        request=request,
+    )
     if action != Action.VIEW and not permissions.can(user, action, case):
         raise PermissionDenied("You cannot do this on this case")
     return case
+
+
+def access_cin_plan(
+    *, user, plan_id: UUID, request=None, action: Action = Action.RECORD
+) -> CINPlan:
+    """The child in need plan, reached through its case's access function."""
+    case_id = CINPlan.objects.filter(pk=plan_id).values_list("case_id", flat=True).first()
+    if case_id is None:
+        raise Http404("No such plan")
+    case = access_case(user=user, case_id=case_id, request=request, action=action)
+    plan = case.cin_plans.get(pk=plan_id)
+    plan.case = case
+    return plan
+
+
+def access_child(*, user, person_id: UUID, request=None, action: Action = Action.VIEW) -> Person:
+    """The child, for a page of their case file or the front door.
+
+    Partners may see the child but not the case file: they (and anyone else without sight
+    of case files) are turned away before the read is logged, as ``access_case`` does; so
+    are analysts from a page of narrative (``READ_NARRATIVE``: the chronology). Then the
+    child is read through ``people.selectors.access_person`` (logged as viewing, or as
+    reading to record for ``RECORD`` and ``AUTHORISE``) and the casework policy is asked
+    again for the child's authority.
+    """
+    action = Action(action)
+    if not permissions.can(user, Action.VIEW, authority_id=user.authority_id):
+        raise Http404("No such case file")
+    if action == Action.READ_NARRATIVE:
+        if not permissions.can(user, action, authority_id=user.authority_id):
+            raise PermissionDenied("The chronology is for staff working with the child")
+        action = Action.VIEW
+    child = people.access_person(
+        user=user, person_id=person_id, purpose=purpose_of(action), request=request
+    )
+    if not permissions.can(user, Action.VIEW, authority_id=child.authority_id):
+        raise Http404("No such case file")
+    if action != Action.VIEW and not permissions.can(user, action, authority_id=child.authority_id):
+        raise PermissionDenied("You cannot record on this child's file")
+    return child
+
+
+def access_chronology_entry(
+    *, user, entry_id: UUID, request=None, action: Action = Action.RECORD
+) -> ChronologyEntry:
+    """The chronology entry, with its child read through ``access_child``."""
+    entry = ChronologyEntry.objects.select_related("case", "created_by").filter(pk=entry_id).first()
+    if entry is None:
+        raise Http404("No such entry")
+    entry.child = access_child(user=user, person_id=entry.child_id, request=request, action=action)
+    return entry
 
 
 def cases_of_child(*, user, child) -> list[Case]:
@@ -43,8 +117,36 @@ def chronology_of(child) -> list[ChronologyEntry]:
     )
 
 
+def visit_kind(case: Case) -> str:
+    """The kind of visit a new visit on ``case`` most likely is: to a child on a child
+    protection plan, on a child in need plan, or neither."""
+    if case.cp_plans.filter(end_date__isnull=True).exists():
+        return "cp"
+    if case.cin_plans.filter(end_date__isnull=True).exists():
+        return "cin"
+    return "other"
+
+
+def allocated_worker(case: Case):
+    """The worker the case is allocated to now, or None."""
+    allocation = case.allocations.filter(end_date__isnull=True).first()
+    return getattr(allocation, "worker", None)
+
+
 def open_case_of(child) -> Case | None:
     return Case.objects.filter(child=child, closure_date__isnull=True).first()
 
 
-__all__ = ["access_case", "cases_of_child", "chronology_of", "open_case_of", "PermissionDenied"]
+__all__ = [
+    "access_case",
+    "access_child",
+    "access_chronology_entry",
+    "access_cin_plan",
+    "allocated_worker",
+    "cases_of_child",
+    "chronology_of",
+    "open_case_of",
+    "purpose_of",
+    "visit_kind",
+    "PermissionDenied",
+]

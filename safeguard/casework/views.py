@@ -1,25 +1,22 @@
 """Pages of the case file and the child's chronology. Each view: parse input, get the case (or
 child) through the access function, call one service or selector, render.
 
-A case is only ever fetched through ``selectors.access_case``, which logs the child's access
-and applies the casework policy; the chronology pages get the child through
-``people.selectors.access_person`` and then apply the same policy.
+A case, a plan or a chronology entry is only ever fetched through the ``access_*`` functions
+of ``selectors``, which log the child's access and apply the casework policy; the chronology
+pages get the child through ``selectors.access_child``.
 """
 
 from collections.abc import Callable
 from uuid import UUID
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from safeguard.audit.models import AccessPurpose
 from safeguard.casework import documents, permissions, selectors, services
 from safeguard.casework.forms import (
     AllocateForm,
@@ -34,13 +31,12 @@ from safeguard.casework.forms import (
     VisitForm,
     social_care_staff,
 )
-from safeguard.casework.models import Case, ChronologyEntry, CINPlan
+from safeguard.casework.models import Case
 from safeguard.casework.permissions import Action
 from safeguard.core import submission
 from safeguard.core.concurrency import versioned
 from safeguard.core.downloads import attachment
-from safeguard.core.errors import ApplicationError
-from safeguard.people import selectors as people
+from safeguard.core.submission import posted
 
 # What the case page shows of each step, fetched in a fixed number of queries. Steps recorded
 # by higher apps are named by their reverse relation, so casework imports none of them.
@@ -82,60 +78,12 @@ def register_case_page_context(extra: CasePageContext) -> None:
         _CASE_PAGE_CONTEXT.append(extra)
 
 
-def _form_error(form, error: ApplicationError) -> None:
-    submission.form_error(form, error)
-
-
-def _saved(request, form, save: Callable[[dict], object], success: str) -> bool:
-    """Call ``save`` with a valid POST's data. False when the form must be shown again, with
-    the service's refusal on it."""
-    if request.method != "POST" or not form.is_valid():
-        return False
-    try:
-        save(form.cleaned_data)
-    except ApplicationError as error:
-        _form_error(form, error)
-        return False
-    messages.success(request, success)
-    return True
-
-
 def _case(request, case_id: UUID, action: Action = Action.RECORD) -> Case:
-    purpose = AccessPurpose.VIEW if action == Action.VIEW else AccessPurpose.EDIT
-    return selectors.access_case(
-        user=request.user, case_id=case_id, purpose=purpose, request=request, action=action
-    )
+    return selectors.access_case(user=request.user, case_id=case_id, request=request, action=action)
 
 
-def _plan(request, plan_id: UUID) -> CINPlan:
-    """The plan, reached through its case's access function."""
-    case_id = CINPlan.objects.filter(pk=plan_id).values_list("case_id", flat=True).first()
-    if case_id is None:
-        raise Http404("No such plan")
-    case = _case(request, case_id)
-    plan = case.cin_plans.get(pk=plan_id)
-    plan.case = case
-    return plan
-
-
-def _child(request, person_id: UUID, action: Action = Action.VIEW):
-    """The child, for a page of their case file. Partners may see the child but not the case
-    file: they are turned away before the read is logged, as ``access_case`` does; so are
-    analysts from a page of narrative (the chronology)."""
-    user = request.user
-    if not permissions.can(user, Action.VIEW, authority_id=user.authority_id):
-        raise Http404("No such case file")
-    if action == Action.READ_NARRATIVE:
-        if not permissions.can(user, action, authority_id=user.authority_id):
-            raise PermissionDenied("The chronology is for staff working with the child")
-        action = Action.VIEW
-    purpose = AccessPurpose.VIEW if action == Action.VIEW else AccessPurpose.EDIT
-    child = people.access_person(user=user, person_id=person_id, purpose=purpose, request=request)
-    if not permissions.can(user, Action.VIEW, authority_id=child.authority_id):
-        raise Http404("No such case file")
-    if action != Action.VIEW and not permissions.can(user, action, authority_id=child.authority_id):
-        raise PermissionDenied("You cannot record on this child's file")
-    return child
+def _plan(request, plan_id: UUID):
+    return selectors.access_cin_plan(user=request.user, plan_id=plan_id, request=request)
 
 
 def _to_case(case: Case):
@@ -181,13 +129,13 @@ def case_allocate(request, case_id: UUID):
     initial = {"start_date": timezone.localdate()}
     if user.teams.exists():
         initial["worker"] = user.pk
-    form = AllocateForm(request.POST or None, authority=case.authority, initial=initial)
+    form = AllocateForm(posted(request), authority=case.authority, initial=initial)
     versioned(form, case)
 
     def save(data):
         services.case_allocate(by=user, case=case, **data)
 
-    if _saved(request, form, save, "Case allocated"):
+    if submission.submit(request, form, save, success="Case allocated"):
         return _to_case(case)
     return _step_page(request, form, case, title="Allocate the case", button="Allocate")
 
@@ -197,22 +145,19 @@ def case_allocate(request, case_id: UUID):
 def visit_new(request, case_id: UUID):
     case = _case(request, case_id)
     user = request.user
-    if case.cp_plans.filter(end_date__isnull=True).exists():
-        kind = "cp"
-    elif case.cin_plans.filter(end_date__isnull=True).exists():
-        kind = "cin"
-    else:
-        kind = "other"
-    allocation = case.allocations.filter(end_date__isnull=True).first()
     staff = social_care_staff(case.authority)
-    worker = user if staff.filter(pk=user.pk).exists() else getattr(allocation, "worker", None)
-    initial = {"kind": kind, "visit_date": timezone.localdate(), "worker": worker}
-    form = VisitForm(request.POST or None, authority=case.authority, initial=initial)
+    worker = user if staff.filter(pk=user.pk).exists() else selectors.allocated_worker(case)
+    initial = {
+        "kind": selectors.visit_kind(case),
+        "visit_date": timezone.localdate(),
+        "worker": worker,
+    }
+    form = VisitForm(posted(request), authority=case.authority, initial=initial)
 
     def save(data):
         services.visit_record(by=user, case=case, **data)
 
-    if _saved(request, form, save, "Visit recorded"):
+    if submission.submit(request, form, save, success="Visit recorded"):
         return _to_case(case)
     return _step_page(request, form, case, title="Record a visit")
 
@@ -221,12 +166,12 @@ def visit_new(request, case_id: UUID):
 @require_http_methods(["GET", "POST"])
 def note_new(request, case_id: UUID):
     case = _case(request, case_id)
-    form = CaseNoteForm(request.POST or None, initial={"note_date": timezone.localdate()})
+    form = CaseNoteForm(posted(request), initial={"note_date": timezone.localdate()})
 
     def save(data):
         services.case_note_add(by=request.user, case=case, **data)
 
-    if _saved(request, form, save, "Case note added"):
+    if submission.submit(request, form, save, success="Case note added"):
         return _to_case(case)
     return _step_page(request, form, case, title="Add a case note")
 
@@ -235,12 +180,12 @@ def note_new(request, case_id: UUID):
 @require_http_methods(["GET", "POST"])
 def decision_new(request, case_id: UUID):
     case = _case(request, case_id, Action.AUTHORISE)
-    form = DecisionForm(request.POST or None, initial={"decision_date": timezone.localdate()})
+    form = DecisionForm(posted(request), initial={"decision_date": timezone.localdate()})
 
     def save(data):
         services.decision_record(by=request.user, case=case, **data)
 
-    if _saved(request, form, save, "Management decision recorded"):
+    if submission.submit(request, form, save, success="Management decision recorded"):
         return _to_case(case)
     return _step_page(request, form, case, title="Record a management decision")
 
@@ -249,12 +194,12 @@ def decision_new(request, case_id: UUID):
 @require_http_methods(["GET", "POST"])
 def cin_plan_new(request, case_id: UUID):
     case = _case(request, case_id)
-    form = CINPlanStartForm(request.POST or None, initial={"start_date": timezone.localdate()})
+    form = CINPlanStartForm(posted(request), initial={"start_date": timezone.localdate()})
 
     def save(data):
         services.cin_plan_start(by=request.user, case=case, **data)
 
-    if _saved(request, form, save, "Child in need plan started"):
+    if submission.submit(request, form, save, success="Child in need plan started"):
         return _to_case(case)
     return _step_page(request, form, case, title="Start a child in need plan", button="Start plan")
 
@@ -263,12 +208,12 @@ def cin_plan_new(request, case_id: UUID):
 @require_http_methods(["GET", "POST"])
 def cin_plan_review_new(request, plan_id: UUID):
     plan = _plan(request, plan_id)
-    form = CINPlanReviewForm(request.POST or None, initial={"review_date": timezone.localdate()})
+    form = CINPlanReviewForm(posted(request), initial={"review_date": timezone.localdate()})
 
     def save(data):
         services.cin_plan_review_record(by=request.user, plan=plan, **data)
 
-    if _saved(request, form, save, "Plan review recorded"):
+    if submission.submit(request, form, save, success="Plan review recorded"):
         return _to_case(plan.case)
     title = "Review the child in need plan"
     return _step_page(request, form, plan.case, title=title, plan=plan)
@@ -278,13 +223,13 @@ def cin_plan_review_new(request, plan_id: UUID):
 @require_http_methods(["GET", "POST"])
 def cin_plan_end(request, plan_id: UUID):
     plan = _plan(request, plan_id)
-    form = CINPlanEndForm(request.POST or None, initial={"end_date": timezone.localdate()})
+    form = CINPlanEndForm(posted(request), initial={"end_date": timezone.localdate()})
     versioned(form, plan)
 
     def save(data):
         services.cin_plan_end(by=request.user, plan=plan, **data)
 
-    if _saved(request, form, save, "Child in need plan ended"):
+    if submission.submit(request, form, save, success="Child in need plan ended"):
         return _to_case(plan.case)
     title = "End the child in need plan"
     return _step_page(request, form, plan.case, title=title, button="End plan", plan=plan)
@@ -295,13 +240,13 @@ def cin_plan_end(request, plan_id: UUID):
 def case_close(request, case_id: UUID):
     case = _case(request, case_id)
     today = timezone.localdate()
-    form = CloseForm(request.POST or None, initial={"closure_date": today})
+    form = CloseForm(posted(request), initial={"closure_date": today})
     versioned(form, case)
 
     def save(data):
         services.case_close(by=request.user, case=case, **data)
 
-    if _saved(request, form, save, "Case closed"):
+    if submission.submit(request, form, save, success="Case closed"):
         return _to_case(case)
     # Said before the worker fills in the form, so that they know what to finish first.
     still_open = [] if case.closure_date else services.open_work(case, today)
@@ -325,7 +270,9 @@ def _chronology_case(user, child) -> Case | None:
 @login_required
 @require_http_methods(["GET"])
 def chronology(request, person_id: UUID):
-    child = _child(request, person_id, Action.READ_NARRATIVE)
+    child = selectors.access_child(
+        user=request.user, person_id=person_id, request=request, action=Action.READ_NARRATIVE
+    )
     context = {
         "child": child,
         "entries": selectors.chronology_of(child),
@@ -339,7 +286,9 @@ def chronology(request, person_id: UUID):
 @login_required
 @require_http_methods(["GET"])
 def chronology_pdf(request, person_id: UUID):
-    child = _child(request, person_id, Action.READ_NARRATIVE)
+    child = selectors.access_child(
+        user=request.user, person_id=person_id, request=request, action=Action.READ_NARRATIVE
+    )
     content = documents.chronology_pdf(
         child=child,
         entries=selectors.chronology_of(child),
@@ -356,16 +305,18 @@ def chronology_pdf(request, person_id: UUID):
 @login_required
 @require_http_methods(["GET", "POST"])
 def chronology_entry_new(request, person_id: UUID):
-    child = _child(request, person_id, Action.RECORD)
+    child = selectors.access_child(
+        user=request.user, person_id=person_id, request=request, action=Action.RECORD
+    )
     case = _chronology_case(request.user, child)
     if case is None:
         return render(request, "casework/chronology_no_case.html", {"child": child})
-    form = ChronologyEntryForm(request.POST or None, initial={"event_date": timezone.localdate()})
+    form = ChronologyEntryForm(posted(request), initial={"event_date": timezone.localdate()})
 
     def save(data):
         services.chronology_entry_add(by=request.user, case=case, **data)
 
-    if _saved(request, form, save, "Chronology entry added"):
+    if submission.submit(request, form, save, success="Chronology entry added"):
         return redirect("casework:chronology", person_id=child.pk)
     return render(
         request, "casework/chronology_entry_form.html", {"form": form, "child": child, "case": case}
@@ -375,17 +326,16 @@ def chronology_entry_new(request, person_id: UUID):
 @login_required
 @require_http_methods(["GET", "POST"])
 def chronology_annotate(request, entry_id: UUID):
-    entry = ChronologyEntry.objects.select_related("case", "created_by").filter(pk=entry_id).first()
-    if entry is None:
-        raise Http404("No such entry")
-    child = _child(request, entry.child_id, Action.RECORD)
-    entry.child = child
-    form = AnnotationForm(request.POST or None)
+    entry = selectors.access_chronology_entry(
+        user=request.user, entry_id=entry_id, request=request, action=Action.RECORD
+    )
+    child = entry.child
+    form = AnnotationForm(posted(request))
 
     def save(data):
         services.chronology_annotate(by=request.user, entry=entry, **data)
 
-    if _saved(request, form, save, "Annotation added"):
+    if submission.submit(request, form, save, success="Annotation added"):
         return redirect("casework:chronology", person_id=child.pk)
     return render(
         request, "casework/chronology_annotate.html", {"form": form, "child": child, "entry": entry}

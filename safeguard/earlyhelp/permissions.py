@@ -17,7 +17,8 @@ from enum import StrEnum
 
 from django.db.models import Model, QuerySet
 
-from safeguard.accounts.models import RECORDING_ROLES, SOCIAL_CARE_ROLES, AgencyKind, Role
+from safeguard.accounts.models import AgencyKind, Role
+from safeguard.accounts.roles import RECORDING_ROLES, is_social_care_staff
 from safeguard.earlyhelp.models import EarlyHelpAssessment
 from safeguard.people import permissions as people
 from safeguard.people.models import Person
@@ -34,17 +35,11 @@ class Action(StrEnum):
     RECORD = "record"
 
 
-def _active(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.agency_id)
-
-
-def _social_care(user) -> bool:
-    return _active(user) and user.role in SOCIAL_CARE_ROLES and user.agency.is_social_care
-
-
 def _partner(user) -> bool:
-    return (
-        _active(user)
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.agency_id
         and user.role == Role.PARTNER_PRACTITIONER
         and user.agency.kind in PARTNER_KINDS
     )
@@ -53,13 +48,13 @@ def _partner(user) -> bool:
 def uses_early_help(user) -> bool:
     """Whether ``user`` could see any child's early help at all: asked before a child is
     read, so that those who never may are turned away without reading the child."""
-    return _social_care(user) or _partner(user)
+    return is_social_care_staff(user) or _partner(user)
 
 
 def visible_to(user, model: type[Model] = EarlyHelpAssessment) -> QuerySet:
     """The early help records (assessments by default, or teams around the family, given
     ``model``) that ``user`` may see."""
-    if _social_care(user):
+    if is_social_care_staff(user):
         return model.objects.filter(authority_id=user.agency.authority_id)
     if _partner(user):
         return model.objects.filter(child__in=people.visible_to(user).values("id"))
@@ -68,7 +63,7 @@ def visible_to(user, model: type[Model] = EarlyHelpAssessment) -> QuerySet:
 
 def can(user, action: Action, child: Person) -> bool:
     """May ``user`` do ``action`` with ``child``'s early help?"""
-    if _social_care(user):
+    if is_social_care_staff(user):
         if child.authority_id != user.agency.authority_id:
             return False
         return action == Action.VIEW or user.role in RECORDING_ROLES

@@ -2,7 +2,6 @@
 around the family. Each view: get the child (or the record and its child) through the access
 function in ``selectors``, parse the form, call one service, render or redirect."""
 
-from collections.abc import Callable
 from uuid import UUID
 
 from django.contrib import messages
@@ -17,7 +16,7 @@ from safeguard.casework import permissions as case_permissions
 from safeguard.casework.selectors import open_case_of
 from safeguard.core import submission
 from safeguard.core.concurrency import versioned
-from safeguard.core.errors import ApplicationError
+from safeguard.core.submission import posted
 from safeguard.earlyhelp import permissions, selectors, services
 from safeguard.earlyhelp.codes import AssessmentOutcome, TAFEndReason
 from safeguard.earlyhelp.forms import (
@@ -29,29 +28,7 @@ from safeguard.earlyhelp.forms import (
 )
 from safeguard.earlyhelp.models import TAF_REVIEW_WEEKS
 from safeguard.earlyhelp.permissions import Action
-
-
-def _form_error(form, error: ApplicationError) -> None:
-    submission.form_error(form, error)
-
-
-def _posted(request):
-    # An empty POST is still a submission: it must show what is missing, not a fresh form.
-    return request.POST if request.method == "POST" else None
-
-
-def _save(request, form, save: Callable[[dict], object], success: str):
-    """Call ``save`` with a valid POST's data and return what it made, or None when the form
-    must be shown again, with the service's refusal on it."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        made = save(form.cleaned_data)
-    except ApplicationError as error:
-        _form_error(form, error)
-        return None
-    messages.success(request, success)
-    return made
+from safeguard.referrals import permissions as referral_permissions
 
 
 def _sees_case_file(user, child) -> bool:
@@ -61,9 +38,7 @@ def _sees_case_file(user, child) -> bool:
 
 def _can_refer(user, child) -> bool:
     """Whether the user may record a contact for the front door (children's social care)."""
-    return case_permissions.can(
-        user, case_permissions.Action.RECORD, authority_id=child.authority_id
-    )
+    return referral_permissions.can(user, referral_permissions.Action.RECORD, child)
 
 
 def _user_lead(user) -> dict:
@@ -112,13 +87,13 @@ def eha_new(request, person_id: UUID):
             raise Http404("No such contact")
         initial["contact"] = chosen.pk
     form = AssessmentStartForm(
-        _posted(request), child=child, contacts=contacts, cases=cases, initial=initial
+        posted(request), child=child, contacts=contacts, cases=cases, initial=initial
     )
 
     def save(data):
         return services.eha_start(by=user, child=child, **data)
 
-    assessment = _save(request, form, save, "Early help assessment started")
+    assessment = submission.submit(request, form, save, success="Early help assessment started")
     if assessment is not None:
         return redirect("earlyhelp:eha-detail", eha_id=assessment.pk)
     return _page(request, "eha_start.html", form=form, child=child, back_url=_person_url(child))
@@ -159,7 +134,7 @@ def eha_complete(request, eha_id: UUID):
         )
         return redirect("earlyhelp:eha-detail", eha_id=assessment.pk)
     form = AssessmentCompleteForm(
-        _posted(request),
+        posted(request),
         initial={"completed_date": timezone.localdate(), "needs": assessment.needs},
     )
     versioned(form, assessment)
@@ -167,7 +142,7 @@ def eha_complete(request, eha_id: UUID):
     def save(data):
         return services.eha_complete(by=user, assessment=assessment, **data)
 
-    if _save(request, form, save, "Early help assessment completed") is not None:
+    if submission.submit(request, form, save, success="Early help assessment completed"):
         return redirect("earlyhelp:eha-detail", eha_id=assessment.pk)
     return _page(
         request,
@@ -207,13 +182,13 @@ def taf_new(request, person_id: UUID):
     elif selectors.possible_leads(child).filter(pk=user.pk).exists():
         initial |= _user_lead(user)
     form = TAFStartForm(
-        _posted(request), child=child, assessments=assessments, cases=cases, initial=initial
+        posted(request), child=child, assessments=assessments, cases=cases, initial=initial
     )
 
     def save(data):
         return services.taf_start(by=user, child=child, **data)
 
-    taf = _save(request, form, save, "Team around the family started")
+    taf = submission.submit(request, form, save, success="Team around the family started")
     if taf is not None:
         return redirect("earlyhelp:taf-detail", taf_id=taf.pk)
     context = {
@@ -252,12 +227,12 @@ def taf_detail(request, taf_id: UUID):
 def taf_review_new(request, taf_id: UUID):
     user = request.user
     taf = selectors.access_taf(user=user, taf_id=taf_id, request=request, action=Action.RECORD)
-    form = TAFReviewForm(_posted(request), initial={"review_date": timezone.localdate()})
+    form = TAFReviewForm(posted(request), initial={"review_date": timezone.localdate()})
 
     def save(data):
         return services.taf_review_record(by=user, taf=taf, **data)
 
-    if _save(request, form, save, "Review recorded") is not None:
+    if submission.submit(request, form, save, success="Review recorded"):
         return redirect("earlyhelp:taf-detail", taf_id=taf.pk)
     return _page(
         request, "taf_review.html", form=form, child=taf.child, taf=taf, back_url=_taf_url(taf)
@@ -272,13 +247,13 @@ def taf_end(request, taf_id: UUID):
     if not taf.is_open and "version" not in request.POST:
         messages.info(request, f"This team around the family ended on {taf.end_date:%d %B %Y}")
         return redirect("earlyhelp:taf-detail", taf_id=taf.pk)
-    form = TAFEndForm(_posted(request), initial={"end_date": timezone.localdate()})
+    form = TAFEndForm(posted(request), initial={"end_date": timezone.localdate()})
     versioned(form, taf)
 
     def save(data):
         return services.taf_end(by=user, taf=taf, **data)
 
-    ended = _save(request, form, save, "Team around the family ended")
+    ended = submission.submit(request, form, save, success="Team around the family ended")
     if ended is not None:
         if ended.end_reason == TAFEndReason.STEPPED_UP:
             messages.warning(

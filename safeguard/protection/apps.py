@@ -9,10 +9,10 @@ class ProtectionConfig(AppConfig):
     def ready(self):
         # The person page's record history shows this app's events to those who see the
         # case file (people.history, issue 11 item 2).
-        from safeguard.casework.permissions import sees_case_file
         from safeguard.people import history
+        from safeguard.protection.permissions import sees_history
 
-        history.register("protection", sees_case_file)
+        history.register("protection", sees_history)
 
         from safeguard.protection.services import register_checks
 

@@ -9,7 +9,7 @@ class ReferralsConfig(AppConfig):
     def ready(self):
         # The person page's record history shows this app's events to those who see the
         # case file (people.history, issue 11 item 2).
-        from safeguard.casework.permissions import sees_case_file
         from safeguard.people import history
+        from safeguard.referrals.permissions import sees_history
 
-        history.register("referrals", sees_case_file)
+        history.register("referrals", sees_history)

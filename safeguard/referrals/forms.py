@@ -4,9 +4,9 @@ and whether a departure from the threshold has a manager's reason, are the servi
 from django import forms
 
 from safeguard.accounts.models import AgencyKind, User
+from safeguard.accounts.roles import MANAGER_ROLES
 from safeguard.casework.codes import ReferralSource
 from safeguard.casework.forms import PRIMARY_NEED_CHOICES
-from safeguard.casework.permissions import MANAGER_ROLES
 from safeguard.core.forms import GovukDateField, GovukForm
 from safeguard.referrals.models import (
     ContactOutcome,

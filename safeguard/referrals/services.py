@@ -7,14 +7,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from safeguard.accounts.roles import MANAGER_ROLES
 from safeguard.audit.models import ChangeVerb
-from safeguard.audit.services import record_change, save_change, snapshot
-from safeguard.casework import permissions as case_permissions
+from safeguard.audit.services import record_change, save_change, save_new, snapshot
 from safeguard.casework import services as casework
 from safeguard.casework.codes import ClosureReason, PrimaryNeed, ReferralSource
-from safeguard.casework.permissions import MANAGER_ROLES, Action
 from safeguard.core.concurrency import expect_version
 from safeguard.core.errors import ApplicationError
+from safeguard.referrals import permissions
 from safeguard.referrals.models import (
     Contact,
     ContactOutcome,
@@ -23,10 +23,11 @@ from safeguard.referrals.models import (
     ThresholdIndicator,
     ThresholdLevel,
 )
+from safeguard.referrals.permissions import Action
 
 
 def _require_front_door(by, authority_id) -> None:
-    if not case_permissions.can(by, Action.RECORD, authority_id=authority_id):
+    if not permissions.can(by, Action.RECORD, authority_id=authority_id):
         raise PermissionDenied("You cannot record at the front door")
 
 
@@ -44,11 +45,8 @@ def contact_record(*, by, child, contact_date: date, source: str, reason: str) -
         contact_date=contact_date,
         source=source,
         reason=reason.strip(),
-        created_by=by,
-        updated_by=by,
     )
-    contact.save()
-    record_change(by=by, verb=ChangeVerb.CREATED, obj=contact, before=None, person_id=child.pk)
+    save_new(contact, by=by, person_id=child.pk)
     return contact
 
 
@@ -186,11 +184,8 @@ def referral_record(
         decision_date=decision_date,
         decided_by=by,
         reason=reason.strip(),
-        created_by=by,
-        updated_by=by,
     )
-    referral.save()
-    record_change(by=by, verb=ChangeVerb.CREATED, obj=referral, before=None, person_id=child.pk)
+    save_new(referral, by=by, person_id=child.pk)
     label = ReferralDecision(decision).label.lower()
     casework.chronology_add(
         by=by,
@@ -282,7 +277,7 @@ def thresholds_load(*, by, authority, data: dict) -> list[ThresholdLevel]:
     changes nothing. ``by`` is a team or service manager, or None for the ``load_thresholds``
     command run by the system's operator.
     """
-    if by is not None and not case_permissions.can(by, Action.AUTHORISE, authority_id=authority.pk):
+    if by is not None and not permissions.can(by, Action.AUTHORISE, authority_id=authority.pk):
         raise PermissionDenied("Only a team or service manager can change the thresholds")
     wanted = _clean_thresholds(data)
     today = timezone.localdate()

@@ -400,3 +400,15 @@ def test_higher_apps_can_add_the_timescales_panel(world, client, case, monkeypat
     response = client.get(url("case-detail", case_id=case.pk))
     assert response.context["timescales"] == ["due"]
     assert "casework/_timescales.html" in [t.name for t in response.templates]
+
+
+@pytest.mark.parametrize(("name", "message"), [("note-new", "Enter the note"), ("close", "Choose the reason for closure")])
+def test_an_empty_post_is_a_submission_that_shows_what_is_missing(world, client, case, name, message):
+    """An empty POST is refused with the form's messages, not shown as a fresh form (issue 12:
+    every view reads the POST through ``core.submission.posted``)."""
+    client.force_login(world.sw_amy)
+    before = counts()
+    response = client.post(url(name, case_id=case.pk), {})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert counts() == before

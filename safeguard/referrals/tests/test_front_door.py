@@ -405,3 +405,14 @@ def test_every_front_door_page_logs_the_child_exactly_once(world, client, levels
     response = client.get(reverse(name, kwargs=kwargs) + query)
     assert response.status_code == 200
     assert events() - before == Counter({world.child_sam.pk: 1})
+
+
+def test_an_empty_post_shows_what_is_missing(world, client):
+    """An empty POST is refused with the form's messages, not shown as a fresh form (issue 12:
+    every view reads the POST through ``core.submission.posted``)."""
+    client.force_login(world.sw_amy)
+    before = counts()
+    response = client.post(reverse("referrals:contact-new", args=[world.child_sam.pk]), {})
+    assert response.status_code == 200
+    assert "Choose who made the contact" in response.content.decode()
+    assert counts() == before

@@ -1,0 +1,51 @@
+"""The child protection policy: who may see and record strategy discussions, section 47
+enquiries, conferences, plans and core groups.
+
+Child protection is part of the child's case file, so this policy follows the casework
+policy (``casework.permissions``), to which it delegates: children's social care staff of
+the case's authority see it; social workers and managers record it. Partner agencies take
+part in the meetings, but they see the record of them only through what is shared with
+them outside the case file.
+"""
+
+from enum import StrEnum
+
+from django.db.models import Model, QuerySet
+
+from safeguard.casework import permissions as casework
+from safeguard.casework.models import Case
+from safeguard.protection.models import ChildProtectionPlan, CoreGroupMeeting
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    RECORD = "record"
+
+
+def visible_to(user, model: type[Model] = ChildProtectionPlan) -> QuerySet:
+    """The child protection plans (by default) or other protection records (``model``: a
+    strategy discussion, enquiry, conference or core group) on cases ``user`` may see."""
+    cases = casework.visible_to(user)
+    if model is CoreGroupMeeting:
+        return CoreGroupMeeting.objects.filter(plan__case__in=cases)
+    return model.objects.filter(case__in=cases)
+
+
+def _case_of(obj) -> Case | None:
+    if obj is None or isinstance(obj, Case):
+        return obj
+    if isinstance(obj, CoreGroupMeeting):
+        return obj.plan.case
+    return obj.case
+
+
+def can(user, action: Action, obj=None, *, authority_id=None) -> bool:
+    """May ``user`` do ``action`` on ``obj`` (a protection record, or the case a new one is
+    recorded on), or on a case of ``authority_id``?"""
+    return casework.can(user, casework.Action(action), _case_of(obj), authority_id=authority_id)
+
+
+def sees_history(user, person) -> bool:
+    """The person page's record history shows child protection events to those who see the
+    child's case file (``people.history``)."""
+    return casework.sees_case_file(user, person)
