@@ -25,7 +25,7 @@ RECORD_ROUTES = sorted(
 # children.
 LIST_ROUTES = {"timescales:team", "performance:indicator", "performance:children"}
 # What must never appear for someone who may not see the records.
-SECRETS = ["John", "Sally", "Mary", "14 March 2015", "9434765919", "943 476 5919", "T000001"]
+SECRETS = ["Sam", "Sally", "Mary", "14 March 2015", "9434765919", "943 476 5919", "T000001"]
 
 
 def _children(world):

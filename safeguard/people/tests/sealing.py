@@ -43,7 +43,7 @@ def colleague(world):
 
 
 def seal_sam(world):
-    """John Smith (Sam) sealed by Carol, naming Amy, his allocated worker. Staff get email
+    """Sam Smith sealed by Carol, naming Amy, his allocated worker. Staff get email
     addresses, so that notices are emailed too."""
     for user in (world.sw_amy, world.tm_carol, world.sm_dan, world.sw_ben):
         user.email = f"{user.username}@example.test"
