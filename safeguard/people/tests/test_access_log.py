@@ -41,7 +41,8 @@ def test_search_logs_one_event_per_result(world, client):
 def test_home_page_logs_each_child_on_the_caseload(world, client):
     client.force_login(world.sw_amy)
     response = client.get(reverse("work:home"))
-    assert [p.pk for p in response.context["mine"]] == [world.child_sam.pk, world.child_sally.pk]
+    # By name: Sally Smith, then Sam Smith.
+    assert [p.pk for p in response.context["mine"]] == [world.child_sally.pk, world.child_sam.pk]
     assert _events() == Counter({world.child_sam.pk: 1, world.child_sally.pk: 1})
 
 
