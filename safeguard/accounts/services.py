@@ -17,7 +17,7 @@ from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safeguard.accounts import sessions
+from safeguard.accounts import sessions, twofactor
 from safeguard.accounts.models import ADMINISTRATOR_ROLES, Agency, Role, User
 from safeguard.accounts.signals import account_changed
 from safeguard.core.errors import ApplicationError
@@ -148,6 +148,22 @@ def reset_second_factor(user: User, *, by) -> None:
         StaticDevice.objects.filter(user=user).delete()
         _announce(by=by, user=user, before={"second_factor": before}, after={"second_factor": []})
         end_sessions(user, by=by, reason="second factor reset by an administrator")
+
+
+def set_up_second_factor(user: User, *, device: TOTPDevice, code: str) -> list[str] | None:
+    """The user confirms their new authenticator with a code from it (by themselves, at
+    sign-in): their older authenticators are removed and they get fresh backup codes, which
+    are returned (shown once). None, and nothing changed or recorded, if the code is wrong."""
+    with transaction.atomic():
+        before = _second_factor(user)
+        if not twofactor.confirm_totp_device(device, code):
+            return None
+        codes = twofactor.new_backup_codes(user)
+        _announce(
+            by=user, user=user, before={"second_factor": before},
+            after={"second_factor": _second_factor(user)},
+        )  # fmt: skip
+    return codes
 
 
 def record_lockout(username: str, *, ip_address: str | None) -> None:

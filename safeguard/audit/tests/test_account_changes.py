@@ -213,3 +213,37 @@ def test_without_an_audit_receiver_no_account_is_changed(world):
         account_changed.connect(record_account_change, dispatch_uid="audit-account-changed")
     assert User.objects.get(pk=world.sw_amy.pk).is_active
     assert not StaticDevice.objects.filter(user=world.sw_amy).exists()  # none to begin with
+
+
+def test_changepassword_is_audited_and_ends_the_sessions(world, client, monkeypatch, capsys):
+    answers = iter(["short", "short", "another-long-passphrase", "another-long-passphrase"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    client.force_login(world.sw_amy)
+    call_command("changepassword", "amy", "--by", "al")
+    assert "Password changed successfully for user" in capsys.readouterr().out
+    assert User.objects.get(pk=world.sw_amy.pk).check_password("another-long-passphrase")
+    events = _events(world.sw_amy)
+    changed = next(e for e in events if "password" in e.after)
+    _about_the_account(changed, world.sw_amy, world.admin_al)
+    assert any(e.after.get("sessions_ended_because") == "password changed" for e in events)
+    assert client.get("/")["Location"].startswith("/sign-in/")
+
+
+def test_setting_up_an_authenticator_is_recorded_by_the_user(world, client):
+    from safeguard.accounts.tests.test_two_factor import code_for
+
+    client.post("/sign-in/", {"username": "amy", "password": PASSWORD})
+    client.get("/two-factor/set-up/")
+    device = TOTPDevice.objects.get(user=world.sw_amy, confirmed=False)
+    wrong = "000000" if code_for(device) != "000000" else "111111"
+    client.post("/two-factor/set-up/", {"code": wrong})
+    assert _events(world.sw_amy) == []  # a wrong code changes nothing
+    device.refresh_from_db()
+    device.throttling_failure_count = 0
+    device.throttle_reset()
+    response = client.post("/two-factor/set-up/", {"code": code_for(device)})
+    assert response["Location"] == "/two-factor/backup-codes/"
+    event = _one_event(world.sw_amy)
+    _about_the_account(event, world.sw_amy, world.sw_amy)
+    assert event.before == {"second_factor": []}
+    assert event.after == {"second_factor": ["Authenticator app", "Backup codes"]}
