@@ -62,7 +62,7 @@ def _announce(*, by, user: User, before: dict | None, after: dict, verb: str = U
     account_changed.send(sender=User, by=by, user=user, verb=verb, before=before, after=after)
 
 
-def _check(user: User, *, role: str, agency: Agency | None, teams) -> None:
+def _check(*, role: str, agency: Agency | None, teams) -> None:
     if role and role not in Role.values:
         raise ApplicationError(f"{role!r} is not a role", field="role")
     for team in teams:
@@ -82,15 +82,23 @@ def update_account(user: User, *, by, teams=None, **changes) -> User:
         raise TypeError(f"update_account cannot change {', '.join(sorted(unknown))}")
     with transaction.atomic():
         before = account_state(User.objects.select_for_update().get(pk=user.pk))
+        new_teams = list(teams) if teams is not None else list(user.teams.all())
+        _check(
+            role=changes.get("role", user.role),
+            agency=changes.get("agency", user.agency),
+            teams=new_teams,
+        )
         for field, value in changes.items():
             setattr(user, field, value)
-        new_teams = list(teams) if teams is not None else list(user.teams.all())
-        _check(user, role=user.role, agency=user.agency, teams=new_teams)
-        user._changed_by = by
-        user.save()
+        if changes:
+            user._changed_by = by  # for the sessions its saving ends (accounts.signals)
+            try:
+                user.save(update_fields=list(changes))
+            finally:
+                user._changed_by = None
         if teams is not None:
             user.teams.set(new_teams)
-        after = account_state(user)
+        after = account_state(User.objects.get(pk=user.pk))
         if after != before:
             _announce(by=by, user=user, before=before, after=after)
     return user
@@ -110,8 +118,11 @@ def set_password(user: User, *, by, password: str) -> None:
     caller); its sessions end. The event says the password changed, never what to."""
     with transaction.atomic():
         user.set_password(password)
-        user._changed_by = by
-        user.save()
+        user._changed_by = by  # for the sessions its saving ends (accounts.signals)
+        try:
+            user.save(update_fields=["password"])
+        finally:
+            user._changed_by = None
         _announce(by=by, user=user, before={"password": "previous"}, after={"password": "changed"})
 
 
