@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from safeguard.people.tests.sealing import authenticator, code, colleague, seal_sam
+from safeguard.people.tests.sealing import SAM, authenticator, code, colleague, seal_sam
 from safeguard.testing.world import PASSWORD, build_world
 from safeguard.tests.test_browser import SCREENSHOTS, _sign_in
 
@@ -32,7 +32,7 @@ def test_colleague_finds_sealed_record_and_breaks_glass(live_server, browser):  
 
     matches.locator("a").click()
     assert page.locator("h1").inner_text() == "This record is restricted"
-    assert "Sam" not in page.locator("main").inner_text()
+    assert not SAM.search(page.locator("main").inner_text())
     page.fill("#id_reason", "Police called: the child may be at risk tonight")
     page.fill("#id_password", PASSWORD)
     page.fill("#id_otp_token", "000000" if code(device) != "000000" else "111111")
