@@ -1,17 +1,25 @@
-"""Authentication events: logged, and sessions recorded or ended."""
+"""Authentication events: logged, and sessions recorded or ended; and ``account_changed``,
+the signal every change to an account sends so that the audit app can record it."""
 
 import logging
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_save, pre_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from safeguard.accounts import sessions
 from safeguard.accounts.models import User
 from safeguard.core.client_ip import client_ip
 
 logger = logging.getLogger("safeguard.auth")
+
+# Sent by ``accounts.services`` inside the transaction of every change to an account, with
+# ``by`` (who changed it, None for the system itself), ``user`` (the account), ``verb``
+# ("created", "updated"), and ``before`` and ``after`` (what changed, as JSON-safe dicts).
+# The audit app, above accounts, records it as a change event (``audit.accounts``, connected
+# in its ``AppConfig.ready()``); a receiver that fails rolls the change back (decision 0024).
+account_changed = Signal()
 
 
 def _address(request) -> str:
@@ -47,6 +55,9 @@ def _sign_in_failed(sender, credentials, request=None, **kwargs):
 @receiver(user_locked_out, dispatch_uid="safeguard-locked-out")
 def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
     logger.warning("Locked out: %r from %s", username, ip_address)
+    from safeguard.accounts import services
+
+    services.record_lockout(username, ip_address=ip_address)
 
 
 @receiver(pre_save, sender=User, dispatch_uid="safeguard-user-changing")
@@ -69,4 +80,9 @@ def _end_sessions_when_needed(sender, instance, created, **kwargs):
     reason = getattr(instance, "_end_sessions_reason", None)
     if reason:
         instance._end_sessions_reason = None
-        sessions.end_sessions(instance, reason=reason)
+        from safeguard.accounts import services
+
+        # By whoever the service says made the change; by no one for a save made outside
+        # the services (then recorded only when sessions were ended).
+        by = getattr(instance, "_changed_by", None)
+        services.end_sessions(instance, by=by, reason=reason, only_if_any=True)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 
-from safeguard.accounts import sessions, twofactor
+from safeguard.accounts import services, sessions, twofactor
 from safeguard.accounts.forms import CodeForm, SetUpCodeForm, SignInForm
 
 logger = logging.getLogger("safeguard.auth")
@@ -183,10 +183,11 @@ def two_factor_setup(request):
     device = twofactor.pending_totp_device(user)
     form = SetUpCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if twofactor.confirm_totp_device(device, form.cleaned_data["code"]):
+        codes = services.set_up_second_factor(user, device=device, code=form.cleaned_data["code"])
+        if codes is not None:
             device.refresh_from_db()
             _verified(request, user, device)
-            request.session[BACKUP_CODES] = twofactor.new_backup_codes(user)
+            request.session[BACKUP_CODES] = codes
             logger.info("Authenticator set up for %s", user.get_username())
             return redirect("accounts:backup-codes")
         message = "The code did not match: check the app shows Safeguard, then try the new code"

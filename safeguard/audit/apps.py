@@ -12,3 +12,9 @@ class AuditConfig(AppConfig):
 
         # A stale save's side-by-side view reads the change history, which core cannot.
         register_conflict_describer(describe)
+
+        from safeguard.accounts.signals import account_changed
+        from safeguard.audit.accounts import record_account_change
+
+        # Changes to accounts are recorded like every other write (decision 0024).
+        account_changed.connect(record_account_change, dispatch_uid="audit-account-changed")

@@ -14,7 +14,7 @@ def open_case(
     by=None,
     primary_need: str | None = None,
 ):
-    """Record a referral for ``child`` (default John Smith) and return its case. A referral
+    """Record a referral for ``child`` (default Sam Smith) and return its case. A referral
     that goes on to further action records a working primary need (N1 unless given)."""
     if primary_need is None:
         primary_need = "" if decision == "nfa" else "N1"

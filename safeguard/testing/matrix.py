@@ -19,7 +19,7 @@ def row(anonymous, sw, tm, sm, analyst, police, health, education, voluntary, cl
     return [anonymous, sw, tm, sm, analyst, police, health, education, voluntary, clinician, admin, disabled, other_la]
 
 
-# A page on John Smith's case file (child_sam: his team is the social worker's; the police
+# A page on Sam Smith's case file (child_sam: his team is the social worker's; the police
 # team is involved with him): social care sees it; partners see the child, not the case file.
 CASE_PAGE = row(302, 200, 200, 200, 200, 404, 404, 404, 404, 404, 404, 302, 404)
 # A page of his case file's narrative (the chronology and its PDF): social workers and

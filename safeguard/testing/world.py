@@ -114,7 +114,7 @@ def build_world() -> World:
     def person(**kw) -> Person:
         return Person.objects.create(authority=la, **kw)
 
-    w["child_sam"] = person(given_names="John", family_name="Smith", date_of_birth=date(2015, 3, 14),
+    w["child_sam"] = person(given_names="Sam", family_name="Smith", date_of_birth=date(2015, 3, 14),
                             sex="M", nhs_number="9434765919", la_child_id="T000001")
     w["child_sally"] = person(given_names="Sally", family_name="Smith", date_of_birth=date(2018, 7, 2), sex="F",
                               la_child_id="T000002")

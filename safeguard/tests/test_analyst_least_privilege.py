@@ -19,7 +19,7 @@ from safeguard.testing.journey import open_case
 pytestmark = pytest.mark.django_db
 
 NARRATIVE = [
-    "Mother disclosed the stepfather hits John",  # case note
+    "Mother disclosed the stepfather hits Sam",  # case note
     "Bruise seen on the left arm during the visit",  # visit notes
     "Escalate to a strategy discussion now",  # management decision
     "Risk is rising since the move",  # its rationale

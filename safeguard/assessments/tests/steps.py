@@ -10,11 +10,11 @@ STARTED = date(2025, 1, 7)
 
 
 def case_of_sam(world):
-    """John Smith's case, opened by a referral from the police for assessment."""
+    """Sam Smith's case, opened by a referral from the police for assessment."""
     return open_case(world, received=REFERRED)
 
 
 def assessment_of_sam(world):
-    """A child and family assessment in progress on John Smith's case."""
+    """A child and family assessment in progress on Sam Smith's case."""
     case = case_of_sam(world)
     return assessment_start(by=world.sw_amy, case=case, kind="single", start_date=STARTED)

@@ -1,6 +1,6 @@
 """Permission-matrix rows for this app's URLs (see safeguard/testing/matrix.py).
 
-The targets build John Smith's (child_sam's) case file with the casework services, so that
+The targets build Sam Smith's (child_sam's) case file with the casework services, so that
 each page has a case, a child in need plan and a chronology entry to show. They are
 idempotent: a second call finds what the first made.
 """

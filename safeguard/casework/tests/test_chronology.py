@@ -179,7 +179,7 @@ def test_pdf_contains_the_entries_in_order(world, client, entries, settings):
     content = response.content
     assert content.startswith(b"%PDF")
     text = _pdf_text(content)
-    for expected in ("Chronology: John Smith", "14 March 2015", "T000001", "Confidential", "CONFIDENTIAL", "by Amy Adeyemi", "Page 1 of 1", "Confirmed by police", "Oakfield Primary"):
+    for expected in ("Chronology: Sam Smith", "14 March 2015", "T000001", "Confidential", "CONFIDENTIAL", "by Amy Adeyemi", "Page 1 of 1", "Confirmed by police", "Oakfield Primary"):
         assert expected in text, expected
     positions = [text.index(t) for t in ("20 Jan 2025", "14 Feb 2025", "1 Mar 2025")]
     assert positions == sorted(positions)

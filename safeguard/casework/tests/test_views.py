@@ -75,7 +75,7 @@ def test_case_pages_render(world, client, case, name, heading):
     response = client.get(url(name, case_id=case.pk))
     assert response.status_code == 200
     assert heading in response.content.decode()
-    assert "John Smith" in response.content.decode()
+    assert "Sam Smith" in response.content.decode()
 
 
 def test_decision_page_renders_for_a_manager(world, client, case):
@@ -350,7 +350,7 @@ def test_case_page_logs_the_child_once(world, client, case):
 
 
 def test_partner_gets_404_and_no_event_on_the_case_file(world, client, case):
-    """The police may see John, but not his case file; nothing is read, so nothing is logged."""
+    """The police may see Sam, but not his case file; nothing is read, so nothing is logged."""
     client.force_login(world.police_pat)
     response = client.get(url("case-detail", case_id=case.pk))
     assert response.status_code == 404
@@ -376,7 +376,7 @@ def test_person_page_lists_cases_for_social_care_only(world, client, case):
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_every_casework_page_logs_the_child_exactly_once(world, client, name):
-    """Each page shows one child, John Smith, and writes one access event for him."""
+    """Each page shows one child, Sam Smith, and writes one access event for him."""
     _, target, query, _ = MATRIX[name]
     kwargs = TARGETS[target](world)
     client.force_login(world.tm_carol)

@@ -6,7 +6,7 @@ voluntary sector see and record it for children they are involved with. The targ
 children so that each partner column is tested both ways: Sally Smith (the health visitor,
 health_hana, is involved) has an assessment in progress; Tom Jones (the family support worker,
 voluntary_val, is involved) has a current team around the family. The police, involved with
-John Smith only, see no early help; nor do clinicians or administrators.
+Sam Smith only, see no early help; nor do clinicians or administrators.
 
 The targets are idempotent: a second call finds what the first made.
 """

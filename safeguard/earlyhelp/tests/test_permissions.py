@@ -104,7 +104,7 @@ def test_a_partner_not_involved_is_not_told_the_record_exists(world, client):
 
 
 def test_the_police_are_turned_away_before_the_child_is_read(world, client):
-    """The police may see John Smith, but not early help: 404, and no access is logged."""
+    """The police may see Sam Smith, but not early help: 404, and no access is logged."""
     client.force_login(world.police_pat)
     assert client.get(reverse("earlyhelp:eha-new", args=[world.child_sam.pk])).status_code == 404
     assert client.get(reverse("earlyhelp:taf-new", args=[world.child_sam.pk])).status_code == 404

@@ -1,4 +1,4 @@
-# The target record is John Smith (child_sam): allocated to the social worker's team and
+# The target record is Sam Smith (child_sam): allocated to the social worker's team and
 # involving the police team only.
 EDIT_PAGE = [302, 200, 200, 200, 403, 403, 404, 404, 404, 404, 404, 302, 404]
 
@@ -41,7 +41,7 @@ MATRIX = {
     "people:name-add": ("get", "child_sam", "", EDIT_PAGE),
     "people:relationship-add": ("get", "child_sam", "", EDIT_PAGE),
     "people:involvement-add": ("get", "child_sam", "", EDIT_PAGE),
-    # Sealing John Smith (not sealed): team and service managers; those who see him but may
+    # Sealing Sam Smith (not sealed): team and service managers; those who see him but may
     # not seal are refused; those who may not know of him get nothing.
     "people:seal": ("get", "child_sam", "", [302, 403, 200, 200, 403, 403, 404, 404, 404, 404, 404, 302, 404]),
     # Break-glass on sealed Sally: the named social worker and the sealing manager already see

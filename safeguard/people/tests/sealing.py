@@ -1,11 +1,15 @@
 """Helpers for tests of sealed records: seal a record, give a user an authenticator."""
 
+import re
 import time
 
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguard.people import services
+
+# The sealed child's given name as a word of its own: "Same period" or "Sample" is not him.
+SAM = re.compile(r"\bSam\b")
 
 
 def seal(world, person, *members, by=None):
@@ -43,7 +47,7 @@ def colleague(world):
 
 
 def seal_sam(world):
-    """John Smith (Sam) sealed by Carol, naming Amy, his allocated worker. Staff get email
+    """Sam Smith sealed by Carol, naming Amy, his allocated worker. Staff get email
     addresses, so that notices are emailed too."""
     for user in (world.sw_amy, world.tm_carol, world.sm_dan, world.sw_ben):
         user.email = f"{user.username}@example.test"

@@ -17,7 +17,7 @@ def _events():
 
 
 def test_person_page_logs_the_person_and_each_related_person_shown_once(world, client):
-    """The page names John, his mother and his sister: three events, one each."""
+    """The page names Sam, his mother and his sister: three events, one each."""
     client.force_login(world.sw_amy)
     response = client.get(reverse("people:detail", args=[world.child_sam.pk]))
     assert response.status_code == 200
@@ -41,7 +41,8 @@ def test_search_logs_one_event_per_result(world, client):
 def test_home_page_logs_each_child_on_the_caseload(world, client):
     client.force_login(world.sw_amy)
     response = client.get(reverse("work:home"))
-    assert [p.pk for p in response.context["mine"]] == [world.child_sam.pk, world.child_sally.pk]
+    # By name: Sally Smith, then Sam Smith.
+    assert [p.pk for p in response.context["mine"]] == [world.child_sally.pk, world.child_sam.pk]
     assert _events() == Counter({world.child_sam.pk: 1, world.child_sally.pk: 1})
 
 
@@ -52,7 +53,7 @@ def test_api_detail_and_search_log_each_person_returned(world, client):
     assert response.json()["family_name"] == "Smith"
     assert _events() == Counter({world.child_sam.pk: 1})
     response = client.get("/api/v1/people/", {"name": "smith"})
-    # The police see only John, through their team's involvement.
+    # The police see only Sam, through their team's involvement.
     assert [r["id"] for r in response.json()["results"]] == [str(world.child_sam.pk)]
     assert _events() == Counter({world.child_sam.pk: 2})
     assert set(AccessEvent.objects.values_list("purpose", flat=True)) == {"api"}

@@ -113,7 +113,7 @@ def test_edit_refuses_bad_input_and_keeps_the_record(world, client):
     client.force_login(world.sw_amy)
     sam = world.child_sam
     url = reverse("people:edit", args=[sam.pk])
-    data = {**GOOD_PERSON, "family_name": "Smith", "given_names": "John", "version": sam.version,
+    data = {**GOOD_PERSON, "family_name": "Smith", "given_names": "Sam", "version": sam.version,
             "upn": "A801200005001"}
     before = _counts()
     response = client.post(url, data)

@@ -17,7 +17,7 @@ from safeguard.notices.models import Notice
 from safeguard.people import permissions, selectors, services
 from safeguard.people.models import BreakGlass, BreakGlassRefusal, Person, Seal, SealMember
 from safeguard.people.permissions import Action
-from safeguard.people.tests.sealing import authenticator, code, colleague, seal, seal_sam
+from safeguard.people.tests.sealing import SAM, authenticator, code, colleague, seal, seal_sam
 from safeguard.testing.world import PASSWORD
 
 REASON = "Urgent call from police about the child's safety tonight"
@@ -110,7 +110,7 @@ def test_colleague_not_named_can_find_but_not_see(world, sealed, fay, client):
     assert sealed in permissions.restricted_to(fay)
 
     client.force_login(fay)
-    response = client.get(reverse("people:search"), {"name": "John Smith"})
+    response = client.get(reverse("people:search"), {"name": "Sam Smith"})
     body = response.content.decode()
     assert response.status_code == 200
     assert "1 restricted record also matches" in body
@@ -126,7 +126,7 @@ def test_colleague_not_named_can_find_but_not_see(world, sealed, fay, client):
     assert response.status_code == 403
     assert "This record is restricted" in body and sealed.reference in body
     assert "Break glass and see the record" in body
-    assert "John" not in body and "9434765919" not in body
+    assert not SAM.search(body) and "9434765919" not in body
     # The restricted page logs no access: nothing of the record was returned.
     assert AccessEvent.objects.filter(user=fay, purpose="view").count() == 0
 
@@ -140,9 +140,9 @@ def test_relatives_pages_do_not_name_the_sealed_child(world, sealed, fay, client
     body = response.content.decode()
     assert response.status_code == 200
     assert "Sally Smith" in body
-    assert "John" not in body and "14 Mar 2015" not in body
+    assert not SAM.search(body) and "14 Mar 2015" not in body
     client.force_login(world.sw_amy)
-    assert "John Smith" in client.get(reverse("people:detail", args=[world.mother_mary.pk])).content.decode()
+    assert "Sam Smith" in client.get(reverse("people:detail", args=[world.mother_mary.pk])).content.decode()
 
 
 @pytest.mark.django_db
@@ -175,7 +175,7 @@ def test_creating_a_duplicate_of_a_sealed_record_is_warned(world, sealed, fay, c
     body = response.content.decode()
     assert response.status_code == 200
     assert "1 restricted record with a similar family name" in body and sealed.reference in body
-    assert "9434765919" not in body and "John " not in body
+    assert "9434765919" not in body and not SAM.search(body)
     assert not Person.objects.filter(given_names="Johnny").exists()
     response = client.post(reverse("people:create"), {**data, "confirm_not_duplicate": "yes"})
     assert response.status_code == 302
@@ -187,10 +187,10 @@ def test_named_colleague_sees_the_record(world, sealed, client):
     response = client.get(reverse("people:detail", args=[sealed.pk]))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "John" in body and "Restricted record" in body
-    response = client.get(reverse("people:search"), {"name": "John Smith"})
+    assert SAM.search(body) and "Restricted record" in body
+    response = client.get(reverse("people:search"), {"name": "Sam Smith"})
     assert "restricted record" not in response.content.decode()
-    assert "John" in response.content.decode()
+    assert SAM.search(response.content.decode())
 
 
 @pytest.mark.django_db
@@ -201,9 +201,9 @@ def test_partners_and_other_authorities_neither_find_nor_see(world, sealed, clie
         assert not permissions.restricted_to(user).exists()
         client.force_login(user)
         assert client.get(reverse("people:detail", args=[sealed.pk])).status_code == 404
-        response = client.get(reverse("people:search"), {"name": "John Smith"})
+        response = client.get(reverse("people:search"), {"name": "Sam Smith"})
         assert "restricted record" not in response.content.decode()
-        assert "John" not in response.content.decode().replace('value="John Smith"', "")
+        assert not SAM.search(response.content.decode().replace('value="Sam Smith"', ""))
         assert client.get(reverse("api:person-detail", args=[sealed.pk])).status_code == 404
 
 
@@ -296,11 +296,11 @@ def test_break_glass_grants_for_sixty_minutes_and_tells_owners_at_once(world, se
     assert notice.url == reverse("people:detail", args=[sealed.pk])
     carols = Notice.objects.get(user=world.tm_carol)
     assert carols.url == reverse("people:break-glass-review", args=[use.pk])
-    assert "John" not in notice.body
+    assert not SAM.search(notice.body)
     # And by email, at once.
     assert sorted(m.to[0] for m in mail.outbox) == ["amy@example.test", "carol@example.test"]
     assert all(sealed.reference in m.subject for m in mail.outbox)
-    assert all("John" not in m.body for m in mail.outbox)
+    assert all(not SAM.search(m.body) for m in mail.outbox)
 
     # Every access during the grant carries the reason.
     selectors.access_person(user=fay, person_id=sealed.pk, purpose="view")
@@ -349,7 +349,7 @@ def test_break_glass_through_the_page(world, sealed, fay, client):
     assert response.status_code == 302 and response.url == detail
     response = client.get(detail)
     assert response.status_code == 200
-    assert "John" in response.content.decode()
+    assert SAM.search(response.content.decode())
     assert "through break-glass until" in response.content.decode()
     # An outside "next" is not followed.
     assert BreakGlass.objects.filter(user=fay).count() == 1
@@ -385,7 +385,7 @@ def test_review_queue_lists_reviews_and_flags_overdue(world, sealed, fay, client
     body = response.content.decode()
     assert response.status_code == 200
     assert sealed.reference in body and "Fay Fox" in body and "Overdue" in body
-    assert "John" not in body
+    assert not SAM.search(body)
 
     review_url = reverse("people:break-glass-review", args=[use.pk])
     assert "Urgent call from police" in client.get(review_url).content.decode()
@@ -463,5 +463,5 @@ def test_service_manager_manages_a_seal_without_seeing_the_record(world, sealed,
     response = client.get(reverse("people:seal", args=[sealed.pk]))
     body = response.content.decode()
     assert response.status_code == 200
-    assert sealed.reference in body and "John" not in body
+    assert sealed.reference in body and not SAM.search(body)
     assert "Amy Adeyemi" in body  # the named staff

@@ -15,8 +15,8 @@ def _names(people):
     return [p.full_name for p in people]
 
 
-@pytest.mark.parametrize("query", ["John Smith", "Jon Smyth", "Smyth Jon", "smith, john", "JOHN SMITHE", "Jonh Smith"])
-def test_misspelled_and_swapped_names_find_john_smith(world, query):
+@pytest.mark.parametrize("query", ["Sam Smith", "Sam Smyth", "Smyth Sam", "smith, sam", "SAM SMITHE", "Sma Smith"])
+def test_misspelled_and_swapped_names_find_sam_smith(world, query):
     found = selectors.person_search(user=world.sw_amy, name=query)
     assert found[0] == world.child_sam
 
@@ -40,20 +40,20 @@ def test_search_finds_other_names(world):
 
 
 def test_search_never_returns_what_the_user_may_not_see(world):
-    assert _names(selectors.person_search(user=world.police_pat, name="Smith")) == ["John Smith"]
+    assert _names(selectors.person_search(user=world.police_pat, name="Smith")) == ["Sam Smith"]
     assert selectors.person_search(user=world.other_sw, name="Smith") == []
     assert selectors.person_search(user=world.sw_amy, name="Olive Other") == []
 
 
 def test_same_family_name_sound_and_date_of_birth_flags_a_possible_duplicate(world, client):
-    twin = Person.objects.create(authority=world.authority, given_names="Jon", family_name="Smyth",
+    twin = Person.objects.create(authority=world.authority, given_names="Sam", family_name="Smyth",
                                  date_of_birth=world.child_sam.date_of_birth)
     client.force_login(world.sw_amy)
-    response = client.get(reverse("people:search"), {"name": "John Smith"})
+    response = client.get(reverse("people:search"), {"name": "Sam Smith"})
     rows = {row["person"].pk: row["duplicates"] for row in response.context["rows"]}
     assert rows[world.child_sam.pk] == [twin]
     assert rows[twin.pk] == [world.child_sam]
-    # Sally Smith shares the family name but not the given name: not a match for "John".
+    # Sally Smith shares the family name but not the given name: not a match for "Sam".
     assert world.child_sally.pk not in rows
     assert "Possible duplicate" in response.content.decode()
     page = client.get(reverse("people:detail", args=[twin.pk]))
@@ -61,7 +61,7 @@ def test_same_family_name_sound_and_date_of_birth_flags_a_possible_duplicate(wor
 
 
 def test_a_different_date_of_birth_is_not_a_duplicate(world):
-    other = Person.objects.create(authority=world.authority, given_names="John", family_name="Smith",
+    other = Person.objects.create(authority=world.authority, given_names="Sam", family_name="Smith",
                                   date_of_birth=date(2016, 3, 14))
     assert selectors.duplicate_groups([world.child_sam, other]) == {}
 
@@ -92,7 +92,7 @@ def test_a_long_shared_beginning_is_not_a_match_on_its_own(world):
 
 
 def test_exact_spelling_ranks_above_a_sound_alike(world):
-    Person.objects.create(authority=world.authority, given_names="Jon", family_name="Smyth",
+    Person.objects.create(authority=world.authority, given_names="Sam", family_name="Smyth",
                           date_of_birth=date(2015, 1, 1))
-    found = selectors.person_search(user=world.sw_amy, name="John Smith")
-    assert [p.full_name for p in found[:2]] == ["John Smith", "Jon Smyth"]
+    found = selectors.person_search(user=world.sw_amy, name="Sam Smith")
+    assert [p.full_name for p in found[:2]] == ["Sam Smith", "Sam Smyth"]

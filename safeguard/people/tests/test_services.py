@@ -41,7 +41,7 @@ def test_a_changed_name_is_found_by_its_new_sound(world):
 
 
 def test_an_update_that_changes_nothing_writes_no_history(world):
-    services.person_update(by=world.sw_amy, person=world.child_sam, version=1, given_names="John")
+    services.person_update(by=world.sw_amy, person=world.child_sam, version=1, given_names="Sam")
     assert not ChangeEvent.objects.filter(verb="updated").exists()
 
 

@@ -2,7 +2,7 @@ from datetime import date
 
 from safeguard.testing.matrix import row
 
-# The access history of John Smith (child_sam): managers and his allocated social worker (the
+# The access history of Sam Smith (child_sam): managers and his allocated social worker (the
 # social worker of the matrix); partners who may see him (the police team) are refused.
 ACCESS_HISTORY = row(302, 200, 200, 200, 403, 403, 404, 404, 404, 404, 404, 302, 404)
 # Retention, legal holds and subject access for one person: service managers only.
@@ -17,7 +17,7 @@ def sar_target(world):
     sar = sar_create(
         by=world.sm_dan,
         person=world.child_sam,
-        requester="John Smith",
+        requester="Sam Smith",
         received_date=date(2025, 1, 31),
     )
     return {"sar_id": sar.pk}

@@ -264,9 +264,9 @@ def test_retention_report_command(world, closed_cp_child, tmp_path, capsys):
     )
     text = capsys.readouterr().out
     assert "Due for review: 1" in text and "Tom Jones" in text
-    assert "Under a legal hold (not for review): 1" in text and "John Smith" in text
+    assert "Under a legal hold (not for review): 1" in text and "Sam Smith" in text
     rows = list(csv.reader(out.read_text(encoding="utf-8").splitlines()))
-    assert [r[1] for r in rows[1:]] == ["Tom Jones", "John Smith"]
+    assert [r[1] for r in rows[1:]] == ["Tom Jones", "Sam Smith"]
     assert "Inquiry" in rows[2][7]
     # The command's reads are logged, as the command-line account.
     assert AccessEvent.objects.filter(

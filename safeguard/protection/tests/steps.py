@@ -1,5 +1,5 @@
 """Records the child protection pages need, made with the real services on the test world:
-John Smith referred on Monday 6 January 2025, a strategy discussion and section 47 enquiry
+Sam Smith referred on Monday 6 January 2025, a strategy discussion and section 47 enquiry
 the next day, and an initial conference 14 working days later that starts a plan."""
 
 from datetime import date
@@ -23,12 +23,12 @@ CORE_GROUP = [
 
 
 def case_of_sam(world, *, child=None, by=None):
-    """John Smith's case (or ``child``'s, opened by ``by``), referred by the police."""
+    """Sam Smith's case (or ``child``'s, opened by ``by``), referred by the police."""
     return open_case(world, child, received=REFERRED, by=by)
 
 
 def discussion_of_sam(world, decision="s47", *, child=None, by=None):
-    """A strategy discussion on John Smith's case that decided on a section 47 enquiry."""
+    """A strategy discussion on Sam Smith's case that decided on a section 47 enquiry."""
     return services.strategy_discussion_record(
         by=by or world.sw_amy,
         case=case_of_sam(world, child=child, by=by),
@@ -39,7 +39,7 @@ def discussion_of_sam(world, decision="s47", *, child=None, by=None):
 
 
 def enquiry_of_sam(world, *, child=None, by=None):
-    """An open section 47 enquiry on John Smith's case."""
+    """An open section 47 enquiry on Sam Smith's case."""
     discussion = discussion_of_sam(world, child=child, by=by)
     return services.section47_start(
         by=by or world.sw_amy,
@@ -50,7 +50,7 @@ def enquiry_of_sam(world, *, child=None, by=None):
 
 
 def plan_of_sam(world, *, child=None, by=None):
-    """John Smith's open child protection plan (neglect), started by his initial conference."""
+    """Sam Smith's open child protection plan (neglect), started by his initial conference."""
     enquiry = enquiry_of_sam(world, child=child, by=by)
     conference = services.icpc_record(
         by=by or world.sw_amy,

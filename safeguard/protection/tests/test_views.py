@@ -130,7 +130,7 @@ def test_page_renders_with_the_child_as_caption_and_logs_one_access(
     response = client.get(reverse(name, kwargs=kwargs))
     assert response.status_code == 200
     text = _text(response)
-    assert '<span class="govuk-caption-l">John Smith</span>' in text
+    assert '<span class="govuk-caption-l">Sam Smith</span>' in text
     assert f'<h1 class="govuk-heading-l">{heading}</h1>' in text
     assert Counter(AccessEvent.objects.values_list("person_id", flat=True)) == Counter(
         {world.child_sam.pk: 1}

@@ -74,7 +74,7 @@ def test_a_query_is_shown_apart_from_the_errors(world, client):
 
 
 def test_partners_do_not_see_the_panel(world, client):
-    # The police officer is involved with John Smith (child_sam) and may open his page.
+    # The police officer is involved with Sam Smith (child_sam) and may open his page.
     sam = world.child_sam
     c = build.case(world, sam, referred=date(2025, 6, 2), worker=world.sw_amy)
     build.visit(world, c, date(2025, 6, 1))

@@ -309,7 +309,7 @@ def test_a_section_47_from_before_the_period_is_listed_for_its_icpc_in_it(world)
 
 @pytest.fixture
 def sam(world):
-    """John Smith (T000001): a contact, an early help assessment, an earlier referral with a
+    """Sam Smith (T000001): a contact, an early help assessment, an earlier referral with a
     section 47 that found nothing, then a referral in the period, an assessment, a section 47,
     an ICPC and a plan with a review and statutory visits."""
     child = world.child_sam

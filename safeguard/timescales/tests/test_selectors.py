@@ -58,8 +58,8 @@ def summary(rows):
 def test_a_worker_sees_only_the_open_cases_allocated_to_them(world, service):
     assert summary(due_for_worker(world.sw_amy, on=ON)) == [
         # 10 working days from Thursday 1 May 2025, the early May bank holiday between.
-        ("John", "cp_visit", d(2025, 5, 16), "overdue", "Amy Adeyemi"),
-        ("John", "first_review_conference", d(2025, 8, 1), "due", "Amy Adeyemi"),
+        ("Sam", "cp_visit", d(2025, 5, 16), "overdue", "Amy Adeyemi"),
+        ("Sam", "first_review_conference", d(2025, 8, 1), "due", "Amy Adeyemi"),
     ]
     assert summary(due_for_worker(world.sw_ben, on=ON)) == [
         ("Tom", "single_assessment", d(2025, 7, 23), "due", "Ben Bailey"),
@@ -85,21 +85,21 @@ def test_the_service_sees_every_open_case_of_the_authority_allocated_or_not(worl
 
 SORTED = {
     "due_date": [
-        ("John", "cp_visit"), ("Sally", "cin_visit"), ("Tom", "single_assessment"),
-        ("John", "first_review_conference"), ("Sally", "cin_plan_review"),
+        ("Sam", "cp_visit"), ("Sally", "cin_visit"), ("Tom", "single_assessment"),
+        ("Sam", "first_review_conference"), ("Sally", "cin_plan_review"),
     ],
     "-working_days_overdue": [
-        ("John", "cp_visit"), ("Sally", "cin_visit"), ("Tom", "single_assessment"),
-        ("John", "first_review_conference"), ("Sally", "cin_plan_review"),
+        ("Sam", "cp_visit"), ("Sally", "cin_visit"), ("Tom", "single_assessment"),
+        ("Sam", "first_review_conference"), ("Sally", "cin_plan_review"),
     ],
-    # Family name first: Tom Jones, then John ("Sam") and Sally Smith.
+    # Family name first: Tom Jones, then Sally and Sam Smith.
     "child": [
-        ("Tom", "single_assessment"), ("John", "cp_visit"), ("John", "first_review_conference"),
-        ("Sally", "cin_visit"), ("Sally", "cin_plan_review"),
+        ("Tom", "single_assessment"), ("Sally", "cin_visit"), ("Sally", "cin_plan_review"),
+        ("Sam", "cp_visit"), ("Sam", "first_review_conference"),
     ],
     "rule": [
         ("Tom", "single_assessment"), ("Sally", "cin_plan_review"), ("Sally", "cin_visit"),
-        ("John", "cp_visit"), ("John", "first_review_conference"),
+        ("Sam", "cp_visit"), ("Sam", "first_review_conference"),
     ],
 }
 
@@ -115,7 +115,7 @@ def test_most_overdue_comes_first(world, service):
     make_cp_plan(service["tom"], start=d(2025, 5, 20))
     rows = due_for_service(world.authority, on=ON, sort="-working_days_overdue")
     assert [(r.child.given_names, r.item.working_days_overdue) for r in rows[:3]] == [
-        ("John", 10), ("Tom", 0), ("Sally", 0),
+        ("Sam", 10), ("Tom", 0), ("Sally", 0),
     ]
     assert rows[0].item.status == "overdue"
 

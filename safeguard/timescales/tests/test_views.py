@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def cases(world):
-    """John's case allocated to Amy (a CIN plan with no visit: overdue) and Tom's unallocated."""
+    """Sam's case allocated to Amy (a CIN plan with no visit: overdue) and Tom's unallocated."""
     johns = open_case(world, received=date(2025, 3, 3))
     casework.case_allocate(by=world.tm_carol, case=johns, worker=world.sw_amy, team=world.team_a,
                            start_date=date(2025, 3, 3))

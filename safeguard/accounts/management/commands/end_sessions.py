@@ -1,9 +1,12 @@
-"""``safeguard end_sessions USERNAME``: sign a user out everywhere, at once."""
+"""``safeguard end_sessions USERNAME [--by ADMIN]``: sign a user out everywhere, at once.
+
+Recorded as a change to the account, by the system administrator named with ``--by`` or,
+without it, by the inactive command-line account (decision 0024)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from safeguard.accounts.models import User
-from safeguard.accounts.sessions import end_sessions
+from safeguard.accounts import services
+from safeguard.core.errors import ApplicationError
 
 
 class Command(BaseCommand):
@@ -14,13 +17,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("username", help="The user name of the account.")
+        parser.add_argument(
+            "--by",
+            metavar="USERNAME",
+            help="The system administrator doing it, named in the account's history "
+            "(default: the command-line account).",
+        )
 
     def handle(self, *args, **options):
         username = options["username"]
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            raise CommandError(f"No user called {username!r}.")
-        count = end_sessions(user, reason="ended by an administrator (end_sessions)")
+        try:
+            user = services.account_named(username)
+            by = services.acting_administrator(options.get("by"))
+        except ApplicationError as error:
+            raise CommandError(error.message) from error
+        count = services.end_sessions(
+            user, by=by, reason="ended by an administrator (end_sessions)"
+        )
         self.stdout.write(
             f"Ended {count} session{'' if count == 1 else 's'} of {username}."
         )

@@ -1,12 +1,13 @@
-"""``safeguard reset_two_factor USERNAME``: for a user who lost their phone and backup codes."""
+"""``safeguard reset_two_factor USERNAME [--by ADMIN]``: for a user who lost their phone and
+backup codes.
+
+Recorded as a change to the account, by the system administrator named with ``--by`` or,
+without it, by the inactive command-line account (decision 0024)."""
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safeguard.accounts.models import User
-from safeguard.accounts.sessions import end_sessions
+from safeguard.accounts import services
+from safeguard.core.errors import ApplicationError
 
 
 class Command(BaseCommand):
@@ -18,16 +19,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("username", help="The user name of the account.")
+        parser.add_argument(
+            "--by",
+            metavar="USERNAME",
+            help="The system administrator doing it, named in the account's history "
+            "(default: the command-line account).",
+        )
 
     def handle(self, *args, **options):
         username = options["username"]
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            raise CommandError(f"No user called {username!r}.")
-        with transaction.atomic():
-            TOTPDevice.objects.filter(user=user).delete()
-            StaticDevice.objects.filter(user=user).delete()
-            end_sessions(user, reason="second factor reset by an administrator")
+        try:
+            user = services.account_named(username)
+            by = services.acting_administrator(options.get("by"))
+        except ApplicationError as error:
+            raise CommandError(error.message) from error
+        services.reset_second_factor(user, by=by)
         self.stdout.write(
             f"Removed the authenticator and backup codes of {username}; their next sign-in "
             "sets up a new authenticator."

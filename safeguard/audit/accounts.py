@@ -1,0 +1,36 @@
+"""Changes to staff accounts, recorded as change events.
+
+``accounts`` sits below ``audit`` and may not import it, so its services send
+``accounts.signals.account_changed`` and this module, connected in ``AuditConfig.ready()``,
+writes the event in the sender's transaction: if it cannot, the account change is rolled back
+(decision 0024). The events are about the account (``accounts.user``), never a person.
+"""
+
+from django.db.models import QuerySet
+
+from safeguard.audit.models import ChangeEvent
+
+ACCOUNT = "accounts.user"
+
+
+def record_account_change(sender, *, by, user, verb, before, after, **kwargs) -> ChangeEvent:
+    """Keep who changed which account, how (``verb``), and what it was before and after."""
+    return ChangeEvent.objects.create(
+        user=by,
+        role=getattr(by, "role", "") or "",
+        verb=verb,
+        target_type=ACCOUNT,
+        target_id=str(user.pk),
+        person_id=None,
+        before=before,
+        after=after,
+    )
+
+
+def account_history(user) -> QuerySet[ChangeEvent]:
+    """Every recorded change to ``user``'s account, oldest first: who made it, when, and what
+    it was before and after (role, agency, teams, active or disabled, password, second
+    factor, sessions ended, lockouts). Read it to know who could sign in, and when."""
+    return ChangeEvent.objects.filter(target_type=ACCOUNT, target_id=str(user.pk)).order_by(
+        "sequence"
+    )
