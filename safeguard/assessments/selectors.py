@@ -6,9 +6,7 @@ who may see the case but not record or authorise)."""
 
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
 
 from safeguard.assessments import permissions
 from safeguard.assessments.models import Assessment
@@ -17,16 +15,12 @@ from safeguard.casework import selectors as casework
 from safeguard.casework.models import Case
 
 
-@transaction.atomic
 def access_case(*, user, case_id: UUID, request=None, action: Action = Action.VIEW) -> Case:
     """The case, for ``user`` to ``action`` an assessment on it; the child's access is
     logged."""
-    case = casework.access_case(
-        user=user, case_id=case_id, purpose=casework.purpose_of(action), request=request
+    return casework.access_case_for(
+        permissions, user=user, case_id=case_id, request=request, action=action
     )
-    if action != Action.VIEW and not permissions.can(user, action, case):
-        raise PermissionDenied("You cannot do this on this case")
-    return case
 
 
 @transaction.atomic
@@ -34,10 +28,8 @@ def access_assessment(
     *, user, assessment_id: UUID, request=None, action: Action = Action.VIEW
 ) -> Assessment:
     """The assessment, with its case, for ``user`` to ``action``."""
-    assessment = Assessment.objects.filter(pk=assessment_id).first()
-    if assessment is None:
-        raise Http404("No such assessment")
-    assessment.case = access_case(
-        user=user, case_id=assessment.case_id, request=request, action=action
+    return casework.access_on_case(
+        Assessment,
+        assessment_id,
+        lambda case_id: access_case(user=user, case_id=case_id, request=request, action=action),
     )
-    return assessment

@@ -51,6 +51,29 @@ def access_case(
     return case
 
 
+@transaction.atomic
+def access_case_for(policy, *, user, case_id: UUID, request=None, action) -> Case:
+    """The case, for ``user`` to do a higher app's ``action`` on it (assessments, protection).
+
+    The case is read through ``access_case`` (the casework policy; the child's access is
+    logged), then ``policy.can(user, action, case)`` is asked for anything but viewing: 403
+    for those who may see the case but not do that."""
+    case = access_case(user=user, case_id=case_id, purpose=purpose_of(action), request=request)
+    if action != Action.VIEW and not policy.can(user, action, case):
+        raise PermissionDenied("You cannot do this on this case")
+    return case
+
+
+def access_on_case(model, pk: UUID, read_case):
+    """A record of ``model`` that belongs to a case, with its case read by ``read_case``
+    (``read_case(case_id)``, an access function): 404 if there is no such record."""
+    item = model.objects.filter(pk=pk).first()
+    if item is None:
+        raise Http404(f"No such {model._meta.verbose_name}")
+    item.case = read_case(item.case_id)
+    return item
+
+
 def access_cin_plan(
     *, user, plan_id: UUID, request=None, action: Action = Action.RECORD
 ) -> CINPlan:

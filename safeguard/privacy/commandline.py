@@ -11,12 +11,11 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
 from safeguard.accounts.models import LocalAuthority
+from safeguard.accounts.services import COMMAND_LINE_USERNAME, command_line_user
 from safeguard.audit.services import record_access
 from safeguard.people import selectors as people
 from safeguard.privacy import permissions
 from safeguard.privacy.permissions import Action
-
-COMMAND_LINE_USERNAME = "command-line"
 
 
 def acting_user(username: str | None):
@@ -26,14 +25,7 @@ def acting_user(username: str | None):
         if user is None or not permissions.can(user, Action.MANAGE):
             raise CommandError(f"{username} is not a service manager who may do this")
         return user
-    user, created = User.objects.get_or_create(
-        username=COMMAND_LINE_USERNAME,
-        defaults={"is_active": False, "first_name": "Command", "last_name": "line"},
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
+    return command_line_user()
 
 
 def log_reads(*, user, people_list, purpose: str, route: str, reason: str) -> None:

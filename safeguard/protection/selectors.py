@@ -7,9 +7,7 @@ the case but not record on it)."""
 
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
 
 from safeguard.assessments.models import Assessment, AssessmentKind
 from safeguard.casework import selectors as casework
@@ -19,24 +17,20 @@ from safeguard.protection.models import ChildProtectionPlan, Section47Enquiry, S
 from safeguard.protection.permissions import Action
 
 
-@transaction.atomic
 def access_case(*, user, case_id: UUID, request=None, action: Action = Action.VIEW) -> Case:
     """The case, for ``user`` to ``action`` child protection on it; the child's access is
     logged."""
-    case = casework.access_case(
-        user=user, case_id=case_id, purpose=casework.purpose_of(action), request=request
+    return casework.access_case_for(
+        permissions, user=user, case_id=case_id, request=request, action=action
     )
-    if action != Action.VIEW and not permissions.can(user, action, case):
-        raise PermissionDenied("You cannot do this on this case")
-    return case
 
 
 def _access_step(model, pk: UUID, *, user, request, action: Action):
-    item = model.objects.filter(pk=pk).first()
-    if item is None:
-        raise Http404(f"No such {model._meta.verbose_name}")
-    item.case = access_case(user=user, case_id=item.case_id, request=request, action=action)
-    return item
+    return casework.access_on_case(
+        model,
+        pk,
+        lambda case_id: access_case(user=user, case_id=case_id, request=request, action=action),
+    )
 
 
 @transaction.atomic

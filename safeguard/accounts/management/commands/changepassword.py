@@ -14,8 +14,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from safeguard.accounts import services
+from safeguard.accounts.commandline import acting_administrator, add_by_argument
 from safeguard.accounts.models import User
-from safeguard.core.errors import ApplicationError
 
 MAX_TRIES = 3
 
@@ -43,22 +43,14 @@ class Command(BaseCommand):
             choices=tuple(connections),
             help='Specifies the database to use. Default is "default".',
         )
-        parser.add_argument(
-            "--by",
-            metavar="USERNAME",
-            help="The system administrator doing it, named in the account's history "
-            "(default: the command-line account).",
-        )
+        add_by_argument(parser)
 
     def handle(self, *args, **options):
         username = options["username"] or getpass.getuser()
         user = User._default_manager.using(options["database"]).filter(username=username).first()
         if user is None:
             raise CommandError(f"user '{username}' does not exist")
-        try:
-            by = services.acting_administrator(options.get("by"))
-        except ApplicationError as error:
-            raise CommandError(error.message) from error
+        by = acting_administrator(options)
         self.stdout.write(f"Changing password for user '{user}'")
         for _ in range(MAX_TRIES):
             first = self._get_pass()
