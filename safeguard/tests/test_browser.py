@@ -45,7 +45,7 @@ def test_social_worker_signs_in_finds_a_misspelled_child_and_opens_the_record(li
     _sign_in(page, base, "amy")
     assert page.locator("h1").inner_text() == "My work"
     assert page.locator("text=SMITH, Sam").count() == 1
-    page.goto(f"{base}/people/?name=Jon+Smyth")
+    page.goto(f"{base}/people/?name=Sam+Smyth")
     assert "people found" in page.locator("#results").inner_text() or "person found" in page.locator("#results").inner_text()
     page.click("text=SMITH, Sam")
     assert page.locator("h1").inner_text() == "Sam Smith"

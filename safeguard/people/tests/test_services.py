@@ -36,7 +36,7 @@ def test_a_changed_name_is_found_by_its_new_sound(world):
     )
     sam.refresh_from_db()
     assert (sam.family_name, sam.family_key) == ("Brown", phonetic_key("Brown"))
-    found = selectors.person_search(user=world.sw_amy, name="John Braun")
+    found = selectors.person_search(user=world.sw_amy, name="Sam Braun")
     assert [p.pk for p in found] == [sam.pk]
 
 
