@@ -8,6 +8,7 @@ summary, its report and the file.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -104,6 +105,7 @@ def _cin_export(job: ReturnJob, progress: JobProgress) -> None:
             f"{made.error_count} (listed below): fix them in the records and export again. "
             "No file was made."
         )
+        _discard(job)
         return
     _keep(job, made.path)
     job.people = [str(pk) for pk in made.person_ids]
@@ -159,6 +161,12 @@ def _output(job: ReturnJob, name: str) -> Path:
     """Where the service writes the job's file: in the job's folder (made now)."""
     job.folder.mkdir(parents=True, exist_ok=True)
     return job.folder / name
+
+
+def _discard(job: ReturnJob) -> None:
+    """A refused export keeps no folder of its own (there is no file in it)."""
+    with contextlib.suppress(OSError):  # not empty, or already gone: left as it is
+        job.folder.rmdir()
 
 
 def _keep(job: ReturnJob, path: Path) -> None:

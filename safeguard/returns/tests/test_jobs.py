@@ -119,6 +119,7 @@ def test_a_refused_cin_export_shows_each_rule_failure_per_child(world, client, r
     run_worker()
     job = ReturnJob.objects.get()
     assert job.status == JobStatus.REFUSED and not job.result_file
+    assert not job.folder.exists()  # no empty folder left behind
     assert "1 error in the records of 1 child" in job.summary and "No file was made" in job.summary
     page = client.get(reverse("returns:job", args=[job.pk])).content.decode()
     assert "1580" in page and "The LA child id has characters other than letters" in page
