@@ -5,7 +5,7 @@ from django import forms
 
 from safeguard.accounts.models import AgencyKind, User
 from safeguard.accounts.roles import MANAGER_ROLES
-from safeguard.casework.codes import ReferralSource
+from safeguard.casework.codes import Priority, ReferralSource
 from safeguard.casework.forms import PRIMARY_NEED_CHOICES
 from safeguard.core.forms import GovukDateField, GovukForm
 from safeguard.referrals.models import (
@@ -31,8 +31,44 @@ def _textarea(label: str, required_message: str = "", *, rows: int = 5, help_tex
     )
 
 
+PRIORITY_HELP = (
+    "Red: the child may be at risk of significant harm now; a red contact is decided within "
+    "hours, nights and weekends included. Amber: worrying, to be decided soon. Green: no "
+    "sign of immediate risk"
+)
+
+
+def priority_field(help_text: str = PRIORITY_HELP, *, required: bool = True):
+    return forms.ChoiceField(
+        label="Priority",
+        help_text=help_text,
+        choices=Priority.choices,
+        required=required,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the priority: red, amber or green",
+            "invalid_choice": "Choose the priority: red, amber or green",
+        },
+    )
+
+
+def priority_reason_field(help_text: str = "Needed for red, and for any change of priority"):
+    return _textarea("Reason for the priority", rows=3, help_text=help_text)
+
+
 class ContactForm(GovukForm):
     contact_date = GovukDateField(label="Date of the contact", error_label="Contact date")
+    received_time = forms.TimeField(
+        label="Time received (optional)",
+        help_text=(
+            "For example, 14:30. If you leave it empty, a contact dated today was received "
+            "now, and an earlier one at the start of its day"
+        ),
+        required=False,
+        input_formats=["%H:%M", "%H.%M", "%H%M"],
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "numeric"}),
+        error_messages={"invalid": "Enter the time received as hours and minutes, like 14:30"},
+    )
     source = forms.ChoiceField(
         label="Who made the contact",
         choices=SOURCE_CHOICES,
@@ -44,6 +80,8 @@ class ContactForm(GovukForm):
         rows=6,
         help_text="What the person making the contact is worried about, in their words",
     )
+    priority = priority_field()
+    priority_reason = priority_reason_field("Needed for red")
 
 
 class ManagerChoiceField(forms.ModelChoiceField):
@@ -91,6 +129,11 @@ class DecideForm(GovukForm):
         error_messages={"invalid_choice": "Choose a manager from the list"},
     )
     manager_reason = _textarea("Manager's reason for the different outcome", rows=4)
+    priority = priority_field(
+        "The priority set when the contact was recorded; change it if the checks show more "
+        "or less risk"
+    )
+    priority_reason = priority_reason_field()
 
     def __init__(self, *args, levels: list[ThresholdLevel], authority, **kwargs):
         super().__init__(*args, **kwargs)
@@ -167,3 +210,10 @@ class ReferralForm(GovukForm):
         error_messages={"invalid_choice": "Choose the primary need from the list"},
     )
     reason = _textarea("Reason for the decision", rows=5)
+    priority = priority_field(
+        "The case's priority when it opens: every queue puts red first. From a contact, it "
+        "starts as the contact's priority"
+    )
+    priority_reason = priority_reason_field(
+        "Needed for red, and if it differs from the contact's priority"
+    )
