@@ -28,7 +28,9 @@ def access_contact(
     through ``casework.selectors.access_child``: 404 for those who may not know of it, 403
     for those who may see it but not act."""
     contact = (
-        Contact.objects.select_related("level", "decided_by", "manager", "created_by")
+        Contact.objects.select_related(
+            "level", "decided_by", "manager", "created_by", "priority_set_by"
+        )
         .filter(pk=contact_id)
         .first()
     )
