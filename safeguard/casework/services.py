@@ -80,7 +80,10 @@ def set_priority(record: Prioritised, *, by, priority: str, reason: str) -> None
 def priority_entry(priority: str, reason: str) -> str:
     """The chronology's words for a priority set or changed."""
     words = f"Priority changed to {Priority(priority).label.lower()}"
-    return f"{words}: {reason.strip()}" if reason.strip() else words
+    if reason.strip():
+        words = f"{words}: {reason.strip()}"
+    limit = ChronologyEntry._meta.get_field("what").max_length
+    return words if len(words) <= limit else words[: limit - 1] + "…"
 
 
 def require(user, action: Action, case: Case) -> None:

@@ -5,8 +5,8 @@ from django import forms
 
 from safeguard.accounts.models import AgencyKind, User
 from safeguard.accounts.roles import MANAGER_ROLES
-from safeguard.casework.codes import Priority, ReferralSource
-from safeguard.casework.forms import PRIMARY_NEED_CHOICES
+from safeguard.casework.codes import ReferralSource
+from safeguard.casework.forms import PRIMARY_NEED_CHOICES, priority_field, priority_reason_field
 from safeguard.core.forms import GovukDateField, GovukForm
 from safeguard.referrals.models import (
     ContactOutcome,
@@ -29,31 +29,6 @@ def _textarea(label: str, required_message: str = "", *, rows: int = 5, help_tex
         widget=forms.Textarea(attrs={"rows": rows}),
         error_messages={"required": required_message} if required_message else None,
     )
-
-
-PRIORITY_HELP = (
-    "Red: the child may be at risk of significant harm now; a red contact is decided within "
-    "hours, nights and weekends included. Amber: worrying, to be decided soon. Green: no "
-    "sign of immediate risk"
-)
-
-
-def priority_field(help_text: str = PRIORITY_HELP, *, required: bool = True):
-    return forms.ChoiceField(
-        label="Priority",
-        help_text=help_text,
-        choices=Priority.choices,
-        required=required,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose the priority: red, amber or green",
-            "invalid_choice": "Choose the priority: red, amber or green",
-        },
-    )
-
-
-def priority_reason_field(help_text: str = "Needed for red, and for any change of priority"):
-    return _textarea("Reason for the priority", rows=3, help_text=help_text)
 
 
 class ContactForm(GovukForm):
