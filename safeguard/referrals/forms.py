@@ -1,6 +1,8 @@
 """Forms for the front door: input checks only. Whether the indicators belong to the level,
 and whether a departure from the threshold has a manager's reason, are the services' rules."""
 
+from datetime import datetime, time
+
 from django import forms
 
 from safeguard.accounts.models import AgencyKind, User
@@ -33,16 +35,16 @@ def _textarea(label: str, required_message: str = "", *, rows: int = 5, help_tex
 
 class ContactForm(GovukForm):
     contact_date = GovukDateField(label="Date of the contact", error_label="Contact date")
-    received_time = forms.TimeField(
+    # Text, not a TimeField, so that it has its limit like every text field (core.limits).
+    received_time = forms.CharField(
         label="Time received (optional)",
         help_text=(
             "For example, 14:30. If you leave it empty, a contact dated today was received "
             "now, and an earlier one at the start of its day"
         ),
         required=False,
-        input_formats=["%H:%M", "%H.%M", "%H%M"],
+        max_length=5,
         widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "numeric"}),
-        error_messages={"invalid": "Enter the time received as hours and minutes, like 14:30"},
     )
     source = forms.ChoiceField(
         label="Who made the contact",
@@ -57,6 +59,17 @@ class ContactForm(GovukForm):
     )
     priority = priority_field()
     priority_reason = priority_reason_field("Needed for red")
+
+    def clean_received_time(self) -> time | None:
+        text = self.cleaned_data["received_time"].strip()
+        if not text:
+            return None
+        for pattern in ("%H:%M", "%H.%M", "%H%M"):
+            try:
+                return datetime.strptime(text, pattern).time()
+            except ValueError:
+                continue
+        raise forms.ValidationError("Enter the time received as hours and minutes, like 14:30")
 
 
 class ManagerChoiceField(forms.ModelChoiceField):
