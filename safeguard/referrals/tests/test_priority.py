@@ -217,3 +217,18 @@ def test_referral_form_starts_from_the_contacts_priority(world, client, levels):
 def test_red_due_time_is_never_later_than_received_plus_the_standard(world):
     contact = record(world, hour=23)
     assert contact.decision_due_at(24) - contact.received == timedelta(hours=24)
+
+
+def test_front_door_page_costs_the_same_queries_for_3_or_33_contacts(world, client, django_assert_max_num_queries):
+    children = [world.child_sam, world.child_tom, world.child_sally]
+    for n in range(3):
+        record(world, children[n], priority=["red", "amber", "green"][n])
+    client.force_login(world.tm_carol)
+    client.get(reverse("referrals:front-door"))  # the session's first reads
+    with django_assert_max_num_queries(40) as few:
+        assert client.get(reverse("referrals:front-door")).status_code == 200
+    for n in range(30):
+        record(world, children[n % 3], priority=["red", "amber", "green"][n % 3], hour=n % 12)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("referrals:front-door"))
+    assert len(response.context["rows"]) == 33
