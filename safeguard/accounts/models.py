@@ -1,7 +1,7 @@
 """Staff: the authority, the agencies that work with it, their teams, and users with a role."""
 
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 
 from safeguard.accounts.roles import (  # noqa: F401  (re-exported: the names every app imports)
@@ -52,6 +52,13 @@ class LocalAuthority(models.Model):
     )
     cin_plan_review_months = models.PositiveSmallIntegerField(
         "child in need plan reviews: months between reviews", default=3
+    )
+    # A contact rated red is decided within this many clock hours of its receipt, weekends
+    # and nights included: children are at risk at weekends (issue 13, item 2).
+    red_contact_decision_hours = models.PositiveSmallIntegerField(
+        "red contacts: hours from receipt to decision",
+        default=24,
+        validators=[MinValueValidator(1)],
     )
 
     class Meta:

@@ -82,3 +82,17 @@ class VisitKind(models.TextChoices):
     CHILD_IN_NEED = "cin", "Child in need visit"
     ASSESSMENT = "assessment", "Assessment visit"
     OTHER = "other", "Other visit"
+
+
+class Priority(models.TextChoices):
+    """A contact's or case's priority (RAG), set with a reason by a named person. An empty
+    value is "not rated" (records made before priorities existed); queues put it after amber
+    and before green, since nobody has yet judged it low (issue 13, item 2)."""
+
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+
+
+# The order every queue puts priorities in: red first, "not rated" before green.
+PRIORITY_RANK = {Priority.RED: 0, Priority.AMBER: 1, "": 2, Priority.GREEN: 3}

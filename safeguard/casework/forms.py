@@ -5,7 +5,7 @@ from django import forms
 
 from safeguard.accounts.models import RECORDING_ROLES, AgencyKind, Team, User
 from safeguard.accounts.selectors import social_care_teams
-from safeguard.casework.codes import ClosureReason, PrimaryNeed, VisitKind
+from safeguard.casework.codes import ClosureReason, PrimaryNeed, Priority, VisitKind
 from safeguard.core.forms import GovukDateField, GovukForm
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -13,6 +13,36 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 # The census wording with the code: managers and returns staff know the needs by it. Shared by
 # the referral (the working primary need) and the assessment's authorisation (the assessed one).
 PRIMARY_NEED_CHOICES = [(code, f"{label} ({code})") for code, label in PrimaryNeed.choices]
+
+
+PRIORITY_HELP = (
+    "Red: the child may be at risk of significant harm now; a red contact is decided within "
+    "hours, nights and weekends included. Amber: worrying, to be decided soon. Green: no "
+    "sign of immediate risk"
+)
+
+
+def priority_field(help_text: str = PRIORITY_HELP, *, required: bool = True):
+    return forms.ChoiceField(
+        label="Priority",
+        help_text=help_text,
+        choices=Priority.choices,
+        required=required,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the priority: red, amber or green",
+            "invalid_choice": "Choose the priority: red, amber or green",
+        },
+    )
+
+
+def priority_reason_field(help_text: str = "Needed for red, and for any change of priority"):
+    return forms.CharField(
+        label="Reason for the priority",
+        required=False,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 def _yes_no(value) -> bool:
@@ -154,6 +184,13 @@ class CloseForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the reason for closure"},
     )
+
+
+class PriorityForm(GovukForm):
+    """Change a case's priority: the reason is always needed (the service says so)."""
+
+    priority = priority_field()
+    priority_reason = priority_reason_field("Why the priority changes: what has happened")
 
 
 class ChronologyEntryForm(GovukForm):

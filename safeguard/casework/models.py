@@ -9,11 +9,55 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from safeguard.casework.codes import ClosureReason, PrimaryNeed, ReferralSource, VisitKind
+from safeguard.casework.codes import (
+    PRIORITY_RANK,
+    ClosureReason,
+    PrimaryNeed,
+    Priority,
+    ReferralSource,
+    VisitKind,
+)
 from safeguard.core.models import BaseModel, DatedSpan, Span
 
 
-class Case(BaseModel, Span):
+class Prioritised(models.Model):
+    """A record that carries a priority (RAG) with the reason and who set it, and when: a
+    contact (``referrals.Contact``) and a case. Empty is "not rated" (records made before
+    priorities). The priority changes only through a service, with its change event."""
+
+    priority = models.CharField(max_length=5, choices=Priority.choices, blank=True)
+    priority_reason = models.TextField("reason for the priority", blank=True)
+    priority_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    priority_set_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def priority_rank(self) -> int:
+        """Where the record comes in a queue: red first, "not rated" just before green."""
+        return PRIORITY_RANK[self.priority]
+
+    @property
+    def priority_label(self) -> str:
+        return Priority(self.priority).label if self.priority else "Not rated"
+
+
+def priority_rank_expression(field: str = "priority"):
+    """The SQL of ``Prioritised.priority_rank``, to order a queryset by priority."""
+    return models.Case(
+        *(
+            models.When(**{field: value}, then=models.Value(rank))
+            for value, rank in PRIORITY_RANK.items()
+        ),
+        default=models.Value(len(PRIORITY_RANK)),
+        output_field=models.IntegerField(),
+    )
+
+
+class Case(BaseModel, Span, Prioritised):
     """A child-in-need episode: from the referral that opens it to its closure."""
 
     span_start = "referral_date"

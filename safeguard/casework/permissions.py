@@ -9,6 +9,10 @@ Performance analysts check the figures and the census: they see a case's dates, 
 who holds it (``VIEW``) but never its narrative (``READ_NARRATIVE``): case notes, visit
 notes, management decisions, plan summaries, referral and contact reasons, the chronology and
 its PDF (issue 11, item 12: least privilege).
+
+A case's priority (RAG) is changed by a team or service manager of its authority, or by the
+social worker it is allocated to (``CHANGE_PRIORITY``); never by another social worker, an
+analyst or partner staff (issue 13, item 2).
 """
 
 from enum import StrEnum
@@ -30,6 +34,7 @@ class Action(StrEnum):
     READ_NARRATIVE = "read_narrative"
     RECORD = "record"
     AUTHORISE = "authorise"
+    CHANGE_PRIORITY = "change_priority"
 
 
 # Who may do each action, among children's social care staff of the case's authority. What is
@@ -39,6 +44,8 @@ ROLES = {
     Action.READ_NARRATIVE: RECORDING_ROLES,
     Action.RECORD: RECORDING_ROLES,
     Action.AUTHORISE: MANAGER_ROLES,
+    # Team and service managers, and the worker the case is allocated to (see ``can``).
+    Action.CHANGE_PRIORITY: RECORDING_ROLES,
 }
 
 
@@ -58,7 +65,14 @@ def can(user, action: Action, case: Case | None = None, *, authority_id=None) ->
     roles = ROLES.get(action)
     if target is None or roles is None:
         return False
-    return is_social_care_staff(user, roles=roles, authority_id=target)
+    allowed = is_social_care_staff(user, roles=roles, authority_id=target)
+    if allowed and action == Action.CHANGE_PRIORITY and user.role not in MANAGER_ROLES:
+        # A social worker changes the priority of a case allocated to them, and no other
+        # (read through .all(), so that a page that prefetched the allocations asks no more).
+        return case is not None and any(
+            a.worker_id == user.pk and a.end_date is None for a in case.allocations.all()
+        )
+    return allowed
 
 
 def sees_case_file(user, person) -> bool:

@@ -37,7 +37,11 @@ def access_case(
     by default what ``action`` is). Raises Http404 when the user may not know of it,
     PermissionDenied when they may see but not act."""
     action = Action(action)
-    case = Case.objects.select_related("child", "authority").filter(pk=case_id).first()
+    case = (
+        Case.objects.select_related("child", "authority", "priority_set_by")
+        .filter(pk=case_id)
+        .first()
+    )
     if case is None or not permissions.can(user, Action.VIEW, case):
         raise Http404("No such case")
     people.access_person(

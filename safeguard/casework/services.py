@@ -21,6 +21,7 @@ from safeguard.casework.codes import (
     AFTER_ASSESSMENT_REASONS,
     ClosureReason,
     PrimaryNeed,
+    Priority,
     ReferralSource,
 )
 from safeguard.casework.models import (
@@ -32,6 +33,7 @@ from safeguard.casework.models import (
     CINPlan,
     CINPlanReview,
     ManagementDecision,
+    Prioritised,
     Visit,
 )
 from safeguard.casework.permissions import Action
@@ -44,6 +46,44 @@ ALLOCATED_ROLE = "Allocated social worker"
 
 
 # --- Shared rules -----------------------------------------------------------------------------
+
+
+def check_priority(priority: str, reason: str, *, previous: str | None = None) -> None:
+    """The rules for setting a priority (RAG) on a contact or case: one of red, amber or
+    green; a reason for red, and for any change from ``previous`` (the priority it had; empty
+    or None when it is first set)."""
+    if priority not in Priority.values:
+        raise ApplicationError("Choose the priority: red, amber or green", field="priority")
+    if not reason.strip():
+        if priority == Priority.RED:
+            raise ApplicationError(
+                "Enter the reason for the priority: a red priority needs one",
+                field="priority_reason",
+            )
+        if previous and priority != previous:
+            raise ApplicationError(
+                f"Enter the reason for changing the priority from "
+                f"{Priority(previous).label.lower()} to {Priority(priority).label.lower()}",
+                field="priority_reason",
+            )
+
+
+def set_priority(record: Prioritised, *, by, priority: str, reason: str) -> None:
+    """Put the priority on ``record`` (not saved: the caller saves it with its change event),
+    naming who set it and when."""
+    record.priority = priority
+    record.priority_reason = reason.strip()
+    record.priority_set_by = by
+    record.priority_set_at = timezone.now()
+
+
+def priority_entry(priority: str, reason: str) -> str:
+    """The chronology's words for a priority set or changed."""
+    words = f"Priority changed to {Priority(priority).label.lower()}"
+    if reason.strip():
+        words = f"{words}: {reason.strip()}"
+    limit = ChronologyEntry._meta.get_field("what").max_length
+    return words if len(words) <= limit else words[: limit - 1] + "…"
 
 
 def require(user, action: Action, case: Case) -> None:
@@ -142,11 +182,20 @@ def chronology_annotate(*, by, entry: ChronologyEntry, text: str) -> ChronologyA
 
 
 def case_open(
-    *, by, child, referral_date: date, referral_source: str, primary_need: str = ""
+    *,
+    by,
+    child,
+    referral_date: date,
+    referral_source: str,
+    primary_need: str = "",
+    priority: str = "",
+    priority_reason: str = "",
 ) -> Case:
     """Open a child-in-need episode, the one way a case is made. Called by the referral
     service, inside its transaction. ``primary_need`` is the front door's working primary
-    need (CIN census PrimaryNeedCode), replaced when an assessment is authorised."""
+    need (CIN census PrimaryNeedCode), replaced when an assessment is authorised.
+    ``priority`` is the referral's priority, the case's at opening (the referral service
+    checks it); empty leaves the case not rated."""
     if not permissions.can(by, Action.RECORD, authority_id=child.authority_id):
         raise PermissionDenied("You cannot open cases")
     check_date(referral_date, label="referral date", field="received_date")
@@ -191,7 +240,40 @@ def case_open(
         referral_source=referral_source,
         primary_need=primary_need,
     )
+    if priority:
+        set_priority(case, by=by, priority=priority, reason=priority_reason)
     save_new(case, by=by, person_id=case.child_id)
+    return case
+
+
+@transaction.atomic
+def case_priority_change(
+    *, by, case: Case, priority: str, reason: str, version: int | None = None
+) -> Case:
+    """Change the case's priority (RAG), with a reason, always: by a team or service manager
+    or the allocated worker (``Action.CHANGE_PRIORITY``). The change event keeps the before and
+    after; the chronology says "Priority changed to red: reason"."""
+    require(by, Action.CHANGE_PRIORITY, case)
+    case = Case.objects.select_for_update().select_related("child").get(pk=case.pk)
+    expect_version(case, version)
+    if case.closure_date is not None:
+        raise ApplicationError("The case is closed: its priority can no longer change")
+    if priority == case.priority:
+        raise ApplicationError(
+            f"The priority is already {Priority(priority).label.lower()}", field="priority"
+        )
+    check_priority(priority, reason, previous=case.priority)
+    before = snapshot(case)
+    set_priority(case, by=by, priority=priority, reason=reason)
+    save_change(case, by=by, before=before, person_id=case.child_id)
+    chronology_add(
+        by=by,
+        child=case.child,
+        case=case,
+        event_date=timezone.localdate(),
+        what=priority_entry(priority, reason),
+        source_agency=agency_name(by),
+    )
     return case
 
 

@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("cin-plans/<uuid:plan_id>/end/", views.cin_plan_end, name="cin-plan-end"),
     path("cases/<uuid:case_id>/close/", views.case_close, name="close"),
+    path("cases/<uuid:case_id>/priority/", views.case_priority, name="priority"),
     path("people/<uuid:person_id>/chronology/", views.chronology, name="chronology"),
     path(
         "people/<uuid:person_id>/chronology/new/",

@@ -28,6 +28,7 @@ from safeguard.casework.forms import (
     CINPlanStartForm,
     CloseForm,
     DecisionForm,
+    PriorityForm,
     VisitForm,
     social_care_staff,
 )
@@ -110,6 +111,7 @@ def case_detail(request, case_id: UUID):
         "today": timezone.localdate(),
         "can_record": permissions.can(user, Action.RECORD, case),
         "can_authorise": permissions.can(user, Action.AUTHORISE, case),
+        "can_change_priority": permissions.can(user, Action.CHANGE_PRIORITY, case),
         # Analysts see the dates and codes, not what is written (issue 11, item 12).
         "can_read_narrative": permissions.can(user, Action.READ_NARRATIVE, case),
     }
@@ -253,6 +255,27 @@ def case_close(request, case_id: UUID):
     return _step_page(
         request, form, case, title="Close the case", button="Close case", still_open=still_open
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_priority(request, case_id: UUID):
+    case = _case(request, case_id, Action.CHANGE_PRIORITY)
+    form = PriorityForm(posted(request), initial={"priority": case.priority})
+    versioned(form, case)
+
+    def save(data):
+        services.case_priority_change(
+            by=request.user,
+            case=case,
+            priority=data["priority"],
+            reason=data["priority_reason"],
+            version=data.get("version"),
+        )
+
+    if submission.submit(request, form, save, success="Priority changed"):
+        return _to_case(case)
+    return _step_page(request, form, case, title="Change the priority", button="Change priority")
 
 
 # --- The chronology ---------------------------------------------------------------------------

@@ -1,12 +1,14 @@
 """Forms for the front door: input checks only. Whether the indicators belong to the level,
 and whether a departure from the threshold has a manager's reason, are the services' rules."""
 
+from datetime import datetime, time
+
 from django import forms
 
 from safeguard.accounts.models import AgencyKind, User
 from safeguard.accounts.roles import MANAGER_ROLES
 from safeguard.casework.codes import ReferralSource
-from safeguard.casework.forms import PRIMARY_NEED_CHOICES
+from safeguard.casework.forms import PRIMARY_NEED_CHOICES, priority_field, priority_reason_field
 from safeguard.core.forms import GovukDateField, GovukForm
 from safeguard.referrals.models import (
     ContactOutcome,
@@ -33,6 +35,17 @@ def _textarea(label: str, required_message: str = "", *, rows: int = 5, help_tex
 
 class ContactForm(GovukForm):
     contact_date = GovukDateField(label="Date of the contact", error_label="Contact date")
+    # Text, not a TimeField, so that it has its limit like every text field (core.limits).
+    received_time = forms.CharField(
+        label="Time received (optional)",
+        help_text=(
+            "For example, 14:30. If you leave it empty, a contact dated today was received "
+            "now, and an earlier one at the start of its day"
+        ),
+        required=False,
+        max_length=5,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "numeric"}),
+    )
     source = forms.ChoiceField(
         label="Who made the contact",
         choices=SOURCE_CHOICES,
@@ -44,6 +57,19 @@ class ContactForm(GovukForm):
         rows=6,
         help_text="What the person making the contact is worried about, in their words",
     )
+    priority = priority_field()
+    priority_reason = priority_reason_field("Needed for red")
+
+    def clean_received_time(self) -> time | None:
+        text = self.cleaned_data["received_time"].strip()
+        if not text:
+            return None
+        for pattern in ("%H:%M", "%H.%M", "%H%M"):
+            try:
+                return datetime.strptime(text, pattern).time()
+            except ValueError:
+                continue
+        raise forms.ValidationError("Enter the time received as hours and minutes, like 14:30")
 
 
 class ManagerChoiceField(forms.ModelChoiceField):
@@ -91,6 +117,11 @@ class DecideForm(GovukForm):
         error_messages={"invalid_choice": "Choose a manager from the list"},
     )
     manager_reason = _textarea("Manager's reason for the different outcome", rows=4)
+    priority = priority_field(
+        "The priority set when the contact was recorded; change it if the checks show more "
+        "or less risk"
+    )
+    priority_reason = priority_reason_field()
 
     def __init__(self, *args, levels: list[ThresholdLevel], authority, **kwargs):
         super().__init__(*args, **kwargs)
@@ -167,3 +198,10 @@ class ReferralForm(GovukForm):
         error_messages={"invalid_choice": "Choose the primary need from the list"},
     )
     reason = _textarea("Reason for the decision", rows=5)
+    priority = priority_field(
+        "The case's priority when it opens: every queue puts red first. From a contact, it "
+        "starts as the contact's priority"
+    )
+    priority_reason = priority_reason_field(
+        "Needed for red, and if it differs from the contact's priority"
+    )

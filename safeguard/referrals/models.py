@@ -5,11 +5,15 @@ the front-door decision records the level judged, the indicators that led to it 
 rationale, and a decision that departs from what the level implies needs a manager's reason.
 """
 
+from datetime import datetime, time, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
-from safeguard.casework.codes import ReferralSource
+from safeguard.casework.codes import Priority, ReferralSource
+from safeguard.casework.models import Prioritised
 from safeguard.core.models import BaseModel
 
 
@@ -54,14 +58,23 @@ class ThresholdIndicator(models.Model):
         return self.text
 
 
-class Contact(BaseModel):
-    """An approach to children's social care about a child, and the front door's decision."""
+class Contact(BaseModel, Prioritised):
+    """An approach to children's social care about a child, and the front door's decision.
+
+    Its priority (RAG) is set when it is recorded and may be changed, with a reason, when it
+    is decided. A red contact is decided within the authority's standard in clock hours from
+    its receipt (``LocalAuthority.red_contact_decision_hours``), nights and weekends counted;
+    other contacts keep the working-day rule (``decision_due_at``).
+    """
 
     child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="contacts")
     authority = models.ForeignKey(
         "accounts.LocalAuthority", on_delete=models.PROTECT, related_name="+"
     )
     contact_date = models.DateField()
+    # The moment it was received; empty for contacts recorded before times were kept, whose
+    # clock then starts at the start of ``contact_date`` (never later than the truth).
+    received_at = models.DateTimeField(null=True, blank=True)
     source = models.CharField(max_length=3, choices=ReferralSource.choices)
     reason = models.TextField("reason for contact")
     # The decision, made by a named person.
@@ -96,6 +109,21 @@ class Contact(BaseModel):
     @property
     def is_decided(self) -> bool:
         return bool(self.outcome)
+
+    @property
+    def received(self) -> datetime:
+        """When the contact was received: ``received_at``, or the start of its date."""
+        if self.received_at is not None:
+            return self.received_at
+        return timezone.make_aware(datetime.combine(self.contact_date, time.min))
+
+    def decision_due_at(self, hours: int) -> datetime | None:
+        """When a red contact's decision is due: ``hours`` clock hours after its receipt
+        (the authority's ``red_contact_decision_hours``). None for other contacts, which keep
+        the working-day rule."""
+        if self.priority != Priority.RED:
+            return None
+        return self.received + timedelta(hours=hours)
 
     @property
     def departs_from_threshold(self) -> bool:

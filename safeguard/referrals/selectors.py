@@ -3,14 +3,17 @@ child of a front-door page through ``casework.selectors.access_child`` (the fron
 part of the case file: partners are turned away before the read is logged); lists of
 contacts show their children through ``people.selectors.show_rows``."""
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from safeguard.casework import selectors as casework
-from safeguard.core.workdays import add_months
+from safeguard.casework.models import priority_rank_expression
+from safeguard.core.workdays import add_months, working_days_between
 from safeguard.people.selectors import show_rows
 from safeguard.referrals.models import Contact, Referral, ThresholdLevel
 from safeguard.referrals.permissions import Action
@@ -25,7 +28,9 @@ def access_contact(
     through ``casework.selectors.access_child``: 404 for those who may not know of it, 403
     for those who may see it but not act."""
     contact = (
-        Contact.objects.select_related("level", "decided_by", "manager", "created_by")
+        Contact.objects.select_related(
+            "level", "decided_by", "manager", "created_by", "priority_set_by"
+        )
         .filter(pk=contact_id)
         .first()
     )
@@ -46,16 +51,68 @@ def contact_of_child(child, contact_id: UUID) -> Contact:
 
 
 def awaiting_decision(*, user, request=None, limit: int = FRONT_DOOR_LIMIT) -> list[Contact]:
-    """The authority's contacts awaiting a decision, oldest first, at most ``limit`` of them;
-    those whose child ``user`` may not see are left out, and each child shown is logged."""
+    """The authority's contacts awaiting a decision, at most ``limit`` of them: by priority
+    (red, amber, not rated, green), then oldest first. Red contacts all have the same number
+    of hours to their decision, so the overdue ones come first. Those whose child ``user``
+    may not see are left out, and each child shown is logged."""
     waiting = (
         Contact.objects.filter(authority_id=user.authority_id, outcome="")
-        .select_related("child", "created_by")
-        .order_by("contact_date", "created_at")[:limit]
+        .select_related("child", "created_by", "priority_set_by")
+        .annotate(priority_order=priority_rank_expression())
+        .order_by(
+            "priority_order",
+            "contact_date",
+            F("received_at").asc(nulls_first=True),
+            "created_at",
+        )[:limit]
     )
     return show_rows(
         user=user, rows=waiting, request=request, reason="Awaiting a front-door decision"
     ).rows
+
+
+@dataclass(frozen=True)
+class FrontDoorRow:
+    """A contact awaiting a decision, with how long it has waited and, for a red contact, its
+    clock in hours: ``due_at`` (the authority's standard after its receipt) and ``clock``
+    ("due by 14:30 Sat 5 December, 5 hours left" or "overdue by 3 hours")."""
+
+    contact: Contact
+    waiting: int
+    due_at: datetime | None
+    clock: str
+    overdue: bool
+
+
+def _span(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    hours = minutes // 60
+    return f"{hours} hour{'s' if hours != 1 else ''}"
+
+
+def decision_clock(due_at: datetime, now: datetime) -> tuple[str, bool]:
+    """The words for a red contact's clock at ``now``, and whether it is overdue."""
+    left = (due_at - now).total_seconds()
+    if left < 0:
+        return f"overdue by {_span(-left)}", True
+    local = timezone.localtime(due_at)
+    return f"due by {local:%H:%M %a} {local.day} {local:%B}, {_span(left)} left", False
+
+
+def front_door_rows(contacts: list[Contact], *, hours: int, now: datetime) -> list[FrontDoorRow]:
+    """The front door's rows at ``now``, with each red contact's clock of ``hours`` clock
+    hours (``LocalAuthority.red_contact_decision_hours``); other contacts keep the working-day
+    count. No queries."""
+    today = timezone.localtime(now).date()
+    rows = []
+    for contact in contacts:
+        due_at = contact.decision_due_at(hours)
+        clock, overdue = decision_clock(due_at, now) if due_at is not None else ("", False)
+        waiting = working_days_between(contact.contact_date, today)
+        rows.append(FrontDoorRow(contact, waiting, due_at, clock, overdue))
+    return rows
 
 
 def threshold_levels(authority) -> QuerySet[ThresholdLevel]:

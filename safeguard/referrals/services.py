@@ -1,7 +1,7 @@
 """The front door: recording contacts, deciding them against the threshold of need, and
 recording referrals (which open a child-in-need episode)."""
 
-from datetime import date
+from datetime import date, datetime, time
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -31,21 +31,50 @@ def _require_front_door(by, authority_id) -> None:
         raise PermissionDenied("You cannot record at the front door")
 
 
+def _received_at(contact_date: date, received_time: time | None) -> datetime | None:
+    """The moment a contact was received: its date at ``received_time``; without a time, now
+    for a contact dated today, else unknown (its clock starts at the start of its day)."""
+    now = timezone.localtime()
+    if received_time is None:
+        return now if contact_date == now.date() else None
+    received = timezone.make_aware(datetime.combine(contact_date, received_time))
+    if received > now:
+        raise ApplicationError("The time received cannot be in the future", field="received_time")
+    return received
+
+
 @transaction.atomic
-def contact_record(*, by, child, contact_date: date, source: str, reason: str) -> Contact:
+def contact_record(
+    *,
+    by,
+    child,
+    contact_date: date,
+    source: str,
+    reason: str,
+    priority: str = "",
+    priority_reason: str = "",
+    received_time: time | None = None,
+) -> Contact:
+    """Record a contact with its priority (RAG; a reason for red). Empty ``priority`` leaves
+    it not rated, for callers other than the form (which requires one)."""
     _require_front_door(by, child.authority_id)
     casework.check_date(contact_date, label="contact date", field="contact_date")
     if source not in ReferralSource.values:
         raise ApplicationError("Choose who made the contact", field="source")
     if not reason.strip():
         raise ApplicationError("Enter the reason for the contact", field="reason")
+    if priority or priority_reason.strip():
+        casework.check_priority(priority, priority_reason)
     contact = Contact(
         child=child,
         authority_id=child.authority_id,
         contact_date=contact_date,
+        received_at=_received_at(contact_date, received_time),
         source=source,
         reason=reason.strip(),
     )
+    if priority:
+        casework.set_priority(contact, by=by, priority=priority, reason=priority_reason)
     save_new(contact, by=by, person_id=child.pk)
     return contact
 
@@ -67,9 +96,12 @@ def contact_decide(
     manager=None,
     manager_reason: str = "",
     version: int | None = None,
+    priority: str | None = None,
+    priority_reason: str = "",
 ) -> Contact:
     """Decide a contact. The threshold level suggests an outcome; a different outcome needs a
-    team or service manager named with their reason (the manager may be ``by``)."""
+    team or service manager named with their reason (the manager may be ``by``).
+    ``priority`` (None: unchanged) may change the contact's priority, with a reason."""
     _require_front_door(by, contact.authority_id)
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     expect_version(contact, version)
@@ -105,7 +137,12 @@ def contact_decide(
                 "Enter the manager's reason for departing from the threshold",
                 field="manager_reason",
             )
+    new_priority = priority is not None and priority != contact.priority
+    if new_priority:
+        casework.check_priority(priority, priority_reason, previous=contact.priority)
     before = snapshot(contact)
+    if new_priority:
+        casework.set_priority(contact, by=by, priority=priority, reason=priority_reason)
     contact.level = level
     contact.rationale = rationale.strip()
     contact.outcome = outcome
@@ -131,6 +168,8 @@ def referral_record(
     reason: str = "",
     contact: Contact | None = None,
     primary_need: str = "",
+    priority: str = "",
+    priority_reason: str = "",
 ) -> Referral:
     """Record a referral and its decision; this opens the child-in-need episode.
 
@@ -139,6 +178,10 @@ def referral_record(
     until an authorised assessment replaces it. A referral decided "no further action" opens
     and closes the episode on the referral date (CIN census ReferralNFA), as the census
     expects; its primary need is optional.
+
+    The referral's priority (RAG) is its case's priority at opening: kept on the case, not
+    the referral (issue 13, item 2). A reason is needed for red, and for a priority other
+    than its contact's. Empty leaves the case not rated (callers other than the form).
     """
     _require_front_door(by, child.authority_id)
     if decision not in ReferralDecision.values:
@@ -169,12 +212,18 @@ def referral_record(
             raise ApplicationError(
                 "The referral cannot be before its contact", field="received_date"
             )
+    if priority or priority_reason.strip():
+        casework.check_priority(
+            priority, priority_reason, previous=contact.priority if contact is not None else None
+        )
     case = casework.case_open(
         by=by,
         child=child,
         referral_date=received_date,
         referral_source=source,
         primary_need=primary_need,
+        priority=priority,
+        priority_reason=priority_reason,
     )
     referral = Referral(
         case=case,

@@ -17,7 +17,6 @@ from safeguard.casework import selectors as casework
 from safeguard.core import submission
 from safeguard.core.concurrency import versioned
 from safeguard.core.submission import posted
-from safeguard.core.workdays import working_days_between
 from safeguard.referrals import permissions, selectors, services
 from safeguard.referrals.forms import ContactForm, DecideForm, ReferralForm
 from safeguard.referrals.models import ContactOutcome
@@ -36,11 +35,12 @@ def front_door(request):
     user = request.user
     if not permissions.can(user, Action.VIEW, authority_id=user.authority_id):
         raise PermissionDenied("The front door is for children's social care")
-    today = timezone.localdate()
     waiting = selectors.awaiting_decision(user=user, request=request)
-    rows = [{"contact": c, "waiting": working_days_between(c.contact_date, today)} for c in waiting]
+    hours = user.agency.authority.red_contact_decision_hours
+    rows = selectors.front_door_rows(waiting, hours=hours, now=timezone.now())
     context = {
         "rows": rows,
+        "red_hours": hours,
         "limit": FRONT_DOOR_LIMIT,
         "can_record": permissions.can(user, Action.RECORD, authority_id=user.authority_id),
         # Analysts see who waits and for how long, not why (issue 11, item 12).
@@ -93,7 +93,7 @@ def contact_decide(request, contact_id: UUID):
         posted(request),
         levels=levels,
         authority=contact.authority_id,
-        initial={"decision_date": timezone.localdate()},
+        initial={"decision_date": timezone.localdate(), "priority": contact.priority},
     )
     versioned(form, contact)
 
@@ -109,6 +109,8 @@ def contact_decide(request, contact_id: UUID):
             manager=data["manager"],
             manager_reason=data["manager_reason"],
             version=data.get("version"),
+            priority=data["priority"],
+            priority_reason=data["priority_reason"],
         )
 
     if submission.submit(request, form, save, success="Decision recorded"):
@@ -135,6 +137,7 @@ def referral_new(request, person_id: UUID):
         "received_date": contact.contact_date if contact else today,
         "source": contact.source if contact else "",
         "decision_date": today,
+        "priority": contact.priority if contact else "",
     }
     form = ReferralForm(posted(request), initial=initial)
     referral = submission.submit(

@@ -65,6 +65,7 @@ FORMS = {
     "casework:cin-plan-review-new": "tm_carol",
     "casework:cin-plan-end": "tm_carol",
     "casework:close": "tm_carol",
+    "casework:priority": "tm_carol",
     "casework:chronology-entry-new": "tm_carol",
     "casework:chronology-annotate": "tm_carol",
     "earlyhelp:eha-new": "tm_carol",
@@ -135,7 +136,7 @@ OVERRIDES = {
 OTHER_CHILD = {"earlyhelp:taf-new": "child_sally"}
 # Text inputs with a format of their own: fuzzed one at a time, and never required to store.
 STRUCTURED = {"postcode": "TE1 1ST", "la_child_id": "", "police_reference": "", "nhs_number": "",
-              "upn": "", "former_upn": ""}  # fmt: skip
+              "upn": "", "former_upn": "", "received_time": ""}  # fmt: skip
 ROW_AGENCIES = ["Children's social care", "Police", "Health"]
 
 

@@ -15,7 +15,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from safeguard.accounts.models import LocalAuthority, Team, User
-from safeguard.casework.models import Allocation, Case
+from safeguard.casework.codes import PRIORITY_RANK
+from safeguard.casework.models import Allocation, Case, priority_rank_expression
 from safeguard.core.workdays import add_working_days, is_working_day
 from safeguard.people.models import Person
 from safeguard.timescales.engine import (
@@ -51,9 +52,16 @@ def _child_key(row: DueRow) -> tuple[str, str]:
     return (row.child.family_name.casefold(), row.child.given_names.casefold())
 
 
+def _due_date_key(r: DueRow) -> tuple:
+    return (r.item.due_date, _child_key(r), r.item.rule.label, str(r.case.pk))
+
+
 # Every order ends with the case and rule ids so that equal rows always come out the same way.
+# The default puts the case's priority first (red, amber, not rated, green), then due date:
+# priority orders every queue (issue 13, item 2); the others are there to look things up.
 SORTS: dict[str, Callable[[DueRow], tuple]] = {
-    "due_date": lambda r: (r.item.due_date, _child_key(r), r.item.rule.label, str(r.case.pk)),
+    "priority": lambda r: (PRIORITY_RANK[r.case.priority], *_due_date_key(r)),
+    "due_date": _due_date_key,
     "-working_days_overdue": lambda r: (
         -r.item.working_days_overdue,
         r.item.due_date,
@@ -64,11 +72,12 @@ SORTS: dict[str, Callable[[DueRow], tuple]] = {
     "child": lambda r: (_child_key(r), str(r.case.pk), r.item.due_date, r.item.rule.id),
     "rule": lambda r: (r.item.rule.label, r.item.due_date, _child_key(r), str(r.case.pk)),
 }
-DEFAULT_SORT = "due_date"
+DEFAULT_SORT = "priority"
 
 
 def sort_rows(rows: Iterable[DueRow], sort: str = DEFAULT_SORT) -> list[DueRow]:
-    """Order rows by one of ``SORTS``: due date (default), most overdue, child or rule."""
+    """Order rows by one of ``SORTS``: priority then due date (default), due date, most
+    overdue, child or rule."""
     try:
         key = SORTS[sort]
     except KeyError:
@@ -173,12 +182,13 @@ def due_counts(rows: Iterable[DueRow]) -> dict[str, int]:
 
 
 def unallocated_cases(authority: LocalAuthority, *, on: date) -> list[Case]:
-    """Open cases with no allocated worker on ``on``, longest waiting first: the backlog the
-    2009 inspection found nobody could see."""
+    """Open cases with no allocated worker on ``on``, by priority (red first), then longest
+    waiting first: the backlog the 2009 inspection found nobody could see."""
     held = Allocation.objects.filter(_allocation_open_on(on)).values("case_id")
     return list(
         Case.objects.filter(_case_open_on(on), authority=authority)
         .exclude(pk__in=held)
         .select_related("child")
-        .order_by("referral_date")
+        .annotate(priority_order=priority_rank_expression())
+        .order_by("priority_order", "referral_date", "pk")
     )

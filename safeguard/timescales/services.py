@@ -15,6 +15,8 @@ STANDARDS = {
     "cin_visit_interval_wd": (1, 65),
     "core_group_interval_wd": (1, 65),
     "cin_plan_review_months": (1, 12),
+    # Clock hours, not working days: the front door's red contacts (referrals.Contact).
+    "red_contact_decision_hours": (1, 72),
 }
 
 

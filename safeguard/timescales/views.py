@@ -12,6 +12,7 @@ from safeguard.timescales import permissions, selectors
 from safeguard.timescales.permissions import Action
 
 SORT_LABELS = {
+    "priority": "Priority",
     "due_date": "Due date",
     "-working_days_overdue": "Most overdue",
     "child": "Child",

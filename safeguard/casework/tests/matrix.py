@@ -71,6 +71,9 @@ MATRIX = {
     "casework:cin-plan-review-new": ("get", "casework.cin_plan", "", CASE_RECORD),
     "casework:cin-plan-end": ("get", "casework.cin_plan", "", CASE_RECORD),
     "casework:close": ("get", "casework.case", "", CASE_RECORD),
+    # Managers, and the worker the case is allocated to (Sam's case is not allocated to Amy:
+    # the allocated worker is tested in casework/tests/test_priority.py).
+    "casework:priority": ("get", "casework.case", "", CASE_AUTHORISE),
     "casework:chronology": ("get", "casework.child_with_case", "", CASE_NARRATIVE),
     "casework:chronology-pdf": ("get", "casework.child_with_case", "", CASE_NARRATIVE),
     "casework:chronology-entry-new": ("get", "casework.child_with_case", "", CASE_RECORD),

@@ -98,6 +98,7 @@ def build_demo_borough(
             contacts.save()
             records.save()
         contacts.others(episodes)
+        contacts.waiting(episodes)
         contacts.save()
         sealed = _seal_demo_children(authority)
         order = [account.username for account in WELL_KNOWN_ACCOUNTS]

@@ -9,8 +9,11 @@ reason, as the service requires.
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
 
 from safeguard.audit.models import ChangeEvent, ChangeVerb
 from safeguard.core.workdays import add_working_days
@@ -24,6 +27,33 @@ from safeguard.people.models import Person
 from safeguard.referrals.models import Contact, ContactOutcome
 
 WINDOW_DAYS = 730
+# How likely each priority is, by what the contact became (red, amber, green): most contacts
+# are green or amber; red ones are those with an immediate risk of significant harm.
+PRIORITY_WEIGHTS = {
+    "serious": (70, 30, 0),
+    ContactOutcome.REFERRAL: (8, 62, 30),
+    ContactOutcome.EARLY_HELP: (0, 20, 80),
+    ContactOutcome.ADVICE: (0, 5, 95),
+    ContactOutcome.NO_FURTHER_ACTION: (0, 5, 95),
+}
+PRIORITIES = ("red", "amber", "green")
+
+
+def choose_priority(rng, kind: str) -> tuple[str, str]:
+    """A priority for a contact or case of ``kind`` (an outcome, or "serious"), with its
+    reason: always for red, for about two in three others."""
+    priority = rng.choices(PRIORITIES, PRIORITY_WEIGHTS[kind])[0]
+    if priority == "red" or rng.random() < 0.65:
+        return priority, rng.choice(texts.PRIORITY_REASONS[priority])
+    return priority, ""
+
+
+def received_on(rng, day: date) -> datetime:
+    """A time in the working day or evening that a contact on ``day`` was received."""
+    moment = time(rng.randint(7, 20), rng.choice((0, 10, 15, 20, 30, 40, 45, 50)))
+    return timezone.make_aware(datetime.combine(day, moment))
+
+
 OTHER_CONTACTS_PER_REFERRAL = 1.5
 DEPARTURE = 0.05
 
@@ -40,6 +70,8 @@ class Contacts:
         self.as_at = borough.as_at
         self.window_start = borough.as_at - timedelta(days=WINDOW_DAYS)
         self.manager = org.team_managers[org.front_door.id]
+        self.priority_rng = borough.priority_rng
+        self.last: Contact | None = None
         self.rows: list[Contact] = []
         self.links: list = []
         self.referred = 0
@@ -59,11 +91,16 @@ class Contacts:
         level: int,
         outcome: str,
         by: Worker,
+        serious: bool = False,
     ) -> Contact:
         rng = self.rng
         level_row = self.threshold.levels[level]
         suggested = level_row.implied_outcome
         departs = outcome != suggested
+        received = received_on(self.priority_rng, day)
+        priority, priority_reason = choose_priority(
+            self.priority_rng, "serious" if serious else outcome
+        )
         contact = make(
             Contact,
             id=self.borough.new_id(),
@@ -80,9 +117,15 @@ class Contacts:
             manager_id=self.manager.user_id if departs else None,
             decided_by_id=by.user_id,
             decision_date=decided,
+            received_at=received,
+            priority=priority,
+            priority_reason=priority_reason,
+            priority_set_by_id=by.user_id,
+            priority_set_at=received,
             created_by_id=by.user_id,
             updated_by_id=by.user_id,
         )
+        self.last = contact
         self.rows.append(contact)
         pool = self.threshold.indicators[level]
         through = Contact.indicators.through
@@ -118,6 +161,7 @@ class Contacts:
             level=level,
             outcome=ContactOutcome.REFERRAL,
             by=by,
+            serious=serious,
         )
         return contact.id
 
@@ -170,6 +214,54 @@ class Contacts:
                 by=rng.choice(workers),
             )
             wanted -= 1
+
+    def waiting(self, episodes) -> None:
+        """Contacts received in the last three days and not yet decided, for the front door
+        to show: about one for every 25 referrals (at least four), a fair share red, some
+        of those past the authority's 24 hours. Drawn from the priorities' own generator, so
+        that the rest of the borough is as it was."""
+        rng, as_at = self.priority_rng, self.as_at
+        open_now = {
+            child.id
+            for fe in episodes
+            if fe.episode.closure is None or fe.episode.closure > as_at
+            for child in fe.children
+        }
+        children = [
+            c
+            for c in self.borough.children
+            if c.date_of_birth is not None and c.nhs_number and c.id not in open_now
+        ]
+        sources = list(REFERRAL_SOURCES)
+        weights = list(REFERRAL_SOURCES.values())
+        now = timezone.now()
+        for n in range(max(4, round(self.referred / 25))):
+            child = rng.choice(children)
+            day = max(as_at - timedelta(days=rng.choice((0, 0, 1, 1, 2, 3))), child.date_of_birth)
+            source = rng.choices(sources, weights)[0]
+            reason = rng.choice(texts.CONTACT_REASONS[texts.SOURCE_GROUP[source]])
+            priority = "red" if n == 0 else rng.choices(PRIORITIES, (20, 45, 35))[0]
+            priority_reason = rng.choice(texts.PRIORITY_REASONS[priority])
+            by = rng.choice(self.org.front_door_workers)
+            received = min(received_on(rng, day), now)
+            self.rows.append(
+                make(
+                    Contact,
+                    id=uuid.UUID(int=rng.getrandbits(128), version=4),
+                    child_id=child.id,
+                    authority_id=self.authority_id,
+                    contact_date=timezone.localtime(received).date(),
+                    received_at=received,
+                    source=source,
+                    reason=reason,
+                    priority=priority,
+                    priority_reason=priority_reason if priority == "red" or n % 3 else "",
+                    priority_set_by_id=by.user_id,
+                    priority_set_at=received,
+                    created_by_id=by.user_id,
+                    updated_by_id=by.user_id,
+                )
+            )
 
     def save(self) -> None:
         """Insert the contacts made so far, and forget them."""

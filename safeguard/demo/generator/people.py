@@ -88,6 +88,9 @@ class Borough:
 
     def __init__(self, *, children: int, seed: int, as_at: date, authority_id: int) -> None:
         self.rng = random.Random(seed)
+        # Priorities (issue 13) draw from their own generator, so that adding them left every
+        # other record of a seed's borough as it was.
+        self.priority_rng = random.Random(f"{seed}:priority")
         self.target_children = children
         self.as_at = as_at
         self.authority_id = authority_id

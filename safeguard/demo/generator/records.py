@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime, time
 
 from django.db.models import Model
+from django.utils import timezone
 
 from safeguard.assessments.codes import Factor
 from safeguard.assessments.models import Assessment, AssessmentKind, AssessmentOutcome
@@ -36,7 +37,7 @@ from safeguard.demo.generator.common import (
     age_on,
     make,
 )
-from safeguard.demo.generator.contacts import Contacts
+from safeguard.demo.generator.contacts import Contacts, choose_priority
 from safeguard.demo.generator.histories import FamilyEpisode
 from safeguard.demo.generator.journeys import Episode, Slot
 from safeguard.demo.generator.people import Borough
@@ -55,7 +56,7 @@ from safeguard.protection.models import (
     StrategyDecision,
     StrategyDiscussion,
 )
-from safeguard.referrals.models import Referral, ReferralDecision
+from safeguard.referrals.models import ContactOutcome, Referral, ReferralDecision
 
 # Factors that describe an older child's own behaviour or role, left off a young sibling's.
 OLDER_CHILD_FACTORS = frozenset(
@@ -221,6 +222,7 @@ class Records:
         else:
             by = self.front_door_manager
         contact_id = self.contacts.for_referral(fe, child, by)
+        self.case_priority(ep, case, contact_id, by)
         referral = self.add(
             make(
                 Referral,
@@ -249,6 +251,20 @@ class Records:
             outcome=ep.decision_reason,
             by=by,
         )
+
+    def case_priority(self, ep: Episode, case: Case, contact_id, by: Worker) -> None:
+        """The referral's priority is its case's at opening: its contact's when it came from
+        one, else one fitting the episode (issue 13)."""
+        contact = self.contacts.last if contact_id is not None else None
+        if contact is not None and contact.id == contact_id:
+            priority, reason = contact.priority, contact.priority_reason
+        else:
+            serious = bool(ep.strategies) or ep.decision == "strategy"
+            kind = "serious" if serious else ContactOutcome.REFERRAL
+            priority, reason = choose_priority(self.borough.priority_rng, kind)
+        case.priority, case.priority_reason = priority, reason
+        case.priority_set_by_id = by.user_id
+        case.priority_set_at = timezone.make_aware(datetime.combine(ep.referral, time(9, 0)))
 
     def allocation(self, ep: Episode, child: Person, case: Case, slot: Slot) -> None:
         worker, team_id = slot.worker, slot.worker.team.id

@@ -217,3 +217,30 @@ STRATEGY_NOTES = {
     "s47": "Threshold for a section 47 enquiry met; joint visit with police agreed.",
     "no_s47": "Threshold for section 47 not met; continue the assessment as a child in need.",
 }
+
+
+# Why a contact or case was given its priority (issue 13): red always says why; amber and
+# green often do.
+PRIORITY_REASONS: dict[str, tuple[str, ...]] = {
+    "red": (
+        "Injury to a non-mobile baby with no explanation",
+        "Child says they are afraid to go home tonight",
+        "Police attended a domestic incident with a weapon; children present",
+        "Disclosure of sexual abuse by a member of the household",
+        "Child missing overnight and thought to be with older men",
+        "Parent under the influence and alone in charge of a toddler",
+    ),
+    "amber": (
+        "Repeated concerns from school about hunger and hygiene",
+        "Third police notification of arguments at the home this year",
+        "Mother's mental health has declined; support from family is limited",
+        "Unexplained absences from school and a change in behaviour",
+        "New adult in the household not known to services",
+    ),
+    "green": (
+        "Family asking for support; no sign of immediate risk",
+        "Needs are being met by universal services",
+        "Concern resolved by the school's own response",
+        "Parents engaging well with early help",
+    ),
+}

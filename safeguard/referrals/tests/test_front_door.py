@@ -66,6 +66,7 @@ def decision(level, *, indicators=None, outcome=None, **extra) -> dict:
         "outcome": outcome or level.implied_outcome,
         "manager": "",
         "manager_reason": "",
+        "priority": "amber",
         **on("decision_date", date(2025, 6, 3)),
         **extra,
     }
@@ -86,7 +87,7 @@ def test_contact_page_renders_with_todays_date_and_the_source_list(world, client
 
 def test_contact_is_recorded_and_goes_to_its_decision(world, client):
     client.force_login(world.sw_amy)
-    data = {"source": "6", "reason": "Police attended a domestic incident", **on("contact_date", date(2025, 6, 2))}
+    data = {"source": "6", "reason": "Police attended a domestic incident", "priority": "green", **on("contact_date", date(2025, 6, 2))}
     response = client.post(reverse("referrals:contact-new", args=[world.child_sam.pk]), data)
     contact = Contact.objects.get()
     assert response.status_code == 302
@@ -97,11 +98,11 @@ def test_contact_is_recorded_and_goes_to_its_decision(world, client):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"source": "", "reason": "x", **on("contact_date", date(2025, 6, 2))}, "Choose who made the contact"),
-        ({"source": "ZZ", "reason": "x", **on("contact_date", date(2025, 6, 2))}, "Select a valid choice"),
-        ({"source": "6", "reason": " ", **on("contact_date", date(2025, 6, 2))}, "Enter the reason for the contact"),
-        ({"source": "6", "reason": "x", **on("contact_date", date(2099, 6, 2))}, "cannot be in the future"),
-        ({"source": "6", "reason": "x", "contact_date_day": "2", "contact_date_month": "", "contact_date_year": "2025"}, "must include a month"),
+        ({"priority": "green", "source": "", "reason": "x", **on("contact_date", date(2025, 6, 2))}, "Choose who made the contact"),
+        ({"priority": "green", "source": "ZZ", "reason": "x", **on("contact_date", date(2025, 6, 2))}, "Select a valid choice"),
+        ({"priority": "green", "source": "6", "reason": " ", **on("contact_date", date(2025, 6, 2))}, "Enter the reason for the contact"),
+        ({"priority": "green", "source": "6", "reason": "x", **on("contact_date", date(2099, 6, 2))}, "cannot be in the future"),
+        ({"priority": "green", "source": "6", "reason": "x", "contact_date_day": "2", "contact_date_month": "", "contact_date_year": "2025"}, "must include a month"),
     ],
 )
 def test_bad_contact_is_refused_and_stores_nothing(world, client, data, message):
@@ -246,7 +247,7 @@ def test_referral_from_a_contact_defaults_from_it_and_opens_the_case(world, clie
     response = client.get(address)
     form = response.context["form"]
     assert (form.initial["received_date"], form.initial["source"]) == (date(2025, 6, 2), "2A")
-    data = {"source": "2A", "decision": "strategy", "primary_need": "N1", "reason": "Possible physical abuse", **on("received_date", date(2025, 6, 2)), **on("decision_date", date(2025, 6, 3))}
+    data = {"source": "2A", "decision": "strategy", "primary_need": "N1", "priority": "red", "priority_reason": "Unexplained bruise on a baby", "reason": "Possible physical abuse", **on("received_date", date(2025, 6, 2)), **on("decision_date", date(2025, 6, 3))}
     response = client.post(address, data)
     referral = Referral.objects.get()
     assert referral.case.primary_need == "N1"
@@ -294,7 +295,7 @@ def test_referral_for_a_contact_of_another_child_is_404(world, client, contact):
 def test_bad_referral_is_refused_and_stores_nothing(world, client, change, message):
     client.force_login(world.sw_amy)
     before = counts()
-    data = {"source": "6", "decision": "assessment", "primary_need": "N4", **on("received_date", date(2025, 6, 2)), **on("decision_date", date(2025, 6, 2)), **change}
+    data = {"source": "6", "priority": "amber", "decision": "assessment", "primary_need": "N4", **on("received_date", date(2025, 6, 2)), **on("decision_date", date(2025, 6, 2)), **change}
     response = client.post(reverse("referrals:referral-new", args=[world.child_tom.pk]), data)
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -306,7 +307,7 @@ def test_second_open_case_is_refused_with_a_warning(world, client):
     client.force_login(world.sw_amy)
     assert "already has <a" in client.get(reverse("referrals:referral-new", args=[world.child_tom.pk])).content.decode()
     before = counts()
-    data = {"source": "6", "decision": "assessment", "primary_need": "N5", **on("received_date", date(2025, 7, 1)), **on("decision_date", date(2025, 7, 1))}
+    data = {"source": "6", "priority": "amber", "decision": "assessment", "primary_need": "N5", **on("received_date", date(2025, 7, 1)), **on("decision_date", date(2025, 7, 1))}
     response = client.post(reverse("referrals:referral-new", args=[world.child_tom.pk]), data)
     assert "already has an open case" in response.content.decode()
     assert counts() == before
@@ -323,7 +324,7 @@ def test_referral_form_asks_the_primary_need_in_census_wording(world, client):
 
 def test_referral_decided_nfa_needs_no_primary_need(world, client):
     client.force_login(world.sw_amy)
-    data = {"source": "6", "decision": "nfa", **on("received_date", date(2025, 6, 2)), **on("decision_date", date(2025, 6, 2))}
+    data = {"source": "6", "priority": "green", "decision": "nfa", **on("received_date", date(2025, 6, 2)), **on("decision_date", date(2025, 6, 2))}
     response = client.post(reverse("referrals:referral-new", args=[world.child_tom.pk]), data)
     assert response.status_code == 302
     case = Case.objects.get(child=world.child_tom)
@@ -338,7 +339,7 @@ def test_no_case_is_opened_for_an_adult(world, client):
     adult = Person.objects.create(authority=world.authority, given_names="Ada", family_name="Grown", date_of_birth=date(2007, 6, 2))
     client.force_login(world.sw_amy)
     before = counts()
-    data = {"source": "6", "decision": "assessment", "primary_need": "N1", **on("received_date", date(2025, 6, 2)), **on("decision_date", date(2025, 6, 2))}
+    data = {"source": "6", "priority": "amber", "decision": "assessment", "primary_need": "N1", **on("received_date", date(2025, 6, 2)), **on("decision_date", date(2025, 6, 2))}
     response = client.post(reverse("referrals:referral-new", args=[adult.pk]), data)
     assert response.status_code == 200
     assert "Ada Grown was 18 on 2 June 2025: a child in need case is only for a child under 18" in response.content.decode()
@@ -369,8 +370,8 @@ def test_front_door_lists_waiting_contacts_oldest_first_and_logs_each_child_once
     client.force_login(world.tm_carol)
     response = client.get(reverse("referrals:front-door"))
     assert response.status_code == 200
-    assert [row["contact"] for row in response.context["rows"]] == [older, tom, newer]
-    assert response.context["rows"][0]["waiting"] == working_days_between(date(2025, 6, 2), timezone.localdate())
+    assert [row.contact for row in response.context["rows"]] == [older, tom, newer]
+    assert response.context["rows"][0].waiting == working_days_between(date(2025, 6, 2), timezone.localdate())
     page = response.content.decode()
     assert re.search(r"First call.*GP worried.*Second call", page, re.S)
     assert "Grandmother" not in page

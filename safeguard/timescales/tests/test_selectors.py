@@ -5,12 +5,14 @@ from datetime import date as d
 import pytest
 
 from safeguard.audit.models import AccessEvent
+from safeguard.casework.models import Case
 from safeguard.timescales.selectors import (
     due_counts,
     due_for_service,
     due_for_team,
     due_for_worker,
     sort_rows,
+    unallocated_cases,
 )
 from safeguard.timescales.tests.factories import (
     allocate,
@@ -84,6 +86,11 @@ def test_the_service_sees_every_open_case_of_the_authority_allocated_or_not(worl
 
 
 SORTED = {
+    # No case is rated: priority order is due-date order.
+    "priority": [
+        ("Sam", "cp_visit"), ("Sally", "cin_visit"), ("Tom", "single_assessment"),
+        ("Sam", "first_review_conference"), ("Sally", "cin_plan_review"),
+    ],
     "due_date": [
         ("Sam", "cp_visit"), ("Sally", "cin_visit"), ("Tom", "single_assessment"),
         ("Sam", "first_review_conference"), ("Sally", "cin_plan_review"),
@@ -109,6 +116,29 @@ def test_rows_sort_by_due_date_overdue_child_or_rule(world, service, sort):
     rows = due_for_service(world.authority, on=ON, sort=sort)
     assert [(r.child.given_names, r.item.rule.id) for r in rows] == SORTED[sort]
     assert sort_rows(rows, sort) == rows
+
+
+def test_priority_comes_first_by_default_then_due_date(world, service):
+    """Issue 13, item 2: red first, then amber, not rated, green; due date within each."""
+    Case.objects.filter(pk=service["sally"].pk).update(priority="red")
+    Case.objects.filter(pk=service["tom"].pk).update(priority="amber")
+    Case.objects.filter(pk=service["sam"].pk).update(priority="green")
+    rows = due_for_service(world.authority, on=ON)
+    assert [(r.child.given_names, r.item.rule.id) for r in rows] == [
+        ("Sally", "cin_visit"), ("Sally", "cin_plan_review"), ("Tom", "single_assessment"),
+        ("Sam", "cp_visit"), ("Sam", "first_review_conference"),
+    ]
+    # The other orders are there to look things up: they do not group by priority.
+    by_date = due_for_service(world.authority, on=ON, sort="due_date")
+    assert [(r.child.given_names, r.item.rule.id) for r in by_date] == SORTED["due_date"]
+
+
+def test_unallocated_cases_come_red_first(world, service):
+    later = make_case(world.child_tom, referral_date=d(2025, 5, 28))
+    Case.objects.filter(pk=service["tom"].pk).update(closure_date=d(2025, 5, 27), closure_reason="RC7")
+    assert unallocated_cases(world.authority, on=ON) == [service["sally"], later]
+    Case.objects.filter(pk=later.pk).update(priority="red")
+    assert unallocated_cases(world.authority, on=ON) == [later, service["sally"]]
 
 
 def test_most_overdue_comes_first(world, service):

@@ -42,3 +42,16 @@ def test_the_rule_set_can_be_changed_and_bad_values_are_refused(world):
         call_command("timescale_standards", stdout=StringIO())
     world.authority.refresh_from_db()
     assert world.authority.cp_visit_interval_wd == 10
+
+
+def test_the_red_contact_standard_is_set_in_hours_and_audited(world):
+    """Issue 13, item 2: the front door's red contact standard is a local standard too."""
+    out = StringIO()
+    call_command("timescale_standards", authority_code="991", red_contact_decision_hours=12, stdout=out)
+    world.authority.refresh_from_db()
+    assert world.authority.red_contact_decision_hours == 12
+    assert "red_contact_decision_hours: 12" in out.getvalue()
+    event = ChangeEvent.objects.get(target_type="accounts.localauthority")
+    assert (event.before["red_contact_decision_hours"], event.after["red_contact_decision_hours"]) == (24, 12)
+    with pytest.raises(CommandError, match="from 1 to 72"):
+        call_command("timescale_standards", authority_code="991", red_contact_decision_hours=0, stdout=StringIO())

@@ -57,12 +57,12 @@ def test_the_team_list_is_open_to_colleagues_covering_a_case(world, client, case
     assert {r.owner for r in response.context["rows"]} == {"Amy Adeyemi"}
 
 
-@pytest.mark.parametrize("sort", ["due_date", "-working_days_overdue", "child", "rule", "nonsense"])
+@pytest.mark.parametrize("sort", ["priority", "due_date", "-working_days_overdue", "child", "rule", "nonsense"])
 def test_every_sort_order_renders(world, client, cases, sort):
     client.force_login(world.tm_carol)
     response = client.get(reverse("timescales:service"), {"sort": sort})
     assert response.status_code == 200
-    assert response.context["sort"] == (sort if sort != "nonsense" else "due_date")
+    assert response.context["sort"] == (sort if sort != "nonsense" else "priority")
 
 
 def test_a_sealed_childs_items_are_counted_not_named_nor_logged(world, client, cases):
