@@ -2,9 +2,10 @@
 
 A separate, minimal Django configuration (no database, no middleware, one view that returns a
 short page), so that it can never be reached in production: nothing in ``safeguard`` imports
-or routes to it. ``run.py`` serves it with waitress and the same thread count as
-``safeguard serve``, and points the same locust client at it: what the client and the server
-achieve on this machine when the application costs almost nothing.
+or routes to it. ``run.py`` serves it with waitress and the same threads and connection limit
+as ``safeguard serve`` (or with gunicorn, as it serves Safeguard with ``--gunicorn``), and
+points the same locust client at it: what the client and the server achieve on this machine
+when the application costs almost nothing.
 
     python bench/load/floor.py --port 8766 [--threads 8]
 """
@@ -47,10 +48,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--connections", type=int, default=1000)
     args = parser.parse_args(argv)
     from waitress import serve
 
-    serve(application(), host=args.host, port=args.port, threads=args.threads, ident="Floor")
+    serve(
+        application(),
+        host=args.host,
+        port=args.port,
+        threads=args.threads,
+        connection_limit=args.connections,
+        ident="Floor",
+    )
 
 
 if __name__ == "__main__":

@@ -15,29 +15,25 @@ summary this file writes to ``LOAD_RESULT`` when the run stops.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import itertools
 import json
 import os
 import random
-import struct
 import time
-from html.parser import HTMLParser
 
+import journeys  # bench/load/ is on the path when locust runs this file
+from client import form_fields, summarise, totp
+from client import span as _span
 from gevent.event import AsyncResult
 from locust import HttpUser, between, events, task
 from locust.exception import StopUser
 
-try:  # run by locust (-f bench/load/locustfile.py) or imported as bench.load.locustfile
-    import journeys
-except ImportError:  # pragma: no cover
-    from bench.load import journeys
-
 TARGET = os.environ.get("LOAD_TARGET", "app")
-WAIT_MIN = float(os.environ.get("LOAD_WAIT_MIN", "5"))
-WAIT_MAX = float(os.environ.get("LOAD_WAIT_MAX", "15"))
+WAIT_MIN = float(os.environ.get("LOAD_WAIT_MIN", "10"))
+WAIT_MAX = float(os.environ.get("LOAD_WAIT_MAX", "30"))
+# A request not answered in this many seconds is a failure (else a user left waiting for a
+# connection the server never accepts would hang without ever counting).
+TIMEOUT = float(os.environ.get("LOAD_TIMEOUT", "30"))
 
 _fixture: dict | None = None
 
@@ -48,61 +44,6 @@ def fixture() -> dict:
         with open(os.environ["LOAD_FIXTURE"], encoding="utf-8") as handle:
             _fixture = json.load(handle)
     return _fixture
-
-
-def totp(secret_base32: str, at: float | None = None, step: int = 30, digits: int = 6) -> str:
-    """RFC 6238 code for a base32 secret (what an authenticator app shows)."""
-    key = base64.b32decode(secret_base32 + "=" * (-len(secret_base32) % 8), casefold=True)
-    counter = int((time.time() if at is None else at) // step)
-    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
-    return f"{value % 10**digits:0{digits}d}"
-
-
-class FormFields(HTMLParser):
-    """What a browser would send back from the page's form: hidden and filled inputs, checked
-    boxes and radios, selected options, textareas."""
-
-    def __init__(self):
-        super().__init__()
-        self.fields: dict[str, str] = {}
-        self._select: str | None = None
-        self._textarea: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        name = a.get("name")
-        if tag == "input" and name:
-            kind = (a.get("type") or "text").lower()
-            if kind in {"checkbox", "radio"}:
-                if "checked" in a:
-                    self.fields[name] = a.get("value") or "on"
-            elif kind not in {"submit", "button", "file"}:
-                self.fields.setdefault(name, a.get("value") or "")
-        elif tag == "select" and name:
-            self._select = name
-        elif tag == "option" and self._select and "selected" in a:
-            self.fields[self._select] = a.get("value") or ""
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self.fields[name] = ""
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.fields[self._textarea] += data
-
-
-def form_fields(html: str) -> dict[str, str]:
-    parser = FormFields()
-    parser.feed(html)
-    return parser.fields
 
 
 _accounts: dict[str, itertools.cycle] = {}
@@ -146,7 +87,7 @@ class Staff(HttpUser):
 
     def sign_in(self):
         f = fixture()
-        self.client.get("/sign-in/", name="sign in: page")
+        self.client.get("/sign-in/", name="sign in: page", timeout=TIMEOUT)
         with self.client.post(
             "/sign-in/",
             data={
@@ -157,13 +98,14 @@ class Staff(HttpUser):
             name=journeys.SIGN_IN[0],
             allow_redirects=False,
             catch_response=True,
+            timeout=TIMEOUT,
         ) as response:
             if response.status_code != 302 or "two-factor" not in response.headers.get(
                 "Location", ""
             ):
                 response.failure(f"password refused for {self.username}: {response.status_code}")
                 raise StopUser
-        self.client.get("/two-factor/", name="sign in: code page")
+        self.client.get("/two-factor/", name="sign in: code page", timeout=TIMEOUT)
         with self.client.post(
             "/two-factor/",
             data={
@@ -173,6 +115,7 @@ class Staff(HttpUser):
             name=journeys.SIGN_IN[1],
             allow_redirects=False,
             catch_response=True,
+            timeout=TIMEOUT,
         ) as response:
             if response.status_code != 302:
                 response.failure(f"code refused for {self.username}: {response.status_code}")
@@ -180,7 +123,7 @@ class Staff(HttpUser):
 
     # --- the journeys ------------------------------------------------------------------------
     def page(self, url: str, name: str):
-        with self.client.get(url, name=name, catch_response=True) as response:
+        with self.client.get(url, name=name, catch_response=True, timeout=TIMEOUT) as response:
             if response.status_code != 200:
                 response.failure(f"{name}: HTTP {response.status_code}")
             elif "/sign-in/" in response.url:
@@ -213,7 +156,9 @@ class Staff(HttpUser):
 
     def record(self, journey: str, path: str, fill: dict[str, str]):
         url = f"/cases/{self.a_case()['case']}/{path}/new/"
-        with self.client.get(url, name=f"{journey}: form", catch_response=True) as response:
+        with self.client.get(
+            url, name=f"{journey}: form", catch_response=True, timeout=TIMEOUT
+        ) as response:
             if response.status_code != 200:
                 response.failure(f"{journey} form: HTTP {response.status_code}")
                 return
@@ -225,6 +170,7 @@ class Staff(HttpUser):
             name=f"{journey}: save",
             allow_redirects=False,
             catch_response=True,
+            timeout=TIMEOUT,
         ) as response:
             if response.status_code != 302:
                 response.failure(f"{journey} not saved: HTTP {response.status_code}")
@@ -254,7 +200,12 @@ class Staff(HttpUser):
 
 def _task(name: str):
     method = name.replace(" ", "_")
-    return lambda user: getattr(user, method)()
+
+    def run(user):
+        getattr(user, method)()
+
+    run.__name__ = method
+    return run
 
 
 def _tasks(mix) -> dict:
@@ -270,7 +221,7 @@ if TARGET == "floor":
 
         @task
         def floor(self):
-            self.client.get("/", name="floor")
+            self.client.get("/", name="floor", timeout=TIMEOUT)
 
 else:
 
@@ -296,31 +247,6 @@ def _record(name, response_time, exception, start_time=None, **kwargs):
     )
 
 
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
-    return round(ordered[index], 1)
-
-
-def summarise(samples, span: float) -> dict:
-    """Requests, failures, median/p95/p99 (ms) of ``samples``, and requests per second over
-    ``span`` seconds (the whole run's, so that the figures of every name add up)."""
-    if not samples:
-        return {"requests": 0, "failures": 0, "median_ms": 0, "p95_ms": 0, "p99_ms": 0, "rps": 0}
-    times = [s[1] for s in samples]
-    return {
-        "requests": len(samples),
-        "failures": sum(1 for s in samples if not s[2]),
-        "median_ms": percentile(times, 50),
-        "p95_ms": percentile(times, 95),
-        "p99_ms": percentile(times, 99),
-        "max_ms": round(max(times), 1),
-        "rps": round(len(samples) / span, 2),
-    }
-
-
 @events.test_stop.add_listener
 def _write_summary(**kwargs):
     path = os.environ.get("LOAD_RESULT")
@@ -329,8 +255,7 @@ def _write_summary(**kwargs):
     sign_in = [s for s in _samples if s[0].startswith("sign in")]
     work = [s for s in _samples if not s[0].startswith("sign in")]
     names = sorted({s[0] for s in _samples})
-    starts = [s[3] for s in _samples] or [0.0]
-    span = max(max(starts) - min(starts), 1.0)
+    span = max(_span(_samples), 1.0)
     errors: dict[str, int] = {}
     for s in _samples:
         if not s[2]:
@@ -338,7 +263,7 @@ def _write_summary(**kwargs):
     result = {
         "target": TARGET,
         "seconds": round(span, 1),
-        "work": summarise(work, span),
+        "work": summarise(work, max(_span(work), 1.0)),
         "sign_in": summarise(sign_in, span),
         "by_name": {n: summarise([s for s in _samples if s[0] == n], span) for n in names},
         "errors": errors,

@@ -47,9 +47,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--users", type=int, default=200, help="simulated staff (default 200)")
     p.add_argument("--spawn-rate", type=float, default=10, help="users started per second")
     p.add_argument("--run-time", default="60s", help="locust --run-time per target (60s)")
-    p.add_argument("--wait-min", type=float, default=5, help="least think time, seconds")
-    p.add_argument("--wait-max", type=float, default=15, help="most think time, seconds")
+    p.add_argument("--wait-min", type=float, default=10, help="least think time, seconds")
+    p.add_argument("--wait-max", type=float, default=30, help="most think time, seconds")
     p.add_argument("--threads", type=int, default=8, help="server threads (serve's default 8)")
+    p.add_argument(
+        "--gunicorn",
+        type=int,
+        default=0,
+        metavar="WORKERS",
+        help="serve with gunicorn (WORKERS processes of --threads threads) instead of "
+        "safeguard serve, to compare (gunicorn must be importable; no background worker)",
+    )
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--floor-port", type=int, default=8766)
     p.add_argument("--fresh", action="store_true", help="rebuild the borough from scratch")
@@ -216,6 +224,18 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
+def server_command(args, app: str, port: int) -> list[str] | None:
+    """gunicorn's command line when comparing with it (``--gunicorn WORKERS``), else None."""
+    if not args.gunicorn:
+        return None
+    return [
+        PYTHON, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}",
+        "--workers", str(args.gunicorn), "--threads", str(args.threads),
+        "--worker-class", "gthread", "--worker-connections", "1000",
+        "--log-level", "warning",
+    ]  # fmt: skip
+
+
 def locust_executable(args) -> str:
     found = args.locust or os.environ.get("LOCUST") or str(Path(PYTHON).parent / "locust")
     if not Path(found).exists() and not shutil.which(found):
@@ -314,7 +334,9 @@ def main(argv: list[str] | None = None) -> int:
         "spawn_rate": args.spawn_rate,
         "run_time": args.run_time,
         "wait_seconds": [args.wait_min, args.wait_max],
-        "server": f"waitress, {args.threads} threads (safeguard serve)",
+        "server": f"gunicorn, {args.gunicorn} workers x {args.threads} threads"
+        if args.gunicorn
+        else f"waitress, {args.threads} threads (safeguard serve)",
         "machine": {
             "cpus": os.cpu_count(),
             "cpu": cpu_model(),
@@ -324,9 +346,10 @@ def main(argv: list[str] | None = None) -> int:
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "load_average_before": load_average(),
     }
-    server = subprocess.Popen(  # noqa: S603 (our own manage.py)
-        [PYTHON, str(ROOT / "manage.py"), "serve", "--host", "127.0.0.1",
-         "--port", str(args.port), "--threads", str(args.threads)],
+    server = subprocess.Popen(  # noqa: S603 (our own manage.py, or gunicorn)
+        server_command(args, "safeguard.wsgi:application", args.port)
+        or [PYTHON, str(ROOT / "manage.py"), "serve", "--host", "127.0.0.1",
+            "--port", str(args.port), "--threads", str(args.threads)],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
     )  # fmt: skip
     try:
@@ -337,10 +360,11 @@ def main(argv: list[str] | None = None) -> int:
         stop(server)
     result["load_average_after_app"] = load_average()
     if args.floor:
-        floor = subprocess.Popen(  # noqa: S603 (our own floor.py)
-            [PYTHON, str(HERE / "floor.py"), "--port", str(args.floor_port),
-             "--threads", str(args.threads)],
-            cwd=ROOT, stdout=subprocess.DEVNULL,
+        floor = subprocess.Popen(  # noqa: S603 (our own floor.py, or gunicorn)
+            server_command(args, "floor:application()", args.floor_port)
+            or [PYTHON, str(HERE / "floor.py"), "--port", str(args.floor_port),
+                "--threads", str(args.threads)],
+            cwd=HERE, stdout=subprocess.DEVNULL,
         )  # fmt: skip
         try:
             wait_for(f"http://127.0.0.1:{args.floor_port}/", floor)
@@ -362,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
         if not floor_rps
         else work["rps"] >= TARGET["floor_share"] * floor_rps,
     }
-    out = ROOT / "var" / "load" / f"load-{kind}.json"
+    out = ROOT / "var" / "load" / f"load-{kind}{'-gunicorn' if args.gunicorn else ''}.json"
     out.write_text(json.dumps(result, indent=2), encoding="utf-8")
     print()
     print(report(result))
