@@ -85,7 +85,7 @@ def environment(var_dir: Path, url: str) -> dict[str, str]:
         SAFEGUARD_ALLOWED_HOSTS="127.0.0.1,localhost",
         SAFEGUARD_LOG_LEVEL="WARNING",
         SAFEGUARD_AUTH_LOG_LEVEL="WARNING",
-        PYTHONPATH=str(ROOT),
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     )
     env["DATABASE_URL"] = url or f"sqlite:///{var_dir / 'safeguard.sqlite3'}"
     return env
