@@ -346,11 +346,13 @@ def main(argv: list[str] | None = None) -> int:
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "load_average_before": load_average(),
     }
+    log = (var_dir / "server.log").open("w")  # waitress's "Task queue depth" warnings, etc.
+    print(f"Server messages: {log.name}")
     server = subprocess.Popen(  # noqa: S603 (our own manage.py, or gunicorn)
         server_command(args, "safeguard.wsgi:application", args.port)
         or [PYTHON, str(ROOT / "manage.py"), "serve", "--host", "127.0.0.1",
             "--port", str(args.port), "--threads", str(args.threads)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
     )  # fmt: skip
     try:
         wait_for(f"http://127.0.0.1:{args.port}/sign-in/", server)
@@ -358,13 +360,14 @@ def main(argv: list[str] | None = None) -> int:
         result["app"] = run_locust(args, "app", args.port, fixture, var_dir / "app.json")
     finally:
         stop(server)
+        log.close()
     result["load_average_after_app"] = load_average()
     if args.floor:
         floor = subprocess.Popen(  # noqa: S603 (our own floor.py, or gunicorn)
             server_command(args, "floor:application()", args.floor_port)
             or [PYTHON, str(HERE / "floor.py"), "--port", str(args.floor_port),
                 "--threads", str(args.threads)],
-            cwd=HERE, stdout=subprocess.DEVNULL,
+            cwd=HERE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         try:
             wait_for(f"http://127.0.0.1:{args.floor_port}/", floor)
