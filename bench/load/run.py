@@ -309,6 +309,22 @@ def report(result: dict) -> str:
     return "\n".join(lines)
 
 
+def verdict(result: dict) -> dict:
+    """The issue's targets against a run: zero errors (sign-in, work and floor), the work's
+    95th percentile under 300 ms, its throughput at least half the floor's."""
+    work, sign_in = result["app"]["work"], result["app"]["sign_in"]
+    floor = (result.get("floor") or {}).get("work", {})
+    failures = work["failures"] + sign_in["failures"] + floor.get("failures", 0)
+    return {
+        "failures": failures,
+        "zero_errors": failures == 0,
+        "p95_under_300_ms": work["p95_ms"] < TARGET["p95_ms"],
+        "throughput_at_least_half_floor": work["rps"] >= TARGET["floor_share"] * floor["rps"]
+        if floor.get("rps")
+        else None,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     if argv is None and sys.argv[1:2] == ["fixture"]:
         write_fixture(Path(sys.argv[2]))
@@ -378,23 +394,13 @@ def main(argv: list[str] | None = None) -> int:
             stop(floor)
     result["load_average_after"] = load_average()
 
-    work, sign_in = result["app"]["work"], result["app"]["sign_in"]
-    floor_rps = (result.get("floor") or {}).get("work", {}).get("rps")
-    failures = work["failures"] + sign_in["failures"]
-    failures += (result.get("floor") or {}).get("work", {}).get("failures", 0)
-    result["verdict"] = {
-        "zero_errors": failures == 0,
-        "p95_under_300_ms": work["p95_ms"] < TARGET["p95_ms"],
-        "throughput_at_least_half_floor": None
-        if not floor_rps
-        else work["rps"] >= TARGET["floor_share"] * floor_rps,
-    }
+    result["verdict"] = verdict(result)
     out = ROOT / "var" / "load" / f"load-{kind}{'-gunicorn' if args.gunicorn else ''}.json"
     out.write_text(json.dumps(result, indent=2), encoding="utf-8")
     print()
     print(report(result))
     print(f"\nWritten to {out.relative_to(ROOT)}")
-    return 1 if failures else 0
+    return 1 if result["verdict"]["failures"] else 0
 
 
 if __name__ == "__main__":

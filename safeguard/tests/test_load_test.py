@@ -161,3 +161,25 @@ def test_the_driver_drops_only_a_load_database():
     run = _module("run")
     with pytest.raises(SystemExit):
         run.reset_postgres("postgres://postgres@127.0.0.1:5432/safeguard")
+
+
+def test_any_failed_request_fails_the_run():
+    run = _module("run")
+
+    def summary(failures=0, p95=100.0, rps=5.0):
+        return {"failures": failures, "p95_ms": p95, "rps": rps}
+
+    good = {"app": {"work": summary(), "sign_in": summary()}, "floor": {"work": summary(rps=8)}}
+    assert run.verdict(good) == {
+        "failures": 0,
+        "zero_errors": True,
+        "p95_under_300_ms": True,
+        "throughput_at_least_half_floor": True,
+    }
+    for where in ("work", "sign_in"):
+        bad = {**good, "app": {**good["app"], where: summary(failures=1)}}
+        assert run.verdict(bad)["failures"] == 1
+    slow = {"app": {"work": summary(p95=300, rps=3), "sign_in": summary()}, "floor": good["floor"]}
+    assert run.verdict(slow)["p95_under_300_ms"] is False
+    assert run.verdict(slow)["throughput_at_least_half_floor"] is False
+    assert run.verdict({"app": good["app"]})["throughput_at_least_half_floor"] is None
