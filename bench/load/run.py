@@ -280,6 +280,8 @@ def cpu_model() -> str:
 
 
 def row(label: str, s: dict) -> str:
+    if not s:
+        return f"{label:<22}{'none':>9}"
     return (
         f"{label:<22}{s['requests']:>9}{s['failures']:>9}{s['median_ms']:>10}"
         f"{s['p95_ms']:>9}{s['p99_ms']:>9}{s['rps']:>9}"
@@ -291,6 +293,7 @@ def report(result: dict) -> str:
         f"{'':<22}{'requests':>9}{'failures':>9}{'median ms':>10}{'p95 ms':>9}"
         f"{'p99 ms':>9}{'req/s':>9}",
         row("Safeguard (work)", result["app"]["work"]),
+        row("  after every sign-in", result["app"].get("work_after_sign_in") or {}),
         row("Safeguard (sign in)", result["app"]["sign_in"]),
     ]
     if result.get("floor"):
