@@ -9,7 +9,7 @@ SAFEGUARD := $(BIN)/safeguard
 # The CIN census validator (csc-validator-be-cin) needs pandas<2 and numpy<2: its own venv.
 CIN_VENV := .venv-cin
 
-.PHONY: run test install assets browser lint lock bench clean cin-validator lock-cin-validator
+.PHONY: run test install assets browser lint lock bench load clean cin-validator lock-cin-validator
 
 run: install assets
 	$(SAFEGUARD) migrate --noinput -v0
@@ -71,6 +71,18 @@ bench: install assets cin-validator
 	$(BIN)/python bench/kpis.py
 	$(BIN)/python bench/cin.py
 	$(BIN)/pytest -q bench/test_crash_100.py
+
+# The load test (bench/load/run.py; docs/performance.md): LOAD_USERS staff at once for
+# LOAD_TIME against the production server on a throw-away borough of LOAD_CHILDREN children
+# (SQLite under var/load/, or DATABASE_URL), then the same client against a bare view (the
+# floor). Exits non-zero if any request failed. Not part of `make test`.
+LOAD_USERS ?= 200
+LOAD_TIME ?= 60s
+LOAD_CHILDREN ?= 2000
+LOAD_ARGS ?=
+load: install assets
+	$(BIN)/python bench/load/run.py --users $(LOAD_USERS) --run-time $(LOAD_TIME) \
+	  --children $(LOAD_CHILDREN) $(LOAD_ARGS)
 
 # Regenerate the lock after changing dependencies in pyproject.toml.
 lock: install

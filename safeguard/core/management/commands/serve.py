@@ -20,13 +20,32 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--threads", type=int, default=8)
         parser.add_argument(
+            "--connections",
+            type=int,
+            default=1000,
+            help=(
+                "Open connections accepted at once (default 1000). waitress's own default, "
+                "100, stops accepting when 100 browsers keep a connection open: the load test "
+                "of 200 staff hung there (docs/decisions/0025)."
+            ),
+        )
+        parser.add_argument(
             "--no-worker",
             action="store_false",
             dest="worker",
             help="Do not start the background-job worker (run `safeguard db_worker` yourself).",
         )
 
-    def handle(self, *args, host: str, port: int, threads: int, worker: bool = True, **options):
+    def handle(
+        self,
+        *args,
+        host: str,
+        port: int,
+        threads: int,
+        connections: int = 1000,
+        worker: bool = True,
+        **options,
+    ):
         from django.conf import settings
         from waitress import serve
 
@@ -50,6 +69,7 @@ class Command(BaseCommand):
                 host=host,
                 port=port,
                 threads=threads,
+                connection_limit=connections,
                 ident="Safeguard",
                 # A body over the limit is refused with 413 before it is read: on its
                 # Content-Length, or while a chunked body streams in. (waitress would otherwise
