@@ -15,6 +15,9 @@ STANDARDS = {
     "cin_visit_interval_wd": (1, 65),
     "core_group_interval_wd": (1, 65),
     "cin_plan_review_months": (1, 12),
+    "unallocated_seen_wd": (1, 20),
+    "section47_seen_wd": (1, 20),
+    "assessment_seen_wd": (1, 45),
 }
 
 
