@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils.html import strip_tags
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from safeguard.audit.models import AccessEvent
 from safeguard.audit.testing import clear_access_log
