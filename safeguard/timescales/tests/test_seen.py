@@ -268,3 +268,10 @@ def test_the_case_page_shows_when_and_by_whom_the_child_was_last_seen(world, cli
     days = (timezone.localdate() - seen).days
     text = " ".join(strip_tags(content).split())
     assert f"Last seen: {seen:%-d %B %Y} by Ben Bailey ({days} days ago)" in text
+
+
+def test_the_service_due_list_and_the_managers_home_page_link_to_it(world, client):
+    client.force_login(world.tm_carol)
+    link = reverse("timescales:unseen")
+    assert link in client.get(reverse("timescales:service")).content.decode()
+    assert link in client.get(reverse("work:home")).content.decode()
