@@ -275,3 +275,17 @@ def test_the_service_due_list_and_the_managers_home_page_link_to_it(world, clien
     link = reverse("timescales:unseen")
     assert link in client.get(reverse("timescales:service")).content.decode()
     assert link in client.get(reverse("work:home")).content.decode()
+
+
+def test_the_standards_are_the_authoritys_to_change_within_bounds(world):
+    from safeguard.core.errors import ApplicationError
+    from safeguard.timescales.services import standards_update
+
+    case = _case_in_stage(world, "unallocated")
+    make_visit(case, add_working_days(ON, -4), by=world.sw_amy)
+    assert _listed(world) == []
+    with pytest.raises(ApplicationError):
+        standards_update(by=world.admin_al, authority=world.authority, unallocated_seen_wd=0)
+    standards_update(by=world.admin_al, authority=world.authority, unallocated_seen_wd=3)
+    world.authority.refresh_from_db()
+    assert _listed(world) == [case]
