@@ -123,7 +123,11 @@ def unseen(request):
             return render(
                 request,
                 "timescales/unseen.html",
-                {"error": "Choose a team from the list", "teams": all_teams, "rows": []},
+                {
+                    "error": "Choose a team from the list",
+                    "teams": all_teams if may_see_service else list(selectors.own_teams(user)),
+                    "rows": [],
+                },
                 status=400,
             )
         if not permissions.can(user, Action.SEE_UNSEEN, team):
