@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from django.db.models import Case as DbCase
 from django.db.models import (
     CharField,
+    DateField,
     Exists,
     F,
     OuterRef,
@@ -24,6 +25,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 
 from safeguard.accounts.models import LocalAuthority, Team, User
@@ -355,30 +357,66 @@ class UnseenRow:
         return (self.on - self.since).days
 
 
+def _open_checks(on: date) -> dict[str, Q | Exists]:
+    """The test of each stage but the last, in ``STAGES`` order, for a query of cases."""
+    return {
+        "unallocated": ~Exists(
+            Allocation.objects.filter(_allocation_open_on(on), case=OuterRef("pk"))
+        ),
+        "cp_plan": Exists(
+            ChildProtectionPlan.objects.filter(ChildProtectionPlan.open_on(on), case=OuterRef("pk"))
+        ),
+        "section47": Exists(
+            Section47Enquiry.objects.filter(Section47Enquiry.open_on(on), case=OuterRef("pk"))
+        ),
+        "assessment": Exists(
+            Assessment.objects.filter(
+                Q(completed_date__isnull=True) | Q(completed_date__gt=on),
+                case=OuterRef("pk"),
+                start_date__lte=on,
+            )
+        ),
+    }
+
+
 def unseen_cases(
     authority: LocalAuthority, *, on: date, teams: Iterable[Team] | None = None
 ) -> QuerySet[Case]:
     """The open cases of ``authority`` whose child is past their stage's standard for being
     seen on ``on``, longest unseen first, optionally only those held by ``teams``: one SQL
-    query, to be paged (``unseen_page``)."""
-    cases = with_stage(
-        with_last_seen(Case.objects.filter(_case_open_on(on), authority=authority)), on=on
-    )
+    query, to be paged; ``unseen_rows`` then reads the details of a page's cases.
+
+    Each row's clock (``_since``: the latest sighting, or the referral if later) and the
+    last day it may have started to be past its stage's standard (``_cutoff``) are single
+    expressions, each subquery written once, so that the database works out every open
+    case's in one pass.
+    """
+    referral = F("referral_date")
+    seen_visit = Subquery(_seen_visits().values("visit_date")[:1])
+    seen_assessment = Subquery(_seen_assessments().values("child_seen_date")[:1])
+    by_stage = standards(authority)
+    checks = _open_checks(on)
+    cutoff = DbCase(
+        *(When(check, then=Value(last_overdue_day(on, by_stage[code])))
+          for code, check in checks.items()),
+        default=Value(last_overdue_day(on, by_stage["cin"])),
+        output_field=DateField(),
+    )  # fmt: skip
+    cases = Case.objects.filter(_case_open_on(on), authority=authority)
     if teams is not None:
-        cases = cases.filter(holder_team_id__in=[t.pk for t in teams])
-    cases = cases.annotate(
-        _since=DbCase(
-            When(
-                Q(last_seen__isnull=True) | Q(last_seen__lt=F("referral_date")),
-                then=F("referral_date"),
+        held = Allocation.objects.filter(_allocation_open_on(on), team__in=list(teams))
+        cases = cases.filter(pk__in=held.values("case_id"))
+    return (
+        cases.annotate(
+            _since=Greatest(
+                referral, Coalesce(seen_visit, referral), Coalesce(seen_assessment, referral)
             ),
-            default=F("last_seen"),
+            _cutoff=cutoff,
         )
+        .filter(_since__lte=F("_cutoff"))
+        .order_by("_since", "referral_date", "pk")
+        .only("pk")
     )
-    overdue = Q()
-    for code, standard in standards(authority).items():
-        overdue |= Q(stage=code, _since__lte=last_overdue_day(on, standard))
-    return cases.filter(overdue).select_related("child").order_by("_since", "referral_date", "pk")
 
 
 def unseen_rows(
@@ -388,10 +426,15 @@ def unseen_rows(
     on: date,
     teams: Iterable[Team] | None = None,
 ) -> list[UnseenRow]:
-    """Rows for one page of ``unseen_cases``: with their children (selected with them) and
-    the staff named, in one query whatever the page's length; the teams are read in one
-    more unless given (``teams``: the authority's, which the page has already read)."""
-    cases = list(cases)
+    """Rows for one page of ``unseen_cases``, in its order: the cases with their children,
+    stage and last sighting in one query, the staff named in one more, whatever the page's
+    length; the teams in one more unless given (``teams``: the authority's, which the page
+    has already read)."""
+    order = [c.pk for c in cases]
+    found = with_stage(
+        with_last_seen(Case.objects.filter(pk__in=order).select_related("child")), on=on
+    ).in_bulk()
+    cases = [found[pk] for pk in order if pk in found]
     user_ids = {c.last_seen_by_id for c in cases} | {c.holder_id for c in cases}
     users = User.objects.in_bulk([u for u in user_ids if u is not None]) if cases else {}
     team_ids = {c.holder_team_id for c in cases if c.holder_team_id is not None}
