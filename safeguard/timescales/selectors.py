@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from django.db.models import Case as DbCase
 from django.db.models import (
     CharField,
+    Count,
     DateField,
     Exists,
     F,
@@ -24,6 +25,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
@@ -260,18 +262,35 @@ def _seen_assessments():
     ).order_by("-child_seen_date", "-created_at")
 
 
-def with_last_seen(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """Annotate each case with ``last_seen`` (the latest date its child was seen, or None) and
-    ``last_seen_by_id`` (who saw them then), in SQL: the latest of every source (module note
-    above); a visit wins a tie, since it names the worker who saw the child."""
+def _with_sightings(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Each source's latest sighting and who saw the child then, each subquery once."""
     visits, assessments = _seen_visits(), _seen_assessments()
-    cases = cases.annotate(
+    return cases.annotate(
         _visit_seen=Subquery(visits.values("visit_date")[:1]),
         _visit_by=Subquery(visits.values("worker_id")[:1]),
         _assessment_seen=Subquery(assessments.values("child_seen_date")[:1]),
         _assessment_by=Subquery(assessments.values("created_by_id")[:1]),
     )
-    visit_latest = Q(_assessment_seen__isnull=True) | Q(_visit_seen__gte=F("_assessment_seen"))
+
+
+def _latest_sighting(case: Case) -> tuple[date | None, int | None]:
+    """The later of a case's two sightings (``_with_sightings``); a visit wins a tie."""
+    if case._visit_seen is not None and (
+        case._assessment_seen is None or case._visit_seen >= case._assessment_seen
+    ):
+        return case._visit_seen, case._visit_by
+    return case._assessment_seen, case._assessment_by
+
+
+def with_last_seen(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Annotate each case with ``last_seen`` (the latest date its child was seen, or None) and
+    ``last_seen_by_id`` (who saw them then), in SQL: the latest of every source (module note
+    above); a visit wins a tie, since it names the worker who saw the child. For one case or
+    a few (each annotation repeats the subqueries); a list reads ``_with_sightings``."""
+    cases = _with_sightings(cases)
+    visit_latest = Q(_visit_seen__isnull=False) & (
+        Q(_assessment_seen__isnull=True) | Q(_visit_seen__gte=F("_assessment_seen"))
+    )
     return cases.annotate(
         last_seen=DbCase(When(visit_latest, then=F("_visit_seen")), default=F("_assessment_seen")),
         last_seen_by_id=DbCase(
@@ -419,6 +438,44 @@ def unseen_cases(
     )
 
 
+@dataclass(frozen=True)
+class UnseenPage:
+    """One page of ``unseen_cases``: its cases, the number of cases on every page, which
+    page it is and how many there are."""
+
+    cases: list[Case]
+    total: int
+    number: int
+    size: int
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+
+def unseen_page(cases: QuerySet[Case], *, number: int, size: int) -> UnseenPage:
+    """Page ``number`` (from 1) of ``cases`` (``unseen_cases``), counted in the same query (a
+    window count), so the open cases are gone through once; a page past the last gives the
+    last, in one more query."""
+    number = max(1, number)
+    counted = cases.annotate(_total=Window(Count("pk")))
+    found = list(counted[(number - 1) * size : number * size])
+    if not found and number > 1:
+        total = cases.count()
+        number = max(1, -(-total // size))
+        found = list(counted[(number - 1) * size : number * size])
+    total = found[0]._total if found else 0
+    return UnseenPage(cases=found, total=total, number=number, size=size)
+
+
 def unseen_rows(
     cases: Iterable[Case],
     *,
@@ -432,9 +489,11 @@ def unseen_rows(
     has already read)."""
     order = [c.pk for c in cases]
     found = with_stage(
-        with_last_seen(Case.objects.filter(pk__in=order).select_related("child")), on=on
+        _with_sightings(Case.objects.filter(pk__in=order).select_related("child")), on=on
     ).in_bulk()
     cases = [found[pk] for pk in order if pk in found]
+    for case in cases:
+        case.last_seen, case.last_seen_by_id = _latest_sighting(case)
     user_ids = {c.last_seen_by_id for c in cases} | {c.holder_id for c in cases}
     users = User.objects.in_bulk([u for u in user_ids if u is not None]) if cases else {}
     team_ids = {c.holder_team_id for c in cases if c.holder_team_id is not None}

@@ -4,7 +4,6 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -138,9 +137,10 @@ def unseen(request):
     else:
         teams = list(selectors.own_teams(user))
     cases = selectors.unseen_cases(authority, on=today, teams=teams)
-    paginator = Paginator(cases, selectors.UNSEEN_PAGE_SIZE)
-    page = paginator.get_page(_page_number(request))
-    rows = selectors.unseen_rows(page.object_list, authority=authority, on=today, teams=all_teams)
+    page = selectors.unseen_page(
+        cases, number=_page_number(request), size=selectors.UNSEEN_PAGE_SIZE
+    )
+    rows = selectors.unseen_rows(page.cases, authority=authority, on=today, teams=all_teams)
     # A child the user may not see (a sealed record) is counted, not named; each child shown
     # is logged once.
     shown = people.show_rows(user=user, rows=rows, request=request)
@@ -149,14 +149,10 @@ def unseen(request):
         "title": "Children not seen within their standard",
         "rows": shown.rows,
         "restricted": shown.hidden,
-        "total": paginator.count,
+        "total": page.total,
         "page": page,
-        "previous_query": urlencode(query | {"page": page.previous_page_number()})
-        if page.has_previous()
-        else "",
-        "next_query": urlencode(query | {"page": page.next_page_number()})
-        if page.has_next()
-        else "",
+        "previous_query": urlencode(query | {"page": page.number - 1}) if page.has_previous else "",
+        "next_query": urlencode(query | {"page": page.number + 1}) if page.has_next else "",
         "team": team,
         "teams": all_teams if may_see_service else teams,
         "may_see_service": may_see_service,

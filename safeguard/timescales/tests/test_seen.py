@@ -238,6 +238,8 @@ def test_paging_in_sql_longest_unseen_first(world, client, monkeypatch):
     last = client.get(reverse("timescales:unseen"), {"page": 3})
     assert [r.child.given_names for r in last.context["rows"]] == ["Child000"]
     assert client.get(reverse("timescales:unseen"), {"page": "x"}).status_code == 200
+    past = client.get(reverse("timescales:unseen"), {"page": 99})
+    assert past.context["page"].number == 3 and len(past.context["rows"]) == 1
 
 
 def test_the_page_makes_the_same_number_of_queries_whatever_the_number_of_children(
