@@ -299,38 +299,43 @@ def with_last_seen(cases: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
-def with_stage(cases: QuerySet[Case], *, on: date) -> QuerySet[Case]:
-    """Annotate each case with ``stage`` (a ``STAGES`` code) on ``on``, and the worker and team
-    holding it (``holder_id``, ``holder_team_id``; None when unallocated)."""
-    held = Allocation.objects.filter(_allocation_open_on(on), case=OuterRef("pk")).order_by(
-        "-start_date"
-    )
-    cases = cases.annotate(
-        holder_id=Subquery(held.values("worker_id")[:1]),
-        holder_team_id=Subquery(held.values("team_id")[:1]),
-        _on_cp_plan=Exists(
+def _open_checks(on: date) -> dict[str, Q | Exists]:
+    """The test of each stage but the last, in ``STAGES`` order, for a query of cases."""
+    return {
+        "unallocated": ~Exists(
+            Allocation.objects.filter(_allocation_open_on(on), case=OuterRef("pk"))
+        ),
+        "cp_plan": Exists(
             ChildProtectionPlan.objects.filter(ChildProtectionPlan.open_on(on), case=OuterRef("pk"))
         ),
-        _in_section47=Exists(
+        "section47": Exists(
             Section47Enquiry.objects.filter(Section47Enquiry.open_on(on), case=OuterRef("pk"))
         ),
-        _in_assessment=Exists(
+        "assessment": Exists(
             Assessment.objects.filter(
                 Q(completed_date__isnull=True) | Q(completed_date__gt=on),
                 case=OuterRef("pk"),
                 start_date__lte=on,
             )
         ),
+    }
+
+
+def with_stage(cases: QuerySet[Case], *, on: date) -> QuerySet[Case]:
+    """Annotate each case with ``stage`` (a ``STAGES`` code) on ``on``, and the worker and team
+    holding it (``holder_id``, ``holder_team_id``; None when unallocated). The stages'
+    tests are ``_open_checks``, the same the list's filter uses."""
+    held = Allocation.objects.filter(_allocation_open_on(on), case=OuterRef("pk")).order_by(
+        "-start_date"
     )
     return cases.annotate(
+        holder_id=Subquery(held.values("worker_id")[:1]),
+        holder_team_id=Subquery(held.values("team_id")[:1]),
         stage=DbCase(
-            When(holder_id__isnull=True, then=Value("unallocated")),
-            When(_on_cp_plan=True, then=Value("cp_plan")),
-            When(_in_section47=True, then=Value("section47")),
-            When(_in_assessment=True, then=Value("assessment")),
+            *(When(check, then=Value(code)) for code, check in _open_checks(on).items()),
             default=Value("cin"),
             output_field=CharField(),
-        )
+        ),
     )
 
 
@@ -374,28 +379,6 @@ class UnseenRow:
     @property
     def days(self) -> int:
         return (self.on - self.since).days
-
-
-def _open_checks(on: date) -> dict[str, Q | Exists]:
-    """The test of each stage but the last, in ``STAGES`` order, for a query of cases."""
-    return {
-        "unallocated": ~Exists(
-            Allocation.objects.filter(_allocation_open_on(on), case=OuterRef("pk"))
-        ),
-        "cp_plan": Exists(
-            ChildProtectionPlan.objects.filter(ChildProtectionPlan.open_on(on), case=OuterRef("pk"))
-        ),
-        "section47": Exists(
-            Section47Enquiry.objects.filter(Section47Enquiry.open_on(on), case=OuterRef("pk"))
-        ),
-        "assessment": Exists(
-            Assessment.objects.filter(
-                Q(completed_date__isnull=True) | Q(completed_date__gt=on),
-                case=OuterRef("pk"),
-                start_date__lte=on,
-            )
-        ),
-    }
 
 
 def unseen_cases(

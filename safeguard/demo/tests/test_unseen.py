@@ -14,7 +14,9 @@ from safeguard.timescales import selectors
 @pytest.mark.django_db
 def test_some_children_are_unseen_past_their_standard_in_every_stage(demo):  # noqa: F811
     authority = LocalAuthority.objects.get(pk=Case.objects.values_list("authority", flat=True)[0])
-    overdue = Counter(c.stage for c in selectors.unseen_cases(authority, on=AS_AT_DATE))
+    unseen = list(selectors.unseen_cases(authority, on=AS_AT_DATE))
+    rows = selectors.unseen_rows(unseen, authority=authority, on=AS_AT_DATE)
+    overdue = Counter(r.stage.code for r in rows)
     open_cases = selectors.with_stage(
         Case.objects.filter(authority=authority, closure_date__isnull=True, referral_nfa=False),
         on=AS_AT_DATE,
