@@ -60,6 +60,18 @@ class LocalAuthority(models.Model):
         default=24,
         validators=[MinValueValidator(1)],
     )
+    # How long an open child may go unseen, by the stage of their case (timescales.seen). A
+    # child on a plan is held to the visit standards above; these are for the other stages,
+    # and are local choices: no national number (domain.md §2).
+    unallocated_seen_wd = models.PositiveSmallIntegerField(
+        "unallocated cases: working days a child may go unseen", default=5
+    )
+    section47_seen_wd = models.PositiveSmallIntegerField(
+        "section 47 enquiries: working days a child may go unseen", default=5
+    )
+    assessment_seen_wd = models.PositiveSmallIntegerField(
+        "assessments: working days a child may go unseen", default=10
+    )
 
     class Meta:
         verbose_name_plural = "local authorities"

@@ -5,6 +5,11 @@ cover for each other: the 2009 inspection found records closed to colleagues whe
 holder was away). The whole service's list, unallocated cases included, is for those who
 oversee work (``OVERSIGHT_ROLES``: team managers, service managers and analysts).
 
+The list of children not seen within their standard (``SEE_UNSEEN``) is the same: those who
+oversee work see it across the service and for any team; any other social care member sees
+it for the teams they belong to (a social worker: their own team's children), never the
+whole service's.
+
 ``visible_to(user)`` is the teams whose lists the user may see: every team of their
 authority for social care staff, none for anyone else. The rows of every list are then shown
 through ``people.selectors.show_rows``, which leaves out the children the user may not see.
@@ -22,6 +27,7 @@ class Action(StrEnum):
     SEE_OWN = "see_own"  # what is due on my cases
     SEE_TEAM = "see_team"  # what is due on a Team's cases
     SEE_SERVICE = "see_service"  # what is due across the service, and unallocated cases
+    SEE_UNSEEN = "see_unseen"  # children not seen within their standard: obj a team, or None
 
 
 def can(user, action: Action, obj=None) -> bool:
@@ -34,6 +40,12 @@ def can(user, action: Action, obj=None) -> bool:
             return obj is not None and obj.agency.authority_id == user.agency.authority_id
         case Action.SEE_SERVICE:
             return user.role in OVERSIGHT_ROLES
+        case Action.SEE_UNSEEN:
+            if obj is None:  # the page itself (filtered to the user's teams below oversight)
+                return True
+            if obj.agency.authority_id != user.agency.authority_id:
+                return False
+            return user.role in OVERSIGHT_ROLES or user.teams.filter(pk=obj.pk).exists()
     return False
 
 

@@ -9,16 +9,34 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import (
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 
 from safeguard.accounts.models import LocalAuthority, Team, User
+from safeguard.assessments.models import Assessment
 from safeguard.casework.codes import PRIORITY_RANK
-from safeguard.casework.models import Allocation, Case, priority_rank_expression
-from safeguard.core.workdays import add_working_days, is_working_day
+from safeguard.casework.models import Allocation, Case, Visit, priority_rank_expression
+from safeguard.core.workdays import add_working_days, is_working_day, working_days_between
 from safeguard.people.models import Person
+from safeguard.protection.models import ChildProtectionPlan, Section47Enquiry
 from safeguard.timescales.engine import (
     DUE,
     OVERDUE,
@@ -192,3 +210,347 @@ def unallocated_cases(authority: LocalAuthority, *, on: date) -> list[Case]:
         .annotate(priority_order=priority_rank_expression())
         .order_by("priority_order", "referral_date", "pk")
     )
+
+
+# --- Days since seen ------------------------------------------------------------------------
+#
+# "Seen" means a record that the child was seen: a visit at which the child was seen
+# (``Visit.child_seen``, by the visit's worker) or an assessment's date the child was seen
+# (``Assessment.child_seen_date``, by the worker who started the assessment: the assessment
+# records no other name). Strategy discussions, section 47 enquiries and conferences record
+# no sighting of the child of their own: a child seen during an enquiry is seen at a visit.
+# The last time seen is the child's, across all their cases (a sibling's case does not count).
+#
+# The stage of an open case, first that applies (an unallocated child has nobody to visit
+# them, so that comes first whatever else is open; then the stages in order of the risk
+# they answer to):
+#   unallocated: no worker holds the case;
+#   cp_plan: a child protection plan is open;
+#   section47: a section 47 enquiry is open;
+#   assessment: an assessment has started and is not yet authorised;
+#   cin: otherwise (a child in need plan, or an open child-in-need case awaiting one).
+# Looked-after children are not recorded in Safeguard yet.
+#
+# Each stage has a local standard in working days on the authority (``STAGES``). The clock
+# runs from the last time the child was seen, or from the referral when they have not been
+# seen since it: a child referred yesterday is not overdue for a sighting years ago.
+
+UNSEEN_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Stage:
+    code: str
+    label: str
+    standard_field: str  # the LocalAuthority field holding the standard, in working days
+
+
+STAGES = (
+    Stage("unallocated", "Unallocated", "unallocated_seen_wd"),
+    Stage("cp_plan", "Child protection plan", "cp_visit_interval_wd"),
+    Stage("section47", "Section 47 enquiry", "section47_seen_wd"),
+    Stage("assessment", "Assessment", "assessment_seen_wd"),
+    Stage("cin", "Child in need", "cin_visit_interval_wd"),
+)
+STAGE_BY_CODE = {s.code: s for s in STAGES}
+
+
+def standards(authority: LocalAuthority) -> dict[str, int]:
+    """Each stage's standard: how many working days a child may go unseen."""
+    return {s.code: getattr(authority, s.standard_field) for s in STAGES}
+
+
+def _seen_visits():
+    return Visit.objects.filter(case__child_id=OuterRef("child_id"), child_seen=True).order_by(
+        "-visit_date", "-created_at"
+    )
+
+
+def _seen_assessments():
+    return Assessment.objects.filter(
+        case__child_id=OuterRef("child_id"), child_seen_date__isnull=False
+    ).order_by("-child_seen_date", "-created_at")
+
+
+def _with_sightings(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Each source's latest sighting and who saw the child then, each subquery once."""
+    visits, assessments = _seen_visits(), _seen_assessments()
+    return cases.annotate(
+        _visit_seen=Subquery(visits.values("visit_date")[:1]),
+        _visit_by=Subquery(visits.values("worker_id")[:1]),
+        _assessment_seen=Subquery(assessments.values("child_seen_date")[:1]),
+        _assessment_by=Subquery(assessments.values("created_by_id")[:1]),
+    )
+
+
+def _latest_sighting(case: Case) -> tuple[date | None, int | None]:
+    """The later of a case's two sightings (``_with_sightings``); a visit wins a tie."""
+    if case._visit_seen is not None and (
+        case._assessment_seen is None or case._visit_seen >= case._assessment_seen
+    ):
+        return case._visit_seen, case._visit_by
+    return case._assessment_seen, case._assessment_by
+
+
+def with_last_seen(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Annotate each case with ``last_seen`` (the latest date its child was seen, or None) and
+    ``last_seen_by_id`` (who saw them then), in SQL: the latest of every source (module note
+    above); a visit wins a tie, since it names the worker who saw the child. For one case or
+    a few (each annotation repeats the subqueries); a list reads ``_with_sightings``."""
+    cases = _with_sightings(cases)
+    visit_latest = Q(_visit_seen__isnull=False) & (
+        Q(_assessment_seen__isnull=True) | Q(_visit_seen__gte=F("_assessment_seen"))
+    )
+    return cases.annotate(
+        last_seen=DbCase(When(visit_latest, then=F("_visit_seen")), default=F("_assessment_seen")),
+        last_seen_by_id=DbCase(
+            When(visit_latest, then=F("_visit_by")), default=F("_assessment_by")
+        ),
+    )
+
+
+def _open_checks(on: date) -> dict[str, Q | Exists]:
+    """The test of each stage but the last, in ``STAGES`` order, for a query of cases."""
+    return {
+        "unallocated": ~Exists(
+            Allocation.objects.filter(_allocation_open_on(on), case=OuterRef("pk"))
+        ),
+        "cp_plan": Exists(
+            ChildProtectionPlan.objects.filter(ChildProtectionPlan.open_on(on), case=OuterRef("pk"))
+        ),
+        "section47": Exists(
+            Section47Enquiry.objects.filter(Section47Enquiry.open_on(on), case=OuterRef("pk"))
+        ),
+        "assessment": Exists(
+            Assessment.objects.filter(
+                Q(completed_date__isnull=True) | Q(completed_date__gt=on),
+                case=OuterRef("pk"),
+                start_date__lte=on,
+            )
+        ),
+    }
+
+
+def with_stage(cases: QuerySet[Case], *, on: date) -> QuerySet[Case]:
+    """Annotate each case with ``stage`` (a ``STAGES`` code) on ``on``, and the worker and team
+    holding it (``holder_id``, ``holder_team_id``; None when unallocated). The stages'
+    tests are ``_open_checks``, the same the list's filter uses."""
+    held = Allocation.objects.filter(_allocation_open_on(on), case=OuterRef("pk")).order_by(
+        "-start_date"
+    )
+    return cases.annotate(
+        holder_id=Subquery(held.values("worker_id")[:1]),
+        holder_team_id=Subquery(held.values("team_id")[:1]),
+        stage=DbCase(
+            *(When(check, then=Value(code)) for code, check in _open_checks(on).items()),
+            default=Value("cin"),
+            output_field=CharField(),
+        ),
+    )
+
+
+def last_overdue_day(on: date, standard: int) -> date:
+    """The latest day a child could have been seen and be past a standard of ``standard``
+    working days on ``on``: more than ``standard`` working days have passed since it."""
+    day = add_working_days(on, -standard)
+    while working_days_between(day, on) <= standard:
+        day -= timedelta(days=1)
+    while working_days_between(day + timedelta(days=1), on) > standard:
+        day += timedelta(days=1)
+    return day
+
+
+@dataclass(frozen=True)
+class UnseenRow:
+    """An open child past their stage's standard, as the unseen list shows them."""
+
+    case: Case
+    child: Person
+    stage: Stage
+    standard: int
+    last_seen: date | None
+    seen_by: User | None
+    worker: User | None
+    team: Team | None
+    on: date
+
+    @property
+    def since(self) -> date:
+        """The day the clock runs from: the last sighting, or the referral if none since."""
+        if self.last_seen is None or self.last_seen < self.case.referral_date:
+            return self.case.referral_date
+        return self.last_seen
+
+    @property
+    def working_days(self) -> int:
+        """Working days since the child was last seen (or referred, if not seen since)."""
+        return working_days_between(self.since, self.on)
+
+    @property
+    def days(self) -> int:
+        return (self.on - self.since).days
+
+
+def unseen_cases(
+    authority: LocalAuthority, *, on: date, teams: Iterable[Team] | None = None
+) -> QuerySet[Case]:
+    """The open cases of ``authority`` whose child is past their stage's standard for being
+    seen on ``on``, longest unseen first, optionally only those held by ``teams``: one SQL
+    query, to be paged; ``unseen_rows`` then reads the details of a page's cases.
+
+    Each row's clock (``_since``: the latest sighting, or the referral if later) and the
+    last day it may have started to be past its stage's standard (``_cutoff``) are single
+    expressions, each subquery written once, so that the database works out every open
+    case's in one pass.
+    """
+    referral = F("referral_date")
+    seen_visit = Subquery(_seen_visits().values("visit_date")[:1])
+    seen_assessment = Subquery(_seen_assessments().values("child_seen_date")[:1])
+    by_stage = standards(authority)
+    checks = _open_checks(on)
+    cutoff = DbCase(
+        *(When(check, then=Value(last_overdue_day(on, by_stage[code])))
+          for code, check in checks.items()),
+        default=Value(last_overdue_day(on, by_stage["cin"])),
+        output_field=DateField(),
+    )  # fmt: skip
+    cases = Case.objects.filter(_case_open_on(on), authority=authority)
+    if teams is not None:
+        held = Allocation.objects.filter(_allocation_open_on(on), team__in=list(teams))
+        cases = cases.filter(pk__in=held.values("case_id"))
+    return (
+        cases.annotate(
+            _since=Greatest(
+                referral, Coalesce(seen_visit, referral), Coalesce(seen_assessment, referral)
+            ),
+            _cutoff=cutoff,
+        )
+        .filter(_since__lte=F("_cutoff"))
+        .order_by("_since", "referral_date", "pk")
+        .only("pk")
+    )
+
+
+@dataclass(frozen=True)
+class UnseenPage:
+    """One page of ``unseen_cases``: its cases, the number of cases on every page, which
+    page it is and how many there are."""
+
+    cases: list[Case]
+    total: int
+    number: int
+    size: int
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+
+def unseen_page(cases: QuerySet[Case], *, number: int, size: int) -> UnseenPage:
+    """Page ``number`` (from 1) of ``cases`` (``unseen_cases``), counted in the same query (a
+    window count), so the open cases are gone through once; a page past the last gives the
+    last, in one more query."""
+    number = max(1, number)
+    counted = cases.annotate(_total=Window(Count("pk")))
+    found = list(counted[(number - 1) * size : number * size])
+    if not found and number > 1:
+        total = cases.count()
+        number = max(1, -(-total // size))
+        found = list(counted[(number - 1) * size : number * size])
+    total = found[0]._total if found else 0
+    return UnseenPage(cases=found, total=total, number=number, size=size)
+
+
+def unseen_rows(
+    cases: Iterable[Case],
+    *,
+    authority: LocalAuthority,
+    on: date,
+    teams: Iterable[Team] | None = None,
+) -> list[UnseenRow]:
+    """Rows for one page of ``unseen_cases``, in its order: the cases with their children,
+    stage and last sighting in one query, the staff named in one more, whatever the page's
+    length; the teams in one more unless given (``teams``: the authority's, which the page
+    has already read)."""
+    order = [c.pk for c in cases]
+    found = with_stage(
+        _with_sightings(Case.objects.filter(pk__in=order).select_related("child")), on=on
+    ).in_bulk()
+    cases = [found[pk] for pk in order if pk in found]
+    for case in cases:
+        case.last_seen, case.last_seen_by_id = _latest_sighting(case)
+    user_ids = {c.last_seen_by_id for c in cases} | {c.holder_id for c in cases}
+    users = User.objects.in_bulk([u for u in user_ids if u is not None]) if cases else {}
+    team_ids = {c.holder_team_id for c in cases if c.holder_team_id is not None}
+    if teams is not None:
+        teams = {t.pk: t for t in teams}
+    else:
+        teams = Team.objects.in_bulk(team_ids) if team_ids else {}
+    by_stage = standards(authority)
+    return [
+        UnseenRow(
+            case=c,
+            child=c.child,
+            stage=STAGE_BY_CODE[c.stage],
+            standard=by_stage[c.stage],
+            last_seen=c.last_seen,
+            seen_by=users.get(c.last_seen_by_id),
+            worker=users.get(c.holder_id),
+            team=teams.get(c.holder_team_id),
+            on=on,
+        )
+        for c in cases
+    ]
+
+
+@dataclass(frozen=True)
+class LastSeen:
+    day: date
+    by: User | None
+
+    def days_ago(self, on: date) -> int:
+        return (on - self.day).days
+
+
+def last_seen(case: Case) -> LastSeen | None:
+    """When and by whom ``case``'s child was last seen (any of their cases), in one query."""
+    seen = (
+        with_last_seen(Case.objects.filter(pk=case.pk))
+        .annotate(
+            _by_first=Subquery(
+                User.objects.filter(pk=OuterRef("last_seen_by_id")).values("first_name")[:1]
+            ),
+            _by_last=Subquery(
+                User.objects.filter(pk=OuterRef("last_seen_by_id")).values("last_name")[:1]
+            ),
+            _by_username=Subquery(
+                User.objects.filter(pk=OuterRef("last_seen_by_id")).values("username")[:1]
+            ),
+        )
+        .values("last_seen", "last_seen_by_id", "_by_first", "_by_last", "_by_username")
+        .first()
+    )
+    if not seen or seen["last_seen"] is None:
+        return None
+    by = None
+    if seen["last_seen_by_id"] is not None:
+        by = User(
+            pk=seen["last_seen_by_id"],
+            first_name=seen["_by_first"] or "",
+            last_name=seen["_by_last"] or "",
+            username=seen["_by_username"] or "",
+        )
+    return LastSeen(day=seen["last_seen"], by=by)
+
+
+def own_teams(user: User) -> QuerySet[Team]:
+    """The teams ``user`` belongs to (a social worker's view of the unseen list)."""
+    return user.teams.all()

@@ -17,6 +17,9 @@ STANDARDS = {
     "cin_plan_review_months": (1, 12),
     # Clock hours, not working days: the front door's red contacts (referrals.Contact).
     "red_contact_decision_hours": (1, 72),
+    "unallocated_seen_wd": (1, 20),
+    "section47_seen_wd": (1, 20),
+    "assessment_seen_wd": (1, 45),
 }
 
 

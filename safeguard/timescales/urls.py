@@ -8,4 +8,5 @@ urlpatterns = [
     path("due/", views.mine, name="mine"),
     path("due/teams/<int:team_id>/", views.team, name="team"),
     path("due/service/", views.service, name="service"),
+    path("unseen/", views.unseen, name="unseen"),
 ]

@@ -24,6 +24,9 @@ from safeguard.demo.generator.staff import Organisation
 UNALLOCATED_SHARE = 0.02
 # sw1's last statutory visit at which the child was seen is this many working days old.
 SW1_OVERDUE_VISIT_WD = 12
+# One family in each stage has not been seen for this many working days (past every default
+# standard of the list of children not seen: timescales.selectors.STAGES).
+UNSEEN_WD = 22
 
 
 def assign_workers(
@@ -34,9 +37,9 @@ def assign_workers(
     sw1 = org.cp_workers[0]
     mine = _fill_sw1(open_families, sw1, rng, as_at)
     waiting = [(fe, fe.episode.open_slot()) for fe in open_families if id(fe) not in mine]
-    unallocated = {
-        id(fe) for fe, _ in rng.sample(waiting, round(len(open_families) * UNALLOCATED_SHARE))
-    }
+    # At least one family waits, so that the lists of unallocated and unseen children show one.
+    share = max(1, round(len(open_families) * UNALLOCATED_SHARE)) if waiting else 0
+    unallocated = {id(fe) for fe, _ in rng.sample(waiting, share)}
     for kind, pool in workers.items():
         others = pool[1:] if kind == CP_TEAM else pool
         heap = [(w.load, i) for i, w in enumerate(others)]
@@ -55,6 +58,44 @@ def assign_workers(
         for slot in fe.episode.slots:
             if slot.worker is None:
                 slot.worker = rng.choice(workers[slot.kind])
+    _some_unseen(open_families, as_at)
+
+
+def _unseen_stage(ep: Episode) -> str:
+    """The stage the list of children not seen gives an open episode (timescales.selectors)."""
+    if ep.open_slot() is None:
+        return "unallocated"
+    if any(p.end is None for p in ep.plans):
+        return "cp_plan"
+    if any(e.end is None for e in ep.enquiries):
+        return "section47"
+    if any(a.completed is None for a in ep.assessments):
+        return "assessment"
+    return "cin"
+
+
+def _some_unseen(families: list[FamilyEpisode], as_at: date) -> None:
+    """One family in each stage the borough has open has not been seen for over
+    ``UNSEEN_WD`` working days (past every default standard), so that the page of children
+    not seen within their standard has someone in every stage. No random choice: the first
+    family of each stage referred before then, whose completed assessments saw the child
+    before then too."""
+    since = add_working_days(as_at, -UNSEEN_WD)
+    done: set[str] = set()
+    for fe in families:
+        ep = fe.episode
+        kind = _unseen_stage(ep)
+        if kind in done or ep.referral >= since:
+            continue
+        if any(a.completed is not None and a.seen and a.seen > since for a in ep.assessments):
+            continue
+        for assessment in ep.assessments:
+            if assessment.seen and assessment.seen > since:
+                assessment.seen = None
+        for visit in ep.visits:
+            if visit.day > since:
+                visit.seen = visit.bedroom = False
+        done.add(kind)
 
 
 def _leave_unallocated(slot: Slot, rng: random.Random, as_at: date) -> None:

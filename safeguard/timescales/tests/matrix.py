@@ -7,6 +7,9 @@ MATRIX = {
     # Team A of the authority: the other authority's social worker may not see it.
     "timescales:team": ("get", "team_a", "", row(302, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 302, 403)),
     "timescales:service": ("get", None, "", row(302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 302, 403)),
+    # Children not seen within their standard: the whole service for those who oversee work,
+    # their own teams for any other social care member (another authority's: their own).
+    "timescales:unseen": ("get", None, "", SOCIAL_CARE_PAGE),
 }
 
 TARGETS = {"team_a": lambda world: {"team_id": world.team_a.pk}}

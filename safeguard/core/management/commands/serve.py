@@ -26,7 +26,7 @@ class Command(BaseCommand):
             help=(
                 "Open connections accepted at once (default 1000). waitress's own default, "
                 "100, stops accepting when 100 browsers keep a connection open: the load test "
-                "of 200 staff hung there (docs/decisions/0025)."
+                "of 200 staff hung there (docs/decisions/0026)."
             ),
         )
         parser.add_argument(
