@@ -86,8 +86,19 @@ def access_people(
     """
     if not people:
         return people
+    return _log_people(
+        user=user,
+        people=people,
+        allowed=visible_ids(user, {p.pk for p in people}),
+        purpose=purpose,
+        request=request,
+        reason=reason,
+    )
+
+
+def _log_people(*, user, people: list[Person], allowed: set, purpose, request, reason):
+    """``access_people`` once ``allowed`` (those of ``people`` the user may see) is known."""
     ids = {p.pk for p in people}
-    allowed = visible_ids(user, ids)
     hidden = ids - allowed
     for person in people:
         if person.pk in hidden:
@@ -161,7 +172,18 @@ def show_rows(
     allowed = visible_ids(user, {child(row).pk for row in rows})
     shown = [row for row in rows if child(row).pk in allowed]
     children = list({child(row).pk: child(row) for row in shown}.values())
-    access_people(user=user, people=children, purpose=purpose, request=request, reason=reason)
+    if children:
+        # Every child shown is one ``user`` may see: logged as ``access_people`` would, without
+        # asking the policy a second time.
+        with transaction.atomic():
+            _log_people(
+                user=user,
+                people=children,
+                allowed={c.pk for c in children},
+                purpose=purpose,
+                request=request,
+                reason=reason,
+            )
     return ShownRows(rows=shown, hidden=len(rows) - len(shown))
 
 
