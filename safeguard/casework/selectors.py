@@ -33,12 +33,16 @@ def access_case(
     purpose: str | None = None,
     request=None,
     action: Action = Action.VIEW,
+    related: tuple[str, ...] = (),
 ) -> Case:
     """The case, for ``user`` to ``action``; its child's access is logged (as ``purpose``,
     by default what ``action`` is). Raises Http404 when the user may not know of it,
-    PermissionDenied when they may see but not act."""
+    PermissionDenied when they may see but not act. ``related``: more single records to
+    read with the case in the same query (the case page's referral and contact)."""
     action = Action(action)
-    case = Case.objects.select_related("child", "authority").filter(pk=case_id).first()
+    case = (
+        Case.objects.select_related("child", "authority", *related).filter(pk=case_id).first()
+    )
     if case is None or not permissions.can(user, Action.VIEW, case):
         raise Http404("No such case")
     people.access_person(
@@ -46,6 +50,7 @@ def access_case(
         person_id=case.child_id,
         purpose=purpose or purpose_of(action),
         request=request,
+        read=case.child,
     )
     if action != Action.VIEW and not permissions.can(user, action, case):
         raise PermissionDenied("You cannot do this on this case")
@@ -166,20 +171,10 @@ def open_case_of(child) -> Case | None:
 # named by their reverse relation, so casework imports none of them.
 CASE_PAGE_STEPS: dict[str, tuple[str, ...]] = {
     "allocations": ("worker", "team", "created_by"),
-    "referral": (
-        "decided_by",
-        "contact__level",
-        "contact__decided_by",
-        "contact__manager",
-    ),
     "referral__contact__indicators": (),
     "assessments": ("created_by", "authorised_by"),
     "strategy_discussions": ("chaired_by",),
-    # The protection actions ask which discussions have started an enquiry and which
-    # enquiries have had a conference: read once here, not once per row.
-    "strategy_discussions__section47s": (),
     "section47s": ("created_by", "core_assessment"),
-    "section47s__conferences": (),
     "conferences": ("chaired_by",),
     "cp_plans": ("created_by",),
     "cp_plans__core_groups": ("created_by",),
@@ -191,6 +186,15 @@ CASE_PAGE_STEPS: dict[str, tuple[str, ...]] = {
 }
 
 
+# The single records the case page shows, read with the case itself (``access_case``).
+CASE_PAGE_JOINS = (
+    "referral__decided_by",
+    "referral__contact__level",
+    "referral__contact__decided_by",
+    "referral__contact__manager",
+)
+
+
 def _related_model(path: str):
     model = Case
     for name in path.split("__"):
@@ -199,8 +203,9 @@ def _related_model(path: str):
 
 
 def load_case_page(case: Case) -> Case:
-    """Load what the case page shows of ``case`` (already read through ``access_case``):
-    one query per kind of step, whatever the length of the history."""
+    """Load what the case page shows of ``case`` (read through ``access_case`` with
+    ``related=CASE_PAGE_JOINS``): one query per kind of step, whatever the length of the
+    history."""
     prefetch_related_objects(
         [case],
         *(
@@ -212,6 +217,7 @@ def load_case_page(case: Case) -> Case:
 
 
 __all__ = [
+    "CASE_PAGE_JOINS",
     "access_case",
     "access_child",
     "access_chronology_entry",

@@ -72,7 +72,13 @@ def _step_page(request, form, case: Case, *, title: str, button: str = "Save", *
 @login_required
 @require_http_methods(["GET"])
 def case_detail(request, case_id: UUID):
-    case = _case(request, case_id, Action.VIEW)
+    case = selectors.access_case(
+        user=request.user,
+        case_id=case_id,
+        request=request,
+        action=Action.VIEW,
+        related=selectors.CASE_PAGE_JOINS,
+    )
     selectors.load_case_page(case)
     user = request.user
     context = {

@@ -151,7 +151,7 @@ def pages(world, child, case) -> dict:
 # are fixed, and held here so that they cannot grow back.
 LIMITS = {
     "person page": 30,
-    "case page": 28,
+    "case page": 24,
     "home, social worker": 22,
     "home, team manager": 26,
 }

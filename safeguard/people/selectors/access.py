@@ -42,13 +42,26 @@ def person_queryset() -> QuerySet[Person]:
 
 
 @transaction.atomic
-def access_person(*, user, person_id: UUID, purpose: str, request=None, reason: str = "") -> Person:
+def access_person(
+    *,
+    user,
+    person_id: UUID,
+    purpose: str,
+    request=None,
+    reason: str = "",
+    read: Person | None = None,
+) -> Person:
     """Fetch one person for ``user``, check the policy and log the access, or raise.
 
     Raises ``Http404`` when there is no such person or the user may not know of them, and
-    ``AccessLogUnavailable`` when the access event cannot be written.
+    ``AccessLogUnavailable`` when the access event cannot be written. ``read``: the person
+    when the caller has just read them with another record (a case's child), so that they
+    are not read twice; the policy is asked and the access logged all the same.
     """
-    person = person_queryset().filter(pk=person_id).first()
+    if read is not None and read.pk == person_id:
+        person = read
+    else:
+        person = person_queryset().filter(pk=person_id).first()
     if person is None:
         raise Http404("No such person")
     if not permissions.can(user, Action.VIEW, person):
