@@ -237,8 +237,6 @@ class Involvement(BaseModel, DatedSpan):
 
     class Meta(DatedSpan.Meta):
         ordering = ["-start_date"]
-        # A worker's open involvements: the home page's caseload (docs/performance.md).
-        indexes = [models.Index(fields=["worker", "end_date"], name="involvement_worker_open")]
 
 
 # --- Sealed records and break-glass (docs/decisions/0005-sealed-records.md) -----------------
