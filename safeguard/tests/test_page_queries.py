@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from safeguard.assessments.models import Assessment
-from safeguard.audit.services import record_access
+from safeguard.audit.services import record_access, save_new
 from safeguard.casework import services as casework
 from safeguard.casework.models import Case
 from safeguard.people import services as people
@@ -46,6 +46,15 @@ def open_case(world, child, *, by=None) -> Case:
         by=by, case=case, worker=world.sw_amy, team=world.team_a, start_date=START
     )
     return case
+
+
+def _saved(model, **fields):
+    """A higher app's record, saved with its change event (so that the record history has
+    events of that app to show, each app's policy asked once)."""
+    obj = model(**fields)
+    case = fields["case"] if "case" in fields else fields["plan"].case
+    save_new(obj, by=fields["created_by"], person_id=case.child_id)
+    return obj
 
 
 def grow(world, child: Person, case: Case, n: int, offset: int = 0) -> None:
@@ -88,30 +97,30 @@ def grow(world, child: Person, case: Case, n: int, offset: int = 0) -> None:
             family_name=f"Formerly{i}",
         )
         record_access(by=amy, person_ids=[child.pk], purpose="view", route="", reason="")
-        assessment = Assessment.objects.create(
+        assessment = _saved(Assessment,
             case=case, kind="single", start_date=when, child_seen_date=when,
             completed_date=when + timedelta(days=2), authorised_by=carol, created_by=amy,
         )
-        discussion = StrategyDiscussion.objects.create(
+        discussion = _saved(StrategyDiscussion,
             case=case, discussion_date=when, decision="s47", chaired_by=carol, created_by=amy,
             attendees=[{"agency": "Police"}],
         )
-        enquiry = Section47Enquiry.objects.create(
+        enquiry = _saved(Section47Enquiry,
             case=case, strategy_discussion=discussion, start_date=when,
             end_date=when + timedelta(days=1), outcome="icpc", core_assessment=assessment,
             created_by=amy,
         )
-        cp_plan = ChildProtectionPlan.objects.create(
+        cp_plan = _saved(ChildProtectionPlan,
             case=case, start_date=when + timedelta(days=1), end_date=when + timedelta(days=2),
             initial_category="NEG", latest_category="NEG", end_reason="risk_reduced",
             created_by=amy,
         )
-        ChildProtectionConference.objects.create(
+        _saved(ChildProtectionConference,
             case=case, kind="initial", conference_date=when + timedelta(days=1),
             section47=enquiry, plan=cp_plan, decision="plan", category="NEG", chaired_by=carol,
             created_by=amy,
         )
-        CoreGroupMeeting.objects.create(
+        _saved(CoreGroupMeeting,
             plan=cp_plan, meeting_date=when + timedelta(days=2), created_by=amy
         )
         # The caseload grows too: another child allocated to Amy, in Carol's team.
@@ -154,7 +163,7 @@ def pages(world, child, case) -> dict:
 # Pages not yet down to MAX_QUERIES (issue 13 item 5, see docs/performance.md): their counts
 # are fixed, and held here so that they cannot grow back.
 LIMITS = {
-    "person page": 30,
+    "person page": 32,
     "case page": 24,
     "home, social worker": 22,
     "home, team manager": 26,
