@@ -61,7 +61,11 @@ class AccessEvent(ChainedEvent):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["user", "at"], name="access_user_at")]
+        indexes = [
+            models.Index(fields=["user", "at"], name="access_user_at"),
+            # Who accessed this record, newest first (docs/performance.md, issue 13 item 5).
+            models.Index(fields=["person_id", "at"], name="access_person_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.purpose} {self.person_id}"
@@ -88,7 +92,13 @@ class ChangeEvent(ChainedEvent):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["target_type", "target_id"], name="change_target")]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="change_target"),
+            # The person page's record history: the kinds of record a person's events are
+            # about, then their newest events (docs/performance.md, issue 13 item 5).
+            models.Index(fields=["person_id", "target_type"], name="change_person_type"),
+            models.Index(fields=["person_id", "at"], name="change_person_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.verb} {self.target_type} {self.target_id}"

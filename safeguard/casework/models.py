@@ -121,6 +121,12 @@ class Allocation(BaseModel, DatedSpan):
                 fields=["case"], condition=Q(end_date__isnull=True), name="allocation_one_open"
             ),
         ]
+        indexes = [
+            # Allocations open on a day (unallocated cases on the home page and the due
+            # lists), and a worker's open allocations (docs/performance.md, issue 13 item 5).
+            models.Index(fields=["end_date", "start_date"], name="allocation_open"),
+            models.Index(fields=["worker", "end_date"], name="allocation_worker_open"),
+        ]
 
 
 class Visit(BaseModel):

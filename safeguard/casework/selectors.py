@@ -9,6 +9,7 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 
 from safeguard.audit.models import AccessPurpose
@@ -32,13 +33,15 @@ def access_case(
     purpose: str | None = None,
     request=None,
     action: Action = Action.VIEW,
+    related: tuple[str, ...] = (),
 ) -> Case:
     """The case, for ``user`` to ``action``; its child's access is logged (as ``purpose``,
     by default what ``action`` is). Raises Http404 when the user may not know of it,
-    PermissionDenied when they may see but not act."""
+    PermissionDenied when they may see but not act. ``related``: more single records to
+    read with the case in the same query (the case page's referral and contact)."""
     action = Action(action)
     case = (
-        Case.objects.select_related("child", "authority", "priority_set_by")
+        Case.objects.select_related("child", "authority", "priority_set_by", *related)
         .filter(pk=case_id)
         .first()
     )
@@ -49,6 +52,7 @@ def access_case(
         person_id=case.child_id,
         purpose=purpose or purpose_of(action),
         request=request,
+        read=case.child,
     )
     if action != Action.VIEW and not permissions.can(user, action, case):
         raise PermissionDenied("You cannot do this on this case")
@@ -163,8 +167,59 @@ def allocated_worker(case: Case):
 def open_case_of(child) -> Case | None:
     return Case.objects.filter(child=child, closure_date__isnull=True).first()
 
+# What the case page shows of each step, fetched in a fixed number of queries: one query per
+# kind of step, each joined to the people and records it names (``select_related``), so that
+# a longer history means longer rows, never more queries. Steps recorded by higher apps are
+# named by their reverse relation, so casework imports none of them.
+CASE_PAGE_STEPS: dict[str, tuple[str, ...]] = {
+    "allocations": ("worker", "team", "created_by"),
+    "referral__contact__indicators": (),
+    "assessments": ("created_by", "authorised_by"),
+    "strategy_discussions": ("chaired_by",),
+    "section47s": ("created_by", "core_assessment"),
+    "conferences": ("chaired_by",),
+    "cp_plans": ("created_by",),
+    "cp_plans__core_groups": ("created_by",),
+    "cin_plans": ("created_by",),
+    "cin_plans__reviews": ("created_by",),
+    "visits": ("worker", "created_by"),
+    "notes": ("created_by",),
+    "decisions": ("decided_by",),
+}
+
+
+# The single records the case page shows, read with the case itself (``access_case``).
+CASE_PAGE_JOINS = (
+    "referral__decided_by",
+    "referral__contact__level",
+    "referral__contact__decided_by",
+    "referral__contact__manager",
+)
+
+
+def _related_model(path: str):
+    model = Case
+    for name in path.split("__"):
+        model = model._meta.get_field(name).related_model
+    return model
+
+
+def load_case_page(case: Case) -> Case:
+    """Load what the case page shows of ``case`` (read through ``access_case`` with
+    ``related=CASE_PAGE_JOINS``): one query per kind of step, whatever the length of the
+    history."""
+    prefetch_related_objects(
+        [case],
+        *(
+            Prefetch(path, queryset=_related_model(path)._default_manager.select_related(*joins))
+            for path, joins in CASE_PAGE_STEPS.items()
+        ),
+    )
+    return case
+
 
 __all__ = [
+    "CASE_PAGE_JOINS",
     "access_case",
     "access_child",
     "access_chronology_entry",
@@ -172,6 +227,7 @@ __all__ = [
     "allocated_worker",
     "cases_of_child",
     "chronology_of",
+    "load_case_page",
     "open_case_of",
     "purpose_of",
     "visit_kind",

@@ -11,7 +11,6 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -38,34 +37,6 @@ from safeguard.core import submission
 from safeguard.core.concurrency import versioned
 from safeguard.core.downloads import attachment
 from safeguard.core.submission import posted
-
-# What the case page shows of each step, fetched in a fixed number of queries. Steps recorded
-# by higher apps are named by their reverse relation, so casework imports none of them.
-CASE_PAGE_RELATIONS = [
-    "allocations__worker",
-    "allocations__team",
-    "allocations__created_by",
-    "referral__decided_by",
-    "referral__contact__level",
-    "referral__contact__indicators",
-    "referral__contact__decided_by",
-    "referral__contact__manager",
-    "assessments__created_by",
-    "assessments__authorised_by",
-    "strategy_discussions__chaired_by",
-    "section47s__created_by",
-    "section47s__core_assessment",
-    "conferences__chaired_by",
-    "cp_plans__created_by",
-    "cp_plans__core_groups__created_by",
-    "cin_plans__created_by",
-    "cin_plans__reviews__created_by",
-    "visits__worker",
-    "visits__created_by",
-    "notes__created_by",
-    "decisions__decided_by",
-]
-
 
 # Higher apps add to the case page (the timescales engine its ``timescales`` panel) without
 # casework importing them: each registers, from its AppConfig.ready(), a function of the
@@ -102,8 +73,14 @@ def _step_page(request, form, case: Case, *, title: str, button: str = "Save", *
 @login_required
 @require_http_methods(["GET"])
 def case_detail(request, case_id: UUID):
-    case = _case(request, case_id, Action.VIEW)
-    prefetch_related_objects([case], *CASE_PAGE_RELATIONS)
+    case = selectors.access_case(
+        user=request.user,
+        case_id=case_id,
+        request=request,
+        action=Action.VIEW,
+        related=selectors.CASE_PAGE_JOINS,
+    )
+    selectors.load_case_page(case)
     user = request.user
     context = {
         "case": case,

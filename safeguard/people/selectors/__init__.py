@@ -26,6 +26,7 @@ from safeguard.people.selectors.access import (
 from safeguard.people.selectors.person_page import (
     Relatives,
     household_on,
+    load_person_page,
     people_involved_with,
     person_history,
     person_involvements,
@@ -74,6 +75,7 @@ __all__ = [
     "break_glass_reviewed",
     "duplicate_groups",
     "household_on",
+    "load_person_page",
     "named_on_seal",
     "people_involved_with",
     "person_for_break_glass",

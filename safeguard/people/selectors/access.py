@@ -42,13 +42,26 @@ def person_queryset() -> QuerySet[Person]:
 
 
 @transaction.atomic
-def access_person(*, user, person_id: UUID, purpose: str, request=None, reason: str = "") -> Person:
+def access_person(
+    *,
+    user,
+    person_id: UUID,
+    purpose: str,
+    request=None,
+    reason: str = "",
+    read: Person | None = None,
+) -> Person:
     """Fetch one person for ``user``, check the policy and log the access, or raise.
 
     Raises ``Http404`` when there is no such person or the user may not know of them, and
-    ``AccessLogUnavailable`` when the access event cannot be written.
+    ``AccessLogUnavailable`` when the access event cannot be written. ``read``: the person
+    when the caller has just read them with another record (a case's child), so that they
+    are not read twice; the policy is asked and the access logged all the same.
     """
-    person = person_queryset().filter(pk=person_id).first()
+    if read is not None and read.pk == person_id:
+        person = read
+    else:
+        person = person_queryset().filter(pk=person_id).first()
     if person is None:
         raise Http404("No such person")
     if not permissions.can(user, Action.VIEW, person):
@@ -86,8 +99,19 @@ def access_people(
     """
     if not people:
         return people
+    return _log_people(
+        user=user,
+        people=people,
+        allowed=visible_ids(user, {p.pk for p in people}),
+        purpose=purpose,
+        request=request,
+        reason=reason,
+    )
+
+
+def _log_people(*, user, people: list[Person], allowed: set, purpose, request, reason):
+    """``access_people`` once ``allowed`` (those of ``people`` the user may see) is known."""
     ids = {p.pk for p in people}
-    allowed = visible_ids(user, ids)
     hidden = ids - allowed
     for person in people:
         if person.pk in hidden:
@@ -161,7 +185,18 @@ def show_rows(
     allowed = visible_ids(user, {child(row).pk for row in rows})
     shown = [row for row in rows if child(row).pk in allowed]
     children = list({child(row).pk: child(row) for row in shown}.values())
-    access_people(user=user, people=children, purpose=purpose, request=request, reason=reason)
+    if children:
+        # Every child shown is one ``user`` may see: logged as ``access_people`` would, without
+        # asking the policy a second time.
+        with transaction.atomic():
+            _log_people(
+                user=user,
+                people=children,
+                allowed={c.pk for c in children},
+                purpose=purpose,
+                request=request,
+                reason=reason,
+            )
     return ShownRows(rows=shown, hidden=len(rows) - len(shown))
 
 

@@ -4,7 +4,7 @@ timeline and the record history."""
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from safeguard.audit.models import AccessEvent, AccessPurpose
@@ -15,15 +15,23 @@ from safeguard.people.selectors.access import show_rows
 
 
 def person_relationships(person: Person) -> list[dict]:
-    """Both directions of the person's relationships, read from this person's side."""
-    rows = []
-    outgoing = Relationship.objects.filter(person=person).select_related("other")
-    for rel in outgoing:
-        # "person is parent of other": from here, other is this person's child.
-        rows.append({"other": rel.other, "label": RELATIONSHIP_INVERSE_LABEL[rel.kind], "rel": rel})
-    incoming = Relationship.objects.filter(other=person).select_related("person")
-    for rel in incoming:
-        rows.append({"other": rel.person, "label": RelationshipKind(rel.kind).label, "rel": rel})
+    """Both directions of the person's relationships, read from this person's side: one
+    query, whatever their number."""
+    rows, incoming = [], []
+    both = Relationship.objects.filter(Q(person=person) | Q(other=person)).select_related(
+        "person", "other"
+    )
+    for rel in both:
+        if rel.person_id == person.pk:
+            # "person is parent of other": from here, other is this person's child.
+            rows.append(
+                {"other": rel.other, "label": RELATIONSHIP_INVERSE_LABEL[rel.kind], "rel": rel}
+            )
+        else:
+            incoming.append(
+                {"other": rel.person, "label": RelationshipKind(rel.kind).label, "rel": rel}
+            )
+    rows += incoming  # as before: this person's own relationships first, at equal sort keys
     rows.sort(key=lambda r: (r["rel"].end_date is not None, r["label"], r["other"].family_name))
     return rows
 
@@ -32,9 +40,12 @@ def person_residences(person: Person) -> QuerySet[Residence]:
     return person.residences.select_related("address").order_by("-start_date")
 
 
-def household_on(person: Person, on: date) -> list[Person]:
-    """Other people living at the person's current address on ``on``."""
-    current = [r for r in person_residences(person) if r.is_open_on(on)]
+def household_on(person: Person, on: date, residences=None) -> list[Person]:
+    """Other people living at the person's current address on ``on``. ``residences``: the
+    person's residences, when already read."""
+    if residences is None:
+        residences = person_residences(person)
+    current = [r for r in residences if r.is_open_on(on)]
     if not current:
         return []
     address_ids = [r.address_id for r in current]
@@ -52,9 +63,24 @@ def person_involvements(person: Person) -> QuerySet[Involvement]:
     )
 
 
-def person_timeline(person: Person, visible_ids=None) -> list[dict]:
+def person_timeline(
+    person: Person,
+    visible_ids=None,
+    *,
+    residences=None,
+    involvements=None,
+    relationships=None,
+) -> list[dict]:
     """Dated events in the person's life and record, newest first. With ``visible_ids``, a
-    relationship to anyone else (a sealed sibling, say) is left out."""
+    relationship to anyone else (a sealed sibling, say) is left out. The person page passes
+    the ``residences``, ``involvements`` and ``relationships`` it has already read, so that
+    none is read twice."""
+    if residences is None:
+        residences = person_residences(person)
+    if involvements is None:
+        involvements = person_involvements(person)
+    if relationships is None:
+        relationships = person_relationships(person)
     events: list[dict] = []
     if person.date_of_birth:
         events.append({"date": person.date_of_birth, "what": "Born", "source": ""})
@@ -64,11 +90,11 @@ def person_timeline(person: Person, visible_ids=None) -> list[dict]:
         )
     if person.date_of_death:
         events.append({"date": person.date_of_death, "what": "Died", "source": ""})
-    for res in person_residences(person):
+    for res in residences:
         events.append({"date": res.start_date, "what": f"Moved to {res.address}", "source": ""})
         if res.end_date:
             events.append({"date": res.end_date, "what": f"Left {res.address}", "source": ""})
-    for inv in person_involvements(person):
+    for inv in involvements:
         who = inv.worker or inv.team or inv.agency
         events.append(
             {"date": inv.start_date, "what": f"{inv.role}: {who} involved", "source": inv.agency}
@@ -77,7 +103,7 @@ def person_timeline(person: Person, visible_ids=None) -> list[dict]:
             events.append(
                 {"date": inv.end_date, "what": f"{inv.role}: {who} ended", "source": inv.agency}
             )
-    for row in person_relationships(person):
+    for row in relationships:
         rel = row["rel"]
         if visible_ids is not None and row["other"].pk not in visible_ids:
             continue
@@ -122,14 +148,16 @@ class Relatives:
     visible_ids: set  # the relatives shown, for the timeline
 
 
-def relatives_shown(*, user, person: Person, on: date, request=None) -> Relatives:
+def relatives_shown(
+    *, user, person: Person, on: date, request=None, residences=None
+) -> Relatives:
     """The household on ``on`` and the relationships of ``person`` that ``user`` may see.
 
     Relatives are shown by name, so each one shown is logged once (``show_rows``), however
     many times they appear; those ``user`` may not see (a sealed sibling) are left out and
     only counted.
     """
-    household = household_on(person, on)
+    household = household_on(person, on, residences)
     relationships = person_relationships(person)
     shown = show_rows(
         user=user,
@@ -146,3 +174,20 @@ def relatives_shown(*, user, person: Person, on: date, request=None) -> Relative
         hidden_relationships=sum(1 for r in relationships if r["other"].pk not in ids),
         visible_ids=ids,
     )
+
+
+# What the person page reads of other apps' records about the person, named by their reverse
+# relations (people imports none of those apps): each read once, whatever its length.
+PERSON_PAGE_RELATIONS = (
+    "other_names",
+    "cases",
+    "early_help_assessments__organisation",
+    "teams_around_family__reviews",
+)
+
+
+def load_person_page(person: Person) -> Person:
+    """Load what the person page shows of ``person`` (already read through the access
+    function), one query per relation."""
+    prefetch_related_objects([person], *PERSON_PAGE_RELATIONS)
+    return person

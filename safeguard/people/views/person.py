@@ -76,9 +76,12 @@ def person_detail(request, person_id: UUID):
         user=request.user, person_id=person_id, purpose=AccessPurpose.VIEW, request=request
     )
     today = timezone.localdate()
+    selectors.load_person_page(person)
+    residences = list(selectors.person_residences(person))
+    involvements = list(selectors.person_involvements(person))
     # Related people are shown by name on this page, so their access is logged too.
     relatives = selectors.relatives_shown(
-        user=request.user, person=person, on=today, request=request
+        user=request.user, person=person, on=today, request=request, residences=residences
     )
     duplicates = list(
         selectors.possible_duplicates_of(
@@ -101,12 +104,18 @@ def person_detail(request, person_id: UUID):
         "age": person.age_on(today),
         "is_child": person.is_child_on(today),
         "other_names": person.other_names.all(),
-        "residences": selectors.person_residences(person),
+        "residences": residences,
         "household": relatives.household,
         "relationships": relatives.relationships,
         "hidden_relationships": relatives.hidden_relationships,
-        "involvements": selectors.person_involvements(person),
-        "timeline": selectors.person_timeline(person, visible_ids=relatives.visible_ids),
+        "involvements": involvements,
+        "timeline": selectors.person_timeline(
+            person,
+            visible_ids=relatives.visible_ids,
+            residences=residences,
+            involvements=involvements,
+            relationships=relatives.relationships,
+        ),
         "history": selectors.person_history(user=request.user, person=person),
         "duplicates": duplicates,
         "can_edit": permissions.can(request.user, Action.EDIT, person),

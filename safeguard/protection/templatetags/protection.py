@@ -1,0 +1,22 @@
+"""Template helpers for the child protection steps on the case page: ``{% load protection %}``.
+
+They answer from the case's enquiries and conferences through ``.all()``, so that a page
+that prefetched them (``casework.selectors.load_case_page``) asks no more, however many
+discussions and enquiries the case has.
+"""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def started_enquiry(case, discussion) -> bool:
+    """Whether ``discussion`` has started a section 47 enquiry on ``case``."""
+    return any(e.strategy_discussion_id == discussion.pk for e in case.section47s.all())
+
+
+@register.filter
+def held_conference(case, enquiry) -> bool:
+    """Whether a conference has been held on ``enquiry`` of ``case``."""
+    return any(c.section47_id == enquiry.pk for c in case.conferences.all())
