@@ -22,7 +22,9 @@ PICK_FIELD = """() => {
   if (!form) return null
   const visible = (e) => e.offsetParent !== null && !e.disabled && !e.readOnly
   const fields = Array.from(form.querySelectorAll('textarea, input[type="text"], input:not([type])')).filter(visible)
-  const free = fields.find((e) => e.tagName === 'TEXTAREA' || !/_(day|month|year)$/.test(e.name))
+  // Free text with room for a sentence (a time such as 14:30 holds five characters).
+  const roomy = (e) => e.maxLength < 0 || e.maxLength >= 30
+  const free = fields.find((e) => (e.tagName === 'TEXTAREA' || !/_(day|month|year)$/.test(e.name)) && roomy(e))
   const field = free ?? fields[0]
   return field ? field.id : null
 }"""

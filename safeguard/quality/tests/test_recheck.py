@@ -152,7 +152,7 @@ def test_a_new_case_from_the_front_door_shows_no_missing_primary_need(
 
     client.force_login(world.sw_amy)
     today = timezone.localdate()
-    data = {"source": "6", "decision": "assessment", "primary_need": "N4"}
+    data = {"source": "6", "decision": "assessment", "primary_need": "N4", "priority": "green"}
     for field in ("received_date", "decision_date"):
         data |= {f"{field}_day": today.day, f"{field}_month": today.month}
         data[f"{field}_year"] = today.year
