@@ -376,9 +376,11 @@ class UnseenRow:
 
     @property
     def since(self) -> date:
-        """The day the clock runs from: the last sighting, or the referral if none since."""
-        if self.last_seen is None or self.last_seen < self.case.referral_date:
-            return self.case.referral_date
+        """The day the clock runs from: the last sighting, or the referral (or the birth, for
+        a child born since the referral) if none since."""
+        start = max(self.case.referral_date, self.child.date_of_birth or self.case.referral_date)
+        if self.last_seen is None or self.last_seen < start:
+            return start
         return self.last_seen
 
     @property
@@ -414,14 +416,20 @@ def unseen_cases(
         default=Value(last_overdue_day(on, by_stage["cin"])),
         output_field=DateField(),
     )  # fmt: skip
-    cases = Case.objects.filter(_case_open_on(on), authority=authority)
+    # An unborn child cannot be seen: their clock starts at birth (as the visit rules' do).
+    cases = Case.objects.filter(
+        _case_open_on(on), authority=authority, child__date_of_birth__lte=on
+    )
     if teams is not None:
         held = Allocation.objects.filter(_allocation_open_on(on), team__in=list(teams))
         cases = cases.filter(pk__in=held.values("case_id"))
     return (
         cases.annotate(
             _since=Greatest(
-                referral, Coalesce(seen_visit, referral), Coalesce(seen_assessment, referral)
+                referral,
+                F("child__date_of_birth"),
+                Coalesce(seen_visit, referral),
+                Coalesce(seen_assessment, referral),
             ),
             _cutoff=cutoff,
         )

@@ -291,3 +291,22 @@ def test_the_standards_are_the_authoritys_to_change_within_bounds(world):
     standards_update(by=world.admin_al, authority=world.authority, unallocated_seen_wd=3)
     world.authority.refresh_from_db()
     assert _listed(world) == [case]
+
+
+def test_an_unborn_child_is_not_listed_and_a_child_born_since_the_referral_counts_from_birth(
+    world,
+):
+    """An unborn child cannot be seen; once born, their clock starts at birth, as the visit
+    rules' clocks do (plan_start_once_born)."""
+    unborn = world.unborn
+    case = _case_in_stage(world, "cin", child=unborn)
+    assert _listed(world) == []
+    # Born 30 working days before ON (past the 20-day standard) but long after the referral.
+    born = add_working_days(ON, -30)
+    Person.objects.filter(pk=unborn.pk).update(date_of_birth=born)
+    assert _listed(world) == [case]
+    row = selectors.unseen_rows(_listed(world), on=ON, authority=world.authority)[0]
+    assert row.since == born and row.working_days == 30
+    # Born only 10 working days before ON: within the standard.
+    Person.objects.filter(pk=unborn.pk).update(date_of_birth=add_working_days(ON, -10))
+    assert _listed(world) == []
