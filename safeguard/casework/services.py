@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from safeguard.accounts.roles import RECORDING_ROLES, is_social_care_staff
 from safeguard.audit.models import ChangeVerb
 from safeguard.audit.services import save_change, save_new, snapshot
 from safeguard.casework import permissions
@@ -292,7 +293,8 @@ def case_allocate(
         now = Allocation.objects.filter(case=case, end_date__isnull=True).first()
         raise StaleRecord(now or locked, seen_version=version)
     check_step_date(case, start_date, label="allocation date", field="start_date")
-    if not worker.is_active or worker.agency_id is None or not worker.agency.is_social_care:
+    if not is_social_care_staff(worker, roles=RECORDING_ROLES, authority_id=case.authority_id):
+        # Only those who record on a child's file hold cases: not analysts or administrators.
         raise ApplicationError("Choose an active social care worker", field="worker")
     if team.agency_id != worker.agency_id or not worker.teams.filter(pk=team.pk).exists():
         raise ApplicationError(f"{worker} is not a member of {team}", field="team")

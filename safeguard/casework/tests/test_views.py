@@ -412,3 +412,20 @@ def test_an_empty_post_is_a_submission_that_shows_what_is_missing(world, client,
     assert response.status_code == 200
     assert message in response.content.decode()
     assert counts() == before
+
+
+@pytest.mark.parametrize("holder", ["analyst_eve", "admin_al"])
+def test_only_staff_who_record_on_a_file_may_hold_a_case(world, case, holder):
+    """An analyst or a system administrator of social care's agency never holds a case: the
+    service refuses them whatever the form offered, and stores nothing."""
+    from safeguard.casework.models import Allocation
+    from safeguard.core.errors import ApplicationError
+
+    worker = getattr(world, holder)
+    worker.teams.add(world.team_a)
+    with pytest.raises(ApplicationError, match="Choose an active social care worker"):
+        services.case_allocate(
+            by=world.tm_carol, case=case, worker=worker, team=world.team_a,
+            start_date=date(2025, 1, 7),
+        )  # fmt: skip
+    assert not Allocation.objects.filter(case=case).exists()
