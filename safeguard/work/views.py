@@ -60,6 +60,7 @@ def home(request):
             "unallocated": unallocated,
             "can_see_service": can_see_service,
             "can_see_my_errors": quality_permissions.can(user, QualityAction.SEE_OWN),
+            "can_see_unseen": due_permissions.can(user, DueAction.SEE_UNSEEN),
             "can_see_quality_summary": quality_permissions.can(user, QualityAction.SEE_SUMMARY),
             "can_search": permissions.can(user, Action.SEARCH),
             "can_create": permissions.can(user, Action.CREATE),

@@ -279,6 +279,15 @@ def test_the_service_due_list_and_the_managers_home_page_link_to_it(world, clien
     assert link in client.get(reverse("work:home")).content.decode()
 
 
+def test_a_social_workers_home_page_links_to_their_teams_unseen_children(world, client):
+    client.force_login(world.sw_amy)
+    home = client.get(reverse("work:home")).content.decode()
+    assert 'id="my-teams-unseen"' in home and reverse("timescales:unseen") in home
+    # Partners never see it.
+    client.force_login(world.police_pat)
+    assert reverse("timescales:unseen") not in client.get(reverse("work:home")).content.decode()
+
+
 def test_the_standards_are_the_authoritys_to_change_within_bounds(world):
     from safeguard.core.errors import ApplicationError
     from safeguard.timescales.services import standards_update
