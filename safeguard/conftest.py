@@ -43,3 +43,12 @@ def browser():
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser page (its own context: no cookies shared between tests)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=True)
+    page = context.new_page()
+    yield page
+    context.close()

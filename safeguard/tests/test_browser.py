@@ -1,48 +1,20 @@
 """Real-browser checks: Debian's Chromium driven by Playwright against a live server."""
 
-import os
 import time
-from pathlib import Path
 
 import pytest
 
+from safeguard.testing.browser import SCREENSHOTS, sign_in
 from safeguard.testing.world import PASSWORD, build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(os.environ.get("SAFEGUARD_SCREENSHOTS", "var/screenshots"))
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=True)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def _sign_in(page, base, username):
-    """Both factors through the real pages: the password, then a code computed the way the
-    user's authenticator app computes it (the world's users get an authenticator here)."""
-    from safeguard.accounts.models import User
-    from safeguard.accounts.tests.clients import totp_device
-    from safeguard.accounts.twofactor import current_code
-
-    device = totp_device(User.objects.get(username=username))
-    page.goto(f"{base}/sign-in/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button:has-text('Sign in')")
-    page.wait_for_url(f"{base}/two-factor/")
-    device.refresh_from_db()
-    page.fill("#id_code", current_code(device))
-    page.click("button:has-text('Continue')")
 
 
 def test_social_worker_signs_in_finds_a_misspelled_child_and_opens_the_record(live_server, page):
     build_world()
     base = live_server.url
-    _sign_in(page, base, "amy")
+    sign_in(page, base, "amy")
     assert page.locator("h1").inner_text() == "My work"
     assert page.locator("text=SMITH, Sam").count() == 1
     page.goto(f"{base}/people/?name=Sam+Smyth")
@@ -60,7 +32,7 @@ def test_social_worker_signs_in_finds_a_misspelled_child_and_opens_the_record(li
 def test_bad_identifier_is_shown_in_the_error_summary_and_typing_is_kept(live_server, page):
     build_world()
     base = live_server.url
-    _sign_in(page, base, "amy")
+    sign_in(page, base, "amy")
     page.goto(f"{base}/people/new/")
     page.fill("#id_given_names", "Ada")
     page.fill("#id_family_name", "Brackenfold")
@@ -81,7 +53,7 @@ def test_partner_sees_only_their_children_and_the_page_works_without_javascript(
     build_world()
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    _sign_in(page, live_server.url, "pat")
+    sign_in(page, live_server.url, "pat")
     assert page.locator("h1").inner_text() == "My work"
     page.goto(f"{live_server.url}/people/?name=smith")
     assert page.locator("tbody tr").count() == 1
@@ -92,7 +64,7 @@ def test_typing_is_kept_as_a_draft_and_restored_after_reloading(live_server, pag
     """A lost connection or a closed tab does not lose what the worker typed."""
     build_world()
     base = live_server.url
-    _sign_in(page, base, "amy")
+    sign_in(page, base, "amy")
     page.goto(f"{base}/people/new/")
     page.fill("#id_given_names", "Ada")
     page.fill("#id_family_name", "Brackenfold")
@@ -107,7 +79,7 @@ def test_every_step_form_keeps_a_draft_without_being_told_to(live_server, page):
     """A form the page did not mark still keeps its typing: here, adding another name."""
     world = build_world()
     base = live_server.url
-    _sign_in(page, base, "amy")
+    sign_in(page, base, "amy")
     url = f"{base}/people/{world.child_sam.pk}/names/new/"
     page.goto(url)
     page.fill("#id_family_name", "Smythe")
@@ -133,7 +105,7 @@ def test_the_main_pages_load_with_no_content_security_policy_violation(live_serv
         "window.__csp = []; document.addEventListener('securitypolicyviolation',"
         " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI))"
     )
-    _sign_in(page, base, "amy")
+    sign_in(page, base, "amy")
     for path in ["/", "/people/?name=smith", f"/people/{world.child_sam.pk}/", f"/cases/{case.pk}/", "/due/"]:
         response = page.goto(f"{base}{path}")
         assert response.status == 200, path
@@ -185,7 +157,7 @@ def test_typing_survives_the_idle_timeout_and_comes_back_after_signing_in_again(
 
     build_world()
     base = live_server.url
-    _sign_in(page, base, "amy")
+    sign_in(page, base, "amy")
     page.goto(f"{base}/people/new/")
     page.fill("#id_given_names", "Ada")
     page.fill("#id_family_name", "Brackenfold")

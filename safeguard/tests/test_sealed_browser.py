@@ -5,9 +5,16 @@ import os
 
 import pytest
 
-from safeguard.people.tests.sealing import SAM, authenticator, code, colleague, seal_sam
+from safeguard.people.tests.sealing import (
+    SAM,
+    authenticator,
+    code,
+    colleague,
+    next_unused_code,
+    seal_sam,
+)
+from safeguard.testing.browser import SCREENSHOTS, sign_in
 from safeguard.testing.world import PASSWORD, build_world
-from safeguard.tests.test_browser import SCREENSHOTS, _sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +28,7 @@ def test_colleague_finds_sealed_record_and_breaks_glass(live_server, browser):  
     base = live_server.url
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    _sign_in(page, base, "fay")  # both factors through the real pages
+    sign_in(page, base, "fay")  # both factors through the real pages
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     page.goto(f"{base}/people/?name=Sam+Smith")
@@ -42,9 +49,9 @@ def test_colleague_finds_sealed_record_and_breaks_glass(live_server, browser):  
 
     page.wait_for_timeout(2500)  # django-otp slows down guessing after a wrong code
     page.fill("#id_password", PASSWORD)
-    # The sign-in used this time step's code, and a code is accepted once: the next step's
-    # code is within the authenticator's allowed drift.
-    page.fill("#id_otp_token", code(device, offset_steps=1))
+    # A code is accepted once, and the sign-in used one: the next unused code, read against
+    # the device's stored drift (a sign-in across a 30-second boundary moves it).
+    page.fill("#id_otp_token", next_unused_code(device))
     page.click("button:has-text('Break glass')")
     assert page.locator("h1").inner_text() == "Sam Smith"
     assert "through break-glass until" in page.locator("#seal-banner").inner_text()

@@ -32,6 +32,16 @@ def code(device: TOTPDevice, offset_steps: int = 0) -> str:
     return f"{totp.token():0{device.digits}d}"
 
 
+def next_unused_code(device: TOTPDevice) -> str:
+    """A code the server will accept now for ``device``: its stored drift and last used step
+    read back first (a sign-in that straddled a 30-second boundary moves the drift), then the
+    current step's code, or the next step's if the current one has been used."""
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    return code(device, offset_steps=0 if totp.t() > device.last_t else 1)
+
+
 def colleague(world):
     """Fay: a social worker in Team A (the team of Amy, Sam's worker, and Carol, their
     manager) who is named on no seal."""

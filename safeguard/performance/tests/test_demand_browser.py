@@ -4,8 +4,8 @@ a figure followed to the children behind it. Screenshots go to var/screenshots/.
 import pytest
 
 from safeguard.performance.tests.test_demand import Q, make_data
+from safeguard.testing.browser import SCREENSHOTS, sign_in
 from safeguard.testing.world import build_world
-from safeguard.tests.test_browser import SCREENSHOTS, _sign_in, page  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,7 +14,7 @@ def test_analyst_reads_demand_and_follows_a_figure_to_the_children(live_server, 
     world = build_world()
     kids = make_data(world)
     base = live_server.url
-    _sign_in(page, base, "eve")
+    sign_in(page, base, "eve")
     page.goto(f"{base}/performance/")
     page.click("text=Demand: contacts and referrals by week")
     page.goto(f"{base}/performance/demand/{Q}")

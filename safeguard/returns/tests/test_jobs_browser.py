@@ -9,8 +9,8 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 
+from safeguard.testing.browser import sign_in
 from safeguard.testing.world import build_world
-from safeguard.tests.test_browser import _sign_in, page  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +24,7 @@ def test_an_analyst_exports_annex_a_follows_its_progress_and_downloads_it(
     build_world()
     base = live_server.url
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    _sign_in(page, base, "eve")
+    sign_in(page, base, "eve")
     page.click("a.govuk-service-navigation__link:has-text('Statutory returns')")
     assert page.locator("h1").inner_text() == "Statutory returns"
     page.screenshot(path=str(SCREENSHOTS / "returns-list.png"), full_page=True)
@@ -65,7 +65,7 @@ def test_a_refused_cin_export_lists_the_rule_failures_on_its_page(live_server, p
     Case.objects.create(child=world.child_sam, authority=world.authority, referral_source="2A",
                         primary_need="N1", referral_date=date(2025, 6, 2))  # fmt: skip
     base = live_server.url
-    _sign_in(page, base, "eve")
+    sign_in(page, base, "eve")
     page.goto(f"{base}/returns/cin-census/export/")
     page.select_option("#id_year", "2025-26")
     page.click("button:has-text('Start')")
@@ -89,7 +89,7 @@ def test_a_running_job_shows_its_progress_and_refreshes_itself(live_server, page
                                    started_by=world.analyst_eve, options={"year": "2025-26"},
                                    status=JobStatus.RUNNING, done=1500, total=4000)  # fmt: skip
     base = live_server.url
-    _sign_in(page, base, "eve")
+    sign_in(page, base, "eve")
     page.goto(f"{base}/returns/jobs/{job.pk}/")
     assert page.locator("#job-progress-text").inner_text() == "1500 of 4000 records (37%)"
     assert page.locator("progress#job-progress").get_attribute("value") == "1500"
@@ -103,7 +103,7 @@ def test_a_running_job_shows_its_progress_and_refreshes_itself(live_server, page
 def test_an_upload_that_is_not_xml_is_refused_on_the_import_page(live_server, page, tmp_path):  # noqa: F811
     build_world()
     base = live_server.url
-    _sign_in(page, base, "al")  # imports are for system administrators
+    sign_in(page, base, "al")  # imports are for system administrators
     page.goto(f"{base}/returns/cin-census/import/")
     notes = tmp_path / "notes.txt"
     notes.write_text("not a census")
