@@ -27,7 +27,7 @@ def acting_administrator(options):
 class AccountCommand(BaseCommand):
     """A command that changes one account, named by its user name, as ``--by``.
 
-    Subclasses write ``change(user, by)``, which makes the change through
+    Each command defines ``change(user, by)``, which makes the change through
     ``accounts.services`` and returns what to print."""
 
     def add_arguments(self, parser):
@@ -41,6 +41,3 @@ class AccountCommand(BaseCommand):
             raise CommandError(error.message) from error
         by = acting_administrator(options)
         self.stdout.write(self.change(user, by))
-
-    def change(self, user, by) -> str:
-        raise NotImplementedError
