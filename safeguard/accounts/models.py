@@ -72,6 +72,31 @@ class LocalAuthority(models.Model):
     assessment_seen_wd = models.PositiveSmallIntegerField(
         "assessments: working days a child may go unseen", default=10
     )
+    # The next step a decision sets (issue 13, item 1): how long each may wait before it is
+    # started. Local choices, with no national number (domain.md §2); "within 24 hours of the
+    # decision" for a strategy discussion is the common local standard, so 1 working day.
+    referral_record_wd = models.PositiveSmallIntegerField(
+        "contacts decided for referral: working days to record the referral", default=1
+    )
+    assessment_start_wd = models.PositiveSmallIntegerField(
+        "referrals decided for assessment: working days to start it", default=1
+    )
+    referral_seen_wd = models.PositiveSmallIntegerField(
+        "referrals: working days from the decision to seeing the child", default=5
+    )
+    strategy_discussion_wd = models.PositiveSmallIntegerField(
+        "decisions to hold a strategy discussion: working days to hold it", default=1
+    )
+    section47_start_wd = models.PositiveSmallIntegerField(
+        "strategy discussions deciding on section 47: working days to start it", default=1
+    )
+    cin_plan_start_wd = models.PositiveSmallIntegerField(
+        "assessments ending in a child in need plan: working days to start it", default=10
+    )
+    early_help_start_wd = models.PositiveSmallIntegerField(
+        "decisions for early help: working days to start the early help assessment",
+        default=10,
+    )
 
     class Meta:
         verbose_name_plural = "local authorities"

@@ -57,6 +57,12 @@ def test_contact_to_closure(world):
 
     # Assessment: due 45 working days from the referral.
     assessment = assessments.assessment_start(by=amy, case=case, kind="single", start_date=date(2025, 1, 8))
+    # The referral's decision set a next step: the child to be seen within 5 working days of
+    # it (issue 13, item 1); seeing Sam at the assessment's first visit meets it.
+    assert _outstanding(case, date(2025, 1, 8)) == {"single_assessment": date(2025, 3, 10),
+                                                    "referral_child_seen": date(2025, 1, 14)}
+    assessment = assessments.assessment_record_seen(by=amy, assessment=assessment,
+                                                    child_seen_date=date(2025, 1, 8), child_seen_alone=True)
     assert _outstanding(case, date(2025, 1, 8)) == {"single_assessment": date(2025, 3, 10)}
     assert _amy_due(world, date(2025, 1, 8)) == [("single_assessment", date(2025, 3, 10), "due")]
 

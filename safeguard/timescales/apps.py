@@ -11,3 +11,9 @@ class TimescalesConfig(AppConfig):
         from safeguard.casework.views import register_case_page_context
 
         register_case_page_context(lambda request, case: {"timescales": True})
+
+        # The outstanding items table follows every step in the step's transaction (decision
+        # 0028).
+        from safeguard.timescales import projection
+
+        projection.connect()

@@ -24,7 +24,8 @@ from safeguard.core.workdays import (
     is_working_day,
     working_days_between,
 )
-from safeguard.timescales.events import EVENTS, SCOPES
+from safeguard.referrals.models import Contact, ContactOutcome
+from safeguard.timescales.events import CONTACT_SCOPES, EVENTS, SCOPES
 from safeguard.timescales.rules import INCLUSIVE, LAST, MONTHS, Rule, rules_for
 
 __all__ = [
@@ -34,9 +35,12 @@ __all__ = [
     "OVERDUE",
     "DueItem",
     "case_timescales",
+    "contact_timescales",
+    "contacts_setting_steps",
     "due_date",
     "outstanding",
     "timescales_for_cases",
+    "with_contact_data",
     "with_timescale_data",
 ]
 
@@ -57,7 +61,7 @@ class DueItem:
     """
 
     rule: Rule
-    case_id: UUID
+    case_id: UUID | None
     child_id: UUID
     start_date: date
     due_date: date
@@ -65,6 +69,11 @@ class DueItem:
     status: str
     working_days_overdue: int = 0
     days_overdue: int = 0
+    # The record the clock runs on (a referral, an assessment, a plan, a contact...): with the
+    # rule and the start, what tells one clock from another.
+    subject_id: str = ""
+    # Set for a clock on a contact at the front door (``Rule.on_contact``), which has no case.
+    contact_id: UUID | None = None
 
     @property
     def is_outstanding(self) -> bool:
@@ -95,20 +104,26 @@ def _status(due: date, done: date | None, on: date) -> str:
     return OVERDUE if due < on else DUE
 
 
-def _item(rule: Rule, case: Case, start: date, done: date | None, on: date) -> DueItem:
-    due = due_date(rule, start, case.authority)
+def _item(
+    rule: Rule, record, subject, start: date, done: date | None, on: date
+) -> DueItem:
+    """The item of one clock of ``rule`` on ``record`` (a case, or a contact for a
+    ``Rule.on_contact`` rule), about ``subject``."""
+    due = due_date(rule, start, record.authority)
     status = _status(due, done, on)
     overdue = status == OVERDUE
     return DueItem(
         rule=rule,
-        case_id=case.pk,
-        child_id=case.child_id,
+        case_id=None if rule.on_contact else record.pk,
+        child_id=record.child_id,
         start_date=start,
         due_date=due,
         done_date=done,
         status=status,
         working_days_overdue=working_days_between(due, on) if overdue else 0,
         days_overdue=(on - due).days if overdue else 0,
+        subject_id=str(subject.pk),
+        contact_id=record.pk if rule.on_contact else None,
     )
 
 
@@ -136,7 +151,7 @@ def _clocks(
     yield start, None
 
 
-def _dates(event: str, case: Case, subject, on: date) -> list[date]:
+def _dates(event: str, case: Case | None, subject, on: date) -> list[date]:
     return [d for d in EVENTS[event](case, subject) if d is not None and d <= on]
 
 
@@ -162,7 +177,7 @@ def _rule_items(rule: Rule, case: Case, on: date) -> Iterator[DueItem]:
         for start, done in clocks:
             # A clock still running is shown only while there is still something to do.
             if done is not None or live:
-                yield _item(rule, case, start, done, on)
+                yield _item(rule, case, subject, start, done, on)
 
 
 def case_timescales(case: Case, *, on: date, rule_set: str | None = None) -> list[DueItem]:
@@ -174,8 +189,45 @@ def case_timescales(case: Case, *, on: date, rule_set: str | None = None) -> lis
     nothing more from the database.
     """
     rules = rules_for(rule_set or case.authority.rule_set)
-    items = [item for rule in rules for item in _rule_items(rule, case, on)]
+    items = [
+        item for rule in rules if not rule.on_contact for item in _rule_items(rule, case, on)
+    ]
     return sorted(items, key=lambda i: (i.due_date, i.start_date, i.rule.id))
+
+
+def contact_timescales(
+    contact: Contact, *, on: date, rule_set: str | None = None
+) -> list[DueItem]:
+    """The clocks a front-door decision on ``contact`` set (``Rule.on_contact``): the referral
+    to record, the early help assessment to start. A contact decided after ``on`` has set
+    nothing yet. Pass a contact from ``with_contact_data`` to read nothing more."""
+    items = []
+    for rule in rules_for(rule_set or contact.authority.rule_set):
+        if not rule.on_contact:
+            continue
+        for subject in CONTACT_SCOPES[rule.scope].subjects(contact):
+            starts = _dates(rule.start, None, subject, on)
+            if not starts:
+                continue
+            done = min(_dates(rule.end, None, subject, on), default=None)
+            items.append(_item(rule, contact, subject, min(starts), done, on))
+    return sorted(items, key=lambda i: (i.due_date, i.start_date, i.rule.id))
+
+
+def with_contact_data(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
+    """``contacts`` with every relation the contact rules read, in a fixed number of queries."""
+    return contacts.select_related("authority", "child").prefetch_related(
+        "child__cases__referral", "child__early_help_assessments"
+    )
+
+
+def contacts_setting_steps() -> QuerySet[Contact]:
+    """Contacts whose decision set a next step (``Rule.on_contact``): decided for a referral
+    or for early help."""
+    return Contact.objects.filter(
+        outcome__in=[ContactOutcome.REFERRAL, ContactOutcome.EARLY_HELP],
+        decision_date__isnull=False,
+    )
 
 
 def outstanding(items: Iterable[DueItem]) -> list[DueItem]:
@@ -187,6 +239,7 @@ def with_timescale_data(cases: QuerySet[Case]) -> QuerySet[Case]:
     """``cases`` with every relation the timescale rules read loaded in a fixed number of
     queries, whatever the number of cases."""
     return cases.select_related("authority", "referral", "child").prefetch_related(
+        "child__early_help_assessments",
         "assessments",
         "strategy_discussions",
         "section47s",

@@ -16,14 +16,17 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 
-from safeguard.assessments.models import AssessmentKind
+from safeguard.assessments.models import Assessment, AssessmentKind, AssessmentOutcome
 from safeguard.casework.models import Case
 from safeguard.protection.models import (
     ChildProtectionPlan,
     ConferenceKind,
     Section47Enquiry,
     Section47Outcome,
+    StrategyDecision,
+    StrategyDiscussion,
 )
+from safeguard.referrals.models import Contact, ContactOutcome, ReferralDecision
 
 Subject = Any
 EventReader = Callable[[Case, Subject], Iterable[date | None]]
@@ -83,6 +86,29 @@ def _start_date(subject: Subject) -> date:
     return subject.start_date
 
 
+# The next steps' scopes (issue 13, item 1): the decision that set each step.
+
+
+def _referral_decided(*decisions: str) -> Callable[[Case], list[Subject]]:
+    def subjects(case: Case) -> list[Subject]:
+        return [r for r in _referral(case) if r.decision in decisions]
+
+    return subjects
+
+
+def _assessments_ending_in(outcome: str) -> Callable[[Case], list[Subject]]:
+    def subjects(case: Case) -> list[Subject]:
+        return [
+            a for a in case.assessments.all() if a.outcome == outcome and a.completed_date
+        ]
+
+    return subjects
+
+
+def _strategy_for_section47(case: Case) -> list[Subject]:
+    return [d for d in case.strategy_discussions.all() if d.decision == StrategyDecision.SECTION_47]
+
+
 SCOPES: dict[str, Scope] = {
     "referral": Scope(_referral, lambda r: r.received_date, _always),
     "single_assessment": Scope(_assessments_of(AssessmentKind.SINGLE), _start_date, _always),
@@ -92,6 +118,55 @@ SCOPES: dict[str, Scope] = {
     "cp_plan": Scope(lambda c: list(c.cp_plans.all()), _start_date, _open_on),
     "cin_plan": Scope(lambda c: list(c.cin_plans.all()), _start_date, _open_on),
     "cin_plan_outside_cp": Scope(lambda c: list(c.cin_plans.all()), _start_date, _on_cin_plan_only),
+    "referral_for_assessment": Scope(
+        _referral_decided(ReferralDecision.ASSESSMENT), lambda r: r.decision_date, _always
+    ),
+    "referral_for_strategy": Scope(
+        _referral_decided(ReferralDecision.STRATEGY_DISCUSSION),
+        lambda r: r.decision_date,
+        _always,
+    ),
+    "referral_acted_on": Scope(
+        _referral_decided(ReferralDecision.ASSESSMENT, ReferralDecision.STRATEGY_DISCUSSION),
+        lambda r: r.decision_date,
+        _always,
+    ),
+    "assessment_for_strategy": Scope(
+        _assessments_ending_in(AssessmentOutcome.STRATEGY_DISCUSSION),
+        lambda a: a.completed_date,
+        _always,
+    ),
+    "assessment_for_cin_plan": Scope(
+        _assessments_ending_in(AssessmentOutcome.CIN_PLAN), lambda a: a.completed_date, _always
+    ),
+    "assessment_for_early_help": Scope(
+        _assessments_ending_in(AssessmentOutcome.EARLY_HELP), lambda a: a.completed_date, _always
+    ),
+    "strategy_for_section47": Scope(
+        _strategy_for_section47, lambda d: d.discussion_date, _always
+    ),
+}
+
+
+# The scopes of clocks on a contact at the front door, before any case (``Rule.on_contact``).
+# A contact is its own subject; ``began`` is its decision.
+
+
+def _contact_decided(outcome: str) -> Callable[[Contact], list[Subject]]:
+    def subjects(contact: Contact) -> list[Subject]:
+        decided = contact.outcome == outcome and contact.decision_date is not None
+        return [contact] if decided else []
+
+    return subjects
+
+
+CONTACT_SCOPES: dict[str, Scope] = {
+    "contact_for_referral": Scope(
+        _contact_decided(ContactOutcome.REFERRAL), lambda c: c.decision_date, _always
+    ),
+    "contact_for_early_help": Scope(
+        _contact_decided(ContactOutcome.EARLY_HELP), lambda c: c.decision_date, _always
+    ),
 }
 
 
@@ -145,6 +220,72 @@ def _plan_start_once_born(case: Case, plan: Subject) -> list[date]:
     return [max(plan.start_date, born)]
 
 
+def _since(subject: Subject) -> date:
+    """The first day on which a record can meet the step ``subject`` set: a record made before
+    the decision was not made in answer to it."""
+    if isinstance(subject, Contact):
+        return subject.contact_date
+    if isinstance(subject, Assessment):
+        return subject.start_date
+    if isinstance(subject, StrategyDiscussion):
+        return subject.discussion_date
+    return subject.received_date  # a referral
+
+
+def _on_or_after(subject: Subject, days: Iterable[date | None]) -> list[date]:
+    since = _since(subject)
+    return [d for d in days if d is not None and d >= since]
+
+
+def _child_seen(case: Case, subject: Subject) -> list[date]:
+    """Sightings of the child in ``case`` since ``subject``: a visit at which the child was
+    seen, or an assessment's date the child was seen."""
+    visits = [v.visit_date for v in case.visits.all() if v.child_seen]
+    assessments = [a.child_seen_date for a in case.assessments.all()]
+    return _on_or_after(subject, visits + assessments)
+
+
+def _section47_started(case: Case, discussion: Subject) -> list[date]:
+    """Section 47 enquiries started from ``discussion``, or in its case on or after it."""
+    return [
+        s.start_date
+        for s in case.section47s.all()
+        if s.strategy_discussion_id == discussion.pk or s.start_date >= discussion.discussion_date
+    ]
+
+
+def _referral_recorded(case: Case | None, contact: Subject) -> list[date]:
+    """A referral made from ``contact``, or any referral of its child received on or after it
+    (a referral recorded without naming the contact still answers the decision)."""
+    found = [c.referral.received_date for c in contact.child.cases.all() if _has_referral(c)]
+    linked = [
+        c.referral.received_date
+        for c in contact.child.cases.all()
+        if _has_referral(c) and c.referral.contact_id == contact.pk
+    ]
+    return linked + _on_or_after(contact, found)
+
+
+def _has_referral(case: Case) -> bool:
+    return bool(_referral(case))
+
+
+def _early_help_started(case: Case | None, subject: Subject) -> list[date]:
+    """An early help assessment of the child started from ``subject`` (the contact, or the
+    case it stepped down from) or started on or after it."""
+    child = subject.child if isinstance(subject, Contact) else case.child
+    found = []
+    for eha in child.early_help_assessments.all():
+        from_here = (
+            eha.contact_id == subject.pk
+            if isinstance(subject, Contact)
+            else eha.stepped_down_from_id == case.pk
+        )
+        if from_here or eha.start_date >= _since(subject):
+            found.append(eha.start_date)
+    return found
+
+
 EVENTS: dict[str, EventReader] = {
     "referral_received": lambda case, referral: [referral.received_date],
     "referral_decided": lambda case, referral: [referral.decision_date],
@@ -164,4 +305,20 @@ EVENTS: dict[str, EventReader] = {
     "plan_start_once_born": _plan_start_once_born,
     "seen_visit": _seen_visits,
     "cin_plan_review": lambda case, plan: [r.review_date for r in plan.reviews.all()],
+    # The next steps (issue 13, item 1).
+    "contact_decided": lambda case, contact: [contact.decision_date],
+    "referral_recorded": _referral_recorded,
+    "early_help_started": _early_help_started,
+    "case_assessment_started": lambda case, referral: _on_or_after(
+        referral, [a.start_date for a in case.assessments.all()]
+    ),
+    "child_seen": _child_seen,
+    "strategy_discussion_held": lambda case, subject: _on_or_after(
+        subject, [d.discussion_date for d in case.strategy_discussions.all()]
+    ),
+    "strategy_decided": lambda case, discussion: [discussion.discussion_date],
+    "section47_started": _section47_started,
+    "cin_plan_started": lambda case, assessment: _on_or_after(
+        assessment, [p.start_date for p in case.cin_plans.all()]
+    ),
 }

@@ -57,6 +57,12 @@ class Rule:
     counting: str = EXCLUSIVE
     recurring: bool = False
     start_from: str = FIRST
+    # A step a decision sets and nobody has started yet ("decided but not started"): its own
+    # queue as well as the due lists (issue 13, item 1).
+    next_step: bool = False
+    # The clock runs on a contact at the front door, before any case exists, rather than on a
+    # case (``engine.contact_timescales``).
+    on_contact: bool = False
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS:
@@ -69,6 +75,8 @@ class Rule:
             raise ValueError(f"Rule {self.id}: a recurring clock starts from the first start")
         if isinstance(self.length, int) and self.length < 1:
             raise ValueError(f"Rule {self.id}: length must be at least 1")
+        if self.on_contact and not self.next_step:
+            raise ValueError(f"Rule {self.id}: a contact's only clocks are next steps")
 
     @property
     def is_local_standard(self) -> bool:
@@ -254,6 +262,130 @@ CIN_PLAN_REVIEW = Rule(
     "authority's interval; Working Together sets no national number",
 )
 
+# --- The next step each decision sets (issue 13, item 1) -----------------------------------
+# A decision sets a clock on the step it decided: the step is due within the authority's
+# standard and is met only by the record it expects (a referral made from the contact, an
+# assessment in the referral's case, a section 47 enquiry after the strategy discussion, ...).
+# Working Together sets no national number for any of them; each is a local standard.
+
+
+def _next_step(**fields) -> Rule:
+    return Rule(unit=WORKING_DAYS, next_step=True, **fields)
+
+
+CONTACT_REFERRAL = _next_step(
+    id="contact_referral",
+    label="Record the referral",
+    scope="contact_for_referral",
+    start="contact_decided",
+    end="referral_recorded",
+    length="referral_record_wd",
+    on_contact=True,
+    source="Local standard (referral_record_wd): a contact the front door decided to refer is "
+    "recorded as a referral, which opens the case and starts its statutory clocks",
+)
+
+CONTACT_EARLY_HELP = _next_step(
+    id="contact_early_help",
+    label="Start the early help assessment",
+    scope="contact_for_early_help",
+    start="contact_decided",
+    end="early_help_started",
+    length="early_help_start_wd",
+    on_contact=True,
+    source="Local standard (early_help_start_wd): a contact the front door diverted to early "
+    "help leads to an early help assessment of the child",
+)
+
+REFERRAL_ASSESSMENT = _next_step(
+    id="referral_assessment",
+    label="Start the assessment",
+    scope="referral_for_assessment",
+    start="referral_decided",
+    end="case_assessment_started",
+    length="assessment_start_wd",
+    source="Local standard (assessment_start_wd): a referral decided for assessment has its "
+    "assessment started in the case",
+)
+
+REFERRAL_CHILD_SEEN = _next_step(
+    id="referral_child_seen",
+    label="See the child",
+    scope="referral_acted_on",
+    start="referral_decided",
+    end="child_seen",
+    length="referral_seen_wd",
+    source="Local standard (referral_seen_wd): after a referral decided for assessment or a "
+    "strategy discussion, the child is seen (a visit or the assessment's date seen)",
+)
+
+REFERRAL_STRATEGY = _next_step(
+    id="referral_strategy",
+    label="Hold the strategy discussion",
+    scope="referral_for_strategy",
+    start="referral_decided",
+    end="strategy_discussion_held",
+    length="strategy_discussion_wd",
+    source="Local standard (strategy_discussion_wd): a strategy discussion within 24 hours of "
+    "the decision to hold one, as local procedures set (domain.md §2)",
+)
+
+ASSESSMENT_STRATEGY = _next_step(
+    id="assessment_strategy",
+    label="Hold the strategy discussion",
+    scope="assessment_for_strategy",
+    start="assessment_completed",
+    end="strategy_discussion_held",
+    length="strategy_discussion_wd",
+    source="Local standard (strategy_discussion_wd): an assessment concluding that a strategy "
+    "discussion is needed",
+)
+
+ASSESSMENT_CIN_PLAN = _next_step(
+    id="assessment_cin_plan",
+    label="Start the child in need plan",
+    scope="assessment_for_cin_plan",
+    start="assessment_completed",
+    end="cin_plan_started",
+    length="cin_plan_start_wd",
+    source="Local standard (cin_plan_start_wd): an assessment concluding with a child in need "
+    "plan",
+)
+
+ASSESSMENT_EARLY_HELP = _next_step(
+    id="assessment_early_help",
+    label="Start the early help assessment",
+    scope="assessment_for_early_help",
+    start="assessment_completed",
+    end="early_help_started",
+    length="early_help_start_wd",
+    source="Local standard (early_help_start_wd): an assessment stepping the child down to "
+    "early help",
+)
+
+STRATEGY_SECTION47 = _next_step(
+    id="strategy_section47",
+    label="Start the section 47 enquiry",
+    scope="strategy_for_section47",
+    start="strategy_decided",
+    end="section47_started",
+    length="section47_start_wd",
+    source="Local standard (section47_start_wd): a strategy discussion deciding on a section 47 "
+    "enquiry",
+)
+
+NEXT_STEPS: tuple[Rule, ...] = (
+    CONTACT_REFERRAL,
+    CONTACT_EARLY_HELP,
+    REFERRAL_ASSESSMENT,
+    REFERRAL_CHILD_SEEN,
+    REFERRAL_STRATEGY,
+    ASSESSMENT_STRATEGY,
+    ASSESSMENT_CIN_PLAN,
+    ASSESSMENT_EARLY_HELP,
+    STRATEGY_SECTION47,
+)
+
 # --- The rule sets ----------------------------------------------------------------------
 
 WT2006: tuple[Rule, ...] = (
@@ -268,6 +400,7 @@ WT2006: tuple[Rule, ...] = (
     CP_VISIT,
     CIN_VISIT,
     CIN_PLAN_REVIEW,
+    *NEXT_STEPS,
 )
 
 WT2010: tuple[Rule, ...] = (
@@ -282,6 +415,7 @@ WT2010: tuple[Rule, ...] = (
     CP_VISIT,
     CIN_VISIT,
     CIN_PLAN_REVIEW,
+    *NEXT_STEPS,
 )
 
 # Working Together 2013 (in force 15 April 2013) replaced the initial and core assessments
@@ -297,6 +431,7 @@ WT2013: tuple[Rule, ...] = (
     CP_VISIT,
     CIN_VISIT,
     CIN_PLAN_REVIEW,
+    *NEXT_STEPS,
 )
 
 RULE_SETS: dict[str, tuple[Rule, ...]] = {
@@ -306,6 +441,11 @@ RULE_SETS: dict[str, tuple[Rule, ...]] = {
 }
 
 DEFAULT_RULE_SET = "wt2013"
+
+
+RULES_BY_ID: dict[str, dict[str, Rule]] = {
+    name: {rule.id: rule for rule in rules} for name, rules in RULE_SETS.items()
+}
 
 
 def rules_for(rule_set: str) -> tuple[Rule, ...]:

@@ -19,7 +19,6 @@ from django.db.models import (
     Exists,
     F,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -27,7 +26,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Greatest, Lower
 from django.http import Http404
 
 from safeguard.accounts.models import LocalAuthority, Team, User
@@ -37,70 +36,127 @@ from safeguard.casework.models import Allocation, Case, Visit, priority_rank_exp
 from safeguard.core.workdays import add_working_days, is_working_day, working_days_between
 from safeguard.people.models import Person
 from safeguard.protection.models import ChildProtectionPlan, Section47Enquiry
-from safeguard.timescales.engine import (
-    DUE,
-    OVERDUE,
-    DueItem,
-    case_timescales,
-    outstanding,
-    with_timescale_data,
-)
+from safeguard.referrals.models import Contact
+from safeguard.timescales.engine import DUE, OVERDUE, DueItem
+from safeguard.timescales.models import DueEntry
+from safeguard.timescales.rules import RULE_SETS, RULES_BY_ID
 
 UNALLOCATED = "Unallocated"
 WEEK_WORKING_DAYS = 5
+DUE_PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
 class DueRow:
-    """An outstanding item with the child, case and current allocation it belongs to."""
+    """An outstanding item with the child, case (or, for a front-door next step, the contact)
+    and the worker and team it belongs to."""
 
     item: DueItem
     child: Person
-    case: Case
+    case: Case | None
     worker: User | None
     team: Team | None
     on: date
+    contact: Contact | None = None
 
     @property
     def owner(self) -> str:
         return str(self.worker) if self.worker is not None else UNALLOCATED
 
-
-def _child_key(row: DueRow) -> tuple[str, str]:
-    return (row.child.family_name.casefold(), row.child.given_names.casefold())
-
-
-def _due_date_key(r: DueRow) -> tuple:
-    return (r.item.due_date, _child_key(r), r.item.rule.label, str(r.case.pk))
+    @property
+    def record(self):
+        """What the row's priority belongs to: the case, or the contact."""
+        return self.case if self.case is not None else self.contact
 
 
-# Every order ends with the case and rule ids so that equal rows always come out the same way.
-# The default puts the case's priority first (red, amber, not rated, green), then due date:
-# priority orders every queue (issue 13, item 2); the others are there to look things up.
-SORTS: dict[str, Callable[[DueRow], tuple]] = {
-    "priority": lambda r: (PRIORITY_RANK[r.case.priority], *_due_date_key(r)),
-    "due_date": _due_date_key,
-    "-working_days_overdue": lambda r: (
-        -r.item.working_days_overdue,
-        r.item.due_date,
-        _child_key(r),
-        str(r.case.pk),
-        r.item.rule.id,
-    ),
-    "child": lambda r: (_child_key(r), str(r.case.pk), r.item.due_date, r.item.rule.id),
-    "rule": lambda r: (r.item.rule.label, r.item.due_date, _child_key(r), str(r.case.pk)),
+# Every order ends with the rule and clock so that equal rows always come out the same way.
+# The default puts priority first (red, amber, not rated, green), then due date: priority
+# orders every queue (issue 13, item 2); the others are there to look things up. "Most
+# overdue" is the earliest due date first: the longer past its date, the more overdue.
+_CHILD = (Lower("child__family_name"), Lower("child__given_names"), "child_id")
+_CLOCK = ("rule_id", "subject_id", "start_date")
+
+
+def _rule_label_order():
+    labels = sorted({r.id: r.label for rules in RULE_SETS.values() for r in rules}.items())
+    return DbCase(
+        *(When(rule_id=rule_id, then=Value(label)) for rule_id, label in labels),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+SORTS: dict[str, Callable[[], tuple]] = {
+    "priority": lambda: ("priority_rank", "due_date", *_CHILD, *_CLOCK),
+    "due_date": lambda: ("due_date", *_CHILD, *_CLOCK),
+    "-working_days_overdue": lambda: ("due_date", *_CHILD, *_CLOCK),
+    "child": lambda: (*_CHILD, "due_date", *_CLOCK),
+    "rule": lambda: (_rule_label_order(), "due_date", *_CHILD, *_CLOCK),
 }
 DEFAULT_SORT = "priority"
 
+# Filters the lists offer (issue 13, item 4): status by the day the list is read.
+OVERDUE_STATUS = "overdue"
+THIS_WEEK = "due_this_week"
+LATER = "due_later"
+STATUSES = {
+    OVERDUE_STATUS: "Overdue",
+    THIS_WEEK: "Due in the next 5 working days",
+    LATER: "Due later",
+}
+PRIORITY_FILTERS = {"red": "Red", "amber": "Amber", "green": "Green", "none": "Not rated"}
+STAGE_FILTERS = {
+    "front_door": "Front door",
+    "unallocated": "Unallocated",
+    "cp_plan": "Child protection plan",
+    "section47": "Section 47 enquiry",
+    "assessment": "Assessment",
+    "cin": "Child in need",
+}
 
-def sort_rows(rows: Iterable[DueRow], sort: str = DEFAULT_SORT) -> list[DueRow]:
-    """Order rows by one of ``SORTS``: priority then due date (default), due date, most
-    overdue, child or rule."""
-    try:
-        key = SORTS[sort]
-    except KeyError:
-        raise ValueError(f"Unknown sort {sort!r}; choose from {sorted(SORTS)}") from None
-    return sorted(rows, key=key)
+
+def _week_end(on: date) -> date:
+    """The last of the next 5 working days, counting ``on`` itself when it is a working day."""
+    if is_working_day(on):
+        return add_working_days(on, WEEK_WORKING_DAYS - 1)
+    return add_working_days(on, WEEK_WORKING_DAYS)
+
+
+def _status_filter(status: str, on: date) -> Q:
+    if status == OVERDUE_STATUS:
+        return Q(due_date__lt=on)
+    if status == THIS_WEEK:
+        return Q(due_date__gte=on, due_date__lte=_week_end(on))
+    return Q(due_date__gt=_week_end(on))
+
+
+@dataclass(frozen=True)
+class DueFilter:
+    """What a list is narrowed to: each is optional; values outside the lists above are
+    refused by the page before they get here."""
+
+    worker: User | None = None
+    team: Team | None = None
+    stage: str = ""
+    priority: str = ""
+    status: str = ""
+    next_step: bool = False
+
+    def q(self, on: date) -> Q:
+        q = Q()
+        if self.worker is not None:
+            q &= Q(worker=self.worker)
+        if self.team is not None:
+            q &= Q(team=self.team)
+        if self.stage:
+            q &= Q(stage=self.stage)
+        if self.priority:
+            q &= Q(priority_rank=PRIORITY_RANK["" if self.priority == "none" else self.priority])
+        if self.status:
+            q &= _status_filter(self.status, on)
+        if self.next_step:
+            q &= Q(next_step=True)
+        return q
 
 
 def _case_open_on(on: date) -> Q:
@@ -112,64 +168,150 @@ def _allocation_open_on(on: date) -> Q:
     return Allocation.open_on(on)
 
 
-def _rows(cases: QuerySet[Case], *, on: date, sort: str) -> list[DueRow]:
-    allocations = Prefetch(
-        "allocations",
-        queryset=Allocation.objects.filter(_allocation_open_on(on)).select_related(
-            "worker", "team"
-        ),
-        to_attr="open_allocations",
-    )
-    loaded = with_timescale_data(
-        cases.filter(_case_open_on(on)).select_related("child").prefetch_related(allocations)
-    )
-    rows = []
-    for case in loaded:
-        allocation = case.open_allocations[0] if case.open_allocations else None
-        for item in outstanding(case_timescales(case, on=on)):
-            rows.append(
-                DueRow(
-                    item=item,
-                    child=case.child,
-                    case=case,
-                    worker=allocation.worker if allocation else None,
-                    team=allocation.team if allocation else None,
-                    on=on,
-                )
-            )
-    return sort_rows(rows, sort)
+def due_entries(authority: LocalAuthority, *, on: date, where: DueFilter = DueFilter()):
+    """The outstanding items of ``authority`` narrowed by ``where``, as SQL (the table kept by
+    ``timescales.projection``: anything saved but not yet worked out is worked out first)."""
+    from safeguard.timescales import projection  # the projection reads this module's stages
+
+    projection.flush()
+    return DueEntry.objects.filter(where.q(on), authority=authority)
 
 
-def _allocated(on: date, **who) -> QuerySet[Case]:
-    held = Allocation.objects.filter(_allocation_open_on(on), **who).values("case_id")
-    return Case.objects.filter(pk__in=held)
+def due_counts_of(entries, *, on: date) -> dict[str, int]:
+    """Overdue, due within the next 5 working days (today included) and due later: one
+    aggregate query."""
+    week_end = _week_end(on)
+    return entries.aggregate(
+        overdue=Count("pk", filter=Q(due_date__lt=on)),
+        due_this_week=Count("pk", filter=Q(due_date__gte=on, due_date__lte=week_end)),
+        due_later=Count("pk", filter=Q(due_date__gt=week_end)),
+    )
+
+
+def _rule(authority: LocalAuthority, rule_id: str):
+    rules = RULES_BY_ID.get(authority.rule_set, {})
+    if rule_id in rules:
+        return rules[rule_id]
+    return next(r[rule_id] for r in RULES_BY_ID.values() if rule_id in r)
+
+
+def _item(entry: DueEntry, rule, on: date) -> DueItem:
+    overdue = entry.due_date < on
+    return DueItem(
+        rule=rule,
+        case_id=entry.case_id,
+        child_id=entry.child_id,
+        start_date=entry.start_date,
+        due_date=entry.due_date,
+        done_date=None,
+        status=OVERDUE if overdue else DUE,
+        working_days_overdue=working_days_between(entry.due_date, on) if overdue else 0,
+        days_overdue=(on - entry.due_date).days if overdue else 0,
+        subject_id=entry.subject_id,
+        contact_id=entry.contact_id,
+    )
+
+
+def due_rows(entries, *, authority: LocalAuthority, on: date) -> list[DueRow]:
+    """Rows for these entries (a page, or a short list), with their children, cases,
+    contacts, workers and teams in one query."""
+    loaded = entries.select_related("child", "case", "contact", "worker", "team")
+    return [
+        DueRow(
+            item=_item(e, _rule(authority, e.rule_id), on),
+            child=e.child,
+            case=e.case,
+            contact=e.contact,
+            worker=e.worker,
+            team=e.team,
+            on=on,
+        )
+        for e in loaded
+    ]
+
+
+def sort_entries(entries, sort: str = DEFAULT_SORT):
+    try:
+        order = SORTS[sort]()
+    except KeyError:
+        raise ValueError(f"Unknown sort {sort!r}; choose from {sorted(SORTS)}") from None
+    return entries.order_by(*order)
+
+
+@dataclass(frozen=True)
+class DuePage:
+    """One page of a due list: its rows, how many items the whole list holds, which page."""
+
+    rows: list[DueRow]
+    total: int
+    number: int
+    size: int
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+
+def due_page(
+    authority: LocalAuthority,
+    *,
+    on: date,
+    where: DueFilter = DueFilter(),
+    sort: str = DEFAULT_SORT,
+    number: int = 1,
+    size: int = DUE_PAGE_SIZE,
+) -> tuple[DuePage, dict[str, int]]:
+    """Page ``number`` of the items ``where`` asks for, in ``sort`` order, and the list's
+    counts by status: a fixed number of queries whatever the size of the borough. A page past
+    the last gives the last."""
+    entries = due_entries(authority, on=on, where=where)
+    counts = due_counts_of(entries, on=on)
+    total = sum(counts.values())
+    number = min(max(1, number), max(1, -(-total // size)))
+    ordered = sort_entries(entries, sort)[(number - 1) * size : number * size]
+    rows = due_rows(ordered, authority=authority, on=on)
+    return DuePage(rows=rows, total=total, number=number, size=size), counts
+
+
+def _all_rows(authority: LocalAuthority, where: DueFilter, on: date, sort: str) -> list[DueRow]:
+    entries = sort_entries(due_entries(authority, on=on, where=where), sort)
+    return due_rows(entries, authority=authority, on=on)
 
 
 def due_for_worker(user: User, *, on: date, sort: str = DEFAULT_SORT) -> list[DueRow]:
-    """Outstanding items on the open cases allocated to ``user`` on ``on``.
+    """Every outstanding item on the work of ``user``: the open cases allocated to them and
+    the front-door next steps they decided.
 
     Does not log access to the children: the caller must (module docstring).
     """
-    return _rows(_allocated(on, worker=user), on=on, sort=sort)
+    return _all_rows(user.agency.authority, DueFilter(worker=user), on, sort)
 
 
 def due_for_team(team: Team, *, on: date, sort: str = DEFAULT_SORT) -> list[DueRow]:
-    """Outstanding items on the open cases allocated to ``team`` on ``on``.
+    """Every outstanding item on the work of ``team``.
 
     Does not log access to the children: the caller must (module docstring).
     """
-    return _rows(_allocated(on, team=team), on=on, sort=sort)
+    return _all_rows(team.agency.authority, DueFilter(team=team), on, sort)
 
 
 def due_for_service(
     authority: LocalAuthority, *, on: date, sort: str = DEFAULT_SORT
 ) -> list[DueRow]:
-    """Outstanding items on every open case of ``authority``, unallocated cases included
-    (their ``owner`` is "Unallocated").
+    """Every outstanding item of ``authority``, unallocated cases included (their ``owner``
+    is "Unallocated"). For a page, ``due_page``.
 
     Does not log access to the children: the caller must (module docstring).
     """
-    return _rows(Case.objects.filter(authority=authority), on=on, sort=sort)
+    return _all_rows(authority, DueFilter(), on, sort)
 
 
 def team_by_id(team_id: int) -> Team:
@@ -178,13 +320,6 @@ def team_by_id(team_id: int) -> Team:
     if team is None:
         raise Http404("No such team")
     return team
-
-
-def _week_end(on: date) -> date:
-    """The last of the next 5 working days, counting ``on`` itself when it is a working day."""
-    if is_working_day(on):
-        return add_working_days(on, WEEK_WORKING_DAYS - 1)
-    return add_working_days(on, WEEK_WORKING_DAYS)
 
 
 def due_counts(rows: Iterable[DueRow]) -> dict[str, int]:
@@ -199,17 +334,102 @@ def due_counts(rows: Iterable[DueRow]) -> dict[str, int]:
     return counts
 
 
+def _unallocated(authority: LocalAuthority, on: date) -> QuerySet[Case]:
+    held = Allocation.objects.filter(_allocation_open_on(on)).values("case_id")
+    return Case.objects.filter(_case_open_on(on), authority=authority).exclude(pk__in=held)
+
+
 def unallocated_cases(authority: LocalAuthority, *, on: date) -> list[Case]:
     """Open cases with no allocated worker on ``on``, by priority (red first), then longest
     waiting first: the backlog the 2009 inspection found nobody could see."""
-    held = Allocation.objects.filter(_allocation_open_on(on)).values("case_id")
     return list(
-        Case.objects.filter(_case_open_on(on), authority=authority)
-        .exclude(pk__in=held)
+        _unallocated(authority, on)
         .select_related("child")
         .annotate(priority_order=priority_rank_expression())
         .order_by("priority_order", "referral_date", "pk")
     )
+
+
+def unallocated_count(authority: LocalAuthority, *, on: date) -> int:
+    """How many open cases have no allocated worker on ``on`` (one query)."""
+    return _unallocated(authority, on).count()
+
+
+@dataclass(frozen=True)
+class UnallocatedRow:
+    """An unallocated case as its queue shows it."""
+
+    case: Case
+    child: Person
+    waiting_since: date  # the referral, or the end of the last allocation
+    last_seen: date | None
+    next_due: DueRow | None
+    on: date
+
+    @property
+    def days_waiting(self) -> int:
+        return (self.on - self.waiting_since).days
+
+
+@dataclass(frozen=True)
+class RowsPage:
+    rows: list
+    total: int
+    number: int
+    size: int
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+
+def unallocated_page(
+    authority: LocalAuthority, *, on: date, number: int, size: int
+) -> RowsPage:
+    """Page ``number`` of the unallocated cases (priority first, then longest waiting), each
+    with how long it has waited, when its child was last seen and its next due step: a fixed
+    number of queries whatever the number of cases."""
+    cases = _unallocated(authority, on)
+    total = cases.count()
+    number = min(max(1, number), max(1, -(-total // size)))
+    last_ended = Subquery(
+        Allocation.objects.filter(case=OuterRef("pk"), end_date__lte=on)
+        .order_by("-end_date")
+        .values("end_date")[:1]
+    )
+    found = list(
+        with_last_seen(cases)
+        .select_related("child")
+        .annotate(
+            priority_order=priority_rank_expression(),
+            waiting_since=Coalesce(last_ended, F("referral_date")),
+        )
+        .order_by("priority_order", "waiting_since", "pk")[(number - 1) * size : number * size]
+    )
+    entries = due_entries(authority, on=on).filter(case__in=[c.pk for c in found])
+    first_due: dict = {}
+    for row in due_rows(sort_entries(entries, "due_date"), authority=authority, on=on):
+        first_due.setdefault(row.case.pk, row)
+    rows = [
+        UnallocatedRow(
+            case=c,
+            child=c.child,
+            waiting_since=max(c.waiting_since, c.referral_date),
+            last_seen=c.last_seen,
+            next_due=first_due.get(c.pk),
+            on=on,
+        )
+        for c in found
+    ]
+    return RowsPage(rows=rows, total=total, number=number, size=size)
 
 
 # --- Days since seen ------------------------------------------------------------------------

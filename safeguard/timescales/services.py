@@ -7,6 +7,7 @@ from safeguard.accounts.models import LocalAuthority
 from safeguard.audit.models import ChangeVerb
 from safeguard.audit.services import record_change, snapshot
 from safeguard.core.errors import ApplicationError
+from safeguard.timescales import projection
 from safeguard.timescales.rules import RULE_SETS
 
 # Local standards and the bounds a sensible one stays within.
@@ -20,6 +21,14 @@ STANDARDS = {
     "unallocated_seen_wd": (1, 20),
     "section47_seen_wd": (1, 20),
     "assessment_seen_wd": (1, 45),
+    # The next step each decision sets (issue 13, item 1).
+    "referral_record_wd": (1, 10),
+    "assessment_start_wd": (1, 10),
+    "referral_seen_wd": (1, 20),
+    "strategy_discussion_wd": (1, 10),
+    "section47_start_wd": (1, 10),
+    "cin_plan_start_wd": (1, 45),
+    "early_help_start_wd": (1, 45),
 }
 
 
@@ -46,4 +55,7 @@ def standards_update(*, by, authority: LocalAuthority, **changes) -> LocalAuthor
     if snapshot(authority) != before:
         authority.save()
         record_change(by=by, verb=ChangeVerb.UPDATED, obj=authority, before=before)
+        # Every due date may have moved: work out the authority's items again, in the same
+        # transaction (decision 0028).
+        projection.rebuild(authority=authority)
     return authority

@@ -8,5 +8,7 @@ urlpatterns = [
     path("due/", views.mine, name="mine"),
     path("due/teams/<int:team_id>/", views.team, name="team"),
     path("due/service/", views.service, name="service"),
+    path("due/next-steps/", views.next_steps, name="next-steps"),
+    path("due/unallocated/", views.unallocated, name="unallocated"),
     path("unseen/", views.unseen, name="unseen"),
 ]

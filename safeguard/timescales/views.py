@@ -27,20 +27,75 @@ def _sort(request) -> str:
     return sort if sort in selectors.SORTS else selectors.DEFAULT_SORT
 
 
-def _render(request, *, title: str, rows, sort: str, extra: dict | None = None):
-    # A sealed child the user may not see is left out (counted, not named); each child
-    # listed is logged once, however many items they have.
-    shown = people.show_rows(user=request.user, rows=rows, request=request)
+class BadFilter(ValueError):
+    """A filter value that is not one of the page's choices (a hand-edited address)."""
+
+
+def _choice(request, name: str, choices) -> str:
+    value = request.GET.get(name, "")
+    if value and value not in choices:
+        raise BadFilter(name)
+    return value
+
+
+def _filters(request, *, teams=None) -> dict:
+    """The filters chosen on a due list (status, priority, stage and, where offered, team)."""
+    chosen = {
+        "status": _choice(request, "status", selectors.STATUSES),
+        "priority": _choice(request, "priority", selectors.PRIORITY_FILTERS),
+        "stage": _choice(request, "stage", selectors.STAGE_FILTERS),
+    }
+    if teams is not None:
+        raw = _choice(request, "team", {str(t.pk) for t in teams})
+        chosen["team"] = next((t for t in teams if str(t.pk) == raw), None)
+    return chosen
+
+
+def _render(request, *, title: str, where_base: dict, teams=None, extra: dict | None = None):
+    """A page of a due list: its counts (aggregates), one page of rows in the chosen order,
+    the filters. Only the children on the page are logged; a sealed child the user may not
+    see is left out (counted, not named)."""
+    user = request.user
+    authority = user.agency.authority
+    today = timezone.localdate()
+    sort = _sort(request)
     context = {
         "title": title,
-        "rows": shown.rows,
-        "counts": selectors.due_counts(shown.rows),
         "sort": sort,
         "sorts": SORT_LABELS,
-        "today": timezone.localdate(),
-        "restricted": shown.hidden,
+        "today": today,
+        "statuses": selectors.STATUSES,
+        "priorities": selectors.PRIORITY_FILTERS,
+        "stages": selectors.STAGE_FILTERS,
+        "filter_teams": teams,
         **(extra or {}),
     }
+    try:
+        chosen = _filters(request, teams=teams)
+    except BadFilter as bad:
+        context.update(error=f"Choose a {bad} from the list", rows=[], counts=None, chosen={})
+        return render(request, "timescales/due.html", context, status=400)
+    where = selectors.DueFilter(**where_base, **chosen)
+    page, counts = selectors.due_page(
+        authority, on=today, where=where, sort=sort, number=_page_number(request)
+    )
+    shown = people.show_rows(user=user, rows=page.rows, request=request)
+    query = {k: (v.pk if hasattr(v, "pk") else v) for k, v in chosen.items() if v}
+    query_with_sort = query | {"sort": sort}
+    context.update(
+        rows=shown.rows,
+        restricted=shown.hidden,
+        counts=counts,
+        page=page,
+        chosen=chosen,
+        filter_query=urlencode(query),
+        previous_query=urlencode(query_with_sort | {"page": page.number - 1})
+        if page.has_previous
+        else "",
+        next_query=urlencode(query_with_sort | {"page": page.number + 1})
+        if page.has_next
+        else "",
+    )
     return render(request, "timescales/due.html", context)
 
 
@@ -49,10 +104,11 @@ def _render(request, *, title: str, rows, sort: str, extra: dict | None = None):
 def mine(request):
     if not permissions.can(request.user, Action.SEE_OWN):
         raise PermissionDenied
-    sort = _sort(request)
-    rows = selectors.due_for_worker(request.user, on=timezone.localdate(), sort=sort)
     return _render(
-        request, title="What is due on my cases", rows=rows, sort=sort, extra={"show_owner": False}
+        request,
+        title="What is due on my cases",
+        where_base={"worker": request.user},
+        extra={"show_owner": False},
     )
 
 
@@ -62,13 +118,10 @@ def team(request, team_id: int):
     team = selectors.team_by_id(team_id)
     if not permissions.can(request.user, Action.SEE_TEAM, team):
         raise PermissionDenied
-    sort = _sort(request)
-    rows = selectors.due_for_team(team, on=timezone.localdate(), sort=sort)
     return _render(
         request,
         title=f"What is due: {team.name}",
-        rows=rows,
-        sort=sort,
+        where_base={"team": team},
         extra={"show_owner": True, "team": team},
     )
 
@@ -78,22 +131,65 @@ def team(request, team_id: int):
 def service(request):
     if not permissions.can(request.user, Action.SEE_SERVICE):
         raise PermissionDenied
-    sort = _sort(request)
     authority = request.user.agency.authority
-    today = timezone.localdate()
-    rows = selectors.due_for_service(authority, on=today, sort=sort)
-    # An unallocated case whose child the user may not see is left out.
-    unallocated = people.show_rows(
-        user=request.user, rows=selectors.unallocated_cases(authority, on=today), request=request
-    ).rows
-    teams = social_care_teams(authority.pk)
+    teams = list(social_care_teams(authority.pk))
+    unallocated = selectors.unallocated_count(authority, on=timezone.localdate())
     return _render(
         request,
         title="What is due across the service",
-        rows=rows,
-        sort=sort,
-        extra={"show_owner": True, "unallocated": unallocated, "teams": teams},
+        where_base={},
+        teams=teams,
+        extra={"show_owner": True, "unallocated_count": unallocated, "teams": teams},
     )
+
+
+@login_required
+@require_GET
+def next_steps(request):
+    """Decided but not started: the steps decisions set that nobody has begun, for those who
+    oversee work across the service, or a worker's own."""
+    user = request.user
+    if not permissions.can(user, Action.SEE_OWN):
+        raise PermissionDenied
+    if permissions.can(user, Action.SEE_SERVICE):
+        teams = list(social_care_teams(user.agency.authority_id))
+        where_base = {"next_step": True}
+    else:
+        teams = None
+        where_base = {"next_step": True, "worker": user}
+    return _render(
+        request,
+        title="Decided but not started",
+        where_base=where_base,
+        teams=teams,
+        extra={"show_owner": teams is not None, "next_steps": True},
+    )
+
+
+@login_required
+@require_GET
+def unallocated(request):
+    """Open cases with no allocated worker: priority, how long each has waited, when the child
+    was last seen and the next step due, a page at a time."""
+    user = request.user
+    if not permissions.can(user, Action.SEE_SERVICE):
+        raise PermissionDenied
+    authority = user.agency.authority
+    today = timezone.localdate()
+    page = selectors.unallocated_page(
+        authority, on=today, number=_page_number(request), size=selectors.DUE_PAGE_SIZE
+    )
+    shown = people.show_rows(user=user, rows=page.rows, request=request)
+    context = {
+        "title": "Unallocated cases",
+        "rows": shown.rows,
+        "restricted": shown.hidden,
+        "page": page,
+        "today": today,
+        "previous_query": urlencode({"page": page.number - 1}) if page.has_previous else "",
+        "next_query": urlencode({"page": page.number + 1}) if page.has_next else "",
+    }
+    return render(request, "timescales/unallocated.html", context)
 
 
 def _page_number(request) -> int:

@@ -16,6 +16,7 @@ from safeguard.timescales import selectors as due
 from safeguard.timescales.permissions import Action as DueAction
 
 CASELOAD_LIMIT = 200
+HOME_DUE_ITEMS = 5
 
 
 @login_required
@@ -39,16 +40,27 @@ def home(request):
     selectors.access_people(
         user=user, people=mine + team_people, purpose=AccessPurpose.LIST, request=request
     )
-    # Counts only: the lists themselves (and their access events) are on the "due" pages.
-    my_due = (
-        due.due_counts(due.due_for_worker(user, on=today))
-        if due_permissions.can(user, DueAction.SEE_OWN)
-        else None
-    )
+    # The counts, and the first few items with a link to the form that meets each; the whole
+    # list is on the "due" pages.
+    my_due, next_due = None, []
+    if due_permissions.can(user, DueAction.SEE_OWN):
+        page, my_due = due.due_page(
+            user.agency.authority,
+            on=today,
+            where=due.DueFilter(worker=user),
+            size=HOME_DUE_ITEMS,
+        )
+        # The children of the caseload are logged above; any other child (a contact's next
+        # step) is shown only if the user may see them, and logged.
+        listed = {p.pk for p in mine + team_people}
+        others = selectors.show_rows(
+            user=user, rows=[r for r in page.rows if r.child.pk not in listed], request=request
+        ).rows
+        next_due = [r for r in page.rows if r.child.pk in listed or r in others]
     can_see_service = due_permissions.can(user, DueAction.SEE_SERVICE)
     unallocated = None
     if can_see_service:
-        unallocated = len(due.unallocated_cases(user.agency.authority, on=today))
+        unallocated = due.unallocated_count(user.agency.authority, on=today)
     return render(
         request,
         "work/home.html",
@@ -57,6 +69,7 @@ def home(request):
             "mine": mine,
             "team_people": team_people,
             "my_due": my_due,
+            "next_due": next_due,
             "unallocated": unallocated,
             "can_see_service": can_see_service,
             "can_see_my_errors": quality_permissions.can(user, QualityAction.SEE_OWN),

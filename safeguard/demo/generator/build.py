@@ -36,6 +36,7 @@ from safeguard.demo.generator.staff import (
 )
 from safeguard.demo.generator.thresholds import load_default_thresholds
 from safeguard.people.models import Address, Involvement, Person, Relationship, Residence
+from safeguard.timescales import projection
 
 # Family episodes made into records and saved at a time, to keep memory flat.
 EPISODES_PER_SAVE = 500
@@ -71,7 +72,7 @@ def build_demo_borough(
     """
     if not MIN_CHILDREN <= children <= MAX_CHILDREN:
         raise ValueError(f"the number of children must be {MIN_CHILDREN} to {MAX_CHILDREN:,}")
-    with transaction.atomic():
+    with transaction.atomic(), projection.deferred():
         check_no_conflict()
         authority = LocalAuthority.objects.create(name=AUTHORITY_NAME, dfe_la_code=DFE_LA_CODE)
         threshold = load_default_thresholds(authority)
@@ -101,11 +102,14 @@ def build_demo_borough(
         contacts.waiting(episodes)
         contacts.save()
         sealed = _seal_demo_children(authority)
+        # The records went in by bulk inserts, which tell nobody: work out what is due.
+        due_items = projection.rebuild(authority=authority)
         order = [account.username for account in WELL_KNOWN_ACCOUNTS]
         result = DemoResult(
             counts={
                 **_counts(borough, maker.staff, episodes, records, contacts),
                 "sealed": sealed,
+                "due_items": due_items,
             },
             accounts=sorted(maker.staff.accounts, key=lambda row: order.index(row.username)),
             staff=len(maker.staff.users),

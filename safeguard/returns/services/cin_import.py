@@ -40,6 +40,7 @@ from safeguard.returns.importers.cin import (
     merge_children,
 )
 from safeguard.returns.readers.cin import ParsedFile, Problem, read_cin_file
+from safeguard.timescales import projection
 
 # A census file is a few megabytes; refuse anything absurd before parsing it.
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -149,7 +150,8 @@ def import_cin(
     total = len(merged)
     progress = progress or (lambda done, total: None)
     try:
-        with transaction.atomic():
+        # What is due is worked out once per child at the end, not at every record.
+        with transaction.atomic(), projection.deferred():
             # The census-import account is made only when something is imported.
             actor = by or census_import_account(authority)
             importer = CinImporter(authority=authority, by=actor)

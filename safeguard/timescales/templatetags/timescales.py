@@ -2,6 +2,7 @@
 below this app) can show it without casework importing the engine."""
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
 
 from safeguard.timescales.engine import case_timescales
@@ -28,3 +29,52 @@ def case_timescales_panel(case):
 def days_ago(seen, today) -> int:
     """Calendar days from a ``LastSeen`` to ``today``."""
     return seen.days_ago(today)
+
+
+# The form that meets each kind of item: where a due list's "what is due" leads (issue 13,
+# item 1: from the home page to a saved visit in at most 3 page loads). An item with no
+# form of its own (an assessment to complete, which its authorisation does) links nowhere;
+# the child's name beside it leads to the case.
+def _case(row) -> dict:
+    return {"case_id": row.case.pk}
+
+
+def _subject(name: str):
+    return lambda row: {name: row.item.subject_id}
+
+
+MEETS = {
+    "cp_visit": ("casework:visit-new", _case),
+    "cin_visit": ("casework:visit-new", _case),
+    "referral_child_seen": ("casework:visit-new", _case),
+    "referral_assessment": ("assessments:start", _case),
+    "referral_strategy": ("protection:strategy-new", _case),
+    "assessment_strategy": ("protection:strategy-new", _case),
+    "strategy_section47": ("protection:s47-new", _subject("discussion_id")),
+    "icpc": ("protection:icpc-new", _subject("enquiry_id")),
+    "first_core_group": ("protection:core-group-new", _subject("plan_id")),
+    "core_group": ("protection:core-group-new", _subject("plan_id")),
+    "first_review_conference": ("protection:review-new", _subject("plan_id")),
+    "review_conference": ("protection:review-new", _subject("plan_id")),
+    "cin_plan_review": ("casework:cin-plan-review-new", _subject("plan_id")),
+    "assessment_cin_plan": ("casework:cin-plan-new", _case),
+    "assessment_early_help": ("earlyhelp:eha-new", lambda row: {"person_id": row.child.pk}),
+}
+# A contact's next steps carry the contact, so that the record made answers it.
+CONTACT_MEETS = {
+    "contact_referral": "referrals:referral-new",
+    "contact_early_help": "earlyhelp:eha-new",
+}
+
+
+@register.simple_tag
+def meet_link(row) -> dict | None:
+    """``{"url": ...}`` of the form that meets a due row's item, or None."""
+    rule_id = row.item.rule.id
+    if rule_id in CONTACT_MEETS and row.item.contact_id:
+        url = reverse(CONTACT_MEETS[rule_id], kwargs={"person_id": row.child.pk})
+        return {"url": f"{url}?contact={row.item.contact_id}"}
+    if rule_id in MEETS and row.case is not None:
+        name, kwargs = MEETS[rule_id]
+        return {"url": reverse(name, kwargs=kwargs(row))}
+    return None

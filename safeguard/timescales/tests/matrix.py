@@ -10,6 +10,10 @@ MATRIX = {
     # Children not seen within their standard: the whole service for those who oversee work,
     # their own teams for any other social care member (another authority's: their own).
     "timescales:unseen": ("get", None, "", SOCIAL_CARE_PAGE),
+    # Decided but not started: a worker's own, or the whole service's for those who oversee.
+    "timescales:next-steps": ("get", None, "", SOCIAL_CARE_PAGE),
+    # Unallocated cases: for those who oversee work, as the service's due list.
+    "timescales:unallocated": ("get", None, "", row(302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 302, 403)),
 }
 
 TARGETS = {"team_a": lambda world: {"team_id": world.team_a.pk}}

@@ -7,7 +7,7 @@ import pytest
 
 from safeguard.accounts.models import LocalAuthority
 from safeguard.timescales.engine import due_date
-from safeguard.timescales.events import EVENTS, SCOPES
+from safeguard.timescales.events import CONTACT_SCOPES, EVENTS, SCOPES
 from safeguard.timescales.rules import (
     CP_VISIT,
     DEFAULT_RULE_SET,
@@ -25,16 +25,21 @@ CHILD_PROTECTION_AND_LOCAL = [
     "icpc", "first_core_group", "core_group", "first_review_conference", "review_conference",
     "cp_visit", "cin_visit", "cin_plan_review",
 ]
+NEXT_STEPS = [
+    "contact_referral", "contact_early_help", "referral_assessment", "referral_child_seen",
+    "referral_strategy", "assessment_strategy", "assessment_cin_plan", "assessment_early_help",
+    "strategy_section47",
+]
 
 
 def test_each_rule_set_holds_its_editions_rules():
     assert [r.id for r in RULE_SETS["wt2013"]] == [
-        "referral_decision", "single_assessment", *CHILD_PROTECTION_AND_LOCAL,
+        "referral_decision", "single_assessment", *CHILD_PROTECTION_AND_LOCAL, *NEXT_STEPS,
     ]
     for old in ("wt2006", "wt2010"):
         assert [r.id for r in RULE_SETS[old]] == [
             "referral_decision", "initial_assessment", "core_assessment",
-            *CHILD_PROTECTION_AND_LOCAL,
+            *CHILD_PROTECTION_AND_LOCAL, *NEXT_STEPS,
         ]
 
 
@@ -56,7 +61,7 @@ def test_rule_sets_match_the_authority_setting():
 
 @pytest.mark.parametrize(("rule_set", "rule"), ALL_RULES, ids=lambda v: getattr(v, "id", v))
 def test_every_rule_names_known_scopes_and_events(rule_set, rule):
-    assert rule.scope in SCOPES
+    assert rule.scope in (CONTACT_SCOPES if rule.on_contact else SCOPES)
     assert rule.start in EVENTS
     assert rule.end in EVENTS
     assert rule.label and rule.label[0].isupper()

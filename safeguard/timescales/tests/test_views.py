@@ -30,23 +30,35 @@ def test_my_list_shows_my_overdue_work_and_logs_each_child_once(world, client, c
     client.force_login(world.sw_amy)
     response = client.get(reverse("timescales:mine"))
     rows = response.context["rows"]
-    assert {r.item.rule.id for r in rows} == {"cin_visit", "cin_plan_review"}
+    # The referral decided for assessment set two next steps nobody has met: the assessment to
+    # start and the child to see (issue 13, item 1).
+    assert {r.item.rule.id for r in rows} == {
+        "cin_visit", "cin_plan_review", "referral_assessment", "referral_child_seen",
+    }
     assert all(r.child == world.child_sam for r in rows)
     assert response.context["counts"]["overdue"] >= 1
     assert "Overdue" in response.content.decode()
     assert Counter(AccessEvent.objects.values_list("person_id", flat=True)) == Counter({world.child_sam.pk: 1})
 
 
-def test_the_service_list_shows_unallocated_cases(world, client, cases):
+def test_the_service_list_links_to_the_unallocated_cases(world, client, cases):
     johns, toms = cases
     client.force_login(world.tm_carol)
     response = client.get(reverse("timescales:service"))
-    assert response.context["unallocated"] == [toms]
+    assert response.context["unallocated_count"] == 1
+    assert "Unallocated cases (1)" in response.content.decode()
+    clear_access_log()
+    response = client.get(reverse("timescales:unallocated"))
+    assert [r.case for r in response.context["rows"]] == [toms]
+    row = response.context["rows"][0]
+    # Tom waits from his referral; he has not been seen; his next step is the assessment.
+    assert row.waiting_since == date(2025, 4, 1) and row.last_seen is None
+    assert row.next_due.item.rule.id in {"referral_assessment", "referral_child_seen"}
     content = response.content.decode()
-    assert "Unallocated cases (1)" in content
     assert "Tom Jones" in content
+    assert reverse("casework:allocate", args=[toms.pk]) in content
     logged = Counter(AccessEvent.objects.values_list("person_id", flat=True))
-    assert set(logged) == {world.child_sam.pk, world.child_tom.pk}
+    assert logged == Counter({world.child_tom.pk: 1})
 
 
 def test_the_team_list_is_open_to_colleagues_covering_a_case(world, client, cases):
@@ -73,24 +85,27 @@ def test_a_sealed_childs_items_are_counted_not_named_nor_logged(world, client, c
     client.force_login(world.sw_amy)
     response = client.get(reverse("timescales:mine"))
     assert response.context["rows"] == []
-    assert response.context["restricted"] == 2  # the visit and the plan review
-    assert "2 items on restricted records are not shown" in response.content.decode()
+    # The visit, the plan review, the assessment to start and the child to see.
+    assert response.context["restricted"] == 4
+    assert "4 items on restricted records are not shown" in response.content.decode()
     assert not AccessEvent.objects.filter(person_id=world.child_sam.pk).exists()
 
 
-def test_an_unallocated_case_of_a_sealed_child_is_left_out_of_the_service_list(world, client, cases):
+def test_an_unallocated_case_of_a_sealed_child_is_left_out_of_the_service_lists(world, client, cases):
     from safeguard.people.tests.sealing import seal
 
     _johns, toms = cases
     seal(world, world.child_tom)  # named: Carol, who sealed it; not the analyst
     clear_access_log()
     client.force_login(world.analyst_eve)
-    response = client.get(reverse("timescales:service"))
-    assert response.context["unallocated"] == []
-    assert "Tom Jones" not in response.content.decode()
+    for name in ("timescales:service", "timescales:unallocated"):
+        response = client.get(reverse(name))
+        assert "Tom Jones" not in response.content.decode()
+    assert response.context["rows"] == [] and response.context["restricted"] == 1
     assert not AccessEvent.objects.filter(person_id=world.child_tom.pk).exists()
     client.force_login(world.tm_carol)
-    assert client.get(reverse("timescales:service")).context["unallocated"] == [toms]
+    rows = client.get(reverse("timescales:unallocated")).context["rows"]
+    assert [r.case for r in rows] == [toms]
 
 
 def test_the_policy_answers_can_and_visible_to(world):
