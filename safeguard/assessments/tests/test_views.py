@@ -810,3 +810,28 @@ def test_case_actions_offer_the_next_assessment_step(world):
     assert write not in links
     assert reverse("assessments:seen", args=[assessment.pk]) not in links
     assert authorise_url not in links
+
+
+def test_the_record_history_tells_the_assessment_in_plain_words(world):
+    """The person page's history (people.history): each step of the assessment reads in
+    words, with the fields as the forms call them, never their internal names."""
+    from safeguard.assessments.services import assessment_authorise
+    from safeguard.people.history import entries
+
+    assessment = submit(world, assessment_of_sam(world))
+    assessment_authorise(
+        by=world.tm_carol,
+        assessment=assessment,
+        decision="return",
+        decided_on=date(2025, 2, 10),
+        comments="Add the school's view.",
+    )
+    events = ChangeEvent.objects.filter(person_id=world.child_sam.pk)
+    lines = [(e.what, e.fields) for e in entries(events)]
+    whats = [what for what, _ in lines]
+    assert "Assessment started" in whats
+    assert "Manager's decision on an assessment recorded" in whats
+    fields = {f for _, shown in lines for f in shown}
+    assert "the child's wishes and feelings, in their own words" in fields
+    assert "the child's developmental needs" in fields and "factors identified" in fields
+    assert not {"wishes_and_feelings", "developmental_needs", "submitted_by"} & fields
