@@ -351,5 +351,5 @@ AUTHORISATION_COMMENTS = (
     "Agreed. A clear analysis with the child's voice throughout.",
     "Agreed: proceed as recommended.",
     "Agreed. Please make sure the plan includes the school.",
-    "",
+    "Agreed; the recommendation follows from the analysis.",
 )

@@ -203,6 +203,7 @@ def test_assessments_are_written_submitted_and_decided_as_the_service_requires(d
     for assessment in authorised:
         assert all(getattr(assessment, name).strip() for name in WRITTEN_SECTIONS)
         agreed = assessment.authorisations.get(decision="agree")
+        assert agreed.comments.strip()
         assert (agreed.decided_on, agreed.decided_by_id) == (
             assessment.completed_date,
             assessment.authorised_by_id,
