@@ -116,6 +116,12 @@ def assessment_record_seen(
         raise ApplicationError(
             "The child was seen before the assessment started", field="child_seen_date"
         )
+    if assessment.completed_date is not None and child_seen_date > assessment.completed_date:
+        raise ApplicationError(
+            f"The assessment was authorised on {assessment.completed_date:%d %B %Y}: the child "
+            "was seen on or before then",
+            field="child_seen_date",
+        )
     before = snapshot(assessment)
     assessment.child_seen_date, assessment.child_seen_alone = child_seen_date, child_seen_alone
     save_change(assessment, by=by, before=before, person_id=assessment.case.child_id)

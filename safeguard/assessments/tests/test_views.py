@@ -567,6 +567,17 @@ def test_an_assessment_is_not_authorised_before_the_child_is_seen(world, client)
     assert client.post(url, _decision(date(2025, 2, 20))).status_code == 302
 
 
+def test_the_child_seen_date_cannot_move_after_the_authorisation(world, client):
+    assessment = authorise(world, assessment_of_sam(world))
+    client.force_login(world.sw_amy)
+    before = _counts()
+    response = client.post(
+        reverse("assessments:seen", args=[assessment.pk]),
+        _date("child_seen_date", date(2025, 2, 17)),
+    )
+    _assert_refused(response, "The assessment was authorised on 14 February 2025", before)
+
+
 def test_an_unborn_childs_pre_birth_assessment_needs_no_child_seen(world):
     from safeguard.people.models import Person
 
