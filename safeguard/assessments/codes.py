@@ -60,3 +60,12 @@ class Factor(models.TextChoices):
 
 
 NO_FACTORS = Factor.F21
+
+
+def factor_label(code: str) -> str:
+    """A factor in words. A code the list does not hold (an old import) is named as such
+    rather than shown bare."""
+    try:
+        return Factor(code).label
+    except ValueError:
+        return f"A factor not in the current list (census code {code})"

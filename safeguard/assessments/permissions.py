@@ -2,8 +2,10 @@
 
 An assessment is part of the child's case file, so this policy follows the casework policy
 (``casework.permissions``), to which it delegates: children's social care staff of the
-case's authority see assessments; social workers and managers start them and record when
-the child was seen; only team and service managers authorise (complete) them.
+case's authority see assessments (analysts their dates and codes, not what was written);
+social workers and managers start, write and submit them and record when the child was seen;
+only team and service managers authorise (complete) or return them, and never one they wrote
+or submitted (``services.assessment_authorise`` refuses that with a message).
 """
 
 from enum import StrEnum
@@ -17,6 +19,9 @@ from safeguard.casework.models import Case
 
 class Action(StrEnum):
     VIEW = "view"
+    # What the worker wrote (the sections, the analysis, the recommendation, the manager's
+    # comments): those who record on the case file; analysts see dates and codes only.
+    READ_NARRATIVE = "read_narrative"
     RECORD = "record"
     AUTHORISE = "authorise"
 

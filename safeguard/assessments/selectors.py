@@ -7,9 +7,10 @@ who may see the case but not record or authorise)."""
 from uuid import UUID
 
 from django.db import transaction
+from django.http import Http404
 
 from safeguard.assessments import permissions
-from safeguard.assessments.models import Assessment
+from safeguard.assessments.models import Assessment, AssessmentAuthorisation
 from safeguard.assessments.permissions import Action
 from safeguard.casework import selectors as casework
 from safeguard.casework.models import Case
@@ -27,9 +28,26 @@ def access_case(*, user, case_id: UUID, request=None, action: Action = Action.VI
 def access_assessment(
     *, user, assessment_id: UUID, request=None, action: Action = Action.VIEW
 ) -> Assessment:
-    """The assessment, with its case, for ``user`` to ``action``."""
-    return casework.access_on_case(
-        Assessment,
-        assessment_id,
-        lambda case_id: access_case(user=user, case_id=case_id, request=request, action=action),
+    """The assessment, with its case and the staff it names, for ``user`` to ``action``."""
+    assessment = (
+        Assessment.objects.select_related("created_by", "submitted_by", "authorised_by")
+        .filter(pk=assessment_id)
+        .first()
     )
+    if assessment is None:
+        raise Http404("No such assessment")
+    assessment.case = access_case(
+        user=user, case_id=assessment.case_id, request=request, action=action
+    )
+    return assessment
+
+
+def decisions_on(assessment: Assessment) -> list[AssessmentAuthorisation]:
+    """The managers' decisions on the assessment, oldest first, with who made each (one
+    query however many)."""
+    return list(assessment.authorisations.select_related("decided_by").order_by("created_at"))
+
+
+def latest_return(decisions: list[AssessmentAuthorisation]) -> AssessmentAuthorisation | None:
+    returns = [d for d in decisions if not d.is_agreement]
+    return returns[-1] if returns else None

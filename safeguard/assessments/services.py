@@ -1,15 +1,26 @@
-"""Assessments: started on an open case, completed by a manager's authorisation."""
+"""Assessments: started on an open case, written and submitted by the worker, completed by a
+manager's authorisation (a separate record: ``AssessmentAuthorisation``)."""
 
 from collections.abc import Callable
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from safeguard.assessments import permissions
 from safeguard.assessments.codes import NO_FACTORS, Factor
-from safeguard.assessments.models import Assessment, AssessmentKind, AssessmentOutcome
+from safeguard.assessments.models import (
+    WRITTEN_SECTIONS,
+    Assessment,
+    AssessmentAuthorisation,
+    AssessmentKind,
+    AssessmentOutcome,
+    AssessmentStage,
+    AuthorisationDecision,
+)
 from safeguard.assessments.permissions import Action
+from safeguard.audit.models import ChangeEvent
 from safeguard.audit.services import save_change, save_new, snapshot
 from safeguard.casework import services as casework
 from safeguard.casework.codes import PrimaryNeed
@@ -105,6 +116,12 @@ def assessment_record_seen(
         raise ApplicationError(
             "The child was seen before the assessment started", field="child_seen_date"
         )
+    if assessment.completed_date is not None and child_seen_date > assessment.completed_date:
+        raise ApplicationError(
+            f"The assessment was authorised on {assessment.completed_date:%d %B %Y}: the child "
+            "was seen on or before then",
+            field="child_seen_date",
+        )
     before = snapshot(assessment)
     assessment.child_seen_date, assessment.child_seen_alone = child_seen_date, child_seen_alone
     save_change(assessment, by=by, before=before, person_id=assessment.case.child_id)
@@ -166,68 +183,199 @@ def _check_no_factors(case: Case, outcome: str) -> None:
         )
 
 
-@transaction.atomic
-def assessment_complete(
-    *,
-    by,
-    assessment: Assessment,
-    completed_date: date,
-    factors: list[str],
-    primary_need: str,
-    outcome: str,
-    analysis: str = "",
-    version: int | None = None,
-) -> Assessment:
-    """Authorise the assessment: a team or service manager, named, on a date."""
-    case = assessment.case
-    _require(by, Action.AUTHORISE, case)
-    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    expect_version(assessment, version)
-    if assessment.completed_date is not None:
-        raise ApplicationError("This assessment has already been authorised")
-    casework.check_step_date(
-        case, completed_date, label="authorisation date", field="completed_date"
-    )
-    if completed_date < assessment.start_date:
-        raise ApplicationError(
-            "The assessment cannot be authorised before it started", field="completed_date"
-        )
-    if primary_need not in PrimaryNeed.values:
-        raise ApplicationError("Choose the primary need", field="primary_need")
+def _check_outcome(assessment: Assessment, outcome: str) -> None:
     if outcome not in AssessmentOutcome.values:
-        raise ApplicationError("Choose the outcome", field="outcome")
+        raise ApplicationError("Choose the outcome you recommend", field="outcome")
     if outcome == AssessmentOutcome.CORE_ASSESSMENT and assessment.kind != AssessmentKind.INITIAL:
         raise ApplicationError(
             "Only an initial assessment leads to a core assessment", field="outcome"
         )
-    factors = clean_factors(factors)
+
+
+def _check_ready(assessment: Assessment) -> None:
+    """What a submitted assessment must hold: every section written, the factors (checked
+    against the case as the census will check them), the primary need and the recommended
+    outcome. Asked again when a manager agrees, as the case may have moved on meanwhile."""
+    for name in WRITTEN_SECTIONS:
+        if not getattr(assessment, name).strip():
+            label = Assessment._meta.get_field(name).verbose_name
+            raise ApplicationError(f"Write {label} before you submit the assessment", field=name)
+    factors = clean_factors(list(assessment.factors or ()))
+    if assessment.primary_need not in PrimaryNeed.values:
+        raise ApplicationError("Choose the primary need", field="primary_need")
+    _check_outcome(assessment, assessment.outcome)
     if factors == [NO_FACTORS]:
-        _check_no_factors(case, outcome)
-    before = snapshot(assessment)
-    assessment.completed_date = completed_date
-    assessment.factors = factors
-    assessment.primary_need = primary_need
-    assessment.outcome = outcome
-    assessment.analysis = analysis
-    assessment.authorised_by = by
-    save_change(assessment, by=by, before=before, person_id=case.child_id)
+        _check_no_factors(assessment.case, assessment.outcome)
+
+
+def _update_callers_copy(assessment: Assessment, saved: Assessment) -> None:
+    """The caller's object takes the saved values (and version), keeping its case as read."""
+    for field in Assessment._meta.concrete_fields:
+        setattr(assessment, field.attname, getattr(saved, field.attname))
+
+
+def _lock(assessment: Assessment, version: int | None) -> Assessment:
+    locked = Assessment.objects.select_for_update().select_related("case").get(pk=assessment.pk)
+    expect_version(locked, version)
+    return locked
+
+
+@transaction.atomic
+def assessment_write(
+    *,
+    by,
+    assessment: Assessment,
+    submit: bool = False,
+    version: int | None = None,
+    **written,
+) -> Assessment:
+    """Save the worker's assessment as it stands (it may be saved as often as the worker
+    likes while it is being written or after a manager returned it), and with ``submit``
+    send it to a manager to authorise. ``written`` holds the sections (``WRITTEN_SECTIONS``),
+    ``factors``, ``primary_need`` and ``outcome``; fields left out are kept as they are."""
+    case = assessment.case
+    _require(by, Action.RECORD, case)
+    locked = _lock(assessment, version)
+    if locked.is_complete:
+        raise ApplicationError("This assessment has been authorised: it can no longer change")
+    if locked.stage == AssessmentStage.SUBMITTED:
+        raise ApplicationError(
+            "This assessment is with a manager to authorise: it can change again only if "
+            "they return it"
+        )
+    unknown = set(written) - {*WRITTEN_SECTIONS, "factors", "primary_need", "outcome"}
+    if unknown:
+        raise TypeError(f"Not part of the written assessment: {sorted(unknown)}")
+    before = snapshot(locked)
+    for name, value in written.items():
+        if name == "factors":
+            unknown_codes = [c for c in value if c not in Factor.values]
+            if unknown_codes:
+                raise ApplicationError("Choose factors from the list", field="factors")
+            value = sorted(set(value), key=Factor.values.index)
+        elif name == "primary_need" and value and value not in PrimaryNeed.values:
+            raise ApplicationError("Choose the primary need from the list", field=name)
+        elif name == "outcome" and value:
+            _check_outcome(locked, value)
+        setattr(locked, name, value or ([] if name == "factors" else ""))
+    if submit:
+        _check_ready(locked)
+        locked.stage = AssessmentStage.SUBMITTED
+        locked.submitted_at = timezone.now()
+        locked.submitted_by = by
+    save_change(locked, by=by, before=before, person_id=case.child_id)
+    _update_callers_copy(assessment, locked)
+    return assessment
+
+
+def assessment_submit(*, by, assessment: Assessment, version: int | None = None, **written):
+    """Save and submit the worker's assessment for a manager to authorise."""
+    return assessment_write(by=by, assessment=assessment, submit=True, version=version, **written)
+
+
+def authors(assessment: Assessment) -> set:
+    """The ids of everyone who wrote any of the assessment (started it, saved a written part,
+    or submitted it), from the record and its change history."""
+    ids = {assessment.created_by_id, assessment.submitted_by_id}
+    written = {*WRITTEN_SECTIONS, "factors", "primary_need", "outcome"}
+    events = ChangeEvent.objects.filter(
+        target_type="assessments.assessment", target_id=str(assessment.pk)
+    ).only("user_id", "before", "after")
+    ids |= {e.user_id for e in events if written & set(e.changed_fields)}
+    return ids - {None}
+
+
+def _is_unborn_on(child, day: date) -> bool:
+    return child.date_of_birth is None or child.date_of_birth > day
+
+
+@transaction.atomic
+def assessment_authorise(
+    *,
+    by,
+    assessment: Assessment,
+    decision: str,
+    decided_on: date,
+    comments: str = "",
+    version: int | None = None,
+) -> AssessmentAuthorisation:
+    """A manager's decision on a submitted assessment: agree (the countersignature, which
+    completes the assessment on ``decided_on``: the census's authorisation date) or return
+    it to the worker with reasons. Nobody decides on an assessment they wrote or submitted,
+    and none is authorised before the child has been seen."""
+    case = assessment.case
+    _require(by, Action.AUTHORISE, case)
+    locked = _lock(assessment, version)
+    if locked.is_complete:
+        raise ApplicationError("This assessment has already been authorised")
+    if locked.stage != AssessmentStage.SUBMITTED:
+        raise ApplicationError(
+            "This assessment has not been submitted: the worker submits it when it is written"
+        )
+    if by.pk in authors(locked):
+        raise ApplicationError(
+            "You wrote or submitted this assessment, so you cannot authorise it: another "
+            "manager must decide on it"
+        )
+    if decision not in AuthorisationDecision.values:
+        raise ApplicationError("Choose whether you agree or return it", field="decision")
+    casework.check_step_date(case, decided_on, label="authorisation date", field="decided_on")
+    if decided_on < locked.start_date:
+        raise ApplicationError(
+            "The assessment cannot be authorised before it started", field="decided_on"
+        )
+    comments = comments.strip()
+    if decision == AuthorisationDecision.RETURN and not comments:
+        raise ApplicationError(
+            "Give your reasons for returning the assessment, so the worker knows what to change",
+            field="comments",
+        )
+    decided = AssessmentAuthorisation(
+        assessment=locked, decision=decision, decided_on=decided_on, decided_by=by,
+        comments=comments,
+    )  # fmt: skip
+    before = snapshot(locked)
+    if decision == AuthorisationDecision.RETURN:
+        locked.stage = AssessmentStage.RETURNED
+        save_change(locked, by=by, before=before, person_id=case.child_id)
+        save_new(decided, by=by, person_id=case.child_id)
+        _update_callers_copy(assessment, locked)
+        return decided
+    if locked.child_seen_date is None and not _is_unborn_on(case.child, decided_on):
+        raise ApplicationError(
+            "The child has not been seen: an assessment cannot be authorised until the date "
+            "the child was seen is recorded",
+            field="decided_on",
+        )
+    if locked.child_seen_date is not None and locked.child_seen_date > decided_on:
+        raise ApplicationError(
+            f"The child was seen on {locked.child_seen_date:%d %B %Y}: the assessment cannot "
+            "be authorised before the child was seen",
+            field="decided_on",
+        )
+    _check_ready(locked)
+    locked.completed_date = decided_on
+    locked.authorised_by = by
+    save_change(locked, by=by, before=before, person_id=case.child_id)
+    save_new(decided, by=by, person_id=case.child_id)
     case_before = snapshot(case)
-    case.primary_need = primary_need
+    case.primary_need = locked.primary_need
     save_change(case, by=by, before=case_before, person_id=case.child_id)
     casework.chronology_add(
         by=by,
         child=case.child,
         case=case,
-        event_date=completed_date,
+        event_date=decided_on,
         what=(
-            f"{AssessmentKind(assessment.kind).label} completed: "
-            f"{AssessmentOutcome(outcome).label.lower()}"
+            f"{AssessmentKind(locked.kind).label} completed: "
+            f"{AssessmentOutcome(locked.outcome).label.lower()}"
         ),
         source_agency=casework.agency_name(by),
         outcome=f"Authorised by {by}",
-        source=assessment,
+        source=locked,
     )
-    return assessment
+    _update_callers_copy(assessment, locked)
+    return decided
 
 
 def _open_assessments(case: Case, on: date) -> list[str]:

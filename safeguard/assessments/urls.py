@@ -10,6 +10,8 @@ urlpatterns = [
         views.assessment_start,
         name="start",
     ),
+    path("assessments/<uuid:assessment_id>/", views.assessment_detail, name="detail"),
+    path("assessments/<uuid:assessment_id>/write/", views.assessment_write, name="write"),
     path("assessments/<uuid:assessment_id>/seen/", views.assessment_seen, name="seen"),
     path(
         "assessments/<uuid:assessment_id>/authorise/",

@@ -10,16 +10,22 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from safeguard.assessments import selectors, services
+from safeguard.assessments import permissions, selectors, services
 from safeguard.assessments.forms import (
     AssessmentAuthoriseForm,
     AssessmentSeenForm,
     AssessmentStartForm,
+    AssessmentWriteForm,
 )
-from safeguard.assessments.models import AssessmentKind
+from safeguard.assessments.models import (
+    WRITTEN_SECTIONS,
+    Assessment,
+    AssessmentKind,
+    AuthorisationDecision,
+)
 from safeguard.assessments.permissions import Action
-from safeguard.core import submission
-from safeguard.core.concurrency import versioned
+from safeguard.core import drafts, submission
+from safeguard.core.concurrency import seen_version, versioned
 from safeguard.core.submission import posted
 from safeguard.core.workdays import working_days_between
 
@@ -90,23 +96,128 @@ def assessment_seen(request, assessment_id: UUID):
     )
 
 
+def assessment_url(assessment) -> str:
+    return reverse("assessments:detail", args=[assessment.pk])
+
+
+@login_required
+@require_http_methods(["GET"])
+def assessment_detail(request, assessment_id: UUID):
+    """Everything recorded on the assessment: the worker's sections, the factors in words,
+    the child seen, and each manager's decision."""
+    assessment = selectors.access_assessment(
+        user=request.user, assessment_id=assessment_id, request=request, action=Action.VIEW
+    )
+    case, user = assessment.case, request.user
+    decisions = selectors.decisions_on(assessment)
+    return render(
+        request,
+        "assessments/assessment_detail.html",
+        {
+            "assessment": assessment,
+            "case": case,
+            "decisions": decisions,
+            "returned": selectors.latest_return(decisions),
+            "can_read_narrative": permissions.can(user, Action.READ_NARRATIVE, case),
+            "can_record": case.is_open and permissions.can(user, Action.RECORD, case),
+            "can_authorise": case.is_open and permissions.can(user, Action.AUTHORISE, case),
+            "sections": _sections(assessment),
+            "back_url": case_url(case),
+        },
+    )
+
+
+def _sections(assessment) -> list[tuple[str, str, str]]:
+    """(id, heading, text) of each written section, in the framework's order."""
+    return [
+        (
+            name,
+            _capitalised(Assessment._meta.get_field(name).verbose_name),
+            getattr(assessment, name),
+        )
+        for name in WRITTEN_SECTIONS
+    ]
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_write(request, assessment_id: UUID):
+    """The worker's assessment, saved as often as they like, then submitted. Typing not yet
+    saved is kept as a draft (decision 0004), restored here even without JavaScript."""
+    assessment = selectors.access_assessment(
+        user=request.user, assessment_id=assessment_id, request=request, action=Action.RECORD
+    )
+    if drafts.discard_requested(request):
+        return redirect(request.path)
+    initial = {
+        name: getattr(assessment, name) for name in (*WRITTEN_SECTIONS, "primary_need", "outcome")
+    }
+    initial["factors"] = list(assessment.factors or ())
+    draft = None
+    if request.method == "POST":
+        form = AssessmentWriteForm(request.POST, kind=assessment.kind, initial=initial)
+    else:
+        form, draft = drafts.form_with_draft(
+            AssessmentWriteForm, request, kind=assessment.kind, initial=initial
+        )
+    versioned(form, assessment)
+    submitting = "submit" in request.POST
+    if submission.submit(
+        request,
+        form,
+        lambda data: services.assessment_write(
+            by=request.user,
+            assessment=assessment,
+            submit=submitting,
+            version=seen_version(data),
+            **data,
+        ),
+        success="Assessment submitted for authorisation" if submitting else "Assessment saved",
+    ):
+        return redirect(assessment_url(assessment))
+    decisions = selectors.decisions_on(assessment)
+    return render(
+        request,
+        "assessments/assessment_write.html",
+        {
+            "form": form,
+            "case": assessment.case,
+            "assessment": assessment,
+            "draft": draft,
+            "returned": selectors.latest_return(decisions),
+            "back_url": assessment_url(assessment),
+        },
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_authorise(request, assessment_id: UUID):
+    """The manager's short form: agree, or return with reasons."""
     assessment = selectors.access_assessment(
         user=request.user, assessment_id=assessment_id, request=request, action=Action.AUTHORISE
     )
     case = assessment.case
     today = timezone.localdate()
-    form = AssessmentAuthoriseForm(
-        posted(request), kind=assessment.kind, initial={"completed_date": today}
+    form = versioned(
+        AssessmentAuthoriseForm(posted(request), initial={"decided_on": today}), assessment
     )
-    versioned(form, assessment)
+    decision = request.POST.get("decision")
     if submission.submit(
         request,
         form,
-        lambda data: services.assessment_complete(by=request.user, assessment=assessment, **data),
-        success=f"{_kind_label(assessment)} authorised",
+        lambda data: services.assessment_authorise(
+            by=request.user, assessment=assessment, version=seen_version(data), **data
+        ),
+        success=(
+            f"{_kind_label(assessment)} authorised"
+            if decision == AuthorisationDecision.AGREE
+            else "Assessment returned to the worker"
+        ),
     ):
         return redirect(case_url(case))
     # Timeliness as the manager authorises: Working Together counts a single assessment from
@@ -124,6 +235,7 @@ def assessment_authorise(request, assessment_id: UUID):
             "assessment": assessment,
             "today": today,
             "durations": durations,
-            "back_url": case_url(case),
+            "is_author": request.user.pk in services.authors(assessment),
+            "back_url": assessment_url(assessment),
         },
     )

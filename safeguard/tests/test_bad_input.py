@@ -74,6 +74,7 @@ FORMS = {
     "earlyhelp:taf-review-new": "tm_carol",
     "earlyhelp:taf-end": "tm_carol",
     "assessments:start": "tm_carol",
+    "assessments:write": "tm_carol",
     "assessments:seen": "tm_carol",
     "assessments:authorise": "tm_carol",
     "protection:strategy-new": "tm_carol",
@@ -129,7 +130,7 @@ OVERRIDES = {
                       "expected_date_of_birth_year": ""},
     "people:edit": {"expected_date_of_birth_day": "", "expected_date_of_birth_month": "",
                     "expected_date_of_birth_year": ""},
-    "assessments:authorise": {"factors": ["21"]},
+    "assessments:authorise": {"decision": "agree"},
     "people:involvement-add": {"team": ""},
 }  # fmt: skip
 # The matrix's child already has one (a team around the family): use another child.

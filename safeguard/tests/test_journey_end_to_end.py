@@ -90,8 +90,18 @@ def test_contact_to_closure(world):
     }
 
     # The manager authorises the assessment inside 45 working days.
-    assessments.assessment_complete(by=carol, assessment=assessment, completed_date=date(2025, 2, 12),
-                                    factors=["3B", "18C"], primary_need="N1", outcome="strategy")
+    # Amy writes and submits it (the child was seen at the joint visit); Carol authorises it.
+    assessments.assessment_record_seen(by=amy, assessment=assessment, child_seen_date=date(2025, 1, 10),
+                                       child_seen_alone=True)
+    assessments.assessment_submit(
+        by=amy, assessment=assessment, factors=["3B", "18C"], primary_need="N1", outcome="strategy",
+        developmental_needs="Bruising; speech delay.", parenting_capacity="Father's violence limits care.",
+        family_environment="Domestic abuse at home.", history="Police call-outs last year.",
+        wishes_and_feelings="“Dad shouts and hits.”", analysis="Physical abuse by an adult.",
+        recommendation="Child protection conference.",
+    )
+    assessments.assessment_authorise(by=carol, assessment=assessment, decision="agree",
+                                     decided_on=date(2025, 2, 12))
     assert _item(case, "single_assessment", date(2025, 2, 12), date(2025, 1, 6)).status == "met"
 
     # Core group and visits: each seen visit restarts the 10-working-day clock.

@@ -26,6 +26,15 @@ def _snapshot():
             ChildProtectionPlan.objects.count(), ChildProtectionConference.objects.count())
 
 
+# A whole written assessment (the worker's sections), for submitting one.
+WRITTEN = {
+    "developmental_needs": "Meeting milestones.", "parenting_capacity": "Warm; routines slipping.",
+    "family_environment": "Settled housing.", "history": "One earlier contact.",
+    "wishes_and_feelings": "“I want to stay at home.”", "analysis": "Needs are met at home.",
+    "recommendation": "Close with advice.",
+}  # fmt: skip
+
+
 def _refused(match, fn, **kwargs):
     before = _snapshot()
     with pytest.raises(ApplicationError, match=match):
@@ -91,8 +100,11 @@ def test_closing_with_an_assessment_reason_needs_an_assessment(world):
     a = assessments.assessment_start(by=world.sw_amy, case=case, kind="single", start_date=date(2025, 3, 4))
     _refused("has not been authorised", casework.case_close, by=world.sw_amy, case=case,
              closure_date=date(2025, 3, 10), reason="RC8")
-    assessments.assessment_complete(by=world.tm_carol, assessment=a, completed_date=date(2025, 3, 20),
-                                    factors=["21"], primary_need="N9", outcome="nfa")
+    assessments.assessment_record_seen(by=world.sw_amy, assessment=a, child_seen_date=date(2025, 3, 15),
+                                       child_seen_alone=False)
+    assessments.assessment_submit(by=world.sw_amy, assessment=a, factors=["21"], primary_need="N9", outcome="nfa",
+                                  **WRITTEN)
+    assessments.assessment_authorise(by=world.tm_carol, assessment=a, decision="agree", decided_on=date(2025, 3, 20))
     casework.visit_record(by=world.sw_amy, case=case, kind="assessment", visit_date=date(2025, 3, 15),
                           child_seen=True)
     _refused("before the last recorded step", casework.case_close, by=world.sw_amy, case=case,
@@ -108,16 +120,18 @@ def test_closing_with_an_assessment_reason_needs_an_assessment(world):
 def test_only_managers_authorise_assessments(world):
     case = open_case(world, received=date(2025, 3, 3))
     a = assessments.assessment_start(by=world.sw_amy, case=case, kind="single", start_date=date(2025, 3, 4))
+    assessments.assessment_submit(by=world.sw_amy, assessment=a, factors=["16A"], primary_need="N1",
+                                  outcome="cin_plan", **WRITTEN)
     with pytest.raises(PermissionDenied):
-        assessments.assessment_complete(by=world.sw_amy, assessment=a, completed_date=date(2025, 3, 20),
-                                        factors=["16A"], primary_need="N1", outcome="cin_plan")
+        assessments.assessment_authorise(by=world.sw_amy, assessment=a, decision="agree",
+                                         decided_on=date(2025, 3, 20))
 
 
 def test_no_factors_cannot_be_combined(world):
     case = open_case(world, received=date(2025, 3, 3))
     a = assessments.assessment_start(by=world.sw_amy, case=case, kind="single", start_date=date(2025, 3, 4))
-    _refused("cannot be combined", assessments.assessment_complete, by=world.tm_carol, assessment=a,
-             completed_date=date(2025, 3, 20), factors=["21", "16A"], primary_need="N1", outcome="cin_plan")
+    _refused("cannot be combined", assessments.assessment_submit, by=world.sw_amy, assessment=a,
+             factors=["21", "16A"], primary_need="N1", outcome="cin_plan", **WRITTEN)
 
 
 def test_the_assessment_kind_follows_the_rule_set(world):

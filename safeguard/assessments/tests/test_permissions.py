@@ -36,6 +36,8 @@ def test_who_may_see_record_and_authorise_an_assessment(world, who, view, record
         assert permissions.can(user, Action.VIEW, obj) is view
         assert permissions.can(user, Action.RECORD, obj) is record
         assert permissions.can(user, Action.AUTHORISE, obj) is authorise
+        # What was written is read by those who record; analysts see dates and codes.
+        assert permissions.can(user, Action.READ_NARRATIVE, obj) is record
 
 
 def test_lists_start_from_the_assessments_of_cases_the_user_may_see(world):

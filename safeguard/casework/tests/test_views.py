@@ -316,7 +316,10 @@ def test_case_page_says_who_did_and_authorised_each_step(world, client, case, pl
     assert "Started by</dt><dd class=\"govuk-summary-list__value\">Amy Adeyemi" in assessment
     assert "30 January 2025 by Carol Chen" in assessment
     assert "9 January 2025, seen alone" in assessment
-    assert "3B, 4B" in assessment and "Child in need plan" in assessment
+    # Factors in words (issue 16), never as the census codes.
+    assert "Domestic violence: the child’s parent(s) or carer(s) are the subject" in assessment
+    assert "Mental health: of the parent(s) or carer(s)" in assessment
+    assert "3B" not in assessment and "Child in need plan" in assessment
     visits = section("visits")
     assert "Amy Adeyemi" in visits and "recorded by Ben Bailey" in visits and "Seen, alone" in visits
     notes = section("case-notes")

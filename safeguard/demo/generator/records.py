@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Model
 from django.utils import timezone
 
 from safeguard.assessments.codes import Factor
-from safeguard.assessments.models import Assessment, AssessmentKind, AssessmentOutcome
+from safeguard.assessments.models import (
+    Assessment,
+    AssessmentAuthorisation,
+    AssessmentKind,
+    AssessmentOutcome,
+    AssessmentStage,
+    AuthorisationDecision,
+)
 from safeguard.audit.models import ChangeEvent, ChangeVerb
 from safeguard.casework.codes import ClosureReason, ReferralSource
 from safeguard.casework.models import (
@@ -64,6 +71,37 @@ OLDER_CHILD_FACTORS = frozenset(
 )
 SINGLE = AssessmentKind.SINGLE
 
+# What a worker concluded in an assessment submitted but not yet authorised on the demo day:
+# (factors, primary need, recommended outcome), each about the parents or household so that
+# it fits a child of any age.
+IN_PROGRESS_CONCLUSIONS = (
+    (("16A",), "N1", AssessmentOutcome.CIN_PLAN),
+    (("3B", "17A"), "N1", AssessmentOutcome.STRATEGY_DISCUSSION),
+    (("4B",), "N3", AssessmentOutcome.CIN_PLAN),
+    (("1B", "16A"), "N1", AssessmentOutcome.CIN_PLAN),
+    (("3B",), "N4", AssessmentOutcome.EARLY_HELP),
+)
+
+
+def _written_assessment(rng: random.Random, young: bool) -> dict[str, str]:
+    """The worker's sections, in the order they are written."""
+    sections = texts.ASSESSMENT_SECTIONS
+    return {
+        "developmental_needs": rng.choice(sections["developmental_needs"]),
+        "parenting_capacity": rng.choice(sections["parenting_capacity"]),
+        "family_environment": rng.choice(sections["family_environment"]),
+        "history": rng.choice(sections["history"]),
+        "wishes_and_feelings": rng.choice(texts.CHILD_WORDS["young" if young else "older"]),
+        "analysis": rng.choice(sections["analysis"]),
+        "recommendation": rng.choice(sections["recommendation"]),
+    }
+
+
+def _at(day: date) -> datetime:
+    """A time in the working day of ``day``, in the service's time zone."""
+    return timezone.make_aware(datetime.combine(day, time(15, 0)))
+
+
 # Save order: a record after the records it points at.
 MODELS: tuple[type[Model], ...] = (
     Case,
@@ -71,6 +109,7 @@ MODELS: tuple[type[Model], ...] = (
     Allocation,
     Involvement,
     Assessment,
+    AssessmentAuthorisation,
     StrategyDiscussion,
     Section47Enquiry,
     ChildProtectionPlan,
@@ -303,6 +342,10 @@ class Records:
     def assessment(self, ep: Episode, child: Person, case: Case, step) -> None:
         born = child.date_of_birth
         seen = step.seen if born is not None and step.seen and step.seen >= born else None
+        if step.completed and born is not None and born <= step.completed and seen is None:
+            # Never authorised before the child was seen (issue 16): a baby born during the
+            # assessment is seen once born.
+            seen = min(max(step.start, born + timedelta(days=1)), step.completed)
         alone = bool(seen and step.seen_alone and age_on(born, seen) >= 5)
         by = self.worker_on(ep, step.start)
         manager = self.manager_on(ep, step.completed) if step.completed else None
@@ -311,10 +354,44 @@ class Records:
             factors = [f for f in factors if f not in OLDER_CHILD_FACTORS] or [Factor.F20]
         if not step.completed:
             factors = []
+        assessment_id = self.new_id()
+        # The written assessment and its decisions come from their own seed (the record's
+        # id), so the borough's other records come out as they did before they were written.
+        rng = random.Random(f"assessment:{assessment_id}")  # noqa: S311
+        young = born is None or age_on(born, step.start) < 5
+        written = _written_assessment(rng, young)
+        need, outcome = step.need, step.outcome
+        stage, submitted_on, returns = AssessmentStage.WRITING, None, []
+        if step.completed:
+            stage = AssessmentStage.SUBMITTED
+            submitted_on = max(step.start, step.completed - timedelta(days=rng.randint(1, 6)))
+            if rng.random() < 0.25 and submitted_on < step.completed:
+                # Returned once, then revised and resubmitted before the manager agreed.
+                returns = [submitted_on]
+                gap = (step.completed - submitted_on).days
+                submitted_on += timedelta(days=rng.randint(1, gap))
+        else:
+            as_at = self.borough.as_at
+            roll = rng.random()
+            if roll < 0.3 and step.start < as_at:
+                stage, submitted_on = AssessmentStage.SUBMITTED, as_at - timedelta(days=1)
+            elif roll < 0.45 and step.start < as_at:
+                stage, submitted_on = AssessmentStage.RETURNED, as_at - timedelta(days=1)
+                returns = [submitted_on]
+            else:
+                # Still being written: the first sections only, nothing chosen yet.
+                done = rng.randint(1, 4)
+                written = {
+                    name: text if i < done else "" for i, (name, text) in enumerate(written.items())
+                }
+            if stage != AssessmentStage.WRITING:
+                # Submitted: the worker has chosen the factors, need and outcome they found.
+                factors, need, outcome = rng.choice(IN_PROGRESS_CONCLUSIONS)
+                factors = list(factors)
         assessment = self.add(
             make(
                 Assessment,
-                id=self.new_id(),
+                id=assessment_id,
                 case_id=case.id,
                 kind=SINGLE,
                 start_date=step.start,
@@ -322,21 +399,54 @@ class Records:
                 child_seen_alone=alone,
                 completed_date=step.completed,
                 factors=factors,
-                primary_need=step.need,
-                outcome=step.outcome,
+                primary_need=need,
+                outcome=outcome,
+                stage=stage,
+                submitted_at=_at(submitted_on) if submitted_on else None,
+                submitted_by_id=by.user_id if submitted_on else None,
                 authorised_by_id=manager.user_id if manager else None,
                 created_by_id=by.user_id,
                 updated_by_id=(manager or by).user_id,
+                **written,
             ),
             child.id,
         )
+        decider = manager or self.manager_on(ep, step.start)
+        for day in returns:
+            self.add(
+                make(
+                    AssessmentAuthorisation,
+                    id=self.new_id(),
+                    assessment_id=assessment_id,
+                    decision=AuthorisationDecision.RETURN,
+                    decided_on=day,
+                    decided_by_id=decider.user_id,
+                    comments=rng.choice(texts.RETURN_REASONS),
+                    created_by_id=decider.user_id,
+                    updated_by_id=decider.user_id,
+                ),
+                child.id,
+            )
         if step.completed:
-            outcome = AssessmentOutcome(step.outcome).label.lower()
+            self.add(
+                make(
+                    AssessmentAuthorisation,
+                    id=self.new_id(),
+                    assessment_id=assessment_id,
+                    decision=AuthorisationDecision.AGREE,
+                    decided_on=step.completed,
+                    decided_by_id=manager.user_id,
+                    comments=rng.choice(texts.AUTHORISATION_COMMENTS),
+                    created_by_id=manager.user_id,
+                    updated_by_id=manager.user_id,
+                ),
+                child.id,
+            )
             self.chronology(
                 child,
                 case.id,
                 step.completed,
-                f"{SINGLE.label} completed: {outcome}",
+                f"{SINGLE.label} completed: {AssessmentOutcome(outcome).label.lower()}",
                 assessment,
                 outcome=f"Authorised by {manager.full_name}",
                 by=manager,

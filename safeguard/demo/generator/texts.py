@@ -244,3 +244,112 @@ PRIORITY_REASONS: dict[str, tuple[str, ...]] = {
         "Parents engaging well with early help",
     ),
 }
+
+
+# The worker's assessment (issue 16 item 1), section by section: a few plain sentences each,
+# chosen at random so that no two assessments read quite alike.
+ASSESSMENT_SECTIONS: dict[str, tuple[str, ...]] = {
+    "developmental_needs": (
+        "Growing and meeting milestones; up to date with immunisations. Speech is a little "
+        "behind for their age and the school has asked for a speech and language referral.",
+        "Attendance at school is 82% this year; teachers describe a bright child who is often "
+        "tired and sometimes hungry in the mornings. Dental check is overdue.",
+        "Healthy weight and no concerns from the health visitor. Can be withdrawn with adults "
+        "they do not know; plays well with their siblings.",
+        "Struggles with anger at school and has had two short exclusions. Says they sleep "
+        "badly. Identity: proud of their family's heritage and speaks two languages.",
+        "Disability-related needs are well understood by the family; the child needs help "
+        "with personal care and has a one-to-one at school.",
+    ),
+    "parenting_capacity": (
+        "Mother is warm and affectionate and knows the child well. Routines around meals and "
+        "bedtime have broken down since the family moved. Boundaries are inconsistent.",
+        "Both parents attended every visit and engaged openly. Basic care is good; emotional "
+        "warmth is evident. They find it hard to keep the child safe from the conflict "
+        "between them.",
+        "Father is the main carer and manages well day to day, but his drinking at weekends "
+        "means the children are sometimes left to look after themselves.",
+        "Parent's low mood affects their ability to get up and get the children to school. "
+        "They recognise this and have asked for help.",
+        "Grandmother provides much of the day-to-day care and stability. Mother's contact is "
+        "regular but unpredictable.",
+    ),
+    "family_environment": (
+        "Two-bedroom flat shared by five people; damp in the children's room. Rent arrears "
+        "of about two months. Little support from wider family, who live abroad.",
+        "Settled housing. Father works nights; money is tight but managed. Maternal aunt "
+        "lives nearby and helps with school runs.",
+        "Temporary accommodation since the family left the previous address after domestic "
+        "abuse. The children changed school this term and have few friends nearby.",
+        "Household income is benefits only; the family uses the food bank. Good links with "
+        "the local church, which offers practical help.",
+    ),
+    "history": (
+        "Two earlier contacts from the school about hunger and hygiene, both closed with "
+        "advice. No previous social care assessment.",
+        "Known to early help last year for parenting support, closed when things improved. "
+        "Police attended the home twice in the past six months.",
+        "A previous child in need plan ended two years ago. Mother has a history of "
+        "depression; father had contact with substance misuse services in the past.",
+        "First contact with this family. Health visitor records note missed appointments in "
+        "the child's first year.",
+    ),
+    "analysis": (
+        "The child's needs are not consistently met because of the parent's low mood and "
+        "money worries. There is love and a willingness to change; with support the risks "
+        "can be reduced.",
+        "The conflict between the parents is the main risk: the child is frightened and "
+        "their behaviour at school reflects this. The parents minimise the effect on the "
+        "child.",
+        "Neglect is cumulative rather than acute. Strengths: the child's relationship with "
+        "the grandmother and the school's support. The risk is that things slip again "
+        "without a plan.",
+        "The family has coped with a difficult period and the needs identified are met by "
+        "the support already in place. No further social care involvement is needed.",
+        "The injury has not been explained and the account has changed. The child's words "
+        "and the pattern of previous concerns point to significant harm.",
+    ),
+    "recommendation": (
+        "A child in need plan: parenting support, a referral to adult mental health services "
+        "and help with the rent arrears. Review in three months.",
+        "A strategy discussion with the police and health, given the unexplained injury.",
+        "Step down to early help through the school's family support worker.",
+        "Close with advice; the family knows how to ask for help again.",
+        "A child in need plan focused on safety at home and the child's school attendance.",
+    ),
+}
+
+# The child's wishes and feelings, in their own words (young child, then older).
+CHILD_WORDS: dict[str, tuple[str, ...]] = {
+    "young": (
+        "Drew a picture of home with everyone in it. Said: “I like it when Mummy reads to me. "
+        "I don't like it when they shout.”",
+        "Said: “My tummy hurts when I'm hungry at school.” Wants to have friends round to play.",
+        "Too young to give views in words; observed to go to their mother for comfort and to "
+        "be relaxed and playful at home.",
+    ),
+    "older": (
+        "Said: “I just want it to be calm at home. I don't want anyone to get in trouble.”",
+        "Said: “I'm OK at Nan's, it's quieter there.” Would like to see their dad more often.",
+        "Said they are worried about their mum and try to look after their little brother. "
+        "“I'd like someone to help Mum, not take us away.”",
+        "Told me they feel safe at school but not always at home at night. Wants the "
+        "shouting to stop.",
+    ),
+}
+
+# Why a manager returned an assessment to the worker, and what a manager says on agreeing.
+RETURN_REASONS = (
+    "Please say more about what the school told you and how it fits with the parents' account.",
+    "The analysis does not yet weigh the father's drinking: add what you found and what it "
+    "means for the children.",
+    "Add the child's own words from your visit; the views section is written about them, not by "
+    "them.",
+    "The recommendation does not follow from the analysis: explain why early help is enough.",
+)
+AUTHORISATION_COMMENTS = (
+    "Agreed. A clear analysis with the child's voice throughout.",
+    "Agreed: proceed as recommended.",
+    "Agreed. Please make sure the plan includes the school.",
+    "Agreed; the recommendation follows from the analysis.",
+)

@@ -191,6 +191,41 @@ def test_open_cases_are_held_by_the_right_kind_of_team(demo):
 
 
 @pytest.mark.django_db
+def test_assessments_are_written_submitted_and_decided_as_the_service_requires(demo):
+    """Issue 16 item 1: every field of an authorised assessment holds text; an authorised
+    assessment has its manager's agreement on its completion date, by the manager who
+    authorised it, after the child was seen (unless the child was not yet born); a return
+    gives its reasons; an assessment in progress is begun, and whole once submitted."""
+    from safeguard.assessments.models import WRITTEN_SECTIONS, AssessmentAuthorisation
+
+    authorised = Assessment.objects.exclude(completed_date=None).select_related("case__child")
+    assert authorised.exists()
+    for assessment in authorised:
+        assert all(getattr(assessment, name).strip() for name in WRITTEN_SECTIONS)
+        agreed = assessment.authorisations.get(decision="agree")
+        assert agreed.comments.strip()
+        assert (agreed.decided_on, agreed.decided_by_id) == (
+            assessment.completed_date,
+            assessment.authorised_by_id,
+        )
+        assert assessment.submitted_by_id and assessment.submitted_by_id != agreed.decided_by_id
+        assert assessment.submitted_at.date() <= assessment.completed_date
+        born = assessment.case.child.date_of_birth
+        if born is not None and born <= assessment.completed_date:
+            assert assessment.child_seen_date is not None
+            assert assessment.child_seen_date <= assessment.completed_date
+    returns = AssessmentAuthorisation.objects.filter(decision="return")
+    assert returns.exists()
+    assert all(r.comments.strip() for r in returns)
+    for assessment in Assessment.objects.filter(completed_date=None):
+        written = [bool(getattr(assessment, name).strip()) for name in WRITTEN_SECTIONS]
+        if assessment.stage == "writing":
+            assert written[0] and not assessment.submitted_at  # begun, not sent
+        else:
+            assert all(written) and assessment.factors and assessment.submitted_at
+
+
+@pytest.mark.django_db
 def test_assessments_are_authorised_by_the_manager_of_the_team_holding_the_case(demo):
     tm1 = User.objects.get(username="tm1")
     team_a = Team.objects.get(name="Child Protection and CIN Team A")

@@ -100,7 +100,12 @@ def test_authorising_an_assessment_clears_the_missing_primary_need_at_once(
     """Issue 11 item 14. Authorising writes the case's primary need with the conditional
     UPDATE of ``save_versioned``, which sends no ``post_save``: the recheck must still run
     in that transaction, so the 8610 error is gone on the very next page."""
-    from safeguard.assessments.services import assessment_complete, assessment_start
+    from safeguard.assessments.services import (
+        assessment_authorise,
+        assessment_record_seen,
+        assessment_start,
+        assessment_submit,
+    )
     from safeguard.casework.models import Case
 
     today = timezone.localdate()
@@ -113,16 +118,29 @@ def test_authorising_an_assessment_clears_the_missing_primary_need_at_once(
         a = assessment_start(
             by=world.sw_amy, case=c, kind="single", start_date=today - timedelta(days=4)
         )
-    assert "CIN 8610" in _rules(kid)
-    with django_capture_on_commit_callbacks(execute=True):
-        assessment_complete(
-            by=world.tm_carol,
+        assessment_record_seen(
+            by=world.sw_amy, assessment=a, child_seen_date=today, child_seen_alone=True
+        )
+        written = {
+            "developmental_needs": "Often hungry.",
+            "parenting_capacity": "Routines have broken down.",
+            "family_environment": "Rent arrears.",
+            "history": "Two school contacts.",
+            "wishes_and_feelings": "“I'm hungry at school.”",
+            "analysis": "Neglect of basic care.",
+            "recommendation": "A child in need plan.",
+        }
+        assessment_submit(
+            by=world.sw_amy,
             assessment=a,
-            completed_date=today,
             factors=["16A"],
             primary_need="N1",
             outcome="cin_plan",
+            **written,
         )
+    assert "CIN 8610" in _rules(kid)
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment_authorise(by=world.tm_carol, assessment=a, decision="agree", decided_on=today)
     assert Case.objects.get(pk=c.pk).primary_need == "N1"
     assert "CIN 8610" not in _rules(kid)
 
