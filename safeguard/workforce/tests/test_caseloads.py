@@ -18,6 +18,7 @@ from safeguard.casework import services as casework
 from safeguard.casework.models import Visit
 from safeguard.core.errors import ApplicationError
 from safeguard.people.models import Person
+from safeguard.people.tests.sealing import seal
 from safeguard.protection.models import ChildProtectionPlan, Section47Enquiry, StrategyDiscussion
 from safeguard.timescales import selectors as timescales
 from safeguard.timescales.engine import OVERDUE
@@ -184,6 +185,16 @@ def test_the_board_page_shows_the_numbers_and_links_each_child_to_their_case(wor
     row = page.split(f'id="worker-{world.sw_amy.pk}"')[1].split("</tr>")[0]
     assert 'sg-cases">3<' in row and "Over capacity" in row and "Newly qualified" in row
     assert "Over capacity: Amy Adeyemi (18 of 16 points)" in " ".join(page.split())
+
+
+def test_a_sealed_child_is_counted_on_the_board_but_not_named(world, client, team):
+    seal(world, team["cin"].child, world.sw_amy)
+    client.force_login(world.sm_dan)  # not named on the seal
+    page = client.get(reverse("workforce:board", args=[world.team_a.pk])).content.decode()
+    assert "Cara Board" not in page and "Ciaran Board" in page
+    assert "1 case on restricted records is counted but not named" in page
+    row = page.split(f'id="worker-{world.sw_amy.pk}"')[1].split("</tr>")[0]
+    assert 'sg-cases">3<' in row
 
 
 def board_queries(client, team_id) -> int:
