@@ -137,7 +137,12 @@ def case_allocate(request, case_id: UUID):
     )
     if team is None:
         return _step_page(
-            request, None, case, title="Allocate the case", button="Allocate", no_teams=True
+            request,
+            None,
+            case,
+            title="Allocate the case",
+            template="casework/allocate.html",
+            no_teams=True,
         )
     workers = list(social_care_staff(case.authority).filter(teams=team))
     loads = {}
@@ -170,7 +175,8 @@ def case_allocate(request, case_id: UUID):
         team=team,
         teams=teams,
         current=current,
-        line_manager=selectors.line_manager(case, on=today),
+        # The case's line manager (``selectors.line_manager``), from the allocation read above.
+        line_manager=selectors.team_line_manager(current.team) if current else None,
         has_workers=bool(workers),
     )
 

@@ -126,3 +126,11 @@ def test_the_allocation_page_names_the_line_manager(world, client, case):
     response = client.get(allocate_url(case))
     assert response.context["line_manager"] == world.tm_carol
     assert "Carol Chen" in response.content.decode().split('id="line-manager"')[1].split("</dd>")[0]
+
+
+def test_an_authority_without_social_care_teams_says_so(world, client, case):
+    Team.objects.filter(agency=world.csc).update(agency=world.police)
+    client.force_login(world.sm_dan)
+    response = client.get(allocate_url(case))
+    assert response.status_code == 200
+    assert "has no social care team" in response.content.decode()
