@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "safeguard.assessments",
     "safeguard.protection",
     "safeguard.timescales",
+    "safeguard.workforce",
     "safeguard.performance",
     "safeguard.work",
     "safeguard.privacy",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("safeguard.assessments.urls")),
     path("", include("safeguard.protection.urls")),
     path("", include("safeguard.timescales.urls")),
+    path("", include("safeguard.workforce.urls")),
     path("", include("safeguard.quality.urls")),
     path("", include("safeguard.notices.urls")),
     path("", include("safeguard.privacy.urls")),

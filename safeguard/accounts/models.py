@@ -97,6 +97,34 @@ class LocalAuthority(models.Model):
         "decisions for early help: working days to start the early help assessment",
         default=10,
     )
+    # Caseloads (workforce.caseloads): each open case weighs points by its stage, and a
+    # worker can carry so many points. There is no national cap or weighting in England:
+    # local schemes give a case 4 to 10 points by its type, and count a newly qualified
+    # (ASYE) worker as less than one (domain.md §6), so every number is a local choice.
+    caseload_weight_unallocated = models.PositiveSmallIntegerField(
+        "caseload weight: unallocated case (points)", default=6
+    )
+    caseload_weight_cp_plan = models.PositiveSmallIntegerField(
+        "caseload weight: child protection plan (points)", default=8
+    )
+    caseload_weight_section47 = models.PositiveSmallIntegerField(
+        "caseload weight: section 47 enquiry (points)", default=10
+    )
+    caseload_weight_assessment = models.PositiveSmallIntegerField(
+        "caseload weight: assessment (points)", default=6
+    )
+    caseload_weight_cin = models.PositiveSmallIntegerField(
+        "caseload weight: child in need (points)", default=4
+    )
+    full_time_capacity = models.PositiveSmallIntegerField(
+        "caseload: points a full-time worker can carry", default=100,
+        validators=[MinValueValidator(1)],
+    )  # fmt: skip
+    newly_qualified_capacity_percent = models.PositiveSmallIntegerField(
+        "caseload: a newly qualified worker's capacity in their first year (per cent)",
+        default=80,
+        validators=[MinValueValidator(1)],
+    )
 
     class Meta:
         verbose_name_plural = "local authorities"
@@ -135,8 +163,23 @@ class Agency(models.Model):
 
 
 class Team(models.Model):
+    """A team, or a service made of teams: ``parent`` is the service (or team) it sits in,
+    ``manager`` the member of staff who manages it, so that the management line is explicit
+    (issue 14). Changed only through ``accounts.services.team_update``, which checks there
+    is no cycle and that the manager is a manager of the same authority."""
+
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="teams")
     name = models.CharField(max_length=200)
+    manager = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="managed_teams",
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["agency", "name"], name="team_unique_name")]
@@ -155,6 +198,9 @@ class User(AbstractUser):
     role = models.CharField(max_length=40, choices=Role.choices, blank=True)
     teams = models.ManyToManyField(Team, related_name="members", blank=True)
     job_title = models.CharField(max_length=200, blank=True)
+    # When the worker qualified as a social worker: in their first year (the assessed and
+    # supported year in employment) they carry a reduced caseload (workforce.caseloads).
+    qualified_on = models.DateField("date qualified", null=True, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name"]

@@ -18,14 +18,23 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguard.accounts import sessions, twofactor
-from safeguard.accounts.models import ADMINISTRATOR_ROLES, Agency, Role, User
+from safeguard.accounts.models import (
+    ADMINISTRATOR_ROLES,
+    MANAGER_ROLES,
+    Agency,
+    Role,
+    Team,
+    User,
+)
 from safeguard.accounts.signals import account_changed
 from safeguard.core.errors import ApplicationError
 
 UPDATED = "updated"  # audit.models.ChangeVerb.UPDATED (accounts may not import audit)
 
 # What ``update_account`` may change: the account's own fields and its teams.
-ACCOUNT_FIELDS = ("first_name", "last_name", "email", "job_title", "role", "agency", "is_active")
+ACCOUNT_FIELDS = (
+    "first_name", "last_name", "email", "job_title", "role", "agency", "is_active", "qualified_on",
+)  # fmt: skip
 
 # The account commands act as, when no member of staff is named with ``--by``: inactive,
 # without an agency or a usable password, so that it can never sign in (the privacy
@@ -52,14 +61,19 @@ def account_state(user: User) -> dict:
         "is_active": user.is_active,
         "is_staff": user.is_staff,
         "is_superuser": user.is_superuser,
+        "qualified_on": user.qualified_on.isoformat() if user.qualified_on else None,
     }
 
 
-def _announce(*, by, user: User, before: dict | None, after: dict, verb: str = UPDATED) -> None:
-    """Send ``account_changed``; the caller is inside the change's transaction."""
+def _announce(
+    *, by, user: User | Team, before: dict | None, after: dict, verb: str = UPDATED
+) -> None:
+    """Send ``account_changed`` about an account (or a team: ``user`` is then the team); the
+    caller is inside the change's transaction."""
     if not account_changed.has_listeners():
         raise AuditUnavailable("No audit receiver for account changes: nothing was changed")
-    account_changed.send(sender=User, by=by, user=user, verb=verb, before=before, after=after)
+    sender = Team if isinstance(user, Team) else User
+    account_changed.send(sender=sender, by=by, user=user, verb=verb, before=before, after=after)
 
 
 def _check(*, role: str, agency: Agency | None, teams) -> None:
@@ -102,6 +116,73 @@ def update_account(user: User, *, by, teams=None, **changes) -> User:
         if after != before:
             _announce(by=by, user=user, before=before, after=after)
     return user
+
+
+# --- Teams: their manager and the service they sit in -------------------------------------------
+
+_UNCHANGED = object()
+
+
+def team_state(team: Team) -> dict:
+    """What a team's place in the management line is: its manager and its parent."""
+    return {"name": team.name, "manager": team.manager_id, "parent": team.parent_id}
+
+
+def _check_manager(team: Team, manager: User | None) -> None:
+    if manager is None:
+        return
+    authority_id = team.agency.authority_id
+    if manager.agency_id is None or manager.agency.authority_id != authority_id:
+        raise ApplicationError(
+            f"{manager} does not work for {team.agency.authority}: choose one of its managers",
+            field="manager",
+        )
+    if not manager.is_active or manager.role not in MANAGER_ROLES:
+        raise ApplicationError(
+            f"{manager} is not an active team or service manager", field="manager"
+        )
+
+
+def _check_parent(team: Team, parent: Team | None) -> None:
+    if parent is None:
+        return
+    if parent.agency.authority_id != team.agency.authority_id:
+        raise ApplicationError(f"{parent} belongs to another authority", field="parent")
+    seen = set()
+    step = parent
+    while step is not None:
+        if step.pk == team.pk:
+            raise ApplicationError(
+                f"{team} cannot sit inside {parent}: {parent} already sits inside {team}"
+                if parent.pk != team.pk
+                else f"{team} cannot sit inside itself",
+                field="parent",
+            )
+        if step.pk in seen:  # a loop above, made before these checks: refuse to add to it
+            raise ApplicationError(f"The teams above {parent} form a loop", field="parent")
+        seen.add(step.pk)
+        step = Team.objects.select_related("parent").get(pk=step.pk).parent
+
+
+def team_update(team: Team, *, by, manager=_UNCHANGED, parent=_UNCHANGED) -> Team:
+    """Name a team's ``manager`` (an active team or service manager of the same authority, or
+    None) and its ``parent`` (the service or team it sits in, of the same authority, or None;
+    never itself or a team below it). Writes one change event when anything changed."""
+    with transaction.atomic():
+        locked = Team.objects.select_for_update().select_related("agency").get(pk=team.pk)
+        before = team_state(locked)
+        if manager is not _UNCHANGED:
+            _check_manager(locked, manager)
+            locked.manager = manager
+        if parent is not _UNCHANGED:
+            _check_parent(locked, parent)
+            locked.parent = parent
+        after = team_state(locked)
+        if after != before:
+            locked.save(update_fields=["manager", "parent"])
+            _announce(by=by, user=locked, before=before, after=after)
+        team.manager_id, team.parent_id = locked.manager_id, locked.parent_id
+    return team
 
 
 def disable_account(user: User, *, by) -> User:
@@ -242,4 +323,3 @@ def account_named(username: str) -> User:
     if user is None:
         raise ApplicationError(f"No user called {username!r}.")
     return user
-

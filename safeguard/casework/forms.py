@@ -80,40 +80,64 @@ class StaffChoiceField(forms.ModelChoiceField):
         return f"{obj} ({obj.get_role_display()})"
 
 
+class CandidateField(forms.ModelChoiceField):
+    """The workers of a team as radios, each with what they carry (``loads``: worker pk to a
+    description, from the apps that count caseloads)."""
+
+    def __init__(self, *args, **kwargs):
+        self.loads: dict = {}
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj):
+        label = f"{obj} ({obj.get_role_display()})"
+        load = self.loads.get(obj.pk)
+        return f"{label}: {load}" if load else label
+
+
 class AllocateForm(GovukForm):
-    worker = StaffChoiceField(
+    """Choose a worker of ``team`` to hold the case: the list starts with nobody chosen, so
+    pressing the button without choosing allocates nobody. A reason is always asked for."""
+
+    worker = CandidateField(
         label="Worker",
         queryset=User.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
         error_messages={
             "required": "Choose the worker",
             "invalid_choice": "Choose a worker from the list",
         },
     )
     team = forms.ModelChoiceField(
-        label="Team",
         queryset=Team.objects.none(),
-        required=False,
-        empty_label="The worker's own team",
-        help_text="Choose a team only when the worker holds the case for a team other than "
-        "their own",
-        error_messages={"invalid_choice": "Choose a team from the list"},
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Choose the team",
+            "invalid_choice": "Choose a team from the list",
+        },
     )
     start_date = GovukDateField(label="Allocated from", error_label="Allocation date")
+    reason = forms.CharField(
+        label="Reason for allocating",
+        help_text="Why this worker: their caseload, experience, or knowledge of the family",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give the reason for allocating the case"},
+    )
 
-    def __init__(self, *args, authority, **kwargs):
+    def __init__(
+        self, *args, authority, team: Team, loads=None, reallocating: bool = False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
-        self.fields["worker"].queryset = social_care_staff(authority)
-        self.fields["team"].queryset = social_care_teams(authority.pk)
-
-    def clean(self):
-        data = super().clean()
-        worker, team = data.get("worker"), data.get("team")
-        if worker is not None and team is None:
-            team = worker.teams.filter(agency_id=worker.agency_id).order_by("name").first()
-            if team is None:
-                self.add_error("team", f"{worker} is not in a team: choose the team")
-            data["team"] = team
-        return data
+        self.fields["worker"].queryset = social_care_staff(authority).filter(teams=team)
+        self.fields["worker"].loads = loads or {}
+        self.fields["worker"].help_text = f"Those in {team} who can hold a case"
+        self.fields["team"].queryset = social_care_teams(authority.pk).filter(pk=team.pk)
+        self.initial["team"] = team.pk
+        if reallocating:
+            self.fields["reason"].label = "Reason for reallocating"
+            self.fields["reason"].error_messages["required"] = (
+                "Give the reason for reallocating the case"
+            )
 
 
 class VisitForm(GovukForm):

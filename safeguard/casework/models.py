@@ -112,6 +112,9 @@ class Allocation(BaseModel, DatedSpan):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="allocations"
     )
     team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="+")
+    # Why this worker: every allocation and reallocation made on a page gives one (issue 14).
+    # Empty only on allocations recorded before reasons were asked for.
+    reason = models.TextField("reason for the allocation", blank=True)
 
     class Meta(DatedSpan.Meta):
         ordering = ["-start_date"]

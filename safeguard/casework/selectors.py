@@ -5,16 +5,20 @@ policy, answering 404 to those who may not know of the record and 403 to those w
 it but not act. Higher apps (referrals, assessments, protection) build their own ``access_*``
 functions on ``access_case`` and ``access_child``."""
 
+from datetime import date
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
+from django.utils import timezone
 
+from safeguard.accounts.models import Team
+from safeguard.accounts.selectors import social_care_teams
 from safeguard.audit.models import AccessPurpose
 from safeguard.casework import permissions
-from safeguard.casework.models import Case, ChronologyEntry, CINPlan
+from safeguard.casework.models import Allocation, Case, ChronologyEntry, CINPlan
 from safeguard.casework.permissions import Action
 from safeguard.people import selectors as people
 from safeguard.people.models import Person
@@ -164,6 +168,69 @@ def allocated_worker(case: Case):
     return getattr(allocation, "worker", None)
 
 
+def current_allocation(case: Case, *, on: date | None = None) -> Allocation | None:
+    """The allocation holding ``case`` on ``on`` (today by default), with its worker and team,
+    or None when the case is unallocated that day."""
+    on = on or timezone.localdate()
+    return (
+        Allocation.objects.filter(Allocation.open_on(on), case=case)
+        .select_related("worker", "team__manager")
+        .order_by("-start_date")
+        .first()
+    )
+
+
+# A team's management line is at most a few levels deep (team, service, directorate); the
+# walk stops here so that a loop made outside ``accounts.services.team_update`` cannot hang.
+MAX_MANAGEMENT_LEVELS = 10
+
+
+def team_line_manager(team: Team | None):
+    """The manager of ``team``, or, if it has none, of the nearest team above it that has one
+    (its parent, the parent's parent...); None if nobody in the line is named."""
+    for _ in range(MAX_MANAGEMENT_LEVELS):
+        if team is None:
+            return None
+        if team.manager_id is not None:
+            return team.manager
+        team = Team.objects.select_related("manager").filter(pk=team.parent_id).first()
+    return None
+
+
+def line_manager(case: Case, *, on: date | None = None):
+    """"The right manager" for ``case``: the line manager of the team the case is allocated
+    to on ``on`` (today by default), that is the team's manager, or the manager of the team
+    above it when it has none; None when the case is unallocated or nobody is named.
+
+    The one answer to "who manages this case?": oversight and authorisation build on it
+    (issue 15)."""
+    allocation = current_allocation(case, on=on)
+    return team_line_manager(allocation.team) if allocation is not None else None
+
+
+def allocation_teams(case: Case) -> list[Team]:
+    """The teams a case may be allocated in: the authority's social care teams, by name."""
+    return list(social_care_teams(case.authority_id).select_related("manager"))
+
+
+def allocation_team(
+    teams: list[Team], *, chosen: str | None, current: Allocation | None, user
+) -> Team | None:
+    """Whose workers the allocation form lists: the team ``chosen`` (a team id from the
+    page), else the team holding the case now, else the user's own first team, else the
+    first team; None if the authority has no social care team."""
+    by_id = {str(t.pk): t for t in teams}
+    if chosen and chosen in by_id:
+        return by_id[chosen]
+    if current is not None and str(current.team_id) in by_id:
+        return by_id[str(current.team_id)]
+    own = {str(pk) for pk in user.teams.values_list("pk", flat=True)}
+    for team in teams:
+        if str(team.pk) in own:
+            return team
+    return teams[0] if teams else None
+
+
 def open_case_of(child) -> Case | None:
     return Case.objects.filter(child=child, closure_date__isnull=True).first()
 
@@ -225,8 +292,13 @@ __all__ = [
     "access_chronology_entry",
     "access_cin_plan",
     "allocated_worker",
+    "allocation_team",
+    "allocation_teams",
     "cases_of_child",
     "chronology_of",
+    "current_allocation",
+    "line_manager",
+    "team_line_manager",
     "load_case_page",
     "open_case_of",
     "purpose_of",

@@ -12,6 +12,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from safeguard.accounts.roles import RECORDING_ROLES, is_social_care_staff
@@ -41,6 +42,7 @@ from safeguard.casework.permissions import Action
 from safeguard.core.concurrency import StaleRecord, expect_version, save_versioned
 from safeguard.core.errors import ApplicationError
 from safeguard.core.models import DatedSpan
+from safeguard.notices.services import notify
 from safeguard.people.models import ADULT_AGE, Involvement
 
 ALLOCATED_ROLE = "Allocated social worker"
@@ -280,14 +282,35 @@ def case_priority_change(
 
 @transaction.atomic
 def case_allocate(
-    *, by, case: Case, worker, team, start_date: date, version: int | None = None
+    *,
+    by,
+    case: Case,
+    worker,
+    team,
+    start_date: date,
+    reason: str | None = None,
+    version: int | None = None,
 ) -> Allocation:
-    """Allocate the case to a worker in a team from ``start_date``, ending any current one.
+    """Allocate the case to a worker in a team from ``start_date``, ending any current one,
+    for ``reason`` (kept on the allocation and shown in the case's allocation history), and
+    tell the worker (a notice, emailed). What is due on the case moves with it: the due lists
+    are derived from the allocation open on each day.
+
+    A reason is required: an empty one is refused. ``None`` is left only for callers that
+    record allocations made elsewhere (tests and imports written before reasons); every page
+    asks for one.
 
     The case's version covers its allocation: ``version`` is the case version the user saw,
     and allocating raises it, so that two managers allocating at once cannot both succeed.
     """
     require(by, Action.RECORD, case)
+    if reason is not None and not reason.strip():
+        raise ApplicationError(
+            "Give the reason for reallocating the case"
+            if Allocation.objects.filter(case=case, end_date__isnull=True).exists()
+            else "Give the reason for allocating the case",
+            field="reason",
+        )
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if version is not None and locked.version != version:
         now = Allocation.objects.filter(case=case, end_date__isnull=True).first()
@@ -322,7 +345,9 @@ def case_allocate(
             save_change(
                 inv, by=by, before=inv_before, verb=ChangeVerb.ENDED, person_id=case.child_id
             )
-    allocation = Allocation(case=case, worker=worker, team=team, start_date=start_date)
+    allocation = Allocation(
+        case=case, worker=worker, team=team, start_date=start_date, reason=(reason or "").strip()
+    )
     save_new(allocation, by=by, person_id=case.child_id)
     # The allocation's own change events record the change; the case's version only moves on.
     save_versioned(locked)
@@ -337,7 +362,27 @@ def case_allocate(
         start_date=start_date,
     )
     save_new(involvement, by=by, person_id=case.child_id)
+    if worker.pk != getattr(by, "pk", None):
+        _notify_allocated(allocation, by=by, previous=current)
     return allocation
+
+
+def _notify_allocated(allocation: Allocation, *, by, previous: Allocation | None) -> None:
+    """Tell the worker a case is theirs: whose, from when, by whom and why. The notice names
+    the child only by the link (a notice is emailed: no name or detail in the message)."""
+    what = "reallocated to you" if previous is not None else "allocated to you"
+    body = (
+        f"{by} allocated a case to you in {allocation.team} from "
+        f"{allocation.start_date:%d %B %Y}."
+    )
+    if allocation.reason:
+        body += " The reason is on the case's allocation history."
+    notify(
+        users=[allocation.worker],
+        subject=f"A case has been {what}",
+        body=body,
+        url=reverse("casework:case-detail", args=[allocation.case_id]),
+    )
 
 
 # --- Visits, notes, decisions ------------------------------------------------------------------

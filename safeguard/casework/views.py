@@ -50,6 +50,18 @@ def register_case_page_context(extra: CasePageContext) -> None:
         _CASE_PAGE_CONTEXT.append(extra)
 
 
+# Apps that count caseloads (workforce) describe each candidate on the allocation form: each
+# registers, from its AppConfig.ready(), a function of the team, its workers and the day that
+# returns {worker pk: "what they carry"}, in a fixed number of queries.
+CandidateLoads = Callable[..., dict]
+_CANDIDATE_LOADS: list[CandidateLoads] = []
+
+
+def register_candidate_loads(describe: CandidateLoads) -> None:
+    if describe not in _CANDIDATE_LOADS:
+        _CANDIDATE_LOADS.append(describe)
+
+
 def _case(request, case_id: UUID, action: Action = Action.RECORD) -> Case:
     return selectors.access_case(user=request.user, case_id=case_id, request=request, action=action)
 
@@ -62,9 +74,18 @@ def _to_case(case: Case):
     return redirect("casework:case-detail", case_id=case.pk)
 
 
-def _step_page(request, form, case: Case, *, title: str, button: str = "Save", **extra):
+def _step_page(
+    request,
+    form,
+    case: Case,
+    *,
+    title: str,
+    button: str = "Save",
+    template: str = "casework/step_form.html",
+    **extra,
+):
     context = {"form": form, "case": case, "child": case.child, "title": title, "button": button}
-    return render(request, "casework/step_form.html", context | extra)
+    return render(request, template, context | extra)
 
 
 # --- The case page --------------------------------------------------------------------------
@@ -105,18 +126,59 @@ def case_detail(request, case_id: UUID):
 def case_allocate(request, case_id: UUID):
     case = _case(request, case_id)
     user = request.user
-    initial = {"start_date": timezone.localdate()}
-    if user.teams.exists():
-        initial["worker"] = user.pk
-    form = AllocateForm(posted(request), authority=case.authority, initial=initial)
+    today = timezone.localdate()
+    current = selectors.current_allocation(case, on=today)
+    teams = selectors.allocation_teams(case)
+    team = selectors.allocation_team(
+        teams,
+        chosen=request.POST.get("team") or request.GET.get("team"),
+        current=current,
+        user=user,
+    )
+    if team is None:
+        return _step_page(
+            request,
+            None,
+            case,
+            title="Allocate the case",
+            template="casework/allocate.html",
+            no_teams=True,
+        )
+    workers = list(social_care_staff(case.authority).filter(teams=team))
+    loads = {}
+    for describe in _CANDIDATE_LOADS:
+        loads.update(describe(team=team, workers=workers, on=today))
+    form = AllocateForm(
+        posted(request),
+        authority=case.authority,
+        team=team,
+        loads=loads,
+        reallocating=current is not None,
+        initial={"start_date": today},
+    )
     versioned(form, case)
 
     def save(data):
         services.case_allocate(by=user, case=case, **data)
 
-    if submission.submit(request, form, save, success="Case allocated"):
+    if submission.submit(
+        request, form, save, success="Case reallocated" if current else "Case allocated"
+    ):
         return _to_case(case)
-    return _step_page(request, form, case, title="Allocate the case", button="Allocate")
+    return _step_page(
+        request,
+        form,
+        case,
+        title="Reallocate the case" if current else "Allocate the case",
+        button="Reallocate" if current else "Allocate",
+        template="casework/allocate.html",
+        team=team,
+        teams=teams,
+        current=current,
+        # The case's line manager (``selectors.line_manager``), from the allocation read above.
+        line_manager=selectors.team_line_manager(current.team) if current else None,
+        has_workers=bool(workers),
+    )
 
 
 @login_required

@@ -25,7 +25,7 @@ RECORD_ROUTES = sorted(
 )
 # Lists whose target is a team or an indicator, not a record: they answer, without the sealed
 # children.
-LIST_ROUTES = {"timescales:team", "performance:indicator", "performance:children"}
+LIST_ROUTES = {"timescales:team", "performance:indicator", "performance:children", "workforce:board"}
 # What must never appear for someone who may not see the records.
 SECRETS = ["Sam", "Sally", "Mary", "14 March 2015", "9434765919", "943 476 5919", "T000001"]
 

@@ -114,7 +114,7 @@ def test_two_managers_allocating_at_once_cannot_both_succeed(world, client):
     casework.case_allocate(by=world.sm_dan, case=case, worker=world.sw_amy, team=world.team_a,
                            start_date=date(2025, 3, 4), version=seen)
 
-    response = client.post(url, {"worker": world.sw_ben.pk, "team": world.team_b.pk, **on("start_date", date(2025, 3, 5)), "version": seen})
+    response = client.post(url, {"worker": world.sw_ben.pk, "team": world.team_b.pk, **on("start_date", date(2025, 3, 5)), "reason": "Ben knows the family", "version": seen})
 
     assert response.status_code == 409
     conflict = response.context["form"].conflict

@@ -14,6 +14,8 @@ from safeguard.quality.permissions import Action as QualityAction
 from safeguard.timescales import permissions as due_permissions
 from safeguard.timescales import selectors as due
 from safeguard.timescales.permissions import Action as DueAction
+from safeguard.workforce import permissions as workforce_permissions
+from safeguard.workforce.permissions import Action as WorkforceAction
 
 CASELOAD_LIMIT = 200
 HOME_DUE_ITEMS = 5
@@ -80,8 +82,14 @@ def home(request):
             "unread_notices": notices.unread_count(user=user),
             "latest_unread": notices.unread_for(user=user, limit=5),
             **_break_glass_reviews(user, today),
+            **_caseload_boards(user),
         },
     )
+
+
+def _caseload_boards(user) -> dict:
+    """The link to the caseload boards the user may see (no query: the page lists them)."""
+    return {"can_see_caseloads": workforce_permissions.can(user, WorkforceAction.SEE_BOARDS)}
 
 
 def _break_glass_reviews(user, today) -> dict:

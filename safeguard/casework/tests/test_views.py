@@ -106,8 +106,11 @@ def test_forms_have_sensible_defaults(world, client, case):
     today = timezone.localdate()
     form = client.get(url("note-new", case_id=case.pk)).context["form"]
     assert form.initial["note_date"] == today
-    form = client.get(url("allocate", case_id=case.pk)).context["form"]
-    assert form.initial["worker"] == world.sw_amy.pk
+    response = client.get(url("allocate", case_id=case.pk))
+    form = response.context["form"]
+    # Nobody is chosen: pressing Allocate at once allocates nobody. The list is her team's.
+    assert "worker" not in form.initial and not re.search(r'name="worker"[^>]*checked', response.content.decode())
+    assert form.initial["team"] == world.team_a.pk
     form = client.get(url("visit-new", case_id=case.pk)).context["form"]
     assert (form.initial["kind"], form.initial["worker"], form.initial["visit_date"]) == ("other", world.sw_amy, today)
 
@@ -134,9 +137,11 @@ def test_unallocated_case_shows_a_red_tag_and_allocated_case_the_worker(world, c
 # --- Good input is stored -----------------------------------------------------------------------------
 
 
-def test_allocate_defaults_the_team_to_the_workers(world, client, case):
+def test_allocate_in_another_team(world, client, case):
     client.force_login(world.tm_carol)
-    response = client.post(url("allocate", case_id=case.pk), {"worker": world.sw_ben.pk, "team": "", **on("start_date", date(2025, 1, 8))})
+    page = client.get(url("allocate", case_id=case.pk) + f"?team={world.team_b.pk}").content.decode()
+    assert "Ben Bailey" in page and "Amy Adeyemi" not in page
+    response = client.post(url("allocate", case_id=case.pk), {"worker": world.sw_ben.pk, "team": world.team_b.pk, "reason": "Knows the family", **on("start_date", date(2025, 1, 8))})
     assert response.status_code == 302
     assert response["Location"] == url("case-detail", case_id=case.pk)
     allocation = case.allocations.get()
@@ -227,13 +232,14 @@ def _bad_cases(world, case, plan):
     end = url("cin-plan-end", plan_id=plan.pk)
     close = url("close", case_id=case.pk)
     good_visit = {"kind": "cin", "worker": sw.pk, "child_seen": "yes", **on("visit_date", date(2025, 3, 3))}
+    team_a = {"team": world.team_a.pk, "reason": "Amy has room on her caseload"}
     return [
-        (tm, allocate, {"worker": "", **on("start_date", date(2025, 1, 8))}, "Choose the worker"),
-        (tm, allocate, {"worker": world.other_sw.pk, **on("start_date", date(2025, 1, 8))}, "Choose a worker from the list"),
-        (tm, allocate, {"worker": sw.pk, **on("start_date", FUTURE)}, "cannot be in the future"),
-        (tm, allocate, {"worker": sw.pk, **on("start_date", BEFORE_REFERRAL)}, "cannot be before the referral"),
-        (tm, allocate, {"worker": sw.pk, "team": world.team_b.pk, **on("start_date", date(2025, 1, 8))}, "is not a member of"),
-        (tm, allocate, {"worker": world.sm_dan.pk, **on("start_date", date(2025, 1, 8))}, "is not in a team"),
+        (tm, allocate, {"worker": "", **team_a, **on("start_date", date(2025, 1, 8))}, "Choose the worker"),
+        (tm, allocate, {"worker": world.other_sw.pk, **team_a, **on("start_date", date(2025, 1, 8))}, "Choose a worker from the list"),
+        (tm, allocate, {"worker": sw.pk, **team_a, **on("start_date", FUTURE)}, "cannot be in the future"),
+        (tm, allocate, {"worker": sw.pk, **team_a, **on("start_date", BEFORE_REFERRAL)}, "cannot be before the referral"),
+        (tm, allocate, {"worker": sw.pk, "team": world.team_b.pk, "reason": "x", **on("start_date", date(2025, 1, 8))}, "Choose a worker from the list"),
+        (tm, allocate, {"worker": sw.pk, "team": world.team_a.pk, "reason": "  ", **on("start_date", date(2025, 1, 8))}, "Give the reason for allocating the case"),
         (sw, visit, {**good_visit, "child_seen": ""}, "Say whether the child was seen"),
         (sw, visit, {**good_visit, "child_seen": "no", "child_seen_alone": "on"}, "must also be recorded as seen"),
         (sw, visit, {**good_visit, "kind": "nonsense"}, "Select a valid choice"),

@@ -31,6 +31,7 @@ from safeguard.demo.generator.staff import (
     Staff,
     StaffMaker,
     make_organisation,
+    save_management_lines,
     save_staff,
     staff_numbers,
 )
@@ -89,6 +90,7 @@ def build_demo_borough(
         maker = StaffMaker(borough, authority, password_hash)
         org = make_organisation(maker, numbers)
         save_staff(maker.staff)
+        save_management_lines(org)
         assign_workers(episodes, org, borough.rng, as_at)
         _partner_involvements(borough, org)
         _save_people(borough)

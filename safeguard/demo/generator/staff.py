@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from safeguard.accounts.models import Agency, AgencyKind, LocalAuthority, Role, Team, User
 from safeguard.demo import vocabulary as words
@@ -139,8 +140,8 @@ class StaffMaker:
     def agency(self, name: str, kind: str) -> Agency:
         return Agency.objects.create(authority=self.authority, name=name, kind=kind)
 
-    def team(self, agency: Agency, name: str) -> Team:
-        return Team.objects.create(agency=agency, name=name)
+    def team(self, agency: Agency, name: str, parent: Team | None = None) -> Team:
+        return Team.objects.create(agency=agency, name=name, parent=parent)
 
     def user(
         self,
@@ -152,6 +153,7 @@ class StaffMaker:
         domain: str,
         username: str | None = None,
         worker_team: Team | None = None,
+        qualified_on: date | None = None,
     ) -> Worker:
         """Make a user in memory; well-known ones are listed in the accounts file."""
         sex = self.rng.choice((Sex.FEMALE, Sex.MALE))
@@ -187,6 +189,7 @@ class StaffMaker:
                 role=role,
                 job_title=job_title,
                 is_active=True,
+                qualified_on=qualified_on,
             )
         )
         self.staff.teams_of[username] = teams
@@ -212,6 +215,8 @@ class Organisation:
     cp_workers: list[Worker]
     chairs: list[Worker]
     team_managers: dict[int, Worker]  # by team id
+    # Who manages each social care team and service (by team id): the management line.
+    managers: dict[int, Worker]
     police_workers: list[Worker]
     health_visitors: list[Worker]
     school_nurses: list[Worker]
@@ -224,17 +229,22 @@ def make_organisation(maker: StaffMaker, numbers: StaffNumbers) -> Organisation:
     user = maker.user
     csc = maker.agency("Kingsmere Children's Social Care", AgencyKind.CHILDRENS_SOCIAL_CARE)
     council = "kingsmere.example"
-    front_door = maker.team(csc, "Front Door (MASH)")
+    # Services: the teams the case-holding and support teams sit in (issue 14).
+    front_door_service = maker.team(csc, "Front Door and Assessment Service")
+    cp_service = maker.team(csc, "Child Protection and Children in Need Service")
+    quality_service = maker.team(csc, "Quality, Performance and Systems Service")
+    front_door = maker.team(csc, "Front Door (MASH)", front_door_service)
     assessment_teams = [
-        maker.team(csc, f"Assessment Team {i + 1}") for i in range(numbers.assessment_teams)
+        maker.team(csc, f"Assessment Team {i + 1}", front_door_service)
+        for i in range(numbers.assessment_teams)
     ]
     cp_teams = [
-        maker.team(csc, f"Child Protection and CIN Team {team_letter(i)}")
+        maker.team(csc, f"Child Protection and CIN Team {team_letter(i)}", cp_service)
         for i in range(numbers.cp_teams)
     ]
-    quality = maker.team(csc, "Safeguarding and Quality Assurance")
-    performance = maker.team(csc, "Performance and Intelligence")
-    systems = maker.team(csc, "Systems")
+    quality = maker.team(csc, "Safeguarding and Quality Assurance", quality_service)
+    performance = maker.team(csc, "Performance and Intelligence", quality_service)
+    systems = maker.team(csc, "Systems", quality_service)
 
     # Team managers: tm1 manages CP/CIN Team A, where sw1 works.
     team_managers: dict[int, Worker] = {}
@@ -250,10 +260,11 @@ def make_organisation(maker: StaffMaker, numbers: StaffNumbers) -> Organisation:
         )
 
     # Service managers: one per four teams of each service; sm1 heads CP/CIN Team A's group.
-    def service_managers(teams: list[Team], count: int, first_username: str | None) -> None:
+    def service_managers(teams: list[Team], count: int, first_username: str | None) -> list[Worker]:
+        made = []
         for i in range(count):
             group = teams[i::count]
-            user(
+            head = user(
                 agency=csc,
                 role=Role.SERVICE_MANAGER,
                 teams=group,
@@ -261,15 +272,25 @@ def make_organisation(maker: StaffMaker, numbers: StaffNumbers) -> Organisation:
                 domain=council,
                 username=first_username if i == 0 else None,
             )
+            made.append(head)
+        return made
 
-    service_managers(cp_teams, numbers.cp_service_managers, "sm1")
-    service_managers([front_door, *assessment_teams], numbers.assessment_service_managers, None)
+    cp_heads = service_managers(cp_teams, numbers.cp_service_managers, "sm1")
+    front_door_heads = service_managers(
+        [front_door, *assessment_teams], numbers.assessment_service_managers, None
+    )
 
     def social_workers(teams: list[Team], count: int, first_username: str | None) -> list[Worker]:
         workers = []
         for i in range(count):
             team = teams[i % len(teams)]
             title = "Senior social worker" if i % 4 == 3 else "Social worker"
+            # About one in six is in their first year after qualifying (a reduced caseload);
+            # the others qualified two to fifteen years ago. sw1 is experienced.
+            if i % 6 == 1:
+                qualified = maker.borough.as_at - timedelta(days=40 + (i * 37) % 300)
+            else:
+                qualified = maker.borough.as_at - timedelta(days=365 * (2 + i % 14) + i % 200)
             workers.append(
                 user(
                     agency=csc,
@@ -279,6 +300,7 @@ def make_organisation(maker: StaffMaker, numbers: StaffNumbers) -> Organisation:
                     domain=council,
                     username=first_username if i == 0 else None,
                     worker_team=team,
+                    qualified_on=qualified,
                 )
             )
         return workers
@@ -398,6 +420,16 @@ def make_organisation(maker: StaffMaker, numbers: StaffNumbers) -> Organisation:
         "kingsmere-family-support.example",
     )
 
+    # The management line: each team's manager; each service's is its first service manager
+    # (the quality, performance and systems service, and its two smaller teams, are run by
+    # the front door and assessment service's last service manager).
+    managers = dict(team_managers)
+    managers[cp_service.id] = cp_heads[0]
+    managers[front_door_service.id] = front_door_heads[0]
+    for team in (quality_service, performance, systems):
+        managers[team.id] = front_door_heads[-1]
+    managers[quality.id] = chairs[0] if chairs else front_door_heads[-1]
+
     return Organisation(
         csc=csc,
         police=police,
@@ -412,6 +444,7 @@ def make_organisation(maker: StaffMaker, numbers: StaffNumbers) -> Organisation:
         cp_workers=cp_workers,
         chairs=chairs,
         team_managers=team_managers,
+        managers=managers,
         police_workers=police_workers,
         health_visitors=health_visitors,
         school_nurses=school_nurses,
@@ -439,3 +472,11 @@ def save_staff(staff: Staff) -> dict[str, int]:
     for username, worker in staff.workers.items():
         worker.user_id = user_ids[username]
     return user_ids
+
+
+def save_management_lines(org: Organisation) -> None:
+    """Name each social care team's and service's manager, once the staff have their ids."""
+    teams = list(Team.objects.filter(pk__in=org.managers))
+    for team in teams:
+        team.manager_id = org.managers[team.pk].user_id
+    Team.objects.bulk_update(teams, ["manager"])

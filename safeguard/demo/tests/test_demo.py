@@ -238,6 +238,36 @@ def test_sw1_has_open_children_in_the_team_tm1_manages(demo):
 
 
 @pytest.mark.django_db
+def test_every_social_care_team_has_a_manager_and_sits_in_a_service(demo):
+    from safeguard.accounts.roles import MANAGER_ROLES
+    from safeguard.accounts.selectors import social_care_teams
+    from safeguard.casework.selectors import team_line_manager
+
+    teams = list(social_care_teams(User.objects.get(username="sw1").authority_id))
+    services = [t for t in teams if t.name.endswith("Service")]
+    assert len(services) == 3
+    for team in teams:
+        assert team.manager is not None and team.manager.role in MANAGER_ROLES, team
+        assert (team.parent is None) == (team in services), team
+        assert team.parent is None or team.parent in services, team
+    team_a = Team.objects.get(name="Child Protection and CIN Team A")
+    assert team_a.manager.username == "tm1"
+    assert team_line_manager(team_a.parent).username == "sm1"
+
+
+@pytest.mark.django_db
+def test_the_caseload_board_of_team_a_has_workers_with_cases(demo):
+    from safeguard.workforce.selectors import team_board
+
+    board = team_board(Team.objects.get(name="Child Protection and CIN Team A"), on=AS_AT_DATE)
+    sw1 = next(load for load in board.loads if load.worker.username == "sw1")
+    assert sw1.case_count >= 1 and sw1.weighted > 0 and not sw1.newly_qualified
+    assert {c.stage.code for c in sw1.cases} & {"cp_plan", "cin"}
+    newly = User.objects.filter(role=Role.SOCIAL_WORKER, qualified_on__gt=AS_AT_DATE - timedelta(days=365))
+    assert 0 < newly.count() < User.objects.filter(role=Role.SOCIAL_WORKER).count()
+
+
+@pytest.mark.django_db
 def test_partners_see_a_handful_of_children_and_others_see_none(demo):
     everyone = Person.objects.count()
     for username in PARTNERS:
