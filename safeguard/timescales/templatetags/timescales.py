@@ -32,9 +32,9 @@ def days_ago(seen, today) -> int:
 
 
 # The form that meets each kind of item: where a due list's "what is due" leads (issue 13,
-# item 1: from the home page to a saved visit in at most 3 page loads). An item with no
-# form of its own (an assessment to complete, which its authorisation does) links nowhere;
-# the child's name beside it leads to the case.
+# item 1: from the home page to a saved visit in at most 3 page loads). An assessment to
+# complete leads to the assessment's page, where its worker writes and submits it and a
+# manager decides on it.
 def _case(row) -> dict:
     return {"case_id": row.case.pk}
 
@@ -48,6 +48,9 @@ MEETS = {
     "cin_visit": ("casework:visit-new", _case),
     "referral_child_seen": ("casework:visit-new", _case),
     "referral_assessment": ("assessments:start", _case),
+    "single_assessment": ("assessments:detail", _subject("assessment_id")),
+    "initial_assessment": ("assessments:detail", _subject("assessment_id")),
+    "core_assessment": ("assessments:detail", _subject("assessment_id")),
     "referral_strategy": ("protection:strategy-new", _case),
     "assessment_strategy": ("protection:strategy-new", _case),
     "strategy_section47": ("protection:s47-new", _subject("discussion_id")),
