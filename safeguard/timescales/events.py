@@ -270,6 +270,28 @@ def _has_referral(case: Case) -> bool:
     return bool(_referral(case))
 
 
+def _strategy_discussion_held(case: Case, subject: Subject) -> list[date]:
+    """Strategy discussions that answer ``subject``: for a referral, one held on or after it;
+    for an assessment concluding that one is needed, any held in its episode, since a
+    discussion held while the assessment was under way (a section 47 enquiry begun beside it)
+    has already answered the conclusion."""
+    held = [d.discussion_date for d in case.strategy_discussions.all()]
+    if isinstance(subject, Assessment):
+        return [d for d in held if d >= case.referral_date]
+    return _on_or_after(subject, held)
+
+
+def _cin_plan_for(case: Case, assessment: Subject) -> list[date]:
+    """Child in need plans of the episode still open when ``assessment`` concluded, or begun
+    since: a plan already running answers an assessment that says it should continue."""
+    return [
+        p.start_date
+        for p in case.cin_plans.all()
+        if p.start_date >= case.referral_date
+        and (p.end_date is None or p.end_date >= assessment.completed_date)
+    ]
+
+
 def _early_help_started(case: Case | None, subject: Subject) -> list[date]:
     """An early help assessment of the child started from ``subject`` (the contact, or the
     case it stepped down from) or started on or after it."""
@@ -313,12 +335,8 @@ EVENTS: dict[str, EventReader] = {
         referral, [a.start_date for a in case.assessments.all()]
     ),
     "child_seen": _child_seen,
-    "strategy_discussion_held": lambda case, subject: _on_or_after(
-        subject, [d.discussion_date for d in case.strategy_discussions.all()]
-    ),
+    "strategy_discussion_held": _strategy_discussion_held,
     "strategy_decided": lambda case, discussion: [discussion.discussion_date],
     "section47_started": _section47_started,
-    "cin_plan_started": lambda case, assessment: _on_or_after(
-        assessment, [p.start_date for p in case.cin_plans.all()]
-    ),
+    "cin_plan_started": _cin_plan_for,
 }

@@ -280,3 +280,26 @@ def test_from_the_home_page_to_a_saved_visit_in_three_page_loads(world, client):
     assert saved.status_code == 302, saved.content.decode()[:2000]
     assert case.visits.filter(child_seen=True).exists()
     assert "referral_child_seen" not in case_steps(world, case)
+
+
+def test_a_strategy_discussion_held_during_the_assessment_answers_its_conclusion(world):
+    case = open_case(world, received=DAY - timedelta(days=14), decision="strategy")
+    make_strategy_discussion(case, by=world.sw_amy, on=DAY - timedelta(days=14))
+    make_visit(case, DAY - timedelta(days=13), by=world.sw_amy, kind="cin")
+    assessment = make_assessment(case, "single", start=DAY - timedelta(days=12), completed=DAY)
+    assessment.outcome = "strategy"
+    assessment.save()
+    assert "assessment_strategy" not in case_steps(world, case)
+
+
+def test_a_plan_already_running_answers_an_assessment_concluding_with_one(world):
+    case = open_case(world, received=DAY - timedelta(days=20))
+    make_visit(case, DAY - timedelta(days=19), by=world.sw_amy, kind="cin")
+    ended = make_cin_plan(case, start=DAY - timedelta(days=19), end=DAY - timedelta(days=5))
+    assessment = make_assessment(case, "single", start=DAY - timedelta(days=12), completed=DAY)
+    assessment.outcome = "cin_plan"
+    assessment.save()
+    assert "assessment_cin_plan" in case_steps(world, case)  # that plan ended before
+    ended.end_date = None
+    ended.save()
+    assert "assessment_cin_plan" not in case_steps(world, case)
