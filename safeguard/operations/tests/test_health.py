@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import DatabaseError
+from django.test import Client
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -91,3 +92,10 @@ def test_json_lines_logs_are_one_object_a_line():
     assert data["level"] == "WARNING" and data["logger"] == "safeguard.auth"
     assert data["message"] == "Locked out: 'amy'\nfrom 10.0.0.9"
     assert data["request_id"] == "abc" and data["time"].endswith("+00:00")
+
+
+def test_health_is_not_redirected_to_https_when_other_pages_are(settings):
+    settings.SECURE_SSL_REDIRECT = True
+    client = Client()  # made after the setting, so its middleware reads it
+    assert client.get("/health/").status_code == 200
+    assert client.get("/sign-in/").status_code == 301
