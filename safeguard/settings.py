@@ -38,6 +38,10 @@ def _secret_key(variable: str = "SAFEGUARD_SECRET_KEY", file: str = "secret_key"
 
 # --- Core -----------------------------------------------------------------------------------
 SECRET_KEY = _secret_key()
+# Whether the keys came from the environment (as on a live server: the same on every web
+# server, kept apart from backups) or were generated into ./var/ (``safeguard check-setup``).
+SAFEGUARD_SECRET_KEY_FROM_ENVIRONMENT = bool(os.environ.get("SAFEGUARD_SECRET_KEY"))
+SAFEGUARD_AUDIT_KEY_FROM_ENVIRONMENT = bool(os.environ.get("SAFEGUARD_AUDIT_KEY"))
 # The key of the audit chains and of their checkpoints (docs/decisions/0006). Never stored in
 # the database: whoever holds only the database cannot rewrite the audit trail unseen. Keep
 # it with the secret key, apart from database backups; losing it makes old rows unverifiable.
@@ -87,6 +91,7 @@ INSTALLED_APPS = [
     "safeguard.demo",
     "safeguard.returns",
     "safeguard.quality",
+    "safeguard.operations",
 ]
 
 MIDDLEWARE = [
@@ -222,6 +227,8 @@ SECURE_SSL_REDIRECT = _HTTPS
 SECURE_HSTS_SECONDS = int(os.environ.get("SAFEGUARD_HSTS_SECONDS", 31_536_000 if _HTTPS else 0))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
 SECURE_HSTS_PRELOAD = _HTTPS
+# A load balancer's health check (`/health/`) may come over plain HTTP from inside.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SAFEGUARD_BEHIND_PROXY = _env_bool("SAFEGUARD_BEHIND_PROXY", False)
 if SAFEGUARD_BEHIND_PROXY:
     # The reverse proxy ends TLS and says so in this header (never trust it otherwise).
@@ -272,6 +279,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = min(SAFEGUARD_MAX_UPLOAD_BYTES, 2_621_440)
 # Statutory returns started from the web run in a worker (`safeguard db_worker`, which
 # `safeguard serve` starts beside the server); the queue is a table in the same database.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# `/health/` fails when a background job has waited this long to start (no worker running).
+SAFEGUARD_HEALTH_QUEUE_MINUTES = int(os.environ.get("SAFEGUARD_HEALTH_QUEUE_MINUTES", "10"))
 # Uploaded census files and finished returns, kept per job; never served as static files.
 SAFEGUARD_RETURNS_DIR = Path(os.environ.get("SAFEGUARD_RETURNS_DIR", VAR_DIR / "returns"))
 
@@ -294,10 +303,21 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Logging ---------------------------------------------------------------------------------
+# SAFEGUARD_LOG_FORMAT=json: one JSON object a line (time, level, logger, message), for a
+# log collector; otherwise plain text.
+SAFEGUARD_LOG_FORMAT = os.environ.get("SAFEGUARD_LOG_FORMAT", "text").strip().lower()
+if SAFEGUARD_LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("SAFEGUARD_LOG_FORMAT is text or json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "safeguard.core.logs.JsonLinesFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if SAFEGUARD_LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("SAFEGUARD_LOG_LEVEL", "WARNING")},
     # Sign-ins, failures, lockouts, second factors and ended sessions (ASVS 16.3.1).
     "loggers": {"safeguard.auth": {"level": os.environ.get("SAFEGUARD_AUTH_LOG_LEVEL", "INFO")}},
@@ -317,6 +337,8 @@ EMAIL_PORT = int(os.environ.get("SAFEGUARD_EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("SAFEGUARD_FROM_EMAIL", "safeguard@localhost")
 # The address of the service, to put links in emails.
 SAFEGUARD_BASE_URL = os.environ.get("SAFEGUARD_BASE_URL", "http://127.0.0.1:8000")
+# How long an invitation link (a new member of staff sets their password) lasts.
+SAFEGUARD_INVITATION_HOURS = int(os.environ.get("SAFEGUARD_INVITATION_HOURS", "72"))
 # Sealed records: how long break-glass access lasts, and how long a reason must be.
 SAFEGUARD_BREAK_GLASS_MINUTES = int(os.environ.get("SAFEGUARD_BREAK_GLASS_MINUTES", "60"))
 SAFEGUARD_BREAK_GLASS_REASON_MIN = 20

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("safeguard.privacy.urls")),
     path("", include("safeguard.performance.urls")),
     path("", include("safeguard.returns.urls")),
+    path("", include("safeguard.operations.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from safeguard.core.forms import GovukForm
+
 
 class SignInForm(AuthenticationForm):
     """Django's sign-in form with messages that do not say which part was wrong."""
@@ -58,3 +60,30 @@ class SetUpCodeForm(CodeForm):
         ),
         error_messages={"required": "Enter the 6-digit code from your authenticator app"},
     )
+
+
+class SetPasswordForm(GovukForm):
+    """The invited person's new password, twice; the password rules are the service's
+    (``accounts.services.invitation_accept``)."""
+
+    password = forms.CharField(
+        label="New password",
+        strip=False,
+        max_length=200,
+        help_text="At least 12 characters. Not a common password, nor one like your name.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter a new password"},
+    )
+    password_again = forms.CharField(
+        label="New password again",
+        strip=False,
+        max_length=200,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter the new password again"},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password_again") not in (None, data["password"]):
+            self.add_error("password_again", "The two passwords are not the same")
+        return data

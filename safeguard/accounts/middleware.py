@@ -14,7 +14,7 @@ from safeguard.accounts import sessions, twofactor
 logger = logging.getLogger("safeguard.auth")
 
 # Paths a signed-in user may reach before giving the second factor.
-_OPEN_PREFIXES = ("/static/", "/sign-in/", "/sign-out/", "/two-factor/")
+_OPEN_PREFIXES = ("/static/", "/sign-in/", "/sign-out/", "/two-factor/", "/invitation/")
 # Paths answered with JSON: an unverified or timed-out caller gets 401, not a redirect.
 _JSON_PREFIXES = ("/api/", "/drafts/")
 

@@ -238,3 +238,27 @@ class SignedInSession(models.Model):
 
     def __str__(self) -> str:
         return f"Session of {self.user} since {self.signed_in_at:%Y-%m-%d %H:%M}"
+
+
+class Invitation(models.Model):
+    """A one-time link by which a new member of staff sets their password, then their second
+    factor: no shared secret is ever given to them.
+
+    Only a digest of the link's token is stored, so the table cannot be used to sign in. The
+    link works once, until ``expires_at``; a newer invitation for the same account ends the
+    earlier ones (``accounts.services.invitation_issue``)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    token_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.user} until {self.expires_at:%Y-%m-%d %H:%M}"

@@ -20,6 +20,10 @@ logger = logging.getLogger("safeguard.auth")
 # The audit app, above accounts, records it as a change event (``audit.accounts``, connected
 # in its ``AppConfig.ready()``); a receiver that fails rolls the change back (decision 0024).
 account_changed = Signal()
+# The same for the organisation staff belong to: an agency or a team made or changed by
+# ``accounts.services`` (``by``, ``obj``, ``verb``, ``before``, ``after``), recorded by
+# ``audit.accounts`` as a change event about that record.
+organisation_changed = Signal()
 
 
 def _address(request) -> str:

@@ -10,4 +10,5 @@ urlpatterns = [
     path("two-factor/", views.two_factor, name="two-factor"),
     path("two-factor/set-up/", views.two_factor_setup, name="two-factor-setup"),
     path("two-factor/backup-codes/", views.backup_codes, name="backup-codes"),
+    path("invitation/<str:token>/", views.invitation, name="invitation"),
 ]

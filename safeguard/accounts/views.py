@@ -6,7 +6,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.signals import user_login_failed
 from django.shortcuts import redirect, render, resolve_url
@@ -19,7 +19,9 @@ from django_otp import devices_for_user
 from django_otp import login as otp_login
 
 from safeguard.accounts import services, sessions, twofactor
-from safeguard.accounts.forms import CodeForm, SetUpCodeForm, SignInForm
+from safeguard.accounts.forms import CodeForm, SetPasswordForm, SetUpCodeForm, SignInForm
+from safeguard.core.errors import ApplicationError
+from safeguard.core.submission import form_error, posted
 
 logger = logging.getLogger("safeguard.auth")
 
@@ -214,3 +216,40 @@ def backup_codes(request):
         "accounts/backup_codes.html",
         {"codes": codes, "continue_url": _after_sign_in(request)},
     )
+
+
+@never_cache
+@sensitive_post_parameters("password", "password_again")
+def invitation(request, token: str):
+    """An invited member of staff sets their password, then goes on to set up their second
+    factor (the usual set-up step). A link that is unknown, used or expired is refused with
+    a page saying so, and nothing changes."""
+    try:
+        services.invitation_open(token)
+    except services.InvitationRefused as refused:
+        status = 404 if refused.reason == "unknown" else 410
+        return render(
+            request, "accounts/invitation_refused.html", {"message": refused.message},
+            status=status,
+        )  # fmt: skip
+    form = SetPasswordForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(token, password=form.cleaned_data["password"])
+        except services.InvitationRefused as refused:
+            return render(
+                request, "accounts/invitation_refused.html", {"message": refused.message},
+                status=410,
+            )  # fmt: skip
+        except ApplicationError as error:
+            form_error(form, error)
+        else:
+            if request.user.is_authenticated:
+                logout(request)
+            # The password step is done: only the second-factor steps open until it is set.
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            logger.info("Password set from an invitation by %s", user.get_username())
+            if twofactor.has_second_factor(user):
+                return redirect("accounts:two-factor")
+            return redirect("accounts:two-factor-setup")
+    return render(request, "accounts/invitation.html", {"form": form})

@@ -31,6 +31,22 @@ def record_account_change(sender, *, by, user, verb, before, after, **kwargs) ->
     )
 
 
+def record_organisation_change(
+    sender, *, by, obj, verb, before, after, **kwargs
+) -> ChangeEvent:
+    """Keep who made or changed an agency or a team, and what it was before and after."""
+    return ChangeEvent.objects.create(
+        user=by,
+        role=getattr(by, "role", "") or "",
+        verb=verb,
+        target_type=obj._meta.label_lower,
+        target_id=str(obj.pk),
+        person_id=None,
+        before=before,
+        after=after,
+    )
+
+
 def account_history(user) -> QuerySet[ChangeEvent]:
     """Every recorded change to ``user``'s account, oldest first: who made it, when, and what
     it was before and after (role, agency, teams, active or disabled, password, second

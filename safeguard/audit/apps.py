@@ -13,8 +13,12 @@ class AuditConfig(AppConfig):
         # A stale save's side-by-side view reads the change history, which core cannot.
         register_conflict_describer(describe)
 
-        from safeguard.accounts.signals import account_changed
-        from safeguard.audit.accounts import record_account_change
+        from safeguard.accounts.signals import account_changed, organisation_changed
+        from safeguard.audit.accounts import record_account_change, record_organisation_change
 
-        # Changes to accounts are recorded like every other write (decision 0024).
+        # Changes to accounts are recorded like every other write (decision 0024), and so are
+        # the agencies and teams staff belong to.
         account_changed.connect(record_account_change, dispatch_uid="audit-account-changed")
+        organisation_changed.connect(
+            record_organisation_change, dispatch_uid="audit-organisation-changed"
+        )

@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from django.db import DatabaseError, connections
@@ -195,10 +196,29 @@ def backup(target: Path, using: str = "default") -> Outcome:
             # The heads of the checked copy: the database must never end before them.
             checkpoint(outcome.audit, note=f"backup {target.name}")
             outcome.notes.append(f"checkpoint written to {checkpoints.path()}")
-        return outcome
-    if vendor == "postgresql":
-        return postgres_backup(target, using)
-    raise BackupError(f"No backup for {vendor}")
+    elif vendor == "postgresql":
+        outcome = postgres_backup(target, using)
+    else:
+        raise BackupError(f"No backup for {vendor}")
+    if outcome.audit is None or outcome.audit.ok:
+        record_backup(target)
+    return outcome
+
+
+BACKUP_MADE = "backup"
+
+
+def record_backup(target: Path) -> None:
+    """Note that a sound backup was made to ``target``, and when, in the checkpoint file
+    (``last_backup``; ``safeguard check-setup``)."""
+    checkpoints.append(BACKUP_MADE, {}, note=f"backup {target.name}")
+
+
+def last_backup() -> datetime | None:
+    """When the last sound ``safeguard backup`` finished, from the checkpoint file (kept
+    outside the database, each line keyed); None if there has been none."""
+    made = [e.at for e in checkpoints.read().entries if e.kind == BACKUP_MADE]
+    return datetime.fromisoformat(made[-1]) if made else None
 
 
 def restore(source: Path, using: str = "default") -> Outcome:

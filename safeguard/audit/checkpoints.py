@@ -14,7 +14,9 @@ Lines (one JSON object each, ``mac`` over the rest):
 - ``keyed-from``: the first keyed sequence of each chain, written once by the migration that
   introduced the key on a database that already had rows (plain SHA-256 before it);
 - ``reset``: ``flush`` emptied the database on purpose; earlier checkpoints no longer apply;
-- ``restored``: ``restore`` put back a backup; its heads replace the earlier checkpoints.
+- ``restored``: ``restore`` put back a backup; its heads replace the earlier checkpoints;
+- ``backup``: ``backup`` made a sound copy (no heads; read by ``backup.last_backup`` for
+  ``safeguard check-setup``).
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from safeguard.privacy.models import (
     SubjectAccessRequest,
     add_months,
 )
+from safeguard.privacy.retention import DEFAULT_RULES
 
 
 def _text(value: str, *, field: str, label: str, required: bool = True, limit: int = 5000) -> str:
@@ -166,3 +167,30 @@ def retention_rule_set(
         by=by, verb=ChangeVerb.UPDATED if before else ChangeVerb.CREATED, obj=rule, before=before
     )
     return rule
+
+
+@transaction.atomic
+def retention_rules_adopt_defaults(*, by, authority_id) -> list[RetentionRule]:
+    """Write the default retention rules (``retention.DEFAULT_RULES``) as the authority's own
+    rows, so that the rules in force are on record from its first day; a type of record
+    that already has a row keeps it. Returns the rows written (none the second time)."""
+    have = set(
+        RetentionRule.objects.filter(authority_id=authority_id).values_list(
+            "record_type", flat=True
+        )
+    )
+    made = []
+    for record_type, rule in DEFAULT_RULES.items():
+        if record_type in have:
+            continue
+        row = RetentionRule(
+            authority_id=authority_id,
+            record_type=record_type,
+            years=rule.years,
+            years_after_death=rule.years_after_death,
+            source=rule.source,
+        )
+        row.save()
+        record_change(by=by, verb=ChangeVerb.CREATED, obj=row, before=None)
+        made.append(row)
+    return made

@@ -1,7 +1,9 @@
 """The front door: recording contacts, deciding them against the threshold of need, and
 recording referrals (which open a child-in-need episode)."""
 
+import tomllib
 from datetime import date, datetime, time
+from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -24,6 +26,10 @@ from safeguard.referrals.models import (
     ThresholdLevel,
 )
 from safeguard.referrals.permissions import Action
+
+# Safeguard's own four-level continuum of need: what a new authority starts with
+# (``safeguard create-authority``, the demo borough, ``safeguard load_thresholds``).
+DEFAULT_THRESHOLDS = Path(__file__).resolve().parent / "thresholds" / "default.toml"
 
 
 def _require_front_door(by, authority_id) -> None:
@@ -368,3 +374,15 @@ def thresholds_load(*, by, authority, data: dict) -> list[ThresholdLevel]:
             "number"
         )
     )
+
+
+def default_thresholds() -> dict:
+    """The packaged default continuum, as ``thresholds_load`` takes it."""
+    with DEFAULT_THRESHOLDS.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def thresholds_load_default(*, by, authority) -> list[ThresholdLevel]:
+    """Make Safeguard's default continuum the authority's (``thresholds_load``); a second
+    load changes nothing."""
+    return thresholds_load(by=by, authority=authority, data=default_thresholds())

@@ -6,4 +6,9 @@ MATRIX = {
     "accounts:two-factor": ("get", None, "", [302] * 13),
     "accounts:two-factor-setup": ("get", None, "", [302] * 13),
     "accounts:backup-codes": ("get", None, "", [302] * 13),
+    # An invitation link is the same page for everyone: an unknown token is 404 (a real one
+    # is tested in tests/test_invitations.py: used or expired 410, open 200).
+    "accounts:invitation": ("get", "unknown_invitation", "", [404] * 13),
 }
+
+TARGETS = {"unknown_invitation": lambda world: {"token": "no-such-invitation"}}

@@ -15,6 +15,7 @@ OPEN = {
     "accounts:two-factor": 200,
     "accounts:two-factor-setup": 302,  # they have an authenticator: to the code step
     "accounts:backup-codes": 302,
+    "accounts:invitation": 404,  # open to anyone with the link (this one is unknown)
 }
 
 

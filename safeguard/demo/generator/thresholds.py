@@ -1,17 +1,14 @@
-"""Kingsmere's threshold of need: Safeguard's default continuum, loaded through its service."""
+"""Kingsmere's threshold of need: Safeguard's default continuum (``referrals.services.
+thresholds_load_default``, which ``safeguard create-authority`` uses too), with its levels and
+indicators to hand for the contacts."""
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 
-import safeguard.referrals
 from safeguard.accounts.models import LocalAuthority
 from safeguard.referrals.models import ThresholdIndicator, ThresholdLevel
-from safeguard.referrals.services import thresholds_load
-
-DEFAULT_THRESHOLDS = Path(safeguard.referrals.__file__).resolve().parent / "thresholds/default.toml"
+from safeguard.referrals.services import thresholds_load_default
 
 
 @dataclass
@@ -26,11 +23,9 @@ class Threshold:
 
 
 def load_default_thresholds(authority: LocalAuthority) -> Threshold:
-    """Load the packaged default continuum for ``authority``, as the ``load_thresholds``
-    command does (run by the system's operator, so no user is named)."""
-    with DEFAULT_THRESHOLDS.open("rb") as handle:
-        data = tomllib.load(handle)
-    levels = thresholds_load(by=None, authority=authority, data=data)
+    """Load the default continuum for ``authority`` (``referrals.services``), as
+    ``safeguard create-authority`` does (run by the system's operator, so no user is named)."""
+    levels = thresholds_load_default(by=None, authority=authority)
     indicators: dict[int, list[ThresholdIndicator]] = {level.number: [] for level in levels}
     by_id = {level.id: level.number for level in levels}
     for indicator in ThresholdIndicator.objects.filter(

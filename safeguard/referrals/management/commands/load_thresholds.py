@@ -7,9 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from safeguard.accounts.models import LocalAuthority
 from safeguard.core.errors import ApplicationError
-from safeguard.referrals.services import thresholds_load
+from safeguard.referrals.services import DEFAULT_THRESHOLDS, thresholds_load
 
-DEFAULT_FILE = Path(__file__).resolve().parents[2] / "thresholds" / "default.toml"
+DEFAULT_FILE = DEFAULT_THRESHOLDS
 
 
 class Command(BaseCommand):
