@@ -109,9 +109,11 @@ def build_demo_borough(
         # The records went in by bulk inserts, which tell nobody: work out what is due.
         due_items = projection.rebuild(authority=authority)
         order = [account.username for account in WELL_KNOWN_ACCOUNTS]
+        counts = _counts(borough, maker.staff, episodes, records, contacts)
+        counts["involvements"] += early_help.saved["people.involvement"]
         result = DemoResult(
             counts={
-                **_counts(borough, maker.staff, episodes, records, contacts),
+                **counts,
                 "early_help_assessments": early_help.saved["earlyhelp.earlyhelpassessment"],
                 "teams_around_family": early_help.saved["earlyhelp.teamaroundfamily"],
                 "sealed": sealed,

@@ -35,7 +35,7 @@ from safeguard.demo.generator.staff import Organisation
 from safeguard.earlyhelp.codes import AssessmentOutcome, TAFEndReason
 from safeguard.earlyhelp.models import TAF_REVIEW_WEEKS, EarlyHelpAssessment, TAFReview
 from safeguard.earlyhelp.models import TeamAroundFamily as TAF
-from safeguard.people.models import Person
+from safeguard.people.models import Involvement, Person
 
 # The share of triggers left without an assessment: of those in the last RECENT_DAYS before
 # the demo's date, and of older ones.
@@ -79,6 +79,9 @@ class Lead:
     name: str
     agency: str
     role: str
+    # Whether the lead becomes involved with the child to lead the work, and in which team.
+    involve: bool = False
+    team_id: int | None = None
 
     @property
     def professional(self) -> str:
@@ -179,9 +182,10 @@ class EarlyHelp:
         return Plan(trigger, rng, start, lead, recorder)
 
     def lead(self, rng: random.Random, child: Person, start: date, involved: list) -> Lead:
-        """A partner already involved with the child leads when there is one (so they can
-        see the work they lead); else a worker of an agency fitting the child's age, named
-        but not linked to their account, or another local service."""
+        """A partner already involved with the child leads when there is one; else a worker
+        of an agency fitting the child's age, who becomes involved with the child to lead (so
+        they can see the work they lead), or another local service. The well-known partner
+        accounts (each list's first) never gain children this way: they keep their handful."""
         current = [i for i in involved if i.start_date <= start]
         if current and rng.random() < 0.8:
             worker, agency, name, role = self.partners[rng.choice(current).worker_id]
@@ -203,8 +207,12 @@ class EarlyHelp:
             given = rng.choice(words.ADULT_NAMES_FEMALE + words.ADULT_NAMES_MALE)
             name = f"{given} {rng.choice(self.borough.compounds)}"
             return Lead(None, other, None, name, other, "Early help practitioner")
-        worker, agency, name, role = self.partners[rng.choice(workers).user_id]
-        return Lead(agency.id, "", None, worker.full_name, name, role)
+        if len(workers) < 2:
+            worker, agency, name, role = self.partners[workers[0].user_id]
+            return Lead(agency.id, "", None, worker.full_name, name, role)
+        worker, agency, name, role = self.partners[rng.choice(workers[1:]).user_id]
+        team = worker.team.id if worker.team else None
+        return Lead(agency.id, "", worker.user_id, worker.full_name, name, role, True, team)
 
     def finish(self, plan: Plan, referrals: list[date]) -> None:
         """Complete the assessment and run its team around the family as far as the demo's
@@ -289,6 +297,23 @@ class EarlyHelp:
             child.id,
         )
         agency = lead.agency
+        if lead.involve:
+            self.add(
+                make(
+                    Involvement,
+                    id=uuid.UUID(int=rng.getrandbits(128), version=4),
+                    person_id=child.id,
+                    agency_id=lead.organisation_id,
+                    team_id=lead.team_id,
+                    worker_id=lead.user_id,
+                    role=lead.role,
+                    start_date=plan.start,
+                    end_date=plan.taf_end if plan.taf_start else plan.completed,
+                    created_by_id=by,
+                    updated_by_id=by,
+                ),
+                child.id,
+            )
         if plan.completed is not None:
             label = AssessmentOutcome(plan.outcome).label
             self.chronology(
@@ -370,7 +395,7 @@ class EarlyHelp:
     def save(self) -> None:
         """Insert everything made, parents before children rows, with a "created" change
         event each."""
-        for model in (EarlyHelpAssessment, TAF, TAFReview, ChronologyEntry):
+        for model in (Involvement, EarlyHelpAssessment, TAF, TAFReview, ChronologyEntry):
             model.objects.bulk_create(self.rows[model], batch_size=BATCH_SIZE)
             self.saved[model._meta.label_lower] += len(self.rows[model])
         ChangeEvent.objects.bulk_create(

@@ -15,6 +15,7 @@ from safeguard.core.workdays import add_working_days
 from safeguard.demo import vocabulary
 from safeguard.demo.generator.common import DFE_LA_CODE
 from safeguard.earlyhelp.models import EarlyHelpAssessment, TAFReview, TeamAroundFamily
+from safeguard.people.models import Involvement
 from safeguard.referrals.models import Contact, ContactOutcome
 from safeguard.returns.builders.annex_a import AnnexAPeriod, build_annex_a
 from safeguard.timescales.models import DueEntry
@@ -85,6 +86,11 @@ def test_assessments_teams_and_reviews_are_realistic(demo):
             assert eha.start_date > AS_AT - timedelta(days=120)
         name = eha.lead_name.split(" ")
         assert vocabulary.is_synthetic_family_name(name[-1]), eha.lead_name
+        if eha.lead_user_id:  # the lead is involved with the child, so sees the work
+            assert Involvement.objects.filter(
+                person=eha.child_id, worker=eha.lead_user_id, start_date__lte=eha.start_date
+            ).exists()
+    assert assessments.filter(lead_user__isnull=False).count() > 10
     tafs = TeamAroundFamily.objects.select_related("assessment").prefetch_related("reviews")
     assert tafs.count() > 10
     assert TAFReview.objects.count() > tafs.count()
