@@ -20,6 +20,7 @@ from safeguard.demo.generator.common import (
     make,
 )
 from safeguard.demo.generator.contacts import Contacts
+from safeguard.demo.generator.earlyhelp import EarlyHelp
 from safeguard.demo.generator.histories import FamilyEpisode, Histories, open_counts
 from safeguard.demo.generator.journeys import ASSESSMENT_TEAM, CP_TEAM
 from safeguard.demo.generator.people import Borough
@@ -103,13 +104,18 @@ def build_demo_borough(
         contacts.others(episodes)
         contacts.waiting(episodes)
         contacts.save()
+        early_help = _early_help(borough, org, authority.id, contacts, records, episodes)
         sealed = _seal_demo_children(authority)
         # The records went in by bulk inserts, which tell nobody: work out what is due.
         due_items = projection.rebuild(authority=authority)
         order = [account.username for account in WELL_KNOWN_ACCOUNTS]
+        counts = _counts(borough, maker.staff, episodes, records, contacts)
+        counts["involvements"] += early_help.saved["people.involvement"]
         result = DemoResult(
             counts={
-                **_counts(borough, maker.staff, episodes, records, contacts),
+                **counts,
+                "early_help_assessments": early_help.saved["earlyhelp.earlyhelpassessment"],
+                "teams_around_family": early_help.saved["earlyhelp.teamaroundfamily"],
                 "sealed": sealed,
                 "due_items": due_items,
             },
@@ -119,6 +125,18 @@ def build_demo_borough(
         if on_saved is not None:
             on_saved(result)
     return result
+
+
+def _early_help(borough, org, authority_id, contacts, records, episodes) -> EarlyHelp:
+    """Early help for the contacts diverted to it and the cases stepping down to it."""
+    early_help = EarlyHelp(borough, org, authority_id)
+    for child, decided, contact_id in contacts.early_help:
+        early_help.from_contact(child, decided, contact_id)
+    for child, completed, case_id in records.step_downs:
+        early_help.from_step_down(child, completed, case_id)
+    early_help.build(episodes)
+    early_help.save()
+    return early_help
 
 
 SEAL_REASONS = (

@@ -74,6 +74,8 @@ class Contacts:
         self.last: Contact | None = None
         self.rows: list[Contact] = []
         self.links: list = []
+        # Contacts diverted to early help: (child, decision date, contact id).
+        self.early_help: list[tuple[Person, date, uuid.UUID]] = []
         self.referred = 0
         self.saved = 0
         self.to_referral = threshold.numbers_implying(ContactOutcome.REFERRAL)
@@ -127,6 +129,8 @@ class Contacts:
         )
         self.last = contact
         self.rows.append(contact)
+        if outcome == ContactOutcome.EARLY_HELP:
+            self.early_help.append((child, decided, contact.id))
         pool = self.threshold.indicators[level]
         through = Contact.indicators.through
         for indicator in rng.sample(pool, min(len(pool), rng.choice((1, 1, 2, 3)))):

@@ -142,6 +142,8 @@ class Records:
         self.saved: dict[str, int] = defaultdict(int)
         self.plans_so_far: dict[object, int] = defaultdict(int)
         self.front_door_manager = org.team_managers[org.front_door.id]
+        # Cases stepping down to early help: (child, assessment completed, case id).
+        self.step_downs: list[tuple[Person, date, object]] = []
 
     # --- Helpers ----------------------------------------------------------------------------
 
@@ -427,6 +429,8 @@ class Records:
                 ),
                 child.id,
             )
+        if step.completed and outcome == AssessmentOutcome.EARLY_HELP:
+            self.step_downs.append((child, step.completed, case.id))
         if step.completed:
             self.add(
                 make(

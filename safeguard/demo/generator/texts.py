@@ -353,3 +353,60 @@ AUTHORISATION_COMMENTS = (
     "Agreed. Please make sure the plan includes the school.",
     "Agreed; the recommendation follows from the analysis.",
 )
+
+# Early help: the needs an early help assessment summarises, by the child's age ("young" under
+# five, else "older"), and the team around the family's plan, reviews and endings.
+EARLY_HELP_NEEDS: dict[str, tuple[str, ...]] = {
+    "young": (
+        "Parent finding it hard to manage the baby's sleep and feeding; low mood since the "
+        "birth and little family support nearby.",
+        "Missed health reviews and vaccinations; the home is cold and the family is behind with "
+        "the rent.",
+        "Child's speech is behind for their age; the parent would like help with play and "
+        "routines and a nursery place.",
+        "Arguments between the parents in front of the child; both want help to manage conflict.",
+        "Family newly arrived in the borough, with no GP, no nursery and debts from the move.",
+    ),
+    "older": (
+        "Attendance has fallen to 82% and the child is often late; the parent struggles with "
+        "morning routines while working shifts.",
+        "Child's behaviour at home and school has become hard to manage since the parents "
+        "separated; the parent asks for parenting support.",
+        "Young person low in mood and withdrawing from friends; spends most nights online.",
+        "Overcrowded housing and money worries; the children share a room and homework suffers.",
+        "Parent's health condition means the eldest child does much of the caring for siblings.",
+        "Child excluded twice this term for fighting; the family wants help before it escalates.",
+    ),
+}
+EARLY_HELP_OTHER_ORGANISATIONS = (
+    "Kingsmere Family Hub",
+    "Kingsmere Youth Service",
+    "Kingsmere Housing Service",
+    "Kingsmere Children's Centre",
+)
+TAF_PLANS = (
+    "Parenting programme for eight weeks; school to offer a morning club; family support "
+    "worker to visit weekly and help with routines.",
+    "Referral to the benefits advice service; housing to review the family's application; "
+    "health visitor to review development in three months.",
+    "School counsellor weekly; parent to attend the family hub's support group; lead "
+    "professional to check in every fortnight.",
+    "Young carers' service assessment; GP to review the parent's treatment; school to give "
+    "homework time at lunch.",
+)
+TAF_PROGRESS = (
+    "Good progress: routines are settling and attendance is up. Plan continues unchanged.",
+    "Some progress; the housing review is still awaited. Actions carried forward.",
+    "Parent attending the group and reports feeling more confident. Two actions completed.",
+    "Little change this period: the family missed two appointments. Lead to visit weekly.",
+    "Child says things are calmer at home. The team agreed to review again in six weeks.",
+)
+TAF_END_NOTES = {
+    "needs_met": "The plan's outcomes were met; the family knows how to ask for help again.",
+    "consent_withdrawn": "The parent asked to end the support; universal services continue.",
+    "moved_away": "The family moved out of the borough; the plan was shared with their new "
+    "authority's early help service.",
+    "stepped_up": "Concerns grew during the plan; the lead professional contacted the front "
+    "door.",
+    "other": "A new concern about the child led to a fresh early help assessment.",
+}

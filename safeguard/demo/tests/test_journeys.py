@@ -25,6 +25,7 @@ from safeguard.demo.generator import journeys
 from safeguard.demo.generator.journeys import Family, realise
 from safeguard.demo.generator.records import EMERGENCY_PROTECTION_RATES, _emergency_protection
 from safeguard.demo.tests.journeys import allocation_breaches, rates, rule_breaches
+from safeguard.earlyhelp.models import EarlyHelpAssessment, TAFReview, TeamAroundFamily
 from safeguard.people.models import Person
 from safeguard.protection.models import (
     ChildProtectionConference,
@@ -326,9 +327,16 @@ def test_chronology_entries_name_their_steps_as_the_services_do(demo):
     expect(Case, Case.objects.exclude(closure_date=None).filter(referral_nfa=False), end=True)
     expect(CaseNote, CaseNote.objects.filter(significant=True))
     expect(ManagementDecision)
+    expect(EarlyHelpAssessment, EarlyHelpAssessment.objects.exclude(completed_date=None), end=True)
+    expect(TeamAroundFamily)
+    expect(TeamAroundFamily, TeamAroundFamily.objects.exclude(end_date=None), end=True)
     assert len(entries) == ChronologyEntry.objects.count()
     for entry in ChronologyEntry.objects.select_related("case"):
-        assert entry.child_id == entry.case.child_id and entry.what
+        assert entry.what
+        if entry.case is None:  # early help: the child's, before or after any case
+            assert entry.source_type.startswith("earlyhelp."), entry.source_type
+        else:
+            assert entry.child_id == entry.case.child_id
 
 
 @pytest.mark.django_db
@@ -336,7 +344,18 @@ def test_every_journey_record_has_one_created_change_event(demo):
     events = Counter(
         ChangeEvent.objects.filter(verb="created", user=None).values_list("target_type", flat=True)
     )
-    for model in (Case, Referral, Contact, Allocation, Assessment, Visit, ChronologyEntry):
+    for model in (
+        Case,
+        Referral,
+        Contact,
+        Allocation,
+        Assessment,
+        Visit,
+        ChronologyEntry,
+        EarlyHelpAssessment,
+        TeamAroundFamily,
+        TAFReview,
+    ):
         assert events[model._meta.label_lower] == model.objects.count(), model
 
 

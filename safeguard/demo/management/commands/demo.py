@@ -166,6 +166,7 @@ class Command(BaseCommand):
             f"{c['adults']:,} adults, {c['households']:,} households, "
             f"{c['addresses']:,} addresses, {c['relationships']:,} relationships, "
             f"{c['involvements']:,} involvements, {c['contacts']:,} contacts, "
+            f"{c['early_help_assessments']:,} early help assessments, "
             f"{c['cases']:,} cases ({c['open_csc']:,} children with an open case, "
             f"{c['open_cp_plans']:,} on a child protection plan), "
             f"{c['staff']:,} staff in {elapsed:.1f} s."
