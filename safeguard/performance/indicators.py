@@ -39,7 +39,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, Lead
+from django.db.models.functions import Abs, Coalesce, Lead
 
 from safeguard.assessments.models import Assessment, AssessmentKind
 from safeguard.casework.models import Allocation, Case, ManagementDecision, Visit
@@ -120,9 +120,12 @@ def in_period(name: str, period: Period) -> Q:
 def _wd_filter(qs: QuerySet, start, end, low: int | None, high: int | None) -> QuerySet:
     qs = qs.annotate(_wd=wd(start, end))
     if low is not None and high is not None:
-        # BETWEEN names the working-day difference once: its two calendar look-ups run once
-        # per record rather than once for each bound.
-        return qs.filter(_wd__range=(low, high))
+        # low <= wd <= high as one comparison, |2 wd - (low + high)| <= high - low (exact for
+        # whole numbers), so that the working-day difference and its two calendar look-ups
+        # are computed once per record rather than once for each bound (PostgreSQL expands a
+        # BETWEEN into two comparisons, each with its own copy of the expression).
+        distance = Abs(ExpressionWrapper(2 * F("_wd") - (low + high), output_field=IntegerField()))
+        return qs.annotate(_wd_off=distance).filter(_wd_off__lte=high - low)
     if low is not None:
         qs = qs.filter(_wd__gte=low)
     if high is not None:
