@@ -34,7 +34,7 @@ from safeguard.assessments.models import Assessment, AssessmentOutcome
 from safeguard.casework.codes import ReferralSource
 from safeguard.casework.models import Case
 from safeguard.performance.indicators import Indicator, Period, Scope
-from safeguard.performance.selectors import attributed, round_half_up
+from safeguard.performance.selectors import belonging_to, round_half_up
 from safeguard.protection.models import (
     ChildProtectionConference,
     ChildProtectionPlan,
@@ -88,11 +88,7 @@ class Series:
         if scope.authority_id is not None:
             qs = qs.filter(authority_id=scope.authority_id)
         if scope.team_id is not None or scope.worker_id is not None:
-            qs = attributed(self.attribution, qs, period)
-            if scope.team_id is not None:
-                qs = qs.filter(_team=scope.team_id)
-            if scope.worker_id is not None:
-                qs = qs.filter(_worker=scope.worker_id)
+            qs = belonging_to(self.attribution, qs, period, scope)
         return qs
 
 

@@ -27,7 +27,9 @@ from django.db.models import Case as DbCase
 from django.db.models import (
     DateField,
     Exists,
+    ExpressionWrapper,
     F,
+    IntegerField,
     Min,
     OuterRef,
     Q,
@@ -35,8 +37,9 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Abs, Coalesce, Lead
 
 from safeguard.assessments.models import Assessment, AssessmentKind
 from safeguard.casework.models import Allocation, Case, ManagementDecision, Visit
@@ -116,6 +119,13 @@ def in_period(name: str, period: Period) -> Q:
 
 def _wd_filter(qs: QuerySet, start, end, low: int | None, high: int | None) -> QuerySet:
     qs = qs.annotate(_wd=wd(start, end))
+    if low is not None and high is not None:
+        # low <= wd <= high as one comparison, |2 wd - (low + high)| <= high - low (exact for
+        # whole numbers), so that the working-day difference and its two calendar look-ups
+        # are computed once per record rather than once for each bound (PostgreSQL expands a
+        # BETWEEN into two comparisons, each with its own copy of the expression).
+        distance = Abs(ExpressionWrapper(2 * F("_wd") - (low + high), output_field=IntegerField()))
+        return qs.annotate(_wd_off=distance).filter(_wd_off__lte=high - low)
     if low is not None:
         qs = qs.filter(_wd__gte=low)
     if high is not None:
@@ -330,40 +340,55 @@ def cp_children_due_visits(p: Period) -> QuerySet:
     )
 
 
-def cp_visits_on_time(p: Period) -> QuerySet:
-    """Every gap between consecutive points (plan start, each visit where the child was seen,
-    the period end) is at most the interval. Each point is compared with the next one only:
-    the first seen visit after it, or the period end when there is none."""
-
-    def next_point(after: str):
-        seen = (
-            Visit.objects.filter(
-                case__child=OuterRef("case__child"),
-                child_seen=True,
-                visit_date__gt=OuterRef(after),
-                visit_date__lte=p.end,
-            )
-            .order_by()
-            .values("case__child")
-            .annotate(first=Min("visit_date"))
-            .values("first")
-        )
-        return Coalesce(Subquery(seen), Value(p.end), output_field=DateField())
-
-    broken_after_visit = (
+def _next_seen_visit(p: Period, after: str):
+    """The first visit after the date ``after`` of the outer query where its child was seen,
+    on or before ``to``; else ``to`` itself."""
+    seen = (
         Visit.objects.filter(
             case__child=OuterRef("case__child"),
             child_seen=True,
-            visit_date__gte=OuterRef("start_date"),
+            visit_date__gt=OuterRef(after),
             visit_date__lte=p.end,
         )
-        .annotate(_next=next_point("visit_date"))
-        .annotate(_gap=index_of("_next") - index_of("visit_date"))
-        .filter(_gap__gt=F("case__authority__cp_visit_interval_wd"))
+        .order_by()
+        .values("case__child")
+        .annotate(first=Min("visit_date"))
+        .values("first")
     )
-    due = cp_children_due_visits(p)
+    return Coalesce(Subquery(seen), Value(p.end), output_field=DateField())
+
+
+def seen_visits_with_gaps(p: Period, to_index: int) -> QuerySet:
+    """Each visit on or before ``to`` where the child was seen, with ``_gap``: the working days
+    from it to the child's next such visit (any case of the child's), or to ``to`` after the
+    last. The next visit is ``LEAD`` over the child's visits in date order, one pass over them;
+    a visit on the same day as the next one has a gap of 0, which changes no comparison with
+    the interval. Narrowing the visits to those on or after a day (a plan's start) leaves every
+    remaining visit's next one as it was: the next visit is never earlier."""
+    following = Window(
+        Lead(index_of("visit_date"), default=Value(to_index)),
+        partition_by=[F("case__child")],
+        order_by=[F("visit_date").asc()],
+    )
+    return Visit.objects.filter(child_seen=True, visit_date__lte=p.end).annotate(
+        _gap=ExpressionWrapper(following - index_of("visit_date"), IntegerField())
+    )
+
+
+def cp_visits_on_time(p: Period) -> QuerySet:
+    """Every gap between consecutive points (plan start, each visit where the child was seen,
+    the period end) is at most the interval: the first seen visit after the start is within
+    the interval of it, and no seen visit from the start on is followed by a gap longer than
+    the interval of its own case's authority (``seen_visits_with_gaps``)."""
+    to_index = index_of_day(p.end)
+    broken_after_visit = seen_visits_with_gaps(p, to_index).filter(
+        case__child=OuterRef("case__child"),
+        visit_date__gte=OuterRef("start_date"),
+        _gap__gt=F("case__authority__cp_visit_interval_wd"),
+    )
     on_time = (
-        due.annotate(_next=next_point("start_date"))
+        cp_children_due_visits(p)
+        .annotate(_next=_next_seen_visit(p, "start_date"))
         .annotate(_gap=index_of("_next") - index_of("start_date"))
         .filter(_gap__lte=F("case__authority__cp_visit_interval_wd"))
     )
@@ -372,8 +397,10 @@ def cp_visits_on_time(p: Period) -> QuerySet:
 
 def cases_of(plans: QuerySet) -> QuerySet:
     """The cases of some plans, for counting children: the plan conditions run once, as a
-    subquery, rather than once per case in the order of an index on the child."""
-    return Case.objects.filter(pk__in=plans.values("case"))
+    subquery, rather than once per case in the order of an index on the child. The subquery's
+    DISTINCT keeps PostgreSQL from turning it into a join driven by every case, which probed
+    the plans once per case (315 ms for CP visits; 156 ms with it)."""
+    return Case.objects.filter(pk__in=plans.values("case").distinct())
 
 
 def core_groups_due(p: Period) -> QuerySet:

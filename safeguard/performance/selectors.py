@@ -133,7 +133,11 @@ def _case_ref(indicator: Indicator) -> str:
 
 
 def attributed(indicator: Indicator, qs: QuerySet, period: Period) -> QuerySet:
-    """Annotate ``_worker`` and ``_team``: who the record belongs to (see indicators.py)."""
+    """Annotate ``_worker`` and ``_team``: who the record belongs to (see indicators.py).
+
+    A query computes only the annotation it filters or groups on, and the allocation that
+    started after the record's date is looked up only when none was open on it (COALESCE
+    stops at its first value): one look-up per record in the usual case."""
     if indicator.staff:
         return qs.annotate(_worker=F("worker"), _team=F("team"))
     case = OuterRef(_case_ref(indicator))
@@ -149,6 +153,19 @@ def attributed(indicator: Indicator, qs: QuerySet, period: Period) -> QuerySet:
     )
 
 
+def _ever_held(scope: Scope) -> QuerySet:
+    """The allocations of the scope's team or worker, whenever they were open. A record can
+    belong to them only if its case is among these allocations' cases: filtering on that set,
+    found once, first spares the look-up of the allocation a record belongs to for every
+    record of another team's case."""
+    held = Allocation.objects.all()
+    if scope.team_id is not None:
+        held = held.filter(team=scope.team_id)
+    if scope.worker_id is not None:
+        held = held.filter(worker=scope.worker_id)
+    return held
+
+
 def scoped(indicator: Indicator, qs: QuerySet, period: Period, scope: Scope) -> QuerySet:
     if scope.authority_id is not None:
         path = (
@@ -158,11 +175,19 @@ def scoped(indicator: Indicator, qs: QuerySet, period: Period, scope: Scope) -> 
         )
         qs = qs.filter(**{path: scope.authority_id})
     if scope.team_id is not None or scope.worker_id is not None:
-        qs = attributed(indicator, qs, period)
-        if scope.team_id is not None:
-            qs = qs.filter(_team=scope.team_id)
-        if scope.worker_id is not None:
-            qs = qs.filter(_worker=scope.worker_id)
+        qs = belonging_to(indicator, qs, period, scope)
+    return qs
+
+
+def belonging_to(indicator: Indicator, qs: QuerySet, period: Period, scope: Scope) -> QuerySet:
+    """The records of ``qs`` that belong to the scope's team and worker (``attributed``)."""
+    if not indicator.staff:
+        qs = qs.filter(**{f"{_case_ref(indicator)}__in": _ever_held(scope).values("case")})
+    qs = attributed(indicator, qs, period)
+    if scope.team_id is not None:
+        qs = qs.filter(_team=scope.team_id)
+    if scope.worker_id is not None:
+        qs = qs.filter(_worker=scope.worker_id)
     return qs
 
 
@@ -190,12 +215,18 @@ class _Batch:
 
     def __init__(self):
         self.statements: list[tuple[str, tuple]] = []
+        self._index: dict[tuple[str, tuple], int] = {}
         self.results: list[list[tuple]] | None = None
 
     def add(self, key: tuple, build):
-        """Queue a statement; the returned function gives its rows once ``run`` has run."""
-        index = len(self.statements)
-        self.statements.append(_compiled(key, build))
+        """Queue a statement; the returned function gives its rows once ``run`` has run. A
+        statement already queued (indicators share parts: the referrals in period are the
+        denominator of four) is run once, and both callers read its rows."""
+        statement = _compiled(key, build)
+        index = self._index.get(statement)
+        if index is None:
+            index = self._index[statement] = len(self.statements)
+            self.statements.append(statement)
         return lambda: self.results[index]
 
     def run(self) -> None:
@@ -215,7 +246,8 @@ def _child_of_row(indicator: Indicator):
     if "__" not in path or connection.vendor == "sqlite":
         return F(path)
     case_field = path.rsplit("__", 1)[0]
-    return Subquery(casework.Case.objects.filter(pk=OuterRef(case_field)).values("child")[:1])
+    case = casework.Case.objects.filter(pk=OuterRef(case_field)).order_by()  # one row: no sort
+    return Subquery(case.values("child")[:1])
 
 
 def _with_errors(indicator: Indicator, scope: Scope, qs: QuerySet) -> tuple[QuerySet, dict]:
@@ -224,7 +256,16 @@ def _with_errors(indicator: Indicator, scope: Scope, qs: QuerySet) -> tuple[Quer
     count."""
     with_issues = children_with_issues(scope.authority_id)
     qs = qs.annotate(_child=_child_of_row(indicator))
-    return qs, {"e": Count("_child", distinct=True, filter=Q(_child__in=with_issues))}
+    path = _child_path(indicator)
+    if "__" in path and connection.vendor != "sqlite":
+        # Whether a record's case is one of those children's, from one set found once: the
+        # child is then looked up only for the few records that pass, not for every record.
+        case_field = path.rsplit("__", 1)[0]
+        cases = casework.Case.objects.filter(child__in=with_issues).values("pk")
+        flagged = Q(**{f"{case_field}__in": cases})
+    else:
+        flagged = Q(_child__in=with_issues)
+    return qs, {"e": Count("_child", distinct=True, filter=flagged)}
 
 
 def _count(

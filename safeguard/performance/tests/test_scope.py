@@ -61,3 +61,29 @@ def test_children_behind_a_figure(world, cases):
     assert children_behind("assessments_within_45wd", YEAR, scope, "denominator") == sorted(
         [amy.child_id, moved.child_id]
     )
+
+
+def test_a_statement_shared_by_indicators_runs_once(world, cases, monkeypatch):
+    """Indicators share parts (the referrals in period are the denominator of several; the
+    NI 67 figure is the review chain's): the dashboard runs each distinct statement once, and
+    every figure reading it is the same as when measured alone."""
+    from safeguard.core import parallel_reads
+    from safeguard.performance.selectors import figure, figures_compared, last_year
+
+    ran = []
+    run = parallel_reads.run
+
+    def counted(statements):
+        ran.extend(statements)
+        return run(statements)
+
+    monkeypatch.setattr(parallel_reads, "run", counted)
+    for scope in (Scope(), Scope(team_id=world.team_a.pk)):
+        ran.clear()
+        compared = figures_compared(YEAR, last_year(YEAR), scope, errors=True)
+        assert len(ran) == len(set(ran))
+        parts = sum(2 if f.numerator is not None else 1 for f, _ in compared.values())
+        assert len(ran) < parts  # fewer statements than figure parts: some were shared
+        for kpi in ("referrals", "rereferrals_12m", "assessments_within_45wd", "cpp_repeat"):
+            alone = figure(BY_ID[kpi], YEAR, scope, errors=True)
+            assert compared[kpi][0] == alone
