@@ -12,9 +12,7 @@ The before and after never hold a password or its hash, nor a second-factor secr
 what an auditor needs to read back who could sign in, when, and who decided it.
 """
 
-import csv
 import hashlib
-import io
 import secrets
 import smtplib
 from dataclasses import dataclass, field
@@ -47,6 +45,7 @@ from safeguard.accounts.models import (
     User,
 )
 from safeguard.accounts.signals import account_changed, organisation_changed
+from safeguard.core.csv import dict_reader
 from safeguard.core.errors import ApplicationError
 
 UPDATED = "updated"  # audit.models.ChangeVerb.UPDATED (accounts may not import audit)
@@ -536,7 +535,7 @@ def _row_problems(row: dict) -> list[str]:
 def staff_file_read(text: str, *, authority: LocalAuthority) -> list[StaffMember]:
     """The people of a staff CSV file (``STAFF_COLUMNS``), checked against each other and the
     database. Raises ``StaffFileRefused`` listing every bad row by line number."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    reader = dict_reader(text)
     header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
     missing = [name for name in STAFF_COLUMNS if name not in header]
     if missing:

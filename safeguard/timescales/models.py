@@ -59,6 +59,11 @@ class DueEntry(models.Model):
             models.Index(fields=["authority", "priority_rank", "due_date"], name="due_authority"),
             models.Index(fields=["worker", "priority_rank", "due_date"], name="due_worker"),
             models.Index(fields=["team", "priority_rank", "due_date"], name="due_team"),
+            # "Decided but not started", by priority then due date (and filtered by priority).
+            models.Index(
+                fields=["authority", "next_step", "priority_rank", "due_date"],
+                name="due_next_steps",
+            ),
             models.Index(fields=["child"], name="due_child"),
             models.Index(fields=["case"], name="due_case"),
         ]
