@@ -238,14 +238,9 @@ def sort_entries(entries, sort: str = DEFAULT_SORT):
     return entries.order_by(*order)
 
 
-@dataclass(frozen=True)
-class DuePage:
-    """One page of a due list: its rows, how many items the whole list holds, which page."""
-
-    rows: list[DueRow]
-    total: int
-    number: int
-    size: int
+class Paged:
+    """Which page of a list this is, of how many: for a dataclass with ``total`` (items in the
+    whole list), ``number`` (this page, from 1) and ``size`` (items to a page)."""
 
     @property
     def num_pages(self) -> int:
@@ -260,6 +255,16 @@ class DuePage:
         return self.number < self.num_pages
 
 
+@dataclass(frozen=True)
+class ListPage(Paged):
+    """One page of a list's rows (a due list, the unallocated cases)."""
+
+    rows: list
+    total: int
+    number: int
+    size: int
+
+
 def due_page(
     authority: LocalAuthority,
     *,
@@ -268,7 +273,7 @@ def due_page(
     sort: str = DEFAULT_SORT,
     number: int = 1,
     size: int = DUE_PAGE_SIZE,
-) -> tuple[DuePage, dict[str, int]]:
+) -> tuple[ListPage, dict[str, int]]:
     """Page ``number`` of the items ``where`` asks for, in ``sort`` order, and the list's
     counts by status: a fixed number of queries whatever the size of the borough. A page past
     the last gives the last."""
@@ -278,7 +283,7 @@ def due_page(
     number = min(max(1, number), max(1, -(-total // size)))
     ordered = sort_entries(entries, sort)[(number - 1) * size : number * size]
     rows = due_rows(ordered, authority=authority, on=on)
-    return DuePage(rows=rows, total=total, number=number, size=size), counts
+    return ListPage(rows=rows, total=total, number=number, size=size), counts
 
 
 def _all_rows(authority: LocalAuthority, where: DueFilter, on: date, sort: str) -> list[DueRow]:
@@ -371,29 +376,9 @@ class UnallocatedRow:
         return (self.on - self.waiting_since).days
 
 
-@dataclass(frozen=True)
-class RowsPage:
-    rows: list
-    total: int
-    number: int
-    size: int
-
-    @property
-    def num_pages(self) -> int:
-        return max(1, -(-self.total // self.size))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.num_pages
-
-
 def unallocated_page(
     authority: LocalAuthority, *, on: date, number: int, size: int
-) -> RowsPage:
+) -> ListPage:
     """Page ``number`` of the unallocated cases (priority first, then longest waiting), each
     with how long it has waited, when its child was last seen and its next due step: a fixed
     number of queries whatever the number of cases."""
@@ -429,7 +414,7 @@ def unallocated_page(
         )
         for c in found
     ]
-    return RowsPage(rows=rows, total=total, number=number, size=size)
+    return ListPage(rows=rows, total=total, number=number, size=size)
 
 
 # --- Days since seen ------------------------------------------------------------------------
@@ -660,7 +645,7 @@ def unseen_cases(
 
 
 @dataclass(frozen=True)
-class UnseenPage:
+class UnseenPage(Paged):
     """One page of ``unseen_cases``: its cases, the number of cases on every page, which
     page it is and how many there are."""
 
@@ -668,18 +653,6 @@ class UnseenPage:
     total: int
     number: int
     size: int
-
-    @property
-    def num_pages(self) -> int:
-        return max(1, -(-self.total // self.size))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.num_pages
 
 
 def unseen_page(cases: QuerySet[Case], *, number: int, size: int) -> UnseenPage:
