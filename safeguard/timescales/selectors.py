@@ -286,6 +286,15 @@ def due_page(
     return ListPage(rows=rows, total=total, number=number, size=size), counts
 
 
+def overdue_by_worker(team: Team, *, on: date) -> dict[int, int]:
+    """How many items on ``team``'s work each worker has overdue on ``on``: one aggregate
+    query."""
+    overdue = due_entries(team.agency.authority, on=on, where=DueFilter(team=team)).filter(
+        due_date__lt=on, worker__isnull=False
+    )
+    return dict(overdue.values("worker").annotate(n=Count("pk")).values_list("worker", "n"))
+
+
 def _all_rows(authority: LocalAuthority, where: DueFilter, on: date, sort: str) -> list[DueRow]:
     entries = sort_entries(due_entries(authority, on=on, where=where), sort)
     return due_rows(entries, authority=authority, on=on)

@@ -26,7 +26,6 @@ from safeguard.accounts.roles import RECORDING_ROLES
 from safeguard.casework.models import Allocation, Case
 from safeguard.people.models import Person
 from safeguard.timescales import selectors as timescales
-from safeguard.timescales.engine import OVERDUE
 from safeguard.workforce.permissions import managed_by, visible_to
 
 # The authority's setting holding each stage's weight, in points.
@@ -220,10 +219,7 @@ def team_board(team: Team, *, on: date) -> Board:
     workers = list(team_workers(team))
     loads = worker_loads(workers, authority=authority, on=on)
     # Overdue items: what is due on the team's cases, counted by the worker holding each.
-    overdue: dict[int, int] = defaultdict(int)
-    for row in timescales.due_for_team(team, on=on):
-        if row.item.status == OVERDUE and row.worker is not None:
-            overdue[row.worker.pk] += 1
+    overdue = timescales.overdue_by_worker(team, on=on)
     # Children not seen within their stage's standard, among the cases the team holds.
     holder = {c.case.pk: pk for pk, load in loads.items() for c in load.cases}
     unseen: dict[int, int] = defaultdict(int)
@@ -231,7 +227,7 @@ def team_board(team: Team, *, on: date) -> Board:
         if case.pk in holder:
             unseen[holder[case.pk]] += 1
     for pk, load in loads.items():
-        load.overdue, load.unseen = overdue[pk], unseen[pk]
+        load.overdue, load.unseen = overdue.get(pk, 0), unseen[pk]
     return Board(team=team, on=on, loads=[loads[w.pk] for w in workers], weights=weights(authority))
 
 

@@ -10,6 +10,7 @@ from django.db.models import Model
 from django.db.models.base import ModelState
 
 from safeguard.accounts.models import Team
+from safeguard.audit.models import ChangeEvent, ChangeVerb
 
 DEFAULT_CHILDREN = 2000
 DEFAULT_SEED = 2009
@@ -104,3 +105,29 @@ def make(model: type[Model], /, **values) -> Model:
             fields[attname] = field.get_default()
     fields.update(values)
     return obj
+
+
+def save_with_events(rows: dict, models: Iterable[type[Model]], events: list, saved) -> None:
+    """Insert the ``rows`` made of each of ``models`` (in that order: parents before
+    children), count them in ``saved`` by model label, and write a "created" change event for
+    each ``(label, pk, person_id)`` of ``events``, as the services would; then forget them
+    (a large demo saves in parts)."""
+    for model in models:
+        model.objects.bulk_create(rows[model], batch_size=BATCH_SIZE)
+        saved[model._meta.label_lower] += len(rows[model])
+    ChangeEvent.objects.bulk_create(
+        (
+            make(
+                ChangeEvent,
+                verb=ChangeVerb.CREATED,
+                target_type=label,
+                target_id=pk,
+                person_id=person_id,
+                after={"source": "demo"},
+            )
+            for label, pk, person_id in events
+        ),
+        batch_size=BATCH_SIZE,
+    )
+    rows.clear()
+    events.clear()

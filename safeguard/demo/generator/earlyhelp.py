@@ -25,12 +25,11 @@ from datetime import date, timedelta
 
 from django.db.models import Model
 
-from safeguard.audit.models import ChangeEvent, ChangeVerb
 from safeguard.casework.models import ChronologyEntry
 from safeguard.core.workdays import add_working_days
 from safeguard.demo import vocabulary as words
 from safeguard.demo.generator import texts
-from safeguard.demo.generator.common import BATCH_SIZE, Worker, age_on, make
+from safeguard.demo.generator.common import Worker, age_on, make, save_with_events
 from safeguard.demo.generator.staff import Organisation
 from safeguard.earlyhelp.codes import AssessmentOutcome, TAFEndReason
 from safeguard.earlyhelp.models import TAF_REVIEW_WEEKS, EarlyHelpAssessment, TAFReview
@@ -395,25 +394,8 @@ class EarlyHelp:
     def save(self) -> None:
         """Insert everything made, parents before children rows, with a "created" change
         event each."""
-        for model in (Involvement, EarlyHelpAssessment, TAF, TAFReview, ChronologyEntry):
-            model.objects.bulk_create(self.rows[model], batch_size=BATCH_SIZE)
-            self.saved[model._meta.label_lower] += len(self.rows[model])
-        ChangeEvent.objects.bulk_create(
-            (
-                make(
-                    ChangeEvent,
-                    verb=ChangeVerb.CREATED,
-                    target_type=label,
-                    target_id=pk,
-                    person_id=person_id,
-                    after={"source": "demo"},
-                )
-                for label, pk, person_id in self.events
-            ),
-            batch_size=BATCH_SIZE,
-        )
-        self.rows.clear()
-        self.events.clear()
+        models = (Involvement, EarlyHelpAssessment, TAF, TAFReview, ChronologyEntry)
+        save_with_events(self.rows, models, self.events, self.saved)
 
 
 def _make_room(earlier: Plan, cutoff: date) -> bool:

@@ -24,7 +24,6 @@ from safeguard.assessments.models import (
     AssessmentStage,
     AuthorisationDecision,
 )
-from safeguard.audit.models import ChangeEvent, ChangeVerb
 from safeguard.casework.codes import ClosureReason, ReferralSource
 from safeguard.casework.models import (
     Allocation,
@@ -39,10 +38,10 @@ from safeguard.casework.models import (
 from safeguard.demo.generator import texts
 from safeguard.demo.generator.common import (
     ALLOCATED_SOCIAL_WORKER,
-    BATCH_SIZE,
     Worker,
     age_on,
     make,
+    save_with_events,
 )
 from safeguard.demo.generator.contacts import Contacts, choose_priority
 from safeguard.demo.generator.histories import FamilyEpisode
@@ -790,25 +789,7 @@ class Records:
 
     def save(self) -> None:
         """Insert the records made so far, and forget them (a large demo saves in parts)."""
-        for model in MODELS:
-            model.objects.bulk_create(self.rows[model], batch_size=BATCH_SIZE)
-            self.saved[model._meta.label_lower] += len(self.rows[model])
-        ChangeEvent.objects.bulk_create(
-            (
-                make(
-                    ChangeEvent,
-                    verb=ChangeVerb.CREATED,
-                    target_type=label,
-                    target_id=pk,
-                    person_id=person_id,
-                    after={"source": "demo"},
-                )
-                for label, pk, person_id in self.events
-            ),
-            batch_size=BATCH_SIZE,
-        )
-        self.rows.clear()
-        self.events.clear()
+        save_with_events(self.rows, MODELS, self.events, self.saved)
 
 
 # Of strategy discussions, the share held while the child was in police protection (Children
