@@ -270,6 +270,15 @@ def _has_referral(case: Case) -> bool:
     return bool(_referral(case))
 
 
+def _decided_once_born(case: Case, referral: Subject) -> list[date]:
+    """When the child can be seen after a referral's decision: the decision, or the birth of
+    a child referred before birth (an unborn child cannot be seen, as for plan visits)."""
+    born = case.child.date_of_birth
+    if born is None:
+        return []
+    return [max(referral.decision_date, born)]
+
+
 def _strategy_discussion_held(case: Case, subject: Subject) -> list[date]:
     """Strategy discussions that answer ``subject``: for a referral, one held on or after it;
     for an assessment concluding that one is needed, any held in its episode, since a
@@ -337,6 +346,7 @@ EVENTS: dict[str, EventReader] = {
     "child_seen": _child_seen,
     "strategy_discussion_held": _strategy_discussion_held,
     "strategy_decided": lambda case, discussion: [discussion.discussion_date],
+    "referral_decided_once_born": _decided_once_born,
     "section47_started": _section47_started,
     "cin_plan_started": _cin_plan_for,
 }

@@ -312,11 +312,12 @@ REFERRAL_CHILD_SEEN = _next_step(
     id="referral_child_seen",
     label="See the child",
     scope="referral_acted_on",
-    start="referral_decided",
+    start="referral_decided_once_born",
     end="child_seen",
     length="referral_seen_wd",
     source="Local standard (referral_seen_wd): after a referral decided for assessment or a "
-    "strategy discussion, the child is seen (a visit or the assessment's date seen)",
+    "strategy discussion, the child is seen (a visit or the assessment's date seen); a child "
+    "referred before birth from their birth",
 )
 
 REFERRAL_STRATEGY = _next_step(

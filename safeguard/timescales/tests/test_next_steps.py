@@ -303,3 +303,13 @@ def test_a_plan_already_running_answers_an_assessment_concluding_with_one(world)
     ended.end_date = None
     ended.save()
     assert "assessment_cin_plan" not in case_steps(world, case)
+
+
+def test_an_unborn_child_is_to_be_seen_only_once_born(world):
+    case = open_case(world, world.unborn, received=DAY)
+    assert "referral_child_seen" not in case_steps(world, case)
+    assert "referral_assessment" in case_steps(world, case)
+    born = DAY + timedelta(days=2)
+    world.unborn.date_of_birth = born
+    world.unborn.save()
+    assert case_steps(world, case)["referral_child_seen"] == add_working_days(born, 5)
