@@ -6,16 +6,17 @@ manager and not yet signed by her."""
 
 from safeguard.testing.matrix import row
 
-# Staff in one's management line: team and service managers.
-STAFF = row(302, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 302, 403)
+# Staff in one's management line: team and service managers. Conference chairs (independent
+# of the line) and inspectors see no supervision.
+STAFF = row(302, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 302, 403, 403, 403)
 # The social worker's record: herself and her line (team manager, service manager).
-RECORD = row(302, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 302, 404)
+RECORD = row(302, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 302, 404, 403, 403)
 # Recording on it: her line only, never herself.
-RECORD_NEW = row(302, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 302, 404)
+RECORD_NEW = row(302, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 302, 404, 403, 403)
 # Her session: herself and her line; nobody else knows of it.
-SESSION = row(302, 200, 200, 200, 404, 404, 404, 404, 404, 404, 404, 302, 404)
+SESSION = row(302, 200, 200, 200, 404, 404, 404, 404, 404, 404, 404, 302, 404, 404, 404)
 # Signing it: herself only (the supervisor signed by recording it).
-SIGN = row(302, 200, 403, 403, 404, 404, 404, 404, 404, 404, 404, 302, 404)
+SIGN = row(302, 200, 403, 403, 404, 404, 404, 404, 404, 404, 404, 302, 404, 404, 404)
 
 MATRIX = {
     "supervision:overdue": ("get", None, "", STAFF),
