@@ -19,6 +19,7 @@ from django.utils import timezone
 from safeguard.accounts.models import LocalAuthority, User
 from safeguard.audit.models import ChangeVerb
 from safeguard.audit.services import record_change, save_change, save_new, snapshot
+from safeguard.casework import permissions as casework_permissions
 from safeguard.casework.models import Case
 from safeguard.casework.services import check_date, decision_record
 from safeguard.core.concurrency import expect_version
@@ -104,13 +105,18 @@ def session_record(
     if not discussions and not wellbeing.strip():
         raise ApplicationError("Record at least one case discussed, or what else was discussed")
     today = timezone.localdate()
-    allowed = {c.pk: c for c in cases_held(supervisee, start=session_date, end=today)}
+    # Only cases the supervisor may see (a sealed child's case is not theirs to discuss).
+    held = cases_held(supervisee, start=session_date, end=today).filter(
+        pk__in=casework_permissions.visible_to(by).values("pk")
+    )
+    allowed = {c.pk: c for c in held}
     seen = set()
     for d in discussions:
         where = str(d.case.child) if d.case.pk in allowed else "a case"
         if d.case.pk not in allowed:
             raise ApplicationError(
-                "A case discussed must have been allocated to the worker since the session"
+                "A case discussed must be one you may see, allocated to the worker since the "
+                "session"
             )
         if d.case.pk in seen:
             raise ApplicationError(f"The case of {where} is listed twice")

@@ -210,3 +210,43 @@ def test_the_overdue_list_queries_do_not_grow_with_the_staff(world, line, client
         f.session(world, by=world.sm_dan, supervisee=worker,
                   on=timezone.localdate() - timedelta(days=n))  # fmt: skip
     assert _queries(client, url) == few <= MAX_QUERIES
+
+
+def test_the_home_page_links_managers_to_overdue_supervision_and_workers_to_their_own(
+    world, line, client
+):
+    User.objects.filter(pk=world.sw_amy.pk).update(date_joined=timezone.now() - timedelta(days=400))
+    client.force_login(world.tm_carol)
+    page = client.get(reverse("work:home")).content.decode()
+    assert reverse("supervision:overdue") in page and "1 overdue" in page
+    client.force_login(world.sw_amy)
+    page = client.get(reverse("work:home")).content.decode()
+    assert reverse("supervision:record", kwargs={"worker_id": world.sw_amy.pk}) in page
+    assert reverse("supervision:overdue") not in page
+    client.force_login(world.analyst_eve)
+    assert "supervision" not in client.get(reverse("work:home")).content.decode().lower()
+
+
+def test_a_session_shows_its_decisions_and_hides_a_child_the_reader_may_not_see(
+    world, line, client
+):
+    from safeguard.supervision import services
+    from safeguard.supervision.services import DiscussionInput
+
+    case = f.held_case(world)
+    made = services.session_record(
+        by=world.tm_carol, supervisee=world.sw_amy, session_date=timezone.localdate(),
+        duration_minutes=90, discussions=[DiscussionInput(
+            case=case, reflection="Good progress", decision="Reduce visits to fortnightly",
+            rationale="Plan goals met")],
+    )  # fmt: skip
+    client.force_login(world.sm_dan)
+    url = reverse("supervision:session", kwargs={"session_id": made.pk})
+    page = client.get(url).content.decode()
+    assert "Reduce visits to fortnightly" in page and case.child.full_name in page
+    from safeguard.people.services import person_seal
+
+    person_seal(by=world.tm_carol, person=case.child, reason="The child is a relative of staff",
+                members=[world.sw_amy])  # fmt: skip
+    page = client.get(url).content.decode()
+    assert case.child.full_name not in page and "1 case of a child you may not see" in page

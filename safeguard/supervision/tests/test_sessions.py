@@ -133,3 +133,16 @@ def test_another_workers_action_cannot_be_marked_done(world, line):
     with pytest.raises(ApplicationError, match="this worker"):
         _record(world, world.tm_carol, world.sw_amy, done=[bens])
     assert SessionAction.objects.get().done_on is None
+
+
+def test_a_sealed_childs_case_is_not_discussed_by_a_manager_outside_the_seal(world, line):
+    from safeguard.people.services import person_seal
+
+    case = f.held_case(world)
+    person_seal(by=world.tm_carol, person=case.child, reason="The child is a relative of staff",
+                members=[world.sw_amy])  # fmt: skip
+    with pytest.raises(ApplicationError, match="one you may see"):
+        _record(world, world.sm_dan, world.sw_amy, [DiscussionInput(case=case, reflection="R")])
+    assert _record(
+        world, world.tm_carol, world.sw_amy, [DiscussionInput(case=case, reflection="R")]
+    )
