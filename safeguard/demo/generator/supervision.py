@@ -190,7 +190,7 @@ class SupervisionHistories:
         chosen = [u for u in staff if u.qualified_on and team_ids[u.pk] and u.username != "sw1"]
         chosen = [u for u in chosen if u.qualified_on < self.as_at - timedelta(days=3 * 365)]
         found = {}
-        for user, (interval, reason) in zip(chosen[3:5], OWN_FREQUENCIES, strict=False):
+        for user, (interval, reason) in zip(chosen[-2:], OWN_FREQUENCIES, strict=False):
             start = self.as_at - timedelta(days=60)
             self.add(make(WorkerFrequency, id=uuid.uuid4(), worker_id=user.pk, start_date=start,
                           interval=interval, reason=reason))  # fmt: skip
