@@ -110,6 +110,10 @@ class SupervisionHistories:
         self.events: list = []
         self.saved: dict = defaultdict(int)
 
+    def new_id(self) -> uuid.UUID:
+        """An id from the seed, so that the same seed makes the same records."""
+        return uuid.UUID(int=self.rng.getrandbits(128), version=4)
+
     def add(self, obj, person_id=None):
         self.rows[type(obj)].append(obj)
         self.events.append((obj._meta.label_lower, str(obj.pk), person_id))
@@ -192,7 +196,7 @@ class SupervisionHistories:
         found = {}
         for user, (interval, reason) in zip(chosen[-2:], OWN_FREQUENCIES, strict=False):
             start = self.as_at - timedelta(days=60)
-            self.add(make(WorkerFrequency, id=uuid.uuid4(), worker_id=user.pk, start_date=start,
+            self.add(make(WorkerFrequency, id=self.new_id(), worker_id=user.pk, start_date=start,
                           interval=interval, reason=reason))  # fmt: skip
             found[user.pk] = (start, interval)
         return found
@@ -222,7 +226,7 @@ class SupervisionHistories:
             last = n == len(sessions) - 1
             signed = not (last and unsigned)
             session = self.add(make(
-                Session, id=uuid.uuid4(), supervisor_id=supervisor, supervisee_id=user.pk,
+                Session, id=self.new_id(), supervisor_id=supervisor, supervisee_id=user.pk,
                 session_date=day, duration_minutes=rng.choice((60, 90, 90, 90, 120)),
                 wellbeing=rng.choice(WELLBEING), supervisor_signed_at=_aware(day, 16),
                 supervisee_signed_at=_aware(day + timedelta(days=1), 10) if signed else None,
@@ -241,33 +245,33 @@ class SupervisionHistories:
         rng = self.rng
         child_id = a["case__child_id"]
         discussion = self.add(make(
-            CaseDiscussion, id=uuid.uuid4(), session_id=session.pk, case_id=a["case_id"],
+            CaseDiscussion, id=self.new_id(), session_id=session.pk, case_id=a["case_id"],
             reflection=rng.choice(REFLECTIONS), created_by_id=supervisor,
             updated_by_id=supervisor,
         ), child_id)  # fmt: skip
         if rng.random() < 0.6:
             decision, rationale = rng.choice(texts.DECISIONS["supervision"])
             made = self.add(make(
-                ManagementDecision, id=uuid.uuid4(), case_id=a["case_id"], decision_date=day,
+                ManagementDecision, id=self.new_id(), case_id=a["case_id"], decision_date=day,
                 decision=decision,
                 rationale=f"In supervision with {user.get_full_name()}: {rationale}",
                 decided_by_id=supervisor, created_by_id=supervisor, updated_by_id=supervisor,
             ), child_id)  # fmt: skip
             self.add(make(
-                ChronologyEntry, id=uuid.uuid4(), child_id=child_id, case_id=a["case_id"],
+                ChronologyEntry, id=self.new_id(), child_id=child_id, case_id=a["case_id"],
                 event_date=day, what=f"Management decision in supervision: {decision}",
                 source_agency=self.csc_name,
                 source_type="casework.managementdecision", source_id=str(made.pk),
                 created_by_id=supervisor, updated_by_id=supervisor,
             ), child_id)  # fmt: skip
             self.add(make(
-                SessionDecision, id=uuid.uuid4(), discussion_id=discussion.pk,
+                SessionDecision, id=self.new_id(), discussion_id=discussion.pk,
                 decision=decision, rationale=rationale, management_decision_id=made.pk,
                 created_by_id=supervisor, updated_by_id=supervisor,
             ), child_id)  # fmt: skip
         if rng.random() < 0.5:
             action = self.add(make(
-                SessionAction, id=uuid.uuid4(), session_id=session.pk,
+                SessionAction, id=self.new_id(), session_id=session.pk,
                 discussion_id=discussion.pk, action=rng.choice(ACTIONS), owner_id=user.pk,
                 due_date=day + timedelta(days=rng.randint(5, 20)), created_by_id=supervisor,
                 updated_by_id=supervisor,
