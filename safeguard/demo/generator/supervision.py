@@ -147,6 +147,7 @@ class SupervisionHistories:
             Allocation.objects.filter(worker__in=staff)
             .exclude(end_date__lte=since)
             .values("worker_id", "case_id", "case__child_id", "start_date", "end_date")
+            .order_by("start_date", "case_id")
         ):
             held[a["worker_id"]].append(a)
         own = self._own_frequencies(staff, team_ids)
