@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Case as DbCase
 from django.db.models import (
@@ -42,9 +42,8 @@ from django.db.models import (
 from django.db.models.functions import Abs, Coalesce, Lead
 
 from safeguard.assessments.models import Assessment, AssessmentKind
-from safeguard.casework.models import Allocation, Case, ManagementDecision, Visit
-from safeguard.core.workdays import add_months
-from safeguard.performance.calendar import MONTH_COLUMNS, index_of, months_from, wd
+from safeguard.casework.models import Allocation, Case, Visit
+from safeguard.performance.calendar import index_of, months_from, wd
 from safeguard.protection.models import (
     ChildProtectionConference,
     ChildProtectionPlan,
@@ -53,11 +52,11 @@ from safeguard.protection.models import (
     Section47Enquiry,
 )
 from safeguard.referrals.models import Referral
+from safeguard.supervision.selectors import supervised_staff
 
 # Local standards without a setting on the authority (kpis.md section 4 defaults).
 REFERRAL_DECISION_WD = 1
 FIRST_CORE_GROUP_WD = 10
-SUPERVISION_INTERVAL = "plus_1_month"  # monthly supervision (domain.md section 6)
 
 
 @dataclass(frozen=True)
@@ -444,43 +443,14 @@ def open_allocations(p: Period) -> QuerySet:
     )
 
 
-def earliest_day_with(day: date, column: str) -> date:
-    """The earliest ``x`` with ``add_months(x, n) >= day`` (``add_months`` only ever grows)."""
-    months = MONTH_COLUMNS[column]
-    x = add_months(day, -months)
-    while add_months(x - timedelta(days=1), months) >= day:
-        x -= timedelta(days=1)
-    while add_months(x, months) < day:
-        x += timedelta(days=1)
-    return x
-
-
 def supervised_in_time(p: Period) -> QuerySet:
-    """Case-holding staff whose last supervision is within the interval before ``to``:
-    ``add_months(last, 1) >= to``, that is a supervision on or after
-    ``earliest_day_with(to, 1 month)`` and on or before ``to``.
-
-    Safeguard records supervision as the manager's decisions on the cases a worker holds
-    (management oversight written in supervision): a worker's supervision on a day is a
-    decision, by someone else, on a case they held that day.
-    """
-    since = earliest_day_with(p.end, SUPERVISION_INTERVAL)
-    # Allocations overlapping the window whose case had a decision in it, while they were
-    # open, by someone other than their worker: those workers were supervised in time.
-    decided = (
-        ManagementDecision.objects.filter(case=OuterRef("case"))
-        .filter(decision_date__gte=since, decision_date__lte=p.end)
-        .filter(decision_date__gte=OuterRef("start_date"))
-        .filter(decision_date__lt=Coalesce(OuterRef("end_date"), Value(date.max)))
-        .exclude(decided_by=OuterRef("worker"))
-    )
-    supervised = (
-        Allocation.objects.filter(start_date__lte=p.end)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gt=since))
-        .filter(Exists(decided))
-        .values("worker")
-    )
-    return open_allocations(p).filter(worker__in=Subquery(supervised))
+    """Case-holding staff on ``to`` whose last supervision session, signed by both and dated
+    on or before ``to``, is within their own required interval on ``to`` (on or after ``to``
+    minus the interval: 7 or 14 calendar days, or a month by ``add_months``), and staff who
+    joined less than one interval before ``to`` (kpis.md). Each worker's interval is the
+    supervision app's (``supervision.selectors.supervised_staff``: the newly qualified
+    schedule, or the worker's own setting on ``to``), in SQL."""
+    return open_allocations(p).filter(worker__in=supervised_staff(p.end).values("pk"))
 
 
 def index_of_day(day: date) -> int:
@@ -826,14 +796,17 @@ INDICATORS: tuple[Indicator, ...] = (
         "Supervision on time",
         "rate",
         4,
-        "Case-holding staff on the period end whose last supervision is within their "
-        "required interval (monthly), over case-holding staff.",
+        "Case-holding staff on the period end whose last supervision session (signed by "
+        "both, on or before the period end) is within their own required interval (weekly "
+        "for 6 weeks after qualifying, fortnightly to 6 months, then monthly, unless set "
+        "otherwise), over case-holding staff; staff who joined less than one interval "
+        "before the period end count as supervised.",
         open_allocations,
         supervised_in_time,
         staff=True,
         count_denominator="worker",
         count_numerator="worker",
-        numerator_text="case-holding staff supervised within the month before the period end",
+        numerator_text="case-holding staff supervised within their own interval",
         denominator_text="case-holding staff on the period end",
     ),
     Indicator(

@@ -11,6 +11,9 @@ from safeguard.people import permissions, selectors
 from safeguard.people.permissions import Action
 from safeguard.quality import permissions as quality_permissions
 from safeguard.quality.permissions import Action as QualityAction
+from safeguard.supervision import permissions as supervision_permissions
+from safeguard.supervision import selectors as supervision
+from safeguard.supervision.permissions import Action as SupervisionAction
 from safeguard.timescales import permissions as due_permissions
 from safeguard.timescales import selectors as due
 from safeguard.timescales.permissions import Action as DueAction
@@ -83,6 +86,7 @@ def home(request):
             "latest_unread": notices.unread_for(user=user, limit=5),
             **_break_glass_reviews(user, today),
             **_caseload_boards(user),
+            **_supervision(user, today),
         },
     )
 
@@ -90,6 +94,22 @@ def home(request):
 def _caseload_boards(user) -> dict:
     """The link to the caseload boards the user may see (no query: the page lists them)."""
     return {"can_see_caseloads": workforce_permissions.can(user, WorkforceAction.SEE_BOARDS)}
+
+
+def _supervision(user, today) -> dict:
+    """The link to one's own supervision record, and for managers to the staff they
+    supervise or oversee, with how many are overdue (issue 15: overdue supervision shows to
+    the supervisor and their manager)."""
+    context = {
+        "can_see_own_supervision": supervision_permissions.can(
+            user, SupervisionAction.SEE_RECORD, user
+        ),
+        "can_see_staff_supervision": False,
+    }
+    if supervision_permissions.can(user, SupervisionAction.SEE_STAFF):
+        context["can_see_staff_supervision"] = True
+        context["supervision_overdue"] = supervision.overdue_count(user, today)
+    return context
 
 
 def _break_glass_reviews(user, today) -> dict:

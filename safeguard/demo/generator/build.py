@@ -36,6 +36,7 @@ from safeguard.demo.generator.staff import (
     save_staff,
     staff_numbers,
 )
+from safeguard.demo.generator.supervision import build_supervision
 from safeguard.demo.generator.thresholds import load_default_thresholds
 from safeguard.people.models import Address, Involvement, Person, Relationship, Residence
 from safeguard.timescales import projection
@@ -106,6 +107,7 @@ def build_demo_borough(
         contacts.save()
         early_help = _early_help(borough, org, authority.id, contacts, records, episodes)
         sealed = _seal_demo_children(authority)
+        supervision = build_supervision(authority, as_at=as_at, seed=seed)
         # The records went in by bulk inserts, which tell nobody: work out what is due.
         due_items = projection.rebuild(authority=authority)
         order = [account.username for account in WELL_KNOWN_ACCOUNTS]
@@ -118,6 +120,7 @@ def build_demo_borough(
                 "teams_around_family": early_help.saved["earlyhelp.teamaroundfamily"],
                 "sealed": sealed,
                 "due_items": due_items,
+                **supervision,
             },
             accounts=sorted(maker.staff.accounts, key=lambda row: order.index(row.username)),
             staff=len(maker.staff.users),

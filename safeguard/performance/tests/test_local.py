@@ -1,14 +1,17 @@
 """Local indicators: CP visits, unallocated cases, supervision and caseloads."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
+from django.utils import timezone
 
 from safeguard.casework.models import Allocation
-from safeguard.performance.indicators import BY_ID, earliest_day_with
+from safeguard.performance.indicators import BY_ID, Period, Scope
 from safeguard.performance.selectors import figure
 from safeguard.performance.tests import build
 from safeguard.performance.tests.conftest import YEAR
+from safeguard.supervision import services as supervision_services
+from safeguard.supervision.tests import factories as supervision_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -73,17 +76,57 @@ def test_average_caseload_and_case_holding_staff(world, measure):
     assert fig.as_json() == {"value": 2.0}
 
 
-def test_supervision_within_a_month_of_the_period_end(world, measure):
-    # add_months(x, 1) >= 2026-03-31 first holds for x = 2026-03-01 (28 February gives 28 March).
-    assert earliest_day_with(date(2026, 3, 31), "plus_1_month") == date(2026, 3, 1)
-    amy_case = build.case(world, referred=date(2025, 6, 2), worker=world.sw_amy)
-    build.decision(world, amy_case, date(2026, 3, 1))
-    ben_case = build.case(world, referred=date(2025, 6, 2), worker=world.sw_ben, team=world.team_b)
-    build.decision(world, ben_case, date(2026, 2, 28))  # a day too early
-    build.decision(world, ben_case, date(2026, 3, 20), by=world.sw_ben)  # his own note
-    # A decision on a case Ben no longer held that day is not his supervision.
-    old = build.case(world, referred=date(2025, 6, 2), worker=world.sw_ben, team=world.team_b)
-    Allocation.objects.filter(case=old).update(end_date=date(2026, 3, 2))
-    build.case(world, old.child, referred=date(2025, 6, 3), worker=world.sw_amy)
-    build.decision(world, old, date(2026, 3, 10))
+def _long_standing(*users):
+    for user in users:
+        user.date_joined = timezone.make_aware(datetime(2020, 1, 1))
+        user.save()
+
+
+def _supervised(world, worker, day, *, by=None, signed=True):
+    """A session on ``day`` with ``worker``, recorded by their line manager."""
+    supervision_factories.session(
+        world, by=by or world.sm_dan, supervisee=worker, on=day, signed=signed
+    )
+
+
+def test_supervision_on_the_interval_boundary(world, measure):
+    """Monthly workers on 31 March 2026: a session on 28 February (31 March minus a month, by
+    add_months) is within; 27 February is not; a session not signed by the worker, or after
+    the period end, does not count."""
+    supervision_factories.management_line(world)
+    _long_standing(world.sw_amy, world.sw_ben, world.tm_carol)
+    build.case(world, referred=date(2025, 6, 2), worker=world.sw_amy)
+    build.case(world, referred=date(2025, 6, 2), worker=world.sw_ben, team=world.team_b)
+    build.case(world, referred=date(2025, 6, 2), worker=world.tm_carol)
+    _supervised(world, world.sw_amy, date(2026, 2, 28), by=world.tm_carol)
+    _supervised(world, world.sw_ben, date(2026, 2, 27))
+    _supervised(world, world.sw_ben, date(2026, 3, 30), signed=False)
+    _supervised(world, world.tm_carol, date(2026, 4, 1))
+    assert measure("supervision_on_time") == (1, 3)
+
+
+def test_supervision_of_a_worker_who_changes_interval_in_the_period(world, measure):
+    """The interval is the worker's own on the period end. Amy qualified on 1 September
+    2025: fortnightly until 1 March 2026, monthly after, so a session on 10 March is in time
+    on 31 March. Ben was monthly until his manager set him weekly from 20 March: his session
+    of 15 March, within a month, is more than 7 days before 31 March."""
+    supervision_factories.management_line(world)
+    _long_standing(world.sw_amy, world.sw_ben)
+    world.sw_amy.qualified_on = date(2025, 9, 1)
+    world.sw_amy.save()
+    build.case(world, referred=date(2025, 6, 2), worker=world.sw_amy)
+    build.case(world, referred=date(2025, 6, 2), worker=world.sw_ben, team=world.team_b)
+    _supervised(world, world.sw_amy, date(2026, 3, 10), by=world.tm_carol)
+    _supervised(world, world.sw_ben, date(2026, 3, 15))
+    supervision_services.frequency_set(
+        by=world.sm_dan, worker=world.sw_ben, start_date=date(2026, 3, 20), interval="weekly",
+        reason="Capability support",
+    )  # fmt: skip
     assert measure("supervision_on_time") == (1, 2)
+    # On 25 February both had a session on 10 February: Amy, fortnightly then, was past
+    # her 14 days; Ben, monthly then, was within his month.
+    _supervised(world, world.sw_amy, date(2026, 2, 10), by=world.tm_carol)
+    _supervised(world, world.sw_ben, date(2026, 2, 10))
+    february = Period(date(2025, 4, 1), date(2026, 2, 25))
+    assert measure("supervision_on_time", period=february) == (1, 2)
+    assert measure("supervision_on_time", period=february, scope=Scope(worker_id=world.sw_ben.pk)) == (1, 1)
