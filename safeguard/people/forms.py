@@ -179,6 +179,11 @@ class RelationshipForm(GovukForm):
         label="Direction", choices=DIRECTIONS, initial="other_is", widget=forms.RadioSelect
     )
     kind = forms.ChoiceField(label="Relationship", choices=RelationshipKind.choices)
+    parental_responsibility = forms.BooleanField(
+        label="Holds parental responsibility for the child",
+        help_text="Only a parent, step-parent or carer can hold it",
+        required=False,
+    )
     start_date = GovukDateField(label="From", error_label="Start date", required=False)
 
 
