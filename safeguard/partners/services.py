@@ -94,18 +94,18 @@ def cp_lookup(
 def _api_account(organisation: Agency) -> User:
     """The organisation's API account: named in the access log for its keys' calls; it has
     no role, no password, and cannot sign in."""
-    account, created = User.objects.get_or_create(
-        username=f"api-{organisation.pk}",
-        defaults={
-            "first_name": "API",
-            "last_name": organisation.name[:150],
-            "agency": organisation,
-            "role": "",
-        },
-    )
-    if created:
+    username = f"api-{organisation.pk}"
+    account = User.objects.filter(username=username).first()
+    if account is None:
+        account = User(
+            username=username,
+            first_name="API",
+            last_name=organisation.name[:150],
+            agency=organisation,
+            role="",
+        )
         account.set_unusable_password()
-        account.save(update_fields=["password"])
+        account.save()
     return account
 
 
