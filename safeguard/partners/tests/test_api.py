@@ -158,3 +158,29 @@ def test_the_fhir_search_for_a_child_without_a_plan_is_an_empty_bundle(client, w
     body = _get(client, FLAG, key, nhs_number="9434765919").json()
     Bundle.model_validate(body)
     assert body["total"] == 0 and "entry" not in body
+
+
+@pytest.mark.django_db
+def test_keys_are_listed_by_prefix_and_revoked_once(world):
+    api_key, key = health_key(world)
+    out = StringIO()
+    call_command("revoke_api_key", list=True, stdout=out)
+    assert api_key.prefix in out.getvalue() and key not in out.getvalue()
+    assert "live" in out.getvalue()
+    call_command("revoke_api_key", api_key.prefix, stdout=StringIO())
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="already revoked"):
+        call_command("revoke_api_key", api_key.prefix, stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_set_lookup_numbers_command(world):
+    call_command(
+        "set_lookup_numbers", la_code="991", daytime="0300 000 0001",
+        out_of_hours="0300 000 0002", stdout=StringIO(),
+    )  # fmt: skip
+    world.authority.refresh_from_db()
+    assert (world.authority.daytime_phone, world.authority.out_of_hours_phone) == (
+        "0300 000 0001", "0300 000 0002"
+    )  # fmt: skip
