@@ -74,7 +74,17 @@ class StatusQuery(Schema):
     )
 
 
+def _refuse_control_characters(query: StatusQuery) -> None:
+    """Names are one line of text: a control character (a NUL, which PostgreSQL cannot store,
+    a line break) is refused with 422, not passed on to the log or a notice."""
+    for name in ("nhs_number", "family_name", "given_name", "clinician_name"):
+        value = getattr(query, name) or ""
+        if any(ord(c) < 32 or ord(c) == 127 for c in value):
+            raise HttpError(422, f"{name} cannot contain control characters")
+
+
 def _search(query: StatusQuery) -> Search:
+    _refuse_control_characters(query)
     if query.nhs_number and query.nhs_number.strip():
         try:
             return Search(nhs_number=identifiers.clean_nhs_number(query.nhs_number))

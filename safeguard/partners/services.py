@@ -33,11 +33,15 @@ def _tell(found: Found, *, by, api_key, setting: str, clinician_name: str) -> in
     if not people:
         return 0
     child = found.person
-    where = Setting(setting).label.lower() if setting else "an unscheduled-care setting"
+    if setting:
+        label = Setting(setting).label.lower()
+        where = f"{'an' if label[0] in 'aeiou' else 'a'} {label}"
+    else:
+        where = "an unscheduled-care setting"
     when = timezone.localtime()
     body = (
         f"{_who(by=by, api_key=api_key, clinician_name=clinician_name)} looked up "
-        f"{child.full_name} in {'an' if where[0] in 'aeiou' else 'a'} {where} at "
+        f"{child.full_name} in {where} at "
         f"{when:%H:%M} on {when:%-d %B %Y}, in the child-protection lookup for unscheduled "
         f"care. They were told: {found.status.message}"
     )

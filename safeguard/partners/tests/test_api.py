@@ -184,3 +184,15 @@ def test_set_lookup_numbers_command(world):
     assert (world.authority.daytime_phone, world.authority.out_of_hours_phone) == (
         "0300 000 0001", "0300 000 0002"
     )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_control_characters_get_422_not_a_server_error(client, world):
+    _, key = health_key(world)
+    for params in (
+        {"family_name": "Sm\x00ith", "given_name": "Sam", "birth_date": "2015-03-14"},
+        {"nhs_number": "9434765919", "clinician_name": "Dr\nEvil"},
+    ):
+        response = _get(client, STATUS, key, **params)
+        assert response.status_code == 422
+        assert "control characters" in response.json()["detail"]

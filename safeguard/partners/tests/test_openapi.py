@@ -4,7 +4,9 @@ and no answer that breaks the schema."""
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from openapi_spec_validator import validate
 from schemathesis.checks import positive_data_acceptance
@@ -39,6 +41,17 @@ def test_schemathesis_finds_no_server_error(world):
         path_regex=LOOKUP_PATHS
     )
     schema.app = WSGIHandler()
+    # As Django's test client does: a request must not close the test's database connection.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        _run(schema, auth)
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+def _run(schema, auth):
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) == 2
     seen = []
