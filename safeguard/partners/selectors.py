@@ -5,6 +5,7 @@ Safeguard keeps no looked-after records (no placements, no legal statuses of a c
 care), so the answer covers child protection plans only and says so (decision 0039).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -188,13 +189,25 @@ def calls_in_last_minute(api_key: ApiKey) -> int:
 
 @transaction.atomic
 def access_cp_status(
-    *, user, search: Search, api_key: ApiKey | None = None, request=None, reason: str = ""
+    *,
+    user,
+    search: Search,
+    api_key: ApiKey | None = None,
+    request=None,
+    reason: str = "",
+    then: Callable[[Found], None] | None = None,
 ) -> Found:
     """Answer a child-protection lookup for ``user`` (a clinician, or a key's API account
     with ``api_key``), logging the access to the child found, or raise.
 
+    ``then(found)``, if given, runs in the same transaction just before the access event is
+    written: the writes that go with the answer (the notices, the lookup's record). The
+    event is the last write because appending to the access log's chain locks it until the
+    transaction commits (``audit.chain``): every lookup, and every page read, waits on it.
+
     Raises ``PermissionDenied`` when neither the user nor the key may look up, and
-    ``AccessLogUnavailable`` when the access event cannot be written (nothing is answered).
+    ``AccessLogUnavailable`` when the access event cannot be written (nothing is answered,
+    and ``then``'s writes are undone with the rest).
     A sealed child is answered like any other: the answer holds nothing the seal protects.
     """
     if api_key is not None:
@@ -210,11 +223,22 @@ def access_cp_status(
     children = matching_children(authority_id=authority_id, search=search)
     if len(children) != 1:
         answer = LookupAnswer.SEVERAL if children else LookupAnswer.NOT_FOUND
-        return Found(status=_status(authority, answer))
+        found = Found(status=_status(authority, answer))
+        if then is not None:
+            then(found)
+        return found
     (person,) = children
     answer, start, case = plan_status(person, today=today)
     allocation = allocation_of(case, today=today)
     team = allocation.team.name if allocation else "Not allocated"
+    to_notify = []
+    if allocation is not None:
+        to_notify = [allocation.worker, team_line_manager(allocation.team)]
+    found = Found(
+        status=_status(authority, answer, start, team), person=person, to_notify=to_notify
+    )
+    if then is not None:
+        then(found)
     record_access(
         by=user,
         person_ids=[person.pk],
@@ -223,10 +247,7 @@ def access_cp_status(
         ip_address=client_ip(request),
         reason=reason,
     )
-    to_notify = []
-    if allocation is not None:
-        to_notify = [allocation.worker, team_line_manager(allocation.team)]
-    return Found(status=_status(authority, answer, start, team), person=person, to_notify=to_notify)
+    return found
 
 
 def organisation_named(name: str, *, la_code: str = "") -> Agency:

@@ -74,25 +74,32 @@ def cp_lookup(
         reason += f" by {api_key.organisation.name}, key {api_key.prefix}"
         if clinician_name.strip():
             reason += f", for {clinician_name.strip()}"
-    found = selectors.access_cp_status(
-        user=by, search=search, api_key=api_key, request=request, reason=reason
-    )
-    notified = 0
-    if found.person is not None:
-        notified = _tell(
-            found, by=by, api_key=api_key, setting=setting, clinician_name=clinician_name
+
+    def tell_and_record(found: Found) -> None:
+        notified = 0
+        if found.person is not None:
+            notified = _tell(
+                found, by=by, api_key=api_key, setting=setting, clinician_name=clinician_name
+            )
+        Lookup.objects.create(
+            user=by,
+            api_key=api_key,
+            way=way,
+            by_nhs_number=search.by_nhs_number,
+            setting=setting,
+            answer=found.status.answer,
+            person_id=found.person.pk if found.person else None,
+            notified=notified,
         )
-    Lookup.objects.create(
+
+    return selectors.access_cp_status(
         user=by,
+        search=search,
         api_key=api_key,
-        way=way,
-        by_nhs_number=search.by_nhs_number,
-        setting=setting,
-        answer=found.status.answer,
-        person_id=found.person.pk if found.person else None,
-        notified=notified,
+        request=request,
+        reason=reason,
+        then=tell_and_record,
     )
-    return found
 
 
 def _api_account(organisation: Agency) -> User:

@@ -166,3 +166,21 @@ def test_the_lookup_makes_a_fixed_number_of_queries(client, world, django_assert
     )  # fmt: skip
     with django_assert_num_queries(LOOKUP_QUERIES[connection.vendor]):
         client.post(URL, BY_NHS)
+
+
+@pytest.mark.django_db
+def test_no_answer_and_nothing_kept_when_the_access_log_fails(world, monkeypatch):
+    from safeguard.core.errors import AccessLogUnavailable
+    from safeguard.partners import selectors
+
+    sam_on_a_plan(world)
+    Notice.objects.all().delete()
+
+    def broken(**kwargs):
+        raise AccessLogUnavailable("disk full")
+
+    monkeypatch.setattr(selectors, "record_access", broken)
+    with pytest.raises(AccessLogUnavailable):
+        services.cp_lookup(by=world.clinician_cam, search=Search(nhs_number="9434765919"))
+    assert not Lookup.objects.exists()
+    assert not Notice.objects.exists()
