@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeguard.accounts.models import Agency, User
+from safeguard.accounts.roles import Role
 from safeguard.audit.models import ChangeVerb
 from safeguard.audit.services import record_change, snapshot
 from safeguard.core.errors import ApplicationError
@@ -103,8 +104,9 @@ def cp_lookup(
 
 
 def _api_account(organisation: Agency) -> User:
-    """The organisation's API account: named in the access log for its keys' calls; it has
-    no role, no password, and cannot sign in."""
+    """The organisation's API account: named in the access log for its keys' calls, with the
+    role of those the key serves (unscheduled care). It is inactive and has no password, so it
+    can never sign in, and it counts as nobody's colleague (no active user of the role)."""
     username = f"api-{organisation.pk}"
     account = User.objects.filter(username=username).first()
     if account is None:
@@ -113,7 +115,8 @@ def _api_account(organisation: Agency) -> User:
             first_name="API",
             last_name=organisation.name[:150],
             agency=organisation,
-            role="",
+            role=Role.UNSCHEDULED_CARE_CLINICIAN,
+            is_active=False,
         )
         account.set_unusable_password()
         account.save()
