@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from safeguard.core.errors import AccessLogUnavailable
+from safeguard.partners.api import router as partners_router
 from safeguard.people.api import router as people_router
 
 
@@ -31,6 +32,8 @@ api = NinjaAPI(
     docs_decorator=_signed_in_only,
 )
 api.add_router("/people", people_router)
+# The keyed API for partner organisations: /api/v1/child-protection-status, /api/v1/fhir/Flag.
+api.add_router("", partners_router)
 
 
 @api.exception_handler(AccessLogUnavailable)

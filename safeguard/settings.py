@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "safeguard.earlyhelp",
     "safeguard.assessments",
     "safeguard.protection",
+    "safeguard.partners",
     "safeguard.timescales",
     "safeguard.workforce",
     "safeguard.performance",

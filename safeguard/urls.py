@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("safeguard.earlyhelp.urls")),
     path("", include("safeguard.assessments.urls")),
     path("", include("safeguard.protection.urls")),
+    path("", include("safeguard.partners.urls")),
     path("", include("safeguard.timescales.urls")),
     path("", include("safeguard.workforce.urls")),
     path("", include("safeguard.quality.urls")),

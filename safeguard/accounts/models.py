@@ -126,6 +126,15 @@ class LocalAuthority(models.Model):
         validators=[MinValueValidator(1)],
     )
 
+    # The numbers a clinician is given with every child-protection lookup (partners app,
+    # issue 17): the children's services front door by day, the emergency duty team at night.
+    daytime_phone = models.CharField(
+        "children's services: daytime telephone number", max_length=40, blank=True
+    )
+    out_of_hours_phone = models.CharField(
+        "children's services: out-of-hours telephone number", max_length=40, blank=True
+    )
+
     class Meta:
         verbose_name_plural = "local authorities"
 

@@ -134,6 +134,13 @@ def _authority(authority: LocalAuthority) -> list[Problem]:
                 at + f"nobody has the role {role.label.lower()}",
                 "Add them to the staff file and run safeguard import-staff",
             ))  # fmt: skip
+    if not (authority.daytime_phone and authority.out_of_hours_phone):
+        # Every child-protection lookup gives these numbers to the clinician (decision 0039).
+        found.append(Problem(
+            at + "no daytime or out-of-hours number for the child-protection lookup",
+            f"safeguard set-lookup-numbers --la-code {authority.dfe_la_code} "
+            "--daytime NUMBER --out-of-hours NUMBER",
+        ))  # fmt: skip
     managed = User.objects.filter(teams=OuterRef("pk"), is_active=True, role=Role.TEAM_MANAGER)
     unmanaged = social_care_teams(authority.pk).filter(~Exists(managed))
     for team in unmanaged:

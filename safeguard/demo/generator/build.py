@@ -23,6 +23,7 @@ from safeguard.demo.generator.contacts import Contacts
 from safeguard.demo.generator.earlyhelp import EarlyHelp
 from safeguard.demo.generator.histories import FamilyEpisode, Histories, open_counts
 from safeguard.demo.generator.journeys import ASSESSMENT_TEAM, CP_TEAM
+from safeguard.demo.generator.lookups import make_lookups
 from safeguard.demo.generator.people import Borough
 from safeguard.demo.generator.records import Records
 from safeguard.demo.generator.staff import (
@@ -108,6 +109,7 @@ def build_demo_borough(
         early_help = _early_help(borough, org, authority.id, contacts, records, episodes)
         sealed = _seal_demo_children(authority)
         supervision = build_supervision(authority, as_at=as_at, seed=seed)
+        lookups = make_lookups(authority, seed=seed)
         # The records went in by bulk inserts, which tell nobody: work out what is due.
         due_items = projection.rebuild(authority=authority)
         order = [account.username for account in WELL_KNOWN_ACCOUNTS]
@@ -121,6 +123,7 @@ def build_demo_borough(
                 "sealed": sealed,
                 "due_items": due_items,
                 **supervision,
+                **lookups,
             },
             accounts=sorted(maker.staff.accounts, key=lambda row: order.index(row.username)),
             staff=len(maker.staff.users),

@@ -1,6 +1,8 @@
 """``safeguard check-setup`` and the set-up page: what stands between this installation and
 safe live use. It fails on a fresh install and passes on one configured for live use."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -72,6 +74,10 @@ def set_up_for_live_use(tmp_path) -> None:
     staff = tmp_path / "staff.csv"
     staff.write_text(STAFF, encoding="utf-8")
     call_command("import_staff", str(staff))
+    call_command(
+        "set_lookup_numbers", "--la-code", "998", "--daytime", "01632 960000",
+        "--out-of-hours", "01632 960999", stdout=io.StringIO(),
+    )  # fmt: skip
     call_command("check_quality", "--authority-code", "998")
     call_command("verify_audit")
     # ``safeguard backup`` notes each sound backup so (it cannot copy the database from
@@ -101,6 +107,16 @@ def test_an_authority_without_thresholds_managers_or_every_role_is_listed(settin
         "Northby: nobody has the role unscheduled-care clinician",
         "Northby: the team Child protection has no team manager",
     ])  # fmt: skip
+
+
+def test_an_authority_without_lookup_numbers_is_listed(settings, tmp_path):
+    for name, value in CONFIGURED.items():
+        setattr(settings, name, value)
+    set_up_for_live_use(tmp_path)
+    LocalAuthority.objects.update(out_of_hours_phone="")
+    assert _whats() == [
+        "Northby: no daytime or out-of-hours number for the child-protection lookup"
+    ]
 
 
 def test_the_setup_page_lists_the_same_for_a_system_administrator(world, client):

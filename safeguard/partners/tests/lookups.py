@@ -1,0 +1,37 @@
+"""Records the lookup tests share: Sam Smith on a plan, his case allocated to Amy in team A
+(managed by Carol), the authority's numbers, and keys for the health trust."""
+
+from datetime import date
+
+from safeguard.casework import services as casework
+from safeguard.partners import services
+from safeguard.partners.models import Scope
+from safeguard.protection.tests.steps import plan_of_sam
+
+DAYTIME = "01632 960000"
+OUT_OF_HOURS = "01632 960999"
+
+
+def sam_on_a_plan(world):
+    world.team_a.manager = world.tm_carol
+    world.team_a.save()
+    services.lookup_numbers_set(
+        by=None, authority=world.authority, daytime_phone=DAYTIME, out_of_hours_phone=OUT_OF_HOURS
+    )
+    plan = plan_of_sam(world)
+    casework.case_allocate(
+        by=world.tm_carol,
+        case=plan.case,
+        worker=world.sw_amy,
+        team=world.team_a,
+        start_date=date(2025, 1, 6),
+        reason="Test",
+    )
+    return plan
+
+
+def health_key(world, *, scopes=(Scope.CP_LOOKUP,), rate_limit=60):
+    """A key of the health trust: (record, the key itself)."""
+    return services.api_key_create(
+        by=None, organisation=world.health, scopes=list(scopes), rate_limit_per_minute=rate_limit
+    )
