@@ -149,7 +149,7 @@ def test_nobody_else_may_look_up(client, world):
 # Session, user, authority, the child, plans, allocation, the access event (its chain), the
 # notices, the lookup row, the savepoints: the same for one plan or several. PostgreSQL takes
 # one more: the access log's chain locks its table (audit.chain).
-LOOKUP_QUERIES = {"sqlite": 22, "postgresql": 23}
+LOOKUP_QUERIES = {"sqlite": 17, "postgresql": 18}
 
 
 @pytest.mark.django_db
