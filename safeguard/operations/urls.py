@@ -7,4 +7,7 @@ app_name = "operations"
 urlpatterns = [
     path("setup/", views.setup, name="setup"),
     path("health/", views.health, name="health"),
+    path("administration/teams/", views.teams, name="teams"),
+    path("administration/teams/<int:team_id>/", views.team, name="team"),
+    path("administration/history/", views.history, name="history"),
 ]

@@ -1,15 +1,21 @@
-"""The set-up page (system administrators) and ``/health/`` (anyone: no login, nothing
-sensitive)."""
+"""The set-up page (system administrators), the administration pages (an authority's own
+system administrators: its teams' management line and the history of its administration,
+decision 0037) and ``/health/`` (anyone: no login, nothing sensitive)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
-from safeguard.operations import checks, permissions
+from safeguard.accounts import services as accounts
+from safeguard.core.errors import ApplicationError
+from safeguard.core.submission import form_error
+from safeguard.operations import checks, permissions, selectors
 from safeguard.operations import health as health_checks
+from safeguard.operations.forms import TeamForm
 from safeguard.operations.permissions import Action
 
 
@@ -19,6 +25,65 @@ def setup(request):
     if not permissions.can(request.user, Action.VIEW_SETUP):
         raise PermissionDenied
     return render(request, "operations/setup.html", {"problems": checks.setup_problems()})
+
+
+def _administrator_authority(request) -> int:
+    """The authority the signed-in administrator administers; anyone else is refused."""
+    if not permissions.can(request.user, Action.ADMINISTER):
+        raise PermissionDenied
+    return request.user.agency.authority_id
+
+
+@login_required
+@require_GET
+def teams(request):
+    authority_id = _administrator_authority(request)
+    return render(
+        request, "operations/teams.html", {"teams": selectors.authority_teams(authority_id)}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team(request, team_id: int):
+    authority_id = _administrator_authority(request)
+    found = selectors.authority_team(authority_id, team_id)
+    if found is None:  # another authority's, or none: the same answer
+        raise Http404
+    choices = {
+        "managers": selectors.possible_managers(authority_id),
+        "teams": selectors.authority_teams(authority_id).exclude(pk=found.pk),
+    }
+    initial = {"manager": found.manager, "parent": found.parent}
+    form = TeamForm(request.POST or None, initial=initial, **choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            accounts.team_update(
+                found,
+                by=request.user,
+                manager=form.cleaned_data["manager"],
+                parent=form.cleaned_data["parent"],
+            )
+        except ApplicationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, f"{found.name}: saved")
+            return redirect("operations:teams")
+    return render(request, "operations/team.html", {"team": found, "form": form})
+
+
+@login_required
+@require_GET
+def history(request):
+    authority_id = _administrator_authority(request)
+    return render(
+        request,
+        "operations/history.html",
+        {
+            "events": selectors.administration_history(authority_id),
+            "length": selectors.HISTORY_LENGTH,
+        },
+    )
 
 
 @never_cache

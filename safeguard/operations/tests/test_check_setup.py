@@ -72,6 +72,15 @@ def set_up_for_live_use(tmp_path) -> None:
     staff = tmp_path / "staff.csv"
     staff.write_text(STAFF, encoding="utf-8")
     call_command("import_staff", str(staff))
+    # Each social care team's manager, named on the administration page Teams.
+    for team, manager in (
+        ("Assessment", "tm1"),
+        ("Child protection", "tm2"),
+        ("Performance", "tm3"),
+    ):
+        accounts.team_update(
+            Team.objects.get(name=team), by=None, manager=accounts.account_named(manager)
+        )
     call_command("check_quality", "--authority-code", "998")
     call_command("verify_audit")
     # ``safeguard backup`` notes each sound backup so (it cannot copy the database from

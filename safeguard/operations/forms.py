@@ -1,0 +1,29 @@
+"""The administration pages' forms (decision 0037)."""
+
+from django import forms
+
+from safeguard.core.forms import GovukForm
+
+
+class TeamForm(GovukForm):
+    """A team's manager and the team or service it sits in; either may be none."""
+
+    manager = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="No manager",
+        label="Manager",
+        help_text="An active team or service manager of the authority",
+    )
+    parent = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="It sits in no other team or service",
+        label="Sits in",
+        help_text="The service or team it belongs to",
+    )
+
+    def __init__(self, *args, managers, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["manager"].queryset = managers
+        self.fields["parent"].queryset = teams

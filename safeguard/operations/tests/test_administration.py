@@ -1,0 +1,119 @@
+"""The administration pages (decision 0037): an authority's teams and their management line,
+changed through ``accounts.services.team_update`` with its change event, and the history of
+the authority's administration. Refused to everyone but its own system administrators."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from safeguard.accounts import services as accounts
+from safeguard.accounts.models import Agency, AgencyKind, Team
+from safeguard.audit.accounts import TEAM
+from safeguard.audit.models import ChangeEvent
+from safeguard.operations import checks
+
+pytestmark = pytest.mark.django_db
+
+
+def _team_events(team) -> int:
+    return ChangeEvent.objects.filter(target_type=TEAM, target_id=str(team.pk)).count()
+
+
+def test_an_administrator_names_a_teams_manager_and_service_and_the_history_shows_it(world, client):
+    client.force_login(world.admin_al)
+    page = client.get("/administration/teams/").content.decode()
+    assert world.team_a.name in page and f"/administration/teams/{world.team_a.pk}/" in page
+
+    answer = client.post(
+        f"/administration/teams/{world.team_a.pk}/",
+        {"manager": world.tm_carol.pk, "parent": world.team_b.pk},
+    )
+    assert answer.status_code == 302 and answer.url == "/administration/teams/"
+    world.team_a.refresh_from_db()
+    assert (world.team_a.manager, world.team_a.parent) == (world.tm_carol, world.team_b)
+    event = ChangeEvent.objects.filter(target_type=TEAM, target_id=str(world.team_a.pk)).get()
+    assert event.user == world.admin_al
+    assert event.after["manager"] == world.tm_carol.pk
+
+    history = client.get("/administration/history/").content.decode()
+    assert f"Team: {world.team_a.name}" in history
+    assert "manager, parent" in history
+    assert str(world.admin_al) in history
+
+
+def test_bad_choices_are_refused_with_a_message_and_change_nothing(world, client):
+    client.force_login(world.admin_al)
+    accounts.team_update(world.team_b, by=world.admin_al, parent=world.team_a)
+    events = _team_events(world.team_a)
+    for data, message in (
+        ({"manager": world.sw_amy.pk}, "Select a valid choice"),  # not a manager
+        ({"parent": world.team_b.pk}, "cannot sit inside"),  # a loop
+        ({"parent": world.team_a.pk}, "Select a valid choice"),  # itself
+        ({"manager": "nonsense"}, "Select a valid choice"),
+    ):
+        answer = client.post(f"/administration/teams/{world.team_a.pk}/", data)
+        assert answer.status_code == 200
+        assert message in answer.content.decode()
+        world.team_a.refresh_from_db()
+        assert world.team_a.manager is None and world.team_a.parent is None
+    assert _team_events(world.team_a) == events
+
+
+def test_everyone_else_is_refused_and_nothing_changes(world, client):
+    for user in (world.sw_amy, world.tm_carol, world.sm_dan, world.other_sw, world.police_pat):
+        client.force_login(user)
+        answer = client.post(
+            f"/administration/teams/{world.team_a.pk}/", {"manager": world.tm_carol.pk}
+        )
+        assert answer.status_code == 403
+    client.logout()
+    assert client.post(f"/administration/teams/{world.team_a.pk}/").status_code == 302
+    world.team_a.refresh_from_db()
+    assert world.team_a.manager is None and _team_events(world.team_a) == 0
+
+
+def test_another_authoritys_teams_are_not_found_nor_listed_nor_in_its_history(world, client):
+    agency = Agency.objects.create(
+        authority=world.other_authority, name="Elsewhere CSC", kind=AgencyKind.CHILDRENS_SOCIAL_CARE
+    )
+    theirs = accounts.team_create(by=None, agency=agency, name="Their team")
+    client.force_login(world.admin_al)
+    assert client.get(f"/administration/teams/{theirs.pk}/").status_code == 404
+    assert client.post(f"/administration/teams/{theirs.pk}/", {}).status_code == 404
+    assert "Their team" not in client.get("/administration/teams/").content.decode()
+    assert "Their team" not in client.get("/administration/history/").content.decode()
+
+
+def test_the_pages_make_a_fixed_number_of_queries(world, client):
+    client.force_login(world.admin_al)
+    # One change of each kind (account, agency, team) to start from.
+    accounts.agency_create(
+        by=world.admin_al, authority=world.authority, name="Northby Youth Service", kind="voluntary"
+    )
+    accounts.team_update(world.team_b, by=world.admin_al, manager=world.tm_carol)
+    accounts.end_sessions(world.sw_ben, by=world.admin_al, reason="test")
+
+    def count(url) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    few = {url: count(url) for url in ("/administration/teams/", "/administration/history/")}
+    for n in range(10):
+        team = accounts.team_create(by=world.admin_al, agency=world.csc, name=f"Locality {n}")
+        accounts.team_update(team, by=world.admin_al, manager=world.tm_carol, parent=world.team_a)
+        accounts.end_sessions(world.sw_amy, by=world.admin_al, reason="test")
+    many = {url: count(url) for url in few}
+    assert many == few
+
+
+def test_check_setup_reads_the_named_manager(world):
+    def unmanaged() -> list[str]:
+        return [p.what for p in checks.setup_problems() if "has no team manager" in p.what]
+
+    assert any(world.team_a.name in what for what in unmanaged())
+    accounts.team_update(world.team_a, by=world.admin_al, manager=world.tm_carol)
+    assert not any(world.team_a.name in what for what in unmanaged())
+    accounts.disable_account(world.tm_carol, by=world.admin_al)
+    assert any(world.team_a.name in what for what in unmanaged())
+    assert Team.objects.get(pk=world.team_a.pk).manager_id == world.tm_carol.pk
