@@ -1,6 +1,7 @@
 """The administration pages' forms (decision 0037)."""
 
 from django import forms
+from django.db import models
 
 from safeguard.core.forms import GovukForm
 
@@ -27,3 +28,16 @@ class TeamForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.fields["manager"].queryset = managers
         self.fields["parent"].queryset = teams
+
+
+class StaffAction(models.TextChoices):
+    DISABLE = "disable", "Disable the account"
+    ENABLE = "enable", "Enable the account"
+    RESET_SECOND_FACTOR = "reset_second_factor", "Reset the second factor"
+    END_SESSIONS = "end_sessions", "Sign out everywhere"
+
+
+class StaffActionForm(GovukForm):
+    """One of the account actions, chosen by the button pressed."""
+
+    action = forms.ChoiceField(choices=StaffAction.choices, widget=forms.HiddenInput)

@@ -65,3 +65,17 @@ def administration_history(authority_id) -> list[ChangeEvent]:
         event.target_name = names.get(event.target_type, {}).get(event.target_id, event.target_id)
         event.target_kind = {ACCOUNT: "Account", AGENCY: "Agency", TEAM: "Team"}[event.target_type]
     return events
+
+
+def authority_staff(authority_id) -> QuerySet[User]:
+    """Every account of the authority's agencies, by agency then name, with its teams."""
+    return (
+        User.objects.filter(agency__authority_id=authority_id)
+        .select_related("agency")
+        .prefetch_related("teams")
+        .order_by("agency__name", "last_name", "first_name", "username")
+    )
+
+
+def authority_account(authority_id, user_id) -> User | None:
+    return authority_staff(authority_id).filter(pk=user_id).first()

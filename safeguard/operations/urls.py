@@ -9,5 +9,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("administration/teams/", views.teams, name="teams"),
     path("administration/teams/<int:team_id>/", views.team, name="team"),
+    path("administration/staff/", views.staff, name="staff"),
+    path("administration/staff/<int:user_id>/", views.account, name="account"),
     path("administration/history/", views.history, name="history"),
 ]

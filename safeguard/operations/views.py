@@ -15,7 +15,7 @@ from safeguard.core.errors import ApplicationError
 from safeguard.core.submission import form_error
 from safeguard.operations import checks, permissions, selectors
 from safeguard.operations import health as health_checks
-from safeguard.operations.forms import TeamForm
+from safeguard.operations.forms import StaffAction, StaffActionForm, TeamForm
 from safeguard.operations.permissions import Action
 
 
@@ -83,6 +83,57 @@ def history(request):
             "events": selectors.administration_history(authority_id),
             "length": selectors.HISTORY_LENGTH,
         },
+    )
+
+
+@login_required
+@require_GET
+def staff(request):
+    authority_id = _administrator_authority(request)
+    return render(
+        request, "operations/staff.html", {"accounts": selectors.authority_staff(authority_id)}
+    )
+
+
+def _act(action: str, account, *, by) -> str:
+    """Do ``action`` to ``account`` through the account services; says what was done."""
+    if action == StaffAction.DISABLE:
+        accounts.disable_account(account, by=by)
+        return "disabled: it can no longer sign in and its sessions have ended"
+    if action == StaffAction.ENABLE:
+        accounts.enable_account(account, by=by)
+        return "enabled"
+    if action == StaffAction.RESET_SECOND_FACTOR:
+        accounts.reset_second_factor(account, by=by)
+        return "second factor reset: it sets up a new authenticator at its next sign-in"
+    count = accounts.end_sessions(account, by=by, reason="ended by an administrator")
+    return f"signed out of {count} session{'s' if count != 1 else ''}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request, user_id: int):
+    authority_id = _administrator_authority(request)
+    found = selectors.authority_account(authority_id, user_id)
+    if found is None:  # another authority's, or none: the same answer
+        raise Http404
+    own = found.pk == request.user.pk
+    form = StaffActionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if own:  # nobody administers their own account: another administrator does
+            form.add_error(None, "You cannot change your own account: ask another administrator")
+        else:
+            try:
+                done = _act(form.cleaned_data["action"], found, by=request.user)
+            except ApplicationError as error:
+                form_error(form, error)
+            else:
+                messages.success(request, f"{found}: {done}")
+                return redirect("operations:account", user_id=found.pk)
+    return render(
+        request,
+        "operations/account.html",
+        {"account": found, "form": form, "own": own, "actions": StaffAction},
     )
 
 

@@ -18,6 +18,8 @@ MATRIX = {
     "operations:teams": ("get", None, "", ADMINISTER),
     "operations:team": ("get", "team_a", "", ADMINISTER),
     "operations:history": ("get", None, "", ADMINISTER),
+    "operations:staff": ("get", None, "", ADMINISTER),
+    "operations:account": ("get", "sw_amy", "", ADMINISTER),
 }
 
 
@@ -25,4 +27,8 @@ def team_target(world):
     return {"team_id": world.team_a.pk}
 
 
-TARGETS = {"team_a": team_target}
+def account_target(world):
+    return {"user_id": world.sw_amy.pk}
+
+
+TARGETS = {"team_a": team_target, "sw_amy": account_target}

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from safeguard.accounts import services as accounts
 from safeguard.accounts.models import Agency, AgencyKind, Team
-from safeguard.audit.accounts import TEAM
+from safeguard.audit.accounts import ACCOUNT, TEAM
 from safeguard.audit.models import ChangeEvent
 from safeguard.operations import checks
 
@@ -117,3 +117,85 @@ def test_check_setup_reads_the_named_manager(world):
     accounts.disable_account(world.tm_carol, by=world.admin_al)
     assert any(world.team_a.name in what for what in unmanaged())
     assert Team.objects.get(pk=world.team_a.pk).manager_id == world.tm_carol.pk
+
+
+# --- Staff accounts -------------------------------------------------------------------------
+
+
+def _account_events(user) -> list[dict]:
+    return [
+        event.after
+        for event in ChangeEvent.objects.filter(target_type=ACCOUNT, target_id=str(user.pk))
+    ]
+
+
+def test_an_administrator_disables_enables_resets_and_signs_out_an_account(world, client):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from safeguard.accounts.tests.clients import totp_device
+
+    totp_device(world.sw_amy)
+    client.force_login(world.admin_al)
+    url = f"/administration/staff/{world.sw_amy.pk}/"
+    assert str(world.sw_amy) in client.get("/administration/staff/").content.decode()
+
+    answer = client.post(url, {"action": "reset_second_factor"})
+    assert answer.status_code == 302 and answer.url == url
+    assert not TOTPDevice.objects.filter(user=world.sw_amy).exists()
+    assert {"second_factor": []} in _account_events(world.sw_amy)
+
+    client.post(url, {"action": "end_sessions"})
+    assert any(e.get("sessions_ended_because") for e in _account_events(world.sw_amy))
+
+    client.post(url, {"action": "disable"})
+    world.sw_amy.refresh_from_db()
+    assert not world.sw_amy.is_active
+    assert "Enable the account" in client.get(url).content.decode()
+    client.post(url, {"action": "enable"})
+    world.sw_amy.refresh_from_db()
+    assert world.sw_amy.is_active
+    events = ChangeEvent.objects.filter(target_type=ACCOUNT, target_id=str(world.sw_amy.pk))
+    assert {event.user for event in events} == {world.admin_al}
+
+    history = client.get("/administration/history/").content.decode()
+    assert f"Account: {world.sw_amy}" in history and "is_active" in history
+
+
+def test_account_actions_are_refused_to_everyone_else_and_on_ones_own_account(world, client):
+    url = f"/administration/staff/{world.sw_ben.pk}/"
+    for user in (world.sw_amy, world.tm_carol, world.sm_dan, world.other_sw, world.police_pat):
+        client.force_login(user)
+        assert client.post(url, {"action": "disable"}).status_code == 403
+    client.force_login(world.admin_al)
+    own = client.post(f"/administration/staff/{world.admin_al.pk}/", {"action": "disable"})
+    assert own.status_code == 200 and "ask another administrator" in own.content.decode()
+    bad = client.post(url, {"action": "delete"})
+    assert bad.status_code == 200 and "Select a valid choice" in bad.content.decode()
+    assert client.get(f"/administration/staff/{world.other_sw.pk}/").status_code == 404
+    world.sw_ben.refresh_from_db()
+    world.admin_al.refresh_from_db()
+    assert world.sw_ben.is_active and world.admin_al.is_active
+    assert _account_events(world.sw_ben) == [] and _account_events(world.admin_al) == []
+
+
+def test_the_staff_list_makes_a_fixed_number_of_queries(world, client):
+    client.force_login(world.admin_al)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/administration/staff/").status_code == 200
+        return len(queries)
+
+    few = count()
+    for n in range(10):
+        accounts.account_create(
+            by=world.admin_al,
+            username=f"new{n}",
+            first_name="New",
+            last_name=f"Worker {n}",
+            email=f"new{n}@example.org",
+            role="social_worker",
+            agency=world.csc,
+            teams=[world.team_a, world.team_b],
+        )
+    assert count() == few
