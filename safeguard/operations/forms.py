@@ -41,3 +41,21 @@ class StaffActionForm(GovukForm):
     """One of the account actions, chosen by the button pressed."""
 
     action = forms.ChoiceField(choices=StaffAction.choices, widget=forms.HiddenInput)
+
+
+class RoleAndTeamsForm(GovukForm):
+    """An account's role and the teams (of its own agency) it works in."""
+
+    role = forms.ChoiceField(label="Role", choices=())
+    teams = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Teams",
+        help_text="The teams of the account's agency it works in",
+    )
+
+    def __init__(self, *args, roles, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = roles
+        self.fields["teams"].queryset = teams

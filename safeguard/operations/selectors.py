@@ -79,3 +79,8 @@ def authority_staff(authority_id) -> QuerySet[User]:
 
 def authority_account(authority_id, user_id) -> User | None:
     return authority_staff(authority_id).filter(pk=user_id).first()
+
+
+def agency_teams(agency_id) -> QuerySet[Team]:
+    """The teams of one agency, by name: those its staff may work in."""
+    return Team.objects.filter(agency_id=agency_id).order_by("name")

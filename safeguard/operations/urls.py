@@ -11,5 +11,6 @@ urlpatterns = [
     path("administration/teams/<int:team_id>/", views.team, name="team"),
     path("administration/staff/", views.staff, name="staff"),
     path("administration/staff/<int:user_id>/", views.account, name="account"),
+    path("administration/staff/<int:user_id>/role/", views.account_role, name="account-role"),
     path("administration/history/", views.history, name="history"),
 ]

@@ -11,11 +11,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from safeguard.accounts import services as accounts
+from safeguard.accounts.models import Role
 from safeguard.core.errors import ApplicationError
 from safeguard.core.submission import form_error
 from safeguard.operations import checks, permissions, selectors
 from safeguard.operations import health as health_checks
-from safeguard.operations.forms import StaffAction, StaffActionForm, TeamForm
+from safeguard.operations.forms import RoleAndTeamsForm, StaffAction, StaffActionForm, TeamForm
 from safeguard.operations.permissions import Action
 
 
@@ -135,6 +136,35 @@ def account(request, user_id: int):
         "operations/account.html",
         {"account": found, "form": form, "own": own, "actions": StaffAction},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_role(request, user_id: int):
+    authority_id = _administrator_authority(request)
+    found = selectors.authority_account(authority_id, user_id)
+    if found is None:
+        raise Http404
+    if found.pk == request.user.pk:
+        raise PermissionDenied  # nobody changes their own role: another administrator does
+    form = RoleAndTeamsForm(
+        request.POST or None,
+        initial={"role": found.role, "teams": list(found.teams.all())},
+        roles=Role.choices,
+        teams=selectors.agency_teams(found.agency_id),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            accounts.update_account(
+                found, by=request.user, role=form.cleaned_data["role"],
+                teams=form.cleaned_data["teams"],
+            )  # fmt: skip
+        except ApplicationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, f"{found}: role and teams saved")
+            return redirect("operations:account", user_id=found.pk)
+    return render(request, "operations/account_role.html", {"account": found, "form": form})
 
 
 @never_cache

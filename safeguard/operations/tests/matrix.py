@@ -20,6 +20,7 @@ MATRIX = {
     "operations:history": ("get", None, "", ADMINISTER),
     "operations:staff": ("get", None, "", ADMINISTER),
     "operations:account": ("get", "sw_amy", "", ADMINISTER),
+    "operations:account-role": ("get", "sw_amy", "", ADMINISTER),
 }
 
 

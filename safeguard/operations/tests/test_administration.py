@@ -199,3 +199,33 @@ def test_the_staff_list_makes_a_fixed_number_of_queries(world, client):
             teams=[world.team_a, world.team_b],
         )
     assert count() == few
+
+
+def test_an_administrator_changes_a_role_and_teams_and_bad_input_changes_nothing(world, client):
+    url = f"/administration/staff/{world.sw_ben.pk}/role/"
+    client.force_login(world.admin_al)
+    page = client.get(url).content.decode()
+    assert world.team_a.name in page and world.police_team.name not in page  # its agency's only
+
+    for data, message in (
+        ({"role": "emperor", "teams": [world.team_a.pk]}, "Select a valid choice"),
+        ({"role": "team_manager", "teams": [world.police_team.pk]}, "Select a valid choice"),
+    ):
+        answer = client.post(url, data)
+        assert answer.status_code == 200 and message in answer.content.decode()
+    world.sw_ben.refresh_from_db()
+    assert world.sw_ben.role == "social_worker" and _account_events(world.sw_ben) == []
+
+    answer = client.post(url, {"role": "team_manager", "teams": [world.team_a.pk]})
+    assert answer.status_code == 302
+    world.sw_ben.refresh_from_db()
+    assert world.sw_ben.role == "team_manager"
+    assert list(world.sw_ben.teams.all()) == [world.team_a]
+    assert _account_events(world.sw_ben)[-1]["role"] == "team_manager"
+
+    # Nobody changes their own role, nor does anyone but an administrator.
+    assert client.get(f"/administration/staff/{world.admin_al.pk}/role/").status_code == 403
+    client.force_login(world.sm_dan)
+    assert client.post(url, {"role": "social_worker"}).status_code == 403
+    world.sw_ben.refresh_from_db()
+    assert world.sw_ben.role == "team_manager"
