@@ -35,6 +35,7 @@ class StaffAction(models.TextChoices):
     ENABLE = "enable", "Enable the account"
     RESET_SECOND_FACTOR = "reset_second_factor", "Reset the second factor"
     END_SESSIONS = "end_sessions", "Sign out everywhere"
+    INVITE = "invite", "Email an invitation to set a password"
 
 
 class StaffActionForm(GovukForm):

@@ -107,6 +107,13 @@ def _act(action: str, account, *, by) -> str:
     if action == StaffAction.RESET_SECOND_FACTOR:
         accounts.reset_second_factor(account, by=by)
         return "second factor reset: it sets up a new authenticator at its next sign-in"
+    if action == StaffAction.INVITE:
+        if not account.email:  # the link is never shown to the administrator
+            raise ApplicationError(
+                f"{account} has no email address: add one to the staff file and import it"
+            )
+        accounts.invitation_send(account, by=by)
+        return f"an invitation was emailed to {account.email}"
     count = accounts.end_sessions(account, by=by, reason="ended by an administrator")
     return f"signed out of {count} session{'s' if count != 1 else ''}"
 

@@ -229,3 +229,22 @@ def test_an_administrator_changes_a_role_and_teams_and_bad_input_changes_nothing
     assert client.post(url, {"role": "social_worker"}).status_code == 403
     world.sw_ben.refresh_from_db()
     assert world.sw_ben.role == "team_manager"
+
+
+def test_an_administrator_emails_an_invitation_and_never_sees_its_link(world, client, mailoutbox):
+    client.force_login(world.admin_al)
+    url = f"/administration/staff/{world.sw_ben.pk}/"
+    world.sw_ben.email = "ben@example.org"
+    world.sw_ben.save(update_fields=["email"])
+    answer = client.post(url, {"action": "invite"}, follow=True)
+    assert "an invitation was emailed to ben@example.org" in answer.content.decode()
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["ben@example.org"]
+    assert "/invitation/" not in answer.content.decode()
+    assert any(e.get("invitation") == "issued" for e in _account_events(world.sw_ben))
+
+    world.sw_ben.email = ""
+    world.sw_ben.save(update_fields=["email"])
+    events = len(_account_events(world.sw_ben))
+    refused = client.post(url, {"action": "invite"})
+    assert refused.status_code == 200 and "has no email address" in refused.content.decode()
+    assert len(mailoutbox) == 1 and len(_account_events(world.sw_ben)) == events
