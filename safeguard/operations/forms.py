@@ -60,3 +60,26 @@ class RoleAndTeamsForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = roles
         self.fields["teams"].queryset = teams
+
+
+class NewTeamForm(GovukForm):
+    """A new team of one of the authority's agencies."""
+
+    agency = forms.ModelChoiceField(queryset=None, label="Agency", empty_label=None)
+    name = forms.CharField(
+        label="Name of the team",
+        max_length=200,
+        error_messages={"required": "Enter the name of the team"},
+    )
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+
+    def clean(self):
+        data = super().clean()
+        agency, name = data.get("agency"), (data.get("name") or "").strip()
+        if agency is not None and name and agency.teams.filter(name__iexact=name).exists():
+            self.add_error("name", f"{agency} already has a team called {name}")
+        data["name"] = name
+        return data

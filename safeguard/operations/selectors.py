@@ -84,3 +84,8 @@ def authority_account(authority_id, user_id) -> User | None:
 def agency_teams(agency_id) -> QuerySet[Team]:
     """The teams of one agency, by name: those its staff may work in."""
     return Team.objects.filter(agency_id=agency_id).order_by("name")
+
+
+def authority_agencies(authority_id) -> QuerySet[Agency]:
+    """The authority's agencies, by name."""
+    return Agency.objects.filter(authority_id=authority_id).order_by("name")

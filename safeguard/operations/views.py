@@ -5,6 +5,7 @@ decision 0037) and ``/health/`` (anyone: no login, nothing sensitive)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -16,7 +17,13 @@ from safeguard.core.errors import ApplicationError
 from safeguard.core.submission import form_error
 from safeguard.operations import checks, permissions, selectors
 from safeguard.operations import health as health_checks
-from safeguard.operations.forms import RoleAndTeamsForm, StaffAction, StaffActionForm, TeamForm
+from safeguard.operations.forms import (
+    NewTeamForm,
+    RoleAndTeamsForm,
+    StaffAction,
+    StaffActionForm,
+    TeamForm,
+)
 from safeguard.operations.permissions import Action
 
 
@@ -42,6 +49,24 @@ def teams(request):
     return render(
         request, "operations/teams.html", {"teams": selectors.authority_teams(authority_id)}
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_new(request):
+    authority_id = _administrator_authority(request)
+    form = NewTeamForm(request.POST or None, agencies=selectors.authority_agencies(authority_id))
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = accounts.team_create(
+                by=request.user, agency=form.cleaned_data["agency"], name=form.cleaned_data["name"]
+            )
+        except IntegrityError:  # the same name saved by someone else a moment ago
+            form.add_error("name", "The agency already has a team of that name")
+        else:
+            messages.success(request, f"{made.name}: added. Now name its manager.")
+            return redirect("operations:team", team_id=made.pk)
+    return render(request, "operations/team_new.html", {"form": form})
 
 
 @login_required

@@ -17,6 +17,7 @@ MATRIX = {
     "operations:health": ("get", None, "", [200] * 15),
     "operations:teams": ("get", None, "", ADMINISTER),
     "operations:team": ("get", "team_a", "", ADMINISTER),
+    "operations:team-new": ("get", None, "", ADMINISTER),
     "operations:history": ("get", None, "", ADMINISTER),
     "operations:staff": ("get", None, "", ADMINISTER),
     "operations:account": ("get", "sw_amy", "", ADMINISTER),

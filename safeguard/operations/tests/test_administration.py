@@ -248,3 +248,37 @@ def test_an_administrator_emails_an_invitation_and_never_sees_its_link(world, cl
     refused = client.post(url, {"action": "invite"})
     assert refused.status_code == 200 and "has no email address" in refused.content.decode()
     assert len(mailoutbox) == 1 and len(_account_events(world.sw_ben)) == events
+
+
+def test_an_administrator_adds_a_team_and_a_duplicate_or_blank_name_is_refused(world, client):
+    client.force_login(world.admin_al)
+    answer = client.post(
+        "/administration/teams/new/", {"agency": world.csc.pk, "name": "  Disabled Children  "}
+    )
+    made = Team.objects.get(agency=world.csc, name="Disabled Children")
+    assert answer.status_code == 302 and answer.url == f"/administration/teams/{made.pk}/"
+    assert ChangeEvent.objects.filter(target_type=TEAM, target_id=str(made.pk)).get().user == (
+        world.admin_al
+    )
+    teams = Team.objects.count()
+    for data, message in (
+        ({"agency": world.csc.pk, "name": "disabled children"}, "already has a team called"),
+        ({"agency": world.csc.pk, "name": ""}, "Enter the name of the team"),
+        ({"agency": world.csc.pk, "name": "x" * 201}, "200"),
+    ):
+        refused = client.post("/administration/teams/new/", data)
+        assert refused.status_code == 200 and message in refused.content.decode()
+    other = Agency.objects.create(
+        authority=world.other_authority, name="Elsewhere", kind=AgencyKind.CHILDRENS_SOCIAL_CARE
+    )
+    refused = client.post("/administration/teams/new/", {"agency": other.pk, "name": "Theirs"})
+    assert "Select a valid choice" in refused.content.decode()
+    assert Team.objects.count() == teams
+    client.force_login(world.sm_dan)
+    assert (
+        client.post(
+            "/administration/teams/new/", {"agency": world.csc.pk, "name": "Mine"}
+        ).status_code
+        == 403
+    )
+    assert Team.objects.count() == teams
