@@ -83,3 +83,25 @@ class NewTeamForm(GovukForm):
             self.add_error("name", f"{agency} already has a team called {name}")
         data["name"] = name
         return data
+
+
+class NewAgencyForm(GovukForm):
+    """A new agency of the authority: a partner, or its children's social care."""
+
+    name = forms.CharField(
+        label="Name of the agency",
+        max_length=200,
+        error_messages={"required": "Enter the name of the agency"},
+    )
+    kind = forms.ChoiceField(label="Kind of agency", choices=(), widget=forms.RadioSelect)
+
+    def __init__(self, *args, kinds, existing, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kinds
+        self.existing = existing
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if self.existing.filter(name__iexact=name).exists():
+            raise forms.ValidationError(f"The authority already has an agency called {name}")
+        return name

@@ -8,6 +8,7 @@ urlpatterns = [
     path("setup/", views.setup, name="setup"),
     path("health/", views.health, name="health"),
     path("administration/teams/", views.teams, name="teams"),
+    path("administration/agencies/new/", views.agency_new, name="agency-new"),
     path("administration/teams/new/", views.team_new, name="team-new"),
     path("administration/teams/<int:team_id>/", views.team, name="team"),
     path("administration/staff/", views.staff, name="staff"),

@@ -12,12 +12,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from safeguard.accounts import services as accounts
-from safeguard.accounts.models import Role
+from safeguard.accounts.models import AgencyKind, Role
 from safeguard.core.errors import ApplicationError
 from safeguard.core.submission import form_error
 from safeguard.operations import checks, permissions, selectors
 from safeguard.operations import health as health_checks
 from safeguard.operations.forms import (
+    NewAgencyForm,
     NewTeamForm,
     RoleAndTeamsForm,
     StaffAction,
@@ -67,6 +68,34 @@ def team_new(request):
             messages.success(request, f"{made.name}: added. Now name its manager.")
             return redirect("operations:team", team_id=made.pk)
     return render(request, "operations/team_new.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agency_new(request):
+    authority_id = _administrator_authority(request)
+    form = NewAgencyForm(
+        request.POST or None,
+        # The inspectorate comes with an inspection, never added by the authority.
+        kinds=[(k.value, k.label) for k in AgencyKind if k != AgencyKind.INSPECTORATE],
+        existing=selectors.authority_agencies(authority_id),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = accounts.agency_create(
+                by=request.user,
+                authority=request.user.agency.authority,
+                name=form.cleaned_data["name"],
+                kind=form.cleaned_data["kind"],
+            )
+        except IntegrityError:  # the same name saved by someone else a moment ago
+            form.add_error("name", "The authority already has an agency of that name")
+        except ApplicationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, f"{made.name}: added. Now add its teams.")
+            return redirect("operations:teams")
+    return render(request, "operations/agency_new.html", {"form": form})
 
 
 @login_required

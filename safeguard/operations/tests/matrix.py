@@ -18,6 +18,7 @@ MATRIX = {
     "operations:teams": ("get", None, "", ADMINISTER),
     "operations:team": ("get", "team_a", "", ADMINISTER),
     "operations:team-new": ("get", None, "", ADMINISTER),
+    "operations:agency-new": ("get", None, "", ADMINISTER),
     "operations:history": ("get", None, "", ADMINISTER),
     "operations:staff": ("get", None, "", ADMINISTER),
     "operations:account": ("get", "sw_amy", "", ADMINISTER),

@@ -282,3 +282,32 @@ def test_an_administrator_adds_a_team_and_a_duplicate_or_blank_name_is_refused(w
         == 403
     )
     assert Team.objects.count() == teams
+
+
+def test_an_administrator_adds_an_agency_and_a_duplicate_or_the_inspectorate_is_refused(
+    world, client
+):
+    client.force_login(world.admin_al)
+    answer = client.post(
+        "/administration/agencies/new/", {"name": "Northby Youth Trust", "kind": "voluntary"}
+    )
+    assert answer.status_code == 302
+    made = Agency.objects.get(authority=world.authority, name="Northby Youth Trust")
+    assert (
+        ChangeEvent.objects.filter(target_type="accounts.agency", target_id=str(made.pk)).get().user
+        == world.admin_al
+    )
+    agencies = Agency.objects.count()
+    for data, message in (
+        ({"name": "northby youth trust", "kind": "voluntary"}, "already has an agency called"),
+        ({"name": "Ofsted", "kind": "inspectorate"}, "Select a valid choice"),
+        ({"name": "", "kind": "police"}, "Enter the name of the agency"),
+    ):
+        refused = client.post("/administration/agencies/new/", data)
+        assert refused.status_code == 200 and message in refused.content.decode()
+    client.force_login(world.tm_carol)
+    assert (
+        client.post("/administration/agencies/new/", {"name": "X", "kind": "police"}).status_code
+        == 403
+    )
+    assert Agency.objects.count() == agencies
