@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from safeguard.accounts.models import LocalAuthority, Role, User
@@ -141,12 +140,12 @@ def _authority(authority: LocalAuthority) -> list[Problem]:
             f"safeguard set-lookup-numbers --la-code {authority.dfe_la_code} "
             "--daytime NUMBER --out-of-hours NUMBER",
         ))  # fmt: skip
-    managed = User.objects.filter(teams=OuterRef("pk"), is_active=True, role=Role.TEAM_MANAGER)
-    unmanaged = social_care_teams(authority.pk).filter(~Exists(managed))
+    # The team's named manager (Team.manager), who must still be able to sign in.
+    unmanaged = social_care_teams(authority.pk).exclude(manager__is_active=True)
     for team in unmanaged:
         found.append(Problem(
             at + f"the team {team.name} has no team manager",
-            "Give the team a team manager in the staff file and run safeguard import-staff",
+            "Name its manager on the administration page Teams (/administration/teams/)",
         ))  # fmt: skip
     check = last_full_check(authority.pk)
     if check is None or check.finished_at < timezone.now() - NIGHTLY:

@@ -9,6 +9,7 @@ from django.db import transaction
 from safeguard.accounts.models import LocalAuthority, User
 from safeguard.audit.models import ChangeEvent, ChangeVerb
 from safeguard.demo.generator.accounts import DemoResult
+from safeguard.demo.generator.administration import administer
 from safeguard.demo.generator.caseloads import assign_workers
 from safeguard.demo.generator.common import (
     AUTHORITY_NAME,
@@ -33,7 +34,6 @@ from safeguard.demo.generator.staff import (
     Staff,
     StaffMaker,
     make_organisation,
-    save_management_lines,
     save_staff,
     staff_numbers,
 )
@@ -93,7 +93,7 @@ def build_demo_borough(
         maker = StaffMaker(borough, authority, password_hash)
         org = make_organisation(maker, numbers)
         save_staff(maker.staff)
-        save_management_lines(org)
+        administer(org)  # the management lines, named by the administrator (audited)
         assign_workers(episodes, org, borough.rng, as_at)
         _partner_involvements(borough, org)
         _save_people(borough)
@@ -256,9 +256,7 @@ def _counts(
         "contacts": contacts.saved,
         "assessments": rows["assessments.assessment"],
         "cp_plans": rows["protection.childprotectionplan"],
-        "open_cp_plans": sum(
-            n for fe, n in cases for p in fe.episode.plans if p.end is None
-        ),
+        "open_cp_plans": sum(n for fe, n in cases for p in fe.episode.plans if p.end is None),
         "visits": rows["casework.visit"],
         "chronology": rows["casework.chronologyentry"],
         "staff": len(staff.users),

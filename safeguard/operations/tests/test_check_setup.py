@@ -78,6 +78,15 @@ def set_up_for_live_use(tmp_path) -> None:
         "set_lookup_numbers", "--la-code", "998", "--daytime", "01632 960000",
         "--out-of-hours", "01632 960999", stdout=io.StringIO(),
     )  # fmt: skip
+    # Each social care team's manager, named on the administration page Teams.
+    for team, manager in (
+        ("Assessment", "tm1"),
+        ("Child protection", "tm2"),
+        ("Performance", "tm3"),
+    ):
+        accounts.team_update(
+            Team.objects.get(name=team), by=None, manager=accounts.account_named(manager)
+        )
     call_command("check_quality", "--authority-code", "998")
     call_command("verify_audit")
     # ``safeguard backup`` notes each sound backup so (it cannot copy the database from
