@@ -252,11 +252,13 @@ CASE_PAGE_STEPS: dict[str, tuple[str, ...]] = {
     "visits": ("worker", "created_by"),
     "notes": ("created_by",),
     "decisions": ("decided_by",),
+    "unallocated_reviews": ("reviewed_by",),
 }
 
 
 # The single records the case page shows, read with the case itself (``access_case``).
 CASE_PAGE_JOINS = (
+    "team",
     "referral__decided_by",
     "referral__contact__level",
     "referral__contact__decided_by",
