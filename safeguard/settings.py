@@ -174,7 +174,7 @@ LOGOUT_REDIRECT_URL = "accounts:sign-in"
 # The first backend refuses a user name and address locked out by django-axes.
 AUTHENTICATION_BACKENDS = [
     "safeguard.accounts.backends.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "safeguard.accounts.backends.StaffBackend",
 ]
 PASSWORD_HASHERS = [
     "safeguard.accounts.hashers.SafeguardArgon2PasswordHasher",
@@ -212,8 +212,14 @@ AXES_CLIENT_IP_CALLABLE = "safeguard.core.client_ip.client_ip"
 
 # --- Sessions and cookies -------------------------------------------------------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_AGE = 30 * 60  # idle timeout: the cookie and session are renewed on each request
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle limit: a session ends 30 minutes after the last request. It is renewed (cookie and
+# row) at most once a SAFEGUARD_SESSION_RENEW_SECONDS, not on every request (one write fewer per
+# page), and lives that much longer than 30 minutes so that it never ends sooner
+# (accounts/middleware.py: SessionLimitsMiddleware).
+SAFEGUARD_SESSION_IDLE_SECONDS = 30 * 60
+SAFEGUARD_SESSION_RENEW_SECONDS = 60
+SESSION_COOKIE_AGE = SAFEGUARD_SESSION_IDLE_SECONDS + SAFEGUARD_SESSION_RENEW_SECONDS
+SESSION_SAVE_EVERY_REQUEST = False
 SAFEGUARD_SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60  # signed in again after 12 hours at most
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,6 +1,8 @@
 """The lockout check run before any password is compared."""
 
 from axes.backends import AxesStandaloneBackend
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -16,3 +18,19 @@ class LockoutBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class StaffBackend(ModelBackend):
+    """Django's password check, loading the signed-in user with their agency and authority.
+
+    Every page asks whose agency the user works for (the policies' first question), so the
+    user comes with it in one query rather than two.
+    """
+
+    def get_user(self, user_id):
+        user_model = get_user_model()
+        try:
+            user = user_model._default_manager.select_related("agency__authority").get(pk=user_id)
+        except user_model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None

@@ -146,6 +146,7 @@ class AgencyKind(models.TextChoices):
     HEALTH = "health", "Health"
     EDUCATION = "education", "Education"
     VOLUNTARY = "voluntary", "Voluntary sector"
+    INSPECTORATE = "inspectorate", "Inspectorate"
 
 
 class Agency(models.Model):

@@ -16,11 +16,25 @@ class Role(models.TextChoices):
     PARTNER_PRACTITIONER = "partner_practitioner", "Partner practitioner"
     UNSCHEDULED_CARE_CLINICIAN = "unscheduled_care_clinician", "Unscheduled-care clinician"
     SYSTEM_ADMINISTRATOR = "system_administrator", "System administrator"
+    # An independent reviewing officer: chairs conferences, outside the line management of
+    # the cases they chair (issue 15 item 3).
+    CONFERENCE_CHAIR = "conference_chair", "Conference chair (independent reviewing officer)"
+    # An inspector (Ofsted): sees only the case files drawn for an inspection, while it runs
+    # (issue 15 item 5); no role set includes it.
+    INSPECTOR = "inspector", "Inspector"
 
 
 # Children's social care staff, who may see the authority's children.
+# A conference chair is social care staff who reads the authority's children but records only
+# what a chair records (conferences, challenges).
 SOCIAL_CARE_ROLES = frozenset(
-    {Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.PERFORMANCE_ANALYST}
+    {
+        Role.SOCIAL_WORKER,
+        Role.TEAM_MANAGER,
+        Role.SERVICE_MANAGER,
+        Role.PERFORMANCE_ANALYST,
+        Role.CONFERENCE_CHAIR,
+    }
 )
 # Those who record on a child's file.
 RECORDING_ROLES = frozenset({Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER})

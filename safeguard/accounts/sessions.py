@@ -20,6 +20,7 @@ def record_sign_in(request, user) -> None:
     """Note the time of signing in in the session, and the session against the user."""
     now = timezone.now()
     request.session[SIGNED_IN_AT] = now.isoformat()
+    request.session[RENEWED_AT] = int(now.timestamp())
     if request.session.session_key is None:
         request.session.save()
     SignedInSession.objects.update_or_create(
@@ -39,6 +40,24 @@ def renew_session_key(request) -> None:
 def forget_session(session_key: str | None) -> None:
     if session_key:
         SignedInSession.objects.filter(session_key=session_key).delete()
+
+
+# When the session was last renewed (seconds since the epoch): see ``renew_if_due``.
+RENEWED_AT = "safeguard_renewed_at"
+
+
+def renew_if_due(request) -> None:
+    """Push the session's idle expiry on, at most once every SAFEGUARD_SESSION_RENEW_SECONDS.
+
+    Writing the key marks the session modified, so the session middleware saves it with a
+    new expiry and sends a new cookie; in between, a request changes nothing. The session
+    lives SESSION_COOKIE_AGE (the idle limit plus that interval) from its last renewal, so it
+    never ends sooner than the idle limit after the last request.
+    """
+    now = int(timezone.now().timestamp())
+    last = request.session.get(RENEWED_AT)
+    if not isinstance(last, int) or now - last >= settings.SAFEGUARD_SESSION_RENEW_SECONDS:
+        request.session[RENEWED_AT] = now
 
 
 def signed_in_at(request) -> datetime | None:

@@ -247,7 +247,7 @@ def invitation(request, token: str):
             if request.user.is_authenticated:
                 logout(request)
             # The password step is done: only the second-factor steps open until it is set.
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="safeguard.accounts.backends.StaffBackend")
             logger.info("Password set from an invitation by %s", user.get_username())
             if twofactor.has_second_factor(user):
                 return redirect("accounts:two-factor")

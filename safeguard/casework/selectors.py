@@ -38,17 +38,18 @@ def access_case(
     request=None,
     action: Action = Action.VIEW,
     related: tuple[str, ...] = (),
+    reads: tuple = (),
 ) -> Case:
     """The case, for ``user`` to ``action``; its child's access is logged (as ``purpose``,
     by default what ``action`` is). Raises Http404 when the user may not know of it,
     PermissionDenied when they may see but not act. ``related``: more single records to
-    read with the case in the same query (the case page's referral and contact)."""
+    read with the case in the same query (the case page's referral and contact); ``reads``:
+    functions that annotate the query of cases with what else the page shows."""
     action = Action(action)
-    case = (
-        Case.objects.select_related("child", "authority", "priority_set_by", *related)
-        .filter(pk=case_id)
-        .first()
-    )
+    cases = Case.objects.select_related("child", "authority", "priority_set_by", *related)
+    for annotate in reads:
+        cases = annotate(cases)
+    case = cases.filter(pk=case_id).first()
     if case is None or not permissions.can(user, Action.VIEW, case):
         raise Http404("No such case")
     people.access_person(

@@ -51,6 +51,16 @@ def register_case_page_context(extra: CasePageContext) -> None:
         _CASE_PAGE_CONTEXT.append(extra)
 
 
+# What higher apps read with the case on its page, in the case's own query (a function from
+# a query of cases to the same query, annotated): timescales' "last seen" (decision 0003).
+_CASE_PAGE_READS: list = []
+
+
+def register_case_page_read(annotate) -> None:
+    if annotate not in _CASE_PAGE_READS:
+        _CASE_PAGE_READS.append(annotate)
+
+
 # Apps that count caseloads (workforce) describe each candidate on the allocation form: each
 # registers, from its AppConfig.ready(), a function of the team, its workers and the day that
 # returns {worker pk: "what they carry"}, in a fixed number of queries.
@@ -101,6 +111,7 @@ def case_detail(request, case_id: UUID):
         request=request,
         action=Action.VIEW,
         related=selectors.CASE_PAGE_JOINS,
+        reads=tuple(_CASE_PAGE_READS),
     )
     selectors.load_case_page(case)
     user = request.user

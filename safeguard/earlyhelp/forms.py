@@ -5,6 +5,7 @@ live in the services."""
 from django import forms
 
 from safeguard.accounts.models import Agency
+from safeguard.accounts.selectors import working_agencies
 from safeguard.core.forms import GovukDateField, GovukForm, PeopleRowsField, PeopleRowsWidget
 from safeguard.earlyhelp import selectors
 from safeguard.earlyhelp.codes import AssessmentOutcome, TAFEndReason
@@ -66,11 +67,7 @@ class AssessmentChoiceField(forms.ModelChoiceField):
 
 def agency_names(authority_id) -> list[str]:
     """Suggestions for agency inputs, so that the same agency is written the same way."""
-    return list(
-        Agency.objects.filter(authority_id=authority_id)
-        .order_by("name")
-        .values_list("name", flat=True)
-    )
+    return list(working_agencies(authority_id).values_list("name", flat=True))
 
 
 # --- The lead professional, shared by both start forms ------------------------------------------
@@ -168,9 +165,7 @@ class AssessmentStartForm(LeadProfessionalForm):
 
     def __init__(self, *args, child, contacts=None, cases=None, **kwargs):
         super().__init__(*args, child=child, **kwargs)
-        self.fields["organisation"].queryset = Agency.objects.filter(
-            authority_id=child.authority_id
-        ).order_by("name")
+        self.fields["organisation"].queryset = working_agencies(child.authority_id)
         # The front door and the case file are for children's social care: the view passes
         # contacts and cases only for those who may see them.
         if contacts is not None and contacts.exists():

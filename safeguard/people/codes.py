@@ -63,19 +63,40 @@ class Disability(models.TextChoices):
 
 
 class RelationshipKind(models.TextChoices):
+    """How ``person`` is related to ``other``: "Alex is the parent of Sam" (issue 16 item 6:
+    the family network, beyond the household)."""
+
     PARENT = "parent", "Parent"
+    STEP_PARENT = "step_parent", "Step-parent"
+    PARENTS_PARTNER = "parents_partner", "Parent's partner"
     CARER = "carer", "Carer"
+    GRANDPARENT = "grandparent", "Grandparent"
+    WIDER_FAMILY = "wider_family", "Other relative (aunt, uncle, cousin...)"
     SIBLING = "sibling", "Sibling"
     HOUSEHOLD_MEMBER = "household_member", "Household member"
+    SIGNIFICANT_ADULT = "significant_adult", "Significant adult, not living with the child"
+    VISITING_ADULT = "visiting_adult", "Adult who visits the home"
 
 
 # How a relationship reads from the other person's side.
 RELATIONSHIP_INVERSE_LABEL = {
     RelationshipKind.PARENT: "Child",
+    RelationshipKind.STEP_PARENT: "Stepchild",
+    RelationshipKind.PARENTS_PARTNER: "Child of partner",
     RelationshipKind.CARER: "Cared for",
+    RelationshipKind.GRANDPARENT: "Grandchild",
+    RelationshipKind.WIDER_FAMILY: "Relative",
     RelationshipKind.SIBLING: "Sibling",
     RelationshipKind.HOUSEHOLD_MEMBER: "Household member",
+    RelationshipKind.SIGNIFICANT_ADULT: "Child they are significant to",
+    RelationshipKind.VISITING_ADULT: "Child whose home they visit",
 }
+
+# The relationships that can carry parental responsibility (Children Act 1989 s.3): a
+# parent, a step-parent or a carer (by a court order, say) may hold it; the others may not.
+PARENTAL_RESPONSIBILITY_KINDS = frozenset(
+    {RelationshipKind.PARENT, RelationshipKind.STEP_PARENT, RelationshipKind.CARER}
+)
 
 
 class NameKind(models.TextChoices):

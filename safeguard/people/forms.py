@@ -5,7 +5,8 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
-from safeguard.accounts.models import Agency, Team, User
+from safeguard.accounts.models import Team, User
+from safeguard.accounts.selectors import working_agencies
 from safeguard.core.forms import GovukDateField, GovukForm
 from safeguard.people import identifiers
 from safeguard.people.codes import (
@@ -178,6 +179,11 @@ class RelationshipForm(GovukForm):
         label="Direction", choices=DIRECTIONS, initial="other_is", widget=forms.RadioSelect
     )
     kind = forms.ChoiceField(label="Relationship", choices=RelationshipKind.choices)
+    parental_responsibility = forms.BooleanField(
+        label="Holds parental responsibility for the child",
+        help_text="Only a parent, step-parent or carer can hold it",
+        required=False,
+    )
     start_date = GovukDateField(label="From", error_label="Start date", required=False)
 
 
@@ -204,13 +210,12 @@ class InvolvementForm(GovukForm):
 
     def __init__(self, *args, authority, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = Agency.objects.filter(authority=authority).order_by("name")
-        self.fields["team"].queryset = Team.objects.filter(
-            agency__authority=authority
-        ).select_related("agency")
-        self.fields["worker"].queryset = User.objects.filter(
-            is_active=True, agency__authority=authority
+        agencies = working_agencies(authority.pk)
+        self.fields["agency"].queryset = agencies
+        self.fields["team"].queryset = Team.objects.filter(agency__in=agencies).select_related(
+            "agency"
         )
+        self.fields["worker"].queryset = User.objects.filter(is_active=True, agency__in=agencies)
 
 
 # --- Sealed records and break-glass ---------------------------------------------------------

@@ -204,12 +204,19 @@ class Relationship(BaseModel, DatedSpan):
     # Both dates are declared here (start optional), so that they keep their place in order.
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
+    # ``person`` holds parental responsibility for ``other`` (a parent, step-parent or carer).
+    parental_responsibility = models.BooleanField(default=False)
 
     class Meta(DatedSpan.Meta):
         constraints = [
             *DatedSpan.Meta.constraints,
             models.CheckConstraint(
                 condition=~Q(person=models.F("other")), name="relationship_not_self"
+            ),
+            models.CheckConstraint(
+                condition=Q(parental_responsibility=False)
+                | Q(kind__in=["parent", "step_parent", "carer"]),
+                name="relationship_responsibility_kinds",
             ),
         ]
 

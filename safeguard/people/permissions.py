@@ -13,7 +13,7 @@ Other social care staff of the authority may learn that a restricted record exis
 
 from enum import StrEnum
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from safeguard.accounts.roles import MANAGER_ROLES, RECORDING_ROLES, Role, is_social_care_staff
@@ -102,8 +102,41 @@ def sealed_from(user, person_ids) -> set:
     )
 
 
+# Where ``seen_by`` notes, on a person read for one request, that they had no open seal.
+_UNSEALED = "_safeguard_unsealed"
+
+
 def open_seal(person: Person) -> Seal | None:
+    if person.__dict__.get(_UNSEALED):
+        return None
     return Seal.objects.filter(person=person, unsealed_at__isnull=True).first()
+
+
+def seen_by(user, person_ids) -> dict:
+    """Which of ``person_ids`` ``user`` may see, each with whether their record is sealed:
+    ``{person id: sealed}``, in one query (the access functions' first question)."""
+    open_seals = Seal.objects.filter(person=OuterRef("pk"), unsealed_at__isnull=True)
+    return dict(
+        visible_to(user)
+        .filter(pk__in=list(person_ids))
+        .annotate(sealed=Exists(open_seals))
+        .values_list("pk", "sealed")
+    )
+
+
+def note_seen(user, person: Person, sealed: bool) -> None:
+    """Keep on this copy of ``person``, just read by the access function for one request,
+    what ``seen_by`` found, so that the page's later questions (``can`` view by each app's
+    policy, ``open_seal``) are not asked of the database again."""
+    person.__dict__.setdefault(_VIEWERS, set()).add(user.pk)
+    if not sealed:
+        person.__dict__[_UNSEALED] = True
+
+
+def forget_seen(person: Person) -> None:
+    """Drop what ``note_seen`` kept: a seal has been made, lifted or changed."""
+    person.__dict__.pop(_VIEWERS, None)
+    person.__dict__.pop(_UNSEALED, None)
 
 
 def is_named(user, person: Person) -> bool:
@@ -112,14 +145,18 @@ def is_named(user, person: Person) -> bool:
     ).exists()
 
 
-def break_glass_reasons(user, person_ids) -> dict:
+def break_glass_reasons(user, person_ids, *, sealed=None) -> dict:
     """For the people of ``person_ids`` that ``user`` sees only through break-glass, the
-    reason of the grant, so that every access event during it carries that reason."""
-    sealed = set(
-        Seal.objects.filter(unsealed_at__isnull=True, person_id__in=person_ids).values_list(
-            "person_id", flat=True
+    reason of the grant, so that every access event during it carries that reason.
+    ``sealed``: those of them with an open seal, when already known (``seen_by``)."""
+    if sealed is None:
+        sealed = set(
+            Seal.objects.filter(unsealed_at__isnull=True, person_id__in=person_ids).values_list(
+                "person_id", flat=True
+            )
         )
-    )
+    else:
+        sealed = set(sealed) & set(person_ids)
     if not sealed:
         return {}
     named = set(
@@ -131,6 +168,10 @@ def break_glass_reasons(user, person_ids) -> dict:
         user=user, person_id__in=sealed - named, expires_at__gt=timezone.now()
     ).order_by("granted_at")
     return {g.person_id: g.reason for g in grants}
+
+
+# Where ``can`` keeps, on a person read for one request, the users it has found may view them.
+_VIEWERS = "_safeguard_viewers"
 
 
 def can(user, action: Action, person: Person | None = None) -> bool:
@@ -151,6 +192,10 @@ def can(user, action: Action, person: Person | None = None) -> bool:
     if action == Action.EDIT:
         return records and person.authority_id == user.agency.authority_id
     if action == Action.VIEW:
+        # Already answered by the access function for this copy of the person, read for this
+        # request (``note_seen``)? Otherwise asked of the database, and not kept.
+        if user.pk in person.__dict__.get(_VIEWERS, ()):
+            return True
         return visible_to(user).filter(pk=person.pk).exists()
     manager = is_social_care_staff(user, roles=MANAGER_ROLES, authority_id=person.authority_id)
     if action == Action.SEAL:

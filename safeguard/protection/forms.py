@@ -3,7 +3,7 @@ agencies at a strategy discussion, what a plan decision needs) live in services.
 
 from django import forms
 
-from safeguard.accounts.models import Agency
+from safeguard.accounts.selectors import working_agencies
 from safeguard.core.forms import GovukDateField, GovukForm, NonWorkingDayCheck, PeopleRowsField
 from safeguard.protection.codes import CategoryOfAbuse, PlanEndReason
 from safeguard.protection.models import (
@@ -32,9 +32,7 @@ def _choice_errors(what: str) -> dict:
 
 def _agency_names(authority) -> list[str]:
     """Suggestions for the agency inputs, so the same agency is written the same way."""
-    return list(
-        Agency.objects.filter(authority=authority).order_by("name").values_list("name", flat=True)
-    )
+    return list(working_agencies(authority.pk).values_list("name", flat=True))
 
 
 class StrategyDiscussionForm(GovukForm):

@@ -7,30 +7,32 @@ target, query, expected)}``, with ``expected`` one status per column of ``WHO``,
 """
 
 # Who asks. "other_la" is a social worker of another authority; "disabled" a social worker
-# whose account was disabled while signed in.
+# whose account was disabled while signed in; "conference_chair" an independent reviewing
+# officer; "inspector" an inspector with no inspection under way.
 WHO = [
     "anonymous", "social_worker", "team_manager", "service_manager", "performance_analyst",
     "partner_police", "partner_health", "partner_education", "partner_voluntary",
     "unscheduled_care_clinician", "system_administrator", "disabled", "other_la",
+    "conference_chair", "inspector",
 ]  # fmt: skip
 
 
-def row(anonymous, sw, tm, sm, analyst, police, health, education, voluntary, clinician, admin, disabled, other_la):
-    return [anonymous, sw, tm, sm, analyst, police, health, education, voluntary, clinician, admin, disabled, other_la]
+def row(anonymous, sw, tm, sm, analyst, police, health, education, voluntary, clinician, admin, disabled, other_la, chair, inspector):
+    return [anonymous, sw, tm, sm, analyst, police, health, education, voluntary, clinician, admin, disabled, other_la, chair, inspector]
 
 
 # A page on Sam Smith's case file (child_sam: his team is the social worker's; the police
 # team is involved with him): social care sees it; partners see the child, not the case file.
-CASE_PAGE = row(302, 200, 200, 200, 200, 404, 404, 404, 404, 404, 404, 302, 404)
+CASE_PAGE = row(302, 200, 200, 200, 200, 404, 404, 404, 404, 404, 404, 302, 404, 200, 404)
 # A page of his case file's narrative (the chronology and its PDF): social workers and
 # managers; not performance analysts, who see the dates and codes (issue 11, item 12).
-CASE_NARRATIVE = row(302, 200, 200, 200, 403, 404, 404, 404, 404, 404, 404, 302, 404)
+CASE_NARRATIVE = row(302, 200, 200, 200, 403, 404, 404, 404, 404, 404, 404, 302, 404, 403, 404)
 # A form that records on his case file: social workers and managers only.
-CASE_RECORD = row(302, 200, 200, 200, 403, 404, 404, 404, 404, 404, 404, 302, 404)
+CASE_RECORD = row(302, 200, 200, 200, 403, 404, 404, 404, 404, 404, 404, 302, 404, 403, 404)
 # A form only a team or service manager may use (authorisation, management decisions).
-CASE_AUTHORISE = row(302, 403, 200, 200, 403, 404, 404, 404, 404, 404, 404, 302, 404)
+CASE_AUTHORISE = row(302, 403, 200, 200, 403, 404, 404, 404, 404, 404, 404, 302, 404, 403, 404)
 # A page any signed-in social care member of the authority may use.
-SOCIAL_CARE_PAGE = row(302, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 302, 200)
+SOCIAL_CARE_PAGE = row(302, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 302, 200, 200, 403)
 
 
 def person_target(world):

@@ -41,6 +41,8 @@ class World:
     admin_al: User
     disabled_dee: User
     other_sw: User
+    chair_iris: User
+    inspector_ian: User
     child_sam: Person
     child_sally: Person
     mother_mary: Person
@@ -62,6 +64,8 @@ class World:
             "unscheduled_care_clinician": self.clinician_cam,
             "system_administrator": self.admin_al,
             "disabled": self.disabled_dee,
+            "conference_chair": self.chair_iris,
+            "inspector": self.inspector_ian,
         }
 
 
@@ -110,6 +114,9 @@ def build_world() -> World:
     w["admin_al"] = _user("al", csc, Role.SYSTEM_ADMINISTRATOR, [], "Al", "Ashby")
     w["disabled_dee"] = _user("dee", csc, Role.SOCIAL_WORKER, [team_a], "Dee", "Dunn", active=False)
     w["other_sw"] = _user("olly", other_csc, Role.SOCIAL_WORKER, [], "Olly", "Owen")
+    w["chair_iris"] = _user("iris", csc, Role.CONFERENCE_CHAIR, [], "Iris", "Ingram")
+    inspectorate = Agency.objects.create(authority=la, name="Ofsted", kind=AgencyKind.INSPECTORATE)
+    w["inspector_ian"] = _user("ian", inspectorate, Role.INSPECTOR, [], "Ian", "Irving")
 
     def person(**kw) -> Person:
         return Person.objects.create(authority=la, **kw)

@@ -11,6 +11,11 @@ class TimescalesConfig(AppConfig):
         from safeguard.casework.views import register_case_page_context
 
         register_case_page_context(lambda request, case: {"timescales": True})
+        # ... with the child's last sighting read in the case's own query.
+        from safeguard.casework.views import register_case_page_read
+        from safeguard.timescales.selectors import with_last_seen_by
+
+        register_case_page_read(with_last_seen_by)
 
         # The outstanding items table follows every step in the step's transaction (decision
         # 0028).

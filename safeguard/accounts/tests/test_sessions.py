@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from safeguard.accounts import sessions
 from safeguard.accounts.models import SignedInSession
 from safeguard.accounts.sessions import SIGNED_IN_AT
 from safeguard.accounts.tests.clients import VerifiedClient, totp_device
@@ -33,18 +34,33 @@ def sign_in_again(client, user, next_url, steps_ahead=0):
     return client.get(next_url)
 
 
-def test_settings_give_a_30_minute_idle_limit_renewed_on_every_request(settings):
-    assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+def test_settings_give_a_30_minute_idle_limit_renewed_at_most_once_a_minute(settings):
+    assert settings.SAFEGUARD_SESSION_IDLE_SECONDS == 30 * 60
+    assert settings.SAFEGUARD_SESSION_RENEW_SECONDS == 60
+    # Never sooner than 30 minutes after the last request, renewed or not.
+    assert settings.SESSION_COOKIE_AGE == 31 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is False
     assert settings.SAFEGUARD_SESSION_ABSOLUTE_SECONDS == 12 * 60 * 60
 
 
-def test_each_request_pushes_the_idle_expiry_on(world, client):
+def test_a_request_a_minute_after_the_last_renewal_renews_the_session(world, client):
     client.force_login(world.sw_amy)
-    Session.objects.update(expire_date=timezone.now() + timedelta(minutes=5))
+    session = client.session
+    session[sessions.RENEWED_AT] -= 61
+    session.save()
+    Session.objects.update(expire_date=timezone.now() + timedelta(minutes=1))
     client.get("/")
     expiry = Session.objects.get().expire_date
-    assert expiry > timezone.now() + timedelta(minutes=29)
+    assert expiry > timezone.now() + timedelta(minutes=30)
+    # Within the minute, a request writes nothing: the expiry stays where it was.
+    Session.objects.update(expire_date=expiry - timedelta(seconds=10))
+    client.get("/")
+    assert Session.objects.get().expire_date == expiry - timedelta(seconds=10)
+
+
+def test_signing_in_counts_as_the_first_renewal(world, client):
+    client.force_login(world.sw_amy)
+    assert isinstance(client.session[sessions.RENEWED_AT], int)
 
 
 def test_after_the_idle_timeout_the_autosaved_draft_comes_back_on_the_form(world, client):

@@ -329,7 +329,15 @@ class Borough:
             )
         )
 
-    def relate(self, person: Person, kind: str, other: Person, start: date | None) -> None:
+    def relate(
+        self,
+        person: Person,
+        kind: str,
+        other: Person,
+        start: date | None,
+        *,
+        responsibility: bool = False,
+    ) -> None:
         self.relationships.append(
             make(
                 Relationship,
@@ -338,6 +346,7 @@ class Borough:
                 other_id=other.id,
                 kind=kind,
                 start_date=start,
+                parental_responsibility=responsibility,
             )
         )
 
@@ -441,8 +450,12 @@ class Borough:
                 house(parent, settled)
             else:  # a parent living elsewhere in the borough
                 self.live(parent, self.address(), as_at - timedelta(days=rng.randint(60, 8 * 365)))
+            # Both parents hold parental responsibility: the mother always, the father as
+            # one named on the birth registration.
             for child in children:
-                self.relate(parent, RelationshipKind.PARENT, child, child.date_of_birth)
+                self.relate(
+                    parent, RelationshipKind.PARENT, child, child.date_of_birth, responsibility=True
+                )
         resident_parent = next(parent for parent, lives_here in parents if lives_here)
 
         earliest_join = born[-1] if born else as_at - timedelta(days=2 * 365)
@@ -454,9 +467,11 @@ class Borough:
                 family=self.family_name(),
                 ethnicity=self.weighted(ETHNICITY_WEIGHTS),
             )
+            # The resident parent's partner: lives with the children, without parental
+            # responsibility for them.
             self.join(
                 carer,
-                RelationshipKind.CARER,
+                RelationshipKind.PARENTS_PARTNER,
                 children,
                 house,
                 self.day_between(earliest_join, as_at - timedelta(days=30)),
@@ -465,7 +480,7 @@ class Borough:
             grandparent = rng.random() < 0.7
             if grandparent:
                 born_on = mother_born - timedelta(days=rng.randint(20 * 365, 30 * 365))
-            else:  # an aunt, uncle or family friend of the mother's generation
+            else:  # an aunt or uncle of the mother's generation
                 born_on = mother_born + timedelta(days=rng.randint(-5 * 365, 5 * 365))
             member = self.adult(
                 sex=Sex.FEMALE if rng.random() < (0.75 if grandparent else 0.5) else Sex.MALE,
@@ -475,7 +490,7 @@ class Borough:
             )
             self.join(
                 member,
-                RelationshipKind.HOUSEHOLD_MEMBER,
+                RelationshipKind.GRANDPARENT if grandparent else RelationshipKind.WIDER_FAMILY,
                 children,
                 house,
                 self.day_between(min(settled, earliest_join), as_at - timedelta(days=30)),

@@ -41,6 +41,8 @@ WELL_KNOWN_ACCOUNTS = (
     WellKnownAccount("voluntary1", Role.PARTNER_PRACTITIONER),
     WellKnownAccount("aande1", Role.UNSCHEDULED_CARE_CLINICIAN),
     WellKnownAccount("admin1", Role.SYSTEM_ADMINISTRATOR),
+    WellKnownAccount("chair1", Role.CONFERENCE_CHAIR),
+    WellKnownAccount("inspector1", Role.INSPECTOR),
 )
 WELL_KNOWN_USERNAMES = frozenset(a.username for a in WELL_KNOWN_ACCOUNTS)
 
@@ -309,17 +311,19 @@ def make_organisation(maker: StaffMaker, numbers: StaffNumbers) -> Organisation:
     assessment_workers = social_workers(assessment_teams, numbers.assessment_workers, None)
     front_door_workers = social_workers([front_door], numbers.front_door_workers, None)
 
-    # Independent chairs of child protection conferences, at team manager grade.
+    # Independent chairs of child protection conferences (independent reviewing officers),
+    # outside the line management of the cases they chair.
     chairs = [
         user(
             agency=csc,
-            role=Role.TEAM_MANAGER,
+            role=Role.CONFERENCE_CHAIR,
             teams=[quality],
             job_title="Child protection conference chair",
             domain=council,
+            username="chair1" if i == 0 else None,
             worker_team=quality,
         )
-        for _ in range(numbers.chairs)
+        for i in range(numbers.chairs)
     ]
 
     for i in range(numbers.analysts):
@@ -409,6 +413,19 @@ def make_organisation(maker: StaffMaker, numbers: StaffNumbers) -> Organisation:
             name_team=True,
         )
 
+    # An inspector of the inspectorate: sees only the case files an inspection draws, while
+    # it runs (issue 15 item 5).
+    inspectorate = maker.agency("Ofsted", AgencyKind.INSPECTORATE)
+    inspection_team = maker.team(inspectorate, "Inspection of local authority children's services")
+    user(
+        agency=inspectorate,
+        role=Role.INSPECTOR,
+        teams=[inspection_team],
+        job_title="His Majesty's Inspector",
+        domain="ofsted.example",
+        username="inspector1",
+    )
+
     voluntary = maker.agency("Kingsmere Family Support Trust", AgencyKind.VOLUNTARY)
     family_support = maker.team(voluntary, "Family Support Service")
     voluntary_workers = partners(
@@ -426,9 +443,10 @@ def make_organisation(maker: StaffMaker, numbers: StaffNumbers) -> Organisation:
     managers = dict(team_managers)
     managers[cp_service.id] = cp_heads[0]
     managers[front_door_service.id] = front_door_heads[0]
-    for team in (quality_service, performance, systems):
+    # The chairs' team is managed from outside the case-holding line, which is what makes
+    # them independent of the cases they chair.
+    for team in (quality_service, quality, performance, systems):
         managers[team.id] = front_door_heads[-1]
-    managers[quality.id] = chairs[0] if chairs else front_door_heads[-1]
 
     return Organisation(
         csc=csc,

@@ -18,11 +18,11 @@ from safeguard.earlyhelp.models import EarlyHelpAssessment, TeamAroundFamily
 from safeguard.testing.matrix import row
 
 # Pages about Sally's early help (health involved).
-SALLY_PAGE = row(302, 200, 200, 200, 200, 404, 200, 404, 404, 404, 404, 302, 404)
-SALLY_RECORD = row(302, 200, 200, 200, 403, 404, 200, 404, 404, 404, 404, 302, 404)
+SALLY_PAGE = row(302, 200, 200, 200, 200, 404, 200, 404, 404, 404, 404, 302, 404, 200, 404)
+SALLY_RECORD = row(302, 200, 200, 200, 403, 404, 200, 404, 404, 404, 404, 302, 404, 403, 404)
 # Pages about Tom's early help (the voluntary sector involved).
-TOM_PAGE = row(302, 200, 200, 200, 200, 404, 404, 404, 200, 404, 404, 302, 404)
-TOM_RECORD = row(302, 200, 200, 200, 403, 404, 404, 404, 200, 404, 404, 302, 404)
+TOM_PAGE = row(302, 200, 200, 200, 200, 404, 404, 404, 200, 404, 404, 302, 404, 200, 404)
+TOM_RECORD = row(302, 200, 200, 200, 403, 404, 404, 404, 200, 404, 404, 302, 404, 403, 404)
 
 
 def sally_assessment(world) -> EarlyHelpAssessment:

@@ -45,5 +45,6 @@ STAFF = "username,given_name,family_name,email,role,agency,agency_kind,team,job_
         ("pp1", "partner_practitioner", "Northby Police", "police", "Public protection"),
         ("uc1", "unscheduled_care_clinician", "Northby Hospital", "health", "Emergency department"),
         ("ad1", "system_administrator", "Northby CSC", "csc", ""),
+        ("ch1", "conference_chair", "Northby CSC", "csc", ""),
     ]
 )

@@ -31,12 +31,12 @@ def test_an_empty_database_to_an_authority_with_staff(settings, tmp_path, capsys
     )
     call_command("import_staff", str(staff))
     first = capsys.readouterr().out
-    assert "Accounts created: 8" in first
+    assert "Accounts created: 9" in first
     events = ChangeEvent.objects.count()
 
     call_command("import_staff", str(staff))
     assert (
-        capsys.readouterr().out.strip() == "Nothing changed: the 8 accounts already match the file."
+        capsys.readouterr().out.strip() == "Nothing changed: the 9 accounts already match the file."
     )
     assert ChangeEvent.objects.count() == events
     la = LocalAuthority.objects.get()

@@ -35,6 +35,7 @@ from safeguard.people.selectors.person_page import (
     person_residences,
     person_timeline,
     relatives_shown,
+    residences_around,
 )
 from safeguard.people.selectors.sealing import (
     break_glass_awaiting_review,
@@ -87,6 +88,7 @@ __all__ = [
     "person_recent_access",
     "person_relationships",
     "person_residences",
+    "residences_around",
     "person_search",
     "person_timeline",
     "possible_duplicates_of",

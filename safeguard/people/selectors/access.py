@@ -64,11 +64,17 @@ def access_person(
         person = person_queryset().filter(pk=person_id).first()
     if person is None:
         raise Http404("No such person")
-    if not permissions.can(user, Action.VIEW, person):
+    seen = permissions.seen_by(user, [person.pk])
+    if person.pk in seen:
+        permissions.note_seen(user, person, seen[person.pk])
+    # The policy's own question, answered from what seen_by found (and its checks of the
+    # account itself).
+    if person.pk not in seen or not permissions.can(user, Action.VIEW, person):
         if permissions.restricted_to(user).filter(pk=person.pk).exists():
             raise RecordRestricted(person)
         raise Http404("No such person")
-    glass = permissions.break_glass_reasons(user, [person.pk]).get(person.pk)
+    sealed = [person.pk] if seen[person.pk] else []
+    glass = permissions.break_glass_reasons(user, [person.pk], sealed=sealed).get(person.pk)
     if glass:
         reason = f"Break-glass: {glass}" + (f" ({reason})" if reason else "")
     record_access(
@@ -99,24 +105,29 @@ def access_people(
     """
     if not people:
         return people
+    seen = permissions.seen_by(user, {p.pk for p in people})
     return _log_people(
         user=user,
         people=people,
-        allowed=visible_ids(user, {p.pk for p in people}),
+        allowed=set(seen),
         purpose=purpose,
         request=request,
         reason=reason,
+        sealed={pk for pk, sealed in seen.items() if sealed},
     )
 
 
-def _log_people(*, user, people: list[Person], allowed: set, purpose, request, reason):
-    """``access_people`` once ``allowed`` (those of ``people`` the user may see) is known."""
+def _log_people(
+    *, user, people: list[Person], allowed: set, purpose, request, reason, sealed=None
+):
+    """``access_people`` once ``allowed`` (those of ``people`` the user may see) is known;
+    ``sealed``: those of them with an open seal, when known."""
     ids = {p.pk for p in people}
     hidden = ids - allowed
     for person in people:
         if person.pk in hidden:
             person.withhold()
-    glass = permissions.break_glass_reasons(user, allowed)
+    glass = permissions.break_glass_reasons(user, allowed, sealed=sealed)
     plain = [pid for pid in dict.fromkeys(p.pk for p in people) if pid in allowed - set(glass)]
     if plain:
         record_access(
@@ -182,8 +193,8 @@ def show_rows(
     one transaction with the rest of the read (``access_people``).
     """
     rows = list(rows)
-    allowed = visible_ids(user, {child(row).pk for row in rows})
-    shown = [row for row in rows if child(row).pk in allowed]
+    seen = permissions.seen_by(user, {child(row).pk for row in rows}) if rows else {}
+    shown = [row for row in rows if child(row).pk in seen]
     children = list({child(row).pk: child(row) for row in shown}.values())
     if children:
         # Every child shown is one ``user`` may see: logged as ``access_people`` would, without
@@ -196,6 +207,7 @@ def show_rows(
                 purpose=purpose,
                 request=request,
                 reason=reason,
+                sealed={pk for pk, sealed in seen.items() if sealed},
             )
     return ShownRows(rows=shown, hidden=len(rows) - len(shown))
 

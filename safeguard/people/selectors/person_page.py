@@ -40,20 +40,35 @@ def person_residences(person: Person) -> QuerySet[Residence]:
     return person.residences.select_related("address").order_by("-start_date")
 
 
-def household_on(person: Person, on: date, residences=None) -> list[Person]:
+def residences_around(person: Person) -> tuple[list[Residence], list[Residence]]:
+    """The person's residences (newest first) and everyone else's at those addresses, in one
+    query: what the person page's addresses and household are made from."""
+    addresses = Residence.objects.filter(person=person).values("address_id")
+    both = Residence.objects.filter(address_id__in=addresses).select_related("address", "person")
+    own = sorted(
+        (r for r in both if r.person_id == person.pk), key=lambda r: r.start_date, reverse=True
+    )
+    return own, [r for r in both if r.person_id != person.pk]
+
+
+def household_on(person: Person, on: date, residences=None, others=None) -> list[Person]:
     """Other people living at the person's current address on ``on``. ``residences``: the
-    person's residences, when already read."""
+    person's residences, and ``others``: everyone else's at those addresses (from
+    ``residences_around``), when already read."""
     if residences is None:
         residences = person_residences(person)
     current = [r for r in residences if r.is_open_on(on)]
     if not current:
         return []
-    address_ids = [r.address_id for r in current]
-    others = (
-        Residence.objects.filter(Residence.open_on(on), address_id__in=address_ids)
-        .exclude(person=person)
-        .select_related("person")
-    )
+    address_ids = {r.address_id for r in current}
+    if others is None:
+        others = (
+            Residence.objects.filter(Residence.open_on(on), address_id__in=address_ids)
+            .exclude(person=person)
+            .select_related("person")
+        )
+    else:
+        others = [r for r in others if r.address_id in address_ids and r.is_open_on(on)]
     return sorted({r.person for r in others}, key=lambda p: (p.family_name, p.given_names))
 
 
@@ -149,7 +164,7 @@ class Relatives:
 
 
 def relatives_shown(
-    *, user, person: Person, on: date, request=None, residences=None
+    *, user, person: Person, on: date, request=None, residences=None, others=None
 ) -> Relatives:
     """The household on ``on`` and the relationships of ``person`` that ``user`` may see.
 
@@ -157,7 +172,7 @@ def relatives_shown(
     many times they appear; those ``user`` may not see (a sealed sibling) are left out and
     only counted.
     """
-    household = household_on(person, on, residences)
+    household = household_on(person, on, residences, others)
     relationships = person_relationships(person)
     shown = show_rows(
         user=user,

@@ -75,6 +75,7 @@ def _add_member(*, by, seal, user):
 @transaction.atomic
 def person_seal(*, by, person: Person, reason: str, members=()):
     """Restrict ``person``'s record to ``members`` and the manager sealing it."""
+    permissions.forget_seen(person)
     person = Person.objects.select_for_update().get(pk=person.pk)
     if not permissions.can(by, Action.SEAL, person):
         raise PermissionDenied("You cannot seal this record")
@@ -93,6 +94,8 @@ def person_seal(*, by, person: Person, reason: str, members=()):
 
 
 def _open_seal_for_update(by, person: Person):
+    # What this copy of the person says of its seal and viewers is about to change.
+    permissions.forget_seen(person)
     if not permissions.can(by, Action.MANAGE_SEAL, person):
         raise PermissionDenied("You cannot manage this seal")
     return Seal.objects.select_for_update().get(person=person, unsealed_at__isnull=True)

@@ -1,6 +1,6 @@
 # The target record is Sam Smith (child_sam): allocated to the social worker's team and
 # involving the police team only.
-EDIT_PAGE = [302, 200, 200, 200, 403, 403, 404, 404, 404, 404, 404, 302, 404]
+EDIT_PAGE = [302, 200, 200, 200, 403, 403, 404, 404, 404, 404, 404, 302, 404, 403, 404]
 
 # Sealed records: Sally Smith (child_sally) sealed by the team manager, naming the social
 # worker; the analyst has broken glass on her once (awaiting review).
@@ -30,12 +30,12 @@ def break_glass_use(world):
 TARGETS = {"sealed_sally": sealed_sally, "break_glass_use": break_glass_use}
 
 # Nobody outside children's social care, nor another authority, reviews break-glass uses.
-REVIEW_PAGE = [302, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 302, 403]
+REVIEW_PAGE = [302, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 302, 403, 403, 403]
 
 MATRIX = {
-    "people:search": ("get", None, "?name=smith", [302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 403, 302, 200]),
-    "people:create": ("get", None, "", [302, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 302, 200]),
-    "people:detail": ("get", "child_sam", "", [302, 200, 200, 200, 200, 200, 404, 404, 404, 404, 404, 302, 404]),
+    "people:search": ("get", None, "?name=smith", [302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 403, 302, 200, 200, 403]),
+    "people:create": ("get", None, "", [302, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 302, 200, 403, 403]),
+    "people:detail": ("get", "child_sam", "", [302, 200, 200, 200, 200, 200, 404, 404, 404, 404, 404, 302, 404, 200, 404]),
     "people:edit": ("get", "child_sam", "", EDIT_PAGE),
     "people:address-add": ("get", "child_sam", "", EDIT_PAGE),
     "people:name-add": ("get", "child_sam", "", EDIT_PAGE),
@@ -43,13 +43,13 @@ MATRIX = {
     "people:involvement-add": ("get", "child_sam", "", EDIT_PAGE),
     # Sealing Sam Smith (not sealed): team and service managers; those who see him but may
     # not seal are refused; those who may not know of him get nothing.
-    "people:seal": ("get", "child_sam", "", [302, 403, 200, 200, 403, 403, 404, 404, 404, 404, 404, 302, 404]),
+    "people:seal": ("get", "child_sam", "", [302, 403, 200, 200, 403, 403, 404, 404, 404, 404, 404, 302, 404, 403, 404]),
     # Break-glass on sealed Sally: the named social worker and the sealing manager already see
     # her (sent to her page); other social care staff get the form; partners, other
     # authorities and administrators get nothing, even the health visitor involved with her.
-    "people:break-glass": ("get", "sealed_sally", "", [302, 302, 302, 200, 200, 404, 404, 404, 404, 404, 404, 302, 404]),
+    "people:break-glass": ("get", "sealed_sally", "", [302, 302, 302, 200, 200, 404, 404, 404, 404, 404, 404, 302, 404, 200, 404]),
     "people:break-glass-reviews": ("get", None, "", REVIEW_PAGE),
     "people:break-glass-review": ("get", "break_glass_use", "", REVIEW_PAGE),
-    "api:person-search": ("get", None, "?name=smith", [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 403, 401, 200]),
-    "api:person-detail": ("get", "child_sam", "", [401, 200, 200, 200, 200, 200, 404, 404, 404, 404, 404, 401, 404]),
+    "api:person-search": ("get", None, "?name=smith", [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 403, 401, 200, 200, 403]),
+    "api:person-detail": ("get", "child_sam", "", [401, 200, 200, 200, 200, 200, 404, 404, 404, 404, 404, 401, 404, 200, 404]),
 }

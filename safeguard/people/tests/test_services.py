@@ -110,3 +110,43 @@ def test_ending_an_involvement_read_before_another_change_is_refused(world):
 def test_a_sibling_pair_is_recorded_once_whichever_way_round(world):
     with pytest.raises(ApplicationError, match="already recorded"):
         services.relationship_add(by=world.sw_amy, person=world.child_sally, other=world.child_sam, kind="sibling")
+
+
+def test_the_family_network_records_parental_responsibility_and_wider_family(world):
+    rel = services.relationship_add(
+        by=world.sw_amy,
+        person=world.mother_mary,
+        other=world.child_tom,
+        kind="step_parent",
+        parental_responsibility=True,
+    )
+    assert rel.parental_responsibility and rel.get_kind_display() == "Step-parent"
+    gran = services.relationship_add(
+        by=world.sw_amy, person=world.mother_mary, other=world.child_tom, kind="grandparent"
+    )
+    assert not gran.parental_responsibility
+
+
+def test_only_a_parent_step_parent_or_carer_holds_parental_responsibility(world):
+    with pytest.raises(ApplicationError, match="Only a parent, step-parent or carer"):
+        services.relationship_add(
+            by=world.sw_amy,
+            person=world.mother_mary,
+            other=world.child_tom,
+            kind="visiting_adult",
+            parental_responsibility=True,
+        )
+    assert not world.child_tom.relationships_to.exists()
+
+
+def test_parental_responsibility_is_shown_with_the_child(world, client):
+    services.relationship_add(
+        by=world.sw_amy,
+        person=world.mother_mary,
+        other=world.child_tom,
+        kind="parent",
+        parental_responsibility=True,
+    )
+    client.force_login(world.sw_amy)
+    page = client.get(f"/people/{world.child_tom.pk}/").content.decode()
+    assert "Parent:" in page and "Parental responsibility" in page

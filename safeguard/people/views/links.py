@@ -90,6 +90,7 @@ def relationship_add(request, person_id: UUID):
             other=obj,
             kind=data["kind"],
             start_date=data["start_date"],
+            parental_responsibility=data["parental_responsibility"],
         )
 
     if submission.submit(request, form, save, success="Relationship added"):

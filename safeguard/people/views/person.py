@@ -77,11 +77,16 @@ def person_detail(request, person_id: UUID):
     )
     today = timezone.localdate()
     selectors.load_person_page(person)
-    residences = list(selectors.person_residences(person))
+    residences, neighbours = selectors.residences_around(person)
     involvements = list(selectors.person_involvements(person))
     # Related people are shown by name on this page, so their access is logged too.
     relatives = selectors.relatives_shown(
-        user=request.user, person=person, on=today, request=request, residences=residences
+        user=request.user,
+        person=person,
+        on=today,
+        request=request,
+        residences=residences,
+        others=neighbours,
     )
     duplicates = list(
         selectors.possible_duplicates_of(

@@ -6,7 +6,7 @@ social workers, partners, administrators and other authorities' staff do not.
 
 from safeguard.testing.matrix import row
 
-DASHBOARD = row(302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 302, 403)
+DASHBOARD = row(302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 302, 403, 403, 403)
 
 MATRIX = {
     "performance:dashboard": ("get", None, "", DASHBOARD),

@@ -4,11 +4,11 @@ from safeguard.testing.matrix import row
 
 # The access history of Sam Smith (child_sam): managers and his allocated social worker (the
 # social worker of the matrix); partners who may see him (the police team) are refused.
-ACCESS_HISTORY = row(302, 200, 200, 200, 403, 403, 404, 404, 404, 404, 404, 302, 404)
+ACCESS_HISTORY = row(302, 200, 200, 200, 403, 403, 404, 404, 404, 404, 404, 302, 404, 403, 404)
 # Retention, legal holds and subject access for one person: service managers only.
-PERSON_MANAGE = row(302, 403, 403, 200, 403, 403, 404, 404, 404, 404, 404, 302, 404)
+PERSON_MANAGE = row(302, 403, 403, 200, 403, 403, 404, 404, 404, 404, 404, 302, 404, 403, 404)
 # Service-wide data protection pages: service managers only.
-SERVICE_MANAGE = row(302, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403, 302, 403)
+SERVICE_MANAGE = row(302, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403, 302, 403, 403, 403)
 
 
 def sar_target(world):

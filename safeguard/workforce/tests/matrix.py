@@ -11,7 +11,7 @@ MATRIX = {
         "get",
         None,
         "",
-        row(302, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 302, 200),
+        row(302, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 302, 200, 200, 403),
     ),
     # Team A's board: its social worker and team manager, the service manager and the
     # analyst; never partners, administrators or another authority.
@@ -19,7 +19,7 @@ MATRIX = {
         "get",
         "workforce.team_a",
         "",
-        row(302, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 302, 403),
+        row(302, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 302, 403, 403, 403),
     ),
 }
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0008_invitation"),
+        ("accounts", "0009_roles_conference_chair_and_inspector"),
     ]
 
     operations = [
