@@ -97,6 +97,13 @@ class LocalAuthority(models.Model):
         "decisions for early help: working days to start the early help assessment",
         default=10,
     )
+    # A case nobody holds is reviewed by a manager at least this often while it waits in its
+    # team's queue (issue 14): a local choice, no national number.
+    unallocated_review_wd = models.PositiveSmallIntegerField(
+        "unallocated cases: working days between a manager's reviews",
+        default=5,
+        validators=[MinValueValidator(1)],
+    )
     # Caseloads (workforce.caseloads): each open case weighs points by its stage, and a
     # worker can carry so many points. There is no national cap or weighting in England:
     # local schemes give a case 4 to 10 points by its type, and count a newly qualified

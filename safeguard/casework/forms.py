@@ -186,6 +186,14 @@ class DecisionForm(GovukForm):
     rationale = _text("Rationale", rows=5)
 
 
+class UnallocatedReviewForm(GovukForm):
+    review_date = GovukDateField(label="Date of the review")
+    decision = _text("Decision", "Enter the decision on the case", rows=5)
+    decision.help_text = (
+        "What happens while the case waits (or that it is to be allocated or closed), and why"
+    )
+
+
 class CINPlanStartForm(GovukForm):
     start_date = GovukDateField(label="Plan start date")
     summary = _text("Summary of the plan", rows=6)

@@ -75,6 +75,17 @@ class Case(BaseModel, Span, Prioritised):
     primary_need = models.CharField(max_length=2, choices=PrimaryNeed.choices, blank=True)
     closure_date = models.DateField(null=True, blank=True, help_text="CINclosureDate")
     closure_reason = models.CharField(max_length=3, choices=ClosureReason.choices, blank=True)
+    # The team answerable for the case (issue 14): set at opening (the team of whoever opened
+    # it) and by each allocation, so that a case nobody holds waits in its team's unallocated
+    # queue. Empty only where no team could be found (a case opened by someone in no team).
+    team = models.ForeignKey(
+        "accounts.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="responsible team",
+    )
 
     class Meta:
         ordering = ["-referral_date"]
@@ -130,6 +141,24 @@ class Allocation(BaseModel, DatedSpan):
             models.Index(fields=["end_date", "start_date"], name="allocation_open"),
             models.Index(fields=["worker", "end_date"], name="allocation_worker_open"),
         ]
+
+
+class UnallocatedReview(BaseModel):
+    """A manager's review of a case left unallocated, with their decision: due every
+    ``LocalAuthority.unallocated_review_wd`` working days while nobody holds the case (the
+    ``unallocated_review`` timescale)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="unallocated_reviews")
+    review_date = models.DateField()
+    decision = models.TextField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-review_date", "-created_at"]
+        verbose_name = "review of an unallocated case"
+        indexes = [models.Index(fields=["case", "review_date"], name="unallocated_review_case")]
 
 
 class Visit(BaseModel):

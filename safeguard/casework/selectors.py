@@ -18,7 +18,13 @@ from safeguard.accounts.models import Team
 from safeguard.accounts.selectors import social_care_teams
 from safeguard.audit.models import AccessPurpose
 from safeguard.casework import permissions
-from safeguard.casework.models import Allocation, Case, ChronologyEntry, CINPlan
+from safeguard.casework.models import (
+    Allocation,
+    Case,
+    ChronologyEntry,
+    CINPlan,
+    UnallocatedReview,
+)
 from safeguard.casework.permissions import Action
 from safeguard.people import selectors as people
 from safeguard.people.models import Person
@@ -258,6 +264,7 @@ CASE_PAGE_STEPS: dict[str, tuple[str, ...]] = {
 
 # The single records the case page shows, read with the case itself (``access_case``).
 CASE_PAGE_JOINS = (
+    "team",
     "referral__decided_by",
     "referral__contact__level",
     "referral__contact__decided_by",
@@ -283,6 +290,16 @@ def load_case_page(case: Case) -> Case:
             for path, joins in CASE_PAGE_STEPS.items()
         ),
     )
+    if case.is_open and not any(a.end_date is None for a in case.allocations.all()):
+        # A case waiting unallocated shows its managers' reviews (issue 14): one query more,
+        # only then.
+        prefetch_related_objects(
+            [case],
+            Prefetch(
+                "unallocated_reviews",
+                queryset=UnallocatedReview.objects.select_related("reviewed_by"),
+            ),
+        )
     return case
 
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from safeguard.accounts.models import AgencyKind
 from safeguard.accounts.roles import RECORDING_ROLES, is_social_care_staff
 from safeguard.audit.models import ChangeVerb
 from safeguard.audit.services import save_change, save_new, snapshot
@@ -36,6 +37,7 @@ from safeguard.casework.models import (
     CINPlanReview,
     ManagementDecision,
     Prioritised,
+    UnallocatedReview,
     Visit,
 )
 from safeguard.casework.permissions import Action
@@ -193,9 +195,12 @@ def case_open(
     primary_need: str = "",
     priority: str = "",
     priority_reason: str = "",
+    team=None,
 ) -> Case:
     """Open a child-in-need episode, the one way a case is made. Called by the referral
-    service, inside its transaction. ``primary_need`` is the front door's working primary
+    service, inside its transaction. ``team`` is the team answerable for the case until
+    someone is allocated (its unallocated queue): by default the first social care team, by
+    name, of whoever opens it. ``primary_need`` is the front door's working primary
     need (CIN census PrimaryNeedCode), replaced when an assessment is authorised.
     ``priority`` is the referral's priority, the case's at opening (the referral service
     checks it); empty leaves the case not rated."""
@@ -236,17 +241,33 @@ def case_open(
             "The referral date falls inside or before an earlier case of this child",
             field="received_date",
         )
+    if team is None:
+        team = opening_team(by)
+    elif team.agency.authority_id != child.authority_id or not team.agency.is_social_care:
+        raise ApplicationError("Choose a social care team of the authority", field="team")
     case = Case(
         child=child,
         authority_id=child.authority_id,
         referral_date=referral_date,
         referral_source=referral_source,
         primary_need=primary_need,
+        team=team,
     )
     if priority:
         set_priority(case, by=by, priority=priority, reason=priority_reason)
     save_new(case, by=by, person_id=case.child_id)
     return case
+
+
+def opening_team(user):
+    """The team a case opened by ``user`` waits in until it is allocated: their first social
+    care team by name, or None if they are in none."""
+    return (
+        user.teams.filter(agency__kind=AgencyKind.CHILDRENS_SOCIAL_CARE)
+        .select_related("agency")
+        .order_by("name", "pk")
+        .first()
+    )
 
 
 @transaction.atomic
@@ -288,23 +309,22 @@ def case_allocate(
     worker,
     team,
     start_date: date,
-    reason: str | None = None,
+    reason: str,
     version: int | None = None,
 ) -> Allocation:
     """Allocate the case to a worker in a team from ``start_date``, ending any current one,
     for ``reason`` (kept on the allocation and shown in the case's allocation history), and
-    tell the worker (a notice, emailed). What is due on the case moves with it: the due lists
-    are derived from the allocation open on each day.
+    tell the worker (a notice, emailed). The team becomes the case's responsible team. What
+    is due on the case moves with it: the due items are worked out again in this
+    transaction, under the new worker and team.
 
-    A reason is required: an empty one is refused. ``None`` is left only for callers that
-    record allocations made elsewhere (tests and imports written before reasons); every page
-    asks for one.
+    A reason is required, always: a missing or empty one is refused.
 
     The case's version covers its allocation: ``version`` is the case version the user saw,
     and allocating raises it, so that two managers allocating at once cannot both succeed.
     """
     require(by, Action.RECORD, case)
-    if reason is not None and not reason.strip():
+    if reason is None or not reason.strip():
         raise ApplicationError(
             "Give the reason for reallocating the case"
             if Allocation.objects.filter(case=case, end_date__isnull=True).exists()
@@ -346,12 +366,18 @@ def case_allocate(
                 inv, by=by, before=inv_before, verb=ChangeVerb.ENDED, person_id=case.child_id
             )
     allocation = Allocation(
-        case=case, worker=worker, team=team, start_date=start_date, reason=(reason or "").strip()
+        case=case, worker=worker, team=team, start_date=start_date, reason=reason.strip()
     )
     save_new(allocation, by=by, person_id=case.child_id)
-    # The allocation's own change events record the change; the case's version only moves on.
-    save_versioned(locked)
-    case.version = locked.version
+    if locked.team_id != team.pk:
+        # The allocated team answers for the case from now on (its queue, if it waits again).
+        before = snapshot(locked)
+        locked.team = team
+        save_change(locked, by=by, before=before, person_id=case.child_id)
+    else:
+        # The allocation's own change events record the change; the case's version moves on.
+        save_versioned(locked)
+    case.version, case.team_id = locked.version, locked.team_id
     # The person page and the worker's caseload read involvement: keep it in step.
     involvement = Involvement(
         person=case.child,
@@ -383,6 +409,34 @@ def _notify_allocated(allocation: Allocation, *, by, previous: Allocation | None
         body=body,
         url=reverse("casework:case-detail", args=[allocation.case_id]),
     )
+
+
+@transaction.atomic
+def unallocated_review_record(
+    *, by, case: Case, review_date: date, decision: str
+) -> UnallocatedReview:
+    """A manager's review of a case nobody holds, with their decision (keep it waiting, with
+    what is to happen meanwhile; allocate it; close it): due every
+    ``unallocated_review_wd`` working days while it waits (the ``unallocated_review``
+    timescale, which this restarts). Only for a case open and unallocated on the day."""
+    require(by, Action.AUTHORISE, case)
+    check_step_date(case, review_date, label="date of the review", field="review_date")
+    if case.referral_nfa:
+        raise ApplicationError("The referral was closed with no further action")
+    if not decision.strip():
+        raise ApplicationError("Enter the decision on the case", field="decision")
+    held = case.allocations.filter(DatedSpan.open_on(review_date))
+    if held.exists():
+        raise ApplicationError(
+            f"The case was allocated on {review_date:%d %B %Y}: only a case nobody holds is "
+            "reviewed here",
+            field="review_date",
+        )
+    review = UnallocatedReview(
+        case=case, review_date=review_date, decision=decision.strip(), reviewed_by=by
+    )
+    save_new(review, by=by, person_id=case.child_id)
+    return review
 
 
 # --- Visits, notes, decisions ------------------------------------------------------------------

@@ -10,6 +10,11 @@ urlpatterns = [
     path("cases/<uuid:case_id>/visits/new/", views.visit_new, name="visit-new"),
     path("cases/<uuid:case_id>/notes/new/", views.note_new, name="note-new"),
     path("cases/<uuid:case_id>/decisions/new/", views.decision_new, name="decision-new"),
+    path(
+        "cases/<uuid:case_id>/unallocated-reviews/new/",
+        views.unallocated_review_new,
+        name="unallocated-review-new",
+    ),
     path("cases/<uuid:case_id>/cin-plans/new/", views.cin_plan_new, name="cin-plan-new"),
     path(
         "cin-plans/<uuid:plan_id>/reviews/new/",

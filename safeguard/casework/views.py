@@ -28,6 +28,7 @@ from safeguard.casework.forms import (
     CloseForm,
     DecisionForm,
     PriorityForm,
+    UnallocatedReviewForm,
     VisitForm,
     social_care_staff,
 )
@@ -240,6 +241,21 @@ def decision_new(request, case_id: UUID):
     if submission.submit(request, form, save, success="Management decision recorded"):
         return _to_case(case)
     return _step_page(request, form, case, title="Record a management decision")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unallocated_review_new(request, case_id: UUID):
+    """A manager's review of a case nobody holds (due every few working days while it waits)."""
+    case = _case(request, case_id, Action.AUTHORISE)
+    form = UnallocatedReviewForm(posted(request), initial={"review_date": timezone.localdate()})
+
+    def save(data):
+        services.unallocated_review_record(by=request.user, case=case, **data)
+
+    if submission.submit(request, form, save, success="Review of the unallocated case recorded"):
+        return _to_case(case)
+    return _step_page(request, form, case, title="Review the unallocated case")
 
 
 @login_required

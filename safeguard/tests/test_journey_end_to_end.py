@@ -53,7 +53,7 @@ def test_contact_to_closure(world):
     case = referral.case
     decision = _item(case, "referral_decision", date(2025, 1, 7), date(2025, 1, 6))
     assert (decision.due_date, decision.status) == (date(2025, 1, 7), "met")
-    casework.case_allocate(by=carol, case=case, worker=amy, team=world.team_a, start_date=date(2025, 1, 7))
+    casework.case_allocate(by=carol, case=case, worker=amy, team=world.team_a, start_date=date(2025, 1, 7), reason="Test")
 
     # Assessment: due 45 working days from the referral.
     assessment = assessments.assessment_start(by=amy, case=case, kind="single", start_date=date(2025, 1, 8))

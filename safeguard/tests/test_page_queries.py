@@ -43,7 +43,7 @@ def open_case(world, child, *, by=None) -> Case:
     by = by or world.sw_amy
     case = casework.case_open(by=by, child=child, referral_date=START, referral_source="6")
     casework.case_allocate(
-        by=by, case=case, worker=world.sw_amy, team=world.team_a, start_date=START
+        by=by, case=case, worker=world.sw_amy, team=world.team_a, start_date=START, reason="Test"
     )
     return case
 
@@ -76,7 +76,7 @@ def grow(world, child: Person, case: Case, n: int, offset: int = 0) -> None:
         casework.cin_plan_end(by=amy, plan=plan, end_date=when + timedelta(days=1))
         worker = carol if i % 2 == 0 else amy
         casework.case_allocate(
-            by=carol, case=case, worker=worker, team=world.team_a, start_date=when
+            by=carol, case=case, worker=worker, team=world.team_a, start_date=when, reason="Test"
         )
         people.residence_add(
             by=amy, person=child, line_1=f"{i + 2} Long Road", town="Testshire",

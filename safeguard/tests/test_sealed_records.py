@@ -43,9 +43,10 @@ def test_sealed_childs_case_pages_are_restricted(world, sealed, fay, client):
 def test_due_lists_leave_out_sealed_children(world, sealed, fay, client):
     johns = open_case(world, received=date(2025, 3, 3))
     casework.case_allocate(by=world.tm_carol, case=johns, worker=world.sw_amy, team=world.team_a,
-                           start_date=date(2025, 3, 3))
+                           start_date=date(2025, 3, 3), reason="Test")
     casework.cin_plan_start(by=world.sw_amy, case=johns, start_date=date(2025, 3, 10))
-    toms = open_case(world, world.child_tom, received=date(2025, 4, 1))
+    # Opened by Ben: Tom's unallocated case waits in Team B's queue (issue 14).
+    toms = open_case(world, world.child_tom, received=date(2025, 4, 1), by=world.sw_ben)
     seal(world, world.child_tom, world.sw_ben)
 
     client.force_login(fay)

@@ -112,7 +112,7 @@ def test_two_managers_allocating_at_once_cannot_both_succeed(world, client):
     client.force_login(world.tm_carol)
     seen = client.get(url).context["form"].initial["version"]
     casework.case_allocate(by=world.sm_dan, case=case, worker=world.sw_amy, team=world.team_a,
-                           start_date=date(2025, 3, 4), version=seen)
+                           start_date=date(2025, 3, 4), version=seen, reason="Test")
 
     response = client.post(url, {"worker": world.sw_ben.pk, "team": world.team_b.pk, **on("start_date", date(2025, 3, 5)), "reason": "Ben knows the family", "version": seen})
 

@@ -247,6 +247,8 @@ def with_timescale_data(cases: QuerySet[Case]) -> QuerySet[Case]:
         "cp_plans__core_groups",
         "visits",
         "cin_plans__reviews",
+        "allocations",
+        "unallocated_reviews",
     )
 
 

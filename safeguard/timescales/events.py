@@ -109,6 +109,45 @@ def _strategy_for_section47(case: Case) -> list[Subject]:
     return [d for d in case.strategy_discussions.all() if d.decision == StrategyDecision.SECTION_47]
 
 
+@dataclass(frozen=True)
+class UnallocatedSpell:
+    """A time a case waited with nobody holding it: from ``start_date`` (the referral, or the
+    end of an allocation) to ``end_date`` (the next allocation's start; None while it waits).
+    Its id is the case's and its start, so that the clock keeps its identity."""
+
+    pk: str
+    start_date: date
+    end_date: date | None
+
+    def is_open_on(self, day: date) -> bool:
+        return self.start_date <= day and (self.end_date is None or day < self.end_date)
+
+
+def unallocated_spells(case: Case) -> list[UnallocatedSpell]:
+    """The times the case waited unallocated, from its allocations (read through ``.all()``),
+    up to its closure."""
+    spells = []
+    waiting_from: date | None = case.referral_date
+    held = sorted(case.allocations.all(), key=lambda a: (a.start_date, a.end_date or date.max))
+    for allocation in held:
+        if waiting_from is not None and allocation.start_date > waiting_from:
+            spells.append((waiting_from, allocation.start_date))
+        if allocation.end_date is None:
+            waiting_from = None
+        elif waiting_from is None or allocation.end_date > waiting_from:
+            waiting_from = max(allocation.end_date, allocation.start_date)
+    if waiting_from is not None and (case.closure_date is None or waiting_from < case.closure_date):
+        spells.append((waiting_from, case.closure_date))
+    return [UnallocatedSpell(f"{case.pk}:{start}", start, end) for start, end in spells]
+
+
+def _reviews_in(case: Case, spell: Subject) -> list[date]:
+    """Managers' reviews of the case while it waited in ``spell``."""
+    return [
+        r.review_date for r in case.unallocated_reviews.all() if spell.is_open_on(r.review_date)
+    ]
+
+
 SCOPES: dict[str, Scope] = {
     "referral": Scope(_referral, lambda r: r.received_date, _always),
     "single_assessment": Scope(_assessments_of(AssessmentKind.SINGLE), _start_date, _always),
@@ -145,6 +184,7 @@ SCOPES: dict[str, Scope] = {
     "strategy_for_section47": Scope(
         _strategy_for_section47, lambda d: d.discussion_date, _always
     ),
+    "unallocated_spell": Scope(unallocated_spells, _start_date, _open_on),
 }
 
 
@@ -349,4 +389,7 @@ EVENTS: dict[str, EventReader] = {
     "referral_decided_once_born": _decided_once_born,
     "section47_started": _section47_started,
     "cin_plan_started": _cin_plan_for,
+    # Unallocated cases (issue 14).
+    "spell_start": lambda case, spell: [spell.start_date],
+    "unallocated_review": _reviews_in,
 }

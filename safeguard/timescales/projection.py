@@ -30,7 +30,14 @@ from django.utils import timezone
 from safeguard.accounts.models import LocalAuthority
 from safeguard.assessments.models import Assessment
 from safeguard.audit.models import ChangeEvent
-from safeguard.casework.models import Allocation, Case, CINPlan, CINPlanReview, Visit
+from safeguard.casework.models import (
+    Allocation,
+    Case,
+    CINPlan,
+    CINPlanReview,
+    UnallocatedReview,
+    Visit,
+)
 from safeguard.earlyhelp.models import EarlyHelpAssessment
 from safeguard.people.models import Person
 from safeguard.protection.models import (
@@ -100,7 +107,8 @@ def _case_entries(cases, on: date) -> Iterator[DueEntry]:
                 item,
                 authority_id=case.authority_id,
                 worker_id=case.holder_id,
-                team_id=case.holder_team_id,
+                # An unallocated case's items wait with its responsible team (issue 14).
+                team_id=case.holder_team_id or case.team_id,
                 priority_rank=case.priority_rank,
                 stage=case.stage,
             )
@@ -300,7 +308,7 @@ CHILD_OF = {
 }
 ON_A_CASE = (
     Allocation, Referral, Assessment, Visit, CINPlan, StrategyDiscussion, Section47Enquiry,
-    ChildProtectionConference, ChildProtectionPlan,
+    ChildProtectionConference, ChildProtectionPlan, UnallocatedReview,
 )  # fmt: skip
 ON_A_PLAN = (CINPlanReview, CoreGroupMeeting)
 

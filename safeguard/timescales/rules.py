@@ -262,6 +262,22 @@ CIN_PLAN_REVIEW = Rule(
     "authority's interval; Working Together sets no national number",
 )
 
+# --- Unallocated cases (issue 14) -------------------------------------------------------
+
+UNALLOCATED_REVIEW = Rule(
+    id="unallocated_review",
+    label="Review the unallocated case",
+    scope="unallocated_spell",
+    start="spell_start",
+    end="unallocated_review",
+    unit=WORKING_DAYS,
+    length="unallocated_review_wd",
+    recurring=True,
+    source="Local standard (unallocated_review_wd): a manager reviews a case nobody holds, "
+    "with their decision, at least this often while it waits in its team's queue (the 2009 "
+    "inspection found cases left unallocated that raised serious concerns)",
+)
+
 # --- The next step each decision sets (issue 13, item 1) -----------------------------------
 # A decision sets a clock on the step it decided: the step is due within the authority's
 # standard and is met only by the record it expects (a referral made from the contact, an
@@ -401,6 +417,7 @@ WT2006: tuple[Rule, ...] = (
     CP_VISIT,
     CIN_VISIT,
     CIN_PLAN_REVIEW,
+    UNALLOCATED_REVIEW,
     *NEXT_STEPS,
 )
 
@@ -416,6 +433,7 @@ WT2010: tuple[Rule, ...] = (
     CP_VISIT,
     CIN_VISIT,
     CIN_PLAN_REVIEW,
+    UNALLOCATED_REVIEW,
     *NEXT_STEPS,
 )
 
@@ -432,6 +450,7 @@ WT2013: tuple[Rule, ...] = (
     CP_VISIT,
     CIN_VISIT,
     CIN_PLAN_REVIEW,
+    UNALLOCATED_REVIEW,
     *NEXT_STEPS,
 )
 

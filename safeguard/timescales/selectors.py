@@ -29,10 +29,16 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Lower
 from django.http import Http404
 
-from safeguard.accounts.models import LocalAuthority, Team, User
+from safeguard.accounts.models import AgencyKind, LocalAuthority, Team, User
 from safeguard.assessments.models import Assessment
 from safeguard.casework.codes import PRIORITY_RANK
-from safeguard.casework.models import Allocation, Case, Visit, priority_rank_expression
+from safeguard.casework.models import (
+    Allocation,
+    Case,
+    UnallocatedReview,
+    Visit,
+    priority_rank_expression,
+)
 from safeguard.core.workdays import add_working_days, is_working_day, working_days_between
 from safeguard.people.models import Person
 from safeguard.protection.models import ChildProtectionPlan, Section47Enquiry
@@ -348,9 +354,12 @@ def due_counts(rows: Iterable[DueRow]) -> dict[str, int]:
     return counts
 
 
-def _unallocated(authority: LocalAuthority, on: date) -> QuerySet[Case]:
+def _unallocated(
+    authority: LocalAuthority, on: date, team: Team | None = None
+) -> QuerySet[Case]:
     held = Allocation.objects.filter(_allocation_open_on(on)).values("case_id")
-    return Case.objects.filter(_case_open_on(on), authority=authority).exclude(pk__in=held)
+    cases = Case.objects.filter(_case_open_on(on), authority=authority).exclude(pk__in=held)
+    return cases if team is None else cases.filter(team=team)
 
 
 def unallocated_cases(authority: LocalAuthority, *, on: date) -> list[Case]:
@@ -364,9 +373,37 @@ def unallocated_cases(authority: LocalAuthority, *, on: date) -> list[Case]:
     )
 
 
-def unallocated_count(authority: LocalAuthority, *, on: date) -> int:
-    """How many open cases have no allocated worker on ``on`` (one query)."""
-    return _unallocated(authority, on).count()
+def unallocated_count(authority: LocalAuthority, *, on: date, team: Team | None = None) -> int:
+    """How many open cases have no allocated worker on ``on``, in ``team``'s queue if given
+    (one query)."""
+    return _unallocated(authority, on, team).count()
+
+
+def unallocated_by_team(user: User, *, on: date) -> list[tuple[Team, int]]:
+    """The unallocated queues of the teams ``user`` manages or belongs to, with how many cases
+    wait in each, by team name: two queries."""
+    teams = list(
+        Team.objects.filter(Q(manager=user) | Q(members=user))
+        .filter(
+            agency__authority_id=user.agency.authority_id,
+            agency__kind=AgencyKind.CHILDRENS_SOCIAL_CARE,
+        )
+        .distinct()
+        .order_by("name", "pk")
+    )
+    if not teams:
+        return []
+    counts = dict(
+        _unallocated(user.agency.authority, on)
+        .filter(team__in=teams)
+        .values("team")
+        .annotate(n=Count("pk"))
+        .values_list("team", "n")
+    )
+    return [(t, counts.get(t.pk, 0)) for t in teams]
+
+
+REVIEW_RULE = "unallocated_review"
 
 
 @dataclass(frozen=True)
@@ -379,19 +416,32 @@ class UnallocatedRow:
     last_seen: date | None
     next_due: DueRow | None
     on: date
+    # The manager's review the case is due (``unallocated_review``), and the last one held.
+    review: DueRow | None = None
+    last_review: date | None = None
 
     @property
     def days_waiting(self) -> int:
         return (self.on - self.waiting_since).days
 
+    @property
+    def team(self) -> Team | None:
+        return self.case.team
+
 
 def unallocated_page(
-    authority: LocalAuthority, *, on: date, number: int, size: int
+    authority: LocalAuthority,
+    *,
+    on: date,
+    number: int,
+    size: int,
+    team: Team | None = None,
 ) -> ListPage:
-    """Page ``number`` of the unallocated cases (priority first, then longest waiting), each
-    with how long it has waited, when its child was last seen and its next due step: a fixed
-    number of queries whatever the number of cases."""
-    cases = _unallocated(authority, on)
+    """Page ``number`` of the unallocated cases (of ``team``'s queue, or all), priority first,
+    then longest waiting, each with how long it has waited, when its child was last seen, its
+    next due step and the manager's review it is due: a fixed number of queries whatever the
+    number of cases."""
+    cases = _unallocated(authority, on, team)
     total = cases.count()
     number = min(max(1, number), max(1, -(-total // size)))
     last_ended = Subquery(
@@ -399,30 +449,44 @@ def unallocated_page(
         .order_by("-end_date")
         .values("end_date")[:1]
     )
+    last_review = Subquery(
+        UnallocatedReview.objects.filter(case=OuterRef("pk"), review_date__lte=on)
+        .order_by("-review_date")
+        .values("review_date")[:1]
+    )
     found = list(
         with_last_seen(cases)
-        .select_related("child")
+        .select_related("child", "team")
         .annotate(
             priority_order=priority_rank_expression(),
             waiting_since=Coalesce(last_ended, F("referral_date")),
+            last_review=last_review,
         )
         .order_by("priority_order", "waiting_since", "pk")[(number - 1) * size : number * size]
     )
     entries = due_entries(authority, on=on).filter(case__in=[c.pk for c in found])
     first_due: dict = {}
+    reviews: dict = {}
     for row in due_rows(sort_entries(entries, "due_date"), authority=authority, on=on):
-        first_due.setdefault(row.case.pk, row)
-    rows = [
-        UnallocatedRow(
-            case=c,
-            child=c.child,
-            waiting_since=max(c.waiting_since, c.referral_date),
-            last_seen=c.last_seen,
-            next_due=first_due.get(c.pk),
-            on=on,
+        if row.item.rule.id == REVIEW_RULE:
+            reviews.setdefault(row.case.pk, row)
+        else:
+            first_due.setdefault(row.case.pk, row)
+    rows = []
+    for c in found:
+        since = max(c.waiting_since, c.referral_date)
+        rows.append(
+            UnallocatedRow(
+                case=c,
+                child=c.child,
+                waiting_since=since,
+                last_seen=c.last_seen,
+                next_due=first_due.get(c.pk),
+                on=on,
+                review=reviews.get(c.pk),
+                last_review=c.last_review if c.last_review and c.last_review >= since else None,
+            )
         )
-        for c in found
-    ]
     return ListPage(rows=rows, total=total, number=number, size=size)
 
 

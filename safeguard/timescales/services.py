@@ -29,6 +29,8 @@ STANDARDS = {
     "section47_start_wd": (1, 10),
     "cin_plan_start_wd": (1, 45),
     "early_help_start_wd": (1, 45),
+    # A manager's review of a case waiting unallocated (issue 14).
+    "unallocated_review_wd": (1, 20),
 }
 
 

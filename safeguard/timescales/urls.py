@@ -7,6 +7,7 @@ app_name = "timescales"
 urlpatterns = [
     path("due/", views.mine, name="mine"),
     path("due/teams/<int:team_id>/", views.team, name="team"),
+    path("due/teams/<int:team_id>/unallocated/", views.team_unallocated, name="team-unallocated"),
     path("due/service/", views.service, name="service"),
     path("due/next-steps/", views.next_steps, name="next-steps"),
     path("due/unallocated/", views.unallocated, name="unallocated"),

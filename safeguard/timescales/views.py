@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from safeguard.accounts.selectors import social_care_teams
+from safeguard.casework import permissions as casework_permissions
+from safeguard.casework.permissions import Action as CaseAction
 from safeguard.people import selectors as people
 from safeguard.timescales import permissions, selectors
 from safeguard.timescales.permissions import Action
@@ -118,11 +120,14 @@ def team(request, team_id: int):
     team = selectors.team_by_id(team_id)
     if not permissions.can(request.user, Action.SEE_TEAM, team):
         raise PermissionDenied
+    unallocated = selectors.unallocated_count(
+        team.agency.authority, on=timezone.localdate(), team=team
+    )
     return _render(
         request,
         title=f"What is due: {team.name}",
         where_base={"team": team},
-        extra={"show_owner": True, "team": team},
+        extra={"show_owner": True, "team": team, "team_unallocated": unallocated},
     )
 
 
@@ -166,30 +171,50 @@ def next_steps(request):
     )
 
 
-@login_required
-@require_GET
-def unallocated(request):
-    """Open cases with no allocated worker: priority, how long each has waited, when the child
-    was last seen and the next step due, a page at a time."""
+def _unallocated_queue(request, *, title: str, team=None):
+    """A page of an unallocated queue (the service's, or one team's): priority, days waiting,
+    last seen, next step due and the manager's review, in a fixed number of queries."""
     user = request.user
-    if not permissions.can(user, Action.SEE_SERVICE):
-        raise PermissionDenied
     authority = user.agency.authority
     today = timezone.localdate()
     page = selectors.unallocated_page(
-        authority, on=today, number=_page_number(request), size=selectors.DUE_PAGE_SIZE
+        authority, on=today, number=_page_number(request), size=selectors.DUE_PAGE_SIZE, team=team
     )
     shown = people.show_rows(user=user, rows=page.rows, request=request)
     context = {
-        "title": "Unallocated cases",
+        "title": title,
+        "team": team,
         "rows": shown.rows,
         "restricted": shown.hidden,
         "page": page,
         "today": today,
+        "review_wd": authority.unallocated_review_wd,
+        "can_review": casework_permissions.can(
+            user, CaseAction.AUTHORISE, authority_id=authority.pk
+        ),
         "previous_query": urlencode({"page": page.number - 1}) if page.has_previous else "",
         "next_query": urlencode({"page": page.number + 1}) if page.has_next else "",
     }
     return render(request, "timescales/unallocated.html", context)
+
+
+@login_required
+@require_GET
+def unallocated(request):
+    """Open cases with no allocated worker across the service."""
+    if not permissions.can(request.user, Action.SEE_SERVICE):
+        raise PermissionDenied
+    return _unallocated_queue(request, title="Unallocated cases")
+
+
+@login_required
+@require_GET
+def team_unallocated(request, team_id: int):
+    """A team's unallocated queue: the open cases it answers for that nobody holds."""
+    team = selectors.team_by_id(team_id)
+    if not permissions.can(request.user, Action.SEE_TEAM, team):
+        raise PermissionDenied
+    return _unallocated_queue(request, title=f"Unallocated cases: {team.name}", team=team)
 
 
 def _page_number(request) -> int:

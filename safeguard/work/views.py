@@ -63,9 +63,11 @@ def home(request):
         ).rows
         next_due = [r for r in page.rows if r.child.pk in listed or r in others]
     can_see_service = due_permissions.can(user, DueAction.SEE_SERVICE)
-    unallocated = None
+    unallocated, team_queues = None, []
     if can_see_service:
         unallocated = due.unallocated_count(user.agency.authority, on=today)
+        # The queues of the manager's own teams (issue 14): each team's unallocated cases.
+        team_queues = due.unallocated_by_team(user, on=today)
     return render(
         request,
         "work/home.html",
@@ -76,6 +78,7 @@ def home(request):
             "my_due": my_due,
             "next_due": next_due,
             "unallocated": unallocated,
+            "team_queues": team_queues,
             "can_see_service": can_see_service,
             "can_see_my_errors": quality_permissions.can(user, QualityAction.SEE_OWN),
             "can_see_unseen": due_permissions.can(user, DueAction.SEE_UNSEEN),

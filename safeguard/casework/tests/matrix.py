@@ -67,6 +67,8 @@ MATRIX = {
     "casework:visit-new": ("get", "casework.case", "", CASE_RECORD),
     "casework:note-new": ("get", "casework.case", "", CASE_RECORD),
     "casework:decision-new": ("get", "casework.case", "", CASE_AUTHORISE),
+    # A manager's review of a case nobody holds (issue 14).
+    "casework:unallocated-review-new": ("get", "casework.case", "", CASE_AUTHORISE),
     "casework:cin-plan-new": ("get", "casework.case", "", CASE_RECORD),
     "casework:cin-plan-review-new": ("get", "casework.cin_plan", "", CASE_RECORD),
     "casework:cin-plan-end": ("get", "casework.cin_plan", "", CASE_RECORD),

@@ -51,7 +51,7 @@ def test_manager_changes_the_priority_with_a_reason_on_the_chronology(world, cli
 
 def test_allocated_worker_may_change_it_and_no_other_social_worker(world, client, case):
     assert not permissions.can(world.sw_amy, Action.CHANGE_PRIORITY, case)
-    services.case_allocate(by=world.tm_carol, case=case, worker=world.sw_amy, team=world.team_a, start_date=date(2025, 1, 7))
+    services.case_allocate(by=world.tm_carol, case=case, worker=world.sw_amy, team=world.team_a, start_date=date(2025, 1, 7), reason="Test")
     case = Case.objects.get(pk=case.pk)
     assert permissions.can(world.sw_amy, Action.CHANGE_PRIORITY, case)
     assert not permissions.can(world.sw_ben, Action.CHANGE_PRIORITY, case)

@@ -128,7 +128,7 @@ def test_unallocated_case_shows_a_red_tag_and_allocated_case_the_worker(world, c
     client.force_login(world.sw_amy)
     page = client.get(url("case-detail", case_id=case.pk)).content.decode()
     assert "govuk-tag--red\">Unallocated" in page
-    services.case_allocate(by=world.tm_carol, case=case, worker=world.sw_amy, team=world.team_a, start_date=date(2025, 1, 7))
+    services.case_allocate(by=world.tm_carol, case=case, worker=world.sw_amy, team=world.team_a, start_date=date(2025, 1, 7), reason="Test")
     page = client.get(url("case-detail", case_id=case.pk)).content.decode()
     assert "Unallocated" not in page
     assert "Amy Adeyemi, Child Protection Team A" in page
@@ -297,7 +297,7 @@ def test_close_page_warns_what_is_still_open(world, client, case, plan):
 
 
 def test_case_page_says_who_did_and_authorised_each_step(world, client, case, plan):
-    services.case_allocate(by=world.tm_carol, case=case, worker=world.sw_amy, team=world.team_a, start_date=date(2025, 1, 7))
+    services.case_allocate(by=world.tm_carol, case=case, worker=world.sw_amy, team=world.team_a, start_date=date(2025, 1, 7), reason="Test")
     services.visit_record(by=world.sw_ben, case=case, kind="cin", visit_date=date(2025, 2, 10), child_seen=True, child_seen_alone=True, worker=world.sw_amy)
     services.case_note_add(by=world.sw_amy, case=case, note_date=date(2025, 2, 11), subject="School meeting", text="Attendance improving", significant=True)
     services.decision_record(by=world.sm_dan, case=case, decision_date=date(2025, 2, 12), decision="Continue the plan", rationale="Risks reducing")
@@ -436,5 +436,6 @@ def test_only_staff_who_record_on_a_file_may_hold_a_case(world, case, holder):
         services.case_allocate(
             by=world.tm_carol, case=case, worker=worker, team=world.team_a,
             start_date=date(2025, 1, 7),
+            reason="Test",
         )  # fmt: skip
     assert not Allocation.objects.filter(case=case).exists()

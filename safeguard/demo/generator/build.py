@@ -21,6 +21,7 @@ from safeguard.demo.generator.common import (
     make,
 )
 from safeguard.demo.generator.contacts import Contacts
+from safeguard.demo.generator.cover import review_waiting_cases
 from safeguard.demo.generator.earlyhelp import EarlyHelp
 from safeguard.demo.generator.histories import FamilyEpisode, Histories, open_counts
 from safeguard.demo.generator.journeys import ASSESSMENT_TEAM, CP_TEAM
@@ -108,6 +109,7 @@ def build_demo_borough(
         contacts.save()
         early_help = _early_help(borough, org, authority.id, contacts, records, episodes)
         sealed = _seal_demo_children(authority)
+        review_waiting_cases(authority, borough.rng, as_at)
         supervision = build_supervision(authority, as_at=as_at, seed=seed)
         lookups = make_lookups(authority, seed=seed)
         # The records went in by bulk inserts, which tell nobody: work out what is due.

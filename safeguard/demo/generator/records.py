@@ -203,6 +203,14 @@ class Records:
             return self.rng.choice(pool)
         return slot.worker
 
+    def responsible_team(self, ep: Episode):
+        """The team answerable for the case (issue 14): its last allocation's, where a case
+        left unallocated waits; the front door's when it was never allocated."""
+        slots = sorted(ep.slots, key=lambda s: s.start)
+        if slots and slots[-1].worker is not None and slots[-1].worker.team is not None:
+            return slots[-1].worker.team.id
+        return self.org.front_door.id
+
     def manager_on(self, ep: Episode, day: date) -> Worker:
         slot = self.holder(ep, day)
         if slot is None:
@@ -230,6 +238,7 @@ class Records:
                 primary_need=ep.primary_need,
                 closure_date=ep.closure,
                 closure_reason=ep.closure_reason,
+                team_id=self.responsible_team(ep),
             ),
             child.id,
         )

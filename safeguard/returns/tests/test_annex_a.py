@@ -335,6 +335,7 @@ def sam(world):
     case_allocate(
         by=world.tm_carol, case=c, worker=world.sw_amy, team=world.team_a,
         start_date=D(2026, 4, 20),
+        reason="Test",
     )  # fmt: skip
     Assessment.objects.create(
         case=c, kind=AssessmentKind.SINGLE, start_date=D(2026, 4, 21),
@@ -511,10 +512,10 @@ def test_case_status_allocation_and_disability_values(world):
     c = case(cin, D(2026, 4, 1))
     CINPlan.objects.create(case=c, start_date=D(2026, 5, 1))
     case_allocate(by=world.tm_carol, case=c, worker=world.sw_amy, team=world.team_a,
-                  start_date=D(2026, 4, 1))  # fmt: skip
+                  start_date=D(2026, 4, 1), reason="Test")  # fmt: skip
     # Reallocated after the as-of date: still Amy's on it.
     case_allocate(by=world.tm_carol, case=c, worker=world.sw_ben, team=world.team_b,
-                  start_date=D(2026, 10, 2))  # fmt: skip
+                  start_date=D(2026, 10, 2), reason="Test")  # fmt: skip
     waiting = kid(world, "C2")
     # Open, its assessment finished with a plan to come, and nobody allocated.
     Assessment.objects.create(
@@ -526,7 +527,7 @@ def test_case_status_allocation_and_disability_values(world):
     CINPlan.objects.create(case=shut, start_date=D(2026, 4, 20), end_date=D(2026, 6, 30))
     # The worker who held it when it closed.
     case_allocate(by=world.tm_carol, case=shut, worker=world.sw_ben, team=world.team_b,
-                  start_date=D(2026, 4, 2))  # fmt: skip
+                  start_date=D(2026, 4, 2), reason="Test")  # fmt: skip
     rows = {r["Child Unique ID"]: r for r in records(world, 6)}
     assert (rows["C1"][CASE_STATUS], rows["C1"]["Does the Child have a Disability"]) == (
         "c) Child in need plan",
@@ -646,7 +647,7 @@ def test_allocated_team_and_worker_are_the_referrals_and_the_completing_workers(
     child = kid(world, "W1")
     c = case(child, D(2026, 4, 1))
     case_allocate(by=world.tm_carol, case=c, worker=world.sw_amy, team=world.team_a,
-                  start_date=D(2026, 4, 1))  # fmt: skip
+                  start_date=D(2026, 4, 1), reason="Test")  # fmt: skip
     Assessment.objects.create(
         case=c, kind=AssessmentKind.SINGLE, start_date=D(2026, 4, 2),
         completed_date=D(2026, 5, 10), outcome=AssessmentOutcome.STRATEGY_DISCUSSION,
@@ -656,7 +657,7 @@ def test_allocated_team_and_worker_are_the_referrals_and_the_completing_workers(
     )
     CINPlan.objects.create(case=c, start_date=D(2026, 5, 26))
     case_allocate(by=world.tm_carol, case=c, worker=world.sw_ben, team=world.team_b,
-                  start_date=D(2026, 6, 1))  # fmt: skip
+                  start_date=D(2026, 6, 1), reason="Test")  # fmt: skip
     amy = ("Child Protection Team A", "Amy Adeyemi")
     ben = ("Child Protection Team B", "Ben Bailey")
     for number, who in ((3, amy), (4, amy), (5, amy), (6, ben)):

@@ -62,6 +62,7 @@ MEETS = {
     "cin_plan_review": ("casework:cin-plan-review-new", _subject("plan_id")),
     "assessment_cin_plan": ("casework:cin-plan-new", _case),
     "assessment_early_help": ("earlyhelp:eha-new", lambda row: {"person_id": row.child.pk}),
+    "unallocated_review": ("casework:unallocated-review-new", _case),
 }
 # A contact's next steps carry the contact, so that the record made answers it.
 CONTACT_MEETS = {

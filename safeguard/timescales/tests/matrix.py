@@ -6,6 +6,8 @@ MATRIX = {
     "timescales:mine": ("get", None, "", SOCIAL_CARE_PAGE),
     # Team A of the authority: the other authority's social worker may not see it.
     "timescales:team": ("get", "team_a", "", row(302, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 302, 403, 200, 403)),
+    # A team's unallocated queue: like the team's due list (issue 14).
+    "timescales:team-unallocated": ("get", "team_a", "", row(302, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 302, 403, 200, 403)),
     "timescales:service": ("get", None, "", row(302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 302, 403, 403, 403)),
     # Children not seen within their standard: the whole service for those who oversee work,
     # their own teams for any other social care member (another authority's: their own).

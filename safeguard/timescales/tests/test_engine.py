@@ -118,6 +118,10 @@ COMMON = {
     # The strategy discussion on Friday 2 May decided on an enquiry, due the next working day
     # (Tuesday 6 May, after the early May bank holiday); the enquiry began the same day.
     "strategy_section47": [(d(2025, 5, 2), d(2025, 5, 6), d(2025, 5, 2), "met")],
+    # Nobody was ever allocated (issue 14): a manager's review of the waiting case was due 5
+    # working days after the referral (Christmas, Boxing Day and New Year's Day bank holidays)
+    # and none was held.
+    "unallocated_review": [(d(2024, 12, 24), d(2025, 1, 3), None, "overdue")],
 }
 # Next steps this journey's decisions did not set: each has its own tests (test_next_steps.py).
 NOT_ON_THE_JOURNEY = {
@@ -330,12 +334,13 @@ def test_core_groups_after_the_first_follow_the_local_interval(world):
 def test_cin_visits_pause_while_a_cp_plan_is_open_but_cin_reviews_do_not(world):
     case = make_case(world.child_sam, referral_date=d(2025, 1, 2))
     make_cin_plan(case, start=d(2025, 1, 6))
+    # Nobody holds the case: its manager's review is outstanding throughout (issue 14).
     assert {i.rule.id for i in outstanding(case_timescales(case, on=d(2025, 2, 1)))} == {
-        "cin_visit", "cin_plan_review",
+        "cin_visit", "cin_plan_review", "unallocated_review",
     }
     make_cp_plan(case, start=d(2025, 2, 3))
     ids = {i.rule.id for i in outstanding(case_timescales(case, on=d(2025, 2, 4)))}
-    assert ids == {"cp_visit", "first_review_conference", "cin_plan_review"}
+    assert ids == {"cp_visit", "first_review_conference", "cin_plan_review", "unallocated_review"}
 
 
 # --- Statuses ---------------------------------------------------------------------------
@@ -354,7 +359,7 @@ def test_cin_visits_pause_while_a_cp_plan_is_open_but_cin_reviews_do_not(world):
 def test_statuses_of_an_unfinished_assessment(world, on, status, working_days, days):
     case = make_case(world.child_sam, referral_date=d(2025, 4, 1))
     make_assessment(case, "single", start=d(2025, 4, 1))
-    [item] = case_timescales(case, on=on)
+    [item] = by_rule(case_timescales(case, on=on), "single_assessment")
     assert (item.due_date, item.status) == (d(2025, 6, 9), status)
     assert (item.working_days_overdue, item.days_overdue) == (working_days, days)
     assert outstanding([item]) == [item]
@@ -364,7 +369,7 @@ def test_statuses_of_an_unfinished_assessment(world, on, status, working_days, d
 def test_statuses_of_a_finished_assessment(world, completed, status):
     case = make_case(world.child_sam, referral_date=d(2025, 4, 1))
     make_assessment(case, "single", start=d(2025, 4, 1), completed=completed)
-    [item] = case_timescales(case, on=d(2025, 7, 1))
+    [item] = by_rule(case_timescales(case, on=d(2025, 7, 1)), "single_assessment")
     assert (item.status, item.working_days_overdue, item.days_overdue) == (status, 0, 0)
     assert outstanding([item]) == []
 
@@ -372,7 +377,7 @@ def test_statuses_of_a_finished_assessment(world, completed, status):
 def test_events_after_the_day_asked_about_have_not_happened_yet(world):
     case = make_case(world.child_sam, referral_date=d(2025, 4, 1))
     make_assessment(case, "single", start=d(2025, 4, 1), completed=d(2025, 6, 5))
-    [item] = case_timescales(case, on=d(2025, 6, 4))
+    [item] = by_rule(case_timescales(case, on=d(2025, 6, 4)), "single_assessment")
     assert (item.done_date, item.status) == (None, "due")
     make_cp_plan(case, start=d(2025, 6, 20))
     assert not by_rule(case_timescales(case, on=d(2025, 6, 19)), "cp_visit")
@@ -405,7 +410,8 @@ def test_missing_start_events_produce_nothing(world):
     plan = make_cp_plan(case, start=d(2025, 5, 1))
     make_core_group(plan, d(2025, 5, 9))
     ids = {i.rule.id for i in case_timescales(case, on=d(2025, 5, 12))}
-    assert ids == {"core_group", "first_review_conference", "cp_visit"}
+    # The manager's review of the unallocated case starts at the referral (issue 14).
+    assert ids == {"core_group", "first_review_conference", "cp_visit", "unallocated_review"}
 
 
 def test_no_icpc_is_due_after_an_enquiry_ends_without_one(world):
@@ -457,9 +463,9 @@ def _full_case(world, child, n):
 def test_timescales_for_many_cases_costs_a_fixed_number_of_queries(world, django_assert_max_num_queries):
     children = [world.child_sam, world.child_sally, world.child_tom]
     cases = [_full_case(world, children[n % 3], n) for n in range(20)]
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(13):
         many = timescales_for_cases(Case.objects.all(), on=d(2025, 7, 1))
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(13):
         one = timescales_for_cases(Case.objects.filter(pk=cases[0].pk), on=d(2025, 7, 1))
     assert len(many) == 20
     assert many[cases[0].pk] == one[cases[0].pk] == case_timescales(cases[0], on=d(2025, 7, 1))

@@ -264,7 +264,7 @@ def test_from_the_home_page_to_a_saved_visit_in_three_page_loads(world, client):
 
     case = open_case(world, received=DAY)
     casework.case_allocate(
-        by=world.tm_carol, case=case, worker=world.sw_amy, team=world.team_a, start_date=DAY
+        by=world.tm_carol, case=case, worker=world.sw_amy, team=world.team_a, start_date=DAY, reason="Test"
     )
     client.force_login(world.sw_amy)
     home = client.get(reverse("work:home"))  # 1

@@ -60,7 +60,7 @@ def test_a_service_step_changes_the_table_in_its_own_transaction(world):
 def test_allocation_and_priority_are_on_the_rows(world):
     case = open_case(world, received=DAY)
     casework.case_allocate(
-        by=world.tm_carol, case=case, worker=world.sw_amy, team=world.team_a, start_date=DAY
+        by=world.tm_carol, case=case, worker=world.sw_amy, team=world.team_a, start_date=DAY, reason="Test"
     )
     casework.case_priority_change(
         by=world.tm_carol, case=case, priority="red", reason="Injury to a baby"
@@ -180,6 +180,7 @@ def _many(world, n, start=0):
             casework.case_allocate(
                 by=world.tm_carol, case=case, worker=world.sw_amy, team=world.team_a,
                 start_date=DAY,
+                reason="Test",
             )  # fmt: skip
 
 

@@ -85,28 +85,33 @@ def test_the_service_sees_every_open_case_of_the_authority_allocated_or_not(worl
     assert all(r.item.is_outstanding for r in rows)
 
 
+# Sally's case waits unallocated from her referral on 1 May: a manager's review was due
+# within 5 working days (9 May, after the early May bank holiday) and none was held (issue 14).
 SORTED = {
     # No case is rated: priority order is due-date order.
     "priority": [
-        ("Sam", "cp_visit"), ("Sally", "cin_visit"), ("Tom", "single_assessment"),
-        ("Sam", "first_review_conference"), ("Sally", "cin_plan_review"),
+        ("Sally", "unallocated_review"), ("Sam", "cp_visit"), ("Sally", "cin_visit"),
+        ("Tom", "single_assessment"), ("Sam", "first_review_conference"),
+        ("Sally", "cin_plan_review"),
     ],
     "due_date": [
-        ("Sam", "cp_visit"), ("Sally", "cin_visit"), ("Tom", "single_assessment"),
-        ("Sam", "first_review_conference"), ("Sally", "cin_plan_review"),
+        ("Sally", "unallocated_review"), ("Sam", "cp_visit"), ("Sally", "cin_visit"),
+        ("Tom", "single_assessment"), ("Sam", "first_review_conference"),
+        ("Sally", "cin_plan_review"),
     ],
     "-working_days_overdue": [
-        ("Sam", "cp_visit"), ("Sally", "cin_visit"), ("Tom", "single_assessment"),
-        ("Sam", "first_review_conference"), ("Sally", "cin_plan_review"),
+        ("Sally", "unallocated_review"), ("Sam", "cp_visit"), ("Sally", "cin_visit"),
+        ("Tom", "single_assessment"), ("Sam", "first_review_conference"),
+        ("Sally", "cin_plan_review"),
     ],
     # Family name first: Tom Jones, then Sally and Sam Smith.
     "child": [
-        ("Tom", "single_assessment"), ("Sally", "cin_visit"), ("Sally", "cin_plan_review"),
-        ("Sam", "cp_visit"), ("Sam", "first_review_conference"),
+        ("Tom", "single_assessment"), ("Sally", "unallocated_review"), ("Sally", "cin_visit"),
+        ("Sally", "cin_plan_review"), ("Sam", "cp_visit"), ("Sam", "first_review_conference"),
     ],
     "rule": [
         ("Tom", "single_assessment"), ("Sally", "cin_plan_review"), ("Sally", "cin_visit"),
-        ("Sam", "cp_visit"), ("Sam", "first_review_conference"),
+        ("Sam", "cp_visit"), ("Sam", "first_review_conference"), ("Sally", "unallocated_review"),
     ],
 }
 
@@ -124,7 +129,8 @@ def test_priority_comes_first_by_default_then_due_date(world, service):
     Case.objects.filter(pk=service["sam"].pk).update(priority="green")
     rows = due_for_service(world.authority, on=ON)
     assert [(r.child.given_names, r.item.rule.id) for r in rows] == [
-        ("Sally", "cin_visit"), ("Sally", "cin_plan_review"), ("Tom", "single_assessment"),
+        ("Sally", "unallocated_review"), ("Sally", "cin_visit"), ("Sally", "cin_plan_review"),
+        ("Tom", "single_assessment"),
         ("Sam", "cp_visit"), ("Sam", "first_review_conference"),
     ]
     # The other orders are there to look things up: they do not group by priority.
@@ -143,8 +149,8 @@ def test_unallocated_cases_come_red_first(world, service):
 def test_most_overdue_comes_first(world, service):
     make_cp_plan(service["tom"], start=d(2025, 5, 20))
     rows = due_for_service(world.authority, on=ON, sort="-working_days_overdue")
-    assert [(r.child.given_names, r.item.working_days_overdue) for r in rows[:3]] == [
-        ("Sam", 10), ("Tom", 0), ("Sally", 0),
+    assert [(r.child.given_names, r.item.working_days_overdue) for r in rows[:4]] == [
+        ("Sally", 15), ("Sam", 10), ("Tom", 0), ("Sally", 0),
     ]
     assert rows[0].item.status == "overdue"
 
@@ -157,7 +163,8 @@ def test_an_unknown_sort_is_refused(world, service):
 def test_counts_overdue_due_this_week_and_later(world, service):
     rows = due_for_service(world.authority, on=ON)
     # Sally's CIN visit falls due on Wednesday 4 June, within Monday's five working days.
-    assert due_counts(rows) == {"overdue": 1, "due_this_week": 1, "due_later": 3}
+    # Sally's review of her unallocated case is overdue (since 9 May).
+    assert due_counts(rows) == {"overdue": 2, "due_this_week": 1, "due_later": 3}
     assert due_counts([]) == {"overdue": 0, "due_this_week": 0, "due_later": 0}
 
 

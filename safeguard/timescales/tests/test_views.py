@@ -19,7 +19,7 @@ def cases(world):
     """Sam's case allocated to Amy (a CIN plan with no visit: overdue) and Tom's unallocated."""
     johns = open_case(world, received=date(2025, 3, 3))
     casework.case_allocate(by=world.tm_carol, case=johns, worker=world.sw_amy, team=world.team_a,
-                           start_date=date(2025, 3, 3))
+                           start_date=date(2025, 3, 3), reason="Test")
     casework.cin_plan_start(by=world.sw_amy, case=johns, start_date=date(2025, 3, 10))
     toms = open_case(world, world.child_tom, received=date(2025, 4, 1))
     clear_access_log()
@@ -65,8 +65,10 @@ def test_the_team_list_is_open_to_colleagues_covering_a_case(world, client, case
     client.force_login(world.sw_ben)  # Team B, covering Team A's work
     response = client.get(reverse("timescales:team", args=[world.team_a.pk]))
     assert response.status_code == 200
-    assert {r.child for r in response.context["rows"]} == {world.child_sam}
-    assert {r.owner for r in response.context["rows"]} == {"Amy Adeyemi"}
+    # Tom's case, opened by Amy of Team A and held by nobody, waits with her team (issue 14).
+    assert {r.child for r in response.context["rows"]} == {world.child_sam, world.child_tom}
+    owners = {(r.child, r.owner) for r in response.context["rows"]}
+    assert owners == {(world.child_sam, "Amy Adeyemi"), (world.child_tom, "Unallocated")}
 
 
 @pytest.mark.parametrize("sort", ["priority", "due_date", "-working_days_overdue", "child", "rule", "nonsense"])
