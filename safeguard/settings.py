@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "safeguard.demo",
     "safeguard.returns",
     "safeguard.quality",
+    "safeguard.assurance",
     "safeguard.operations",
 ]
 
