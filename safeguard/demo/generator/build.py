@@ -8,6 +8,7 @@ from django.db import transaction
 
 from safeguard.accounts.models import LocalAuthority, User
 from safeguard.audit.models import ChangeEvent, ChangeVerb
+from safeguard.demo.generator import audits as case_file_audits
 from safeguard.demo.generator.accounts import DemoResult
 from safeguard.demo.generator.caseloads import assign_workers
 from safeguard.demo.generator.common import (
@@ -106,6 +107,7 @@ def build_demo_borough(
         contacts.save()
         early_help = _early_help(borough, org, authority.id, contacts, records, episodes)
         sealed = _seal_demo_children(authority)
+        audits = case_file_audits.build(authority, as_at, seed)
         # The records went in by bulk inserts, which tell nobody: work out what is due.
         due_items = projection.rebuild(authority=authority)
         order = [account.username for account in WELL_KNOWN_ACCOUNTS]
@@ -117,6 +119,7 @@ def build_demo_borough(
                 "early_help_assessments": early_help.saved["earlyhelp.earlyhelpassessment"],
                 "teams_around_family": early_help.saved["earlyhelp.teamaroundfamily"],
                 "sealed": sealed,
+                "case_file_audits": audits,
                 "due_items": due_items,
             },
             accounts=sorted(maker.staff.accounts, key=lambda row: order.index(row.username)),
@@ -250,9 +253,7 @@ def _counts(
         "contacts": contacts.saved,
         "assessments": rows["assessments.assessment"],
         "cp_plans": rows["protection.childprotectionplan"],
-        "open_cp_plans": sum(
-            n for fe, n in cases for p in fe.episode.plans if p.end is None
-        ),
+        "open_cp_plans": sum(n for fe, n in cases for p in fe.episode.plans if p.end is None),
         "visits": rows["casework.visit"],
         "chronology": rows["casework.chronologyentry"],
         "staff": len(staff.users),
