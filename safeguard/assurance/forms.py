@@ -4,7 +4,7 @@ from django import forms
 
 from safeguard.assurance.models import Grade, Heading, Stratum
 from safeguard.assurance.services import MAX_SAMPLE
-from safeguard.core.forms import GovukForm
+from safeguard.core.forms import GovukDateField, GovukForm
 
 GRADE_CHOICES = [("", "Choose a grade"), *Grade.choices]
 
@@ -49,3 +49,21 @@ class ModerationForm(GovukForm):
     note = forms.CharField(
         label="Why you agree or differ with the auditor", widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+class ResponseForm(GovukForm):
+    response = forms.CharField(
+        label="Your response to the findings", widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class ActionForm(GovukForm):
+    description = forms.CharField(
+        label="Action on the child's file", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    owner = forms.ModelChoiceField(label="Owner", queryset=None, empty_label="Choose who owns it")
+    due_date = GovukDateField(label="Due by")
+
+    def __init__(self, *args, staff=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = staff

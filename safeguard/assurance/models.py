@@ -63,6 +63,12 @@ class Audit(BaseModel):
     )
     moderated_grade = models.CharField(max_length=20, choices=Grade.choices, blank=True)
     moderation_note = models.TextField(blank=True)
+    # The worker holding the case when it was sampled: they see the findings and respond.
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    practitioner_response = models.TextField(blank=True)
+    responded_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -89,3 +95,20 @@ class Finding(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["audit", "heading"], name="finding_one_per_heading")
         ]
+
+
+class AuditAction(BaseModel):
+    """An action an audit sets on the child's case file: what, who owns it, by when; tracked
+    until its owner (or a manager) records it done."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField()
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_date = models.DateField()
+    completed_on = models.DateField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_date"]

@@ -8,7 +8,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from safeguard.assurance import permissions, selectors, services
-from safeguard.assurance.forms import AuditForm, ModerationForm, SampleForm
+from safeguard.assurance.forms import (
+    ActionForm,
+    AuditForm,
+    ModerationForm,
+    ResponseForm,
+    SampleForm,
+)
 from safeguard.assurance.models import Grade, Heading
 from safeguard.assurance.permissions import Action
 from safeguard.core.csv import csv_response
@@ -59,14 +65,25 @@ def audit_list(request):
     return render(request, "assurance/list.html", context, status=400 if form.errors else 200)
 
 
-def _audit_page(request, audit, form, status=200):
+def _audit_page(request, audit, form, status=200, *, response_form=None, action_form=None):
     user = request.user
+    can_respond = permissions.can(user, Action.RESPOND, audit)
+    can_add_action = permissions.can(user, Action.ADD_ACTION, audit)
+    if can_respond and response_form is None:
+        response_form = ResponseForm()
+    if can_add_action and action_form is None:
+        action_form = ActionForm(staff=selectors.action_owners(audit.authority_id))
     context = {
         "audit": audit,
         "child": audit.case.child,
         "form": form,
         "can_grade": permissions.can(user, Action.GRADE, audit),
         "can_moderate": permissions.can(user, Action.MODERATE, audit),
+        "response_form": response_form if can_respond else None,
+        "action_form": action_form if can_add_action else None,
+        "completable": {
+            a.pk for a in audit.action_list if permissions.can(user, Action.COMPLETE_ACTION, a)
+        },
     }
     return render(request, "assurance/audit.html", context, status=status)
 
@@ -124,3 +141,62 @@ def audit_moderate(request, audit_id):
             messages.success(request, "Audit moderated.")
             return redirect("assurance:audit", audit_id=audit.pk)
     return _audit_page(request, audit, form, status=400)
+
+
+@login_required
+@require_GET
+def mine(request):
+    if not permissions.can(request.user, Action.SEE_MINE):
+        raise PermissionDenied
+    audits, actions = selectors.mine(request.user, request=request)
+    return render(request, "assurance/mine.html", {"audits": audits, "actions": actions})
+
+
+@login_required
+@require_http_methods(["POST"])
+def audit_respond(request, audit_id):
+    audit = selectors.access_audit(user=request.user, audit_id=audit_id, request=request)
+    if not permissions.can(request.user, Action.RESPOND, audit):
+        raise PermissionDenied
+    form = ResponseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.respond(audit=audit, by=request.user, response=form.cleaned_data["response"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your response is recorded.")
+            return redirect("assurance:audit", audit_id=audit.pk)
+    return _audit_page(request, audit, None, status=400, response_form=form)
+
+
+@login_required
+@require_http_methods(["POST"])
+def action_add(request, audit_id):
+    audit = selectors.access_audit(user=request.user, audit_id=audit_id, request=request)
+    if not permissions.can(request.user, Action.ADD_ACTION, audit):
+        raise PermissionDenied
+    form = ActionForm(request.POST, staff=selectors.action_owners(audit.authority_id))
+    if form.is_valid():
+        try:
+            services.add_action(
+                audit=audit, by=request.user, description=form.cleaned_data["description"],
+                owner=form.cleaned_data["owner"], due_date=form.cleaned_data["due_date"],
+            )  # fmt: skip
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Action added to the child's file.")
+            return redirect("assurance:audit", audit_id=audit.pk)
+    return _audit_page(request, audit, None, status=400, action_form=form)
+
+
+@login_required
+@require_http_methods(["POST"])
+def action_complete(request, action_id):
+    action = selectors.action_for(user=request.user, action_id=action_id, request=request)
+    if not permissions.can(request.user, Action.COMPLETE_ACTION, action):
+        raise PermissionDenied
+    services.complete_action(action=action, by=request.user)
+    messages.success(request, "Action recorded as done.")
+    return redirect("assurance:audit", audit_id=action.audit_id)

@@ -41,6 +41,7 @@ def audit_of_sam(world, *, auditor=None) -> Audit:
         authority_id=case.authority_id,
         auditor=auditor or world.tm_carol,
         team=world.team_a,
+        practitioner=world.sw_amy,
         sample_seed=1,
     )
     from safeguard.audit.services import save_new
@@ -58,4 +59,13 @@ def completed_audit_of_sam(world) -> Audit:
     return services.complete(
         audit=audit, by=world.tm_carol, findings=findings(), overall=Grade.GOOD,
         today=date(2025, 3, 3),
+    )  # fmt: skip
+
+
+def action_of_sam(world):
+    """An action from a completed audit of Sam's case, owned by Amy, due in 2099."""
+    audit = completed_audit_of_sam(world)
+    return services.add_action(
+        audit=audit, by=world.tm_carol, description="Update the chronology",
+        owner=world.sw_amy, due_date=date(2099, 1, 1),
     )  # fmt: skip

@@ -6,9 +6,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from safeguard.assurance import sampling, services
-from safeguard.assurance.models import Audit, Finding, Grade, Heading, Stratum
+from safeguard.assurance import permissions, sampling, services
+from safeguard.assurance.models import Audit, AuditAction, Finding, Grade, Heading, Stratum
+from safeguard.assurance.permissions import Action
 from safeguard.assurance.tests.steps import (
+    action_of_sam,
     allocated_cases,
     audit_of_sam,
     completed_audit_of_sam,
@@ -190,3 +192,97 @@ def _queries(client, url) -> int:
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     return len(queries)
+
+
+def test_the_practitioner_sees_a_completed_audit_of_their_case_and_responds_once(world):
+    audit = audit_of_sam(world)
+    assert not permissions.can(world.sw_amy, Action.SEE, audit)  # not before it is complete
+    assert not permissions.visible_to(world.sw_amy).exists()
+    audit = _complete(world, audit)
+    assert permissions.can(world.sw_amy, Action.SEE, audit)
+    assert not permissions.can(world.sw_ben, Action.SEE, audit)
+    with pytest.raises(PermissionDenied):
+        services.respond(audit=audit, by=world.sw_ben, response="Not mine")
+    with pytest.raises(ValidationError):
+        services.respond(audit=audit, by=world.sw_amy, response=" ")
+    services.respond(audit=audit, by=world.sw_amy, response="Agreed; the plan is being redone")
+    audit.refresh_from_db()
+    assert audit.practitioner_response.startswith("Agreed")
+    with pytest.raises(PermissionDenied):
+        services.respond(audit=audit, by=world.sw_amy, response="Again")
+
+
+def _complete(world, audit):
+    return services.complete(
+        audit=audit, by=world.tm_carol, findings=findings(), overall=Grade.GOOD
+    )
+
+
+def test_actions_are_tracked_to_completion_by_their_owner(world):
+    action = action_of_sam(world)
+    assert action.completed_on is None
+    with pytest.raises(PermissionDenied):  # not the owner, not a manager
+        services.complete_action(action=action, by=world.sw_ben)
+    services.complete_action(action=action, by=world.sw_amy, today=date(2025, 4, 1))
+    action.refresh_from_db()
+    assert action.completed_on == date(2025, 4, 1) and action.completed_by == world.sw_amy
+    with pytest.raises(PermissionDenied):  # once
+        services.complete_action(action=action, by=world.tm_carol)
+
+
+def test_an_action_needs_an_owner_in_social_care_and_a_due_date_not_past(world):
+    audit = completed_audit_of_sam(world)
+    with pytest.raises(ValidationError):
+        services.add_action(
+            audit=audit, by=world.tm_carol, description="Visit", owner=world.sw_amy,
+            due_date=date(2020, 1, 1),
+        )  # fmt: skip
+    with pytest.raises(ValidationError):
+        services.add_action(
+            audit=audit, by=world.tm_carol, description="Visit", owner=world.police_pat,
+            due_date=date(2099, 1, 1),
+        )  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        services.add_action(
+            audit=audit, by=world.sw_amy, description="Visit", owner=world.sw_amy,
+            due_date=date(2099, 1, 1),
+        )  # fmt: skip
+    assert not AuditAction.objects.exists()
+
+
+def test_actions_and_responses_through_the_pages(client, world):
+    audit = completed_audit_of_sam(world)
+    client.force_login(world.tm_carol)
+    add = reverse("assurance:action-add", args=[audit.pk])
+    data = {"description": "Add the genogram", "owner": str(world.sw_amy.pk),
+            "due_date_day": "1", "due_date_month": "1", "due_date_year": "2099"}  # fmt: skip
+    assert client.post(add, {**data, "due_date_day": "40"}).status_code == 400
+    assert client.post(add, data).status_code == 302
+    action = AuditAction.objects.get()
+    client.force_login(world.sw_amy)
+    mine = client.get(reverse("assurance:mine")).text
+    assert "Add the genogram" in mine and "Sam Smith" in mine
+    respond = reverse("assurance:audit-respond", args=[audit.pk])
+    assert client.post(respond, {"response": ""}).status_code == 400
+    assert client.post(respond, {"response": "Thank you"}).status_code == 302
+    assert client.post(reverse("assurance:action-done", args=[action.pk])).status_code == 302
+    page = client.get(reverse("assurance:audit", args=[audit.pk])).text
+    assert "Thank you" in page and "Record done" not in page
+    action.refresh_from_db()
+    assert action.completed_by == world.sw_amy
+
+
+def test_my_page_makes_a_fixed_number_of_queries(client, world, django_assert_num_queries):
+    action_of_sam(world)
+    client.force_login(world.sw_amy)
+    url = reverse("assurance:mine")
+    client.get(url)
+    count = _queries(client, url)
+    audit = Audit.objects.get()
+    for n in range(3):
+        services.add_action(
+            audit=audit, by=world.tm_carol, description=f"Action {n}", owner=world.sw_amy,
+            due_date=date(2099, 2, n + 1),
+        )  # fmt: skip
+    with django_assert_num_queries(count):
+        client.get(url)

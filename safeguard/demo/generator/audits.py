@@ -2,8 +2,9 @@
 
 For each of the last three months a team manager draws one open case file from each team
 (seeded with the month, so the same borough gives the same audits) and grades it under every
-heading; about two in three completed audits are moderated by a service manager. tm1's draw
-for this month is left to do, so the well-known team manager has audits waiting.
+heading, setting one or two actions on the child's file (most done by now) and the worker
+responding to most; about two in three completed audits are moderated by a service manager.
+tm1's draw for this month is left to do, so the well-known team manager has audits waiting.
 """
 
 from __future__ import annotations
@@ -88,9 +89,50 @@ def build(authority, as_at: date, seed: int) -> int:
             services.complete(
                 audit=audit, by=auditor, findings=findings, overall=overall, today=done
             )
+            _follow_up(rng, audit, auditor, done, as_at)
             if rng.random() < 2 / 3:
                 agree = rng.random() < 0.7
                 grade = overall if agree else rng.choice([g for g in GRADES if g != overall])
                 moderator = moderators[rng.randrange(len(moderators))]
                 services.moderate(audit=audit, by=moderator, grade=grade, note=NOTES[agree])
     return drawn
+
+
+ACTIONS = [
+    "Update the chronology with the significant events of the last six months",
+    "Add a genogram to the child's file",
+    "Record the child's views in their own words at the next visit",
+    "Revise the plan so that each outcome is specific and has a date",
+    "Record management oversight of the decision to step down",
+    "See the child alone and record it at the next statutory visit",
+]
+RESPONSES = [
+    "Thank you: I agree with the findings and have booked time to update the chronology.",
+    "I agree in part: the child was seen alone at the last two visits but this was recorded "
+    "in the case notes rather than the visit record.",
+    "Agreed. Caseload pressures in the autumn delayed the plan review; it is now booked.",
+]
+
+
+def _follow_up(rng, audit, auditor, done: date, as_at: date) -> None:
+    """Actions on the child's file and the practitioner's response, through the services."""
+    owner = audit.practitioner or auditor
+    for text in rng.sample(ACTIONS, rng.randint(1, 2)):
+        action = services.add_action(
+            audit=audit,
+            by=auditor,
+            description=text,
+            owner=owner,
+            due_date=done + timedelta(days=rng.randint(14, 42)),
+            today=done,
+        )
+        finished = done + timedelta(days=rng.randint(3, 30))
+        if finished < as_at and rng.random() < 0.7:
+            services.complete_action(action=action, by=owner, today=finished)
+    if audit.practitioner and rng.random() < 0.8:
+        services.respond(
+            audit=audit,
+            by=audit.practitioner,
+            response=rng.choice(RESPONSES),
+            today=min(done + timedelta(days=rng.randint(1, 10)), as_at),
+        )
