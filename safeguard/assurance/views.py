@@ -1,13 +1,15 @@
-"""Case-file audits: the list and results (with a CSV), drawing a sample, one
+"""Case-file audits: the list and results (with a CSV and a PDF), drawing a sample, one
 audit with its findings, grading and moderating it."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from safeguard.assurance import permissions, selectors, services
+from safeguard.assurance import documents, permissions, selectors, services
 from safeguard.assurance.forms import (
     ActionForm,
     AuditForm,
@@ -18,6 +20,7 @@ from safeguard.assurance.forms import (
 from safeguard.assurance.models import Grade, Heading
 from safeguard.assurance.permissions import Action
 from safeguard.core.csv import csv_response
+from safeguard.core.downloads import attachment
 
 
 def _labels(rows, field, choices):
@@ -54,6 +57,16 @@ def audit_list(request):
             header=["team", "month", "grade", "audits"],
             rows=[(r["team"], r["month"], r["grade_label"], r["audits"]) for r in by_team],
         )
+    if request.GET.get("format") == "pdf":
+        content = documents.results_pdf(
+            authority=user.agency.authority.name,
+            by_team=by_team,
+            by_heading=by_heading,
+            at=timezone.localtime(),
+        )
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = attachment("case-file-audit-results.pdf")
+        return response
     shown = selectors.audits_for(user, request=request)
     context = {
         "audits": shown.rows,

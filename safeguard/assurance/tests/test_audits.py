@@ -170,6 +170,8 @@ def test_the_list_draws_a_sample_and_shows_results_and_csv(client, world):
     assert "Child Protection Team A" in page and "2025-03" in page
     csv = client.get(url, {"format": "csv"}).content.decode()
     assert "Child Protection Team A,2025-03,Good,1" in csv
+    pdf = client.get(url, {"format": "pdf"})
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
 
 
 def test_the_list_makes_a_fixed_number_of_queries(client, world, django_assert_num_queries):
