@@ -288,3 +288,11 @@ def test_my_page_makes_a_fixed_number_of_queries(client, world, django_assert_nu
         )  # fmt: skip
     with django_assert_num_queries(count):
         client.get(url)
+
+
+def test_the_home_page_links_managers_to_the_audits_and_workers_to_theirs(client, world):
+    client.force_login(world.tm_carol)
+    assert reverse("assurance:audits") in client.get(reverse("work:home")).text
+    client.force_login(world.sw_amy)
+    home = client.get(reverse("work:home")).text
+    assert reverse("assurance:mine") in home and reverse("assurance:audits") not in home
