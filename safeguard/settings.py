@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "safeguard.returns",
     "safeguard.quality",
     "safeguard.supervision",
+    "safeguard.assurance",
     "safeguard.operations",
 ]
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("safeguard.workforce.urls")),
     path("", include("safeguard.quality.urls")),
     path("", include("safeguard.supervision.urls")),
+    path("", include("safeguard.assurance.urls")),
     path("", include("safeguard.notices.urls")),
     path("", include("safeguard.privacy.urls")),
     path("", include("safeguard.performance.urls")),

@@ -5,6 +5,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from safeguard.assurance import permissions as assurance_permissions
+from safeguard.assurance.permissions import Action as AssuranceAction
 from safeguard.audit.models import AccessPurpose
 from safeguard.notices import selectors as notices
 from safeguard.people import permissions, selectors
@@ -83,6 +85,7 @@ def home(request):
             "can_see_my_errors": quality_permissions.can(user, QualityAction.SEE_OWN),
             "can_see_unseen": due_permissions.can(user, DueAction.SEE_UNSEEN),
             "can_see_quality_summary": quality_permissions.can(user, QualityAction.SEE_SUMMARY),
+            "can_see_audits": assurance_permissions.can(user, AssuranceAction.SEE),
             "can_search": permissions.can(user, Action.SEARCH),
             "can_create": permissions.can(user, Action.CREATE),
             "unread_notices": notices.unread_count(user=user),

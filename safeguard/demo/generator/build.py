@@ -8,6 +8,7 @@ from django.db import transaction
 
 from safeguard.accounts.models import LocalAuthority, User
 from safeguard.audit.models import ChangeEvent, ChangeVerb
+from safeguard.demo.generator import audits as case_file_audits
 from safeguard.demo.generator.accounts import DemoResult
 from safeguard.demo.generator.administration import administer
 from safeguard.demo.generator.caseloads import assign_workers
@@ -112,6 +113,7 @@ def build_demo_borough(
         review_waiting_cases(authority, borough.rng, as_at)
         supervision = build_supervision(authority, as_at=as_at, seed=seed)
         lookups = make_lookups(authority, seed=seed)
+        audits = case_file_audits.build(authority, as_at, seed)
         # The records went in by bulk inserts, which tell nobody: work out what is due.
         due_items = projection.rebuild(authority=authority)
         order = [account.username for account in WELL_KNOWN_ACCOUNTS]
@@ -123,6 +125,7 @@ def build_demo_borough(
                 "early_help_assessments": early_help.saved["earlyhelp.earlyhelpassessment"],
                 "teams_around_family": early_help.saved["earlyhelp.teamaroundfamily"],
                 "sealed": sealed,
+                "case_file_audits": audits,
                 "due_items": due_items,
                 **supervision,
                 **lookups,

@@ -1,0 +1,114 @@
+"""Case-file audits (issue 15 item 4): a manager audits a sampled child's case under the
+headings of the authority's audit tool, each graded on Ofsted's four-point scale with
+evidence; a second manager moderates the completed audit (docs/decisions/0032)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from safeguard.core.models import BaseModel
+
+
+class Grade(models.TextChoices):
+    OUTSTANDING = "outstanding", "Outstanding"
+    GOOD = "good", "Good"
+    REQUIRES_IMPROVEMENT = "requires_improvement", "Requires improvement to be good"
+    INADEQUATE = "inadequate", "Inadequate"
+
+
+class Heading(models.TextChoices):
+    """The headings of the case-file audit tool (domain.md §5)."""
+
+    PROFILE = "profile", "Case profile"
+    HISTORY = "history", "History, chronology and genogram"
+    THRESHOLD = "threshold", "Early help and threshold decisions"
+    ASSESSMENT = "assessment", "Assessment"
+    PLANNING = "planning", "Planning"
+    PROCESS = "process", "CP/CIN process compliance"
+    VISITS = "visits", "Visits"
+    VOICE = "voice", "Voice and lived experience of the child"
+    MULTI_AGENCY = "multi_agency", "Multi-agency working"
+    OVERSIGHT = "oversight", "Management oversight and supervision"
+    RECORDING = "recording", "Recording quality"
+    IMPACT = "impact", "Impact and outcomes"
+
+
+class Stratum(models.TextChoices):
+    RANDOM = "", "At random"
+    TEAM = "team", "By team"
+    WORKER = "worker", "By worker"
+
+
+class Audit(BaseModel):
+    class Status(models.TextChoices):
+        STARTED = "started", "To audit"
+        COMPLETED = "completed", "Completed"
+        MODERATED = "moderated", "Moderated"
+
+    case = models.ForeignKey("casework.Case", on_delete=models.PROTECT, related_name="+")
+    authority = models.ForeignKey("accounts.LocalAuthority", on_delete=models.PROTECT)
+    auditor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # The team holding the case when it was sampled: the results are counted by it.
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sample_seed = models.IntegerField(help_text="The seed the sample was drawn with")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.STARTED)
+    overall_grade = models.CharField(max_length=20, choices=Grade.choices, blank=True)
+    completed_on = models.DateField(null=True, blank=True)
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    moderated_grade = models.CharField(max_length=20, choices=Grade.choices, blank=True)
+    moderation_note = models.TextField(blank=True)
+    # The worker holding the case when it was sampled: they see the findings and respond.
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    practitioner_response = models.TextField(blank=True)
+    responded_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(moderator__isnull=True) | ~Q(moderator=models.F("auditor")),
+                name="audit_not_moderated_by_auditor",
+            ),
+        ]
+
+    @property
+    def final_grade(self) -> str:
+        return self.moderated_grade or self.overall_grade
+
+
+class Finding(BaseModel):
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="findings")
+    heading = models.CharField(max_length=20, choices=Heading.choices)
+    grade = models.CharField(max_length=20, choices=Grade.choices)
+    evidence = models.TextField()
+
+    class Meta:
+        ordering = ["heading"]
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "heading"], name="finding_one_per_heading")
+        ]
+
+
+class AuditAction(BaseModel):
+    """An action an audit sets on the child's case file: what, who owns it, by when; tracked
+    until its owner (or a manager) records it done."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField()
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_date = models.DateField()
+    completed_on = models.DateField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_date"]

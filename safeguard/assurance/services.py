@@ -1,0 +1,156 @@
+"""Drawing audits, recording findings, moderating (decision 0032). Each takes ``by``, the
+acting user, and writes its audit row through ``audit.services``."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from safeguard.accounts.roles import is_social_care_staff
+from safeguard.assurance import permissions, sampling
+from safeguard.assurance.models import Audit, AuditAction, Finding, Grade, Heading, Stratum
+from safeguard.assurance.permissions import Action
+from safeguard.audit.services import save_change, save_new, snapshot
+from safeguard.casework.models import Allocation
+
+MAX_SAMPLE = 50
+
+
+def candidates(authority_id, stratum: str) -> list[tuple]:
+    """(case id, stratum key, team id, worker id) of the authority's open, allocated cases."""
+    rows = Allocation.objects.filter(
+        case__authority_id=authority_id, case__closure_date__isnull=True, end_date__isnull=True
+    ).values_list("case_id", "team_id", "worker_id")
+    key = {Stratum.TEAM: 1, Stratum.WORKER: 2}.get(stratum)
+    return [(row[0], row[key] if key else None, row[1], row[2]) for row in rows]
+
+
+@transaction.atomic
+def draw_sample(
+    *, by, size: int, seed: int, stratum: str = Stratum.RANDOM, auditor=None
+) -> list[Audit]:
+    """Draw ``size`` open case files (``size`` from each team or worker when stratified) at
+    random from ``seed``, and start an audit of each for ``auditor`` (default ``by``)."""
+    if not permissions.can(by, Action.SAMPLE):
+        raise PermissionDenied("You cannot draw an audit sample")
+    if not 1 <= size <= MAX_SAMPLE:
+        raise ValidationError(f"Choose between 1 and {MAX_SAMPLE} case files.")
+    auditor = auditor or by
+    if not permissions.can(auditor, Action.SAMPLE):
+        raise ValidationError("The auditor must be a team or service manager of the authority.")
+    authority_id = by.agency.authority_id
+    pool = candidates(authority_id, Stratum(stratum))
+    held_by = {case_id: (team_id, worker_id) for case_id, _, team_id, worker_id in pool}
+    chosen = sampling.draw(
+        [(case_id, key) for case_id, key, _, _ in pool],
+        size=size,
+        seed=seed,
+        stratified=Stratum(stratum) != Stratum.RANDOM,
+    )
+    audits = []
+    for case_id, _ in chosen:
+        audit = Audit(
+            case_id=case_id,
+            authority_id=authority_id,
+            auditor=auditor,
+            team_id=held_by[case_id][0],
+            practitioner_id=held_by[case_id][1],
+            sample_seed=seed,
+        )
+        save_new(audit, by=by)
+        audits.append(audit)
+    return audits
+
+
+@transaction.atomic
+def complete(*, audit: Audit, by, findings: dict, overall: str, today: date | None = None) -> Audit:
+    """Record a grade and evidence under every heading, and the overall grade: the audit is
+    then complete. ``findings``: {heading: (grade, evidence)}, one for each heading."""
+    if not permissions.can(by, Action.GRADE, audit):
+        raise PermissionDenied("Only the auditor grades an audit, once")
+    missing = [h.label for h in Heading if h not in findings]
+    if missing:
+        raise ValidationError(f"Grade every heading: {', '.join(missing)}.")
+    for heading, (grade, evidence) in findings.items():
+        if grade not in Grade.values or not evidence.strip():
+            raise ValidationError(f"{Heading(heading).label}: a grade and its evidence.")
+    if overall not in Grade.values:
+        raise ValidationError("Give the overall grade.")
+    for heading, (grade, evidence) in findings.items():
+        save_new(
+            Finding(audit=audit, heading=heading, grade=grade, evidence=evidence.strip()),
+            by=by,
+            person_id=audit.case.child_id,
+        )
+    before = snapshot(audit)
+    audit.overall_grade = overall
+    audit.status = Audit.Status.COMPLETED
+    audit.completed_on = today or timezone.localdate()
+    save_change(audit, by=by, before=before, person_id=audit.case.child_id)
+    return audit
+
+
+@transaction.atomic
+def moderate(*, audit: Audit, by, grade: str, note: str) -> Audit:
+    """A second manager agrees or changes the overall grade, saying why."""
+    if not permissions.can(by, Action.MODERATE, audit):
+        raise PermissionDenied("A completed audit is moderated by a manager other than its auditor")
+    if grade not in Grade.values:
+        raise ValidationError("Give the moderated grade.")
+    if not note.strip():
+        raise ValidationError("Say why you agree or differ with the auditor.")
+    before = snapshot(audit)
+    audit.moderator = by
+    audit.moderated_grade = grade
+    audit.moderation_note = note.strip()
+    audit.status = Audit.Status.MODERATED
+    save_change(audit, by=by, before=before, person_id=audit.case.child_id)
+    return audit
+
+
+@transaction.atomic
+def respond(*, audit: Audit, by, response: str, today: date | None = None) -> Audit:
+    """The practitioner's response to the findings of a completed audit of their case."""
+    if not permissions.can(by, Action.RESPOND, audit):
+        raise PermissionDenied("Only the practitioner responds to a completed audit, once")
+    if not response.strip():
+        raise ValidationError("Write your response to the findings.")
+    before = snapshot(audit)
+    audit.practitioner_response = response.strip()
+    audit.responded_on = today or timezone.localdate()
+    save_change(audit, by=by, before=before, person_id=audit.case.child_id)
+    return audit
+
+
+@transaction.atomic
+def add_action(
+    *, audit: Audit, by, description: str, owner, due_date: date, today: date | None = None
+) -> AuditAction:
+    """An action on the child's case file from a completed audit, owned by a member of the
+    authority's social care staff, due on a day not yet passed."""
+    if not permissions.can(by, Action.ADD_ACTION, audit):
+        raise PermissionDenied("A manager sets actions on a completed audit")
+    if not description.strip():
+        raise ValidationError("Say what is to be done.")
+    if not is_social_care_staff(owner, authority_id=audit.authority_id):
+        raise ValidationError("The owner must be a member of the authority's social care staff.")
+    if due_date < (today or timezone.localdate()):
+        raise ValidationError("The due date cannot be in the past.")
+    action = AuditAction(
+        audit=audit, description=description.strip(), owner=owner, due_date=due_date
+    )
+    save_new(action, by=by, person_id=audit.case.child_id)
+    return action
+
+
+@transaction.atomic
+def complete_action(*, action: AuditAction, by, today: date | None = None) -> AuditAction:
+    """Record an action done (its owner, or a manager)."""
+    if not permissions.can(by, Action.COMPLETE_ACTION, action):
+        raise PermissionDenied("The action's owner or a manager records it done, once")
+    before = snapshot(action)
+    action.completed_on = today or timezone.localdate()
+    action.completed_by = by
+    save_change(action, by=by, before=before, person_id=action.audit.case.child_id)
+    return action

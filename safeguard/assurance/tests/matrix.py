@@ -1,0 +1,28 @@
+"""Permission-matrix rows for the case-file audit pages (see safeguard/testing/matrix.py)."""
+
+from safeguard.assurance.tests.steps import action_of_sam, audit_of_sam
+from safeguard.testing.matrix import SOCIAL_CARE_PAGE, row
+
+# Team and service managers of the authority; nobody else (not analysts, not chairs).
+MANAGERS = row(302, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 302, 403, 403, 403)
+# An audit of Sam's case (given to Carol): managers of the authority; 404 for the rest.
+AUDIT = row(302, 404, 200, 200, 404, 404, 404, 404, 404, 404, 404, 302, 404, 404, 404)
+# Grading and moderating only take a POST: a GET is refused to everyone signed in.
+POST_ONLY = row(302, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 302, 405, 405, 405)
+
+MATRIX = {
+    "assurance:audits": ("get", None, "", MANAGERS),
+    "assurance:audit": ("get", "assurance.audit", "", AUDIT),
+    "assurance:audit-grade": ("get", "assurance.audit", "", POST_ONLY),
+    "assurance:audit-moderate": ("get", "assurance.audit", "", POST_ONLY),
+    "assurance:audit-respond": ("get", "assurance.audit", "", POST_ONLY),
+    "assurance:action-add": ("get", "assurance.audit", "", POST_ONLY),
+    "assurance:action-done": ("get", "assurance.action", "", POST_ONLY),
+    # Audits of my practice and my actions: any social care member (each sees their own).
+    "assurance:mine": ("get", None, "", SOCIAL_CARE_PAGE),
+}
+
+TARGETS = {
+    "assurance.audit": lambda world: {"audit_id": audit_of_sam(world).pk},
+    "assurance.action": lambda world: {"action_id": action_of_sam(world).pk},
+}

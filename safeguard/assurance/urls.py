@@ -1,0 +1,16 @@
+from django.urls import path
+
+from safeguard.assurance import views
+
+app_name = "assurance"
+
+urlpatterns = [
+    path("audits/", views.audit_list, name="audits"),
+    path("audits/<uuid:audit_id>/", views.audit_detail, name="audit"),
+    path("audits/<uuid:audit_id>/grade/", views.audit_grade, name="audit-grade"),
+    path("audits/<uuid:audit_id>/moderate/", views.audit_moderate, name="audit-moderate"),
+    path("audits/<uuid:audit_id>/respond/", views.audit_respond, name="audit-respond"),
+    path("audits/<uuid:audit_id>/actions/", views.action_add, name="action-add"),
+    path("audits/actions/<uuid:action_id>/done/", views.action_complete, name="action-done"),
+    path("audits/mine/", views.mine, name="mine"),
+]

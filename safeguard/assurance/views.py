@@ -1,0 +1,215 @@
+"""Case-file audits: the list and results (with a CSV and a PDF), drawing a sample, one
+audit with its findings, grading and moderating it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from safeguard.assurance import documents, permissions, selectors, services
+from safeguard.assurance.forms import (
+    ActionForm,
+    AuditForm,
+    ModerationForm,
+    ResponseForm,
+    SampleForm,
+)
+from safeguard.assurance.models import Grade, Heading
+from safeguard.assurance.permissions import Action
+from safeguard.core.csv import csv_response
+from safeguard.core.downloads import attachment
+
+
+def _labels(rows, field, choices):
+    labels = dict(choices)
+    return [{**r, f"{field}_label": labels.get(r[field], r[field])} for r in rows]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def audit_list(request):
+    user = request.user
+    if not permissions.can(user, Action.SEE):
+        raise PermissionDenied
+    form = SampleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            drawn = services.draw_sample(
+                by=user,
+                size=form.cleaned_data["size"],
+                seed=form.cleaned_data["seed"],
+                stratum=form.cleaned_data["stratum"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{len(drawn)} case files drawn for you to audit.")
+            return redirect("assurance:audits")
+    by_team = _labels(selectors.results_by_team(user), "grade", Grade.choices)
+    by_heading = _labels(selectors.results_by_heading(user), "heading", Heading.choices)
+    by_heading = _labels(by_heading, "grade", Grade.choices)
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            "case-file-audit-results.csv",
+            header=["team", "month", "grade", "audits"],
+            rows=[(r["team"], r["month"], r["grade_label"], r["audits"]) for r in by_team],
+        )
+    if request.GET.get("format") == "pdf":
+        content = documents.results_pdf(
+            authority=user.agency.authority.name,
+            by_team=by_team,
+            by_heading=by_heading,
+            at=timezone.localtime(),
+        )
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = attachment("case-file-audit-results.pdf")
+        return response
+    shown = selectors.audits_for(user, request=request)
+    context = {
+        "audits": shown.rows,
+        "restricted": shown.hidden,
+        "by_team": by_team,
+        "by_heading": by_heading,
+        "form": form,
+    }
+    return render(request, "assurance/list.html", context, status=400 if form.errors else 200)
+
+
+def _audit_page(request, audit, form, status=200, *, response_form=None, action_form=None):
+    user = request.user
+    can_respond = permissions.can(user, Action.RESPOND, audit)
+    can_add_action = permissions.can(user, Action.ADD_ACTION, audit)
+    if can_respond and response_form is None:
+        response_form = ResponseForm()
+    if can_add_action and action_form is None:
+        action_form = ActionForm(staff=selectors.action_owners(audit.authority_id))
+    context = {
+        "audit": audit,
+        "child": audit.case.child,
+        "form": form,
+        "can_grade": permissions.can(user, Action.GRADE, audit),
+        "can_moderate": permissions.can(user, Action.MODERATE, audit),
+        "response_form": response_form if can_respond else None,
+        "action_form": action_form if can_add_action else None,
+        "completable": {
+            a.pk for a in audit.action_list if permissions.can(user, Action.COMPLETE_ACTION, a)
+        },
+    }
+    return render(request, "assurance/audit.html", context, status=status)
+
+
+@login_required
+@require_GET
+def audit_detail(request, audit_id):
+    audit = selectors.access_audit(user=request.user, audit_id=audit_id, request=request)
+    if permissions.can(request.user, Action.GRADE, audit):
+        form = AuditForm()
+    elif permissions.can(request.user, Action.MODERATE, audit):
+        form = ModerationForm()
+    else:
+        form = None
+    return _audit_page(request, audit, form)
+
+
+@login_required
+@require_http_methods(["POST"])
+def audit_grade(request, audit_id):
+    audit = selectors.access_audit(user=request.user, audit_id=audit_id, request=request)
+    if not permissions.can(request.user, Action.GRADE, audit):
+        raise PermissionDenied
+    form = AuditForm(request.POST)
+    if form.is_valid():
+        try:
+            services.complete(
+                audit=audit, by=request.user, findings=form.findings(),
+                overall=form.cleaned_data["overall"],
+            )  # fmt: skip
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Audit completed: a second manager moderates it.")
+            return redirect("assurance:audit", audit_id=audit.pk)
+    return _audit_page(request, audit, form, status=400)
+
+
+@login_required
+@require_http_methods(["POST"])
+def audit_moderate(request, audit_id):
+    audit = selectors.access_audit(user=request.user, audit_id=audit_id, request=request)
+    if not permissions.can(request.user, Action.MODERATE, audit):
+        raise PermissionDenied
+    form = ModerationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.moderate(
+                audit=audit, by=request.user, grade=form.cleaned_data["grade"],
+                note=form.cleaned_data["note"],
+            )  # fmt: skip
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Audit moderated.")
+            return redirect("assurance:audit", audit_id=audit.pk)
+    return _audit_page(request, audit, form, status=400)
+
+
+@login_required
+@require_GET
+def mine(request):
+    if not permissions.can(request.user, Action.SEE_MINE):
+        raise PermissionDenied
+    audits, actions = selectors.mine(request.user, request=request)
+    return render(request, "assurance/mine.html", {"audits": audits, "actions": actions})
+
+
+@login_required
+@require_http_methods(["POST"])
+def audit_respond(request, audit_id):
+    audit = selectors.access_audit(user=request.user, audit_id=audit_id, request=request)
+    if not permissions.can(request.user, Action.RESPOND, audit):
+        raise PermissionDenied
+    form = ResponseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.respond(audit=audit, by=request.user, response=form.cleaned_data["response"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your response is recorded.")
+            return redirect("assurance:audit", audit_id=audit.pk)
+    return _audit_page(request, audit, None, status=400, response_form=form)
+
+
+@login_required
+@require_http_methods(["POST"])
+def action_add(request, audit_id):
+    audit = selectors.access_audit(user=request.user, audit_id=audit_id, request=request)
+    if not permissions.can(request.user, Action.ADD_ACTION, audit):
+        raise PermissionDenied
+    form = ActionForm(request.POST, staff=selectors.action_owners(audit.authority_id))
+    if form.is_valid():
+        try:
+            services.add_action(
+                audit=audit, by=request.user, description=form.cleaned_data["description"],
+                owner=form.cleaned_data["owner"], due_date=form.cleaned_data["due_date"],
+            )  # fmt: skip
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Action added to the child's file.")
+            return redirect("assurance:audit", audit_id=audit.pk)
+    return _audit_page(request, audit, None, status=400, action_form=form)
+
+
+@login_required
+@require_http_methods(["POST"])
+def action_complete(request, action_id):
+    action = selectors.action_for(user=request.user, action_id=action_id, request=request)
+    if not permissions.can(request.user, Action.COMPLETE_ACTION, action):
+        raise PermissionDenied
+    services.complete_action(action=action, by=request.user)
+    messages.success(request, "Action recorded as done.")
+    return redirect("assurance:audit", audit_id=action.audit_id)

@@ -1,0 +1,138 @@
+"""Case-file audits for the demo borough (issue 15 item 4), made with the real services.
+
+For each of the last three months a team manager draws one open case file from each team
+(seeded with the month, so the same borough gives the same audits) and grades it under every
+heading, setting one or two actions on the child's file (most done by now) and the worker
+responding to most; about two in three completed audits are moderated by a service manager.
+tm1's draw for this month is left to do, so the well-known team manager has audits waiting.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from safeguard.accounts.models import Role, User
+from safeguard.assurance import services
+from safeguard.assurance.models import Grade, Heading, Stratum
+
+# The grades managers give, weighted as authorities report them (most "requires improvement"
+# or "good"; few outstanding or inadequate).
+GRADES = [Grade.OUTSTANDING, Grade.GOOD, Grade.REQUIRES_IMPROVEMENT, Grade.INADEQUATE]
+WEIGHTS = [1, 5, 4, 1]
+
+EVIDENCE = {
+    Grade.OUTSTANDING: "Consistently strong: {what}. The child is clearly better for it.",
+    Grade.GOOD: "{what} is evident on file and timely; minor gaps noted in the findings.",
+    Grade.REQUIRES_IMPROVEMENT: "{what} is only partly evident: gaps over several months.",
+    Grade.INADEQUATE: "{what} is missing from the file; the child may be left at risk.",
+}
+WHAT = {
+    Heading.PROFILE: "Identifiers, legal status and sibling group recorded",
+    Heading.HISTORY: "A chronology of significant events with a genogram",
+    Heading.THRESHOLD: "Threshold decisions explained against the borough's guidance",
+    Heading.ASSESSMENT: "An assessment in time, with the child seen alone and history used",
+    Heading.PLANNING: "A plan with SMART outcomes and a contingency",
+    Heading.PROCESS: "Strategy, section 47, conference and core group steps in timescale",
+    Heading.VISITS: "Visits at the planned frequency, the child seen alone and their bedroom seen",
+    Heading.VOICE: "The child's wishes and feelings in their own words",
+    Heading.MULTI_AGENCY: "School, health and police involved and sharing information",
+    Heading.OVERSIGHT: "Management oversight and supervision recorded with clear direction",
+    Heading.RECORDING: "Recording that is up to date, factual and written for the child",
+    Heading.IMPACT: "What difference the work has made for the child",
+}
+NOTES = {
+    True: "Agreed: the evidence supports the auditor's grade.",
+    False: "Differ: on reading the file the grade does not match the evidence under planning.",
+}
+
+
+def _first_of_month(day: date, back: int) -> date:
+    year, month = day.year, day.month - back
+    while month < 1:
+        year, month = year - 1, month + 12
+    return date(year, month, 1)
+
+
+def build(authority, as_at: date, seed: int) -> int:
+    """Make the demo's audits; returns how many were drawn."""
+    rng = random.Random(seed)
+    # tm1, the well-known team manager, first: this month's draw is theirs.
+    managers = sorted(
+        User.objects.filter(agency__authority=authority, role=Role.TEAM_MANAGER),
+        key=lambda user: (user.username != "tm1", user.username),
+    )
+    moderators = list(
+        User.objects.filter(agency__authority=authority, role=Role.SERVICE_MANAGER).order_by(
+            "username"
+        )
+    )
+    if not managers or not moderators:
+        return 0
+    drawn = 0
+    for back in (2, 1, 0):
+        month = _first_of_month(as_at, back)
+        auditor = managers[back % len(managers)]
+        audits = services.draw_sample(
+            by=auditor, size=1, seed=month.year * 100 + month.month, stratum=Stratum.TEAM
+        )
+        drawn += len(audits)
+        if back == 0:
+            continue  # this month's audits are still to do
+        for audit in audits:
+            findings = {}
+            for heading in Heading:
+                grade = rng.choices(GRADES, WEIGHTS)[0]
+                findings[heading] = (grade, EVIDENCE[grade].format(what=WHAT[heading]))
+            overall = rng.choices(GRADES, WEIGHTS)[0]
+            done = month + timedelta(days=rng.randint(5, 25))
+            services.complete(
+                audit=audit, by=auditor, findings=findings, overall=overall, today=done
+            )
+            _follow_up(rng, audit, auditor, done, as_at)
+            if rng.random() < 2 / 3:
+                agree = rng.random() < 0.7
+                grade = overall if agree else rng.choice([g for g in GRADES if g != overall])
+                moderator = moderators[rng.randrange(len(moderators))]
+                services.moderate(audit=audit, by=moderator, grade=grade, note=NOTES[agree])
+    return drawn
+
+
+ACTIONS = [
+    "Update the chronology with the significant events of the last six months",
+    "Add a genogram to the child's file",
+    "Record the child's views in their own words at the next visit",
+    "Revise the plan so that each outcome is specific and has a date",
+    "Record management oversight of the decision to step down",
+    "See the child alone and record it at the next statutory visit",
+]
+RESPONSES = [
+    "Thank you: I agree with the findings and have booked time to update the chronology.",
+    "I agree in part: the child was seen alone at the last two visits but this was recorded "
+    "in the case notes rather than the visit record.",
+    "Agreed. Caseload pressures in the autumn delayed the plan review; it is now booked.",
+]
+
+
+def _follow_up(rng, audit, auditor, done: date, as_at: date) -> None:
+    """Actions on the child's file and the practitioner's response, through the services."""
+    owner = audit.practitioner or auditor
+    for text in rng.sample(ACTIONS, rng.randint(1, 2)):
+        action = services.add_action(
+            audit=audit,
+            by=auditor,
+            description=text,
+            owner=owner,
+            due_date=done + timedelta(days=rng.randint(14, 42)),
+            today=done,
+        )
+        finished = done + timedelta(days=rng.randint(3, 30))
+        if finished < as_at and rng.random() < 0.7:
+            services.complete_action(action=action, by=owner, today=finished)
+    if audit.practitioner and rng.random() < 0.8:
+        services.respond(
+            audit=audit,
+            by=audit.practitioner,
+            response=rng.choice(RESPONSES),
+            today=min(done + timedelta(days=rng.randint(1, 10)), as_at),
+        )
