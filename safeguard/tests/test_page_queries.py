@@ -24,6 +24,7 @@ from safeguard.protection.models import (
     ChildProtectionConference,
     ChildProtectionPlan,
     CoreGroupMeeting,
+    PlanAction,
     Section47Enquiry,
     StrategyDiscussion,
 )
@@ -123,6 +124,10 @@ def grow(world, child: Person, case: Case, n: int, offset: int = 0) -> None:
         _saved(CoreGroupMeeting,
             plan=cp_plan, meeting_date=when + timedelta(days=2), created_by=amy
         )
+        for owner in ({"owner_user": amy}, {"owner_agency": world.health}):
+            _saved(PlanAction,
+                plan=cp_plan, description=f"Action {i}", due_date=when, created_by=amy, **owner
+            )
         # The caseload grows too: another child allocated to Amy, in Carol's team.
         other = Person.objects.create(
             authority=world.authority, given_names=f"Casey{i}", family_name="Smith",
@@ -164,7 +169,8 @@ def pages(world, child, case) -> dict:
 # are fixed, and held here so that they cannot grow back.
 LIMITS = {
     "person page": 32,
-    "case page": 25,  # + the last-seen line of the timescales panel (one query)
+    # + the last-seen line of the timescales panel (one query), the plans' actions (one)
+    "case page": 26,
     "home, social worker": 22,
     "home, team manager": 26,
 }
