@@ -24,6 +24,7 @@ from safeguard.demo.generator.earlyhelp import EarlyHelp
 from safeguard.demo.generator.histories import FamilyEpisode, Histories, open_counts
 from safeguard.demo.generator.journeys import ASSESSMENT_TEAM, CP_TEAM
 from safeguard.demo.generator.people import Borough
+from safeguard.demo.generator.plans import add_plan_content
 from safeguard.demo.generator.records import Records
 from safeguard.demo.generator.staff import (
     WELL_KNOWN_ACCOUNTS,
@@ -105,6 +106,9 @@ def build_demo_borough(
         contacts.waiting(episodes)
         contacts.save()
         early_help = _early_help(borough, org, authority.id, contacts, records, episodes)
+        plan_counts = add_plan_content(
+            rng=borough.rng, new_id=borough.new_id, authority_id=authority.id, as_at=as_at
+        )
         sealed = _seal_demo_children(authority)
         # The records went in by bulk inserts, which tell nobody: work out what is due.
         due_items = projection.rebuild(authority=authority)
@@ -116,6 +120,7 @@ def build_demo_borough(
                 **counts,
                 "early_help_assessments": early_help.saved["earlyhelp.earlyhelpassessment"],
                 "teams_around_family": early_help.saved["earlyhelp.teamaroundfamily"],
+                **plan_counts,
                 "sealed": sealed,
                 "due_items": due_items,
             },
