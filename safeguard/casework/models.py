@@ -132,6 +132,11 @@ class Allocation(BaseModel, DatedSpan):
         ]
 
 
+class VisitNotice(models.TextChoices):
+    ANNOUNCED = "announced", "Announced"
+    UNANNOUNCED = "unannounced", "Unannounced"
+
+
 class Visit(BaseModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="visits")
     kind = models.CharField(max_length=12, choices=VisitKind.choices)
@@ -141,6 +146,17 @@ class Visit(BaseModel):
     child_seen_alone = models.BooleanField(default=False)
     bedroom_seen = models.BooleanField(default=False)
     notes = models.TextField(blank=True)
+    # What the visit found (issue 16 item 3, decision 0036): blank on visits recorded before.
+    present = models.TextField("who was present", blank=True)
+    announced = models.CharField(
+        "announced or unannounced", max_length=11, choices=VisitNotice.choices, blank=True
+    )
+    seen_alone_where = models.CharField(
+        "where the child was seen alone", max_length=200, blank=True
+    )
+    observations = models.TextField(blank=True)
+    child_views = models.TextField("the child's views, in their own words", blank=True)
+    analysis = models.TextField("the worker's analysis", blank=True)
 
     class Meta:
         ordering = ["-visit_date"]

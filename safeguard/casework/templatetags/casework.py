@@ -31,3 +31,14 @@ def current_allocation(case):
 def open_cin_plan(case):
     """The case's open child in need plan, or None."""
     return next((p for p in case.cin_plans.all() if p.end_date is None), None)
+
+
+@register.filter
+def views_last_recorded(case):
+    """The latest visit of ``case`` that recorded the child's views in their own words, or
+    None: from the case page's prefetched visits, no query of its own (decision 0036)."""
+    return max(
+        (v for v in case.visits.all() if v.child_views),
+        key=lambda v: v.visit_date,
+        default=None,
+    )

@@ -48,6 +48,7 @@ from safeguard.demo.generator.histories import FamilyEpisode
 from safeguard.demo.generator.journeys import Episode, Slot
 from safeguard.demo.generator.people import Borough
 from safeguard.demo.generator.staff import Organisation
+from safeguard.demo.generator.visits import visit_content
 from safeguard.people.models import Involvement, Person
 from safeguard.protection.codes import CategoryOfAbuse, PlanEndReason
 from safeguard.protection.models import (
@@ -730,10 +731,18 @@ class Records:
         seen = step.seen and born is not None and born <= step.day
         alone = seen and age_on(born, step.day) >= 5 and self.rng.random() < 0.6
         worker = self.worker_on(ep, step.day)
+        visit_id = self.new_id()
         self.add(
             make(
                 Visit,
-                id=self.new_id(),
+                id=visit_id,
+                **visit_content(
+                    visit_id,
+                    name=child.given_names,
+                    seen=seen,
+                    alone=alone,
+                    age=age_on(born, step.day) if seen else None,
+                ),
                 case_id=case.id,
                 kind=step.kind,
                 visit_date=step.day,
