@@ -11,11 +11,16 @@ from django.urls import reverse
 from safeguard.casework import services
 from safeguard.casework.models import Visit
 from safeguard.core.errors import ApplicationError
-from safeguard.testing.journey import open_case
 
 pytestmark = pytest.mark.django_db
 
 RECEIVED = date(2025, 1, 6)
+
+
+def open_case(world, *, received):
+    return services.case_open(
+        by=world.sw_amy, child=world.child_sam, referral_date=received, referral_source="6"
+    )
 
 
 def _visit(world, case, day, **extra):
