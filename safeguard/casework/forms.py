@@ -181,6 +181,31 @@ class VisitForm(GovukForm):
         self.fields["worker"].queryset = social_care_staff(authority)
 
 
+class DirectWorkForm(GovukForm):
+    work_date = GovukDateField(label="Date of the session", error_label="Date of the session")
+    worker = StaffChoiceField(
+        label="Done by",
+        queryset=User.objects.none(),
+        error_messages={"required": "Choose who did the work"},
+    )
+    where = _text("Where", "Say where the session took place", max_length=200)
+    purpose = _text(
+        "What the session was for and how it was done",
+        "Say what the session was for and how it was done",
+        rows=5,
+    )
+    child_views = _text(
+        "The child's views, in their own words",
+        "Write the child's views in their own words",
+        rows=6,
+    )
+    analysis = _text("Your analysis", rows=5)
+
+    def __init__(self, *args, authority, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = social_care_staff(authority)
+
+
 class CaseNoteForm(GovukForm):
     note_date = GovukDateField(label="Date", error_label="Date of the note")
     subject = _text("Subject", "Enter a subject", max_length=200)

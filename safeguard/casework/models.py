@@ -170,6 +170,25 @@ class Visit(BaseModel):
         ]
 
 
+class DirectWork(BaseModel):
+    """A session of direct work with the child (issue 16 item 3, decision 0036): what was
+    done and how, the child's views in their own words, and the worker's analysis. A record
+    of its own, not a visit: it may happen at school or in an office, by another worker."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="direct_work")
+    work_date = models.DateField("date")
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    where = models.CharField(max_length=200)
+    purpose = models.TextField("what the session was for and how it was done")
+    child_views = models.TextField("the child's views, in their own words")
+    analysis = models.TextField("the worker's analysis", blank=True)
+
+    class Meta:
+        ordering = ["-work_date"]
+        verbose_name = "direct work with the child"
+        verbose_name_plural = "direct work with the child"
+
+
 class CaseNote(BaseModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
     note_date = models.DateField()

@@ -251,6 +251,7 @@ CASE_PAGE_STEPS: dict[str, tuple[str, ...]] = {
     "cin_plans": ("created_by",),
     "cin_plans__reviews": ("created_by",),
     "visits": ("worker", "created_by"),
+    "direct_work": ("worker", "created_by"),
     "notes": ("created_by",),
     "decisions": ("decided_by",),
 }

@@ -34,6 +34,7 @@ from safeguard.casework.models import (
     ChronologyEntry,
     CINPlan,
     CINPlanReview,
+    DirectWork,
     ManagementDecision,
     Prioritised,
     Visit,
@@ -441,6 +442,41 @@ def visit_record(
     )
     save_new(visit, by=by, person_id=case.child_id)
     return visit
+
+
+@transaction.atomic
+def direct_work_record(
+    *,
+    by,
+    case: Case,
+    work_date: date,
+    where: str,
+    purpose: str,
+    child_views: str,
+    analysis: str = "",
+    worker=None,
+) -> DirectWork:
+    """Record a session of direct work with the child (decision 0036)."""
+    require(by, Action.RECORD, case)
+    check_step_date(case, work_date, label="date of the direct work", field="work_date")
+    for field, value, message in (
+        ("where", where, "Say where the session took place"),
+        ("purpose", purpose, "Say what the session was for and how it was done"),
+        ("child_views", child_views, "Write the child's views in their own words"),
+    ):
+        if not value.strip():
+            raise ApplicationError(message, field=field)
+    work = DirectWork(
+        case=case,
+        work_date=work_date,
+        worker=worker or by,
+        where=where.strip(),
+        purpose=purpose.strip(),
+        child_views=child_views.strip(),
+        analysis=analysis.strip(),
+    )
+    save_new(work, by=by, person_id=case.child_id)
+    return work
 
 
 @transaction.atomic

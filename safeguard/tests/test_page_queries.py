@@ -64,6 +64,10 @@ def grow(world, child: Person, case: Case, n: int, offset: int = 0) -> None:
     for i in range(offset, offset + n):
         when = day(1 + 3 * i)
         casework.visit_record(by=amy, case=case, kind="cin", visit_date=when, child_seen=True)
+        casework.direct_work_record(
+            by=amy, case=case, work_date=when, where="School", purpose="Wishes and feelings",
+            child_views="Happy",
+        )
         casework.case_note_add(
             by=amy, case=case, note_date=when, subject=f"Note {i}", text="Seen at home",
             significant=True,
@@ -169,8 +173,9 @@ def pages(world, child, case) -> dict:
 # are fixed, and held here so that they cannot grow back.
 LIMITS = {
     "person page": 32,
-    # + the last-seen line of the timescales panel (one query), the plans' actions (one)
-    "case page": 26,
+    # + the last-seen line of the timescales panel (one query), the plans' actions (one),
+    # direct work (one)
+    "case page": 27,
     "home, social worker": 22,
     "home, team manager": 26,
 }

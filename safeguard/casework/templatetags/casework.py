@@ -35,10 +35,9 @@ def open_cin_plan(case):
 
 @register.filter
 def views_last_recorded(case):
-    """The latest visit of ``case`` that recorded the child's views in their own words, or
-    None: from the case page's prefetched visits, no query of its own (decision 0036)."""
-    return max(
-        (v for v in case.visits.all() if v.child_views),
-        key=lambda v: v.visit_date,
-        default=None,
-    )
+    """The date the child's views in their own words were last recorded on ``case`` (at a
+    visit or in direct work), or None: from the case page's prefetched visits and direct
+    work, no query of its own (decision 0036)."""
+    days = [v.visit_date for v in case.visits.all() if v.child_views]
+    days += [w.work_date for w in case.direct_work.all()]
+    return max(days, default=None)

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from safeguard.casework import services
-from safeguard.casework.models import Visit
+from safeguard.casework.models import DirectWork, Visit
 from safeguard.core.errors import ApplicationError
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +97,30 @@ def test_views_and_where_alone_need_the_child_seen(world):
     with pytest.raises(ApplicationError):
         _visit(world, case, date(2025, 1, 8), seen_alone_where="Garden")
     assert not Visit.objects.exists()
+
+
+def test_direct_work_is_a_record_of_its_own_and_counts_as_the_childs_views(world, client):
+    case = open_case(world, received=RECEIVED)
+    _visit(world, case, date(2025, 1, 8), child_views="Fine")
+    client.force_login(world.sw_amy)
+    url = reverse("casework:direct-work-new", args=[case.pk])
+    day = {"work_date_day": "20", "work_date_month": "1", "work_date_year": "2025"}
+    # Without the child's words: shown again with the message, nothing stored.
+    response = client.post(
+        url, {**day, "worker": world.sw_amy.pk, "where": "School", "purpose": "Three houses"}
+    )
+    assert response.status_code == 200
+    assert "Write the child&#x27;s views in their own words" in response.content.decode()
+    assert not DirectWork.objects.exists()
+    response = client.post(
+        url,
+        {**day, "worker": world.sw_amy.pk, "where": "School, quiet room", "purpose": "Three houses tool",
+         "child_views": "My worry house is when dad shouts", "analysis": "Sam is clear about the risk"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    text = html.unescape(
+        client.get(reverse("casework:case-detail", args=[case.pk])).content.decode()
+    )
+    for shown in ("last recorded on 20 January 2025", "School, quiet room", "Three houses tool",
+                  "My worry house is when dad shouts", "Sam is clear about the risk"):  # fmt: skip
+        assert shown in text, shown

@@ -8,8 +8,9 @@ from __future__ import annotations
 import random
 import uuid
 
-from safeguard.casework.models import VisitNotice
+from safeguard.casework.models import DirectWork, VisitNotice
 from safeguard.demo.generator import texts
+from safeguard.demo.generator.common import make
 
 PRESENT = (
     "{name}, their mother",
@@ -61,3 +62,43 @@ def visit_content(
     if seen and age is not None and rng.random() < 0.75:
         content["child_views"] = rng.choice(texts.CHILD_WORDS["young" if age < 8 else "older"])
     return content
+
+
+DIRECT_WORK = (
+    (
+        "School, in the quiet room",
+        "Three houses: the house of worries, of good things and of dreams.",
+    ),
+    ("The family centre", "Wishes and feelings work with drawings and a feelings chart."),
+    ("At home, in their bedroom", "An ecomap of the people important to them."),
+    ("A walk to the park", "Talking about a typical day, morning to bedtime."),
+)
+DIRECT_WORK_ANALYSIS = (
+    "{name} named the same worries as at the last visit: the shouting in the evenings. "
+    "Their trusted adults are their nan and their teacher; both are in the plan.",
+    "{name} engaged well and was clear about what makes them feel safe. What they said fits "
+    "what the school and the health visitor describe.",
+)
+
+
+def direct_work_after(visit, *, new_id, name: str, age: int | None):
+    """A session of direct work on the day of ``visit`` for about one child seen in six aged
+    four or more, or None."""
+    rng = random.Random(visit.id.int + 1)
+    if age is None or age < 4 or not visit.child_seen or rng.random() > 0.17:
+        return None
+    first = (name.split() or ["The child"])[0]
+    where, purpose = rng.choice(DIRECT_WORK)
+    return make(
+        DirectWork,
+        id=new_id(),
+        case_id=visit.case_id,
+        work_date=visit.visit_date,
+        worker_id=visit.worker_id,
+        where=where,
+        purpose=purpose,
+        child_views=rng.choice(texts.CHILD_WORDS["young" if age < 8 else "older"]),
+        analysis=rng.choice(DIRECT_WORK_ANALYSIS).format(name=first),
+        created_by_id=visit.worker_id,
+        updated_by_id=visit.worker_id,
+    )

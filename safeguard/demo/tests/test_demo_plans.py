@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
+from safeguard.casework.models import DirectWork, Visit
 from safeguard.protection.models import (
     ActionStatus,
     ChildProtectionPlan,
@@ -31,3 +32,8 @@ def test_every_plan_has_outcomes_contingency_and_actions(settings, tmp_path):
     assert actions.filter(status=ActionStatus.DONE).exists()
     assert PlanActionProgress.objects.filter(core_group__isnull=False).exists()
     assert overdue_actions(AS_AT).exists()
+    # Visits and direct work carry the child's voice and the worker's analysis.
+    assert Visit.objects.exclude(child_views="").exists()
+    assert not Visit.objects.filter(analysis="").exists()
+    assert Visit.objects.exclude(seen_alone_where="").exists()
+    assert DirectWork.objects.exclude(analysis="").exists()
