@@ -168,7 +168,7 @@ class VisitForm(GovukForm):
         label="Was the visit announced?",
         choices=VisitNotice.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Say whether the visit was announced"},
+        required=False,
     )
     present = _text("Who was present", rows=3)
     observations = _text("Observations", rows=6)

@@ -59,6 +59,7 @@ FORMS = {
     "referrals:referral-new": "tm_carol",
     "casework:allocate": "tm_carol",
     "casework:visit-new": "tm_carol",
+    "casework:direct-work-new": "tm_carol",
     "casework:note-new": "tm_carol",
     "casework:decision-new": "tm_carol",
     "casework:cin-plan-new": "tm_carol",
@@ -84,6 +85,9 @@ FORMS = {
     "protection:core-group-new": "tm_carol",
     "protection:review-new": "tm_carol",
     "protection:plan-end": "tm_carol",
+    "protection:plan-write": "tm_carol",
+    "protection:action-new": "tm_carol",
+    "protection:action-progress": "tm_carol",
     "privacy:hold-place": "sm_dan",
     "privacy:hold-lift": "sm_dan",
     "privacy:mark-add": "sm_dan",
@@ -132,6 +136,9 @@ OVERRIDES = {
                     "expected_date_of_birth_year": ""},
     "assessments:authorise": {"decision": "agree"},
     "people:involvement-add": {"team": ""},
+    "casework:visit-new": {"child_seen": "yes", "child_seen_alone": "on"},
+    "protection:action-new": {"owner_agency": ""},
+    "protection:action-progress": {"core_group": ""},
 }  # fmt: skip
 # The matrix's child already has one (a team around the family): use another child.
 OTHER_CHILD = {"earlyhelp:taf-new": "child_sally"}

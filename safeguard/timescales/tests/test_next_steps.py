@@ -275,7 +275,7 @@ def test_from_the_home_page_to_a_saved_visit_in_three_page_loads(world, client):
         visit_form,
         {"kind": "cin", "visit_date_day": str(TODAY.day), "visit_date_month": str(TODAY.month),
          "visit_date_year": str(TODAY.year), "worker": str(world.sw_amy.pk),
-         "child_seen": "yes", "announced": "announced", "notes": "Seen at home with his mother."},
+         "child_seen": "yes", "notes": "Seen at home with his mother."},
     )  # fmt: skip
     assert saved.status_code == 302, saved.content.decode()[:2000]
     assert case.visits.filter(child_seen=True).exists()
