@@ -6,6 +6,7 @@ from django import forms
 from safeguard.accounts.models import RECORDING_ROLES, AgencyKind, Team, User
 from safeguard.accounts.selectors import social_care_teams
 from safeguard.casework.codes import ClosureReason, PrimaryNeed, Priority, VisitKind
+from safeguard.casework.models import VisitNotice
 from safeguard.core.forms import GovukDateField, GovukForm
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -162,7 +163,43 @@ class VisitForm(GovukForm):
     )
     child_seen_alone = forms.BooleanField(label="The child was seen alone", required=False)
     bedroom_seen = forms.BooleanField(label="The child's bedroom was seen", required=False)
-    notes = _text("Notes", rows=6)
+    seen_alone_where = _text("Where was the child seen alone?", max_length=200)
+    announced = forms.ChoiceField(
+        label="Was the visit announced?",
+        choices=VisitNotice.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    present = _text("Who was present", rows=3)
+    observations = _text("Observations", rows=6)
+    child_views = _text("The child's views, in their own words", rows=5)
+    analysis = _text("Your analysis", rows=5)
+    notes = _text("Other notes", rows=4)
+
+    def __init__(self, *args, authority, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = social_care_staff(authority)
+
+
+class DirectWorkForm(GovukForm):
+    work_date = GovukDateField(label="Date of the session", error_label="Date of the session")
+    worker = StaffChoiceField(
+        label="Done by",
+        queryset=User.objects.none(),
+        error_messages={"required": "Choose who did the work"},
+    )
+    where = _text("Where", "Say where the session took place", max_length=200)
+    purpose = _text(
+        "What the session was for and how it was done",
+        "Say what the session was for and how it was done",
+        rows=5,
+    )
+    child_views = _text(
+        "The child's views, in their own words",
+        "Write the child's views in their own words",
+        rows=6,
+    )
+    analysis = _text("Your analysis", rows=5)
 
     def __init__(self, *args, authority, **kwargs):
         super().__init__(*args, **kwargs)

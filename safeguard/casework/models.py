@@ -161,6 +161,11 @@ class UnallocatedReview(BaseModel):
         indexes = [models.Index(fields=["case", "review_date"], name="unallocated_review_case")]
 
 
+class VisitNotice(models.TextChoices):
+    ANNOUNCED = "announced", "Announced"
+    UNANNOUNCED = "unannounced", "Unannounced"
+
+
 class Visit(BaseModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="visits")
     kind = models.CharField(max_length=12, choices=VisitKind.choices)
@@ -170,6 +175,17 @@ class Visit(BaseModel):
     child_seen_alone = models.BooleanField(default=False)
     bedroom_seen = models.BooleanField(default=False)
     notes = models.TextField(blank=True)
+    # What the visit found (issue 16 item 3, decision 0036): blank on visits recorded before.
+    present = models.TextField("who was present", blank=True)
+    announced = models.CharField(
+        "announced or unannounced", max_length=11, choices=VisitNotice.choices, blank=True
+    )
+    seen_alone_where = models.CharField(
+        "where the child was seen alone", max_length=200, blank=True
+    )
+    observations = models.TextField(blank=True)
+    child_views = models.TextField("the child's views, in their own words", blank=True)
+    analysis = models.TextField("the worker's analysis", blank=True)
 
     class Meta:
         ordering = ["-visit_date"]
@@ -181,6 +197,25 @@ class Visit(BaseModel):
                 name="visit_seen_alone_needs_seen",
             )
         ]
+
+
+class DirectWork(BaseModel):
+    """A session of direct work with the child (issue 16 item 3, decision 0036): what was
+    done and how, the child's views in their own words, and the worker's analysis. A record
+    of its own, not a visit: it may happen at school or in an office, by another worker."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="direct_work")
+    work_date = models.DateField("date")
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    where = models.CharField(max_length=200)
+    purpose = models.TextField("what the session was for and how it was done")
+    child_views = models.TextField("the child's views, in their own words")
+    analysis = models.TextField("the worker's analysis", blank=True)
+
+    class Meta:
+        ordering = ["-work_date"]
+        verbose_name = "direct work with the child"
+        verbose_name_plural = "direct work with the child"
 
 
 class CaseNote(BaseModel):

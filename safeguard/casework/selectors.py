@@ -254,9 +254,11 @@ CASE_PAGE_STEPS: dict[str, tuple[str, ...]] = {
     "conferences": ("chaired_by",),
     "cp_plans": ("created_by",),
     "cp_plans__core_groups": ("created_by",),
+    "cp_plans__actions": ("owner_user", "owner_agency"),
     "cin_plans": ("created_by",),
     "cin_plans__reviews": ("created_by",),
     "visits": ("worker", "created_by"),
+    "direct_work": ("worker", "created_by"),
     "notes": ("created_by",),
     "decisions": ("decided_by",),
 }

@@ -35,6 +35,7 @@ from safeguard.casework.models import (
     ChronologyEntry,
     CINPlan,
     CINPlanReview,
+    DirectWork,
     ManagementDecision,
     Prioritised,
     UnallocatedReview,
@@ -454,12 +455,28 @@ def visit_record(
     bedroom_seen: bool = False,
     notes: str = "",
     worker=None,
+    present: str = "",
+    announced: str = "",
+    seen_alone_where: str = "",
+    observations: str = "",
+    child_views: str = "",
+    analysis: str = "",
 ) -> Visit:
     require(by, Action.RECORD, case)
     check_step_date(case, visit_date, label="visit date", field="visit_date")
     if child_seen_alone and not child_seen:
         raise ApplicationError(
             "A child seen alone must also be recorded as seen", field="child_seen"
+        )
+    if seen_alone_where.strip() and not child_seen_alone:
+        raise ApplicationError(
+            "Say where the child was seen alone only if they were seen alone",
+            field="seen_alone_where",
+        )
+    if child_views.strip() and not child_seen:
+        raise ApplicationError(
+            "The child's views in their own words need the child to have been seen",
+            field="child_views",
         )
     visit = Visit(
         case=case,
@@ -470,9 +487,50 @@ def visit_record(
         child_seen_alone=child_seen_alone,
         bedroom_seen=bedroom_seen,
         notes=notes,
+        present=present.strip(),
+        announced=announced,
+        seen_alone_where=seen_alone_where.strip(),
+        observations=observations.strip(),
+        child_views=child_views.strip(),
+        analysis=analysis.strip(),
     )
     save_new(visit, by=by, person_id=case.child_id)
     return visit
+
+
+@transaction.atomic
+def direct_work_record(
+    *,
+    by,
+    case: Case,
+    work_date: date,
+    where: str,
+    purpose: str,
+    child_views: str,
+    analysis: str = "",
+    worker=None,
+) -> DirectWork:
+    """Record a session of direct work with the child (decision 0036)."""
+    require(by, Action.RECORD, case)
+    check_step_date(case, work_date, label="date of the direct work", field="work_date")
+    for field, value, message in (
+        ("where", where, "Say where the session took place"),
+        ("purpose", purpose, "Say what the session was for and how it was done"),
+        ("child_views", child_views, "Write the child's views in their own words"),
+    ):
+        if not value.strip():
+            raise ApplicationError(message, field=field)
+    work = DirectWork(
+        case=case,
+        work_date=work_date,
+        worker=worker or by,
+        where=where.strip(),
+        purpose=purpose.strip(),
+        child_views=child_views.strip(),
+        analysis=analysis.strip(),
+    )
+    save_new(work, by=by, person_id=case.child_id)
+    return work
 
 
 @transaction.atomic

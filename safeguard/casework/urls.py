@@ -8,6 +8,7 @@ urlpatterns = [
     path("cases/<uuid:case_id>/", views.case_detail, name="case-detail"),
     path("cases/<uuid:case_id>/allocate/", views.case_allocate, name="allocate"),
     path("cases/<uuid:case_id>/visits/new/", views.visit_new, name="visit-new"),
+    path("cases/<uuid:case_id>/direct-work/new/", views.direct_work_new, name="direct-work-new"),
     path("cases/<uuid:case_id>/notes/new/", views.note_new, name="note-new"),
     path("cases/<uuid:case_id>/decisions/new/", views.decision_new, name="decision-new"),
     path(

@@ -27,6 +27,7 @@ from safeguard.casework.forms import (
     CINPlanStartForm,
     CloseForm,
     DecisionForm,
+    DirectWorkForm,
     PriorityForm,
     UnallocatedReviewForm,
     VisitForm,
@@ -213,6 +214,27 @@ def visit_new(request, case_id: UUID):
     if submission.submit(request, form, save, success="Visit recorded"):
         return _to_case(case)
     return _step_page(request, form, case, title="Record a visit")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def direct_work_new(request, case_id: UUID):
+    case = _case(request, case_id)
+    user = request.user
+    staff = social_care_staff(case.authority)
+    worker = user if staff.filter(pk=user.pk).exists() else selectors.allocated_worker(case)
+    form = DirectWorkForm(
+        posted(request),
+        authority=case.authority,
+        initial={"work_date": timezone.localdate(), "worker": worker},
+    )
+
+    def save(data):
+        services.direct_work_record(by=user, case=case, **data)
+
+    if submission.submit(request, form, save, success="Direct work recorded"):
+        return _to_case(case)
+    return _step_page(request, form, case, title="Record direct work with the child")
 
 
 @login_required

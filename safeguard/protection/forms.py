@@ -3,10 +3,12 @@ agencies at a strategy discussion, what a plan decision needs) live in services.
 
 from django import forms
 
+from safeguard.accounts.models import AgencyKind, User
 from safeguard.accounts.selectors import working_agencies
 from safeguard.core.forms import GovukDateField, GovukForm, NonWorkingDayCheck, PeopleRowsField
 from safeguard.protection.codes import CategoryOfAbuse, PlanEndReason
 from safeguard.protection.models import (
+    ActionStatus,
     ConferenceDecision,
     EmergencyProtection,
     Section47Outcome,
@@ -208,3 +210,102 @@ class PlanEndForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages=_choice_errors("why the plan ended"),
     )
+
+
+# Plans that do something (issue 16 item 2, decision 0036).
+
+
+class PlanWriteForm(GovukForm):
+    outcomes = forms.CharField(
+        label="Outcomes",
+        help_text="What must change for the child to be safe. One outcome a line.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Write the outcomes the plan is for"},
+    )
+    contingency = forms.CharField(
+        label="Contingency plan",
+        help_text="What will happen if the plan is not followed or is not making the child safe.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Write the contingency plan"},
+    )
+
+
+def _action_owners(authority_id):
+    """The people who may own an action: active staff of the authority's working agencies."""
+    return (
+        User.objects.filter(is_active=True, agency__authority_id=authority_id)
+        .exclude(agency__kind=AgencyKind.INSPECTORATE)
+        .select_related("agency")
+        .order_by("last_name", "first_name")
+    )
+
+
+class OwnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        agency = f", {obj.agency}" if obj.agency_id else ""
+        return f"{obj} ({obj.job_title or obj.get_role_display()}{agency})"
+
+
+class PlanActionForm(GovukForm):
+    description = forms.CharField(
+        label="What is to be done",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write what is to be done"},
+    )
+    owner_user = OwnerChoiceField(
+        label="Owner: a person",
+        help_text="Choose a person, or an agency below, not both.",
+        queryset=None,
+        required=False,
+        empty_label="No person: an agency owns it",
+    )
+    owner_agency = forms.ModelChoiceField(
+        label="Owner: an agency",
+        queryset=None,
+        required=False,
+        empty_label="No agency: a person owns it",
+    )
+    due_date = GovukDateField(label="Due by")
+
+    def __init__(self, *args, authority, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_user"].queryset = _action_owners(authority.pk)
+        self.fields["owner_agency"].queryset = working_agencies(authority.pk)
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and (data.get("owner_user") is None) == (
+            data.get("owner_agency") is None
+        ):
+            self.add_error("owner_user", "Choose who owns the action: a person or an agency")
+        return data
+
+
+class PlanActionProgressForm(GovukForm):
+    core_group = forms.ModelChoiceField(
+        label="Recorded at a core group meeting?",
+        queryset=None,
+        required=False,
+        empty_label="No: progress between meetings",
+    )
+    recorded_on = GovukDateField(
+        label="Date",
+        help_text="The date of the progress. At a core group, the meeting's date is used.",
+    )
+    status = forms.ChoiceField(
+        label="Status now",
+        choices=ActionStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages=_choice_errors("the action's status"),
+    )
+    note = forms.CharField(
+        label="What has happened",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Write what has happened"},
+    )
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["core_group"]
+        field.queryset = plan.core_groups.order_by("-meeting_date")
+        field.label_from_instance = lambda g: f"Core group of {g.meeting_date:%-d %B %Y}"

@@ -85,9 +85,10 @@ class Section47Enquiry(BaseModel, DatedSpan):
         initial conference ends it). The initial conference is due 15 working days after the
         last of them (domain.md §2)."""
         discussions = list(discussions)
-        first = next(
-            (d for d in discussions if d.pk == self.strategy_discussion_id), None
-        ) or self.strategy_discussion
+        first = (
+            next((d for d in discussions if d.pk == self.strategy_discussion_id), None)
+            or self.strategy_discussion
+        )
         held = [
             d
             for d in discussions
@@ -160,6 +161,13 @@ class ChildProtectionPlan(BaseModel, DatedSpan):
     previous_plans_elsewhere = models.PositiveSmallIntegerField(
         default=0, help_text="Plans the child had in other authorities, for NumberOfPreviousCPP"
     )
+    # What the plan is for and what happens if it is not working (issue 16 item 2).
+    outcomes = models.TextField(
+        blank=True, help_text="What must change for the child to be safe, one outcome a line"
+    )
+    contingency = models.TextField(
+        blank=True, help_text="What will happen if the plan is not followed or not working"
+    )
 
     class Meta(DatedSpan.Meta):
         ordering = ["-start_date"]
@@ -175,7 +183,6 @@ class ChildProtectionPlan(BaseModel, DatedSpan):
         ]
 
 
-
 class CoreGroupMeeting(BaseModel):
     plan = models.ForeignKey(
         ChildProtectionPlan, on_delete=models.CASCADE, related_name="core_groups"
@@ -186,3 +193,92 @@ class CoreGroupMeeting(BaseModel):
 
     class Meta:
         ordering = ["meeting_date"]
+
+
+class ActionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    NOT_DONE = "not_done", "No longer needed"
+
+
+# An action is still to do while it is one of these.
+OPEN_ACTION_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
+
+
+class PlanAction(BaseModel):
+    """One action of a child protection plan: what, who (a person or an agency) and by when.
+    Its status changes only through a ``PlanActionProgress`` row, so its history is kept."""
+
+    plan = models.ForeignKey(ChildProtectionPlan, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField()
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan_actions",
+        verbose_name="owner (a person)",
+    )
+    # A real agency, so that partner agencies can later see and update their own actions.
+    owner_agency = models.ForeignKey(
+        "accounts.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan_actions",
+        verbose_name="owner (an agency)",
+    )
+    due_date = models.DateField()
+    status = models.CharField(
+        max_length=12, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
+    )
+
+    class Meta:
+        ordering = ["due_date", "created_at"]
+        indexes = [
+            models.Index(fields=["owner_user", "status", "due_date"], name="plan_action_owner")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(owner_user__isnull=False) & Q(owner_agency__isnull=True))
+                | (Q(owner_user__isnull=True) & Q(owner_agency__isnull=False)),
+                name="plan_action_one_owner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+    @property
+    def owner(self):
+        return self.owner_user or self.owner_agency
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_ACTION_STATUSES
+
+    def is_overdue(self, today) -> bool:
+        return self.is_open and self.due_date < today
+
+
+class PlanActionProgress(BaseModel):
+    """Progress on an action, as recorded at a core group (``core_group``) or between them:
+    the status it moved to and a note. Every row is kept: the action's history."""
+
+    action = models.ForeignKey(PlanAction, on_delete=models.CASCADE, related_name="progress")
+    core_group = models.ForeignKey(
+        CoreGroupMeeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="action_progress",
+    )
+    recorded_on = models.DateField()
+    status = models.CharField(max_length=12, choices=ActionStatus.choices)
+    note = models.TextField()
+
+    class Meta:
+        ordering = ["recorded_on", "created_at"]
+        verbose_name = "progress on a plan action"
+        verbose_name_plural = "progress on plan actions"

@@ -5,15 +5,27 @@ access and applies the casework policy: a record on a case the user may not know
 found, 404) and then asks the protection policy about ``action`` (403 for those who may see
 the case but not record on it)."""
 
+from datetime import date
 from uuid import UUID
 
 from django.db import transaction
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.http import Http404
+from django.utils import timezone
 
 from safeguard.assessments.models import Assessment, AssessmentKind
 from safeguard.casework import selectors as casework
 from safeguard.casework.models import Case
 from safeguard.protection import permissions
-from safeguard.protection.models import ChildProtectionPlan, Section47Enquiry, StrategyDiscussion
+from safeguard.protection.models import (
+    OPEN_ACTION_STATUSES,
+    ChildProtectionPlan,
+    CoreGroupMeeting,
+    PlanAction,
+    PlanActionProgress,
+    Section47Enquiry,
+    StrategyDiscussion,
+)
 from safeguard.protection.permissions import Action
 
 
@@ -60,3 +72,61 @@ def core_assessment_in_progress(case: Case) -> Assessment | None:
     """The core assessment in progress on ``case``, if any: what a section 47 enquiry under
     Working Together 2006 or 2010 is carried out through."""
     return case.assessments.filter(kind=AssessmentKind.CORE, completed_date__isnull=True).first()
+
+
+@transaction.atomic
+def access_action(
+    *, user, action_id: UUID, request=None, action: Action = Action.VIEW
+) -> PlanAction:
+    """A plan action, read through its plan's case (logged, policy applied)."""
+    step = (
+        PlanAction.objects.select_related("plan", "owner_user", "owner_agency")
+        .filter(pk=action_id)
+        .first()
+    )
+    if step is None:
+        raise Http404("No such action")
+    step.plan = access_plan(user=user, plan_id=step.plan_id, request=request, action=action)
+    return step
+
+
+def load_plan_page(plan: ChildProtectionPlan) -> ChildProtectionPlan:
+    """What the plan page shows, in a fixed number of queries: the actions with their owners
+    and progress (with who recorded it and at which core group), and the core groups."""
+    prefetch_related_objects(
+        [plan],
+        Prefetch(
+            "actions",
+            queryset=PlanAction.objects.select_related("owner_user", "owner_agency"),
+        ),
+        Prefetch(
+            "actions__progress",
+            queryset=PlanActionProgress.objects.select_related("created_by", "core_group"),
+        ),
+        Prefetch("core_groups", queryset=CoreGroupMeeting.objects.select_related("created_by")),
+    )
+    return plan
+
+
+def overdue_actions(today: date | None = None) -> QuerySet[PlanAction]:
+    """Actions of current plans still to do after their due date."""
+    today = today or timezone.localdate()
+    return PlanAction.objects.filter(
+        status__in=OPEN_ACTION_STATUSES,
+        due_date__lt=today,
+        plan__end_date__isnull=True,
+        plan__case__closure_date__isnull=True,
+    )
+
+
+def overdue_actions_for(worker, today: date | None = None) -> QuerySet[PlanAction]:
+    """The overdue plan actions ``worker`` owns, oldest due first, with each plan's case and
+    child: for the owner's due list and for supervision (issue 11). The caller shows them
+    only to those who may see the case (the owner does: they own an action on it; a
+    supervisor reads them for a worker they supervise)."""
+    return (
+        overdue_actions(today)
+        .filter(owner_user=worker)
+        .select_related("plan__case__child")
+        .order_by("due_date", "created_at")
+    )

@@ -17,12 +17,16 @@ from safeguard.core.errors import ApplicationError
 from safeguard.protection import permissions
 from safeguard.protection.codes import CategoryOfAbuse, PlanEndReason
 from safeguard.protection.models import (
+    OPEN_ACTION_STATUSES,
+    ActionStatus,
     ChildProtectionConference,
     ChildProtectionPlan,
     ConferenceDecision,
     ConferenceKind,
     CoreGroupMeeting,
     EmergencyProtection,
+    PlanAction,
+    PlanActionProgress,
     Section47Enquiry,
     Section47Outcome,
     StrategyDecision,
@@ -210,9 +214,7 @@ def section47_conclude(
         raise ApplicationError("Choose the outcome of the enquiry", field="outcome")
     before = snapshot(enquiry)
     enquiry.end_date, enquiry.outcome = end_date, outcome
-    save_change(
-        enquiry, by=by, before=before, verb=ChangeVerb.ENDED, person_id=case.child_id
-    )
+    save_change(enquiry, by=by, before=before, verb=ChangeVerb.ENDED, person_id=case.child_id)
     casework.chronology_add(
         by=by,
         child=case.child,
@@ -525,3 +527,130 @@ def register_checks() -> None:
     assessments.register_core_assessment_started(_link_open_enquiry)
     casework.register_open_work_check(_open_protection)
     casework.register_latest_step_date(_latest_protection_date)
+
+
+# Plans that do something (issue 16 item 2, decision 0036): outcomes, a contingency plan and
+# actions with an owner, a due date and a status changed only by recorded progress.
+
+
+def _require_current(plan: ChildProtectionPlan) -> None:
+    if plan.end_date is not None:
+        raise ApplicationError("The plan has ended: it can no longer be changed")
+
+
+@transaction.atomic
+def plan_write(
+    *,
+    by,
+    plan: ChildProtectionPlan,
+    outcomes: str,
+    contingency: str,
+    version: int | None = None,
+) -> ChildProtectionPlan:
+    """Write the plan's outcomes and its contingency plan."""
+    case = plan.case
+    _require(by, Action.RECORD, case)
+    expect_version(plan, version)
+    _require_current(plan)
+    outcomes, contingency = outcomes.strip(), contingency.strip()
+    if not outcomes:
+        raise ApplicationError("Write the outcomes the plan is for", field="outcomes")
+    if not contingency:
+        raise ApplicationError("Write the contingency plan", field="contingency")
+    before = snapshot(plan)
+    plan.outcomes, plan.contingency = outcomes, contingency
+    save_change(plan, by=by, before=before, person_id=case.child_id)
+    return plan
+
+
+def _check_owner(case: Case, owner_user, owner_agency) -> None:
+    if (owner_user is None) == (owner_agency is None):
+        raise ApplicationError(
+            "Choose who owns the action: a person or an agency, not both", field="owner_user"
+        )
+    if owner_user is not None and (
+        not owner_user.is_active
+        or owner_user.agency_id is None
+        or owner_user.agency.authority_id != case.authority_id
+    ):
+        raise ApplicationError(
+            "Choose a person who works with this authority's children", field="owner_user"
+        )
+    if owner_agency is not None and owner_agency.authority_id != case.authority_id:
+        raise ApplicationError("Choose one of this authority's agencies", field="owner_agency")
+
+
+@transaction.atomic
+def plan_action_add(
+    *,
+    by,
+    plan: ChildProtectionPlan,
+    description: str,
+    due_date: date,
+    owner_user=None,
+    owner_agency=None,
+) -> PlanAction:
+    """Add an action to a current plan, not started."""
+    case = plan.case
+    _require(by, Action.RECORD, case)
+    _require_current(plan)
+    description = description.strip()
+    if not description:
+        raise ApplicationError("Write what is to be done", field="description")
+    _check_owner(case, owner_user, owner_agency)
+    if due_date < plan.start_date:
+        raise ApplicationError("An action cannot be due before the plan started", field="due_date")
+    action = PlanAction(
+        plan=plan,
+        description=description,
+        due_date=due_date,
+        owner_user=owner_user,
+        owner_agency=owner_agency,
+    )
+    save_new(action, by=by, person_id=case.child_id)
+    return action
+
+
+@transaction.atomic
+def plan_action_progress(
+    *,
+    by,
+    action: PlanAction,
+    recorded_on: date,
+    status: str,
+    note: str,
+    core_group: CoreGroupMeeting | None = None,
+    version: int | None = None,
+) -> PlanActionProgress:
+    """Record progress on an action (at ``core_group``, or between meetings): its new status
+    and a note. The progress row is kept; the action's status follows it."""
+    plan = action.plan
+    case = plan.case
+    _require(by, Action.RECORD, case)
+    expect_version(action, version)
+    _require_current(plan)
+    if status not in ActionStatus.values:
+        raise ApplicationError("Choose the action's status", field="status")
+    note = note.strip()
+    if not note:
+        raise ApplicationError("Write what has happened", field="note")
+    if core_group is not None:
+        if core_group.plan_id != plan.pk:
+            raise ApplicationError("Choose a core group of this plan", field="core_group")
+        recorded_on = core_group.meeting_date
+    casework.check_step_date(case, recorded_on, label="date", field="recorded_on")
+    if recorded_on < plan.start_date:
+        raise ApplicationError("The plan had not started by then", field="recorded_on")
+    if status in OPEN_ACTION_STATUSES and action.status not in OPEN_ACTION_STATUSES:
+        raise ApplicationError(
+            "The action is closed: add a new action if more is needed", field="status"
+        )
+    progress = PlanActionProgress(
+        action=action, core_group=core_group, recorded_on=recorded_on, status=status, note=note
+    )
+    save_new(progress, by=by, person_id=case.child_id)
+    if action.status != status:
+        before = snapshot(action)
+        action.status = status
+        save_change(action, by=by, before=before, person_id=case.child_id)
+    return progress

@@ -24,4 +24,12 @@ urlpatterns = [
     path("plans/<uuid:plan_id>/core-groups/new/", views.core_group_new, name="core-group-new"),
     path("plans/<uuid:plan_id>/reviews/new/", views.review_conference_new, name="review-new"),
     path("plans/<uuid:plan_id>/end/", views.plan_end, name="plan-end"),
+    path("plans/<uuid:plan_id>/", views.plan_detail, name="plan-detail"),
+    path("plans/<uuid:plan_id>/write/", views.plan_write, name="plan-write"),
+    path("plans/<uuid:plan_id>/actions/new/", views.plan_action_new, name="action-new"),
+    path(
+        "actions/<uuid:action_id>/progress/",
+        views.plan_action_progress,
+        name="action-progress",
+    ),
 ]

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from safeguard.casework import permissions as case_permissions
 from safeguard.core import submission
 from safeguard.core.concurrency import versioned
 from safeguard.core.submission import posted
@@ -17,7 +18,10 @@ from safeguard.protection import selectors, services
 from safeguard.protection.forms import (
     CoreGroupForm,
     ICPCForm,
+    PlanActionForm,
+    PlanActionProgressForm,
     PlanEndForm,
+    PlanWriteForm,
     ReviewConferenceForm,
     Section47ConcludeForm,
     Section47StartForm,
@@ -160,9 +164,9 @@ def core_group_new(request, plan_id: UUID):
         request,
         form,
         lambda data: services.core_group_record(by=request.user, plan=plan, **data),
-        success="Core group meeting recorded",
+        success="Core group meeting recorded: record the progress on each action",
     ):
-        return redirect(case_url(plan.case))
+        return redirect(plan_url(plan) + "#actions")
     return _page(request, "core_group_form.html", form, plan.case, plan=plan)
 
 
@@ -203,3 +207,125 @@ def plan_end(request, plan_id: UUID):
     ):
         return redirect(case_url(plan.case))
     return _page(request, "plan_end_form.html", form, plan.case, plan=plan)
+
+
+# Plans that do something (issue 16 item 2, decision 0036).
+
+
+def plan_url(plan) -> str:
+    return reverse("protection:plan-detail", args=[plan.pk])
+
+
+@login_required
+@require_http_methods(["GET"])
+def plan_detail(request, plan_id: UUID):
+    """The plan: its outcomes, contingency plan, actions with their progress, and core
+    groups. Narrative (outcomes, contingency, notes) is shown to those who read the case
+    file's narrative; others see the actions' owners, dates and statuses."""
+    plan = selectors.access_plan(user=request.user, plan_id=plan_id, request=request)
+    selectors.load_plan_page(plan)
+    case = plan.case
+    today = timezone.localdate()
+    return render(
+        request,
+        "protection/plan_detail.html",
+        {
+            "plan": plan,
+            "case": case,
+            "back_url": case_url(case),
+            "today": today,
+            "overdue": [a for a in plan.actions.all() if a.is_overdue(today)],
+            "can_read_narrative": case_permissions.can(
+                request.user, case_permissions.Action.READ_NARRATIVE, case
+            ),
+            "can_record": case.is_open
+            and plan.end_date is None
+            and case_permissions.can(request.user, case_permissions.Action.RECORD, case),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_write(request, plan_id: UUID):
+    plan = selectors.access_plan(
+        user=request.user, plan_id=plan_id, request=request, action=Action.RECORD
+    )
+    form = PlanWriteForm(
+        posted(request), initial={"outcomes": plan.outcomes, "contingency": plan.contingency}
+    )
+    versioned(form, plan)
+    if submission.submit(
+        request,
+        form,
+        lambda data: services.plan_write(by=request.user, plan=plan, **data),
+        success="Outcomes and contingency plan saved",
+    ):
+        return redirect(plan_url(plan))
+    return render(
+        request,
+        "protection/plan_write_form.html",
+        {"form": form, "case": plan.case, "plan": plan, "back_url": plan_url(plan)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_action_new(request, plan_id: UUID):
+    plan = selectors.access_plan(
+        user=request.user, plan_id=plan_id, request=request, action=Action.RECORD
+    )
+    form = PlanActionForm(posted(request), authority=plan.case.authority)
+    if submission.submit(
+        request,
+        form,
+        lambda data: services.plan_action_add(by=request.user, plan=plan, **data),
+        success="Action added to the plan",
+    ):
+        return redirect(plan_url(plan))
+    return render(
+        request,
+        "protection/plan_action_form.html",
+        {"form": form, "case": plan.case, "plan": plan, "back_url": plan_url(plan)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_action_progress(request, action_id: UUID):
+    step = selectors.access_action(
+        user=request.user, action_id=action_id, request=request, action=Action.RECORD
+    )
+    plan = step.plan
+    latest = plan.core_groups.order_by("-meeting_date").first()
+    form = PlanActionProgressForm(
+        posted(request),
+        plan=plan,
+        initial={
+            "recorded_on": timezone.localdate(),
+            "status": step.status,
+            "core_group": latest.pk
+            if latest and latest.meeting_date == timezone.localdate()
+            else None,
+        },
+    )
+    versioned(form, step)
+    if submission.submit(
+        request,
+        form,
+        lambda data: services.plan_action_progress(by=request.user, action=step, **data),
+        success="Progress recorded",
+    ):
+        return redirect(plan_url(plan))
+    return render(
+        request,
+        "protection/plan_action_progress_form.html",
+        {
+            "form": form,
+            "case": plan.case,
+            "plan": plan,
+            "step": step,
+            "history": step.progress.select_related("created_by", "core_group"),
+            "back_url": plan_url(plan),
+        },
+    )

@@ -69,6 +69,7 @@ FORMS = {
     "operations:team": "admin_al",
     "operations:team-new": "admin_al",
     "casework:visit-new": "tm_carol",
+    "casework:direct-work-new": "tm_carol",
     "casework:note-new": "tm_carol",
     "casework:decision-new": "tm_carol",
     "casework:cin-plan-new": "tm_carol",
@@ -94,6 +95,9 @@ FORMS = {
     "protection:core-group-new": "tm_carol",
     "protection:review-new": "tm_carol",
     "protection:plan-end": "tm_carol",
+    "protection:plan-write": "tm_carol",
+    "protection:action-new": "tm_carol",
+    "protection:action-progress": "tm_carol",
     "privacy:hold-place": "sm_dan",
     "privacy:hold-lift": "sm_dan",
     "privacy:mark-add": "sm_dan",
@@ -146,6 +150,9 @@ OVERRIDES = {
     # The session on the day the generic filling gives every date, so no action is due before it.
     "supervision:session-new": {"session_date_day": "1", "session_date_month": "12",
                                 "session_date_year": "2025"},
+    "casework:visit-new": {"child_seen": "yes", "child_seen_alone": "on"},
+    "protection:action-new": {"owner_agency": ""},
+    "protection:action-progress": {"core_group": ""},
 }  # fmt: skip
 # The matrix's child already has one (a team around the family): use another child.
 OTHER_CHILD = {"earlyhelp:taf-new": "child_sally"}

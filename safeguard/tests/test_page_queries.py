@@ -24,6 +24,7 @@ from safeguard.protection.models import (
     ChildProtectionConference,
     ChildProtectionPlan,
     CoreGroupMeeting,
+    PlanAction,
     Section47Enquiry,
     StrategyDiscussion,
 )
@@ -63,6 +64,10 @@ def grow(world, child: Person, case: Case, n: int, offset: int = 0) -> None:
     for i in range(offset, offset + n):
         when = day(1 + 3 * i)
         casework.visit_record(by=amy, case=case, kind="cin", visit_date=when, child_seen=True)
+        casework.direct_work_record(
+            by=amy, case=case, work_date=when, where="School", purpose="Wishes and feelings",
+            child_views="Happy",
+        )
         casework.case_note_add(
             by=amy, case=case, note_date=when, subject=f"Note {i}", text="Seen at home",
             significant=True,
@@ -123,6 +128,10 @@ def grow(world, child: Person, case: Case, n: int, offset: int = 0) -> None:
         _saved(CoreGroupMeeting,
             plan=cp_plan, meeting_date=when + timedelta(days=2), created_by=amy
         )
+        for owner in ({"owner_user": amy}, {"owner_agency": world.health}):
+            _saved(PlanAction,
+                plan=cp_plan, description=f"Action {i}", due_date=when, created_by=amy, **owner
+            )
         # The caseload grows too: another child allocated to Amy, in Carol's team.
         other = Person.objects.create(
             authority=world.authority, given_names=f"Casey{i}", family_name="Smith",

@@ -31,3 +31,13 @@ def current_allocation(case):
 def open_cin_plan(case):
     """The case's open child in need plan, or None."""
     return next((p for p in case.cin_plans.all() if p.end_date is None), None)
+
+
+@register.filter
+def views_last_recorded(case):
+    """The date the child's views in their own words were last recorded on ``case`` (at a
+    visit or in direct work), or None: from the case page's prefetched visits and direct
+    work, no query of its own (decision 0036)."""
+    days = [v.visit_date for v in case.visits.all() if v.child_views]
+    days += [w.work_date for w in case.direct_work.all()]
+    return max(days, default=None)

@@ -65,6 +65,7 @@ MATRIX = {
     "casework:case-detail": ("get", "casework.case", "", CASE_PAGE),
     "casework:allocate": ("get", "casework.case", "", CASE_RECORD),
     "casework:visit-new": ("get", "casework.case", "", CASE_RECORD),
+    "casework:direct-work-new": ("get", "casework.case", "", CASE_RECORD),
     "casework:note-new": ("get", "casework.case", "", CASE_RECORD),
     "casework:decision-new": ("get", "casework.case", "", CASE_AUTHORISE),
     # A manager's review of a case nobody holds (issue 14).

@@ -28,6 +28,7 @@ from safeguard.demo.generator.histories import FamilyEpisode, Histories, open_co
 from safeguard.demo.generator.journeys import ASSESSMENT_TEAM, CP_TEAM
 from safeguard.demo.generator.lookups import make_lookups
 from safeguard.demo.generator.people import Borough
+from safeguard.demo.generator.plans import add_plan_content
 from safeguard.demo.generator.records import Records
 from safeguard.demo.generator.staff import (
     WELL_KNOWN_ACCOUNTS,
@@ -109,6 +110,9 @@ def build_demo_borough(
         contacts.waiting(episodes)
         contacts.save()
         early_help = _early_help(borough, org, authority.id, contacts, records, episodes)
+        plan_counts = add_plan_content(
+            rng=borough.rng, new_id=borough.new_id, authority_id=authority.id, as_at=as_at
+        )
         sealed = _seal_demo_children(authority)
         review_waiting_cases(authority, borough.rng, as_at)
         supervision = build_supervision(authority, as_at=as_at, seed=seed)
@@ -124,6 +128,7 @@ def build_demo_borough(
                 **counts,
                 "early_help_assessments": early_help.saved["earlyhelp.earlyhelpassessment"],
                 "teams_around_family": early_help.saved["earlyhelp.teamaroundfamily"],
+                **plan_counts,
                 "sealed": sealed,
                 "case_file_audits": audits,
                 "due_items": due_items,

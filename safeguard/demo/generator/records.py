@@ -32,6 +32,7 @@ from safeguard.casework.models import (
     ChronologyEntry,
     CINPlan,
     CINPlanReview,
+    DirectWork,
     ManagementDecision,
     Visit,
 )
@@ -48,6 +49,7 @@ from safeguard.demo.generator.histories import FamilyEpisode
 from safeguard.demo.generator.journeys import Episode, Slot
 from safeguard.demo.generator.people import Borough
 from safeguard.demo.generator.staff import Organisation
+from safeguard.demo.generator.visits import direct_work_after, visit_content
 from safeguard.people.models import Involvement, Person
 from safeguard.protection.codes import CategoryOfAbuse, PlanEndReason
 from safeguard.protection.models import (
@@ -117,6 +119,7 @@ MODELS: tuple[type[Model], ...] = (
     CINPlan,
     CINPlanReview,
     Visit,
+    DirectWork,
     CaseNote,
     ManagementDecision,
     ChronologyEntry,
@@ -739,10 +742,18 @@ class Records:
         seen = step.seen and born is not None and born <= step.day
         alone = seen and age_on(born, step.day) >= 5 and self.rng.random() < 0.6
         worker = self.worker_on(ep, step.day)
-        self.add(
+        visit_id = self.new_id()
+        visit = self.add(
             make(
                 Visit,
-                id=self.new_id(),
+                id=visit_id,
+                **visit_content(
+                    visit_id,
+                    name=child.given_names,
+                    seen=seen,
+                    alone=alone,
+                    age=age_on(born, step.day) if seen else None,
+                ),
                 case_id=case.id,
                 kind=step.kind,
                 visit_date=step.day,
@@ -755,6 +766,10 @@ class Records:
             ),
             child.id,
         )
+        age = age_on(born, step.day) if seen else None
+        work = direct_work_after(visit, new_id=self.new_id, name=child.given_names, age=age)
+        if work is not None:
+            self.add(work, child.id)
 
     def note(self, ep: Episode, child: Person, case: Case, step) -> None:
         by = self.worker_on(ep, step.day)

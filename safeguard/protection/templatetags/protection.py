@@ -20,3 +20,17 @@ def started_enquiry(case, discussion) -> bool:
 def held_conference(case, enquiry) -> bool:
     """Whether a conference has been held on ``enquiry`` of ``case``."""
     return any(c.section47_id == enquiry.pk for c in case.conferences.all())
+
+
+@register.filter
+def overdue_on(action, today) -> bool:
+    """Whether the plan ``action`` is still to do after its due date, on ``today``."""
+    return action.is_overdue(today)
+
+
+@register.filter
+def overdue_actions_on(plan, today) -> list:
+    """The actions of ``plan`` overdue on ``today``, from its prefetched actions."""
+    if plan.end_date is not None:
+        return []
+    return [a for a in plan.actions.all() if a.is_overdue(today)]

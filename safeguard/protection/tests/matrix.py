@@ -1,12 +1,13 @@
 """Permission-matrix rows for this app's URLs (see safeguard/testing/matrix.py)."""
 
+from safeguard.protection import services
 from safeguard.protection.tests.steps import (
     case_of_sam,
     discussion_of_sam,
     enquiry_of_sam,
     plan_of_sam,
 )
-from safeguard.testing.matrix import CASE_RECORD
+from safeguard.testing.matrix import CASE_PAGE, CASE_RECORD
 
 MATRIX = {
     "protection:strategy-new": ("get", "protection.case", "", CASE_RECORD),
@@ -16,11 +17,29 @@ MATRIX = {
     "protection:core-group-new": ("get", "protection.plan", "", CASE_RECORD),
     "protection:review-new": ("get", "protection.plan", "", CASE_RECORD),
     "protection:plan-end": ("get", "protection.plan", "", CASE_RECORD),
+    "protection:plan-detail": ("get", "protection.plan", "", CASE_PAGE),
+    "protection:plan-write": ("get", "protection.plan", "", CASE_RECORD),
+    "protection:action-new": ("get", "protection.plan", "", CASE_RECORD),
+    "protection:action-progress": ("get", "protection.action", "", CASE_RECORD),
 }
+
+
+def action_of_sam(world):
+    """An action on Sam Smith's plan, owned by his social worker."""
+    plan = plan_of_sam(world)
+    return services.plan_action_add(
+        by=world.sw_amy,
+        plan=plan,
+        description="Health visitor checks weekly",
+        due_date=plan.start_date,
+        owner_user=world.sw_amy,
+    )
+
 
 TARGETS = {
     "protection.case": lambda world: {"case_id": case_of_sam(world).pk},
     "protection.discussion": lambda world: {"discussion_id": discussion_of_sam(world).pk},
     "protection.enquiry": lambda world: {"enquiry_id": enquiry_of_sam(world).pk},
     "protection.plan": lambda world: {"plan_id": plan_of_sam(world).pk},
+    "protection.action": lambda world: {"action_id": action_of_sam(world).pk},
 }

@@ -622,7 +622,8 @@ def test_core_group_is_recorded(world, client):
     client.force_login(world.sw_amy)
     response = client.post(reverse("protection:core-group-new", args=[plan.pk]), GOOD_CORE_GROUP)
     assert response.status_code == 302
-    assert response["Location"] == f"/cases/{plan.case_id}/"
+    # The core group goes on to the plan's actions, to record progress on each (decision 0036).
+    assert response["Location"] == f"/plans/{plan.pk}/#actions"
     meeting = CoreGroupMeeting.objects.get()
     assert (meeting.plan, meeting.meeting_date) == (plan, date(2025, 2, 5))
     assert [a["name"] for a in meeting.attendees] == ["Mary Smith", "Sid Singh"]

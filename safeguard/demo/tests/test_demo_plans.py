@@ -1,0 +1,39 @@
+"""The demo's child protection plans do something (decision 0036): outcomes, a contingency
+plan, actions owned by people and agencies, progress at core groups, some overdue."""
+
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+
+from safeguard.casework.models import DirectWork, Visit
+from safeguard.protection.models import (
+    ActionStatus,
+    ChildProtectionPlan,
+    PlanAction,
+    PlanActionProgress,
+)
+from safeguard.protection.selectors import overdue_actions
+
+AS_AT = date(2026, 6, 30)
+
+
+@pytest.mark.django_db
+def test_every_plan_has_outcomes_contingency_and_actions(settings, tmp_path):
+    settings.SAFEGUARD_DEMO_ACCOUNTS_FILE = tmp_path / "demo-accounts.txt"
+    call_command("demo", children=300, seed=7, as_at=AS_AT.isoformat(), stdout=None)
+    plans = ChildProtectionPlan.objects.all()
+    assert plans.exists()
+    assert not plans.filter(outcomes="").exists() and not plans.filter(contingency="").exists()
+    assert not plans.filter(actions__isnull=True).exists()
+    actions = PlanAction.objects.all()
+    assert actions.filter(owner_user__isnull=False).exists()
+    assert actions.filter(owner_agency__isnull=False).exists()
+    assert actions.filter(status=ActionStatus.DONE).exists()
+    assert PlanActionProgress.objects.filter(core_group__isnull=False).exists()
+    assert overdue_actions(AS_AT).exists()
+    # Visits and direct work carry the child's voice and the worker's analysis.
+    assert Visit.objects.exclude(child_views="").exists()
+    assert not Visit.objects.filter(analysis="").exists()
+    assert Visit.objects.exclude(seen_alone_where="").exists()
+    assert DirectWork.objects.exclude(analysis="").exists()
