@@ -172,9 +172,11 @@ def pages(world, child, case) -> dict:
     }
 
 
-# Pages still above MAX_QUERIES (none since issue 13 item 5): their counts fixed here so that
-# they cannot grow back.
-LIMITS: dict[str, int] = {}
+# Pages above MAX_QUERIES: their counts fixed here so that they cannot grow back. The case page
+# was at 20 (issue 13 item 5) until the plans' actions and direct work (issue 16) added one
+# prefetch each; the next step is to summarise core groups and actions on the case page from
+# annotations of the plans' own query, leaving their rows to the plan's page.
+LIMITS: dict[str, int] = {"case page": 22}
 
 
 @pytest.fixture
