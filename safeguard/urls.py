@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("safeguard.workforce.urls")),
     path("", include("safeguard.quality.urls")),
     path("", include("safeguard.notices.urls")),
+    path("", include("safeguard.procedures.urls")),
     path("", include("safeguard.privacy.urls")),
     path("", include("safeguard.performance.urls")),
     path("", include("safeguard.returns.urls")),

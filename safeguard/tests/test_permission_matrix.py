@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from safeguard.testing.matrix import TARGETS, WHO
 
-APPS = ["core", "accounts", "notices", "work", "people", "casework", "referrals", "earlyhelp", "assessments", "protection", "timescales", "workforce", "privacy", "performance", "returns", "quality", "operations"]
+APPS = ["core", "accounts", "notices", "procedures", "work", "people", "casework", "referrals", "earlyhelp", "assessments", "protection", "timescales", "workforce", "privacy", "performance", "returns", "quality", "operations"]
 
 # The API's own pages.
 PROJECT_MATRIX = {

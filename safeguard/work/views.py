@@ -9,6 +9,7 @@ from safeguard.audit.models import AccessPurpose
 from safeguard.notices import selectors as notices
 from safeguard.people import permissions, selectors
 from safeguard.people.permissions import Action
+from safeguard.procedures import selectors as procedures
 from safeguard.quality import permissions as quality_permissions
 from safeguard.quality.permissions import Action as QualityAction
 from safeguard.timescales import permissions as due_permissions
@@ -81,6 +82,7 @@ def home(request):
             "can_create": permissions.can(user, Action.CREATE),
             "unread_notices": notices.unread_count(user=user),
             "latest_unread": notices.unread_for(user=user, limit=5),
+            "procedures_awaiting": procedures.awaiting_for(user=user),
             **_break_glass_reviews(user, today),
             **_caseload_boards(user),
         },
