@@ -8,12 +8,20 @@ ROLE_CHOICES = [(r.value, r.label) for r in AUDIENCE_ROLES]
 
 
 class ProcedureForm(GovukForm):
-    kind = forms.ChoiceField(label="What it is", choices=Kind.choices, widget=forms.RadioSelect)
-    title = forms.CharField(label="Title", max_length=200)
+    kind = forms.ChoiceField(
+        label="What it is",
+        choices=Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether it is a procedure or a learning summary"},
+    )
+    title = forms.CharField(
+        label="Title", max_length=200, error_messages={"required": "Enter a title"}
+    )
     body = forms.CharField(
         label="Text",
         widget=forms.Textarea,
         help_text="Plain text. Leave a blank line between paragraphs.",
+        error_messages={"required": "Enter the text"},
     )
     step = forms.ChoiceField(
         label="The step it applies to (optional)",
@@ -42,7 +50,11 @@ class ProcedureForm(GovukForm):
 
 
 class ReviseForm(ProcedureForm):
-    change_summary = forms.CharField(label="What has changed", max_length=500)
+    change_summary = forms.CharField(
+        label="What has changed",
+        max_length=500,
+        error_messages={"required": "Say what has changed in this version"},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
