@@ -16,8 +16,9 @@ from safeguard.people.tests.sealing import seal
 from safeguard.testing.matrix import WHO
 from safeguard.tests.test_permission_matrix import ALL_TARGETS, MATRIX
 
-# Targets that are themselves about sealing, break-glass or notices.
-OWN_TARGETS = {"sealed_sally", "break_glass_use", "notice_for_amy"}
+# Targets that are themselves about sealing, break-glass or notices, or about no child at all
+# (a published procedure).
+OWN_TARGETS = {"sealed_sally", "break_glass_use", "notice_for_amy", "procedure_for_all"}
 RECORD_ROUTES = sorted(
     name
     for name, (method, target, _query, _expected) in MATRIX.items()

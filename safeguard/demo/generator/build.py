@@ -24,6 +24,7 @@ from safeguard.demo.generator.earlyhelp import EarlyHelp
 from safeguard.demo.generator.histories import FamilyEpisode, Histories, open_counts
 from safeguard.demo.generator.journeys import ASSESSMENT_TEAM, CP_TEAM
 from safeguard.demo.generator.people import Borough
+from safeguard.demo.generator.procedures import publish_procedures
 from safeguard.demo.generator.records import Records
 from safeguard.demo.generator.staff import (
     WELL_KNOWN_ACCOUNTS,
@@ -106,6 +107,7 @@ def build_demo_borough(
         contacts.save()
         early_help = _early_help(borough, org, authority.id, contacts, records, episodes)
         sealed = _seal_demo_children(authority)
+        publish_procedures(authority, seed=seed, as_at=as_at)
         # The records went in by bulk inserts, which tell nobody: work out what is due.
         due_items = projection.rebuild(authority=authority)
         order = [account.username for account in WELL_KNOWN_ACCOUNTS]
