@@ -11,7 +11,6 @@ from safeguard.accounts.roles import Role
 from safeguard.audit.models import ChangeEvent
 from safeguard.procedures import selectors, services
 from safeguard.procedures.models import Acknowledgement, Kind, Procedure, Step
-from safeguard.protection.tests.steps import enquiry_of_sam
 
 pytestmark = pytest.mark.django_db
 
@@ -169,35 +168,6 @@ def test_the_report_counts_who_has_not_acknowledged(world, client):
     assert response["Content-Type"].startswith("text/csv")
     assert sorted((r["name"], bool(r["acknowledged_at"])) for r in rows) == [
         ("Amy Adeyemi", False), ("Ben Bailey", True), ("Carol Chen", False)]  # fmt: skip
-
-
-# --- The link on a step's form ------------------------------------------------------------
-
-
-def test_the_initial_conference_form_links_to_its_procedure(world, client):
-    enquiry = enquiry_of_sam(world)
-    client.force_login(world.sw_amy)
-    url = reverse("protection:icpc-new", args=[enquiry.pk])
-    assert "procedure-link" not in client.get(url).content.decode()
-    procedure = publish(world, step=Step.INITIAL_CONFERENCE)
-    publish(world, title="Visits", step=Step.VISIT)
-    page = client.get(url).content.decode()
-    assert reverse("procedures:detail", args=[procedure.pk]) in page
-    assert "Initial child protection conferences" in page and "Visits" not in page
-    assert "Not yet acknowledged by you" in page
-    services.procedure_acknowledge(by=world.sw_amy, procedure=procedure)
-    assert "Not yet acknowledged by you" not in client.get(url).content.decode()
-
-
-def test_the_visit_and_strategy_forms_link_to_theirs(world, client):
-    enquiry = enquiry_of_sam(world)
-    visits = publish(world, title="Visits", step=Step.VISIT)
-    strategy = publish(world, title="Strategy discussions", step=Step.STRATEGY_DISCUSSION)
-    client.force_login(world.sw_amy)
-    page = client.get(reverse("casework:visit-new", args=[enquiry.case_id])).content.decode()
-    assert reverse("procedures:detail", args=[visits.pk]) in page
-    page = client.get(reverse("protection:strategy-new", args=[enquiry.case_id])).content.decode()
-    assert reverse("procedures:detail", args=[strategy.pk]) in page
 
 
 # --- Query counts -------------------------------------------------------------------------
