@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "safeguard.core",
     "safeguard.audit",
     "safeguard.notices",
+    "safeguard.procedures",
     "safeguard.people",
     "safeguard.casework",
     "safeguard.referrals",

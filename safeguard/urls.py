@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("safeguard.supervision.urls")),
     path("", include("safeguard.assurance.urls")),
     path("", include("safeguard.notices.urls")),
+    path("", include("safeguard.procedures.urls")),
     path("", include("safeguard.privacy.urls")),
     path("", include("safeguard.performance.urls")),
     path("", include("safeguard.returns.urls")),

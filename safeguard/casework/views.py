@@ -213,7 +213,7 @@ def visit_new(request, case_id: UUID):
 
     if submission.submit(request, form, save, success="Visit recorded"):
         return _to_case(case)
-    return _step_page(request, form, case, title="Record a visit")
+    return _step_page(request, form, case, title="Record a visit", step="visit")
 
 
 @login_required
@@ -341,7 +341,13 @@ def case_close(request, case_id: UUID):
     # Said before the worker fills in the form, so that they know what to finish first.
     still_open = [] if case.closure_date else services.open_work(case, today)
     return _step_page(
-        request, form, case, title="Close the case", button="Close case", still_open=still_open
+        request,
+        form,
+        case,
+        title="Close the case",
+        button="Close case",
+        still_open=still_open,
+        step="closure",
     )
 
 

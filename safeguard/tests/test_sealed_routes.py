@@ -16,8 +16,9 @@ from safeguard.people.tests.sealing import seal
 from safeguard.testing.matrix import WHO
 from safeguard.tests.test_permission_matrix import ALL_TARGETS, MATRIX
 
-# Targets that are themselves about sealing, break-glass or notices.
-OWN_TARGETS = {"sealed_sally", "break_glass_use", "notice_for_amy"}
+# Targets that are themselves about sealing, break-glass or notices, or about no child at all
+# (a published procedure).
+OWN_TARGETS = {"sealed_sally", "break_glass_use", "notice_for_amy", "procedure_for_all"}
 # Pages about a member of staff or a team, not a child's record: the administration pages and a
 # worker's supervision record (their own tests hide a sealed child's case from a supervisor who
 # is not named on the seal).

@@ -22,7 +22,7 @@ from safeguard.core.forms import GovukForm
 # Forms of the sign-in steps: Django's own authentication forms, with their own limits.
 NOT_GOVUK = {"safeguard.accounts.forms"}
 APPS = ["people", "casework", "referrals", "earlyhelp", "assessments", "protection", "privacy",
-        "returns", "performance", "quality", "work", "notices", "timescales"]  # fmt: skip
+        "returns", "performance", "quality", "work", "notices", "timescales", "procedures"]  # fmt: skip
 
 
 def _project_forms():

@@ -11,6 +11,7 @@ from safeguard.audit.models import AccessPurpose
 from safeguard.notices import selectors as notices
 from safeguard.people import permissions, selectors
 from safeguard.people.permissions import Action
+from safeguard.procedures import selectors as procedures
 from safeguard.quality import permissions as quality_permissions
 from safeguard.quality.permissions import Action as QualityAction
 from safeguard.supervision import permissions as supervision_permissions
@@ -90,6 +91,7 @@ def home(request):
             "can_create": permissions.can(user, Action.CREATE),
             "unread_notices": notices.unread_count(user=user),
             "latest_unread": notices.unread_for(user=user, limit=5),
+            "procedures_awaiting": procedures.awaiting_for(user=user),
             **_break_glass_reviews(user, today),
             **_caseload_boards(user),
             **_supervision(user, today),

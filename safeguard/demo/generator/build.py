@@ -29,6 +29,7 @@ from safeguard.demo.generator.journeys import ASSESSMENT_TEAM, CP_TEAM
 from safeguard.demo.generator.lookups import make_lookups
 from safeguard.demo.generator.people import Borough
 from safeguard.demo.generator.plans import add_plan_content
+from safeguard.demo.generator.procedures import publish_procedures
 from safeguard.demo.generator.records import Records
 from safeguard.demo.generator.staff import (
     WELL_KNOWN_ACCOUNTS,
@@ -118,6 +119,7 @@ def build_demo_borough(
         supervision = build_supervision(authority, as_at=as_at, seed=seed)
         lookups = make_lookups(authority, seed=seed)
         audits = case_file_audits.build(authority, as_at, seed)
+        publish_procedures(authority, seed=seed, as_at=as_at)
         # The records went in by bulk inserts, which tell nobody: work out what is due.
         due_items = projection.rebuild(authority=authority)
         order = [account.username for account in WELL_KNOWN_ACCOUNTS]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ProceduresConfig(AppConfig):
+    name = "safeguard.procedures"
+    label = "procedures"
+    verbose_name = "Procedures and learning"
