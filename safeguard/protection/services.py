@@ -5,11 +5,14 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
+from safeguard.accounts.selectors import conference_chairs
 from safeguard.assessments import services as assessments
 from safeguard.assessments.models import Assessment, AssessmentKind
 from safeguard.audit.models import ChangeVerb
 from safeguard.audit.services import save_change, save_new, snapshot
+from safeguard.casework import selectors as case_selectors
 from safeguard.casework import services as casework
 from safeguard.casework.models import Case
 from safeguard.core.concurrency import expect_version
@@ -210,9 +213,7 @@ def section47_conclude(
         raise ApplicationError("Choose the outcome of the enquiry", field="outcome")
     before = snapshot(enquiry)
     enquiry.end_date, enquiry.outcome = end_date, outcome
-    save_change(
-        enquiry, by=by, before=before, verb=ChangeVerb.ENDED, person_id=case.child_id
-    )
+    save_change(enquiry, by=by, before=before, verb=ChangeVerb.ENDED, person_id=case.child_id)
     casework.chronology_add(
         by=by,
         child=case.child,
@@ -223,6 +224,33 @@ def section47_conclude(
         source=casework.EndMarker(enquiry),
     )
     return enquiry
+
+
+def _check_chair(chair, *, case: Case, on: date) -> None:
+    """The conference's chair is one of the authority's active conference chairs and stands
+    outside the case's line management: neither the allocated worker nor the line manager,
+    on the day of the conference or today (issue 15 item 3; decision 0030)."""
+    if chair is None:
+        raise ApplicationError("Choose the chair of the conference", field="chair")
+    if not conference_chairs(case.authority_id).filter(pk=chair.pk).exists():
+        raise ApplicationError(
+            "Choose the chair from the authority's conference chairs", field="chair"
+        )
+    for day in sorted({on, timezone.localdate()}):
+        allocation = case_selectors.current_allocation(case, on=day)
+        if allocation is not None and allocation.worker_id == chair.pk:
+            raise ApplicationError(
+                f"{chair.get_full_name() or chair.username} is the case's allocated worker: "
+                "a conference is chaired by someone outside the case's line management",
+                field="chair",
+            )
+        manager = case_selectors.line_manager(case, on=day)
+        if manager is not None and manager.pk == chair.pk:
+            raise ApplicationError(
+                f"{chair.get_full_name() or chair.username} manages the case: a conference is "
+                "chaired by someone outside the case's line management",
+                field="chair",
+            )
 
 
 def _check_category(category: str) -> None:
@@ -241,10 +269,12 @@ def icpc_record(
     category: str = "",
     outline_plan: str = "",
     core_group_members: list[dict] | None = None,
+    chair,
 ) -> ChildProtectionConference:
-    """Record an initial child protection conference; a plan decision starts the plan."""
+    """Record an initial child protection conference, chaired by ``chair`` (who may or may
+    not be ``by``, the person recording it); a plan decision starts the plan."""
     case = section47.case
-    _require(by, Action.RECORD, case)
+    _require(by, Action.CONFERENCE, case)
     casework.check_step_date(
         case, conference_date, label="date of the conference", field="conference_date"
     )
@@ -257,6 +287,7 @@ def icpc_record(
         raise ApplicationError("That enquiry concluded without needing a conference")
     if section47.conferences.filter(kind=ConferenceKind.INITIAL).exists():
         raise ApplicationError("This enquiry already has an initial conference")
+    _check_chair(chair, case=case, on=conference_date)
     if decision not in (ConferenceDecision.PLAN, ConferenceDecision.NO_PLAN):
         raise ApplicationError(
             "Choose whether the child needs a child protection plan", field="decision"
@@ -280,11 +311,16 @@ def icpc_record(
         category=category if decision == "plan" else "",
         outline_plan=outline_plan,
         core_group_members=members,
-        chaired_by=by,
+        chaired_by=chair,
     )
     if decision == ConferenceDecision.PLAN:
         # Stepping up: a child in need plan ends when the child protection plan starts.
         for cin_plan in case.cin_plans.filter(end_date__isnull=True):
+            if not permissions.can(by, Action.RECORD, case):
+                raise ApplicationError(
+                    "The child in need plan is still open: the child's social worker or "
+                    "their manager records this conference, which ends it"
+                )
             if conference_date < cin_plan.start_date:
                 raise ApplicationError(
                     "The conference is before the child in need plan started",
@@ -368,11 +404,12 @@ def review_conference_record(
     category: str = "",
     end_reason: str = "",
     version: int | None = None,
+    chair,
 ) -> ChildProtectionConference:
-    """A review conference: the plan continues (with its latest category) or ends.
-    ``version`` is the plan's, as the user saw it."""
+    """A review conference, chaired by ``chair``: the plan continues (with its latest
+    category) or ends. ``version`` is the plan's, as the user saw it."""
     case = plan.case
-    _require(by, Action.RECORD, case)
+    _require(by, Action.CONFERENCE, case)
     expect_version(plan, version)
     casework.check_step_date(
         case, conference_date, label="date of the review conference", field="conference_date"
@@ -394,6 +431,7 @@ def review_conference_record(
         )
     if decision not in (ConferenceDecision.CONTINUE, ConferenceDecision.END):
         raise ApplicationError("Choose whether the plan continues or ends", field="decision")
+    _check_chair(chair, case=case, on=conference_date)
     category = category or plan.latest_category
     _check_category(category)
     if decision == ConferenceDecision.END and end_reason not in (
@@ -413,7 +451,7 @@ def review_conference_record(
         attendance=attendance,
         decision=decision,
         category=category,
-        chaired_by=by,
+        chaired_by=chair,
     )
     save_new(conference, by=by, person_id=case.child_id)
     before = snapshot(plan)

@@ -7,6 +7,8 @@ discussions and enquiries the case has.
 
 from django import template
 
+from safeguard.protection import permissions
+
 register = template.Library()
 
 
@@ -20,3 +22,12 @@ def started_enquiry(case, discussion) -> bool:
 def held_conference(case, enquiry) -> bool:
     """Whether a conference has been held on ``enquiry`` of ``case``."""
     return any(c.section47_id == enquiry.pk for c in case.conferences.all())
+
+
+@register.filter
+def records_conferences(user, case) -> bool:
+    """Whether ``user`` may record a child protection conference on ``case``: those who
+    record on it, and the authority's conference chairs. False without a signed-in user."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return permissions.can(user, permissions.Action.CONFERENCE, case)
