@@ -97,7 +97,11 @@ class AttendanceField(forms.MultipleChoiceField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", "Who attended")
-        kwargs.setdefault("help_text", "Choose each agency that was represented")
+        kwargs.setdefault(
+            "help_text",
+            "Choose each agency that was represented. A conference that starts or ends a plan "
+            "needs a quorum: by default children's social care, police and one other agency",
+        )
         super().__init__(
             choices=[(a, a) for a in CONFERENCE_AGENCIES],
             widget=forms.CheckboxSelectMultiple,

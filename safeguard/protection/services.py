@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from safeguard.accounts.models import AgencyKind
 from safeguard.accounts.selectors import conference_chairs
 from safeguard.assessments import services as assessments
 from safeguard.assessments.models import Assessment, AssessmentKind
@@ -253,6 +254,27 @@ def _check_chair(chair, *, case: Case, on: date) -> None:
             )
 
 
+def _check_quorum(case: Case, attendance: dict) -> None:
+    """A conference that starts or ends a plan is quorate: the agency kinds the authority
+    requires (children's social care and police by default) and so many other agencies (one
+    by default; the family is not an agency) attended (issue 15 item 3; decision 0030)."""
+    authority = case.authority
+    required = [AgencyKind(k).label for k in authority.conference_quorum_kinds]
+    present = {agency for agency, attended in (attendance or {}).items() if attended}
+    missing = [agency for agency in required if agency not in present]
+    others = present - set(required) - {"Family"}
+    short = max(0, authority.conference_quorum_others - len(others))
+    if short:
+        missing.append("one other agency" if short == 1 else f"{short} other agencies")
+    if missing:
+        what = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
+        raise ApplicationError(
+            "A conference that starts or ends a child protection plan needs a quorum: "
+            f"record who attended, or hold the conference again. Missing: {what}",
+            field="attendance",
+        )
+
+
 def _check_category(category: str) -> None:
     if category not in CategoryOfAbuse.values:
         raise ApplicationError("Choose the category of abuse", field="category")
@@ -296,6 +318,7 @@ def icpc_record(
         raise ApplicationError("The child already has an open child protection plan")
     members = _clean_attendees(core_group_members or [])
     if decision == ConferenceDecision.PLAN:
+        _check_quorum(case, attendance)
         _check_category(category)
         if not outline_plan.strip():
             raise ApplicationError("Enter the outline child protection plan", field="outline_plan")
@@ -443,6 +466,8 @@ def review_conference_record(
         raise ApplicationError(
             "Give a reason for ending only when the plan ends", field="end_reason"
         )
+    if decision == ConferenceDecision.END:
+        _check_quorum(case, attendance)
     conference = ChildProtectionConference(
         case=case,
         kind=ConferenceKind.REVIEW,

@@ -42,12 +42,15 @@ def _refused(match, fn, **kwargs):
     assert _snapshot() == before
 
 
+QUORATE = {"Children's social care": True, "Police": True, "Health": True}
+
+
 def _plan(world, case):
     sd = protection.strategy_discussion_record(by=world.sw_amy, case=case, discussion_date=date(2025, 3, 3),
                                                attendees=ATTENDEES, decision="s47")
     s47 = protection.section47_start(by=world.sw_amy, case=case, strategy_discussion=sd, start_date=date(2025, 3, 3))
     icpc = protection.icpc_record(by=world.sw_amy, chair=world.chair_iris, section47=s47, conference_date=date(2025, 3, 20),
-                                  attendance={"Police": True}, decision="plan", category="NEG",
+                                  attendance=QUORATE, decision="plan", category="NEG",
                                   outline_plan="Keep safe", core_group_members=ATTENDEES)
     return icpc.plan
 

@@ -174,3 +174,98 @@ def test_the_conference_form_makes_a_fixed_number_of_queries(world, client):
         text = client.get(url).content.decode()
     assert "C4" in text
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+# --- Quorum -----------------------------------------------------------------------------------
+
+
+def _plan_icpc(world, enquiry, attendance):
+    return services.icpc_record(
+        by=world.sw_amy,
+        chair=world.chair_iris,
+        section47=enquiry,
+        conference_date=ICPC,
+        attendance=attendance,
+        decision="plan",
+        category="NEG",
+        outline_plan="Plan",
+        core_group_members=CORE_GROUP,
+    )
+
+
+@pytest.mark.parametrize(
+    ("attendance", "missing"),
+    [
+        ({"Police": True, "Health": True}, "Missing: Children's social care"),
+        ({"Children's social care": True, "Health": True, "Police": False}, "Missing: Police"),
+        ({"Children's social care": True, "Police": True}, "Missing: one other agency"),
+        # The family attends, but is not an agency.
+        ({"Children's social care": True, "Police": True, "Family": True}, "one other agency"),
+        ({"Family": True}, "Missing: Children's social care, Police and one other agency"),
+    ],
+)
+def test_a_conference_starting_a_plan_needs_a_quorum(world, attendance, missing):
+    enquiry = enquiry_of_sam(world)
+    with pytest.raises(ApplicationError, match=missing):
+        _plan_icpc(world, enquiry, attendance)
+    assert not ChildProtectionConference.objects.exists()
+
+
+def test_a_conference_deciding_no_plan_needs_no_quorum(world):
+    enquiry = enquiry_of_sam(world)
+    conference = services.icpc_record(
+        by=world.sw_amy,
+        chair=world.chair_iris,
+        section47=enquiry,
+        conference_date=ICPC,
+        attendance={"Children's social care": True},
+        decision="no_plan",
+    )
+    assert conference.decision == "no_plan"
+
+
+def test_the_quorum_is_the_authoritys_to_set(world):
+    authority = world.authority
+    authority.conference_quorum_kinds = ["csc", "police", "health"]
+    authority.conference_quorum_others = 0
+    authority.save()
+    enquiry = enquiry_of_sam(world)
+    with pytest.raises(ApplicationError, match="Missing: Health$"):
+        _plan_icpc(world, enquiry, {"Children's social care": True, "Police": True})
+    quorate = {"Children's social care": True, "Police": True, "Health": True}
+    assert _plan_icpc(world, enquiry, quorate).plan is not None
+
+
+def test_a_review_ending_the_plan_needs_a_quorum_and_the_form_says_what_is_missing(world, client):
+    plan = plan_of_sam(world)
+    client.force_login(world.sw_amy)
+    data = {
+        **_date("conference_date", ICPC.replace(month=4, day=22)),
+        "chair": str(world.chair_iris.pk),
+        "attendance": ["Children's social care", "Health"],
+        "decision": "end",
+        "end_reason": "risk_reduced",
+        "category": "NEG",
+        "version": str(plan.version),
+    }
+    response = client.post(reverse("protection:review-new", args=[plan.pk]), data)
+    assert response.status_code == 200
+    assert "needs a quorum" in html.unescape(response.content.decode())
+    assert "Missing: Police" in html.unescape(response.content.decode())
+    plan.refresh_from_db()
+    assert plan.end_date is None
+    assert not ChildProtectionConference.objects.filter(kind="review").exists()
+    # A review where the plan continues needs no quorum.
+    response = client.post(
+        reverse("protection:review-new", args=[plan.pk]),
+        {**data, "decision": "continue", "end_reason": ""},
+    )
+    assert response.status_code == 302
+
+
+def test_the_quorum_setting_refuses_an_unknown_agency_kind(world):
+    from django.core.exceptions import ValidationError
+
+    world.authority.conference_quorum_kinds = ["csc", "aliens"]
+    with pytest.raises(ValidationError, match="List agency kinds"):
+        world.authority.full_clean()

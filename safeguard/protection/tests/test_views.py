@@ -747,7 +747,7 @@ def test_a_review_on_a_bank_holiday_is_confirmed_before_it_is_saved(world, clien
 
 GOOD_REVIEW = {
     **_date("conference_date", date(2025, 4, 22)),
-    "attendance": ["Children's social care", "Health"],
+    "attendance": ["Children's social care", "Police", "Health"],
     "decision": "continue",
     "category": "EMO",
     "end_reason": "",
@@ -919,7 +919,7 @@ def test_case_actions_offer_each_next_step(world):
         chair=world.chair_iris,
         section47=enquiry,
         conference_date=ICPC,
-        attendance={"Police": True},
+        attendance={"Children's social care": True, "Police": True, "Health": True},
         decision="plan",
         category="PHY",
         outline_plan="Plan",
