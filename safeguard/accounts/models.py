@@ -1,6 +1,7 @@
 """Staff: the authority, the agencies that work with it, their teams, and users with a role."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 
@@ -15,6 +16,19 @@ from safeguard.accounts.roles import (  # noqa: F401  (re-exported: the names ev
     Role,
     is_social_care_staff,
 )
+
+
+def default_conference_quorum() -> list[str]:
+    """Working Together's quorum for a conference that starts or ends a plan: children's
+    social care and police (AgencyKind values), with others counted apart."""
+    return ["csc", "police"]
+
+
+def validate_agency_kinds(value) -> None:
+    if not isinstance(value, list) or any(k not in AgencyKind.values for k in value):
+        raise ValidationError(
+            "List agency kinds from: " + ", ".join(AgencyKind.values), code="unknown_kind"
+        )
 
 
 class LocalAuthority(models.Model):
@@ -113,6 +127,17 @@ class LocalAuthority(models.Model):
     )
     caseload_weight_cp_plan = models.PositiveSmallIntegerField(
         "caseload weight: child protection plan (points)", default=8
+    )
+    # Quorum of a child protection conference that starts or ends a plan (issue 15 item 3;
+    # decision 0030): these agency kinds must attend, and so many other agencies besides
+    # (the family does not count as one).
+    conference_quorum_kinds = models.JSONField(
+        "conference quorum: agency kinds that must attend",
+        default=default_conference_quorum,
+        validators=[validate_agency_kinds],
+    )
+    conference_quorum_others = models.PositiveSmallIntegerField(
+        "conference quorum: other agencies that must attend", default=1
     )
     caseload_weight_section47 = models.PositiveSmallIntegerField(
         "caseload weight: section 47 enquiry (points)", default=10

@@ -2,7 +2,8 @@
 
 from django.db.models import QuerySet
 
-from safeguard.accounts.models import Agency, AgencyKind, Team
+from safeguard.accounts.models import Agency, AgencyKind, Team, User
+from safeguard.accounts.roles import Role
 
 
 def social_care_teams(authority_id) -> QuerySet[Team]:
@@ -20,3 +21,14 @@ def working_agencies(authority_id) -> QuerySet[Agency]:
         .exclude(kind=AgencyKind.INSPECTORATE)
         .order_by("name")
     )
+
+
+def conference_chairs(authority_id) -> QuerySet[User]:
+    """The authority's active conference chairs (independent reviewing officers), by name:
+    who a child protection conference may name as its chair."""
+    return User.objects.filter(
+        role=Role.CONFERENCE_CHAIR,
+        is_active=True,
+        agency__authority_id=authority_id,
+        agency__kind=AgencyKind.CHILDRENS_SOCIAL_CARE,
+    ).order_by("last_name", "first_name")

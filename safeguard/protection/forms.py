@@ -4,7 +4,7 @@ agencies at a strategy discussion, what a plan decision needs) live in services.
 from django import forms
 
 from safeguard.accounts.models import AgencyKind, User
-from safeguard.accounts.selectors import working_agencies
+from safeguard.accounts.selectors import conference_chairs, working_agencies
 from safeguard.core.forms import GovukDateField, GovukForm, NonWorkingDayCheck, PeopleRowsField
 from safeguard.protection.codes import CategoryOfAbuse, PlanEndReason
 from safeguard.protection.models import (
@@ -99,7 +99,11 @@ class AttendanceField(forms.MultipleChoiceField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", "Who attended")
-        kwargs.setdefault("help_text", "Choose each agency that was represented")
+        kwargs.setdefault(
+            "help_text",
+            "Choose each agency that was represented. A conference that starts or ends a plan "
+            "needs a quorum: by default children's social care, police and one other agency",
+        )
         super().__init__(
             choices=[(a, a) for a in CONFERENCE_AGENCIES],
             widget=forms.CheckboxSelectMultiple,
@@ -113,6 +117,37 @@ class AttendanceField(forms.MultipleChoiceField):
         return {agency: agency in chosen for agency in CONFERENCE_AGENCIES}
 
 
+class ChairField(forms.ModelChoiceField):
+    """The conference's chair: one of the authority's active conference chairs."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=conference_chairs(None),
+            label="Chair",
+            help_text="The independent reviewing officer who chaired the conference",
+            widget=forms.RadioSelect,
+            empty_label=None,
+            error_messages={
+                "required": "Choose the chair of the conference",
+                "invalid_choice": "Choose the chair from the list",
+            },
+            **kwargs,
+        )
+
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+def _chairs_for(form, authority) -> None:
+    form.fields["chair"].queryset = conference_chairs(authority.pk)
+    if not form.fields["chair"].queryset.exists():
+        form.fields[
+            "chair"
+        ].help_text = (
+            "The authority has no conference chair: ask the system administrator to add one"
+        )
+
+
 class ICPCForm(NonWorkingDayCheck, GovukForm):
     non_working_day_fields = {
         "conference_date": (
@@ -122,6 +157,7 @@ class ICPCForm(NonWorkingDayCheck, GovukForm):
         )
     }
     conference_date = GovukDateField(label="Date of the conference")
+    chair = ChairField()
     attendance = AttendanceField(initial=["Children's social care"])
     decision = forms.ChoiceField(
         label="Does the child need a child protection plan?",
@@ -154,6 +190,7 @@ class ICPCForm(NonWorkingDayCheck, GovukForm):
     def __init__(self, *args, authority, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["core_group_members"].widget.agencies = _agency_names(authority)
+        _chairs_for(self, authority)
 
 
 class CoreGroupForm(GovukForm):
@@ -170,6 +207,7 @@ class ReviewConferenceForm(NonWorkingDayCheck, GovukForm):
     # Conferences meet on working days; a weekend or bank holiday is usually a slip.
     non_working_day_fields = {"conference_date": ("the review conference", "")}
     conference_date = GovukDateField(label="Date of the review conference")
+    chair = ChairField()
     attendance = AttendanceField(initial=["Children's social care"])
     decision = forms.ChoiceField(
         label="Decision",
@@ -199,6 +237,10 @@ class ReviewConferenceForm(NonWorkingDayCheck, GovukForm):
         required=False,
         error_messages=_choice_errors("why the plan ends"),
     )
+
+    def __init__(self, *args, authority, **kwargs):
+        super().__init__(*args, **kwargs)
+        _chairs_for(self, authority)
 
 
 class PlanEndForm(GovukForm):

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from django.db.models import Model, QuerySet
 
+from safeguard.accounts.roles import Role
 from safeguard.casework import permissions as casework
 from safeguard.casework.models import Case
 from safeguard.protection.models import ChildProtectionPlan, CoreGroupMeeting
@@ -20,6 +21,9 @@ from safeguard.protection.models import ChildProtectionPlan, CoreGroupMeeting
 class Action(StrEnum):
     VIEW = "view"
     RECORD = "record"
+    # Record a child protection conference: those who record on the case, and the
+    # authority's conference chairs (independent reviewing officers), who chair it.
+    CONFERENCE = "conference"
 
 
 def visible_to(user, model: type[Model] = ChildProtectionPlan) -> QuerySet:
@@ -41,7 +45,17 @@ def _case_of(obj) -> Case | None:
 
 def can(user, action: Action, obj=None, *, authority_id=None) -> bool:
     """May ``user`` do ``action`` on ``obj`` (a protection record, or the case a new one is
-    recorded on), or on a case of ``authority_id``?"""
+    recorded on), or on a case of ``authority_id``?
+
+    A conference chair sees the case file (``casework.VIEW``) and records the conferences
+    they chair (``CONFERENCE``), nothing else on it. Who may be named as a conference's chair
+    (not the case's worker or line manager) is a rule of the service, not of this policy."""
+    if action == Action.CONFERENCE:
+        if can(user, Action.RECORD, obj, authority_id=authority_id):
+            return True
+        return getattr(user, "role", None) == Role.CONFERENCE_CHAIR and can(
+            user, Action.VIEW, obj, authority_id=authority_id
+        )
     return casework.can(user, casework.Action(action), _case_of(obj), authority_id=authority_id)
 
 

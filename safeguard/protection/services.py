@@ -5,11 +5,15 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
+from safeguard.accounts.models import AgencyKind
+from safeguard.accounts.selectors import conference_chairs
 from safeguard.assessments import services as assessments
 from safeguard.assessments.models import Assessment, AssessmentKind
 from safeguard.audit.models import ChangeVerb
 from safeguard.audit.services import save_change, save_new, snapshot
+from safeguard.casework import selectors as case_selectors
 from safeguard.casework import services as casework
 from safeguard.casework.models import Case
 from safeguard.core.concurrency import expect_version
@@ -227,6 +231,54 @@ def section47_conclude(
     return enquiry
 
 
+def _check_chair(chair, *, case: Case, on: date) -> None:
+    """The conference's chair is one of the authority's active conference chairs and stands
+    outside the case's line management: neither the allocated worker nor the line manager,
+    on the day of the conference or today (issue 15 item 3; decision 0030)."""
+    if chair is None:
+        raise ApplicationError("Choose the chair of the conference", field="chair")
+    if not conference_chairs(case.authority_id).filter(pk=chair.pk).exists():
+        raise ApplicationError(
+            "Choose the chair from the authority's conference chairs", field="chair"
+        )
+    for day in sorted({on, timezone.localdate()}):
+        allocation = case_selectors.current_allocation(case, on=day)
+        if allocation is not None and allocation.worker_id == chair.pk:
+            raise ApplicationError(
+                f"{chair.get_full_name() or chair.username} is the case's allocated worker: "
+                "a conference is chaired by someone outside the case's line management",
+                field="chair",
+            )
+        manager = case_selectors.line_manager(case, on=day)
+        if manager is not None and manager.pk == chair.pk:
+            raise ApplicationError(
+                f"{chair.get_full_name() or chair.username} manages the case: a conference is "
+                "chaired by someone outside the case's line management",
+                field="chair",
+            )
+
+
+def _check_quorum(case: Case, attendance: dict) -> None:
+    """A conference that starts or ends a plan is quorate: the agency kinds the authority
+    requires (children's social care and police by default) and so many other agencies (one
+    by default; the family is not an agency) attended (issue 15 item 3; decision 0030)."""
+    authority = case.authority
+    required = [AgencyKind(k).label for k in authority.conference_quorum_kinds]
+    present = {agency for agency, attended in (attendance or {}).items() if attended}
+    missing = [agency for agency in required if agency not in present]
+    others = present - set(required) - {"Family"}
+    short = max(0, authority.conference_quorum_others - len(others))
+    if short:
+        missing.append("one other agency" if short == 1 else f"{short} other agencies")
+    if missing:
+        what = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
+        raise ApplicationError(
+            "A conference that starts or ends a child protection plan needs a quorum: "
+            f"record who attended, or hold the conference again. Missing: {what}",
+            field="attendance",
+        )
+
+
 def _check_category(category: str) -> None:
     if category not in CategoryOfAbuse.values:
         raise ApplicationError("Choose the category of abuse", field="category")
@@ -243,10 +295,12 @@ def icpc_record(
     category: str = "",
     outline_plan: str = "",
     core_group_members: list[dict] | None = None,
+    chair,
 ) -> ChildProtectionConference:
-    """Record an initial child protection conference; a plan decision starts the plan."""
+    """Record an initial child protection conference, chaired by ``chair`` (who may or may
+    not be ``by``, the person recording it); a plan decision starts the plan."""
     case = section47.case
-    _require(by, Action.RECORD, case)
+    _require(by, Action.CONFERENCE, case)
     casework.check_step_date(
         case, conference_date, label="date of the conference", field="conference_date"
     )
@@ -259,6 +313,7 @@ def icpc_record(
         raise ApplicationError("That enquiry concluded without needing a conference")
     if section47.conferences.filter(kind=ConferenceKind.INITIAL).exists():
         raise ApplicationError("This enquiry already has an initial conference")
+    _check_chair(chair, case=case, on=conference_date)
     if decision not in (ConferenceDecision.PLAN, ConferenceDecision.NO_PLAN):
         raise ApplicationError(
             "Choose whether the child needs a child protection plan", field="decision"
@@ -267,6 +322,7 @@ def icpc_record(
         raise ApplicationError("The child already has an open child protection plan")
     members = _clean_attendees(core_group_members or [])
     if decision == ConferenceDecision.PLAN:
+        _check_quorum(case, attendance)
         _check_category(category)
         if not outline_plan.strip():
             raise ApplicationError("Enter the outline child protection plan", field="outline_plan")
@@ -282,11 +338,16 @@ def icpc_record(
         category=category if decision == "plan" else "",
         outline_plan=outline_plan,
         core_group_members=members,
-        chaired_by=by,
+        chaired_by=chair,
     )
     if decision == ConferenceDecision.PLAN:
         # Stepping up: a child in need plan ends when the child protection plan starts.
         for cin_plan in case.cin_plans.filter(end_date__isnull=True):
+            if not permissions.can(by, Action.RECORD, case):
+                raise ApplicationError(
+                    "The child in need plan is still open: the child's social worker or "
+                    "their manager records this conference, which ends it"
+                )
             if conference_date < cin_plan.start_date:
                 raise ApplicationError(
                     "The conference is before the child in need plan started",
@@ -370,11 +431,12 @@ def review_conference_record(
     category: str = "",
     end_reason: str = "",
     version: int | None = None,
+    chair,
 ) -> ChildProtectionConference:
-    """A review conference: the plan continues (with its latest category) or ends.
-    ``version`` is the plan's, as the user saw it."""
+    """A review conference, chaired by ``chair``: the plan continues (with its latest
+    category) or ends. ``version`` is the plan's, as the user saw it."""
     case = plan.case
-    _require(by, Action.RECORD, case)
+    _require(by, Action.CONFERENCE, case)
     expect_version(plan, version)
     casework.check_step_date(
         case, conference_date, label="date of the review conference", field="conference_date"
@@ -396,6 +458,7 @@ def review_conference_record(
         )
     if decision not in (ConferenceDecision.CONTINUE, ConferenceDecision.END):
         raise ApplicationError("Choose whether the plan continues or ends", field="decision")
+    _check_chair(chair, case=case, on=conference_date)
     category = category or plan.latest_category
     _check_category(category)
     if decision == ConferenceDecision.END and end_reason not in (
@@ -407,6 +470,8 @@ def review_conference_record(
         raise ApplicationError(
             "Give a reason for ending only when the plan ends", field="end_reason"
         )
+    if decision == ConferenceDecision.END:
+        _check_quorum(case, attendance)
     conference = ChildProtectionConference(
         case=case,
         kind=ConferenceKind.REVIEW,
@@ -415,7 +480,7 @@ def review_conference_record(
         attendance=attendance,
         decision=decision,
         category=category,
-        chaired_by=by,
+        chaired_by=chair,
     )
     save_new(conference, by=by, person_id=case.child_id)
     before = snapshot(plan)

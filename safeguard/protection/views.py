@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from safeguard.accounts.roles import Role
 from safeguard.casework import permissions as case_permissions
 from safeguard.core import submission
 from safeguard.core.concurrency import versioned
@@ -49,6 +50,11 @@ def _user_row(user) -> dict:
         "name": user.get_full_name() or user.username,
         "role": user.job_title or user.get_role_display(),
     }
+
+
+def _chair_initial(user) -> dict:
+    """A conference chair recording a conference is, to begin with, its chair."""
+    return {"chair": user.pk} if user.role == Role.CONFERENCE_CHAIR else {}
 
 
 @login_required
@@ -132,12 +138,12 @@ def section47_conclude(request, enquiry_id: UUID):
 @require_http_methods(["GET", "POST"])
 def icpc_new(request, enquiry_id: UUID):
     enquiry = selectors.access_section47(
-        user=request.user, enquiry_id=enquiry_id, request=request, action=Action.RECORD
+        user=request.user, enquiry_id=enquiry_id, request=request, action=Action.CONFERENCE
     )
     form = ICPCForm(
         posted(request),
         authority=enquiry.case.authority,
-        initial={"conference_date": timezone.localdate()},
+        initial={"conference_date": timezone.localdate(), **_chair_initial(request.user)},
     )
     if submission.submit(
         request,
@@ -174,11 +180,16 @@ def core_group_new(request, plan_id: UUID):
 @require_http_methods(["GET", "POST"])
 def review_conference_new(request, plan_id: UUID):
     plan = selectors.access_plan(
-        user=request.user, plan_id=plan_id, request=request, action=Action.RECORD
+        user=request.user, plan_id=plan_id, request=request, action=Action.CONFERENCE
     )
     form = ReviewConferenceForm(
         posted(request),
-        initial={"conference_date": timezone.localdate(), "category": plan.latest_category},
+        authority=plan.case.authority,
+        initial={
+            "conference_date": timezone.localdate(),
+            "category": plan.latest_category,
+            **_chair_initial(request.user),
+        },
     )
     versioned(form, plan)
     if submission.submit(

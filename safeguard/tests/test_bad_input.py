@@ -126,9 +126,15 @@ def _confirm_today(world) -> dict:
     return {"confirm_non_working_day": timezone.localdate().isoformat()}
 
 
+def _quorate_conference(world) -> dict:
+    # A conference that starts a plan needs a quorum (decision 0030).
+    attendance = ["Children's social care", "Police", "Health"]
+    return {**_confirm_today(world), "attendance": attendance}
+
+
 SETUP = {
     "referrals:contact-decide": _threshold,
-    "protection:icpc-new": _confirm_today,
+    "protection:icpc-new": _quorate_conference,
     "protection:review-new": _confirm_today,
 }
 EXTRA_QUERY = {"people:relationship-add": lambda world: f"?other={world.child_tom.pk}"}

@@ -76,7 +76,7 @@ def test_contact_to_closure(world):
 
     # ICPC on day 13: a plan starts; first core group and CP visit due 10 working days later,
     # the first review three months later.
-    icpc = protection.icpc_record(by=amy, section47=enquiry, conference_date=date(2025, 2, 6),
+    icpc = protection.icpc_record(by=amy, chair=world.chair_iris, section47=enquiry, conference_date=date(2025, 2, 6),
                                   attendance=ATTENDANCE, decision="plan", category="PHY",
                                   outline_plan="Safety plan; parenting support", core_group_members=PEOPLE)
     plan = icpc.plan
@@ -120,11 +120,11 @@ def test_contact_to_closure(world):
     protection.core_group_record(by=amy, plan=plan, meeting_date=date(2025, 3, 18), attendees=PEOPLE)
 
     # Two reviews: the first within three months, the second ends the plan.
-    protection.review_conference_record(by=amy, plan=plan, conference_date=date(2025, 5, 1),
+    protection.review_conference_record(by=amy, chair=world.chair_iris, plan=plan, conference_date=date(2025, 5, 1),
                                         attendance=ATTENDANCE, decision="continue", category="PHY")
     assert _item(case, "first_review_conference", date(2025, 5, 1), date(2025, 2, 6)).status == "met"
     assert _outstanding(case, date(2025, 5, 2))["review_conference"] == date(2025, 11, 1)
-    protection.review_conference_record(by=amy, plan=plan, conference_date=date(2025, 10, 20),
+    protection.review_conference_record(by=amy, chair=world.chair_iris, plan=plan, conference_date=date(2025, 10, 20),
                                         attendance=ATTENDANCE, decision="end", category="PHY",
                                         end_reason="risk_reduced")
     plan.refresh_from_db()

@@ -42,12 +42,15 @@ def _refused(match, fn, **kwargs):
     assert _snapshot() == before
 
 
+QUORATE = {"Children's social care": True, "Police": True, "Health": True}
+
+
 def _plan(world, case):
     sd = protection.strategy_discussion_record(by=world.sw_amy, case=case, discussion_date=date(2025, 3, 3),
                                                attendees=ATTENDEES, decision="s47")
     s47 = protection.section47_start(by=world.sw_amy, case=case, strategy_discussion=sd, start_date=date(2025, 3, 3))
-    icpc = protection.icpc_record(by=world.sw_amy, section47=s47, conference_date=date(2025, 3, 20),
-                                  attendance={"Police": True}, decision="plan", category="NEG",
+    icpc = protection.icpc_record(by=world.sw_amy, chair=world.chair_iris, section47=s47, conference_date=date(2025, 3, 20),
+                                  attendance=QUORATE, decision="plan", category="NEG",
                                   outline_plan="Keep safe", core_group_members=ATTENDEES)
     return icpc.plan
 
@@ -76,13 +79,13 @@ def test_a_second_referral_while_a_case_is_open_is_refused(world):
 def test_a_review_needs_an_initial_conference_and_must_follow_the_last_one(world):
     case = open_case(world, received=date(2025, 3, 3))
     plan = _plan(world, case)
-    _refused("must come after the last conference", protection.review_conference_record, by=world.sw_amy,
+    _refused("must come after the last conference", protection.review_conference_record, by=world.sw_amy, chair=world.chair_iris,
              plan=plan, conference_date=date(2025, 3, 19), attendance={}, decision="continue")
     # A plan with no initial conference (imported, say) cannot be reviewed.
     orphan = ChildProtectionPlan.objects.create(case=case, start_date=date(2025, 1, 1),
                                                 initial_category="NEG", latest_category="NEG",
                                                 end_date=date(2025, 2, 1), end_reason="risk_reduced")
-    _refused("needs an initial conference", protection.review_conference_record, by=world.sw_amy,
+    _refused("needs an initial conference", protection.review_conference_record, by=world.sw_amy, chair=world.chair_iris,
              plan=orphan, conference_date=date(2025, 6, 1), attendance={}, decision="continue")
 
 
@@ -174,7 +177,7 @@ def test_a_plan_ends_at_18_only_when_the_child_is_18(world):
 def test_a_plan_that_continues_takes_no_end_reason(world):
     case = open_case(world, received=date(2025, 3, 3))
     plan = _plan(world, case)
-    _refused("only when the plan ends", protection.review_conference_record, by=world.sw_amy, plan=plan,
+    _refused("only when the plan ends", protection.review_conference_record, by=world.sw_amy, chair=world.chair_iris, plan=plan,
              conference_date=date(2025, 6, 1), attendance={}, decision="continue", end_reason="risk_reduced")
 
 

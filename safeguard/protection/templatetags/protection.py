@@ -7,6 +7,8 @@ discussions and enquiries the case has.
 
 from django import template
 
+from safeguard.protection import permissions
+
 register = template.Library()
 
 
@@ -34,3 +36,12 @@ def overdue_actions_on(plan, today) -> list:
     if plan.end_date is not None:
         return []
     return [a for a in plan.actions.all() if a.is_overdue(today)]
+
+
+@register.filter
+def records_conferences(user, case) -> bool:
+    """Whether ``user`` may record a child protection conference on ``case``: those who
+    record on it, and the authority's conference chairs. False without a signed-in user."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return permissions.can(user, permissions.Action.CONFERENCE, case)

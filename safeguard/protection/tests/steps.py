@@ -4,6 +4,8 @@ the next day, and an initial conference 14 working days later that starts a plan
 
 from datetime import date
 
+from safeguard.accounts.models import User
+from safeguard.accounts.roles import Role
 from safeguard.protection import services
 from safeguard.testing.journey import open_case
 
@@ -20,6 +22,18 @@ CORE_GROUP = [
     {"agency": "Family", "name": "Mary Smith", "role": "Mother"},
     {"agency": "Testshire Schools", "name": "Sid Singh", "role": "Designated safeguarding lead"},
 ]
+
+
+def chair_for(world, by=None):
+    """A conference chair of ``by``'s authority: Iris Ingram in the test world's own, a chair
+    made for the purpose in another."""
+    if by is None or by.authority_id == world.chair_iris.authority_id:
+        return world.chair_iris
+    chair, _ = User.objects.get_or_create(
+        username=f"chair-{by.agency_id}",
+        defaults={"agency": by.agency, "role": Role.CONFERENCE_CHAIR, "last_name": "Chair"},
+    )
+    return chair
 
 
 def case_of_sam(world, *, child=None, by=None):
@@ -54,6 +68,7 @@ def plan_of_sam(world, *, child=None, by=None):
     enquiry = enquiry_of_sam(world, child=child, by=by)
     conference = services.icpc_record(
         by=by or world.sw_amy,
+        chair=chair_for(world, by),
         section47=enquiry,
         conference_date=ICPC,
         attendance={"Children's social care": True, "Police": True, "Health": True},

@@ -492,6 +492,11 @@ def test_a_concluded_enquiry_cannot_conclude_again(world, client):
 
 # --- Initial child protection conference ------------------------------------------------------
 
+def _chaired(data: dict, world) -> dict:
+    """A conference form's answers, naming Iris Ingram (a conference chair) as its chair."""
+    return {**data, "chair": str(world.chair_iris.pk)}
+
+
 GOOD_ICPC = {
     **_date("conference_date", ICPC),
     "attendance": ["Children's social care", "Police", "Health", "Family"],
@@ -520,7 +525,7 @@ def test_icpc_form_offers_attendance_by_agency(world, client):
 def test_icpc_deciding_a_plan_starts_it(world, client):
     enquiry = enquiry_of_sam(world)
     client.force_login(world.sw_amy)
-    response = client.post(reverse("protection:icpc-new", args=[enquiry.pk]), GOOD_ICPC)
+    response = client.post(reverse("protection:icpc-new", args=[enquiry.pk]), _chaired(GOOD_ICPC, world))
     assert response.status_code == 302
     assert response["Location"] == f"/cases/{enquiry.case_id}/"
     conference = ChildProtectionConference.objects.get()
@@ -549,7 +554,8 @@ def test_icpc_deciding_a_plan_starts_it(world, client):
 def test_icpc_deciding_no_plan_needs_no_category(world, client):
     enquiry = enquiry_of_sam(world)
     client.force_login(world.sw_amy)
-    data = {**_date("conference_date", ICPC), "attendance": ["Police"], "decision": "no_plan"}
+    data = {**_date("conference_date", ICPC), "attendance": ["Police"], "decision": "no_plan",
+            "chair": str(world.chair_iris.pk)}
     response = client.post(reverse("protection:icpc-new", args=[enquiry.pk]), data)
     assert response.status_code == 302
     assert ChildProtectionConference.objects.get().decision == "no_plan"
@@ -593,7 +599,7 @@ def test_icpc_refuses_bad_input(world, client, change, message):
     enquiry = enquiry_of_sam(world)
     before = _counts()
     url = reverse("protection:icpc-new", args=[enquiry.pk])
-    response = _post(client, world, url, GOOD_ICPC, change, "conference_date")
+    response = _post(client, world, url, _chaired(GOOD_ICPC, world), change, "conference_date")
     _assert_refused(response, message, before)
 
 
@@ -602,7 +608,7 @@ def test_an_enquiry_has_one_initial_conference(world, client):
     enquiry = plan.conferences.get().section47
     before = _counts()
     url = reverse("protection:icpc-new", args=[enquiry.pk])
-    response = _post(client, world, url, GOOD_ICPC, {}, "conference_date")
+    response = _post(client, world, url, _chaired(GOOD_ICPC, world), {}, "conference_date")
     _assert_refused(response, "This enquiry already has an initial conference", before)
 
 
@@ -658,7 +664,7 @@ def test_an_icpc_on_a_weekend_is_confirmed_before_it_is_saved(world, client):
     enquiry = enquiry_of_sam(world)
     url = reverse("protection:icpc-new", args=[enquiry.pk])
     before = _counts()
-    data = {**GOOD_ICPC, **_date("conference_date", SATURDAY)}
+    data = {**_chaired(GOOD_ICPC, world), **_date("conference_date", SATURDAY)}
     client.force_login(world.sw_amy)
     response = client.post(url, data)
     _assert_refused(
@@ -685,7 +691,7 @@ def test_a_confirmation_covers_only_the_date_it_confirmed(world, client):
     enquiry = enquiry_of_sam(world)
     url = reverse("protection:icpc-new", args=[enquiry.pk])
     client.force_login(world.sw_amy)
-    data = {**GOOD_ICPC, **_date("conference_date", date(2025, 1, 26))}
+    data = {**_chaired(GOOD_ICPC, world), **_date("conference_date", date(2025, 1, 26))}
     response = client.post(url, {**data, "confirm_non_working_day": "2025-01-25"})
     assert response.status_code == 200
     assert "26 January 2025 is a Sunday" in _text(response)
@@ -698,7 +704,7 @@ def test_an_icpc_on_a_working_day_asks_nothing(world, client):
     url = reverse("protection:icpc-new", args=[enquiry.pk])
     assert "confirm_non_working_day" not in _text(client.get(url))
     # A stray confirmation on a working day is ignored.
-    response = client.post(url, {**GOOD_ICPC, "confirm_non_working_day": "2025-01-25"})
+    response = client.post(url, {**_chaired(GOOD_ICPC, world), "confirm_non_working_day": "2025-01-25"})
     assert response.status_code == 302
 
 
@@ -706,13 +712,13 @@ def test_the_weekend_question_waits_for_the_forms_other_problems(world, client):
     enquiry = enquiry_of_sam(world)
     url = reverse("protection:icpc-new", args=[enquiry.pk])
     client.force_login(world.sw_amy)
-    data = {**GOOD_ICPC, **_date("conference_date", SATURDAY), "decision": ""}
+    data = {**_chaired(GOOD_ICPC, world), **_date("conference_date", SATURDAY), "decision": ""}
     text = _text(client.post(url, data))
     assert "Choose whether the child needs a child protection plan" in text
     assert "confirm_non_working_day" not in text
     # A Saturday in the future is refused as a future date, without the question.
     saturday = timezone.localdate() + timedelta(days=7 + (5 - timezone.localdate().weekday()) % 7)
-    text = _text(client.post(url, {**GOOD_ICPC, **_date("conference_date", saturday)}))
+    text = _text(client.post(url, {**_chaired(GOOD_ICPC, world), **_date("conference_date", saturday)}))
     assert "The date of the conference cannot be in the future" in text
     assert "confirm_non_working_day" not in text
 
@@ -722,7 +728,7 @@ def test_a_review_on_a_bank_holiday_is_confirmed_before_it_is_saved(world, clien
     url = reverse("protection:review-new", args=[plan.pk])
     before = _counts()
     # Easter Monday 2025.
-    data = {**GOOD_REVIEW, **_date("conference_date", date(2025, 4, 21)), "category": "PHY"}
+    data = {**_chaired(GOOD_REVIEW, world), **_date("conference_date", date(2025, 4, 21)), "category": "PHY"}
     client.force_login(world.sw_amy)
     response = client.post(url, data)
     _assert_refused(
@@ -742,7 +748,7 @@ def test_a_review_on_a_bank_holiday_is_confirmed_before_it_is_saved(world, clien
 
 GOOD_REVIEW = {
     **_date("conference_date", date(2025, 4, 22)),
-    "attendance": ["Children's social care", "Health"],
+    "attendance": ["Children's social care", "Police", "Health"],
     "decision": "continue",
     "category": "EMO",
     "end_reason": "",
@@ -765,7 +771,7 @@ def test_review_form_defaults_to_the_plans_category_and_explains_the_end_reason(
 def test_review_continues_the_plan_with_its_latest_category(world, client):
     plan = plan_of_sam(world)
     client.force_login(world.sw_amy)
-    response = client.post(reverse("protection:review-new", args=[plan.pk]), GOOD_REVIEW)
+    response = client.post(reverse("protection:review-new", args=[plan.pk]), _chaired(GOOD_REVIEW, world))
     assert response.status_code == 302
     assert response["Location"] == f"/cases/{plan.case_id}/"
     plan.refresh_from_db()
@@ -777,7 +783,7 @@ def test_review_continues_the_plan_with_its_latest_category(world, client):
 def test_review_ends_the_plan_with_a_reason(world, client):
     plan = plan_of_sam(world)
     client.force_login(world.sw_amy)
-    data = {**GOOD_REVIEW, "decision": "end", "end_reason": "risk_reduced"}
+    data = {**_chaired(GOOD_REVIEW, world), "decision": "end", "end_reason": "risk_reduced"}
     response = client.post(reverse("protection:review-new", args=[plan.pk]), data)
     assert response.status_code == 302
     plan.refresh_from_db()
@@ -809,17 +815,17 @@ def test_review_refuses_bad_input(world, client, change, message):
     plan = plan_of_sam(world)
     before = _counts()
     url = reverse("protection:review-new", args=[plan.pk])
-    response = _post(client, world, url, GOOD_REVIEW, change, "conference_date")
+    response = _post(client, world, url, _chaired(GOOD_REVIEW, world), change, "conference_date")
     _assert_refused(response, message, before)
 
 
 def test_a_review_cannot_follow_an_ended_plan(world, client):
     plan = plan_of_sam(world)
     url = reverse("protection:review-new", args=[plan.pk])
-    _post(client, world, url, {**GOOD_REVIEW, "decision": "end", "end_reason": "moved"}, {}, "")
+    _post(client, world, url, {**_chaired(GOOD_REVIEW, world), "decision": "end", "end_reason": "moved"}, {}, "")
     before = _counts()
     response = _post(
-        client, world, url, {**GOOD_REVIEW, **_date("conference_date", date(2025, 5, 1))}, {}, ""
+        client, world, url, {**_chaired(GOOD_REVIEW, world), **_date("conference_date", date(2025, 5, 1))}, {}, ""
     )
     _assert_refused(response, "The plan ended on 22 April 2025", before)
 
@@ -911,9 +917,10 @@ def test_case_actions_offer_each_next_step(world):
 
     conference = services.icpc_record(
         by=world.sw_amy,
+        chair=world.chair_iris,
         section47=enquiry,
         conference_date=ICPC,
-        attendance={"Police": True},
+        attendance={"Children's social care": True, "Police": True, "Health": True},
         decision="plan",
         category="PHY",
         outline_plan="Plan",
