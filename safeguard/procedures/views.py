@@ -2,15 +2,14 @@
 report of who has not acknowledged."""
 
 import contextlib
-import csv
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from safeguard.core.csv import csv_response
 from safeguard.procedures import forms, permissions, selectors, services
 from safeguard.procedures.permissions import Action
 
@@ -132,21 +131,20 @@ def procedure_report_csv(request, procedure_id: UUID):
     procedure = selectors.procedure_for(user=request.user, procedure_id=procedure_id)
     _require(request.user, Action.REPORT, procedure)
     report = selectors.report(user=request.user, procedure=procedure)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="acknowledgements.csv"'
-    out = csv.writer(response)
-    out.writerow(
-        ["name", "role", "teams", "version", "acknowledged_at", "last_version_acknowledged"]
+    rows = (
+        [
+            r.user.get_full_name() or r.user.username,
+            r.user.get_role_display(),
+            "; ".join(r.teams),
+            procedure.edition,
+            r.acknowledged_at.isoformat() if r.acknowledged_at else "",
+            r.last_edition or "",
+        ]
+        for r in report.rows
     )
-    for r in report.rows:
-        out.writerow(
-            [
-                r.user.get_full_name() or r.user.username,
-                r.user.get_role_display(),
-                "; ".join(r.teams),
-                procedure.edition,
-                r.acknowledged_at.isoformat() if r.acknowledged_at else "",
-                r.last_edition or "",
-            ]
-        )
-    return response
+    # Through core.csv: a member of staff's name cannot run as a formula in a spreadsheet.
+    return csv_response(
+        "acknowledgements.csv",
+        rows,
+        ["name", "role", "teams", "version", "acknowledged_at", "last_version_acknowledged"],
+    )
