@@ -164,7 +164,7 @@ def test_the_report_counts_who_has_not_acknowledged(world, client):
     page = client.get(reverse("procedures:report", args=[procedure.pk])).content.decode()
     assert "1 of 3 acknowledged" in page
     response = client.get(reverse("procedures:report-csv", args=[procedure.pk]))
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert response["Content-Type"].startswith("text/csv")
     assert sorted((r["name"], bool(r["acknowledged_at"])) for r in rows) == [
         ("Amy Adeyemi", False), ("Ben Bailey", True), ("Carol Chen", False)]  # fmt: skip
