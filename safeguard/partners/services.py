@@ -5,6 +5,7 @@ import secrets
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from safeguard.accounts.models import Agency, User
 from safeguard.accounts.roles import Role
@@ -107,9 +108,17 @@ def _api_account(organisation: Agency) -> User:
     """The organisation's API account: named in the access log for its keys' calls, with the
     role of those the key serves (unscheduled care). It is inactive and has no password, so it
     can never sign in, and it counts as nobody's colleague (no active user of the role)."""
-    username = f"api-{organisation.pk}"
-    account = User.objects.filter(username=username).first()
+    account = User.objects.filter(
+        agency=organisation, username__startswith="api-", is_active=False
+    ).first()
     if account is None:
+        # Named after the authority and the organisation, not a database id, so that the
+        # same organisation gets the same account name on every installation (and in every
+        # demo built from one seed); the id only where two organisations would share a name.
+        la_code = organisation.authority.dfe_la_code
+        username = f"api-{la_code}-{slugify(organisation.name)}"[:150]
+        if User.objects.filter(username=username).exists():
+            username = f"api-{la_code}-{organisation.pk}"
         account = User(
             username=username,
             first_name="API",
