@@ -75,3 +75,52 @@ class DueEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_id} due {self.due_date}"
+
+
+class SeenClock(models.Model):
+    """When an open case's child was last seen, and the stage whose standard applies: one row
+    per open case, kept by ``timescales.projection`` beside ``DueEntry`` (in the step's
+    transaction, in bulk, nightly, and compared by ``safeguard check-due``; decision 0049).
+
+    ``seen_since`` is the day the clock runs from before birth is taken into account: the last
+    sighting of the child on any of their cases, or the referral if they have not been seen
+    since it. The child's date of birth is read with the list, so that a birth recorded later
+    moves the clock without a refresh. ``stage``, ``holder`` and ``holder_team`` are the case's
+    when the row was worked out, as ``DueEntry``'s are. Whether the child is past their
+    standard is not stored: it is ``seen_since`` against the stage's standard on the day the
+    list is read, so that a change of standard moves every row at once.
+    """
+
+    case = models.OneToOneField(
+        "casework.Case", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    authority = models.ForeignKey(
+        "accounts.LocalAuthority", on_delete=models.CASCADE, related_name="+"
+    )
+    child = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    referral_date = models.DateField()
+    seen_since = models.DateField()
+    last_seen = models.DateField(null=True, blank=True)
+    last_seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    stage = models.CharField(max_length=20)
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    holder_team = models.ForeignKey(
+        "accounts.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        indexes = [
+            # The unseen list: each stage's rows past its cut-off, longest unseen first.
+            models.Index(fields=["authority", "stage", "seen_since"], name="seen_stage_since"),
+            models.Index(fields=["holder_team", "stage", "seen_since"], name="seen_team_since"),
+            models.Index(fields=["child"], name="seen_child"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stage} seen since {self.seen_since}"

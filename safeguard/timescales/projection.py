@@ -57,8 +57,8 @@ from safeguard.timescales.engine import (
     with_contact_data,
     with_timescale_data,
 )
-from safeguard.timescales.models import DueEntry
-from safeguard.timescales.selectors import with_stage
+from safeguard.timescales.models import DueEntry, SeenClock
+from safeguard.timescales.selectors import latest_sighting, with_sightings, with_stage
 
 FRONT_DOOR = "front_door"  # the stage of a contact's next step: no case exists yet
 BATCH_SIZE = 500
@@ -147,6 +147,50 @@ def entries_for(child_ids: Iterable[UUID], *, on: date) -> list[DueEntry]:
     return [*_case_entries(cases, on), *_contact_entries(contacts, on)]
 
 
+# What a child's clock of days since seen says (``SeenClock``, decision 0049).
+CLOCK_FIELDS = (
+    "case_id",
+    "authority_id",
+    "child_id",
+    "referral_date",
+    "seen_since",
+    "last_seen",
+    "last_seen_by_id",
+    "stage",
+    "holder_id",
+    "holder_team_id",
+)
+
+
+def clocks_for(child_ids: Iterable[UUID], *, on: date) -> list[SeenClock]:
+    """The clock of days since seen of every open case of these children on ``on``, as unsaved
+    rows, in one query whatever the number of children."""
+    ids = list(child_ids)
+    if not ids:
+        return []
+    cases = with_stage(
+        with_sightings(Case.objects.filter(open_cases(on), child_id__in=ids)), on=on
+    )
+    clocks = []
+    for case in cases:
+        seen, by = latest_sighting(case)
+        clocks.append(
+            SeenClock(
+                case_id=case.pk,
+                authority_id=case.authority_id,
+                child_id=case.child_id,
+                referral_date=case.referral_date,
+                seen_since=max(seen, case.referral_date) if seen else case.referral_date,
+                last_seen=seen,
+                last_seen_by_id=by,
+                stage=case.stage,
+                holder_id=case.holder_id,
+                holder_team_id=case.holder_team_id,
+            )
+        )
+    return clocks
+
+
 # --- Keeping the table -------------------------------------------------------------------
 #
 # A save marks its child as pending; the pending children are worked out again (``flush``) when
@@ -170,6 +214,9 @@ def _replace(ids: set, on: date) -> None:
         entries = entries_for(ids, on=on)
         DueEntry.objects.filter(child_id__in=ids).delete()
         DueEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
+        clocks = clocks_for(ids, on=on)
+        SeenClock.objects.filter(child_id__in=ids).delete()
+        SeenClock.objects.bulk_create(clocks, batch_size=BATCH_SIZE)
 
 
 def refresh_children(child_ids: Iterable[UUID], *, on: date | None = None) -> None:
@@ -241,14 +288,16 @@ def rebuild(*, authority: LocalAuthority | None = None, on: date | None = None) 
     """Work out every outstanding item of ``authority`` (default: every authority) again and
     replace the table's rows with them; returns how many there are."""
     on = on or timezone.localdate()
-    stale = DueEntry.objects.all()
-    if authority is not None:
-        stale = stale.filter(authority=authority)
-    stale.delete()
+    for table in (DueEntry, SeenClock):
+        stale = table.objects.all()
+        if authority is not None:
+            stale = stale.filter(authority=authority)
+        stale.delete()
     made = 0
     for batch in _batches(_children_with_work(authority, on)):
         entries = entries_for(batch, on=on)
         DueEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
+        SeenClock.objects.bulk_create(clocks_for(batch, on=on), batch_size=BATCH_SIZE)
         made += len(entries)
     return made
 
@@ -256,15 +305,17 @@ def rebuild(*, authority: LocalAuthority | None = None, on: date | None = None) 
 @dataclass
 class Difference:
     """What ``check`` found: rows the table lacks, rows it should not have, and rows whose
-    details differ (each as the fields of ``FIELDS``)."""
+    details differ (each as the fields of ``FIELDS``); and the same of the clocks of days since
+    seen (``clocks``, each as the fields of ``CLOCK_FIELDS``)."""
 
     missing: list[dict] = field(default_factory=list)
     extra: list[dict] = field(default_factory=list)
     changed: list[tuple[dict, dict]] = field(default_factory=list)
     checked: int = 0
+    clocks: Difference | None = None
 
     def __bool__(self) -> bool:
-        return bool(self.missing or self.extra or self.changed)
+        return bool(self.missing or self.extra or self.changed or self.clocks)
 
 
 def _row(entry: DueEntry) -> dict:
@@ -289,6 +340,26 @@ def check(*, authority: LocalAuthority | None = None, on: date | None = None) ->
             row = _row(entry)
             found.checked += 1
             was = stored.pop(_key(row), None)
+            if was is None:
+                found.missing.append(row)
+            elif was != row:
+                found.changed.append((was, row))
+    found.extra = list(stored.values())
+    found.clocks = _check_clocks(authority, on)
+    return found
+
+
+def _check_clocks(authority: LocalAuthority | None, on: date) -> Difference:
+    stored_rows = SeenClock.objects.all()
+    if authority is not None:
+        stored_rows = stored_rows.filter(authority=authority)
+    stored = {row["case_id"]: row for row in stored_rows.values(*CLOCK_FIELDS).iterator()}
+    found = Difference()
+    for batch in _batches(_children_with_work(authority, on)):
+        for clock in clocks_for(batch, on=on):
+            row = {name: getattr(clock, name) for name in CLOCK_FIELDS}
+            found.checked += 1
+            was = stored.pop(row["case_id"], None)
             if was is None:
                 found.missing.append(row)
             elif was != row:

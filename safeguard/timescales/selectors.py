@@ -15,7 +15,6 @@ from django.db.models import Case as DbCase
 from django.db.models import (
     CharField,
     Count,
-    DateField,
     Exists,
     F,
     OuterRef,
@@ -44,7 +43,7 @@ from safeguard.people.models import Person
 from safeguard.protection.models import ChildProtectionPlan, Section47Enquiry
 from safeguard.referrals.models import Contact
 from safeguard.timescales.engine import DUE, OVERDUE, DueItem
-from safeguard.timescales.models import DueEntry
+from safeguard.timescales.models import DueEntry, SeenClock
 from safeguard.timescales.rules import RULE_SETS, RULES_BY_ID
 
 UNALLOCATED = "Unallocated"
@@ -550,7 +549,7 @@ def _seen_assessments():
     ).order_by("-child_seen_date", "-created_at")
 
 
-def _with_sightings(cases: QuerySet[Case]) -> QuerySet[Case]:
+def with_sightings(cases: QuerySet[Case]) -> QuerySet[Case]:
     """Each source's latest sighting and who saw the child then, each subquery once."""
     visits, assessments = _seen_visits(), _seen_assessments()
     return cases.annotate(
@@ -561,8 +560,8 @@ def _with_sightings(cases: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
-def _latest_sighting(case: Case) -> tuple[date | None, int | None]:
-    """The later of a case's two sightings (``_with_sightings``); a visit wins a tie."""
+def latest_sighting(case: Case) -> tuple[date | None, int | None]:
+    """The later of a case's two sightings (``with_sightings``); a visit wins a tie."""
     if case._visit_seen is not None and (
         case._assessment_seen is None or case._visit_seen >= case._assessment_seen
     ):
@@ -574,8 +573,8 @@ def with_last_seen(cases: QuerySet[Case]) -> QuerySet[Case]:
     """Annotate each case with ``last_seen`` (the latest date its child was seen, or None) and
     ``last_seen_by_id`` (who saw them then), in SQL: the latest of every source (module note
     above); a visit wins a tie, since it names the worker who saw the child. For one case or
-    a few (each annotation repeats the subqueries); a list reads ``_with_sightings``."""
-    cases = _with_sightings(cases)
+    a few (each annotation repeats the subqueries); a list reads ``with_sightings``."""
+    cases = with_sightings(cases)
     visit_latest = Q(_visit_seen__isnull=False) & (
         Q(_assessment_seen__isnull=True) | Q(_visit_seen__gte=F("_assessment_seen"))
     )
@@ -673,47 +672,30 @@ class UnseenRow:
 
 def unseen_cases(
     authority: LocalAuthority, *, on: date, teams: Iterable[Team] | None = None
-) -> QuerySet[Case]:
-    """The open cases of ``authority`` whose child is past their stage's standard for being
-    seen on ``on``, longest unseen first, optionally only those held by ``teams``: one SQL
-    query, to be paged; ``unseen_rows`` then reads the details of a page's cases.
+) -> QuerySet[SeenClock]:
+    """The clocks (``SeenClock``: one per open case, primary key the case's) of ``authority``
+    whose child is past their stage's standard for being seen on ``on``, longest unseen first,
+    optionally only those held by ``teams``: one SQL query, to be paged; ``unseen_rows`` then
+    reads the details of a page's cases.
 
-    Each row's clock (``_since``: the latest sighting, or the referral if later) and the
-    last day it may have started to be past its stage's standard (``_cutoff``) are single
-    expressions, each subquery written once, so that the database works out every open
-    case's in one pass.
+    The clocks are kept by ``timescales.projection`` (decision 0049), so the list is a range of
+    each stage's rows up to the last day a sighting could be and be past that stage's standard
+    on ``on`` (``last_overdue_day``), read through an index, instead of working out every open
+    child's last sighting. A child's clock starts no earlier than their birth: an unborn child
+    cannot be seen (as the visit rules' clocks do), so the birth date is read with the list.
     """
-    referral = F("referral_date")
-    seen_visit = Subquery(_seen_visits().values("visit_date")[:1])
-    seen_assessment = Subquery(_seen_assessments().values("child_seen_date")[:1])
-    by_stage = standards(authority)
-    checks = _open_checks(on)
-    cutoff = DbCase(
-        *(When(check, then=Value(last_overdue_day(on, by_stage[code])))
-          for code, check in checks.items()),
-        default=Value(last_overdue_day(on, by_stage["cin"])),
-        output_field=DateField(),
-    )  # fmt: skip
-    # An unborn child cannot be seen: their clock starts at birth (as the visit rules' do).
-    cases = Case.objects.filter(
-        _case_open_on(on), authority=authority, child__date_of_birth__lte=on
-    )
+    from safeguard.timescales import projection  # the projection reads this module's stages
+
+    projection.flush()
+    past = Q()
+    for code, standard in standards(authority).items():
+        cutoff = last_overdue_day(on, standard)
+        past |= Q(stage=code, seen_since__lte=cutoff, child__date_of_birth__lte=cutoff)
+    clocks = SeenClock.objects.filter(past, authority=authority)
     if teams is not None:
-        held = Allocation.objects.filter(_allocation_open_on(on), team__in=list(teams))
-        cases = cases.filter(pk__in=held.values("case_id"))
-    return (
-        cases.annotate(
-            _since=Greatest(
-                referral,
-                F("child__date_of_birth"),
-                Coalesce(seen_visit, referral),
-                Coalesce(seen_assessment, referral),
-            ),
-            _cutoff=cutoff,
-        )
-        .filter(_since__lte=F("_cutoff"))
-        .order_by("_since", "referral_date", "pk")
-        .only("pk")
+        clocks = clocks.filter(holder_team__in=list(teams))
+    return clocks.annotate(_since=Greatest("seen_since", "child__date_of_birth")).order_by(
+        "_since", "referral_date", "pk"
     )
 
 
@@ -722,13 +704,13 @@ class UnseenPage(Paged):
     """One page of ``unseen_cases``: its cases, the number of cases on every page, which
     page it is and how many there are."""
 
-    cases: list[Case]
+    cases: list[SeenClock]
     total: int
     number: int
     size: int
 
 
-def unseen_page(cases: QuerySet[Case], *, number: int, size: int) -> UnseenPage:
+def unseen_page(cases: QuerySet[SeenClock], *, number: int, size: int) -> UnseenPage:
     """Page ``number`` (from 1) of ``cases`` (``unseen_cases``), counted in the same query (a
     window count), so the open cases are gone through once; a page past the last gives the
     last, in one more query."""
@@ -744,44 +726,40 @@ def unseen_page(cases: QuerySet[Case], *, number: int, size: int) -> UnseenPage:
 
 
 def unseen_rows(
-    cases: Iterable[Case],
+    cases: Iterable[Case | SeenClock],
     *,
     authority: LocalAuthority,
     on: date,
     teams: Iterable[Team] | None = None,
 ) -> list[UnseenRow]:
-    """Rows for one page of ``unseen_cases``, in its order: the cases with their children,
-    stage and last sighting in one query, the staff named in one more, whatever the page's
-    length; the teams in one more unless given (``teams``: the authority's, which the page
-    has already read)."""
+    """Rows for one page of ``unseen_cases`` (or any cases with clocks), in its order: the
+    clocks with their cases, children and the staff they name in one query, whatever the
+    page's length; the teams in one more unless given (``teams``: the authority's, which the
+    page has already read)."""
     order = [c.pk for c in cases]
-    found = with_stage(
-        _with_sightings(Case.objects.filter(pk__in=order).select_related("child")), on=on
+    found = SeenClock.objects.filter(pk__in=order).select_related(
+        "case", "child", "last_seen_by", "holder"
     ).in_bulk()
-    cases = [found[pk] for pk in order if pk in found]
-    for case in cases:
-        case.last_seen, case.last_seen_by_id = _latest_sighting(case)
-    user_ids = {c.last_seen_by_id for c in cases} | {c.holder_id for c in cases}
-    users = User.objects.in_bulk([u for u in user_ids if u is not None]) if cases else {}
-    team_ids = {c.holder_team_id for c in cases if c.holder_team_id is not None}
+    clocks = [found[pk] for pk in order if pk in found]
     if teams is not None:
         teams = {t.pk: t for t in teams}
     else:
+        team_ids = {c.holder_team_id for c in clocks if c.holder_team_id is not None}
         teams = Team.objects.in_bulk(team_ids) if team_ids else {}
     by_stage = standards(authority)
     return [
         UnseenRow(
-            case=c,
+            case=c.case,
             child=c.child,
             stage=STAGE_BY_CODE[c.stage],
             standard=by_stage[c.stage],
             last_seen=c.last_seen,
-            seen_by=users.get(c.last_seen_by_id),
-            worker=users.get(c.holder_id),
+            seen_by=c.last_seen_by,
+            worker=c.holder,
             team=teams.get(c.holder_team_id),
             on=on,
         )
-        for c in cases
+        for c in clocks
     ]
 
 

@@ -92,7 +92,15 @@ MODELS = (PlanAction, PlanActionProgress)
 
 
 def _first_name(plan) -> str:
-    return plan.case.child.given_names.split()[0]
+    """The child's first name, or "the baby" for an unborn child (who has no name yet)."""
+    names = plan.case.child.given_names.split()
+    return names[0] if names else "the baby"
+
+
+def _sentence(text: str, name: str) -> str:
+    """``text`` about the child called ``name``, starting with a capital letter."""
+    said = text.format(name=name)
+    return said[:1].upper() + said[1:]
 
 
 def add_plan_content(*, rng, new_id, authority_id: int, as_at: date) -> dict[str, int]:
@@ -120,8 +128,8 @@ def add_plan_content(*, rng, new_id, authority_id: int, as_at: date) -> dict[str
     for plan in plans:
         name = _first_name(plan)
         outcomes = OUTCOMES.get(plan.initial_category, OUTCOMES["MUL"])
-        plan.outcomes = "\n".join(o.format(name=name) for o in outcomes)
-        plan.contingency = rng.choice(CONTINGENCIES).format(name=name)
+        plan.outcomes = "\n".join(_sentence(o, name) for o in outcomes)
+        plan.contingency = _sentence(rng.choice(CONTINGENCIES), name)
         plan.updated_by_id = plan.created_by_id
         last = plan.end_date or as_at
         by = workers.get(plan.case_id) or plan.created_by_id
@@ -138,7 +146,7 @@ def add_plan_content(*, rng, new_id, authority_id: int, as_at: date) -> dict[str
                 PlanAction,
                 id=new_id(),
                 plan_id=plan.id,
-                description=what.format(name=name),
+                description=_sentence(what, name),
                 owner_user_id=owner_user,
                 owner_agency_id=owner_agency,
                 due_date=due,

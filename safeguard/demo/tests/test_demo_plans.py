@@ -37,3 +37,18 @@ def test_every_plan_has_outcomes_contingency_and_actions(settings, tmp_path):
     assert not Visit.objects.filter(analysis="").exists()
     assert Visit.objects.exclude(seen_alone_where="").exists()
     assert DirectWork.objects.exclude(analysis="").exists()
+
+
+def test_a_plan_for_an_unborn_child_is_written_about_the_baby():
+    """An unborn child has no given name yet: the demo once failed on the first plan made
+    before a birth (seen on a 10,000-child borough)."""
+    from types import SimpleNamespace
+
+    from safeguard.demo.generator.plans import _first_name, _sentence
+
+    unborn = SimpleNamespace(case=SimpleNamespace(child=SimpleNamespace(given_names="")))
+    named = SimpleNamespace(case=SimpleNamespace(child=SimpleNamespace(given_names="Ada May")))
+    assert _first_name(unborn) == "the baby" and _first_name(named) == "Ada"
+    assert _sentence("{name}'s basic needs are met every day", "the baby") == (
+        "The baby's basic needs are met every day"
+    )

@@ -17,7 +17,7 @@ from safeguard.core.workdays import add_working_days
 from safeguard.testing.journey import open_case
 from safeguard.timescales import projection
 from safeguard.timescales.engine import case_timescales, outstanding
-from safeguard.timescales.models import DueEntry
+from safeguard.timescales.models import DueEntry, SeenClock
 from safeguard.timescales.selectors import DueFilter, due_page
 from safeguard.timescales.services import standards_update
 from safeguard.timescales.tests.factories import make_cin_plan, make_cp_plan, make_visit
@@ -211,3 +211,49 @@ def test_each_list_costs_the_same_queries_for_few_and_many(world, client, name, 
     few = queries()
     _many(world, 12, start=2)
     assert queries() == few
+
+
+def test_days_since_seen_is_kept_in_the_steps_transaction_and_checked(world):
+    """The clock of days since seen (``SeenClock``, decision 0049) moves with the visit that
+    sees the child, in the visit's own transaction, and ``check-due`` finds a clock changed,
+    missing or left over until ``rebuild-due`` mends it."""
+    case = open_case(world, received=DAY)
+    casework.case_allocate(
+        by=world.tm_carol, case=case, worker=world.sw_amy, team=world.team_a, start_date=DAY,
+        reason="Test",
+    )  # fmt: skip
+    seen_on = DAY + timedelta(days=2)
+    with transaction.atomic():
+        casework.visit_record(
+            by=world.sw_amy, case=case, kind="cin", visit_date=seen_on, child_seen=True,
+            worker=world.sw_ben,
+        )  # fmt: skip
+        clock = SeenClock.objects.get(pk=case.pk)
+    assert (clock.last_seen, clock.last_seen_by, clock.seen_since) == (
+        seen_on, world.sw_ben, seen_on
+    )
+    assert (clock.holder, clock.holder_team, clock.child) == (
+        world.sw_amy, world.team_a, case.child
+    )
+    assert not projection.check()
+    SeenClock.objects.filter(pk=case.pk).update(seen_since=DAY, stage="cp_plan")
+    found = projection.check()
+    assert found and not found.missing and found.clocks.changed
+    was, now = found.clocks.changed[0]
+    assert (was["stage"], now["stage"], now["seen_since"]) == ("cp_plan", clock.stage, seen_on)
+    out = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("check_due", stdout=out)
+    assert "Days since seen different: 1" in out.getvalue()
+    SeenClock.objects.filter(pk=case.pk).delete()
+    assert projection.check().clocks.missing
+    call_command("rebuild_due", stdout=io.StringIO())
+    assert not projection.check()
+    assert SeenClock.objects.get(pk=case.pk).seen_since == seen_on
+    # A closed case has no clock (closed here directly: how a closure is decided is not this
+    # test's business).
+    case.refresh_from_db()
+    case.closure_date, case.closure_reason = TODAY, "RC7"
+    case.save()
+    projection.flush()
+    assert not SeenClock.objects.filter(pk=case.pk).exists()
