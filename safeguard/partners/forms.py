@@ -1,12 +1,14 @@
-"""The lookup form: input checks only."""
+"""The lookup form, and the partner referral forms: input checks only."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 
+from safeguard.casework.forms import priority_field, priority_reason_field
 from safeguard.core.forms import GovukDateField, GovukForm
-from safeguard.partners.models import Setting
+from safeguard.partners.models import Consent, Setting, Urgency
 from safeguard.partners.selectors import Search
 from safeguard.people import identifiers
+from safeguard.referrals.forms import SOURCE_CHOICES
 
 
 class LookupForm(GovukForm):
@@ -61,3 +63,114 @@ class LookupForm(GovukForm):
             family_name=data["family_name"],
             birth_date=data["birth_date"],
         )
+
+
+def _box(label: str, required_message: str = "", *, rows: int = 5, help_text: str = ""):
+    return forms.CharField(
+        label=label,
+        required=bool(required_message),
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"required": required_message} if required_message else None,
+    )
+
+
+class ReferralForm(GovukForm):
+    """A partner's referral to the front door (issue 17 item 3)."""
+
+    given_names = forms.CharField(
+        label="Child's first name", max_length=100,
+        error_messages={"required": "Enter the child's first name"},
+    )  # fmt: skip
+    family_name = forms.CharField(
+        label="Child's last name", max_length=100,
+        error_messages={"required": "Enter the child's last name"},
+    )  # fmt: skip
+    date_of_birth = GovukDateField(
+        label="Child's date of birth (if you know it)", required=False,
+        error_label="Date of birth",
+    )  # fmt: skip
+    nhs_number = forms.CharField(
+        label="NHS number (if you know it)", required=False, max_length=20,
+        help_text="10 digits, like 943 476 5919",
+    )  # fmt: skip
+    address = _box("Where the child lives (if you know)", rows=3)
+    postcode = forms.CharField(label="Postcode (if you know it)", required=False, max_length=8)
+    worries = _box(
+        "What are you worried about?",
+        "Enter what you are worried about",
+        rows=8,
+        help_text=(
+            "What you have seen or been told, by whom and when; what is happening for the "
+            "child; anything already done to keep them safe"
+        ),
+    )
+    consent = forms.ChoiceField(
+        label="Did the family agree to this referral?",
+        choices=Consent.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the family agreed to the referral"},
+    )
+    consent_note = _box(
+        "If not, why not, or what did the family say?",
+        rows=3,
+        help_text=(
+            "Needed unless the family agreed. Do not ask if asking would put the child at risk"
+        ),
+    )
+    urgency = forms.ChoiceField(
+        label="How urgent is this?",
+        choices=Urgency.choices,
+        widget=forms.RadioSelect,
+        help_text="If a child is in immediate danger, ring 999 first",
+        error_messages={"required": "Select how urgent this is"},
+    )
+    referrer_role = forms.CharField(
+        label="Your role", max_length=100, error_messages={"required": "Enter your role"}
+    )
+    referrer_phone = forms.CharField(
+        label="A telephone number the front door can reach you on", max_length=30,
+        error_messages={"required": "Enter a telephone number"},
+    )  # fmt: skip
+
+    def clean_nhs_number(self):
+        raw = (self.cleaned_data["nhs_number"] or "").strip()
+        return identifiers.clean_nhs_number(raw) if raw else ""
+
+
+NEW_CHILD = "new"
+
+
+class RecordReferralForm(GovukForm):
+    """The front door records a partner's referral as a contact: about which child (one of
+    those found, or a new record), from which source, at what priority."""
+
+    child = forms.ChoiceField(
+        label="Which child is this?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the child, or make a new record"},
+    )
+    date_of_birth = GovukDateField(
+        label="Date of birth, for a new record",
+        required=False,
+        error_label="Date of birth",
+        help_text="Needed for a new record when the referral does not give it",
+    )
+    source = forms.ChoiceField(
+        label="Who made the contact (census source)",
+        choices=[],
+        error_messages={"required": "Choose who made the contact"},
+    )
+    priority = priority_field()
+    priority_reason = priority_reason_field("Needed for red")
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = SOURCE_CHOICES
+        choices = [
+            (str(p.pk), f"{p.full_name}, born {p.date_of_birth:%-d %B %Y}"
+             if p.date_of_birth else p.full_name)
+            for p in candidates
+        ]  # fmt: skip
+        choices.append((NEW_CHILD, "None of these: make a new record from the referral"))
+        self.fields["child"].choices = choices

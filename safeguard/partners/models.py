@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from safeguard.core.models import BaseModel
+
 
 class Scope(models.TextChoices):
     CP_LOOKUP = "cp-lookup", "Child-protection lookup"
@@ -117,3 +119,72 @@ class Lookup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.way} {self.answer}"
+
+
+class Consent(models.TextChoices):
+    GIVEN = "given", "Yes: the family agreed to the referral"
+    REFUSED = "refused", "Asked, and the family refused"
+    NOT_SOUGHT = "not_sought", "Not asked"
+
+
+class Urgency(models.TextChoices):
+    """How soon the referrer thinks the front door must act. It sets the contact's priority
+    when the front door records it (``services.URGENCY_PRIORITY``), which the front door may
+    change with its reason."""
+
+    IMMEDIATE = "immediate", "Today: the child may be at risk of significant harm now"
+    SOON = "soon", "Within a working day"
+    ROUTINE = "routine", "Not urgent: support may be needed"
+
+
+class PartnerReferral(BaseModel):
+    """A referral sent by partner staff through Safeguard's web form (issue 17 item 3): the
+    child as the referrer knows them, what worries them, consent, and urgency. The front door
+    records it as a contact (``contact``), about a child it has found or created; the referrer
+    then sees its status and outcome, and nothing else of the record.
+
+    The child's details are kept as the referrer gave them, even after the contact names a
+    child on record: they are what the partner said."""
+
+    authority = models.ForeignKey(
+        "accounts.LocalAuthority", on_delete=models.PROTECT, related_name="+"
+    )
+    referrer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="partner_referrals"
+    )
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    received_at = models.DateTimeField()
+    referrer_phone = models.CharField(max_length=30)
+    referrer_role = models.CharField(max_length=100)
+    given_names = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(null=True, blank=True)
+    nhs_number = models.CharField(max_length=10, blank=True)
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=8, blank=True)
+    worries = models.TextField()
+    consent = models.CharField(max_length=12, choices=Consent.choices)
+    consent_note = models.TextField(blank=True)
+    urgency = models.CharField(max_length=10, choices=Urgency.choices)
+    contact = models.OneToOneField(
+        "referrals.Contact", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="partner_referral",
+    )  # fmt: skip
+    # When the referrer was told the outcome (Working Together asks for feedback).
+    outcome_told_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        indexes = [
+            # The front door's list of referrals still to record, oldest first.
+            models.Index(
+                fields=["authority", "contact", "received_at"], name="partner_ref_waiting"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Referral from {self.agency} at {self.received_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def child_name(self) -> str:
+        return f"{self.given_names} {self.family_name}".strip()

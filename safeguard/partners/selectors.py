@@ -22,7 +22,7 @@ from safeguard.casework.selectors import team_line_manager
 from safeguard.core.client_ip import client_ip
 from safeguard.core.errors import ApplicationError
 from safeguard.partners import permissions
-from safeguard.partners.models import ApiKey, LookupAnswer, hash_key
+from safeguard.partners.models import ApiKey, LookupAnswer, PartnerReferral, hash_key
 from safeguard.people.models import Person
 from safeguard.people.selectors.access import request_route
 from safeguard.protection.models import ChildProtectionPlan
@@ -283,3 +283,84 @@ def authority_by_code(la_code: str) -> LocalAuthority:
     if authority is None:
         raise ApplicationError(f"No authority has the DfE LA code {la_code!r}")
     return authority
+
+
+# --- Partner referrals (issue 17 item 3, decision 0050) -----------------------------------
+
+REFERRALS_SHOWN = 100  # a partner's own referrals, newest first; the front door's waiting list
+
+
+def access_partner_referral(*, user, referral_id, request=None) -> PartnerReferral:
+    """One partner referral for ``user``: its sender, or the front door of its authority
+    (``permissions.referrals_visible_to``). Once recorded, it names a child on record: that
+    read is logged against the child, in this transaction (a partner sees the outcome)."""
+    from django.http import Http404
+
+    if not permissions.can(user, permissions.Action.SEE_REFERRAL):
+        raise PermissionDenied
+    referral = (
+        permissions.referrals_visible_to(user)
+        .select_related("agency", "referrer", "contact", "contact__decided_by")
+        .filter(pk=referral_id)
+        .first()
+    )
+    if referral is None:
+        raise Http404("No such referral")
+    if referral.contact_id is not None:
+        with transaction.atomic():
+            record_access(
+                by=user,
+                person_ids=[referral.contact.child_id],
+                purpose=AccessPurpose.VIEW,
+                route=request_route(request) if request is not None else "",
+                ip_address=client_ip(request) if request is not None else None,
+                reason="Partner referral and its outcome",
+            )
+    return referral
+
+
+def referrals_sent(user) -> list[PartnerReferral]:
+    """The referrals ``user`` sent, newest first, with the contact each became: the
+    partner's own list (their own typing and the outcome; no child's record is read)."""
+    return list(
+        PartnerReferral.objects.filter(referrer=user)
+        .select_related("contact")
+        .order_by("-received_at")[:REFERRALS_SHOWN]
+    )
+
+
+def referrals_waiting(user) -> list[PartnerReferral]:
+    """The partner referrals of ``user``'s authority not yet recorded as contacts, oldest
+    first: the front door's (none for anyone else)."""
+    if not permissions.can(user, permissions.Action.RECORD_REFERRAL):
+        return []
+    return list(
+        permissions.referrals_visible_to(user)
+        .filter(contact__isnull=True)
+        .select_related("agency", "referrer")
+        .order_by("received_at")[:REFERRALS_SHOWN]
+    )
+
+
+def referral_candidates(*, user, referral: PartnerReferral, request=None) -> list[Person]:
+    """The children on record who may be the one a referral is about: by its NHS number, and
+    by its name with its date of birth (or its name alone without one), as the front door's
+    own search finds them; each shown is logged as found in a search."""
+    from safeguard.people.selectors.access import access_people
+    from safeguard.people.selectors.search import person_search
+
+    found: dict = {}
+    if referral.nhs_number:
+        for person in person_search(user=user, nhs_number=referral.nhs_number):
+            found.setdefault(person.pk, person)
+    for person in person_search(
+        user=user, name=referral.child_name, date_of_birth=referral.date_of_birth
+    )[:10]:
+        found.setdefault(person.pk, person)
+    return access_people(
+        user=user,
+        people=list(found.values()),
+        purpose=AccessPurpose.SEARCH,
+        request=request,
+        reason="Matching a partner referral",
+    )

@@ -1,21 +1,43 @@
-"""Answering a child-protection lookup, and issuing and revoking the organisations' API keys."""
+"""Answering a child-protection lookup, issuing and revoking the organisations' API keys, and
+partners' referrals to the front door: sent, recorded as a contact, and the outcome told."""
 
 import secrets
+from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from safeguard.accounts.models import Agency, User
+from safeguard.accounts.models import Agency, AgencyKind, User
 from safeguard.accounts.roles import Role
 from safeguard.audit.models import ChangeVerb
-from safeguard.audit.services import record_change, snapshot
+from safeguard.audit.services import record_change, save_change, save_new, snapshot
+from safeguard.casework.codes import Priority, ReferralSource
+from safeguard.core.concurrency import expect_version
 from safeguard.core.errors import ApplicationError
 from safeguard.notices.services import notify
-from safeguard.partners import selectors
-from safeguard.partners.models import ApiKey, Lookup, LookupWay, Scope, Setting, hash_key
+from safeguard.partners import permissions, selectors
+from safeguard.partners.models import (
+    ApiKey,
+    Consent,
+    Lookup,
+    LookupWay,
+    PartnerReferral,
+    Scope,
+    Setting,
+    Urgency,
+    hash_key,
+)
+from safeguard.partners.permissions import Action
 from safeguard.partners.selectors import Found, Search
+from safeguard.people import identifiers
+from safeguard.people import permissions as people_permissions
+from safeguard.people.models import Person
+from safeguard.people.services import person_create
+from safeguard.referrals.models import Contact, ContactOutcome
+from safeguard.referrals.services import contact_record
 
 KEY_PREFIX = "sgk_"
 MAX_RATE_LIMIT = 120_000  # 2,000 calls a second: a whole region's systems through one key
@@ -187,3 +209,184 @@ def lookup_numbers_set(*, by, authority, daytime_phone: str, out_of_hours_phone:
     authority.save(update_fields=["daytime_phone", "out_of_hours_phone"])
     record_change(by=by, verb=ChangeVerb.UPDATED, obj=authority, before=before)
     return authority
+
+
+# --- Partner referrals (issue 17 item 3, decision 0050) -----------------------------------
+
+# The contact's priority each urgency starts from: the front door may change it, with a reason.
+URGENCY_PRIORITY = {
+    Urgency.IMMEDIATE: Priority.RED,
+    Urgency.SOON: Priority.AMBER,
+    Urgency.ROUTINE: Priority.GREEN,
+}
+# The census source (CIN census, who made the referral) each kind of agency starts from; the
+# front door confirms it (a health visitor and an emergency department are both "health").
+SOURCE_BY_KIND = {
+    AgencyKind.POLICE: ReferralSource.POLICE,
+    AgencyKind.HEALTH: ReferralSource.OTHER_HEALTH,
+    AgencyKind.EDUCATION: ReferralSource.SCHOOLS,
+    AgencyKind.VOLUNTARY: ReferralSource.OTHER,
+}
+
+
+def _required(value: str, message: str, field: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ApplicationError(message, field=field)
+    return value
+
+
+@transaction.atomic
+def partner_referral_send(
+    *,
+    by,
+    given_names: str,
+    family_name: str,
+    worries: str,
+    consent: str,
+    urgency: str,
+    referrer_phone: str,
+    referrer_role: str,
+    date_of_birth: date | None = None,
+    nhs_number: str = "",
+    address: str = "",
+    postcode: str = "",
+    consent_note: str = "",
+) -> PartnerReferral:
+    """Send a referral to the front door of ``by``'s authority, time-stamped now. Partner
+    staff only (``permissions.Action.REFER``); the referral carries the child as the referrer
+    knows them and is recorded as a contact by the front door (``partner_referral_record``)."""
+    if not permissions.can(by, Action.REFER):
+        raise PermissionDenied("Only partner staff send referrals here")
+    referral = PartnerReferral(
+        authority_id=by.agency.authority_id,
+        referrer=by,
+        agency_id=by.agency_id,
+        received_at=timezone.now(),
+        given_names=_required(given_names, "Enter the child's first name", "given_names"),
+        family_name=_required(family_name, "Enter the child's last name", "family_name"),
+        date_of_birth=date_of_birth,
+        nhs_number=identifiers.clean_nhs_number(nhs_number) if nhs_number.strip() else "",
+        address=address.strip(),
+        postcode=postcode.strip().upper(),
+        worries=_required(worries, "Enter what you are worried about", "worries"),
+        consent=consent,
+        consent_note=consent_note.strip(),
+        urgency=urgency,
+        referrer_phone=_required(referrer_phone, "Enter a telephone number", "referrer_phone"),
+        referrer_role=_required(referrer_role, "Enter your role", "referrer_role"),
+    )
+    if date_of_birth is not None and date_of_birth > timezone.localdate():
+        raise ApplicationError(
+            "The date of birth cannot be in the future: for an unborn baby, leave it empty "
+            "and give the expected date in what you are worried about",
+            field="date_of_birth",
+        )
+    if consent not in Consent.values:
+        raise ApplicationError("Select whether the family agreed to the referral", field="consent")
+    if consent != Consent.GIVEN and not referral.consent_note:
+        raise ApplicationError(
+            "Say why consent was not asked for, or what the family said", field="consent_note"
+        )
+    if urgency not in Urgency.values:
+        raise ApplicationError("Select how urgent this is", field="urgency")
+    save_new(referral, by=by)
+    return referral
+
+
+@transaction.atomic
+def partner_referral_record(
+    *,
+    by,
+    referral: PartnerReferral,
+    child: Person | None,
+    source: str,
+    priority: str,
+    priority_reason: str = "",
+    date_of_birth: date | None = None,
+    version: int | None = None,
+) -> Contact:
+    """Record a partner's referral as a contact about ``child`` (one on record, found by the
+    front door), or about a new record made from the referral's details (``child`` None), with
+    its time received kept: the decision's clock runs from when the partner sent it. A new
+    record takes ``date_of_birth`` when the referral gives none."""
+    referral = PartnerReferral.objects.select_for_update().get(pk=referral.pk)
+    expect_version(referral, version)
+    if referral.contact_id is not None:
+        raise ApplicationError("This referral has already been recorded as a contact")
+    if child is None:
+        born = referral.date_of_birth or date_of_birth
+        if born is None:
+            raise ApplicationError(
+                "Enter the child's date of birth for a new record: the referral does not give it",
+                field="date_of_birth",
+            )
+        child = person_create(
+            by=by,
+            given_names=referral.given_names,
+            family_name=referral.family_name,
+            date_of_birth=born,
+            nhs_number=referral.nhs_number or None,
+        )
+    elif child.authority_id != referral.authority_id or not people_permissions.can(
+        by, people_permissions.Action.VIEW, child
+    ):
+        raise ApplicationError("Choose a child from the list", field="child")
+    received = timezone.localtime(referral.received_at)
+    consent = Consent(referral.consent).label
+    if referral.consent_note:
+        consent += f" ({referral.consent_note})"
+    reason = (
+        f"{referral.worries}\n\nReferred by {referral.referrer.get_full_name()} "
+        f"({referral.referrer_role}, {referral.agency.name}, {referral.referrer_phone}) through "
+        f"Safeguard. Consent: {consent}. Urgency: {Urgency(referral.urgency).label}."
+    )
+    contact = contact_record(
+        by=by,
+        child=child,
+        contact_date=received.date(),
+        received_time=received.time(),
+        source=source,
+        reason=reason,
+        priority=priority,
+        priority_reason=priority_reason,
+    )
+    before = snapshot(referral)
+    referral.contact = contact
+    save_change(referral, by=by, before=before, person_id=child.pk)
+    return contact
+
+
+def tell_referrer(contact: Contact) -> bool:
+    """Tell the partner who sent ``contact`` what the front door decided, once (Working
+    Together asks for feedback to referrers): in the app and by email, with the outcome and
+    nothing more of the record. Called when a contact is decided (``apps.py``)."""
+    referral = PartnerReferral.objects.filter(
+        contact=contact, outcome_told_at__isnull=True
+    ).select_related("referrer").first()
+    if referral is None or not contact.outcome:
+        return False
+    notify(
+        users=[referral.referrer],
+        subject=f"Your referral about {referral.child_name}: decided",
+        body=(
+            f"The front door decided your referral of "
+            f"{timezone.localtime(referral.received_at):%-d %B %Y at %H:%M} on "
+            f"{contact.decision_date:%-d %B %Y}: {ContactOutcome(contact.outcome).label}."
+        ),
+        url=reverse("partners:referral", kwargs={"referral_id": referral.pk}),
+    )
+    PartnerReferral.objects.filter(pk=referral.pk).update(outcome_told_at=timezone.now())
+    return True
+
+
+def contact_changed(sender, instance, created=False, raw=False, **kwargs) -> None:
+    """On a change event about a contact that now has an outcome and came from a partner's
+    referral, tell the referrer (``tell_referrer``): once, in the decision's transaction."""
+    if raw or not created or instance.target_type != "referrals.contact":
+        return
+    if not (instance.after or {}).get("outcome"):
+        return
+    contact = Contact.objects.filter(pk=instance.target_id, partner_referral__isnull=False).first()
+    if contact is not None:
+        tell_referrer(contact)

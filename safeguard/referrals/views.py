@@ -23,6 +23,15 @@ from safeguard.referrals.models import ContactOutcome
 from safeguard.referrals.permissions import Action
 from safeguard.referrals.selectors import FRONT_DOOR_LIMIT
 
+# What higher apps add to the front door's page: a function of the request returning extra
+# context (the partners' referrals still to record: ``partners/apps.py``; decision 0050).
+_FRONT_DOOR_CONTEXT: list = []
+
+
+def register_front_door_context(extra) -> None:
+    if extra not in _FRONT_DOOR_CONTEXT:
+        _FRONT_DOOR_CONTEXT.append(extra)
+
 
 def _earlier_referrals(child, on):
     # Up to and including ``on``: a referral the same day is still an earlier one to see.
@@ -48,6 +57,8 @@ def front_door(request):
             user, Action.READ_NARRATIVE, authority_id=user.authority_id
         ),
     }
+    for extra in _FRONT_DOOR_CONTEXT:
+        context.update(extra(request))
     return render(request, "referrals/front_door.html", context)
 
 

@@ -57,6 +57,8 @@ FORMS = {
     "referrals:contact-new": "tm_carol",
     "referrals:contact-decide": "tm_carol",
     "referrals:referral-new": "tm_carol",
+    "partners:refer": "police_pat",
+    "partners:referral-record": "tm_carol",
     "casework:allocate": "tm_carol",
     "casework:unallocated-review-new": "tm_carol",
     "supervision:frequency": "tm_carol",

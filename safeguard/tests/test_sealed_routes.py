@@ -17,8 +17,12 @@ from safeguard.testing.matrix import WHO
 from safeguard.tests.test_permission_matrix import ALL_TARGETS, MATRIX
 
 # Targets that are themselves about sealing, break-glass or notices, or about no child at all
-# (a published procedure).
-OWN_TARGETS = {"sealed_sally", "break_glass_use", "notice_for_amy", "procedure_for_all"}
+# (a published procedure), or a partner's referral not yet recorded (its words are the
+# partner's, about a child it names but is not linked to: the front door must read them).
+OWN_TARGETS = {
+    "sealed_sally", "break_glass_use", "notice_for_amy", "procedure_for_all",
+    "referral_from_police",
+}  # fmt: skip
 # Pages about a member of staff or a team, not a child's record: the administration pages and a
 # worker's supervision record (their own tests hide a sealed child's case from a supervisor who
 # is not named on the seal).

@@ -27,6 +27,7 @@ from safeguard.demo.generator.earlyhelp import EarlyHelp
 from safeguard.demo.generator.histories import FamilyEpisode, Histories, open_counts
 from safeguard.demo.generator.journeys import ASSESSMENT_TEAM, CP_TEAM
 from safeguard.demo.generator.lookups import make_lookups
+from safeguard.demo.generator.partner_referrals import make_partner_referrals
 from safeguard.demo.generator.people import Borough
 from safeguard.demo.generator.plans import add_plan_content
 from safeguard.demo.generator.procedures import publish_procedures
@@ -120,6 +121,7 @@ def build_demo_borough(
         lookups = make_lookups(authority, seed=seed)
         audits = case_file_audits.build(authority, as_at, seed)
         publish_procedures(authority, seed=seed, as_at=as_at)
+        partner_referrals = make_partner_referrals(authority, seed=seed, as_at=as_at)
         # The records went in by bulk inserts, which tell nobody: work out what is due.
         due_items = projection.rebuild(authority=authority)
         order = [account.username for account in WELL_KNOWN_ACCOUNTS]
@@ -136,6 +138,7 @@ def build_demo_borough(
                 "due_items": due_items,
                 **supervision,
                 **lookups,
+                **partner_referrals,
             },
             accounts=sorted(maker.staff.accounts, key=lambda row: order.index(row.username)),
             staff=len(maker.staff.users),
