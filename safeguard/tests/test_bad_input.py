@@ -104,6 +104,7 @@ FORMS = {
     "privacy:sar-close": "sm_dan",
     "people:seal": "tm_carol",
     "people:break-glass-review": "tm_carol",
+    "assurance:inspections": "sm_dan",
 }
 
 
@@ -648,6 +649,8 @@ NOT_FUZZED = {
     # Not yet fuzzed here: its forms post to routes of their own (grade, moderate, respond,
     # actions) that answer only POST, which this corpus cannot read a form from.
     "assurance:audit": "forms posting to their own routes; assurance's tests cover bad input",
+    "assurance:inspection": "the sample form posts to its own route; assurance's tests cover "
+    "bad input (tests/test_inspections.py)",
 }
 
 
