@@ -79,9 +79,7 @@ def _can_inspection(user, action: Action, inspection) -> bool:
                 )
             return _sets_up(user, authority)
         case Action.DRAW_INSPECTION_SAMPLE if inspection is not None:
-            return _service_manager(user, authority) and inspection.end_date >= (
-                timezone.localdate()
-            )
+            return _service_manager(user, authority)
         case Action.SEE_INSPECTION_READS if inspection is not None:
             return _service_manager(user, authority)
     return False

@@ -226,7 +226,7 @@ def inspection_sample(
     given: the inspectors' criteria). Sealed records are never sampled: an inspector may not
     read them. Raises ``ApplicationError`` and adds nothing if any of it is wrong."""
     if not permissions.can(by, Action.DRAW_INSPECTION_SAMPLE, inspection):
-        raise PermissionDenied("A service manager draws an inspection's sample, until it ends")
+        raise PermissionDenied("A service manager draws an inspection's sample")
     today = today or timezone.localdate()
     chosen = list(dict.fromkeys(c.strip() for c in chosen if c.strip()))
     if not chosen and not size:
