@@ -106,5 +106,5 @@ class ReadOnlyRolesMiddleware:
             and user.role in READ_ONLY_ROLES
             and not request.path.startswith(_OPEN_PREFIXES)
         ):
-            raise PermissionDenied("Inspectors read case files; they never record or change anything")
+            raise PermissionDenied("Inspectors read case files; they never change anything")
         return self.get_response(request)

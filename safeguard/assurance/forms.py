@@ -72,9 +72,15 @@ class ActionForm(GovukForm):
 class InspectionForm(GovukForm):
     """Set up an inspection: its name, first and last days, and its inspectors."""
 
-    name = forms.CharField(label="Name of the inspection", help_text="For example, the inspection of local authority children's services")
+    name = forms.CharField(
+        label="Name of the inspection",
+        help_text="For example, the inspection of local authority children's services",
+    )
     start_date = GovukDateField(label="First day")
-    end_date = GovukDateField(label="Last day", help_text="Inspectors read the sample from the first day to the last, inclusive")
+    end_date = GovukDateField(
+        label="Last day",
+        help_text="Inspectors read the sample from the first day to the last, inclusive",
+    )
     inspectors = forms.ModelMultipleChoiceField(
         label="Inspectors", queryset=None, widget=forms.CheckboxSelectMultiple
     )

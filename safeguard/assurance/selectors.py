@@ -17,8 +17,8 @@ from safeguard.assurance import permissions
 from safeguard.assurance.grants import running_sample
 from safeguard.assurance.models import Audit, AuditAction, Finding, Inspection
 from safeguard.assurance.permissions import Action
-from safeguard.casework.selectors import access_case
 from safeguard.audit.models import AccessEvent
+from safeguard.casework.selectors import access_case
 from safeguard.people import selectors as people
 from safeguard.people.models import Person
 
@@ -180,9 +180,7 @@ def inspection_sample(*, user, inspection, request=None):
             "case__child__family_name", "case__child__given_names", "case_id"
         )
     )
-    shown = people.show_rows(
-        user=user, rows=rows, child=attrgetter("case.child"), request=request
-    )
+    shown = people.show_rows(user=user, rows=rows, child=attrgetter("case.child"), request=request)
     if permissions.can(user, Action.SEE_INSPECTION_READS, inspection):
         counts = dict(
             _reads(inspection)

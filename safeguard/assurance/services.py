@@ -280,9 +280,7 @@ def _chosen_cases(by, authority_id, local_ids: list[str]) -> list[Case]:
     children = {p.la_child_id: p for p in visible}
     unknown = [i for i in local_ids if i not in children]
     if unknown:
-        raise ApplicationError(
-            f"No child with the local id {', '.join(unknown)}.", field="chosen"
-        )
+        raise ApplicationError(f"No child with the local id {', '.join(unknown)}.", field="chosen")
     sealed = set(
         Seal.objects.filter(
             unsealed_at__isnull=True, person__in=list(children.values())

@@ -293,10 +293,14 @@ def inspection_sample(request, inspection_id):
         request,
         form,
         lambda d: services.inspection_sample(
-            by=request.user, inspection=inspection, chosen=form.cleaned_chosen(),
-            size=d["size"] or 0, seed=d["seed"], stage=d["stage"],
+            by=request.user,
+            inspection=inspection,
+            chosen=form.cleaned_chosen(),
+            size=d["size"] or 0,
+            seed=d["seed"],
+            stage=d["stage"],
         ),  # fmt: skip
-        success=lambda added: f"{len(added)} case file{'s' if len(added) != 1 else ''} added to the sample.",
+        success=lambda added: f"Case files added to the sample: {len(added)}.",
     )
     if made:
         return redirect("assurance:inspection", inspection_id=inspection.pk)

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from safeguard.accounts.models import Role, User
@@ -205,9 +205,10 @@ def _every_route():
 
     for name, kwargs in walk(get_resolver().url_patterns):
         try:
-            yield name, reverse(name, kwargs=kwargs)
-        except Exception:  # a route with a converter of its own: left to the listed ones
+            url = reverse(name, kwargs=kwargs)
+        except NoReverseMatch:  # a route with a converter of its own: left to the listed ones
             continue
+        yield name, url
 
 
 def test_an_inspector_can_post_nothing_anywhere(world, client):

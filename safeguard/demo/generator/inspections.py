@@ -77,7 +77,8 @@ def _reads(rng, inspection, inspector, as_at) -> int:
         for _ in range(rng.choice([1, 1, 2])):
             day = inspection.start_date + timedelta(days=rng.randint(0, 2))
             day = min(day, as_at)
-            at = timezone.make_aware(datetime.combine(day, time(9 + rng.randint(0, 7), rng.randint(0, 59))))
+            hour, minute = 9 + rng.randint(0, 7), rng.randint(0, 59)
+            at = timezone.make_aware(datetime.combine(day, time(hour, minute)))
             events.append(
                 AccessEvent(
                     user=inspector,
