@@ -131,7 +131,13 @@ def _quorate_conference(world) -> dict:
     return {**_confirm_today(world), "attendance": attendance}
 
 
+def _inspector(world) -> dict:
+    # An inspection names its inspectors (checkboxes, which the generic filling leaves empty).
+    return {"inspectors": [str(world.inspector_ian.pk)]}
+
+
 SETUP = {
+    "assurance:inspections": _inspector,
     "referrals:contact-decide": _threshold,
     "protection:icpc-new": _quorate_conference,
     "protection:review-new": _confirm_today,
