@@ -112,6 +112,8 @@ MIDDLEWARE = [
     # Idle and absolute session limits, then the second factor before any other page.
     "safeguard.accounts.middleware.SessionLimitsMiddleware",
     "safeguard.accounts.middleware.TwoFactorRequiredMiddleware",
+    # Inspectors only read: any other method is refused before a view runs (decision 0042).
+    "safeguard.accounts.middleware.ReadOnlyRolesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "safeguard.core.middleware.RecordPageCacheMiddleware",

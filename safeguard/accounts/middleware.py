@@ -5,11 +5,13 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from safeguard.accounts import sessions, twofactor
+from safeguard.accounts.roles import READ_ONLY_ROLES
 
 logger = logging.getLogger("safeguard.auth")
 
@@ -80,4 +82,29 @@ class TwoFactorRequiredMiddleware:
             if twofactor.has_second_factor(user):
                 return redirect("accounts:two-factor")
             return redirect("accounts:two-factor-setup")
+        return self.get_response(request)
+
+
+# The methods that only read.
+_SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+class ReadOnlyRolesMiddleware:
+    """Refuse (403) every request but a read from a user in a read-only role (an inspector:
+    decision 0042), whatever the view would have allowed, so that no page, form, draft or
+    API call written later can let them change anything. Signing in and out, and the second
+    factor, stay open: they are about the user's own session, not a record."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            request.method not in _SAFE_METHODS
+            and user.is_authenticated
+            and user.role in READ_ONLY_ROLES
+            and not request.path.startswith(_OPEN_PREFIXES)
+        ):
+            raise PermissionDenied("Inspectors read case files; they never change anything")
         return self.get_response(request)

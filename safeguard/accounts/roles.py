@@ -46,6 +46,10 @@ OVERSIGHT_ROLES = frozenset({Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.PERFO
 SERVICE_WIDE_ROLES = frozenset({Role.SERVICE_MANAGER, Role.PERFORMANCE_ANALYST})
 # Those who run the system: accounts and loading records from another system; no child's record.
 ADMINISTRATOR_ROLES = frozenset({Role.SYSTEM_ADMINISTRATOR})
+# Those who only ever read: every request that could change something (a POST, PUT, PATCH or
+# DELETE) is refused to them, whatever the page (``accounts.middleware.ReadOnlyRolesMiddleware``,
+# decision 0042).
+READ_ONLY_ROLES = frozenset({Role.INSPECTOR})
 # Staff outside children's social care, who see only what an involvement grants.
 PARTNER_ROLES = frozenset({Role.PARTNER_PRACTITIONER, Role.UNSCHEDULED_CARE_CLINICIAN})
 

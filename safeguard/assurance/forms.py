@@ -67,3 +67,55 @@ class ActionForm(GovukForm):
     def __init__(self, *args, staff=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = staff
+
+
+class InspectionForm(GovukForm):
+    """Set up an inspection: its name, first and last days, and its inspectors."""
+
+    name = forms.CharField(
+        label="Name of the inspection",
+        help_text="For example, the inspection of local authority children's services",
+    )
+    start_date = GovukDateField(label="First day")
+    end_date = GovukDateField(
+        label="Last day",
+        help_text="Inspectors read the sample from the first day to the last, inclusive",
+    )
+    inspectors = forms.ModelMultipleChoiceField(
+        label="Inspectors", queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, inspectors=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["inspectors"].queryset = inspectors
+        self.fields["inspectors"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class InspectionSampleForm(GovukForm):
+    """Add case files to an inspection's sample: named in advance, drawn at random, or both."""
+
+    chosen = forms.CharField(
+        label="Children chosen in advance",
+        help_text="Their local child ids, one a line or separated by commas",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    size = forms.IntegerField(
+        label="How many more to draw at random", required=False, min_value=0, max_value=120
+    )
+    stage = forms.ChoiceField(label="Only cases at this stage", required=False, choices=())
+    seed = forms.IntegerField(
+        label="Seed",
+        help_text="The same seed draws the same case files from the same open cases",
+        required=False,
+        min_value=0,
+        max_value=2_000_000_000,
+    )
+
+    def __init__(self, *args, stages=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = [("", "Any stage"), *stages]
+
+    def cleaned_chosen(self) -> list[str]:
+        text = self.cleaned_data.get("chosen") or ""
+        return [part.strip() for part in text.replace(",", "\n").splitlines() if part.strip()]

@@ -112,3 +112,49 @@ class AuditAction(BaseModel):
 
     class Meta:
         ordering = ["due_date"]
+
+
+class Inspection(BaseModel):
+    """An inspection of the authority's case files (issue 15 item 5, decision 0042): the named
+    inspectors read, read-only, the case files of its sample, from its first day to its last."""
+
+    authority = models.ForeignKey("accounts.LocalAuthority", on_delete=models.PROTECT)
+    name = models.CharField(max_length=200)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    inspectors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="inspections")
+
+    class Meta:
+        ordering = ["-start_date", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="inspection_dates_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_running_on(self, day) -> bool:
+        return self.start_date <= day <= self.end_date
+
+
+class InspectedCase(BaseModel):
+    """One case file of an inspection's sample: chosen in advance (named, or by the inspectors'
+    criteria) or drawn at random from a seed, kept with it so the draw can be repeated."""
+
+    class How(models.TextChoices):
+        CHOSEN = "chosen", "Chosen in advance"
+        RANDOM = "random", "Drawn at random"
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="sample")
+    case = models.ForeignKey("casework.Case", on_delete=models.PROTECT, related_name="+")
+    how = models.CharField(max_length=10, choices=How.choices)
+    seed = models.IntegerField(null=True, blank=True, help_text="The seed of a random draw")
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "case"], name="inspected_case_once")
+        ]

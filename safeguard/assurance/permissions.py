@@ -7,14 +7,26 @@ The practitioner (the worker holding the case when it was sampled) sees a comple
 their case and responds to it, once. Managers set actions on the child's file, each with an
 owner and a due date; the owner or a manager records an action done. Nobody else, partners
 and performance analysts included, sees an audit: it is a judgement of a worker's practice.
+
+Inspections (issue 15 item 5, decision 0042): a service manager or a system administrator of
+the authority sets one up (its dates and inspectors); a service manager draws its sample and
+sees what the inspectors read. An inspector sees the inspections they are named on while they
+run, and reads (never changes) the case files of the sample: the grant given to the people
+and casework policies (``grants.py``).
 """
 
 from enum import StrEnum
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from safeguard.accounts.roles import MANAGER_ROLES, is_social_care_staff
-from safeguard.assurance.models import Audit
+from safeguard.accounts.roles import (
+    ADMINISTRATOR_ROLES,
+    MANAGER_ROLES,
+    Role,
+    is_social_care_staff,
+)
+from safeguard.assurance.models import Audit, Inspection
 
 
 class Action(StrEnum):
@@ -26,6 +38,67 @@ class Action(StrEnum):
     RESPOND = "respond"  # the practitioner's response to a completed audit
     ADD_ACTION = "add_action"  # set an action on a completed audit
     COMPLETE_ACTION = "complete_action"  # record an action done (obj: the action)
+    # Inspections (obj: the inspection, when one is concerned).
+    SEE_INSPECTIONS = "see_inspections"  # the list of inspections (one's own, for an inspector)
+    SET_UP_INSPECTION = "set_up_inspection"  # name an inspection, its dates and inspectors
+    SEE_INSPECTION = "see_inspection"  # one inspection and its sample
+    DRAW_INSPECTION_SAMPLE = "draw_inspection_sample"  # choose or draw its case files
+    SEE_INSPECTION_READS = "see_inspection_reads"  # what its inspectors read, when
+
+
+def is_inspector(user) -> bool:
+    """An active inspector (the role), in an agency of an authority."""
+    return bool(
+        user.is_authenticated and user.is_active and user.agency_id and user.role == Role.INSPECTOR
+    )
+
+
+def _service_manager(user, authority_id=None) -> bool:
+    return is_social_care_staff(user, roles={Role.SERVICE_MANAGER}, authority_id=authority_id)
+
+
+def _sets_up(user, authority_id=None) -> bool:
+    return _service_manager(user, authority_id) or is_social_care_staff(
+        user, roles=ADMINISTRATOR_ROLES, authority_id=authority_id
+    )
+
+
+def _can_inspection(user, action: Action, inspection) -> bool:
+    authority = inspection.authority_id if inspection is not None else None
+    match action:
+        case Action.SEE_INSPECTIONS:
+            return _sets_up(user) or is_inspector(user)
+        case Action.SET_UP_INSPECTION:
+            return _sets_up(user)
+        case Action.SEE_INSPECTION if inspection is not None:
+            if is_inspector(user):
+                return (
+                    user.agency.authority_id == authority
+                    and inspection.is_running_on(timezone.localdate())
+                    and inspection.inspectors.filter(pk=user.pk).exists()
+                )
+            return _sets_up(user, authority)
+        case Action.DRAW_INSPECTION_SAMPLE if inspection is not None:
+            return _service_manager(user, authority)
+        case Action.SEE_INSPECTION_READS if inspection is not None:
+            return _service_manager(user, authority)
+    return False
+
+
+def inspections_visible_to(user) -> QuerySet[Inspection]:
+    """The authority's inspections for its service managers and system administrators; an
+    inspector's own, while they run; none for anyone else."""
+    if _sets_up(user):
+        return Inspection.objects.filter(authority_id=user.agency.authority_id)
+    if is_inspector(user):
+        today = timezone.localdate()
+        return Inspection.objects.filter(
+            authority_id=user.agency.authority_id,
+            inspectors=user,
+            start_date__lte=today,
+            end_date__gte=today,
+        )
+    return Inspection.objects.none()
 
 
 def _manager(user) -> bool:
@@ -40,7 +113,20 @@ def _practitioner_of(user, audit) -> bool:
     )
 
 
+_INSPECTION_ACTIONS = frozenset(
+    {
+        Action.SEE_INSPECTIONS,
+        Action.SET_UP_INSPECTION,
+        Action.SEE_INSPECTION,
+        Action.DRAW_INSPECTION_SAMPLE,
+        Action.SEE_INSPECTION_READS,
+    }
+)
+
+
 def can(user, action: Action, obj=None) -> bool:
+    if action in _INSPECTION_ACTIONS:
+        return _can_inspection(user, action, obj)
     if not is_social_care_staff(user):
         return False
     match action:

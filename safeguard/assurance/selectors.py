@@ -2,19 +2,25 @@
 ``casework.selectors.access_case``, which logs the access) and the results by team, heading
 and grade."""
 
+from datetime import datetime, time, timedelta
 from operator import attrgetter
 from uuid import UUID
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
+from django.utils import timezone
 
 from safeguard.accounts.models import AgencyKind, User
-from safeguard.accounts.roles import RECORDING_ROLES
+from safeguard.accounts.roles import RECORDING_ROLES, Role
 from safeguard.assurance import permissions
-from safeguard.assurance.models import Audit, AuditAction, Finding
+from safeguard.assurance.grants import running_sample
+from safeguard.assurance.models import Audit, AuditAction, Finding, Inspection
 from safeguard.assurance.permissions import Action
+from safeguard.audit.models import AccessEvent
 from safeguard.casework.selectors import access_case
 from safeguard.people import selectors as people
+from safeguard.people.models import Person
 
 
 def audits_for(user, *, request=None):
@@ -127,4 +133,101 @@ def action_owners(authority_id):
         agency__kind=AgencyKind.CHILDRENS_SOCIAL_CARE,
         role__in=RECORDING_ROLES,
         is_active=True,
+    ).order_by("last_name", "first_name")
+
+
+# The most reads the page lists at once (the newest).
+READS_SHOWN = 1000
+
+
+def inspections_for(user):
+    """The inspections ``user`` may see, newest first, with their inspectors."""
+    return list(
+        permissions.inspections_visible_to(user)
+        .prefetch_related("inspectors")
+        .annotate(sampled=Count("sample"))
+    )
+
+
+def access_inspection(*, user, inspection_id: UUID) -> Inspection:
+    """One inspection ``user`` may see (404 otherwise), with its inspectors."""
+    inspection = (
+        permissions.inspections_visible_to(user)
+        .prefetch_related("inspectors")
+        .filter(pk=inspection_id)
+        .first()
+    )
+    if inspection is None or not permissions.can(user, Action.SEE_INSPECTION, inspection):
+        raise Http404("No such inspection")
+    return inspection
+
+
+def _reads(inspection):
+    """The access events of ``inspection``'s inspectors from its first day to its last."""
+    start = timezone.make_aware(datetime.combine(inspection.start_date, time.min))
+    end = timezone.make_aware(datetime.combine(inspection.end_date + timedelta(days=1), time.min))
+    return AccessEvent.objects.filter(
+        user__in=[u.pk for u in inspection.inspectors.all()], at__gte=start, at__lt=end
+    )
+
+
+def inspection_sample(*, user, inspection, request=None):
+    """The sampled case files ``user`` may see (sealed ones left out and counted:
+    ``people.show_rows``), the children in name order, each with how often the inspectors
+    have read the child's record (for the authority's managers)."""
+    rows = list(
+        inspection.sample.select_related("case__child", "case__team").order_by(
+            "case__child__family_name", "case__child__given_names", "case_id"
+        )
+    )
+    shown = people.show_rows(user=user, rows=rows, child=attrgetter("case.child"), request=request)
+    if permissions.can(user, Action.SEE_INSPECTION_READS, inspection):
+        counts = dict(
+            _reads(inspection)
+            .filter(person_id__in=[r.case.child_id for r in shown.rows])
+            .values_list("person_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for r in shown.rows:
+            r.reads = counts.get(r.case.child_id, 0)
+    return shown
+
+
+def inspection_reads(*, user, inspection, request=None):
+    """What the inspectors read during ``inspection``: each read (the newest
+    ``READS_SHOWN``), whose record, by whom, when, from which page; rows about a child the
+    viewer may not see are left out and counted (``people.show_rows``)."""
+    if not permissions.can(user, Action.SEE_INSPECTION_READS, inspection):
+        raise PermissionDenied("A service manager sees what the inspectors read")
+    events = list(_reads(inspection).select_related("user").order_by("-at", "-id")[:READS_SHOWN])
+    persons = Person.objects.in_bulk({e.person_id for e in events})
+    rows = []
+    for event in events:
+        person = persons.get(event.person_id)
+        if person is not None:
+            event.person = person
+            rows.append(event)
+    return people.show_rows(user=user, rows=rows, child=attrgetter("person"), request=request)
+
+
+def sample_for_inspector(*, user, request=None) -> list:
+    """The case files an inspector may read today, across their running inspections, each
+    with its inspection (their home page)."""
+    if not permissions.is_inspector(user):
+        return []
+    rows = list(
+        running_sample(user)
+        .select_related("case__child", "inspection")
+        .order_by("inspection__name", "case__child__family_name", "case__child__given_names")
+    )
+    return people.show_rows(
+        user=user, rows=rows, child=attrgetter("case.child"), request=request
+    ).rows
+
+
+def inspectors_of(authority_id):
+    """Who may be named on an inspection: the active inspectors of the authority's agencies."""
+    return User.objects.filter(
+        agency__authority_id=authority_id, role=Role.INSPECTOR, is_active=True
     ).order_by("last_name", "first_name")

@@ -9,10 +9,23 @@ from django.utils import timezone
 
 from safeguard.accounts.roles import is_social_care_staff
 from safeguard.assurance import permissions, sampling
-from safeguard.assurance.models import Audit, AuditAction, Finding, Grade, Heading, Stratum
+from safeguard.assurance.models import (
+    Audit,
+    AuditAction,
+    Finding,
+    Grade,
+    Heading,
+    InspectedCase,
+    Inspection,
+    Stratum,
+)
 from safeguard.assurance.permissions import Action
 from safeguard.audit.services import save_change, save_new, snapshot
-from safeguard.casework.models import Allocation
+from safeguard.casework.models import Allocation, Case
+from safeguard.core.errors import ApplicationError
+from safeguard.people import permissions as people_permissions
+from safeguard.people.models import Seal
+from safeguard.timescales.selectors import STAGE_BY_CODE, with_stage
 
 MAX_SAMPLE = 50
 
@@ -154,3 +167,140 @@ def complete_action(*, action: AuditAction, by, today: date | None = None) -> Au
     action.completed_by = by
     save_change(action, by=by, before=before, person_id=action.audit.case.child_id)
     return action
+
+
+# The largest sample an inspection may read (the 2009 inspectors read 57 files).
+MAX_INSPECTION_SAMPLE = 120
+
+
+@transaction.atomic
+def inspection_set_up(*, by, name: str, start_date: date, end_date: date, inspectors) -> Inspection:
+    """Name an inspection of the authority's case files, its first and last days and its
+    inspectors (users with the inspector role, of an agency of the authority)."""
+    if not permissions.can(by, Action.SET_UP_INSPECTION):
+        raise PermissionDenied("A service manager or system administrator sets up an inspection")
+    name = (name or "").strip()
+    if not name:
+        raise ApplicationError("Name the inspection.", field="name")
+    if end_date < start_date:
+        raise ApplicationError("The inspection cannot end before it starts.", field="end_date")
+    inspectors = list(inspectors)
+    if not inspectors:
+        raise ApplicationError("Name at least one inspector.", field="inspectors")
+    authority_id = by.agency.authority_id
+    for user in inspectors:
+        if not permissions.is_inspector(user) or user.agency.authority_id != authority_id:
+            raise ApplicationError(f"{user.get_full_name()} is not an inspector of this authority.")
+    inspection = Inspection(
+        authority_id=authority_id, name=name, start_date=start_date, end_date=end_date
+    )
+    save_new(inspection, by=by)
+    before = snapshot(inspection)
+    inspection.inspectors.set(inspectors)
+    save_change(inspection, by=by, before=before)
+    return inspection
+
+
+def _open_cases(authority_id, *, stage: str = "", on: date):
+    cases = Case.objects.filter(authority_id=authority_id, closure_date__isnull=True)
+    cases = cases.exclude(child__in=Seal.objects.filter(unsealed_at__isnull=True).values("person"))
+    if stage:
+        cases = with_stage(cases, on=on).filter(stage=stage)
+    return cases
+
+
+@transaction.atomic
+def inspection_sample(
+    *,
+    by,
+    inspection: Inspection,
+    chosen=(),
+    size: int = 0,
+    seed: int | None = None,
+    stage: str = "",
+    today: date | None = None,
+) -> list[InspectedCase]:
+    """Add case files to an inspection's sample: ``chosen``, the children named in advance
+    (their local child ids: each child's open case, or their latest), and ``size`` more drawn
+    at random from ``seed`` among the authority's other open cases (of ``stage`` only, when
+    given: the inspectors' criteria). Sealed records are never sampled: an inspector may not
+    read them. Raises ``ApplicationError`` and adds nothing if any of it is wrong."""
+    if not permissions.can(by, Action.DRAW_INSPECTION_SAMPLE, inspection):
+        raise PermissionDenied("A service manager draws an inspection's sample")
+    today = today or timezone.localdate()
+    chosen = list(dict.fromkeys(c.strip() for c in chosen if c.strip()))
+    if not chosen and not size:
+        raise ApplicationError("Name the children chosen in advance, or how many to draw.")
+    if size and seed is None:
+        raise ApplicationError("Give the seed to draw with.", field="seed")
+    if stage and stage not in STAGE_BY_CODE:
+        raise ApplicationError("Choose a stage from the list.", field="stage")
+    already = set(inspection.sample.values_list("case_id", flat=True))
+    if len(already) + len(chosen) + size > MAX_INSPECTION_SAMPLE:
+        raise ApplicationError(f"A sample may hold at most {MAX_INSPECTION_SAMPLE} case files.")
+    authority_id = inspection.authority_id
+    added: list[InspectedCase] = []
+    named = _chosen_cases(by, authority_id, chosen)
+    for case in named:
+        if case.pk in already:
+            continue
+        added.append(InspectedCase(inspection=inspection, case=case, how=InspectedCase.How.CHOSEN))
+        already.add(case.pk)
+    if size:
+        pool = [
+            (case_id, None)
+            for case_id in _open_cases(authority_id, stage=stage, on=today)
+            .exclude(pk__in=already)
+            .values_list("pk", flat=True)
+        ]
+        drawn = sampling.draw(pool, size=size, seed=seed)
+        if len(drawn) < size:
+            raise ApplicationError(
+                f"Only {len(drawn)} open case files can be drawn: ask for fewer.", field="size"
+            )
+        cases = Case.objects.in_bulk([case_id for case_id, _ in drawn])
+        for case_id, _ in drawn:
+            added.append(
+                InspectedCase(
+                    inspection=inspection, case=cases[case_id], how=InspectedCase.How.RANDOM,
+                    seed=seed,
+                )
+            )  # fmt: skip
+    for item in added:
+        save_new(item, by=by, person_id=item.case.child_id)
+    return added
+
+
+def _chosen_cases(by, authority_id, local_ids: list[str]) -> list[Case]:
+    """Each named child's open case (or their latest), checked: every id a child the user
+    may see, with a case, and not a sealed record."""
+    if not local_ids:
+        return []
+    visible = people_permissions.visible_to(by).filter(la_child_id__in=local_ids)
+    children = {p.la_child_id: p for p in visible}
+    unknown = [i for i in local_ids if i not in children]
+    if unknown:
+        raise ApplicationError(f"No child with the local id {', '.join(unknown)}.", field="chosen")
+    sealed = set(
+        Seal.objects.filter(
+            unsealed_at__isnull=True, person__in=list(children.values())
+        ).values_list("person__la_child_id", flat=True)
+    )
+    if sealed:
+        raise ApplicationError(
+            f"{', '.join(sorted(sealed))}: a restricted record, which inspectors may not read.",
+            field="chosen",
+        )
+    cases = {}
+    newest_first = Case.objects.filter(
+        authority_id=authority_id, child__in=children.values()
+    ).order_by("-referral_date", "pk")
+    for case in newest_first:
+        # The newest open case, or else the newest case.
+        best = cases.get(case.child_id)
+        if best is None or (best.closure_date is not None and case.closure_date is None):
+            cases[case.child_id] = case
+    missing = [i for i in local_ids if children[i].pk not in cases]
+    if missing:
+        raise ApplicationError(f"No case file for {', '.join(missing)}.", field="chosen")
+    return [cases[children[i].pk] for i in local_ids]

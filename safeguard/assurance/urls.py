@@ -13,4 +13,14 @@ urlpatterns = [
     path("audits/<uuid:audit_id>/actions/", views.action_add, name="action-add"),
     path("audits/actions/<uuid:action_id>/done/", views.action_complete, name="action-done"),
     path("audits/mine/", views.mine, name="mine"),
+    path("inspections/", views.inspections, name="inspections"),
+    path("inspections/<uuid:inspection_id>/", views.inspection_detail, name="inspection"),
+    path(
+        "inspections/<uuid:inspection_id>/sample/",
+        views.inspection_sample,
+        name="inspection-sample",
+    ),
+    path(
+        "inspections/<uuid:inspection_id>/reads/", views.inspection_reads, name="inspection-reads"
+    ),
 ]

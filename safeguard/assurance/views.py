@@ -13,6 +13,8 @@ from safeguard.assurance import documents, permissions, selectors, services
 from safeguard.assurance.forms import (
     ActionForm,
     AuditForm,
+    InspectionForm,
+    InspectionSampleForm,
     ModerationForm,
     ResponseForm,
     SampleForm,
@@ -21,6 +23,8 @@ from safeguard.assurance.models import Grade, Heading
 from safeguard.assurance.permissions import Action
 from safeguard.core.csv import csv_response
 from safeguard.core.downloads import attachment
+from safeguard.core.submission import posted, submit
+from safeguard.timescales.selectors import STAGES
 
 
 def _labels(rows, field, choices):
@@ -213,3 +217,106 @@ def action_complete(request, action_id):
     services.complete_action(action=action, by=request.user)
     messages.success(request, "Action recorded as done.")
     return redirect("assurance:audit", audit_id=action.audit_id)
+
+
+# Inspections (issue 15 item 5, decision 0042).
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspections(request):
+    """The inspections: set up by a service manager or system administrator; an inspector's
+    own while they run, with the case files they may read."""
+    user = request.user
+    if not permissions.can(user, Action.SEE_INSPECTIONS):
+        raise PermissionDenied
+    form = None
+    if permissions.can(user, Action.SET_UP_INSPECTION):
+        form = InspectionForm(
+            posted(request), inspectors=selectors.inspectors_of(user.agency.authority_id)
+        )
+        made = submit(
+            request,
+            form,
+            lambda d: services.inspection_set_up(by=user, **d),
+            success="Inspection set up: now choose or draw its sample.",
+        )
+        if made:
+            return redirect("assurance:inspection", inspection_id=made.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    context = {
+        "inspections": selectors.inspections_for(user),
+        "form": form,
+        "sample": selectors.sample_for_inspector(user=user, request=request),
+        "is_inspector": permissions.is_inspector(user),
+    }
+    status = 400 if form is not None and form.errors else 200
+    return render(request, "assurance/inspections.html", context, status=status)
+
+
+def _inspection_page(request, inspection, sample_form=None, status=200):
+    user = request.user
+    can_draw = permissions.can(user, Action.DRAW_INSPECTION_SAMPLE, inspection)
+    if can_draw and sample_form is None:
+        sample_form = _sample_form(None)
+    shown = selectors.inspection_sample(user=user, inspection=inspection, request=request)
+    context = {
+        "inspection": inspection,
+        "sample": shown.rows,
+        "restricted": shown.hidden,
+        "form": sample_form if can_draw else None,
+        "can_see_reads": permissions.can(user, Action.SEE_INSPECTION_READS, inspection),
+    }
+    return render(request, "assurance/inspection.html", context, status=status)
+
+
+def _sample_form(data):
+    return InspectionSampleForm(data, stages=[(s.code, s.label) for s in STAGES])
+
+
+@login_required
+@require_GET
+def inspection_detail(request, inspection_id):
+    inspection = selectors.access_inspection(user=request.user, inspection_id=inspection_id)
+    return _inspection_page(request, inspection)
+
+
+@login_required
+@require_http_methods(["POST"])
+def inspection_sample(request, inspection_id):
+    inspection = selectors.access_inspection(user=request.user, inspection_id=inspection_id)
+    if not permissions.can(request.user, Action.DRAW_INSPECTION_SAMPLE, inspection):
+        raise PermissionDenied
+    form = _sample_form(posted(request))
+    made = submit(
+        request,
+        form,
+        lambda d: services.inspection_sample(
+            by=request.user,
+            inspection=inspection,
+            chosen=form.cleaned_chosen(),
+            size=d["size"] or 0,
+            seed=d["seed"],
+            stage=d["stage"],
+        ),  # fmt: skip
+        success=lambda added: f"Case files added to the sample: {len(added)}.",
+    )
+    if made:
+        return redirect("assurance:inspection", inspection_id=inspection.pk)
+    return _inspection_page(request, inspection, form, status=400)
+
+
+@login_required
+@require_GET
+def inspection_reads(request, inspection_id):
+    """What the inspectors read, for the authority: each read, whose record, by whom, when."""
+    inspection = selectors.access_inspection(user=request.user, inspection_id=inspection_id)
+    shown = selectors.inspection_reads(user=request.user, inspection=inspection, request=request)
+    context = {
+        "inspection": inspection,
+        "reads": shown.rows,
+        "restricted": shown.hidden,
+        "limit": selectors.READS_SHOWN,
+    }
+    return render(request, "assurance/inspection_reads.html", context)

@@ -17,7 +17,7 @@ analyst or partner staff (issue 13, item 2).
 
 from enum import StrEnum
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from safeguard.accounts.roles import (
     MANAGER_ROLES,
@@ -49,9 +49,44 @@ ROLES = {
 }
 
 
+# What a read-only grant (decision 0042) lets its holder do: read the case file, never record.
+READ_ACTIONS = frozenset({Action.VIEW, Action.READ_NARRATIVE})
+# Read-only grants registered by higher apps: ``ids(user)``, a query of the case ids ``user``
+# may read today (None, without a query, when it grants ``user`` nothing).
+_READERS: list = []
+
+
+def register_reader(ids) -> None:
+    """Let a higher app grant a user outside children's social care sight of some case files,
+    read-only (an inspector, the cases of their inspection's sample). The child must also be
+    granted by the people policy (``people.permissions.register_grant``)."""
+    if ids not in _READERS:
+        _READERS.append(ids)
+
+
+def _granted_cases(user):
+    """The query of case ids granted to ``user``, or None when no grant names them."""
+    if is_social_care_staff(user):
+        return None
+    queries = [q for q in (ids(user) for ids in _READERS) if q is not None]
+    if not queries:
+        return None
+    q = Q(pk__in=queries[0])
+    for more in queries[1:]:
+        q |= Q(pk__in=more)
+    return q
+
+
 def visible_to(user) -> QuerySet[Case]:
     if not is_social_care_staff(user):
-        return Case.objects.none()
+        granted = _granted_cases(user)
+        if granted is None:
+            return Case.objects.none()
+        return Case.objects.filter(
+            granted,
+            authority_id=user.agency.authority_id,
+            child__in=people_permissions.visible_to(user).values("id"),
+        )
     # A case is part of the child's record: a sealed child's cases follow the seal.
     return Case.objects.filter(
         authority_id=user.agency.authority_id,
@@ -65,6 +100,11 @@ def can(user, action: Action, case: Case | None = None, *, authority_id=None) ->
     roles = ROLES.get(action)
     if target is None or roles is None:
         return False
+    if action in READ_ACTIONS and (granted := _granted_cases(user)) is not None:
+        # Read-only: the granted case (or, for a page of the child's file, any granted case of
+        # the authority; the people policy then decides which children).
+        cases = Case.objects.filter(granted, authority_id=target)
+        return (cases.filter(pk=case.pk) if case is not None else cases).exists()
     allowed = is_social_care_staff(user, roles=roles, authority_id=target)
     if allowed and action == Action.CHANGE_PRIORITY and user.role not in MANAGER_ROLES:
         # A social worker changes the priority of a case allocated to them, and no other

@@ -41,6 +41,41 @@ def _open_involvement(user) -> Q:
     return by_whom & Involvement.open_on(today, prefix="involvements__")
 
 
+# Read-only grants registered by higher apps (decision 0042): each is a pair of functions,
+# ``ids(user)``, a query of the person ids ``user`` may read today through that grant (None,
+# without a query, when it grants ``user`` nothing), and ``reasons(user, person_ids)``, what
+# the access log says of each such read ({person id: reason}).
+_GRANTS: list[tuple] = []
+
+
+def register_grant(ids, reasons) -> None:
+    """Let a higher app grant sight of some people to users who hold no role that sees them
+    (an inspector reads the children of their inspection's sample). A grant only adds people
+    to see: it never unseals a record and never allows a change (``Action.EDIT``)."""
+    if (ids, reasons) not in _GRANTS:
+        _GRANTS.append((ids, reasons))
+
+
+def _granted(user):
+    """The person ids the registered grants give ``user`` now, or None if they give none."""
+    queries = [q for q in (ids(user) for ids, _ in _GRANTS) if q is not None]
+    if not queries:
+        return None
+    q = Q(pk__in=queries[0])
+    for more in queries[1:]:
+        q |= Q(pk__in=more)
+    return q
+
+
+def grant_reasons(user, person_ids) -> dict:
+    """Why ``user`` reads each of ``person_ids`` through a grant: {person id: reason}, so
+    that each access event says which grant (which inspection) the read was made under."""
+    found: dict = {}
+    for _, reasons in _GRANTS:
+        found.update(reasons(user, person_ids) or {})
+    return found
+
+
 def _base_visible(user) -> QuerySet[Person]:
     """Every person ``user`` could see if no record were sealed."""
     if not (user.is_authenticated and user.is_active and user.agency_id):
@@ -50,6 +85,9 @@ def _base_visible(user) -> QuerySet[Person]:
     if user.is_partner:
         ids = Person.objects.filter(_open_involvement(user)).values("id")
         return Person.objects.filter(id__in=ids)
+    granted = _granted(user)
+    if granted is not None:
+        return Person.objects.filter(granted, authority_id=user.agency.authority_id)
     return Person.objects.none()
 
 

@@ -106,6 +106,7 @@ FORMS = {
     "privacy:sar-close": "sm_dan",
     "people:seal": "tm_carol",
     "people:break-glass-review": "tm_carol",
+    "assurance:inspections": "sm_dan",
 }
 
 
@@ -132,7 +133,13 @@ def _quorate_conference(world) -> dict:
     return {**_confirm_today(world), "attendance": attendance}
 
 
+def _inspector(world) -> dict:
+    # An inspection names its inspectors (checkboxes, which the generic filling leaves empty).
+    return {"inspectors": [str(world.inspector_ian.pk)]}
+
+
 SETUP = {
+    "assurance:inspections": _inspector,
     "referrals:contact-decide": _threshold,
     "protection:icpc-new": _quorate_conference,
     "protection:review-new": _confirm_today,
@@ -650,6 +657,8 @@ NOT_FUZZED = {
     # Not yet fuzzed here: its forms post to routes of their own (grade, moderate, respond,
     # actions) that answer only POST, which this corpus cannot read a form from.
     "assurance:audit": "forms posting to their own routes; assurance's tests cover bad input",
+    "assurance:inspection": "the sample form posts to its own route; assurance's tests cover "
+    "bad input (tests/test_inspections.py)",
 }
 
 

@@ -42,6 +42,9 @@ RECORD_ROUTES = sorted(
 LIST_ROUTES = {
     "timescales:team", "timescales:team-unallocated", "performance:indicator",
     "performance:children", "workforce:board",
+    # An inspection's sample and what its inspectors read: rows about children, each through
+    # show_rows (decision 0042).
+    "assurance:inspection", "assurance:inspection-reads",
 }  # fmt: skip
 # What must never appear for someone who may not see the records.
 SECRETS = ["Sam", "Sally", "Mary", "14 March 2015", "9434765919", "943 476 5919", "T000001"]

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from safeguard.assurance import permissions as assurance_permissions
+from safeguard.assurance import selectors as assurance
 from safeguard.assurance.permissions import Action as AssuranceAction
 from safeguard.audit.models import AccessPurpose
 from safeguard.notices import selectors as notices
@@ -87,6 +88,9 @@ def home(request):
             "can_see_unseen": due_permissions.can(user, DueAction.SEE_UNSEEN),
             "can_see_quality_summary": quality_permissions.can(user, QualityAction.SEE_SUMMARY),
             "can_see_audits": assurance_permissions.can(user, AssuranceAction.SEE),
+            "can_see_inspections": assurance_permissions.can(user, AssuranceAction.SEE_INSPECTIONS),
+            # An inspector's home: the case files of their running inspections (decision 0042).
+            "inspection_sample": assurance.sample_for_inspector(user=user, request=request),
             "can_search": permissions.can(user, Action.SEARCH),
             "can_create": permissions.can(user, Action.CREATE),
             "unread_notices": notices.unread_count(user=user),

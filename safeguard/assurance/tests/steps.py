@@ -69,3 +69,48 @@ def action_of_sam(world):
         audit=audit, by=world.tm_carol, description="Update the chronology",
         owner=world.sw_amy, due_date=date(2099, 1, 1),
     )  # fmt: skip
+
+
+def inspection(world, *, chosen=("T000001",), size=0, seed=None, inspectors=None):
+    """An inspection running from yesterday to three days on, set up by Dan (service
+    manager) for Ian (inspector), its sample the cases of ``chosen`` and ``size`` more."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    allocated_cases(world)
+    today = timezone.localdate()
+    made = services.inspection_set_up(
+        by=world.sm_dan,
+        name="Inspection of children's services",
+        start_date=today - timedelta(days=1),
+        end_date=today + timedelta(days=3),
+        inspectors=[world.inspector_ian] if inspectors is None else inspectors,
+    )
+    services.inspection_sample(
+        by=world.sm_dan, inspection=made, chosen=list(chosen), size=size, seed=seed
+    )
+    return made
+
+
+def move_inspection(inspection, *, start, end):
+    """Set an inspection's dates directly (a test's clock: before it starts, after it ends)."""
+    from safeguard.assurance.models import Inspection
+
+    Inspection.objects.filter(pk=inspection.pk).update(start_date=start, end_date=end)
+    inspection.refresh_from_db()
+    return inspection
+
+
+def ended_inspection_of_sam(world):
+    """Sam's case file in the sample of an inspection that ended yesterday (the matrix's
+    inspector has no inspection under way)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    made = inspection(world)
+    today = timezone.localdate()
+    return move_inspection(
+        made, start=today - timedelta(days=5), end=today - timedelta(days=1)
+    )

@@ -77,6 +77,8 @@ def access_person(
     glass = permissions.break_glass_reasons(user, [person.pk], sealed=sealed).get(person.pk)
     if glass:
         reason = f"Break-glass: {glass}" + (f" ({reason})" if reason else "")
+    elif granted := permissions.grant_reasons(user, [person.pk]).get(person.pk):
+        reason = granted + (f" ({reason})" if reason else "")
     record_access(
         by=user,
         person_ids=[person.pk],
@@ -129,6 +131,9 @@ def _log_people(
             person.withhold()
     glass = permissions.break_glass_reasons(user, allowed, sealed=sealed)
     plain = [pid for pid in dict.fromkeys(p.pk for p in people) if pid in allowed - set(glass)]
+    # Those read through a grant (an inspection) say which: one event each, with its reason.
+    granted = permissions.grant_reasons(user, plain) if plain else {}
+    plain = [pid for pid in plain if pid not in granted]
     if plain:
         record_access(
             by=user,
@@ -137,6 +142,15 @@ def _log_people(
             route=request_route(request),
             ip_address=client_ip(request),
             reason=reason,
+        )
+    for pid, why in granted.items():
+        record_access(
+            by=user,
+            person_ids=[pid],
+            purpose=purpose,
+            route=request_route(request),
+            ip_address=client_ip(request),
+            reason=why + (f" ({reason})" if reason else ""),
         )
     for pid, why in glass.items():
         record_access(

@@ -16,7 +16,8 @@ TARGETS = {"procedure_for_all": procedure_for_all}
 # Social care staff of the authority read it and acknowledge it; partners, administrators,
 # inspectors and another authority's staff do not find it.
 READ = row(302, 200, 200, 200, 200, 404, 404, 404, 404, 404, 404, 302, 404, 200, 404)
-ACKNOWLEDGE = row(302, 302, 302, 302, 302, 404, 404, 404, 404, 404, 404, 302, 404, 302, 404)
+# An inspector posts nothing (decision 0042): 403 before the page is asked.
+ACKNOWLEDGE = row(302, 302, 302, 302, 302, 404, 404, 404, 404, 404, 404, 302, 404, 302, 403)
 # Only a service manager publishes, or publishes a new version.
 PUBLISH = row(302, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403, 302, 403, 403, 403)
 REVISE = row(302, 403, 403, 200, 403, 404, 404, 404, 404, 404, 404, 302, 404, 403, 404)
