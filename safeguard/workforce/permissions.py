@@ -19,26 +19,17 @@ from django.db.models import Q, QuerySet
 
 from safeguard.accounts.models import Team
 from safeguard.accounts.roles import RECORDING_ROLES, SERVICE_WIDE_ROLES, is_social_care_staff
-from safeguard.accounts.selectors import social_care_teams
-
-# How many levels above a team its managers may be (team, service, directorate...).
-MANAGEMENT_LEVELS = 4
+from safeguard.accounts.selectors import (  # noqa: F401  (managed_by: re-exported)
+    MANAGEMENT_LEVELS,
+    managed_by,
+    social_care_teams,
+)
 
 
 class Action(StrEnum):
     SEE_BOARDS = "see_boards"  # the list of the boards the user may see (perhaps none)
     SEE_BOARD = "see_board"  # a team's caseload board: obj the team
 
-
-def managed_by(user) -> Q:
-    """The teams ``user`` manages, or that sit (up to ``MANAGEMENT_LEVELS`` deep) inside a
-    team or service they manage."""
-    q = Q()
-    path = "manager"
-    for _ in range(MANAGEMENT_LEVELS):
-        q |= Q(**{path: user})
-        path = "parent__" + path
-    return q
 
 
 def visible_to(user) -> QuerySet[Team]:
