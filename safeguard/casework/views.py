@@ -532,6 +532,8 @@ def absence_new(request, team_id: int):
 def absence_end(request, team_id: int, absence_id: UUID):
     team = _cover_team(request, team_id, Action.RECORD_ABSENCE)
     absence = selectors.absence_of_team(team, absence_id)
+    if not permissions.may_record_absence(request.user, absence.worker, absence.kind, team):
+        raise PermissionDenied
     form = AbsenceEndForm(posted(request), initial={"last_day": absence.last_day})
 
     def save(data):

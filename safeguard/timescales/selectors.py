@@ -73,7 +73,9 @@ class DueRow:
     @property
     def away_until(self) -> date | None:
         """The worker's last day away, when they are away and it is known."""
-        return self.worker_back - timedelta(days=1) if self.worker_away and self.worker_back else None
+        if not (self.worker_away and self.worker_back):
+            return None
+        return self.worker_back - timedelta(days=1)
 
     @property
     def owner(self) -> str:
