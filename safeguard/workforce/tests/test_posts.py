@@ -125,10 +125,11 @@ def test_rates_by_month_on_hand_built_data(world):
     assert team_a[3].turnover == 40.0
     assert team_a[3].vacancy_rate == 50.0
     assert team_a[4].leavers == 0 and team_a[4].turnover == 0.0
-    # The whole service in March: 5 posts, 3 filled at the end (Amy, the locum, Ben).
+    # The whole service in March: 5 posts; 4 filled on the 1st (Ben started that day), 3 at
+    # the end (Amy, the locum, Ben).
     march = service.months[2]
     assert (march.posts_fte, march.filled_fte, march.agency_fte) == (5, 3, 1)
-    assert march.leavers == 1 and march.average_filled == 3.0
+    assert march.leavers == 1 and march.average_filled == 3.5
 
 
 def test_a_worker_moving_to_another_post_is_not_a_leaver(world):
