@@ -17,7 +17,6 @@ from decimal import Decimal
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 
 from safeguard.accounts.models import Role, Team, User
-from safeguard.accounts.roles import RECORDING_ROLES
 from safeguard.accounts.selectors import social_care_teams
 from safeguard.casework.models import Absence, DutySpell
 from safeguard.demo import vocabulary as words
@@ -25,6 +24,7 @@ from safeguard.workforce.models import Post, PostGrade, PostHolder
 
 # An unusable password (Django's prefix): a former worker's account never signs in.
 UNUSABLE = UNUSABLE_PASSWORD_PREFIX + "former-worker"
+POST_ROLES = (Role.SOCIAL_WORKER, Role.TEAM_MANAGER)
 FTES = (Decimal("1"),) * 6 + (Decimal("0.8"), Decimal("0.6"), Decimal("0.5"))
 WEEKS_OF_ROTA = (-1, 0, 1, 2)  # last week, this week and the next two
 
@@ -64,10 +64,13 @@ def build_workforce(authority, *, seed: int, as_at: date) -> dict[str, int]:
     rng = random.Random(f"workforce-{seed}")
     year_ago = (as_at.replace(day=1) - timedelta(days=335)).replace(day=1)
     teams = list(social_care_teams(authority.pk).select_related("agency", "manager"))
-    members = {
-        t.pk: list(t.members.filter(is_active=True, role__in=RECORDING_ROLES).order_by("username"))
-        for t in teams
-    }
+    # Each social worker and team manager has one post, in their first team by name (a
+    # service manager who sits in teams holds none: they count as full-time, as before).
+    members, placed = {}, set()
+    for t in teams:
+        found = t.members.filter(is_active=True, role__in=POST_ROLES).order_by("username")
+        members[t.pk] = [w for w in found if w.pk not in placed]
+        placed |= {w.pk for w in members[t.pk]}
     if not teams:
         return {}
     former = _Former(rng, teams[0].agency, words.family_name_compounds())
@@ -83,6 +86,8 @@ def build_workforce(authority, *, seed: int, as_at: date) -> dict[str, int]:
         return made
 
     for team in teams:
+        if not members[team.pk]:
+            continue  # a service, or a team nobody in it holds cases: no posts
         for worker in members[team.pk]:
             manager = worker.role != Role.SOCIAL_WORKER
             grade = PostGrade.TEAM_MANAGER if manager else rng.choice(
