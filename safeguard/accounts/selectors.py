@@ -1,6 +1,6 @@
 """Reading staff records: who works where."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from safeguard.accounts.models import Agency, AgencyKind, Team, User
 from safeguard.accounts.roles import Role
@@ -32,3 +32,18 @@ def conference_chairs(authority_id) -> QuerySet[User]:
         agency__authority_id=authority_id,
         agency__kind=AgencyKind.CHILDRENS_SOCIAL_CARE,
     ).order_by("last_name", "first_name")
+
+
+# How many levels above a team its managers may be (team, service, directorate...).
+MANAGEMENT_LEVELS = 4
+
+
+def managed_by(user) -> Q:
+    """The ``Q`` of the teams ``user`` manages, or that sit (up to ``MANAGEMENT_LEVELS``
+    deep) inside a team or service they manage (``Team.manager``, ``Team.parent``)."""
+    q = Q()
+    path = "manager"
+    for _ in range(MANAGEMENT_LEVELS):
+        q |= Q(**{path: user})
+        path = "parent__" + path
+    return q

@@ -6,7 +6,7 @@ from django import forms
 from safeguard.accounts.models import RECORDING_ROLES, AgencyKind, Team, User
 from safeguard.accounts.selectors import social_care_teams
 from safeguard.casework.codes import ClosureReason, PrimaryNeed, Priority, VisitKind
-from safeguard.casework.models import VisitNotice
+from safeguard.casework.models import AbsenceKind, VisitNotice
 from safeguard.core.forms import GovukDateField, GovukForm
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -280,3 +280,54 @@ class ChronologyEntryForm(GovukForm):
 
 class AnnotationForm(GovukForm):
     text = _text("Annotation", "Enter the annotation", rows=4)
+
+
+# --- Cover (decision 0044): choices and dates only, so they keep no draft -----------------------
+
+
+def _worker_field(workers, *, label: str):
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=workers,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Choose the worker",
+            "invalid_choice": "Choose a worker from the list",
+        },
+    )
+
+
+class AbsenceForm(GovukForm):
+    kind = forms.ChoiceField(
+        label="Kind of absence",
+        choices=AbsenceKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the kind of absence",
+            "invalid_choice": "Choose the kind of absence",
+        },
+    )
+    start_date = GovukDateField(label="First day away")
+    last_day = GovukDateField(
+        label="Last day away",
+        required=False,
+        help_text="Leave empty if nobody knows yet (sickness): add it when they are back",
+    )
+
+    def __init__(self, data=None, *, workers, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields = {"worker": _worker_field(workers, label="Who is away"), **self.fields}
+
+
+class AbsenceEndForm(GovukForm):
+    last_day = GovukDateField(label="Last day away")
+
+
+class DutyForm(GovukForm):
+    start_date = GovukDateField(label="First day on duty")
+    last_day = GovukDateField(label="Last day on duty")
+
+    def __init__(self, data=None, *, workers, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields = {"worker": _worker_field(workers, label="Who is on duty"), **self.fields}

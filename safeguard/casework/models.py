@@ -5,6 +5,8 @@ Field names follow the CIN census items they feed (domain.md §4), so that retur
 without translation.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -159,6 +161,59 @@ class UnallocatedReview(BaseModel):
         ordering = ["-review_date", "-created_at"]
         verbose_name = "review of an unallocated case"
         indexes = [models.Index(fields=["case", "review_date"], name="unallocated_review_case")]
+
+
+class AbsenceKind(models.TextChoices):
+    ANNUAL_LEAVE = "annual_leave", "Annual leave"
+    SICKNESS = "sickness", "Sickness"
+    TRAINING = "training", "Training"
+    OTHER = "other", "Other"
+
+
+class Absence(BaseModel, DatedSpan):
+    """A worker away from work (issue 14, cover; decision 0044): from ``start_date`` (the
+    first day away) to ``end_date``, the day they are back (empty while nobody knows). While
+    it is open, the due items of the cases they hold show to their team's manager and the
+    team's duty worker, and every list marks their cases "Worker away"."""
+
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="absences"
+    )
+    kind = models.CharField(max_length=20, choices=AbsenceKind.choices)
+
+    class Meta(DatedSpan.Meta):
+        ordering = ["start_date", "pk"]
+        indexes = [models.Index(fields=["worker", "end_date"], name="absence_worker_open")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.start_date:%d %b %Y}"
+
+    @property
+    def last_day(self):
+        """The last day away (the day before they are back), or None if not known."""
+        return self.end_date - timedelta(days=1) if self.end_date else None
+
+
+class DutySpell(BaseModel, DatedSpan):
+    """A worker on duty for a team from ``start_date`` to the day before ``end_date`` (the
+    team's rota, set by its manager): while a colleague is away, the duty worker sees and
+    acts on their due items (decision 0044)."""
+
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="duty_spells")
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="duty_spells"
+    )
+
+    class Meta(DatedSpan.Meta):
+        ordering = ["start_date", "pk"]
+        indexes = [models.Index(fields=["team", "end_date"], name="duty_team_open")]
+
+    def __str__(self) -> str:
+        return f"Duty from {self.start_date:%d %b %Y}"
+
+    @property
+    def last_day(self):
+        return self.end_date - timedelta(days=1) if self.end_date else None
 
 
 class VisitNotice(models.TextChoices):

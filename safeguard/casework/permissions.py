@@ -13,18 +13,31 @@ its PDF (issue 11, item 12: least privilege).
 A case's priority (RAG) is changed by a team or service manager of its authority, or by the
 social worker it is allocated to (``CHANGE_PRIORITY``); never by another social worker, an
 analyst or partner staff (issue 13, item 2).
+
+Cover (issue 14 item 4, decision 0044): a worker's absences and a team's duty rota.
+``SEE_COVER`` (obj: the team): the team's members who hold cases, the managers of the team
+or of a team or service above it, and those who answer for the whole service.
+``RECORD_ABSENCE`` (obj: the team): its managers, for its members, and each member who holds
+cases for their own planned leave (annual leave, training): ``may_record_absence`` says for
+whom and of what kind. Nobody records another's absence unless they manage them; sickness and
+"other" are recorded by the manager. ``SET_DUTY`` (obj: the team): its managers only. Those
+covering need no grant of their own to act on an absent colleague's cases: recording on a
+case is for every recorder of the authority (``RECORD``).
 """
 
 from enum import StrEnum
 
 from django.db.models import Q, QuerySet
 
+from safeguard.accounts.models import Team
 from safeguard.accounts.roles import (
     MANAGER_ROLES,
     RECORDING_ROLES,
+    SERVICE_WIDE_ROLES,
     SOCIAL_CARE_ROLES,
     is_social_care_staff,
 )
+from safeguard.accounts.selectors import managed_by
 from safeguard.casework.models import Case
 from safeguard.people import permissions as people_permissions
 
@@ -35,6 +48,15 @@ class Action(StrEnum):
     RECORD = "record"
     AUTHORISE = "authorise"
     CHANGE_PRIORITY = "change_priority"
+    # Cover: obj is the team (decision 0044).
+    SEE_COVER = "see_cover"
+    RECORD_ABSENCE = "record_absence"
+    SET_DUTY = "set_duty"
+
+
+COVER_ACTIONS = {Action.SEE_COVER, Action.RECORD_ABSENCE, Action.SET_DUTY}
+# What a worker may record of their own: planned leave. Sickness is recorded by the manager.
+OWN_ABSENCE_KINDS = {"annual_leave", "training"}
 
 
 # Who may do each action, among children's social care staff of the case's authority. What is
@@ -94,8 +116,40 @@ def visible_to(user) -> QuerySet[Case]:
     )
 
 
+def manages_team(user, team: Team) -> bool:
+    """Does ``user`` manage ``team``, or a team or service above it?"""
+    return Team.objects.filter(managed_by(user), pk=team.pk).exists()
+
+
+def _member(user, team: Team) -> bool:
+    return user.role in RECORDING_ROLES and user.teams.filter(pk=team.pk).exists()
+
+
+def _cover_can(user, action: Action, team: Team | None) -> bool:
+    if team is None or not is_social_care_staff(user, authority_id=team.agency.authority_id):
+        return False
+    if action == Action.SEE_COVER and user.role in SERVICE_WIDE_ROLES:
+        return True
+    if user.role in MANAGER_ROLES and manages_team(user, team):
+        return True
+    return action != Action.SET_DUTY and _member(user, team)
+
+
+def may_record_absence(user, worker, kind: str, team: Team) -> bool:
+    """May ``user`` record an absence of ``kind`` for ``worker`` (a member of ``team``)?
+    Their own planned leave, or a member of a team they manage, never their own sickness."""
+    if not _cover_can(user, Action.RECORD_ABSENCE, team):
+        return False
+    if worker.pk == user.pk:
+        return kind in OWN_ABSENCE_KINDS
+    return user.role in MANAGER_ROLES and manages_team(user, team)
+
+
 def can(user, action: Action, case: Case | None = None, *, authority_id=None) -> bool:
-    """May ``user`` do ``action`` on ``case`` (or on a new case in ``authority_id``)?"""
+    """May ``user`` do ``action`` on ``case`` (or on a new case in ``authority_id``)? For the
+    cover actions, ``case`` is the team."""
+    if action in COVER_ACTIONS:
+        return _cover_can(user, action, case)
     target = case.authority_id if case is not None else authority_id
     roles = ROLES.get(action)
     if target is None or roles is None:

@@ -10,7 +10,15 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import (
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -19,10 +27,12 @@ from safeguard.accounts.selectors import social_care_teams
 from safeguard.audit.models import AccessPurpose
 from safeguard.casework import permissions
 from safeguard.casework.models import (
+    Absence,
     Allocation,
     Case,
     ChronologyEntry,
     CINPlan,
+    DutySpell,
     UnallocatedReview,
 )
 from safeguard.casework.permissions import Action
@@ -205,7 +215,7 @@ def team_line_manager(team: Team | None):
 
 
 def line_manager(case: Case, *, on: date | None = None):
-    """"The right manager" for ``case``: the line manager of the team the case is allocated
+    """ "The right manager" for ``case``: the line manager of the team the case is allocated
     to on ``on`` (today by default), that is the team's manager, or the manager of the team
     above it when it has none; None when the case is unallocated or nobody is named.
 
@@ -240,6 +250,7 @@ def allocation_team(
 
 def open_case_of(child) -> Case | None:
     return Case.objects.filter(child=child, closure_date__isnull=True).first()
+
 
 # What the case page shows of each step, fetched in a fixed number of queries: one query per
 # kind of step, each joined to the people and records it names (``select_related``), so that
@@ -325,3 +336,96 @@ __all__ = [
     "visit_kind",
     "PermissionDenied",
 ]
+
+
+# --- Cover: who is away, who is on duty (decision 0044) ---------------------------------------
+
+
+def absent_on(on: date) -> QuerySet[Absence]:
+    """The absences open on ``on``."""
+    return Absence.objects.filter(Absence.open_on(on))
+
+
+def away_annotations(on: date, worker_ref: str = "worker_id") -> dict:
+    """For ``QuerySet.annotate``: whether the worker a row names (``worker_ref``) is away on
+    ``on`` (``worker_away``), and the day they are back (``worker_back``; None if not
+    known), so that a list marks an absent worker's rows in its own query."""
+    open_absences = absent_on(on).filter(worker_id=OuterRef(worker_ref))
+    return {
+        "worker_away": Exists(open_absences),
+        "worker_back": Subquery(open_absences.order_by("-start_date").values("end_date")[:1]),
+    }
+
+
+def absences_of(worker_ids, *, on: date) -> dict[int, Absence]:
+    """The absence open on ``on`` of each of ``worker_ids`` who is away: one query."""
+    ids = [pk for pk in worker_ids if pk is not None]
+    if not ids:
+        return {}
+    return {a.worker_id: a for a in absent_on(on).filter(worker_id__in=ids).order_by("start_date")}
+
+
+def covered_teams(user, *, on: date) -> QuerySet[Team]:
+    """The teams whose absent workers' items ``user`` covers on ``on``: those they manage
+    (``Team.manager``; for a team with no manager named, the manager of the team above it)
+    and those they are on duty for."""
+    on_duty = DutySpell.objects.filter(DutySpell.open_on(on), worker=user).values("team_id")
+    return Team.objects.filter(
+        Q(manager=user) | Q(manager__isnull=True, parent__manager=user) | Q(pk__in=on_duty)
+    )
+
+
+def covered_work(user, *, on: date, team_field: str = "team", worker_field: str = "worker") -> Q:
+    """The ``Q`` of rows (due items, cases) held by a worker who is away on ``on``, in a team
+    whose cover falls to ``user`` (``covered_teams``): never ``user``'s own."""
+    return (
+        Q(**{f"{team_field}__in": covered_teams(user, on=on).values("pk")})
+        & Q(**{f"{worker_field}__in": absent_on(on).values("worker_id")})
+        & ~Q(**{worker_field: user})
+    )
+
+
+def on_duty(team: Team, *, on: date) -> list:
+    """Who is on duty for ``team`` on ``on``, by name: one query."""
+    spells = DutySpell.objects.filter(DutySpell.open_on(on), team=team).select_related("worker")
+    return sorted({s.worker for s in spells}, key=lambda u: (u.last_name, u.first_name, u.pk))
+
+
+def team_absences(team: Team, *, on: date) -> list[Absence]:
+    """The absences of ``team``'s members that are running on ``on`` or start after it,
+    soonest first: one query."""
+    return list(
+        Absence.objects.filter(worker__teams=team)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=on))
+        .select_related("worker")
+        .order_by("start_date", "worker__last_name", "pk")
+        .distinct()
+    )
+
+
+def team_rota(team: Team, *, on: date) -> list[DutySpell]:
+    """``team``'s duty spells running on ``on`` or after it, soonest first: one query."""
+    return list(
+        DutySpell.objects.filter(team=team)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=on))
+        .select_related("worker")
+        .order_by("start_date", "worker__last_name", "pk")
+    )
+
+
+def absence_of_team(team: Team, absence_id: int) -> Absence:
+    """One absence of a member of ``team``; 404 if there is none."""
+    absence = (
+        Absence.objects.filter(pk=absence_id, worker__teams=team).select_related("worker").first()
+    )
+    if absence is None:
+        raise Http404("No such absence")
+    return absence
+
+
+def cover_team(team_id: int) -> Team:
+    """The team whose cover page is asked for, with its agency; 404 if none."""
+    team = Team.objects.select_related("agency", "manager").filter(pk=team_id).first()
+    if team is None:
+        raise Http404("No such team")
+    return team

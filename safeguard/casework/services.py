@@ -8,10 +8,11 @@ and ``chronology_add`` from here, so the rules are the same for every step.
 """
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,6 +29,8 @@ from safeguard.casework.codes import (
     ReferralSource,
 )
 from safeguard.casework.models import (
+    Absence,
+    AbsenceKind,
     Allocation,
     Case,
     CaseNote,
@@ -36,6 +39,7 @@ from safeguard.casework.models import (
     CINPlan,
     CINPlanReview,
     DirectWork,
+    DutySpell,
     ManagementDecision,
     Prioritised,
     UnallocatedReview,
@@ -399,8 +403,7 @@ def _notify_allocated(allocation: Allocation, *, by, previous: Allocation | None
     the child only by the link (a notice is emailed: no name or detail in the message)."""
     what = "reallocated to you" if previous is not None else "allocated to you"
     body = (
-        f"{by} allocated a case to you in {allocation.team} from "
-        f"{allocation.start_date:%d %B %Y}."
+        f"{by} allocated a case to you in {allocation.team} from {allocation.start_date:%d %B %Y}."
     )
     if allocation.reason:
         body += " The reason is on the case's allocation history."
@@ -784,3 +787,122 @@ def case_close(
         source=EndMarker(case),
     )
     return case
+
+
+# --- Cover: absences and the duty rota (decision 0044) ----------------------------------------
+
+# How far from today an absence or a duty spell may be recorded, and how long a duty spell
+# may run: wider dates are a typing slip (a year for 2 digits), not a plan.
+COVER_WINDOW_DAYS = 366
+DUTY_MAX_DAYS = 92
+
+
+def _cover_member(team, worker) -> None:
+    if (
+        worker is None
+        or not worker.is_active
+        or worker.role not in RECORDING_ROLES
+        or not worker.teams.filter(pk=team.pk).exists()
+    ):
+        raise ApplicationError(f"Choose a member of {team.name}", field="worker")
+
+
+def _cover_dates(start_date, last_day, *, last_required: bool) -> date | None:
+    """Check the first and last day (both within ``COVER_WINDOW_DAYS`` of today, in order)
+    and return the span's end: the day after the last (``DatedSpan``: the first day it is no
+    longer open)."""
+    today = timezone.localdate()
+    window = timedelta(days=COVER_WINDOW_DAYS)
+    if start_date is None:
+        raise ApplicationError("Enter the first day", field="start_date")
+    if not today - window <= start_date <= today + window:
+        raise ApplicationError("The first day must be within a year of today", field="start_date")
+    if last_day is None:
+        if last_required:
+            raise ApplicationError("Enter the last day", field="last_day")
+        return None
+    if last_day < start_date:
+        raise ApplicationError("The last day cannot be before the first", field="last_day")
+    if last_day > start_date + window:
+        raise ApplicationError("The last day must be within a year of the first", field="last_day")
+    return last_day + timedelta(days=1)
+
+
+def _overlaps(spans, start_date: date, end_date: date | None):
+    """The spans of ``spans`` that share a day with ``start_date`` to ``end_date``."""
+    spans = spans.filter(DatedSpan.open_on(start_date) | Q(start_date__gte=start_date))
+    if end_date is not None:
+        spans = spans.filter(start_date__lt=end_date)
+    return spans
+
+
+@transaction.atomic
+def absence_record(
+    *, by, team, worker, kind: str, start_date: date, last_day: date | None = None
+) -> Absence:
+    """Record that ``worker`` (a member of ``team``) is away from ``start_date`` to
+    ``last_day`` (empty: not known yet), by their manager, or by the worker for their own
+    planned leave (``permissions.may_record_absence``)."""
+    if kind not in AbsenceKind.values:
+        raise ApplicationError("Choose the kind of absence", field="kind")
+    _cover_member(team, worker)
+    if not permissions.may_record_absence(by, worker, kind, team):
+        if worker.pk == by.pk:
+            raise ApplicationError(
+                "You record your own annual leave and training; your manager records other "
+                "absences",
+                field="kind",
+            )
+        raise PermissionDenied("Only their manager records another worker's absence")
+    end_date = _cover_dates(start_date, last_day, last_required=False)
+    if _overlaps(Absence.objects.filter(worker=worker), start_date, end_date).exists():
+        raise ApplicationError(
+            f"{worker} already has an absence recorded on some of these days", field="start_date"
+        )
+    absence = Absence(worker=worker, kind=kind, start_date=start_date, end_date=end_date)
+    save_new(absence, by=by)
+    return absence
+
+
+@transaction.atomic
+def absence_end(*, by, team, absence: Absence, last_day: date) -> Absence:
+    """Set or change the last day of ``absence`` (a worker back from sickness, or leave cut
+    short): by whoever may record such an absence."""
+    worker = absence.worker
+    if not permissions.may_record_absence(by, worker, absence.kind, team):
+        raise PermissionDenied("Only their manager changes another worker's absence")
+    end_date = _cover_dates(absence.start_date, last_day, last_required=True)
+    others = Absence.objects.filter(worker=worker).exclude(pk=absence.pk)
+    if _overlaps(others, absence.start_date, end_date).exists():
+        raise ApplicationError(
+            f"{worker} has another absence recorded on some of these days", field="last_day"
+        )
+    before = snapshot(absence)
+    absence.end_date = end_date
+    save_change(absence, by=by, before=before)
+    return absence
+
+
+@transaction.atomic
+def duty_set(*, by, team, worker, start_date: date, last_day: date) -> DutySpell:
+    """Put ``worker`` (a member of ``team`` who holds cases) on duty for ``team`` from
+    ``start_date`` to ``last_day``: by the team's manager (or a manager above it). More than
+    one worker may be on duty on a day; the same worker is not put on twice."""
+    if not permissions.can(by, Action.SET_DUTY, team):
+        raise PermissionDenied("Only the team's manager sets its duty rota")
+    _cover_member(team, worker)
+    end_date = _cover_dates(start_date, last_day, last_required=True)
+    if (end_date - start_date).days > DUTY_MAX_DAYS:
+        raise ApplicationError(
+            f"A duty spell is at most {DUTY_MAX_DAYS} days: add the rest as another",
+            field="last_day",
+        )
+    spells = DutySpell.objects.filter(team=team, worker=worker)
+    if _overlaps(spells, start_date, end_date).exists():
+        raise ApplicationError(
+            f"{worker} is already on duty for {team.name} on some of these days",
+            field="start_date",
+        )
+    spell = DutySpell(team=team, worker=worker, start_date=start_date, end_date=end_date)
+    save_new(spell, by=by)
+    return spell

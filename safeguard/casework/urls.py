@@ -37,4 +37,12 @@ urlpatterns = [
         views.chronology_annotate,
         name="chronology-annotate",
     ),
+    path("cover/teams/<int:team_id>/", views.team_cover, name="team-cover"),
+    path("cover/teams/<int:team_id>/absences/new/", views.absence_new, name="absence-new"),
+    path(
+        "cover/teams/<int:team_id>/absences/<uuid:absence_id>/end/",
+        views.absence_end,
+        name="absence-end",
+    ),
+    path("cover/teams/<int:team_id>/duty/new/", views.duty_new, name="duty-new"),
 ]

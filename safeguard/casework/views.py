@@ -11,13 +11,16 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from safeguard.casework import documents, permissions, selectors, services
 from safeguard.casework.forms import (
+    AbsenceEndForm,
+    AbsenceForm,
     AllocateForm,
     AnnotationForm,
     CaseNoteForm,
@@ -28,6 +31,7 @@ from safeguard.casework.forms import (
     CloseForm,
     DecisionForm,
     DirectWorkForm,
+    DutyForm,
     PriorityForm,
     UnallocatedReviewForm,
     VisitForm,
@@ -457,3 +461,104 @@ def chronology_annotate(request, entry_id: UUID):
     return render(
         request, "casework/chronology_annotate.html", {"form": form, "child": child, "entry": entry}
     )
+
+
+# --- Cover: absences and the duty rota (decision 0044) -----------------------------------------
+
+
+def _cover_team(request, team_id: int, action: Action):
+    team = selectors.cover_team(team_id)
+    if not permissions.can(request.user, action, team):
+        raise PermissionDenied
+    return team
+
+
+def _cover_form_page(request, form, team, *, title: str, button: str):
+    context = {"form": form, "team": team, "title": title, "button": button}
+    return render(request, "casework/cover_form.html", context)
+
+
+@login_required
+@require_GET
+def team_cover(request, team_id: int):
+    """A team's cover: who is away (now and coming), who is on duty, and the forms."""
+    team = _cover_team(request, team_id, Action.SEE_COVER)
+    today = timezone.localdate()
+    user = request.user
+    context = {
+        "team": team,
+        "today": today,
+        "absences": selectors.team_absences(team, on=today),
+        "rota": selectors.team_rota(team, on=today),
+        "on_duty": selectors.on_duty(team, on=today),
+        # The kind of an absence (sickness) is for those who manage the team; colleagues see
+        # only that the worker is away.
+        "sees_kind": permissions.can(user, Action.SET_DUTY, team),
+        "may_record": permissions.can(user, Action.RECORD_ABSENCE, team),
+        "may_set_duty": permissions.can(user, Action.SET_DUTY, team),
+    }
+    return render(request, "casework/team_cover.html", context)
+
+
+def _absence_workers(request, team):
+    """Whom the user may record an absence for: the team's members if they manage it, else
+    only themselves (their own planned leave)."""
+    members = social_care_staff(team.agency.authority).filter(teams=team)
+    if permissions.can(request.user, Action.SET_DUTY, team):
+        return members
+    return members.filter(pk=request.user.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def absence_new(request, team_id: int):
+    team = _cover_team(request, team_id, Action.RECORD_ABSENCE)
+    form = AbsenceForm(
+        posted(request),
+        workers=_absence_workers(request, team),
+        initial={"start_date": timezone.localdate()},
+    )
+
+    def save(data):
+        return services.absence_record(by=request.user, team=team, **data)
+
+    if submission.submit(request, form, save, success="Absence recorded"):
+        return redirect("casework:team-cover", team_id=team.pk)
+    return _cover_form_page(request, form, team, title="Record an absence", button="Record")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def absence_end(request, team_id: int, absence_id: UUID):
+    team = _cover_team(request, team_id, Action.RECORD_ABSENCE)
+    absence = selectors.absence_of_team(team, absence_id)
+    if not permissions.may_record_absence(request.user, absence.worker, absence.kind, team):
+        raise PermissionDenied
+    form = AbsenceEndForm(posted(request), initial={"last_day": absence.last_day})
+
+    def save(data):
+        return services.absence_end(by=request.user, team=team, absence=absence, **data)
+
+    if submission.submit(request, form, save, success="Last day of the absence recorded"):
+        return redirect("casework:team-cover", team_id=team.pk)
+    title = f"Last day of {absence.worker}'s absence from {absence.start_date:%-d %B %Y}"
+    return _cover_form_page(request, form, team, title=title, button="Save")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def duty_new(request, team_id: int):
+    team = _cover_team(request, team_id, Action.SET_DUTY)
+    today = timezone.localdate()
+    form = DutyForm(
+        posted(request),
+        workers=social_care_staff(team.agency.authority).filter(teams=team),
+        initial={"start_date": today, "last_day": today},
+    )
+
+    def save(data):
+        return services.duty_set(by=request.user, team=team, **data)
+
+    if submission.submit(request, form, save, success="Duty rota updated"):
+        return redirect("casework:team-cover", team_id=team.pk)
+    return _cover_form_page(request, form, team, title="Put a worker on duty", button="Save")

@@ -26,7 +26,9 @@ OWN_TARGETS = {
 # Pages about a member of staff or a team, not a child's record: the administration pages and a
 # worker's supervision record (their own tests hide a sealed child's case from a supervisor who
 # is not named on the seal).
-STAFF_ROUTES = ("operations:", "supervision:record", "supervision:frequency", "supervision:session-new")
+# The cover pages and a team's posts (decision 0044) are about staff and teams too.
+STAFF_ROUTES = ("operations:", "supervision:record", "supervision:frequency", "supervision:session-new",
+                "casework:team-cover", "casework:absence-", "casework:duty-", "workforce:post")
 RECORD_ROUTES = sorted(
     name
     for name, (method, target, _query, expected) in MATRIX.items()

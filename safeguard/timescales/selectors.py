@@ -30,6 +30,7 @@ from django.http import Http404
 
 from safeguard.accounts.models import AgencyKind, LocalAuthority, Team, User
 from safeguard.assessments.models import Assessment
+from safeguard.casework import selectors as casework
 from safeguard.casework.codes import PRIORITY_RANK
 from safeguard.casework.models import (
     Allocation,
@@ -63,6 +64,17 @@ class DueRow:
     team: Team | None
     on: date
     contact: Contact | None = None
+    # The worker is away on ``on`` (an open absence: decision 0044), back on ``worker_back``
+    # (None if not known).
+    worker_away: bool = False
+    worker_back: date | None = None
+
+    @property
+    def away_until(self) -> date | None:
+        """The worker's last day away, when they are away and it is known."""
+        if not (self.worker_away and self.worker_back):
+            return None
+        return self.worker_back - timedelta(days=1)
 
     @property
     def owner(self) -> str:
@@ -146,9 +158,13 @@ class DueFilter:
     priority: str = ""
     status: str = ""
     next_step: bool = False
+    # The items of absent colleagues whose cover falls to this user (decision 0044).
+    cover_for: User | None = None
 
     def q(self, on: date) -> Q:
         q = Q()
+        if self.cover_for is not None:
+            q &= casework.covered_work(self.cover_for, on=on)
         if self.worker is not None:
             q &= Q(worker=self.worker)
         if self.team is not None:
@@ -220,7 +236,9 @@ def _item(entry: DueEntry, rule, on: date) -> DueItem:
 def due_rows(entries, *, authority: LocalAuthority, on: date) -> list[DueRow]:
     """Rows for these entries (a page, or a short list), with their children, cases,
     contacts, workers and teams in one query."""
-    loaded = entries.select_related("child", "case", "contact", "worker", "team")
+    loaded = entries.select_related("child", "case", "contact", "worker", "team").annotate(
+        **casework.away_annotations(on)
+    )
     return [
         DueRow(
             item=_item(e, _rule(authority, e.rule_id), on),
@@ -230,6 +248,8 @@ def due_rows(entries, *, authority: LocalAuthority, on: date) -> list[DueRow]:
             worker=e.worker,
             team=e.team,
             on=on,
+            worker_away=e.worker_away,
+            worker_back=e.worker_back,
         )
         for e in loaded
     ]

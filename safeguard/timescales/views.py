@@ -17,6 +17,7 @@ from safeguard.timescales import permissions, selectors
 from safeguard.timescales.permissions import Action
 
 OWN_ACTIONS_SHOWN = 50
+COVER_SHOWN = 50
 
 SORT_LABELS = {
     "priority": "Priority",
@@ -118,6 +119,7 @@ def mine(request):
         child=lambda a: a.plan.case.child,
         request=request,
     )
+    cover = _cover(request)
     return _render(
         request,
         title="What is due on my cases",
@@ -126,8 +128,30 @@ def mine(request):
             "show_owner": False,
             "own_actions": shown.rows,
             "own_actions_more": len(actions) > OWN_ACTIONS_SHOWN,
+            **cover,
         },
     )
+
+
+def _cover(request) -> dict:
+    """The items of colleagues who are away, in the teams whose cover falls to the user (the
+    team's manager, the duty worker: decision 0044): the first ``COVER_SHOWN`` by priority,
+    with their count, in a fixed number of queries."""
+    user = request.user
+    authority = user.agency.authority
+    today = timezone.localdate()
+    where = selectors.DueFilter(cover_for=user)
+    entries = selectors.due_entries(authority, on=today, where=where)
+    counts = selectors.due_counts_of(entries, on=today)
+    page = selectors.sort_entries(entries)[:COVER_SHOWN]
+    rows = selectors.due_rows(page, authority=authority, on=today)
+    shown = people.show_rows(user=user, rows=rows, request=request)
+    return {
+        "cover_rows": shown.rows,
+        "cover_restricted": shown.hidden,
+        "cover_total": sum(counts.values()),
+        "cover_overdue": counts["overdue"],
+    }
 
 
 @login_required

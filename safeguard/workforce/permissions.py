@@ -11,6 +11,13 @@
 - Partners, administrators and everyone of another authority: never.
 
 ``visible_to(user)`` is the teams whose board the user may see; ``can`` asks it.
+
+Posts (issue 14 item 7, decision 0044): a team's posts are seen by whoever sees its board
+(``SEE_POSTS``); they are added, filled and vacated (``MANAGE_POSTS``) by the service
+managers of the authority and the managers of the team or of a team or service above it;
+never by the worker in the post, analysts, partners or administrators. The service's
+vacancy, agency and turnover rates (``SEE_RATES``) are for those who answer for the whole
+service (``SERVICE_WIDE_ROLES``).
 """
 
 from enum import StrEnum
@@ -18,27 +25,27 @@ from enum import StrEnum
 from django.db.models import Q, QuerySet
 
 from safeguard.accounts.models import Team
-from safeguard.accounts.roles import RECORDING_ROLES, SERVICE_WIDE_ROLES, is_social_care_staff
-from safeguard.accounts.selectors import social_care_teams
-
-# How many levels above a team its managers may be (team, service, directorate...).
-MANAGEMENT_LEVELS = 4
+from safeguard.accounts.roles import (
+    MANAGER_ROLES,
+    RECORDING_ROLES,
+    SERVICE_WIDE_ROLES,
+    Role,
+    is_social_care_staff,
+)
+from safeguard.accounts.selectors import (  # noqa: F401  (managed_by: re-exported)
+    MANAGEMENT_LEVELS,
+    managed_by,
+    social_care_teams,
+)
 
 
 class Action(StrEnum):
     SEE_BOARDS = "see_boards"  # the list of the boards the user may see (perhaps none)
     SEE_BOARD = "see_board"  # a team's caseload board: obj the team
+    SEE_POSTS = "see_posts"  # a team's posts: obj the team
+    MANAGE_POSTS = "manage_posts"  # add, fill and vacate a team's posts: obj the team
+    SEE_RATES = "see_rates"  # the service's vacancy, agency and turnover rates
 
-
-def managed_by(user) -> Q:
-    """The teams ``user`` manages, or that sit (up to ``MANAGEMENT_LEVELS`` deep) inside a
-    team or service they manage."""
-    q = Q()
-    path = "manager"
-    for _ in range(MANAGEMENT_LEVELS):
-        q |= Q(**{path: user})
-        path = "parent__" + path
-    return q
 
 
 def visible_to(user) -> QuerySet[Team]:
@@ -55,6 +62,16 @@ def visible_to(user) -> QuerySet[Team]:
 def can(user, action: Action, obj=None) -> bool:
     if action == Action.SEE_BOARDS:
         return is_social_care_staff(user)
-    if action == Action.SEE_BOARD and obj is not None:
+    if action in (Action.SEE_BOARD, Action.SEE_POSTS) and obj is not None:
         return visible_to(user).filter(pk=obj.pk).exists()
+    if action == Action.MANAGE_POSTS and obj is not None:
+        if not is_social_care_staff(
+            user, roles=MANAGER_ROLES, authority_id=obj.agency.authority_id
+        ):
+            return False
+        if user.role == Role.SERVICE_MANAGER:
+            return True
+        return Team.objects.filter(managed_by(user), pk=obj.pk).exists()
+    if action == Action.SEE_RATES:
+        return is_social_care_staff(user, roles=SERVICE_WIDE_ROLES)
     return False

@@ -16,16 +16,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
-from safeguard.accounts.models import LocalAuthority, Team, User
+from safeguard.accounts.models import AgencyKind, LocalAuthority, Team, User
 from safeguard.accounts.roles import RECORDING_ROLES
-from safeguard.casework.models import Allocation, Case
+from safeguard.accounts.selectors import social_care_teams
+from safeguard.casework import selectors as casework
+from safeguard.casework.models import Absence, Allocation, Case
 from safeguard.people.models import Person
 from safeguard.timescales import selectors as timescales
+from safeguard.workforce.models import Post, PostHolder
 from safeguard.workforce.permissions import managed_by, visible_to
 
 # The authority's setting holding each stage's weight, in points.
@@ -56,13 +60,31 @@ def is_newly_qualified(worker: User, on: date) -> bool:
     return worker.qualified_on is not None and on < _anniversary(worker.qualified_on)
 
 
-def capacity(worker: User, authority: LocalAuthority, on: date) -> int:
-    """The points ``worker`` can carry on ``on``: the authority's full-time capacity, or
-    its newly-qualified share of it (rounded down) in their first year."""
+def capacity(worker: User, authority: LocalAuthority, on: date, fte: Decimal | None = None) -> int:
+    """The points ``worker`` can carry on ``on``: the authority's full-time capacity times
+    the full-time equivalent of the posts they are in (``fte``; a worker with no post
+    recorded counts as full-time), or its newly-qualified share of that (rounded down) in
+    their first year."""
     full = authority.full_time_capacity
+    if fte is not None:
+        full = int(full * fte)
     if is_newly_qualified(worker, on):
         return full * authority.newly_qualified_capacity_percent // 100
     return full
+
+
+def post_fte(worker_ids, *, on: date) -> dict[int, Decimal]:
+    """The full-time equivalent of the posts each of ``worker_ids`` is in on ``on`` (those
+    in no post are left out): one query."""
+    if not worker_ids:
+        return {}
+    held = (
+        PostHolder.objects.filter(PostHolder.open_on(on), worker_id__in=list(worker_ids))
+        .filter(Post.open_on(on, prefix="post__"))
+        .values("worker")
+        .annotate(fte=Sum("post__fte"))
+    )
+    return {row["worker"]: row["fte"] for row in held}
 
 
 @dataclass
@@ -85,6 +107,8 @@ class WorkerLoad:
     cases: list[CaseLoad] = field(default_factory=list)
     overdue: int = 0
     unseen: int = 0
+    fte: Decimal | None = None  # of the posts they are in; None: no post recorded
+    absence: Absence | None = None  # the absence running on the day (decision 0044)
 
     @property
     def case_count(self) -> int:
@@ -136,16 +160,18 @@ def worker_loads(
     """Each worker's open cases on ``on``, whichever team they hold them in, with each
     case's stage and weight: one query, whatever the number of workers and cases."""
     by_stage = weights(authority)
+    if not workers:
+        return {}
+    ftes = post_fte([w.pk for w in workers], on=on)
     loads = {
         w.pk: WorkerLoad(
             worker=w,
-            capacity=capacity(w, authority, on),
+            capacity=capacity(w, authority, on, ftes.get(w.pk)),
             newly_qualified=is_newly_qualified(w, on),
+            fte=ftes.get(w.pk),
         )
         for w in workers
     }
-    if not loads:
-        return loads
     held = Allocation.objects.filter(Allocation.open_on(on), worker_id__in=list(loads))
     cases = timescales.with_stage(
         Case.objects.filter(_case_open_on(on), authority=authority, pk__in=held.values("case_id"))
@@ -197,6 +223,7 @@ class Board:
     on: date
     loads: list[WorkerLoad]
     weights: dict[str, int]
+    vacant: list[Post] = field(default_factory=list)  # the team's posts nobody is in
 
     @property
     def weighted(self) -> int:
@@ -226,12 +253,208 @@ def team_board(team: Team, *, on: date) -> Board:
     for case in timescales.unseen_cases(authority, on=on, teams=[team]):
         if case.pk in holder:
             unseen[holder[case.pk]] += 1
+    away = casework.absences_of(list(loads), on=on)
     for pk, load in loads.items():
         load.overdue, load.unseen = overdue.get(pk, 0), unseen[pk]
-    return Board(team=team, on=on, loads=[loads[w.pk] for w in workers], weights=weights(authority))
+        load.absence = away.get(pk)
+    return Board(
+        team=team,
+        on=on,
+        loads=[loads[w.pk] for w in workers],
+        weights=weights(authority),
+        vacant=vacant_posts(team, on=on),
+    )
 
 
 def home_boards(user) -> QuerySet[Team]:
     """The boards a member of staff's home page links to: the teams they belong to or
     manage, that they may see (``permissions.visible_to``), by name."""
     return visible_to(user).filter(Q(members=user) | managed_by(user)).distinct().order_by("name")
+
+
+# --- Posts and the service's workforce rates (issue 14 item 7, decision 0044) ------------------
+
+
+def _held_on(on: date):
+    return PostHolder.objects.filter(PostHolder.open_on(on), post=OuterRef("pk"))
+
+
+def vacant_posts(team: Team, *, on: date) -> list[Post]:
+    """``team``'s posts that exist on ``on`` with nobody in them: one query."""
+    return list(
+        Post.objects.filter(Post.open_on(on), team=team)
+        .filter(~Exists(_held_on(on)))
+        .order_by("grade", "start_date", "pk")
+    )
+
+
+@dataclass
+class PostRow:
+    post: Post
+    holder: PostHolder | None
+    newly_qualified: bool
+
+
+def team_posts(team: Team, *, on: date) -> list[PostRow]:
+    """``team``'s posts that exist on ``on`` or start later, each with who is in it that day
+    (None: vacant), in two queries."""
+    posts = (
+        Post.objects.filter(team=team)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=on))
+        .order_by("start_date", "grade", "pk")
+        .prefetch_related(
+            Prefetch(
+                "holders",
+                queryset=PostHolder.objects.filter(PostHolder.open_on(on)).select_related("worker"),
+                to_attr="current",
+            )
+        )
+    )
+    rows = []
+    for post in posts:
+        holder = post.current[0] if post.current else None
+        nq = holder is not None and is_newly_qualified(holder.worker, on)
+        rows.append(PostRow(post=post, holder=holder, newly_qualified=nq))
+    return rows
+
+
+def post_by_id(post_id) -> Post:
+    """A post with its team (for the policy) and its current holder's worker; 404 if none."""
+    post = Post.objects.select_related("team__agency").filter(pk=post_id).first()
+    if post is None:
+        raise Http404("No such post")
+    return post
+
+
+def post_holder(post: Post) -> PostHolder | None:
+    """Who is in ``post`` now (their spell has no end), or None."""
+    return post.holders.filter(end_date__isnull=True).select_related("worker").first()
+
+
+def post_candidates(post: Post) -> QuerySet[User]:
+    """Who may fill ``post``: active staff of its authority's social care who hold cases."""
+    return User.objects.filter(
+        is_active=True,
+        role__in=RECORDING_ROLES,
+        agency__authority_id=post.team.agency.authority_id,
+        agency__kind=AgencyKind.CHILDRENS_SOCIAL_CARE,
+    ).order_by("last_name", "first_name", "pk")
+
+
+# A worker who starts another post within this many days of leaving one moved, not left.
+MOVE_DAYS = 7
+
+
+def _month_starts(on: date, months: int) -> list[date]:
+    first = on.replace(day=1)
+    starts = []
+    for _ in range(months):
+        starts.append(first)
+        first = (first - timedelta(days=1)).replace(day=1)
+    return list(reversed(starts))
+
+
+@dataclass
+class MonthRates:
+    """One team's (or the service's) posts in one month: at its end (or on the day, for the
+    month under way), and who left during it."""
+
+    month: date
+    posts_fte: Decimal = Decimal(0)
+    filled_fte: Decimal = Decimal(0)
+    agency_fte: Decimal = Decimal(0)
+    filled_at_start: int = 0
+    filled_at_end: int = 0
+    leavers: int = 0
+
+    @property
+    def vacant_fte(self) -> Decimal:
+        return self.posts_fte - self.filled_fte
+
+    @property
+    def vacancy_rate(self) -> float | None:
+        """Vacant posts' FTE over all posts' FTE, per cent."""
+        return float(100 * self.vacant_fte / self.posts_fte) if self.posts_fte else None
+
+    @property
+    def agency_rate(self) -> float | None:
+        """Agency workers' FTE over filled posts' FTE, per cent."""
+        return float(100 * self.agency_fte / self.filled_fte) if self.filled_fte else None
+
+    @property
+    def average_filled(self) -> float:
+        return (self.filled_at_start + self.filled_at_end) / 2
+
+    @property
+    def turnover(self) -> float | None:
+        """Leavers in the month over the average of filled posts at its start and end, per
+        cent."""
+        return 100 * self.leavers / self.average_filled if self.average_filled else None
+
+
+@dataclass
+class TeamRates:
+    team: Team | None  # None: the whole service
+    months: list[MonthRates]
+
+    @property
+    def latest(self) -> MonthRates:
+        return self.months[-1]
+
+
+def workforce_rates(authority: LocalAuthority, *, on: date, months: int = 12) -> list[TeamRates]:
+    """The service's vacancy, agency and turnover rates for each of the last ``months``
+    months to ``on``: the whole service first, then each social care team with a post, by
+    name. Three queries, whatever the number of posts.
+
+    Vacancy and agency rates are taken at the end of each month (for the month under way, on
+    ``on``): vacant posts' FTE over all posts' FTE; agency workers' FTE over filled posts'
+    FTE. Turnover is the leavers in the month over the average of the filled posts at its
+    start and end, in posts: a leaver is a worker whose last day in a post fell in the month
+    and who started no other post of the authority within ``MOVE_DAYS`` days after it.
+    """
+    teams = {t.pk: t for t in social_care_teams(authority.pk)}
+    posts = list(Post.objects.filter(team_id__in=list(teams)))
+    holders = list(PostHolder.objects.filter(post__team_id__in=list(teams)))
+    post_by_id = {p.pk: p for p in posts}
+    starts_by_worker: dict[int, list[date]] = defaultdict(list)
+    for h in holders:
+        starts_by_worker[h.worker_id].append(h.start_date)
+
+    def left_service(h: PostHolder) -> bool:
+        return not any(
+            h.end_date <= s <= h.end_date + timedelta(days=MOVE_DAYS)
+            for s in starts_by_worker[h.worker_id]
+        )
+
+    team_ids = sorted({p.team_id for p in posts}, key=lambda pk: (teams[pk].name, pk))
+    keys = [None, *team_ids]
+    table = {k: [] for k in keys}
+    for start in _month_starts(on, months):
+        next_start = (start + timedelta(days=32)).replace(day=1)
+        end = min(on, next_start - timedelta(days=1))
+        rows = {k: MonthRates(month=start) for k in keys}
+        for p in posts:
+            if p.is_open_on(end):
+                for k in (None, p.team_id):
+                    rows[k].posts_fte += p.fte
+        for h in holders:
+            p = post_by_id[h.post_id]
+            targets = (None, p.team_id)
+            if h.is_open_on(end) and p.is_open_on(end):
+                for k in targets:
+                    rows[k].filled_fte += p.fte
+                    rows[k].filled_at_end += 1
+                    if h.agency:
+                        rows[k].agency_fte += p.fte
+            if h.is_open_on(start) and p.is_open_on(start):
+                for k in targets:
+                    rows[k].filled_at_start += 1
+            # The last day in post is the day before end_date.
+            last_in_month = h.end_date is not None and start < h.end_date <= end + timedelta(days=1)
+            if last_in_month and left_service(h):
+                for k in targets:
+                    rows[k].leavers += 1
+        for k in keys:
+            table[k].append(rows[k])
+    return [TeamRates(team=None if k is None else teams[k], months=table[k]) for k in keys]

@@ -7,9 +7,16 @@ idempotent: a second call finds what the first made.
 
 from datetime import date
 
+from safeguard.accounts.models import Team
 from safeguard.casework import services
-from safeguard.casework.models import Case
-from safeguard.testing.matrix import CASE_AUTHORISE, CASE_NARRATIVE, CASE_PAGE, CASE_RECORD
+from safeguard.casework.models import Absence, Case
+from safeguard.testing.matrix import (
+    CASE_AUTHORISE,
+    CASE_NARRATIVE,
+    CASE_PAGE,
+    CASE_RECORD,
+    row,
+)
 
 REFERRED = date(2025, 1, 6)
 
@@ -54,14 +61,45 @@ def chronology_entry_target(world):
     return {"entry_id": entry.pk}
 
 
+def managed_team_a(world):
+    """Team A with Carol named as its manager (decision 0031), for the cover pages."""
+    Team.objects.filter(pk=world.team_a.pk).update(manager=world.tm_carol)
+    return {"team_id": world.team_a.pk}
+
+
+def absence_target(world):
+    """Amy's own annual leave, in Team A (managed by Carol)."""
+    managed_team_a(world)
+    absence = Absence.objects.filter(worker=world.sw_amy).first() or Absence.objects.create(
+        worker=world.sw_amy, kind="annual_leave", start_date=date(2025, 8, 4),
+        end_date=date(2025, 8, 16),
+    )  # fmt: skip
+    return {"team_id": world.team_a.pk, "absence_id": absence.pk}
+
+
 TARGETS = {
+    "casework.managed_team_a": managed_team_a,
+    "casework.absence": absence_target,
     "casework.case": case_target,
     "casework.cin_plan": cin_plan_target,
     "casework.child_with_case": child_with_case_target,
     "casework.chronology_entry": chronology_entry_target,
 }
 
+# Cover (decision 0044), on Team A managed by Carol: the cover page for its members (Amy,
+# Carol), its managers and the whole service; recording an absence for its members (their
+# own planned leave) and its manager; the duty rota for its manager only. Never partners,
+# administrators, a conference chair or another authority.
+COVER_PAGE = row(302, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 302, 403, 403, 403)
+COVER_ABSENCE = row(302, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 302, 403, 403, 403)
+COVER_DUTY = row(302, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403, 302, 403, 403, 403)
+
 MATRIX = {
+    "casework:team-cover": ("get", "casework.managed_team_a", "", COVER_PAGE),
+    "casework:absence-new": ("get", "casework.managed_team_a", "", COVER_ABSENCE),
+    # Amy's own annual leave: she and her manager may change its last day.
+    "casework:absence-end": ("get", "casework.absence", "", COVER_ABSENCE),
+    "casework:duty-new": ("get", "casework.managed_team_a", "", COVER_DUTY),
     "casework:case-detail": ("get", "casework.case", "", CASE_PAGE),
     "casework:allocate": ("get", "casework.case", "", CASE_RECORD),
     "casework:visit-new": ("get", "casework.case", "", CASE_RECORD),

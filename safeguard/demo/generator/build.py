@@ -45,6 +45,7 @@ from safeguard.demo.generator.staff import (
 )
 from safeguard.demo.generator.supervision import build_supervision
 from safeguard.demo.generator.thresholds import load_default_thresholds
+from safeguard.demo.generator.workforce import build_workforce
 from safeguard.people.models import Address, Involvement, Person, Relationship, Residence
 from safeguard.timescales import projection
 
@@ -118,6 +119,7 @@ def build_demo_borough(
         )
         sealed = _seal_demo_children(authority)
         review_waiting_cases(authority, borough.rng, as_at)
+        workforce = build_workforce(authority, seed=seed, as_at=as_at)
         supervision = build_supervision(authority, as_at=as_at, seed=seed)
         lookups = make_lookups(authority, seed=seed)
         audits = case_file_audits.build(authority, as_at, seed)
@@ -142,6 +144,7 @@ def build_demo_borough(
                 **supervision,
                 **lookups,
                 **partner_referrals,
+                **workforce,
             },
             accounts=sorted(maker.staff.accounts, key=lambda row: order.index(row.username)),
             staff=len(maker.staff.users),
