@@ -74,6 +74,9 @@ class DueItem:
     subject_id: str = ""
     # Set for a clock on a contact at the front door (``Rule.on_contact``), which has no case.
     contact_id: UUID | None = None
+    # Who holds the clock when it is not the case's worker (``Rule.held_by``): a conference's
+    # chair holds its minutes.
+    holder_id: int | None = None
 
     @property
     def is_outstanding(self) -> bool:
@@ -124,6 +127,7 @@ def _item(
         days_overdue=(on - due).days if overdue else 0,
         subject_id=str(subject.pk),
         contact_id=record.pk if rule.on_contact else None,
+        holder_id=getattr(subject, rule.held_by) if rule.held_by else None,
     )
 
 

@@ -185,6 +185,9 @@ SCOPES: dict[str, Scope] = {
         _strategy_for_section47, lambda d: d.discussion_date, _always
     ),
     "unallocated_spell": Scope(unallocated_spells, _start_date, _open_on),
+    "conference": Scope(
+        lambda c: list(c.conferences.all()), lambda conf: conf.conference_date, _always
+    ),
 }
 
 
@@ -389,6 +392,9 @@ EVENTS: dict[str, EventReader] = {
     "referral_decided_once_born": _decided_once_born,
     "section47_started": _section47_started,
     "cin_plan_started": _cin_plan_for,
+    # Conference minutes (issue 15 item 3).
+    "conference_held": lambda case, conference: [conference.conference_date],
+    "minutes_circulated": lambda case, conference: [conference.minutes_circulated_on],
     # Unallocated cases (issue 14).
     "spell_start": lambda case, spell: [spell.start_date],
     "unallocated_review": _reviews_in,

@@ -106,7 +106,9 @@ def _case_entries(cases, on: date) -> Iterator[DueEntry]:
             yield _entry(
                 item,
                 authority_id=case.authority_id,
-                worker_id=case.holder_id,
+                # A clock held by someone other than the case's worker (a conference's chair
+                # holds its minutes) is on that person's list (``Rule.held_by``).
+                worker_id=item.holder_id or case.holder_id,
                 # An unallocated case's items wait with its responsible team (issue 14).
                 team_id=case.holder_team_id or case.team_id,
                 priority_rank=case.priority_rank,

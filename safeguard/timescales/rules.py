@@ -63,6 +63,10 @@ class Rule:
     # The clock runs on a contact at the front door, before any case exists, rather than on a
     # case (``engine.contact_timescales``).
     on_contact: bool = False
+    # Who holds the clock: blank for the case's allocated worker (the default), or the name
+    # of the subject's attribute holding the id of the person who does (a conference's
+    # minutes are the chair's: ``chaired_by_id``).
+    held_by: str = ""
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS:
@@ -262,6 +266,20 @@ CIN_PLAN_REVIEW = Rule(
     "authority's interval; Working Together sets no national number",
 )
 
+CONFERENCE_MINUTES = Rule(
+    id="conference_minutes",
+    label="Circulate the conference minutes",
+    scope="conference",
+    start="conference_held",
+    end="minutes_circulated",
+    unit=WORKING_DAYS,
+    length="conference_minutes_wd",
+    held_by="chaired_by_id",
+    source="Local standard (conference_minutes_wd): the chair circulates the minutes of a "
+    "child protection conference within the authority's standard, 20 working days by default; "
+    "Working Together sets no national number",
+)
+
 # --- Unallocated cases (issue 14) -------------------------------------------------------
 
 UNALLOCATED_REVIEW = Rule(
@@ -417,6 +435,7 @@ WT2006: tuple[Rule, ...] = (
     CP_VISIT,
     CIN_VISIT,
     CIN_PLAN_REVIEW,
+    CONFERENCE_MINUTES,
     UNALLOCATED_REVIEW,
     *NEXT_STEPS,
 )
@@ -433,6 +452,7 @@ WT2010: tuple[Rule, ...] = (
     CP_VISIT,
     CIN_VISIT,
     CIN_PLAN_REVIEW,
+    CONFERENCE_MINUTES,
     UNALLOCATED_REVIEW,
     *NEXT_STEPS,
 )
@@ -450,6 +470,7 @@ WT2013: tuple[Rule, ...] = (
     CP_VISIT,
     CIN_VISIT,
     CIN_PLAN_REVIEW,
+    CONFERENCE_MINUTES,
     UNALLOCATED_REVIEW,
     *NEXT_STEPS,
 )

@@ -63,6 +63,7 @@ MEETS = {
     "assessment_cin_plan": ("casework:cin-plan-new", _case),
     "assessment_early_help": ("earlyhelp:eha-new", lambda row: {"person_id": row.child.pk}),
     "unallocated_review": ("casework:unallocated-review-new", _case),
+    "conference_minutes": ("protection:minutes", _subject("conference_id")),
 }
 # A contact's next steps carry the contact, so that the record made answers it.
 CONTACT_MEETS = {
