@@ -28,6 +28,7 @@ from safeguard.demo.generator.histories import FamilyEpisode, Histories, open_co
 from safeguard.demo.generator.journeys import ASSESSMENT_TEAM, CP_TEAM
 from safeguard.demo.generator.lookups import make_lookups
 from safeguard.demo.generator.people import Borough
+from safeguard.demo.generator.chairs import add_chair_work
 from safeguard.demo.generator.plans import add_plan_content
 from safeguard.demo.generator.procedures import publish_procedures
 from safeguard.demo.generator.records import Records
@@ -114,6 +115,7 @@ def build_demo_borough(
         plan_counts = add_plan_content(
             rng=borough.rng, new_id=borough.new_id, authority_id=authority.id, as_at=as_at
         )
+        chair_counts = add_chair_work(authority=authority, seed=seed, as_at=as_at)
         sealed = _seal_demo_children(authority)
         review_waiting_cases(authority, borough.rng, as_at)
         supervision = build_supervision(authority, as_at=as_at, seed=seed)
@@ -131,6 +133,7 @@ def build_demo_borough(
                 "early_help_assessments": early_help.saved["earlyhelp.earlyhelpassessment"],
                 "teams_around_family": early_help.saved["earlyhelp.teamaroundfamily"],
                 **plan_counts,
+                **chair_counts,
                 "sealed": sealed,
                 "case_file_audits": audits,
                 "due_items": due_items,
