@@ -237,6 +237,9 @@ class PlanAction(BaseModel):
     status = models.CharField(
         max_length=12, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
     )
+    # The day progress closed it (done, or no longer needed): what stops its clock on the
+    # owner's due list (decision 0043).
+    closed_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_date", "created_at"]

@@ -719,6 +719,7 @@ def plan_action_progress(
     if action.status != status:
         before = snapshot(action)
         action.status = status
+        action.closed_on = None if status in OPEN_ACTION_STATUSES else recorded_on
         save_change(action, by=by, before=before, person_id=case.child_id)
     return progress
 

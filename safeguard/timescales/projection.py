@@ -44,6 +44,7 @@ from safeguard.protection.models import (
     ChildProtectionConference,
     ChildProtectionPlan,
     CoreGroupMeeting,
+    PlanAction,
     Section47Enquiry,
     StrategyDiscussion,
 )
@@ -312,7 +313,7 @@ ON_A_CASE = (
     Allocation, Referral, Assessment, Visit, CINPlan, StrategyDiscussion, Section47Enquiry,
     ChildProtectionConference, ChildProtectionPlan, UnallocatedReview,
 )  # fmt: skip
-ON_A_PLAN = (CINPlanReview, CoreGroupMeeting)
+ON_A_PLAN = (CINPlanReview, CoreGroupMeeting, PlanAction)
 
 
 def _child_of(sender, instance) -> UUID | None:
@@ -324,7 +325,7 @@ def _child_of(sender, instance) -> UUID | None:
     return Case.objects.filter(pk=instance.case_id).values_list("child_id", flat=True).first()
 
 
-_PLAN_CASE = {CINPlanReview: "cin_plans", CoreGroupMeeting: "cp_plans"}
+_PLAN_CASE = {CINPlanReview: "cin_plans", CoreGroupMeeting: "cp_plans", PlanAction: "cp_plans"}
 
 
 def _record_saved(sender, instance, raw=False, **kwargs):

@@ -12,6 +12,7 @@ from safeguard.demo.generator import audits as case_file_audits
 from safeguard.demo.generator.accounts import DemoResult
 from safeguard.demo.generator.administration import administer
 from safeguard.demo.generator.caseloads import assign_workers
+from safeguard.demo.generator.chairs import add_chair_work
 from safeguard.demo.generator.common import (
     AUTHORITY_NAME,
     BATCH_SIZE,
@@ -28,7 +29,6 @@ from safeguard.demo.generator.histories import FamilyEpisode, Histories, open_co
 from safeguard.demo.generator.journeys import ASSESSMENT_TEAM, CP_TEAM
 from safeguard.demo.generator.lookups import make_lookups
 from safeguard.demo.generator.people import Borough
-from safeguard.demo.generator.chairs import add_chair_work
 from safeguard.demo.generator.plans import add_plan_content
 from safeguard.demo.generator.procedures import publish_procedures
 from safeguard.demo.generator.records import Records

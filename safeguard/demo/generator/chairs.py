@@ -91,7 +91,9 @@ def add_chair_work(*, authority, seed: int, as_at: date) -> dict[str, int]:
     rows: dict = defaultdict(list)
     events: list = []
     saved: dict[str, int] = defaultdict(int)
-    chosen = [c for c in conferences if c.kind != ConferenceKind.TRANSFER_IN and rng.random() < 0.12]
+    chosen = [
+        c for c in conferences if c.kind != ConferenceKind.TRANSFER_IN and rng.random() < 0.12
+    ]
     for conference in chosen:
         case, child = conference.case, conference.case.child
         name = _first_name(child)

@@ -122,10 +122,19 @@ COMMON = {
     # working days after the referral (Christmas, Boxing Day and New Year's Day bank holidays)
     # and none was held.
     "unallocated_review": [(d(2024, 12, 24), d(2025, 1, 3), None, "overdue")],
+    # Neither conference's minutes were recorded as circulated (decision 0043): 20 working
+    # days each, across the spring and August bank holidays (26 May, 25 August 2025).
+    "conference_minutes": [
+        (d(2025, 5, 23), d(2025, 6, 23), None, "overdue"),
+        (d(2025, 8, 22), d(2025, 9, 22), None, "due"),
+    ],
 }
 # Next steps this journey's decisions did not set: each has its own tests (test_next_steps.py).
+# A plan's actions are dated by the core group, not by a rule: their own tests
+# (protection/tests/test_plan_actions.py).
 NOT_ON_THE_JOURNEY = {
     "referral_strategy", "assessment_strategy", "assessment_cin_plan", "assessment_early_help",
+    "plan_action",
 }
 
 EXPECTED = {
