@@ -230,39 +230,6 @@ def test_overdue_actions_show_on_the_owners_due_list(world, client):
     assert "Carry out the plan's action" not in text
 
 
-def test_plan_actions_are_due_items_held_by_their_owners(world):
-    """Decision 0043: an open action of a current plan is an item of the due-items table, on
-    its owner's list (an agency's on the case's worker's, who follows it up), so the home
-    page, the team's lists and supervision count it; done, it leaves."""
-    from safeguard.timescales.models import DueEntry
-    from safeguard.timescales.projection import flush
-
-    plan = plan_of_sam(world)
-    amys = _action(world, plan, what="Amy's")
-    bens = _action(world, plan, owner_user=world.sw_ben, what="Ben's")
-    police = _action(world, plan, owner_agency=world.police_pat.agency, what="Police's")
-    later = _action(world, plan, what="Later", due=date.today() + timedelta(days=30))
-    flush()
-    entries = {e.subject_id: e for e in DueEntry.objects.filter(rule_id="plan_action")}
-    assert set(entries) == {str(a.pk) for a in (amys, bens, police, later)}
-    assert entries[str(bens.pk)].worker_id == world.sw_ben.pk
-    assert entries[str(police.pk)].worker_id == world.sw_amy.pk  # Sam's worker
-    assert entries[str(amys.pk)].due_date == DUE
-    assert entries[str(later.pk)].due_date > date.today()  # due, not yet overdue
-
-    services.plan_action_progress(
-        by=world.sw_amy, action=amys, recorded_on=CORE_GROUP_DAY, status="done", note="Done."
-    )
-    amys.refresh_from_db()
-    assert amys.closed_on == CORE_GROUP_DAY
-    assert not DueEntry.objects.filter(subject_id=str(amys.pk)).exists()
-    # An ended plan's actions are no longer due.
-    plan.end_date, plan.end_reason = date(2025, 4, 1), "RTR"
-    plan.save()
-    flush()
-    assert not DueEntry.objects.filter(rule_id="plan_action").exists()
-
-
 def test_an_ended_plans_actions_are_not_overdue(world):
     plan = plan_of_sam(world)
     _action(world, plan)
