@@ -321,6 +321,8 @@ class ChairChallenge(BaseModel):
 
     class Meta:
         ordering = ["-raised_on", "-created_at"]
+        verbose_name = "challenge or escalation by a conference chair"
+        verbose_name_plural = "challenges and escalations by conference chairs"
         indexes = [
             models.Index(fields=["raised_by", "resolved_on", "raised_on"], name="challenge_chair")
         ]
