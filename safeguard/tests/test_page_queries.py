@@ -175,8 +175,9 @@ def pages(world, child, case) -> dict:
 # Pages above MAX_QUERIES: their counts fixed here so that they cannot grow back. The case page
 # was at 20 (issue 13 item 5) until the plans' actions and direct work (issue 16) added one
 # prefetch each; the next step is to summarise core groups and actions on the case page from
-# annotations of the plans' own query, leaving their rows to the plan's page.
-LIMITS: dict[str, int] = {"case page": 22}
+# annotations of the plans' own query, leaving their rows to the plan's page. The conference
+# chairs' challenges and escalations (decision 0043) are one more prefetch: 23.
+LIMITS: dict[str, int] = {"case page": 23}
 
 
 @pytest.fixture
