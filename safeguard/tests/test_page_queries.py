@@ -21,6 +21,7 @@ from safeguard.casework.models import Case
 from safeguard.people import services as people
 from safeguard.people.models import Person
 from safeguard.protection.models import (
+    ChairChallenge,
     ChildProtectionConference,
     ChildProtectionPlan,
     CoreGroupMeeting,
@@ -127,6 +128,10 @@ def grow(world, child: Person, case: Case, n: int, offset: int = 0) -> None:
         )
         _saved(CoreGroupMeeting,
             plan=cp_plan, meeting_date=when + timedelta(days=2), created_by=amy
+        )
+        _saved(ChairChallenge,
+            case=case, kind="escalation", concern=f"Concern {i}", raised_with="Carol Chen",
+            raised_on=when + timedelta(days=2), raised_by=world.chair_iris, created_by=amy,
         )
         for owner in ({"owner_user": amy}, {"owner_agency": world.health}):
             _saved(PlanAction,
