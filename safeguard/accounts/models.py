@@ -139,6 +139,14 @@ class LocalAuthority(models.Model):
     conference_quorum_others = models.PositiveSmallIntegerField(
         "conference quorum: other agencies that must attend", default=1
     )
+    # A conference's minutes are circulated within this many working days of the conference
+    # (issue 15 item 3; decision 0043): a local standard, timed by the ``conference_minutes``
+    # clock, held by the conference's chair.
+    conference_minutes_wd = models.PositiveSmallIntegerField(
+        "conference minutes: working days from the conference to their circulation",
+        default=20,
+        validators=[MinValueValidator(1)],
+    )
     caseload_weight_section47 = models.PositiveSmallIntegerField(
         "caseload weight: section 47 enquiry (points)", default=10
     )

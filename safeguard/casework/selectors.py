@@ -263,6 +263,7 @@ CASE_PAGE_STEPS: dict[str, tuple[str, ...]] = {
     "strategy_discussions": ("chaired_by",),
     "section47s": ("created_by", "core_assessment"),
     "conferences": ("chaired_by",),
+    "challenges": ("raised_by",),
     "cp_plans": ("created_by",),
     "cp_plans__core_groups": ("created_by",),
     "cp_plans__actions": ("owner_user", "owner_agency"),

@@ -9,6 +9,7 @@ from safeguard.core.forms import GovukDateField, GovukForm, NonWorkingDayCheck, 
 from safeguard.protection.codes import CategoryOfAbuse, PlanEndReason
 from safeguard.protection.models import (
     ActionStatus,
+    ChallengeKind,
     ConferenceDecision,
     EmergencyProtection,
     Section47Outcome,
@@ -351,3 +352,51 @@ class PlanActionProgressForm(GovukForm):
         field = self.fields["core_group"]
         field.queryset = plan.core_groups.order_by("-meeting_date")
         field.label_from_instance = lambda g: f"Core group of {g.meeting_date:%-d %B %Y}"
+
+
+class MinutesCirculatedForm(GovukForm):
+    circulated_on = GovukDateField(label="Date the minutes were circulated")
+
+
+class ChallengeForm(GovukForm):
+    kind = forms.ChoiceField(
+        label="Is this a challenge or an escalation?",
+        choices=ChallengeKind.choices,
+        widget=forms.RadioSelect,
+        help_text="An escalation goes to a manager under the dispute resolution procedure.",
+        error_messages=_choice_errors("whether this is a challenge or an escalation"),
+    )
+    conference = forms.ModelChoiceField(
+        label="Did it arise from a conference?",
+        queryset=None,
+        required=False,
+        empty_label="No: not from a conference",
+    )
+    concern = forms.CharField(
+        label="What the concern is",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Write what the concern is"},
+    )
+    raised_with = forms.CharField(
+        label="Raised with",
+        help_text="Their name and role, for example the team manager.",
+        error_messages={"required": "Enter who it was raised with"},
+    )
+    raised_on = GovukDateField(label="Date raised")
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["conference"]
+        field.queryset = case.conferences.order_by("-conference_date")
+        field.label_from_instance = lambda c: (
+            f"{c.get_kind_display()} of {c.conference_date:%-d %B %Y}"
+        )
+
+
+class ChallengeResolveForm(GovukForm):
+    resolved_on = GovukDateField(label="Date resolved")
+    resolution = forms.CharField(
+        label="How it was resolved",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Write how it was resolved"},
+    )

@@ -146,6 +146,10 @@ class ChildProtectionConference(BaseModel):
     chaired_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # When the chair circulated the minutes (issue 15 item 3): due within the authority's
+    # ``conference_minutes_wd`` working days of the conference (the ``conference_minutes``
+    # clock); empty until they are.
+    minutes_circulated_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["-conference_date"]
@@ -233,6 +237,9 @@ class PlanAction(BaseModel):
     status = models.CharField(
         max_length=12, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
     )
+    # The day progress closed it (done, or no longer needed): what stops its clock on the
+    # owner's due list (decision 0043).
+    closed_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_date", "created_at"]
@@ -282,3 +289,54 @@ class PlanActionProgress(BaseModel):
         ordering = ["recorded_on", "created_at"]
         verbose_name = "progress on a plan action"
         verbose_name_plural = "progress on plan actions"
+
+
+class ChallengeKind(models.TextChoices):
+    CHALLENGE = "challenge", "Challenge"
+    ESCALATION = "escalation", "Escalation"
+
+
+class ChairChallenge(BaseModel):
+    """A conference chair's challenge to the case's practice, or an escalation under the
+    authority's dispute resolution procedure (issue 15 item 3; decision 0043): what, raised
+    with whom and when, and when and how it was resolved. Open until ``resolved_on``."""
+
+    case = models.ForeignKey("casework.Case", on_delete=models.CASCADE, related_name="challenges")
+    conference = models.ForeignKey(
+        ChildProtectionConference,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="challenges",
+    )
+    kind = models.CharField(max_length=12, choices=ChallengeKind.choices)
+    concern = models.TextField("what the concern is")
+    raised_with = models.CharField("raised with (name and role)", max_length=200)
+    raised_on = models.DateField()
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="challenges_raised"
+    )
+    resolved_on = models.DateField(null=True, blank=True)
+    resolution = models.TextField("how it was resolved", blank=True)
+
+    class Meta:
+        ordering = ["-raised_on", "-created_at"]
+        verbose_name = "challenge or escalation by a conference chair"
+        verbose_name_plural = "challenges and escalations by conference chairs"
+        indexes = [
+            models.Index(fields=["raised_by", "resolved_on", "raised_on"], name="challenge_chair")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(resolved_on__isnull=True) & Q(resolution=""))
+                | (Q(resolved_on__isnull=False) & ~Q(resolution="")),
+                name="challenge_resolved_with_how",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} raised {self.raised_on}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_on is None

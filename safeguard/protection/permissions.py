@@ -15,7 +15,7 @@ from django.db.models import Model, QuerySet
 from safeguard.accounts.roles import Role
 from safeguard.casework import permissions as casework
 from safeguard.casework.models import Case
-from safeguard.protection.models import ChildProtectionPlan, CoreGroupMeeting
+from safeguard.protection.models import ChairChallenge, ChildProtectionPlan, CoreGroupMeeting
 
 
 class Action(StrEnum):
@@ -24,6 +24,9 @@ class Action(StrEnum):
     # Record a child protection conference: those who record on the case, and the
     # authority's conference chairs (independent reviewing officers), who chair it.
     CONFERENCE = "conference"
+    # What only the authority's conference chairs do on a case they see: circulate a
+    # conference's minutes, raise and resolve challenges and escalations (decision 0043).
+    CHAIR = "chair"
 
 
 def visible_to(user, model: type[Model] = ChildProtectionPlan) -> QuerySet:
@@ -32,6 +35,8 @@ def visible_to(user, model: type[Model] = ChildProtectionPlan) -> QuerySet:
     cases = casework.visible_to(user)
     if model is CoreGroupMeeting:
         return CoreGroupMeeting.objects.filter(plan__case__in=cases)
+    if model is ChairChallenge:
+        return ChairChallenge.objects.filter(case__in=cases)
     return model.objects.filter(case__in=cases)
 
 
@@ -50,6 +55,10 @@ def can(user, action: Action, obj=None, *, authority_id=None) -> bool:
     A conference chair sees the case file (``casework.VIEW``) and records the conferences
     they chair (``CONFERENCE``), nothing else on it. Who may be named as a conference's chair
     (not the case's worker or line manager) is a rule of the service, not of this policy."""
+    if action == Action.CHAIR:
+        return getattr(user, "role", None) == Role.CONFERENCE_CHAIR and can(
+            user, Action.VIEW, obj, authority_id=authority_id
+        )
     if action == Action.CONFERENCE:
         if can(user, Action.RECORD, obj, authority_id=authority_id):
             return True

@@ -19,6 +19,8 @@ from safeguard.casework.models import Case
 from safeguard.protection import permissions
 from safeguard.protection.models import (
     OPEN_ACTION_STATUSES,
+    ChairChallenge,
+    ChildProtectionConference,
     ChildProtectionPlan,
     CoreGroupMeeting,
     PlanAction,
@@ -129,4 +131,35 @@ def overdue_actions_for(worker, today: date | None = None) -> QuerySet[PlanActio
         .filter(owner_user=worker)
         .select_related("plan__case__child")
         .order_by("due_date", "created_at")
+    )
+
+
+# Independent chairs (issue 15 item 3, decision 0043).
+
+
+@transaction.atomic
+def access_conference(
+    *, user, conference_id: UUID, request=None, action: Action = Action.VIEW
+) -> ChildProtectionConference:
+    return _access_step(
+        ChildProtectionConference, conference_id, user=user, request=request, action=action
+    )
+
+
+@transaction.atomic
+def access_challenge(
+    *, user, challenge_id: UUID, request=None, action: Action = Action.VIEW
+) -> ChairChallenge:
+    return _access_step(ChairChallenge, challenge_id, user=user, request=request, action=action)
+
+
+def open_challenges_raised_by(chair) -> QuerySet[ChairChallenge]:
+    """The challenges and escalations ``chair`` raised that are still open, oldest first,
+    with each case's child and the conference it arose from: one query. The caller shows
+    them through ``people.show_rows`` (which logs each child shown)."""
+    return (
+        permissions.visible_to(chair, ChairChallenge)
+        .filter(raised_by=chair, resolved_on__isnull=True)
+        .select_related("case__child", "conference")
+        .order_by("raised_on", "created_at")
     )

@@ -23,6 +23,8 @@ from safeguard.protection.codes import CategoryOfAbuse, PlanEndReason
 from safeguard.protection.models import (
     OPEN_ACTION_STATUSES,
     ActionStatus,
+    ChairChallenge,
+    ChallengeKind,
     ChildProtectionConference,
     ChildProtectionPlan,
     ConferenceDecision,
@@ -717,5 +719,139 @@ def plan_action_progress(
     if action.status != status:
         before = snapshot(action)
         action.status = status
+        action.closed_on = None if status in OPEN_ACTION_STATUSES else recorded_on
         save_change(action, by=by, before=before, person_id=case.child_id)
     return progress
+
+
+# Independent chairs (issue 15 item 3, decision 0043): the minutes' circulation, and the
+# chair's challenges and escalations.
+
+
+@transaction.atomic
+def minutes_circulated(
+    *,
+    by,
+    conference: ChildProtectionConference,
+    circulated_on: date,
+    version: int | None = None,
+) -> ChildProtectionConference:
+    """Record the day the conference's chair circulated its minutes: the chair, and nobody
+    else, records it; it stops the ``conference_minutes`` clock."""
+    case = conference.case
+    _require(by, Action.CHAIR, case)
+    conference = ChildProtectionConference.objects.select_for_update().get(pk=conference.pk)
+    expect_version(conference, version)
+    if conference.chaired_by_id != by.pk:
+        raise ApplicationError(
+            "Only the conference's chair records when its minutes were circulated"
+        )
+    if conference.minutes_circulated_on is not None:
+        raise ApplicationError(
+            f"The minutes were circulated on {conference.minutes_circulated_on:%-d %B %Y}"
+        )
+    casework.check_date(
+        circulated_on, label="date the minutes were circulated", field="circulated_on"
+    )
+    if circulated_on < conference.conference_date:
+        raise ApplicationError(
+            "The minutes cannot be circulated before the conference", field="circulated_on"
+        )
+    before = snapshot(conference)
+    conference.minutes_circulated_on = circulated_on
+    save_change(conference, by=by, before=before, person_id=case.child_id)
+    return conference
+
+
+@transaction.atomic
+def challenge_raise(
+    *,
+    by,
+    case: Case,
+    kind: str,
+    concern: str,
+    raised_with: str,
+    raised_on: date,
+    conference: ChildProtectionConference | None = None,
+) -> ChairChallenge:
+    """A conference chair raises a challenge or an escalation about the case's practice,
+    with someone named; it goes on the child's chronology."""
+    _require(by, Action.CHAIR, case)
+    if kind not in ChallengeKind.values:
+        raise ApplicationError("Choose whether this is a challenge or an escalation", field="kind")
+    concern, raised_with = concern.strip(), raised_with.strip()
+    if not concern:
+        raise ApplicationError("Write what the concern is", field="concern")
+    if not raised_with:
+        raise ApplicationError("Enter who it was raised with", field="raised_with")
+    casework.check_step_date(case, raised_on, label="date it was raised", field="raised_on")
+    if conference is not None and conference.case_id != case.pk:
+        raise ApplicationError("Choose a conference of this case", field="conference")
+    if conference is not None and raised_on < conference.conference_date:
+        raise ApplicationError(
+            "It cannot be raised before the conference it arose from", field="raised_on"
+        )
+    item = ChairChallenge(
+        case=case,
+        conference=conference,
+        kind=kind,
+        concern=concern,
+        raised_with=raised_with,
+        raised_on=raised_on,
+        raised_by=by,
+    )
+    save_new(item, by=by, person_id=case.child_id)
+    casework.chronology_add(
+        by=by,
+        child=case.child,
+        case=case,
+        event_date=raised_on,
+        what=f"{ChallengeKind(kind).label} by the conference chair, raised with {raised_with}",
+        source_agency=_agency(by),
+        outcome=concern[:500],
+        source=item,
+    )
+    return item
+
+
+@transaction.atomic
+def challenge_resolve(
+    *,
+    by,
+    challenge: ChairChallenge,
+    resolved_on: date,
+    resolution: str,
+    version: int | None = None,
+) -> ChairChallenge:
+    """Record when and how a challenge or escalation was resolved (by a conference chair
+    who sees the case: the one who raised it, or one covering for them)."""
+    case = challenge.case
+    _require(by, Action.CHAIR, case)
+    challenge = ChairChallenge.objects.select_for_update().get(pk=challenge.pk)
+    expect_version(challenge, version)
+    if challenge.resolved_on is not None:
+        raise ApplicationError(f"This was resolved on {challenge.resolved_on:%-d %B %Y}")
+    resolution = resolution.strip()
+    if not resolution:
+        raise ApplicationError("Write how it was resolved", field="resolution")
+    casework.check_date(resolved_on, label="date it was resolved", field="resolved_on")
+    if resolved_on < challenge.raised_on:
+        raise ApplicationError(
+            "It cannot be resolved before it was raised", field="resolved_on"
+        )
+    before = snapshot(challenge)
+    challenge.resolved_on, challenge.resolution = resolved_on, resolution
+    save_change(
+        challenge, by=by, before=before, verb=ChangeVerb.ENDED, person_id=case.child_id
+    )
+    casework.chronology_add(
+        by=by,
+        child=case.child,
+        case=case,
+        event_date=resolved_on,
+        what=f"{challenge.get_kind_display()} by the conference chair resolved",
+        source_agency=_agency(by),
+        outcome=resolution[:500],
+        source=casework.EndMarker(challenge),
+    )
+    return challenge

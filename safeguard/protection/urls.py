@@ -32,4 +32,16 @@ urlpatterns = [
         views.plan_action_progress,
         name="action-progress",
     ),
+    path(
+        "conferences/<uuid:conference_id>/minutes/",
+        views.minutes_circulated,
+        name="minutes",
+    ),
+    path("cases/<uuid:case_id>/challenges/new/", views.challenge_new, name="challenge-new"),
+    path(
+        "challenges/<uuid:challenge_id>/resolve/",
+        views.challenge_resolve,
+        name="challenge-resolve",
+    ),
+    path("challenges/", views.challenges_open, name="challenges"),
 ]

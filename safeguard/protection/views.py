@@ -5,6 +5,7 @@ back to the case."""
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,10 +16,14 @@ from safeguard.casework import permissions as case_permissions
 from safeguard.core import submission
 from safeguard.core.concurrency import versioned
 from safeguard.core.submission import posted
+from safeguard.people import selectors as people
 from safeguard.protection import selectors, services
 from safeguard.protection.forms import (
+    ChallengeForm,
+    ChallengeResolveForm,
     CoreGroupForm,
     ICPCForm,
+    MinutesCirculatedForm,
     PlanActionForm,
     PlanActionProgressForm,
     PlanEndForm,
@@ -338,5 +343,100 @@ def plan_action_progress(request, action_id: UUID):
             "step": step,
             "history": step.progress.select_related("created_by", "core_group"),
             "back_url": plan_url(plan),
+        },
+    )
+
+
+# Independent chairs (issue 15 item 3, decision 0043): the minutes' circulation, challenges
+# and escalations. Only the authority's conference chairs (``Action.CHAIR``).
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def minutes_circulated(request, conference_id: UUID):
+    conference = selectors.access_conference(
+        user=request.user, conference_id=conference_id, request=request, action=Action.CHAIR
+    )
+    form = MinutesCirculatedForm(
+        posted(request), initial={"circulated_on": timezone.localdate()}
+    )
+    versioned(form, conference)
+    if submission.submit(
+        request,
+        form,
+        lambda data: services.minutes_circulated(
+            by=request.user, conference=conference, **data
+        ),
+        success="Circulation of the minutes recorded",
+    ):
+        return redirect(case_url(conference.case))
+    return _page(
+        request, "minutes_form.html", form, conference.case, conference=conference
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def challenge_new(request, case_id: UUID):
+    case = selectors.access_case(
+        user=request.user, case_id=case_id, request=request, action=Action.CHAIR
+    )
+    form = ChallengeForm(posted(request), case=case, initial={"raised_on": timezone.localdate()})
+    if submission.submit(
+        request,
+        form,
+        lambda data: services.challenge_raise(by=request.user, case=case, **data),
+        success="Challenge recorded",
+    ):
+        return redirect(case_url(case))
+    return _page(request, "challenge_form.html", form, case)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def challenge_resolve(request, challenge_id: UUID):
+    challenge = selectors.access_challenge(
+        user=request.user, challenge_id=challenge_id, request=request, action=Action.CHAIR
+    )
+    form = ChallengeResolveForm(posted(request), initial={"resolved_on": timezone.localdate()})
+    versioned(form, challenge)
+    if submission.submit(
+        request,
+        form,
+        lambda data: services.challenge_resolve(by=request.user, challenge=challenge, **data),
+        success="Resolution recorded",
+    ):
+        return redirect(case_url(challenge.case))
+    return _page(
+        request, "challenge_resolve_form.html", form, challenge.case, challenge=challenge
+    )
+
+
+# The most open challenges one page lists: a chair has a few dozen at most.
+OPEN_CHALLENGES_SHOWN = 200
+
+
+@login_required
+@require_http_methods(["GET"])
+def challenges_open(request):
+    """The challenges and escalations the signed-in chair raised that are still open, oldest
+    first, each child logged (``people.show_rows``)."""
+    if request.user.role != Role.CONFERENCE_CHAIR:
+        raise PermissionDenied
+    rows = list(selectors.open_challenges_raised_by(request.user)[: OPEN_CHALLENGES_SHOWN + 1])
+    shown = people.show_rows(
+        user=request.user,
+        rows=rows[:OPEN_CHALLENGES_SHOWN],
+        child=lambda c: c.case.child,
+        request=request,
+    )
+    return render(
+        request,
+        "protection/challenges.html",
+        {
+            "challenges": shown.rows,
+            "hidden": shown.hidden,
+            "more": len(rows) > OPEN_CHALLENGES_SHOWN,
+            "today": timezone.localdate(),
         },
     )

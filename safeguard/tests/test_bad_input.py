@@ -98,6 +98,9 @@ FORMS = {
     "protection:plan-write": "tm_carol",
     "protection:action-new": "tm_carol",
     "protection:action-progress": "tm_carol",
+    "protection:minutes": "chair_iris",
+    "protection:challenge-new": "chair_iris",
+    "protection:challenge-resolve": "chair_iris",
     "privacy:hold-place": "sm_dan",
     "privacy:hold-lift": "sm_dan",
     "privacy:mark-add": "sm_dan",
@@ -150,6 +153,7 @@ NO_FREE_TEXT = {
     "casework:allocate", "casework:cin-plan-end", "casework:close", "assessments:seen",
     "assessments:start", "people:relationship-add", "privacy:mark-add", "privacy:sar-close",
     "protection:plan-end", "protection:review-new", "protection:s47-conclude", "protection:s47-new",
+    "protection:minutes",
 }  # fmt: skip
 # Good values for fields the generic filling cannot guess.
 OVERRIDES = {

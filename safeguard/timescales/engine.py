@@ -26,7 +26,7 @@ from safeguard.core.workdays import (
 )
 from safeguard.referrals.models import Contact, ContactOutcome
 from safeguard.timescales.events import CONTACT_SCOPES, EVENTS, SCOPES
-from safeguard.timescales.rules import INCLUSIVE, LAST, MONTHS, Rule, rules_for
+from safeguard.timescales.rules import DATED, INCLUSIVE, LAST, MONTHS, Rule, rules_for
 
 __all__ = [
     "DUE",
@@ -74,6 +74,9 @@ class DueItem:
     subject_id: str = ""
     # Set for a clock on a contact at the front door (``Rule.on_contact``), which has no case.
     contact_id: UUID | None = None
+    # Who holds the clock when it is not the case's worker (``Rule.held_by``): a conference's
+    # chair holds its minutes.
+    holder_id: int | None = None
 
     @property
     def is_outstanding(self) -> bool:
@@ -109,7 +112,8 @@ def _item(
 ) -> DueItem:
     """The item of one clock of ``rule`` on ``record`` (a case, or a contact for a
     ``Rule.on_contact`` rule), about ``subject``."""
-    due = due_date(rule, start, record.authority)
+    # A dated clock's subject carries its own due date (a plan's action).
+    due = subject.due_date if rule.unit == DATED else due_date(rule, start, record.authority)
     status = _status(due, done, on)
     overdue = status == OVERDUE
     return DueItem(
@@ -124,6 +128,7 @@ def _item(
         days_overdue=(on - due).days if overdue else 0,
         subject_id=str(subject.pk),
         contact_id=record.pk if rule.on_contact else None,
+        holder_id=getattr(subject, rule.held_by) if rule.held_by else None,
     )
 
 
@@ -245,6 +250,7 @@ def with_timescale_data(cases: QuerySet[Case]) -> QuerySet[Case]:
         "section47s",
         "conferences",
         "cp_plans__core_groups",
+        "cp_plans__actions",
         "visits",
         "cin_plans__reviews",
         "allocations",

@@ -15,10 +15,12 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils import timezone
 
 from safeguard.assessments.models import Assessment, AssessmentKind, AssessmentOutcome
 from safeguard.casework.models import Case
 from safeguard.protection.models import (
+    OPEN_ACTION_STATUSES,
     ChildProtectionPlan,
     ConferenceKind,
     Section47Enquiry,
@@ -148,6 +150,22 @@ def _reviews_in(case: Case, spell: Subject) -> list[date]:
     ]
 
 
+def _plan_actions(case: Case) -> list[Subject]:
+    """The actions of the case's child protection plans (decision 0036)."""
+    return [action for plan in case.cp_plans.all() for action in plan.actions.all()]
+
+
+def _action_agreed(action: Subject) -> date:
+    """When an action was agreed: the day it was added, or its due date if that is earlier
+    (an action recorded after the day it was due by)."""
+    return min(timezone.localdate(action.created_at), action.due_date)
+
+
+def _action_live(case: Case, action: Subject, on: date) -> bool:
+    """An action is still to do while it is open and its plan is current."""
+    return action.status in OPEN_ACTION_STATUSES and action.plan.is_open_on(on)
+
+
 SCOPES: dict[str, Scope] = {
     "referral": Scope(_referral, lambda r: r.received_date, _always),
     "single_assessment": Scope(_assessments_of(AssessmentKind.SINGLE), _start_date, _always),
@@ -185,6 +203,10 @@ SCOPES: dict[str, Scope] = {
         _strategy_for_section47, lambda d: d.discussion_date, _always
     ),
     "unallocated_spell": Scope(unallocated_spells, _start_date, _open_on),
+    "plan_action": Scope(_plan_actions, _action_agreed, _action_live),
+    "conference": Scope(
+        lambda c: list(c.conferences.all()), lambda conf: conf.conference_date, _always
+    ),
 }
 
 
@@ -389,6 +411,12 @@ EVENTS: dict[str, EventReader] = {
     "referral_decided_once_born": _decided_once_born,
     "section47_started": _section47_started,
     "cin_plan_started": _cin_plan_for,
+    # A plan's actions (decision 0043): agreed, then done or no longer needed.
+    "action_agreed": lambda case, action: [_action_agreed(action)],
+    "action_closed": lambda case, action: [action.closed_on],
+    # Conference minutes (issue 15 item 3).
+    "conference_held": lambda case, conference: [conference.conference_date],
+    "minutes_circulated": lambda case, conference: [conference.minutes_circulated_on],
     # Unallocated cases (issue 14).
     "spell_start": lambda case, spell: [spell.start_date],
     "unallocated_review": _reviews_in,

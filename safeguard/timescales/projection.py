@@ -44,6 +44,7 @@ from safeguard.protection.models import (
     ChildProtectionConference,
     ChildProtectionPlan,
     CoreGroupMeeting,
+    PlanAction,
     Section47Enquiry,
     StrategyDiscussion,
 )
@@ -106,7 +107,9 @@ def _case_entries(cases, on: date) -> Iterator[DueEntry]:
             yield _entry(
                 item,
                 authority_id=case.authority_id,
-                worker_id=case.holder_id,
+                # A clock held by someone other than the case's worker (a conference's chair
+                # holds its minutes) is on that person's list (``Rule.held_by``).
+                worker_id=item.holder_id or case.holder_id,
                 # An unallocated case's items wait with its responsible team (issue 14).
                 team_id=case.holder_team_id or case.team_id,
                 priority_rank=case.priority_rank,
@@ -381,7 +384,7 @@ ON_A_CASE = (
     Allocation, Referral, Assessment, Visit, CINPlan, StrategyDiscussion, Section47Enquiry,
     ChildProtectionConference, ChildProtectionPlan, UnallocatedReview,
 )  # fmt: skip
-ON_A_PLAN = (CINPlanReview, CoreGroupMeeting)
+ON_A_PLAN = (CINPlanReview, CoreGroupMeeting, PlanAction)
 
 
 def _child_of(sender, instance) -> UUID | None:
@@ -393,7 +396,7 @@ def _child_of(sender, instance) -> UUID | None:
     return Case.objects.filter(pk=instance.case_id).values_list("child_id", flat=True).first()
 
 
-_PLAN_CASE = {CINPlanReview: "cin_plans", CoreGroupMeeting: "cp_plans"}
+_PLAN_CASE = {CINPlanReview: "cin_plans", CoreGroupMeeting: "cp_plans", PlanAction: "cp_plans"}
 
 
 def _record_saved(sender, instance, raw=False, **kwargs):

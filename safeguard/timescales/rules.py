@@ -24,7 +24,10 @@ from typing import Any
 
 WORKING_DAYS = "working_days"
 MONTHS = "months"
-UNITS = frozenset({WORKING_DAYS, MONTHS})
+# The subject carries its own due date, agreed by people rather than set by a rule (a plan's
+# action: decision 0043); ``length`` is not used.
+DATED = "dated"
+UNITS = frozenset({WORKING_DAYS, MONTHS, DATED})
 
 FIRST = "first"
 LAST = "last"
@@ -63,6 +66,10 @@ class Rule:
     # The clock runs on a contact at the front door, before any case exists, rather than on a
     # case (``engine.contact_timescales``).
     on_contact: bool = False
+    # Who holds the clock: blank for the case's allocated worker (the default), or the name
+    # of the subject's attribute holding the id of the person who does (a conference's
+    # minutes are the chair's: ``chaired_by_id``).
+    held_by: str = ""
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS:
@@ -73,7 +80,10 @@ class Rule:
             raise ValueError(f"Rule {self.id}: unknown start_from {self.start_from!r}")
         if self.recurring and self.start_from != FIRST:
             raise ValueError(f"Rule {self.id}: a recurring clock starts from the first start")
-        if isinstance(self.length, int) and self.length < 1:
+        if self.unit == DATED:
+            if self.length != 0 or self.recurring:
+                raise ValueError(f"Rule {self.id}: a dated clock has no length and one due date")
+        elif isinstance(self.length, int) and self.length < 1:
             raise ValueError(f"Rule {self.id}: length must be at least 1")
         if self.on_contact and not self.next_step:
             raise ValueError(f"Rule {self.id}: a contact's only clocks are next steps")
@@ -262,6 +272,34 @@ CIN_PLAN_REVIEW = Rule(
     "authority's interval; Working Together sets no national number",
 )
 
+CONFERENCE_MINUTES = Rule(
+    id="conference_minutes",
+    label="Circulate the conference minutes",
+    scope="conference",
+    start="conference_held",
+    end="minutes_circulated",
+    unit=WORKING_DAYS,
+    length="conference_minutes_wd",
+    held_by="chaired_by_id",
+    source="Local standard (conference_minutes_wd): the chair circulates the minutes of a "
+    "child protection conference within the authority's standard, 20 working days by default; "
+    "Working Together sets no national number",
+)
+
+PLAN_ACTION = Rule(
+    id="plan_action",
+    label="Carry out the plan's action",
+    scope="plan_action",
+    start="action_agreed",
+    end="action_closed",
+    unit=DATED,
+    length=0,
+    held_by="owner_user_id",
+    source="The date the core group agreed for each action of a child protection or child in "
+    "need plan (decision 0036); the action's owner holds it, or, for an agency's action, the "
+    "case's worker, who follows it up",
+)
+
 # --- Unallocated cases (issue 14) -------------------------------------------------------
 
 UNALLOCATED_REVIEW = Rule(
@@ -417,6 +455,8 @@ WT2006: tuple[Rule, ...] = (
     CP_VISIT,
     CIN_VISIT,
     CIN_PLAN_REVIEW,
+    CONFERENCE_MINUTES,
+    PLAN_ACTION,
     UNALLOCATED_REVIEW,
     *NEXT_STEPS,
 )
@@ -433,6 +473,8 @@ WT2010: tuple[Rule, ...] = (
     CP_VISIT,
     CIN_VISIT,
     CIN_PLAN_REVIEW,
+    CONFERENCE_MINUTES,
+    PLAN_ACTION,
     UNALLOCATED_REVIEW,
     *NEXT_STEPS,
 )
@@ -450,6 +492,8 @@ WT2013: tuple[Rule, ...] = (
     CP_VISIT,
     CIN_VISIT,
     CIN_PLAN_REVIEW,
+    CONFERENCE_MINUTES,
+    PLAN_ACTION,
     UNALLOCATED_REVIEW,
     *NEXT_STEPS,
 )

@@ -31,6 +31,8 @@ STANDARDS = {
     "early_help_start_wd": (1, 45),
     # A manager's review of a case waiting unallocated (issue 14).
     "unallocated_review_wd": (1, 20),
+    # A conference's minutes circulated by its chair (issue 15 item 3).
+    "conference_minutes_wd": (1, 40),
 }
 
 

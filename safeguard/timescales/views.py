@@ -12,11 +12,9 @@ from safeguard.accounts.selectors import social_care_teams
 from safeguard.casework import permissions as casework_permissions
 from safeguard.casework.permissions import Action as CaseAction
 from safeguard.people import selectors as people
-from safeguard.protection import selectors as protection
 from safeguard.timescales import permissions, selectors
 from safeguard.timescales.permissions import Action
 
-OWN_ACTIONS_SHOWN = 50
 COVER_SHOWN = 50
 
 SORT_LABELS = {
@@ -110,26 +108,14 @@ def _render(request, *, title: str, where_base: dict, teams=None, extra: dict | 
 def mine(request):
     if not permissions.can(request.user, Action.SEE_OWN):
         raise PermissionDenied
-    # Plan actions the user owns, on any case, that are overdue (decision 0036): the first
-    # OWN_ACTIONS_SHOWN, oldest due first, with the count of the rest.
-    actions = list(protection.overdue_actions_for(request.user)[: OWN_ACTIONS_SHOWN + 1])
-    shown = people.show_rows(
-        user=request.user,
-        rows=actions[:OWN_ACTIONS_SHOWN],
-        child=lambda a: a.plan.case.child,
-        request=request,
-    )
     cover = _cover(request)
     return _render(
         request,
         title="What is due on my cases",
         where_base={"worker": request.user},
-        extra={
-            "show_owner": False,
-            "own_actions": shown.rows,
-            "own_actions_more": len(actions) > OWN_ACTIONS_SHOWN,
-            **cover,
-        },
+        # The plan actions the user owns, on any case, are items of the list (decision
+        # 0043), so they are counted with the rest.
+        extra={"show_owner": False, **cover},
     )
 
 

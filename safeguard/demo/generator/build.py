@@ -13,6 +13,7 @@ from safeguard.demo.generator import inspections
 from safeguard.demo.generator.accounts import DemoResult
 from safeguard.demo.generator.administration import administer
 from safeguard.demo.generator.caseloads import assign_workers
+from safeguard.demo.generator.chairs import add_chair_work
 from safeguard.demo.generator.common import (
     AUTHORITY_NAME,
     BATCH_SIZE,
@@ -117,6 +118,7 @@ def build_demo_borough(
         plan_counts = add_plan_content(
             rng=borough.rng, new_id=borough.new_id, authority_id=authority.id, as_at=as_at
         )
+        chair_counts = add_chair_work(authority=authority, seed=seed, as_at=as_at)
         sealed = _seal_demo_children(authority)
         review_waiting_cases(authority, borough.rng, as_at)
         workforce = build_workforce(authority, seed=seed, as_at=as_at)
@@ -137,6 +139,7 @@ def build_demo_borough(
                 "early_help_assessments": early_help.saved["earlyhelp.earlyhelpassessment"],
                 "teams_around_family": early_help.saved["earlyhelp.teamaroundfamily"],
                 **plan_counts,
+                **chair_counts,
                 "sealed": sealed,
                 "case_file_audits": audits,
                 **inspection,

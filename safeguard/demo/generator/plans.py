@@ -184,6 +184,8 @@ def add_plan_content(*, rng, new_id, authority_id: int, as_at: date) -> dict[str
                     ("protection.planactionprogress", str(progress.id), plan.case.child_id)
                 )
                 action.status = status
+                if status in (ActionStatus.DONE, ActionStatus.NOT_DONE):
+                    action.closed_on = group.meeting_date
     ChildProtectionPlan.objects.bulk_update(
         plans, ["outcomes", "contingency", "updated_by_id"], batch_size=BATCH_SIZE
     )

@@ -45,3 +45,12 @@ def records_conferences(user, case) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return permissions.can(user, permissions.Action.CONFERENCE, case)
+
+
+@register.filter
+def chairs_on(user, case) -> bool:
+    """Whether ``user`` is a conference chair who sees ``case``: who circulates minutes and
+    raises challenges and escalations on it (decision 0043)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return permissions.can(user, permissions.Action.CHAIR, case)

@@ -12,6 +12,11 @@ from safeguard.testing.matrix import CASE_PAGE, CASE_RECORD, row
 # A conference form: those who record on the case, and the authority's conference chairs.
 CONFERENCE_RECORD = row(302, 200, 200, 200, 403, 404, 404, 404, 404, 404, 404, 302, 404, 200, 404)
 
+# What only the authority's conference chairs do on a case they see (decision 0043).
+CHAIR_ONLY = row(302, 403, 403, 403, 403, 404, 404, 404, 404, 404, 404, 302, 404, 200, 404)
+# The chair's own list of open challenges and escalations.
+CHAIRS_LIST = row(302, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 302, 403, 200, 403)
+
 MATRIX = {
     "protection:strategy-new": ("get", "protection.case", "", CASE_RECORD),
     "protection:s47-new": ("get", "protection.discussion", "", CASE_RECORD),
@@ -24,6 +29,10 @@ MATRIX = {
     "protection:plan-write": ("get", "protection.plan", "", CASE_RECORD),
     "protection:action-new": ("get", "protection.plan", "", CASE_RECORD),
     "protection:action-progress": ("get", "protection.action", "", CASE_RECORD),
+    "protection:minutes": ("get", "protection.conference", "", CHAIR_ONLY),
+    "protection:challenge-new": ("get", "protection.case", "", CHAIR_ONLY),
+    "protection:challenge-resolve": ("get", "protection.challenge", "", CHAIR_ONLY),
+    "protection:challenges": ("get", None, "", CHAIRS_LIST),
 }
 
 
@@ -39,10 +48,28 @@ def action_of_sam(world):
     )
 
 
+def challenge_of_sam(world):
+    """An open escalation on Sam Smith's case, raised by his conference's chair."""
+    plan = plan_of_sam(world)
+    return services.challenge_raise(
+        by=world.chair_iris,
+        case=plan.case,
+        conference=plan.conferences.first(),
+        kind="escalation",
+        concern="Core group not held within 10 working days",
+        raised_with="Carol Chen, team manager",
+        raised_on=plan.start_date,
+    )
+
+
 TARGETS = {
     "protection.case": lambda world: {"case_id": case_of_sam(world).pk},
     "protection.discussion": lambda world: {"discussion_id": discussion_of_sam(world).pk},
     "protection.enquiry": lambda world: {"enquiry_id": enquiry_of_sam(world).pk},
     "protection.plan": lambda world: {"plan_id": plan_of_sam(world).pk},
     "protection.action": lambda world: {"action_id": action_of_sam(world).pk},
+    "protection.conference": lambda world: {
+        "conference_id": plan_of_sam(world).conferences.first().pk
+    },
+    "protection.challenge": lambda world: {"challenge_id": challenge_of_sam(world).pk},
 }

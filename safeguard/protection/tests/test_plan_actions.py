@@ -218,15 +218,16 @@ def test_overdue_actions_are_on_the_owners_list_only(world):
 
 def test_overdue_actions_show_on_the_owners_due_list(world, client):
     plan = plan_of_sam(world)
-    _action(world, plan, what="Arrange the dental check-up")
+    action = _action(world, plan, what="Arrange the dental check-up")
     client.force_login(world.sw_amy)
-    text = _text(client.get(reverse("timescales:mine")))
-    assert "Overdue actions you own on child protection plans" in text
-    assert "Arrange the dental check-up" in text and "Sam Smith" in text
+    page = client.get(reverse("timescales:mine"))
+    text = _text(page)
+    assert "Carry out the plan's action" in text and "Sam Smith" in text
+    # Its row leads to the form that records progress on it.
+    assert reverse("protection:action-progress", args=[action.pk]) in page.content.decode()
     client.force_login(world.sw_ben)
     text = _text(client.get(reverse("timescales:mine")))
-    assert "Arrange the dental check-up" not in text
-    assert "None of your plan actions is overdue." in text
+    assert "Carry out the plan's action" not in text
 
 
 def test_an_ended_plans_actions_are_not_overdue(world):

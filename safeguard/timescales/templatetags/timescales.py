@@ -63,6 +63,8 @@ MEETS = {
     "assessment_cin_plan": ("casework:cin-plan-new", _case),
     "assessment_early_help": ("earlyhelp:eha-new", lambda row: {"person_id": row.child.pk}),
     "unallocated_review": ("casework:unallocated-review-new", _case),
+    "conference_minutes": ("protection:minutes", _subject("conference_id")),
+    "plan_action": ("protection:action-progress", _subject("action_id")),
 }
 # A contact's next steps carry the contact, so that the record made answers it.
 CONTACT_MEETS = {
