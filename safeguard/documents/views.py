@@ -45,8 +45,12 @@ def document_upload(request, person_id: UUID):
         raise Http404("No such step on this child's record")
     step = found[1] if found else None
     cases = [] if step is not None else selectors.cases_of(child)
+    chosen = request.GET.get("case", "")
     form = DocumentForm(
-        posted(request), request.FILES if request.method == "POST" else None, cases=cases
+        posted(request),
+        request.FILES if request.method == "POST" else None,
+        cases=cases,
+        initial={"case": chosen if any(str(c.pk) == chosen for c in cases) else ""},
     )
 
     def save(data):

@@ -22,6 +22,7 @@ from safeguard.demo.generator.common import (
     make,
 )
 from safeguard.demo.generator.contacts import Contacts
+from safeguard.demo.generator.documents import add_documents
 from safeguard.demo.generator.cover import review_waiting_cases
 from safeguard.demo.generator.earlyhelp import EarlyHelp
 from safeguard.demo.generator.histories import FamilyEpisode, Histories, open_counts
@@ -115,6 +116,7 @@ def build_demo_borough(
             rng=borough.rng, new_id=borough.new_id, authority_id=authority.id, as_at=as_at
         )
         sealed = _seal_demo_children(authority)
+        documents = add_documents(authority, seed=seed, as_at=as_at)
         review_waiting_cases(authority, borough.rng, as_at)
         supervision = build_supervision(authority, as_at=as_at, seed=seed)
         lookups = make_lookups(authority, seed=seed)
@@ -132,6 +134,7 @@ def build_demo_borough(
                 "teams_around_family": early_help.saved["earlyhelp.teamaroundfamily"],
                 **plan_counts,
                 "sealed": sealed,
+                "documents": documents,
                 "case_file_audits": audits,
                 "due_items": due_items,
                 **supervision,
