@@ -15,7 +15,8 @@ class FileInput(forms.FileInput):
 class DocumentForm(GovukForm):
     file = forms.FileField(
         label="File",
-        help_text=f"{ACCEPTED[0].upper()}{ACCEPTED[1:]}. The file's content is checked, not its name",
+        help_text=f"{ACCEPTED[0].upper()}{ACCEPTED[1:]}. "
+        "The file's content is checked, not its name",
         widget=FileInput(attrs={"accept": ".pdf,.docx,.xlsx,.odt,.ods,.png,.jpg,.jpeg"}),
         error_messages={
             "required": "Choose a file",

@@ -12,7 +12,8 @@ def _pdf_text(text: str) -> str:
 
 def pdf(lines: list[str], *, title: str = "") -> bytes:
     """A one-page A4 PDF with ``lines`` in Helvetica, the cross-reference table counted."""
-    body = ["BT", "/F1 16 Tf", "56 780 Td", f"({_pdf_text(title)}) Tj" if title else "", "/F1 11 Tf"]
+    heading = f"({_pdf_text(title)}) Tj" if title else ""
+    body = ["BT", "/F1 16 Tf", "56 780 Td", heading, "/F1 11 Tf"]
     for line in lines:
         body += ["0 -18 Td", f"({_pdf_text(line)}) Tj"]
     body.append("ET")
@@ -45,7 +46,8 @@ def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
     """A ``width`` by ``height`` PNG of one colour."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        crc = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + crc
 
     row = b"\x00" + bytes(rgb) * width
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)

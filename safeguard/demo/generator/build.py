@@ -22,8 +22,8 @@ from safeguard.demo.generator.common import (
     make,
 )
 from safeguard.demo.generator.contacts import Contacts
-from safeguard.demo.generator.documents import add_documents
 from safeguard.demo.generator.cover import review_waiting_cases
+from safeguard.demo.generator.documents import add_documents
 from safeguard.demo.generator.earlyhelp import EarlyHelp
 from safeguard.demo.generator.histories import FamilyEpisode, Histories, open_counts
 from safeguard.demo.generator.journeys import ASSESSMENT_TEAM, CP_TEAM

@@ -10,11 +10,24 @@ from django.urls import reverse
 
 from safeguard.documents import samples, store
 from safeguard.documents.models import Document
-from safeguard.tests.test_bad_input import NUL, TEXT_PAYLOADS, _no_raw_markup
 
 pytestmark = pytest.mark.django_db
 
+# The project-wide corpus's payloads (safeguard/tests/test_bad_input.py), which this app's
+# tests may not import (it imports apps above this one).
+NUL = "Nul\x00byte"
+SCRIPT = "<script>alert(1)</script>"
+TEXT_PAYLOADS = [
+    "' OR 1=1--", "Robert'); DROP TABLE people_person;--", SCRIPT,
+    '"><img src=x onerror=alert(1)>', "\u202eevil\u202c text",
+    '=HYPERLINK("http://evil.invalid","x")', "+44 1234", "-2+3", "@SUM(A1)", "\t=1", "\r=1",
+]  # fmt: skip
 PDF = samples.pdf(["Synthetic"])
+
+
+def _no_raw_markup(html: str) -> None:
+    assert SCRIPT not in html
+    assert "<img src=x onerror" not in html
 TEXT_FIELDS = ("title", "source_detail", "description")
 LIMITS = {"title": 200, "source_detail": 200, "description": 2_000}
 

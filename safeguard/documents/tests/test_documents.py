@@ -349,3 +349,24 @@ def test_the_list_makes_a_fixed_number_of_queries(world, client):
                               case=case)  # fmt: skip
     assert count() == short
     assert short <= 20
+
+
+# --- Links from the person and case pages -----------------------------------------------------
+
+
+def test_the_person_and_case_pages_link_to_the_documents_for_those_who_may_see_them(world, client):
+    case = sam_case(world)
+    person_url = reverse("people:detail", args=[world.child_sam.pk])
+    case_url = reverse("casework:case-detail", args=[case.pk])
+    list_url = reverse("documents:list", args=[world.child_sam.pk])
+    upload_url = reverse("documents:upload", args=[world.child_sam.pk])
+    client.force_login(world.sw_amy)
+    assert list_url in client.get(person_url).content.decode()
+    body = client.get(case_url).content.decode()
+    assert list_url in body and f"{upload_url}?case={case.pk}" in body
+    # From the case, the upload form offers that case already chosen.
+    page = client.get(f"{upload_url}?case={case.pk}").content.decode()
+    assert f'<option value="{case.pk}" selected>' in page
+    client.force_login(world.analyst_eve)
+    assert list_url not in client.get(person_url).content.decode()
+    assert list_url not in client.get(case_url).content.decode()
