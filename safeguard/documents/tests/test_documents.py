@@ -370,3 +370,13 @@ def test_the_person_and_case_pages_link_to_the_documents_for_those_who_may_see_t
     client.force_login(world.analyst_eve)
     assert list_url not in client.get(person_url).content.decode()
     assert list_url not in client.get(case_url).content.decode()
+
+
+def test_the_record_history_says_a_document_was_added_to_those_who_may_see_it(world, client):
+    upload(client, world, PDF)
+    person_url = reverse("people:detail", args=[world.child_sam.pk])
+    client.force_login(world.tm_carol)
+    assert "Document added" in client.get(person_url).content.decode()
+    client.force_login(world.police_pat)  # involved with Sam: sees him, not his documents
+    page = client.get(person_url)
+    assert page.status_code == 200 and "Document added" not in page.content.decode()
