@@ -26,7 +26,9 @@ from safeguard.people import permissions as people_permissions
 
 def megabytes(size: int) -> str:
     value = size / (1024 * 1024)
-    return f"{value:.0f} MB" if value >= 1 else f"{size:,} bytes"
+    if value < 1:
+        return f"{size:,} bytes"
+    return f"{value:.1f}".removesuffix(".0") + " MB"  # 9.5 MB, never rounded up to 10
 
 
 def _chunks(content):
