@@ -9,6 +9,8 @@ def _audit_checkpoints(settings, tmp_path_factory):
     """Each test keeps its own audit checkpoints: a checkpoint of one test's data must not
     judge the next test's database."""
     settings.SAFEGUARD_AUDIT_CHECKPOINT_DIR = tmp_path_factory.mktemp("audit-checkpoints")
+    # And its own documents folder: files a test uploads never reach var/.
+    settings.SAFEGUARD_DOCUMENTS_DIR = tmp_path_factory.mktemp("documents")
 
 
 @pytest.fixture

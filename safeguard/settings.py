@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "safeguard.procedures",
     "safeguard.people",
     "safeguard.casework",
+    "safeguard.documents",
     "safeguard.referrals",
     "safeguard.earlyhelp",
     "safeguard.assessments",
@@ -295,6 +296,21 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 SAFEGUARD_HEALTH_QUEUE_MINUTES = int(os.environ.get("SAFEGUARD_HEALTH_QUEUE_MINUTES", "10"))
 # Uploaded census files and finished returns, kept per job; never served as static files.
 SAFEGUARD_RETURNS_DIR = Path(os.environ.get("SAFEGUARD_RETURNS_DIR", VAR_DIR / "returns"))
+
+# --- Documents -------------------------------------------------------------------------------
+# Documents on children's records (letters, reports, photographs) are files in this folder,
+# named by random keys, never served as static files (decision 0047). Back it up with the
+# database.
+SAFEGUARD_DOCUMENTS_DIR = Path(os.environ.get("SAFEGUARD_DOCUMENTS_DIR", VAR_DIR / "documents"))
+# The largest document accepted. A request body is limited to SAFEGUARD_MAX_UPLOAD_BYTES, so
+# this stays below it (with room for the form's other fields); raise both together.
+SAFEGUARD_DOCUMENT_MAX_BYTES = int(
+    os.environ.get("SAFEGUARD_DOCUMENT_MAX_BYTES", SAFEGUARD_MAX_UPLOAD_BYTES - 512 * 1024)
+)
+if SAFEGUARD_DOCUMENT_MAX_BYTES > SAFEGUARD_MAX_UPLOAD_BYTES - 64 * 1024:
+    raise ImproperlyConfigured(
+        "SAFEGUARD_DOCUMENT_MAX_BYTES must be at least 64 KB below SAFEGUARD_MAX_UPLOAD_BYTES"
+    )
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

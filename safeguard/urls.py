@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("safeguard.accounts.urls")),
     path("people/", include("safeguard.people.urls")),
     path("", include("safeguard.casework.urls")),
+    path("", include("safeguard.documents.urls")),
     path("", include("safeguard.referrals.urls")),
     path("", include("safeguard.earlyhelp.urls")),
     path("", include("safeguard.assessments.urls")),

@@ -67,6 +67,7 @@ SENTENCES = {
     ("people.breakglass", ChangeVerb.CREATED): "Break-glass access granted",
     ("people.breakglass", ChangeVerb.UPDATED): "Break-glass use reviewed",
     ("casework.case", ChangeVerb.CREATED): "Case opened",
+    ("documents.document", ChangeVerb.CREATED): "Document added",
     ("referrals.contact", ChangeVerb.CREATED): "Contact received",
     ("referrals.contact", ChangeVerb.UPDATED): "Contact decided",
 }

@@ -7,6 +7,11 @@ the export and MARKED for redaction (``"third_party": true, "redact": true`` in 
 visible marker in the HTML), for the officer answering the request to redact before release.
 Staff named in their professional role are marked as professionals, not for redaction.
 Free text may name third parties too: the export says so, and it must be read before release.
+
+The person's documents (letters, reports, photographs: the documents app) are listed with
+their metadata like every other record, and their files are in the ZIP, under
+``documents/``, each named by its kind, date and id (decision 0047). Documents, like free
+text, may name third parties: they must be read before release.
 """
 
 import io
@@ -23,10 +28,14 @@ from django.utils import timezone
 
 from safeguard.accounts.models import Role
 from safeguard.audit.models import AccessEvent, AccessPurpose
+from safeguard.core.downloads import safe_filename
+from safeguard.documents import store
+from safeguard.documents.models import Document
 from safeguard.people.models import Person, Residence
 
 # Bookkeeping fields that say nothing about the person.
-SKIP_FIELDS = {"created_by", "updated_by", "version", "given_key", "family_key", "authority"}
+SKIP_FIELDS = {"created_by", "updated_by", "version", "given_key", "family_key", "authority",
+               "file_key"}  # fmt: skip
 # Records of the authority's own handling of the request are not part of the record walked.
 SKIP_MODELS = {"privacy.subjectaccessrequest"}
 MAX_DEPTH = 4
@@ -35,7 +44,8 @@ PEOPLE_ROWS = {"attendees", "members", "core_group_members"}
 
 THIRD_PARTY_NOTE = (
     "Third parties are marked for redaction, not removed. Free text (notes, reasons, "
-    "summaries) may name other people: read it before release."
+    "summaries) and the documents in the documents folder may name other people: read them "
+    "before release."
 )
 
 
@@ -203,6 +213,33 @@ def access_history(person_id) -> list[dict]:
     ]
 
 
+def documents(person_id) -> list[dict]:
+    """The person's documents: what is known of each and where its file is in the ZIP."""
+    rows = (
+        Document.objects.filter(child_id=person_id)
+        .select_related("created_by")
+        .order_by("document_date", "created_at")
+    )
+    return [
+        {
+            "id": str(d.pk),
+            "title": d.title,
+            "date": d.document_date.isoformat(),
+            "kind": d.get_category_display(),
+            "source": d.get_source_display() + (f" ({d.source_detail})" if d.source_detail else ""),
+            "description": d.description,
+            "attached_to": d.step_label,
+            "added_by": _user_ref(d.created_by) if d.created_by else None,
+            "added_at": d.created_at.isoformat(),
+            "type": d.media_type,
+            "size": d.size,
+            "sha256": d.sha256,
+            "file": f"documents/{safe_filename(d.download_name)}",
+        }
+        for d in rows
+    ]
+
+
 def gather(person: Person) -> dict:
     walker = Walker(person)
     record = walker.node(person)
@@ -216,6 +253,7 @@ def gather(person: Person) -> dict:
         "person": record,
         "households": walker.households(),
         "access_history": access_history(person.pk),
+        "documents": documents(person.pk),
     }
     data["third_parties"] = sorted(walker.third_parties.values(), key=lambda p: p["name"])
     return data
@@ -249,11 +287,35 @@ def third_party_ids(data: dict) -> list[UUID]:
     return [UUID(p["person_id"]) for p in data["third_parties"]]
 
 
+def _document_files(data: dict) -> list[tuple[str, str]]:
+    """(path in the ZIP, store key) of each document listed; a file missing from the store is
+    marked so in ``data``, not left out silently."""
+    listed = data.get("documents", [])
+    keys = dict(
+        Document.objects.filter(pk__in=[d["id"] for d in listed]).values_list("pk", "file_key")
+    )
+    found = []
+    for entry in listed:
+        key = keys.get(UUID(entry["id"]))
+        if key and store.path_of(key).is_file():
+            found.append((entry["file"], key))
+        else:
+            entry["file"] = None
+            entry["file_missing"] = True
+    return found
+
+
 def to_zip(data: dict) -> bytes:
-    """A ZIP of ``record.json`` (machine-readable) and ``report.html`` (readable)."""
+    """A ZIP of ``record.json`` (machine-readable), ``report.html`` (readable) and the
+    person's documents under ``documents/``."""
+    files = _document_files(data)
     html = render_to_string("privacy/export_report.html", {"data": data})
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("record.json", json.dumps(data, indent=2, ensure_ascii=False))
         archive.writestr("report.html", html)
+        for name, key in files:
+            with store.open_file(key) as handle, archive.open(name, "w") as out:
+                while chunk := handle.read(store.CHUNK):
+                    out.write(chunk)
     return buffer.getvalue()

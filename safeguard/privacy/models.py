@@ -96,6 +96,7 @@ class RecordType(models.TextChoices):
     ADOPTION = "adoption", "Adoption"
     CHILD_PROTECTION = "child_protection", "Child protection"
     CHILD_IN_NEED = "child_in_need", "Child in need"
+    DOCUMENTS = "documents", "Documents"
 
 
 class RetentionRule(models.Model):

@@ -13,6 +13,7 @@ from datetime import date
 from django.db.models import Max
 
 from safeguard.casework.models import Case, CaseNote, ChronologyEntry, Visit
+from safeguard.documents.models import Document
 from safeguard.people.models import Person
 from safeguard.privacy.models import (
     LegalHold,
@@ -46,6 +47,8 @@ class Rule:
             RecordType.CHILD_PROTECTION: f"{self.years} years after the last contact or closure",
             RecordType.CHILD_IN_NEED: f"the 18th birthday or the last contact, whichever is "
             f"later, plus {self.years} years",
+            RecordType.DOCUMENTS: f"the 18th birthday or the latest document's date, whichever "
+            f"is later, plus {self.years} years; never before the rest of the record",
         }[RecordType(self.record_type)]
 
 
@@ -69,6 +72,12 @@ DEFAULT_RULES = {
     ),
     RecordType.CHILD_IN_NEED: Rule(
         RecordType.CHILD_IN_NEED, 3, None, "Local choice (Devon schedule)"
+    ),
+    # Documents go with the record they are on: the latest date of all the rules decides, so
+    # a document never shortens a record's period; this rule keeps a record holding only
+    # documents (no case) as long as a child in need record (decision 0047).
+    RecordType.DOCUMENTS: Rule(
+        RecordType.DOCUMENTS, 3, None, "Local choice: as the child in need record"
     ),
 }  # fmt: skip
 
@@ -102,6 +111,7 @@ class Facts:
     has_open_case: bool = False
     child_protection: bool = False
     last_contact: date | None = None
+    latest_document: date | None = None
 
 
 @dataclass(frozen=True)
@@ -155,6 +165,15 @@ def outcomes(facts: Facts, rules: dict[str, Rule]) -> list[Outcome]:
         else:
             start = facts.last_contact
             why = "from the last contact"
+            if dob and add_years(dob, ADULT_AGE) > start:
+                start, why = add_years(dob, ADULT_AGE), "from the 18th birthday"
+            found.append(Outcome(rule, add_years(start, rule.years), why))
+    if facts.latest_document is not None:
+        rule = rules[RecordType.DOCUMENTS]
+        if facts.has_open_case:
+            found.append(Outcome(rule, None, "case open"))
+        else:
+            start, why = facts.latest_document, "from the latest document"
             if dob and add_years(dob, ADULT_AGE) > start:
                 start, why = add_years(dob, ADULT_AGE), "from the 18th birthday"
             found.append(Outcome(rule, add_years(start, rule.years), why))
@@ -238,7 +257,14 @@ def gather_facts(people_qs) -> dict:
         .annotate(day=Max("end_date"))
         .values_list("case__child_id", "day"),
     )  # fmt: skip
+    documents: dict = {}
+    _latest(
+        documents,
+        Document.objects.filter(child_id__in=ids)
+        .values("child_id").annotate(day=Max("document_date")).values_list("child_id", "day"),
+    )  # fmt: skip
     for person_id, f in facts.items():
+        f.latest_document = documents.get(person_id)
         f.last_contact = last.get(person_id)
         f.child_protection = person_id in protection
     return facts

@@ -658,6 +658,9 @@ NOT_FUZZED = {
     "returns:annex-a-export": "choices and dates only; it starts a background job, stores no typing",
     "returns:cin-export": "choices and dates only; it starts a background job, stores no typing",
     "returns:cin-import": "a file upload (its own tests feed it malformed XML)",
+    "documents:upload": "a file upload, keeping no draft (a file cannot be kept in one); its own "
+    "tests (documents/tests/test_bad_input.py) feed it wrong content, too large and empty "
+    "files, and the corpus's text payloads",
     # Not yet fuzzed here: its forms post to routes of their own (grade, moderate, respond,
     # actions) that answer only POST, which this corpus cannot read a form from.
     "assurance:audit": "forms posting to their own routes; assurance's tests cover bad input",

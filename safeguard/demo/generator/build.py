@@ -25,6 +25,7 @@ from safeguard.demo.generator.common import (
 )
 from safeguard.demo.generator.contacts import Contacts
 from safeguard.demo.generator.cover import review_waiting_cases
+from safeguard.demo.generator.documents import add_documents
 from safeguard.demo.generator.earlyhelp import EarlyHelp
 from safeguard.demo.generator.histories import FamilyEpisode, Histories, open_counts
 from safeguard.demo.generator.journeys import ASSESSMENT_TEAM, CP_TEAM
@@ -120,6 +121,7 @@ def build_demo_borough(
         )
         chair_counts = add_chair_work(authority=authority, seed=seed, as_at=as_at)
         sealed = _seal_demo_children(authority)
+        documents = add_documents(authority, seed=seed, as_at=as_at)
         review_waiting_cases(authority, borough.rng, as_at)
         workforce = build_workforce(authority, seed=seed, as_at=as_at)
         supervision = build_supervision(authority, as_at=as_at, seed=seed)
@@ -141,6 +143,7 @@ def build_demo_borough(
                 **plan_counts,
                 **chair_counts,
                 "sealed": sealed,
+                "documents": documents,
                 "case_file_audits": audits,
                 **inspection,
                 "due_items": due_items,

@@ -175,8 +175,13 @@ def _snapshot(seed: int) -> tuple:
         involvements = sorted(
             Involvement.objects.values_list("person_id", "worker__username", "start_date")
         )
+        from safeguard.documents.models import Document
+
+        documents = sorted(
+            Document.objects.values_list("child_id", "title", "document_date", "size", "sha256")
+        )
         transaction.set_rollback(True)
-    return people, staff, involvements
+    return people, staff, involvements, documents
 
 
 @pytest.mark.django_db
@@ -340,3 +345,19 @@ def test_staff_numbers_follow_caseloads_and_keep_every_named_team():
     assert borough.assessment_workers + borough.cp_workers == 13 + 23
     assert (borough.assessment_teams, borough.cp_teams) == (2, 2)
     assert borough.analysts == borough.clinicians == 2
+
+
+@pytest.mark.django_db
+def test_some_children_have_synthetic_documents_stored_as_checked_files(demo):
+    from safeguard.documents import store
+    from safeguard.documents.models import Document
+
+    documents = list(Document.objects.select_related("created_by", "case"))
+    assert len(documents) >= 5
+    assert {d.extension for d in documents} <= {"pdf", "png"}
+    assert any(d.created_by.username == "sw1" for d in documents)
+    for d in documents:
+        assert d.case.child_id == d.child_id and d.created_by is not None
+        content = store.path_of(d.file_key).read_bytes()
+        assert len(content) == d.size
+        assert content.startswith(b"%PDF-" if d.extension == "pdf" else b"\x89PNG")
