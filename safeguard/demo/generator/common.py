@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import random
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Model
+from django.apps import apps as django_apps
+from django.db.models import Model, UUIDField
 from django.db.models.base import ModelState
 
 from safeguard.accounts.models import Team
@@ -131,3 +135,29 @@ def save_with_events(rows: dict, models: Iterable[type[Model]], events: list, sa
     )
     rows.clear()
     events.clear()
+
+
+@contextlib.contextmanager
+def seeded_ids(rng: random.Random):
+    """While the block runs, every record made with a random id (a ``UUIDField`` primary key
+    defaulting to ``uuid4``) takes its id from ``rng`` instead: the parts of the demo made
+    through the real services give the same ids for the same seed, as the bulk-inserted
+    records do. One thread at a time: the demo is built in one."""
+    fields = [
+        model._meta.pk
+        for model in django_apps.get_models()
+        if isinstance(model._meta.pk, UUIDField) and model._meta.pk.default is uuid.uuid4
+    ]
+
+    def next_id() -> uuid.UUID:
+        return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+    for field in fields:
+        field.default = next_id
+        field.__dict__.pop("_get_default", None)  # Django caches the default's callable
+    try:
+        yield
+    finally:
+        for field in fields:
+            field.default = uuid.uuid4
+            field.__dict__.pop("_get_default", None)

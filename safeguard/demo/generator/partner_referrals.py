@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from safeguard.accounts.models import User
 from safeguard.demo import vocabulary as words
+from safeguard.demo.generator.common import seeded_ids
 from safeguard.partners import services
 from safeguard.partners.models import Consent, PartnerReferral, Urgency
 from safeguard.people.models import Person
@@ -92,11 +93,17 @@ def make_partner_referrals(authority, *, seed: int, as_at) -> dict[str, int]:
     total = DECIDED + RECORDED + WAITING
     made = {"partner_referrals": 0, "partner_referrals_waiting": 0}
     end = timezone.make_aware(datetime.combine(as_at, time(9, 30)))
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+    with (
+        override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+        seeded_ids(Random(f"partner-referral-ids-{seed}")),
+    ):
         for i in range(total):
             username = REFERRERS[i % len(REFERRERS)]
             role, text = rng.choice(WORRIES[username])
-            known = rng.choice(children) if children and i % 3 else None
+            # A child on record for every referral the front door has recorded (the demo makes
+            # no new records this way); some waiting ones name a child not known here.
+            waiting = i >= DECIDED + RECORDED
+            known = rng.choice(children) if children and not (waiting and i % 2) else None
             given, family = _name(known, rng)
             consent, note = CONSENTS[i % len(CONSENTS)]
             referral = services.partner_referral_send(
@@ -124,7 +131,7 @@ def make_partner_referrals(authority, *, seed: int, as_at) -> dict[str, int]:
             PartnerReferral.objects.filter(pk=referral.pk).update(received_at=sent)
             referral.refresh_from_db()
             made["partner_referrals"] += 1
-            if i >= DECIDED + RECORDED:
+            if waiting or known is None:
                 made["partner_referrals_waiting"] += 1
                 continue
             level = levels[3 if referral.urgency != Urgency.ROUTINE else 2]
@@ -135,7 +142,6 @@ def make_partner_referrals(authority, *, seed: int, as_at) -> dict[str, int]:
                 source=services.SOURCE_BY_KIND[referral.agency.kind],
                 priority=services.URGENCY_PRIORITY[referral.urgency],
                 priority_reason="Injury or risk of harm described by the referrer",
-                date_of_birth=as_at - timedelta(days=rng.randint(2 * 365, 12 * 365)),
             )
             if i < DECIDED:
                 contact_decide(
