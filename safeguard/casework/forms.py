@@ -280,3 +280,16 @@ class ChronologyEntryForm(GovukForm):
 
 class AnnotationForm(GovukForm):
     text = _text("Annotation", "Enter the annotation", rows=4)
+
+
+class AuthorisationDecisionForm(GovukForm):
+    """A manager's answer to a request for authorisation: the reasons are needed to refuse."""
+
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[("authorise", "Authorise it"), ("refuse", "Refuse it")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether you authorise or refuse it"},
+    )
+    reason = _text("Your reasons", rows=5)
+    reason.help_text = "Needed to refuse: what the worker should do instead. Written on the child's file"
