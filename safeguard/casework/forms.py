@@ -292,4 +292,6 @@ class AuthorisationDecisionForm(GovukForm):
         error_messages={"required": "Choose whether you authorise or refuse it"},
     )
     reason = _text("Your reasons", rows=5)
-    reason.help_text = "Needed to refuse: what the worker should do instead. Written on the child's file"
+    reason.help_text = (
+        "Needed to refuse: what the worker should do instead. Written on the child's file"
+    )

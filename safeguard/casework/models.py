@@ -323,9 +323,7 @@ class AuthorisationRequest(BaseModel):
     the decision) in the transaction that authorises it; a refusal changes nothing but the
     request, and both are written on the child's file."""
 
-    case = models.ForeignKey(
-        Case, on_delete=models.CASCADE, related_name="authorisation_requests"
-    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="authorisation_requests")
     child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     authority = models.ForeignKey(
         "accounts.LocalAuthority", on_delete=models.PROTECT, related_name="+"

@@ -402,8 +402,7 @@ def _notify_allocated(allocation: Allocation, *, by, previous: Allocation | None
     the child only by the link (a notice is emailed: no name or detail in the message)."""
     what = "reallocated to you" if previous is not None else "allocated to you"
     body = (
-        f"{by} allocated a case to you in {allocation.team} from "
-        f"{allocation.start_date:%d %B %Y}."
+        f"{by} allocated a case to you in {allocation.team} from {allocation.start_date:%d %B %Y}."
     )
     if allocation.reason:
         body += " The reason is on the case's allocation history."
@@ -774,7 +773,7 @@ def case_close(
             by=by,
             case=case,
             kind=CASE_CLOSURE,
-            summary=f"Close the case on {closure_date:%d %B %Y}: "
+            summary=f"Closure on {closure_date:%d %B %Y}: "
             f"{ClosureReason(reason).label} ({reason})",
             payload={"closure_date": closure_date.isoformat(), "reason": reason},
         )
@@ -863,9 +862,7 @@ def authorisation_settings_update(*, by, authority, kinds: list[str]):
     of the authority chooses among the registered kinds."""
     from safeguard.accounts.models import LocalAuthority, Role
 
-    if not (
-        is_social_care_staff(by, roles={Role.SERVICE_MANAGER}, authority_id=authority.pk)
-    ):
+    if not (is_social_care_staff(by, roles={Role.SERVICE_MANAGER}, authority_id=authority.pk)):
         raise PermissionDenied("Only a service manager sets which decisions need authorisation")
     unknown = sorted(set(kinds) - set(_DECISION_RIGHTS))
     if unknown:

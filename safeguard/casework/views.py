@@ -10,8 +10,8 @@ from collections.abc import Callable
 from uuid import UUID
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,12 +21,12 @@ from safeguard.casework import documents, permissions, selectors, services
 from safeguard.casework.forms import (
     AllocateForm,
     AnnotationForm,
+    AuthorisationDecisionForm,
     CaseNoteForm,
     ChronologyEntryForm,
     CINPlanEndForm,
     CINPlanReviewForm,
     CINPlanStartForm,
-    AuthorisationDecisionForm,
     CloseForm,
     DecisionForm,
     DirectWorkForm,
