@@ -59,6 +59,11 @@ def visible_to(user) -> QuerySet[Case]:
     )
 
 
+def authority_of(user):
+    """The authority of ``user``'s agency, or None (signed out, or in no agency)."""
+    return user.agency.authority_id if getattr(user, "agency_id", None) else None
+
+
 def can(user, action: Action, case: Case | None = None, *, authority_id=None) -> bool:
     """May ``user`` do ``action`` on ``case`` (or on a new case in ``authority_id``)?"""
     target = case.authority_id if case is not None else authority_id

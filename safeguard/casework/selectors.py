@@ -468,7 +468,7 @@ def waiting_for(user) -> list[WaitingDecision]:
     authority whose authoriser (``authoriser_id``) is ``user``; where a case's line names
     nobody who may, every manager of the authority but those excluded. A fixed number of queries
     however many items wait (the teams, then one per source)."""
-    if not permissions.can(user, Action.AUTHORISE, authority_id=user.agency.authority_id):
+    if not permissions.can(user, Action.AUTHORISE, authority_id=permissions.authority_of(user)):
         return []
     authority_id = user.agency.authority_id
     teams = authority_teams(authority_id)

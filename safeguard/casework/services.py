@@ -16,10 +16,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from safeguard.accounts.models import AgencyKind
+from safeguard.accounts.models import DEFAULT_AUTHORISED_DECISIONS, AgencyKind
 from safeguard.accounts.roles import RECORDING_ROLES, is_social_care_staff
 from safeguard.audit.models import ChangeVerb
-from safeguard.audit.services import save_change, save_new, snapshot
+from safeguard.audit.services import record_change, save_change, save_new, snapshot
 from safeguard.casework import permissions
 from safeguard.casework.codes import (
     AFTER_ASSESSMENT_REASONS,
@@ -831,13 +831,15 @@ CASE_CLOSURE = "case_closure"
 class DecisionRight:
     kind: str
     label: str
-    apply: Callable  # apply(by=manager, request=AuthorisationRequest), in the transaction
+    # apply(by=manager, request=AuthorisationRequest), in the transaction; None for a right
+    # whose decision is its app's own record (an assessment's outcome, decision 0035).
+    apply: Callable | None
 
 
 _DECISION_RIGHTS: dict[str, DecisionRight] = {}
 
 
-def register_decision_right(kind: str, *, label: str, apply: Callable) -> None:
+def register_decision_right(kind: str, *, label: str, apply: Callable | None) -> None:
     _DECISION_RIGHTS[kind] = DecisionRight(kind=kind, label=label, apply=apply)
 
 
@@ -864,7 +866,7 @@ def authorisation_settings_update(*, by, authority, kinds: list[str]):
 
     if not (is_social_care_staff(by, roles={Role.SERVICE_MANAGER}, authority_id=authority.pk)):
         raise PermissionDenied("Only a service manager sets which decisions need authorisation")
-    unknown = sorted(set(kinds) - set(_DECISION_RIGHTS))
+    unknown = sorted(set(kinds) - set(_DECISION_RIGHTS) - set(DEFAULT_AUTHORISED_DECISIONS))
     if unknown:
         raise ApplicationError(
             "Choose decisions from the list: " + ", ".join(unknown) + " is not one",
@@ -872,8 +874,10 @@ def authorisation_settings_update(*, by, authority, kinds: list[str]):
         )
     authority = LocalAuthority.objects.select_for_update().get(pk=authority.pk)
     before = snapshot(authority)
-    authority.decisions_needing_authorisation = [k for k in _DECISION_RIGHTS if k in kinds]
-    save_change(authority, by=by, before=before)
+    authority.decisions_needing_authorisation = list(dict.fromkeys(kinds))
+    if snapshot(authority) != before:
+        authority.save(update_fields=["decisions_needing_authorisation"])
+        record_change(by=by, verb=ChangeVerb.UPDATED, obj=authority, before=before)
     return authority
 
 
@@ -885,8 +889,8 @@ def authorisation_request(
     others whose work it is (besides ``by``): none of them may authorise it. The manager who
     will decide is told."""
     require(by, Action.RECORD, case)
-    if kind not in _DECISION_RIGHTS:
-        raise ApplicationError(f"{kind} is not a decision that can be authorised")
+    if kind not in _DECISION_RIGHTS or _DECISION_RIGHTS[kind].apply is None:
+        raise ApplicationError(f"{kind} is not a decision that can be asked for")
     if case.authorisation_requests.filter(kind=kind, status=AuthorisationStatus.PENDING).exists():
         raise ApplicationError(
             f"{decision_right_label(kind)} is already waiting for a manager's authorisation"

@@ -475,7 +475,7 @@ def chronology_annotate(request, entry_id: UUID):
 def authorisation_queue(request):
     """What waits for the signed-in manager's authorisation, oldest first, with how long."""
     if not permissions.can(
-        request.user, Action.AUTHORISE, authority_id=request.user.agency.authority_id
+        request.user, Action.AUTHORISE, authority_id=permissions.authority_of(request.user)
     ):
         raise PermissionDenied("Only managers authorise decisions")
     items = selectors.waiting_for(request.user)

@@ -106,7 +106,7 @@ def home(request):
 def _authorisations(user) -> dict:
     """For managers: how many decisions wait for their authorisation (issue 15 item 2)."""
     if not casework_permissions.can(
-        user, CaseworkAction.AUTHORISE, authority_id=user.agency.authority_id
+        user, CaseworkAction.AUTHORISE, authority_id=casework_permissions.authority_of(user)
     ):
         return {"can_authorise": False}
     return {"can_authorise": True, "authorisations_waiting": len(casework.waiting_for(user))}

@@ -12,7 +12,7 @@ from safeguard.audit.models import AccessEvent, ChangeEvent
 from safeguard.casework import services
 from safeguard.casework.models import ChronologyAnnotation, ChronologyEntry
 from safeguard.casework.tests.matrix import sam_case
-from safeguard.testing.journey import close_case
+from safeguard.testing.decisions import close_case
 
 pytestmark = pytest.mark.django_db
 

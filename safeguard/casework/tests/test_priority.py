@@ -14,7 +14,7 @@ from safeguard.casework.models import Case, ChronologyEntry
 from safeguard.casework.permissions import Action
 from safeguard.casework.tests.matrix import sam_case
 from safeguard.core.errors import ApplicationError
-from safeguard.testing.journey import close_case
+from safeguard.testing.decisions import close_case
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from safeguard.earlyhelp import permissions
 from safeguard.earlyhelp.models import EarlyHelpAssessment, TAFReview, TeamAroundFamily
 from safeguard.earlyhelp.permissions import Action
 from safeguard.earlyhelp.tests.matrix import sally_assessment, tom_taf
-from safeguard.testing.journey import close_case
+from safeguard.testing.decisions import close_case
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from safeguard.earlyhelp.models import EarlyHelpAssessment, TAFReview, TeamAroun
 from safeguard.earlyhelp.tests.matrix import sally_assessment, tom_taf
 from safeguard.referrals.models import Contact
 from safeguard.referrals.services import contact_record
-from safeguard.testing.journey import close_case
+from safeguard.testing.decisions import close_case
 
 pytestmark = pytest.mark.django_db
 
