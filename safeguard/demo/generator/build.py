@@ -11,6 +11,7 @@ from safeguard.audit.models import ChangeEvent, ChangeVerb
 from safeguard.demo.generator import audits as case_file_audits
 from safeguard.demo.generator.accounts import DemoResult
 from safeguard.demo.generator.administration import administer
+from safeguard.demo.generator.authorisations import build_authorisations
 from safeguard.demo.generator.caseloads import assign_workers
 from safeguard.demo.generator.common import (
     AUTHORITY_NAME,
@@ -117,6 +118,7 @@ def build_demo_borough(
         sealed = _seal_demo_children(authority)
         review_waiting_cases(authority, borough.rng, as_at)
         supervision = build_supervision(authority, as_at=as_at, seed=seed)
+        authorisations = build_authorisations(authority, as_at=as_at, seed=seed)
         lookups = make_lookups(authority, seed=seed)
         audits = case_file_audits.build(authority, as_at, seed)
         publish_procedures(authority, seed=seed, as_at=as_at)
@@ -135,6 +137,7 @@ def build_demo_borough(
                 "case_file_audits": audits,
                 "due_items": due_items,
                 **supervision,
+                **authorisations,
                 **lookups,
             },
             accounts=sorted(maker.staff.accounts, key=lambda row: order.index(row.username)),
