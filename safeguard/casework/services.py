@@ -768,16 +768,26 @@ def case_close(
     case = Case.objects.select_for_update().get(pk=case.pk)
     expect_version(case, version)
     _check_closure(case, closure_date, reason)
-    if needs_authorisation(case.authority, CASE_CLOSURE):
+    kind = closure_kind(case.authority, reason)
+    if kind is not None:
         return authorisation_request(
             by=by,
             case=case,
-            kind=CASE_CLOSURE,
+            kind=kind,
             summary=f"Closure on {closure_date:%d %B %Y}: "
             f"{ClosureReason(reason).label} ({reason})",
             payload={"closure_date": closure_date.isoformat(), "reason": reason},
         )
     return _close(by=by, case=case, closure_date=closure_date, reason=reason)
+
+
+def closure_kind(authority, reason: str) -> str | None:
+    """Which decision right a closure for ``reason`` is, or None when the authority lets it
+    close at once: a closure referring the family to early help (RC9) is the step-down to
+    early help (issue 15 item 2); either right asks the manager when the authority has it on."""
+    kinds = [STEP_DOWN] if reason == ClosureReason.RC9 else []
+    kinds.append(CASE_CLOSURE)
+    return next((k for k in kinds if needs_authorisation(authority, k)), None)
 
 
 def _close_authorised(*, by, request: AuthorisationRequest) -> None:
@@ -825,6 +835,8 @@ def _close(*, by, case: Case, closure_date: date, reason: str) -> Case:
 # the conclusion of a section 47 enquiry, each from its AppConfig.ready(). An authority lists
 # the kinds it wants authorised (``LocalAuthority.decisions_needing_authorisation``).
 CASE_CLOSURE = "case_closure"
+# A closure that refers the family to early help (RC9): the step-down to early help.
+STEP_DOWN = "step_down"
 
 
 @dataclass(frozen=True)
@@ -1021,3 +1033,4 @@ def authorisation_decide(
 
 
 register_decision_right(CASE_CLOSURE, label="Case closure", apply=_close_authorised)
+register_decision_right(STEP_DOWN, label="Step-down to early help", apply=_close_authorised)

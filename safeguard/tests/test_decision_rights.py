@@ -310,3 +310,44 @@ def test_the_authority_chooses_which_decisions_need_authorisation(world, lines):
         by=world.sm_dan, authority=authority, kinds=["referral_nfa", "case_closure"]
     )
     assert authority.decisions_needing_authorisation == ["referral_nfa", "case_closure"]
+
+
+# --- The conclusion of a section 47 enquiry, and step-down to early help ---------------------
+
+
+def test_a_section_47_conclusion_waits_for_the_cases_manager(world, lines):
+    from safeguard.protection import services as protection
+    from safeguard.protection.tests.steps import enquiry_of_sam
+
+    enquiry = enquiry_of_sam(world)
+    asked = protection.section47_conclude(
+        by=world.sw_amy, enquiry=enquiry, end_date=date(2025, 1, 20), outcome="cin"
+    )
+    enquiry.refresh_from_db()
+    assert isinstance(asked, AuthorisationRequest) and asked.kind == "section47_conclusion"
+    assert enquiry.end_date is None
+    refused("Only Carol Chen", casework.authorisation_decide, by=lines, request=asked, authorise=True)
+    with pytest.raises(PermissionDenied):
+        casework.authorisation_decide(by=world.sw_amy, request=asked, authorise=True)
+    casework.authorisation_decide(by=world.tm_carol, request=asked, authorise=True)
+    enquiry.refresh_from_db()
+    assert (enquiry.end_date, enquiry.outcome) == (date(2025, 1, 20), "cin")
+
+
+def test_a_step_down_to_early_help_is_its_own_right(world, lines):
+    """A closure referring the family to early help (RC9) is the step-down: it waits for the
+    case's manager as "Step-down to early help", and is refused to the manager who asked."""
+    assessment = steps.authorise(world, steps.assessment_of_sam(world))
+    case = assessment.case
+    asked = casework.case_close(by=world.tm_carol, case=case, closure_date=CLOSED, reason="RC9")
+    assert asked.kind == "step_down"
+    assert [i.label for i in selectors.waiting_for(world.sm_dan)] == ["Step-down to early help"]
+    refused("your own work", casework.authorisation_decide, by=world.tm_carol, request=asked, authorise=True)
+    casework.authorisation_decide(by=world.sm_dan, request=asked, authorise=True)
+    case.refresh_from_db()
+    assert (case.closure_date, case.closure_reason) == (CLOSED, "RC9")
+    # With step-down off but closure on, the same closure is a closure to authorise.
+    authority = casework.authorisation_settings_update(by=world.sm_dan, authority=world.authority, kinds=["case_closure"])
+    assert casework.closure_kind(authority, "RC9") == "case_closure"
+    authority = casework.authorisation_settings_update(by=world.sm_dan, authority=authority, kinds=[])
+    assert casework.closure_kind(authority, "RC9") is None
