@@ -32,9 +32,10 @@ from safeguard.casework.selectors import authoriser_id, authority_teams
 from safeguard.casework.services import CASE_CLOSURE, open_work
 from safeguard.demo.generator.common import make, save_with_events
 
-# Of the open allocated cases looked at, how many are asked to close and how many of those
-# were refused earlier; and how many closed cases have their authorisation on file.
-WAITING, REFUSED, AUTHORISED = 14, 5, 12
+# Of the open allocated cases looked at, how many are asked to close (every fourth of them
+# refused earlier, the rest waiting); and how many closed cases have their authorisation on
+# file.
+ASKED, AUTHORISED = 19, 12
 CANDIDATES = 80
 WORKER_REASONS = (
     "The plan's goals are met: school attendance is good and the mother is managing the "
@@ -112,7 +113,7 @@ class Authorisations:
         self.rng.shuffle(allocations)
         chosen = []
         for allocation in allocations[:CANDIDATES]:
-            if len(chosen) == WAITING + REFUSED:
+            if len(chosen) == ASKED:
                 break
             if open_work(allocation.case, self.as_at):
                 continue
@@ -120,7 +121,7 @@ class Authorisations:
             if manager is not None:
                 chosen.append((allocation, manager))
         for n, (allocation, manager) in enumerate(chosen):
-            refused = n >= WAITING
+            refused = n % 4 == 3  # every fourth was refused earlier; the rest wait
             asked_on = self.as_at - timedelta(days=self.rng.randint(8, 30) if refused else n)
             self._request(allocation.case, allocation.worker_id, manager, asked_on,
                           closure=self.as_at, refused=refused)  # fmt: skip
@@ -130,7 +131,7 @@ class Authorisations:
             Case.objects.filter(
                 authority=self.authority,
                 referral_nfa=False,
-                closure_date__gte=self.as_at - timedelta(days=120),
+                closure_date__gte=self.as_at - timedelta(days=365),
                 closure_date__lte=self.as_at,
                 team__isnull=False,
             )
