@@ -31,6 +31,21 @@ def validate_agency_kinds(value) -> None:
         )
 
 
+# The decision kinds that need the case's line manager's authorisation unless an authority
+# says otherwise (issue 15 item 2, decision 0041); each is registered by the app that makes it.
+DEFAULT_AUTHORISED_DECISIONS = (
+    "referral_nfa",
+    "case_closure",
+    "step_down",
+    "section47_conclusion",
+    "assessment_outcome",
+)
+
+
+def default_authorised_decisions() -> list[str]:
+    return list(DEFAULT_AUTHORISED_DECISIONS)
+
+
 class LocalAuthority(models.Model):
     """The council whose children's social care runs Safeguard."""
 
@@ -110,6 +125,15 @@ class LocalAuthority(models.Model):
     early_help_start_wd = models.PositiveSmallIntegerField(
         "decisions for early help: working days to start the early help assessment",
         default=10,
+    )
+    # Decisions that wait for the case's line manager before they take effect (issue 15
+    # item 2, decision 0041): the kinds registered by the apps that make them
+    # (``casework.services.register_decision_right``). All five of the issue's are on by
+    # default; an authority may add others that an app offers, or turn one off.
+    decisions_needing_authorisation = models.JSONField(
+        "decisions that need a manager's authorisation",
+        default=default_authorised_decisions,
+        blank=True,
     )
     # A case nobody holds is reviewed by a manager at least this often while it waits in its
     # team's queue (issue 14): a local choice, no national number.

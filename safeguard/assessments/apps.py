@@ -17,3 +17,9 @@ class AssessmentsConfig(AppConfig):
         from safeguard.assessments.services import register_checks
 
         register_checks()
+
+        # Submitted assessments wait in the managers' one queue (decision 0041).
+        from safeguard.assessments.selectors import waiting_for_authorisation
+        from safeguard.casework.selectors import register_queue_source
+
+        register_queue_source(waiting_for_authorisation)

@@ -317,6 +317,11 @@ def assessment_authorise(
             "You wrote or submitted this assessment, so you cannot authorise it: another "
             "manager must decide on it"
         )
+    if casework.needs_authorisation(case.authority, ASSESSMENT_OUTCOME):
+        # Decision 0041: the case's line manager decides (the next one up when it is theirs).
+        casework.check_authoriser(
+            by, case, excluded=authors(locked), label="Outcome of an assessment"
+        )
     if decision not in AuthorisationDecision.values:
         raise ApplicationError("Choose whether you agree or return it", field="decision")
     casework.check_step_date(case, decided_on, label="authorisation date", field="decided_on")
@@ -393,7 +398,15 @@ def _latest_assessment_date(case: Case) -> date | None:
     return max(dates, default=None)
 
 
+# The decision right of an assessment's outcome (decision 0041): the manager's decision is
+# this app's own record (decision 0035), so the right has nothing to apply.
+ASSESSMENT_OUTCOME = "assessment_outcome"
+
+
 def register_checks() -> None:
+    casework.register_decision_right(
+        ASSESSMENT_OUTCOME, label="Outcome of an assessment", apply=None
+    )
     casework.register_open_work_check(_open_assessments)
     casework.register_assessed_check(_has_completed_assessment)
     casework.register_latest_step_date(_latest_assessment_date)

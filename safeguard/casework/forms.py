@@ -331,3 +331,16 @@ class DutyForm(GovukForm):
     def __init__(self, data=None, *, workers, **kwargs):
         super().__init__(data, **kwargs)
         self.fields = {"worker": _worker_field(workers, label="Who is on duty"), **self.fields}
+class AuthorisationDecisionForm(GovukForm):
+    """A manager's answer to a request for authorisation: the reasons are needed to refuse."""
+
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[("authorise", "Authorise it"), ("refuse", "Refuse it")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether you authorise or refuse it"},
+    )
+    reason = _text("Your reasons", rows=5)
+    reason.help_text = (
+        "Needed to refuse: what the worker should do instead. Written on the child's file"
+    )

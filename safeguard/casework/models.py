@@ -362,3 +362,62 @@ class ChronologyAnnotation(BaseModel):
 
     class Meta:
         ordering = ["created_at"]
+
+
+class AuthorisationStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for authorisation"
+    AUTHORISED = "authorised", "Authorised"
+    REFUSED = "refused", "Refused"
+
+
+class AuthorisationRequest(BaseModel):
+    """A decision asked for by a worker that takes effect only when the case's line manager
+    authorises it (issue 15 item 2, decision 0041): closing a case, no further action on a
+    referral, a step-down to early help, the conclusion of a section 47 enquiry. What is to be
+    done is kept in ``payload`` and applied by the kind's hook (registered by the app that owns
+    the decision) in the transaction that authorises it; a refusal changes nothing but the
+    request, and both are written on the child's file."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="authorisation_requests")
+    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    authority = models.ForeignKey(
+        "accounts.LocalAuthority", on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=40)
+    summary = models.CharField("what is asked", max_length=500)
+    reasons = models.TextField("the worker's reasons", blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=10, choices=AuthorisationStatus.choices, default=AuthorisationStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField("the manager's reasons", blank=True)
+
+    class Meta:
+        ordering = ["requested_at"]
+        indexes = [
+            models.Index(fields=["authority", "status", "requested_at"], name="authreq_queue")
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind"],
+                condition=Q(status="pending"),
+                name="authreq_one_pending_per_kind",
+            )
+        ]
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == AuthorisationStatus.PENDING
+
+    def excluded_ids(self) -> set:
+        """Who may never authorise it: whoever asked, and whoever's work it is (the worker
+        holding the case when it was asked, kept in ``payload``)."""
+        return {self.requested_by_id, *(self.payload.get("authors") or [])}

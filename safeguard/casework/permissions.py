@@ -143,6 +143,9 @@ def may_record_absence(user, worker, kind: str, team: Team) -> bool:
     if worker.pk == user.pk:
         return kind in OWN_ABSENCE_KINDS
     return user.role in MANAGER_ROLES and manages_team(user, team)
+def authority_of(user):
+    """The authority of ``user``'s agency, or None (signed out, or in no agency)."""
+    return user.agency.authority_id if getattr(user, "agency_id", None) else None
 
 
 def can(user, action: Action, case: Case | None = None, *, authority_id=None) -> bool:

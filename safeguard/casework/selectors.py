@@ -5,6 +5,8 @@ policy, answering 404 to those who may not know of the record and 403 to those w
 it but not act. Higher apps (referrals, assessments, protection) build their own ``access_*``
 functions on ``access_case`` and ``access_child``."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
@@ -22,13 +24,15 @@ from django.db.models import (
 from django.http import Http404
 from django.utils import timezone
 
-from safeguard.accounts.models import Team
+from safeguard.accounts.models import Team, User
 from safeguard.accounts.selectors import social_care_teams
 from safeguard.audit.models import AccessPurpose
 from safeguard.casework import permissions
 from safeguard.casework.models import (
     Absence,
     Allocation,
+    AuthorisationRequest,
+    AuthorisationStatus,
     Case,
     ChronologyEntry,
     CINPlan,
@@ -430,3 +434,154 @@ def cover_team(team_id: int) -> Team:
     if team is None:
         raise Http404("No such team")
     return team
+# --- Decision rights (issue 15 item 2, decision 0041) -----------------------------------------
+
+
+def decision_team_id(case: Case, *, on: date | None = None):
+    """The team whose management line authorises a decision on ``case``: the team it is
+    allocated to, else its responsible team (a new referral's front door team)."""
+    allocation = current_allocation(case, on=on)
+    return allocation.team_id if allocation is not None else case.team_id
+
+
+def management_line(team_id, teams: dict) -> list:
+    """The managers' ids up the line from ``team_id``, nearest first, given ``teams`` (id ->
+    (parent id, manager id)); a manager named on two levels counts once."""
+    line: list = []
+    for _ in range(MAX_MANAGEMENT_LEVELS):
+        if team_id is None or team_id not in teams:
+            break
+        parent_id, manager_id = teams[team_id]
+        if manager_id is not None and manager_id not in line:
+            line.append(manager_id)
+        team_id = parent_id
+    return line
+
+
+def authority_teams(authority_id) -> dict:
+    """Every team of the authority's agencies as id -> (parent id, manager id): one query,
+    so that a queue finds each item's manager without asking again."""
+    return {
+        pk: (parent, manager)
+        for pk, parent, manager in Team.objects.filter(
+            agency__authority_id=authority_id
+        ).values_list("pk", "parent_id", "manager_id")
+    }
+
+
+def authoriser_id(team_id, teams: dict, excluded) -> object | None:
+    """Who authorises a decision on a case held by ``team_id``: the nearest manager up its
+    line who is not ``excluded`` (whoever asked, or whose work it is: nobody authorises their
+    own work, so it goes to the next manager up). None when nobody in the line is named."""
+    return next((m for m in management_line(team_id, teams) if m not in excluded), None)
+
+
+def case_authoriser(case: Case, *, excluded):
+    """The one manager who may authorise a decision on ``case`` (``authoriser_id``), or None
+    when the case's line names nobody who may."""
+    teams = authority_teams(case.authority_id)
+    pk = authoriser_id(decision_team_id(case), teams, set(excluded))
+    return User.objects.filter(pk=pk).first() if pk else None
+
+
+@dataclass(frozen=True)
+class WaitingDecision:
+    """One item in a manager's queue: what waits, about which child, since when."""
+
+    label: str
+    summary: str
+    child: Person
+    case_id: object
+    team_id: object
+    excluded: frozenset
+    since: object  # datetime
+    requested_by: object
+    url: str
+
+    @property
+    def days_waiting(self) -> int:
+        """Calendar days since it was asked for (0 on the day)."""
+        return max((timezone.localdate() - timezone.localdate(self.since)).days, 0)
+
+
+# Higher apps whose own records wait for a manager (assessments, decision 0035) add them to
+# the same queue: each source is one query for the authority's waiting items.
+QueueSource = Callable[[object], list[WaitingDecision]]
+_QUEUE_SOURCES: list[QueueSource] = []
+
+
+def register_queue_source(source: QueueSource) -> None:
+    if source not in _QUEUE_SOURCES:
+        _QUEUE_SOURCES.append(source)
+
+
+@transaction.atomic
+def access_authorisation(*, user, request_id: UUID, http=None) -> AuthorisationRequest:
+    """A request for authorisation, for those who read the case file's narrative (the child's
+    access logged through ``access_case``); 404 for anyone else."""
+    asked = (
+        AuthorisationRequest.objects.select_related("requested_by", "decided_by")
+        .filter(pk=request_id)
+        .first()
+    )
+    if asked is None:
+        raise Http404("No such request")
+    asked.case = access_case(
+        user=user, case_id=asked.case_id, request=http, action=Action.READ_NARRATIVE
+    )
+    return asked
+
+
+def _requests_waiting(authority_id) -> list[WaitingDecision]:
+    from django.urls import reverse
+
+    from safeguard.casework.services import decision_right_label
+
+    current_team = (
+        Allocation.objects.filter(case=OuterRef("case"), end_date__isnull=True)
+        .order_by("-start_date")
+        .values("team_id")[:1]
+    )
+    rows = (
+        AuthorisationRequest.objects.filter(
+            authority_id=authority_id, status=AuthorisationStatus.PENDING
+        )
+        .select_related("child", "requested_by", "case")
+        .annotate(allocated_team=Subquery(current_team))
+    )
+    return [
+        WaitingDecision(
+            label=decision_right_label(r.kind),
+            summary=r.summary,
+            child=r.child,
+            case_id=r.case_id,
+            team_id=r.allocated_team or r.case.team_id,
+            excluded=frozenset(r.excluded_ids()),
+            since=r.requested_at,
+            requested_by=r.requested_by,
+            url=reverse("casework:authorisation", args=[r.pk]),
+        )
+        for r in rows
+    ]
+
+
+def waiting_for(user) -> list[WaitingDecision]:
+    """What waits for ``user``'s authorisation, oldest first: every waiting decision of their
+    authority whose authoriser (``authoriser_id``) is ``user``; where a case's line names
+    nobody who may, every manager of the authority but those excluded. A fixed number of queries
+    however many items wait (the teams, then one per source)."""
+    if not permissions.can(user, Action.AUTHORISE, authority_id=permissions.authority_of(user)):
+        return []
+    authority_id = user.agency.authority_id
+    teams = authority_teams(authority_id)
+    items = _requests_waiting(authority_id)
+    for source in _QUEUE_SOURCES:
+        items.extend(source(authority_id))
+    mine = []
+    for item in items:
+        if user.pk in item.excluded:
+            continue
+        who = authoriser_id(item.team_id, teams, item.excluded)
+        if who == user.pk or who is None:
+            mine.append(item)
+    return sorted(mine, key=lambda i: i.since)

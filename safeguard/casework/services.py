@@ -8,6 +8,7 @@ and ``chronology_add`` from here, so the rules are the same for every step.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
@@ -16,10 +17,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from safeguard.accounts.models import AgencyKind
+from safeguard.accounts.models import DEFAULT_AUTHORISED_DECISIONS, AgencyKind
 from safeguard.accounts.roles import RECORDING_ROLES, is_social_care_staff
 from safeguard.audit.models import ChangeVerb
-from safeguard.audit.services import save_change, save_new, snapshot
+from safeguard.audit.services import record_change, save_change, save_new, snapshot
 from safeguard.casework import permissions
 from safeguard.casework.codes import (
     AFTER_ASSESSMENT_REASONS,
@@ -32,6 +33,8 @@ from safeguard.casework.models import (
     Absence,
     AbsenceKind,
     Allocation,
+    AuthorisationRequest,
+    AuthorisationStatus,
     Case,
     CaseNote,
     ChronologyAnnotation,
@@ -733,14 +736,8 @@ def latest_step_date(case: Case) -> date:
     return max(dates)
 
 
-@transaction.atomic
-def case_close(
-    *, by, case: Case, closure_date: date, reason: str, version: int | None = None
-) -> Case:
-    """Close the episode with a census reason, once nothing is left open on it."""
-    require(by, Action.RECORD, case)
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    expect_version(case, version)
+def _check_closure(case: Case, closure_date: date, reason: str) -> None:
+    """The rules a closure meets when it is asked for and again when it is authorised."""
     if case.closure_date is not None:
         raise ApplicationError(f"The case was already closed on {case.closure_date:%d %B %Y}")
     check_step_date(case, closure_date, label="closure date", field="closure_date")
@@ -761,6 +758,52 @@ def case_close(
             "this case has no completed assessment",
             field="reason",
         )
+
+
+@transaction.atomic
+def case_close(
+    *, by, case: Case, closure_date: date, reason: str, version: int | None = None
+) -> Case | AuthorisationRequest:
+    """Ask to close the episode with a census reason, once nothing is left open on it. Where
+    the authority has closure among its decisions needing authorisation (the default), this
+    asks the case's line manager (``authorisation_request``) and the case stays open until
+    they authorise it; otherwise the case closes now. Returns the request or the case."""
+    require(by, Action.RECORD, case)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    expect_version(case, version)
+    _check_closure(case, closure_date, reason)
+    kind = closure_kind(case.authority, reason)
+    if kind is not None:
+        return authorisation_request(
+            by=by,
+            case=case,
+            kind=kind,
+            summary=f"Closure on {closure_date:%d %B %Y}: "
+            f"{ClosureReason(reason).label} ({reason})",
+            payload={"closure_date": closure_date.isoformat(), "reason": reason},
+        )
+    return _close(by=by, case=case, closure_date=closure_date, reason=reason)
+
+
+def closure_kind(authority, reason: str) -> str | None:
+    """Which decision right a closure for ``reason`` is, or None when the authority lets it
+    close at once: a closure referring the family to early help (RC9) is the step-down to
+    early help (issue 15 item 2); either right asks the manager when the authority has it on."""
+    kinds = [STEP_DOWN] if reason == ClosureReason.RC9 else []
+    kinds.append(CASE_CLOSURE)
+    return next((k for k in kinds if needs_authorisation(authority, k)), None)
+
+
+def _close_authorised(*, by, request: AuthorisationRequest) -> None:
+    """Apply an authorised closure: the rules again, as things stand now."""
+    case = Case.objects.select_for_update().get(pk=request.case_id)
+    closure_date = date.fromisoformat(request.payload["closure_date"])
+    reason = request.payload["reason"]
+    _check_closure(case, closure_date, reason)
+    _close(by=by, case=case, closure_date=closure_date, reason=reason)
+
+
+def _close(*, by, case: Case, closure_date: date, reason: str) -> Case:
     before = snapshot(case)
     case.closure_date, case.closure_reason = closure_date, reason
     save_change(case, by=by, before=before, verb=ChangeVerb.ENDED, person_id=case.child_id)
@@ -906,3 +949,209 @@ def duty_set(*, by, team, worker, start_date: date, last_day: date) -> DutySpell
     spell = DutySpell(team=team, worker=worker, start_date=start_date, end_date=end_date)
     save_new(spell, by=by)
     return spell
+# --- Decision rights (issue 15 item 2, decision 0041) ----------------------------------------
+
+# The app that makes a decision registers its kind with what applies it once authorised:
+# casework its closures (below), referrals no further action, earlyhelp step-down, protection
+# the conclusion of a section 47 enquiry, each from its AppConfig.ready(). An authority lists
+# the kinds it wants authorised (``LocalAuthority.decisions_needing_authorisation``).
+CASE_CLOSURE = "case_closure"
+# A closure that refers the family to early help (RC9): the step-down to early help.
+STEP_DOWN = "step_down"
+
+
+@dataclass(frozen=True)
+class DecisionRight:
+    kind: str
+    label: str
+    # apply(by=manager, request=AuthorisationRequest), in the transaction; None for a right
+    # whose decision is its app's own record (an assessment's outcome, decision 0035).
+    apply: Callable | None
+
+
+_DECISION_RIGHTS: dict[str, DecisionRight] = {}
+
+
+def register_decision_right(kind: str, *, label: str, apply: Callable | None) -> None:
+    _DECISION_RIGHTS[kind] = DecisionRight(kind=kind, label=label, apply=apply)
+
+
+def decision_rights() -> dict[str, DecisionRight]:
+    """Every kind of decision an authority may ask to be authorised, by kind."""
+    return dict(_DECISION_RIGHTS)
+
+
+def decision_right_label(kind: str) -> str:
+    right = _DECISION_RIGHTS.get(kind)
+    return right.label if right is not None else kind.replace("_", " ").capitalize()
+
+
+def needs_authorisation(authority, kind: str) -> bool:
+    """Does ``authority`` want the case's line manager to authorise decisions of ``kind``?"""
+    return kind in (authority.decisions_needing_authorisation or [])
+
+
+@transaction.atomic
+def authorisation_settings_update(*, by, authority, kinds: list[str]):
+    """Set which decisions need a manager's authorisation in ``authority``: a service manager
+    of the authority chooses among the registered kinds."""
+    from safeguard.accounts.models import LocalAuthority, Role
+
+    if not (is_social_care_staff(by, roles={Role.SERVICE_MANAGER}, authority_id=authority.pk)):
+        raise PermissionDenied("Only a service manager sets which decisions need authorisation")
+    unknown = sorted(set(kinds) - set(_DECISION_RIGHTS) - set(DEFAULT_AUTHORISED_DECISIONS))
+    if unknown:
+        raise ApplicationError(
+            "Choose decisions from the list: " + ", ".join(unknown) + " is not one",
+            field="kinds",
+        )
+    authority = LocalAuthority.objects.select_for_update().get(pk=authority.pk)
+    before = snapshot(authority)
+    authority.decisions_needing_authorisation = list(dict.fromkeys(kinds))
+    if snapshot(authority) != before:
+        authority.save(update_fields=["decisions_needing_authorisation"])
+        record_change(by=by, verb=ChangeVerb.UPDATED, obj=authority, before=before)
+    return authority
+
+
+def authorisation_request(
+    *, by, case: Case, kind: str, summary: str, payload: dict, reasons: str = "", authors=()
+) -> AuthorisationRequest:
+    """Ask the case's line manager to authorise a decision of ``kind``; called by the
+    decision's own service (in its transaction) once its rules are met. ``authors`` are
+    others whose work it is (besides ``by``): none of them may authorise it. The manager who
+    will decide is told."""
+    require(by, Action.RECORD, case)
+    if kind not in _DECISION_RIGHTS or _DECISION_RIGHTS[kind].apply is None:
+        raise ApplicationError(f"{kind} is not a decision that can be asked for")
+    if case.authorisation_requests.filter(kind=kind, status=AuthorisationStatus.PENDING).exists():
+        raise ApplicationError(
+            f"{decision_right_label(kind)} is already waiting for a manager's authorisation"
+        )
+    allocated = allocated_worker_id(case)
+    excluded = {by.pk, *authors} | ({allocated} if allocated else set())
+    request = AuthorisationRequest(
+        case=case,
+        child=case.child,
+        authority_id=case.authority_id,
+        kind=kind,
+        summary=summary[:500],
+        reasons=reasons.strip(),
+        payload={**payload, "authors": sorted(excluded - {by.pk})},
+        requested_by=by,
+        requested_at=timezone.now(),
+    )
+    save_new(request, by=by, person_id=case.child_id)
+    manager = _authoriser(request)
+    if manager is not None:
+        notify(
+            users=[manager],
+            subject=f"{decision_right_label(kind)} waits for your authorisation",
+            body=f"{by} asks you to authorise: {request.summary}.",
+            url=reverse("casework:authorisation", args=[request.pk]),
+        )
+    return request
+
+
+def allocated_worker_id(case: Case):
+    return (
+        case.allocations.filter(end_date__isnull=True)
+        .order_by("-start_date")
+        .values_list("worker_id", flat=True)
+        .first()
+    )
+
+
+def _authoriser(request: AuthorisationRequest):
+    from safeguard.casework.selectors import case_authoriser
+
+    return case_authoriser(request.case, excluded=request.excluded_ids())
+
+
+def check_authoriser(user, case: Case, *, excluded, label: str) -> None:
+    """Refuse ``user`` unless they are the one who may authorise a decision on ``case``: the
+    case's line manager, or the next manager up when the line manager asked for it or it is
+    their work; any manager of the authority only where the line names nobody who may.
+    Nobody authorises their own work."""
+    from safeguard.casework.selectors import case_authoriser
+
+    require(user, Action.AUTHORISE, case)
+    if user.pk in excluded:
+        raise ApplicationError(
+            f"You asked for this {label.lower()} or it is your own work, so you cannot "
+            "authorise it: it goes to the next manager up"
+        )
+    right = case_authoriser(case, excluded=excluded)
+    if right is not None and right.pk != user.pk:
+        raise ApplicationError(
+            f"Only {right}, the manager of this case, can authorise this {label.lower()}"
+        )
+
+
+@transaction.atomic
+def authorisation_decide(
+    *,
+    by,
+    request: AuthorisationRequest,
+    authorise: bool,
+    reason: str = "",
+    version: int | None = None,
+) -> AuthorisationRequest:
+    """The manager's answer to a request: authorise it (the decision takes effect now, through
+    its kind's hook) or refuse it with reasons (nothing else changes). Either way the decision
+    is written on the child's file as a management decision with its chronology entry, and
+    whoever asked is told."""
+    request = AuthorisationRequest.objects.select_for_update().get(pk=request.pk)
+    expect_version(request, version)
+    label = decision_right_label(request.kind)
+    check_authoriser(by, request.case, excluded=request.excluded_ids(), label=label)
+    if not request.is_pending:
+        raise ApplicationError(
+            f"This request was already {request.get_status_display().lower()} "
+            f"by {request.decided_by}"
+        )
+    reason = reason.strip()
+    if not authorise and not reason:
+        raise ApplicationError(
+            "Give your reasons for refusing, so the worker knows what to do next", field="reason"
+        )
+    if authorise:
+        _DECISION_RIGHTS[request.kind].apply(by=by, request=request)
+    before = snapshot(request)
+    request.status = AuthorisationStatus.AUTHORISED if authorise else AuthorisationStatus.REFUSED
+    request.decided_by, request.decided_at = by, timezone.now()
+    request.decision_reason = reason
+    save_change(request, by=by, before=before, person_id=request.child_id)
+    verb = "authorised" if authorise else "refused"
+    case = Case.objects.get(pk=request.case_id)
+    today = timezone.localdate()
+    decision = ManagementDecision(
+        case=case,
+        decision_date=today,
+        decision=f"{label} {verb}: {request.summary} (asked by {request.requested_by})",
+        rationale=reason,
+        decided_by=by,
+    )
+    save_new(decision, by=by, person_id=case.child_id)
+    chronology_add(
+        by=by,
+        child=case.child,
+        case=case,
+        event_date=today,
+        what=f"Management decision by {by}: {label.lower()} {verb}"[:500],
+        source_agency=agency_name(by),
+        outcome=reason,
+        source=decision,
+    )
+    notify(
+        users=[request.requested_by],
+        subject=f"{label} {verb}",
+        body=f"{by} {verb} your request: {request.summary}."
+        + (f" Reasons: {reason}" if reason else ""),
+        url=reverse("casework:authorisation", args=[request.pk]),
+    )
+    return request
+
+
+register_decision_right(CASE_CLOSURE, label="Case closure", apply=_close_authorised)
+register_decision_right(STEP_DOWN, label="Step-down to early help", apply=_close_authorised)

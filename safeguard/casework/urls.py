@@ -25,6 +25,12 @@ urlpatterns = [
     path("cin-plans/<uuid:plan_id>/end/", views.cin_plan_end, name="cin-plan-end"),
     path("cases/<uuid:case_id>/close/", views.case_close, name="close"),
     path("cases/<uuid:case_id>/priority/", views.case_priority, name="priority"),
+    path("authorisations/", views.authorisation_queue, name="authorisations"),
+    path(
+        "authorisations/<uuid:request_id>/",
+        views.authorisation_detail,
+        name="authorisation",
+    ),
     path("people/<uuid:person_id>/chronology/", views.chronology, name="chronology"),
     path(
         "people/<uuid:person_id>/chronology/new/",

@@ -23,6 +23,7 @@ from safeguard.casework.forms import (
     AbsenceForm,
     AllocateForm,
     AnnotationForm,
+    AuthorisationDecisionForm,
     CaseNoteForm,
     ChronologyEntryForm,
     CINPlanEndForm,
@@ -37,12 +38,13 @@ from safeguard.casework.forms import (
     VisitForm,
     social_care_staff,
 )
-from safeguard.casework.models import Case
+from safeguard.casework.models import AuthorisationRequest, Case
 from safeguard.casework.permissions import Action
 from safeguard.core import submission
 from safeguard.core.concurrency import versioned
 from safeguard.core.downloads import attachment
 from safeguard.core.submission import posted
+from safeguard.people import selectors as people_selectors
 
 # Higher apps add to the case page (the timescales engine its ``timescales`` panel) without
 # casework importing them: each registers, from its AppConfig.ready(), a function of the
@@ -338,9 +340,14 @@ def case_close(request, case_id: UUID):
     versioned(form, case)
 
     def save(data):
-        services.case_close(by=request.user, case=case, **data)
+        return services.case_close(by=request.user, case=case, **data)
 
-    if submission.submit(request, form, save, success="Case closed"):
+    def said(made) -> str:
+        if isinstance(made, AuthorisationRequest):
+            return "Closure sent to the case's manager to authorise: the case stays open until then"
+        return "Case closed"
+
+    if submission.submit(request, form, save, success=said):
         return _to_case(case)
     # Said before the worker fills in the form, so that they know what to finish first.
     still_open = [] if case.closure_date else services.open_work(case, today)
@@ -562,3 +569,58 @@ def duty_new(request, team_id: int):
     if submission.submit(request, form, save, success="Duty rota updated"):
         return redirect("casework:team-cover", team_id=team.pk)
     return _cover_form_page(request, form, team, title="Put a worker on duty", button="Save")
+# --- Decision rights (issue 15 item 2, decision 0041) ----------------------------------------
+
+
+@login_required
+@require_http_methods(["GET"])
+def authorisation_queue(request):
+    """What waits for the signed-in manager's authorisation, oldest first, with how long."""
+    if not permissions.can(
+        request.user, Action.AUTHORISE, authority_id=permissions.authority_of(request.user)
+    ):
+        raise PermissionDenied("Only managers authorise decisions")
+    items = selectors.waiting_for(request.user)
+    shown = people_selectors.show_rows(user=request.user, rows=items, request=request)
+    return render(
+        request,
+        "casework/authorisations.html",
+        {"items": shown.rows, "hidden": shown.hidden, "today": timezone.localdate()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def authorisation_detail(request, request_id: UUID):
+    """A request for authorisation: what is asked, by whom, and (for the manager who may
+    decide) the form to authorise or refuse it."""
+    asked = selectors.access_authorisation(user=request.user, request_id=request_id, http=request)
+    form = AuthorisationDecisionForm(posted(request))
+    versioned(form, asked)
+
+    def save(data):
+        return services.authorisation_decide(
+            by=request.user,
+            request=asked,
+            authorise=data["decision"] == "authorise",
+            reason=data["reason"],
+            version=data.get("version"),
+        )
+
+    if submission.submit(
+        request, form, save, success=lambda made: f"{made.get_status_display()}: {made.summary}"
+    ):
+        return redirect("casework:authorisations")
+    return render(
+        request,
+        "casework/authorisation.html",
+        {
+            "asked": asked,
+            "case": asked.case,
+            "child": asked.case.child,
+            "form": form,
+            "label": services.decision_right_label(asked.kind),
+            "may_decide": asked.is_pending
+            and permissions.can(request.user, Action.AUTHORISE, asked.case),
+        },
+    )

@@ -203,14 +203,11 @@ def section47_start(
     return enquiry
 
 
-@transaction.atomic
-def section47_conclude(
-    *, by, enquiry: Section47Enquiry, end_date: date, outcome: str, version: int | None = None
-) -> Section47Enquiry:
-    case = enquiry.case
-    _require(by, Action.RECORD, case)
-    enquiry = Section47Enquiry.objects.select_for_update().get(pk=enquiry.pk)
-    expect_version(enquiry, version)
+# The decision right of a section 47 enquiry's conclusion (decision 0041).
+SECTION47_CONCLUSION = "section47_conclusion"
+
+
+def _check_conclusion(case: Case, enquiry: Section47Enquiry, end_date: date, outcome: str):
     if enquiry.end_date is not None:
         raise ApplicationError("This enquiry has already concluded")
     casework.check_step_date(case, end_date, label="date the enquiry concluded", field="end_date")
@@ -218,6 +215,49 @@ def section47_conclude(
         raise ApplicationError("The enquiry cannot conclude before it started", field="end_date")
     if outcome not in Section47Outcome.values:
         raise ApplicationError("Choose the outcome of the enquiry", field="outcome")
+
+
+@transaction.atomic
+def section47_conclude(
+    *, by, enquiry: Section47Enquiry, end_date: date, outcome: str, version: int | None = None
+):
+    """Record the enquiry's conclusion. Where the authority has it among its decisions
+    needing authorisation (the default), this asks the case's line manager and the enquiry
+    stays open until they authorise it (decision 0041): returns the request; otherwise the
+    enquiry, concluded."""
+    case = enquiry.case
+    _require(by, Action.RECORD, case)
+    enquiry = Section47Enquiry.objects.select_for_update().get(pk=enquiry.pk)
+    expect_version(enquiry, version)
+    _check_conclusion(case, enquiry, end_date, outcome)
+    if casework.needs_authorisation(case.authority, SECTION47_CONCLUSION):
+        return casework.authorisation_request(
+            by=by,
+            case=case,
+            kind=SECTION47_CONCLUSION,
+            summary=f"Section 47 enquiry concluded on {end_date:%d %B %Y}: "
+            f"{Section47Outcome(outcome).label.lower()}",
+            payload={
+                "enquiry": str(enquiry.pk),
+                "end_date": end_date.isoformat(),
+                "outcome": outcome,
+            },
+        )
+    return _conclude(by=by, case=case, enquiry=enquiry, end_date=end_date, outcome=outcome)
+
+
+def conclusion_authorised(*, by, request) -> None:
+    """Apply an authorised conclusion (``casework.register_decision_right``): the rules
+    again, as things stand now."""
+    enquiry = Section47Enquiry.objects.select_for_update().get(pk=request.payload["enquiry"])
+    case = Case.objects.get(pk=enquiry.case_id)
+    end_date = date.fromisoformat(request.payload["end_date"])
+    outcome = request.payload["outcome"]
+    _check_conclusion(case, enquiry, end_date, outcome)
+    _conclude(by=by, case=case, enquiry=enquiry, end_date=end_date, outcome=outcome)
+
+
+def _conclude(*, by, case, enquiry, end_date, outcome) -> Section47Enquiry:
     before = snapshot(enquiry)
     enquiry.end_date, enquiry.outcome = end_date, outcome
     save_change(enquiry, by=by, before=before, verb=ChangeVerb.ENDED, person_id=case.child_id)
@@ -594,6 +634,11 @@ def register_checks() -> None:
     assessments.register_core_assessment_started(_link_open_enquiry)
     casework.register_open_work_check(_open_protection)
     casework.register_latest_step_date(_latest_protection_date)
+    casework.register_decision_right(
+        SECTION47_CONCLUSION,
+        label="Conclusion of a section 47 enquiry",
+        apply=conclusion_authorised,
+    )
 
 
 # Plans that do something (issue 16 item 2, decision 0036): outcomes, a contingency plan and

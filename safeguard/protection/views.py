@@ -133,7 +133,12 @@ def section47_conclude(request, enquiry_id: UUID):
         request,
         form,
         lambda data: services.section47_conclude(by=request.user, enquiry=enquiry, **data),
-        success="Outcome of the section 47 enquiry recorded",
+        success=lambda made: (
+            "Outcome of the section 47 enquiry recorded"
+            if made is enquiry or getattr(made, "end_date", None)
+            else "Outcome sent to the case's manager to authorise: the enquiry stays open "
+            "until then"
+        ),
     ):
         return redirect(case_url(enquiry.case))
     return _page(request, "section47_conclude.html", form, enquiry.case, enquiry=enquiry)

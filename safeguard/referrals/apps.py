@@ -13,3 +13,13 @@ class ReferralsConfig(AppConfig):
         from safeguard.referrals.permissions import sees_history
 
         history.register("referrals", sees_history)
+
+        # No further action on a referral waits for the front door's manager (decision 0041).
+        from safeguard.casework.services import register_decision_right
+        from safeguard.referrals import services
+
+        register_decision_right(
+            services.REFERRAL_NFA,
+            label="No further action on a referral",
+            apply=services.nfa_authorised,
+        )

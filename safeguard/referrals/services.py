@@ -14,6 +14,7 @@ from safeguard.audit.models import ChangeVerb
 from safeguard.audit.services import record_change, save_change, save_new, snapshot
 from safeguard.casework import services as casework
 from safeguard.casework.codes import ClosureReason, PrimaryNeed, ReferralSource
+from safeguard.casework.models import Case
 from safeguard.core.concurrency import expect_version
 from safeguard.core.errors import ApplicationError
 from safeguard.referrals import permissions
@@ -26,6 +27,9 @@ from safeguard.referrals.models import (
     ThresholdLevel,
 )
 from safeguard.referrals.permissions import Action
+
+# The decision right of no further action on a referral (decision 0041).
+REFERRAL_NFA = "referral_nfa"
 
 # Safeguard's own four-level continuum of need: what a new authority starts with
 # (``safeguard create-authority``, the demo borough, ``safeguard load_thresholds``).
@@ -253,12 +257,44 @@ def referral_record(
         source=referral,
     )
     if decision == ReferralDecision.NO_FURTHER_ACTION:
-        before = snapshot(case)
-        case.referral_nfa = True
-        case.closure_date = received_date
-        case.closure_reason = ClosureReason.RC7
-        save_change(case, by=by, before=before, verb=ChangeVerb.ENDED, person_id=child.pk)
+        if casework.needs_authorisation(case.authority, REFERRAL_NFA):
+            # Decision 0041: the case stays open, and the referral's decision a proposal,
+            # until the front door's manager authorises it.
+            casework.authorisation_request(
+                by=by,
+                case=case,
+                kind=REFERRAL_NFA,
+                summary=f"No further action on the referral received {received_date:%d %B %Y}",
+                payload={},
+                reasons=reason,
+            )
+        else:
+            _close_as_nfa(by=by, case=case)
     return referral
+
+
+def _close_as_nfa(*, by, case) -> None:
+    """Open and close the episode on the referral date (CIN census ReferralNFA)."""
+    before = snapshot(case)
+    case.referral_nfa = True
+    case.closure_date = case.referral_date
+    case.closure_reason = ClosureReason.RC7
+    save_change(case, by=by, before=before, verb=ChangeVerb.ENDED, person_id=case.child_id)
+
+
+def nfa_authorised(*, by, request) -> None:
+    """Apply an authorised "no further action" (``casework.register_decision_right``): only
+    while nothing has been done on the case since the referral; otherwise the case is closed
+    the ordinary way."""
+    case = Case.objects.select_for_update().get(pk=request.case_id)
+    if case.closure_date is not None:
+        raise ApplicationError(f"The case was already closed on {case.closure_date:%d %B %Y}")
+    if case.allocations.exists() or casework.latest_step_date(case) > case.referral_date:
+        raise ApplicationError(
+            "Work has been recorded on this case since the referral: refuse this request, "
+            "and the worker can ask for the case to be closed instead"
+        )
+    _close_as_nfa(by=by, case=case)
 
 
 # --- The threshold of need ----------------------------------------------------------------------

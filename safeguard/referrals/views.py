@@ -19,7 +19,7 @@ from safeguard.core.concurrency import versioned
 from safeguard.core.submission import posted
 from safeguard.referrals import permissions, selectors, services
 from safeguard.referrals.forms import ContactForm, DecideForm, ReferralForm
-from safeguard.referrals.models import ContactOutcome
+from safeguard.referrals.models import ContactOutcome, ReferralDecision
 from safeguard.referrals.permissions import Action
 from safeguard.referrals.selectors import FRONT_DOOR_LIMIT
 
@@ -157,7 +157,12 @@ def referral_new(request, person_id: UUID):
         lambda data: services.referral_record(
             by=request.user, child=child, contact=contact, **data
         ),
-        success="Referral recorded: the case is open",
+        success=lambda made: (
+            "Referral recorded: no further action is sent to your manager to authorise, "
+            "and the case stays open until then"
+            if made.decision == ReferralDecision.NO_FURTHER_ACTION and not made.case.referral_nfa
+            else "Referral recorded: the case is open"
+        ),
     )
     if referral is not None:
         return redirect("casework:case-detail", case_id=referral.case_id)

@@ -3,6 +3,7 @@
 from datetime import date
 
 from safeguard.referrals.services import referral_record
+from safeguard.testing.decisions import authorise, close_case  # noqa: F401 (re-exported)
 
 
 def open_case(
@@ -27,4 +28,12 @@ def open_case(
         decision_date=received,
         primary_need=primary_need,
     )
+    if decision == "nfa":
+        # No further action waits for the manager (decision 0041): authorised here, so that
+        # the case is closed as the census expects.
+        waiting = referral.case.authorisation_requests.filter(status="pending").first()
+        if waiting is not None:
+            authorise(waiting)
+        referral.case.refresh_from_db()
     return referral.case
+

@@ -76,6 +76,7 @@ FORMS = {
     "casework:cin-plan-review-new": "tm_carol",
     "casework:cin-plan-end": "tm_carol",
     "casework:close": "tm_carol",
+    "casework:authorisation": "tm_carol",
     "casework:priority": "tm_carol",
     "casework:chronology-entry-new": "tm_carol",
     "casework:chronology-annotate": "tm_carol",
@@ -162,6 +163,8 @@ OVERRIDES = {
     "people:edit": {"expected_date_of_birth_day": "", "expected_date_of_birth_month": "",
                     "expected_date_of_birth_year": ""},
     "assessments:authorise": {"decision": "agree"},
+    # A refusal stores the manager's reasons (decision 0041).
+    "casework:authorisation": {"decision": "refuse"},
     "people:involvement-add": {"team": ""},
     # The session on the day the generic filling gives every date, so no action is due before it.
     "supervision:session-new": {"session_date_day": "1", "session_date_month": "12",

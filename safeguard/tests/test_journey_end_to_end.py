@@ -11,6 +11,7 @@ from safeguard.casework.selectors import chronology_of
 from safeguard.protection import services as protection
 from safeguard.referrals import services as referrals
 from safeguard.referrals.models import ThresholdIndicator, ThresholdLevel
+from safeguard.testing.journey import close_case
 from safeguard.timescales.engine import case_timescales
 from safeguard.timescales.selectors import due_for_worker
 
@@ -143,7 +144,7 @@ def test_contact_to_closure(world):
 
     # Closure: the plan ends, the case closes, nothing is due any more.
     casework.cin_plan_end(by=amy, plan=cin_plan, end_date=date(2026, 2, 2))
-    casework.case_close(by=amy, case=case, closure_date=date(2026, 2, 2), reason="RC7")
+    close_case(by=amy, case=case, closure_date=date(2026, 2, 2), reason="RC7")
     case.refresh_from_db()
     assert (case.closure_date, case.closure_reason, case.primary_need) == (date(2026, 2, 2), "RC7", "N1")
     assert _outstanding(case, date(2026, 2, 3)) == {}

@@ -14,7 +14,7 @@ from safeguard.core.errors import ApplicationError
 from safeguard.protection import services as protection
 from safeguard.protection.models import ChildProtectionConference, ChildProtectionPlan
 from safeguard.referrals.services import referral_record
-from safeguard.testing.journey import open_case
+from safeguard.testing.journey import close_case, open_case
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +115,7 @@ def test_closing_with_an_assessment_reason_needs_an_assessment(world):
     # The authorisation on 20 March is a step too, though casework cannot see assessments.
     _refused("before the last recorded step", casework.case_close, by=world.sw_amy, case=case,
              closure_date=date(2025, 3, 19), reason="RC8")
-    casework.case_close(by=world.sw_amy, case=case, closure_date=date(2025, 3, 21), reason="RC8")
+    close_case(by=world.sw_amy, case=case, closure_date=date(2025, 3, 21), reason="RC8")
     case.refresh_from_db()
     assert (case.closure_date, case.closure_reason, case.primary_need) == (date(2025, 3, 21), "RC8", "N9")
 

@@ -9,6 +9,9 @@ from safeguard.assurance import permissions as assurance_permissions
 from safeguard.assurance import selectors as assurance
 from safeguard.assurance.permissions import Action as AssuranceAction
 from safeguard.audit.models import AccessPurpose
+from safeguard.casework import permissions as casework_permissions
+from safeguard.casework import selectors as casework
+from safeguard.casework.permissions import Action as CaseworkAction
 from safeguard.notices import selectors as notices
 from safeguard.people import permissions, selectors
 from safeguard.people.permissions import Action
@@ -99,8 +102,18 @@ def home(request):
             **_break_glass_reviews(user, today),
             **_caseload_boards(user),
             **_supervision(user, today),
+            **_authorisations(user),
         },
     )
+
+
+def _authorisations(user) -> dict:
+    """For managers: how many decisions wait for their authorisation (issue 15 item 2)."""
+    if not casework_permissions.can(
+        user, CaseworkAction.AUTHORISE, authority_id=casework_permissions.authority_of(user)
+    ):
+        return {"can_authorise": False}
+    return {"can_authorise": True, "authorisations_waiting": len(casework.waiting_for(user))}
 
 
 def _caseload_boards(user) -> dict:

@@ -20,6 +20,9 @@ from safeguard.testing.matrix import (
 
 REFERRED = date(2025, 1, 6)
 
+# A page of the signed-in manager's own (their queue): team and service managers only.
+MANAGERS_ONLY = [302, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 302, 403, 403, 403]
+
 
 def sam_case(world) -> Case:
     case = Case.objects.filter(child=world.child_sam, closure_date__isnull=True).first()
@@ -77,9 +80,24 @@ def absence_target(world):
     return {"team_id": world.team_a.pk, "absence_id": absence.pk}
 
 
+def authorisation_target(world):
+    """A closure of Sam's case asked for by Amy, waiting for a manager (decision 0041)."""
+    from safeguard.casework.models import AuthorisationRequest
+
+    case = sam_case(world)
+    asked = case.authorisation_requests.filter(status="pending").first()
+    if asked is None:
+        asked = services.case_close(
+            by=world.sw_amy, case=case, closure_date=date(2025, 3, 3), reason="RC7"
+        )
+    assert isinstance(asked, AuthorisationRequest)
+    return {"request_id": asked.pk}
+
+
 TARGETS = {
     "casework.managed_team_a": managed_team_a,
     "casework.absence": absence_target,
+    "casework.authorisation": authorisation_target,
     "casework.case": case_target,
     "casework.cin_plan": cin_plan_target,
     "casework.child_with_case": child_with_case_target,
@@ -112,6 +130,10 @@ MATRIX = {
     "casework:cin-plan-review-new": ("get", "casework.cin_plan", "", CASE_RECORD),
     "casework:cin-plan-end": ("get", "casework.cin_plan", "", CASE_RECORD),
     "casework:close": ("get", "casework.case", "", CASE_RECORD),
+    # Decision rights (decision 0041): a manager's queue; a request is read by those who
+    # read the case file's narrative, and decided only by the manager who may.
+    "casework:authorisations": ("get", None, "", MANAGERS_ONLY),
+    "casework:authorisation": ("get", "casework.authorisation", "", CASE_NARRATIVE),
     # Managers, and the worker the case is allocated to (Sam's case is not allocated to Amy:
     # the allocated worker is tested in casework/tests/test_priority.py).
     "casework:priority": ("get", "casework.case", "", CASE_AUTHORISE),

@@ -12,6 +12,7 @@ from safeguard.audit.models import AccessEvent, ChangeEvent
 from safeguard.casework import services
 from safeguard.casework.models import ChronologyAnnotation, ChronologyEntry
 from safeguard.casework.tests.matrix import sam_case
+from safeguard.testing.decisions import close_case
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +125,7 @@ def test_adding_an_entry_without_a_case_is_refused_politely(world, client):
 
 
 def test_entry_goes_on_the_latest_case_once_closed(world, client, case):
-    services.case_close(by=world.sw_amy, case=case, closure_date=date(2025, 3, 3), reason="RC7")
+    close_case(by=world.sw_amy, case=case, closure_date=date(2025, 3, 3), reason="RC7")
     client.force_login(world.sw_amy)
     response = client.post(reverse("casework:chronology-entry-new", args=[world.child_sam.pk]), {"what": "Moved school", **on("event_date", date(2025, 5, 2))})
     assert response.status_code == 302

@@ -14,6 +14,7 @@ from safeguard.casework.models import Case, ChronologyEntry
 from safeguard.casework.permissions import Action
 from safeguard.casework.tests.matrix import sam_case
 from safeguard.core.errors import ApplicationError
+from safeguard.testing.decisions import close_case
 
 pytestmark = pytest.mark.django_db
 
@@ -120,6 +121,6 @@ def test_a_stale_change_is_refused(world, client, case):
 
 
 def test_a_closed_case_keeps_its_priority(world, case):
-    services.case_close(by=world.sw_amy, case=case, closure_date=date(2025, 1, 7), reason="RC7")
+    close_case(by=world.sw_amy, case=case, closure_date=date(2025, 1, 7), reason="RC7")
     with pytest.raises(ApplicationError, match="closed"):
         services.case_priority_change(by=world.tm_carol, case=case, priority="red", reason="r")

@@ -196,12 +196,19 @@ def test_cin_plan_start_review_and_end(world, client, case):
     assert plan.end_date == date(2025, 6, 2)
 
 
-def test_case_is_closed(world, client, case):
+def test_case_is_closed_once_a_manager_authorises_it(world, client, case):
     client.force_login(world.sw_amy)
     response = client.post(url("close", case_id=case.pk), {"reason": "RC7", **on("closure_date", date(2025, 3, 3))})
     assert response.status_code == 302
     case.refresh_from_db()
+    assert case.closure_date is None  # waits for the manager (decision 0041)
+    asked = case.authorisation_requests.get()
+    client.force_login(world.tm_carol)
+    response = client.post(url("authorisation", request_id=asked.pk), {"decision": "authorise", "reason": "", "version": asked.version})
+    assert response.status_code == 302
+    case.refresh_from_db()
     assert (case.closure_date, case.closure_reason) == (date(2025, 3, 3), "RC7")
+    client.force_login(world.sw_amy)
     page = client.get(url("case-detail", case_id=case.pk)).content.decode()
     assert "Closed" in page and "Services ceased for any other reason" in page
     assert "Close the case" not in page

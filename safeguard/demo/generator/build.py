@@ -12,6 +12,7 @@ from safeguard.demo.generator import audits as case_file_audits
 from safeguard.demo.generator import inspections
 from safeguard.demo.generator.accounts import DemoResult
 from safeguard.demo.generator.administration import administer
+from safeguard.demo.generator.authorisations import build_authorisations
 from safeguard.demo.generator.caseloads import assign_workers
 from safeguard.demo.generator.chairs import add_chair_work
 from safeguard.demo.generator.common import (
@@ -125,6 +126,7 @@ def build_demo_borough(
         review_waiting_cases(authority, borough.rng, as_at)
         workforce = build_workforce(authority, seed=seed, as_at=as_at)
         supervision = build_supervision(authority, as_at=as_at, seed=seed)
+        authorisations = build_authorisations(authority, as_at=as_at, seed=seed)
         lookups = make_lookups(authority, seed=seed)
         audits = case_file_audits.build(authority, as_at, seed)
         inspection = inspections.build(authority, as_at, seed)
@@ -148,6 +150,7 @@ def build_demo_borough(
                 **inspection,
                 "due_items": due_items,
                 **supervision,
+                **authorisations,
                 **lookups,
                 **partner_referrals,
                 **workforce,

@@ -14,6 +14,7 @@ from safeguard.earlyhelp import permissions
 from safeguard.earlyhelp.models import EarlyHelpAssessment, TAFReview, TeamAroundFamily
 from safeguard.earlyhelp.permissions import Action
 from safeguard.earlyhelp.tests.matrix import sally_assessment, tom_taf
+from safeguard.testing.decisions import close_case
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +135,7 @@ def test_a_partner_sees_no_case_file_on_early_help_pages(world, client):
     from safeguard.earlyhelp import services
 
     case = casework.case_open(by=world.sw_amy, child=world.child_tom, referral_date=date(2024, 6, 3), referral_source="6")
-    casework.case_close(by=world.sw_amy, case=case, closure_date=date(2025, 3, 31), reason="RC7")
+    close_case(by=world.sw_amy, case=case, closure_date=date(2025, 3, 31), reason="RC7")
     taf = services.taf_start(by=world.sw_amy, child=world.child_tom, start_date=date(2025, 4, 7), lead_user=world.voluntary_val, stepped_down_from=case)
     case_url = reverse("casework:case-detail", args=[case.pk])
     client.force_login(world.sw_amy)

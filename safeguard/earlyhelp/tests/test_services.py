@@ -21,6 +21,7 @@ from safeguard.earlyhelp.models import (
 )
 from safeguard.referrals.models import Contact
 from safeguard.referrals.services import contact_record
+from safeguard.testing.decisions import close_case
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +72,7 @@ def refused(call, message: str, field: str | None = None) -> None:
 
 def closed_case(world, child, referred=date(2024, 6, 3), closed=date(2025, 1, 10)):
     case = casework.case_open(by=world.sw_amy, child=child, referral_date=referred, referral_source="6")
-    return casework.case_close(by=world.sw_amy, case=case, closure_date=closed, reason="RC7")
+    return close_case(by=world.sw_amy, case=case, closure_date=closed, reason="RC7")
 
 
 # --- Early help assessments ---------------------------------------------------------------------

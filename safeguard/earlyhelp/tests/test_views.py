@@ -17,6 +17,7 @@ from safeguard.earlyhelp.models import EarlyHelpAssessment, TAFReview, TeamAroun
 from safeguard.earlyhelp.tests.matrix import sally_assessment, tom_taf
 from safeguard.referrals.models import Contact
 from safeguard.referrals.services import contact_record
+from safeguard.testing.decisions import close_case
 
 pytestmark = pytest.mark.django_db
 
@@ -254,7 +255,7 @@ def test_no_team_while_the_case_is_open_says_so_before_and_on_saving(world, clie
 
 def test_a_step_down_names_the_latest_closed_case(world, client):
     case = casework.case_open(by=world.sw_amy, child=world.child_tom, referral_date=date(2024, 6, 3), referral_source="6")
-    casework.case_close(by=world.sw_amy, case=case, closure_date=date(2025, 3, 31), reason="RC7")
+    close_case(by=world.sw_amy, case=case, closure_date=date(2025, 3, 31), reason="RC7")
     client.force_login(world.sw_ben)
     page = client.get(url("taf-new", world.child_tom.pk)).content.decode()
     assert "Case referred 03 June 2024, closed 31 March 2025" in page

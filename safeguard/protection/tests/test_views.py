@@ -33,6 +33,7 @@ from safeguard.protection.tests.steps import (
     enquiry_of_sam,
     plan_of_sam,
 )
+from safeguard.testing.decisions import authorise
 
 pytestmark = pytest.mark.django_db
 
@@ -459,6 +460,9 @@ def test_section47_concludes_with_its_outcome(world, client):
     assert response.status_code == 302
     assert response["Location"] == f"/cases/{enquiry.case_id}/"
     enquiry.refresh_from_db()
+    assert enquiry.end_date is None  # waits for the case's manager (decision 0041)
+    authorise(enquiry.case.authorisation_requests.get(kind="section47_conclusion"))
+    enquiry.refresh_from_db()
     assert (enquiry.end_date, enquiry.outcome) == (date(2025, 1, 20), "cin")
 
 
@@ -485,6 +489,10 @@ def test_a_concluded_enquiry_cannot_conclude_again(world, client):
     enquiry = enquiry_of_sam(world)
     url = reverse("protection:s47-conclude", args=[enquiry.pk])
     _post(client, world, url, GOOD_CONCLUSION, {}, "end_date")
+    before = _counts()
+    response = _post(client, world, url, GOOD_CONCLUSION, {"outcome": "nfa"}, "end_date")
+    _assert_refused(response, "already waiting for a manager's authorisation", before)
+    authorise(enquiry.case.authorisation_requests.get(kind="section47_conclusion"))
     before = _counts()
     response = _post(client, world, url, GOOD_CONCLUSION, {"outcome": "nfa"}, "end_date")
     _assert_refused(response, "This enquiry has already concluded", before)
@@ -943,12 +951,12 @@ def test_case_actions_offer_each_next_step(world):
 
 def test_case_actions_offer_a_conference_after_an_enquiry_concluded_for_one(world):
     enquiry = enquiry_of_sam(world)
-    services.section47_conclude(
+    authorise(services.section47_conclude(
         by=world.sw_amy, enquiry=enquiry, end_date=date(2025, 1, 20), outcome="icpc"
-    )
+    ))
     assert reverse("protection:icpc-new", args=[enquiry.pk]) in _actions(enquiry.case)
     other = enquiry_of_sam(world, child=world.child_sally)
-    services.section47_conclude(
+    authorise(services.section47_conclude(
         by=world.sw_amy, enquiry=other, end_date=date(2025, 1, 20), outcome="nfa"
-    )
+    ))
     assert reverse("protection:icpc-new", args=[other.pk]) not in _actions(other.case)

@@ -148,7 +148,7 @@ def test_authorising_an_assessment_clears_the_missing_primary_need_at_once(
 def test_every_service_write_rechecks_the_child(world, django_capture_on_commit_callbacks):
     """The hook is the change event every service writes, not one model's save: closing a
     case (a conditional UPDATE of the case and its allocation) rechecks the child too."""
-    from safeguard.casework.services import case_close
+    from safeguard.testing.decisions import close_case as case_close
 
     today = timezone.localdate()
     with django_capture_on_commit_callbacks(execute=True):

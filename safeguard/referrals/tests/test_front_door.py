@@ -22,6 +22,7 @@ from safeguard.referrals.services import (
     thresholds_load,
 )
 from safeguard.referrals.tests.matrix import MATRIX, TARGETS
+from safeguard.testing.journey import authorise
 from safeguard.testing.matrix import TARGETS as SHARED_TARGETS
 
 ALL_TARGETS = SHARED_TARGETS | TARGETS
@@ -121,6 +122,8 @@ def test_bad_contact_is_refused_and_stores_nothing(world, client, data, message)
 def test_decision_page_shows_levels_with_their_indicators_and_earlier_referrals(world, client, levels, contact):
     earlier = referral_record(by=world.sw_amy, child=world.child_sam, received_date=date(2024, 9, 2), source="3A", decision="nfa", decision_date=date(2024, 9, 2))
     too_old = referral_record(by=world.sw_amy, child=world.child_tom, received_date=date(2024, 1, 2), source="3A", decision="nfa", decision_date=date(2024, 1, 2))
+    for made in (earlier, too_old):  # no further action is authorised by a manager (decision 0041)
+        authorise(made.case.authorisation_requests.get())
     client.force_login(world.sw_amy)
     response = client.get(decide_url(contact))
     assert response.status_code == 200
@@ -328,7 +331,13 @@ def test_referral_decided_nfa_needs_no_primary_need(world, client):
     response = client.post(reverse("referrals:referral-new", args=[world.child_tom.pk]), data)
     assert response.status_code == 302
     case = Case.objects.get(child=world.child_tom)
-    assert (case.referral_nfa, case.primary_need) == (True, "")
+    # The case stays open until the front door's manager authorises no further action.
+    assert (case.referral_nfa, case.closure_date, case.primary_need) == (False, None, "")
+    asked = case.authorisation_requests.get(status="pending")
+    assert asked.kind == "referral_nfa" and asked.requested_by == world.sw_amy
+    authorise(asked)
+    case.refresh_from_db()
+    assert (case.referral_nfa, case.closure_date, case.closure_reason) == (True, date(2025, 6, 2), "RC7")
 
 
 def test_no_case_is_opened_for_an_adult(world, client):
