@@ -42,6 +42,7 @@ from safeguard.casework.models import (
     Visit,
 )
 from safeguard.casework.permissions import Action
+from safeguard.casework.selectors import case_holder
 from safeguard.core.concurrency import StaleRecord, expect_version, save_versioned
 from safeguard.core.errors import ApplicationError
 from safeguard.core.models import DatedSpan
@@ -436,6 +437,23 @@ def case_team_move(*, by, case: Case, team, on: date) -> Case:
     return locked
 
 
+def tell_case_holder(case: Case, *, by, subject: str, body: str, url: str = ""):
+    """Tell whoever holds ``case`` (``selectors.case_holder``: the allocated worker, or the
+    team's manager while it waits) of something new on their child, unless they did it
+    themselves: nothing about a child arrives unseen (issue 16 item 9). The notice names the
+    child only by the link (a notice is emailed). Returns who was told, or None."""
+    holder = case_holder(case)
+    if holder is None or holder.pk == getattr(by, "pk", None):
+        return None
+    notify(
+        users=[holder],
+        subject=subject,
+        body=body,
+        url=url or reverse("casework:case-detail", args=[case.pk]),
+    )
+    return holder
+
+
 def _notify_allocated(allocation: Allocation, *, by, previous: Allocation | None) -> None:
     """Tell the worker a case is theirs: whose, from when, by whom and why. The notice names
     the child only by the link (a notice is emailed: no name or detail in the message)."""
@@ -537,6 +555,12 @@ def visit_record(
         analysis=analysis.strip(),
     )
     save_new(visit, by=by, person_id=case.child_id)
+    tell_case_holder(
+        case,
+        by=by,
+        subject="A visit was recorded on a child you hold",
+        body=f"{by} recorded a visit on {visit_date:%d %B %Y} on a case you hold.",
+    )
     return visit
 
 
@@ -589,6 +613,12 @@ def case_note_add(
         case=case, note_date=note_date, subject=subject.strip(), text=text, significant=significant
     )
     save_new(note, by=by, person_id=case.child_id)
+    tell_case_holder(
+        case,
+        by=by,
+        subject="A case note was added on a child you hold",
+        body=f"{by} added a case note dated {note_date:%d %B %Y} on a case you hold.",
+    )
     if significant:
         chronology_add(
             by=by,
