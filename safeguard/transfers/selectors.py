@@ -124,27 +124,19 @@ def transfers_for(*, user, request=None, limit: int = 200):
     return show_rows(user=user, rows=rows, child=lambda t: t.case.child, request=request)
 
 
-def incoming_for(*, user, request=None):
-    """The transfers waiting for ``user`` to accept or return: into the teams they manage
-    (every team, for a service manager), oldest first."""
-    everywhere = user.role == Role.SERVICE_MANAGER
-    managed = set() if everywhere else _managed_ids(user)
-    rows = [
-        t
-        for t in _listed(user).filter(status=TransferStatus.PENDING).order_by("requested_on")
-        if t.created_by_id != user.pk and (everywhere or t.to_team_id in managed)
-    ]
+def incoming_for(*, user, request=None, limit: int = 50):
+    """The transfers waiting for ``user`` to accept or return, oldest first: into the teams
+    they belong to or manage (every team, for a service manager), never their own requests.
+    One query, and the access log of the children shown (``show_rows``)."""
+    waiting = _listed(user).filter(status=TransferStatus.PENDING).exclude(created_by=user)
+    if user.role != Role.SERVICE_MANAGER:
+        waiting = waiting.filter(
+            Q(to_team__members=user)
+            | Q(to_team__manager=user)
+            | Q(to_team__manager__isnull=True, to_team__parent__manager=user)
+        ).distinct()
+    rows = list(waiting.order_by("requested_on", "created_at")[:limit])
     return show_rows(user=user, rows=rows, child=lambda t: t.case.child, request=request)
-
-
-def _managed_ids(user) -> set[int]:
-    ids = set(user.teams.values_list("pk", flat=True))
-    ids.update(
-        Team.objects.filter(
-            Q(manager=user) | Q(manager__isnull=True, parent__manager=user)
-        ).values_list("pk", flat=True)
-    )
-    return ids
 
 
 def receiving_staff(transfer: Transfer):

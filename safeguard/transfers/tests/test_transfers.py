@@ -201,3 +201,51 @@ def test_waiting_transfers_are_listed_for_the_receiving_manager(world, case, rit
     assert [t.pk for t in selectors.incoming_for(user=rita).rows] == [transfer.pk]
     # Not for the sending team's manager, who cannot decide it.
     assert selectors.incoming_for(user=world.tm_carol).rows == []
+
+
+def test_the_receiving_manager_s_home_page_shows_the_waiting_transfer(world, case, rita, client):
+    transfer = request(world, case)
+    client.force_login(rita)
+    page = client.get(reverse("work:home")).content.decode()
+    assert reverse("transfers:detail", args=[transfer.pk]) in page
+    assert "Transfers waiting for you (1)" in page
+
+
+@pytest.mark.parametrize("page", ["list", "detail", "request", "home"])
+def test_transfer_pages_make_a_fixed_number_of_queries(world, rita, client, page):
+    """Each page reads the same number of statements with one transfer as with many."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from safeguard.people.models import Person
+
+    def make(n):
+        made = []
+        for i in range(n):
+            child = Person.objects.create(authority=world.authority, given_names=f"Child{i}", family_name="Transfer", date_of_birth=date(2016, 1, 1))
+            c = casework.case_open(by=world.sw_amy, child=child, referral_date=date(2025, 1, 6), referral_source="6")
+            made.append(services.transfer_request(by=world.tm_carol, case=c, to_team=world.team_b, **HANDOVER))
+        return made
+
+    def count(url):
+        client.force_login(rita)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len([q for q in captured.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "SELECT pg_advisory_xact_lock"))])
+
+    first = make(1)[0]
+    urls = {
+        "list": reverse("transfers:list"),
+        "detail": reverse("transfers:detail", args=[first.pk]),
+        "request": None,
+        "home": reverse("work:home"),
+    }
+    if page == "request":
+        # Rita asks to move a case of her own team (B) to team A.
+        child = Person.objects.create(authority=world.authority, given_names="Una", family_name="Held", date_of_birth=date(2016, 1, 1))
+        own = casework.case_open(by=world.sw_ben, child=child, referral_date=date(2025, 1, 6), referral_source="6")
+        urls["request"] = reverse("transfers:request", args=[own.pk])
+    short = count(urls[page])
+    make(8)
+    assert count(urls[page]) == short
+    assert short <= (24 if page == "home" else 20)
