@@ -205,7 +205,7 @@ def team_line_manager(team: Team | None):
 
 
 def line_manager(case: Case, *, on: date | None = None):
-    """"The right manager" for ``case``: the line manager of the team the case is allocated
+    """ "The right manager" for ``case``: the line manager of the team the case is allocated
     to on ``on`` (today by default), that is the team's manager, or the manager of the team
     above it when it has none; None when the case is unallocated or nobody is named.
 
@@ -251,6 +251,7 @@ def allocation_team(
 
 def open_case_of(child) -> Case | None:
     return Case.objects.filter(child=child, closure_date__isnull=True).first()
+
 
 # What the case page shows of each step, fetched in a fixed number of queries: one query per
 # kind of step, each joined to the people and records it names (``select_related``), so that

@@ -459,8 +459,7 @@ def _notify_allocated(allocation: Allocation, *, by, previous: Allocation | None
     the child only by the link (a notice is emailed: no name or detail in the message)."""
     what = "reallocated to you" if previous is not None else "allocated to you"
     body = (
-        f"{by} allocated a case to you in {allocation.team} from "
-        f"{allocation.start_date:%d %B %Y}."
+        f"{by} allocated a case to you in {allocation.team} from {allocation.start_date:%d %B %Y}."
     )
     if allocation.reason:
         body += " The reason is on the case's allocation history."

@@ -67,8 +67,7 @@ class Transfer(BaseModel):
                 name="transfer_decided_has_a_date",
             ),
             models.CheckConstraint(
-                condition=Q(decided_on__isnull=True)
-                | Q(decided_on__gte=models.F("requested_on")),
+                condition=Q(decided_on__isnull=True) | Q(decided_on__gte=models.F("requested_on")),
                 name="transfer_decided_after_request",
             ),
         ]

@@ -7,6 +7,8 @@ waiting in its queue or allocated there and then) or returns it with a reason
 chronology entry and a notice, in one transaction.
 """
 
+from datetime import date
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
@@ -42,9 +44,11 @@ def transfer_request(
     risks: str,
     outstanding_work: str,
     next_due: str = "",
+    on: date | None = None,
 ) -> Transfer:
     """Ask for the case to move to ``to_team``, with the handover. The case stays with its
-    team until the receiving manager accepts; a case has at most one transfer waiting."""
+    team until the receiving manager accepts; a case has at most one transfer waiting.
+    ``on`` is the day it was asked for (today unless a record is entered late: the demo)."""
     _require(by, Action.REQUEST, case)
     # Locking the case makes two requests at once wait for each other: the second then sees
     # the first (and the database's constraint stands behind this check).
@@ -76,7 +80,8 @@ def transfer_request(
     ):
         if not (value or "").strip():
             raise ApplicationError(message, field=field)
-    today = timezone.localdate()
+    today = on or timezone.localdate()
+    casework.check_step_date(locked, today, label="date of the request", field="requested_on")
     transfer = Transfer(
         case=locked,
         from_team=locked.team,
@@ -109,6 +114,18 @@ def transfer_request(
     return transfer
 
 
+def _decision_day(transfer: Transfer, on: date | None) -> date:
+    day = on or timezone.localdate()
+    casework.check_step_date(transfer.case, day, label="date of the decision", field="on")
+    if day < transfer.requested_on:
+        raise ApplicationError(
+            f"The decision cannot be before the transfer was asked for "
+            f"({transfer.requested_on:%d %B %Y})",
+            field="on",
+        )
+    return day
+
+
 def _locked(transfer: Transfer, version: int | None) -> Transfer:
     locked = (
         Transfer.objects.select_for_update()
@@ -134,7 +151,13 @@ def _tell_sender(transfer: Transfer, *, by, subject: str, body: str, also=()) ->
 
 @transaction.atomic
 def transfer_accept(
-    *, by, transfer: Transfer, worker=None, reason: str = "", version: int | None = None
+    *,
+    by,
+    transfer: Transfer,
+    worker=None,
+    reason: str = "",
+    version: int | None = None,
+    on: date | None = None,
 ) -> Transfer:
     """Accept the transfer: the case moves to the receiving team, its allocation (if any)
     ends, and it waits in the receiving team's queue, or is allocated at once to ``worker``
@@ -149,7 +172,7 @@ def transfer_accept(
             f"The case has moved to {case.team} since the transfer was asked for: return it"
         )
     previous = case.allocations.filter(end_date__isnull=True).select_related("worker").first()
-    today = timezone.localdate()
+    today = _decision_day(locked, on)
     casework.case_team_move(by=by, case=case, team=locked.to_team, on=today)
     if worker is not None:
         casework.case_allocate(
@@ -187,7 +210,7 @@ def transfer_accept(
 
 @transaction.atomic
 def transfer_return(
-    *, by, transfer: Transfer, reason: str, version: int | None = None
+    *, by, transfer: Transfer, reason: str, version: int | None = None, on: date | None = None
 ) -> Transfer:
     """Return the transfer with a reason: the case stays with the sending team, as it has
     been all along. The sender is told."""
@@ -195,9 +218,10 @@ def transfer_return(
     locked = _locked(transfer, version)
     if not (reason or "").strip():
         raise ApplicationError("Give the reason for returning the transfer", field="reason")
+    day = _decision_day(locked, on)
     before = snapshot(locked)
     locked.status = TransferStatus.RETURNED
-    locked.decided_by, locked.decided_on = by, timezone.localdate()
+    locked.decided_by, locked.decided_on = by, day
     locked.return_reason = reason.strip()
     save_change(locked, by=by, before=before, person_id=locked.case.child_id)
     casework.chronology_add(

@@ -9,6 +9,7 @@ from django.db import transaction
 from safeguard.accounts.models import LocalAuthority, User
 from safeguard.audit.models import ChangeEvent, ChangeVerb
 from safeguard.demo.generator import audits as case_file_audits
+from safeguard.demo.generator import transfers as demo_transfers
 from safeguard.demo.generator.accounts import DemoResult
 from safeguard.demo.generator.administration import administer
 from safeguard.demo.generator.caseloads import assign_workers
@@ -115,6 +116,7 @@ def build_demo_borough(
             rng=borough.rng, new_id=borough.new_id, authority_id=authority.id, as_at=as_at
         )
         sealed = _seal_demo_children(authority)
+        moved = demo_transfers.build(authority, seed=seed, as_at=as_at)
         review_waiting_cases(authority, borough.rng, as_at)
         supervision = build_supervision(authority, as_at=as_at, seed=seed)
         lookups = make_lookups(authority, seed=seed)
@@ -136,6 +138,7 @@ def build_demo_borough(
                 "due_items": due_items,
                 **supervision,
                 **lookups,
+                **moved,
             },
             accounts=sorted(maker.staff.accounts, key=lambda row: order.index(row.username)),
             staff=len(maker.staff.users),

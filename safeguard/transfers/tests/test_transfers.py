@@ -33,8 +33,12 @@ HANDOVER = {
 def rita(world):
     """The manager of the receiving team (team B)."""
     user = User.objects.create_user(
-        username="rita", password="x-Long-enough-1", agency=world.csc, role=Role.TEAM_MANAGER,
-        first_name="Rita", last_name="Reed",
+        username="rita",
+        password="x-Long-enough-1",
+        agency=world.csc,
+        role=Role.TEAM_MANAGER,
+        first_name="Rita",
+        last_name="Reed",
     )
     user.teams.set([world.team_b])
     world.team_b.manager = user
@@ -46,8 +50,12 @@ def rita(world):
 def case(world):
     case = sam_case(world)
     casework.case_allocate(
-        by=world.tm_carol, case=case, worker=world.sw_amy, team=world.team_a,
-        start_date=date(2025, 1, 8), reason="Knows the family",
+        by=world.tm_carol,
+        case=case,
+        worker=world.sw_amy,
+        team=world.team_a,
+        start_date=date(2025, 1, 8),
+        reason="Knows the family",
     )
     return Case.objects.get(pk=case.pk)
 
@@ -55,15 +63,21 @@ def case(world):
 def teams_holding(case) -> set:
     """The teams answerable for the case now: its team and its open allocation's team."""
     case = Case.objects.get(pk=case.pk)
-    held = set(Allocation.objects.filter(case=case, end_date__isnull=True).values_list("team", flat=True))
+    held = set(
+        Allocation.objects.filter(case=case, end_date__isnull=True).values_list("team", flat=True)
+    )
     return {case.team_id} | held
 
 
 def request(world, case, by=None, to_team=None):
-    return services.transfer_request(by=by or world.sw_amy, case=case, to_team=to_team or world.team_b, **HANDOVER)
+    return services.transfer_request(
+        by=by or world.sw_amy, case=case, to_team=to_team or world.team_b, **HANDOVER
+    )
 
 
-def test_accepted_transfer_moves_the_case_and_it_is_never_without_a_team_or_in_two(world, case, rita):
+def test_accepted_transfer_moves_the_case_and_it_is_never_without_a_team_or_in_two(
+    world, case, rita
+):
     transfer = request(world, case)
     # Asked for: still with the sending team, held by its worker.
     assert teams_holding(case) == {world.team_a.pk}
@@ -83,7 +97,11 @@ def test_accepting_can_allocate_at_once_in_the_receiving_team(world, case, rita)
     transfer = request(world, case)
     services.transfer_accept(by=rita, transfer=transfer, worker=world.sw_ben, reason="Capacity")
     current = Allocation.objects.get(case=case, end_date__isnull=True)
-    assert (current.worker, current.team, current.reason) == (world.sw_ben, world.team_b, "Capacity")
+    assert (current.worker, current.team, current.reason) == (
+        world.sw_ben,
+        world.team_b,
+        "Capacity",
+    )
     assert teams_holding(case) == {world.team_b.pk}
     assert Notice.objects.filter(user=world.sw_ben, subject__contains="allocated").exists()
 
@@ -98,7 +116,9 @@ def test_a_returned_transfer_leaves_the_case_where_it_was(world, case, rita):
     assert teams_holding(case) == {world.team_a.pk}
     assert Allocation.objects.get(case=case, end_date__isnull=True).worker == world.sw_amy
     transfer.refresh_from_db()
-    assert transfer.status == TransferStatus.RETURNED and transfer.return_reason == "Not in our area"
+    assert (
+        transfer.status == TransferStatus.RETURNED and transfer.return_reason == "Not in our area"
+    )
     # A decided transfer cannot be decided again.
     with pytest.raises(ApplicationError, match="already returned"):
         services.transfer_accept(by=rita, transfer=transfer)
@@ -112,8 +132,13 @@ def test_a_second_pending_transfer_is_refused_by_the_service_and_the_database(wo
         request(world, case, by=world.tm_carol)
     assert Transfer.objects.filter(case=case).count() == 1
     second = Transfer(
-        case=case, from_team=world.team_a, to_team=world.team_b, requested_on=first.requested_on,
-        summary="x", risks="x", outstanding_work="x",
+        case=case,
+        from_team=world.team_a,
+        to_team=world.team_b,
+        requested_on=first.requested_on,
+        summary="x",
+        risks="x",
+        outstanding_work="x",
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         second.save()
@@ -138,7 +163,9 @@ def test_bad_requests_store_nothing(world, case, rita):
     with pytest.raises(ApplicationError, match="already with"):
         request(world, case, to_team=world.team_a)
     with pytest.raises(ApplicationError, match="summary"):
-        services.transfer_request(by=world.sw_amy, case=case, to_team=world.team_b, **(HANDOVER | {"summary": " "}))
+        services.transfer_request(
+            by=world.sw_amy, case=case, to_team=world.team_b, **(HANDOVER | {"summary": " "})
+        )
     assert not Transfer.objects.exists()
     assert not ChronologyEntry.objects.filter(what__startswith="Transfer").exists()
 
@@ -147,13 +174,23 @@ def test_chronology_and_notices_for_request_accept_and_return(world, case, rita)
     transfer = request(world, case)
     assert Notice.objects.filter(user=rita, subject="A case transfer is waiting for you").exists()
     services.transfer_return(by=rita, transfer=transfer, reason="Not in our area")
-    assert Notice.objects.filter(user=world.sw_amy, subject="Your case transfer was returned").exists()
+    assert Notice.objects.filter(
+        user=world.sw_amy, subject="Your case transfer was returned"
+    ).exists()
     again = request(world, case)
     services.transfer_accept(by=rita, transfer=again)
-    assert Notice.objects.filter(user=world.sw_amy, subject="Your case transfer was accepted").exists()
-    whats = list(ChronologyEntry.objects.filter(case=case, what__startswith="Transfer").order_by("created_at").values_list("what", flat=True))
+    assert Notice.objects.filter(
+        user=world.sw_amy, subject="Your case transfer was accepted"
+    ).exists()
+    whats = list(
+        ChronologyEntry.objects.filter(case=case, what__startswith="Transfer")
+        .order_by("created_at")
+        .values_list("what", flat=True)
+    )
     assert len(whats) == 4
-    assert whats[0].startswith("Transfer from Child Protection Team A to Child Protection Team B requested")
+    assert whats[0].startswith(
+        "Transfer from Child Protection Team A to Child Protection Team B requested"
+    )
     assert "returned by Rita Reed" in whats[1]
     assert "accepted by Rita Reed" in whats[3] and "0 working days" in whats[3]
 
@@ -183,12 +220,27 @@ def test_the_pages_request_decide_and_list(world, case, rita, client):
     assert bad.status_code == 200 and "Describe the risks" in bad.content.decode()
     response = client.post(url, {"to_team": world.team_b.pk, **HANDOVER, "next_due": ""})
     transfer = Transfer.objects.get(case=case)
-    assert response.status_code == 302 and response.url == reverse("transfers:detail", args=[transfer.pk])
+    assert response.status_code == 302 and response.url == reverse(
+        "transfers:detail", args=[transfer.pk]
+    )
     client.force_login(rita)
     decide = reverse("transfers:decide", args=[transfer.pk])
-    no_reason = client.post(decide, {"decision": "return", "reason": "", "version": transfer.version})
-    assert no_reason.status_code == 200 and "Give the reason for returning the transfer" in no_reason.content.decode()
-    done = client.post(decide, {"decision": "accept", "worker": world.sw_ben.pk, "reason": "", "version": transfer.version})
+    no_reason = client.post(
+        decide, {"decision": "return", "reason": "", "version": transfer.version}
+    )
+    assert (
+        no_reason.status_code == 200
+        and "Give the reason for returning the transfer" in no_reason.content.decode()
+    )
+    done = client.post(
+        decide,
+        {
+            "decision": "accept",
+            "worker": world.sw_ben.pk,
+            "reason": "",
+            "version": transfer.version,
+        },
+    )
     assert done.status_code == 302
     case.refresh_from_db()
     assert case.team == world.team_b
@@ -222,16 +274,35 @@ def test_transfer_pages_make_a_fixed_number_of_queries(world, rita, client, page
     def make(n):
         made = []
         for i in range(n):
-            child = Person.objects.create(authority=world.authority, given_names=f"Child{i}", family_name="Transfer", date_of_birth=date(2016, 1, 1))
-            c = casework.case_open(by=world.sw_amy, child=child, referral_date=date(2025, 1, 6), referral_source="6")
-            made.append(services.transfer_request(by=world.tm_carol, case=c, to_team=world.team_b, **HANDOVER))
+            child = Person.objects.create(
+                authority=world.authority,
+                given_names=f"Child{i}",
+                family_name="Transfer",
+                date_of_birth=date(2016, 1, 1),
+            )
+            c = casework.case_open(
+                by=world.sw_amy, child=child, referral_date=date(2025, 1, 6), referral_source="6"
+            )
+            made.append(
+                services.transfer_request(
+                    by=world.tm_carol, case=c, to_team=world.team_b, **HANDOVER
+                )
+            )
         return made
 
     def count(url):
         client.force_login(rita)
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url).status_code == 200
-        return len([q for q in captured.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "SELECT pg_advisory_xact_lock"))])
+        return len(
+            [
+                q
+                for q in captured.captured_queries
+                if not q["sql"].startswith(
+                    ("SAVEPOINT", "RELEASE SAVEPOINT", "SELECT pg_advisory_xact_lock")
+                )
+            ]
+        )
 
     first = make(1)[0]
     urls = {
@@ -242,8 +313,15 @@ def test_transfer_pages_make_a_fixed_number_of_queries(world, rita, client, page
     }
     if page == "request":
         # Rita asks to move a case of her own team (B) to team A.
-        child = Person.objects.create(authority=world.authority, given_names="Una", family_name="Held", date_of_birth=date(2016, 1, 1))
-        own = casework.case_open(by=world.sw_ben, child=child, referral_date=date(2025, 1, 6), referral_source="6")
+        child = Person.objects.create(
+            authority=world.authority,
+            given_names="Una",
+            family_name="Held",
+            date_of_birth=date(2016, 1, 1),
+        )
+        own = casework.case_open(
+            by=world.sw_ben, child=child, referral_date=date(2025, 1, 6), referral_source="6"
+        )
         urls["request"] = reverse("transfers:request", args=[own.pk])
     short = count(urls[page])
     make(8)
