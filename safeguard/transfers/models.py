@@ -47,6 +47,8 @@ class Transfer(BaseModel):
 
     class Meta:
         ordering = ["-requested_on", "-created_at"]
+        verbose_name = "transfer between teams"
+        verbose_name_plural = "transfers between teams"
         indexes = [
             models.Index(fields=["to_team", "status"], name="transfer_to_team"),
             models.Index(fields=["from_team", "status"], name="transfer_from_team"),
