@@ -82,6 +82,7 @@ def teams_managed_filter(user) -> Q:
     manage; a service manager sees the authority's."""
     if user.role == Role.SERVICE_MANAGER:
         return Q()
+    # A subquery, not a list: the list's own query stays one statement.
+    member = user.teams.values("pk")
     teams = Q(from_team__manager=user) | Q(to_team__manager=user)
-    member = list(user.teams.values_list("pk", flat=True))
     return teams | Q(from_team__in=member) | Q(to_team__in=member)
