@@ -15,6 +15,7 @@ from datetime import date
 from safeguard.accounts.models import AgencyKind, Team, User
 from safeguard.accounts.roles import Role
 from safeguard.casework.models import Allocation
+from safeguard.casework.selectors import team_line_manager
 from safeguard.core.workdays import add_working_days
 from safeguard.referrals.models import ContactOutcome, ThresholdLevel
 from safeguard.referrals.services import contact_decide, contact_record
@@ -61,17 +62,21 @@ COMPLETED, RETURNED, PENDING = 6, 1, 1
 PASSED_CONTACTS = 4
 
 
-def _teams(authority) -> list[Team]:
-    return list(
+def _teams(authority) -> list[tuple[Team, User]]:
+    """The teams that hold cases (they have social workers), each with its line manager."""
+    teams = (
         Team.objects.filter(
             agency__authority=authority,
             agency__kind=AgencyKind.CHILDRENS_SOCIAL_CARE,
-            manager__isnull=False,
+            members__role=Role.SOCIAL_WORKER,
+            members__is_active=True,
         )
         .exclude(name__startswith="Front Door")
         .select_related("manager", "agency")
+        .distinct()
         .order_by("name")
     )
+    return [(t, m) for t in teams if (m := team_line_manager(t)) is not None]
 
 
 def _worker_in(team: Team) -> User | None:
@@ -104,8 +109,8 @@ def build(authority, *, seed: int, as_at: date) -> dict[str, int]:
     chosen = rng.sample(held, min(len(held), COMPLETED + RETURNED + PENDING + PASSED_CONTACTS))
     for i, allocation in enumerate(chosen[: COMPLETED + RETURNED + PENDING]):
         case = allocation.case
-        others = [t for t in teams if t.pk != case.team_id]
-        to_team = rng.choice(others)
+        others = [(t, m) for t, m in teams if t.pk != case.team_id]
+        to_team, manager = rng.choice(others)
         summary, risks, outstanding = rng.choice(HANDOVERS)
         pending = i == COMPLETED + RETURNED
         requested = add_working_days(
@@ -127,7 +132,7 @@ def build(authority, *, seed: int, as_at: date) -> dict[str, int]:
         if i < COMPLETED:
             worker = _worker_in(to_team) if i % 2 == 0 else None
             services.transfer_accept(
-                by=to_team.manager,
+                by=manager,
                 transfer=transfer,
                 worker=worker,
                 reason="Room on her caseload and knows the school" if worker else "",
@@ -135,7 +140,7 @@ def build(authority, *, seed: int, as_at: date) -> dict[str, int]:
             )
         else:
             services.transfer_return(
-                by=to_team.manager, transfer=transfer, reason=rng.choice(RETURN_REASONS), on=decided
+                by=manager, transfer=transfer, reason=rng.choice(RETURN_REASONS), on=decided
             )
     made["contacts_passed"] = _passed_contacts(
         authority, chosen[COMPLETED + RETURNED + PENDING :], rng, as_at
