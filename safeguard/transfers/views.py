@@ -41,6 +41,11 @@ def transfer_request(request, case_id: UUID):
 
 def _detail(request, transfer, form=None):
     can_decide = transfer.is_pending and permissions.can(request.user, Action.DECIDE, transfer)
+    if can_decide and form is None:
+        # The decision is made on the transfer's own page: the form posts to ``decide``.
+        form = versioned(
+            TransferDecisionForm(workers=selectors.receiving_staff(transfer)), transfer
+        )
     return render(
         request,
         "transfers/detail.html",

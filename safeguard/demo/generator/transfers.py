@@ -87,6 +87,16 @@ def _worker_in(team: Team) -> User | None:
     )
 
 
+def _next_due(requested: date, rng: random.Random) -> str:
+    """Synthetic next due dates, as the request form fills them in from the due table."""
+    visit = add_working_days(requested, rng.randint(2, 8))
+    review = add_working_days(requested, rng.randint(10, 30))
+    return (
+        f"Child in need visit (child seen): due {visit.day} {visit:%B %Y}\n"
+        f"Child in need plan review: due {review.day} {review:%B %Y}"
+    )
+
+
 def build(authority, *, seed: int, as_at: date) -> dict[str, int]:
     """Make the demo's transfers and passed contacts; return how many of each."""
     rng = random.Random(f"transfers-{seed}")
@@ -123,6 +133,7 @@ def build(authority, *, seed: int, as_at: date) -> dict[str, int]:
             summary=summary,
             risks=risks,
             outstanding_work=outstanding,
+            next_due=_next_due(requested, rng),
             on=requested,
         )
         made["transfers"] += 1
