@@ -104,6 +104,22 @@ def _contact_chronology(contact: Contact, *, by, case) -> None:
     """The contact's entry in the child's chronology (issue 16 item 9): every contact, decided
     or not, whatever its outcome (no further action included), on the open case if there is
     one. Its decision updates the same entry."""
+    what, source, outcome = contact_chronology_words(contact)
+    casework.chronology_add(
+        by=by,
+        child=contact.child,
+        case=case,
+        event_date=contact.contact_date,
+        what=what,
+        source_agency=source,
+        outcome=outcome,
+        source=contact,
+    )
+
+
+def contact_chronology_words(contact: Contact) -> tuple[str, str, str]:
+    """What the chronology says of a contact: (what happened, the source agency, the
+    outcome). The demo's bulk contacts say the same."""
     source = ReferralSource(contact.source).label
     what = f"Contact from {source}"
     if contact.outcome:
@@ -112,16 +128,7 @@ def _contact_chronology(contact: Contact, *, by, case) -> None:
     limit = 500  # ChronologyEntry.what
     if len(what) > limit:
         what = what[: limit - 1] + "…"
-    casework.chronology_add(
-        by=by,
-        child=contact.child,
-        case=case,
-        event_date=contact.contact_date,
-        what=what,
-        source_agency=source,
-        outcome=ContactOutcome(contact.outcome).label if contact.outcome else "",
-        source=contact,
-    )
+    return what, source, ContactOutcome(contact.outcome).label if contact.outcome else ""
 
 
 def suggested_outcome(level: ThresholdLevel | None) -> str:
