@@ -52,7 +52,7 @@ def transfer_request(
     _require(by, Action.REQUEST, case)
     # Locking the case makes two requests at once wait for each other: the second then sees
     # the first (and the database's constraint stands behind this check).
-    locked = Case.objects.select_for_update().select_related("team").get(pk=case.pk)
+    locked = Case.objects.select_for_update(of=("self",)).select_related("team").get(pk=case.pk)
     if locked.closure_date is not None:
         raise ApplicationError("The case is closed: it cannot be transferred")
     if locked.team is None:
@@ -128,7 +128,7 @@ def _decision_day(transfer: Transfer, on: date | None) -> date:
 
 def _locked(transfer: Transfer, version: int | None) -> Transfer:
     locked = (
-        Transfer.objects.select_for_update()
+        Transfer.objects.select_for_update(of=("self",))
         .select_related("from_team", "to_team", "case__child", "case__team", "created_by")
         .get(pk=transfer.pk)
     )
