@@ -100,16 +100,22 @@ def _next_due(requested: date, rng: random.Random) -> str:
 def build(authority, *, seed: int, as_at: date) -> dict[str, int]:
     """Make the demo's transfers and passed contacts; return how many of each."""
     rng = random.Random(f"transfers-{seed}")
-    teams = _teams(authority)
+    # Cases move on to the long-term teams (the classic transfer: after an assessment).
+    teams = [(t, m) for t, m in _teams(authority) if t.name.startswith("Child Protection")]
+    window = add_working_days(as_at, -60)
     held = list(
         Allocation.objects.filter(
             case__authority=authority,
             case__closure_date__isnull=True,
             case__team__isnull=False,
             end_date__isnull=True,
-            start_date__lte=add_working_days(as_at, -60),
+            start_date__lte=window,
             worker__role=Role.SOCIAL_WORKER,
         )
+        # Assessed before the window, none open: every assessment was authorised by the
+        # manager of the team then holding the case, before it moved.
+        .exclude(case__assessments__completed_date__isnull=True)
+        .exclude(case__assessments__completed_date__gte=window)
         .select_related("case__child", "case__team", "worker")
         .order_by("case__referral_date", "case__child__la_child_id", "start_date")
     )
