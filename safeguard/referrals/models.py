@@ -130,7 +130,10 @@ class Contact(BaseModel, Prioritised):
     @property
     def departs_from_threshold(self) -> bool:
         return bool(
-            self.outcome and self.suggested_outcome and self.outcome != self.suggested_outcome
+            self.outcome
+            and self.suggested_outcome
+            and self.outcome != self.suggested_outcome
+            and self.outcome != ContactOutcome.PASSED_TO_WORKER
         )
 
 

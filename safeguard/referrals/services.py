@@ -181,15 +181,15 @@ def contact_decide(
             raise ApplicationError(
                 "The child has no open case: choose another outcome", field="outcome"
             )
-        # The threshold asks whether social care should become involved; with a case open
-        # it already is, so passing the contact to its holder departs from nothing.
-        suggested = outcome
     elif open_case is not None and outcome == ContactOutcome.REFERRAL:
         raise ApplicationError(
             "The child already has an open case: pass the contact to the allocated worker",
             field="outcome",
         )
-    if outcome != suggested:
+    # The threshold asks whether social care should become involved; with a case open it
+    # already is, so passing the contact to its holder departs from nothing.
+    departs = outcome != suggested and outcome != ContactOutcome.PASSED_TO_WORKER
+    if departs:
         if manager is None and by.role in MANAGER_ROLES:
             manager = by
         if manager is None or manager.role not in MANAGER_ROLES or not manager.is_active:
@@ -213,8 +213,8 @@ def contact_decide(
     contact.rationale = rationale.strip()
     contact.outcome = outcome
     contact.suggested_outcome = suggested
-    contact.manager = manager if outcome != suggested else None
-    contact.manager_reason = manager_reason.strip() if outcome != suggested else ""
+    contact.manager = manager if departs else None
+    contact.manager_reason = manager_reason.strip() if departs else ""
     contact.decided_by = by
     contact.decision_date = decision_date
     save_change(contact, by=by, before=before, person_id=contact.child_id)

@@ -10,7 +10,12 @@ fixed order, so that the same seed gives the same transfers on SQLite and Postgr
 from __future__ import annotations
 
 import random
+import uuid
+from contextlib import contextmanager
 from datetime import date
+
+from django.apps import apps
+from django.db.models import UUIDField
 
 from safeguard.accounts.models import AgencyKind, Team, User
 from safeguard.accounts.roles import Role
@@ -97,8 +102,33 @@ def _next_due(requested: date, rng: random.Random) -> str:
     )
 
 
+@contextmanager
+def _seeded_ids(rng: random.Random):
+    """Records the services make here take their ids from ``rng``, as the bulk-inserted
+    records do, so that the same seed gives the same ids."""
+    fields = [
+        m._meta.pk
+        for m in apps.get_models()
+        if isinstance(m._meta.pk, UUIDField) and m._meta.pk.default is uuid.uuid4
+    ]
+    for field in fields:
+        field.default = lambda: uuid.UUID(int=rng.getrandbits(128), version=4)
+        field.__dict__.pop("_get_default", None)
+    try:
+        yield
+    finally:
+        for field in fields:
+            field.default = uuid.uuid4
+            field.__dict__.pop("_get_default", None)
+
+
 def build(authority, *, seed: int, as_at: date) -> dict[str, int]:
     """Make the demo's transfers and passed contacts; return how many of each."""
+    with _seeded_ids(random.Random(f"transfer-ids-{seed}")):
+        return _build(authority, seed=seed, as_at=as_at)
+
+
+def _build(authority, *, seed: int, as_at: date) -> dict[str, int]:
     rng = random.Random(f"transfers-{seed}")
     # Cases move on to the long-term teams (the classic transfer: after an assessment).
     teams = [(t, m) for t, m in _teams(authority) if t.name.startswith("Child Protection")]
@@ -196,6 +226,8 @@ def _passed_contacts(authority, allocations, rng: random.Random, as_at: date) ->
             contact_date=received,
             source=source,
             reason=reason,
+            priority="amber",
+            priority_reason="New information on a child whose case is open",
         )
         contact_decide(
             by=front_door,
