@@ -30,21 +30,11 @@ pytestmark = pytest.mark.django_db
 
 
 def on(field: str, day: date) -> dict:
-    return {
-        f"{field}_day": str(day.day),
-        f"{field}_month": str(day.month),
-        f"{field}_year": str(day.year),
-    }
+    return {f"{field}_day": str(day.day), f"{field}_month": str(day.month), f"{field}_year": str(day.year)}
 
 
 def counts() -> tuple:
-    return (
-        Contact.objects.count(),
-        Contact.objects.exclude(outcome="").count(),
-        Referral.objects.count(),
-        Case.objects.count(),
-        ChangeEvent.objects.count(),
-    )
+    return (Contact.objects.count(), Contact.objects.exclude(outcome="").count(), Referral.objects.count(), Case.objects.count(), ChangeEvent.objects.count())
 
 
 def events() -> Counter:
@@ -55,21 +45,12 @@ def events() -> Counter:
 def levels(world):
     with DEFAULT_FILE.open("rb") as handle:
         data = tomllib.load(handle)
-    return {
-        level.number: level
-        for level in thresholds_load(by=None, authority=world.authority, data=data)
-    }
+    return {level.number: level for level in thresholds_load(by=None, authority=world.authority, data=data)}
 
 
 @pytest.fixture
 def contact(world):
-    return contact_record(
-        by=world.sw_amy,
-        child=world.child_sam,
-        contact_date=date(2025, 6, 2),
-        source="2A",
-        reason="Bruise on his arm; often hungry at school",
-    )
+    return contact_record(by=world.sw_amy, child=world.child_sam, contact_date=date(2025, 6, 2), source="2A", reason="Bruise on his arm; often hungry at school")
 
 
 def decide_url(contact) -> str:
@@ -100,82 +81,28 @@ def test_contact_page_renders_with_todays_date_and_the_source_list(world, client
     assert response.status_code == 200
     page = response.content.decode()
     assert "Record a contact" in page
-    assert (
-        '<option value="3E">Health services: A&amp;E (accident and emergency department) (3E)</option>'
-        in page
-    )
+    assert '<option value="3E">Health services: A&amp;E (accident and emergency department) (3E)</option>' in page
     assert events() == Counter({world.child_sam.pk: 1})
 
 
 def test_contact_is_recorded_and_goes_to_its_decision(world, client):
     client.force_login(world.sw_amy)
-    data = {
-        "source": "6",
-        "reason": "Police attended a domestic incident",
-        "priority": "green",
-        **on("contact_date", date(2025, 6, 2)),
-    }
+    data = {"source": "6", "reason": "Police attended a domestic incident", "priority": "green", **on("contact_date", date(2025, 6, 2))}
     response = client.post(reverse("referrals:contact-new", args=[world.child_sam.pk]), data)
     contact = Contact.objects.get()
     assert response.status_code == 302
     assert response["Location"] == decide_url(contact)
-    assert (contact.child, contact.source, contact.created_by) == (
-        world.child_sam,
-        "6",
-        world.sw_amy,
-    )
+    assert (contact.child, contact.source, contact.created_by) == (world.child_sam, "6", world.sw_amy)
 
 
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (
-            {
-                "priority": "green",
-                "source": "",
-                "reason": "x",
-                **on("contact_date", date(2025, 6, 2)),
-            },
-            "Choose who made the contact",
-        ),
-        (
-            {
-                "priority": "green",
-                "source": "ZZ",
-                "reason": "x",
-                **on("contact_date", date(2025, 6, 2)),
-            },
-            "Select a valid choice",
-        ),
-        (
-            {
-                "priority": "green",
-                "source": "6",
-                "reason": " ",
-                **on("contact_date", date(2025, 6, 2)),
-            },
-            "Enter the reason for the contact",
-        ),
-        (
-            {
-                "priority": "green",
-                "source": "6",
-                "reason": "x",
-                **on("contact_date", date(2099, 6, 2)),
-            },
-            "cannot be in the future",
-        ),
-        (
-            {
-                "priority": "green",
-                "source": "6",
-                "reason": "x",
-                "contact_date_day": "2",
-                "contact_date_month": "",
-                "contact_date_year": "2025",
-            },
-            "must include a month",
-        ),
+        ({"priority": "green", "source": "", "reason": "x", **on("contact_date", date(2025, 6, 2))}, "Choose who made the contact"),
+        ({"priority": "green", "source": "ZZ", "reason": "x", **on("contact_date", date(2025, 6, 2))}, "Select a valid choice"),
+        ({"priority": "green", "source": "6", "reason": " ", **on("contact_date", date(2025, 6, 2))}, "Enter the reason for the contact"),
+        ({"priority": "green", "source": "6", "reason": "x", **on("contact_date", date(2099, 6, 2))}, "cannot be in the future"),
+        ({"priority": "green", "source": "6", "reason": "x", "contact_date_day": "2", "contact_date_month": "", "contact_date_year": "2025"}, "must include a month"),
     ],
 )
 def test_bad_contact_is_refused_and_stores_nothing(world, client, data, message):
@@ -191,25 +118,9 @@ def test_bad_contact_is_refused_and_stores_nothing(world, client, data, message)
 # --- Decisions ----------------------------------------------------------------------------------
 
 
-def test_decision_page_shows_levels_with_their_indicators_and_earlier_referrals(
-    world, client, levels, contact
-):
-    earlier = referral_record(
-        by=world.sw_amy,
-        child=world.child_sam,
-        received_date=date(2024, 9, 2),
-        source="3A",
-        decision="nfa",
-        decision_date=date(2024, 9, 2),
-    )
-    too_old = referral_record(
-        by=world.sw_amy,
-        child=world.child_tom,
-        received_date=date(2024, 1, 2),
-        source="3A",
-        decision="nfa",
-        decision_date=date(2024, 1, 2),
-    )
+def test_decision_page_shows_levels_with_their_indicators_and_earlier_referrals(world, client, levels, contact):
+    earlier = referral_record(by=world.sw_amy, child=world.child_sam, received_date=date(2024, 9, 2), source="3A", decision="nfa", decision_date=date(2024, 9, 2))
+    too_old = referral_record(by=world.sw_amy, child=world.child_tom, received_date=date(2024, 1, 2), source="3A", decision="nfa", decision_date=date(2024, 1, 2))
     client.force_login(world.sw_amy)
     response = client.get(decide_url(contact))
     assert response.status_code == 200
@@ -237,23 +148,12 @@ def test_decision_that_follows_the_threshold_is_recorded(world, client, levels, 
     response = client.post(decide_url(contact), decision(levels[3], indicators=chosen))
     assert response.status_code == 302
     contact.refresh_from_db()
-    assert (contact.level, contact.outcome, contact.suggested_outcome) == (
-        levels[3],
-        "referral",
-        "referral",
-    )
-    assert (contact.decided_by, contact.manager, contact.decision_date) == (
-        world.sw_amy,
-        None,
-        date(2025, 6, 3),
-    )
+    assert (contact.level, contact.outcome, contact.suggested_outcome) == (levels[3], "referral", "referral")
+    assert (contact.decided_by, contact.manager, contact.decision_date) == (world.sw_amy, None, date(2025, 6, 3))
     assert set(contact.indicators.all()) == set(chosen)
     page = client.get(decide_url(contact)).content.decode()
     assert "Record the referral" in page
-    assert (
-        f"{reverse('referrals:referral-new', args=[world.child_sam.pk])}?contact={contact.pk}"
-        in page
-    )
+    assert f"{reverse('referrals:referral-new', args=[world.child_sam.pk])}?contact={contact.pk}" in page
 
 
 def test_departure_without_a_manager_is_refused(world, client, levels, contact):
@@ -262,44 +162,25 @@ def test_departure_without_a_manager_is_refused(world, client, levels, contact):
     response = client.post(decide_url(contact), decision(levels[2], outcome="referral"))
     assert response.status_code == 200
     page = response.content.decode()
-    assert (
-        "Level 2 suggests “Early help”. A different outcome needs a team or service manager&#x27;s agreement and reason"
-        in page
-    )
+    assert "Level 2 suggests “Early help”. A different outcome needs a team or service manager&#x27;s agreement and reason" in page
     assert counts() == before
 
 
 def test_departure_with_a_manager_but_no_reason_is_refused(world, client, levels, contact):
     client.force_login(world.sw_amy)
     before = counts()
-    response = client.post(
-        decide_url(contact), decision(levels[2], outcome="referral", manager=world.tm_carol.pk)
-    )
-    assert (
-        "Enter the manager&#x27;s reason for departing from the threshold"
-        in response.content.decode()
-    )
+    response = client.post(decide_url(contact), decision(levels[2], outcome="referral", manager=world.tm_carol.pk))
+    assert "Enter the manager&#x27;s reason for departing from the threshold" in response.content.decode()
     assert counts() == before
 
 
-def test_departure_with_a_manager_and_reason_is_recorded_naming_the_manager(
-    world, client, levels, contact
-):
+def test_departure_with_a_manager_and_reason_is_recorded_naming_the_manager(world, client, levels, contact):
     client.force_login(world.sw_amy)
-    data = decision(
-        levels[2],
-        outcome="referral",
-        manager=world.tm_carol.pk,
-        manager_reason="Third contact this year; pattern of neglect",
-    )
+    data = decision(levels[2], outcome="referral", manager=world.tm_carol.pk, manager_reason="Third contact this year; pattern of neglect")
     response = client.post(decide_url(contact), data)
     assert response.status_code == 302
     contact.refresh_from_db()
-    assert (contact.outcome, contact.suggested_outcome, contact.manager) == (
-        "referral",
-        "early_help",
-        world.tm_carol,
-    )
+    assert (contact.outcome, contact.suggested_outcome, contact.manager) == ("referral", "early_help", world.tm_carol)
     assert contact.manager_reason == "Third contact this year; pattern of neglect"
     page = client.get(decide_url(contact)).content.decode()
     assert "Differs from the threshold" in page
@@ -309,9 +190,7 @@ def test_departure_with_a_manager_and_reason_is_recorded_naming_the_manager(
 def test_indicators_must_come_from_the_chosen_level(world, client, levels, contact):
     client.force_login(world.sw_amy)
     before = counts()
-    response = client.post(
-        decide_url(contact), decision(levels[3], indicators=[levels[4].indicators.first()])
-    )
+    response = client.post(decide_url(contact), decision(levels[3], indicators=[levels[4].indicators.first()]))
     assert "Choose indicators from the level you have chosen" in response.content.decode()
     assert counts() == before
 
@@ -327,9 +206,7 @@ def test_indicators_must_come_from_the_chosen_level(world, client, levels, conta
         ({"manager": "999999"}, "Choose a manager from the list"),
     ],
 )
-def test_bad_decision_is_refused_and_stores_nothing(
-    world, client, levels, contact, change, message
-):
+def test_bad_decision_is_refused_and_stores_nothing(world, client, levels, contact, change, message):
     client.force_login(world.sw_amy)
     before = counts()
     response = client.post(decide_url(contact), {**decision(levels[3]), **change})
@@ -343,15 +220,7 @@ def test_bad_decision_is_refused_and_stores_nothing(
 
 
 def test_decided_contact_cannot_be_decided_again(world, client, levels, contact):
-    contact_decide(
-        by=world.sw_amy,
-        contact=contact,
-        level=levels[3],
-        indicators=[levels[3].indicators.first()],
-        rationale="r",
-        outcome="referral",
-        decision_date=date(2025, 6, 3),
-    )
+    contact_decide(by=world.sw_amy, contact=contact, level=levels[3], indicators=[levels[3].indicators.first()], rationale="r", outcome="referral", decision_date=date(2025, 6, 3))
     client.force_login(world.sw_amy)
     before = counts()
     response = client.post(decide_url(contact), decision(levels[1]))
@@ -371,33 +240,14 @@ def test_decision_page_without_thresholds_says_so(world, client, contact):
 # --- Referrals ----------------------------------------------------------------------------------
 
 
-def test_referral_from_a_contact_defaults_from_it_and_opens_the_case(
-    world, client, levels, contact
-):
-    contact_decide(
-        by=world.sw_amy,
-        contact=contact,
-        level=levels[4],
-        indicators=[levels[4].indicators.first()],
-        rationale="Unexplained bruise",
-        outcome="referral",
-        decision_date=date(2025, 6, 2),
-    )
+def test_referral_from_a_contact_defaults_from_it_and_opens_the_case(world, client, levels, contact):
+    contact_decide(by=world.sw_amy, contact=contact, level=levels[4], indicators=[levels[4].indicators.first()], rationale="Unexplained bruise", outcome="referral", decision_date=date(2025, 6, 2))
     client.force_login(world.sw_amy)
     address = f"{reverse('referrals:referral-new', args=[world.child_sam.pk])}?contact={contact.pk}"
     response = client.get(address)
     form = response.context["form"]
     assert (form.initial["received_date"], form.initial["source"]) == (date(2025, 6, 2), "2A")
-    data = {
-        "source": "2A",
-        "decision": "strategy",
-        "primary_need": "N1",
-        "priority": "red",
-        "priority_reason": "Unexplained bruise on a baby",
-        "reason": "Possible physical abuse",
-        **on("received_date", date(2025, 6, 2)),
-        **on("decision_date", date(2025, 6, 3)),
-    }
+    data = {"source": "2A", "decision": "strategy", "primary_need": "N1", "priority": "red", "priority_reason": "Unexplained bruise on a baby", "reason": "Possible physical abuse", **on("received_date", date(2025, 6, 2)), **on("decision_date", date(2025, 6, 3))}
     response = client.post(address, data)
     referral = Referral.objects.get()
     assert referral.case.primary_need == "N1"
@@ -406,9 +256,9 @@ def test_referral_from_a_contact_defaults_from_it_and_opens_the_case(
     assert (referral.contact, referral.decided_by) == (contact, world.sw_amy)
     # The case page says who decided the referral and the contact, and on what threshold.
     page = client.get(response["Location"]).content.decode()
-    referral_section = page[page.index('id="referral"') : page.index('id="allocations"')]
+    referral_section = page[page.index('id="referral"'):page.index('id="allocations"')]
     assert "Strategy discussion (risk of significant harm), 3 June 2025" in referral_section
-    assert 'Decided by</dt><dd class="govuk-summary-list__value">Amy Adeyemi' in referral_section
+    assert "Decided by</dt><dd class=\"govuk-summary-list__value\">Amy Adeyemi" in referral_section
     assert "Level 4: Specialist: child protection" in referral_section
     assert "Unallocated" in page
 
@@ -423,13 +273,9 @@ def test_referral_without_a_contact_defaults_to_today(world, client):
 
 def test_referral_for_a_contact_of_another_child_is_404(world, client, contact):
     client.force_login(world.sw_amy)
-    response = client.get(
-        f"{reverse('referrals:referral-new', args=[world.child_tom.pk])}?contact={contact.pk}"
-    )
+    response = client.get(f"{reverse('referrals:referral-new', args=[world.child_tom.pk])}?contact={contact.pk}")
     assert response.status_code == 404
-    response = client.get(
-        f"{reverse('referrals:referral-new', args=[world.child_tom.pk])}?contact=nonsense"
-    )
+    response = client.get(f"{reverse('referrals:referral-new', args=[world.child_tom.pk])}?contact=nonsense")
     assert response.status_code == 404
 
 
@@ -438,35 +284,18 @@ def test_referral_for_a_contact_of_another_child_is_404(world, client, contact):
     [
         ({"decision": ""}, "Choose the decision on the referral"),
         ({"source": ""}, "Choose where the referral came from"),
-        (
-            {**on("received_date", date(2099, 1, 1)), **on("decision_date", date(2099, 1, 1))},
-            "cannot be in the future",
-        ),
-        (
-            {**on("decision_date", date(2025, 5, 1))},
-            "The decision cannot be before the referral was received",
-        ),
+        ({**on("received_date", date(2099, 1, 1)), **on("decision_date", date(2099, 1, 1))}, "cannot be in the future"),
+        ({**on("decision_date", date(2025, 5, 1))}, "The decision cannot be before the referral was received"),
         ({"received_date_year": "25"}, "Year must include 4 numbers"),
         ({"primary_need": ""}, "Choose the primary need: a referral that goes on to an assessment"),
-        (
-            {"primary_need": "", "decision": "strategy"},
-            "Choose the primary need: a referral that goes on to an assessment",
-        ),
+        ({"primary_need": "", "decision": "strategy"}, "Choose the primary need: a referral that goes on to an assessment"),
         ({"primary_need": "N10"}, "Choose the primary need from the list"),
     ],
 )
 def test_bad_referral_is_refused_and_stores_nothing(world, client, change, message):
     client.force_login(world.sw_amy)
     before = counts()
-    data = {
-        "source": "6",
-        "priority": "amber",
-        "decision": "assessment",
-        "primary_need": "N4",
-        **on("received_date", date(2025, 6, 2)),
-        **on("decision_date", date(2025, 6, 2)),
-        **change,
-    }
+    data = {"source": "6", "priority": "amber", "decision": "assessment", "primary_need": "N4", **on("received_date", date(2025, 6, 2)), **on("decision_date", date(2025, 6, 2)), **change}
     response = client.post(reverse("referrals:referral-new", args=[world.child_tom.pk]), data)
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -474,29 +303,11 @@ def test_bad_referral_is_refused_and_stores_nothing(world, client, change, messa
 
 
 def test_second_open_case_is_refused_with_a_warning(world, client):
-    referral_record(
-        by=world.sw_amy,
-        child=world.child_tom,
-        received_date=date(2025, 6, 2),
-        source="6",
-        decision="assessment",
-        decision_date=date(2025, 6, 2),
-        primary_need="N5",
-    )
+    referral_record(by=world.sw_amy, child=world.child_tom, received_date=date(2025, 6, 2), source="6", decision="assessment", decision_date=date(2025, 6, 2), primary_need="N5")
     client.force_login(world.sw_amy)
-    assert (
-        "already has <a"
-        in client.get(reverse("referrals:referral-new", args=[world.child_tom.pk])).content.decode()
-    )
+    assert "already has <a" in client.get(reverse("referrals:referral-new", args=[world.child_tom.pk])).content.decode()
     before = counts()
-    data = {
-        "source": "6",
-        "priority": "amber",
-        "decision": "assessment",
-        "primary_need": "N5",
-        **on("received_date", date(2025, 7, 1)),
-        **on("decision_date", date(2025, 7, 1)),
-    }
+    data = {"source": "6", "priority": "amber", "decision": "assessment", "primary_need": "N5", **on("received_date", date(2025, 7, 1)), **on("decision_date", date(2025, 7, 1))}
     response = client.post(reverse("referrals:referral-new", args=[world.child_tom.pk]), data)
     assert "already has an open case" in response.content.decode()
     assert counts() == before
@@ -513,13 +324,7 @@ def test_referral_form_asks_the_primary_need_in_census_wording(world, client):
 
 def test_referral_decided_nfa_needs_no_primary_need(world, client):
     client.force_login(world.sw_amy)
-    data = {
-        "source": "6",
-        "priority": "green",
-        "decision": "nfa",
-        **on("received_date", date(2025, 6, 2)),
-        **on("decision_date", date(2025, 6, 2)),
-    }
+    data = {"source": "6", "priority": "green", "decision": "nfa", **on("received_date", date(2025, 6, 2)), **on("decision_date", date(2025, 6, 2))}
     response = client.post(reverse("referrals:referral-new", args=[world.child_tom.pk]), data)
     assert response.status_code == 302
     case = Case.objects.get(child=world.child_tom)
@@ -531,28 +336,13 @@ def test_no_case_is_opened_for_an_adult(world, client):
     the one service that opens a case refuses an adult, and nothing is stored."""
     from safeguard.people.models import Person
 
-    adult = Person.objects.create(
-        authority=world.authority,
-        given_names="Ada",
-        family_name="Grown",
-        date_of_birth=date(2007, 6, 2),
-    )
+    adult = Person.objects.create(authority=world.authority, given_names="Ada", family_name="Grown", date_of_birth=date(2007, 6, 2))
     client.force_login(world.sw_amy)
     before = counts()
-    data = {
-        "source": "6",
-        "priority": "amber",
-        "decision": "assessment",
-        "primary_need": "N1",
-        **on("received_date", date(2025, 6, 2)),
-        **on("decision_date", date(2025, 6, 2)),
-    }
+    data = {"source": "6", "priority": "amber", "decision": "assessment", "primary_need": "N1", **on("received_date", date(2025, 6, 2)), **on("decision_date", date(2025, 6, 2))}
     response = client.post(reverse("referrals:referral-new", args=[adult.pk]), data)
     assert response.status_code == 200
-    assert (
-        "Ada Grown was 18 on 2 June 2025: a child in need case is only for a child under 18"
-        in response.content.decode()
-    )
+    assert "Ada Grown was 18 on 2 June 2025: a child in need case is only for a child under 18" in response.content.decode()
     assert counts() == before
     # The day before the 18th birthday, the child is still a child.
     data |= on("received_date", date(2025, 6, 1)) | on("decision_date", date(2025, 6, 1))
@@ -563,71 +353,25 @@ def test_no_case_is_opened_for_an_adult(world, client):
 def test_unborn_child_can_be_referred(world):
     from safeguard.people.models import Person
 
-    unborn = Person.objects.create(
-        authority=world.authority, family_name="Baby", expected_date_of_birth=date(2025, 9, 1)
-    )
-    referral = referral_record(
-        by=world.sw_amy,
-        child=unborn,
-        received_date=date(2025, 6, 2),
-        source="3F",
-        decision="assessment",
-        decision_date=date(2025, 6, 2),
-        primary_need="N1",
-    )
+    unborn = Person.objects.create(authority=world.authority, family_name="Baby", expected_date_of_birth=date(2025, 9, 1))
+    referral = referral_record(by=world.sw_amy, child=unborn, received_date=date(2025, 6, 2), source="3F", decision="assessment", decision_date=date(2025, 6, 2), primary_need="N1")
     assert referral.case.child == unborn
 
 
 # --- The list -----------------------------------------------------------------------------------
 
 
-def test_front_door_lists_waiting_contacts_oldest_first_and_logs_each_child_once(
-    world, client, levels
-):
-    newer = contact_record(
-        by=world.sw_amy,
-        child=world.child_sam,
-        contact_date=date(2025, 6, 4),
-        source="6",
-        reason="Second call",
-    )
-    older = contact_record(
-        by=world.sw_amy,
-        child=world.child_sam,
-        contact_date=date(2025, 6, 2),
-        source="2A",
-        reason="First call",
-    )
-    tom = contact_record(
-        by=world.sw_ben,
-        child=world.child_tom,
-        contact_date=date(2025, 6, 3),
-        source="3A",
-        reason="GP worried",
-    )
-    decided = contact_record(
-        by=world.sw_amy,
-        child=world.child_sally,
-        contact_date=date(2025, 6, 1),
-        source="1A",
-        reason="Grandmother",
-    )
-    contact_decide(
-        by=world.sw_amy,
-        contact=decided,
-        level=levels[1],
-        indicators=[levels[1].indicators.first()],
-        rationale="Universal",
-        outcome="advice",
-        decision_date=date(2025, 6, 1),
-    )
+def test_front_door_lists_waiting_contacts_oldest_first_and_logs_each_child_once(world, client, levels):
+    newer = contact_record(by=world.sw_amy, child=world.child_sam, contact_date=date(2025, 6, 4), source="6", reason="Second call")
+    older = contact_record(by=world.sw_amy, child=world.child_sam, contact_date=date(2025, 6, 2), source="2A", reason="First call")
+    tom = contact_record(by=world.sw_ben, child=world.child_tom, contact_date=date(2025, 6, 3), source="3A", reason="GP worried")
+    decided = contact_record(by=world.sw_amy, child=world.child_sally, contact_date=date(2025, 6, 1), source="1A", reason="Grandmother")
+    contact_decide(by=world.sw_amy, contact=decided, level=levels[1], indicators=[levels[1].indicators.first()], rationale="Universal", outcome="advice", decision_date=date(2025, 6, 1))
     client.force_login(world.tm_carol)
     response = client.get(reverse("referrals:front-door"))
     assert response.status_code == 200
     assert [row.contact for row in response.context["rows"]] == [older, tom, newer]
-    assert response.context["rows"][0].waiting == working_days_between(
-        date(2025, 6, 2), timezone.localdate()
-    )
+    assert response.context["rows"][0].waiting == working_days_between(date(2025, 6, 2), timezone.localdate())
     page = response.content.decode()
     assert re.search(r"First call.*GP worried.*Second call", page, re.S)
     assert "Grandmother" not in page
@@ -653,9 +397,7 @@ def test_analyst_sees_the_list_without_decide_links(world, client, contact):
     assert decide_url(contact) not in page
 
 
-@pytest.mark.parametrize(
-    "name", ["referrals:contact-new", "referrals:contact-decide", "referrals:referral-new"]
-)
+@pytest.mark.parametrize("name", ["referrals:contact-new", "referrals:contact-decide", "referrals:referral-new"])
 def test_every_front_door_page_logs_the_child_exactly_once(world, client, levels, name):
     _, target, query, _ = MATRIX[name]
     kwargs = ALL_TARGETS[target](world)

@@ -86,6 +86,4 @@ def test_access_contact_logs_the_child_and_turns_partners_away_unlogged(world, c
         casework.access_child(user=world.health_hana, person_id=world.child_sam.pk)
     assert not AccessEvent.objects.exists()
     with pytest.raises(PermissionDenied):
-        selectors.access_contact(
-            user=world.analyst_eve, contact_id=contact.pk, action=Action.RECORD
-        )
+        selectors.access_contact(user=world.analyst_eve, contact_id=contact.pk, action=Action.RECORD)

@@ -29,12 +29,7 @@ def default():
 def test_default_is_a_four_level_continuum_with_realistic_indicators(default):
     levels = default["levels"]
     assert [level["number"] for level in levels] == [1, 2, 3, 4]
-    assert [level["implied_outcome"] for level in levels] == [
-        "advice",
-        "early_help",
-        "referral",
-        "referral",
-    ]
+    assert [level["implied_outcome"] for level in levels] == ["advice", "early_help", "referral", "referral"]
     for level in levels:
         assert 5 <= len(level["indicators"]) <= 8
         assert level["name"] and level["description"]
@@ -42,12 +37,7 @@ def test_default_is_a_four_level_continuum_with_realistic_indicators(default):
 
 def test_loading_creates_levels_and_indicators_with_change_events(world, default):
     levels = thresholds_load(by=world.sm_dan, authority=world.authority, data=default)
-    assert [(lv.number, lv.implied_outcome) for lv in levels] == [
-        (1, "advice"),
-        (2, "early_help"),
-        (3, "referral"),
-        (4, "referral"),
-    ]
+    assert [(lv.number, lv.implied_outcome) for lv in levels] == [(1, "advice"), (2, "early_help"), (3, "referral"), (4, "referral")]
     indicators = sum(len(lv["indicators"]) for lv in default["levels"])
     assert ThresholdIndicator.objects.count() == indicators
     created = ChangeEvent.objects.filter(verb="created", target_type__startswith="referrals.")
@@ -65,27 +55,11 @@ def test_loading_the_same_data_again_changes_nothing(world, default):
 
 
 def test_replacing_disables_what_is_left_out_and_keeps_decided_contacts_whole(world, default):
-    first = {
-        lv.number: lv for lv in thresholds_load(by=None, authority=world.authority, data=default)
-    }
+    first = {lv.number: lv for lv in thresholds_load(by=None, authority=world.authority, data=default)}
     kept_indicator = first[4].indicators.first()
     dropped_indicator = first[4].indicators.last()
-    contact = contact_record(
-        by=world.sw_amy,
-        child=world.child_sam,
-        contact_date=date(2025, 6, 2),
-        source="6",
-        reason="Police",
-    )
-    contact_decide(
-        by=world.sw_amy,
-        contact=contact,
-        level=first[4],
-        indicators=[dropped_indicator],
-        rationale="r",
-        outcome="referral",
-        decision_date=date(2025, 6, 2),
-    )
+    contact = contact_record(by=world.sw_amy, child=world.child_sam, contact_date=date(2025, 6, 2), source="6", reason="Police")
+    contact_decide(by=world.sw_amy, contact=contact, level=first[4], indicators=[dropped_indicator], rationale="r", outcome="referral", decision_date=date(2025, 6, 2))
 
     new = copy.deepcopy(default)
     new["levels"] = [lv for lv in new["levels"] if lv["number"] != 1]
@@ -103,24 +77,13 @@ def test_replacing_disables_what_is_left_out_and_keeps_decided_contacts_whole(wo
     assert (dropped_indicator.disabled_on, kept_indicator.disabled_on) == (today, None)
     level = ThresholdLevel.objects.get(number=4)
     assert level.pk == first[4].pk and level.name == "Child protection"
-    assert list(
-        level.indicators.filter(disabled_on__isnull=True).values_list("text", flat=True)
-    ) == [kept_indicator.text, "A new indicator written by the authority"]
+    assert list(level.indicators.filter(disabled_on__isnull=True).values_list("text", flat=True)) == [kept_indicator.text, "A new indicator written by the authority"]
     # The contact still names what it was decided against.
     contact.refresh_from_db()
     assert contact.level == level and list(contact.indicators.all()) == [dropped_indicator]
-    renamed = ChangeEvent.objects.get(
-        target_type="referrals.thresholdlevel", target_id=str(level.pk), verb="updated"
-    )
-    assert (renamed.before["name"], renamed.after["name"], renamed.user) == (
-        "Specialist: child protection",
-        "Child protection",
-        world.tm_carol,
-    )
-    assert (
-        ChangeEvent.objects.filter(target_type="referrals.thresholdlevel", verb="ended").count()
-        == 1
-    )
+    renamed = ChangeEvent.objects.get(target_type="referrals.thresholdlevel", target_id=str(level.pk), verb="updated")
+    assert (renamed.before["name"], renamed.after["name"], renamed.user) == ("Specialist: child protection", "Child protection", world.tm_carol)
+    assert ChangeEvent.objects.filter(target_type="referrals.thresholdlevel", verb="ended").count() == 1
 
     # Loading the default again brings level 1 and the dropped indicator back, without copies.
     thresholds_load(by=None, authority=world.authority, data=default)
@@ -134,56 +97,12 @@ def test_replacing_disables_what_is_left_out_and_keeps_decided_contacts_whole(wo
     ("data", "message"),
     [
         ({}, "no levels"),
-        (
-            {
-                "levels": [
-                    {"number": 0, "name": "x", "implied_outcome": "advice", "indicators": ["a"]}
-                ]
-            },
-            "number of 1 or more",
-        ),
-        (
-            {
-                "levels": [
-                    {"number": 1, "name": "", "implied_outcome": "advice", "indicators": ["a"]}
-                ]
-            },
-            "needs a name",
-        ),
-        (
-            {
-                "levels": [
-                    {"number": 1, "name": "x", "implied_outcome": "maybe", "indicators": ["a"]}
-                ]
-            },
-            "implied outcome must be one of",
-        ),
-        (
-            {"levels": [{"number": 1, "name": "x", "implied_outcome": "advice", "indicators": []}]},
-            "needs a list of indicators",
-        ),
-        (
-            {
-                "levels": [
-                    {
-                        "number": 1,
-                        "name": "x",
-                        "implied_outcome": "advice",
-                        "indicators": ["a", "a"],
-                    }
-                ]
-            },
-            "repeats an indicator",
-        ),
-        (
-            {
-                "levels": [
-                    {"number": 1, "name": "x", "implied_outcome": "advice", "indicators": ["a"]}
-                ]
-                * 2
-            },
-            "appears twice",
-        ),
+        ({"levels": [{"number": 0, "name": "x", "implied_outcome": "advice", "indicators": ["a"]}]}, "number of 1 or more"),
+        ({"levels": [{"number": 1, "name": "", "implied_outcome": "advice", "indicators": ["a"]}]}, "needs a name"),
+        ({"levels": [{"number": 1, "name": "x", "implied_outcome": "maybe", "indicators": ["a"]}]}, "implied outcome must be one of"),
+        ({"levels": [{"number": 1, "name": "x", "implied_outcome": "advice", "indicators": []}]}, "needs a list of indicators"),
+        ({"levels": [{"number": 1, "name": "x", "implied_outcome": "advice", "indicators": ["a", "a"]}]}, "repeats an indicator"),
+        ({"levels": [{"number": 1, "name": "x", "implied_outcome": "advice", "indicators": ["a"]}] * 2}, "appears twice"),
     ],
 )
 def test_bad_thresholds_are_refused_and_store_nothing(world, data, message):
@@ -207,21 +126,14 @@ def test_command_loads_the_default_for_the_authority(world, capsys):
     assert "Testshire Borough: 4 levels and 28 indicators" in capsys.readouterr().out
     assert ThresholdLevel.objects.filter(authority=world.authority).count() == 4
     assert ThresholdLevel.objects.filter(authority=world.other_authority).count() == 0
-    assert set(ThresholdLevel.objects.values_list("implied_outcome", flat=True)) <= set(
-        ContactOutcome.values
-    )
+    assert set(ThresholdLevel.objects.values_list("implied_outcome", flat=True)) <= set(ContactOutcome.values)
 
 
 def test_command_loads_a_given_file(world, tmp_path):
     path = tmp_path / "ours.toml"
-    path.write_text(
-        '[[levels]]\nnumber = 1\nname = "All"\nimplied_outcome = "nfa"\nindicators = ["Any worry"]\n',
-        encoding="utf-8",
-    )
+    path.write_text('[[levels]]\nnumber = 1\nname = "All"\nimplied_outcome = "nfa"\nindicators = ["Any worry"]\n', encoding="utf-8")
     call_command("load_thresholds", str(path), "--authority-code", "992")
-    assert list(ThresholdLevel.objects.values_list("authority__dfe_la_code", "name")) == [
-        ("992", "All")
-    ]
+    assert list(ThresholdLevel.objects.values_list("authority__dfe_la_code", "name")) == [("992", "All")]
 
 
 def test_command_refuses_what_it_cannot_load(world, tmp_path):
