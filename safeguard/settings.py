@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "safeguard.protection",
     "safeguard.partners",
     "safeguard.timescales",
+    "safeguard.transfers",
     "safeguard.workforce",
     "safeguard.performance",
     "safeguard.work",

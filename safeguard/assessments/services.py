@@ -6,6 +6,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from safeguard.assessments import permissions
@@ -27,6 +28,7 @@ from safeguard.casework.codes import PrimaryNeed
 from safeguard.casework.models import Case
 from safeguard.core.concurrency import expect_version
 from safeguard.core.errors import ApplicationError
+from safeguard.notices.services import notify
 
 # Which kinds of assessment each rule set uses (Working Together 2013 replaced the initial
 # and core assessments with one child and family assessment).
@@ -344,6 +346,7 @@ def assessment_authorise(
         locked.stage = AssessmentStage.RETURNED
         save_change(locked, by=by, before=before, person_id=case.child_id)
         save_new(decided, by=by, person_id=case.child_id)
+        _tell_submitter(locked, by=by, returned=True)
         _update_callers_copy(assessment, locked)
         return decided
     if locked.child_seen_date is None and not _is_unborn_on(case.child, decided_on):
@@ -379,8 +382,28 @@ def assessment_authorise(
         outcome=f"Authorised by {by}",
         source=locked,
     )
+    _tell_submitter(locked, by=by, returned=False)
     _update_callers_copy(assessment, locked)
     return decided
+
+
+def _tell_submitter(assessment: Assessment, *, by, returned: bool) -> None:
+    """Tell the worker who submitted the assessment the manager's decision (issue 16 item 9):
+    agreed, or returned with reasons to read on the assessment."""
+    worker = assessment.submitted_by
+    if worker is None or worker.pk == by.pk:
+        return
+    kind = AssessmentKind(assessment.kind).label
+    notify(
+        users=[worker],
+        subject=f"Your assessment was {'returned' if returned else 'authorised'}",
+        body=(
+            f"{by} returned the {kind.lower()} you submitted: their reasons are on it."
+            if returned
+            else f"{by} authorised the {kind.lower()} you submitted."
+        ),
+        url=reverse("assessments:detail", args=[assessment.pk]),
+    )
 
 
 def _open_assessments(case: Case, on: date) -> list[str]:

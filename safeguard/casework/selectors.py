@@ -229,6 +229,17 @@ def line_manager(case: Case, *, on: date | None = None):
     return team_line_manager(allocation.team) if allocation is not None else None
 
 
+def case_holder(case: Case):
+    """Who new information about the case goes to (issue 16 item 9): the allocated worker, or
+    while nobody holds it, the line manager of its team (``team_line_manager``); None if the
+    case has neither."""
+    allocation = current_allocation(case)
+    if allocation is not None:
+        return allocation.worker
+    team = Team.objects.select_related("manager").filter(pk=case.team_id).first()
+    return team_line_manager(team)
+
+
 def allocation_teams(case: Case) -> list[Team]:
     """The teams a case may be allocated in: the authority's social care teams, by name."""
     return list(social_care_teams(case.authority_id).select_related("manager"))
@@ -330,6 +341,7 @@ __all__ = [
     "allocated_worker",
     "allocation_team",
     "allocation_teams",
+    "case_holder",
     "cases_of_child",
     "chronology_of",
     "current_allocation",

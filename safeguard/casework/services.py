@@ -49,6 +49,7 @@ from safeguard.casework.models import (
     Visit,
 )
 from safeguard.casework.permissions import Action
+from safeguard.casework.selectors import case_holder
 from safeguard.core.concurrency import StaleRecord, expect_version, save_versioned
 from safeguard.core.errors import ApplicationError
 from safeguard.core.models import DatedSpan
@@ -401,6 +402,65 @@ def case_allocate(
     return allocation
 
 
+@transaction.atomic
+def case_team_move(*, by, case: Case, team, on: date) -> Case:
+    """Make ``team`` the case's responsible team from ``on``, the case then waiting
+    unallocated in its queue: the open allocation (and the worker's involvement) ends on
+    ``on``. The one way a case changes team without an allocation: a transfer between teams
+    accepted by the receiving manager (``transfers``, decision 0046), in its transaction.
+    The case is in one team before and one team after, never none and never two."""
+    require(by, Action.RECORD, case)
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.closure_date is not None:
+        raise ApplicationError("The case is closed: it can no longer move to another team")
+    if team.agency.authority_id != locked.authority_id or not team.agency.is_social_care:
+        raise ApplicationError("Choose a social care team of the authority", field="team")
+    check_step_date(locked, on, label="date of the move", field="on")
+    for current in Allocation.objects.select_for_update().filter(
+        case=locked, end_date__isnull=True
+    ):
+        if on < current.start_date:
+            raise ApplicationError(
+                "The case cannot move before its current allocation began", field="on"
+            )
+        before = snapshot(current)
+        current.end_date = on
+        save_change(current, by=by, before=before, verb=ChangeVerb.ENDED, person_id=case.child_id)
+        for inv in Involvement.objects.filter(
+            person_id=locked.child_id,
+            worker_id=current.worker_id,
+            role=ALLOCATED_ROLE,
+            end_date__isnull=True,
+        ):
+            inv_before = snapshot(inv)
+            inv.end_date = on
+            save_change(
+                inv, by=by, before=inv_before, verb=ChangeVerb.ENDED, person_id=case.child_id
+            )
+    before = snapshot(locked)
+    locked.team = team
+    save_change(locked, by=by, before=before, person_id=case.child_id)
+    case.version, case.team_id = locked.version, locked.team_id
+    return locked
+
+
+def tell_case_holder(case: Case, *, by, subject: str, body: str, url: str = ""):
+    """Tell whoever holds ``case`` (``selectors.case_holder``: the allocated worker, or the
+    team's manager while it waits) of something new on their child, unless they did it
+    themselves: nothing about a child arrives unseen (issue 16 item 9). The notice names the
+    child only by the link (a notice is emailed). Returns who was told, or None."""
+    holder = case_holder(case)
+    if holder is None or holder.pk == getattr(by, "pk", None):
+        return None
+    notify(
+        users=[holder],
+        subject=subject,
+        body=body,
+        url=url or reverse("casework:case-detail", args=[case.pk]),
+    )
+    return holder
+
+
 def _notify_allocated(allocation: Allocation, *, by, previous: Allocation | None) -> None:
     """Tell the worker a case is theirs: whose, from when, by whom and why. The notice names
     the child only by the link (a notice is emailed: no name or detail in the message)."""
@@ -501,6 +561,12 @@ def visit_record(
         analysis=analysis.strip(),
     )
     save_new(visit, by=by, person_id=case.child_id)
+    tell_case_holder(
+        case,
+        by=by,
+        subject="A visit was recorded on a child you hold",
+        body=f"{by} recorded a visit on {visit_date:%d %B %Y} on a case you hold.",
+    )
     return visit
 
 
@@ -553,6 +619,12 @@ def case_note_add(
         case=case, note_date=note_date, subject=subject.strip(), text=text, significant=significant
     )
     save_new(note, by=by, person_id=case.child_id)
+    tell_case_holder(
+        case,
+        by=by,
+        subject="A case note was added on a child you hold",
+        body=f"{by} added a case note dated {note_date:%d %B %Y} on a case you hold.",
+    )
     if significant:
         chronology_add(
             by=by,

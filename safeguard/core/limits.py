@@ -29,8 +29,18 @@ NARRATIVE = 20_000
 
 # The apps whose records hold what staff type.
 CHECKED_APPS = frozenset(
-    {"people", "casework", "documents", "referrals", "earlyhelp", "assessments", "protection",
-     "privacy"}
+    {
+        "people",
+        "casework",
+        "documents",
+        "referrals",
+        "earlyhelp",
+        "assessments",
+        "protection",
+        "privacy",
+        "transfers",
+        "partners",
+    }
 )
 
 

@@ -22,6 +22,8 @@ class ContactOutcome(models.TextChoices):
     ADVICE = "advice", "Advice and information"
     EARLY_HELP = "early_help", "Early help"
     REFERRAL = "referral", "Referral to children's social care"
+    # A contact about a child whose case is open goes to the case holder (issue 16 item 9).
+    PASSED_TO_WORKER = "passed", "Passed to the allocated worker"
 
 
 class ThresholdLevel(models.Model):
@@ -128,7 +130,10 @@ class Contact(BaseModel, Prioritised):
     @property
     def departs_from_threshold(self) -> bool:
         return bool(
-            self.outcome and self.suggested_outcome and self.outcome != self.suggested_outcome
+            self.outcome
+            and self.suggested_outcome
+            and self.outcome != self.suggested_outcome
+            and self.outcome != ContactOutcome.PASSED_TO_WORKER
         )
 
 

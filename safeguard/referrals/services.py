@@ -7,11 +7,13 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from safeguard.accounts.roles import MANAGER_ROLES
 from safeguard.audit.models import ChangeVerb
 from safeguard.audit.services import record_change, save_change, save_new, snapshot
+from safeguard.casework import selectors as casework_selectors
 from safeguard.casework import services as casework
 from safeguard.casework.codes import ClosureReason, PrimaryNeed, ReferralSource
 from safeguard.casework.models import Case
@@ -86,7 +88,51 @@ def contact_record(
     if priority:
         casework.set_priority(contact, by=by, priority=priority, reason=priority_reason)
     save_new(contact, by=by, person_id=child.pk)
+    open_case = casework_selectors.open_case_of(child)
+    _contact_chronology(contact, by=by, case=open_case)
+    if open_case is not None:
+        casework.tell_case_holder(
+            open_case,
+            by=by,
+            subject="A new contact about a child you hold",
+            body=(
+                f"{by} recorded a contact from {ReferralSource(source).label} on "
+                f"{contact_date:%d %B %Y} about a child whose case you hold."
+            ),
+            url=reverse("casework:chronology", args=[contact.child_id]),
+        )
     return contact
+
+
+def _contact_chronology(contact: Contact, *, by, case) -> None:
+    """The contact's entry in the child's chronology (issue 16 item 9): every contact, decided
+    or not, whatever its outcome (no further action included), on the open case if there is
+    one. Its decision updates the same entry."""
+    what, source, outcome = contact_chronology_words(contact)
+    casework.chronology_add(
+        by=by,
+        child=contact.child,
+        case=case,
+        event_date=contact.contact_date,
+        what=what,
+        source_agency=source,
+        outcome=outcome,
+        source=contact,
+    )
+
+
+def contact_chronology_words(contact: Contact) -> tuple[str, str, str]:
+    """What the chronology says of a contact: (what happened, the source agency, the
+    outcome). The demo's bulk contacts say the same."""
+    source = ReferralSource(contact.source).label
+    what = f"Contact from {source}"
+    if contact.outcome:
+        what = f"{what} ({ContactOutcome(contact.outcome).label.lower()})"
+    what = f"{what}: {contact.reason}"
+    limit = 500  # ChronologyEntry.what
+    if len(what) > limit:
+        what = what[: limit - 1] + "…"
+    return what, source, ContactOutcome(contact.outcome).label if contact.outcome else ""
 
 
 def suggested_outcome(level: ThresholdLevel | None) -> str:
@@ -133,7 +179,21 @@ def contact_decide(
     if decision_date < contact.contact_date:
         raise ApplicationError("The decision cannot be before the contact", field="decision_date")
     suggested = suggested_outcome(level)
-    if outcome != suggested:
+    open_case = casework_selectors.open_case_of(contact.child)
+    if outcome == ContactOutcome.PASSED_TO_WORKER:
+        if open_case is None:
+            raise ApplicationError(
+                "The child has no open case: choose another outcome", field="outcome"
+            )
+    elif open_case is not None and outcome == ContactOutcome.REFERRAL:
+        raise ApplicationError(
+            "The child already has an open case: pass the contact to the allocated worker",
+            field="outcome",
+        )
+    # The threshold asks whether social care should become involved; with a case open it
+    # already is, so passing the contact to its holder departs from nothing.
+    departs = outcome != suggested and outcome != ContactOutcome.PASSED_TO_WORKER
+    if departs:
         if manager is None and by.role in MANAGER_ROLES:
             manager = by
         if manager is None or manager.role not in MANAGER_ROLES or not manager.is_active:
@@ -157,12 +217,24 @@ def contact_decide(
     contact.rationale = rationale.strip()
     contact.outcome = outcome
     contact.suggested_outcome = suggested
-    contact.manager = manager if outcome != suggested else None
-    contact.manager_reason = manager_reason.strip() if outcome != suggested else ""
+    contact.manager = manager if departs else None
+    contact.manager_reason = manager_reason.strip() if departs else ""
     contact.decided_by = by
     contact.decision_date = decision_date
     save_change(contact, by=by, before=before, person_id=contact.child_id)
     contact.indicators.set(indicators)
+    _contact_chronology(contact, by=by, case=open_case)
+    if outcome == ContactOutcome.PASSED_TO_WORKER:
+        casework.tell_case_holder(
+            open_case,
+            by=by,
+            subject="A contact was passed to you",
+            body=(
+                f"{by} passed a contact received on {contact.contact_date:%d %B %Y} to you as "
+                "the holder of the child's case. Read it and record what you do about it."
+            ),
+            url=reverse("casework:chronology", args=[contact.child_id]),
+        )
     return contact
 
 

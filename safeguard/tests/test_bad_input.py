@@ -61,6 +61,8 @@ FORMS = {
     "partners:referral-record": "tm_carol",
     "casework:allocate": "tm_carol",
     "casework:unallocated-review-new": "tm_carol",
+    "transfers:request": "tm_carol",
+    "transfers:decide": "sm_dan",
     "supervision:frequency": "tm_carol",
     "supervision:session-new": "tm_carol",
     "supervision:sign": "sw_amy",

@@ -24,6 +24,9 @@ from safeguard.supervision.permissions import Action as SupervisionAction
 from safeguard.timescales import permissions as due_permissions
 from safeguard.timescales import selectors as due
 from safeguard.timescales.permissions import Action as DueAction
+from safeguard.transfers import permissions as transfer_permissions
+from safeguard.transfers import selectors as transfers
+from safeguard.transfers.permissions import Action as TransferAction
 from safeguard.workforce import permissions as workforce_permissions
 from safeguard.workforce.permissions import Action as WorkforceAction
 
@@ -103,6 +106,7 @@ def home(request):
             **_caseload_boards(user),
             **_supervision(user, today),
             **_authorisations(user),
+            **_incoming_transfers(user, request),
         },
     )
 
@@ -114,6 +118,15 @@ def _authorisations(user) -> dict:
     ):
         return {"can_authorise": False}
     return {"can_authorise": True, "authorisations_waiting": len(casework.waiting_for(user))}
+def _incoming_transfers(user, request) -> dict:
+    """For managers: the transfers waiting for them to accept or return (issue 14 item 5),
+    with how long each has waited, and the link to the list of transfers."""
+    if not transfer_permissions.can(user, TransferAction.LIST, authority_id=user.authority_id):
+        return {"can_see_transfers": False}
+    return {
+        "can_see_transfers": True,
+        "incoming_transfers": transfers.incoming_for(user=user, request=request).rows,
+    }
 
 
 def _caseload_boards(user) -> dict:

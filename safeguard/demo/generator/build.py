@@ -10,6 +10,7 @@ from safeguard.accounts.models import LocalAuthority, User
 from safeguard.audit.models import ChangeEvent, ChangeVerb
 from safeguard.demo.generator import audits as case_file_audits
 from safeguard.demo.generator import inspections
+from safeguard.demo.generator import transfers as demo_transfers
 from safeguard.demo.generator.accounts import DemoResult
 from safeguard.demo.generator.administration import administer
 from safeguard.demo.generator.authorisations import build_authorisations
@@ -123,6 +124,7 @@ def build_demo_borough(
         chair_counts = add_chair_work(authority=authority, seed=seed, as_at=as_at)
         sealed = _seal_demo_children(authority)
         documents = add_documents(authority, seed=seed, as_at=as_at)
+        moved = demo_transfers.build(authority, seed=seed, as_at=as_at)
         review_waiting_cases(authority, borough.rng, as_at)
         workforce = build_workforce(authority, seed=seed, as_at=as_at)
         supervision = build_supervision(authority, as_at=as_at, seed=seed)
@@ -154,6 +156,7 @@ def build_demo_borough(
                 **lookups,
                 **partner_referrals,
                 **workforce,
+                **moved,
             },
             accounts=sorted(maker.staff.accounts, key=lambda row: order.index(row.username)),
             staff=len(maker.staff.users),

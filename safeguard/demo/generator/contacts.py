@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from safeguard.audit.models import ChangeEvent, ChangeVerb
+from safeguard.casework.models import ChronologyEntry
 from safeguard.core.workdays import add_working_days
 from safeguard.demo.generator import texts
 from safeguard.demo.generator.common import BATCH_SIZE, Worker, make
@@ -25,6 +26,7 @@ from safeguard.demo.generator.staff import Organisation
 from safeguard.demo.generator.thresholds import Threshold
 from safeguard.people.models import Person
 from safeguard.referrals.models import Contact, ContactOutcome
+from safeguard.referrals.services import contact_chronology_words
 
 WINDOW_DAYS = 730
 # How likely each priority is, by what the contact became (red, amber, green): most contacts
@@ -268,8 +270,26 @@ class Contacts:
             )
 
     def save(self) -> None:
-        """Insert the contacts made so far, and forget them."""
+        """Insert the contacts made so far, each with its chronology entry (as
+        ``referrals.services.contact_record`` and ``contact_decide`` write it), and forget
+        them."""
         Contact.objects.bulk_create(self.rows, batch_size=BATCH_SIZE)
+        entries = [_chronology_entry(contact) for contact in self.rows]
+        ChronologyEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
+        ChangeEvent.objects.bulk_create(
+            (
+                make(
+                    ChangeEvent,
+                    verb=ChangeVerb.CREATED,
+                    target_type="casework.chronologyentry",
+                    target_id=str(entry.id),
+                    person_id=entry.child_id,
+                    after={"source": "demo"},
+                )
+                for entry in entries
+            ),
+            batch_size=BATCH_SIZE,
+        )
         Contact.indicators.through.objects.bulk_create(self.links, batch_size=BATCH_SIZE)
         ChangeEvent.objects.bulk_create(
             (
@@ -288,3 +308,28 @@ class Contacts:
         self.saved += len(self.rows)
         self.rows.clear()
         self.links.clear()
+
+
+# The chronology entries of the demo's contacts have ids derived from their contact's, so that
+# making them takes nothing from the borough's random numbers.
+_CHRONOLOGY_IDS = uuid.UUID("5f0c6a52-9d0e-4f4a-9a55-2b7c0c1d4e01")
+
+
+def _chronology_entry(contact: Contact) -> ChronologyEntry:
+    """A contact's chronology entry, as the front door's services write it: before any case
+    (the referral it leads to opens the case)."""
+    what, source, outcome = contact_chronology_words(contact)
+    return make(
+        ChronologyEntry,
+        id=uuid.uuid5(_CHRONOLOGY_IDS, str(contact.id)),
+        child_id=contact.child_id,
+        case_id=None,
+        event_date=contact.contact_date,
+        what=what,
+        source_agency=source,
+        outcome=outcome,
+        source_type="referrals.contact",
+        source_id=str(contact.id),
+        created_by_id=contact.created_by_id,
+        updated_by_id=contact.created_by_id,
+    )
