@@ -74,6 +74,9 @@ MATRIX = {
     "casework:cin-plan-review-new": ("get", "casework.cin_plan", "", CASE_RECORD),
     "casework:cin-plan-end": ("get", "casework.cin_plan", "", CASE_RECORD),
     "casework:close": ("get", "casework.case", "", CASE_RECORD),
+    # The case summary (decision 0048): written by those who record; its history is narrative.
+    "casework:summary-edit": ("get", "casework.case", "", CASE_RECORD),
+    "casework:summary-history": ("get", "casework.case", "", CASE_NARRATIVE),
     # Managers, and the worker the case is allocated to (Sam's case is not allocated to Amy:
     # the allocated worker is tested in casework/tests/test_priority.py).
     "casework:priority": ("get", "casework.case", "", CASE_AUTHORISE),
