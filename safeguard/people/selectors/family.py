@@ -31,6 +31,23 @@ def current_alerts(person_ids) -> dict:
     return found
 
 
+def alerts_for_page(person: Person, relative_ids) -> tuple[list, dict]:
+    """For the person page, in one query: every alert on ``person`` (current first, then
+    ended) and the current alerts of ``relative_ids`` (``{person id: [alert]}``)."""
+    own, relatives = [], {}
+    found = AdultAlert.objects.filter(
+        Q(person_id=person.pk) | Q(person_id__in=list(relative_ids), ended_on__isnull=True)
+    ).select_related("created_by", "updated_by")
+    for alert in found.order_by("ended_on", "-raised_on"):
+        if alert.person_id == person.pk:
+            own.append(alert)
+            if alert.ended_on is not None:
+                continue
+        relatives.setdefault(alert.person_id, []).append(alert)
+    relatives.pop(person.pk, None)
+    return own, relatives
+
+
 def alerts_of(person: Person):
     """Every alert raised on ``person``, current first (read through the access function
     first: the person page)."""
@@ -282,6 +299,7 @@ __all__ = [
     "Relative",
     "alert_for_edit",
     "alerts_around",
+    "alerts_for_page",
     "alerts_of",
     "current_alerts",
     "genogram",

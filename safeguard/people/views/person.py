@@ -106,16 +106,18 @@ def person_detail(request, person_id: UUID):
     # Alert flags (decision 0048): the person's own, and those of the relatives shown beside
     # them, for those who may see alerts (children's social care).
     sees_alerts = permissions.can(request.user, Action.SEE_ALERTS, person)
-    relative_alerts = (
-        selectors.current_alerts(relatives.visible_ids | {p.pk for p in relatives.household})
+    own_alerts, relative_alerts = (
+        selectors.alerts_for_page(
+            person, relatives.visible_ids | {p.pk for p in relatives.household}
+        )
         if sees_alerts
-        else {}
+        else ([], {})
     )
     context = {
         "person": person,
         "today": today,
         "sees_alerts": sees_alerts,
-        "own_alerts": list(selectors.alerts_of(person)) if sees_alerts else [],
+        "own_alerts": own_alerts,
         "relative_alerts": relative_alerts,
         "can_raise_alert": permissions.can(request.user, Action.RAISE_ALERT, person)
         and not person.is_child_on(today),
