@@ -120,6 +120,7 @@ def add_family_network(borough, *, authority_id: int, as_at: date, seed: int) ->
                 sex=sex,
                 ethnicity=parent.ethnicity,
                 disabilities=[],
+                nhs_number=borough.nhs_number(),
             )
             relative.refresh_keys()
             rows[Person].append(relative)
