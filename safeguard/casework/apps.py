@@ -13,3 +13,10 @@ class CaseworkConfig(AppConfig):
         from safeguard.people import history
 
         history.register("casework", sees_case_file)
+
+        # Household changes become chronology events on each child of the household
+        # (decision 0048), in the transaction of the change.
+        from safeguard.casework.services import household_change_recorded
+        from safeguard.people.signals import household_changed
+
+        household_changed.connect(household_change_recorded, dispatch_uid="casework-household")

@@ -344,3 +344,19 @@ class AuthorisationDecisionForm(GovukForm):
     reason.help_text = (
         "Needed to refuse: what the worker should do instead. Written on the child's file"
     )
+class CaseSummaryForm(GovukForm):
+    """The case summary (decision 0048): each save is a new version. ``based_on`` is the
+    version the writer was shown, so that a colleague's newer version is not written over."""
+
+    worries = _text("What are we worried about?", "Enter what we are worried about", rows=6)
+    worries.help_text = "The harm that has happened or may happen, and what makes it more likely"
+    working_well = _text("What is working well?", "Enter what is working well", rows=6)
+    working_well.help_text = "Strengths and safety: what the family and network already do"
+    next_steps = _text("What needs to happen?", "Enter what needs to happen", rows=6)
+    next_steps.help_text = "What must change, by whom, and by when"
+    risk_statement = _text("Risk statement", "Enter the risk statement", rows=4)
+    risk_statement.help_text = (
+        "In plain words: who is worried about what, what might happen to the child if nothing "
+        "changes, and how likely that is"
+    )
+    based_on = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)

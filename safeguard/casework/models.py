@@ -421,3 +421,25 @@ class AuthorisationRequest(BaseModel):
         """Who may never authorise it: whoever asked, and whoever's work it is (the worker
         holding the case when it was asked, kept in ``payload``)."""
         return {self.requested_by_id, *(self.payload.get("authors") or [])}
+class CaseSummary(BaseModel):
+    """One version of the case summary at the top of the case (issue 16 item 4, decision
+    0048): what we are worried about, what is working well, what needs to happen, and the
+    risk statement. The worker keeps it current; each save is a new version, numbered from 1
+    on each case, and every version is kept, so its history says who changed what when."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="summaries")
+    number = models.PositiveIntegerField("version")
+    worries = models.TextField("what we are worried about")
+    working_well = models.TextField("what is working well")
+    next_steps = models.TextField("what needs to happen")
+    risk_statement = models.TextField("risk statement")
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name_plural = "case summaries"
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="case_summary_one_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"Case summary, version {self.number}"

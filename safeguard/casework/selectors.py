@@ -34,6 +34,7 @@ from safeguard.casework.models import (
     AuthorisationRequest,
     AuthorisationStatus,
     Case,
+    CaseSummary,
     ChronologyEntry,
     CINPlan,
     DutySpell,
@@ -288,6 +289,7 @@ CASE_PAGE_STEPS: dict[str, tuple[str, ...]] = {
     "direct_work": ("worker", "created_by"),
     "notes": ("created_by",),
     "decisions": ("decided_by",),
+    "summaries": ("created_by",),
 }
 
 
@@ -332,8 +334,94 @@ def load_case_page(case: Case) -> Case:
     return case
 
 
+# --- Status and the case summary (issue 16 item 4, decision 0048) -------------------------------
+
+RED, BLUE = "govuk-tag--red", "govuk-tag--blue"
+PURPLE, GREEN = "govuk-tag--purple", "govuk-tag--green"
+
+
+def case_status(case: Case) -> list[dict]:
+    """The child's current plan status on ``case``, derived from its records (read through
+    ``.all()``, so that a page that prefetched the plans asks no more): on a child protection
+    plan, on a child in need plan, or a child in need on an open case. Looked-after children's
+    records are not held in Safeguard (decision 0048). Empty for a closed case."""
+    if not case.is_open:
+        return []
+    found = []
+    cp = [p for p in case.cp_plans.all() if p.end_date is None]
+    if cp:
+        found.append(
+            {"label": "On a child protection plan", "since": cp[0].start_date, "colour": RED}
+        )
+    cin = [p for p in case.cin_plans.all() if p.end_date is None]
+    if cin:
+        found.append(
+            {"label": "On a child in need plan", "since": cin[0].start_date, "colour": BLUE}
+        )
+    if not found:
+        found.append({"label": "Child in need", "since": case.referral_date, "colour": PURPLE})
+    return found
+
+
+def child_status(child) -> list[dict]:
+    """The child's current status across their record: each open case's status
+    (``case_status``) and, with no open case, early help (a team around the family that has
+    not ended, or an early help assessment not yet complete). Reads ``child.cases`` with their
+    plans and the early help records through ``.all()`` (the person page prefetches them)."""
+    found = []
+    for case in child.cases.all():
+        found += case_status(case)
+    if found:
+        return found
+    tafs = [t for t in child.teams_around_family.all() if t.end_date is None]
+    if tafs:
+        return [{"label": "Early help", "since": tafs[0].start_date, "colour": GREEN}]
+    assessing = [a for a in child.early_help_assessments.all() if a.completed_date is None]
+    if assessing:
+        return [
+            {"label": "Early help assessment", "since": assessing[0].start_date, "colour": GREEN}
+        ]
+    return []
+
+
+def load_case_summary(case: Case) -> Case:
+    """Read the case's summary versions with it (for the summary's form)."""
+    prefetch_related_objects([case], "summaries")
+    return case
+
+
+def current_summary(case: Case):
+    """The case summary's current version, or None (from the case page's prefetch)."""
+    return next(iter(case.summaries.all()), None)
+
+
+def summary_history(case: Case) -> list[dict]:
+    """Every version of the case summary, newest first, each with who saved it, when, and
+    which parts changed from the version before: one query."""
+    versions = list(CaseSummary.objects.filter(case=case).select_related("created_by"))
+    labels = {f: CaseSummary._meta.get_field(f).verbose_name for f in SUMMARY_FIELDS}
+    history = []
+    for i, version in enumerate(versions):
+        before = versions[i + 1] if i + 1 < len(versions) else None
+        changed = [
+            labels[f]
+            for f in SUMMARY_FIELDS
+            if before is None or getattr(before, f) != getattr(version, f)
+        ]
+        history.append({"version": version, "changed": changed, "first": before is None})
+    return history
+
+
+SUMMARY_FIELDS = ("worries", "working_well", "next_steps", "risk_statement")
+
+
 __all__ = [
     "CASE_PAGE_JOINS",
+    "case_status",
+    "child_status",
+    "current_summary",
+    "load_case_summary",
+    "summary_history",
     "access_case",
     "access_child",
     "access_chronology_entry",

@@ -10,6 +10,7 @@ and ``chronology_add`` from here, so the rules are the same for every step.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from hashlib import sha256
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -37,6 +38,7 @@ from safeguard.casework.models import (
     AuthorisationStatus,
     Case,
     CaseNote,
+    CaseSummary,
     ChronologyAnnotation,
     ChronologyEntry,
     CINPlan,
@@ -54,7 +56,9 @@ from safeguard.core.concurrency import StaleRecord, expect_version, save_version
 from safeguard.core.errors import ApplicationError
 from safeguard.core.models import DatedSpan
 from safeguard.notices.services import notify
-from safeguard.people.models import ADULT_AGE, Involvement
+from safeguard.people.models import ADULT_AGE, Involvement, Residence
+from safeguard.people.permissions import open_seal
+from safeguard.people.signals import JOINED
 
 ALLOCATED_ROLE = "Allocated social worker"
 
@@ -1227,3 +1231,101 @@ def authorisation_decide(
 
 register_decision_right(CASE_CLOSURE, label="Case closure", apply=_close_authorised)
 register_decision_right(STEP_DOWN, label="Step-down to early help", apply=_close_authorised)
+# --- The case summary (issue 16 item 4, decision 0048) ----------------------------------------
+
+CASE_SUMMARY_FIELDS = ("worries", "working_well", "next_steps", "risk_statement")
+
+
+@transaction.atomic
+def case_summary_save(
+    *,
+    by,
+    case: Case,
+    worries: str,
+    working_well: str,
+    next_steps: str,
+    risk_statement: str,
+    based_on: int | None = None,
+) -> CaseSummary:
+    """Save a new version of the case summary. ``based_on``: the version the writer was
+    shown (None for the first): if another was saved since, the save is refused, so that
+    nobody writes over a colleague's version unseen. A version the same as the current one
+    is refused too: there is nothing to keep."""
+    require(by, Action.RECORD, case)
+    if not case.is_open:
+        raise ApplicationError("The case is closed: its summary is kept as it was at closure")
+    # One writer at a time on this case's summary: the case row is locked.
+    Case.objects.select_for_update().filter(pk=case.pk).first()
+    text = {
+        "worries": worries.strip(),
+        "working_well": working_well.strip(),
+        "next_steps": next_steps.strip(),
+        "risk_statement": risk_statement.strip(),
+    }
+    for field, message in (
+        ("worries", "Enter what we are worried about"),
+        ("working_well", "Enter what is working well"),
+        ("next_steps", "Enter what needs to happen"),
+        ("risk_statement", "Enter the risk statement"),
+    ):
+        if not text[field]:
+            raise ApplicationError(message, field=field)
+    current = CaseSummary.objects.filter(case=case).order_by("-number").first()
+    current_number = current.number if current else None
+    if based_on != current_number:
+        raise ApplicationError(
+            "Someone else saved a new version of the summary while you were writing: "
+            "read it, then make your changes again"
+        )
+    if current is not None and all(getattr(current, f) == text[f] for f in text):
+        raise ApplicationError("Nothing has changed: change the summary before saving it")
+    summary = CaseSummary(case=case, number=(current_number or 0) + 1, **text)
+    save_new(summary, by=by, person_id=case.child_id)
+    return summary
+
+
+# --- Household changes on the chronology (issue 16 item 6, decision 0048) ---------------------
+
+HOUSEHOLD_SOURCE = "people.household"
+
+
+def household_change_recorded(sender, *, residence, change: str, on: date, by, **kwargs) -> None:
+    """``people.signals.household_changed``: someone joined or left a household. Each child
+    of that household on the day (and the person who moved, if a child) gets the change on
+    their chronology, in the transaction of the change. A person under a seal is not named
+    on anyone else's chronology."""
+    address, mover = residence.address, residence.person
+    living = [
+        r.person
+        for r in Residence.objects.filter(Residence.open_on(on), address=address).select_related(
+            "person"
+        )
+    ]
+    children = {p.pk: p for p in [mover, *living] if p.is_child_on(on)}
+    if not children:
+        return
+    name = "Someone with a restricted record" if open_seal(mover) else mover.full_name
+    open_cases = {
+        c.child_id: c for c in Case.objects.filter(child_id__in=children, closure_date__isnull=True)
+    }
+    for child in children.values():
+        if child.pk == mover.pk:
+            what = f"Moved to {address}" if change == JOINED else f"Moved out of {address}"
+        else:
+            verb = "joined" if change == JOINED else "left"
+            what = f"{name} {verb} the household at {address}"
+        source_id = sha256(f"{residence.pk}:{change}:{child.pk}".encode()).hexdigest()[:40]
+        if ChronologyEntry.objects.filter(
+            source_type=HOUSEHOLD_SOURCE, source_id=source_id
+        ).exists():
+            continue
+        entry = ChronologyEntry(
+            child=child,
+            case=open_cases.get(child.pk),
+            event_date=on,
+            what=what[:500],
+            source_agency="",
+            source_type=HOUSEHOLD_SOURCE,
+            source_id=source_id,
+        )
+        save_new(entry, by=by, person_id=child.pk)

@@ -23,6 +23,12 @@ urlpatterns = [
         name="cin-plan-review-new",
     ),
     path("cin-plans/<uuid:plan_id>/end/", views.cin_plan_end, name="cin-plan-end"),
+    path("cases/<uuid:case_id>/summary/", views.case_summary_edit, name="summary-edit"),
+    path(
+        "cases/<uuid:case_id>/summary/history/",
+        views.case_summary_history,
+        name="summary-history",
+    ),
     path("cases/<uuid:case_id>/close/", views.case_close, name="close"),
     path("cases/<uuid:case_id>/priority/", views.case_priority, name="priority"),
     path("authorisations/", views.authorisation_queue, name="authorisations"),

@@ -25,6 +25,7 @@ from safeguard.casework.forms import (
     AnnotationForm,
     AuthorisationDecisionForm,
     CaseNoteForm,
+    CaseSummaryForm,
     ChronologyEntryForm,
     CINPlanEndForm,
     CINPlanReviewForm,
@@ -44,7 +45,7 @@ from safeguard.core import submission
 from safeguard.core.concurrency import versioned
 from safeguard.core.downloads import attachment
 from safeguard.core.submission import posted
-from safeguard.people import selectors as people_selectors
+from safeguard.people import selectors as people
 
 # Higher apps add to the case page (the timescales engine its ``timescales`` panel) without
 # casework importing them: each registers, from its AppConfig.ready(), a function of the
@@ -131,10 +132,53 @@ def case_detail(request, case_id: UUID):
         "can_change_priority": permissions.can(user, Action.CHANGE_PRIORITY, case),
         # Analysts see the dates and codes, not what is written (issue 11, item 12).
         "can_read_narrative": permissions.can(user, Action.READ_NARRATIVE, case),
+        # Alert flags on the adults around the child (decision 0048).
+        "adults_with_alerts": people.alerts_around(
+            user=user, child=case.child, on=timezone.localdate(), request=request
+        ),
     }
     for extra in _CASE_PAGE_CONTEXT:
         context.update(extra(request, case))
     return render(request, "casework/case_detail.html", context)
+
+
+# --- The case summary (issue 16 item 4, decision 0048) ----------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_summary_edit(request, case_id: UUID):
+    case = _case(request, case_id)
+    current = selectors.current_summary(selectors.load_case_summary(case))
+    initial = {"based_on": current.number if current else None}
+    if current is not None:
+        initial |= {f: getattr(current, f) for f in services.CASE_SUMMARY_FIELDS}
+    form = CaseSummaryForm(posted(request), initial=initial)
+
+    def save(data):
+        services.case_summary_save(by=request.user, case=case, **data)
+
+    if submission.submit(request, form, save, success="Case summary saved"):
+        return _to_case(case)
+    return _step_page(
+        request,
+        form,
+        case,
+        title="Update the case summary" if current else "Write the case summary",
+        button="Save a new version",
+        summary_current=current,
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def case_summary_history(request, case_id: UUID):
+    case = _case(request, case_id, Action.READ_NARRATIVE)
+    return render(
+        request,
+        "casework/case_summary_history.html",
+        {"case": case, "child": case.child, "history": selectors.summary_history(case)},
+    )
 
 
 # --- Steps on the case ------------------------------------------------------------------------
@@ -219,7 +263,18 @@ def visit_new(request, case_id: UUID):
 
     if submission.submit(request, form, save, success="Visit recorded"):
         return _to_case(case)
-    return _step_page(request, form, case, title="Record a visit", step="visit")
+    return _step_page(
+        request,
+        form,
+        case,
+        title="Record a visit",
+        step="visit",
+        today=timezone.localdate(),
+        # Whoever visits must know of alerts on the adults they may meet (decision 0048).
+        adults_with_alerts=people.alerts_around(
+            user=user, child=case.child, on=timezone.localdate(), request=request
+        ),
+    )
 
 
 @login_required
@@ -581,7 +636,7 @@ def authorisation_queue(request):
     ):
         raise PermissionDenied("Only managers authorise decisions")
     items = selectors.waiting_for(request.user)
-    shown = people_selectors.show_rows(user=request.user, rows=items, request=request)
+    shown = people.show_rows(user=request.user, rows=items, request=request)
     return render(
         request,
         "casework/authorisations.html",

@@ -94,6 +94,17 @@ RELATIONSHIP_INVERSE_LABEL = {
 
 # The relationships that can carry parental responsibility (Children Act 1989 s.3): a
 # parent, a step-parent or a carer (by a court order, say) may hold it; the others may not.
+class AlertKind(models.TextChoices):
+    """Why staff must know about an adult before they meet the child (issue 16 item 6)."""
+
+    RISK_TO_CHILDREN = "risk_to_children", "Risk to children"
+    VIOLENCE_TO_STAFF = "violence_to_staff", "Violence or threats towards staff"
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse perpetrator"
+    WEAPONS = "weapons", "Known to carry or keep weapons"
+    DOGS = "dogs", "Dangerous dogs at the address"
+    OTHER = "other", "Other risk"
+
+
 PARENTAL_RESPONSIBILITY_KINDS = frozenset(
     {RelationshipKind.PARENT, RelationshipKind.STEP_PARENT, RelationshipKind.CARER}
 )

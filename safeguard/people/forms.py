@@ -10,6 +10,7 @@ from safeguard.accounts.selectors import working_agencies
 from safeguard.core.forms import GovukDateField, GovukForm
 from safeguard.people import identifiers
 from safeguard.people.codes import (
+    AlertKind,
     Disability,
     Ethnicity,
     NameKind,
@@ -295,4 +296,44 @@ class BreakGlassReviewForm(GovukForm):
     )
     note = forms.CharField(
         label="Your note", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class AlertForm(GovukForm):
+    """Raise an alert on an adult (decision 0048)."""
+
+    kind = forms.ChoiceField(
+        label="Kind of alert",
+        choices=AlertKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the kind of alert",
+            "invalid_choice": "Choose the kind of alert",
+        },
+    )
+    details = forms.CharField(
+        label="What staff need to know",
+        help_text="What happened or what is known, and what staff should do before meeting "
+        "this person with a child",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter what staff need to know"},
+    )
+    source = forms.CharField(
+        label="Where this came from",
+        help_text="For example: police disclosure, MARAC, a worker's own visit",
+        max_length=200,
+        error_messages={"required": "Enter where this came from"},
+    )
+    raised_on = GovukDateField(label="Date raised")
+    review_date = GovukDateField(
+        label="Review by", help_text="Within a year: the alert is looked at again by then"
+    )
+
+
+class AlertEndForm(GovukForm):
+    ended_on = GovukDateField(label="Date the alert ended")
+    end_reason = forms.CharField(
+        label="Why the alert has ended",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter why the alert has ended"},
     )

@@ -66,8 +66,11 @@ SENTENCES = {
     ("people.sealmember", ChangeVerb.ENDED): "Member of staff no longer named on the seal",
     ("people.breakglass", ChangeVerb.CREATED): "Break-glass access granted",
     ("people.breakglass", ChangeVerb.UPDATED): "Break-glass use reviewed",
+    ("people.adultalert", ChangeVerb.CREATED): "Alert raised",
+    ("people.adultalert", ChangeVerb.ENDED): "Alert ended",
     ("casework.case", ChangeVerb.CREATED): "Case opened",
     ("documents.document", ChangeVerb.CREATED): "Document added",
+    ("casework.casesummary", ChangeVerb.CREATED): "Case summary saved",
     ("referrals.contact", ChangeVerb.CREATED): "Contact received",
     ("referrals.contact", ChangeVerb.UPDATED): "Contact decided",
 }
@@ -88,7 +91,9 @@ def _people_policy(user, person) -> bool:
     return permissions.can(user, permissions.Action.VIEW, person)
 
 
-_SEAL_RECORDS = {"people.seal", "people.sealmember", "people.breakglass"}
+# Seals, break-glass and alert flags on adults (decision 0048): the authority's social care
+# staff only, as the pages that show them.
+_SEAL_RECORDS = {"people.seal", "people.sealmember", "people.breakglass", "people.adultalert"}
 
 
 def _may_see(user, person, target_type: str, cache: dict) -> bool:

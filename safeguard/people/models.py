@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from safeguard.core.models import BaseModel, DatedSpan
 from safeguard.people.codes import (
+    AlertKind,
     Disability,
     Ethnicity,
     NameKind,
@@ -219,6 +220,46 @@ class Relationship(BaseModel, DatedSpan):
                 name="relationship_responsibility_kinds",
             ),
         ]
+
+
+class AdultAlert(BaseModel):
+    """A warning about an adult that staff must see wherever the adult appears with a child
+    (issue 16 item 6, decision 0048): a risk to children, violence towards staff. It says
+    what, where it came from, who raised it and when, and when it is to be reviewed; it is
+    ended, not deleted, so that its history stays on the record."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=30, choices=AlertKind.choices)
+    details = models.TextField("what staff need to know")
+    source = models.CharField("where this came from", max_length=200)
+    raised_on = models.DateField("date raised")
+    review_date = models.DateField("review by")
+    ended_on = models.DateField(null=True, blank=True)
+    end_reason = models.TextField("why the alert was ended", blank=True)
+
+    class Meta:
+        ordering = ["ended_on", "-raised_on"]
+        indexes = [models.Index(fields=["person", "ended_on"], name="adult_alert_person")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(review_date__gte=models.F("raised_on")),
+                name="adult_alert_review_after_raised",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("raised_on")),
+                name="adult_alert_ended_after_raised",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} alert"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_on is None
+
+    def review_overdue_on(self, on: date) -> bool:
+        return self.ended_on is None and self.review_date < on
 
 
 class Involvement(BaseModel, DatedSpan):

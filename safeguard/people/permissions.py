@@ -30,6 +30,10 @@ class Action(StrEnum):
     BREAK_GLASS = "break_glass"
     # Review break-glass uses: the queue (no person), or the uses on one person's record.
     REVIEW_BREAK_GLASS = "review_break_glass"
+    # Alert flags on adults (decision 0048): seen by children's social care staff who see the
+    # person; raised and ended by those who record. Partners do not see them.
+    SEE_ALERTS = "see_alerts"
+    RAISE_ALERT = "raise_alert"
 
 
 def _open_involvement(user) -> Q:
@@ -227,8 +231,12 @@ def can(user, action: Action, person: Person | None = None) -> bool:
         return is_social_care_staff(user, roles=MANAGER_ROLES, authority_id=authority_id)
     if person is None:
         return False
-    if action == Action.EDIT:
+    if action in (Action.EDIT, Action.RAISE_ALERT):
         return records and person.authority_id == user.agency.authority_id
+    if action == Action.SEE_ALERTS:
+        return is_social_care_staff(user, authority_id=person.authority_id) and can(
+            user, Action.VIEW, person
+        )
     if action == Action.VIEW:
         # Already answered by the access function for this copy of the person, read for this
         # request (``note_seen``)? Otherwise asked of the database, and not kept.

@@ -15,6 +15,9 @@ urlpatterns = [
     path("<uuid:person_id>/names/new/", views.name_add, name="name-add"),
     path("<uuid:person_id>/relationships/new/", views.relationship_add, name="relationship-add"),
     path("<uuid:person_id>/involvements/new/", views.involvement_add, name="involvement-add"),
+    path("<uuid:person_id>/alerts/new/", views.alert_add, name="alert-add"),
+    path("alerts/<uuid:alert_id>/end/", views.alert_end, name="alert-end"),
+    path("<uuid:person_id>/family/", views.family, name="family"),
     path("<uuid:person_id>/seal/", views.seal, name="seal"),
     path("<uuid:person_id>/break-glass/", views.break_glass, name="break-glass"),
 ]

@@ -11,7 +11,7 @@ here); the records the pages need come from the permission matrix's targets.
 import csv
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -54,6 +54,8 @@ FORMS = {
     "people:name-add": "tm_carol",
     "people:relationship-add": "tm_carol",
     "people:involvement-add": "tm_carol",
+    "people:alert-add": "tm_carol",
+    "people:alert-end": "tm_carol",
     "referrals:contact-new": "tm_carol",
     "referrals:contact-decide": "tm_carol",
     "referrals:referral-new": "tm_carol",
@@ -79,6 +81,7 @@ FORMS = {
     "casework:cin-plan-end": "tm_carol",
     "casework:close": "tm_carol",
     "casework:authorisation": "tm_carol",
+    "casework:summary-edit": "tm_carol",
     "casework:priority": "tm_carol",
     "casework:chronology-entry-new": "tm_carol",
     "casework:chronology-annotate": "tm_carol",
@@ -144,8 +147,19 @@ def _inspector(world) -> dict:
     return {"inspectors": [str(world.inspector_ian.pk)]}
 
 
+def _alert_review(world) -> dict:
+    # An alert's review date is within a year of the day it is raised (today, by default).
+    review = timezone.localdate() + timedelta(days=90)
+    return {
+        "review_date_day": str(review.day),
+        "review_date_month": str(review.month),
+        "review_date_year": str(review.year),
+    }
+
+
 SETUP = {
     "assurance:inspections": _inspector,
+    "people:alert-add": _alert_review,
     "referrals:contact-decide": _threshold,
     "protection:icpc-new": _quorate_conference,
     "protection:review-new": _confirm_today,

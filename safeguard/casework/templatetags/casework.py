@@ -6,7 +6,7 @@ ask the casework policy without importing casework.
 
 from django import template
 
-from safeguard.casework import permissions
+from safeguard.casework import permissions, selectors
 from safeguard.casework.permissions import Action
 
 register = template.Library()
@@ -18,6 +18,21 @@ def case_rights(user, authority_id) -> dict:
     return {
         action.value: permissions.can(user, action, authority_id=authority_id) for action in Action
     }
+
+
+@register.simple_tag
+def child_status(user, person) -> list[dict]:
+    """The child's current status (on a plan, child in need, early help: decision 0048) for
+    those who may see case files of the child's authority; nothing for partners, who see the
+    child's identity only. From the person page's prefetched cases and plans."""
+    if not permissions.can(user, Action.VIEW, authority_id=person.authority_id):
+        return []
+    return selectors.child_status(person)
+
+
+@register.filter
+def case_status(case) -> list[dict]:
+    return selectors.case_status(case)
 
 
 @register.filter

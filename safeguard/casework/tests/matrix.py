@@ -134,6 +134,9 @@ MATRIX = {
     # read the case file's narrative, and decided only by the manager who may.
     "casework:authorisations": ("get", None, "", MANAGERS_ONLY),
     "casework:authorisation": ("get", "casework.authorisation", "", CASE_NARRATIVE),
+    # The case summary (decision 0048): written by those who record; its history is narrative.
+    "casework:summary-edit": ("get", "casework.case", "", CASE_RECORD),
+    "casework:summary-history": ("get", "casework.case", "", CASE_NARRATIVE),
     # Managers, and the worker the case is allocated to (Sam's case is not allocated to Amy:
     # the allocated worker is tested in casework/tests/test_priority.py).
     "casework:priority": ("get", "casework.case", "", CASE_AUTHORISE),

@@ -29,6 +29,7 @@ from safeguard.demo.generator.contacts import Contacts
 from safeguard.demo.generator.cover import review_waiting_cases
 from safeguard.demo.generator.documents import add_documents
 from safeguard.demo.generator.earlyhelp import EarlyHelp
+from safeguard.demo.generator.family import add_family_network
 from safeguard.demo.generator.histories import FamilyEpisode, Histories, open_counts
 from safeguard.demo.generator.journeys import ASSESSMENT_TEAM, CP_TEAM
 from safeguard.demo.generator.lookups import make_lookups
@@ -134,6 +135,7 @@ def build_demo_borough(
         inspection = inspections.build(authority, as_at, seed)
         publish_procedures(authority, seed=seed, as_at=as_at)
         partner_referrals = make_partner_referrals(authority, seed=seed, as_at=as_at)
+        family = add_family_network(borough, authority_id=authority.id, as_at=as_at, seed=seed)
         # The records went in by bulk inserts, which tell nobody: work out what is due.
         due_items = projection.rebuild(authority=authority)
         order = [account.username for account in WELL_KNOWN_ACCOUNTS]
@@ -157,6 +159,7 @@ def build_demo_borough(
                 **partner_referrals,
                 **workforce,
                 **moved,
+                **family,
             },
             accounts=sorted(maker.staff.accounts, key=lambda row: order.index(row.username)),
             staff=len(maker.staff.users),

@@ -23,6 +23,17 @@ from safeguard.people.selectors.access import (
     show_rows,
     visible_ids,
 )
+from safeguard.people.selectors.family import (
+    AdultWithAlerts,
+    Genogram,
+    Relative,
+    alert_for_edit,
+    alerts_around,
+    alerts_for_page,
+    alerts_of,
+    current_alerts,
+    genogram,
+)
 from safeguard.people.selectors.person_page import (
     Relatives,
     household_on,
@@ -60,6 +71,15 @@ from safeguard.people.selectors.search import (
 )
 
 __all__ = [
+    "AdultWithAlerts",
+    "Genogram",
+    "Relative",
+    "alert_for_edit",
+    "alerts_around",
+    "alerts_for_page",
+    "alerts_of",
+    "current_alerts",
+    "genogram",
     "CANDIDATE_LIMIT",
     "NAME_MATCH_THRESHOLD",
     "RESTRICTED_ROW_REASON",

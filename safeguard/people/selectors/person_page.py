@@ -196,6 +196,9 @@ def relatives_shown(
 PERSON_PAGE_RELATIONS = (
     "other_names",
     "cases",
+    # The child's status (decision 0048): the plans of each case.
+    "cases__cp_plans",
+    "cases__cin_plans",
     "early_help_assessments__organisation",
     "teams_around_family__reviews",
 )

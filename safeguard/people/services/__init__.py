@@ -13,6 +13,7 @@ services`` and ``services.person_update(...)`` work wherever they are used:
 - ``break_glass``: break-glass and its review.
 """
 
+from safeguard.people.services.alerts import alert_end, alert_raise
 from safeguard.people.services.break_glass import (
     BreakGlassRefused,
     break_glass,
@@ -42,6 +43,8 @@ __all__ = [
     "SEAL_REASON_MIN",
     "SYMMETRIC_RELATIONSHIPS",
     "BreakGlassRefused",
+    "alert_end",
+    "alert_raise",
     "break_glass",
     "break_glass_review",
     "involvement_add",

@@ -13,6 +13,7 @@ from safeguard.people import permissions
 from safeguard.people.models import Address, Person, Residence
 from safeguard.people.permissions import Action
 from safeguard.people.services.common import check_dates, refusing_clashes
+from safeguard.people.signals import JOINED, LEFT, household_changed
 
 
 @transaction.atomic
@@ -69,7 +70,13 @@ def residence_add(
                 save_change(
                     open_res, by=by, before=before, verb=ChangeVerb.ENDED, person_id=person.pk
                 )
+            household_changed.send(
+                sender=Residence, residence=open_res, change=LEFT, on=start_date, by=by
+            )
     residence = Residence(person=person, address=address, start_date=start_date)
     with refusing_clashes():
         save_new(residence, by=by, person_id=person.pk)
+    household_changed.send(
+        sender=Residence, residence=residence, change=JOINED, on=start_date, by=by
+    )
     return residence

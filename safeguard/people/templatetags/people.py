@@ -28,3 +28,9 @@ def seal_status(person, user) -> dict:
         "can_seal": permissions.can(user, Action.SEAL, person),
         "can_manage": permissions.can(user, Action.MANAGE_SEAL, person),
     }
+
+
+@register.filter
+def alerts_for(alerts: dict, person) -> list:
+    """The current alerts of ``person`` from ``{person id: [alert]}`` (the page's read)."""
+    return alerts.get(person.pk, []) if alerts else []

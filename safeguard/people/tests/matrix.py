@@ -27,7 +27,34 @@ def break_glass_use(world):
     return {"use_id": use.pk}
 
 
-TARGETS = {"sealed_sally": sealed_sally, "break_glass_use": break_glass_use}
+def alert_on_mary(world):
+    """A current alert on Mary Smith (mother_mary), Sam's mother, raised by the social worker."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from safeguard.people.models import AdultAlert
+    from safeguard.people.services import alert_raise
+
+    alert = AdultAlert.objects.filter(person=world.mother_mary, ended_on__isnull=True).first()
+    if alert is None:
+        today = timezone.localdate()
+        alert = alert_raise(
+            by=world.sw_amy, person=world.mother_mary, kind="violence_to_staff",
+            details="Threatened a worker at the door", source="Worker's own visit",
+            raised_on=today, review_date=today + timedelta(days=90),
+        )
+    return {"alert_id": alert.pk}
+
+
+def mary(world):
+    return {"person_id": world.mother_mary.pk}
+
+
+TARGETS = {
+    "sealed_sally": sealed_sally, "break_glass_use": break_glass_use,
+    "people.alert": alert_on_mary, "people.mary": mary,
+}
 
 # Nobody outside children's social care, nor another authority, reviews break-glass uses.
 REVIEW_PAGE = [302, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 302, 403, 403, 403]
@@ -41,6 +68,12 @@ MATRIX = {
     "people:name-add": ("get", "child_sam", "", EDIT_PAGE),
     "people:relationship-add": ("get", "child_sam", "", EDIT_PAGE),
     "people:involvement-add": ("get", "child_sam", "", EDIT_PAGE),
+    # Alert flags on adults (decision 0048): raised and ended by those who record, on Mary
+    # Smith, Sam's mother (no partner is involved with her: they get nothing).
+    "people:alert-add": ("get", "people.mary", "", [302, 200, 200, 200, 403, 404, 404, 404, 404, 404, 404, 302, 404, 403, 404]),
+    "people:alert-end": ("get", "people.alert", "", [302, 200, 200, 200, 403, 404, 404, 404, 404, 404, 404, 302, 404, 403, 404]),
+    # The genogram and household view: whoever may see the person page.
+    "people:family": ("get", "child_sam", "", [302, 200, 200, 200, 200, 200, 404, 404, 404, 404, 404, 302, 404, 200, 404]),
     # Sealing Sam Smith (not sealed): team and service managers; those who see him but may
     # not seal are refused; those who may not know of him get nothing.
     "people:seal": ("get", "child_sam", "", [302, 403, 200, 200, 403, 403, 404, 404, 404, 404, 404, 302, 404, 403, 404]),

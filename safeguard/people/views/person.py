@@ -103,9 +103,24 @@ def person_detail(request, person_id: UUID):
         request=request,
         reason=f"Possible duplicate of {person.pk}",
     )
+    # Alert flags (decision 0048): the person's own, and those of the relatives shown beside
+    # them, for those who may see alerts (children's social care).
+    sees_alerts = permissions.can(request.user, Action.SEE_ALERTS, person)
+    own_alerts, relative_alerts = (
+        selectors.alerts_for_page(
+            person, relatives.visible_ids | {p.pk for p in relatives.household}
+        )
+        if sees_alerts
+        else ([], {})
+    )
     context = {
         "person": person,
         "today": today,
+        "sees_alerts": sees_alerts,
+        "own_alerts": own_alerts,
+        "relative_alerts": relative_alerts,
+        "can_raise_alert": permissions.can(request.user, Action.RAISE_ALERT, person)
+        and not person.is_child_on(today),
         "age": person.age_on(today),
         "is_child": person.is_child_on(today),
         "other_names": person.other_names.all(),
