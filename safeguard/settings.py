@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "safeguard.partners",
     "safeguard.timescales",
     "safeguard.workforce",
+    "safeguard.backlog",
     "safeguard.performance",
     "safeguard.work",
     "safeguard.privacy",

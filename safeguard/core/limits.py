@@ -29,7 +29,7 @@ NARRATIVE = 20_000
 
 # The apps whose records hold what staff type.
 CHECKED_APPS = frozenset(
-    {"people", "casework", "referrals", "earlyhelp", "assessments", "protection", "privacy"}
+    {"people", "casework", "referrals", "earlyhelp", "assessments", "protection", "privacy", "backlog"}
 )
 
 
