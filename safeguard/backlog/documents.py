@@ -2,12 +2,12 @@
 outcome and risk, the time taken and the cases left; no child's name."""
 
 import io
+from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from xml.sax.saxutils import escape
 
 
 def _table(header: list, rows: list) -> Table:
@@ -32,7 +32,9 @@ def summary_pdf(*, summary, authority: str, filters: list[str], at) -> bytes:
     doc = SimpleDocTemplate(buffer, pagesize=A4, title="Backlog review", leftMargin=18 * mm)
     took = f"{summary.working_days} working days"
     if summary.finished:
-        timing = f"Finished: {took} from opening to the last review ({summary.last_review:%d %B %Y})."
+        timing = (
+            f"Finished: {took} from opening to the last review ({summary.last_review:%d %B %Y})."
+        )
     else:
         timing = f"Under way: {took} since opening; {summary.left} cases left to review."
     story = [
@@ -52,9 +54,7 @@ def summary_pdf(*, summary, authority: str, filters: list[str], at) -> bytes:
         Spacer(1, 6 * mm),
         Paragraph("Outcomes", styles["Heading2"]),
         _table(["Outcome", "Cases"], [[label, n] for label, n in summary.by_outcome]),
-        Paragraph(
-            f"Home visits made since the review: {summary.visits_made}.", styles["Normal"]
-        ),
+        Paragraph(f"Home visits made since the review: {summary.visits_made}.", styles["Normal"]),
         Spacer(1, 6 * mm),
         Paragraph("Risk found", styles["Heading2"]),
         _table(["Risk", "Cases"], [[label, n] for label, n in summary.by_risk]),

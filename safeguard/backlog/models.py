@@ -103,5 +103,7 @@ class Outcome(BaseModel):
     class Meta:
         ordering = ["kind"]
         constraints = [
-            models.UniqueConstraint(fields=["exercise_case", "kind"], name="outcome_once_per_review")
+            models.UniqueConstraint(
+                fields=["exercise_case", "kind"], name="outcome_once_per_review"
+            )
         ]

@@ -235,9 +235,7 @@ def review_record(
         )  # fmt: skip
         outcome(OutcomeKind.NO_FURTHER_ACTION, note)
     if OutcomeKind.CLOSE in chosen:
-        closed = casework.case_close(
-            by=by, case=case, closure_date=today, reason=closure_reason
-        )
+        closed = casework.case_close(by=by, case=case, closure_date=today, reason=closure_reason)
         outcome(OutcomeKind.CLOSE, closed)
     before = snapshot(locked)
     locked.risk = risk
