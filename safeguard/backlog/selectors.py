@@ -69,7 +69,9 @@ def describe(filters: dict) -> list[str]:
 def choose_cases(user, filters: Filters, *, on: date) -> list[Case]:
     """The open cases ``user`` may see that meet every filter, by priority (red first) then
     longest waiting: one query."""
-    cases = case_permissions.visible_to(user).filter(closure_date__isnull=True)
+    cases = case_permissions.visible_to(user).filter(
+        closure_date__isnull=True, referral_date__lte=on
+    )
     if filters.team is not None:
         cases = cases.filter(team=filters.team)
     if filters.unallocated:
