@@ -29,7 +29,16 @@ NARRATIVE = 20_000
 
 # The apps whose records hold what staff type.
 CHECKED_APPS = frozenset(
-    {"people", "casework", "referrals", "earlyhelp", "assessments", "protection", "privacy", "backlog"}
+    {
+        "people",
+        "casework",
+        "referrals",
+        "earlyhelp",
+        "assessments",
+        "protection",
+        "privacy",
+        "backlog",
+    }
 )
 
 
