@@ -41,8 +41,8 @@ def summary_pdf(*, summary, authority: str, filters: list[str], at) -> bytes:
         Paragraph(f"Backlog review: {escape(authority)}", styles["Title"]),
         Paragraph(
             escape(
-                f"Opened {exercise.opened_on:%d %B %Y} by {exercise.opened_by} over the open "
-                f"cases {', '.join(filters)}. Made {at:%d %B %Y %H:%M}."
+                f"Opened {exercise.opened_on:%d %B %Y} by {exercise.opened_by}: cases chosen "
+                f"{', '.join(filters)}. Made {at:%d %B %Y %H:%M}."
             ),
             styles["Normal"],
         ),

@@ -53,7 +53,7 @@ def describe(filters: dict) -> list[str]:
     """The filters an exercise was opened with, in words."""
     words = []
     if filters.get("team_name"):
-        words.append(f"in {filters['team_name']}")
+        words.append(f"open in {filters['team_name']}")
     if filters.get("unallocated"):
         words.append("unallocated")
     if filters.get("overdue"):

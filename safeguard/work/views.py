@@ -8,6 +8,8 @@ from django.views.decorators.http import require_http_methods
 from safeguard.assurance import permissions as assurance_permissions
 from safeguard.assurance.permissions import Action as AssuranceAction
 from safeguard.audit.models import AccessPurpose
+from safeguard.backlog import permissions as backlog_permissions
+from safeguard.backlog.permissions import Action as BacklogAction
 from safeguard.notices import selectors as notices
 from safeguard.people import permissions, selectors
 from safeguard.people.permissions import Action
@@ -87,6 +89,7 @@ def home(request):
             "can_see_unseen": due_permissions.can(user, DueAction.SEE_UNSEEN),
             "can_see_quality_summary": quality_permissions.can(user, QualityAction.SEE_SUMMARY),
             "can_see_audits": assurance_permissions.can(user, AssuranceAction.SEE),
+            "can_see_backlog": backlog_permissions.can(user, BacklogAction.LIST),
             "can_search": permissions.can(user, Action.SEARCH),
             "can_create": permissions.can(user, Action.CREATE),
             "unread_notices": notices.unread_count(user=user),
