@@ -427,3 +427,28 @@ def test_pages_make_a_fixed_number_of_queries(world, client, page):
         counts.append(_count(client, url))
     assert counts[0] == counts[1], counts
     assert counts[1] <= 20
+
+
+def test_the_open_page_opens_an_exercise_over_the_filtered_cases(world, client):
+    open_cases(world)
+    client.force_login(world.tm_carol)
+    url = reverse("backlog:open")
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {"unallocated": "on", "team": world.team_a.pk, "spread": "even",
+         "reviewers": [world.sw_amy.pk, world.sw_ben.pk]},
+    )  # fmt: skip
+    assert response.status_code == 302
+    ex = ExerciseCase.objects.first().exercise
+    assert response["Location"] == reverse("backlog:exercise", args=[ex.pk])
+    names = set(ex.cases.values_list("case__child__given_names", flat=True))
+    assert names == {"Sam", "Sally"}
+    assert ex.filters["unallocated"] and ex.filters["team_name"] == world.team_a.name
+    # Nothing meets these: refused with a message, nothing stored.
+    response = client.post(
+        url, {"priorities": ["green"], "spread": "even", "reviewers": [world.sw_amy.pk]}
+    )
+    assert response.status_code == 400
+    assert "No open case meets these filters" in response.content.decode()
+    assert ExerciseCase.objects.count() == 2
