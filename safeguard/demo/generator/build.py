@@ -9,7 +9,6 @@ from django.db import transaction
 from safeguard.accounts.models import LocalAuthority, User
 from safeguard.audit.models import ChangeEvent, ChangeVerb
 from safeguard.demo.generator import audits as case_file_audits
-from safeguard.demo.generator import backlog as backlog_reviews
 from safeguard.demo.generator.accounts import DemoResult
 from safeguard.demo.generator.administration import administer
 from safeguard.demo.generator.caseloads import assign_workers
@@ -120,7 +119,6 @@ def build_demo_borough(
         supervision = build_supervision(authority, as_at=as_at, seed=seed)
         lookups = make_lookups(authority, seed=seed)
         audits = case_file_audits.build(authority, as_at, seed)
-        backlog_reviewed = backlog_reviews.build(authority, as_at, seed)
         publish_procedures(authority, seed=seed, as_at=as_at)
         # The records went in by bulk inserts, which tell nobody: work out what is due.
         due_items = projection.rebuild(authority=authority)
@@ -135,7 +133,6 @@ def build_demo_borough(
                 **plan_counts,
                 "sealed": sealed,
                 "case_file_audits": audits,
-                "backlog_reviews": backlog_reviewed,
                 "due_items": due_items,
                 **supervision,
                 **lookups,
