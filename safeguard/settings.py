@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "safeguard.timescales",
     "safeguard.transfers",
     "safeguard.workforce",
+    "safeguard.backlog",
     "safeguard.performance",
     "safeguard.work",
     "safeguard.privacy",

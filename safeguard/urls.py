@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("safeguard.timescales.urls")),
     path("", include("safeguard.transfers.urls")),
     path("", include("safeguard.workforce.urls")),
+    path("", include("safeguard.backlog.urls")),
     path("", include("safeguard.quality.urls")),
     path("", include("safeguard.supervision.urls")),
     path("", include("safeguard.assurance.urls")),

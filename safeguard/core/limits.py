@@ -40,6 +40,7 @@ CHECKED_APPS = frozenset(
         "privacy",
         "transfers",
         "partners",
+        "backlog",
     }
 )
 

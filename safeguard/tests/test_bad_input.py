@@ -116,6 +116,8 @@ FORMS = {
     "people:seal": "tm_carol",
     "people:break-glass-review": "tm_carol",
     "assurance:inspections": "sm_dan",
+    # A backlog review of Sam's case, assigned to Amy (its reasons are free text).
+    "backlog:review": "sw_amy",
 }
 
 
@@ -188,6 +190,8 @@ OVERRIDES = {
     "casework:visit-new": {"child_seen": "yes", "child_seen_alone": "on"},
     "protection:action-new": {"owner_agency": ""},
     "protection:action-progress": {"core_group": ""},
+    # An outcome that needs nothing else chosen: "no further action" (a case note).
+    "backlog:review": {"outcomes": ["nfa"]},
 }  # fmt: skip
 # The matrix's child already has one (a team around the family): use another child.
 OTHER_CHILD = {"earlyhelp:taf-new": "child_sally"}

@@ -9,6 +9,8 @@ from safeguard.assurance import permissions as assurance_permissions
 from safeguard.assurance import selectors as assurance
 from safeguard.assurance.permissions import Action as AssuranceAction
 from safeguard.audit.models import AccessPurpose
+from safeguard.backlog import permissions as backlog_permissions
+from safeguard.backlog.permissions import Action as BacklogAction
 from safeguard.casework import permissions as casework_permissions
 from safeguard.casework import selectors as casework
 from safeguard.casework.permissions import Action as CaseworkAction
@@ -97,6 +99,7 @@ def home(request):
             "can_see_inspections": assurance_permissions.can(user, AssuranceAction.SEE_INSPECTIONS),
             # An inspector's home: the case files of their running inspections (decision 0042).
             "inspection_sample": assurance.sample_for_inspector(user=user, request=request),
+            "can_see_backlog": backlog_permissions.can(user, BacklogAction.LIST),
             "can_search": permissions.can(user, Action.SEARCH),
             "can_create": permissions.can(user, Action.CREATE),
             "unread_notices": notices.unread_count(user=user),

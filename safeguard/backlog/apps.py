@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class BacklogConfig(AppConfig):
+    name = "safeguard.backlog"
+    label = "backlog"
+    verbose_name = "Backlog review"
