@@ -1,4 +1,4 @@
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
 from django.http import Http404
 
 from safeguard.notices import permissions
@@ -26,3 +26,14 @@ def notice_for(*, user, notice_id: int) -> Notice:
 def unread_for(*, user, limit: int = 5) -> list[Notice]:
     """The user's newest unread notices, for the home page."""
     return list(permissions.visible_to(user).filter(read_at__isnull=True)[:limit])
+
+
+def unread_summary(*, user, limit: int = 5) -> tuple[int, list[Notice]]:
+    """How many notices ``user`` has not read, and the newest ``limit`` of them, in one query
+    (the count is a window over the unread, read with the first rows): the home page's."""
+    newest = list(
+        permissions.visible_to(user)
+        .filter(read_at__isnull=True)
+        .annotate(_unread=Window(Count("pk")))[:limit]
+    )
+    return (newest[0]._unread if newest else 0), newest

@@ -41,6 +41,7 @@ HOME_DUE_ITEMS = 5
 def home(request):
     user = request.user
     today = timezone.localdate()
+    unread, latest_unread = notices.unread_summary(user=user, limit=5)
     mine = list(selectors.people_involved_with(user=user)[:CASELOAD_LIMIT])
     team_people = []
     if user.is_partner:
@@ -102,8 +103,8 @@ def home(request):
             "can_see_backlog": backlog_permissions.can(user, BacklogAction.LIST),
             "can_search": permissions.can(user, Action.SEARCH),
             "can_create": permissions.can(user, Action.CREATE),
-            "unread_notices": notices.unread_count(user=user),
-            "latest_unread": notices.unread_for(user=user, limit=5),
+            "unread_notices": unread,
+            "latest_unread": latest_unread,
             "procedures_awaiting": procedures.awaiting_for(user=user),
             **_break_glass_reviews(user, today),
             **_caseload_boards(user),

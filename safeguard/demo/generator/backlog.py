@@ -22,6 +22,7 @@ from safeguard.casework.models import Case
 from safeguard.casework.services import latest_step_date
 from safeguard.core.errors import ApplicationError
 from safeguard.core.workdays import add_working_days
+from safeguard.demo.generator.common import seeded_ids
 
 TARGET_CASES = 80
 RISKS = [Risk.HIGH, Risk.MEDIUM, Risk.LOW]
@@ -88,7 +89,10 @@ def _open(by, filters, reviewers, day) -> Exercise | None:
 def build(authority, as_at: date, seed: int) -> int:
     """Make the demo's two exercises; returns how many cases were reviewed. The reviews tell
     their tasks' owners in the app only: building the borough sends no email."""
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+    with (
+        override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+        seeded_ids(random.Random(f"backlog-ids-{seed}")),
+    ):
         return _build(authority, as_at, seed)
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from safeguard.accounts.models import LocalAuthority, User
 from safeguard.audit.models import ChangeEvent, ChangeVerb
 from safeguard.demo.generator import audits as case_file_audits
+from safeguard.demo.generator import backlog as backlog_reviews
 from safeguard.demo.generator import inspections
 from safeguard.demo.generator import transfers as demo_transfers
 from safeguard.demo.generator.accounts import DemoResult
@@ -132,6 +133,7 @@ def build_demo_borough(
         authorisations = build_authorisations(authority, as_at=as_at, seed=seed)
         lookups = make_lookups(authority, seed=seed)
         audits = case_file_audits.build(authority, as_at, seed)
+        backlog_reviewed = backlog_reviews.build(authority, as_at, seed)
         inspection = inspections.build(authority, as_at, seed)
         publish_procedures(authority, seed=seed, as_at=as_at)
         partner_referrals = make_partner_referrals(authority, seed=seed, as_at=as_at)
@@ -151,6 +153,7 @@ def build_demo_borough(
                 "sealed": sealed,
                 "documents": documents,
                 "case_file_audits": audits,
+                "backlog_reviews": backlog_reviewed,
                 **inspection,
                 "due_items": due_items,
                 **supervision,
