@@ -14,12 +14,14 @@ from datetime import date
 
 from safeguard.accounts.models import AgencyKind, Team, User
 from safeguard.accounts.roles import Role
-from safeguard.casework.models import Allocation
+from safeguard.casework.models import Allocation, Case
 from safeguard.casework.selectors import team_line_manager
 from safeguard.core.workdays import add_working_days
+from safeguard.demo.generator.caseloads import UNSEEN_WD
 from safeguard.demo.generator.common import seeded_ids
 from safeguard.referrals.models import ContactOutcome, ThresholdLevel
 from safeguard.referrals.services import contact_decide, contact_record
+from safeguard.timescales import selectors as timescales
 from safeguard.transfers import services
 
 # Synthetic handovers: (summary, risks, outstanding work).
@@ -125,6 +127,16 @@ def _build(authority, *, seed: int, as_at: date) -> dict[str, int]:
         .select_related("case__child", "case__team", "worker")
         .order_by("case__referral_date", "case__child__la_child_id", "start_date")
     )
+    # The children the demo leaves unseen past their standard, one in each stage
+    # (``caseloads._some_unseen``), keep their stage: a transfer would leave them unallocated.
+    # Only children seen within the last UNSEEN_WD working days move.
+    recent = add_working_days(as_at, -UNSEEN_WD)
+    seen = set(
+        timescales.with_last_seen(Case.objects.filter(pk__in=[a.case_id for a in held]))
+        .filter(last_seen__gt=recent)
+        .values_list("pk", flat=True)
+    )
+    held = [a for a in held if a.case_id in seen]
     made = {"transfers": 0, "contacts_passed": 0}
     if len(teams) < 2 or not held:
         return made
