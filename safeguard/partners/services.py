@@ -3,6 +3,7 @@ partners' referrals to the front door: sent, recorded as a contact, and the outc
 
 import secrets
 from datetime import date
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -387,6 +388,10 @@ def contact_changed(sender, instance, created=False, raw=False, **kwargs) -> Non
         return
     if not (instance.after or {}).get("outcome"):
         return
-    contact = Contact.objects.filter(pk=instance.target_id, partner_referral__isnull=False).first()
+    try:
+        contact_id = UUID(instance.target_id)
+    except ValueError:  # not a contact's id: nothing to tell
+        return
+    contact = Contact.objects.filter(pk=contact_id, partner_referral__isnull=False).first()
     if contact is not None:
         tell_referrer(contact)

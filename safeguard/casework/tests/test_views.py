@@ -390,7 +390,16 @@ def test_person_page_lists_cases_for_social_care_only(world, client, case):
     assert 'id="cases"' not in page
 
 
-@pytest.mark.parametrize("name", sorted(MATRIX))
+# Casework pages about no one child: a team's cover (absences and its duty rota, decision
+# 0044), and a manager's queue of decisions waiting (decision 0041), which logs each child it
+# lists (its own tests).
+NOT_ONE_CHILD = {
+    "casework:team-cover", "casework:absence-new", "casework:absence-end", "casework:duty-new",
+    "casework:authorisations",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(set(MATRIX) - NOT_ONE_CHILD))
 def test_every_casework_page_logs_the_child_exactly_once(world, client, name):
     """Each page shows one child, Sam Smith, and writes one access event for him."""
     _, target, query, _ = MATRIX[name]

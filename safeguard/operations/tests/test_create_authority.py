@@ -77,5 +77,5 @@ def test_an_authority_keeps_its_own_threshold_and_gets_only_what_it_lacks(capsys
     ThresholdLevel.objects.create(authority=la, number=1, name="Universal", implied_outcome="nfa")
     out = _create(capsys, "--la-code", "998", "--name", "Northby")
     assert ThresholdLevel.objects.filter(authority=la).count() == 1  # its own, not replaced
-    assert "the default retention rules: 5 types of record" in out
+    assert "the default retention rules: 6 types of record" in out
     assert "threshold" not in out
