@@ -208,7 +208,7 @@ def test_completing_an_assessment_goes_on_the_chronology(world):
     assert counts() == (before[0], 0, 0, before[3] + 1, before[4] + 2)
     event = ChangeEvent.objects.filter(target_id=str(eha.pk)).first()
     assert (event.verb, event.before["completed_date"], event.after["completed_date"]) == ("ended", None, "2025-03-28")
-    entry = ChronologyEntry.objects.get(child=world.child_sally)
+    entry = ChronologyEntry.objects.get(child=world.child_sally, what__startswith="Early help assessment completed")
     assert (entry.event_date, entry.case, entry.created_by) == (date(2025, 3, 28), None, world.health_hana)
     assert entry.what == "Early help assessment completed by Testshire Health Trust: team around the family"
     assert entry.source_agency == "Testshire Health Trust"
