@@ -88,7 +88,11 @@ def test_contact_to_closure(world):
         "first_core_group": date(2025, 2, 20),
         "first_review_conference": date(2025, 5, 6),
         "cp_visit": date(2025, 2, 20),
+        # The chair circulates the conference's minutes within 20 working days (decision 0043).
+        "conference_minutes": date(2025, 3, 6),
     }
+    protection.minutes_circulated(by=world.chair_iris, conference=icpc, circulated_on=date(2025, 3, 3))
+    assert "conference_minutes" not in _outstanding(case, date(2025, 3, 4))
 
     # The manager authorises the assessment inside 45 working days.
     # Amy writes and submits it (the child was seen at the joint visit); Carol authorises it.
@@ -121,13 +125,16 @@ def test_contact_to_closure(world):
     protection.core_group_record(by=amy, plan=plan, meeting_date=date(2025, 3, 18), attendees=PEOPLE)
 
     # Two reviews: the first within three months, the second ends the plan.
-    protection.review_conference_record(by=amy, chair=world.chair_iris, plan=plan, conference_date=date(2025, 5, 1),
-                                        attendance=ATTENDANCE, decision="continue", category="PHY")
+    first_review = protection.review_conference_record(by=amy, chair=world.chair_iris, plan=plan,
+                                                       conference_date=date(2025, 5, 1), attendance=ATTENDANCE,
+                                                       decision="continue", category="PHY")
+    protection.minutes_circulated(by=world.chair_iris, conference=first_review, circulated_on=date(2025, 5, 20))
     assert _item(case, "first_review_conference", date(2025, 5, 1), date(2025, 2, 6)).status == "met"
     assert _outstanding(case, date(2025, 5, 2))["review_conference"] == date(2025, 11, 1)
-    protection.review_conference_record(by=amy, chair=world.chair_iris, plan=plan, conference_date=date(2025, 10, 20),
-                                        attendance=ATTENDANCE, decision="end", category="PHY",
-                                        end_reason="risk_reduced")
+    review = protection.review_conference_record(by=amy, chair=world.chair_iris, plan=plan,
+                                                 conference_date=date(2025, 10, 20), attendance=ATTENDANCE,
+                                                 decision="end", category="PHY", end_reason="risk_reduced")
+    protection.minutes_circulated(by=world.chair_iris, conference=review, circulated_on=date(2025, 10, 21))
     plan.refresh_from_db()
     assert (plan.end_date, plan.end_reason) == (date(2025, 10, 20), "risk_reduced")
 
