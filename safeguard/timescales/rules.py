@@ -295,9 +295,9 @@ PLAN_ACTION = Rule(
     unit=DATED,
     length=0,
     held_by="owner_user_id",
-    source="The date the core group agreed for each action of a child protection or child in "
-    "need plan (decision 0036); the action's owner holds it, or, for an agency's action, the "
-    "case's worker, who follows it up",
+    source="Local standard: the date the core group agreed for each action of a child "
+    "protection or child in need plan (decision 0036); the action's owner holds it, or, for "
+    "an agency's action, the case's worker, who follows it up",
 )
 
 # --- Unallocated cases (issue 14) -------------------------------------------------------

@@ -23,7 +23,8 @@ from safeguard.timescales.rules import (
 ALL_RULES = [(name, rule) for name, rules in RULE_SETS.items() for rule in rules]
 CHILD_PROTECTION_AND_LOCAL = [
     "icpc", "first_core_group", "core_group", "first_review_conference", "review_conference",
-    "cp_visit", "cin_visit", "cin_plan_review", "unallocated_review",
+    "cp_visit", "cin_visit", "cin_plan_review", "conference_minutes", "plan_action",
+    "unallocated_review",
 ]
 NEXT_STEPS = [
     "contact_referral", "contact_early_help", "referral_assessment", "referral_child_seen",
