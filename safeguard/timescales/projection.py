@@ -206,33 +206,48 @@ def clocks_for(child_ids: Iterable[UUID], *, on: date) -> list[SeenClock]:
 class _Pending(threading.local):
     def __init__(self):
         self.ids: set = set()
+        # The children whose clock of days since seen may have moved too: only a record the
+        # clock reads (``CLOCK_SOURCES``) marks them, so that a change to a child's identity
+        # (the commonest save) does not work the clock out again.
+        self.clock_ids: set = set()
         self.deferred = False
 
 
 _pending = _Pending()
 
 
-def _replace(ids: set, on: date) -> None:
+def _replace(ids: set, clock_ids: set, on: date) -> None:
     with transaction.atomic():
         entries = entries_for(ids, on=on)
         DueEntry.objects.filter(child_id__in=ids).delete()
         DueEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
-        clocks = clocks_for(ids, on=on)
-        SeenClock.objects.filter(child_id__in=ids).delete()
-        SeenClock.objects.bulk_create(clocks, batch_size=BATCH_SIZE)
+        if clock_ids:
+            clocks = clocks_for(clock_ids, on=on)
+            SeenClock.objects.filter(child_id__in=clock_ids).delete()
+            SeenClock.objects.bulk_create(clocks, batch_size=BATCH_SIZE)
 
 
-def refresh_children(child_ids: Iterable[UUID], *, on: date | None = None) -> None:
-    """Work out again the outstanding items of these children now, replacing their rows."""
+def refresh_children(
+    child_ids: Iterable[UUID], *, on: date | None = None, clock_ids: Iterable[UUID] | None = None
+) -> None:
+    """Work out again the outstanding items of these children now, replacing their rows, and
+    the clocks of days since seen of ``clock_ids`` (default: the same children)."""
     ids = sorted({pid for pid in child_ids if pid is not None}, key=str)
+    clocks = set(ids) if clock_ids is None else {pid for pid in clock_ids if pid is not None}
     on = on or timezone.localdate()
     for start in range(0, len(ids), BATCH_SIZE):
-        _replace(set(ids[start : start + BATCH_SIZE]), on)
+        batch = set(ids[start : start + BATCH_SIZE])
+        _replace(batch, batch & clocks, on)
 
 
-def mark(child_ids: Iterable[UUID]) -> None:
-    """Note that these children's items must be worked out again before anyone reads them."""
-    _pending.ids.update(pid for pid in child_ids if pid is not None)
+def mark(child_ids: Iterable[UUID], *, clocks: bool = True) -> None:
+    """Note that these children's items must be worked out again before anyone reads them,
+    and their clocks of days since seen unless ``clocks`` is False (nothing the clock reads
+    changed)."""
+    child_ids = [pid for pid in child_ids if pid is not None]
+    _pending.ids.update(child_ids)
+    if clocks:
+        _pending.clock_ids.update(child_ids)
     if not _pending.ids or _pending.deferred:
         return
     waiting = getattr(transaction.get_connection(), "run_on_commit", [])
@@ -252,7 +267,8 @@ def flush() -> None:
     if _pending.deferred or not _pending.ids:
         return
     ids, _pending.ids = _pending.ids, set()
-    refresh_children(ids)
+    clock_ids, _pending.clock_ids = _pending.clock_ids, set()
+    refresh_children(ids, clock_ids=clock_ids)
 
 
 @contextlib.contextmanager
@@ -399,15 +415,21 @@ def _child_of(sender, instance) -> UUID | None:
 _PLAN_CASE = {CINPlanReview: "cin_plans", CoreGroupMeeting: "cp_plans", PlanAction: "cp_plans"}
 
 
+# The records a clock of days since seen reads (``clocks_for``): the case, who holds it, the
+# sightings and the steps that set its stage.
+CLOCK_SOURCES = (Case, Allocation, Assessment, Visit, ChildProtectionPlan, Section47Enquiry)
+CLOCK_LABELS = frozenset(model._meta.label_lower for model in CLOCK_SOURCES)
+
+
 def _record_saved(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    mark([_child_of(sender, instance)])
+    mark([_child_of(sender, instance)], clocks=sender in CLOCK_SOURCES)
 
 
 def _change_recorded(sender, instance, created=False, raw=False, **kwargs):
     if created and not raw:
-        mark([instance.person_id])
+        mark([instance.person_id], clocks=instance.target_type in CLOCK_LABELS)
         flush()
 
 

@@ -257,3 +257,29 @@ def test_days_since_seen_is_kept_in_the_steps_transaction_and_checked(world):
     case.save()
     projection.flush()
     assert not SeenClock.objects.filter(pk=case.pk).exists()
+
+
+def test_only_what_the_clock_reads_works_the_clock_out_again(world):
+    """A change to a child's identity (the commonest save) leaves their clock of days since
+    seen alone; a visit works it out again, in the visit's own transaction."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from safeguard.people.services import person_update
+
+    case = open_case(world, received=DAY)
+    projection.flush()
+    child = case.child
+    child.refresh_from_db()
+    with CaptureQueriesContext(connection) as identity:
+        person_update(by=world.sw_amy, person=child, version=child.version, police_reference="P1")
+    assert not any("timescales_seenclock" in q["sql"] for q in identity.captured_queries)
+    assert any("timescales_dueentry" in q["sql"] for q in identity.captured_queries)
+    with CaptureQueriesContext(connection) as visit:
+        casework.visit_record(
+            by=world.sw_amy, case=case, kind="cin", visit_date=DAY + timedelta(days=1),
+            child_seen=True, worker=world.sw_amy,
+        )  # fmt: skip
+    assert any("timescales_seenclock" in q["sql"] for q in visit.captured_queries)
+    assert SeenClock.objects.get(pk=case.pk).last_seen == DAY + timedelta(days=1)
+    assert not projection.check()
