@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 
 from safeguard.accounts.models import Agency, LocalAuthority
@@ -24,7 +25,8 @@ from safeguard.core.errors import ApplicationError
 from safeguard.partners import permissions
 from safeguard.partners.models import ApiKey, LookupAnswer, PartnerReferral, hash_key
 from safeguard.people.models import Person
-from safeguard.people.selectors.access import request_route
+from safeguard.people.selectors.access import access_people, request_route
+from safeguard.people.selectors.search import person_search
 from safeguard.protection.models import ChildProtectionPlan
 
 LOOKED_AFTER_NOTE = (
@@ -294,8 +296,6 @@ def access_partner_referral(*, user, referral_id, request=None) -> PartnerReferr
     """One partner referral for ``user``: its sender, or the front door of its authority
     (``permissions.referrals_visible_to``). Once recorded, it names a child on record: that
     read is logged against the child, in this transaction (a partner sees the outcome)."""
-    from django.http import Http404
-
     if not permissions.can(user, permissions.Action.SEE_REFERRAL):
         raise PermissionDenied
     referral = (
@@ -346,9 +346,6 @@ def referral_candidates(*, user, referral: PartnerReferral, request=None) -> lis
     """The children on record who may be the one a referral is about: by its NHS number, and
     by its name with its date of birth (or its name alone without one), as the front door's
     own search finds them; each shown is logged as found in a search."""
-    from safeguard.people.selectors.access import access_people
-    from safeguard.people.selectors.search import person_search
-
     found: dict = {}
     if referral.nhs_number:
         for person in person_search(user=user, nhs_number=referral.nhs_number):

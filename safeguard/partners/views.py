@@ -84,14 +84,14 @@ def referral(request, referral_id: UUID):
     found = selectors.access_partner_referral(
         user=request.user, referral_id=referral_id, request=request
     )
+    is_front_door = permissions.can(request.user, Action.RECORD_REFERRAL, found)
     return render(
         request,
         "partners/referral.html",
         {
             "referral": found,
-            "may_record": found.contact_id is None
-            and permissions.can(request.user, Action.RECORD_REFERRAL, found),
-            "is_front_door": permissions.can(request.user, Action.RECORD_REFERRAL, found),
+            "may_record": is_front_door and found.contact_id is None,
+            "is_front_door": is_front_door,
         },
     )
 

@@ -8,6 +8,7 @@ from django.http import Http404
 
 from safeguard.accounts.models import Team, User
 from safeguard.accounts.roles import Role
+from safeguard.accounts.selectors import managed_by
 from safeguard.procedures import permissions
 from safeguard.procedures.models import AUDIENCE_ROLES, Acknowledgement, Procedure
 from safeguard.procedures.permissions import Action
@@ -114,26 +115,13 @@ def audience(procedure: Procedure) -> QuerySet[User]:
     return staff.filter(Q(~Exists(named)) | Q(teams__in=named.values("team_id"))).distinct()
 
 
-MANAGEMENT_LEVELS = 4
-
-
-def _managed_by(user) -> Q:
-    """The teams ``user`` manages, or that sit (up to ``MANAGEMENT_LEVELS`` deep) inside a
-    team or service they manage (as the caseload boards count them)."""
-    q = Q()
-    path = "manager"
-    for _ in range(MANAGEMENT_LEVELS):
-        q |= Q(**{path: user})
-        path = "parent__" + path
-    return q
-
 
 def report(*, user, procedure: Procedure) -> Report:
     """Who in the audience has acknowledged the current version and who has not: a team
     manager sees the teams they manage, a service manager everyone (3 queries)."""
     staff = audience(procedure)
     if user.role != Role.SERVICE_MANAGER:
-        staff = staff.filter(teams__in=Team.objects.filter(_managed_by(user))).distinct()
+        staff = staff.filter(teams__in=Team.objects.filter(managed_by(user))).distinct()
     staff = staff.prefetch_related(
         Prefetch("teams", queryset=Team.objects.only("pk", "name"))
     ).order_by("last_name", "first_name", "pk")
