@@ -12,17 +12,18 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from random import Random
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.test.utils import override_settings
 from django.utils import timezone
 
 from safeguard.accounts.models import User
+from safeguard.casework.models import Case
 from safeguard.demo import vocabulary as words
 from safeguard.demo.generator.common import seeded_ids
 from safeguard.partners import services
 from safeguard.partners.models import Consent, PartnerReferral, Urgency
-from safeguard.people.models import Person
-from safeguard.referrals.models import ThresholdLevel
+from safeguard.people.models import Person, Seal
+from safeguard.referrals.models import ContactOutcome, ThresholdLevel
 from safeguard.referrals.services import contact_decide
 
 REFERRERS = ("police1", "health1", "school1", "voluntary1")
@@ -88,7 +89,9 @@ def make_partner_referrals(authority, *, seed: int, as_at) -> dict[str, int]:
     born = Person.objects.filter(
         Q(date_of_birth__lte=as_at - timedelta(days=365)), authority=authority,
         date_of_birth__gte=as_at - timedelta(days=16 * 365), date_of_death__isnull=True,
-    ).exclude(given_names="").exclude(seals__unsealed_at__isnull=True).order_by("pk")  # fmt: skip
+    ).exclude(given_names="").exclude(
+        Exists(Seal.objects.filter(person=OuterRef("pk"), unsealed_at__isnull=True))
+    ).order_by("pk")  # fmt: skip
     children = list(born[:400])
     total = DECIDED + RECORDED + WAITING
     made = {"partner_referrals": 0, "partner_referrals_waiting": 0}
@@ -151,7 +154,10 @@ def make_partner_referrals(authority, *, seed: int, as_at) -> dict[str, int]:
                     indicators=list(level.indicators.all()[:2]),
                     rationale="The referrer's account, with what the record already holds, "
                     "meets this level of need.",
-                    outcome=level.implied_outcome,
+                    # A child whose case is open is passed to their worker (decision 0046).
+                    outcome=ContactOutcome.PASSED_TO_WORKER
+                    if Case.objects.filter(Case.open_on(as_at), child=known).exists()
+                    else level.implied_outcome,
                     decision_date=min(as_at, timezone.localtime(sent).date() + timedelta(days=1)),
                 )
     return made
