@@ -111,7 +111,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's, reading the verified device with the user (accounts.twofactor).
+    "safeguard.accounts.middleware.OTPMiddleware",
     # Idle and absolute session limits, then the second factor before any other page.
     "safeguard.accounts.middleware.SessionLimitsMiddleware",
     "safeguard.accounts.middleware.TwoFactorRequiredMiddleware",

@@ -8,18 +8,89 @@ the sign-in lockout like wrong passwords.
 
 from base64 import b32encode
 from binascii import unhexlify
+from contextvars import ContextVar
 
 import qrcode
 import qrcode.image.svg
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
-from django_otp import devices_for_user, user_has_device
+from django.db.models import Exists, OuterRef, QuerySet
+from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user, user_has_device
+from django_otp.models import Device
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 APP_DEVICE_NAME = "Authenticator app"
 BACKUP_DEVICE_NAME = "Backup codes"
+
+
+# --- The verified device, read with the signed-in user (one query, not two) --------------------
+# django-otp reads the device the session names on every request, after the user. Instead the
+# user's own query asks whether that device still exists, is the user's and is confirmed
+# (``StaffBackend.get_user``), and ``accounts.middleware.OTPMiddleware`` takes the answer; the
+# request being served is kept here for the length of the request so the backend can see its
+# session. Anything read another way (no request, an unusual device id) falls back to
+# django-otp's own look-up.
+_REQUEST: ContextVar = ContextVar("safeguard_otp_request", default=None)
+NOT_READ = object()
+
+
+def serving(request):
+    """Mark ``request`` as the one being served; returns the token to pass to ``served``."""
+    return _REQUEST.set(request)
+
+
+def served(token) -> None:
+    _REQUEST.reset(token)
+
+
+def _session_device() -> tuple[type[Device], int] | None:
+    request = _REQUEST.get()
+    session = getattr(request, "session", None)
+    persistent_id = session.get(DEVICE_ID_SESSION_KEY) if session is not None else None
+    if not persistent_id:
+        return None
+    try:
+        label, pk = persistent_id.rsplit("/", 1)
+        model = apps.get_model(*label.split(".")[-2:])
+        pk = int(pk)
+    except (ValueError, LookupError):
+        return None
+    return (model, pk) if issubclass(model, Device) else None
+
+
+def with_session_device(users: QuerySet) -> QuerySet:
+    """``users`` asking, in the same query, whether the device the current request's session
+    names exists, belongs to the user and is confirmed (``otp_session_device``)."""
+    wanted = _session_device()
+    if wanted is None:
+        return users
+    model, pk = wanted
+    users = users.annotate(
+        otp_session_device=Exists(
+            model._default_manager.filter(pk=pk, user=OuterRef("pk"), confirmed=True)
+        )
+    )
+    users._safeguard_device = wanted  # noqa: SLF001 (read back by read_session_device)
+    return users
+
+
+def read_session_device(user, wanted) -> None:
+    """Keep on ``user`` the device ``with_session_device`` found (an unsaved stand-in that
+    names it: nothing but its identity and binding is ever read from it), or None."""
+    if wanted is None or not hasattr(user, "otp_session_device"):
+        return
+    model, pk = wanted
+    user.otp_device_read = (
+        model(pk=pk, user_id=user.pk, confirmed=True) if user.otp_session_device else None
+    )
+
+
+def device_read_with(user):
+    """The device read with ``user`` (or None), or ``NOT_READ`` if it was not."""
+    return getattr(user, "otp_device_read", NOT_READ)
 
 
 def has_second_factor(user) -> bool:

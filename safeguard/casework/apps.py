@@ -20,3 +20,9 @@ class CaseworkConfig(AppConfig):
         from safeguard.people.signals import household_changed
 
         household_changed.connect(household_change_recorded, dispatch_uid="casework-household")
+
+        # The person page reads each case's plan status with the cases (decision 0048).
+        from safeguard.casework.selectors import with_plan_status
+        from safeguard.people.selectors import register_person_page_read
+
+        register_person_page_read("cases", with_plan_status)

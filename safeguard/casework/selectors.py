@@ -13,6 +13,7 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import (
+    Count,
     Exists,
     OuterRef,
     Prefetch,
@@ -41,6 +42,7 @@ from safeguard.casework.models import (
     UnallocatedReview,
 )
 from safeguard.casework.permissions import Action
+from safeguard.people import permissions as people_permissions
 from safeguard.people import selectors as people
 from safeguard.people.models import Person
 
@@ -68,6 +70,8 @@ def access_case(
     functions that annotate the query of cases with what else the page shows."""
     action = Action(action)
     cases = Case.objects.select_related("child", "authority", "priority_set_by", *related)
+    # Whether the user may see the child is asked in the case's own query.
+    cases = cases.annotate(**people_permissions.seen_annotations(user, "child_id"))
     for annotate in reads:
         cases = annotate(cases)
     case = cases.filter(pk=case_id).first()
@@ -79,6 +83,7 @@ def access_case(
         purpose=purpose or purpose_of(action),
         request=request,
         read=case.child,
+        seen=people_permissions.seen_in(case, case.child_id),
     )
     if action != Action.VIEW and not permissions.can(user, action, case):
         raise PermissionDenied("You cannot do this on this case")
@@ -289,7 +294,6 @@ CASE_PAGE_STEPS: dict[str, tuple[str, ...]] = {
     "direct_work": ("worker", "created_by"),
     "notes": ("created_by",),
     "decisions": ("decided_by",),
-    "summaries": ("created_by",),
 }
 
 
@@ -340,24 +344,45 @@ RED, BLUE = "govuk-tag--red", "govuk-tag--blue"
 PURPLE, GREEN = "govuk-tag--purple", "govuk-tag--green"
 
 
+def _current_plan_start(relation: str) -> Subquery:
+    """The start of the case's current (unended) plan through ``relation``, for annotating a
+    query of cases; the plans' app is higher up, so it is named by its reverse relation."""
+    plans = Case._meta.get_field(relation).related_model._default_manager
+    return Subquery(
+        plans.filter(case=OuterRef("pk"), end_date__isnull=True)
+        .order_by("start_date")
+        .values("start_date")[:1]
+    )
+
+
+def with_plan_status(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """``cases`` with what ``case_status`` needs read in their own query (the person page's
+    cases: decision 0048): ``open_cp_since`` and ``open_cin_since``."""
+    return cases.annotate(
+        open_cp_since=_current_plan_start("cp_plans"),
+        open_cin_since=_current_plan_start("cin_plans"),
+    )
+
+
 def case_status(case: Case) -> list[dict]:
-    """The child's current plan status on ``case``, derived from its records (read through
-    ``.all()``, so that a page that prefetched the plans asks no more): on a child protection
-    plan, on a child in need plan, or a child in need on an open case. Looked-after children's
-    records are not held in Safeguard (decision 0048). Empty for a closed case."""
+    """The child's current plan status on ``case``, derived from its records: on a child
+    protection plan, on a child in need plan, or a child in need on an open case. Read from
+    ``with_plan_status``'s annotations when the case was read with them, or else through
+    ``.all()`` (so that a page that prefetched the plans asks no more). Looked-after
+    children's records are not held in Safeguard (decision 0048). Empty for a closed case."""
     if not case.is_open:
         return []
+    if "open_cp_since" in case.__dict__:
+        cp_since, cin_since = case.open_cp_since, case.open_cin_since
+    else:
+        cp = [p.start_date for p in case.cp_plans.all() if p.end_date is None]
+        cin = [p.start_date for p in case.cin_plans.all() if p.end_date is None]
+        cp_since, cin_since = (cp[0] if cp else None), (cin[0] if cin else None)
     found = []
-    cp = [p for p in case.cp_plans.all() if p.end_date is None]
-    if cp:
-        found.append(
-            {"label": "On a child protection plan", "since": cp[0].start_date, "colour": RED}
-        )
-    cin = [p for p in case.cin_plans.all() if p.end_date is None]
-    if cin:
-        found.append(
-            {"label": "On a child in need plan", "since": cin[0].start_date, "colour": BLUE}
-        )
+    if cp_since:
+        found.append({"label": "On a child protection plan", "since": cp_since, "colour": RED})
+    if cin_since:
+        found.append({"label": "On a child in need plan", "since": cin_since, "colour": BLUE})
     if not found:
         found.append({"label": "Child in need", "since": case.referral_date, "colour": PURPLE})
     return found
@@ -390,6 +415,91 @@ def load_case_summary(case: Case) -> Case:
     return case
 
 
+# The current version of the case summary, read in the case page's own query
+# (``with_current_summary``): its text, number, when and by whom.
+SUMMARY_FIELDS = ("worries", "working_well", "next_steps", "risk_statement")
+_SUMMARY_READ = (
+    *SUMMARY_FIELDS,
+    "number",
+    "created_at",
+    "created_by__first_name",
+    "created_by__last_name",
+    "created_by__username",
+)
+
+
+def _summary_name(field: str) -> str:
+    return "summary_" + field.replace("__", "_")
+
+
+def with_current_summary(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """``cases`` with the current version of each one's summary read in the same query (one
+    indexed look-up per column: the case page's one case), for ``summary_read_with``."""
+    latest = CaseSummary.objects.filter(case=OuterRef("pk")).order_by("-number")
+    return cases.annotate(
+        **{_summary_name(f): Subquery(latest.values(f)[:1]) for f in _SUMMARY_READ}
+    )
+
+
+def with_waiting_authorisation(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """``cases`` with the decisions on each waiting for its line manager's authorisation
+    (decision 0041) read in the same query: how many (``waiting_count``) and the oldest one's
+    id, what it asks, when and by whom (``waiting_*``), for the case page's banner."""
+    pending = AuthorisationRequest.objects.filter(
+        case=OuterRef("pk"), status=AuthorisationStatus.PENDING
+    ).order_by("requested_at")
+    return cases.annotate(
+        waiting_count=Subquery(
+            pending.order_by().values("case").annotate(n=Count("pk")).values("n")[:1]
+        ),
+        waiting_id=Subquery(pending.values("pk")[:1]),
+        waiting_summary=Subquery(pending.values("summary")[:1]),
+        waiting_at=Subquery(pending.values("requested_at")[:1]),
+        waiting_by_first=Subquery(pending.values("requested_by__first_name")[:1]),
+        waiting_by_last=Subquery(pending.values("requested_by__last_name")[:1]),
+        waiting_by_username=Subquery(pending.values("requested_by__username")[:1]),
+    )
+
+
+def waiting_read_with(case: Case) -> dict | None:
+    """The oldest decision on ``case`` waiting for authorisation, read with
+    ``with_waiting_authorisation`` (None if nothing waits)."""
+    if not case.waiting_id:
+        return None
+    by = User(
+        first_name=case.waiting_by_first or "",
+        last_name=case.waiting_by_last or "",
+        username=case.waiting_by_username or "",
+    )
+    return {
+        "id": case.waiting_id,
+        "summary": case.waiting_summary,
+        "at": case.waiting_at,
+        "by": by,
+        "more": (case.waiting_count or 1) - 1,
+    }
+
+
+def summary_read_with(case: Case) -> CaseSummary | None:
+    """The current case summary of ``case`` read with ``with_current_summary`` (for showing,
+    never saving), or None if none has been written."""
+    read = {f: getattr(case, _summary_name(f)) for f in _SUMMARY_READ}
+    if read["number"] is None:
+        return None
+    author = None
+    if read["created_by__username"] is not None:
+        author = User(
+            first_name=read["created_by__first_name"],
+            last_name=read["created_by__last_name"],
+            username=read["created_by__username"],
+        )
+    return CaseSummary(
+        case=case,
+        created_by=author,
+        **{f: read[f] for f in (*SUMMARY_FIELDS, "number", "created_at")},
+    )
+
+
 def current_summary(case: Case):
     """The case summary's current version, or None (from the case page's prefetch)."""
     return next(iter(case.summaries.all()), None)
@@ -412,15 +522,17 @@ def summary_history(case: Case) -> list[dict]:
     return history
 
 
-SUMMARY_FIELDS = ("worries", "working_well", "next_steps", "risk_statement")
-
-
 __all__ = [
     "CASE_PAGE_JOINS",
     "case_status",
     "child_status",
     "current_summary",
     "load_case_summary",
+    "summary_read_with",
+    "waiting_read_with",
+    "with_waiting_authorisation",
+    "with_current_summary",
+    "with_plan_status",
     "summary_history",
     "access_case",
     "access_child",
@@ -534,6 +646,8 @@ def cover_team(team_id: int) -> Team:
     if team is None:
         raise Http404("No such team")
     return team
+
+
 # --- Decision rights (issue 15 item 2, decision 0041) -----------------------------------------
 
 

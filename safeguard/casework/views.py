@@ -119,7 +119,11 @@ def case_detail(request, case_id: UUID):
         request=request,
         action=Action.VIEW,
         related=selectors.CASE_PAGE_JOINS,
-        reads=tuple(_CASE_PAGE_READS),
+        reads=(
+            selectors.with_current_summary,
+            selectors.with_waiting_authorisation,
+            *_CASE_PAGE_READS,
+        ),
     )
     selectors.load_case_page(case)
     user = request.user
@@ -132,6 +136,8 @@ def case_detail(request, case_id: UUID):
         "can_change_priority": permissions.can(user, Action.CHANGE_PRIORITY, case),
         # Analysts see the dates and codes, not what is written (issue 11, item 12).
         "can_read_narrative": permissions.can(user, Action.READ_NARRATIVE, case),
+        "summary": selectors.summary_read_with(case),
+        "waiting": selectors.waiting_read_with(case),
         # Alert flags on the adults around the child (decision 0048).
         "adults_with_alerts": people.alerts_around(
             user=user, child=case.child, on=timezone.localdate(), request=request

@@ -12,3 +12,9 @@ class EarlyHelpConfig(AppConfig):
         from safeguard.people import history
 
         history.register("earlyhelp", sees_history)
+
+        # The person page reads each team's last review with the teams (its next review due).
+        from safeguard.earlyhelp.selectors import with_last_review
+        from safeguard.people.selectors import register_person_page_read
+
+        register_person_page_read("teams_around_family", with_last_review)

@@ -193,6 +193,8 @@ class TeamAroundFamily(BaseModel, LeadProfessional, DatedSpan):
 
     @property
     def last_review_date(self) -> date | None:
+        if "reviewed_last" in self.__dict__:  # read with the team (selectors.with_last_review)
+            return self.reviewed_last
         # Read through .all() so that a page that prefetched the reviews asks no more.
         dates = [r.review_date for r in self.reviews.all()]
         return max(dates) if dates else None

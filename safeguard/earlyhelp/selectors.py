@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -78,6 +78,12 @@ def access_taf(*, user, taf_id: UUID, request=None, action: Action = Action.VIEW
 
 
 # --- Lists for one child (the child already accessed) -----------------------------------------
+
+
+def with_last_review(tafs: QuerySet[TeamAroundFamily]) -> QuerySet[TeamAroundFamily]:
+    """``tafs`` with each team's last review date read in the same query (``reviewed_last``),
+    so that a list showing when each is next due asks nothing more."""
+    return tafs.annotate(reviewed_last=Max("reviews__review_date"))
 
 
 def assessments_of(child) -> QuerySet[EarlyHelpAssessment]:

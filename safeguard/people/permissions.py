@@ -166,6 +166,22 @@ def seen_by(user, person_ids) -> dict:
     )
 
 
+def seen_annotations(user, ref: str = "pk") -> dict:
+    """``seen_by``'s question asked inside another query (for ``QuerySet.annotate``), of the
+    person each row names (``ref``): ``seen_visible`` (``user`` may see them) and
+    ``seen_sealed`` (their record has an open seal). The page's first read then answers it
+    with no query of its own (``seen_in``)."""
+    return {
+        "seen_visible": Exists(visible_to(user).filter(pk=OuterRef(ref))),
+        "seen_sealed": Exists(Seal.objects.filter(person=OuterRef(ref), unsealed_at__isnull=True)),
+    }
+
+
+def seen_in(row, person_id) -> dict:
+    """``seen_by``'s answer for ``person_id`` from a row read with ``seen_annotations``."""
+    return {person_id: row.seen_sealed} if row.seen_visible else {}
+
+
 def note_seen(user, person: Person, sealed: bool) -> None:
     """Keep on this copy of ``person``, just read by the access function for one request,
     what ``seen_by`` found, so that the page's later questions (``can`` view by each app's

@@ -45,6 +45,7 @@ from safeguard.people.selectors.person_page import (
     person_relationships,
     person_residences,
     person_timeline,
+    register_person_page_read,
     relatives_shown,
     residences_around,
 )
@@ -97,6 +98,7 @@ __all__ = [
     "duplicate_groups",
     "household_on",
     "load_person_page",
+    "register_person_page_read",
     "named_on_seal",
     "people_involved_with",
     "person_for_break_glass",

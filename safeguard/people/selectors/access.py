@@ -50,21 +50,32 @@ def access_person(
     request=None,
     reason: str = "",
     read: Person | None = None,
+    seen: dict | None = None,
 ) -> Person:
     """Fetch one person for ``user``, check the policy and log the access, or raise.
 
     Raises ``Http404`` when there is no such person or the user may not know of them, and
     ``AccessLogUnavailable`` when the access event cannot be written. ``read``: the person
     when the caller has just read them with another record (a case's child), so that they
-    are not read twice; the policy is asked and the access logged all the same.
+    are not read twice; the policy is asked and the access logged all the same. ``seen``:
+    what ``permissions.seen_by`` answers for them, when that record's query asked it too
+    (``permissions.seen_annotations``).
     """
     if read is not None and read.pk == person_id:
         person = read
     else:
-        person = person_queryset().filter(pk=person_id).first()
+        # Who may see them is asked in the same query as the person is read.
+        person = (
+            person_queryset()
+            .annotate(**permissions.seen_annotations(user))
+            .filter(pk=person_id)
+            .first()
+        )
+        seen = permissions.seen_in(person, person_id) if person is not None else None
     if person is None:
         raise Http404("No such person")
-    seen = permissions.seen_by(user, [person.pk])
+    if seen is None:
+        seen = permissions.seen_by(user, [person.pk])
     if person.pk in seen:
         permissions.note_seen(user, person, seen[person.pk])
     # The policy's own question, answered from what seen_by found (and its checks of the
@@ -197,6 +208,7 @@ def show_rows(
     purpose: str = AccessPurpose.LIST,
     request=None,
     reason: str = "",
+    seen: dict | None = None,
 ) -> ShownRows:
     """The one way to show a list of rows about children (due items, quality issues,
     unallocated cases, the children behind a figure) assembled from another app's records.
@@ -204,10 +216,13 @@ def show_rows(
     ``child(row)`` is the row's child (a ``Person``; select it with the rows). Rows whose child
     ``user`` may not see (a sealed record, another authority's child) are dropped and only
     counted, never named; each child shown is logged once, however many rows they have, in
-    one transaction with the rest of the read (``access_people``).
+    one transaction with the rest of the read (``access_people``). ``seen``: what
+    ``permissions.seen_by`` answers for the rows' children, when the rows' own query asked it
+    (``permissions.seen_annotations``; see ``seen_in_rows``).
     """
     rows = list(rows)
-    seen = permissions.seen_by(user, {child(row).pk for row in rows}) if rows else {}
+    if seen is None:
+        seen = permissions.seen_by(user, {child(row).pk for row in rows}) if rows else {}
     shown = [row for row in rows if child(row).pk in seen]
     children = list({child(row).pk: child(row) for row in shown}.values())
     if children:
@@ -224,6 +239,12 @@ def show_rows(
                 sealed={pk for pk, sealed in seen.items() if sealed},
             )
     return ShownRows(rows=shown, hidden=len(rows) - len(shown))
+
+
+def seen_in_rows(rows, child_id: Callable) -> dict:
+    """``seen_by``'s answer for the children of ``rows`` read with
+    ``permissions.seen_annotations`` (``child_id(row)``: the id of the row's child)."""
+    return {child_id(row): row.seen_sealed for row in rows if row.seen_visible}
 
 
 def person_for_edit(*, user, person_id: UUID, request=None) -> Person:

@@ -13,7 +13,7 @@ from safeguard.people import permissions
 from safeguard.people.codes import RelationshipKind
 from safeguard.people.models import AdultAlert, Person, Relationship, Residence
 from safeguard.people.permissions import Action
-from safeguard.people.selectors.access import person_for_edit, show_rows
+from safeguard.people.selectors.access import person_for_edit, seen_in_rows, show_rows
 from safeguard.people.selectors.person_page import relatives_shown, residences_around
 
 
@@ -100,6 +100,8 @@ def alerts_around(*, user, child: Person, on: date, request=None) -> list[AdultW
     alerts = list(
         AdultAlert.objects.filter(_around(child, on), ended_on__isnull=True)
         .select_related("person")
+        # Whether the user may see each adult, asked in the same query (decision 0059).
+        .annotate(**permissions.seen_annotations(user, "person_id"))
         .order_by("person__family_name", "person__given_names", "raised_on")
     )
     if not alerts:
@@ -111,6 +113,7 @@ def alerts_around(*, user, child: Person, on: date, request=None) -> list[AdultW
         purpose=AccessPurpose.VIEW,
         request=request,
         reason=f"Alert on an adult around {child.pk}",
+        seen=seen_in_rows(alerts, lambda alert: alert.person_id),
     )
     adults: dict = {}
     for alert in shown.rows:

@@ -4,7 +4,7 @@ timeline and the record history."""
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from safeguard.audit.models import AccessEvent, AccessPurpose
@@ -196,16 +196,38 @@ def relatives_shown(
 PERSON_PAGE_RELATIONS = (
     "other_names",
     "cases",
-    # The child's status (decision 0048): the plans of each case.
-    "cases__cp_plans",
-    "cases__cin_plans",
     "early_help_assessments__organisation",
-    "teams_around_family__reviews",
+    "teams_around_family",
 )
+
+# What the apps behind those relations read with them, in the same query (a function from a
+# query of the relation's records to the same query, annotated): casework the plan status of
+# each case (decision 0048), early help the date of each team's last review.
+_RELATION_READS: dict[str, list] = {}
+
+
+def register_person_page_read(relation: str, annotate) -> None:
+    """Called from an app's ``AppConfig.ready()``: read ``annotate(records)`` for
+    ``relation`` (one of ``PERSON_PAGE_RELATIONS``) on the person page."""
+    if relation not in PERSON_PAGE_RELATIONS:
+        raise ValueError(f"The person page does not read {relation!r}")
+    reads = _RELATION_READS.setdefault(relation, [])
+    if annotate not in reads:
+        reads.append(annotate)
+
+
+def _lookup(path: str):
+    reads = _RELATION_READS.get(path)
+    if not reads:
+        return path
+    records = Person._meta.get_field(path).related_model._default_manager.all()
+    for annotate in reads:
+        records = annotate(records)
+    return Prefetch(path, queryset=records)
 
 
 def load_person_page(person: Person) -> Person:
     """Load what the person page shows of ``person`` (already read through the access
     function), one query per relation."""
-    prefetch_related_objects([person], *PERSON_PAGE_RELATIONS)
+    prefetch_related_objects([person], *(_lookup(path) for path in PERSON_PAGE_RELATIONS))
     return person
