@@ -157,13 +157,17 @@ def open_seal(person: Person) -> Seal | None:
 def seen_by(user, person_ids) -> dict:
     """Which of ``person_ids`` ``user`` may see, each with whether their record is sealed:
     ``{person id: sealed}``, in one query (the access functions' first question)."""
-    open_seals = Seal.objects.filter(person=OuterRef("pk"), unsealed_at__isnull=True)
     return dict(
         visible_to(user)
         .filter(pk__in=list(person_ids))
-        .annotate(sealed=Exists(open_seals))
+        .annotate(sealed=_has_open_seal("pk"))
         .values_list("pk", "sealed")
     )
+
+
+def _has_open_seal(ref: str) -> Exists:
+    """Whether the person a row names (``ref``) has an open seal: ``seen_by``'s second answer."""
+    return Exists(Seal.objects.filter(person=OuterRef(ref), unsealed_at__isnull=True))
 
 
 def seen_annotations(user, ref: str = "pk") -> dict:
@@ -173,7 +177,7 @@ def seen_annotations(user, ref: str = "pk") -> dict:
     with no query of its own (``seen_in``)."""
     return {
         "seen_visible": Exists(visible_to(user).filter(pk=OuterRef(ref))),
-        "seen_sealed": Exists(Seal.objects.filter(person=OuterRef(ref), unsealed_at__isnull=True)),
+        "seen_sealed": _has_open_seal(ref),
     }
 
 
