@@ -159,5 +159,6 @@ def test_make_run_serves_sign_in_and_every_printed_account_signs_in(tmp_path):
         with sqlite3.connect(tmp_path / "safeguard.sqlite3") as db:
             assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
+        if proc.poll() is None:  # a failed start has already ended the process group
+            os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)

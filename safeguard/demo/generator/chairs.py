@@ -54,7 +54,9 @@ RESOLUTIONS = [
 
 
 def _first_name(child) -> str:
-    return child.given_names.split()[0]
+    """The child's first name, or "the baby" for an unborn child (who has no name yet)."""
+    names = child.given_names.split()
+    return names[0] if names else "the baby"
 
 
 def add_chair_work(*, authority, seed: int, as_at: date) -> dict[str, int]:
