@@ -177,14 +177,10 @@ def pages(world, child, case) -> dict:
     }
 
 
-# Pages above MAX_QUERIES: their counts fixed here so that they cannot grow back. Decision
-# 0059 brought the person page back to 19 and the case page from 25 to 22: the second factor is
-# read with the user, whether the user may see the child with the child (or the case), and the
-# case summary, the waiting authorisation and each case's plan status as annotations of those
-# queries. The case page's timescales panel works its clocks out from the case's own records
-# (core groups and child in need reviews included), so those stay prefetched: what is left above
-# 20 is one query per kind of record the page shows.
-LIMITS: dict[str, int] = {"case page": 22}
+# Pages above MAX_QUERIES, their counts fixed here so that they cannot grow back: none since
+# decision 0060 (the case page reads a plan's core groups and a child in need plan's reviews
+# inside the plans' own queries, 22 to 20).
+LIMITS: dict[str, int] = {}
 
 
 @pytest.fixture
