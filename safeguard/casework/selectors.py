@@ -39,7 +39,6 @@ from safeguard.casework.models import (
     ChronologyEntry,
     CINPlan,
     DutySpell,
-    UnallocatedReview,
 )
 from safeguard.casework.permissions import Action
 from safeguard.core.prefetch import unpack_rows, with_rows
@@ -280,7 +279,6 @@ def open_case_of(child) -> Case | None:
 # named by their reverse relation, so casework imports none of them.
 CASE_PAGE_STEPS: dict[str, tuple[str, ...]] = {
     "allocations": ("worker", "team", "created_by"),
-    "referral__contact__indicators": (),
     "assessments": ("created_by", "authorised_by"),
     "strategy_discussions": ("chaired_by",),
     "section47s": ("created_by", "core_assessment"),
@@ -322,30 +320,41 @@ def _related_model(path: str):
     return model
 
 
+# Lists read in the case's own query (decision 0060): the managers' reviews of a case while it
+# waited unallocated, and the threshold indicators of the contact that led to its referral.
+CASE_LISTS = (
+    ("unallocated_reviews", ("review_date", "decision"), ("reviewed_by",)),
+    ("referral__contact__indicators", ("text",), ()),
+)
+
+
+def with_case_lists(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Each case with its ``CASE_LISTS``, read in the cases' own query (for
+    ``access_case(reads=)``; ``load_case_page`` puts them in place)."""
+    for path, fields, named in CASE_LISTS:
+        cases = with_rows(cases, path, fields, named)
+    return cases
+
+
 def load_case_page(case: Case) -> Case:
     """Load what the case page shows of ``case`` (read through ``access_case`` with
-    ``related=CASE_PAGE_JOINS``): one query per kind of step, whatever the length of the
-    history."""
+    ``related=CASE_PAGE_JOINS`` and ``reads=(with_case_lists, ...)``): one query per kind of
+    step, whatever the length of the history."""
+
     def step(path: str, joins: tuple[str, ...]):
         queryset = _related_model(path)._default_manager.select_related(*joins)
         if path in CASE_PAGE_INLINE:
-            relation, fields, people = CASE_PAGE_INLINE[path]
-            queryset = with_rows(queryset, relation, fields, people)
+            relation, fields, named = CASE_PAGE_INLINE[path]
+            queryset = with_rows(queryset, relation, fields, named)
         return Prefetch(path, queryset=queryset)
 
     prefetch_related_objects([case], *(step(p, joins) for p, joins in CASE_PAGE_STEPS.items()))
     for path, (relation, fields, named) in CASE_PAGE_INLINE.items():
         unpack_rows(getattr(case, path).all(), relation, fields, named)
-    if case.is_open and not any(a.end_date is None for a in case.allocations.all()):
-        # A case waiting unallocated shows its managers' reviews (issue 14): one query more,
-        # only then.
-        prefetch_related_objects(
-            [case],
-            Prefetch(
-                "unallocated_reviews",
-                queryset=UnallocatedReview.objects.select_related("reviewed_by"),
-            ),
-        )
+    if not hasattr(case, "_rows_unallocated_reviews"):
+        raise ValueError("load_case_page needs the case read with with_case_lists")
+    for path, fields, named in CASE_LISTS:
+        unpack_rows([case], path, fields, named)
     return case
 
 

@@ -122,6 +122,7 @@ def case_detail(request, case_id: UUID):
         reads=(
             selectors.with_current_summary,
             selectors.with_waiting_authorisation,
+            selectors.with_case_lists,
             *_CASE_PAGE_READS,
         ),
     )

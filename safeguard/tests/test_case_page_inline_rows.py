@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from safeguard.audit.services import save_new
 from safeguard.casework import selectors
@@ -59,7 +60,7 @@ def plans(world):
 
 
 def test_the_rows_read_with_the_plans_are_those_the_tables_hold(plans):
-    case = Case.objects.get(pk=plans.pk)
+    (case,) = selectors.with_case_lists(Case.objects.filter(pk=plans.pk))
     selectors.load_case_page(case)
     with CaptureQueriesContext(connection) as read:
         seen_meetings = {
@@ -116,3 +117,95 @@ def test_the_case_page_shows_them(world, client, plans):
     # The reviews, with what the later one decided.
     assert f"Reviewed 26 Feb 2024 by {carol}: Plan goes on; school to report" in html
     assert html.index("Reviewed 19 Feb 2024") < html.index("Reviewed 26 Feb 2024")
+
+
+def _unallocated_case_page(world, client, case) -> tuple[int, str]:
+    from safeguard.tests.test_page_queries import queries, statements
+
+    url = reverse("casework:case-detail", kwargs={"case_id": case.pk})
+    read = statements(client, world.tm_carol, url)
+    return len(queries(read)), client.get(url).content.decode()
+
+
+def test_a_case_waiting_unallocated_shows_its_reviews_at_no_cost(world, client):
+    """The managers' reviews of an unallocated case are read with the case itself."""
+    from safeguard.testing.journey import open_case as referred
+
+    case = referred(world, received=date(2024, 2, 5))
+    before, _ = _unallocated_case_page(world, client, case)
+    carol = world.tm_carol
+    for when, decision in (
+        (date(2024, 2, 12), "Keep waiting: low risk, school checks daily"),
+        (date(2024, 2, 19), "Keep waiting; duty worker to visit"),
+        (date(2024, 2, 12), "Second look the same day after a call from the school"),
+    ):
+        casework.unallocated_review_record(by=carol, case=case, review_date=when, decision=decision)
+    after, page = _unallocated_case_page(world, client, case)
+    assert after == before
+    loaded = Case.objects.filter(pk=case.pk)
+    (loaded,) = selectors.with_case_lists(loaded)
+    selectors.load_case_page(loaded)
+    with CaptureQueriesContext(connection) as read:
+        seen = [
+            (r.pk, r.review_date, r.decision, str(r.reviewed_by))
+            for r in loaded.unallocated_reviews.all()
+        ]
+    assert read.captured_queries == []
+    assert seen == [
+        (r.pk, r.review_date, r.decision, str(r.reviewed_by))
+        for r in case.unallocated_reviews.order_by("-review_date", "-created_at")
+    ]
+    assert [s[2] for s in seen] == [
+        "Keep waiting; duty worker to visit",
+        "Second look the same day after a call from the school",
+        "Keep waiting: low risk, school checks daily",
+    ]
+    assert "Reviews while unallocated" in page
+    positions = [page.index(s[2]) for s in seen]
+    assert positions == sorted(positions)
+
+
+def test_the_contacts_indicators_are_read_with_the_case(world, client):
+    """The threshold indicators that led to the referral, in the level's order, at no cost."""
+    import tomllib
+
+    from safeguard.referrals.management.commands.load_thresholds import DEFAULT_FILE
+    from safeguard.referrals.services import (
+        contact_decide,
+        contact_record,
+        referral_record,
+        thresholds_load,
+    )
+
+    with DEFAULT_FILE.open("rb") as handle:
+        levels = {
+            level.number: level
+            for level in thresholds_load(
+                by=None, authority=world.authority, data=tomllib.load(handle)
+            )
+        }
+    contact = contact_record(
+        by=world.sw_amy, child=world.child_sam, contact_date=date(2025, 6, 2), source="2A",
+        reason="Bruise on his arm; often hungry at school",
+    )  # fmt: skip
+    chosen = list(levels[4].indicators.all())[:3]
+    contact_decide(
+        by=world.sw_amy, contact=contact, level=levels[4], indicators=chosen[::-1],
+        rationale="Unexplained bruise", outcome="referral", decision_date=date(2025, 6, 2),
+    )  # fmt: skip
+    referral = referral_record(
+        by=world.sw_amy, child=world.child_sam, received_date=date(2025, 6, 2), source="2A",
+        decision="strategy", decision_date=date(2025, 6, 3), contact=contact, primary_need="N1",
+    )  # fmt: skip
+    (case,) = selectors.with_case_lists(
+        Case.objects.select_related(*selectors.CASE_PAGE_JOINS).filter(pk=referral.case_id)
+    )
+    selectors.load_case_page(case)
+    with CaptureQueriesContext(connection) as read:
+        seen = [(i.pk, i.text) for i in case.referral.contact.indicators.all()]
+    assert read.captured_queries == []
+    assert seen == [(i.pk, i.text) for i in contact.indicators.all()]
+    assert sorted(seen) == sorted((i.pk, i.text) for i in chosen) and len(seen) == 3
+    client.force_login(world.sw_amy)
+    page = client.get(reverse("casework:case-detail", kwargs={"case_id": case.pk})).content
+    assert "Indicators: " + escape("; ".join(text for _, text in seen)) in page.decode()

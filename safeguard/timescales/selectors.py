@@ -398,28 +398,31 @@ def unallocated_count(authority: LocalAuthority, *, on: date, team: Team | None 
     return _unallocated(authority, on, team).count()
 
 
-def unallocated_by_team(user: User, *, on: date) -> list[tuple[Team, int]]:
-    """The unallocated queues of the teams ``user`` manages or belongs to, with how many cases
-    wait in each, by team name: two queries."""
+def unallocated_queues(user: User, *, on: date) -> tuple[int, list[tuple[Team, int]]]:
+    """How many open cases of the user's authority have no allocated worker on ``on``, and the
+    unallocated queues of the teams ``user`` manages or belongs to, with how many cases wait in
+    each, by team name: two queries (the cases are counted by team once, for both)."""
+    authority_id = user.agency.authority_id
     teams = list(
         Team.objects.filter(Q(manager=user) | Q(members=user))
-        .filter(
-            agency__authority_id=user.agency.authority_id,
-            agency__kind=AgencyKind.CHILDRENS_SOCIAL_CARE,
-        )
+        .filter(agency__authority_id=authority_id, agency__kind=AgencyKind.CHILDRENS_SOCIAL_CARE)
         .distinct()
         .order_by("name", "pk")
     )
-    if not teams:
-        return []
     counts = dict(
         _unallocated(user.agency.authority, on)
-        .filter(team__in=teams)
+        .order_by()
         .values("team")
         .annotate(n=Count("pk"))
         .values_list("team", "n")
     )
-    return [(t, counts.get(t.pk, 0)) for t in teams]
+    return sum(counts.values()), [(t, counts.get(t.pk, 0)) for t in teams]
+
+
+def unallocated_by_team(user: User, *, on: date) -> list[tuple[Team, int]]:
+    """The unallocated queues of the teams ``user`` manages or belongs to, with how many cases
+    wait in each, by team name."""
+    return unallocated_queues(user, on=on)[1]
 
 
 REVIEW_RULE = "unallocated_review"

@@ -78,9 +78,9 @@ def home(request):
     can_see_service = due_permissions.can(user, DueAction.SEE_SERVICE)
     unallocated, team_queues = None, []
     if can_see_service:
-        unallocated = due.unallocated_count(user.agency.authority, on=today)
-        # The queues of the manager's own teams (issue 14): each team's unallocated cases.
-        team_queues = due.unallocated_by_team(user, on=today)
+        # The service's unallocated cases, and the queues of the manager's own teams (issue
+        # 14): each team's unallocated cases, counted with the service's total.
+        unallocated, team_queues = due.unallocated_queues(user, on=today)
     return render(
         request,
         "work/home.html",

@@ -17,7 +17,12 @@ from safeguard.core.workdays import add_working_days
 from safeguard.testing.journey import open_case
 from safeguard.timescales.engine import case_timescales
 from safeguard.timescales.models import DueEntry
-from safeguard.timescales.selectors import unallocated_by_team, unallocated_page
+from safeguard.timescales.selectors import (
+    unallocated_by_team,
+    unallocated_count,
+    unallocated_page,
+    unallocated_queues,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -240,6 +245,26 @@ def test_the_managers_home_page_links_to_their_teams_queues(world, client):
     assert reverse("timescales:team-unallocated", args=[world.team_a.pk]) in content
     team_page = client.get(reverse("timescales:team", args=[world.team_a.pk])).content.decode()
     assert "1 unallocated case in Child Protection Team A" in team_page
+
+
+def test_the_service_total_and_the_managers_queues_are_counted_together(world, client):
+    """The home page's two unallocated figures come from one count by team: the service's
+    total (every team, and a case without one) and the manager's own teams."""
+    sam = open_case(world, received=MONDAY)
+    tom = open_case(world, world.child_tom, received=MONDAY, by=world.sw_ben)
+    Case.objects.filter(pk=sam.pk).update(team=world.team_a)
+    Case.objects.filter(pk=tom.pk).update(team=world.team_b)
+    world.team_a.manager = world.tm_carol
+    world.team_a.save()
+    today = timezone.localdate()
+    total, queues = unallocated_queues(world.tm_carol, on=today)
+    assert (total, queues) == (2, [(world.team_a, 1)])
+    assert total == unallocated_count(world.authority, on=today)
+    casework.case_allocate(
+        by=world.tm_carol, case=sam, worker=world.sw_amy, team=world.team_a, start_date=MONDAY,
+        reason="Allocated at the team meeting",
+    )
+    assert unallocated_queues(world.tm_carol, on=today) == (1, [(world.team_a, 0)])
 
 
 def test_the_queue_makes_a_fixed_number_of_queries(world, client):
