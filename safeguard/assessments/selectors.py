@@ -55,10 +55,13 @@ def latest_return(decisions: list[AssessmentAuthorisation]) -> AssessmentAuthori
     return returns[-1] if returns else None
 
 
-def waiting_for_authorisation(authority_id) -> list[casework.WaitingDecision]:
+def waiting_for_authorisation(
+    authority_id, reach: casework.Reach | None = None
+) -> list[casework.WaitingDecision]:
     """The authority's submitted assessments, as items of the managers' one queue of what
     waits for their authorisation (``casework.selectors.register_queue_source``, decision
-    0041): one query. Whoever started or submitted one never authorises it."""
+    0041): one query; with ``reach``, only those that may reach that manager. Whoever started
+    or submitted one never authorises it."""
     current_team = (
         Allocation.objects.filter(case=OuterRef("case"), end_date__isnull=True)
         .order_by("-start_date")
@@ -73,6 +76,8 @@ def waiting_for_authorisation(authority_id) -> list[casework.WaitingDecision]:
         .select_related("case__child", "submitted_by")
         .annotate(allocated_team=Subquery(current_team))
     )
+    if reach is not None:
+        rows = rows.filter(reach.may_reach(excluded=("created_by", "submitted_by")))
     return [
         casework.WaitingDecision(
             label="Outcome of an assessment",

@@ -740,7 +740,39 @@ class WaitingDecision:
 
 # Higher apps whose own records wait for a manager (assessments, decision 0035) add them to
 # the same queue: each source is one query for the authority's waiting items.
-QueueSource = Callable[[object], list[WaitingDecision]]
+@dataclass(frozen=True)
+class Reach:
+    """Whose queue is being read: for a source to leave out, in its own query, the items that
+    can never reach this manager (``waiting_for``), so that the queue reads a manager's share
+    rather than the authority's every waiting item.
+
+    An item reaches the manager (``authoriser_id``) only if the manager is on its team's line,
+    or if nobody on the line may authorise it: the line is empty (the item has no team, or its
+    team no manager), or everyone on it is excluded, which needs a manager among the excluded.
+    ``may_reach`` is that test as a query condition; ``waiting_for`` then decides exactly."""
+
+    user_id: object
+    teams: dict  # authority_teams
+
+    def may_reach(self, excluded: tuple[str, ...], allocated: str = "allocated_team") -> Q:
+        """For a query of items annotated with their allocated team (``allocated``) and with a
+        case: those whose team (the allocation's, else the case's) has the manager on its line
+        or no line, or who exclude (the fields ``excluded``) someone who manages a team."""
+        teams = {
+            team_id
+            for team_id in self.teams
+            if not (line := management_line(team_id, self.teams)) or self.user_id in line
+        }
+        managers = {manager for _, manager in self.teams.values() if manager is not None}
+        held = Q(**{f"{allocated}__in": teams}) | Q(**{f"{allocated}__isnull": True}) & (
+            Q(case__team_id__in=teams) | Q(case__team_id__isnull=True)
+        )
+        for field in excluded:
+            held |= Q(**{f"{field}__in": managers})
+        return held
+
+
+QueueSource = Callable[..., list[WaitingDecision]]
 _QUEUE_SOURCES: list[QueueSource] = []
 
 
@@ -808,9 +840,11 @@ def waiting_for(user) -> list[WaitingDecision]:
         return []
     authority_id = user.agency.authority_id
     teams = authority_teams(authority_id)
+    reach = Reach(user.pk, teams)
+    # Requests exclude whoever's work they are (any number): read whole, they are few.
     items = _requests_waiting(authority_id)
     for source in _QUEUE_SOURCES:
-        items.extend(source(authority_id))
+        items.extend(source(authority_id, reach))
     mine = []
     for item in items:
         if user.pk in item.excluded:

@@ -124,6 +124,24 @@ def visible_to(user) -> QuerySet[Person]:
     return base.filter(~Q(pk__in=_sealed_ids()) | _unlocked(user))
 
 
+def visible_q(user, ref: str) -> Q | None:
+    """``visible_to(user)`` for social care staff, as a condition on ``ref`` (a foreign key to
+    a person, such as ``"child_id"``) in a query over another table: the person's authority and
+    seal asked of each row, rather than a list of every person the user may see (which SQLite
+    builds in full, over the whole borough, before the first row). None for anyone else: their
+    visibility depends on more than the authority and the seal (use ``visible_to``)."""
+    if not (user.is_authenticated and user.is_active and user.agency_id):
+        return None
+    if not is_social_care_staff(user):
+        return None
+    person = ref.removesuffix("_id")
+    return Q(**{f"{person}__authority_id": user.agency.authority_id}) & (
+        ~Q(**{f"{ref}__in": _sealed_ids()})
+        | Q(**{f"{ref}__in": _named_ids(user)})
+        | Q(**{f"{ref}__in": _granted_ids(user)})
+    )
+
+
 def restricted_to(user) -> QuerySet[Person]:
     """Sealed records ``user`` may know exist but not see: social care staff of the
     authority who are neither named nor hold a grant. Empty for everyone else."""
