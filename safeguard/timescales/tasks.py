@@ -16,6 +16,7 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
+from safeguard.core.statistics import refresh_planner_statistics
 from safeguard.timescales import projection
 
 logger = logging.getLogger(__name__)
@@ -55,6 +56,8 @@ def rebuild_due_items_nightly() -> int:
     try:
         made = projection.rebuild()
         logger.info("Nightly rebuild of what is due: %d items", made)
+        # And the planner's statistics, for a night's worth of new records (core/statistics.py).
+        refresh_planner_statistics()
         return made
     finally:
         schedule_nightly()

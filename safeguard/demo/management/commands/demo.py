@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from safeguard.accounts.models import User
+from safeguard.core.statistics import refresh_planner_statistics
 from safeguard.demo import generator
 from safeguard.demo.generator.accounts import DEMO_DEVICE_NAME
 from safeguard.people.models import Person
@@ -156,6 +157,8 @@ class Command(BaseCommand):
             raise CommandError(f"{error}; use a fresh database") from error
         except OSError as error:
             raise CommandError(f"could not write the demo accounts file {path}: {error}") from error
+        # The planner's statistics for the borough just loaded (core/statistics.py).
+        refresh_planner_statistics()
         elapsed = time.perf_counter() - started
 
         c = result.counts
