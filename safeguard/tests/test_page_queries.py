@@ -18,6 +18,7 @@ from safeguard.assessments.models import Assessment
 from safeguard.audit.services import record_access, save_new
 from safeguard.casework import services as casework
 from safeguard.casework.models import Case
+from safeguard.earlyhelp.models import EarlyHelpAssessment
 from safeguard.people import services as people
 from safeguard.people.models import Person
 from safeguard.protection.models import (
@@ -137,6 +138,14 @@ def grow(world, child: Person, case: Case, n: int, offset: int = 0) -> None:
             _saved(PlanAction,
                 plan=cp_plan, description=f"Action {i}", due_date=when, created_by=amy, **owner
             )
+        # Early help before the case, by the school nurse's service (the person page shows
+        # each assessment with its organisation).
+        eha = EarlyHelpAssessment(
+            child=child, authority=world.authority, start_date=when - timedelta(days=1),
+            completed_date=when, outcome="single_agency", organisation=world.health, consent_given=True,
+            consent_date=when - timedelta(days=1), created_by=amy,
+        )  # fmt: skip
+        save_new(eha, by=amy, person_id=child.pk)
         # The caseload grows too: another child allocated to Amy, in Carol's team.
         other = Person.objects.create(
             authority=world.authority, given_names=f"Casey{i}", family_name="Smith",

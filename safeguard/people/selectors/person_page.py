@@ -196,9 +196,11 @@ def relatives_shown(
 PERSON_PAGE_RELATIONS = (
     "other_names",
     "cases",
-    "early_help_assessments__organisation",
+    "early_help_assessments",
     "teams_around_family",
 )
+# The single records each relation's rows name, read in the same query.
+PERSON_PAGE_JOINS: dict[str, tuple[str, ...]] = {"early_help_assessments": ("organisation",)}
 
 # What the apps behind those relations read with them, in the same query (a function from a
 # query of the relation's records to the same query, annotated): casework the plan status of
@@ -217,11 +219,13 @@ def register_person_page_read(relation: str, annotate) -> None:
 
 
 def _lookup(path: str):
-    reads = _RELATION_READS.get(path)
-    if not reads:
+    reads, joins = _RELATION_READS.get(path), PERSON_PAGE_JOINS.get(path)
+    if not (reads or joins):
         return path
     records = Person._meta.get_field(path).related_model._default_manager.all()
-    for annotate in reads:
+    if joins:
+        records = records.select_related(*joins)
+    for annotate in reads or ():
         records = annotate(records)
     return Prefetch(path, queryset=records)
 
