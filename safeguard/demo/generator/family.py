@@ -83,6 +83,88 @@ RISKS = [
     "If the drinking carries on, {name} may be left without a sober adult to keep them safe.",
 ]
 
+# The same for a child under five (nursery, health visitor, childminder rather than school),
+# and for an unborn baby (the pregnancy and the home the baby will come to). Each pool is as
+# long as the school-age one, so that the seed makes the same choices whatever the texts.
+WORRIES_YOUNG = [
+    "Police were called twice this year to fighting between the adults at home while {name} "
+    "was there; {name} is too young to get out of the way or to tell anyone.",
+    "{name} has missed health visitor checks and two immunisations, and the home is often cold "
+    "with little food in the cupboards.",
+    "{name}'s parent has been drinking heavily since the family moved, and there is often no "
+    "sober adult at home to look after {name}.",
+    "{name} has a bruise that was not explained, and the adults at home gave different accounts "
+    "of how it happened; babies and toddlers who are not walking rarely bruise.",
+]
+WORKING_WELL_YOUNG = [
+    "Grandma has {name} three days a week and the health visitor says {name} is thriving there.",
+    "{name}'s parent has started going to the parenting group and has not missed a session.",
+    "{name} goes to nursery every day now and the nursery says {name} is settling well.",
+    "The family let the social worker in at every visit and talk openly about what is hard.",
+]
+NEXT_STEPS_YOUNG = [
+    "The parent to finish the domestic abuse programme by the end of next month; the nursery "
+    "to tell the social worker the same day if {name} does not arrive.",
+    "A family group conference within four weeks, so the wider family can plan how to help.",
+    "The social worker to see {name} at every visit, and the health visitor to check {name}'s "
+    "weight and the home conditions fortnightly.",
+    "The parent to register with the GP and go to the alcohol service appointment booked.",
+]
+RISKS_YOUNG = [
+    "If the adults keep fighting, {name} is likely to be hurt, being too small to move away.",
+    "If {name}'s basic needs are not met every day, {name}'s health and development will "
+    "suffer, and {name} may come to harm when left alone.",
+    "If the drinking carries on, {name} may be left without a sober adult to keep them safe.",
+]
+WORRIES_UNBORN = [
+    "Police were called twice this year to fighting between the adults at home; the mother "
+    "has been pushed while pregnant.",
+    "The mother has missed three antenatal appointments and the home is not ready for a baby: "
+    "no cot, little food and no heating.",
+    "The mother has been drinking heavily during the pregnancy and has no one to help once the "
+    "baby is born.",
+    "An older child of the mother was removed from her care two years ago and the worries that "
+    "led to it have not changed.",
+]
+WORKING_WELL_UNBORN = [
+    "The baby's grandmother has offered to live with the mother for the first weeks.",
+    "The mother has started going to the parenting group and has not missed a session.",
+    "The mother goes to every antenatal appointment now and the midwife has no worries about "
+    "the pregnancy.",
+    "The mother lets the social worker in at every visit and talks openly about what is hard.",
+]
+NEXT_STEPS_UNBORN = [
+    "The mother to finish the domestic abuse programme before the birth; the midwife to tell "
+    "the social worker the same day if an appointment is missed.",
+    "A family group conference before the birth, so the wider family can plan how to help.",
+    "A pre-birth plan agreed with the midwife and the hospital before 30 weeks of pregnancy.",
+    "The mother to register with the GP and go to the alcohol service appointment booked.",
+]
+RISKS_UNBORN = [
+    "If the violence carries on, the baby may be hurt before or after the birth.",
+    "If the home is not ready and the mother is not helped, the baby's basic needs may not be "
+    "met from the first day.",
+    "If the drinking carries on, the baby may be harmed before birth and left without a sober "
+    "adult after it.",
+]
+SUMMARY_TEXTS = {
+    "school": {"worries": WORRIES, "working_well": WORKING_WELL, "next_steps": NEXT_STEPS,
+               "risk_statement": RISKS},
+    "young": {"worries": WORRIES_YOUNG, "working_well": WORKING_WELL_YOUNG,
+              "next_steps": NEXT_STEPS_YOUNG, "risk_statement": RISKS_YOUNG},
+    "unborn": {"worries": WORRIES_UNBORN, "working_well": WORKING_WELL_UNBORN,
+               "next_steps": NEXT_STEPS_UNBORN, "risk_statement": RISKS_UNBORN},
+}  # fmt: skip
+
+
+def _summary_texts(child, on: date) -> dict[str, list[str]]:
+    """The case summary's pools for ``child`` as they are ``on`` that day."""
+    if child.date_of_birth is None or child.date_of_birth > on:
+        return SUMMARY_TEXTS["unborn"]
+    if (on - child.date_of_birth).days < 5 * 365:
+        return SUMMARY_TEXTS["young"]
+    return SUMMARY_TEXTS["school"]
+
 
 def _uuid(rng):
     return uuid.UUID(int=rng.getrandbits(128), version=4)
@@ -192,18 +274,12 @@ def add_family_network(borough, *, authority_id: int, as_at: date, seed: int) ->
         name = case.child.given_names.split()[0] if case.child.given_names else "The baby"
         by = workers.get(case.child_id) or case.created_by_id
         days = max((as_at - case.referral_date).days, 1)
-        text = {
-            "worries": rng.choice(WORRIES),
-            "working_well": rng.choice(WORKING_WELL),
-            "next_steps": rng.choice(NEXT_STEPS),
-            "risk_statement": rng.choice(RISKS),
-        }
+        pools = _summary_texts(case.child, as_at)
+        text = {field: rng.choice(pool) for field, pool in pools.items()}
         for number in range(1, rng.randint(1, 3) + 1):
             if number > 1:
                 field = rng.choice(list(text))
-                pool = {"worries": WORRIES, "working_well": WORKING_WELL,
-                        "next_steps": NEXT_STEPS, "risk_statement": RISKS}[field]  # fmt: skip
-                text[field] = rng.choice([t for t in pool if t != text[field]])
+                text[field] = rng.choice([t for t in pools[field] if t != text[field]])
             on = case.referral_date + timedelta(days=min(days, 7 + (number - 1) * 30))
             summary = make(
                 CaseSummary,

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from safeguard.casework.models import DirectWork, Visit
+from safeguard.demo.tests.test_demo_family import summaries_suit_the_childs_age
 from safeguard.protection.models import (
     ActionStatus,
     ChildProtectionPlan,
@@ -37,6 +38,8 @@ def test_every_plan_has_outcomes_contingency_and_actions(settings, tmp_path):
     assert not Visit.objects.filter(analysis="").exists()
     assert Visit.objects.exclude(seen_alone_where="").exists()
     assert DirectWork.objects.exclude(analysis="").exists()
+    # The case summaries of the same borough suit each child's age (test_demo_family).
+    summaries_suit_the_childs_age(AS_AT)
 
 
 def test_a_plan_for_an_unborn_child_is_written_about_the_baby():
