@@ -1,6 +1,7 @@
 """Backlog review exercises: the list, opening one, its page (progress per reviewer and the
 cases), assigning a case, reviewing a case and the summary (a page and a PDF)."""
 
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
@@ -70,12 +71,21 @@ def exercise_detail(request, exercise_id: UUID):
     user = request.user
     exercise = selectors.access_exercise(user=user, exercise_id=exercise_id)
     manager = permissions.can(user, Action.OPEN)
-    shown = selectors.exercise_cases(user, exercise, mine=not manager, request=request)
+    try:
+        number = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        number = 1
+    shown, page = selectors.exercise_cases(
+        user, exercise, mine=not manager, request=request, number=number
+    )
     context = {
         "exercise": exercise,
         "filters": selectors.describe(exercise.filters),
         "progress": selectors.progress(exercise),
         "rows": shown.rows,
+        "page": page,
+        "previous_query": urlencode({"page": page.number - 1}) if page.has_previous else "",
+        "next_query": urlencode({"page": page.number + 1}) if page.has_next else "",
         "restricted": shown.hidden,
         "is_opener": exercise.opened_by_id == user.pk,
         "mine_only": not manager,

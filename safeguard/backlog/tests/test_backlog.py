@@ -465,3 +465,36 @@ def test_the_open_page_opens_an_exercise_over_the_filtered_cases(world, client):
     assert response.status_code == 400
     assert "No open case meets these filters" in response.content.decode()
     assert ExerciseCase.objects.count() == 2
+
+
+def test_the_cases_are_listed_a_page_at_a_time_and_only_those_shown_are_logged(
+    world, client, monkeypatch
+):
+    """An exercise of about 400 cases (2009's) is read a page at a time: each page logs access
+    only for the children it shows, and the pages link to each other."""
+    from safeguard.audit.models import AccessEvent
+
+    monkeypatch.setattr(selectors, "CASES_PAGE_SIZE", 2)
+    ex = exercise(world)
+    order = list(ex.cases.order_by("position").values_list("case__child_id", flat=True))
+    assert len(order) == 3
+    client.force_login(world.tm_carol)
+    url = reverse("backlog:exercise", args=[ex.pk])
+    pages = {}
+    for number in (1, 2):
+        before = AccessEvent.objects.count()
+        response = client.get(url, {"page": number})
+        assert response.status_code == 200
+        pages[number] = [r.case.child_id for r in response.context["rows"]]
+        logged = set(
+            AccessEvent.objects.order_by("sequence")[before:].values_list("person_id", flat=True)
+        )
+        assert logged == set(pages[number])
+    assert pages == {1: order[:2], 2: order[2:]}
+    first = client.get(url).content.decode()
+    assert 'rel="next"' in first and "Page 1 of 2" in first
+    last = client.get(url, {"page": 2}).content.decode()
+    assert 'rel="prev"' in last and 'rel="next"' not in last
+    # A page past the end, or not a number, is the nearest page, not an error.
+    assert client.get(url, {"page": 9}).context["page"].number == 2
+    assert client.get(url, {"page": "x"}).context["page"].number == 1
