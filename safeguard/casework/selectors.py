@@ -738,8 +738,6 @@ class WaitingDecision:
         return max((timezone.localdate() - timezone.localdate(self.since)).days, 0)
 
 
-# Higher apps whose own records wait for a manager (assessments, decision 0035) add them to
-# the same queue: each source is one query for the authority's waiting items.
 @dataclass(frozen=True)
 class Reach:
     """Whose queue is being read: for a source to leave out, in its own query, the items that
@@ -772,6 +770,9 @@ class Reach:
         return held
 
 
+# Higher apps whose own records wait for a manager (assessments, decision 0035) add them to
+# the same queue: each source is one query, ``source(authority_id, reach)``, of the authority's
+# waiting items that may reach the manager (all of them when ``reach`` is None).
 QueueSource = Callable[..., list[WaitingDecision]]
 _QUEUE_SOURCES: list[QueueSource] = []
 
