@@ -1,9 +1,11 @@
 """Writing the audit trail. Callers run these inside their own transaction."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from uuid import UUID
 
-from django.db import models
+from django.db import connection, models, transaction
 from django.forms.models import model_to_dict
 
 from safeguard.audit.chain import canonical_ip
@@ -50,7 +52,6 @@ def record_change(
     )
 
 
-
 def save_new(obj: models.Model, *, by, person_id: UUID | None = None) -> None:
     """Save a new domain record made by ``by``, with its change event (about ``person_id``)."""
     obj.created_by = by
@@ -79,6 +80,48 @@ def save_change(
     record_change(by=by, verb=verb, obj=obj, before=before, person_id=person_id)
 
 
+# The access events of an open ``one_access_append`` block, written when it ends.
+_pending: ContextVar[list[AccessEvent] | None] = ContextVar("pending_access", default=None)
+
+
+@contextmanager
+def one_access_append() -> Iterator[None]:
+    """Run a page's reads in one transaction and append all its access events to the chain
+    at once, when the reads are done (decision 0061).
+
+    A page that shows several groups of people (the person, their relatives, their possible
+    duplicates) would otherwise append to the hash chain once per group, each append two
+    statements (the chain's tail, the insert). Inside this block ``record_access`` keeps the
+    events; they are written when the block ends, still inside its transaction, so a read is
+    never shown without its event: if the write fails, ``AccessLogUnavailable`` is raised,
+    the transaction is rolled back and the page is not answered. Used as a decorator on a
+    view or as a ``with`` block; a block inside another joins the outer one.
+    """
+    if _pending.get() is not None:
+        yield
+        return
+    events: list[AccessEvent] = []
+    token = _pending.set(events)
+    try:
+        with transaction.atomic():
+            yield
+            _pending.reset(token)
+            token = None
+            _write_access(events)
+    finally:
+        if token is not None:
+            _pending.reset(token)
+
+
+def _write_access(events: list[AccessEvent]) -> None:
+    if not events:
+        return
+    try:
+        AccessEvent.objects.bulk_create(events)
+    except Exception as exc:  # any database failure means the read must not go ahead
+        raise AccessLogUnavailable(str(exc)) from exc
+
+
 def record_access(
     *,
     by,
@@ -105,8 +148,9 @@ def record_access(
         )
         for pid in dict.fromkeys(person_ids)
     ]
-    try:
-        AccessEvent.objects.bulk_create(events)
-    except Exception as exc:  # any database failure means the read must not go ahead
-        raise AccessLogUnavailable(str(exc)) from exc
+    pending = _pending.get()
+    if pending is not None and connection.in_atomic_block:
+        pending.extend(events)  # written as the page's one append (``one_access_append``)
+    else:
+        _write_access(events)
     return len(events)

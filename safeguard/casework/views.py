@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from safeguard.audit.services import one_access_append
 from safeguard.casework import documents, permissions, selectors, services
 from safeguard.casework.forms import (
     AbsenceEndForm,
@@ -112,6 +113,7 @@ def _step_page(
 
 @login_required
 @require_http_methods(["GET"])
+@one_access_append()
 def case_detail(request, case_id: UUID):
     case = selectors.access_case(
         user=request.user,

@@ -9,6 +9,7 @@ from safeguard.assurance import permissions as assurance_permissions
 from safeguard.assurance import selectors as assurance
 from safeguard.assurance.permissions import Action as AssuranceAction
 from safeguard.audit.models import AccessPurpose
+from safeguard.audit.services import one_access_append
 from safeguard.backlog import permissions as backlog_permissions
 from safeguard.backlog.permissions import Action as BacklogAction
 from safeguard.casework import permissions as casework_permissions
@@ -38,6 +39,7 @@ HOME_DUE_ITEMS = 5
 
 @login_required
 @require_http_methods(["GET"])
+@one_access_append()
 def home(request):
     user = request.user
     today = timezone.localdate()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from safeguard.audit.models import AccessPurpose
+from safeguard.audit.services import one_access_append
 from safeguard.core import drafts, submission
 from safeguard.core.concurrency import seen_version
 from safeguard.core.submission import posted
@@ -71,6 +72,7 @@ def person_create(request):
 
 @login_required
 @require_http_methods(["GET"])
+@one_access_append()
 def person_detail(request, person_id: UUID):
     person = selectors.access_person(
         user=request.user, person_id=person_id, purpose=AccessPurpose.VIEW, request=request

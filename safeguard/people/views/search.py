@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from safeguard.audit.models import AccessPurpose
+from safeguard.audit.services import one_access_append
 from safeguard.people import permissions, selectors
 from safeguard.people.forms import PersonSearchForm
 from safeguard.people.permissions import Action
@@ -13,6 +14,7 @@ from safeguard.people.permissions import Action
 
 @login_required
 @require_http_methods(["GET"])
+@one_access_append()
 def search(request):
     if not permissions.can(request.user, Action.SEARCH):
         raise PermissionDenied
