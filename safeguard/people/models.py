@@ -5,6 +5,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from safeguard.core.models import BaseModel, DatedSpan
 from safeguard.people.codes import (
@@ -78,6 +79,11 @@ class Person(BaseModel):
         indexes = [
             models.Index(fields=["date_of_birth"], name="person_dob"),
             models.Index(fields=["family_key", "date_of_birth"], name="person_family_dob"),
+            # A name's first letters, whatever their case, as search asks for them
+            # (``selectors.search``: a range on the lower-cased name, which both databases
+            # answer from these).
+            models.Index(Lower("given_names"), name="person_given_lower"),
+            models.Index(Lower("family_name"), name="person_family_lower"),
         ]
 
     def __str__(self) -> str:
@@ -157,6 +163,12 @@ class PersonName(BaseModel):
     family_name = models.CharField(max_length=200)
     given_key = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
     family_key = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
+
+    class Meta:
+        indexes = [
+            models.Index(Lower("given_names"), name="person_name_given_lower"),
+            models.Index(Lower("family_name"), name="person_name_family_lower"),
+        ]
 
     def __str__(self) -> str:
         return " ".join(p for p in (self.given_names, self.family_name) if p)

@@ -4,6 +4,7 @@ birth), the restricted records a search meets, and possible duplicates."""
 from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 
 from safeguard.audit.services import record_access
 from safeguard.core.client_ip import client_ip
@@ -111,11 +112,16 @@ def _search(
 
         if len(tokens) == 1:
             loose = given("") | family("") | given("other_names__") | family("other_names__")
+            fields = ("given", "family")
         else:
             # Two or more words: one must be like the given name and one like the family
             # name (in either order), on the record itself or on one of its other names.
             loose = (given("") & family("")) | (given("other_names__") & family("other_names__"))
-        filters &= loose
+            fields = ("family",)
+        # Neither database can answer the OR of these from an index, and would read every
+        # person to check it: first the people any of its indexed parts finds, then the
+        # whole condition on those alone.
+        filters &= loose & Q(pk__in=_name_candidates(keys, prefixes, fields))
     elif not (nhs_number or local_id or date_of_birth):
         return []
     candidates = list(
@@ -138,6 +144,32 @@ def _search(
             scored.append((score, person))
     scored.sort(key=lambda pair: (-pair[0], pair[1].family_name, pair[1].given_names))
     return [person for _, person in scored[:SEARCH_LIMIT]]
+
+
+def _name_candidates(keys: set[str], prefixes: set[str], fields: tuple[str, ...]):
+    """The ids of people with a name (their own or another they are known by) whose phonetic
+    key is one of ``keys`` or that starts with one of ``prefixes``, in any case, on the
+    ``fields`` ("given", "family") asked: a union of index look-ups (the keys' indexes and
+    the lower-cased names' indexes, ``people.models``). A prefix is asked as a range of the
+    lower-cased name, which both databases answer from an index where ``LIKE`` is not."""
+    column = {"given": "given_names", "family": "family_name"}
+    parts = []
+    for model, id_field in ((Person, "pk"), (PersonName, "person_id")):
+        for field in fields:
+            if keys:
+                parts.append(
+                    model.objects.filter(**{f"{field}_key__in": keys}).values(id_field).order_by()
+                )
+            for prefix in sorted(prefixes):
+                after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+                parts.append(
+                    model.objects.alias(lowered=Lower(column[field]))
+                    .filter(lowered__gte=prefix, lowered__lt=after)
+                    .values(id_field)
+                    .order_by()
+                )
+    first, *rest = parts
+    return first.union(*rest) if rest else first
 
 
 def duplicate_groups(people: list[Person]) -> dict:
