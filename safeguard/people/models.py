@@ -83,7 +83,11 @@ class Person(BaseModel):
             # (``selectors.search``: a range on the lower-cased name, which both databases
             # answer from these).
             models.Index(Lower("given_names"), name="person_given_lower"),
-            models.Index(Lower("family_name"), name="person_family_lower"),
+            # With the given name and its key beside the family name: a search of two words
+            # finds "Ava Ma..." among the "Ma..." from the index alone.
+            models.Index(
+                Lower("family_name"), Lower("given_names"), "given_key", name="person_family_lower"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -167,7 +171,12 @@ class PersonName(BaseModel):
     class Meta:
         indexes = [
             models.Index(Lower("given_names"), name="person_name_given_lower"),
-            models.Index(Lower("family_name"), name="person_name_family_lower"),
+            models.Index(
+                Lower("family_name"),
+                Lower("given_names"),
+                "given_key",
+                name="person_name_family_lower",
+            ),
         ]
 
     def __str__(self) -> str:

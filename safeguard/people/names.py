@@ -2,16 +2,23 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import jellyfish
 
 _WORD = re.compile(r"[a-z]+")
 
 
-def name_tokens(text: str) -> list[str]:
+# A search scores thousands of candidates whose names repeat (a family, a common surname):
+# the words of a name and the likeness of two words are kept once worked out.
+_CACHED = 1 << 16
+
+
+@lru_cache(maxsize=_CACHED)
+def name_tokens(text: str) -> tuple[str, ...]:
     """Lower-case words of a name, accents removed: "Zoë O'Neil-Smith" -> zoe, oneil, smith."""
     folded = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
-    return _WORD.findall(folded.replace("'", ""))
+    return tuple(_WORD.findall(folded.replace("'", "")))
 
 
 def phonetic_key(text: str) -> str:
@@ -28,6 +35,7 @@ def token_keys(text: str) -> set[str]:
 SOUNDS_ALIKE = 0.92
 
 
+@lru_cache(maxsize=_CACHED)
 def similarity(a: str, b: str) -> float:
     """0..1 likeness of two single name words.
 

@@ -55,12 +55,18 @@ def restricted_matches(
     """Sealed records that match the same search but that ``user`` may not see: the page
     says only that a restricted record matches, with its neutral reference. Each match is
     logged as found in a search, saying nothing was shown."""
+    # Sealed records are few: read which they are first, and match the search on those
+    # alone, rather than look the name up across the borough a second time.
+    sealed = list(permissions.restricted_to(user).values_list("pk", flat=True))
+    if not sealed:
+        return []
     found = _search(
-        permissions.restricted_to(user),
+        Person.objects.filter(pk__in=sealed),
         name=name,
         date_of_birth=date_of_birth,
         nhs_number=nhs_number,
         local_id=local_id,
+        few=True,
     )
     if found:
         record_access(
@@ -81,7 +87,10 @@ def _search(
     date_of_birth: date | None = None,
     nhs_number: str = "",
     local_id: str = "",
+    few: bool = False,
 ) -> list[Person]:
+    """``few``: ``qs`` is a handful of people, checked as they are (no index look-up of the
+    name first)."""
     filters = Q()
     if nhs_number:
         filters &= Q(nhs_number=clean_nhs_number(nhs_number))
@@ -121,29 +130,44 @@ def _search(
         # Neither database can answer the OR of these from an index, and would read every
         # person to check it: first the people any of its indexed parts finds, then the
         # whole condition on those alone.
-        filters &= loose & Q(pk__in=_name_candidates(keys, prefixes, fields))
+        filters &= loose if few else loose & Q(pk__in=_name_candidates(keys, prefixes, fields))
     elif not (nhs_number or local_id or date_of_birth):
         return []
+    if not tokens:
+        return _shown(qs.filter(filters).distinct()[:SEARCH_LIMIT])
+    # Score the candidates on their names alone (a match is a few of them), then read the
+    # records of those shown.
     candidates = list(
         qs.filter(filters)
         .distinct()
-        .select_related("authority")
-        .prefetch_related(Prefetch("other_names", queryset=PersonName.objects.all()))[
-            :CANDIDATE_LIMIT
-        ]
+        .order_by()
+        .values_list("pk", "given_names", "family_name")[:CANDIDATE_LIMIT]
     )
-    if not tokens:
-        return candidates[:SEARCH_LIMIT]
+    others: dict = {}
+    for person_id, given_names, family_name in PersonName.objects.filter(
+        person_id__in=[pk for pk, _, _ in candidates]
+    ).values_list("person_id", "given_names", "family_name"):
+        others.setdefault(person_id, []).append((given_names, family_name))
     threshold = SINGLE_WORD_THRESHOLD if len(tokens) == 1 else NAME_MATCH_THRESHOLD
     scored = []
-    for person in candidates:
-        score = names.name_score(name, person.given_names, person.family_name)
-        for other in person.other_names.all():
-            score = max(score, names.name_score(name, other.given_names, other.family_name))
+    for pk, given_names, family_name in candidates:
+        score = names.name_score(name, given_names, family_name)
+        for other_given, other_family in others.get(pk, ()):
+            score = max(score, names.name_score(name, other_given, other_family))
         if score >= threshold:
-            scored.append((score, person))
-    scored.sort(key=lambda pair: (-pair[0], pair[1].family_name, pair[1].given_names))
-    return [person for _, person in scored[:SEARCH_LIMIT]]
+            scored.append((-score, family_name, given_names, pk))
+    best = [pk for *_, pk in sorted(scored)[:SEARCH_LIMIT]]
+    shown = {p.pk: p for p in _shown(Person.objects.filter(pk__in=best))}
+    return [shown[pk] for pk in best if pk in shown]
+
+
+def _shown(people: QuerySet[Person]) -> list[Person]:
+    """The records a search shows, with what the results page names."""
+    return list(
+        people.select_related("authority").prefetch_related(
+            Prefetch("other_names", queryset=PersonName.objects.all())
+        )
+    )
 
 
 def _name_candidates(keys: set[str], prefixes: set[str], fields: tuple[str, ...]):
@@ -151,23 +175,33 @@ def _name_candidates(keys: set[str], prefixes: set[str], fields: tuple[str, ...]
     key is one of ``keys`` or that starts with one of ``prefixes``, in any case, on the
     ``fields`` ("given", "family") asked: a union of index look-ups (the keys' indexes and
     the lower-cased names' indexes, ``people.models``). A prefix is asked as a range of the
-    lower-cased name, which both databases answer from an index where ``LIKE`` is not."""
-    column = {"given": "given_names", "family": "family_name"}
+    lower-cased name, which both databases answer from an index where ``LIKE`` is not.
+
+    With only "family" asked (a search of two words or more, where one word must be like
+    the given name and another like the family name), each look-up of a family name also
+    keeps only the names whose given name is like a word: on the same index, which holds
+    the lower-cased given name and its key beside the family name, so the rows of a common
+    beginning ("Ma") are never read.
+    """
+    def ranged(field: str, prefix: str) -> Q:
+        after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        return Q(**{f"lowered_{field}__gte": prefix, f"lowered_{field}__lt": after})
+
+    given_like = Q(given_key__in=keys) if keys else Q(pk__in=[])
+    for prefix in prefixes:
+        given_like |= ranged("given", prefix)
     parts = []
     for model, id_field in ((Person, "pk"), (PersonName, "person_id")):
+        names_of = model.objects.alias(
+            lowered_given=Lower("given_names"), lowered_family=Lower("family_name")
+        ).order_by()
         for field in fields:
-            if keys:
-                parts.append(
-                    model.objects.filter(**{f"{field}_key__in": keys}).values(id_field).order_by()
-                )
-            for prefix in sorted(prefixes):
-                after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-                parts.append(
-                    model.objects.alias(lowered=Lower(column[field]))
-                    .filter(lowered__gte=prefix, lowered__lt=after)
-                    .values(id_field)
-                    .order_by()
-                )
+            lookups = [Q(**{f"{field}_key__in": keys})] if keys else []
+            lookups += [ranged(field, prefix) for prefix in sorted(prefixes)]
+            for lookup in lookups:
+                if fields == ("family",):
+                    lookup &= given_like
+                parts.append(names_of.filter(lookup).values(id_field))
     first, *rest = parts
     return first.union(*rest) if rest else first
 

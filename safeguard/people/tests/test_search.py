@@ -122,7 +122,12 @@ def test_a_name_is_looked_up_through_indexes_not_by_reading_everyone(world):
         scans = re.findall(r"(?:^|\n)[^\n]*(?:\bSCAN people_person\w*|Seq Scan on people_person\w*)",
                            plan)
         assert not scans, plan
-    # And the rows found are the ones the name conditions find.
-    found = {row["pk"] for row in _name_candidates({"SM0"}, {"smi"}, ("family",))}
+    # And the rows found are the ones the name conditions find: one word on either name; two
+    # words, one like the family name and one like the given name on the same name.
+    found = {row["pk"] for row in _name_candidates({"SM0"}, {"smi"}, ("given", "family"))}
     assert {world.child_sam.pk, world.child_sally.pk, world.mother_mary.pk} <= found
     assert world.child_tom.pk not in found
+    found = {row["pk"] for row in _name_candidates(names.token_keys("Sam Smith"), {"sa", "sm"},
+                                                   ("family",))}  # fmt: skip
+    assert {world.child_sam.pk, world.child_sally.pk} <= found
+    assert not {world.mother_mary.pk, world.child_tom.pk} & found
