@@ -93,6 +93,12 @@ class Case(BaseModel, Span, Prioritised):
         ordering = ["-referral_date"]
         indexes = [
             models.Index(fields=["authority", "closure_date"], name="case_open"),
+            # The unallocated cases counted by team (every manager's home page) and listed:
+            # read from the index alone, without a visit to each case (docs/performance.md).
+            models.Index(
+                fields=["authority", "team", "referral_nfa", "closure_date", "referral_date", "id"],
+                name="case_open_by_team",
+            ),
             # Indicators and the demand page select referrals by date (docs/performance.md).
             models.Index(fields=["referral_date"], name="case_referral_date"),
         ]
@@ -140,7 +146,8 @@ class Allocation(BaseModel, DatedSpan):
         indexes = [
             # Allocations open on a day (unallocated cases on the home page and the due
             # lists), and a worker's open allocations (docs/performance.md, issue 13 item 5).
-            models.Index(fields=["end_date", "start_date"], name="allocation_open"),
+            # With the case: the cases held on a day are read from the index alone.
+            models.Index(fields=["end_date", "start_date", "case"], name="allocation_open"),
             models.Index(fields=["worker", "end_date"], name="allocation_worker_open"),
         ]
 
