@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from safeguard.accounts.selectors import social_care_teams
+from safeguard.audit.services import one_access_append
 from safeguard.casework import permissions as casework_permissions
 from safeguard.casework.permissions import Action as CaseAction
 from safeguard.people import selectors as people
@@ -96,15 +97,14 @@ def _render(request, *, title: str, where_base: dict, teams=None, extra: dict | 
         previous_query=urlencode(query_with_sort | {"page": page.number - 1})
         if page.has_previous
         else "",
-        next_query=urlencode(query_with_sort | {"page": page.number + 1})
-        if page.has_next
-        else "",
+        next_query=urlencode(query_with_sort | {"page": page.number + 1}) if page.has_next else "",
     )
     return render(request, "timescales/due.html", context)
 
 
 @login_required
 @require_GET
+@one_access_append()
 def mine(request):
     if not permissions.can(request.user, Action.SEE_OWN):
         raise PermissionDenied
@@ -142,6 +142,7 @@ def _cover(request) -> dict:
 
 @login_required
 @require_GET
+@one_access_append()
 def team(request, team_id: int):
     team = selectors.team_by_id(team_id)
     if not permissions.can(request.user, Action.SEE_TEAM, team):
@@ -159,6 +160,7 @@ def team(request, team_id: int):
 
 @login_required
 @require_GET
+@one_access_append()
 def service(request):
     if not permissions.can(request.user, Action.SEE_SERVICE):
         raise PermissionDenied
@@ -176,6 +178,7 @@ def service(request):
 
 @login_required
 @require_GET
+@one_access_append()
 def next_steps(request):
     """Decided but not started: the steps decisions set that nobody has begun, for those who
     oversee work across the service, or a worker's own."""
@@ -226,6 +229,7 @@ def _unallocated_queue(request, *, title: str, team=None):
 
 @login_required
 @require_GET
+@one_access_append()
 def unallocated(request):
     """Open cases with no allocated worker across the service."""
     if not permissions.can(request.user, Action.SEE_SERVICE):
@@ -235,6 +239,7 @@ def unallocated(request):
 
 @login_required
 @require_GET
+@one_access_append()
 def team_unallocated(request, team_id: int):
     """A team's unallocated queue: the open cases it answers for that nobody holds."""
     team = selectors.team_by_id(team_id)
@@ -252,6 +257,7 @@ def _page_number(request) -> int:
 
 @login_required
 @require_GET
+@one_access_append()
 def unseen(request):
     """Children not seen within their stage's standard, longest unseen first: across the
     service for those who oversee work, or one team's (a social worker's own teams)."""

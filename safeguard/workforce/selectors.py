@@ -430,28 +430,36 @@ def workforce_rates(authority: LocalAuthority, *, on: date, months: int = 12) ->
     team_ids = sorted({p.team_id for p in posts}, key=lambda pk: (teams[pk].name, pk))
     keys = [None, *team_ids]
     table = {k: [] for k in keys}
+
+    def open_on(start: date | None, end: date | None, day: date) -> bool:
+        # ``DatedSpan.is_open_on``, on the dates read once below (this loop runs months x
+        # records times: thousands of posts on a large service).
+        return (start is None or start <= day) and (end is None or end > day)
+
+    post_spans = [(p.start_date, p.end_date, p.fte, p.team_id) for p in posts]
+    holder_spans = [(h, h.start_date, h.end_date, post_by_id[h.post_id]) for h in holders]
     for start in _month_starts(on, months):
         next_start = (start + timedelta(days=32)).replace(day=1)
         end = min(on, next_start - timedelta(days=1))
+        after_end = end + timedelta(days=1)
         rows = {k: MonthRates(month=start) for k in keys}
-        for p in posts:
-            if p.is_open_on(end):
-                for k in (None, p.team_id):
-                    rows[k].posts_fte += p.fte
-        for h in holders:
-            p = post_by_id[h.post_id]
+        for p_start, p_end, fte, team_id in post_spans:
+            if open_on(p_start, p_end, end):
+                for k in (None, team_id):
+                    rows[k].posts_fte += fte
+        for h, h_start, h_end, p in holder_spans:
             targets = (None, p.team_id)
-            if h.is_open_on(end) and p.is_open_on(end):
+            if open_on(h_start, h_end, end) and open_on(p.start_date, p.end_date, end):
                 for k in targets:
                     rows[k].filled_fte += p.fte
                     rows[k].filled_at_end += 1
                     if h.agency:
                         rows[k].agency_fte += p.fte
-            if h.is_open_on(start) and p.is_open_on(start):
+            if open_on(h_start, h_end, start) and open_on(p.start_date, p.end_date, start):
                 for k in targets:
                     rows[k].filled_at_start += 1
             # The last day in post is the day before end_date.
-            last_in_month = h.end_date is not None and start < h.end_date <= end + timedelta(days=1)
+            last_in_month = h_end is not None and start < h_end <= after_end
             if last_in_month and left_service(h):
                 for k in targets:
                     rows[k].leavers += 1
