@@ -464,8 +464,6 @@ def unallocated_page(
     next due step and the manager's review it is due: a fixed number of queries whatever the
     number of cases."""
     cases = _unallocated(authority, on, team)
-    total = cases.count()
-    number = min(max(1, number), max(1, -(-total // size)))
     last_ended = Subquery(
         Allocation.objects.filter(case=OuterRef("pk"), end_date__lte=on)
         .order_by("-end_date")
@@ -476,16 +474,29 @@ def unallocated_page(
         .order_by("-review_date")
         .values("review_date")[:1]
     )
-    found = list(
-        with_last_seen(cases)
+    # The page's cases first, ordered on what the order needs alone; then what each row
+    # shows, for those cases only (the sightings' subqueries would otherwise run for every
+    # unallocated case of the borough, to show a page of them).
+    ordering = cases.annotate(
+        priority_order=priority_rank_expression(),
+        waiting_since=Coalesce(last_ended, F("referral_date")),
+    ).order_by("priority_order", "waiting_since", "pk")
+    # Every unallocated case's id, in order, in one query: their number is the list's count
+    # (a second query for it would find them all again).
+    ordered_ids = list(ordering.values_list("pk", flat=True))
+    total = len(ordered_ids)
+    number = min(max(1, number), max(1, -(-total // size)))
+    page_ids = ordered_ids[(number - 1) * size : number * size]
+    shown = (
+        with_last_seen(Case.objects.filter(pk__in=page_ids))
         .select_related("child", "team")
         .annotate(
-            priority_order=priority_rank_expression(),
             waiting_since=Coalesce(last_ended, F("referral_date")),
             last_review=last_review,
         )
-        .order_by("priority_order", "waiting_since", "pk")[(number - 1) * size : number * size]
     )
+    by_id = {c.pk: c for c in shown}
+    found = [by_id[pk] for pk in page_ids if pk in by_id]
     entries = due_entries(authority, on=on).filter(case__in=[c.pk for c in found])
     first_due: dict = {}
     reviews: dict = {}
