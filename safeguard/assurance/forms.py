@@ -1,5 +1,7 @@
 """The forms of the case-file audit pages."""
 
+from datetime import date
+
 from django import forms
 
 from safeguard.assurance.models import Grade, Heading, Stratum
@@ -119,3 +121,69 @@ class InspectionSampleForm(GovukForm):
     def cleaned_chosen(self) -> list[str]:
         text = self.cleaned_data.get("chosen") or ""
         return [part.strip() for part in text.replace(",", "\n").splitlines() if part.strip()]
+
+
+def month_choices(today, *, back: int = 12, ahead: int = 12) -> list[tuple[str, str]]:
+    """The months around ``today`` as (YYYY-MM-01, "December 2026") choices, newest last."""
+    months = []
+    year, month = today.year, today.month - back
+    for _ in range(back + ahead + 1):
+        while month < 1:
+            year, month = year - 1, month + 12
+        while month > 12:
+            year, month = year + 1, month - 12
+        day = date(year, month, 1)
+        months.append((day.isoformat(), day.strftime("%B %Y")))
+        month += 1
+    return months
+
+
+class ProgrammeLineForm(GovukForm):
+    """A line of the audit programme: who audits how many case files a month, drawn how,
+    from which month to which."""
+
+    auditor = forms.ModelChoiceField(
+        label="Auditor", queryset=None, empty_label="Choose a team or service manager"
+    )
+    cases_per_month = forms.IntegerField(
+        label="Case files a month",
+        help_text="From each team, worker or stage when the sample is stratified",
+        min_value=1,
+        max_value=MAX_SAMPLE,
+    )
+    stratum = forms.ChoiceField(label="Sample", choices=Stratum.choices, required=False)
+    first_month = forms.TypedChoiceField(label="First month", coerce=date.fromisoformat)
+    last_month = forms.TypedChoiceField(
+        label="Last month",
+        coerce=date.fromisoformat,
+        required=False,
+        empty_value=None,
+        help_text="Leave as it is for a line that goes on until it is ended",
+    )
+
+    def __init__(self, *args, managers=None, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["auditor"].queryset = managers
+        self.fields["auditor"].label_from_instance = lambda u: u.get_full_name() or u.username
+        months = month_choices(today)
+        self.fields["first_month"].choices = months
+        self.fields["first_month"].initial = today.replace(day=1).isoformat()
+        self.fields["last_month"].choices = [("", "No last month"), *months]
+
+
+class ProgrammeDrawForm(GovukForm):
+    """Draw a month's audits for every line of the programme."""
+
+    month = forms.TypedChoiceField(label="Month", coerce=date.fromisoformat)
+    seed = forms.IntegerField(
+        label="Seed",
+        help_text="The same programme and seed draw the same case files",
+        min_value=0,
+        max_value=2_000_000_000,
+    )
+
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["month"].choices = month_choices(today, back=3, ahead=1)
+        self.fields["month"].initial = today.replace(day=1).isoformat()
+        self.fields["seed"].initial = today.year * 100 + today.month

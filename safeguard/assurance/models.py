@@ -37,6 +37,54 @@ class Stratum(models.TextChoices):
     RANDOM = "", "At random"
     TEAM = "team", "By team"
     WORKER = "worker", "By worker"
+    STAGE = "stage", "By stage of the case"
+
+
+class ProgrammeLine(BaseModel):
+    """One line of the authority's audit programme: a manager audits so many case files each
+    month (from each team, worker or stage when stratified), from one month to another or
+    until the line is ended. A service manager sets it; each month's draw is a
+    ``ProgrammeRun`` (decision 0062)."""
+
+    authority = models.ForeignKey("accounts.LocalAuthority", on_delete=models.PROTECT)
+    auditor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    cases_per_month = models.PositiveSmallIntegerField("case files a month")
+    stratum = models.CharField(max_length=10, choices=Stratum.choices, blank=True)
+    # The first days of the first and last months the line draws for.
+    first_month = models.DateField()
+    last_month = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["first_month", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_month__isnull=True) | Q(last_month__gte=models.F("first_month")),
+                name="programme_line_months_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(cases_per_month__gte=1), name="programme_line_at_least_one_case"
+            ),
+        ]
+
+    def draws_in(self, month) -> bool:
+        return self.first_month <= month and (self.last_month is None or month <= self.last_month)
+
+
+class ProgrammeRun(BaseModel):
+    """A programme line's draw for one month, with the seed it was drawn with: at most one a
+    month, so that drawing the month again changes nothing."""
+
+    line = models.ForeignKey(ProgrammeLine, on_delete=models.PROTECT, related_name="runs")
+    month = models.DateField()
+    seed = models.IntegerField()
+
+    class Meta:
+        ordering = ["-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["line", "month"], name="programme_run_once_a_month")
+        ]
 
 
 class Audit(BaseModel):
@@ -55,6 +103,10 @@ class Audit(BaseModel):
         "accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     sample_seed = models.IntegerField(help_text="The seed the sample was drawn with")
+    # The audit programme's draw that gave it, if any (decision 0062).
+    programme_run = models.ForeignKey(
+        ProgrammeRun, on_delete=models.PROTECT, null=True, blank=True, related_name="audits"
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.STARTED)
     overall_grade = models.CharField(max_length=20, choices=Grade.choices, blank=True)
     completed_on = models.DateField(null=True, blank=True)

@@ -13,6 +13,10 @@ the authority sets one up (its dates and inspectors); a service manager draws it
 sees what the inspectors read. An inspector sees the inspections they are named on while they
 run, and reads (never changes) the case files of the sample: the grant given to the people
 and casework policies (``grants.py``).
+
+The audit programme (decision 0062): a service manager sets who audits how many case files
+each month and draws each month's audits; every manager of the authority sees it. A line's
+auditor is never given a case they hold or one held in a team they manage.
 """
 
 from enum import StrEnum
@@ -38,6 +42,8 @@ class Action(StrEnum):
     RESPOND = "respond"  # the practitioner's response to a completed audit
     ADD_ACTION = "add_action"  # set an action on a completed audit
     COMPLETE_ACTION = "complete_action"  # record an action done (obj: the action)
+    SEE_PROGRAMME = "see_programme"  # the audit programme: who audits how many a month
+    SET_PROGRAMME = "set_programme"  # add or end its lines, draw a month (obj: a line)
     # Inspections (obj: the inspection, when one is concerned).
     SEE_INSPECTIONS = "see_inspections"  # the list of inspections (one's own, for an inspector)
     SET_UP_INSPECTION = "set_up_inspection"  # name an inspection, its dates and inspectors
@@ -146,6 +152,12 @@ def can(user, action: Action, obj=None) -> bool:
     if not _manager(user):
         return False
     match action:
+        case Action.SEE_PROGRAMME:
+            return True
+        case Action.SET_PROGRAMME:
+            return _service_manager(user) and (
+                obj is None or obj.authority_id == user.agency.authority_id
+            )
         case Action.ADD_ACTION:
             return (
                 obj is not None

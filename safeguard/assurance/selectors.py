@@ -2,20 +2,28 @@
 ``casework.selectors.access_case``, which logs the access) and the results by team, heading
 and grade."""
 
-from datetime import datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from operator import attrgetter
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
 from safeguard.accounts.models import AgencyKind, User
-from safeguard.accounts.roles import RECORDING_ROLES, Role
+from safeguard.accounts.roles import MANAGER_ROLES, RECORDING_ROLES, Role
 from safeguard.assurance import permissions
 from safeguard.assurance.grants import running_sample
-from safeguard.assurance.models import Audit, AuditAction, Finding, Inspection
+from safeguard.assurance.models import (
+    Audit,
+    AuditAction,
+    Finding,
+    Inspection,
+    ProgrammeLine,
+    ProgrammeRun,
+)
 from safeguard.assurance.permissions import Action
 from safeguard.audit.models import AccessEvent
 from safeguard.casework.selectors import access_case
@@ -231,3 +239,67 @@ def inspectors_of(authority_id):
     return User.objects.filter(
         agency__authority_id=authority_id, role=Role.INSPECTOR, is_active=True
     ).order_by("last_name", "first_name")
+
+
+@dataclass(frozen=True)
+class ProgrammeRow:
+    """A line of the audit programme as its page shows it: this month's draw (if made) and
+    how many of its audits are completed."""
+
+    line: ProgrammeLine
+    run: ProgrammeRun | None
+    drawn: int
+    completed: int
+    runs_so_far: int
+
+
+def programme(user, *, month: date) -> list[ProgrammeRow]:
+    """The authority's audit programme, each line with its draw for ``month``: three queries
+    whatever the number of lines and draws."""
+    if not permissions.can(user, Action.SEE_PROGRAMME):
+        return []
+    lines = list(
+        ProgrammeLine.objects.filter(authority_id=user.agency.authority_id)
+        .select_related("auditor")
+        .annotate(runs_so_far=Count("runs"))
+        .order_by("-last_month", "first_month", "created_at")
+    )
+    runs = {
+        run.line_id: run
+        for run in ProgrammeRun.objects.filter(line__in=lines, month=month).annotate(
+            drawn=Count("audits"),
+            completed=Count("audits", filter=~Q(audits__status=Audit.Status.STARTED)),
+        )
+    }
+    rows = []
+    for line in lines:
+        run = runs.get(line.pk)
+        rows.append(
+            ProgrammeRow(
+                line=line,
+                run=run,
+                drawn=run.drawn if run else 0,
+                completed=run.completed if run else 0,
+                runs_so_far=line.runs_so_far,
+            )
+        )
+    # Lines drawing this month first, then those ended or not started yet.
+    rows.sort(key=lambda r: (not r.line.draws_in(month), r.line.first_month))
+    return rows
+
+
+def programme_line_by_id(*, user, line_id) -> ProgrammeLine:
+    line = ProgrammeLine.objects.filter(pk=line_id, authority_id=user.agency.authority_id).first()
+    if line is None or not permissions.can(user, Action.SEE_PROGRAMME):
+        raise Http404("No such programme line")
+    return line
+
+
+def auditors_of(authority_id):
+    """Who may be given a programme line: the authority's active team and service managers."""
+    return User.objects.filter(
+        agency__authority_id=authority_id,
+        agency__kind=AgencyKind.CHILDRENS_SOCIAL_CARE,
+        role__in=MANAGER_ROLES,
+        is_active=True,
+    ).order_by("last_name", "first_name", "pk")

@@ -1,12 +1,15 @@
 """Drawing audits, recording findings, moderating (decision 0032). Each takes ``by``, the
 acting user, and writes its audit row through ``audit.services``."""
 
+import hashlib
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from safeguard.accounts.models import Team
 from safeguard.accounts.roles import is_social_care_staff
 from safeguard.assurance import permissions, sampling
 from safeguard.assurance.models import (
@@ -17,6 +20,8 @@ from safeguard.assurance.models import (
     Heading,
     InspectedCase,
     Inspection,
+    ProgrammeLine,
+    ProgrammeRun,
     Stratum,
 )
 from safeguard.assurance.permissions import Action
@@ -30,11 +35,21 @@ from safeguard.timescales.selectors import STAGE_BY_CODE, with_stage
 MAX_SAMPLE = 50
 
 
-def candidates(authority_id, stratum: str) -> list[tuple]:
-    """(case id, stratum key, team id, worker id) of the authority's open, allocated cases."""
+def candidates(authority_id, stratum: str, *, on: date | None = None) -> list[tuple]:
+    """(case id, stratum key, team id, worker id) of the authority's open, allocated cases;
+    the key is the case's team, worker or stage on ``on`` (today) as ``stratum`` asks."""
     rows = Allocation.objects.filter(
         case__authority_id=authority_id, case__closure_date__isnull=True, end_date__isnull=True
     ).values_list("case_id", "team_id", "worker_id")
+    if stratum == Stratum.STAGE:
+        on = on or timezone.localdate()
+        rows = list(rows)
+        stages = dict(
+            with_stage(
+                Case.objects.filter(authority_id=authority_id, closure_date__isnull=True), on=on
+            ).values_list("pk", "stage")
+        )
+        return [(row[0], stages.get(row[0]), row[1], row[2]) for row in rows]
     key = {Stratum.TEAM: 1, Stratum.WORKER: 2}.get(stratum)
     return [(row[0], row[key] if key else None, row[1], row[2]) for row in rows]
 
@@ -74,6 +89,159 @@ def draw_sample(
         save_new(audit, by=by)
         audits.append(audit)
     return audits
+
+
+# --- The audit programme (decision 0062) ------------------------------------------------------
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+@transaction.atomic
+def programme_line_add(
+    *,
+    by,
+    auditor,
+    cases_per_month: int,
+    stratum: str = Stratum.RANDOM,
+    first_month: date,
+    last_month: date | None = None,
+) -> ProgrammeLine:
+    """Add a line to the authority's audit programme: ``auditor`` audits ``cases_per_month``
+    case files a month (from each team, worker or stage when stratified), from
+    ``first_month`` to ``last_month`` (or until ended). Service managers set the programme."""
+    if not permissions.can(by, Action.SET_PROGRAMME):
+        raise PermissionDenied("Only a service manager sets the audit programme")
+    authority_id = by.agency.authority_id
+    if not (
+        auditor is not None
+        and auditor.agency.authority_id == authority_id
+        and permissions.can(auditor, Action.SAMPLE)
+    ):
+        raise ApplicationError(
+            "The auditor must be a team or service manager of the authority", field="auditor"
+        )
+    if not 1 <= cases_per_month <= MAX_SAMPLE:
+        raise ApplicationError(
+            f"Choose between 1 and {MAX_SAMPLE} case files a month", field="cases_per_month"
+        )
+    first = month_start(first_month)
+    last = month_start(last_month) if last_month else None
+    if last is not None and last < first:
+        raise ApplicationError("The last month cannot be before the first", field="last_month")
+    line = ProgrammeLine(
+        authority_id=authority_id,
+        auditor=auditor,
+        cases_per_month=cases_per_month,
+        stratum=Stratum(stratum),
+        first_month=first,
+        last_month=last,
+    )
+    save_new(line, by=by)
+    return line
+
+
+@transaction.atomic
+def programme_line_end(*, by, line: ProgrammeLine, last_month: date) -> ProgrammeLine:
+    """End a programme line after ``last_month`` (its draws so far are kept)."""
+    if not permissions.can(by, Action.SET_PROGRAMME, line):
+        raise PermissionDenied("Only a service manager sets the audit programme")
+    last = month_start(last_month)
+    if last < line.first_month:
+        raise ApplicationError(
+            "The last month cannot be before the line's first month", field="last_month"
+        )
+    before = snapshot(line)
+    line.last_month = last
+    save_change(line, by=by, before=before)
+    return line
+
+
+def line_seed(seed: int, line: ProgrammeLine) -> int:
+    """The seed of one line's draw: from the month's seed and the line, so that the same
+    programme and seed always draw the same case files."""
+    digest = hashlib.sha256(f"{seed}:{line.pk}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") % 2_000_000_000
+
+
+@dataclass
+class ProgrammeDraw:
+    month: date
+    drawn: dict  # line -> its audits drawn now
+    already: list  # lines drawn for the month before
+
+
+@transaction.atomic
+def programme_draw(*, by, month: date, seed: int, on: date | None = None) -> ProgrammeDraw:
+    """Draw the audits of every programme line for ``month``, reproducibly from ``seed``.
+
+    A line already drawn for the month is left as it is (drawing the month again changes
+    nothing). Nobody audits their own work: a line's auditor is never given a case they
+    hold, or one held in a team they manage. A case under an audit not yet completed, or
+    drawn by another line this month, is not drawn again.
+    """
+    if not permissions.can(by, Action.SET_PROGRAMME):
+        raise PermissionDenied("Only a service manager draws the audit programme")
+    month = month_start(month)
+    authority_id = by.agency.authority_id
+    lines = [
+        line
+        for line in ProgrammeLine.objects.filter(authority_id=authority_id)
+        .select_related("auditor")
+        .order_by("first_month", "created_at", "pk")
+        if line.draws_in(month)
+    ]
+    done = set(
+        ProgrammeRun.objects.filter(line__in=lines, month=month).values_list("line_id", flat=True)
+    )
+    taken = set(
+        Audit.objects.filter(authority_id=authority_id, status=Audit.Status.STARTED).values_list(
+            "case_id", flat=True
+        )
+    )
+    managed = dict(Team.objects.filter(manager__isnull=False).values_list("pk", "manager_id"))
+    result = ProgrammeDraw(month=month, drawn={}, already=[])
+    pools: dict = {}
+    for line in lines:
+        if line.pk in done:
+            result.already.append(line)
+            continue
+        stratum = Stratum(line.stratum)
+        if stratum not in pools:
+            pools[stratum] = candidates(authority_id, stratum, on=on)
+        pool = [
+            row
+            for row in pools[stratum]
+            if row[0] not in taken
+            and row[3] != line.auditor_id
+            and managed.get(row[2]) != line.auditor_id
+        ]
+        run = ProgrammeRun(line=line, month=month, seed=line_seed(seed, line))
+        save_new(run, by=by)
+        held_by = {case_id: (team_id, worker_id) for case_id, _, team_id, worker_id in pool}
+        chosen = sampling.draw(
+            [(case_id, key) for case_id, key, _, _ in pool],
+            size=line.cases_per_month,
+            seed=run.seed,
+            stratified=stratum != Stratum.RANDOM,
+        )
+        audits = []
+        for case_id, _ in chosen:
+            audit = Audit(
+                case_id=case_id,
+                authority_id=authority_id,
+                auditor=line.auditor,
+                team_id=held_by[case_id][0],
+                practitioner_id=held_by[case_id][1],
+                sample_seed=run.seed,
+                programme_run=run,
+            )
+            save_new(audit, by=by)
+            audits.append(audit)
+            taken.add(case_id)
+        result.drawn[line] = audits
+    return result
 
 
 @transaction.atomic

@@ -13,6 +13,14 @@ urlpatterns = [
     path("audits/<uuid:audit_id>/actions/", views.action_add, name="action-add"),
     path("audits/actions/<uuid:action_id>/done/", views.action_complete, name="action-done"),
     path("audits/mine/", views.mine, name="mine"),
+    path("audits/programme/", views.programme, name="programme"),
+    path("audits/programme/lines/", views.programme_line_add, name="programme-line-add"),
+    path(
+        "audits/programme/lines/<uuid:line_id>/end/",
+        views.programme_line_end,
+        name="programme-line-end",
+    ),
+    path("audits/programme/draw/", views.programme_draw, name="programme-draw"),
     path("inspections/", views.inspections, name="inspections"),
     path("inspections/<uuid:inspection_id>/", views.inspection_detail, name="inspection"),
     path(

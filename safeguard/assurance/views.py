@@ -16,6 +16,8 @@ from safeguard.assurance.forms import (
     InspectionForm,
     InspectionSampleForm,
     ModerationForm,
+    ProgrammeDrawForm,
+    ProgrammeLineForm,
     ResponseForm,
     SampleForm,
 )
@@ -23,6 +25,7 @@ from safeguard.assurance.models import Grade, Heading
 from safeguard.assurance.permissions import Action
 from safeguard.core.csv import csv_response
 from safeguard.core.downloads import attachment
+from safeguard.core.errors import ApplicationError
 from safeguard.core.submission import posted, submit
 from safeguard.timescales.selectors import STAGES
 
@@ -320,3 +323,104 @@ def inspection_reads(request, inspection_id):
         "limit": selectors.READS_SHOWN,
     }
     return render(request, "assurance/inspection_reads.html", context)
+
+
+# --- The audit programme (decision 0062) -----------------------------------------------------
+
+
+def _programme_page(request, *, line_form=None, draw_form=None, status=200):
+    user = request.user
+    today = timezone.localdate()
+    may_set = permissions.can(user, Action.SET_PROGRAMME)
+    if may_set:
+        line_form = line_form or ProgrammeLineForm(
+            managers=selectors.auditors_of(user.agency.authority_id), today=today
+        )
+        draw_form = draw_form or ProgrammeDrawForm(today=today)
+    month = today.replace(day=1)
+    context = {
+        "rows": selectors.programme(user, month=month),
+        "month": month,
+        "line_form": line_form if may_set else None,
+        "draw_form": draw_form if may_set else None,
+        "may_set": may_set,
+    }
+    return render(request, "assurance/programme.html", context, status=status)
+
+
+@login_required
+@require_GET
+def programme(request):
+    """The audit programme: who audits how many case files each month, and this month's
+    draw of each line."""
+    if not permissions.can(request.user, Action.SEE_PROGRAMME):
+        raise PermissionDenied
+    return _programme_page(request)
+
+
+@login_required
+@require_http_methods(["POST"])
+def programme_line_add(request):
+    user = request.user
+    if not permissions.can(user, Action.SET_PROGRAMME):
+        raise PermissionDenied
+    form = ProgrammeLineForm(
+        posted(request),
+        managers=selectors.auditors_of(user.agency.authority_id),
+        today=timezone.localdate(),
+    )
+    made = submit(
+        request,
+        form,
+        lambda d: services.programme_line_add(by=user, **d),
+        success="Line added to the audit programme.",
+    )
+    if made:
+        return redirect("assurance:programme")
+    return _programme_page(request, line_form=form, status=400)
+
+
+@login_required
+@require_http_methods(["POST"])
+def programme_line_end(request, line_id):
+    user = request.user
+    line = selectors.programme_line_by_id(user=user, line_id=line_id)
+    if not permissions.can(user, Action.SET_PROGRAMME, line):
+        raise PermissionDenied
+    last = timezone.localdate().replace(day=1)
+    try:
+        services.programme_line_end(by=user, line=line, last_month=max(last, line.first_month))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "The line ends after this month; its audits are kept.")
+    return redirect("assurance:programme")
+
+
+@login_required
+@require_http_methods(["POST"])
+def programme_draw(request):
+    user = request.user
+    if not permissions.can(user, Action.SET_PROGRAMME):
+        raise PermissionDenied
+    form = ProgrammeDrawForm(posted(request), today=timezone.localdate())
+
+    def said(result) -> str:
+        month = result.month.strftime("%B %Y")
+        drawn = sum(len(audits) for audits in result.drawn.values())
+        if not result.drawn:
+            return f"Every line was already drawn for {month}: nothing changed."
+        already = (
+            f" {len(result.already)} already drawn, left as they were." if result.already else ""
+        )
+        return f"{drawn} case files drawn for {month} across {len(result.drawn)} lines.{already}"
+
+    made = submit(
+        request,
+        form,
+        lambda d: services.programme_draw(by=user, month=d["month"], seed=d["seed"]),
+        success=said,
+    )
+    if made:
+        return redirect("assurance:programme")
+    return _programme_page(request, draw_form=form, status=400)

@@ -1,6 +1,11 @@
 """Permission-matrix rows for the case-file audit pages (see safeguard/testing/matrix.py)."""
 
-from safeguard.assurance.tests.steps import action_of_sam, audit_of_sam, ended_inspection_of_sam
+from safeguard.assurance.tests.steps import (
+    action_of_sam,
+    audit_of_sam,
+    ended_inspection_of_sam,
+    programme_line,
+)
 from safeguard.testing.matrix import SOCIAL_CARE_PAGE, row
 
 # Team and service managers of the authority; nobody else (not analysts, not chairs).
@@ -30,6 +35,12 @@ MATRIX = {
     "assurance:action-done": ("get", "assurance.action", "", POST_ONLY),
     # Audits of my practice and my actions: any social care member (each sees their own).
     "assurance:mine": ("get", None, "", SOCIAL_CARE_PAGE),
+    # The audit programme (decision 0062): every manager sees it; the service manager sets it
+    # and draws it, through POSTs only.
+    "assurance:programme": ("get", None, "", MANAGERS),
+    "assurance:programme-line-add": ("get", None, "", POST_ONLY),
+    "assurance:programme-line-end": ("get", "assurance.programme_line", "", POST_ONLY),
+    "assurance:programme-draw": ("get", None, "", POST_ONLY),
     "assurance:inspections": ("get", None, "", INSPECTIONS),
     "assurance:inspection": ("get", "assurance.inspection", "", INSPECTION),
     "assurance:inspection-sample": ("get", "assurance.inspection", "", POST_ONLY),
@@ -40,4 +51,5 @@ TARGETS = {
     "assurance.audit": lambda world: {"audit_id": audit_of_sam(world).pk},
     "assurance.action": lambda world: {"action_id": action_of_sam(world).pk},
     "assurance.inspection": lambda world: {"inspection_id": ended_inspection_of_sam(world).pk},
+    "assurance.programme_line": lambda world: {"line_id": programme_line(world).pk},
 }

@@ -114,3 +114,17 @@ def ended_inspection_of_sam(world):
     return move_inspection(
         made, start=today - timedelta(days=5), end=today - timedelta(days=1)
     )
+
+
+def programme_line(world, *, auditor=None, cases_per_month=1, stratum="", first_month=None):
+    """A line of the audit programme set by Dan (service manager): Carol (or ``auditor``)
+    audits ``cases_per_month`` case files a month from ``first_month`` (this month)."""
+    from django.utils import timezone
+
+    return services.programme_line_add(
+        by=world.sm_dan,
+        auditor=auditor or world.tm_carol,
+        cases_per_month=cases_per_month,
+        stratum=stratum,
+        first_month=first_month or timezone.localdate().replace(day=1),
+    )

@@ -1,10 +1,13 @@
 """Case-file audits for the demo borough (issue 15 item 4), made with the real services.
 
-For each of the last three months a team manager draws one open case file from each team
-(seeded with the month, so the same borough gives the same audits) and grades it under every
-heading, setting one or two actions on the child's file (most done by now) and the worker
-responding to most; about two in three completed audits are moderated by a service manager.
-tm1's draw for this month is left to do, so the well-known team manager has audits waiting.
+The audit programme (decision 0062) gives each of the last three months to a team manager in
+turn, one open case file from each team (but their own) a month; tm1's line, this month's,
+goes on. A service manager also audits two case files a month by stage of the case from this
+month. A service manager draws each month (seeded with the month, so the same borough gives
+the same audits). The past months' audits are graded under every heading, with one or two
+actions on the child's file (most done by now) and the worker responding to most; about two
+in three completed audits are moderated by a service manager. This month's are left to do,
+so the well-known team manager has audits waiting.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from datetime import date, timedelta
 from safeguard.accounts.models import Role, User
 from safeguard.assurance import services
 from safeguard.assurance.models import Grade, Heading, Stratum
+from safeguard.demo.generator.common import seeded_ids
 
 # The grades managers give, weighted as authorities report them (most "requires improvement"
 # or "good"; few outstanding or inadequate).
@@ -69,17 +73,36 @@ def build(authority, as_at: date, seed: int) -> int:
     )
     if not managers or not moderators:
         return 0
-    drawn = 0
-    for back in (2, 1, 0):
-        month = _first_of_month(as_at, back)
-        auditor = managers[back % len(managers)]
-        audits = services.draw_sample(
-            by=auditor, size=1, seed=month.year * 100 + month.month, stratum=Stratum.TEAM
+    with seeded_ids(random.Random(f"audit-ids-{seed}")):
+        return _build(rng, managers, moderators, as_at)
+
+
+def _build(rng, managers, moderators, as_at: date) -> int:
+    head = moderators[0]
+    months = {back: _first_of_month(as_at, back) for back in (2, 1, 0)}
+    for back, month in months.items():
+        services.programme_line_add(
+            by=head,
+            auditor=managers[back % len(managers)],
+            cases_per_month=1,
+            stratum=Stratum.TEAM,
+            first_month=month,
+            last_month=month if back else None,
         )
+    services.programme_line_add(
+        by=head, auditor=head, cases_per_month=2, stratum=Stratum.STAGE, first_month=months[0]
+    )
+    drawn = 0
+    for back, month in months.items():
+        result = services.programme_draw(
+            by=head, month=month, seed=month.year * 100 + month.month, on=as_at
+        )
+        audits = [audit for line_audits in result.drawn.values() for audit in line_audits]
         drawn += len(audits)
         if back == 0:
             continue  # this month's audits are still to do
         for audit in audits:
+            auditor = audit.auditor
             findings = {}
             for heading in Heading:
                 grade = rng.choices(GRADES, WEIGHTS)[0]
