@@ -344,6 +344,28 @@ class AuthorisationDecisionForm(GovukForm):
     reason.help_text = (
         "Needed to refuse: what the worker should do instead. Written on the child's file"
     )
+
+
+class AuthorisationSettingsForm(GovukForm):
+    """Which decisions need the case's line manager's authorisation (decision 0041): one box
+    per registered decision right (``rights``: objects with ``kind`` and ``label``)."""
+
+    kinds = forms.MultipleChoiceField(
+        label="Decisions that need authorisation",
+        help_text=(
+            "The case's line manager authorises these before they take effect. Nobody "
+            "authorises their own work: it goes to the manager above them"
+        ),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose decisions from the list"},
+    )
+
+    def __init__(self, *args, rights, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kinds"].choices = [(right.kind, right.label) for right in rights]
+
+
 class CaseSummaryForm(GovukForm):
     """The case summary (decision 0048): each save is a new version. ``based_on`` is the
     version the writer was shown, so that a colleague's newer version is not written over."""

@@ -23,6 +23,11 @@ whom and of what kind. Nobody records another's absence unless they manage them;
 "other" are recorded by the manager. ``SET_DUTY`` (obj: the team): its managers only. Those
 covering need no grant of their own to act on an absent colleague's cases: recording on a
 case is for every recorder of the authority (``RECORD``).
+
+Decision rights (issue 15 item 2, decision 0041): which decisions need the case's line
+manager's authorisation is chosen for the whole authority by its service managers only
+(``SET_AUTHORISATION_RULES``, asked with ``authority_id``); never a team manager, a social
+worker, an analyst or partner staff.
 """
 
 from enum import StrEnum
@@ -35,6 +40,7 @@ from safeguard.accounts.roles import (
     RECORDING_ROLES,
     SERVICE_WIDE_ROLES,
     SOCIAL_CARE_ROLES,
+    Role,
     is_social_care_staff,
 )
 from safeguard.accounts.selectors import managed_by
@@ -48,6 +54,8 @@ class Action(StrEnum):
     RECORD = "record"
     AUTHORISE = "authorise"
     CHANGE_PRIORITY = "change_priority"
+    # Which decisions need authorisation in the authority (decision 0041): no case.
+    SET_AUTHORISATION_RULES = "set_authorisation_rules"
     # Cover: obj is the team (decision 0044).
     SEE_COVER = "see_cover"
     RECORD_ABSENCE = "record_absence"
@@ -68,6 +76,7 @@ ROLES = {
     Action.AUTHORISE: MANAGER_ROLES,
     # Team and service managers, and the worker the case is allocated to (see ``can``).
     Action.CHANGE_PRIORITY: RECORDING_ROLES,
+    Action.SET_AUTHORISATION_RULES: frozenset({Role.SERVICE_MANAGER}),
 }
 
 

@@ -1071,9 +1071,9 @@ def needs_authorisation(authority, kind: str) -> bool:
 def authorisation_settings_update(*, by, authority, kinds: list[str]):
     """Set which decisions need a manager's authorisation in ``authority``: a service manager
     of the authority chooses among the registered kinds."""
-    from safeguard.accounts.models import LocalAuthority, Role
+    from safeguard.accounts.models import LocalAuthority
 
-    if not (is_social_care_staff(by, roles={Role.SERVICE_MANAGER}, authority_id=authority.pk)):
+    if not permissions.can(by, Action.SET_AUTHORISATION_RULES, authority_id=authority.pk):
         raise PermissionDenied("Only a service manager sets which decisions need authorisation")
     unknown = sorted(set(kinds) - set(_DECISION_RIGHTS) - set(DEFAULT_AUTHORISED_DECISIONS))
     if unknown:

@@ -33,6 +33,11 @@ urlpatterns = [
     path("cases/<uuid:case_id>/priority/", views.case_priority, name="priority"),
     path("authorisations/", views.authorisation_queue, name="authorisations"),
     path(
+        "authorisations/settings/",
+        views.authorisation_settings,
+        name="authorisation-settings",
+    ),
+    path(
         "authorisations/<uuid:request_id>/",
         views.authorisation_detail,
         name="authorisation",

@@ -25,6 +25,7 @@ from safeguard.casework.forms import (
     AllocateForm,
     AnnotationForm,
     AuthorisationDecisionForm,
+    AuthorisationSettingsForm,
     CaseNoteForm,
     CaseSummaryForm,
     ChronologyEntryForm,
@@ -649,7 +650,47 @@ def authorisation_queue(request):
     return render(
         request,
         "casework/authorisations.html",
-        {"items": shown.rows, "hidden": shown.hidden, "today": timezone.localdate()},
+        {
+            "items": shown.rows,
+            "hidden": shown.hidden,
+            "today": timezone.localdate(),
+            "may_set_rules": permissions.can(
+                request.user,
+                Action.SET_AUTHORISATION_RULES,
+                authority_id=permissions.authority_of(request.user),
+            ),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def authorisation_settings(request):
+    """Which decisions need the case's line manager's authorisation in the signed-in service
+    manager's authority: one box per registered decision right, ticked as the authority has it."""
+    if not permissions.can(
+        request.user,
+        Action.SET_AUTHORISATION_RULES,
+        authority_id=permissions.authority_of(request.user),
+    ):
+        raise PermissionDenied("Only a service manager chooses which decisions need authorisation")
+    authority = request.user.agency.authority
+    rights = sorted(services.decision_rights().values(), key=lambda right: right.label)
+    form = AuthorisationSettingsForm(
+        posted(request),
+        rights=rights,
+        initial={"kinds": authority.decisions_needing_authorisation or []},
+    )
+
+    def save(data):
+        return services.authorisation_settings_update(
+            by=request.user, authority=authority, kinds=data["kinds"]
+        )
+
+    if submission.submit(request, form, save, success="Decisions needing authorisation saved"):
+        return redirect("casework:authorisation-settings")
+    return render(
+        request, "casework/authorisation_settings.html", {"authority": authority, "form": form}
     )
 
 

@@ -22,6 +22,9 @@ REFERRED = date(2025, 1, 6)
 
 # A page of the signed-in manager's own (their queue): team and service managers only.
 MANAGERS_ONLY = [302, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 302, 403, 403, 403]
+# A setting of the whole authority: its service managers only (which decisions need
+# authorisation, decision 0041).
+SERVICE_MANAGERS_ONLY = row(302, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403, 302, 403, 403, 403)
 
 
 def sam_case(world) -> Case:
@@ -133,6 +136,7 @@ MATRIX = {
     # Decision rights (decision 0041): a manager's queue; a request is read by those who
     # read the case file's narrative, and decided only by the manager who may.
     "casework:authorisations": ("get", None, "", MANAGERS_ONLY),
+    "casework:authorisation-settings": ("get", None, "", SERVICE_MANAGERS_ONLY),
     "casework:authorisation": ("get", "casework.authorisation", "", CASE_NARRATIVE),
     # The case summary (decision 0048): written by those who record; its history is narrative.
     "casework:summary-edit": ("get", "casework.case", "", CASE_RECORD),
