@@ -150,6 +150,7 @@ class ProgrammeLineForm(GovukForm):
         help_text="From each team, worker or stage when the sample is stratified",
         min_value=1,
         max_value=MAX_SAMPLE,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
     )
     stratum = forms.ChoiceField(label="Sample", choices=Stratum.choices, required=False)
     first_month = forms.TypedChoiceField(label="First month", coerce=date.fromisoformat)
@@ -180,6 +181,7 @@ class ProgrammeDrawForm(GovukForm):
         help_text="The same programme and seed draw the same case files",
         min_value=0,
         max_value=2_000_000_000,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-10"}),
     )
 
     def __init__(self, *args, today=None, **kwargs):
