@@ -169,8 +169,19 @@ def rates(request):
         raise PermissionDenied
     today = timezone.localdate()
     table = selectors.workforce_rates(request.user.agency.authority, on=today)
+    teams = table[1:]
+    # One team's months when asked for (?team=<id>); the page lists every team's latest month.
+    asked = request.GET.get("team", "")
+    chosen = next((t for t in teams if str(t.team.pk) == asked), None)
     return render(
         request,
         "workforce/rates.html",
-        {"service": table[0], "teams": table[1:], "today": today, "move_days": selectors.MOVE_DAYS},
+        {
+            "service": table[0],
+            "teams": teams,
+            "chosen": chosen,
+            "unknown_team": bool(asked) and chosen is None,
+            "today": today,
+            "move_days": selectors.MOVE_DAYS,
+        },
     )

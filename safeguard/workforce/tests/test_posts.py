@@ -193,3 +193,17 @@ def test_the_post_forms(world, client):
     response = client.post(reverse("workforce:post-new", args=[world.team_a.pk]), {})
     assert response.status_code == 200 and "Choose the grade" in response.content.decode()
     assert Post.objects.count() == 1
+
+
+def test_the_rates_page_lists_each_teams_month_and_shows_a_chosen_teams_year(world, client):
+    client.force_login(world.sm_dan)
+    fill(world, add(world), world.sw_amy, start=TODAY - timedelta(days=100))
+    add(world, team=world.team_b)
+    html = client.get(reverse("workforce:rates")).content.decode()
+    assert 'id="rates-teams"' in html and html.count('class="govuk-table__row sg-team"') == 2
+    assert 'id="rates-team"' not in html
+    chosen = client.get(reverse("workforce:rates"), {"team": world.team_b.pk}).content.decode()
+    assert 'id="rates-team"' in chosen and f"{world.team_b.name}'s posts" in chosen
+    assert chosen.count('class="govuk-table__row sg-month"') == 24  # the service's and B's
+    unknown = client.get(reverse("workforce:rates"), {"team": "nonsense"})
+    assert unknown.status_code == 200 and b'id="unknown-team"' in unknown.content
