@@ -54,12 +54,20 @@ def candidates(authority_id, stratum: str, *, on: date | None = None) -> list[tu
     return [(row[0], row[key] if key else None, row[1], row[2]) for row in rows]
 
 
+def not_their_own(pool: list[tuple], auditor) -> list[tuple]:
+    """The candidates (``candidates``' rows) ``auditor`` may audit: nobody audits their own
+    work, so not a case they hold, nor one held in a team they manage."""
+    managed = set(Team.objects.filter(manager=auditor).values_list("pk", flat=True))
+    return [row for row in pool if row[3] != auditor.pk and row[2] not in managed]
+
+
 @transaction.atomic
 def draw_sample(
     *, by, size: int, seed: int, stratum: str = Stratum.RANDOM, auditor=None
 ) -> list[Audit]:
     """Draw ``size`` open case files (``size`` from each team or worker when stratified) at
-    random from ``seed``, and start an audit of each for ``auditor`` (default ``by``)."""
+    random from ``seed``, and start an audit of each for ``auditor`` (default ``by``): never
+    a case of their own (``not_their_own``)."""
     if not permissions.can(by, Action.SAMPLE):
         raise PermissionDenied("You cannot draw an audit sample")
     if not 1 <= size <= MAX_SAMPLE:
@@ -68,7 +76,7 @@ def draw_sample(
     if not permissions.can(auditor, Action.SAMPLE):
         raise ValidationError("The auditor must be a team or service manager of the authority.")
     authority_id = by.agency.authority_id
-    pool = candidates(authority_id, Stratum(stratum))
+    pool = not_their_own(candidates(authority_id, Stratum(stratum)), auditor)
     held_by = {case_id: (team_id, worker_id) for case_id, _, team_id, worker_id in pool}
     chosen = sampling.draw(
         [(case_id, key) for case_id, key, _, _ in pool],
@@ -200,7 +208,6 @@ def programme_draw(*, by, month: date, seed: int, on: date | None = None) -> Pro
             "case_id", flat=True
         )
     )
-    managed = dict(Team.objects.filter(manager__isnull=False).values_list("pk", "manager_id"))
     result = ProgrammeDraw(month=month, drawn={}, already=[])
     pools: dict = {}
     for line in lines:
@@ -210,13 +217,7 @@ def programme_draw(*, by, month: date, seed: int, on: date | None = None) -> Pro
         stratum = Stratum(line.stratum)
         if stratum not in pools:
             pools[stratum] = candidates(authority_id, stratum, on=on)
-        pool = [
-            row
-            for row in pools[stratum]
-            if row[0] not in taken
-            and row[3] != line.auditor_id
-            and managed.get(row[2]) != line.auditor_id
-        ]
+        pool = [row for row in not_their_own(pools[stratum], line.auditor) if row[0] not in taken]
         run = ProgrammeRun(line=line, month=month, seed=line_seed(seed, line))
         save_new(run, by=by)
         held_by = {case_id: (team_id, worker_id) for case_id, _, team_id, worker_id in pool}

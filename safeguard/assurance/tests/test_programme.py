@@ -212,3 +212,13 @@ def test_the_page_reads_a_fixed_number_of_queries_whatever_the_programme(
     services.programme_draw(by=world.sm_dan, month=timezone.localdate(), seed=2)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("assurance:programme"))
+
+
+def test_a_one_off_draw_never_gives_a_manager_their_own_teams_cases(carol_manages_team_a):
+    world = carol_manages_team_a
+    cases = allocated_cases(world)
+    audits = services.draw_sample(by=world.tm_carol, size=3, seed=4)
+    assert [a.case for a in audits] == [cases["Tom"]]
+    # Dan may draw for Carol; the same rule holds for the auditor, not whoever draws.
+    audits = services.draw_sample(by=world.sm_dan, size=3, seed=4, auditor=world.tm_carol)
+    assert [a.case for a in audits] == [cases["Tom"]]
