@@ -189,3 +189,41 @@ class ProgrammeDrawForm(GovukForm):
         self.fields["month"].choices = month_choices(today, back=3, ahead=1)
         self.fields["month"].initial = today.replace(day=1).isoformat()
         self.fields["seed"].initial = today.year * 100 + today.month
+
+
+class DipSampleForm(GovukForm):
+    """Draw a dip sample of the front door's decisions over a period."""
+
+    first_day = GovukDateField(label="First day", help_text="Decisions made from this day")
+    last_day = GovukDateField(label="Last day", help_text="To this day, inclusive")
+    size = forms.IntegerField(
+        label="How many of each kind",
+        help_text="So many no-further-action decisions and so many threshold departures",
+        min_value=1,
+        max_value=MAX_SAMPLE,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
+    )
+    seed = forms.IntegerField(
+        label="Seed",
+        help_text="The same decisions and seed draw the same contacts",
+        min_value=0,
+        max_value=2_000_000_000,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-10"}),
+    )
+
+
+class DipCheckForm(GovukForm):
+    """A manager's check of one front-door decision drawn into a dip sample."""
+
+    agree = forms.TypedChoiceField(
+        label="Do you agree with the decision?",
+        choices=[("yes", "Yes, I agree"), ("no", "No, I disagree")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="Note",
+        help_text="Required when you disagree: what the decision should have been, and why",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

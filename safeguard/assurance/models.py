@@ -210,3 +210,67 @@ class InspectedCase(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["inspection", "case"], name="inspected_case_once")
         ]
+
+
+class DipSample(BaseModel):
+    """A dip sample of the front door's decisions (decision 0063): ``size`` contacts of each
+    kind (no further action; a departure from the threshold) decided from ``first_day`` to
+    ``last_day``, drawn at random from ``seed`` by a service manager."""
+
+    authority = models.ForeignKey("accounts.LocalAuthority", on_delete=models.PROTECT)
+    first_day = models.DateField()
+    last_day = models.DateField()
+    size = models.PositiveSmallIntegerField("how many of each kind")
+    seed = models.IntegerField(help_text="The seed the sample was drawn with")
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    drawn_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-drawn_at", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=models.F("first_day")),
+                name="dip_sample_days_in_order",
+            ),
+            models.CheckConstraint(condition=Q(size__gte=1), name="dip_sample_at_least_one"),
+        ]
+
+
+class DipItem(BaseModel):
+    """One front-door decision drawn into a dip sample, why it could be drawn, and a
+    manager's check of it: agreeing or not with the decision (a note when not). Nobody checks
+    a decision they made or authorised."""
+
+    class Why(models.TextChoices):
+        NO_FURTHER_ACTION = "nfa", "No further action"
+        DEPARTURE = "departure", "Threshold departure"
+
+    sample = models.ForeignKey(DipSample, on_delete=models.CASCADE, related_name="items")
+    contact = models.ForeignKey("referrals.Contact", on_delete=models.PROTECT, related_name="+")
+    why = models.CharField("why eligible", max_length=10, choices=Why.choices)
+    agrees = models.BooleanField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["why", "created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["sample", "contact"], name="dip_item_once"),
+            models.CheckConstraint(
+                condition=Q(agrees__isnull=True)
+                | Q(checked_by__isnull=False, checked_at__isnull=False),
+                name="dip_item_checked_by_someone",
+            ),
+            models.CheckConstraint(
+                condition=~Q(agrees=False) | ~Q(note=""), name="dip_item_disagreement_noted"
+            ),
+        ]
+
+    @property
+    def is_checked(self) -> bool:
+        return self.agrees is not None

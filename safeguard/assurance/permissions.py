@@ -17,6 +17,11 @@ and casework policies (``grants.py``).
 The audit programme (decision 0062): a service manager sets who audits how many case files
 each month and draws each month's audits; every manager of the authority sees it. A line's
 auditor is never given a case they hold or one held in a team they manage.
+
+Dip samples of the front door's decisions (decision 0063): a service manager of the authority
+draws them; every manager of the authority sees them and checks their decisions, except a
+decision they made or authorised themselves (the contact's decider, or the manager who agreed
+its departure from the threshold). Nobody else sees them.
 """
 
 from enum import StrEnum
@@ -50,6 +55,10 @@ class Action(StrEnum):
     SEE_INSPECTION = "see_inspection"  # one inspection and its sample
     DRAW_INSPECTION_SAMPLE = "draw_inspection_sample"  # choose or draw its case files
     SEE_INSPECTION_READS = "see_inspection_reads"  # what its inspectors read, when
+    # Dip samples of front-door decisions (decision 0063).
+    SEE_DIP = "see_dip"  # the dip samples, one sample (obj: the sample)
+    DRAW_DIP = "draw_dip"  # draw a dip sample
+    CHECK_DIP = "check_dip"  # record the check of one decision drawn (obj: the item)
 
 
 def is_inspector(user) -> bool:
@@ -130,11 +139,39 @@ _INSPECTION_ACTIONS = frozenset(
 )
 
 
+def made_the_decision(user, contact) -> bool:
+    """Whether ``user`` decided the contact or, as its manager, agreed its departure."""
+    return user.pk is not None and user.pk in (contact.decided_by_id, contact.manager_id)
+
+
+def _can_dip(user, action: Action, obj) -> bool:
+    if not _manager(user):
+        return False
+    authority = user.agency.authority_id
+    match action:
+        case Action.SEE_DIP:
+            return obj is None or obj.authority_id == authority
+        case Action.DRAW_DIP:
+            return _service_manager(user)
+        case Action.CHECK_DIP if obj is not None:
+            return (
+                obj.sample.authority_id == authority
+                and not obj.is_checked
+                and not made_the_decision(user, obj.contact)
+            )
+    return False
+
+
+_DIP_ACTIONS = frozenset({Action.SEE_DIP, Action.DRAW_DIP, Action.CHECK_DIP})
+
+
 def can(user, action: Action, obj=None) -> bool:
     if action in _INSPECTION_ACTIONS:
         return _can_inspection(user, action, obj)
     if not is_social_care_staff(user):
         return False
+    if action in _DIP_ACTIONS:
+        return _can_dip(user, action, obj)
     match action:
         case Action.SEE_MINE:
             return True

@@ -1,6 +1,6 @@
 """Reading audits: the list, one audit (its child's case read through
 ``casework.selectors.access_case``, which logs the access) and the results by team, heading
-and grade."""
+and grade; and the front door's dip samples (decision 0063)."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -19,6 +19,8 @@ from safeguard.assurance.grants import running_sample
 from safeguard.assurance.models import (
     Audit,
     AuditAction,
+    DipItem,
+    DipSample,
     Finding,
     Inspection,
     ProgrammeLine,
@@ -29,6 +31,7 @@ from safeguard.audit.models import AccessEvent
 from safeguard.casework.selectors import access_case
 from safeguard.people import selectors as people
 from safeguard.people.models import Person
+from safeguard.referrals.selectors import access_contact
 
 
 def audits_for(user, *, request=None):
@@ -303,3 +306,67 @@ def auditors_of(authority_id):
         role__in=MANAGER_ROLES,
         is_active=True,
     ).order_by("last_name", "first_name", "pk")
+
+
+# --- Dip samples of the front door's decisions (decision 0063) --------------------------------
+
+
+def dip_samples(user) -> list[DipSample]:
+    """The authority's dip samples, newest first, each with how many decisions were drawn,
+    checked and disagreed with: one query whatever their number."""
+    if not permissions.can(user, Action.SEE_DIP):
+        return []
+    return list(
+        DipSample.objects.filter(authority_id=user.agency.authority_id)
+        .select_related("drawn_by")
+        .annotate(
+            drawn=Count("items"),
+            checked=Count("items", filter=Q(items__agrees__isnull=False)),
+            disagreements=Count("items", filter=Q(items__agrees=False)),
+        )
+    )
+
+
+def access_dip_sample(*, user, sample_id: UUID) -> DipSample:
+    """One of the authority's dip samples (404 otherwise)."""
+    sample = (
+        DipSample.objects.filter(pk=sample_id, authority_id=user.agency.authority_id)
+        .select_related("drawn_by")
+        .first()
+    )
+    if sample is None or not permissions.can(user, Action.SEE_DIP, sample):
+        raise Http404("No such dip sample")
+    return sample
+
+
+def dip_items(*, user, sample: DipSample, request=None):
+    """The decisions of a dip sample, each with its contact, its child, who decided it and
+    who checked it: the children are shown (and each read logged) through
+    ``people.show_rows``, as the front door's own lists are; sealed ones are left out and
+    counted. A fixed number of queries whatever the number of decisions."""
+    rows = list(
+        sample.items.select_related(
+            "sample", "contact__child", "contact__decided_by", "contact__manager", "checked_by"
+        ).order_by("why", "contact__decision_date", "contact__created_at", "pk")
+    )
+    return people.show_rows(
+        user=user,
+        rows=rows,
+        child=attrgetter("contact.child"),
+        request=request,
+        reason="Dip sample of front-door decisions",
+    )
+
+
+def access_dip_item(*, user, item_id: UUID, request=None) -> DipItem:
+    """One decision of a dip sample, its contact (and child) read through the front door's
+    ``access_contact``, which logs the access."""
+    item = (
+        DipItem.objects.select_related("sample", "checked_by")
+        .filter(pk=item_id, sample__authority_id=user.agency.authority_id)
+        .first()
+    )
+    if item is None or not permissions.can(user, Action.SEE_DIP, item.sample):
+        raise Http404("No such decision in a dip sample")
+    item.contact = access_contact(user=user, contact_id=item.contact_id, request=request)
+    return item

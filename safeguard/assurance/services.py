@@ -15,6 +15,8 @@ from safeguard.assurance import permissions, sampling
 from safeguard.assurance.models import (
     Audit,
     AuditAction,
+    DipItem,
+    DipSample,
     Finding,
     Grade,
     Heading,
@@ -30,6 +32,7 @@ from safeguard.casework.models import Allocation, Case
 from safeguard.core.errors import ApplicationError
 from safeguard.people import permissions as people_permissions
 from safeguard.people.models import Seal
+from safeguard.referrals.models import Contact, ContactOutcome
 from safeguard.timescales.selectors import STAGE_BY_CODE, with_stage
 
 MAX_SAMPLE = 50
@@ -473,3 +476,113 @@ def _chosen_cases(by, authority_id, local_ids: list[str]) -> list[Case]:
     if missing:
         raise ApplicationError(f"No case file for {', '.join(missing)}.", field="chosen")
     return [cases[children[i].pk] for i in local_ids]
+
+
+# --- Dip samples of the front door's decisions (decision 0063) --------------------------------
+
+
+def dip_why(outcome: str, suggested: str) -> str:
+    """Why a decided contact may be dip-sampled: its outcome was no further action, or it
+    departed from what its threshold level suggests (the manager agreed it); "" otherwise.
+    No level suggests no further action, so every such decision is counted as that kind."""
+    if outcome == ContactOutcome.NO_FURTHER_ACTION:
+        return DipItem.Why.NO_FURTHER_ACTION
+    if (
+        outcome
+        and suggested
+        and outcome != suggested
+        and outcome != ContactOutcome.PASSED_TO_WORKER
+    ):
+        return DipItem.Why.DEPARTURE
+    return ""
+
+
+def dip_candidates(authority_id, first_day: date, last_day: date) -> list[tuple]:
+    """(contact id, why) of the authority's contacts decided from ``first_day`` to
+    ``last_day`` that were no further action or a departure from the threshold."""
+    rows = (
+        Contact.objects.filter(
+            authority_id=authority_id, decision_date__range=(first_day, last_day)
+        )
+        .exclude(outcome="")
+        .values_list("pk", "outcome", "suggested_outcome")
+    )
+    pairs = [(pk, dip_why(outcome, suggested)) for pk, outcome, suggested in rows]
+    return [pair for pair in pairs if pair[1]]
+
+
+@transaction.atomic
+def dip_sample_draw(
+    *, by, first_day: date, last_day: date, size: int, seed: int, today: date | None = None
+) -> DipSample:
+    """Draw ``size`` of the front door's no-further-action decisions and ``size`` of its
+    departures from the threshold (all of a kind, when fewer), decided from ``first_day`` to
+    ``last_day``, at random from ``seed``: the same decisions and seed always draw the same
+    contacts. A service manager draws; refused (nothing saved) for a period in the wrong order
+    or not over yet, a size outside 1 to 50, or a period with nothing to draw."""
+    if not permissions.can(by, Action.DRAW_DIP):
+        raise PermissionDenied("A service manager draws a dip sample of the front door")
+    today = today or timezone.localdate()
+    if first_day is None:
+        raise ApplicationError("Enter the first day of the period", field="first_day")
+    if last_day is None:
+        raise ApplicationError("Enter the last day of the period", field="last_day")
+    if last_day < first_day:
+        raise ApplicationError("The last day cannot be before the first", field="last_day")
+    if last_day > today:
+        raise ApplicationError("The period cannot end in the future", field="last_day")
+    if size is None or not 1 <= size <= MAX_SAMPLE:
+        raise ApplicationError(
+            f"Choose between 1 and {MAX_SAMPLE} decisions of each kind", field="size"
+        )
+    authority_id = by.agency.authority_id
+    chosen = sampling.draw(
+        dip_candidates(authority_id, first_day, last_day), size=size, seed=seed, stratified=True
+    )
+    if not chosen:
+        raise ApplicationError(
+            "No decision of the period was no further action or a threshold departure",
+            field="first_day",
+        )
+    sample = DipSample(
+        authority_id=authority_id,
+        first_day=first_day,
+        last_day=last_day,
+        size=size,
+        seed=seed,
+        drawn_by=by,
+        drawn_at=timezone.now(),
+    )
+    save_new(sample, by=by)
+    children = dict(
+        Contact.objects.filter(pk__in=[pk for pk, _ in chosen]).values_list("pk", "child_id")
+    )
+    for contact_id, why in chosen:
+        item = DipItem(sample=sample, contact_id=contact_id, why=why)
+        save_new(item, by=by, person_id=children[contact_id])
+    return sample
+
+
+@transaction.atomic
+def dip_check_record(*, by, item: DipItem, agree: bool, note: str = "") -> DipItem:
+    """A manager's check of one decision drawn: agree or disagree with it (saying why when
+    disagreeing). Nobody checks a decision they made or authorised; each is checked once."""
+    item = DipItem.objects.select_for_update().select_related("sample", "contact").get(pk=item.pk)
+    if permissions.made_the_decision(by, item.contact):
+        raise PermissionDenied("Nobody checks a decision they made or authorised")
+    if not permissions.can(by, Action.CHECK_DIP, item):
+        if item.is_checked and permissions.can(by, Action.SEE_DIP, item.sample):
+            raise ApplicationError("This decision has already been checked")
+        raise PermissionDenied("A manager of the authority checks the front door's decisions")
+    if agree not in (True, False):
+        raise ApplicationError("Say whether you agree with the decision", field="agree")
+    note = (note or "").strip()
+    if not agree and not note:
+        raise ApplicationError("Say why you disagree with the decision", field="note")
+    before = snapshot(item)
+    item.agrees = agree
+    item.note = note
+    item.checked_by = by
+    item.checked_at = timezone.now()
+    save_change(item, by=by, before=before, person_id=item.contact.child_id)
+    return item

@@ -21,6 +21,9 @@ urlpatterns = [
         name="programme-line-end",
     ),
     path("audits/programme/draw/", views.programme_draw, name="programme-draw"),
+    path("audits/front-door/", views.dip_samples, name="dip-samples"),
+    path("audits/front-door/<uuid:sample_id>/", views.dip_sample, name="dip-sample"),
+    path("audits/front-door/decisions/<uuid:item_id>/check/", views.dip_check, name="dip-check"),
     path("inspections/", views.inspections, name="inspections"),
     path("inspections/<uuid:inspection_id>/", views.inspection_detail, name="inspection"),
     path(

@@ -13,6 +13,8 @@ from safeguard.assurance import documents, permissions, selectors, services
 from safeguard.assurance.forms import (
     ActionForm,
     AuditForm,
+    DipCheckForm,
+    DipSampleForm,
     InspectionForm,
     InspectionSampleForm,
     ModerationForm,
@@ -424,3 +426,83 @@ def programme_draw(request):
     if made:
         return redirect("assurance:programme")
     return _programme_page(request, draw_form=form, status=400)
+
+
+# --- Dip samples of the front door's decisions (decision 0063) --------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dip_samples(request):
+    """The dip samples of the front door's decisions, with how many were checked and
+    disagreed with; a service manager draws a new one here."""
+    user = request.user
+    if not permissions.can(user, Action.SEE_DIP):
+        raise PermissionDenied
+    form = None
+    if permissions.can(user, Action.DRAW_DIP):
+        form = DipSampleForm(posted(request))
+        made = submit(
+            request,
+            form,
+            lambda d: services.dip_sample_draw(by=user, **d),
+            success=lambda sample: f"{sample.items.count()} decisions drawn for checking.",
+        )
+        if made:
+            return redirect("assurance:dip-sample", sample_id=made.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    context = {"samples": selectors.dip_samples(user), "form": form}
+    status = 400 if form is not None and form.errors else 200
+    return render(request, "assurance/dip_samples.html", context, status=status)
+
+
+def _check_form(item, data=None):
+    return DipCheckForm(data, auto_id=f"id_{item.pk.hex[:12]}_%s")
+
+
+def _dip_sample_page(request, sample, *, bound=None, status=200):
+    """``bound``: the check form of one item posted with errors, shown again."""
+    user = request.user
+    shown = selectors.dip_items(user=user, sample=sample, request=request)
+    for item in shown.rows:
+        item.form = None
+        if permissions.can(user, Action.CHECK_DIP, item):
+            item.form = bound[1] if bound and bound[0] == item.pk else _check_form(item)
+    context = {
+        "sample": sample,
+        "items": shown.rows,
+        "restricted": shown.hidden,
+        "errors": bound[1] if bound else None,
+    }
+    return render(request, "assurance/dip_sample.html", context, status=status)
+
+
+@login_required
+@require_GET
+def dip_sample(request, sample_id):
+    if not permissions.can(request.user, Action.SEE_DIP):
+        raise PermissionDenied
+    sample = selectors.access_dip_sample(user=request.user, sample_id=sample_id)
+    return _dip_sample_page(request, sample)
+
+
+@login_required
+@require_http_methods(["POST"])
+def dip_check(request, item_id):
+    user = request.user
+    if not permissions.can(user, Action.SEE_DIP):
+        raise PermissionDenied
+    item = selectors.access_dip_item(user=user, item_id=item_id, request=request)
+    if not permissions.can(user, Action.CHECK_DIP, item):
+        raise PermissionDenied
+    form = _check_form(item, posted(request))
+    made = submit(
+        request,
+        form,
+        lambda d: services.dip_check_record(by=user, item=item, agree=d["agree"], note=d["note"]),
+        success="Your check of the decision is recorded.",
+    )
+    if made:
+        return redirect("assurance:dip-sample", sample_id=item.sample_id)
+    return _dip_sample_page(request, item.sample, bound=(item.pk, form), status=400)

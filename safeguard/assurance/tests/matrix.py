@@ -3,6 +3,7 @@
 from safeguard.assurance.tests.steps import (
     action_of_sam,
     audit_of_sam,
+    dip_sample,
     ended_inspection_of_sam,
     programme_line,
 )
@@ -41,6 +42,12 @@ MATRIX = {
     "assurance:programme-line-add": ("get", None, "", POST_ONLY),
     "assurance:programme-line-end": ("get", "assurance.programme_line", "", POST_ONLY),
     "assurance:programme-draw": ("get", None, "", POST_ONLY),
+    # Dip samples of front-door decisions (decision 0063): every manager sees them (the service
+    # manager draws, by POST to the list); nobody else, not even to know one exists. Checking a
+    # decision only takes a POST.
+    "assurance:dip-samples": ("get", None, "", MANAGERS),
+    "assurance:dip-sample": ("get", "assurance.dip_sample", "", MANAGERS),
+    "assurance:dip-check": ("get", "assurance.dip_item", "", POST_ONLY),
     "assurance:inspections": ("get", None, "", INSPECTIONS),
     "assurance:inspection": ("get", "assurance.inspection", "", INSPECTION),
     "assurance:inspection-sample": ("get", "assurance.inspection", "", POST_ONLY),
@@ -52,4 +59,6 @@ TARGETS = {
     "assurance.action": lambda world: {"action_id": action_of_sam(world).pk},
     "assurance.inspection": lambda world: {"inspection_id": ended_inspection_of_sam(world).pk},
     "assurance.programme_line": lambda world: {"line_id": programme_line(world).pk},
+    "assurance.dip_sample": lambda world: {"sample_id": dip_sample(world).pk},
+    "assurance.dip_item": lambda world: {"item_id": dip_sample(world).items.first().pk},
 }

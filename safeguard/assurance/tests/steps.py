@@ -128,3 +128,53 @@ def programme_line(world, *, auditor=None, cases_per_month=1, stratum="", first_
         stratum=stratum,
         first_month=first_month or timezone.localdate().replace(day=1),
     )
+
+
+# --- Dip samples of the front door's decisions (decision 0063) --------------------------------
+
+DECIDED = date(2025, 6, 3)
+
+
+def threshold_levels(world) -> dict:
+    """The default threshold levels of the authority, by number (loaded once)."""
+    from safeguard.referrals.models import ThresholdLevel
+    from safeguard.referrals.services import thresholds_load_default
+
+    levels = ThresholdLevel.objects.filter(authority=world.authority)
+    if not levels.exists():
+        thresholds_load_default(by=None, authority=world.authority)
+    return {level.number: level for level in levels.all()}
+
+
+def decided_contact(world, child, *, outcome, by=None, level=1, decided=DECIDED, manager=None):
+    """A contact about ``child`` received the day before ``decided`` and decided then at
+    threshold ``level`` with ``outcome`` (by Amy, or ``by``; a departure needs a manager's
+    reason: Carol's, or ``manager``)."""
+    from datetime import timedelta
+
+    from safeguard.referrals.services import contact_decide, contact_record
+
+    chosen = threshold_levels(world)[level]
+    contact = contact_record(
+        by=world.sw_amy, child=child, contact_date=decided - timedelta(days=1), source="2A",
+        reason="Worries raised by school",
+    )  # fmt: skip
+    by = by or world.sw_amy
+    departs = outcome != chosen.implied_outcome
+    return contact_decide(
+        by=by, contact=contact, level=chosen, indicators=[chosen.indicators.first()],
+        rationale="Reasons given", outcome=outcome, decision_date=decided,
+        manager=(manager or world.tm_carol) if departs else None,
+        manager_reason="Agreed by the manager" if departs else "",
+    )  # fmt: skip
+
+
+def dip_sample(world, *, size=5, seed=7):
+    """A dip sample drawn by Dan (service manager) of June 2025: Sam's contact closed with no
+    further action by Amy (Carol agreed it), and Tom's referred at level 1 by Carol."""
+    decided_contact(world, world.child_sam, outcome="nfa")
+    decided_contact(world, world.child_tom, outcome="referral", by=world.tm_carol)
+    return services.dip_sample_draw(
+        by=world.sm_dan, first_day=date(2025, 6, 1), last_day=date(2025, 6, 30), size=size,
+        seed=seed,
+    )  # fmt: skip

@@ -8,6 +8,10 @@ the same audits). The past months' audits are graded under every heading, with o
 actions on the child's file (most done by now) and the worker responding to most; about two
 in three completed audits are moderated by a service manager. This month's are left to do,
 so the well-known team manager has audits waiting.
+
+The first service manager also draws a dip sample of last month's front-door decisions (no
+further action and threshold departures, decision 0063); the borough's managers have checked
+most of them, never their own, disagreeing with a few and saying why.
 """
 
 from __future__ import annotations
@@ -16,8 +20,9 @@ import random
 from datetime import date, timedelta
 
 from safeguard.accounts.models import Role, User
-from safeguard.assurance import services
+from safeguard.assurance import permissions, services
 from safeguard.assurance.models import Grade, Heading, Stratum
+from safeguard.core.errors import ApplicationError
 from safeguard.demo.generator.common import seeded_ids
 
 # The grades managers give, weighted as authorities report them (most "requires improvement"
@@ -74,7 +79,9 @@ def build(authority, as_at: date, seed: int) -> int:
     if not managers or not moderators:
         return 0
     with seeded_ids(random.Random(f"audit-ids-{seed}")):
-        return _build(rng, managers, moderators, as_at)
+        drawn = _build(rng, managers, moderators, as_at)
+        _dip_sample(random.Random(f"dip-{seed}"), managers + moderators, moderators[0], as_at)
+    return drawn
 
 
 def _build(rng, managers, moderators, as_at: date) -> int:
@@ -159,3 +166,45 @@ def _follow_up(rng, audit, auditor, done: date, as_at: date) -> None:
             response=rng.choice(RESPONSES),
             today=min(done + timedelta(days=rng.randint(1, 10)), as_at),
         )
+
+
+DIP_AGREED = [
+    "Agree: the rationale is clear and matches the information held at the time.",
+    "Agree: proportionate, and the family was signposted appropriately.",
+    "Agree with the outcome; the manager's reason for departing from the level is recorded.",
+]
+DIP_DISAGREED = [
+    "Disagree: school and health both raised neglect; the threshold for early help was met.",
+    "Disagree: the history of earlier contacts was not weighed; this should have been a "
+    "referral for assessment.",
+    "Disagree: the manager's reason does not explain the departure from the level chosen.",
+]
+
+
+def _dip_sample(rng, managers, head, as_at: date) -> None:
+    """A dip sample of last month's front-door decisions, drawn by ``head``; most checked by
+    a manager who neither made nor agreed the decision, a few disagreed with."""
+    this_month = _first_of_month(as_at, 0)
+    last_month = _first_of_month(as_at, 1)
+    try:
+        sample = services.dip_sample_draw(
+            by=head,
+            first_day=last_month,
+            last_day=this_month - timedelta(days=1),
+            size=6,
+            seed=last_month.year * 100 + last_month.month,
+            today=as_at,
+        )
+    except ApplicationError:
+        return  # no decision of last month to draw
+    items = list(sample.items.select_related("sample", "contact").order_by("why", "contact_id"))
+    for n, item in enumerate(items):
+        if n % 5 == 4:
+            continue  # one in five still to check
+        checkers = [m for m in managers if permissions.can(m, permissions.Action.CHECK_DIP, item)]
+        if not checkers:
+            continue
+        agree = n % 4 != 1  # about one in four disagreed with
+        # A disagreement always says why; an agreement usually does.
+        note = rng.choice(DIP_DISAGREED) if not agree else rng.choice(["", *DIP_AGREED])
+        services.dip_check_record(by=rng.choice(checkers), item=item, agree=agree, note=note)
