@@ -47,6 +47,8 @@ LIST_ROUTES = {
     # An inspection's sample and what its inspectors read: rows about children, each through
     # show_rows (decision 0042).
     "assurance:inspection", "assurance:inspection-reads",
+    # A dip sample of front-door decisions: its children through show_rows (decision 0063).
+    "assurance:dip-sample",
 }  # fmt: skip
 # What must never appear for someone who may not see the records.
 SECRETS = ["Sam", "Sally", "Mary", "14 March 2015", "9434765919", "943 476 5919", "T000001"]
