@@ -8,18 +8,20 @@ written together when they are done, still in that transaction, so that a failed
 means the page is not shown and nothing of it is kept.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from safeguard.audit import chain
 from safeguard.audit.models import AccessEvent
 from safeguard.audit.services import one_access_append, record_access
 from safeguard.casework import services as casework
 from safeguard.people.models import Person
+from safeguard.people.services import alert_raise
 
 pytestmark = pytest.mark.django_db
 
@@ -73,10 +75,17 @@ def test_person_page_appends_all_its_groups_at_once(world, client, duplicate_of_
 def test_case_page_appends_once(world, client):
     case = casework.case_open(by=world.sw_amy, child=world.child_sam,
                               referral_date=date(2024, 2, 5), referral_source="6")  # fmt: skip
+    # An alert on Sam's mother: the page shows her too, a second group it logs.
+    today = timezone.localdate()
+    alert_raise(
+        by=world.sw_amy, person=world.mother_mary, kind="risk_to_children",
+        details="Convicted of offences against children", source="Police disclosure",
+        raised_on=today, review_date=today + timedelta(days=90),
+    )  # fmt: skip
     url = reverse("casework:case-detail", kwargs={"case_id": case.pk})
     response, sqls, events = _read(client, world.sw_amy, url)
     assert response.status_code == 200
-    assert world.child_sam.pk in {e.person_id for e in events}
+    assert {world.child_sam.pk, world.mother_mary.pk} <= {e.person_id for e in events}
     assert len(_tail_reads(sqls)) == 1
     assert len(_inserts(sqls)) == 1
 
