@@ -11,3 +11,15 @@ class AssuranceConfig(AppConfig):
         from safeguard.assurance import grants
 
         grants.register()
+
+        # The child's case page (casework, below this app) shows the actions case-file audits
+        # set on it, read in the case's own query.
+        from safeguard.assurance import selectors
+        from safeguard.casework.views import register_case_page_context, register_case_page_read
+
+        register_case_page_read(selectors.with_audit_actions)
+        register_case_page_context(
+            lambda request, case: {
+                "audit_actions": selectors.case_audit_actions(user=request.user, case=case)
+            }
+        )

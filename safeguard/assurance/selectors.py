@@ -8,7 +8,8 @@ from operator import attrgetter
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import JSONObject
 from django.http import Http404
 from django.utils import timezone
 
@@ -29,6 +30,7 @@ from safeguard.assurance.models import (
 from safeguard.assurance.permissions import Action
 from safeguard.audit.models import AccessEvent
 from safeguard.casework.selectors import access_case
+from safeguard.core.prefetch import JSONRows
 from safeguard.people import selectors as people
 from safeguard.people.models import Person
 from safeguard.referrals.selectors import access_contact
@@ -62,12 +64,119 @@ def access_audit(*, user, audit_id: UUID, request=None) -> Audit:
 
 
 def action_for(*, user, action_id: UUID, request=None) -> AuditAction:
-    """One action, its audit read through ``access_audit`` (so the child's access is logged)."""
-    action = AuditAction.objects.filter(pk=action_id).first()
+    """One action of the authority's audits, with its child's case read through
+    ``access_case`` (which checks the user may see it and logs the access). Its owner reaches
+    it from the case file without the right to see the audit itself."""
+    authority_id = getattr(user.agency, "authority_id", None) if user.agency_id else None
+    action = (
+        AuditAction.objects.select_related("audit", "owner")
+        .filter(pk=action_id, audit__authority_id=authority_id)
+        .first()
+    )
     if action is None:
         raise Http404("No such action")
-    action.audit = access_audit(user=user, audit_id=action.audit_id, request=request)
+    action.audit.case = access_case(user=user, case_id=action.audit.case_id, request=request)
     return action
+
+
+@dataclass
+class CaseAuditAction:
+    """An audit's action as the child's case page shows it."""
+
+    action: AuditAction
+    audit_date: date  # when the audit was completed
+    can_complete: bool
+    can_see_audit: bool
+
+    @property
+    def overdue(self) -> bool:
+        return self.action.completed_on is None and self.action.due_date < timezone.localdate()
+
+
+def with_audit_actions(cases):
+    """``cases`` annotated with the actions their audits set, each as a JSON row, read in the
+    cases' own query (a case page read: ``casework.views.register_case_page_read``)."""
+    person = ("id", "username", "first_name", "last_name")
+    columns = {
+        "id": F("pk"),
+        "description": F("description"),
+        "due_date": F("due_date"),
+        "completed_on": F("completed_on"),
+        "audit_id": F("audit_id"),
+        "audit_status": F("audit__status"),
+        "audit_completed_on": F("audit__completed_on"),
+        "audit_practitioner_id": F("audit__practitioner_id"),
+        "audit_authority_id": F("audit__authority_id"),
+        **{f"owner_{p}": F(f"owner__{p}") for p in person},
+        **{f"completed_by_{p}": F(f"completed_by__{p}") for p in person},
+    }
+    rows = (
+        AuditAction.objects.filter(audit__case=OuterRef("pk"))
+        .order_by()
+        .values("audit__case")
+        .annotate(rows=JSONRows(JSONObject(**columns)))
+        .values("rows")
+    )
+    return cases.annotate(audit_action_rows=Subquery(rows))
+
+
+def _key(model, field: str, value):
+    """A foreign key's value from a JSON row (a UUID is hex text on SQLite)."""
+    return model._meta.get_field(field).target_field.to_python(value)
+
+
+def _day(value) -> date | None:
+    return date.fromisoformat(value[:10]) if value else None
+
+
+def _user(row: dict, prefix: str) -> User | None:
+    if row.get(f"{prefix}_id") is None:
+        return None
+    named = {p: row.get(f"{prefix}_{p}") for p in ("username", "first_name", "last_name")}
+    return User(id=User._meta.pk.to_python(row[f"{prefix}_id"]), **named)
+
+
+def case_audit_actions(*, user, case) -> list[CaseAuditAction]:
+    """The actions case-file audits set on ``case`` (read with ``with_audit_actions``), open
+    ones first by due date, then those done, latest first; each with whether ``user`` may
+    record it done and may open its audit. No query."""
+    found = []
+    for row in getattr(case, "audit_action_rows", None) or []:
+        audit = Audit(
+            id=Audit._meta.pk.to_python(row["audit_id"]),
+            case_id=case.pk,
+            authority_id=_key(Audit, "authority", row["audit_authority_id"]),
+            status=row["audit_status"],
+            practitioner_id=_key(Audit, "practitioner", row["audit_practitioner_id"]),
+            completed_on=_day(row["audit_completed_on"]),
+        )
+        owner, done_by = _user(row, "owner"), _user(row, "completed_by")
+        action = AuditAction(
+            id=AuditAction._meta.pk.to_python(row["id"]),
+            audit=audit,
+            description=row["description"],
+            owner=owner,
+            due_date=_day(row["due_date"]),
+            completed_on=_day(row["completed_on"]),
+            completed_by=done_by,
+        )
+        found.append(
+            CaseAuditAction(
+                action=action,
+                audit_date=audit.completed_on,
+                can_complete=permissions.can(user, Action.COMPLETE_ACTION, action),
+                can_see_audit=permissions.can(user, Action.SEE, audit),
+            )
+        )
+    open_ = sorted(
+        (a for a in found if a.action.completed_on is None), key=lambda a: a.action.due_date
+    )
+    done = sorted(
+        (a for a in found if a.action.completed_on is not None),
+        key=lambda a: a.action.completed_on,
+        reverse=True,
+    )
+    return open_ + done
 
 
 def mine(user, *, request=None):

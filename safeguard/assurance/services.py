@@ -7,6 +7,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from safeguard.accounts.models import Team
@@ -28,8 +29,10 @@ from safeguard.assurance.models import (
 )
 from safeguard.assurance.permissions import Action
 from safeguard.audit.services import save_change, save_new, snapshot
-from safeguard.casework.models import Allocation, Case
+from safeguard.casework import services as casework
+from safeguard.casework.models import Allocation, Case, ChronologyEntry
 from safeguard.core.errors import ApplicationError
+from safeguard.notices.services import notify
 from safeguard.people import permissions as people_permissions
 from safeguard.people.models import Seal
 from safeguard.referrals.models import Contact, ContactOutcome
@@ -326,7 +329,37 @@ def add_action(
         audit=audit, description=description.strip(), owner=owner, due_date=due_date
     )
     save_new(action, by=by, person_id=audit.case.child_id)
+    _action_on_chronology(action, by=by, on=today or timezone.localdate())
+    # The notice is emailed: it names neither the child nor the action.
+    notify(
+        users=[owner],
+        subject="A case-file audit set you an action",
+        body=(
+            f"{by} set you an action from a case-file audit, due {due_date:%d %B %Y}. It is "
+            "on the child's case file."
+        ),
+        url=reverse("casework:case-detail", args=[audit.case_id]),
+    )
     return action
+
+
+def _action_on_chronology(action: AuditAction, *, by, on: date) -> None:
+    """The action's entry on the child's chronology: set on ``on``, with its owner and due
+    date, and once done, when and by whom (one entry per action, updated)."""
+    case = action.audit.case
+    outcome = f"Owner {action.owner}, due {action.due_date:%d %B %Y}."
+    if action.completed_on is not None:
+        outcome += f" Done on {action.completed_on:%d %B %Y} by {action.completed_by}."
+    casework.chronology_add(
+        by=by,
+        child=case.child,
+        case=case,
+        event_date=on,
+        what=f"Case-file audit action: {action.description}"[:500],
+        source_agency=casework.agency_name(by),
+        outcome=outcome,
+        source=action,
+    )
 
 
 @transaction.atomic
@@ -338,6 +371,15 @@ def complete_action(*, action: AuditAction, by, today: date | None = None) -> Au
     action.completed_on = today or timezone.localdate()
     action.completed_by = by
     save_change(action, by=by, before=before, person_id=action.audit.case.child_id)
+    # The entry keeps the day the action was set.
+    set_on = (
+        ChronologyEntry.objects.filter(
+            source_type=AuditAction._meta.label_lower, source_id=str(action.pk)
+        )
+        .values_list("event_date", flat=True)
+        .first()
+    )
+    _action_on_chronology(action, by=by, on=set_on or action.completed_on)
     return action
 
 

@@ -221,6 +221,11 @@ def action_complete(request, action_id):
         raise PermissionDenied
     services.complete_action(action=action, by=request.user)
     messages.success(request, "Action recorded as done.")
+    # Back to the case file it was done from, or to the audit (for those who may see it).
+    if request.POST.get("back") == "case" or not permissions.can(
+        request.user, Action.SEE, action.audit
+    ):
+        return redirect("casework:case-detail", case_id=action.audit.case_id)
     return redirect("assurance:audit", audit_id=action.audit_id)
 
 

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from safeguard.assessments.models import Assessment
+from safeguard.assurance.models import Audit, AuditAction
 from safeguard.audit.services import record_access, save_new
 from safeguard.casework import services as casework
 from safeguard.casework.models import Case
@@ -138,6 +139,20 @@ def grow(world, child: Person, case: Case, n: int, offset: int = 0) -> None:
             _saved(PlanAction,
                 plan=cp_plan, description=f"Action {i}", due_date=when, created_by=amy, **owner
             )
+        # A case-file audit of the case, with an action open and one done (the case page
+        # shows them on the file).
+        audit = Audit(
+            case=case, authority=world.authority, auditor=carol, team=world.team_a,
+            practitioner=amy, sample_seed=i, status=Audit.Status.COMPLETED,
+            overall_grade="good", completed_on=when,
+        )  # fmt: skip
+        save_new(audit, by=carol, person_id=child.pk)
+        for done in (None, when):
+            action = AuditAction(
+                audit=audit, description=f"Audit action {i}", owner=amy, due_date=when,
+                completed_on=done, completed_by=carol if done else None,
+            )  # fmt: skip
+            save_new(action, by=carol, person_id=child.pk)
         # Early help before the case, by the school nurse's service (the person page shows
         # each assessment with its organisation).
         eha = EarlyHelpAssessment(
