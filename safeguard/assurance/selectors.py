@@ -195,6 +195,71 @@ def mine(user, *, request=None):
     return audits, shown.rows
 
 
+def front_door_checks_of(user, *, request=None) -> list[DipItem]:
+    """The checks managers made, in dip samples, of the front-door decisions ``user`` made or
+    agreed as manager: disagreements first, newest first, each with its child (shown and
+    logged through ``people.show_rows``). One query whatever their number."""
+    checked = (
+        DipItem.objects.filter(
+            Q(contact__decided_by=user) | Q(contact__manager=user),
+            sample__authority_id=user.agency.authority_id,
+            agrees__isnull=False,
+        )
+        .select_related("contact__child", "checked_by")
+        .order_by("agrees", "-checked_at", "pk")
+    )
+    return people.show_rows(
+        user=user,
+        rows=list(checked),
+        child=attrgetter("contact.child"),
+        request=request,
+        reason="Checks of my front-door decisions",
+    ).rows
+
+
+@dataclass
+class DipKind:
+    """How the decisions of one kind fared across the authority's dip samples."""
+
+    why: str
+    label: str
+    drawn: int
+    checked: int
+    disagreed: int
+
+    @property
+    def disagreed_percent(self) -> int | None:
+        return round(100 * self.disagreed / self.checked) if self.checked else None
+
+
+def dip_results(user) -> list[DipKind]:
+    """Across every dip sample of the authority: how many decisions of each kind were drawn,
+    checked and disagreed with. One query."""
+    if not permissions.can(user, Action.SEE_DIP):
+        return []
+    counts = {
+        row["why"]: row
+        for row in DipItem.objects.filter(sample__authority_id=user.agency.authority_id)
+        .order_by()
+        .values("why")
+        .annotate(
+            drawn=Count("pk"),
+            checked=Count("pk", filter=Q(agrees__isnull=False)),
+            disagreed=Count("pk", filter=Q(agrees=False)),
+        )
+    }
+    return [
+        DipKind(
+            why=why,
+            label=label,
+            drawn=counts.get(why, {}).get("drawn", 0),
+            checked=counts.get(why, {}).get("checked", 0),
+            disagreed=counts.get(why, {}).get("disagreed", 0),
+        )
+        for why, label in DipItem.Why.choices
+    ]
+
+
 def audits_for_practitioner(user, *, request=None) -> list:
     audits = (
         permissions.visible_to(user)

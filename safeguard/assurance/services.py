@@ -541,12 +541,15 @@ def dip_why(outcome: str, suggested: str) -> str:
 
 def dip_candidates(authority_id, first_day: date, last_day: date) -> list[tuple]:
     """(contact id, why) of the authority's contacts decided from ``first_day`` to
-    ``last_day`` that were no further action or a departure from the threshold."""
+    ``last_day`` that were no further action or a departure from the threshold, and not
+    already drawn into one of its dip samples (a decision is checked once)."""
+    drawn = DipItem.objects.filter(sample__authority_id=authority_id).values("contact_id")
     rows = (
         Contact.objects.filter(
             authority_id=authority_id, decision_date__range=(first_day, last_day)
         )
         .exclude(outcome="")
+        .exclude(pk__in=drawn)
         .values_list("pk", "outcome", "suggested_outcome")
     )
     pairs = [(pk, dip_why(outcome, suggested)) for pk, outcome, suggested in rows]
@@ -582,8 +585,14 @@ def dip_sample_draw(
         dip_candidates(authority_id, first_day, last_day), size=size, seed=seed, stratified=True
     )
     if not chosen:
+        earlier = DipItem.objects.filter(
+            sample__authority_id=authority_id,
+            contact__decision_date__range=(first_day, last_day),
+        ).exists()
         raise ApplicationError(
-            "No decision of the period was no further action or a threshold departure",
+            "Every decision of the period that could be drawn is already in a dip sample"
+            if earlier
+            else "No decision of the period was no further action or a threshold departure",
             field="first_day",
         )
     sample = DipSample(
@@ -627,4 +636,17 @@ def dip_check_record(*, by, item: DipItem, agree: bool, note: str = "") -> DipIt
     item.checked_by = by
     item.checked_at = timezone.now()
     save_change(item, by=by, before=before, person_id=item.contact.child_id)
+    if not agree:
+        # Fed back to whoever made the decision and the manager who agreed it; the notice is
+        # emailed, so it says only where to read why.
+        notify(
+            users=[item.contact.decided_by, item.contact.manager],
+            subject="A manager disagreed with a front-door decision",
+            body=(
+                f"{by} checked a front-door decision of {item.contact.decision_date:%d %B %Y} "
+                "that you made or agreed, in a dip sample, and disagreed with it. Their "
+                "reasons are on your page of audits of your practice."
+            ),
+            url=reverse("assurance:mine") + "#front-door-checks",
+        )
     return item

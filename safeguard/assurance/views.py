@@ -171,7 +171,12 @@ def mine(request):
     if not permissions.can(request.user, Action.SEE_MINE):
         raise PermissionDenied
     audits, actions = selectors.mine(request.user, request=request)
-    return render(request, "assurance/mine.html", {"audits": audits, "actions": actions})
+    checks = selectors.front_door_checks_of(request.user, request=request)
+    return render(
+        request,
+        "assurance/mine.html",
+        {"audits": audits, "actions": actions, "front_door_checks": checks},
+    )
 
 
 @login_required
@@ -457,7 +462,11 @@ def dip_samples(request):
             return redirect("assurance:dip-sample", sample_id=made.pk)
     elif request.method == "POST":
         raise PermissionDenied
-    context = {"samples": selectors.dip_samples(user), "form": form}
+    context = {
+        "samples": selectors.dip_samples(user),
+        "results": selectors.dip_results(user),
+        "form": form,
+    }
     status = 400 if form is not None and form.errors else 200
     return render(request, "assurance/dip_samples.html", context, status=status)
 

@@ -48,13 +48,33 @@ def draw(world, **kw):
     return services.dip_sample_draw(by=world.sm_dan, **fields)
 
 
+def fresh_draw(world, **kw) -> list:
+    """The contacts a draw takes from the whole period: the samples drawn before are removed
+    first (a decision is drawn once, so a second draw would otherwise take from the rest)."""
+    DipSample.objects.all().delete()
+    return [i.contact_id for i in draw(world, **kw).items.order_by("why", "contact_id")]
+
+
 def test_the_draw_is_reproducible_from_the_seed(world):
     decisions(world, nfa=5, departures=5)
-    first = [i.contact_id for i in draw(world, seed=11).items.order_by("why", "contact_id")]
-    again = [i.contact_id for i in draw(world, seed=11).items.order_by("why", "contact_id")]
-    assert first == again and len(first) == 4
-    seeds = {tuple(sorted(str(i.contact_id) for i in draw(world, seed=s).items.all())) for s in range(8)}
+    first = fresh_draw(world, seed=11)
+    assert first == fresh_draw(world, seed=11) and len(first) == 4
+    seeds = {tuple(sorted(map(str, fresh_draw(world, seed=s)))) for s in range(8)}
     assert len(seeds) > 1  # another seed, another sample
+
+
+def test_a_decision_is_drawn_once_and_a_second_draw_takes_the_rest(world):
+    decisions(world, nfa=3, departures=3, followed=0)
+    first = {i.contact_id for i in draw(world, size=2).items.all()}
+    second = {i.contact_id for i in draw(world, size=2, seed=12).items.all()}
+    assert len(first) == 4 and len(second) == 2 and not first & second
+    assert DipItem.objects.count() == 6
+    with pytest.raises(ApplicationError) as refused:
+        draw(world, size=2, seed=13)
+    assert refused.value.message == (
+        "Every decision of the period that could be drawn is already in a dip sample"
+    )
+    assert DipSample.objects.count() == 2
 
 
 def test_both_kinds_are_drawn_and_decisions_that_follow_the_threshold_never(world):
@@ -210,7 +230,7 @@ def test_the_sample_page_logs_each_child_and_makes_a_fixed_number_of_queries(cli
     small = draw(world, size=1)
     decisions(world, nfa=3, departures=3, followed=0)
     large = draw(world, size=6, seed=3)
-    assert small.items.count() == 2 and large.items.count() == 8
+    assert small.items.count() == 2 and large.items.count() == 6  # the rest of the period
     client.force_login(world.tm_carol)
 
     def queries(sample) -> int:
@@ -231,5 +251,90 @@ def test_the_sample_page_logs_each_child_and_makes_a_fixed_number_of_queries(cli
         return len(captured)
 
     count = list_queries()
+    decisions(world, nfa=1, departures=1, followed=0)
     draw(world, size=2, seed=99)
     assert list_queries() == count
+
+
+# --- Feedback and results ---------------------------------------------------------------------
+
+
+def test_a_disagreement_is_fed_back_to_who_made_and_agreed_the_decision(client, world):
+    from safeguard.notices.models import Notice
+
+    sample = dip_sample(world)  # Sam's: decided by Amy, agreed by Carol
+    sam = sample.items.get(contact__child=world.child_sam)
+    services.dip_check_record(by=world.sm_dan, item=sam, agree=False, note="Neglect was missed")
+    told = Notice.objects.filter(subject="A manager disagreed with a front-door decision")
+    assert set(told.values_list("user", flat=True)) == {world.sw_amy.pk, world.tm_carol.pk}
+    notice = told.get(user=world.sw_amy)
+    assert notice.url == reverse("assurance:mine") + "#front-door-checks"
+    assert "Sam" not in notice.body and "Neglect" not in notice.body  # emailed: no detail
+    for user in (world.sw_amy, world.tm_carol):
+        client.force_login(user)
+        page = client.get(reverse("assurance:mine")).text
+        rows = page.split('class="govuk-table__row sg-front-door-check"')[1:]
+        assert len(rows) == 1
+        assert "Sam Smith" in rows[0] and "Disagreed" in rows[0] and "Neglect was missed" in rows[0]
+    # Ben neither made nor agreed it.
+    client.force_login(world.sw_ben)
+    page = client.get(reverse("assurance:mine")).text
+    assert "Neglect was missed" not in page and "sg-front-door-check" not in page
+
+
+def test_an_agreement_tells_nobody_but_shows_to_the_decider(client, world):
+    from safeguard.notices.models import Notice
+
+    sample = dip_sample(world)
+    sam = sample.items.get(contact__child=world.child_sam)
+    services.dip_check_record(by=world.sm_dan, item=sam, agree=True, note="Proportionate")
+    assert not Notice.objects.filter(subject__contains="disagreed").exists()
+    client.force_login(world.sw_amy)
+    page = client.get(reverse("assurance:mine")).text
+    assert "Agreed" in page and "Proportionate" in page
+
+
+def test_the_results_count_each_kind_across_samples(client, world):
+    decisions(world, nfa=3, departures=2, followed=0)
+    sample = draw(world, size=3)
+    items = list(sample.items.order_by("why", "contact_id"))
+    nfa = [i for i in items if i.why == "nfa"]
+    departure = [i for i in items if i.why == "departure"]
+    services.dip_check_record(by=world.tm_carol, item=nfa[0], agree=False, note="Should be early help")
+    services.dip_check_record(by=world.tm_carol, item=nfa[1], agree=True)
+    services.dip_check_record(by=world.tm_carol, item=departure[0], agree=True)
+    from safeguard.assurance import selectors
+
+    results = {k.why: k for k in selectors.dip_results(world.tm_carol)}
+    assert (results["nfa"].drawn, results["nfa"].checked, results["nfa"].disagreed) == (3, 2, 1)
+    assert results["nfa"].disagreed_percent == 50
+    assert (results["departure"].drawn, results["departure"].checked) == (2, 1)
+    assert results["departure"].disagreed == 0 and results["departure"].disagreed_percent == 0
+    assert selectors.dip_results(world.sw_amy) == []
+    client.force_login(world.tm_carol)
+    page = client.get(reverse("assurance:dip-samples")).text
+    row = page.split('class="govuk-table__row sg-dip-kind"')[1]
+    assert "No further action" in row and "50%" in row
+
+
+def test_my_page_reads_the_checks_in_a_fixed_number_of_queries(client, world):
+    sample = dip_sample(world)
+    sam = sample.items.get(contact__child=world.child_sam)
+    services.dip_check_record(by=world.sm_dan, item=sam, agree=True)
+    client.force_login(world.sw_amy)
+    url = reverse("assurance:mine")
+    client.get(url)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    before = count()
+    decisions(world, nfa=2, departures=2, followed=0)
+    more = draw(world, size=5, seed=5)
+    for item in more.items.all():
+        services.dip_check_record(by=world.tm_carol, item=item, agree=False, note="Review it")
+    page = client.get(url).text
+    assert page.count("sg-front-door-check") == 5
+    assert count() == before
