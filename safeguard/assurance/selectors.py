@@ -2,7 +2,7 @@
 ``casework.selectors.access_case``, which logs the access) and the results by team, heading
 and grade; and the front door's dip samples (decision 0063)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from operator import attrgetter
 from uuid import UUID
@@ -23,6 +23,8 @@ from safeguard.assurance.models import (
     DipItem,
     DipSample,
     Finding,
+    Grade,
+    Heading,
     Inspection,
     ProgrammeLine,
     ProgrammeRun,
@@ -120,9 +122,9 @@ def with_audit_actions(cases):
     return cases.annotate(audit_action_rows=Subquery(rows))
 
 
-def _key(model, field: str, value):
+def _key(model, name: str, value):
     """A foreign key's value from a JSON row (a UUID is hex text on SQLite)."""
-    return model._meta.get_field(field).target_field.to_python(value)
+    return model._meta.get_field(name).target_field.to_python(value)
 
 
 def _day(value) -> date | None:
@@ -301,14 +303,157 @@ def results_by_team(user) -> list[dict]:
     ]
 
 
-def results_by_heading(user) -> list[dict]:
-    """The grades given under each heading (the themes), over completed audits."""
-    return list(
-        Finding.objects.filter(audit__in=permissions.visible_to(user))
-        .values("heading", "grade")
+# The grades that count as "good or better" in the results (Ofsted's scale).
+GOOD_OR_BETTER = (Grade.OUTSTANDING, Grade.GOOD)
+
+
+@dataclass
+class GradeCounts:
+    """How many of something (audits, findings) got each grade."""
+
+    counts: dict = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def by_grade(self) -> list[int]:
+        """The counts in the scale's order, outstanding first."""
+        return [self.counts.get(grade, 0) for grade in Grade.values]
+
+    @property
+    def good_or_better(self) -> int | None:
+        """The share graded good or outstanding, as a whole percentage; None if none."""
+        if not self.total:
+            return None
+        good = sum(self.counts.get(grade, 0) for grade in GOOD_OR_BETTER)
+        return round(100 * good / self.total)
+
+
+@dataclass
+class TeamMonth:
+    team: str
+    month: date  # the first of the month the audits were completed in
+    grades: GradeCounts
+
+
+def team_results(by_team: list[dict]) -> list[TeamMonth]:
+    """``results_by_team``'s rows as one row per team and month, the audits by final grade."""
+    rows: dict[tuple, TeamMonth] = {}
+    for r in by_team:
+        year, month = (int(part) for part in r["month"].split("-"))
+        key = (r["team"], year, month)
+        if key not in rows:
+            rows[key] = TeamMonth(team=r["team"], month=date(year, month, 1), grades=GradeCounts())
+        counts = rows[key].grades.counts
+        counts[r["grade"]] = counts.get(r["grade"], 0) + r["audits"]
+    return [rows[key] for key in sorted(rows)]
+
+
+def quarter_of(day: date) -> date:
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def quarter_label(start: date) -> str:
+    end = date(start.year, start.month + 2, 1)
+    return f"{start:%b} to {end:%b %Y}"
+
+
+@dataclass
+class ThemeRow:
+    heading: str
+    label: str
+    quarters: list[GradeCounts]  # in the order of ``ThemeResults.quarters``
+    all_time: GradeCounts
+
+
+@dataclass
+class ThemeResults:
+    quarters: list[date]  # the first day of each quarter shown, oldest first
+    rows: list[ThemeRow]
+
+    @property
+    def quarter_labels(self) -> list[str]:
+        return [quarter_label(q) for q in self.quarters]
+
+
+def theme_results(user, *, quarters: int = 4) -> ThemeResults:
+    """The grades given under each heading (the themes) of the completed audits ``user`` may
+    see: in each of the last ``quarters`` quarters that have any, and over all time. One
+    query."""
+    rows = (
+        Finding.objects.filter(
+            audit__in=permissions.visible_to(user).exclude(status=Audit.Status.STARTED)
+        )
+        .values("heading", "grade", "audit__completed_on__year", "audit__completed_on__month")
         .annotate(findings=Count("id"))
-        .order_by("heading", "grade")
+        .order_by()
     )
+    by_quarter: dict[tuple, GradeCounts] = {}
+    all_time: dict[str, GradeCounts] = {}
+    for r in rows:
+        year, month = r["audit__completed_on__year"], r["audit__completed_on__month"]
+        overall = all_time.setdefault(r["heading"], GradeCounts())
+        overall.counts[r["grade"]] = overall.counts.get(r["grade"], 0) + r["findings"]
+        if year is None:
+            continue
+        key = (r["heading"], quarter_of(date(year, month, 1)))
+        counts = by_quarter.setdefault(key, GradeCounts()).counts
+        counts[r["grade"]] = counts.get(r["grade"], 0) + r["findings"]
+    shown = sorted({quarter for _, quarter in by_quarter})[-quarters:]
+    return ThemeResults(
+        quarters=shown,
+        rows=[
+            ThemeRow(
+                heading=heading,
+                label=label,
+                quarters=[by_quarter.get((heading, q), GradeCounts()) for q in shown],
+                all_time=all_time.get(heading, GradeCounts()),
+            )
+            for heading, label in Heading.choices
+            if heading in all_time
+        ],
+    )
+
+
+@dataclass
+class ActionCounts:
+    team: str
+    set: int
+    done: int
+    done_late: int
+    open: int
+    overdue: int
+
+
+def action_results(user, *, today: date | None = None) -> list[ActionCounts]:
+    """The actions audits set on children's files, by the team audited: how many were set,
+    done (and of those, done after their due date), still open, and overdue; a last row for
+    all teams. One query."""
+    today = today or timezone.localdate()
+    rows = (
+        AuditAction.objects.filter(audit__in=permissions.visible_to(user))
+        .values("audit__team__name")
+        .annotate(
+            set=Count("pk"),
+            done=Count("pk", filter=Q(completed_on__isnull=False)),
+            done_late=Count("pk", filter=Q(completed_on__gt=F("due_date"))),
+            open=Count("pk", filter=Q(completed_on__isnull=True)),
+            overdue=Count("pk", filter=Q(completed_on__isnull=True, due_date__lt=today)),
+        )
+        .order_by("audit__team__name")
+    )
+    names = ("set", "done", "done_late", "open", "overdue")
+    found = [
+        ActionCounts(team=r["audit__team__name"] or "Unallocated", **{n: r[n] for n in names})
+        for r in rows
+    ]
+    if len(found) > 1:
+        found.append(
+            ActionCounts(team="All teams", **{n: sum(getattr(a, n) for a in found) for n in names})
+        )
+    return found
 
 
 def action_owners(authority_id):

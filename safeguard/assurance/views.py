@@ -23,7 +23,7 @@ from safeguard.assurance.forms import (
     ResponseForm,
     SampleForm,
 )
-from safeguard.assurance.models import Grade, Heading
+from safeguard.assurance.models import Grade
 from safeguard.assurance.permissions import Action
 from safeguard.core.csv import csv_response
 from safeguard.core.downloads import attachment
@@ -58,19 +58,17 @@ def audit_list(request):
             messages.success(request, f"{len(drawn)} case files drawn for you to audit.")
             return redirect("assurance:audits")
     by_team = _labels(selectors.results_by_team(user), "grade", Grade.choices)
-    by_heading = _labels(selectors.results_by_heading(user), "heading", Heading.choices)
-    by_heading = _labels(by_heading, "grade", Grade.choices)
-    if request.GET.get("format") == "csv":
-        return csv_response(
-            "case-file-audit-results.csv",
-            header=["team", "month", "grade", "audits"],
-            rows=[(r["team"], r["month"], r["grade_label"], r["audits"]) for r in by_team],
-        )
-    if request.GET.get("format") == "pdf":
+    themes = selectors.theme_results(user)
+    actions = selectors.action_results(user)
+    wanted = request.GET.get("format")
+    if wanted == "csv":
+        return _results_csv(request.GET.get("table", ""), by_team, themes, actions)
+    if wanted == "pdf":
         content = documents.results_pdf(
             authority=user.agency.authority.name,
-            by_team=by_team,
-            by_heading=by_heading,
+            by_team=selectors.team_results(by_team),
+            themes=themes,
+            actions=actions,
             at=timezone.localtime(),
         )
         response = HttpResponse(content, content_type="application/pdf")
@@ -80,11 +78,42 @@ def audit_list(request):
     context = {
         "audits": shown.rows,
         "restricted": shown.hidden,
-        "by_team": by_team,
-        "by_heading": by_heading,
+        "by_team": selectors.team_results(by_team),
+        "themes": themes,
+        "actions": actions,
+        "grades": Grade.choices,
         "form": form,
     }
     return render(request, "assurance/list.html", context, status=400 if form.errors else 200)
+
+
+def _results_csv(table: str, by_team: list[dict], themes, actions):
+    """The results as CSV: by team, month and grade (the default); ``table=themes``: the
+    findings under each heading by quarter and grade; ``table=actions``: the actions by team."""
+    if table == "themes":
+        grades = dict(Grade.choices)
+        rows = [
+            (row.label, quarter_label, grades[grade], n)
+            for row in themes.rows
+            for quarter_label, counts in zip(themes.quarter_labels, row.quarters, strict=True)
+            for grade, n in zip(Grade.values, counts.by_grade, strict=True)
+        ]
+        return csv_response(
+            "case-file-audit-themes.csv",
+            header=["heading", "quarter", "grade", "findings"],
+            rows=rows,
+        )
+    if table == "actions":
+        return csv_response(
+            "case-file-audit-actions.csv",
+            header=["team", "set", "done", "done_late", "open", "overdue"],
+            rows=[(a.team, a.set, a.done, a.done_late, a.open, a.overdue) for a in actions],
+        )
+    return csv_response(
+        "case-file-audit-results.csv",
+        header=["team", "month", "grade", "audits"],
+        rows=[(r["team"], r["month"], r["grade_label"], r["audits"]) for r in by_team],
+    )
 
 
 def _audit_page(request, audit, form, status=200, *, response_form=None, action_form=None):

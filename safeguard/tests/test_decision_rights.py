@@ -351,3 +351,38 @@ def test_a_step_down_to_early_help_is_its_own_right(world, lines):
     assert casework.closure_kind(authority, "RC9") == "case_closure"
     authority = casework.authorisation_settings_update(by=world.sm_dan, authority=authority, kinds=[])
     assert casework.closure_kind(authority, "RC9") is None
+
+
+def test_a_managers_own_section_47_conclusion_goes_up(world, lines):
+    from safeguard.protection import services as protection
+    from safeguard.protection.tests.steps import enquiry_of_sam
+
+    enquiry = enquiry_of_sam(world)
+    asked = protection.section47_conclude(
+        by=world.tm_carol, enquiry=enquiry, end_date=date(2025, 1, 20), outcome="nfa"
+    )
+    assert asked.kind == "section47_conclusion"
+    refused("your own work", casework.authorisation_decide, by=world.tm_carol, request=asked, authorise=True)
+    refused("Only Dan", casework.authorisation_decide, by=lines, request=asked, authorise=True)
+    enquiry.refresh_from_db()
+    assert enquiry.end_date is None
+    casework.authorisation_decide(by=world.sm_dan, request=asked, authorise=True)
+    enquiry.refresh_from_db()
+    assert (enquiry.end_date, enquiry.outcome) == (date(2025, 1, 20), "nfa")
+
+
+def test_a_workers_step_down_waits_for_the_cases_manager_only(world, lines):
+    assessment = steps.authorise(world, steps.assessment_of_sam(world))
+    case = assessment.case
+    asked = casework.case_close(by=world.sw_amy, case=case, closure_date=CLOSED, reason="RC9")
+    assert asked.kind == "step_down"
+    # Bob manages another team; Dan is above Carol, not the case's line manager; Amy asked.
+    refused("Only Carol Chen", casework.authorisation_decide, by=lines, request=asked, authorise=True)
+    refused("Only Carol Chen", casework.authorisation_decide, by=world.sm_dan, request=asked, authorise=True)
+    with pytest.raises(PermissionDenied):
+        casework.authorisation_decide(by=world.sw_amy, request=asked, authorise=True)
+    case.refresh_from_db()
+    assert case.closure_date is None
+    casework.authorisation_decide(by=world.tm_carol, request=asked, authorise=True)
+    case.refresh_from_db()
+    assert (case.closure_date, case.closure_reason) == (CLOSED, "RC9")

@@ -167,7 +167,7 @@ def test_the_list_draws_a_sample_and_shows_results_and_csv(client, world):
     assert Audit.objects.filter(sample_seed=9).count() == 2
     assert client.post(url, {"size": "x", "seed": "9"}).status_code == 400
     page = client.get(url).text
-    assert "Child Protection Team A" in page and "2025-03" in page
+    assert "Child Protection Team A" in page and "Mar 2025" in page
     csv = client.get(url, {"format": "csv"}).content.decode()
     assert "Child Protection Team A,2025-03,Good,1" in csv
     pdf = client.get(url, {"format": "pdf"})
@@ -297,3 +297,77 @@ def test_the_home_page_links_managers_to_the_audits_and_workers_to_theirs(client
     home = client.get(reverse("work:home")).text
     assert f'href="{reverse("assurance:mine")}"' in home
     assert f'href="{reverse("assurance:audits")}"' not in home
+
+
+def test_the_results_count_grades_by_team_month_and_theme_over_quarters_and_the_actions(
+    client, world
+):
+    """Two completed audits: Sam's in March 2025 (every heading good, overall good) and
+    Tom's in May 2025 (every heading inadequate, moderated to requires improvement); two
+    actions on Sam's file, one done late, and one overdue on Tom's."""
+    cases = allocated_cases(world)
+    sam = completed_audit_of_sam(world)
+    tom = Audit(
+        case=cases["Tom"], authority_id=cases["Tom"].authority_id, auditor=world.tm_carol,
+        team=world.team_b, practitioner=world.sw_ben, sample_seed=2,
+    )  # fmt: skip
+    from safeguard.audit.services import save_new
+
+    save_new(tom, by=world.tm_carol)
+    services.complete(
+        audit=tom, by=world.tm_carol, findings=findings(Grade.INADEQUATE),
+        overall=Grade.INADEQUATE, today=date(2025, 5, 20),
+    )  # fmt: skip
+    services.moderate(
+        audit=tom, by=world.sm_dan, grade=Grade.REQUIRES_IMPROVEMENT, note="Plan partly met"
+    )
+    today = date(2025, 6, 1)
+    first = services.add_action(
+        audit=sam, by=world.tm_carol, description="Genogram", owner=world.sw_amy,
+        due_date=date(2025, 4, 1), today=date(2025, 3, 3),
+    )  # fmt: skip
+    services.complete_action(action=first, by=world.sw_amy, today=date(2025, 4, 9))
+    services.add_action(
+        audit=sam, by=world.tm_carol, description="Views", owner=world.sw_amy,
+        due_date=date(2099, 4, 1), today=date(2025, 3, 3),
+    )  # fmt: skip
+    services.add_action(
+        audit=tom, by=world.tm_carol, description="Plan", owner=world.sw_ben,
+        due_date=date(2025, 5, 30), today=date(2025, 5, 20),
+    )  # fmt: skip
+    from safeguard.assurance import selectors
+
+    by_team = selectors.team_results(selectors.results_by_team(world.tm_carol))
+    assert [(r.team, r.month, r.grades.by_grade, r.grades.good_or_better) for r in by_team] == [
+        ("Child Protection Team A", date(2025, 3, 1), [0, 1, 0, 0], 100),
+        ("Child Protection Team B", date(2025, 5, 1), [0, 0, 1, 0], 0),
+    ]
+    themes = selectors.theme_results(world.tm_carol)
+    assert themes.quarter_labels == ["Jan to Mar 2025", "Apr to Jun 2025"]
+    assert len(themes.rows) == len(Heading)
+    visits = next(r for r in themes.rows if r.heading == Heading.VISITS)
+    assert [q.by_grade for q in visits.quarters] == [[0, 1, 0, 0], [0, 0, 0, 1]]
+    assert visits.all_time.good_or_better == 50
+    actions = selectors.action_results(world.tm_carol, today=today)
+    assert [(a.team, a.set, a.done, a.done_late, a.open, a.overdue) for a in actions] == [
+        ("Child Protection Team A", 2, 1, 1, 1, 0),
+        ("Child Protection Team B", 1, 0, 0, 1, 1),
+        ("All teams", 3, 1, 1, 2, 1),
+    ]
+    # A worker sees only their own completed audits' results: Amy's, Sam's.
+    assert [a.team for a in selectors.action_results(world.sw_amy)] == ["Child Protection Team A"]
+    client.force_login(world.tm_carol)
+    url = reverse("assurance:audits")
+    page = client.get(url).text
+    team_b = page.split('class="govuk-table__row sg-team-month"')[2]
+    assert "Child Protection Team B" in team_b and "May 2025" in team_b and "0%" in team_b
+    assert page.count('class="govuk-table__row sg-theme"') == len(Heading)
+    assert "Jan to Mar 2025" in page and "All teams" in page
+    themes_csv = client.get(url, {"format": "csv", "table": "themes"}).content.decode()
+    assert "Visits,Jan to Mar 2025,Good,1" in themes_csv
+    assert "Visits,Apr to Jun 2025,Inadequate,1" in themes_csv
+    actions_csv = client.get(url, {"format": "csv", "table": "actions"}).content.decode()
+    assert actions_csv.lstrip("\ufeff").splitlines()[0] == "team,set,done,done_late,open,overdue"
+    assert "All teams,3,1,1,2," in actions_csv
+    pdf = client.get(url, {"format": "pdf"})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
