@@ -1,7 +1,7 @@
 """Case-file audits for the demo borough (issue 15 item 4), made with the real services.
 
-The audit programme (decision 0062) gives each of the last three months to a team manager in
-turn, one open case file from each team (but their own) a month; tm1's line, this month's,
+The audit programme (decision 0062) gives each of the last six months (two quarters, so that
+the results show grades over time) to a team manager in turn, one open case file from each team (but their own) a month; tm1's line, this month's,
 goes on. A service manager also audits two case files a month by stage of the case from this
 month. A service manager draws each month (seeded with the month, so the same borough gives
 the same audits). The past months' audits are graded under every heading, with one or two
@@ -86,7 +86,7 @@ def build(authority, as_at: date, seed: int) -> int:
 
 def _build(rng, managers, moderators, as_at: date) -> int:
     head = moderators[0]
-    months = {back: _first_of_month(as_at, back) for back in (2, 1, 0)}
+    months = {back: _first_of_month(as_at, back) for back in (5, 4, 3, 2, 1, 0)}
     for back, month in months.items():
         services.programme_line_add(
             by=head,
