@@ -16,6 +16,7 @@ run: install assets
 	$(SAFEGUARD) collectstatic --noinput -v0
 	$(SAFEGUARD) demo --if-empty
 	$(SAFEGUARD) rebuild-due --nightly
+	$(SAFEGUARD) draw-audits --nightly
 	$(SAFEGUARD) demo_accounts --url http://$(HOST):$(PORT)/
 	$(SAFEGUARD) serve --host $(HOST) --port $(PORT)
 

@@ -193,12 +193,34 @@ def programme_draw(*, by, month: date, seed: int, on: date | None = None) -> Pro
     A line already drawn for the month is left as it is (drawing the month again changes
     nothing). Nobody audits their own work: a line's auditor is never given a case they
     hold, or one held in a team they manage. A case under an audit not yet completed, or
-    drawn by another line this month, is not drawn again.
+    drawn by another line this month, is not drawn again. Each auditor is told what was
+    drawn for them.
     """
     if not permissions.can(by, Action.SET_PROGRAMME):
         raise PermissionDenied("Only a service manager draws the audit programme")
+    return _draw_programme(by.agency.authority_id, month=month, seed=seed, by=by, on=on)
+
+
+def programme_seed(authority, month: date) -> int:
+    """The seed of a month's scheduled draw: from the authority and the month, so that the
+    same programme gives the same audits whenever (and however often) the job runs."""
+    digest = hashlib.sha256(f"{authority.dfe_la_code}:{month:%Y-%m}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") % 2_000_000_000
+
+
+@transaction.atomic
+def programme_draw_scheduled(*, authority, month: date, on: date | None = None) -> ProgrammeDraw:
+    """The nightly job's draw (``assurance.tasks``): the lines of ``authority`` not yet
+    drawn for ``month``, seeded by ``programme_seed``, made by the system (no user). Lines a
+    service manager drew by hand are left as they are, so a month is never drawn twice."""
+    return _draw_programme(
+        authority.pk, month=month, seed=programme_seed(authority, month_start(month)), by=None,
+        on=on,
+    )  # fmt: skip
+
+
+def _draw_programme(authority_id, *, month: date, seed: int, by, on: date | None):
     month = month_start(month)
-    authority_id = by.agency.authority_id
     lines = [
         line
         for line in ProgrammeLine.objects.filter(authority_id=authority_id)
@@ -248,7 +270,28 @@ def programme_draw(*, by, month: date, seed: int, on: date | None = None) -> Pro
             audits.append(audit)
             taken.add(case_id)
         result.drawn[line] = audits
+    _tell_auditors(result)
     return result
+
+
+def _tell_auditors(result: ProgrammeDraw) -> None:
+    """A notice to each auditor given case files by the draw (names no child)."""
+    given: dict = {}
+    for line, audits in result.drawn.items():
+        if audits:
+            user, count = given.get(line.auditor_id, (line.auditor, 0))
+            given[line.auditor_id] = (user, count + len(audits))
+    for auditor, count in given.values():
+        files = "case file" if count == 1 else "case files"
+        notify(
+            users=[auditor],
+            subject=f"{count} {files} to audit in {result.month:%B %Y}",
+            body=(
+                f"The audit programme drew {count} {files} for you to audit in "
+                f"{result.month:%B %Y}. They are on the case-file audits page."
+            ),
+            url=reverse("assurance:audits"),
+        )
 
 
 @transaction.atomic

@@ -222,3 +222,81 @@ def test_a_one_off_draw_never_gives_a_manager_their_own_teams_cases(carol_manage
     # Dan may draw for Carol; the same rule holds for the auditor, not whoever draws.
     audits = services.draw_sample(by=world.sm_dan, size=3, seed=4, auditor=world.tm_carol)
     assert [a.case for a in audits] == [cases["Tom"]]
+
+
+# --- The nightly draw: nobody has to remember to draw the month --------------------------------
+
+
+def test_the_nightly_draw_draws_each_line_once_as_the_system_with_a_seed_of_the_month(world):
+    from safeguard.assurance import tasks
+    from safeguard.audit.models import ChangeEvent
+
+    allocated_cases(world)
+    by_hand = programme_line(world, auditor=world.sm_dan, cases_per_month=1, first_month=MONTH)
+    services.programme_draw(by=world.sm_dan, month=MONTH, seed=5)  # drawn by hand first
+    hand_run = ProgrammeRun.objects.get(line=by_hand)
+    line = programme_line(world, cases_per_month=1, first_month=MONTH)
+    assert tasks.draw_every_authority(month=date(2026, 3, 20)) == 1
+    run = ProgrammeRun.objects.get(line=line)
+    assert run.month == MONTH and run.created_by is None  # the system drew it
+    assert run.seed == services.line_seed(services.programme_seed(world.authority, MONTH), line)
+    assert ChangeEvent.objects.filter(target_id=str(run.pk), user__isnull=True).exists()
+    assert ProgrammeRun.objects.get(line=by_hand) == hand_run  # left as it was
+    # The next night, and any night after, changes nothing.
+    assert tasks.draw_every_authority(month=date(2026, 3, 21)) == 0
+    assert Audit.objects.count() == 2
+    # The same programme and month always draw the same case file.
+    chosen = list(Audit.objects.filter(programme_run=run).values_list("case_id", flat=True))
+    Audit.objects.filter(programme_run=run).delete()
+    run.delete()
+    tasks.draw_every_authority(month=MONTH)
+    again = ProgrammeRun.objects.get(line=line)
+    assert list(Audit.objects.filter(programme_run=again).values_list("case_id", flat=True)) == chosen
+
+
+def test_each_auditor_is_told_what_the_draw_gave_them(world):
+    from safeguard.assurance import tasks
+    from safeguard.notices.models import Notice
+
+    allocated_cases(world)
+    programme_line(world, cases_per_month=2, first_month=MONTH)
+    tasks.draw_every_authority(month=MONTH)
+    notice = Notice.objects.get(user=world.tm_carol)
+    assert notice.subject == "2 case files to audit in March 2026"
+    assert notice.url == reverse("assurance:audits")
+    assert "Sam" not in notice.body and "Tom" not in notice.body
+
+
+def test_the_nightly_draw_schedules_itself_once(world):
+    from safeguard.assurance import tasks
+
+    assert tasks.schedule_nightly() is True
+    assert tasks.schedule_nightly() is False  # one is waiting already
+
+
+def test_the_draw_audits_command(world):
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    allocated_cases(world)
+    programme_line(world, cases_per_month=1, first_month=MONTH)
+    out = io.StringIO()
+    call_command("draw_audits", month="2026-03", stdout=out)
+    assert out.getvalue().strip() == "1 case file drawn to audit in March 2026."
+    out = io.StringIO()
+    call_command("draw_audits", month="2026-03", stdout=out)
+    assert out.getvalue().strip() == "0 case files drawn to audit in March 2026."
+    for bad in ("2026-13", "March", "2026"):
+        with pytest.raises(CommandError, match="like 2026-12"):
+            call_command("draw_audits", month=bad, stdout=io.StringIO())
+    with pytest.raises(CommandError, match="leave out --month"):
+        call_command("draw_audits", month="2026-03", nightly=True, stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("draw_audits", nightly=True, stdout=out)
+    call_command("draw_audits", nightly=True, stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("The nightly draw of the audit programme is scheduled (")
+    assert lines[1] == "The nightly draw of the audit programme is already scheduled."
+    assert Audit.objects.count() == 1

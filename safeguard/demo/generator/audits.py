@@ -1,13 +1,14 @@
 """Case-file audits for the demo borough (issue 15 item 4), made with the real services.
 
 The audit programme (decision 0062) gives each of the last six months (two quarters, so that
-the results show grades over time) to a team manager in turn, one open case file from each team (but their own) a month; tm1's line, this month's,
-goes on. A service manager also audits two case files a month by stage of the case from this
-month. A service manager draws each month (seeded with the month, so the same borough gives
-the same audits). The past months' audits are graded under every heading, with one or two
-actions on the child's file (most done by now) and the worker responding to most; about two
-in three completed audits are moderated by a service manager. This month's are left to do,
-so the well-known team manager has audits waiting.
+the results show grades over time) to a team manager in turn, one open case file from each
+team (but their own) a month; tm1's line, this month's, goes on. A service manager also audits
+two case files a month by stage of the case from this month. A service manager draws each
+month (seeded with the month, so the same borough gives the same audits). The past months'
+audits are graded under every heading, with one or two actions on the child's file (most done
+by now) and the worker responding to most; about two in three completed audits are moderated
+by a service manager. This month's are left to do, so the well-known team manager has audits
+waiting.
 
 The first service manager also draws a dip sample of last month's front-door decisions (no
 further action and threshold departures, decision 0063); the borough's managers have checked
