@@ -197,6 +197,15 @@ def mine(user, *, request=None):
     return audits, shown.rows
 
 
+def my_open_actions(user, *, today: date | None = None) -> dict:
+    """How many audit actions ``user`` owns that are open, and of those overdue (the home
+    page's count, one query)."""
+    today = today or timezone.localdate()
+    return AuditAction.objects.filter(
+        owner=user, completed_on__isnull=True, audit__authority_id=user.agency.authority_id
+    ).aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
+
+
 def front_door_checks_of(user, *, request=None) -> list[DipItem]:
     """The checks managers made, in dip samples, of the front-door decisions ``user`` made or
     agreed as manager: disagreements first, newest first, each with its child (shown and

@@ -99,6 +99,11 @@ def home(request):
             "can_see_unseen": due_permissions.can(user, DueAction.SEE_UNSEEN),
             "can_see_quality_summary": quality_permissions.can(user, QualityAction.SEE_SUMMARY),
             "can_see_audits": assurance_permissions.can(user, AssuranceAction.SEE),
+            "my_audit_actions": (
+                assurance.my_open_actions(user, today=today)
+                if assurance_permissions.can(user, AssuranceAction.SEE_MINE)
+                else None
+            ),
             "can_see_inspections": assurance_permissions.can(user, AssuranceAction.SEE_INSPECTIONS),
             # An inspector's home: the case files of their running inspections (decision 0042).
             "inspection_sample": assurance.sample_for_inspector(user=user, request=request),

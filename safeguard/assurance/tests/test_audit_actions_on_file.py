@@ -119,3 +119,19 @@ def test_a_case_without_audit_actions_shows_no_empty_section(client, world):
     client.force_login(world.sw_amy)
     page = client.get(reverse("casework:case-detail", args=[audit.case_id])).text
     assert "Actions from case-file audits" not in page
+
+
+def test_the_home_page_counts_the_owners_open_and_overdue_actions(client, world):
+    action = action_of_sam(world)
+    AuditAction.objects.create(
+        audit=action.audit, description="Late one", owner=world.sw_amy,
+        due_date=timezone.localdate() - timedelta(days=1),
+    )  # fmt: skip
+    client.force_login(world.sw_amy)
+    home = client.get(reverse("work:home")).text
+    assert "Audits of my practice (2 actions open, 1 overdue)" in home
+    services.complete_action(action=action, by=world.sw_amy)
+    home = client.get(reverse("work:home")).text
+    assert "Audits of my practice (1 action open, 1 overdue)" in home
+    client.force_login(world.sw_ben)
+    assert "Audits of my practice</a>" in client.get(reverse("work:home")).text
