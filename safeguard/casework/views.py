@@ -487,9 +487,7 @@ def family_children(request, person_id: UUID):
     )
     today = timezone.localdate()
     family = selectors.family_view(user=request.user, child=child, on=today, request=request)
-    form = FamilyChronologyFilter(
-        request.GET or None, children=family.people, kinds=family.kinds
-    )
+    form = FamilyChronologyFilter(request.GET or None, children=family.people, kinds=family.kinds)
     filters = form.cleaned_data if request.GET and form.is_valid() else {}
     context = {
         "child": child,

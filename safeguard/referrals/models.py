@@ -77,7 +77,7 @@ class ContactGroup(BaseModel):
         ordering = ["-contact_date", "-created_at"]
 
     def __str__(self) -> str:
-        return f"Contact about several children, {self.contact_date:%d %B %Y}"
+        return f"Contact about several children, {self.contact_date.day} {self.contact_date:%B %Y}"
 
 
 class Contact(BaseModel, Prioritised):

@@ -446,9 +446,7 @@ def contact_group_decide(*, by, decisions: list[dict]) -> list[Contact]:
 def _group_referral(*, by, contact: Contact, referral: dict) -> Referral:
     """The referral a group's contact decided "referral" goes on to, on the same page."""
     if not referral.get("decision"):
-        raise ApplicationError(
-            "Choose the decision on the referral", field="referral_decision"
-        )
+        raise ApplicationError("Choose the decision on the referral", field="referral_decision")
     try:
         return referral_record(
             by=by,

@@ -118,6 +118,7 @@ def build_demo_borough(
             records.save()
         contacts.others(episodes)
         contacts.waiting(episodes)
+        contacts.waiting_together(episodes)
         contacts.save()
         early_help = _early_help(borough, org, authority.id, contacts, records, episodes)
         plan_counts = add_plan_content(
@@ -293,6 +294,7 @@ def _counts(
         "open_csc": sum(n for fe, n in cases if fe.is_open),
         "cases": rows["casework.case"],
         "contacts": contacts.saved,
+        "contacts_together": contacts.grouped,
         "assessments": rows["assessments.assessment"],
         "cp_plans": rows["protection.childprotectionplan"],
         "open_cp_plans": sum(n for fe, n in cases for p in fe.episode.plans if p.end is None),

@@ -150,9 +150,7 @@ def family_children(
         "person_id"
     )
     found = (
-        Person.objects.filter(
-            Q(pk__in=related_to) | Q(pk__in=related_from) | Q(pk__in=living)
-        )
+        Person.objects.filter(Q(pk__in=related_to) | Q(pk__in=related_from) | Q(pk__in=living))
         .exclude(pk=child.pk)
         .select_related("authority")
         .annotate(**permissions.seen_annotations(user, "pk"))
