@@ -332,3 +332,9 @@ def test_the_page_reads_a_fixed_number_of_queries(world, client, levels, sid, dj
     fourth = Person.objects.create(authority=world.authority, given_names="Suki", family_name="Smith", date_of_birth=date(2021, 5, 1))
     four = page_queries([world.child_sam, world.child_sally, sid, fourth])
     assert four == three
+
+
+def test_the_front_door_links_each_child_of_a_family_s_contact_to_its_page(world, client, group):
+    client.force_login(world.sw_amy)
+    page = client.get(reverse("referrals:front-door")).content.decode()
+    assert page.count(f'href="{decide_url(group)}"') == 3
