@@ -203,8 +203,9 @@ def contact_group_new(request, person_id: UUID):
     form = ContactGroupForm(posted(request), offered=offered, initial={"contact_date": today})
 
     def save(data):
-        others = data.pop("children")
-        return services.contact_group_record(by=request.user, children=[child, *others], **data)
+        fields = {name: value for name, value in data.items() if name != "children"}
+        children = [child, *data["children"]]
+        return services.contact_group_record(by=request.user, children=children, **fields)
 
     group = submission.submit(
         request,
