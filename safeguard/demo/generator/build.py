@@ -294,7 +294,6 @@ def _counts(
         "open_csc": sum(n for fe, n in cases if fe.is_open),
         "cases": rows["casework.case"],
         "contacts": contacts.saved,
-        "contacts_together": contacts.grouped,
         "assessments": rows["assessments.assessment"],
         "cp_plans": rows["protection.childprotectionplan"],
         "open_cp_plans": sum(n for fe, n in cases for p in fe.episode.plans if p.end is None),

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from safeguard.people.models import Relationship
 from safeguard.referrals.models import ContactGroup
@@ -17,7 +18,7 @@ def demo(db, settings, tmp_path):
     call_command("demo", stdout=io.StringIO(), children=120, seed=7, as_at="2026-06-30")
 
 
-def test_siblings_contacts_come_together_and_one_waits(demo):
+def test_siblings_contacts_come_together_and_one_waits(demo, client):
     groups = list(ContactGroup.objects.prefetch_related("contacts"))
     assert len(groups) >= 2
     waiting = 0
@@ -36,3 +37,12 @@ def test_siblings_contacts_come_together_and_one_waits(demo):
         assert len(decided) == 1  # decided together, or waiting together
         waiting += not decided.pop()
     assert waiting == 1
+    # The new pages have content: the waiting family's children to decide, and their
+    # family's page with its shared chronology.
+    group = next(g for g in groups if not g.contacts.all()[0].outcome)
+    client.force_login(group.created_by)
+    page = client.get(reverse("referrals:contact-group-decide", args=[group.pk])).content.decode()
+    assert page.count('id="child-c') == len(group.contacts.all())
+    child = group.contacts.all()[0].child
+    page = client.get(reverse("casework:family-children", args=[child.pk])).content.decode()
+    assert 'id="family-chronology"' in page
