@@ -64,15 +64,16 @@ def test_each_lookup_is_logged_and_notifies_worker_and_manager(client, world):
 
 
 @pytest.mark.django_db
-def test_emails_go_through_the_configured_backend(world):
+def test_emails_go_through_the_configured_backend(world, django_capture_on_commit_callbacks):
     sam_on_a_plan(world)
     for user in (world.sw_amy, world.tm_carol):
         user.email = f"{user.username}@example.test"
         user.save()
     mail.outbox.clear()
-    services.cp_lookup(
-        by=world.clinician_cam, search=Search(nhs_number="9434765919"), setting="maternity"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cp_lookup(
+            by=world.clinician_cam, search=Search(nhs_number="9434765919"), setting="maternity"
+        )
     assert sorted(m.to[0] for m in mail.outbox) == ["amy@example.test", "carol@example.test"]
     assert "maternity unit" in mail.outbox[0].body
 
@@ -170,18 +171,25 @@ def test_the_lookup_makes_a_fixed_number_of_queries(client, world, django_assert
 
 
 @pytest.mark.django_db
-def test_no_answer_and_nothing_kept_when_the_access_log_fails(world, monkeypatch):
+def test_no_answer_and_nothing_kept_when_the_access_log_fails(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
     from safeguard.core.errors import AccessLogUnavailable
     from safeguard.partners import selectors
 
     sam_on_a_plan(world)
     Notice.objects.all().delete()
+    for user in (world.sw_amy, world.tm_carol):
+        user.email = f"{user.username}@example.test"
+        user.save()
+    mail.outbox.clear()
 
     def broken(**kwargs):
         raise AccessLogUnavailable("disk full")
 
     monkeypatch.setattr(selectors, "record_access", broken)
-    with pytest.raises(AccessLogUnavailable):
+    with pytest.raises(AccessLogUnavailable), django_capture_on_commit_callbacks(execute=True):
         services.cp_lookup(by=world.clinician_cam, search=Search(nhs_number="9434765919"))
     assert not Lookup.objects.exists()
     assert not Notice.objects.exists()
+    assert mail.outbox == []  # no email about a lookup that was not kept
