@@ -17,6 +17,17 @@ import pytest
 from django.db import models
 from django.urls import reverse
 
+from safeguard.casework import services as casework
+from safeguard.casework.models import (
+    Allocation,
+    CaseNote,
+    CaseSummary,
+    CINPlan,
+    CINPlanReview,
+    DirectWork,
+    ManagementDecision,
+    Visit,
+)
 from safeguard.protection import services as protection
 from safeguard.protection.models import (
     ChairChallenge,
@@ -214,6 +225,84 @@ def _challenge(world, levels):
     )
 
 
+# Casework's steps, shown on the case page, on Sam's case (referred 6 January 2025).
+DAY = date(2025, 1, 8)
+
+
+def _sams_case(world):
+    return discussion_of_sam(world).case
+
+
+def _allocation(world, levels):
+    return casework.case_allocate(
+        by=world.tm_carol,
+        case=_sams_case(world),
+        worker=world.sw_amy,
+        team=world.team_a,
+        start_date=DAY,
+        reason="Knows the family",
+    )
+
+
+def _visit(world, levels):
+    # Seen alone, so that where is recorded too.
+    return casework.visit_record(
+        by=world.sw_amy,
+        case=_sams_case(world),
+        kind="other",
+        visit_date=DAY,
+        child_seen=True,
+        child_seen_alone=True,
+        seen_alone_where="His bedroom",
+        notes="Home visit",
+    )
+
+
+def _direct_work(world, levels):
+    return casework.direct_work_record(
+        by=world.sw_amy,
+        case=_sams_case(world),
+        work_date=DAY,
+        where="School",
+        purpose="Three houses",
+        child_views="Likes school",
+    )
+
+
+def _case_note(world, levels):
+    return casework.case_note_add(
+        by=world.sw_amy, case=_sams_case(world), note_date=DAY, subject="Call", text="Spoke"
+    )
+
+
+def _decision(world, levels):
+    return casework.decision_record(
+        by=world.tm_carol, case=_sams_case(world), decision_date=DAY, decision="Continue"
+    )
+
+
+def _cin_plan(world, levels):
+    return casework.cin_plan_start(
+        by=world.sw_amy, case=_sams_case(world), start_date=DAY, summary="Support at home"
+    )
+
+
+def _cin_review(world, levels):
+    plan = _cin_plan(world, levels)
+    return casework.cin_plan_review_record(by=world.sw_amy, plan=plan, review_date=DAY)
+
+
+def _case_summary(world, levels):
+    return casework.case_summary_save(
+        by=world.sw_amy,
+        case=_sams_case(world),
+        worries="Hunger",
+        working_well="School",
+        next_steps="Visit",
+        risk_statement="Medium",
+    )
+
+
 def _case_page(obj) -> str:
     case_id = obj.case_id if hasattr(obj, "case_id") else obj.plan.case_id
     return reverse("casework:case-detail", args=[case_id])
@@ -254,8 +343,16 @@ STEPS = [
         _challenge,
         lambda c: reverse("protection:conference-detail", args=[c.conference_id]),
     ),
-    # A referral is shown on its case's page.
+    # A referral, and casework's own steps, are shown on the case's page.
     Step(Referral, _referral, _case_page),
+    Step(Allocation, _allocation, _case_page),
+    Step(Visit, _visit, _case_page),
+    Step(DirectWork, _direct_work, _case_page),
+    Step(CaseNote, _case_note, _case_page),
+    Step(ManagementDecision, _decision, _case_page),
+    Step(CINPlan, _cin_plan, _case_page),
+    Step(CINPlanReview, _cin_review, _case_page),
+    Step(CaseSummary, _case_summary, _case_page),
 ]
 
 
