@@ -42,13 +42,17 @@ MAX_SAMPLE = 50
 
 
 def candidates(authority_id, stratum: str, *, on: date | None = None) -> list[tuple]:
-    """(case id, stratum key, team id, worker id) of the authority's open, allocated cases;
-    the key is the case's team, worker or stage on ``on`` (today) as ``stratum`` asks."""
+    """(case id, stratum key, team id, worker id) of the authority's open, allocated cases
+    referred by ``on`` (today); the key is the case's team, worker or stage on ``on`` as
+    ``stratum`` asks."""
+    on = on or timezone.localdate()
     rows = Allocation.objects.filter(
-        case__authority_id=authority_id, case__closure_date__isnull=True, end_date__isnull=True
+        case__authority_id=authority_id,
+        case__closure_date__isnull=True,
+        case__referral_date__lte=on,
+        end_date__isnull=True,
     ).values_list("case_id", "team_id", "worker_id")
     if stratum == Stratum.STAGE:
-        on = on or timezone.localdate()
         rows = list(rows)
         stages = dict(
             with_stage(

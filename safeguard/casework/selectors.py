@@ -24,6 +24,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from safeguard.accounts.models import Team, User
@@ -104,10 +105,11 @@ def access_case_for(policy, *, user, case_id: UUID, request=None, action) -> Cas
     return case
 
 
-def access_on_case(model, pk: UUID, read_case):
+def access_on_case(model, pk: UUID, read_case, *, related: tuple[str, ...] = ()):
     """A record of ``model`` that belongs to a case, with its case read by ``read_case``
-    (``read_case(case_id)``, an access function): 404 if there is no such record."""
-    item = model.objects.filter(pk=pk).first()
+    (``read_case(case_id)``, an access function): 404 if there is no such record.
+    ``related``: single records to read with it in the same query (its chair, its author)."""
+    item = model.objects.select_related(*related).filter(pk=pk).first()
     if item is None:
         raise Http404(f"No such {model._meta.verbose_name}")
     item.case = read_case(item.case_id)
@@ -178,6 +180,32 @@ def chronology_of(child) -> list[ChronologyEntry]:
         .prefetch_related("annotations__created_by")
         .order_by("event_date", "created_at")
     )
+
+
+# The page of each kind of step a chronology entry can come from (``source_type``, a model's
+# ``app_label.modelname``), registered by the apps that own them (decision 0064): the
+# chronology links each entry to the record it came from, so that nothing written on a step is
+# reached only through its one line in the chronology.
+_STEP_PAGES: dict[str, str] = {}
+
+
+def register_step_page(source_type: str, url_name: str) -> None:
+    """Called from an app's ``AppConfig.ready()``: entries made by a step of ``source_type``
+    link to ``url_name``, which takes the step's id as its one argument."""
+    _STEP_PAGES[source_type] = url_name
+
+
+def step_page_url(entry: ChronologyEntry) -> str:
+    """The page of the step ``entry`` came from ("" for a worker's own entry, or a step with
+    no page). An ending's entry (``EndMarker``: "<id>:end") links to the step it ended."""
+    url_name = _STEP_PAGES.get(entry.source_type)
+    if not url_name or not entry.source_id:
+        return ""
+    step_id = entry.source_id.split(":", 1)[0]
+    try:
+        return reverse(url_name, args=[UUID(step_id)])
+    except ValueError:
+        return ""
 
 
 def visit_kind(case: Case) -> str:

@@ -606,6 +606,12 @@ def direct_work_record(
         analysis=analysis.strip(),
     )
     save_new(work, by=by, person_id=case.child_id)
+    tell_case_holder(
+        case,
+        by=by,
+        subject="Direct work was recorded with a child you hold",
+        body=f"{by} recorded direct work of {work_date:%d %B %Y} with a child on a case you hold.",
+    )
     return work
 
 

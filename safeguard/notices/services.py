@@ -1,8 +1,10 @@
-"""Sending notices: one in-app notice per member of staff, and the same by email at once.
+"""Sending notices: one in-app notice per member of staff, and the same by email.
 
 Notices are messages, not records: no ``ChangeEvent`` is written for them (the action that
-sends one writes its own). The email goes through Django's mail (``EMAIL_BACKEND``); a
-failure to send it is logged and does not undo the notice or the action that sent it.
+sends one writes its own). The email goes through Django's mail (``EMAIL_BACKEND``) once the
+transaction that made the notice commits: an action refused or undone after its notice was
+made (an access log that could not be written, a later step refused) sends no email, as it
+keeps no notice. A failure to send is logged and does not undo the notice or the action.
 """
 
 import logging
@@ -25,14 +27,18 @@ def notify(*, users, subject: str, body: str, url: str = "") -> list[Notice]:
         [Notice(user=u, subject=subject[:200], body=body, url=url[:300]) for u in unique.values()]
     )
     link = f"\n\n{settings.SAFEGUARD_BASE_URL}{url}" if url else ""
-    for user in unique.values():
-        if not user.email:
-            continue
-        try:
-            send_mail(subject, body + link, None, [user.email], fail_silently=False)
-        except Exception:  # a mail server down must not undo the notice
-            log.exception("Could not email notice to user %s", user.pk)
+    emails = [(user.pk, user.email) for user in unique.values() if user.email]
+    if emails:
+        transaction.on_commit(lambda: _send(subject, body + link, emails))
     return notices
+
+
+def _send(subject: str, text: str, emails: list[tuple]) -> None:
+    for user_id, address in emails:
+        try:
+            send_mail(subject, text, None, [address], fail_silently=False)
+        except Exception:  # a mail server down must not undo the notice
+            log.exception("Could not email notice to user %s", user_id)
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ from safeguard.core.client_ip import client_ip
 from safeguard.core.errors import ApplicationError
 from safeguard.partners import permissions
 from safeguard.partners.models import ApiKey, LookupAnswer, PartnerReferral, hash_key
-from safeguard.people.models import Person
+from safeguard.people.models import Person, PersonName
 from safeguard.people.selectors.access import access_people, request_route
 from safeguard.people.selectors.search import person_search
 from safeguard.protection.models import ChildProtectionPlan
@@ -103,19 +103,36 @@ def year_before(day: date) -> date:
         return day.replace(year=day.year - 1, day=28)
 
 
+def _given(given: str, prefix: str = "") -> Q:
+    """A first given name: the whole of ``given_names``, or its first word."""
+    return Q(**{f"{prefix}given_names__iexact": given}) | Q(
+        **{f"{prefix}given_names__istartswith": given + " "}
+    )
+
+
 def matching_children(*, authority_id: int, search: Search) -> list[Person]:
-    """At most two people of the authority matching ``search`` (two means "more than one")."""
+    """At most two people of the authority matching ``search`` (two means "more than one").
+
+    By name, a child matches on their current name or on any other name they are or were
+    known by (a previous family name, an alias): a child on a plan under an earlier surname
+    must not be answered "no plan". Another name recorded without given names keeps the
+    child's current given names."""
     people = Person.objects.filter(authority_id=authority_id)
     if search.by_nhs_number:
         people = people.filter(nhs_number=search.nhs_number)
     else:
-        given = search.given_name.strip()
+        given, family = search.given_name.strip(), search.family_name.strip()
+        known_as = PersonName.objects.filter(
+            Q(family_name__iexact=family),
+            _given(given) | (Q(given_names="") & _given(given, "person__")),
+        ).values("person_id")
         people = people.filter(
-            Q(given_names__iexact=given) | Q(given_names__istartswith=given + " "),
-            family_name__iexact=search.family_name.strip(),
+            (_given(given) & Q(family_name__iexact=family)) | Q(pk__in=known_as),
             date_of_birth=search.birth_date,
         )
-    return list(people.only("pk", "given_names", "family_name", "authority_id")[:2])
+    return list(
+        people.only("pk", "given_names", "family_name", "authority_id").order_by("pk")[:2]
+    )
 
 
 def plan_status(person: Person, *, today: date):
@@ -230,6 +247,16 @@ def access_cp_status(
         found = Found(status=_status(authority, answer))
         if then is not None:
             then(found)
+        if children:
+            # Several children were read to give "more than one": each read is logged.
+            record_access(
+                by=user,
+                person_ids=[child.pk for child in children],
+                purpose=AccessPurpose.API if api_key else AccessPurpose.SEARCH,
+                route=request_route(request),
+                ip_address=client_ip(request),
+                reason=reason,
+            )
         return found
     (person,) = children
     answer, start, case = plan_status(person, today=today)
@@ -238,6 +265,9 @@ def access_cp_status(
     to_notify = []
     if allocation is not None:
         to_notify = [allocation.worker, team_line_manager(allocation.team)]
+    elif case is not None:
+        # Nobody holds the case today: its team's manager is told instead.
+        to_notify = [team_line_manager(case.team)]
     found = Found(
         status=_status(authority, answer, start, team), person=person, to_notify=to_notify
     )

@@ -17,3 +17,14 @@ class ProtectionConfig(AppConfig):
         from safeguard.protection.services import register_checks
 
         register_checks()
+
+        # Each step's chronology entry links to the step's page (issue 16 item 5).
+        from safeguard.casework.selectors import register_step_page
+
+        for source_type, url_name in (
+            ("protection.strategydiscussion", "protection:strategy-detail"),
+            ("protection.section47enquiry", "protection:section47-detail"),
+            ("protection.childprotectionconference", "protection:conference-detail"),
+            ("protection.childprotectionplan", "protection:plan-detail"),
+        ):
+            register_step_page(source_type, url_name)

@@ -39,28 +39,36 @@ def access_case(*, user, case_id: UUID, request=None, action: Action = Action.VI
     )
 
 
-def _access_step(model, pk: UUID, *, user, request, action: Action):
+def _access_step(model, pk: UUID, *, user, request, action: Action, related=()):
     return casework.access_on_case(
         model,
         pk,
         lambda case_id: access_case(user=user, case_id=case_id, request=request, action=action),
+        related=related,
     )
 
 
 @transaction.atomic
 def access_strategy_discussion(
-    *, user, discussion_id: UUID, request=None, action: Action = Action.VIEW
+    *, user, discussion_id: UUID, request=None, action: Action = Action.VIEW, related=()
 ) -> StrategyDiscussion:
     return _access_step(
-        StrategyDiscussion, discussion_id, user=user, request=request, action=action
+        StrategyDiscussion,
+        discussion_id,
+        user=user,
+        request=request,
+        action=action,
+        related=related,
     )
 
 
 @transaction.atomic
 def access_section47(
-    *, user, enquiry_id: UUID, request=None, action: Action = Action.VIEW
+    *, user, enquiry_id: UUID, request=None, action: Action = Action.VIEW, related=()
 ) -> Section47Enquiry:
-    return _access_step(Section47Enquiry, enquiry_id, user=user, request=request, action=action)
+    return _access_step(
+        Section47Enquiry, enquiry_id, user=user, request=request, action=action, related=related
+    )
 
 
 @transaction.atomic
@@ -139,10 +147,15 @@ def overdue_actions_for(worker, today: date | None = None) -> QuerySet[PlanActio
 
 @transaction.atomic
 def access_conference(
-    *, user, conference_id: UUID, request=None, action: Action = Action.VIEW
+    *, user, conference_id: UUID, request=None, action: Action = Action.VIEW, related=()
 ) -> ChildProtectionConference:
     return _access_step(
-        ChildProtectionConference, conference_id, user=user, request=request, action=action
+        ChildProtectionConference,
+        conference_id,
+        user=user,
+        request=request,
+        action=action,
+        related=related,
     )
 
 
@@ -163,3 +176,62 @@ def open_challenges_raised_by(chair) -> QuerySet[ChairChallenge]:
         .select_related("case__child", "conference")
         .order_by("raised_on", "created_at")
     )
+
+
+# The pages of one step (issue 16 item 5, "nothing is write-only"): each read through its
+# access function above (the child's access logged, the policy asked), with what the page
+# shows read in a fixed number of queries, however many people took part.
+
+# The single records each step's page names, read with the step itself.
+STRATEGY_PAGE_JOINS = ("chaired_by", "created_by")
+SECTION47_PAGE_JOINS = (
+    "created_by",
+    "updated_by",
+    "strategy_discussion__chaired_by",
+    "core_assessment",
+)
+CONFERENCE_PAGE_JOINS = ("chaired_by", "created_by", "section47", "plan")
+
+
+@transaction.atomic
+def strategy_discussion_page(*, user, discussion_id: UUID, request=None) -> StrategyDiscussion:
+    """The strategy discussion for its page: its chair and author, and the section 47
+    enquiries it started (one query)."""
+    discussion = access_strategy_discussion(
+        user=user, discussion_id=discussion_id, request=request, related=STRATEGY_PAGE_JOINS
+    )
+    prefetch_related_objects([discussion], "section47s")
+    return discussion
+
+
+@transaction.atomic
+def section47_page(*, user, enquiry_id: UUID, request=None) -> Section47Enquiry:
+    """The section 47 enquiry for its page: the discussion that started it and its chair,
+    the core assessment it was carried out through, its conferences with their chairs (one
+    query) and the case's strategy discussions (one query), of which the page names those
+    held for it."""
+    enquiry = access_section47(
+        user=user, enquiry_id=enquiry_id, request=request, related=SECTION47_PAGE_JOINS
+    )
+    prefetch_related_objects(
+        [enquiry],
+        Prefetch(
+            "conferences", queryset=ChildProtectionConference.objects.select_related("chaired_by")
+        ),
+    )
+    prefetch_related_objects([enquiry.case], "strategy_discussions")
+    return enquiry
+
+
+@transaction.atomic
+def conference_page(*, user, conference_id: UUID, request=None) -> ChildProtectionConference:
+    """The conference for its page: its chair, the enquiry or plan it belongs to, and the
+    challenges and escalations its chair raised from it (one query)."""
+    conference = access_conference(
+        user=user, conference_id=conference_id, request=request, related=CONFERENCE_PAGE_JOINS
+    )
+    prefetch_related_objects(
+        [conference],
+        Prefetch("challenges", queryset=ChairChallenge.objects.select_related("raised_by")),
+    )
+    return conference

@@ -11,6 +11,17 @@ urlpatterns = [
         name="strategy-new",
     ),
     path(
+        "strategy-discussions/<uuid:discussion_id>/",
+        views.strategy_discussion_detail,
+        name="strategy-detail",
+    ),
+    path("section-47/<uuid:enquiry_id>/", views.section47_detail, name="section47-detail"),
+    path(
+        "conferences/<uuid:conference_id>/",
+        views.conference_detail,
+        name="conference-detail",
+    ),
+    path(
         "strategy-discussions/<uuid:discussion_id>/section-47/new/",
         views.section47_new,
         name="s47-new",

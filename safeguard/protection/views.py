@@ -230,6 +230,62 @@ def plan_end(request, plan_id: UUID):
     return _page(request, "plan_end_form.html", form, plan.case, plan=plan)
 
 
+# The page of each step (issue 16 item 5, "nothing is write-only"): every field of the record,
+# read-only. Narrative (notes, the outline plan) is shown to those who read the case file's
+# narrative, as on the plan's page; others see the dates, who took part and the decisions.
+
+
+def _step_page(request, template: str, case, **extra):
+    return render(
+        request,
+        f"protection/{template}",
+        {
+            "case": case,
+            "back_url": case_url(case),
+            "can_read_narrative": case_permissions.can(
+                request.user, case_permissions.Action.READ_NARRATIVE, case
+            ),
+            **extra,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def strategy_discussion_detail(request, discussion_id: UUID):
+    discussion = selectors.strategy_discussion_page(
+        user=request.user, discussion_id=discussion_id, request=request
+    )
+    return _step_page(
+        request, "strategy_discussion_detail.html", discussion.case, discussion=discussion
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def section47_detail(request, enquiry_id: UUID):
+    enquiry = selectors.section47_page(user=request.user, enquiry_id=enquiry_id, request=request)
+    case = enquiry.case
+    return _step_page(
+        request,
+        "section47_detail.html",
+        case,
+        enquiry=enquiry,
+        held=enquiry.strategy_discussions_held(case.strategy_discussions.all()),
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def conference_detail(request, conference_id: UUID):
+    conference = selectors.conference_page(
+        user=request.user, conference_id=conference_id, request=request
+    )
+    return _step_page(
+        request, "conference_detail.html", conference.case, conference=conference
+    )
+
+
 # Plans that do something (issue 16 item 2, decision 0036).
 
 

@@ -23,3 +23,8 @@ class ReferralsConfig(AppConfig):
             label="No further action on a referral",
             apply=services.nfa_authorised,
         )
+
+        # A contact's chronology entry links to the contact's page (issue 16 item 5).
+        from safeguard.casework.selectors import register_step_page
+
+        register_step_page("referrals.contact", "referrals:contact-detail")

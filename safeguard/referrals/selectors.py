@@ -8,7 +8,8 @@ from datetime import date, datetime
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, QuerySet
+from django.db import transaction
+from django.db.models import F, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -27,14 +28,14 @@ FRONT_DOOR_LIMIT = 200
 
 
 def access_contact(
-    *, user, contact_id: UUID, request=None, action: Action = Action.VIEW
+    *, user, contact_id: UUID, request=None, action: Action = Action.VIEW, related=()
 ) -> Contact:
     """The contact, for ``user`` to ``action``, with its child read (and the access logged)
     through ``casework.selectors.access_child``: 404 for those who may not know of it, 403
-    for those who may see it but not act."""
+    for those who may see it but not act. ``related``: more single records to read with it."""
     contact = (
         Contact.objects.select_related(
-            "level", "decided_by", "manager", "created_by", "priority_set_by"
+            "level", "decided_by", "manager", "created_by", "priority_set_by", *related
         )
         .filter(pk=contact_id)
         .first()
@@ -44,6 +45,22 @@ def access_contact(
     contact.child = casework.access_child(
         user=user, person_id=contact.child_id, request=request, action=action
     )
+    return contact
+
+
+# What followed a contact, read with it on its page: the referral that opened a case, or the
+# early help assessment it led to (a higher app's record, named by its reverse relation).
+CONTACT_PAGE_JOINS = ("referral", "early_help_assessment")
+
+
+@transaction.atomic
+def contact_page(*, user, contact_id: UUID, request=None) -> Contact:
+    """The contact for its page (issue 16 item 5): every field of it, what followed it, and
+    its threshold indicators (one query), through ``access_contact``."""
+    contact = access_contact(
+        user=user, contact_id=contact_id, request=request, related=CONTACT_PAGE_JOINS
+    )
+    prefetch_related_objects([contact], "indicators")
     return contact
 
 

@@ -99,6 +99,7 @@ def contact_decide(request, contact_id: UUID):
         "contact": contact,
         "child": contact.child,
         "earlier": _earlier_referrals(contact.child, contact.contact_date),
+        "can_read_narrative": permissions.can(request.user, Action.READ_NARRATIVE, contact),
     }
     # A decision posted after someone else decided is shown as a conflict (409), with the
     # user's entries kept, rather than dropped.
@@ -135,6 +136,26 @@ def contact_decide(request, contact_id: UUID):
     if submission.submit(request, form, save, success="Decision recorded"):
         return redirect("referrals:contact-decide", contact_id=contact.pk)
     return render(request, "referrals/contact_decide.html", context | {"form": form})
+
+
+@login_required
+@require_http_methods(["GET"])
+def contact_detail(request, contact_id: UUID):
+    """One contact, read-only (issue 16 item 5): what was received, the decision with its
+    rationale, and what followed. The reasons are for those who read narrative; analysts see
+    the dates, source, level and outcome."""
+    contact = selectors.contact_page(user=request.user, contact_id=contact_id, request=request)
+    return render(
+        request,
+        "referrals/contact_detail.html",
+        {
+            "contact": contact,
+            "child": contact.child,
+            "can_read_narrative": permissions.can(request.user, Action.READ_NARRATIVE, contact),
+            "can_decide": not contact.is_decided
+            and permissions.can(request.user, Action.RECORD, contact),
+        },
+    )
 
 
 @login_required

@@ -31,6 +31,7 @@ from safeguard.protection.models import (
     Section47Enquiry,
     StrategyDiscussion,
 )
+from safeguard.referrals.services import contact_record
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +106,11 @@ def grow(world, child: Person, case: Case, n: int, offset: int = 0) -> None:
             family_name=f"Formerly{i}",
         )
         record_access(by=amy, person_ids=[child.pk], purpose="view", route="", reason="")
+        # The front door's contacts about the child (the person page lists them).
+        contact_record(
+            by=amy, child=child, contact_date=when, source="2A", reason=f"Contact {i}",
+            priority="amber",
+        )
         assessment = _saved(Assessment,
             case=case, kind="single", start_date=when, child_seen_date=when,
             completed_date=when + timedelta(days=2), authorised_by=carol, created_by=amy,

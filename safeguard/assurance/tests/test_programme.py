@@ -300,3 +300,13 @@ def test_the_draw_audits_command(world):
     assert lines[0].startswith("The nightly draw of the audit programme is scheduled (")
     assert lines[1] == "The nightly draw of the audit programme is already scheduled."
     assert Audit.objects.count() == 1
+
+
+def test_a_draw_on_a_day_takes_only_cases_referred_by_then(world):
+    """Drawn as on an earlier day (the demo's past months), a case referred after it is not a
+    candidate: no audit comes before the child's referral."""
+    cases = allocated_cases(world)  # all referred on 6 January 2025
+    before = services.candidates(world.authority.pk, Stratum.RANDOM, on=date(2025, 1, 5))
+    on_the_day = services.candidates(world.authority.pk, Stratum.RANDOM, on=date(2025, 1, 6))
+    assert before == []
+    assert {row[0] for row in on_the_day} == {c.pk for c in cases.values()}

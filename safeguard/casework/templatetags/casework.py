@@ -56,3 +56,9 @@ def views_last_recorded(case):
     days = [v.visit_date for v in case.visits.all() if v.child_views]
     days += [w.work_date for w in case.direct_work.all()]
     return max(days, default=None)
+
+
+@register.filter
+def step_url(entry) -> str:
+    """The page of the step a chronology entry came from, or "" (``register_step_page``)."""
+    return selectors.step_page_url(entry)

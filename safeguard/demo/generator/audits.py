@@ -102,8 +102,10 @@ def _build(rng, managers, moderators, as_at: date) -> int:
     )
     drawn = 0
     for back, month in months.items():
+        # A past month draws from the cases referred by its first day, so that no audit (nor
+        # the action it puts on the child's chronology) comes before the child's referral.
         result = services.programme_draw(
-            by=head, month=month, seed=month.year * 100 + month.month, on=as_at
+            by=head, month=month, seed=month.year * 100 + month.month, on=month if back else as_at
         )
         audits = [audit for line_audits in result.drawn.values() for audit in line_audits]
         drawn += len(audits)

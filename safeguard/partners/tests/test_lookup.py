@@ -64,15 +64,16 @@ def test_each_lookup_is_logged_and_notifies_worker_and_manager(client, world):
 
 
 @pytest.mark.django_db
-def test_emails_go_through_the_configured_backend(world):
+def test_emails_go_through_the_configured_backend(world, django_capture_on_commit_callbacks):
     sam_on_a_plan(world)
     for user in (world.sw_amy, world.tm_carol):
         user.email = f"{user.username}@example.test"
         user.save()
     mail.outbox.clear()
-    services.cp_lookup(
-        by=world.clinician_cam, search=Search(nhs_number="9434765919"), setting="maternity"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cp_lookup(
+            by=world.clinician_cam, search=Search(nhs_number="9434765919"), setting="maternity"
+        )
     assert sorted(m.to[0] for m in mail.outbox) == ["amy@example.test", "carol@example.test"]
     assert "maternity unit" in mail.outbox[0].body
 
@@ -170,18 +171,76 @@ def test_the_lookup_makes_a_fixed_number_of_queries(client, world, django_assert
 
 
 @pytest.mark.django_db
-def test_no_answer_and_nothing_kept_when_the_access_log_fails(world, monkeypatch):
+def test_no_answer_and_nothing_kept_when_the_access_log_fails(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
     from safeguard.core.errors import AccessLogUnavailable
     from safeguard.partners import selectors
 
     sam_on_a_plan(world)
     Notice.objects.all().delete()
+    for user in (world.sw_amy, world.tm_carol):
+        user.email = f"{user.username}@example.test"
+        user.save()
+    mail.outbox.clear()
 
     def broken(**kwargs):
         raise AccessLogUnavailable("disk full")
 
     monkeypatch.setattr(selectors, "record_access", broken)
-    with pytest.raises(AccessLogUnavailable):
+    with pytest.raises(AccessLogUnavailable), django_capture_on_commit_callbacks(execute=True):
         services.cp_lookup(by=world.clinician_cam, search=Search(nhs_number="9434765919"))
     assert not Lookup.objects.exists()
     assert not Notice.objects.exists()
+    assert mail.outbox == []  # no email about a lookup that was not kept
+
+
+@pytest.mark.django_db
+def test_a_child_on_a_plan_is_found_under_an_earlier_family_name(world):
+    from safeguard.people.models import PersonName
+
+    sam_on_a_plan(world)
+    PersonName.objects.create(person=world.child_sam, kind="previous", family_name="Jones")
+    earlier = Search(family_name="jones", given_name="SAM", birth_date=date(2015, 3, 14))
+    found = services.cp_lookup(by=world.clinician_cam, search=earlier)
+    assert found.status.answer == LookupAnswer.CURRENT_PLAN and found.person == world.child_sam
+    # Another given name recorded with it is matched too; a wrong birth date never.
+    PersonName.objects.create(person=world.child_sam, kind="alias", given_names="Sammy", family_name="Jones")
+    alias = Search(family_name="Jones", given_name="Sammy", birth_date=date(2015, 3, 14))
+    assert services.cp_lookup(by=world.clinician_cam, search=alias).person == world.child_sam
+    wrong = Search(family_name="Jones", given_name="Sam", birth_date=date(2015, 3, 15))
+    assert services.cp_lookup(by=world.clinician_cam, search=wrong).person is None
+
+
+@pytest.mark.django_db
+def test_several_children_matched_are_each_logged(world):
+    from safeguard.people.models import Person
+
+    sam_on_a_plan(world)
+    twin = Person.objects.create(
+        authority=world.authority, given_names="Sam", family_name="Smith", date_of_birth=date(2015, 3, 14)
+    )
+    Notice.objects.all().delete()
+    before = AccessEvent.objects.filter(user=world.clinician_cam).count()
+    search = Search(family_name="Smith", given_name="Sam", birth_date=date(2015, 3, 14))
+    found = services.cp_lookup(by=world.clinician_cam, search=search)
+    assert found.status.answer == LookupAnswer.SEVERAL and found.person is None
+    events = AccessEvent.objects.filter(user=world.clinician_cam).order_by("-pk")
+    assert events.count() == before + 2
+    assert {e.person_id for e in events[:2]} == {world.child_sam.pk, twin.pk}
+    assert not Notice.objects.exists()  # nobody is told about a lookup that named no child
+
+
+@pytest.mark.django_db
+def test_a_child_nobody_holds_today_tells_the_teams_manager(world):
+    from safeguard.casework.models import Allocation
+
+    sam_on_a_plan(world)
+    Allocation.objects.filter(case__child=world.child_sam).update(end_date=date(2025, 2, 1))
+    Notice.objects.all().delete()
+    found = services.cp_lookup(
+        by=world.clinician_cam, search=Search(nhs_number="9434765919"), setting="maternity"
+    )
+    assert found.status.on_plan and found.status.allocated_team == "Not allocated"
+    notice = Notice.objects.get()
+    assert notice.user == world.tm_carol and "maternity unit" in notice.body

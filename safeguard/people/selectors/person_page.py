@@ -198,9 +198,13 @@ PERSON_PAGE_RELATIONS = (
     "cases",
     "early_help_assessments",
     "teams_around_family",
+    "contacts",
 )
 # The single records each relation's rows name, read in the same query.
-PERSON_PAGE_JOINS: dict[str, tuple[str, ...]] = {"early_help_assessments": ("organisation",)}
+PERSON_PAGE_JOINS: dict[str, tuple[str, ...]] = {
+    "early_help_assessments": ("organisation",),
+    "contacts": ("level",),
+}
 
 # What the apps behind those relations read with them, in the same query (a function from a
 # query of the relation's records to the same query, annotated): casework the plan status of

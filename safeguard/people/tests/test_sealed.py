@@ -280,10 +280,13 @@ def test_refused_attempts_are_shown_to_reviewers(world, sealed, fay, client):
 
 
 @pytest.mark.django_db
-def test_break_glass_grants_for_sixty_minutes_and_tells_owners_at_once(world, sealed, fay):
+def test_break_glass_grants_for_sixty_minutes_and_tells_owners_at_once(
+    world, sealed, fay, django_capture_on_commit_callbacks
+):
     device = authenticator(fay)
     now = timezone.now()
-    use = _break_glass(fay, sealed, device, now=now)
+    with django_capture_on_commit_callbacks(execute=True):
+        use = _break_glass(fay, sealed, device, now=now)
     assert use.expires_at == now + timedelta(minutes=60)
     assert use.review_due == add_working_days(timezone.localtime(now).date(), 5)
     assert permissions.can(fay, Action.VIEW, sealed)

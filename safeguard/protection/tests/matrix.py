@@ -26,6 +26,10 @@ MATRIX = {
     "protection:review-new": ("get", "protection.plan", "", CONFERENCE_RECORD),
     "protection:plan-end": ("get", "protection.plan", "", CASE_RECORD),
     "protection:plan-detail": ("get", "protection.plan", "", CASE_PAGE),
+    # The read-only page of each step (issue 16 item 5): whoever sees the case file.
+    "protection:strategy-detail": ("get", "protection.discussion", "", CASE_PAGE),
+    "protection:section47-detail": ("get", "protection.enquiry", "", CASE_PAGE),
+    "protection:conference-detail": ("get", "protection.conference", "", CASE_PAGE),
     "protection:plan-write": ("get", "protection.plan", "", CASE_RECORD),
     "protection:action-new": ("get", "protection.plan", "", CASE_RECORD),
     "protection:action-progress": ("get", "protection.action", "", CASE_RECORD),

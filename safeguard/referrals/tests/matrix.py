@@ -8,7 +8,7 @@ from datetime import date
 
 from safeguard.referrals.models import Contact, ContactGroup
 from safeguard.referrals.services import contact_group_record, contact_record
-from safeguard.testing.matrix import CASE_RECORD, SOCIAL_CARE_PAGE
+from safeguard.testing.matrix import CASE_PAGE, CASE_RECORD, SOCIAL_CARE_PAGE
 
 
 def contact_target(world):
@@ -44,6 +44,9 @@ MATRIX = {
     "referrals:front-door": ("get", None, "", SOCIAL_CARE_PAGE),
     "referrals:contact-new": ("get", "child_sam", "", CASE_RECORD),
     "referrals:contact-decide": ("get", "referrals.contact", "", CASE_RECORD),
+    # A contact's read-only page (issue 16 item 5): whoever sees the child's case file;
+    # analysts without the reasons.
+    "referrals:contact-detail": ("get", "referrals.contact", "", CASE_PAGE),
     "referrals:referral-new": ("get", "child_sam", "", CASE_RECORD),
     # A contact about several children of a family: as a single contact (decision 0065).
     "referrals:contact-group-new": ("get", "child_sam", "", CASE_RECORD),

@@ -151,7 +151,9 @@ def test_the_chronology_page_shows_contacts(world, held_case, levels, client):
     assert "Health visitor worried about weight" in page
 
 
-def test_the_case_holder_is_told_of_visits_and_notes_by_someone_else(world, held_case):
+def test_the_case_holder_is_told_of_visits_notes_and_direct_work_by_someone_else(
+    world, held_case
+):
     casework.visit_record(
         by=world.sw_amy, case=held_case, kind="other", visit_date=date(2025, 2, 3), child_seen=True
     )
@@ -162,10 +164,16 @@ def test_the_case_holder_is_told_of_visits_and_notes_by_someone_else(world, held
         subject="Call",
         text="Mother rang",
     )
+    casework.direct_work_record(
+        by=world.sw_amy, case=held_case, work_date=date(2025, 2, 3), where="School",
+        purpose="Three houses", child_views="I like my teacher",
+    )  # fmt: skip
     assert set(Notice.objects.filter(user=world.sw_ben).values_list("subject", flat=True)) >= {
         "A visit was recorded on a child you hold",
         "A case note was added on a child you hold",
+        "Direct work was recorded with a child you hold",
     }
+    assert "I like my teacher" not in "".join(Notice.objects.values_list("body", flat=True))
     # Their own work tells them nothing.
     before = Notice.objects.filter(user=world.sw_ben).count()
     casework.case_note_add(

@@ -250,3 +250,28 @@ def test_a_session_shows_its_decisions_and_hides_a_child_the_reader_may_not_see(
                 members=[world.sw_amy])  # fmt: skip
     page = client.get(url).content.decode()
     assert case.child.full_name not in page and "1 case of a child you may not see" in page
+
+
+def test_an_overdue_plan_action_is_in_the_new_session(world, line):
+    """A child protection plan's action past its due date is on its owner's due list, so the
+    new session opens with it among the overdue items, on its case (issue 16 item 2)."""
+    from datetime import date
+
+    from safeguard.casework import services as casework
+    from safeguard.protection import services as protection
+    from safeguard.protection.tests.steps import plan_of_sam
+
+    plan = plan_of_sam(world)
+    casework.case_allocate(
+        by=world.tm_carol, case=plan.case, worker=world.sw_amy, team=world.team_a,
+        start_date=date(2025, 1, 6), reason="Test",
+    )  # fmt: skip
+    protection.plan_action_add(
+        by=world.sw_amy, plan=plan, description="Arrange the dental check-up",
+        due_date=date(2025, 3, 3), owner_user=world.sw_amy,
+    )  # fmt: skip
+    start = selectors.prefill(world.sw_amy, on=timezone.localdate())
+    actions = [r for r in start.overdue_items if r.item.rule.id == "plan_action"]
+    assert len(actions) == 1 and actions[0].case == plan.case
+    held = next(c for c in start.cases if c.case == plan.case)
+    assert held.overdue_items >= 1
