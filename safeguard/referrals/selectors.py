@@ -80,7 +80,13 @@ def access_contact_group(
         raise Http404("No such contact")
     contacts = list(
         group.contacts.select_related(
-            "child__authority", "level", "decided_by", "manager", "created_by", "referral"
+            "child__authority",
+            "level",
+            "decided_by",
+            "manager",
+            "created_by",
+            "priority_set_by",
+            "referral",
         )
         .annotate(**people_permissions.seen_annotations(user, "child_id"))
         .order_by("child__date_of_birth", "child__given_names")

@@ -307,6 +307,8 @@ def contact_group_decide(request, group_id: UUID):
         "parts": parts,
         "decided": [contact for contact in group.shown if contact.is_decided],
         "refused": refused,
+        # Those who decide at the front door read its narrative (the reasons).
+        "can_read_narrative": True,
     }
     return render(request, "referrals/contact_group_decide.html", context)
 

@@ -338,3 +338,13 @@ def test_the_front_door_links_each_child_of_a_family_s_contact_to_its_page(world
     client.force_login(world.sw_amy)
     page = client.get(reverse("referrals:front-door")).content.decode()
     assert page.count(f'href="{decide_url(group)}"') == 3
+
+
+def test_each_child_s_contact_page_links_to_the_contact_about_them_all(world, client, group):
+    client.force_login(world.sw_amy)
+    contact = group.contacts.get(child=world.child_sally)
+    page = client.get(reverse("referrals:contact-detail", args=[contact.pk])).content.decode()
+    assert f'href="{decide_url(group)}"' in page
+    client.force_login(world.analyst_eve)
+    page = client.get(reverse("referrals:contact-detail", args=[contact.pk])).content.decode()
+    assert decide_url(group) not in page
