@@ -348,3 +348,18 @@ def test_each_child_s_contact_page_links_to_the_contact_about_them_all(world, cl
     client.force_login(world.analyst_eve)
     page = client.get(reverse("referrals:contact-detail", args=[contact.pk])).content.decode()
     assert decide_url(group) not in page
+
+
+def test_a_child_passed_on_a_refused_page_tells_no_one(world, client, held_case, group, levels, sid, mailoutbox):
+    """Sam passed to his allocated worker, Sally refused: nothing kept, no notice, no email."""
+    client.force_login(world.sw_amy)
+    data = {
+        **decision(part(group, world.child_sally), levels[3]),
+        **decision(part(group, sid), levels[2]),
+        **decision(part(group, world.child_sam), levels[3], outcome="passed"),
+    }
+    response = client.post(decide_url(group), data)
+    assert "Sally Smith: Choose the decision on the referral" in response.content.decode()
+    assert not Notice.objects.filter(user=world.sw_ben, subject="A contact was passed to you").exists()
+    assert not [m for m in mailoutbox if m.subject == "A contact was passed to you"]
+    assert not group.contacts.exclude(outcome="").exists()
