@@ -524,7 +524,8 @@ def information_request_answer(
     agency asked (``Action.ANSWER``); never social care on the agency's behalf. The answer
     joins the child's chronology marked with the agency, and whoever asked is told."""
     request = (
-        InformationRequest.objects.select_for_update()
+        # Only the request is locked: its case is an outer join, which PostgreSQL cannot lock.
+        InformationRequest.objects.select_for_update(of=("self",))
         .select_related("agency", "child", "case", "requested_by")
         .get(pk=request.pk)
     )
