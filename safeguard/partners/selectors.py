@@ -8,6 +8,7 @@ care), so the answer covers child protection plans only and says so (decision 00
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from operator import attrgetter
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -35,8 +36,16 @@ from safeguard.partners.models import (
     RequestStage,
     hash_key,
 )
+from safeguard.people import permissions as people_permissions
 from safeguard.people.models import Person, PersonName
-from safeguard.people.selectors.access import access_people, access_person, request_route
+from safeguard.people.selectors.access import (
+    ShownRows,
+    access_people,
+    access_person,
+    request_route,
+    seen_in_rows,
+    show_rows,
+)
 from safeguard.people.selectors.search import person_search
 from safeguard.protection.models import ChildProtectionPlan
 from safeguard.referrals.models import Contact
@@ -488,6 +497,34 @@ def requests_for_agency(*, user, today: date, request=None) -> list[InformationR
     for row in rows:
         row.shown_status = row.status(today)
     return rows
+
+
+def requests_sent_by(*, user, today: date, request=None) -> ShownRows:
+    """The requests ``user`` sent (social care), open first with the late ones leading, then
+    the newest answered; rows whose child ``user`` may no longer see (sealed since) are left
+    out and counted, and each child shown is logged once (``people.selectors.show_rows``)."""
+    if not permissions.can(user, permissions.Action.REQUEST_INFORMATION):
+        raise PermissionDenied("Social care staff who record send information requests")
+    rows = list(
+        InformationRequest.objects.filter(requested_by=user)
+        .select_related("child", "agency", "practitioner")
+        .annotate(**people_permissions.seen_annotations(user, "child_id"))
+        .order_by(
+            DbCase(When(answered_at__isnull=True, then=0), default=1),
+            F("answered_at").desc(nulls_first=True),
+            "due_date",
+        )[:AGENCY_REQUESTS_SHOWN]
+    )
+    shown = show_rows(
+        user=user,
+        rows=rows,
+        request=request,
+        reason="Information requests sent",
+        seen=seen_in_rows(rows, attrgetter("child_id")),
+    )
+    for row in shown.rows:
+        row.shown_status = row.status(today)
+    return shown
 
 
 def open_requests_count(*, user, today: date) -> dict | None:

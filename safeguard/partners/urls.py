@@ -25,6 +25,7 @@ urlpatterns = [
         name="information-request-new",
     ),
     path("information-requests/", views.agency_requests, name="agency-requests"),
+    path("information-requests/sent/", views.sent_requests, name="sent-requests"),
     path(
         "information-requests/response-times/",
         views.response_times,

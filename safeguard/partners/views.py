@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from safeguard.audit.services import one_access_append
 from safeguard.casework.permissions import Action as CaseworkAction
 from safeguard.casework.selectors import access_child
 from safeguard.core import submission
@@ -236,6 +237,26 @@ def agency_requests(request):
             "rows": rows,
             "open": sum(1 for r in rows if not r.is_answered),
             "late": sum(1 for r in rows if r.shown_status == "late"),
+            "shown": selectors.AGENCY_REQUESTS_SHOWN,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+@one_access_append()
+def sent_requests(request):
+    """The requests a member of social care sent, open first with the late ones leading."""
+    today = timezone.localdate()
+    shown = selectors.requests_sent_by(user=request.user, today=today, request=request)
+    return render(
+        request,
+        "partners/sent_requests.html",
+        {
+            "rows": shown.rows,
+            "hidden": shown.hidden,
+            "open": sum(1 for r in shown.rows if not r.is_answered),
+            "late": sum(1 for r in shown.rows if r.shown_status == "late"),
             "shown": selectors.AGENCY_REQUESTS_SHOWN,
         },
     )

@@ -22,6 +22,9 @@ AGENCY_REQUESTS = row(302, 403, 403, 403, 403, 200, 200, 200, 200, 200, 403, 302
 # Sam, and the police; not another agency (404), nor analysts, chairs, administrators or
 # inspectors (403: requests are narrative, for those who work with the child).
 REQUEST = row(302, 200, 200, 200, 403, 200, 404, 404, 404, 404, 403, 302, 404, 403, 403)
+# The requests one sent: social care who record (anyone of them, another authority's too: the
+# list is their own).
+SENT_REQUESTS = row(302, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 302, 200, 403, 403)
 # Response times by agency: managers and analysts.
 RESPONSE_TIMES = row(302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 302, 403, 403, 403)
 
@@ -46,6 +49,7 @@ MATRIX = {
     "partners:child-requests": ("get", "child_sam", "", CASE_NARRATIVE),
     "partners:information-request-new": ("get", "child_sam", "", CASE_RECORD),
     "partners:agency-requests": ("get", None, "", AGENCY_REQUESTS),
+    "partners:sent-requests": ("get", None, "", SENT_REQUESTS),
     "partners:information-request": ("get", "request_to_police", "", REQUEST),
     "partners:response-times": ("get", None, "", RESPONSE_TIMES),
     "partners:response-times-csv": ("get", None, "", RESPONSE_TIMES),

@@ -287,7 +287,18 @@ def test_late_requests_show_to_both_sides(world, client):
     page = page.content.decode()
     assert "2 open" in page and "1 late" in page and page.count(">Late</strong>") == 1
     home = client.get(reverse("work:home")).content.decode()
-    assert "Information requests you sent to agencies: 2 open" in home and "1 late" in home
+    assert "Information requests you sent to agencies</a>: 2 open" in home and "1 late" in home
+    sent = client.get(reverse("partners:sent-requests")).content.decode()
+    assert "2 open" in sent and "1 late" in sent and sent.count(">Late</strong>") == 1
+
+
+def test_a_request_about_a_child_sealed_since_is_counted_not_shown_to_its_sender(world, client):
+    make_request(world)
+    seal(world, world.child_sam, world.sw_ben)
+    client.force_login(world.sw_amy)
+    page = client.get(reverse("partners:sent-requests")).content.decode()
+    assert "1 request about a record now restricted to you is not shown" in page
+    assert "Sam" not in page
 
 
 # --- Response times by agency -----------------------------------------------------------------
@@ -350,7 +361,7 @@ def _count(client, user, url) -> int:
     return len(captured.captured_queries)
 
 
-@pytest.mark.parametrize("page", ["agency", "child", "one", "times", "home"])
+@pytest.mark.parametrize("page", ["agency", "child", "one", "times", "home", "sent"])
 def test_pages_do_not_grow_with_the_number_of_requests(world, client, page):
     first = make_request(world, practitioner=world.police_pat)
     services.information_request_answer(by=world.police_pat, request=first, answer="Known")
@@ -360,6 +371,7 @@ def test_pages_do_not_grow_with_the_number_of_requests(world, client, page):
         "one": (world.police_pat, reverse("partners:information-request", args=[first.pk])),
         "times": (world.tm_carol, reverse("partners:response-times")),
         "home": (world.police_pat, reverse("work:home")),
+        "sent": (world.sw_amy, reverse("partners:sent-requests")),
     }
     user, url = urls[page]
     short = _count(client, user, url)
