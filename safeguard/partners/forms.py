@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from safeguard.casework.forms import priority_field, priority_reason_field
 from safeguard.core.forms import GovukDateField, GovukForm
-from safeguard.partners.models import Consent, Setting, Urgency
+from safeguard.partners.models import Consent, RequestStage, Setting, Urgency
 from safeguard.partners.selectors import Search
 from safeguard.people import identifiers
 from safeguard.referrals.forms import SOURCE_CHOICES
@@ -174,3 +174,73 @@ class RecordReferralForm(GovukForm):
         ]  # fmt: skip
         choices.append((NEW_CHILD, "None of these: make a new record from the referral"))
         self.fields["child"].choices = choices
+
+
+class InformationRequestForm(GovukForm):
+    """Social care asks a partner agency about a child (issue 17 item 4)."""
+
+    agency = forms.ChoiceField(
+        label="Which agency are you asking?",
+        error_messages={"required": "Choose the agency you are asking"},
+    )
+    practitioner = forms.ChoiceField(
+        label="Practitioner asked by name (optional)",
+        required=False,
+        help_text=(
+            "The child's GP, health visitor or school's safeguarding lead, if they use "
+            "Safeguard; otherwise anyone of the agency may answer"
+        ),
+    )
+    stage = forms.ChoiceField(
+        label="At what stage are you asking?",
+        choices=RequestStage.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the stage the request is made at"},
+    )
+    question = _box(
+        "What do you need to know?",
+        "Enter what you are asking the agency",
+        rows=6,
+        help_text=(
+            "The agency sees the child's name, date of birth and NHS number with this "
+            "question, and nothing else of the record"
+        ),
+    )
+    due_date = GovukDateField(
+        label="Answer due by",
+        error_messages={"required": "Enter the date the answer is due"},
+        help_text="Checks at the front door are usually due within a working day",
+    )
+
+    def __init__(self, *args, agencies=(), practitioners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agencies = {str(a.pk): a for a in agencies}
+        self.practitioners = {str(u.pk): u for u in practitioners}
+        self.fields["agency"].choices = [("", "Choose an agency")] + [
+            (key, f"{a.name} ({a.get_kind_display().lower()})")
+            for key, a in self.agencies.items()
+        ]
+        self.fields["practitioner"].choices = [("", "Nobody by name: the agency")] + [
+            (key, f"{u.get_full_name() or u.username}, {u.agency.name}"
+             + (f" ({u.job_title})" if u.job_title else ""))
+            for key, u in self.practitioners.items()
+        ]  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        data["agency"] = self.agencies.get(data.get("agency") or "")
+        data["practitioner"] = self.practitioners.get(data.get("practitioner") or "")
+        return data
+
+
+class InformationAnswerForm(GovukForm):
+    answer = _box(
+        "Your answer",
+        "Enter your answer",
+        rows=10,
+        help_text=(
+            "What your agency knows of the child and household that bears on the question: "
+            "dates, sources, and what you did. It joins the child's chronology with your "
+            "agency's name, and cannot be changed once sent"
+        ),
+    )

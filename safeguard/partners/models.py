@@ -7,6 +7,7 @@ for the access log).
 """
 
 import hashlib
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -188,3 +189,126 @@ class PartnerReferral(BaseModel):
     @property
     def child_name(self) -> str:
         return f"{self.given_names} {self.family_name}".strip()
+
+
+# --- Information requests (issue 17 item 4, decision 0066) --------------------------------
+
+
+class RequestStage(models.TextChoices):
+    """Where in the child's journey social care asks: the checks of the front door, an
+    assessment, a section 47 enquiry, or another time."""
+
+    FRONT_DOOR = "front_door", "Front door (contact)"
+    ASSESSMENT = "assessment", "Assessment"
+    SECTION_47 = "section47", "Section 47 enquiry"
+    OTHER = "other", "Other"
+
+
+class InformationRequest(BaseModel):
+    """Social care asks a partner agency (a GP, a health visitor, a school, the police) what
+    it knows of a child, by a date; the agency's practitioner answers in Safeguard, once.
+
+    The agency sees only the child's name, date of birth and NHS number with the question:
+    nothing else of the record (``permissions``). ``days_to_answer`` (calendar days from the
+    day sent to the day answered) is kept with the answer, which never changes, so that the
+    response times by agency are one aggregate over plain numbers."""
+
+    authority = models.ForeignKey(
+        "accounts.LocalAuthority", on_delete=models.PROTECT, related_name="+"
+    )
+    child = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="information_requests"
+    )
+    case = models.ForeignKey(
+        "casework.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    contact = models.ForeignKey(
+        "referrals.Contact", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    stage = models.CharField(max_length=12, choices=RequestStage.choices)
+    agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="information_requests"
+    )
+    # The practitioner asked by name (the child's GP, their health visitor); empty: anyone of
+    # the agency answers.
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="information_requests_named",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+    question = models.TextField()
+    due_date = models.DateField()
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    days_to_answer = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        indexes = [
+            # An agency's requests, open ones first by due date; and the figures by agency.
+            models.Index(fields=["agency", "answered_at", "due_date"], name="info_req_agency"),
+            models.Index(fields=["child", "sent_at"], name="info_req_child"),
+        ]
+        constraints = [
+            # An answer has who gave it and when; no answer has neither.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        answer="",
+                        answered_by__isnull=True,
+                        answered_at__isnull=True,
+                        days_to_answer__isnull=True,
+                    )
+                    | (
+                        ~models.Q(answer="")
+                        & models.Q(
+                            answered_by__isnull=False,
+                            answered_at__isnull=False,
+                            days_to_answer__isnull=False,
+                        )
+                    )
+                ),
+                name="info_request_answer_has_who_and_when",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Information request to {self.agency_id} due {self.due_date:%Y-%m-%d}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+    def is_late(self, on: date) -> bool:
+        """Open past its due date: late on the day after the due date."""
+        return not self.is_answered and self.due_date < on
+
+    @property
+    def answered_on_time(self) -> bool | None:
+        """Answered on or before the due date (None while open)."""
+        if not self.is_answered:
+            return None
+        return timezone.localdate(self.answered_at) <= self.due_date
+
+    def status(self, on: date) -> str:
+        if self.is_answered:
+            return "answered"
+        return "late" if self.is_late(on) else "open"
+
+
+class InformationAnswer(InformationRequest):
+    """The answer to a request, as the source of its own chronology entry: the child's
+    chronology keeps one entry per source, and the request (asked on one day) and its answer
+    (given on another, by the agency) are two events."""
+
+    class Meta:
+        proxy = True

@@ -26,6 +26,20 @@ Partner referrals (issue 17 item 3, decision 0050):
   a contact (``RECORD_REFERRAL``). Nobody authorises a referral: it is an approach to the
   front door, decided there like any contact. Inspectors, analysts and administrators never
   see the referrals (analysts see the contacts they became, as figures).
+
+Information requests (issue 17 item 4, decision 0066):
+
+- Social care staff who record (``RECORDING_ROLES``) of the child's authority, who may see the
+  child (the people policy), send a request to a partner agency (``REQUEST_INFORMATION``) and
+  read their authority's requests about the children they may see, with the answers
+  (``SEE_REQUEST``). Analysts see the response times (``SEE_RESPONSE_TIMES``), never the
+  questions and answers, which are narrative.
+- The agency asked reads the requests to it (``SEE_AGENCY_REQUESTS``, ``SEE_REQUEST``): the
+  child's name, date of birth and NHS number with the question, nothing else of the record;
+  never another agency's requests. A request about a sealed child is closed to it, as the
+  child's record is (the people policy).
+- The practitioner named answers (``ANSWER``), once; when nobody is named, any active member
+  of staff of the agency asked does. Nobody in social care answers on an agency's behalf.
 """
 
 from enum import StrEnum
@@ -33,8 +47,9 @@ from enum import StrEnum
 from django.db.models import QuerySet
 
 from safeguard.accounts.models import AgencyKind
-from safeguard.accounts.roles import Role
-from safeguard.partners.models import PartnerReferral, Scope
+from safeguard.accounts.roles import OVERSIGHT_ROLES, RECORDING_ROLES, Role, is_social_care_staff
+from safeguard.partners.models import InformationRequest, PartnerReferral, Scope
+from safeguard.people import permissions as people_permissions
 from safeguard.people.models import Person
 from safeguard.referrals import permissions as front_door
 
@@ -44,6 +59,11 @@ class Action(StrEnum):
     REFER = "refer"  # send a referral to the front door
     SEE_REFERRAL = "see_referral"  # a referral: its sender, or the front door
     RECORD_REFERRAL = "record_referral"  # record it as a contact: the front door
+    REQUEST_INFORMATION = "request_information"  # ask an agency about a child: social care
+    SEE_REQUEST = "see_request"  # one request: the sender's side, or the agency asked
+    SEE_AGENCY_REQUESTS = "see_agency_requests"  # the requests to one's agency: partners
+    ANSWER = "answer"  # answer a request: the practitioner named, or the agency's staff
+    SEE_RESPONSE_TIMES = "see_response_times"  # response times by agency: oversight roles
 
 
 # The agencies whose staff refer through Safeguard: not children's social care (which records
@@ -78,6 +98,74 @@ def referrals_visible_to(user):
     return PartnerReferral.objects.none()
 
 
+def _is_agency_staff(user) -> bool:
+    """Active staff of a partner agency (any role outside children's social care): those an
+    information request may be sent to."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.agency_id
+        and user.is_partner
+        and not user.agency.is_social_care
+    )
+
+
+def requests_visible_to(user) -> QuerySet[InformationRequest]:
+    """The information requests ``user`` may read: their authority's about the children they
+    may see, for social care staff who record; those to their agency about children whose
+    record is not sealed, for the agency's staff; none for anyone else."""
+    if is_social_care_staff(user, roles=RECORDING_ROLES):
+        return InformationRequest.objects.filter(
+            people_permissions.visible_q(user, "child_id"), authority_id=user.authority_id
+        )
+    if _is_agency_staff(user):
+        # The people policy says which records are sealed: a sealed child's request is
+        # closed to partners, as the child's record is.
+        return (
+            InformationRequest.objects.filter(agency_id=user.agency_id)
+            .annotate(**people_permissions.seen_annotations(user, "child_id"))
+            .filter(seen_sealed=False)
+        )
+    return InformationRequest.objects.none()
+
+
+def _request_can(user, action: Action, obj) -> bool:
+    if action == Action.REQUEST_INFORMATION:
+        # ``obj``: the child (or None: may the user send requests at all?).
+        authority_id = obj.authority_id if obj is not None else None
+        if not is_social_care_staff(user, roles=RECORDING_ROLES, authority_id=authority_id):
+            return False
+        return obj is None or people_permissions.can(user, people_permissions.Action.VIEW, obj)
+    if action == Action.SEE_AGENCY_REQUESTS:
+        return _is_agency_staff(user)
+    if action == Action.SEE_RESPONSE_TIMES:
+        return is_social_care_staff(user, roles=OVERSIGHT_ROLES)
+    if obj is None:
+        return False
+    if action == Action.SEE_REQUEST:
+        if _is_agency_staff(user):
+            return obj.agency_id == user.agency_id
+        return is_social_care_staff(
+            user, roles=RECORDING_ROLES, authority_id=obj.authority_id
+        ) and people_permissions.can(user, people_permissions.Action.VIEW, obj.child)
+    if action == Action.ANSWER:
+        if obj.is_answered or not _is_agency_staff(user) or user.agency_id != obj.agency_id:
+            return False
+        return obj.practitioner_id is None or obj.practitioner_id == user.pk
+    return False
+
+
+REQUEST_ACTIONS = frozenset(
+    {
+        Action.REQUEST_INFORMATION,
+        Action.SEE_REQUEST,
+        Action.SEE_AGENCY_REQUESTS,
+        Action.ANSWER,
+        Action.SEE_RESPONSE_TIMES,
+    }
+)
+
+
 def _is_clinician(user) -> bool:
     return bool(
         user.is_authenticated
@@ -96,6 +184,8 @@ def visible_to(user) -> QuerySet[Person]:
 
 
 def can(user, action: Action, obj=None) -> bool:
+    if action in REQUEST_ACTIONS:
+        return _request_can(user, action, obj)
     if action == Action.LOOKUP:
         return _is_clinician(user)
     if action == Action.REFER:

@@ -8,14 +8,19 @@ care), so the answer covers child protection plans only and says so (decision 00
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from operator import attrgetter
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case as DbCase
+from django.db.models import Count, F, OuterRef, Q, Subquery, When, Window
+from django.db.models.functions import RowNumber, TruncDate
 from django.http import Http404
 from django.utils import timezone
 
-from safeguard.accounts.models import Agency, LocalAuthority
+from safeguard.accounts.models import Agency, LocalAuthority, User
+from safeguard.accounts.roles import PARTNER_ROLES
 from safeguard.audit.models import AccessPurpose
 from safeguard.audit.services import record_access
 from safeguard.casework.models import Allocation, Case
@@ -23,11 +28,27 @@ from safeguard.casework.selectors import team_line_manager
 from safeguard.core.client_ip import client_ip
 from safeguard.core.errors import ApplicationError
 from safeguard.partners import permissions
-from safeguard.partners.models import ApiKey, LookupAnswer, PartnerReferral, hash_key
+from safeguard.partners.models import (
+    ApiKey,
+    InformationRequest,
+    LookupAnswer,
+    PartnerReferral,
+    RequestStage,
+    hash_key,
+)
+from safeguard.people import permissions as people_permissions
 from safeguard.people.models import Person, PersonName
-from safeguard.people.selectors.access import access_people, request_route
+from safeguard.people.selectors.access import (
+    ShownRows,
+    access_people,
+    access_person,
+    request_route,
+    seen_in_rows,
+    show_rows,
+)
 from safeguard.people.selectors.search import person_search
 from safeguard.protection.models import ChildProtectionPlan
+from safeguard.referrals.models import Contact
 
 LOOKED_AFTER_NOTE = (
     "Safeguard does not hold looked-after children's records: for whether this child is "
@@ -391,3 +412,279 @@ def referral_candidates(*, user, referral: PartnerReferral, request=None) -> lis
         request=request,
         reason="Matching a partner referral",
     )
+
+
+# --- Information requests (issue 17 item 4, decision 0066) --------------------------------
+
+AGENCY_REQUESTS_SHOWN = 200  # an agency's list: every open request, then the newest answered
+
+
+def _request_queryset(base):
+    return base.select_related(
+        "child", "agency", "practitioner", "requested_by", "answered_by", "case", "contact"
+    )
+
+
+@transaction.atomic
+def access_information_request(
+    *, user, request_id, request=None, purpose: str = AccessPurpose.VIEW
+) -> InformationRequest:
+    """One information request for ``user``, its child's read logged in this transaction.
+
+    Social care staff who record read it through the people access function (a sealed
+    child's request answers "This record is restricted"); the agency asked reads its own
+    requests only (``permissions.requests_visible_to``), logged as a read of the child.
+    Raises ``PermissionDenied`` for anyone else, ``Http404`` for a request not theirs."""
+    social_care = permissions.can(user, permissions.Action.REQUEST_INFORMATION)
+    if not (social_care or permissions.can(user, permissions.Action.SEE_AGENCY_REQUESTS)):
+        raise PermissionDenied("Information requests are for social care and the agency asked")
+    if social_care:
+        base = InformationRequest.objects.filter(authority_id=user.authority_id)
+    else:
+        base = permissions.requests_visible_to(user)
+    found = _request_queryset(base).filter(pk=request_id).first()
+    if found is None:
+        raise Http404("No such information request")
+    reason = f"Information request to {found.agency.name}"
+    if social_care:
+        found.child = access_person(
+            user=user,
+            person_id=found.child_id,
+            purpose=purpose,
+            request=request,
+            reason=reason,
+            read=found.child,
+        )
+    else:
+        record_access(
+            by=user,
+            person_ids=[found.child_id],
+            purpose=purpose,
+            route=request_route(request),
+            ip_address=client_ip(request),
+            reason=reason,
+        )
+    if not permissions.can(user, permissions.Action.SEE_REQUEST, found):
+        raise Http404("No such information request")
+    return found
+
+
+def requests_for_agency(*, user, today: date, request=None) -> list[InformationRequest]:
+    """The requests to ``user``'s agency: open ones first, soonest due first (late ones are
+    the first of them), then the answered, newest answered first. Each child shown is logged
+    once, in this read's transaction (the agency sees their name, date of birth and NHS
+    number: nothing else)."""
+    if not permissions.can(user, permissions.Action.SEE_AGENCY_REQUESTS):
+        return []
+    with transaction.atomic():
+        rows = list(
+            _request_queryset(permissions.requests_visible_to(user)).order_by(
+                DbCase(When(answered_at__isnull=True, then=0), default=1),
+                F("answered_at").desc(nulls_first=True),
+                "due_date",
+                "sent_at",
+            )[:AGENCY_REQUESTS_SHOWN]
+        )
+        if rows:
+            record_access(
+                by=user,
+                person_ids=[r.child_id for r in rows],
+                purpose=AccessPurpose.LIST,
+                route=request_route(request),
+                ip_address=client_ip(request),
+                reason="Information requests to the agency",
+            )
+    for row in rows:
+        row.shown_status = row.status(today)
+    return rows
+
+
+def requests_sent_by(*, user, today: date, request=None) -> ShownRows:
+    """The requests ``user`` sent (social care), open first with the late ones leading, then
+    the newest answered; rows whose child ``user`` may no longer see (sealed since) are left
+    out and counted, and each child shown is logged once (``people.selectors.show_rows``)."""
+    if not permissions.can(user, permissions.Action.REQUEST_INFORMATION):
+        raise PermissionDenied("Social care staff who record send information requests")
+    rows = list(
+        InformationRequest.objects.filter(requested_by=user)
+        .select_related("child", "agency", "practitioner")
+        .annotate(**people_permissions.seen_annotations(user, "child_id"))
+        .order_by(
+            DbCase(When(answered_at__isnull=True, then=0), default=1),
+            F("answered_at").desc(nulls_first=True),
+            "due_date",
+        )[:AGENCY_REQUESTS_SHOWN]
+    )
+    shown = show_rows(
+        user=user,
+        rows=rows,
+        request=request,
+        reason="Information requests sent",
+        seen=seen_in_rows(rows, attrgetter("child_id")),
+    )
+    for row in shown.rows:
+        row.shown_status = row.status(today)
+    return shown
+
+
+def open_requests_count(*, user, today: date) -> dict | None:
+    """How many requests are open and late: to ``user``'s agency for partner staff, or sent
+    by ``user`` for social care (the requester's side sees lateness too). One query; None
+    for anyone who neither sends nor answers requests."""
+    if permissions.can(user, permissions.Action.SEE_AGENCY_REQUESTS):
+        base = permissions.requests_visible_to(user)
+    elif permissions.can(user, permissions.Action.REQUEST_INFORMATION):
+        base = InformationRequest.objects.filter(requested_by=user)
+    else:
+        return None
+    return base.filter(answered_at__isnull=True).aggregate(
+        open=Count("pk"), late=Count("pk", filter=Q(due_date__lt=today))
+    )
+
+
+def requests_about_child(*, child: Person, today: date) -> list[InformationRequest]:
+    """The information requests about ``child`` (already read through an access function
+    by social care), newest first, each with its status."""
+    rows = list(
+        InformationRequest.objects.filter(child=child)
+        .select_related("agency", "practitioner", "requested_by", "answered_by")
+        .order_by("-sent_at")
+    )
+    for row in rows:
+        row.shown_status = row.status(today)
+    return rows
+
+
+@dataclass(frozen=True)
+class AgencyResponseTimes:
+    agency_id: int
+    agency: str
+    kind: str
+    sent: int
+    answered: int
+    answered_on_time: int
+    median_days: float | None
+    open: int
+    late: int
+
+    @property
+    def on_time_percent(self) -> int | None:
+        if not self.answered:
+            return None
+        return round(100 * self.answered_on_time / self.answered)
+
+
+def _middle_days(position):
+    """The ``days_to_answer`` of the answered request at ``position`` (1-based, an expression
+    of the window's count ``n``) in its agency's order: the median's one or two middles."""
+    ranked = (
+        InformationRequest.objects.filter(
+            agency_id=OuterRef("agency_id"), days_to_answer__isnull=False
+        )
+        .annotate(
+            rank=Window(RowNumber(), order_by="days_to_answer"),
+            n=Window(Count("pk")),
+        )
+        .filter(rank=position)
+        .values("days_to_answer")[:1]
+    )
+    return Subquery(ranked)
+
+
+def response_times(*, user, today: date) -> list[AgencyResponseTimes]:
+    """Response times by agency for ``user``'s authority, every request ever sent: how many
+    sent, answered, answered on time (on or before the due date), the median days to answer
+    (calendar days from the day sent to the day answered), and how many are open and late
+    today. One aggregate query; an agency never asked is not listed."""
+    if not permissions.can(user, permissions.Action.SEE_RESPONSE_TIMES):
+        raise PermissionDenied("Response times are for managers and analysts")
+    answered = Q(answered_at__isnull=False)
+    rows = (
+        InformationRequest.objects.filter(authority_id=user.authority_id)
+        .annotate(answered_day=TruncDate("answered_at"))
+        .values("agency_id", "agency__name", "agency__kind")
+        .annotate(
+            sent=Count("pk"),
+            answered=Count("pk", filter=answered),
+            on_time=Count("pk", filter=answered & Q(answered_day__lte=F("due_date"))),
+            open=Count("pk", filter=~answered),
+            late=Count("pk", filter=~answered & Q(due_date__lt=today)),
+            low=_middle_days((F("n") + 1) / 2),
+            high=_middle_days((F("n") + 2) / 2),
+        )
+        .order_by("agency__name")
+    )
+    return [
+        AgencyResponseTimes(
+            agency_id=row["agency_id"],
+            agency=row["agency__name"],
+            kind=row["agency__kind"],
+            sent=row["sent"],
+            answered=row["answered"],
+            answered_on_time=row["on_time"],
+            median_days=(row["low"] + row["high"]) / 2 if row["low"] is not None else None,
+            open=row["open"],
+            late=row["late"],
+        )
+        for row in rows
+    ]
+
+
+def askable_agencies(authority_id: int) -> list[Agency]:
+    """The partner agencies of the authority a request may be sent to, by name."""
+    return list(
+        Agency.objects.filter(authority_id=authority_id, kind__in=permissions.REFERRING_KINDS)
+        .order_by("name")
+    )
+
+
+def askable_practitioners(authority_id: int):
+    """The active partner staff of the authority's partner agencies, who may be asked by
+    name."""
+    return list(
+        User.objects.filter(
+            agency__authority_id=authority_id,
+            agency__kind__in=permissions.REFERRING_KINDS,
+            is_active=True,
+            role__in=PARTNER_ROLES,
+        )
+        .select_related("agency")
+        .order_by("agency__name", "last_name", "first_name")
+    )
+
+
+@dataclass(frozen=True)
+class RequestedAt:
+    """Where a new request is made from: the child's case or contact, and the stage they
+    are at (an open section 47 enquiry, an assessment in progress, the front door)."""
+
+    case: Case | None = None
+    contact: Contact | None = None
+    stage: str = RequestStage.OTHER
+
+
+def requested_at(*, child: Person, case_id=None, contact_id=None) -> RequestedAt:
+    """The case or contact of ``child`` a request is made from (ids from the page's address;
+    another child's are ignored), and the stage that suggests."""
+    if contact_id:
+        contact = Contact.objects.filter(pk=_uuid(contact_id), child=child).first()
+        if contact is not None:
+            return RequestedAt(contact=contact, stage=RequestStage.FRONT_DOOR)
+    if case_id:
+        case = Case.objects.filter(pk=_uuid(case_id), child=child).first()
+        if case is not None:
+            if case.section47s.filter(end_date__isnull=True).exists():
+                stage = RequestStage.SECTION_47
+            elif case.assessments.filter(completed_date__isnull=True).exists():
+                stage = RequestStage.ASSESSMENT
+            else:
+                stage = RequestStage.OTHER
+            return RequestedAt(case=case, stage=stage)
+    return RequestedAt()
+
+
+def _uuid(value):
+    try:
+        return UUID(str(value))
+    except ValueError:
+        return None

@@ -1,5 +1,6 @@
-"""Answering a child-protection lookup, issuing and revoking the organisations' API keys, and
-partners' referrals to the front door: sent, recorded as a contact, and the outcome told."""
+"""Answering a child-protection lookup, issuing and revoking the organisations' API keys,
+partners' referrals to the front door (sent, recorded as a contact, and the outcome told), and
+information requests (sent by social care to a partner agency, answered by it once)."""
 
 import secrets
 from datetime import date
@@ -12,10 +13,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from safeguard.accounts.models import Agency, AgencyKind, User
-from safeguard.accounts.roles import Role
+from safeguard.accounts.roles import PARTNER_ROLES, Role
 from safeguard.audit.models import ChangeVerb
 from safeguard.audit.services import record_change, save_change, save_new, snapshot
 from safeguard.casework.codes import Priority, ReferralSource
+from safeguard.casework.models import Case
+from safeguard.casework.services import agency_name, chronology_add
 from safeguard.core.concurrency import expect_version
 from safeguard.core.errors import ApplicationError
 from safeguard.notices.services import notify
@@ -23,9 +26,12 @@ from safeguard.partners import permissions, selectors
 from safeguard.partners.models import (
     ApiKey,
     Consent,
+    InformationAnswer,
+    InformationRequest,
     Lookup,
     LookupWay,
     PartnerReferral,
+    RequestStage,
     Scope,
     Setting,
     Urgency,
@@ -395,3 +401,174 @@ def contact_changed(sender, instance, created=False, raw=False, **kwargs) -> Non
     contact = Contact.objects.filter(pk=contact_id, partner_referral__isnull=False).first()
     if contact is not None:
         tell_referrer(contact)
+
+
+# --- Information requests (issue 17 item 4, decision 0066) --------------------------------
+
+# The agencies a request may be sent to: partners, never social care nor the inspectorate.
+ASKED_KINDS = permissions.REFERRING_KINDS
+
+
+def _asked_staff(request: InformationRequest) -> list[User]:
+    """Who is told of a new request: the practitioner named, or else the agency's active
+    partner staff."""
+    if request.practitioner_id is not None:
+        return [request.practitioner]
+    return list(
+        User.objects.filter(agency_id=request.agency_id, is_active=True, role__in=PARTNER_ROLES)
+    )
+
+
+@transaction.atomic
+def information_request_send(
+    *,
+    by,
+    child: Person,
+    agency: Agency | None,
+    question: str,
+    due_date: date | None,
+    stage: str = RequestStage.OTHER,
+    practitioner: User | None = None,
+    case: Case | None = None,
+    contact: Contact | None = None,
+) -> InformationRequest:
+    """Ask ``agency`` (a partner agency of the child's authority; its ``practitioner`` by name,
+    if given) what it knows of ``child`` by ``due_date``, at ``stage`` (of ``case`` or
+    ``contact``). The practitioner, or else the agency's staff, is told in the app and by
+    email, without the child's name (emails leave the system); the child's chronology says
+    "Information requested from <agency>". Raises ``PermissionDenied`` for anyone but social
+    care staff who record and may see the child, and ``ApplicationError`` for bad input,
+    storing nothing."""
+    if not permissions.can(by, Action.REQUEST_INFORMATION, child):
+        raise PermissionDenied("Social care staff who work with the child send requests")
+    if (
+        agency is None
+        or agency.authority_id != child.authority_id
+        or agency.kind not in ASKED_KINDS
+    ):
+        raise ApplicationError(
+            "Choose a partner agency of the authority (police, health, a school or the "
+            "voluntary sector), not children's social care",
+            field="agency",
+        )
+    if practitioner is not None and not (
+        practitioner.agency_id == agency.pk
+        and practitioner.is_active
+        and practitioner.role in PARTNER_ROLES
+    ):
+        raise ApplicationError(
+            f"Choose a practitioner of {agency.name}, or nobody by name", field="practitioner"
+        )
+    question = (question or "").strip()
+    if not question:
+        raise ApplicationError("Enter what you are asking the agency", field="question")
+    today = timezone.localdate()
+    if due_date is None:
+        raise ApplicationError("Enter the date the answer is due", field="due_date")
+    if due_date < today:
+        raise ApplicationError("The due date cannot be in the past", field="due_date")
+    if stage not in RequestStage.values:
+        raise ApplicationError("Select the stage the request is made at", field="stage")
+    if (case is not None and case.child_id != child.pk) or (
+        contact is not None and contact.child_id != child.pk
+    ):
+        raise ApplicationError("The case or contact is another child's")
+    if people_permissions.open_seal(child) is not None:
+        # The agency could not read it: a sealed record is closed to partners.
+        raise ApplicationError(
+            "This child's record is sealed, so no partner agency can read a request about "
+            "them in Safeguard: ask the agency by another secure route"
+        )
+    request = InformationRequest(
+        authority_id=child.authority_id,
+        child=child,
+        case=case,
+        contact=contact,
+        stage=stage,
+        agency=agency,
+        practitioner=practitioner,
+        requested_by=by,
+        sent_at=timezone.now(),
+        question=question,
+        due_date=due_date,
+    )
+    save_new(request, by=by, person_id=child.pk)
+    chronology_add(
+        by=by,
+        child=child,
+        case=case,
+        event_date=today,
+        what=f"Information requested from {agency.name}",
+        source_agency=agency_name(by),
+        outcome=f"Due by {due_date:%-d %B %Y}",
+        source=request,
+    )
+    notify(
+        users=_asked_staff(request),
+        subject="Information request from children's social care",
+        body=(
+            f"Children's social care ({by.get_full_name() or by.username}) asks "
+            f"{'you' if practitioner else agency.name} for information about a child, by "
+            f"{due_date:%-d %B %Y}. Sign in to Safeguard to read the request and answer it."
+        ),
+        url=reverse("partners:information-request", kwargs={"request_id": request.pk}),
+    )
+    return request
+
+
+@transaction.atomic
+def information_request_answer(
+    *, by, request: InformationRequest, answer: str, version: int | None = None
+) -> InformationRequest:
+    """Answer ``request``, once: the practitioner named, or else any active member of the
+    agency asked (``Action.ANSWER``); never social care on the agency's behalf. The answer
+    joins the child's chronology marked with the agency, and whoever asked is told."""
+    request = (
+        # Only the request is locked: its case is an outer join, which PostgreSQL cannot lock.
+        InformationRequest.objects.select_for_update(of=("self",))
+        .select_related("agency", "child", "case", "requested_by")
+        .get(pk=request.pk)
+    )
+    expect_version(request, version)
+    if request.is_answered:
+        raise ApplicationError("This request has already been answered")
+    if not permissions.can(by, Action.ANSWER, request):
+        raise PermissionDenied("The practitioner asked, or their agency, answers a request")
+    answer = (answer or "").strip()
+    if not answer:
+        raise ApplicationError("Enter your answer", field="answer")
+    before = snapshot(request)
+    now = timezone.now()
+    request.answer = answer
+    request.answered_by = by
+    request.answered_at = now
+    request.days_to_answer = (
+        timezone.localdate(now) - timezone.localdate(request.sent_at)
+    ).days
+    save_change(request, by=by, before=before, person_id=request.child_id)
+    agency = request.agency
+    chronology_add(
+        by=by,
+        child=request.child,
+        case=request.case,
+        event_date=timezone.localdate(now),
+        what=(
+            f"Information from {agency.name}, answering the request of "
+            f"{timezone.localdate(request.sent_at):%-d %B %Y}"
+        ),
+        source_agency=agency.name,
+        outcome=answer,
+        source=InformationAnswer(pk=request.pk),
+    )
+    notify(
+        users=[request.requested_by],
+        subject=f"{agency.name} answered your information request",
+        body=(
+            f"{by.get_full_name() or by.username} of {agency.name} answered your information "
+            f"request of {timezone.localdate(request.sent_at):%-d %B %Y}"
+            f"{' (late)' if not request.answered_on_time else ''}. Sign in to Safeguard to "
+            "read the answer."
+        ),
+        url=reverse("partners:information-request", kwargs={"request_id": request.pk}),
+    )
+    return request

@@ -14,4 +14,31 @@ urlpatterns = [
         views.referral_record,
         name="referral-record",
     ),
+    path(
+        "people/<uuid:person_id>/information-requests/",
+        views.child_requests,
+        name="child-requests",
+    ),
+    path(
+        "people/<uuid:person_id>/information-requests/new/",
+        views.information_request_new,
+        name="information-request-new",
+    ),
+    path("information-requests/", views.agency_requests, name="agency-requests"),
+    path("information-requests/sent/", views.sent_requests, name="sent-requests"),
+    path(
+        "information-requests/response-times/",
+        views.response_times,
+        name="response-times",
+    ),
+    path(
+        "information-requests/response-times.csv",
+        views.response_times_csv,
+        name="response-times-csv",
+    ),
+    path(
+        "information-requests/<uuid:request_id>/",
+        views.information_request,
+        name="information-request",
+    ),
 ]

@@ -1,5 +1,6 @@
-"""The child-protection lookup page for unscheduled-care clinicians, and partners' referrals to
-the front door: sending one, the sender's list, and the front door recording it."""
+"""The child-protection lookup page for unscheduled-care clinicians, partners' referrals to
+the front door (sending one, the sender's list, and the front door recording it), and
+information requests (social care asks, the agency answers, response times by agency)."""
 
 from uuid import UUID
 
@@ -7,13 +8,25 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from safeguard.audit.services import one_access_append
+from safeguard.casework.permissions import Action as CaseworkAction
+from safeguard.casework.selectors import access_child
 from safeguard.core import submission
+from safeguard.core.csv import csv_response
 from safeguard.core.submission import posted
 from safeguard.partners import permissions, selectors, services
-from safeguard.partners.forms import NEW_CHILD, LookupForm, RecordReferralForm, ReferralForm
+from safeguard.partners.forms import (
+    NEW_CHILD,
+    InformationAnswerForm,
+    InformationRequestForm,
+    LookupForm,
+    RecordReferralForm,
+    ReferralForm,
+)
 from safeguard.partners.models import LookupWay
 from safeguard.partners.permissions import Action
 
@@ -143,3 +156,173 @@ def referral_record(request, referral_id: UUID):
         "partners/referral_record.html",
         {"referral": found, "form": form, "candidates": candidates},
     )
+
+
+# --- Information requests (issue 17 item 4, decision 0066) --------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def information_request_new(request, person_id: UUID):
+    """Social care asks a partner agency about a child, from the child's case (``?case=``)
+    or the front door's contact (``?contact=``), by a due date."""
+    child = access_child(
+        user=request.user, person_id=person_id, request=request, action=CaseworkAction.RECORD
+    )
+    if not permissions.can(request.user, Action.REQUEST_INFORMATION, child):
+        raise PermissionDenied("Social care staff who work with the child send requests")
+    at = selectors.requested_at(
+        child=child, case_id=request.GET.get("case"), contact_id=request.GET.get("contact")
+    )
+    form = InformationRequestForm(
+        posted(request),
+        agencies=selectors.askable_agencies(child.authority_id),
+        practitioners=selectors.askable_practitioners(child.authority_id),
+        initial={"stage": at.stage},
+    )
+    made = submission.submit(
+        request,
+        form,
+        lambda data: services.information_request_send(
+            by=request.user, child=child, case=at.case, contact=at.contact, **data
+        ),
+        success=lambda made: f"Request sent to {made.agency.name}",
+    )
+    if made is not None:
+        return redirect("partners:child-requests", person_id=child.pk)
+    return render(
+        request,
+        "partners/information_request_form.html",
+        {"child": child, "form": form, "at": at},
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def child_requests(request, person_id: UUID):
+    """The information requests about a child, with their status and answers: social care."""
+    child = access_child(
+        user=request.user,
+        person_id=person_id,
+        request=request,
+        action=CaseworkAction.READ_NARRATIVE,
+    )
+    today = timezone.localdate()
+    rows = selectors.requests_about_child(child=child, today=today)
+    return render(
+        request,
+        "partners/child_requests.html",
+        {
+            "child": child,
+            "rows": rows,
+            "open": sum(1 for r in rows if not r.is_answered),
+            "late": sum(1 for r in rows if r.shown_status == "late"),
+            "may_request": permissions.can(request.user, Action.REQUEST_INFORMATION, child),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def agency_requests(request):
+    """The requests to the partner's agency: open first, late ones marked, then answered."""
+    if not permissions.can(request.user, Action.SEE_AGENCY_REQUESTS):
+        raise PermissionDenied("Requests for information are answered by partner agencies")
+    today = timezone.localdate()
+    rows = selectors.requests_for_agency(user=request.user, today=today, request=request)
+    return render(
+        request,
+        "partners/agency_requests.html",
+        {
+            "rows": rows,
+            "open": sum(1 for r in rows if not r.is_answered),
+            "late": sum(1 for r in rows if r.shown_status == "late"),
+            "shown": selectors.AGENCY_REQUESTS_SHOWN,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+@one_access_append()
+def sent_requests(request):
+    """The requests a member of social care sent, open first with the late ones leading."""
+    today = timezone.localdate()
+    shown = selectors.requests_sent_by(user=request.user, today=today, request=request)
+    return render(
+        request,
+        "partners/sent_requests.html",
+        {
+            "rows": shown.rows,
+            "hidden": shown.hidden,
+            "open": sum(1 for r in shown.rows if not r.is_answered),
+            "late": sum(1 for r in shown.rows if r.shown_status == "late"),
+            "shown": selectors.AGENCY_REQUESTS_SHOWN,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def information_request(request, request_id: UUID):
+    """One request: to the agency asked, the child's identity, the question and the answer
+    form; to social care, the same with the answer once given."""
+    found = selectors.access_information_request(
+        user=request.user, request_id=request_id, request=request
+    )
+    may_answer = permissions.can(request.user, Action.ANSWER, found)
+    if request.method == "POST" and not may_answer:
+        raise PermissionDenied("The practitioner asked, or their agency, answers a request")
+    form = InformationAnswerForm(posted(request)) if may_answer else None
+    if form is not None and submission.submit(
+        request,
+        form,
+        lambda data: services.information_request_answer(
+            by=request.user, request=found, version=found.version, **data
+        ),
+        success="Answer sent",
+    ):
+        return redirect("partners:information-request", request_id=found.pk)
+    return render(
+        request,
+        "partners/information_request.html",
+        {
+            "req": found,
+            "form": form,
+            "status": found.status(timezone.localdate()),
+            "is_agency": permissions.can(request.user, Action.SEE_AGENCY_REQUESTS),
+        },
+    )
+
+
+RESPONSE_TIMES_HEADER = [
+    "Agency", "Kind", "Sent", "Answered", "Answered on time", "Answered on time (%)",
+    "Median days to answer", "Open now", "Late now",
+]  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET"])
+def response_times(request):
+    """Response times to information requests by agency: managers and analysts."""
+    rows = selectors.response_times(user=request.user, today=timezone.localdate())
+    return render(request, "partners/response_times.html", {"rows": rows})
+
+
+@login_required
+@require_http_methods(["GET"])
+def response_times_csv(request):
+    today = timezone.localdate()
+    rows = selectors.response_times(user=request.user, today=today)
+    return csv_response(
+        f"information-request-response-times-{today:%Y-%m-%d}.csv",
+        (
+            [
+                r.agency, r.kind, r.sent, r.answered, r.answered_on_time,
+                "" if r.on_time_percent is None else r.on_time_percent,
+                "" if r.median_days is None else f"{r.median_days:g}", r.open, r.late,
+            ]
+            for r in rows
+        ),
+        RESPONSE_TIMES_HEADER,
+    )  # fmt: skip

@@ -16,6 +16,9 @@ from safeguard.casework import permissions as casework_permissions
 from safeguard.casework import selectors as casework
 from safeguard.casework.permissions import Action as CaseworkAction
 from safeguard.notices import selectors as notices
+from safeguard.partners import permissions as partner_permissions
+from safeguard.partners import selectors as partners
+from safeguard.partners.permissions import Action as PartnerAction
 from safeguard.people import permissions, selectors
 from safeguard.people.permissions import Action
 from safeguard.procedures import selectors as procedures
@@ -118,6 +121,7 @@ def home(request):
             **_supervision(user, today),
             **_authorisations(user),
             **_incoming_transfers(user, request),
+            **_information_requests(user, today),
         },
     )
 
@@ -129,6 +133,19 @@ def _authorisations(user) -> dict:
     ):
         return {"can_authorise": False}
     return {"can_authorise": True, "authorisations_waiting": len(casework.waiting_for(user))}
+def _information_requests(user, today) -> dict:
+    """Information requests (issue 17 item 4): for partner staff, those to their agency; for
+    social care, those they sent; each with how many are open and late (one query). The
+    response times by agency for managers and analysts (a link)."""
+    return {
+        "information_requests": partners.open_requests_count(user=user, today=today),
+        "is_asked_agency": partner_permissions.can(user, PartnerAction.SEE_AGENCY_REQUESTS),
+        "can_see_response_times": partner_permissions.can(
+            user, PartnerAction.SEE_RESPONSE_TIMES
+        ),
+    }
+
+
 def _incoming_transfers(user, request) -> dict:
     """For managers: the transfers waiting for them to accept or return (issue 14 item 5),
     with how long each has waited, and the link to the list of transfers."""

@@ -32,6 +32,7 @@ from safeguard.demo.generator.documents import add_documents
 from safeguard.demo.generator.earlyhelp import EarlyHelp
 from safeguard.demo.generator.family import add_family_network
 from safeguard.demo.generator.histories import FamilyEpisode, Histories, open_counts
+from safeguard.demo.generator.information_requests import make_information_requests
 from safeguard.demo.generator.journeys import ASSESSMENT_TEAM, CP_TEAM
 from safeguard.demo.generator.lookups import make_lookups
 from safeguard.demo.generator.partner_referrals import make_partner_referrals
@@ -138,6 +139,7 @@ def build_demo_borough(
         inspection = inspections.build(authority, as_at, seed)
         publish_procedures(authority, seed=seed, as_at=as_at)
         partner_referrals = make_partner_referrals(authority, seed=seed, as_at=as_at)
+        information_requests = make_information_requests(authority, seed=seed, as_at=as_at)
         family = add_family_network(borough, authority_id=authority.id, as_at=as_at, seed=seed)
         # The records went in by bulk inserts, which tell nobody: work out what is due.
         due_items = projection.rebuild(authority=authority)
@@ -161,6 +163,7 @@ def build_demo_borough(
                 **authorisations,
                 **lookups,
                 **partner_referrals,
+                **information_requests,
                 **workforce,
                 **moved,
                 **family,

@@ -2,7 +2,8 @@
 keyed calls are not session pages: ``test_api.py`` checks their keys."""
 
 from safeguard.partners.tests.referrals import make_referral
-from safeguard.testing.matrix import WHO, row
+from safeguard.partners.tests.requests import make_request
+from safeguard.testing.matrix import CASE_NARRATIVE, CASE_RECORD, WHO, row
 
 # The lookup: the unscheduled-care clinician only.
 LOOKUP = row(302, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 302, 403, 403, 403)
@@ -14,13 +15,29 @@ REFER = row(302, 403, 403, 403, 403, 200, 200, 200, 200, 200, 403, 302, 403, 403
 REFERRAL = row(302, 200, 200, 200, 403, 200, 404, 404, 404, 404, 403, 302, 404, 403, 403)
 # Recording it as a contact: the front door only; its sender is refused.
 RECORD = row(302, 200, 200, 200, 403, 403, 404, 404, 404, 404, 403, 302, 404, 403, 403)
+# Information requests (decision 0066). The requests for one's agency: staff of partner
+# agencies (the clinician works for the health trust, which may be asked).
+AGENCY_REQUESTS = row(302, 403, 403, 403, 403, 200, 200, 200, 200, 200, 403, 302, 403, 403, 403)
+# One request, from Amy to the police about Sam, nobody named: social care who record and see
+# Sam, and the police; not another agency (404), nor analysts, chairs, administrators or
+# inspectors (403: requests are narrative, for those who work with the child).
+REQUEST = row(302, 200, 200, 200, 403, 200, 404, 404, 404, 404, 403, 302, 404, 403, 403)
+# The requests one sent: social care who record (anyone of them, another authority's too: the
+# list is their own).
+SENT_REQUESTS = row(302, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 302, 200, 403, 403)
+# Response times by agency: managers and analysts.
+RESPONSE_TIMES = row(302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 302, 403, 403, 403)
 
 
 def referral_from_police(world):
     return {"referral_id": make_referral(world).pk}
 
 
-TARGETS = {"referral_from_police": referral_from_police}
+def request_to_police(world):
+    return {"request_id": make_request(world).pk}
+
+
+TARGETS = {"referral_from_police": referral_from_police, "request_to_police": request_to_police}
 
 MATRIX = {
     "partners:lookup": ("get", None, "", LOOKUP),
@@ -28,6 +45,14 @@ MATRIX = {
     "partners:referrals": ("get", None, "", REFER),
     "partners:referral": ("get", "referral_from_police", "", REFERRAL),
     "partners:referral-record": ("get", "referral_from_police", "", RECORD),
+    # The child's requests and a new one: pages of Sam's case file (narrative; recording).
+    "partners:child-requests": ("get", "child_sam", "", CASE_NARRATIVE),
+    "partners:information-request-new": ("get", "child_sam", "", CASE_RECORD),
+    "partners:agency-requests": ("get", None, "", AGENCY_REQUESTS),
+    "partners:sent-requests": ("get", None, "", SENT_REQUESTS),
+    "partners:information-request": ("get", "request_to_police", "", REQUEST),
+    "partners:response-times": ("get", None, "", RESPONSE_TIMES),
+    "partners:response-times-csv": ("get", None, "", RESPONSE_TIMES),
     # A browser session is no key: everyone, signed in or not, gets 401.
     "api:child-protection-status": ("get", None, "?nhs_number=9434765919", [401] * len(WHO)),
     "api:fhir-flag-search": ("get", None, "?nhs_number=9434765919", [401] * len(WHO)),
