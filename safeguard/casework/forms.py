@@ -382,3 +382,29 @@ class CaseSummaryForm(GovukForm):
         "changes, and how likely that is"
     )
     based_on = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+
+class FamilyChronologyFilter(GovukForm):
+    """The family view's filters, as GET parameters (decision 0065): one child, one kind of
+    entry, dates. The choices are the family's children and kinds of entry as shown."""
+
+    child = forms.ChoiceField(label="Child", required=False)
+    kind = forms.ChoiceField(label="Kind of entry", required=False)
+    date_from = GovukDateField(label="From", error_label="From date", required=False)
+    date_to = GovukDateField(label="To", error_label="To date", required=False)
+
+    def __init__(self, *args, children: list, kinds: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].choices = [("", "Every child")] + [
+            (str(person.pk), person.full_name) for person in children
+        ]
+        self.fields["kind"].choices = [("", "Every kind")] + list(kinds)
+        self.fields["child"].error_messages["invalid_choice"] = "Choose a child of the family"
+        self.fields["kind"].error_messages["invalid_choice"] = "Choose a kind of entry shown"
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "The to date must be the same as or after the from date")
+        return data

@@ -49,6 +49,12 @@ urlpatterns = [
         name="chronology-entry-new",
     ),
     path("people/<uuid:person_id>/chronology.pdf", views.chronology_pdf, name="chronology-pdf"),
+    # The children of a family together: statuses and one chronology (decision 0065).
+    path(
+        "people/<uuid:person_id>/family/children/",
+        views.family_children,
+        name="family-children",
+    ),
     path(
         "chronology/<uuid:entry_id>/annotate/",
         views.chronology_annotate,

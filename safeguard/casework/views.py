@@ -36,6 +36,7 @@ from safeguard.casework.forms import (
     DecisionForm,
     DirectWorkForm,
     DutyForm,
+    FamilyChronologyFilter,
     PriorityForm,
     UnallocatedReviewForm,
     VisitForm,
@@ -474,6 +475,29 @@ def chronology(request, person_id: UUID):
         "today": timezone.localdate(),
     }
     return render(request, "casework/chronology.html", context)
+
+
+@login_required
+@require_http_methods(["GET"])
+def family_children(request, person_id: UUID):
+    """Every child of the family with their status, and one chronology of them all with its
+    filters as GET parameters (issue 16 item 7, decision 0065). Narrative: as the chronology."""
+    child = selectors.access_child(
+        user=request.user, person_id=person_id, request=request, action=Action.READ_NARRATIVE
+    )
+    today = timezone.localdate()
+    family = selectors.family_view(user=request.user, child=child, on=today, request=request)
+    form = FamilyChronologyFilter(request.GET or None, children=family.people, kinds=family.kinds)
+    filters = form.cleaned_data if request.GET and form.is_valid() else {}
+    context = {
+        "child": child,
+        "family": family,
+        "form": form,
+        "entries": selectors.family_chronology(family, **filters),
+        "filtered": any(filters.values()),
+        "can_record": permissions.can(request.user, Action.RECORD, authority_id=child.authority_id),
+    }
+    return render(request, "casework/family.html", context)
 
 
 @login_required

@@ -143,6 +143,9 @@ class DecideForm(GovukForm):
         Django numbers them so that the error summary's links land on the first one."""
         chosen_level = str(self["level"].value() or "")
         chosen = {str(v) for v in (self["indicators"].value() or [])}
+        # With a prefix (one form per child on the page of a family's contact), the ids and
+        # names carry it, as Django's own widgets' do.
+        level_id, indicator_id = self["level"].auto_id, self["indicators"].auto_id
         rows, number = [], 0
         for index, level in enumerate(self.levels):
             indicators = []
@@ -152,7 +155,7 @@ class DecideForm(GovukForm):
                 indicators.append(
                     {
                         "indicator": indicator,
-                        "id": f"id_indicators_{number}",
+                        "id": f"{indicator_id}_{number}",
                         "checked": str(indicator.pk) in chosen,
                     }
                 )
@@ -160,7 +163,7 @@ class DecideForm(GovukForm):
             rows.append(
                 {
                     "level": level,
-                    "id": f"id_level_{index}",
+                    "id": f"{level_id}_{index}",
                     "checked": str(level.pk) == chosen_level,
                     "suggests": ContactOutcome(level.implied_outcome).label,
                     "indicators": indicators,
@@ -205,3 +208,72 @@ class ReferralForm(GovukForm):
     priority_reason = priority_reason_field(
         "Needed for red, and if it differs from the contact's priority"
     )
+
+
+# --- A contact about several children of a family (decision 0065) ------------------------------
+
+
+class ContactGroupForm(ContactForm):
+    """A contact about a child and other children of their family: ``ContactForm`` and the
+    children it concerns, chosen from those offered (the child is always one of them)."""
+
+    children = forms.MultipleChoiceField(
+        label="The other children this contact is about",
+        help_text="Each child has a contact of their own, decided on one page",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose the other children the contact is about",
+            "invalid_choice": "Choose children from the list",
+        },
+    )
+
+    field_order = ["children"]
+
+    def __init__(self, *args, offered: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offered = {str(child.pk): child for child in offered}
+        self.fields["children"].choices = [
+            (str(child.pk), _child_label(child)) for child in offered
+        ]
+
+    def clean_children(self) -> list:
+        return [self.offered[pk] for pk in self.cleaned_data["children"]]
+
+
+def _child_label(child) -> str:
+    if child.date_of_birth:
+        return f"{child.full_name}, born {child.date_of_birth:%-d %B %Y}"
+    if child.expected_date_of_birth:
+        return f"{child.full_name}, unborn (due {child.expected_date_of_birth:%-d %B %Y})"
+    return child.full_name
+
+
+class GroupDecideForm(DecideForm):
+    """One child's part of the page deciding a family's contact: the decision
+    (``DecideForm``) and, for the outcome "referral", the decision on the referral, which is
+    recorded with it. Whether the referral's fields are needed is the service's rule."""
+
+    referral_decision = forms.ChoiceField(
+        label="Decision on the referral",
+        help_text="Only for the outcome “referral”: the referral is recorded with the decision",
+        choices=ReferralDecision.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose the decision on the referral"},
+    )
+    primary_need = forms.ChoiceField(
+        label="Primary need",
+        help_text="Needed for an assessment or a strategy discussion",
+        choices=[("", "Choose the primary need")] + PRIMARY_NEED_CHOICES,
+        required=False,
+        error_messages={"invalid_choice": "Choose the primary need from the list"},
+    )
+    referral_reason = _textarea("Reason for the decision on the referral", rows=3)
+
+    def manager_choices(self, shared: list | None) -> list:
+        """The managers offered, read once for the page: the first child's form reads them
+        and gives them to the others (``shared``), so that a larger family costs no query."""
+        if shared is None:
+            return list(self.fields["manager"].choices)
+        self.fields["manager"].choices = shared
+        return shared

@@ -60,6 +60,26 @@ class ThresholdIndicator(models.Model):
         return self.text
 
 
+class ContactGroup(BaseModel):
+    """One approach to the front door about several children of a family (issue 16 item 7,
+    decision 0065): what was said once, by whom and when. Each child has a contact of their
+    own (``Contact.group``), decided on its own, so that the census, Annex A and every
+    decision stay one row per child; the group only says that they came together."""
+
+    authority = models.ForeignKey(
+        "accounts.LocalAuthority", on_delete=models.PROTECT, related_name="+"
+    )
+    contact_date = models.DateField()
+    source = models.CharField(max_length=3, choices=ReferralSource.choices)
+    reason = models.TextField("reason for contact")
+
+    class Meta:
+        ordering = ["-contact_date", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"Contact about several children, {self.contact_date.day} {self.contact_date:%B %Y}"
+
+
 class Contact(BaseModel, Prioritised):
     """An approach to children's social care about a child, and the front door's decision.
 
@@ -72,6 +92,10 @@ class Contact(BaseModel, Prioritised):
     child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="contacts")
     authority = models.ForeignKey(
         "accounts.LocalAuthority", on_delete=models.PROTECT, related_name="+"
+    )
+    # The contact about several children of a family this one is part of, if any.
+    group = models.ForeignKey(
+        ContactGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="contacts"
     )
     contact_date = models.DateField()
     # The moment it was received; empty for contacts recorded before times were kept, whose

@@ -16,7 +16,7 @@ from django.db.models import Model, QuerySet
 from safeguard.accounts.roles import is_social_care_staff
 from safeguard.casework import permissions as casework
 from safeguard.people import permissions as people
-from safeguard.referrals.models import Contact, Referral
+from safeguard.referrals.models import Contact, ContactGroup, Referral
 
 
 class Action(StrEnum):
@@ -38,9 +38,11 @@ def visible_to(user, model: type[Model] = Contact) -> QuerySet:
     )
 
 
-def can(user, action: Action, obj: Contact | Referral | None = None, *, authority_id=None) -> bool:
-    """May ``user`` do ``action`` on ``obj`` (a contact, a referral, or the child a new one is
-    about), or at the front door of ``authority_id``?"""
+def can(
+    user, action: Action, obj: Contact | ContactGroup | Referral | None = None, *, authority_id=None
+) -> bool:
+    """May ``user`` do ``action`` on ``obj`` (a contact, a contact about several children, a
+    referral, or the child a new one is about), or at the front door of ``authority_id``?"""
     action = casework.Action(action)
     if isinstance(obj, Referral):
         return casework.can(user, action, obj.case)

@@ -22,6 +22,7 @@ from safeguard.core.errors import ApplicationError
 from safeguard.referrals import permissions
 from safeguard.referrals.models import (
     Contact,
+    ContactGroup,
     ContactOutcome,
     Referral,
     ReferralDecision,
@@ -66,9 +67,11 @@ def contact_record(
     priority: str = "",
     priority_reason: str = "",
     received_time: time | None = None,
+    group: ContactGroup | None = None,
 ) -> Contact:
     """Record a contact with its priority (RAG; a reason for red). Empty ``priority`` leaves
-    it not rated, for callers other than the form (which requires one)."""
+    it not rated, for callers other than the form (which requires one). ``group``: the
+    contact about several children this one is part of (``contact_group_record``)."""
     _require_front_door(by, child.authority_id)
     casework.check_date(contact_date, label="contact date", field="contact_date")
     if source not in ReferralSource.values:
@@ -84,6 +87,7 @@ def contact_record(
         received_at=_received_at(contact_date, received_time),
         source=source,
         reason=reason.strip(),
+        group=group,
     )
     if priority:
         casework.set_priority(contact, by=by, priority=priority, reason=priority_reason)
@@ -343,6 +347,125 @@ def referral_record(
         else:
             _close_as_nfa(by=by, case=case)
     return referral
+
+
+# --- A contact about several children of a family (issue 16 item 7, decision 0065) ------------
+
+
+@transaction.atomic
+def contact_group_record(
+    *,
+    by,
+    children: list,
+    contact_date: date,
+    source: str,
+    reason: str,
+    priority: str = "",
+    priority_reason: str = "",
+    received_time: time | None = None,
+) -> ContactGroup:
+    """Record one contact about several children of a family: the group, and a contact for
+    each child under ``contact_record``'s rules (its chronology entry, the case holder told
+    of a child with an open case), all or none. ``children`` have been read through the
+    access function; the caller offers only the children of one family."""
+    children = list({child.pk: child for child in children}.values())
+    if len(children) < 2:
+        raise ApplicationError(
+            "Choose at least one more child: a contact about one child is recorded on its own",
+            field="children",
+        )
+    authority_id = children[0].authority_id
+    if any(child.authority_id != authority_id for child in children):
+        raise ApplicationError("The children must be of one authority", field="children")
+    _require_front_door(by, authority_id)
+    if source not in ReferralSource.values:
+        raise ApplicationError("Choose who made the contact", field="source")
+    if not reason.strip():
+        raise ApplicationError("Enter the reason for the contact", field="reason")
+    casework.check_date(contact_date, label="contact date", field="contact_date")
+    group = ContactGroup(
+        authority_id=authority_id, contact_date=contact_date, source=source, reason=reason.strip()
+    )
+    save_new(group, by=by)
+    for child in children:
+        contact_record(
+            by=by,
+            child=child,
+            contact_date=contact_date,
+            source=source,
+            reason=reason,
+            priority=priority,
+            priority_reason=priority_reason,
+            received_time=received_time,
+            group=group,
+        )
+    return group
+
+
+class GroupDecisionRefused(ApplicationError):
+    """One or more children's decisions of a group were refused: nothing was kept.
+    ``errors``: ``{contact id: ApplicationError}``, each child's first refusal."""
+
+    def __init__(self, errors: dict):
+        super().__init__(
+            "Nothing was saved: correct the decisions marked below, then record them again"
+        )
+        self.errors = errors
+
+
+@transaction.atomic
+def contact_group_decide(*, by, decisions: list[dict]) -> list[Contact]:
+    """Decide several contacts of one group at once, all or none.
+
+    Each item of ``decisions`` is ``contact_decide``'s keywords (``contact`` among them) and,
+    for the outcome "referral", ``referral``: ``referral_record``'s decision, primary need
+    and reason, so that the referral is recorded in the same step (received on the contact's
+    date, from its source, decided on the decision's date). Each child is decided under the
+    single contact's rules; every child is tried so that all refusals are reported together
+    (``GroupDecisionRefused``), and then nothing is kept."""
+    errors: dict = {}
+    decided = []
+    for item in decisions:
+        item = dict(item)
+        referral = item.pop("referral", None)
+        contact = item["contact"]
+        try:
+            with transaction.atomic():
+                made = contact_decide(by=by, **item)
+                if made.outcome == ContactOutcome.REFERRAL:
+                    _group_referral(by=by, contact=made, referral=referral or {})
+        except ApplicationError as error:
+            errors[contact.pk] = error
+            continue
+        decided.append(made)
+    if errors:
+        raise GroupDecisionRefused(errors)
+    return decided
+
+
+def _group_referral(*, by, contact: Contact, referral: dict) -> Referral:
+    """The referral a group's contact decided "referral" goes on to, on the same page."""
+    if not referral.get("decision"):
+        raise ApplicationError("Choose the decision on the referral", field="referral_decision")
+    try:
+        return referral_record(
+            by=by,
+            child=contact.child,
+            contact=contact,
+            received_date=contact.contact_date,
+            source=contact.source,
+            decision=referral["decision"],
+            decision_date=contact.decision_date,
+            reason=referral.get("reason", ""),
+            primary_need=referral.get("primary_need", ""),
+            priority=contact.priority,
+        )
+    except ApplicationError as error:
+        # The page names the referral's fields apart from the decision's.
+        field = {"decision": "referral_decision", "reason": "referral_reason"}.get(
+            error.field, error.field
+        )
+        raise ApplicationError(error.message, field=field) from error
 
 
 def _close_as_nfa(*, by, case) -> None:

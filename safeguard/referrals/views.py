@@ -5,6 +5,7 @@ contact through the access functions (``selectors``), call one service or select
 from datetime import timedelta
 from uuid import UUID
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -16,9 +17,16 @@ from django.views.decorators.http import require_http_methods
 from safeguard.casework import selectors as casework
 from safeguard.core import submission
 from safeguard.core.concurrency import versioned
-from safeguard.core.submission import posted
+from safeguard.core.errors import ApplicationError
+from safeguard.core.submission import form_error, posted
 from safeguard.referrals import permissions, selectors, services
-from safeguard.referrals.forms import ContactForm, DecideForm, ReferralForm
+from safeguard.referrals.forms import (
+    ContactForm,
+    ContactGroupForm,
+    DecideForm,
+    GroupDecideForm,
+    ReferralForm,
+)
 from safeguard.referrals.models import ContactOutcome, ReferralDecision
 from safeguard.referrals.permissions import Action
 from safeguard.referrals.selectors import FRONT_DOOR_LIMIT
@@ -197,3 +205,132 @@ def referral_new(request, person_id: UUID):
         + (f"?contact={contact.pk}" if contact else ""),
     }
     return render(request, "referrals/referral_form.html", context)
+
+
+# --- A contact about several children of a family (decision 0065) ------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_group_new(request, person_id: UUID):
+    # As a contact about one child: partners are turned away before the read.
+    child = casework.access_child(
+        user=request.user, person_id=person_id, request=request, action=Action.RECORD
+    )
+    today = timezone.localdate()
+    offered, hidden = selectors.family_for_contact(
+        user=request.user, child=child, on=today, request=request
+    )
+    form = ContactGroupForm(posted(request), offered=offered, initial={"contact_date": today})
+
+    def save(data):
+        fields = {name: value for name, value in data.items() if name != "children"}
+        children = [child, *data["children"]]
+        return services.contact_group_record(by=request.user, children=children, **fields)
+
+    group = submission.submit(
+        request,
+        form,
+        save,
+        success=lambda made: f"Contact recorded for {made.contacts.count()} children",
+    )
+    if group is not None:
+        return redirect("referrals:contact-group-decide", group_id=group.pk)
+    context = {"form": form, "child": child, "offered": offered, "hidden": hidden}
+    return render(request, "referrals/contact_group_form.html", context)
+
+
+def _prefix(contact) -> str:
+    # Each child's part of the page, named by its contact so that it keeps its name when
+    # another child's contact is decided meanwhile.
+    return f"c{contact.pk.hex[:12]}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_group_decide(request, group_id: UUID):
+    group = selectors.access_contact_group(
+        user=request.user, group_id=group_id, request=request, action=Action.RECORD
+    )
+    today = timezone.localdate()
+    children = [contact.child for contact in group.shown]
+    levels = list(selectors.threshold_levels(group.authority_id))
+    open_cases = selectors.open_cases_of(children)
+    earlier = selectors.earlier_referrals_of(children, before=today + timedelta(days=1))
+    parts, managers = [], None
+    for contact in group.shown:
+        # A child decided meanwhile elsewhere keeps their part when it was posted, so that
+        # the refusal is shown with the typing rather than the typing dropped.
+        posted_here = f"{_prefix(contact)}-version" in request.POST
+        if contact.is_decided and not posted_here:
+            continue
+        form = GroupDecideForm(
+            posted(request),
+            prefix=_prefix(contact),
+            levels=levels,
+            authority=group.authority_id,
+            initial={"decision_date": today, "priority": contact.priority},
+        )
+        versioned(form, contact)
+        managers = form.manager_choices(managers)
+        parts.append(
+            {
+                "contact": contact,
+                "child": contact.child,
+                "form": form,
+                "open_case": open_cases.get(contact.child_id),
+                "earlier": earlier.get(contact.child_id, []),
+            }
+        )
+    refused = ""
+    if request.method == "POST" and parts:
+        valid = [part["form"].is_valid() for part in parts]
+        if all(valid):
+            try:
+                services.contact_group_decide(
+                    by=request.user, decisions=[_decision(part) for part in parts]
+                )
+            except services.GroupDecisionRefused as error:
+                refused = error.message
+                for part in parts:
+                    if part["contact"].pk in error.errors:
+                        form_error(part["form"], error.errors[part["contact"].pk])
+            except ApplicationError as error:
+                refused = error.message
+            else:
+                messages.success(request, "Decisions recorded")
+                return redirect("referrals:contact-group-decide", group_id=group.pk)
+        else:
+            refused = "Nothing was saved: correct the decisions marked below"
+    context = {
+        "group": group,
+        "parts": parts,
+        "decided": [contact for contact in group.shown if contact.is_decided],
+        "refused": refused,
+        # Those who decide at the front door read its narrative (the reasons).
+        "can_read_narrative": True,
+    }
+    return render(request, "referrals/contact_group_decide.html", context)
+
+
+def _decision(part) -> dict:
+    """One child's decision as ``services.contact_group_decide`` takes it."""
+    data = part["form"].cleaned_data
+    return {
+        "contact": part["contact"],
+        "level": data["level"],
+        "indicators": list(data["indicators"]),
+        "rationale": data["rationale"],
+        "outcome": data["outcome"],
+        "decision_date": data["decision_date"],
+        "manager": data["manager"],
+        "manager_reason": data["manager_reason"],
+        "version": data.get("version"),
+        "priority": data["priority"],
+        "priority_reason": data["priority_reason"],
+        "referral": {
+            "decision": data["referral_decision"],
+            "primary_need": data["primary_need"],
+            "reason": data["referral_reason"],
+        },
+    }

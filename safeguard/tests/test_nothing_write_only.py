@@ -42,7 +42,7 @@ from safeguard.protection.models import (
 from safeguard.protection.tests.steps import ICPC, discussion_of_sam, enquiry_of_sam, plan_of_sam
 from safeguard.referrals import services as referrals
 from safeguard.referrals.management.commands.load_thresholds import DEFAULT_FILE
-from safeguard.referrals.models import Contact, Referral
+from safeguard.referrals.models import Contact, ContactGroup, Referral
 
 pytestmark = pytest.mark.django_db
 
@@ -313,6 +313,16 @@ def _plan_page(obj) -> str:
     return reverse("protection:plan-detail", args=[plan_id])
 
 
+def _contact_group(world, levels):
+    return referrals.contact_group_record(
+        by=world.sw_amy,
+        children=[world.child_sam, world.child_sally],
+        contact_date=date(2025, 6, 2),
+        source="2A",
+        reason="Both children hungry at school",
+    )
+
+
 STEPS = [
     Step(
         StrategyDiscussion,
@@ -330,6 +340,12 @@ STEPS = [
         lambda c: reverse("protection:conference-detail", args=[c.pk]),
     ),
     Step(Contact, _contact, lambda c: reverse("referrals:contact-detail", args=[c.pk])),
+    # A contact about several children (decision 0065): on the page deciding them.
+    Step(
+        ContactGroup,
+        _contact_group,
+        lambda g: reverse("referrals:contact-group-decide", args=[g.pk]),
+    ),
     Step(
         ChildProtectionPlan,
         lambda world, levels: plan_of_sam(world),

@@ -146,6 +146,9 @@ MATRIX = {
     "casework:priority": ("get", "casework.case", "", CASE_AUTHORISE),
     "casework:chronology": ("get", "casework.child_with_case", "", CASE_NARRATIVE),
     "casework:chronology-pdf": ("get", "casework.child_with_case", "", CASE_NARRATIVE),
+    # The family's children and their one chronology (decision 0065): narrative, as the
+    # chronology; Sam's sister Sally is shown beside him.
+    "casework:family-children": ("get", "casework.child_with_case", "", CASE_NARRATIVE),
     "casework:chronology-entry-new": ("get", "casework.child_with_case", "", CASE_RECORD),
     "casework:chronology-annotate": ("get", "casework.chronology_entry", "", CASE_RECORD),
 }

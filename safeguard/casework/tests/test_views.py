@@ -390,12 +390,15 @@ def test_person_page_lists_cases_for_social_care_only(world, client, case):
     assert 'id="cases"' not in page
 
 
-# Casework pages about no one child: a team's cover (absences and its duty rota, decision
+# Casework pages about no one child (or more than one): a team's cover (absences and its duty rota, decision
 # 0044), a manager's queue of decisions waiting (decision 0041), which logs each child it
 # lists (its own tests), and the authority's choice of which decisions need authorisation.
 NOT_ONE_CHILD = {
     "casework:team-cover", "casework:absence-new", "casework:absence-end", "casework:duty-new",
     "casework:authorisations", "casework:authorisation-settings",
+    # The family's children (decision 0065): Sam and his sister Sally, each logged once
+    # (tests/test_family_children.py).
+    "casework:family-children",
 }  # fmt: skip
 
 

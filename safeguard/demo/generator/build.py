@@ -119,6 +119,7 @@ def build_demo_borough(
             records.save()
         contacts.others(episodes)
         contacts.waiting(episodes)
+        contacts.waiting_together(episodes)
         contacts.save()
         early_help = _early_help(borough, org, authority.id, contacts, records, episodes)
         plan_counts = add_plan_content(

@@ -25,7 +25,7 @@ from safeguard.demo.generator.people import Borough
 from safeguard.demo.generator.staff import Organisation
 from safeguard.demo.generator.thresholds import Threshold
 from safeguard.people.models import Person
-from safeguard.referrals.models import Contact, ContactOutcome
+from safeguard.referrals.models import Contact, ContactGroup, ContactOutcome
 from safeguard.referrals.services import contact_chronology_words
 
 WINDOW_DAYS = 730
@@ -76,6 +76,12 @@ class Contacts:
         self.last: Contact | None = None
         self.rows: list[Contact] = []
         self.links: list = []
+        # Contacts about several children of a family (decision 0065): the siblings of one
+        # episode (two or three of them) came to the front door together. ``together``: the
+        # first child's contact of each such episode, until its siblings join it.
+        self.groups: list[ContactGroup] = []
+        self.together: dict[int, Contact] = {}
+        self.grouped = 0
         # Contacts diverted to early help: (child, decision date, contact id).
         self.early_help: list[tuple[Person, date, uuid.UUID]] = []
         self.referred = 0
@@ -158,6 +164,9 @@ class Contacts:
         else:
             level = min(self.to_referral)
         self.referred += 1
+        first = self.together.get(id(fe)) if 2 <= len(fe.children) <= 3 else None
+        if first is not None and first.contact_date >= floor:
+            day = first.contact_date  # the siblings' contact came in together
         contact = self.contact(
             child,
             day,
@@ -169,7 +178,85 @@ class Contacts:
             by=by,
             serious=serious,
         )
+        if 2 <= len(fe.children) <= 3:
+            if first is None:
+                self.together[id(fe)] = contact
+            elif first.contact_date == contact.contact_date:
+                self._join(first, contact)
         return contact.id
+
+    def _join(self, first: Contact, contact: Contact) -> None:
+        """Put ``contact`` in the group of ``first``'s, making the group with the second
+        child. No random number is drawn, so the rest of the borough is as it was."""
+        if first.group_id is None:
+            group = make(
+                ContactGroup,
+                id=uuid.uuid5(_GROUP_IDS, str(first.id)),
+                authority_id=first.authority_id,
+                contact_date=first.contact_date,
+                source=first.source,
+                reason=first.reason,
+                created_by_id=first.created_by_id,
+                updated_by_id=first.created_by_id,
+            )
+            self.groups.append(group)
+            first.group_id = group.id
+            self.grouped += 1
+        contact.group_id = first.group_id
+        self.grouped += 1
+
+    def waiting_together(self, episodes) -> None:
+        """One contact about two or three siblings with no open case, received on the as-at
+        date and not yet decided, so that the page deciding a family's contact has children
+        to decide. Chosen in household order, drawing no random number."""
+        open_now = {
+            child.id
+            for fe in episodes
+            if fe.episode.closure is None or fe.episode.closure > self.as_at
+            for child in fe.children
+        }
+        for household in self.borough.households:
+            children = [c for c in household.born if c.nhs_number and c.id not in open_now]
+            if len(children) in (2, 3) and len(children) == len(household.children):
+                break
+        else:
+            return
+        by = self.org.front_door_workers[0]
+        received = min(
+            timezone.make_aware(datetime.combine(self.as_at, time(9, 40))), timezone.now()
+        )
+        group = make(
+            ContactGroup,
+            id=uuid.uuid5(_GROUP_IDS, f"waiting {children[0].id}"),
+            authority_id=self.authority_id,
+            contact_date=timezone.localtime(received).date(),
+            source="2A",
+            reason=texts.SIBLING_CONTACT_REASON,
+            created_by_id=by.user_id,
+            updated_by_id=by.user_id,
+        )
+        self.groups.append(group)
+        for child in children:
+            self.rows.append(
+                make(
+                    Contact,
+                    id=uuid.uuid5(_GROUP_IDS, f"waiting contact {child.id}"),
+                    child_id=child.id,
+                    authority_id=self.authority_id,
+                    group_id=group.id,
+                    contact_date=group.contact_date,
+                    received_at=received,
+                    source="2A",
+                    reason=texts.SIBLING_CONTACT_REASON,
+                    priority="amber",
+                    priority_reason="",
+                    priority_set_by_id=by.user_id,
+                    priority_set_at=received,
+                    created_by_id=by.user_id,
+                    updated_by_id=by.user_id,
+                )
+            )
+            self.grouped += 1
 
     def others(self, episodes) -> None:
         """Contacts that did not lead to a referral, about children with no open case then."""
@@ -273,6 +360,20 @@ class Contacts:
         """Insert the contacts made so far, each with its chronology entry (as
         ``referrals.services.contact_record`` and ``contact_decide`` write it), and forget
         them."""
+        ContactGroup.objects.bulk_create(self.groups, batch_size=BATCH_SIZE)
+        ChangeEvent.objects.bulk_create(
+            (
+                make(
+                    ChangeEvent,
+                    verb=ChangeVerb.CREATED,
+                    target_type="referrals.contactgroup",
+                    target_id=str(group.id),
+                    after={"source": "demo"},
+                )
+                for group in self.groups
+            ),
+            batch_size=BATCH_SIZE,
+        )
         Contact.objects.bulk_create(self.rows, batch_size=BATCH_SIZE)
         entries = [_chronology_entry(contact) for contact in self.rows]
         ChronologyEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
@@ -308,7 +409,12 @@ class Contacts:
         self.saved += len(self.rows)
         self.rows.clear()
         self.links.clear()
+        self.groups.clear()
+        self.together.clear()
 
+
+# The contacts about several children have ids derived from their first contact's.
+_GROUP_IDS = uuid.UUID("0b6d8f3e-2c41-4f7a-8e55-65a1d2c3b4f7")
 
 # The chronology entries of the demo's contacts have ids derived from their contact's, so that
 # making them takes nothing from the borough's random numbers.

@@ -9,6 +9,12 @@ from __future__ import annotations
 from safeguard.casework.codes import ReferralSource as Source
 
 # Why someone contacted the front door, by who made the contact.
+# The contact about several children waiting at the front door (decision 0065).
+SIBLING_CONTACT_REASON = (
+    "The school's designated safeguarding lead: the children have come in hungry and in the "
+    "same clothes all week, and the younger ones were collected late three days running."
+)
+
 CONTACT_REASONS: dict[str, tuple[str, ...]] = {
     "police": (
         "Police attended a domestic incident at the home; the children were present.",

@@ -20,6 +20,7 @@ from safeguard.people.selectors.access import (
     person_for_edit,
     person_queryset,
     request_route,
+    seen_in_rows,
     show_rows,
     visible_ids,
 )
@@ -32,6 +33,7 @@ from safeguard.people.selectors.family import (
     alerts_for_page,
     alerts_of,
     current_alerts,
+    family_children,
     genogram,
 )
 from safeguard.people.selectors.person_page import (
@@ -80,6 +82,7 @@ __all__ = [
     "alerts_for_page",
     "alerts_of",
     "current_alerts",
+    "family_children",
     "genogram",
     "CANDIDATE_LIMIT",
     "NAME_MATCH_THRESHOLD",
@@ -119,6 +122,7 @@ __all__ = [
     "restricted_duplicates_of",
     "restricted_matches",
     "running_grant",
+    "seen_in_rows",
     "show_rows",
     "visible_ids",
 ]

@@ -13,7 +13,12 @@ from safeguard.people import permissions
 from safeguard.people.codes import RelationshipKind
 from safeguard.people.models import AdultAlert, Person, Relationship, Residence
 from safeguard.people.permissions import Action
-from safeguard.people.selectors.access import person_for_edit, seen_in_rows, show_rows
+from safeguard.people.selectors.access import (
+    ShownRows,
+    person_for_edit,
+    seen_in_rows,
+    show_rows,
+)
 from safeguard.people.selectors.person_page import relatives_shown, residences_around
 
 
@@ -121,6 +126,48 @@ def alerts_around(*, user, child: Person, on: date, request=None) -> list[AdultW
             alert
         )
     return list(adults.values())
+
+
+# --- The children of a family (issue 16 item 7, decision 0065) ---------------------------------
+
+# The relationships that make two children of one family, besides living in one household.
+FAMILY_KINDS = (RelationshipKind.SIBLING, RelationshipKind.HOUSEHOLD_MEMBER)
+
+
+def family_children(
+    *, user, child: Person, on: date, request=None, purpose: str = AccessPurpose.VIEW
+) -> ShownRows:
+    """The other children of ``child``'s family on ``on``: their siblings and household
+    members by a relationship not ended, and the children living at their address, oldest
+    first. Those ``user`` may not see (a sealed sibling) are left out and counted
+    (``show_rows``), and each one shown is logged. A fixed number of queries whatever the
+    size of the family. ``child`` has been read through the access function already."""
+    current = Relationship.objects.filter(kind__in=FAMILY_KINDS, end_date__isnull=True)
+    related_to = current.filter(person=child).values("other_id")
+    related_from = current.filter(other=child).values("person_id")
+    addresses = Residence.objects.filter(Residence.open_on(on), person=child).values("address_id")
+    living = Residence.objects.filter(Residence.open_on(on), address_id__in=addresses).values(
+        "person_id"
+    )
+    found = (
+        Person.objects.filter(Q(pk__in=related_to) | Q(pk__in=related_from) | Q(pk__in=living))
+        .exclude(pk=child.pk)
+        .select_related("authority")
+        .annotate(**permissions.seen_annotations(user, "pk"))
+    )
+    children = sorted(
+        (p for p in found if p.is_child_on(on)),
+        key=lambda p: (p.date_of_birth or p.expected_date_of_birth or on, p.given_names),
+    )
+    return show_rows(
+        user=user,
+        rows=children,
+        child=lambda person: person,
+        purpose=purpose,
+        request=request,
+        reason=f"In the family of {child.pk}",
+        seen=seen_in_rows(children, lambda person: person.pk),
+    )
 
 
 # --- The genogram ------------------------------------------------------------------------------
@@ -305,5 +352,6 @@ __all__ = [
     "alerts_for_page",
     "alerts_of",
     "current_alerts",
+    "family_children",
     "genogram",
 ]

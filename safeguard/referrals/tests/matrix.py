@@ -6,8 +6,8 @@ pages as on the case's, and the list of contacts is for children's social care.
 
 from datetime import date
 
-from safeguard.referrals.models import Contact
-from safeguard.referrals.services import contact_record
+from safeguard.referrals.models import Contact, ContactGroup
+from safeguard.referrals.services import contact_group_record, contact_record
 from safeguard.testing.matrix import CASE_PAGE, CASE_RECORD, SOCIAL_CARE_PAGE
 
 
@@ -24,7 +24,21 @@ def contact_target(world):
     return {"contact_id": contact.pk}
 
 
-TARGETS = {"referrals.contact": contact_target}
+def contact_group_target(world):
+    """A contact about Sam and his sister Sally, not yet decided (decision 0065)."""
+    group = ContactGroup.objects.filter(contacts__child=world.child_sam).first()
+    if group is None:
+        group = contact_group_record(
+            by=world.sw_amy,
+            children=[world.child_sam, world.child_sally],
+            contact_date=date(2025, 6, 2),
+            source="2A",
+            reason="The school reports both children hungry and unwashed all week",
+        )
+    return {"group_id": group.pk}
+
+
+TARGETS = {"referrals.contact": contact_target, "referrals.contact_group": contact_group_target}
 
 MATRIX = {
     "referrals:front-door": ("get", None, "", SOCIAL_CARE_PAGE),
@@ -34,4 +48,7 @@ MATRIX = {
     # analysts without the reasons.
     "referrals:contact-detail": ("get", "referrals.contact", "", CASE_PAGE),
     "referrals:referral-new": ("get", "child_sam", "", CASE_RECORD),
+    # A contact about several children of a family: as a single contact (decision 0065).
+    "referrals:contact-group-new": ("get", "child_sam", "", CASE_RECORD),
+    "referrals:contact-group-decide": ("get", "referrals.contact_group", "", CASE_RECORD),
 }
