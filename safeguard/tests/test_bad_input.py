@@ -58,6 +58,9 @@ FORMS = {
     "people:alert-end": "tm_carol",
     "referrals:contact-new": "tm_carol",
     "referrals:contact-decide": "tm_carol",
+    "referrals:contact-group-new": "tm_carol",
+    "referrals:contact-group-decide": "tm_carol",
+    "partners:information-request-new": "tm_carol",
     "referrals:referral-new": "tm_carol",
     "partners:refer": "police_pat",
     "partners:referral-record": "tm_carol",
@@ -159,8 +162,29 @@ def _alert_review(world) -> dict:
     }
 
 
+def _family(world) -> dict:
+    # The contact about Sam is about his sister Sally too (checkboxes, left empty otherwise).
+    return {"children": [str(world.child_sally.pk)]}
+
+
+def _family_threshold(world) -> dict:
+    # Each child's part of the page is named by their contact (referrals.views._prefix).
+    from safeguard.referrals.models import Contact
+    from safeguard.referrals.tests.matrix import contact_group_target
+
+    values = _threshold(world)
+    group_id = contact_group_target(world)["group_id"]
+    found = {}
+    for contact in Contact.objects.filter(group_id=group_id):
+        prefix = f"c{contact.pk.hex[:12]}"
+        found |= {f"{prefix}-level": values["level"], f"{prefix}-indicators": values["indicators"]}
+    return found
+
+
 SETUP = {
     "assurance:inspections": _inspector,
+    "referrals:contact-group-new": _family,
+    "referrals:contact-group-decide": _family_threshold,
     "people:alert-add": _alert_review,
     "referrals:contact-decide": _threshold,
     "protection:icpc-new": _quorate_conference,
@@ -189,6 +213,9 @@ OVERRIDES = {
                                 "session_date_year": "2025"},
     "casework:visit-new": {"child_seen": "yes", "child_seen_alone": "on"},
     "protection:action-new": {"owner_agency": ""},
+    # An answer due in the future (the generic filling's dates are in 2025).
+    "partners:information-request-new": {"due_date_day": "1", "due_date_month": "1",
+                                         "due_date_year": "2099"},
     "protection:action-progress": {"core_group": ""},
     # An outcome that needs nothing else chosen: "no further action" (a case note).
     "backlog:review": {"outcomes": ["nfa"]},
@@ -556,7 +583,8 @@ def _csv_urls():
 def test_the_csv_downloads_are_the_known_ones():
     # A new CSV download is added here, with a formula cell to prove it is neutralised.
     assert _csv_urls() == [
-        "privacy:access-history-csv", "privacy:retention-report-csv", "procedures:report-csv",
+        "partners:response-times-csv", "privacy:access-history-csv",
+        "privacy:retention-report-csv", "procedures:report-csv",
     ]  # fmt: skip
 
 
@@ -579,6 +607,15 @@ def test_every_csv_download_neutralises_formula_cells(world, client):
         username="formula", password="x" * 20, agency=world.csc, role=Role.SOCIAL_WORKER,
         first_name="-2+3", last_name=formula,
     ).teams.add(world.team_a)  # fmt: skip
+    # An agency with a formula for a name, asked for information once.
+    from safeguard.accounts.models import Agency, AgencyKind
+    from safeguard.partners.models import InformationRequest
+
+    asked = Agency.objects.create(authority=world.authority, name=formula, kind=AgencyKind.POLICE)
+    InformationRequest.objects.create(
+        authority=world.authority, child=world.child_sam, agency=asked, requested_by=world.sw_amy,
+        sent_at=timezone.now(), question="Any police history?", due_date=date(2099, 1, 1),
+    )  # fmt: skip
     client.force_login(world.sm_dan)
     checked = 0
     for name in _csv_urls():
@@ -592,7 +629,7 @@ def test_every_csv_download_neutralises_formula_cells(world, client):
         assert [c[:1] for c in cells if "HYPERLINK" in c] == ["'"], name
         assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")], name
         checked += 1
-    assert checked == 3
+    assert checked == 4
 
 
 @pytest.mark.parametrize("url", ["core:draft-load", "core:draft-discard"])
