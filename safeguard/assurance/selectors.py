@@ -32,7 +32,7 @@ from safeguard.assurance.models import (
 from safeguard.assurance.permissions import Action
 from safeguard.audit.models import AccessEvent
 from safeguard.casework.selectors import access_case
-from safeguard.core.prefetch import JSONRows
+from safeguard.core.prefetch import USER_FIELDS, JSONRows
 from safeguard.people import selectors as people
 from safeguard.people.models import Person
 from safeguard.referrals.selectors import access_contact
@@ -98,7 +98,6 @@ class CaseAuditAction:
 def with_audit_actions(cases):
     """``cases`` annotated with the actions their audits set, each as a JSON row, read in the
     cases' own query (a case page read: ``casework.views.register_case_page_read``)."""
-    person = ("id", "username", "first_name", "last_name")
     columns = {
         "id": F("pk"),
         "description": F("description"),
@@ -109,8 +108,8 @@ def with_audit_actions(cases):
         "audit_completed_on": F("audit__completed_on"),
         "audit_practitioner_id": F("audit__practitioner_id"),
         "audit_authority_id": F("audit__authority_id"),
-        **{f"owner_{p}": F(f"owner__{p}") for p in person},
-        **{f"completed_by_{p}": F(f"completed_by__{p}") for p in person},
+        **{f"owner_{p}": F(f"owner__{p}") for p in USER_FIELDS},
+        **{f"completed_by_{p}": F(f"completed_by__{p}") for p in USER_FIELDS},
     }
     rows = (
         AuditAction.objects.filter(audit__case=OuterRef("pk"))
@@ -134,7 +133,7 @@ def _day(value) -> date | None:
 def _user(row: dict, prefix: str) -> User | None:
     if row.get(f"{prefix}_id") is None:
         return None
-    named = {p: row.get(f"{prefix}_{p}") for p in ("username", "first_name", "last_name")}
+    named = {p: row.get(f"{prefix}_{p}") for p in USER_FIELDS if p != "id"}
     return User(id=User._meta.pk.to_python(row[f"{prefix}_id"]), **named)
 
 

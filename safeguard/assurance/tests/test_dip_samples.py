@@ -276,6 +276,7 @@ def test_a_disagreement_is_fed_back_to_who_made_and_agreed_the_decision(client, 
         rows = page.split('class="govuk-table__row sg-front-door-check"')[1:]
         assert len(rows) == 1
         assert "Sam Smith" in rows[0] and "Disagreed" in rows[0] and "Neglect was missed" in rows[0]
+        assert reverse("referrals:contact-detail", args=[sam.contact_id]) in rows[0]
     # Ben neither made nor agreed it.
     client.force_login(world.sw_ben)
     page = client.get(reverse("assurance:mine")).text
