@@ -124,7 +124,7 @@ def chronology_pdf(*, child, entries, by, at, compress: bool = True) -> bytes:
         )
         cells = [
             _pdf_text(_short_date(entry.event_date)),
-            _pdf_text(entry.what),
+            _pdf_text(entry.shown_what),
             _pdf_text(entry.source_agency),
             _pdf_text(entry.impact),
             _pdf_text(entry.outcome),

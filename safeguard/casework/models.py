@@ -346,6 +346,14 @@ class ChronologyEntry(BaseModel):
     outcome = models.TextField("action or outcome", blank=True)
     source_type = models.CharField(max_length=100, blank=True)
     source_id = models.CharField(max_length=64, blank=True)
+    # Someone other than the child whom ``what`` names (the adult or sibling who joined or
+    # left the household), and the words shown instead to a reader that person's seal keeps
+    # out. Asked when the entry is read, not when it is written: a seal placed later closes
+    # the name too (decision 0067).
+    names = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    what_restricted = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["event_date", "created_at"]
@@ -361,6 +369,17 @@ class ChronologyEntry(BaseModel):
     @property
     def is_manual(self) -> bool:
         return not self.source_type
+
+    @property
+    def shown_what(self) -> str:
+        """What happened, as the reader may see it: with the person it names withheld when
+        that person's seal keeps the reader out. An entry that names someone and was read
+        without asking (no ``names_hidden``) withholds the name: it fails closed."""
+        if self.names_id is None:
+            return self.what
+        if self.__dict__.get("names_hidden", True):
+            return self.what_restricted
+        return self.what
 
 
 class ChronologyAnnotation(BaseModel):

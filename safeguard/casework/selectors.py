@@ -14,8 +14,10 @@ from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
+    ExpressionWrapper,
     OuterRef,
     Prefetch,
     Q,
@@ -47,6 +49,7 @@ from safeguard.core.prefetch import unpack_rows, with_rows
 from safeguard.people import permissions as people_permissions
 from safeguard.people import selectors as people
 from safeguard.people.models import Person
+from safeguard.people.permissions import sealed_from_q
 
 
 def purpose_of(action) -> str:
@@ -160,7 +163,11 @@ def access_chronology_entry(
     *, user, entry_id: UUID, request=None, action: Action = Action.RECORD
 ) -> ChronologyEntry:
     """The chronology entry, with its child read through ``access_child``."""
-    entry = ChronologyEntry.objects.select_related("case", "created_by").filter(pk=entry_id).first()
+    entry = (
+        _names_asked(ChronologyEntry.objects.select_related("case", "created_by"), user)
+        .filter(pk=entry_id)
+        .first()
+    )
     if entry is None:
         raise Http404("No such entry")
     entry.child = access_child(user=user, person_id=entry.child_id, request=request, action=action)
@@ -172,10 +179,19 @@ def cases_of_child(*, user, child) -> list[Case]:
     return list(permissions.visible_to(user).filter(child=child).order_by("-referral_date"))
 
 
-def chronology_of(child) -> list[ChronologyEntry]:
-    """The child's chronology in event-date order, with annotations."""
+def _names_asked(entries: QuerySet[ChronologyEntry], user) -> QuerySet[ChronologyEntry]:
+    """``entries`` with, on each, whether the other person it names is under a seal that keeps
+    ``user`` out (``names_hidden``, read by ``ChronologyEntry.shown_what``), in the same query."""
+    return entries.annotate(
+        names_hidden=ExpressionWrapper(sealed_from_q(user, "names_id"), BooleanField())
+    )
+
+
+def chronology_of(child, *, user) -> list[ChronologyEntry]:
+    """The child's chronology in event-date order, with annotations, as ``user`` may read it
+    (a sealed person an entry names is withheld)."""
     return list(
-        ChronologyEntry.objects.filter(child=child)
+        _names_asked(ChronologyEntry.objects.filter(child=child), user)
         .select_related("created_by", "case")
         .prefetch_related("annotations__created_by")
         .order_by("event_date", "created_at")
@@ -534,6 +550,7 @@ def family_view(*, user, child: Person, on: date, request=None) -> FamilyView:
 def family_chronology(
     family: FamilyView,
     *,
+    user,
     child: str = "",
     kind: str = "",
     date_from: date | None = None,
@@ -545,7 +562,7 @@ def family_chronology(
     functions. Two queries, whatever the size of the family."""
     names = {str(person.pk): person for person in family.people}
     ids = [names[child]] if child else list(names.values())
-    entries = ChronologyEntry.objects.filter(child__in=ids)
+    entries = _names_asked(ChronologyEntry.objects.filter(child__in=ids), user)
     if kind:
         entries = entries.filter(source_type="" if kind == MANUAL_KIND else kind)
     if date_from is not None:

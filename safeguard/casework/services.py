@@ -57,7 +57,6 @@ from safeguard.core.errors import ApplicationError
 from safeguard.core.models import DatedSpan
 from safeguard.notices.services import notify
 from safeguard.people.models import ADULT_AGE, Involvement, Residence
-from safeguard.people.permissions import open_seal
 from safeguard.people.signals import JOINED
 
 ALLOCATED_ROLE = "Allocated social worker"
@@ -1298,8 +1297,10 @@ HOUSEHOLD_SOURCE = "people.household"
 def household_change_recorded(sender, *, residence, change: str, on: date, by, **kwargs) -> None:
     """``people.signals.household_changed``: someone joined or left a household. Each child
     of that household on the day (and the person who moved, if a child) gets the change on
-    their chronology, in the transaction of the change. A person under a seal is not named
-    on anyone else's chronology."""
+    their chronology, in the transaction of the change. The mover is named on another child's
+    entry (``names``) with the words shown instead to a reader the mover's seal keeps out: the
+    seal is asked when the entry is read, so one placed later closes the name too (decision
+    0067)."""
     address, mover = residence.address, residence.person
     living = [
         r.person
@@ -1310,16 +1311,18 @@ def household_change_recorded(sender, *, residence, change: str, on: date, by, *
     children = {p.pk: p for p in [mover, *living] if p.is_child_on(on)}
     if not children:
         return
-    name = "Someone with a restricted record" if open_seal(mover) else mover.full_name
     open_cases = {
         c.child_id: c for c in Case.objects.filter(child_id__in=children, closure_date__isnull=True)
     }
     for child in children.values():
+        names, restricted = None, ""
         if child.pk == mover.pk:
             what = f"Moved to {address}" if change == JOINED else f"Moved out of {address}"
         else:
             verb = "joined" if change == JOINED else "left"
-            what = f"{name} {verb} the household at {address}"
+            what = f"{mover.full_name} {verb} the household at {address}"
+            names = mover
+            restricted = f"Someone with a restricted record {verb} the household at {address}"
         source_id = sha256(f"{residence.pk}:{change}:{child.pk}".encode()).hexdigest()[:40]
         if ChronologyEntry.objects.filter(
             source_type=HOUSEHOLD_SOURCE, source_id=source_id
@@ -1333,5 +1336,7 @@ def household_change_recorded(sender, *, residence, change: str, on: date, by, *
             source_agency="",
             source_type=HOUSEHOLD_SOURCE,
             source_id=source_id,
+            names=names,
+            what_restricted=restricted[:500],
         )
         save_new(entry, by=by, person_id=child.pk)

@@ -469,7 +469,7 @@ def chronology(request, person_id: UUID):
     )
     context = {
         "child": child,
-        "entries": selectors.chronology_of(child),
+        "entries": selectors.chronology_of(child, user=request.user),
         "can_record": permissions.can(request.user, Action.RECORD, authority_id=child.authority_id),
         "printing": request.GET.get("print") == "1",
         "today": timezone.localdate(),
@@ -493,7 +493,7 @@ def family_children(request, person_id: UUID):
         "child": child,
         "family": family,
         "form": form,
-        "entries": selectors.family_chronology(family, **filters),
+        "entries": selectors.family_chronology(family, user=request.user, **filters),
         "filtered": any(filters.values()),
         "can_record": permissions.can(request.user, Action.RECORD, authority_id=child.authority_id),
     }
@@ -508,7 +508,7 @@ def chronology_pdf(request, person_id: UUID):
     )
     content = documents.chronology_pdf(
         child=child,
-        entries=selectors.chronology_of(child),
+        entries=selectors.chronology_of(child, user=request.user),
         by=request.user,
         at=timezone.localtime(),
         compress=getattr(settings, "SAFEGUARD_PDF_COMPRESSION", True),

@@ -162,6 +162,20 @@ def sealed_from(user, person_ids) -> set:
     )
 
 
+def sealed_from_q(user, ref: str) -> Q:
+    """``sealed_from`` as a condition on ``ref`` (a foreign key to a person) in a query over
+    another table: true where the person the row names is under a seal that keeps ``user`` out.
+    A row that names nobody is not sealed from anyone."""
+    sealed = Q(**{f"{ref}__in": _sealed_ids()})
+    if not is_social_care_staff(user):
+        return sealed
+    return (
+        sealed
+        & ~Q(**{f"{ref}__in": _named_ids(user)})
+        & ~Q(**{f"{ref}__in": _granted_ids(user)})
+    )
+
+
 # Where ``seen_by`` notes, on a person read for one request, that they had no open seal.
 _UNSEALED = "_safeguard_unsealed"
 
