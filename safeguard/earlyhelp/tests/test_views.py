@@ -131,7 +131,14 @@ def test_social_care_starts_an_assessment_from_a_contact_decided_as_early_help(w
     eha = EarlyHelpAssessment.objects.get()
     assert eha.contact_id == contact.pk
     detail = client.get(url("eha-detail", eha.pk)).content.decode()
-    assert reverse("referrals:contact-decide", args=[contact.pk]) in detail
+    # The decided contact links to its own page (not the form that decided it), for social care.
+    assert reverse("referrals:contact-detail", args=[contact.pk]) in detail
+    assert reverse("referrals:contact-decide", args=[contact.pk]) not in detail
+    # Hana (health, involved with Sally) reads the assessment, not the front door's contact.
+    client.force_login(world.health_hana)
+    detail = client.get(url("eha-detail", eha.pk)).content.decode()
+    assert "Summary of needs" in detail and f"/contacts/{contact.pk}/" not in detail
+    client.force_login(world.sw_amy)
     # An unknown contact in the address is not found.
     assert client.get(url("eha-new", world.child_sally.pk) + "?contact=not-a-uuid").status_code == 404
 
