@@ -15,8 +15,7 @@ run: install assets
 	$(SAFEGUARD) migrate --noinput -v0
 	$(SAFEGUARD) collectstatic --noinput -v0
 	$(SAFEGUARD) demo --if-empty
-	$(SAFEGUARD) rebuild-due --nightly
-	$(SAFEGUARD) draw-audits --nightly
+	$(SAFEGUARD) schedule-jobs
 	$(SAFEGUARD) demo_accounts --url http://$(HOST):$(PORT)/
 	$(SAFEGUARD) serve --host $(HOST) --port $(PORT)
 

@@ -299,6 +299,11 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 SAFEGUARD_HEALTH_QUEUE_MINUTES = int(os.environ.get("SAFEGUARD_HEALTH_QUEUE_MINUTES", "10"))
 # Uploaded census files and finished returns, kept per job; never served as static files.
 SAFEGUARD_RETURNS_DIR = Path(os.environ.get("SAFEGUARD_RETURNS_DIR", VAR_DIR / "returns"))
+# A finished return's files are removed this many days after it finished (the scheduled job
+# clean-return-files, decision 0071): they name every child in them.
+SAFEGUARD_RETURN_FILES_DAYS = int(os.environ.get("SAFEGUARD_RETURN_FILES_DAYS", "30"))
+# Typing kept for a form nobody came back to is removed after this many days (clean-drafts).
+SAFEGUARD_DRAFT_DAYS = int(os.environ.get("SAFEGUARD_DRAFT_DAYS", "30"))
 
 # --- Documents -------------------------------------------------------------------------------
 # Documents on children's records (letters, reports, photographs) are files in this folder,

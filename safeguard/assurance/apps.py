@@ -23,3 +23,18 @@ class AssuranceConfig(AppConfig):
                 "audit_actions": selectors.case_audit_actions(user=request.user, case=case)
             }
         )
+
+        # The audit programme's month is drawn each night (decision 0062).
+        from datetime import time
+
+        from safeguard.assurance import tasks
+        from safeguard.core import schedule
+
+        schedule.register(
+            schedule.Job(
+                name=tasks.JOB,
+                title="Draw the month's case-file audits",
+                run=tasks.draw_tonight,
+                at=time(2, 15),
+            )
+        )

@@ -4,8 +4,9 @@
 Each night the job draws, for every authority, the programme lines of the month not drawn yet:
 on the first night of a month that is the whole month's draw, and a line added part way
 through is drawn the night after. Lines a service manager drew by hand are left as they are.
-Each run schedules the next, unless one is already waiting, so the draw runs once a night
-however many workers there are; ``safeguard draw-audits --nightly`` schedules the first.
+It is a scheduled job (``draw-audits``, ``core.schedule``, decision 0071): each run queues the
+next, so the draw runs once a night however many workers there are; ``safeguard draw-audits
+--nightly`` (or ``safeguard schedule-jobs``) queues the first.
 """
 
 from __future__ import annotations
@@ -15,14 +16,15 @@ from datetime import date, datetime
 
 from django.utils import timezone
 from django_tasks import task
-from django_tasks_db.models import DBTaskResult
 
 from safeguard.accounts.models import LocalAuthority
 from safeguard.assurance import services
 from safeguard.assurance.models import ProgrammeLine
-from safeguard.timescales.tasks import next_night
+from safeguard.core import schedule
 
 logger = logging.getLogger(__name__)
+
+JOB = "draw-audits"
 
 
 def draw_every_authority(*, month: date, on: date | None = None) -> int:
@@ -44,25 +46,24 @@ def draw_every_authority(*, month: date, on: date | None = None) -> int:
     return drawn
 
 
-def nightly_waiting() -> bool:
-    """Whether a nightly draw is already waiting to run."""
-    return DBTaskResult.objects.filter(
-        task_path=draw_audit_programme_nightly.module_path, status="READY"
-    ).exists()
+def draw_tonight() -> str:
+    """The scheduled job ``draw-audits``: this month's programme lines not drawn yet."""
+    drawn = draw_every_authority(month=timezone.localdate())
+    return f"{drawn} case-file audit{'s' if drawn != 1 else ''} drawn"
+
+
+def next_night(now: datetime | None = None) -> datetime:
+    """When the nightly draw next runs after ``now``."""
+    return schedule.job(JOB).next_run(now)
 
 
 def schedule_nightly(now: datetime | None = None) -> bool:
-    """Schedule the next nightly draw unless one is waiting; True if one was scheduled."""
-    if nightly_waiting():
-        return False
-    draw_audit_programme_nightly.using(run_after=next_night(now)).enqueue()
-    return True
+    """Queue the next nightly draw unless one is waiting; True if one was queued."""
+    return schedule.schedule(JOB, now) is not None
 
 
 @task()
-def draw_audit_programme_nightly() -> int:
-    """Draw this month's programme lines not yet drawn, then schedule tomorrow's run."""
-    try:
-        return draw_every_authority(month=timezone.localdate())
-    finally:
-        schedule_nightly()
+def draw_audit_programme_nightly() -> str:
+    """A run queued before the scheduled jobs of decision 0071: draws once, and leaves the next
+    night to the scheduler."""
+    return draw_tonight()

@@ -22,3 +22,18 @@ class AuditConfig(AppConfig):
         organisation_changed.connect(
             record_organisation_change, dispatch_uid="audit-organisation-changed"
         )
+
+        # The hash chains are verified, and a checkpoint written, each night (decision 0006).
+        from datetime import time
+
+        from safeguard.audit.integrity import verify_and_checkpoint
+        from safeguard.core import schedule
+
+        schedule.register(
+            schedule.Job(
+                name="verify-audit",
+                title="Verify the audit trail and write a checkpoint",
+                run=verify_and_checkpoint,
+                at=time(4, 0),
+            )
+        )

@@ -115,6 +115,21 @@ def checkpoint(check: AuditCheck, kind: str = "checkpoint", note: str = "") -> N
     checkpoints.append(kind, check.heads(), note)
 
 
+def verify_and_checkpoint() -> str:
+    """The scheduled job ``verify-audit``: verify both chains and, when intact, write a
+    checkpoint; a break raises, so that the job is marked failed (the administration page,
+    ``check-setup`` and ``/health/`` show it)."""
+    check = verify_all()
+    if not check.ok:
+        raise AuditBroken(check.failure())
+    checkpoint(check, note="nightly")
+    return "Both chains intact; checkpoint written"
+
+
+class AuditBroken(Exception):
+    """The audit trail failed verification."""
+
+
 def sqlite_integrity(using: str = "default") -> str:
     """``PRAGMA integrity_check``: "ok" or the problems found."""
     with connections[using].cursor() as cursor:

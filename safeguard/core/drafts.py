@@ -32,6 +32,17 @@ def has_nul(data: dict) -> bool:
     return any("\x00" in name or any("\x00" in v for v in values) for name, values in data.items())
 
 
+def drafts_remove_stale(*, days: int) -> str:
+    """The scheduled job ``clean-drafts``: remove drafts untouched for ``days`` days (typing
+    left on a form nobody came back to). Recent drafts are kept."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    removed, _ = Draft.objects.filter(updated_at__lt=timezone.now() - timedelta(days=days)).delete()
+    return f"{removed} draft{'s' if removed != 1 else ''} untouched for {days} days removed"
+
+
 def draft_save(*, user, key: str, data: dict) -> Draft:
     draft, _ = Draft.objects.update_or_create(user=user, key=key[:300], defaults={"data": data})
     return draft

@@ -102,3 +102,36 @@ class Draft(models.Model):
 
     def __str__(self) -> str:
         return f"Draft of {self.key}"
+
+
+class ScheduledJob(models.Model):
+    """One piece of scheduled work (``core.schedule``, decision 0071): its run waiting in the
+    worker's queue, and how its last run went. Not a record about anyone: the worker's own
+    bookkeeping, read by the administration page, ``check-setup`` and ``/health/``."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    # When it was first queued: a job that has never succeeded is late a night after this.
+    first_queued_at = models.DateTimeField(auto_now_add=True)
+    # The waiting run (a django-tasks result id) and when it is due.
+    waiting_task_id = models.CharField(max_length=64, blank=True)
+    next_run_at = models.DateTimeField(null=True, blank=True)
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_succeeded_at = models.DateTimeField(null=True, blank=True)
+    last_failed_at = models.DateTimeField(null=True, blank=True)
+    # One line: what the last run did, or why it failed.
+    last_outcome = models.TextField(blank=True)
+    last_run_failed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_late(self, job, now) -> bool:
+        """Whether ``job`` (its ``core.schedule.Job``) has not succeeded for longer than its
+        schedule allows, counting from its last success or, if none, from when it was first
+        queued."""
+        since = self.last_succeeded_at or self.first_queued_at
+        return since is not None and now - since > job.late_after

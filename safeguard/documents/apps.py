@@ -13,3 +13,18 @@ class DocumentsConfig(AppConfig):
         from safeguard.people import history
 
         history.register("documents", sees_documents)
+
+        # Files no document names (a failed save, a dead process) are removed each night.
+        from datetime import time
+
+        from safeguard.core import schedule
+        from safeguard.documents.services import orphans_clean
+
+        schedule.register(
+            schedule.Job(
+                name="clean-documents",
+                title="Remove document files no record names",
+                run=orphans_clean,
+                at=time(3, 10),
+            )
+        )

@@ -128,6 +128,12 @@ def _save(*, by, child, case, step, kind, key, size, sha256, **fields) -> Docume
     return document
 
 
+def orphans_clean() -> str:
+    """The scheduled job ``clean-documents``: orphans older than an hour removed."""
+    removed = orphans_remove(older_than_seconds=3600)
+    return f"{len(removed)} orphaned file{'s' if len(removed) != 1 else ''} removed"
+
+
 def orphans_remove(*, older_than_seconds: int = 3600) -> list[str]:
     """Remove stored files no document names (``safeguard clean-documents``)."""
     keys = Document.objects.values_list("file_key", flat=True)

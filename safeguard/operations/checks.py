@@ -16,6 +16,7 @@ from safeguard.accounts.models import LocalAuthority, Role, User
 from safeguard.accounts.selectors import social_care_teams
 from safeguard.audit import checkpoints
 from safeguard.audit.backup import last_backup
+from safeguard.operations.jobs import job_states
 from safeguard.quality.selectors import last_full_check
 from safeguard.referrals.models import ThresholdLevel
 
@@ -152,7 +153,8 @@ def _authority(authority: LocalAuthority) -> list[Problem]:
         found.append(Problem(
             at + "the data-quality check has not run in the last day"
             + ("" if check else " (never)"),
-            "Run safeguard check-quality nightly (README, Nightly jobs)",
+            "It runs each night as the scheduled job check-quality: is the worker running "
+            "(safeguard serve starts it), and has safeguard schedule-jobs been run?",
         ))  # fmt: skip
     return found
 
@@ -161,8 +163,35 @@ def _is_recent(moment: datetime | None) -> bool:
     return moment is not None and moment >= timezone.now() - NIGHTLY
 
 
-def _nightly() -> list[Problem]:
+def _scheduled() -> list[Problem]:
+    """The scheduled jobs (decision 0071): none queued, or one that failed or is late."""
+    states = job_states()
+    if not any(state.row for state in states):
+        return [Problem(
+            "The nightly jobs have never been scheduled",
+            "Run safeguard schedule-jobs (safeguard serve does it when it starts the worker)",
+        )]  # fmt: skip
     found = []
+    for state in states:
+        if state.status == "ok":
+            continue
+        what = {
+            "failed": f"The scheduled job {state.job.name} failed on its last run",
+            "late": f"The scheduled job {state.job.name} has not succeeded on time",
+            "not scheduled": f"The scheduled job {state.job.name} has no run waiting",
+        }[state.status]
+        fix = (
+            "See its last outcome on the administration page Scheduled jobs "
+            "(/administration/jobs/); is the worker running (safeguard serve starts it)?"
+            if state.status != "not scheduled"
+            else "Run safeguard schedule-jobs"
+        )
+        found.append(Problem(what, fix))
+    return found
+
+
+def _nightly() -> list[Problem]:
+    found = _scheduled()
     if not _is_recent(last_backup()):
         found.append(Problem(
             "No backup in the last day",
@@ -173,7 +202,8 @@ def _nightly() -> list[Problem]:
     if not _is_recent(datetime.fromisoformat(checked[-1]) if checked else None):
         found.append(Problem(
             "The audit trail has not been verified in the last day",
-            "Run safeguard verify-audit nightly (README, Nightly jobs)",
+            "It runs each night as the scheduled job verify-audit: is the worker running "
+            "(safeguard serve starts it), and has safeguard schedule-jobs been run?",
         ))  # fmt: skip
     return found
 

@@ -8,6 +8,11 @@ nothing about any child or member of staff):
   heartbeat, so a job that has waited more than ``SAFEGUARD_HEALTH_QUEUE_MINUTES`` (10) to
   start means no worker is running; the age of the last finished job is reported beside it
   (a quiet service may have no jobs at all, which is healthy).
+
+And one report, which does not fail the process (a load balancer should not take a web
+process out of service for it): the last runs of the scheduled jobs (decision 0071). A job
+that failed on its last run, or has not succeeded on time, makes the answer "degraded" and is
+named (job names only).
 """
 
 import logging
@@ -21,6 +26,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from safeguard.accounts.models import LocalAuthority
+from safeguard.operations.jobs import job_states
 
 logger = logging.getLogger("safeguard.health")
 
@@ -60,11 +66,35 @@ def _worker() -> dict:
     return answer
 
 
+def _scheduled() -> dict:
+    try:
+        states = job_states()
+    except DatabaseError:
+        logger.exception("Health check: the scheduled jobs could not be read")
+        return {"status": "failed", "detail": "the scheduled jobs could not be read"}
+    answer: dict = {"status": "ok"}
+    for word in ("failed", "late"):
+        names = [state.job.name for state in states if state.status == word]
+        if names:
+            answer["status"] = "degraded"
+            answer[word] = names
+    return answer
+
+
 def health() -> dict:
-    """``{"status": "ok" | "failed", "checks": {name: {"status": ...}}}``."""
+    """``{"status": "ok" | "degraded" | "failed", "checks": {name: {"status": ...}}}``:
+    "failed" when the database or the worker fails (the process cannot do its work),
+    "degraded" when only scheduled jobs failed or are late."""
     database = _database()
     checks = {"database": database}
     if database["status"] == "ok":
         checks["worker"] = _worker()
-    failed = any(check["status"] != "ok" for check in checks.values())
-    return {"status": "failed" if failed else "ok", "checks": checks}
+        checks["scheduled_jobs"] = _scheduled()
+    failed = any(
+        checks[name]["status"] != "ok" for name in ("database", "worker") if name in checks
+    )
+    degraded = any(check["status"] != "ok" for check in checks.values())
+    return {
+        "status": "failed" if failed else ("degraded" if degraded else "ok"),
+        "checks": checks,
+    }

@@ -15,4 +15,5 @@ urlpatterns = [
     path("administration/staff/<int:user_id>/", views.account, name="account"),
     path("administration/staff/<int:user_id>/role/", views.account_role, name="account-role"),
     path("administration/history/", views.history, name="history"),
+    path("administration/jobs/", views.jobs, name="jobs"),
 ]

@@ -25,6 +25,7 @@ from safeguard.operations.forms import (
     StaffActionForm,
     TeamForm,
 )
+from safeguard.operations.jobs import job_states
 from safeguard.operations.permissions import Action
 
 
@@ -125,6 +126,16 @@ def team(request, team_id: int):
             messages.success(request, f"{found.name}: saved")
             return redirect("operations:teams")
     return render(request, "operations/team.html", {"team": found, "form": form})
+
+
+@login_required
+@require_GET
+def jobs(request):
+    """The scheduled jobs (decision 0071): each one's schedule, last run and outcome, and
+    whether its next run is waiting. Installation-wide, for system administrators."""
+    if not permissions.can(request.user, Action.VIEW_SETUP):
+        raise PermissionDenied
+    return render(request, "operations/jobs.html", {"states": job_states()})
 
 
 @login_required
@@ -232,4 +243,5 @@ def account_role(request, user_id: int):
 @require_safe
 def health(request):
     answer = health_checks.health()
-    return JsonResponse(answer, status=200 if answer["status"] == "ok" else 503)
+    # Degraded (a scheduled job failed or is late) still serves: 200, with the jobs named.
+    return JsonResponse(answer, status=503 if answer["status"] == "failed" else 200)

@@ -13,3 +13,19 @@ class PrivacyConfig(AppConfig):
         from safeguard.privacy.permissions import sees_history
 
         history.register("privacy", sees_history)
+
+        # Service managers are reminded each month of the records due for review.
+        from datetime import time
+
+        from safeguard.core import schedule
+        from safeguard.privacy.reminders import remind_every_authority
+
+        schedule.register(
+            schedule.Job(
+                name="retention-reminders",
+                title="Remind service managers of records due for retention review",
+                run=remind_every_authority,
+                at=time(6, 0),
+                every=schedule.MONTHLY,
+            )
+        )

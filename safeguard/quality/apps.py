@@ -11,3 +11,18 @@ class QualityConfig(AppConfig):
         from safeguard.quality import signals
 
         signals.connect()
+
+        # Every child is checked again each night: some errors come from the passing of time.
+        from datetime import time
+
+        from safeguard.core import schedule
+        from safeguard.quality.services import check_every_authority
+
+        schedule.register(
+            schedule.Job(
+                name="check-quality",
+                title="Check every child's records for data quality",
+                run=check_every_authority,
+                at=time(2, 30),
+            )
+        )

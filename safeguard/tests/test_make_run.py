@@ -158,6 +158,16 @@ def test_make_run_serves_sign_in_and_every_printed_account_signs_in(tmp_path):
         # The embedded database runs in WAL mode (the mode is kept in the file itself).
         with sqlite3.connect(tmp_path / "safeguard.sqlite3") as db:
             assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+            # The night's work is queued for the worker, each job once (decision 0071).
+            queued = db.execute(
+                "SELECT name FROM core_scheduledjob WHERE waiting_task_id != ''"
+            ).fetchall()
+            assert {"rebuild-due", "check-quality", "verify-audit"} <= {n for (n,) in queued}
+            waiting = db.execute(
+                "SELECT COUNT(*), COUNT(DISTINCT args_kwargs) FROM django_tasks_database_dbtaskresult"
+                " WHERE status = 'READY' AND task_path LIKE '%run_scheduled_job'"
+            ).fetchone()
+            assert waiting[0] == waiting[1] == len(queued)
     finally:
         if proc.poll() is None:  # a failed start has already ended the process group
             os.killpg(proc.pid, signal.SIGTERM)

@@ -22,3 +22,13 @@ class TimescalesConfig(AppConfig):
         from safeguard.timescales import projection
 
         projection.connect()
+
+        # ... and is worked out again each night (decision 0028), by the scheduler (0071).
+        from safeguard.core import schedule
+        from safeguard.timescales import tasks
+
+        schedule.register(
+            schedule.Job(
+                name=tasks.JOB, title="Work out what is due again", run=tasks.rebuild_due
+            )
+        )

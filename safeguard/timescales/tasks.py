@@ -1,63 +1,45 @@
-"""The nightly work-out of every outstanding item (decision 0028), run by the background-job
-worker (``safeguard db_worker``, which ``safeguard serve`` starts).
-
-Each run schedules the next, for the small hours of the next day, unless one is already
-waiting: the database backend hands a waiting job to one worker only, so however many workers
-there are, the rebuild runs once a night. ``safeguard rebuild-due --nightly`` schedules the
-first.
+"""The nightly work-out of every outstanding item (decision 0028), a scheduled job run by the
+background-job worker (``core.schedule``, decision 0071): registered as ``rebuild-due`` by this
+app's ``ready()``. ``safeguard rebuild-due --nightly`` (or ``safeguard schedule-jobs``)
+queues the first run; each run queues the next, once however many workers there are.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
-from django.utils import timezone
 from django_tasks import task
-from django_tasks_db.models import DBTaskResult
 
+from safeguard.core import schedule
 from safeguard.core.statistics import refresh_planner_statistics
 from safeguard.timescales import projection
 
 logger = logging.getLogger(__name__)
 
-NIGHTLY_AT = time(2, 0)  # local time: after the day's work, before the next
+JOB = "rebuild-due"
+
+
+def rebuild_due() -> str:
+    """Work out every authority's outstanding items again, and the planner's statistics for a
+    night's worth of new records (core/statistics.py)."""
+    made = projection.rebuild()
+    refresh_planner_statistics()
+    return f"{made} outstanding item{'s' if made != 1 else ''} worked out again"
 
 
 def next_night(now: datetime | None = None) -> datetime:
-    """The next ``NIGHTLY_AT`` after ``now``, in the local time zone."""
-    now = timezone.localtime(now)
-    when = timezone.make_aware(datetime.combine(now.date(), NIGHTLY_AT))
-    return (
-        when
-        if when > now
-        else timezone.make_aware(datetime.combine(now.date() + timedelta(days=1), NIGHTLY_AT))
-    )
-
-
-def nightly_waiting() -> bool:
-    """Whether a nightly rebuild is already waiting to run."""
-    return DBTaskResult.objects.filter(
-        task_path=rebuild_due_items_nightly.module_path, status="READY"
-    ).exists()
+    """When the nightly rebuild next runs after ``now`` (02:00 local time)."""
+    return schedule.job(JOB).next_run(now)
 
 
 def schedule_nightly(now: datetime | None = None) -> bool:
-    """Schedule the next nightly rebuild unless one is waiting; True if one was scheduled."""
-    if nightly_waiting():
-        return False
-    rebuild_due_items_nightly.using(run_after=next_night(now)).enqueue()
-    return True
+    """Queue the next nightly rebuild unless one is waiting; True if one was queued."""
+    return schedule.schedule(JOB, now) is not None
 
 
 @task()
-def rebuild_due_items_nightly() -> int:
-    """Work out every authority's outstanding items again, then schedule tomorrow's run."""
-    try:
-        made = projection.rebuild()
-        logger.info("Nightly rebuild of what is due: %d items", made)
-        # And the planner's statistics, for a night's worth of new records (core/statistics.py).
-        refresh_planner_statistics()
-        return made
-    finally:
-        schedule_nightly()
+def rebuild_due_items_nightly() -> str:
+    """A run queued before the scheduled jobs of decision 0071: does the night's work once, and
+    leaves the next night to the scheduler."""
+    return rebuild_due()

@@ -20,6 +20,7 @@ MATRIX = {
     "operations:team-new": ("get", None, "", ADMINISTER),
     "operations:agency-new": ("get", None, "", ADMINISTER),
     "operations:history": ("get", None, "", ADMINISTER),
+    "operations:jobs": ("get", None, "", ADMINISTRATORS),
     "operations:staff": ("get", None, "", ADMINISTER),
     "operations:account": ("get", "sw_amy", "", ADMINISTER),
     "operations:account-role": ("get", "sw_amy", "", ADMINISTER),

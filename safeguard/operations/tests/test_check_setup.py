@@ -68,8 +68,9 @@ def test_each_setting_is_checked(settings, changes, expected):
 
 
 def set_up_for_live_use(tmp_path) -> None:
-    """What the README asks of a new installation: the authority, its staff, and the nightly
-    jobs (check-quality, verify-audit, backup) run once."""
+    """What the README asks of a new installation: the authority, its staff, the nightly jobs
+    queued (as ``safeguard serve`` does) and run once (check-quality, verify-audit), and a
+    backup."""
     call_command("create_authority", "--la-code", "998", "--name", "Northby", verbosity=0)
     staff = tmp_path / "staff.csv"
     staff.write_text(STAFF, encoding="utf-8")
@@ -87,6 +88,7 @@ def set_up_for_live_use(tmp_path) -> None:
         accounts.team_update(
             Team.objects.get(name=team), by=None, manager=accounts.account_named(manager)
         )
+    call_command("schedule_jobs", stdout=io.StringIO())
     call_command("check_quality", "--authority-code", "998")
     call_command("verify_audit")
     # ``safeguard backup`` notes each sound backup so (it cannot copy the database from

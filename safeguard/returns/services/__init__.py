@@ -22,6 +22,7 @@ from safeguard.returns.services.exports import (
 )
 from safeguard.returns.services.jobs import (
     UPLOADS,
+    files_remove_old,
     runs_jobs_with,
     safe_name,
     start_annex_a_export,
@@ -39,6 +40,7 @@ __all__ = [
     "cin_file_name",
     "export_annex_a",
     "export_cin",
+    "files_remove_old",
     "import_cin",
     "release",
     "runs_jobs_with",

@@ -115,3 +115,30 @@ def start_cin_import(*, by, files: list, skip_invalid: bool) -> ReturnJob:
             # Nothing half-kept: the files go with the job that was not made.
             shutil.rmtree(job.folder, ignore_errors=True)
             raise
+
+
+def files_remove_old(*, days: int) -> str:
+    """The scheduled job ``clean-return-files``: the folders of jobs finished more than
+    ``days`` days ago are removed (their files name every child in them), and each such job
+    says so. The job's record, its report and its access events are kept."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    cutoff = timezone.now() - timedelta(days=days)
+    removed = 0
+    for job in ReturnJob.objects.filter(finished_at__lt=cutoff).exclude(
+        options__has_key="files_removed"
+    ):
+        if job.folder.exists():
+            shutil.rmtree(job.folder, ignore_errors=True)
+        if job.result_file:
+            job.result_file = ""
+            job.summary = (
+                f"{job.summary} The file was removed {days} days after the job finished."
+            ).strip()
+        job.options = {**job.options, "files_removed": True}
+        job.save(update_fields=["result_file", "summary", "options"])
+        removed += 1
+    whose = "1 finished job's" if removed == 1 else f"{removed} finished jobs'"
+    return f"{whose} files removed"

@@ -1,6 +1,7 @@
 """``safeguard serve``: run Safeguard with a production WSGI server (waitress), and beside it
 the worker that runs background jobs (``safeguard db_worker``: statutory returns started from
-the web). The worker is a child process, stopped when the server stops."""
+the web, and the scheduled jobs, whose next runs it queues first: decision 0071). The worker is
+a child process, stopped when the server stops."""
 
 import signal
 import subprocess
@@ -51,7 +52,14 @@ class Command(BaseCommand):
 
         from safeguard.wsgi import application
 
-        child = _start_worker() if worker else None
+        child = None
+        if worker:
+            # The scheduled jobs' next runs are queued for the worker (decision 0071): the
+            # night's work needs no host scheduler. Queued already, nothing changes.
+            from safeguard.core import schedule
+
+            schedule.schedule_all()
+            child = _start_worker()
 
         def stop(signum, frame):
             raise SystemExit(0)
