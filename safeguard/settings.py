@@ -170,6 +170,20 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 
+# A reporting replica (decision 0072): the dashboard, indicator pages, drill-down lists,
+# demand, the returns' exports and `safeguard kpis` read from it; writes stay on the primary.
+if os.environ.get("SAFEGUARD_REPORTING_DATABASE_URL"):
+    DATABASES["reporting"] = dj_database_url.parse(
+        os.environ["SAFEGUARD_REPORTING_DATABASE_URL"], conn_max_age=0
+    )
+    if DATABASES["reporting"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["reporting"]["OPTIONS"] = {"options": "-c jit=off"}
+    elif DATABASES["reporting"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["reporting"]["OPTIONS"] = {"timeout": 20}
+    # Under test, the replica is the test database itself, read on its own connection.
+    DATABASES["reporting"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["safeguard.core.db.ReportingRouter"]
+
 # Performance pages run their independent aggregate statements on this many connections at
 # once (safeguard/core/parallel_reads.py; decision 0016); 1 runs them one after another.
 SAFEGUARD_READ_WORKERS = max(

@@ -17,7 +17,9 @@ import threading
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import connections
+
+from safeguard.core.db import reporting_alias
 
 Statement = tuple[str, Sequence]
 
@@ -31,14 +33,17 @@ def _fetch(conn, statement: Statement) -> list[tuple]:
 
 def workers(count: int) -> int:
     """How many connections ``run`` would use for ``count`` statements now."""
-    if connection.in_atomic_block:
+    if connections[reporting_alias()].in_atomic_block:
         return 1
     return max(1, min(settings.SAFEGUARD_READ_WORKERS, count))
 
 
 def run(statements: Sequence[Statement]) -> list[list[tuple]]:
     """Each statement's rows, in the order given. The request's thread works through the list
-    with the others; each extra thread opens its own connection and closes it when done."""
+    with the others; each extra thread opens its own connection and closes it when done. Inside
+    ``core.db.reporting()``, all of them read the reporting replica when one is configured."""
+    alias = reporting_alias()  # asked here: the helper threads do not share this context
+    connection = connections[alias]
     n = workers(len(statements))
     if n == 1:
         return [_fetch(connection, s) for s in statements]
@@ -61,7 +66,7 @@ def run(statements: Sequence[Statement]) -> list[list[tuple]]:
 
     def helper() -> None:
         try:
-            work(connections[DEFAULT_DB_ALIAS])
+            work(connections[alias])
         finally:
             connections.close_all()  # this thread's connections only
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from safeguard.core.db import reporting_reads
 from safeguard.performance import views
 
 app_name = "performance"
@@ -12,3 +13,7 @@ urlpatterns = [
     path("performance/<slug:kpi_id>/", views.indicator_detail, name="indicator"),
     path("performance/<slug:kpi_id>/children/", views.children, name="children"),
 ]
+
+# Every performance page reads from the reporting replica, if there is one (decision 0072).
+for _pattern in urlpatterns:
+    _pattern.callback = reporting_reads(_pattern.callback)

@@ -21,6 +21,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from safeguard.accounts.models import LocalAuthority
+from safeguard.core.db import reporting
 from safeguard.core.errors import ApplicationError
 from safeguard.people.models import Person
 from safeguard.returns.builders.annex_a import AnnexA, AnnexAPeriod, build_annex_a
@@ -166,8 +167,10 @@ def export_cin(
     output = Path(output)
     if not output.parent.is_dir():
         raise ApplicationError(f"The folder {output.parent} does not exist.")
-    census = build_cin_return(authority=authority, year=year, progress=progress)
-    failures = sorted(validate_cin_return(census), key=_report_order)
+    # Read from the reporting replica, if there is one (decision 0072).
+    with reporting():
+        census = build_cin_return(authority=authority, year=year, progress=progress)
+        failures = sorted(validate_cin_return(census), key=_report_order)
     result = CinExport(
         authority=authority,
         year=year,
@@ -250,7 +253,8 @@ def export_annex_a(
     ``output`` (whole or not at all). ``progress(done, total)`` is called as the records are
     read."""
     path = check_annex_a_output(output)
-    annex = build_annex_a(authority=authority, period=period, progress=progress)
+    with reporting():  # the reporting replica, if there is one (decision 0072)
+        annex = build_annex_a(authority=authority, period=period, progress=progress)
     data = render_annex_a_xlsx(annex)
     try:
         write_atomically(path, data)

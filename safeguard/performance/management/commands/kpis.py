@@ -10,6 +10,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from safeguard.core.db import reporting
 from safeguard.core.errors import ApplicationError
 from safeguard.performance.indicators import Period
 from safeguard.performance.selectors import figures, last_census_year
@@ -89,7 +90,8 @@ class Command(BaseCommand):
             raise CommandError("--to is before --from")
         period = Period(start_day, end_day)
         try:
-            found = figures(period)
+            with reporting():  # the reporting replica, if there is one (decision 0072)
+                found = figures(period)
         except ApplicationError as error:
             raise CommandError(error.message) from error
         self.stdout.write(as_json(period, found) if json_output else as_table(period, found))
