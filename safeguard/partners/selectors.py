@@ -897,10 +897,19 @@ def _with_progress(action: PlanAction) -> PlanAction:
 
 @transaction.atomic
 def access_agency_action(*, user, action_id, request=None) -> PlanAction:
-    """One plan action for the staff of the agency that owns it (or its owner), with its
-    progress; the child's read logged in this transaction. Nothing else of the plan."""
+    """One plan action with its progress, the child's read logged in this transaction: for
+    the staff of the partner agency that owns it (or its owner), nothing else of the plan; for
+    social care who may hold the case's conferences, through
+    ``protection.selectors.access_action`` (the case policy and the seal applied; the progress
+    notes are narrative, so not analysts)."""
     if not permissions.can(user, permissions.Action.SEE_AGENCY_ACTIONS):
-        raise PermissionDenied("Plan actions are shown to the agency that owns them")
+        found = protection_selectors.access_action(
+            user=user,
+            action_id=action_id,
+            request=request,
+            action=protection_permissions.Action.CONFERENCE,
+        )
+        return _with_progress(found)
     found = _action_queryset(permissions.actions_visible_to(user)).filter(pk=action_id).first()
     if found is None or not permissions.can(user, permissions.Action.SEE_ACTION, found):
         raise Http404("No such action")
@@ -914,28 +923,14 @@ def access_agency_action(*, user, action_id, request=None) -> PlanAction:
     return _with_progress(found)
 
 
-@transaction.atomic
 def access_progress(*, user, progress_id, request=None) -> PlanAction:
-    """The page a partner's progress links to from the chronology: its action with every
-    progress, for the owning agency (``access_agency_action``) or for social care who see the
-    case (``protection.selectors.access_action``, logged, the case policy applied)."""
-    action_id = (
-        PlanActionProgress.objects.filter(pk=progress_id)
-        .values_list("action_id", flat=True)
-        .first()
-    )
+    """The page a partner's progress links to from the child's chronology: its action with
+    every progress (``access_agency_action``)."""
+    progress = PlanActionProgress.objects.filter(pk=progress_id).values_list("action_id")
+    action_id = next(iter(progress.first() or ()), None)
     if action_id is None:
         raise Http404("No such progress")
-    if permissions.can(user, permissions.Action.SEE_AGENCY_ACTIONS):
-        return access_agency_action(user=user, action_id=action_id, request=request)
-    # Social care who may hold the case's conferences: the progress note is narrative.
-    found = protection_selectors.access_action(
-        user=user,
-        action_id=action_id,
-        request=request,
-        action=protection_permissions.Action.CONFERENCE,
-    )
-    return _with_progress(found)
+    return access_agency_action(user=user, action_id=action_id, request=request)
 
 
 def invitable_practitioners(authority_id: int) -> list[User]:

@@ -38,12 +38,11 @@ PARTNER_LISTS = AGENCY_REQUESTS
 # care who may hold the conference (its workers, managers and the chairs); not analysts (403:
 # reports are narrative), nor another agency's staff (404), nor inspectors.
 INVITATION = row(302, 200, 200, 200, 403, 200, 404, 404, 404, 404, 403, 302, 404, 200, 403)
-# One plan action owned by the police: the police only; other partners do not find it, and
-# social care reads the plan itself (403 here).
-AGENCY_ACTION = row(302, 403, 403, 403, 403, 200, 404, 404, 404, 404, 403, 302, 403, 403, 403)
-# The police's progress on it, the page its chronology entry links to: the police, and social
-# care who may hold the case's conferences (not analysts: the note is narrative).
-AGENCY_PROGRESS = row(302, 200, 200, 200, 403, 200, 404, 404, 404, 404, 404, 302, 404, 200, 404)
+# One plan action owned by the police, and the police's progress on it (the page its
+# chronology entry links to): the police, and social care who may hold the case's conferences
+# (not analysts: the notes are narrative); other partners do not find it.
+AGENCY_ACTION = row(302, 200, 200, 200, 403, 200, 404, 404, 404, 404, 404, 302, 404, 200, 404)
+AGENCY_PROGRESS = AGENCY_ACTION
 
 
 def invitation_of_police(world):
