@@ -417,3 +417,24 @@ def test_a_sealed_childs_actions_close_to_the_agency(world, client):
         services.agency_action_progress(
             by=world.police_pat, action=action, status="in_progress", note="x"
         )
+
+
+def test_the_case_invitations_page_makes_a_fixed_number_of_queries(world, client):
+    plan = plan_of_sam(world)
+    make_invitation(world, case=plan.case, days=10)
+    url = reverse("partners:case-invitations", args=[plan.case_id])
+    client.force_login(world.sw_amy)
+    client.get(url)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    few = count()
+    for user in (world.school_sid, world.health_hana, world.voluntary_val):
+        invitation = make_invitation(world, case=plan.case, practitioner=user, days=4)
+        services.report_submit(by=user, invitation=invitation, **REPORT)
+    assert count() == few
+    page = _text(client.get(url))
+    assert page.count("Sent on time") == 3 and "Report to send" in page
