@@ -338,6 +338,11 @@ def test_the_agency_sees_its_actions_and_records_progress_which_joins_the_chrono
     assert reverse("partners:agency-action", args=[theirs.pk]) not in listed
     assert client.get(reverse("partners:agency-action", args=[theirs.pk])).status_code == 404
     url = reverse("partners:agency-action", args=[ours.pk])
+    # Each read of the child is an access event.
+    before = AccessEvent.objects.filter(person_id=world.child_sam.pk, user=world.police_pat)
+    count = before.count()
+    assert client.get(url).status_code == 200
+    assert before.count() == count + 1
     response = client.post(url, {"status": ActionStatus.DONE, "note": "Outcome shared."})
     assert response.status_code == 302, _text(response)
     ours.refresh_from_db()
