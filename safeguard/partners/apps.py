@@ -10,7 +10,9 @@ class PartnersConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from safeguard.audit.models import ChangeEvent
-        from safeguard.partners import selectors, services
+        from safeguard.casework.selectors import register_step_page
+        from safeguard.partners import permissions, selectors, services
+        from safeguard.protection.permissions import register_progress_grant
         from safeguard.referrals.views import register_front_door_context
 
         # The front door's page lists the partners' referrals still to record.
@@ -23,3 +25,11 @@ class PartnersConfig(AppConfig):
         post_save.connect(
             services.contact_changed, sender=ChangeEvent, dispatch_uid="partners-referral-outcome"
         )
+        # Contributions (decision 0069): the staff of the agency that owns a plan action record
+        # its progress, and nothing else of the plan (the partners policy says who).
+        register_progress_grant(
+            lambda user, action: permissions.can(user, permissions.Action.UPDATE_ACTION, action)
+        )
+        # A report's and a partner's progress's chronology entries link to their pages.
+        register_step_page("partners.invitationreport", "partners:contribution")
+        register_step_page("partners.agencyprogress", "partners:agency-progress")

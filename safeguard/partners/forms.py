@@ -5,9 +5,18 @@ from django.core.exceptions import ValidationError
 
 from safeguard.casework.forms import priority_field, priority_reason_field
 from safeguard.core.forms import GovukDateField, GovukForm
-from safeguard.partners.models import Consent, RequestStage, Setting, Urgency
+from safeguard.partners.models import (
+    REPORT_DUE_WORKING_DAYS,
+    ConferenceKind,
+    Consent,
+    RequestStage,
+    Setting,
+    StepKind,
+    Urgency,
+)
 from safeguard.partners.selectors import Search
 from safeguard.people import identifiers
+from safeguard.protection.models import ActionStatus
 from safeguard.referrals.forms import SOURCE_CHOICES
 
 
@@ -217,8 +226,7 @@ class InformationRequestForm(GovukForm):
         self.agencies = {str(a.pk): a for a in agencies}
         self.practitioners = {str(u.pk): u for u in practitioners}
         self.fields["agency"].choices = [("", "Choose an agency")] + [
-            (key, f"{a.name} ({a.get_kind_display().lower()})")
-            for key, a in self.agencies.items()
+            (key, f"{a.name} ({a.get_kind_display().lower()})") for key, a in self.agencies.items()
         ]
         self.fields["practitioner"].choices = [("", "Nobody by name: the agency")] + [
             (key, f"{u.get_full_name() or u.username}, {u.agency.name}"
@@ -243,4 +251,109 @@ class InformationAnswerForm(GovukForm):
             "dates, sources, and what you did. It joins the child's chronology with your "
             "agency's name, and cannot be changed once sent"
         ),
+    )
+
+
+# --- Contributions to steps and plans (issue 17 item 5, decision 0069) ----------------------
+
+
+class InvitationForm(GovukForm):
+    """Social care invites a partner practitioner by name to a step of the child's case."""
+
+    kind = forms.ChoiceField(
+        label="What are you inviting them to?",
+        choices=StepKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the step you are inviting them to"},
+    )
+    conference_kind = forms.ChoiceField(
+        label="For a conference: which?",
+        choices=[("", "Not a conference")] + ConferenceKind.choices,
+        required=False,
+    )
+    meeting_date = GovukDateField(
+        label="Date",
+        error_messages={"required": "Enter the date"},
+        help_text=(
+            "The day of the meeting; for a section 47 enquiry, the day the agency's "
+            "contribution is needed by. A conference's reports are due "
+            f"{REPORT_DUE_WORKING_DAYS} working days before it"
+        ),
+    )
+    practitioner = forms.ChoiceField(
+        label="Practitioner invited",
+        error_messages={"required": "Choose the practitioner you are inviting"},
+    )
+    purpose = _box(
+        "What it is for, and what you ask of their agency",
+        "Enter what the step is for and what you ask of the agency",
+        rows=6,
+        help_text=(
+            "The practitioner sees the child's name, date of birth and NHS number with this, "
+            "and nothing else of the record: say what they need to know"
+        ),
+    )
+
+    def __init__(self, *args, practitioners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.practitioners = {str(u.pk): u for u in practitioners}
+        self.fields["practitioner"].choices = [("", "Choose a practitioner")] + [
+            (key, f"{u.get_full_name() or u.username}, {u.agency.name}"
+             + (f" ({u.job_title})" if u.job_title else ""))
+            for key, u in self.practitioners.items()
+        ]  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        data["practitioner"] = self.practitioners.get(data.get("practitioner") or "")
+        return data
+
+
+class AgencyReportForm(GovukForm):
+    """A partner agency's report for a child protection conference (or another step)."""
+
+    known = _box(
+        "What your agency knows of the child and family",
+        "Enter what your agency knows of the child and family",
+        rows=8,
+        help_text="Your agency's involvement, with dates: contacts, attendance, appointments",
+    )
+    concerns = _box(
+        "Your agency's concerns",
+        "",
+        rows=6,
+        help_text="What worries your agency about the child's safety and wellbeing, and why",
+    )
+    strengths = _box(
+        "Strengths and protective factors",
+        "",
+        rows=4,
+        help_text="What is working well for the child and family",
+    )
+    recommendation = _box(
+        "Your agency's recommendation",
+        "Enter your agency's recommendation",
+        rows=4,
+        help_text=(
+            "For a conference: whether the child needs a child protection plan, and why. "
+            "The report joins the child's chronology with your agency's name, and cannot be "
+            "changed once sent"
+        ),
+    )
+
+
+class AgencyProgressForm(GovukForm):
+    """Progress on a plan action, recorded today by the agency that owns it."""
+
+    status = forms.ChoiceField(
+        label="Status now",
+        choices=ActionStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the action's status"},
+    )
+    note = _box(
+        "What has happened",
+        "Write what has happened",
+        rows=4,
+        help_text="It joins the child's chronology with your agency's name",
     )

@@ -14,6 +14,8 @@ from django.db import models
 from django.utils import timezone
 
 from safeguard.core.models import BaseModel
+from safeguard.core.workdays import add_working_days
+from safeguard.protection.models import PlanActionProgress
 
 
 class Scope(models.TextChoices):
@@ -309,6 +311,159 @@ class InformationAnswer(InformationRequest):
     """The answer to a request, as the source of its own chronology entry: the child's
     chronology keeps one entry per source, and the request (asked on one day) and its answer
     (given on another, by the agency) are two events."""
+
+    class Meta:
+        proxy = True
+
+
+# --- Contributions to steps and plans (issue 17 item 5, decision 0069) ----------------------
+
+# A local standard: an agency's report for a conference is due this many working days before
+# it, so that the chair can read it and the family can be shown it before they walk in
+# (decision 0069). A review conference keeps the same standard.
+REPORT_DUE_WORKING_DAYS = 3
+
+
+class StepKind(models.TextChoices):
+    """The steps of child protection a partner practitioner is invited to."""
+
+    STRATEGY = "strategy", "Strategy discussion"
+    SECTION_47 = "section47", "Section 47 enquiry"
+    CONFERENCE = "conference", "Child protection conference"
+    CORE_GROUP = "core_group", "Core group meeting"
+
+
+class ConferenceKind(models.TextChoices):
+    INITIAL = "initial", "Initial child protection conference"
+    REVIEW = "review", "Review child protection conference"
+
+
+class StepInvitation(BaseModel):
+    """Social care invites a partner practitioner by name to a step of a child's child
+    protection work (a strategy discussion, a section 47 enquiry, a conference or a core
+    group) on a date, saying what it is for; the practitioner sees only that (with the child's
+    name, date of birth and NHS number) and sends their agency's report before it, once.
+
+    A step is recorded once it has happened, and the invitation comes before: the invitation
+    names its step by the case, the kind and the date (``meeting_date``: the meeting's day, or
+    for an enquiry the day the agency's contribution is needed by). The conference recorded on
+    that case on that day is the one its reports were for (``selectors.conference_reports``).
+
+    The report's submission time is stored; whether it was on time is worked out from the due
+    date (``report_due_on``), never stored."""
+
+    authority = models.ForeignKey(
+        "accounts.LocalAuthority", on_delete=models.PROTECT, related_name="+"
+    )
+    case = models.ForeignKey("casework.Case", on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=StepKind.choices)
+    conference_kind = models.CharField(max_length=12, choices=ConferenceKind.choices, blank=True)
+    meeting_date = models.DateField()
+    purpose = models.TextField()
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="step_invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    invited_at = models.DateTimeField(default=timezone.now)
+    # The agency's report (a child protection conference's agency report): empty until sent.
+    known = models.TextField("what the agency knows of the child and family", blank=True)
+    concerns = models.TextField("the agency's concerns", blank=True)
+    strengths = models.TextField("strengths and protective factors", blank=True)
+    recommendation = models.TextField("the agency's recommendation", blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["meeting_date", "invited_at"]
+        indexes = [
+            # A practitioner's invitations, soonest first.
+            models.Index(fields=["practitioner", "meeting_date"], name="invitation_practitioner"),
+            # A conference's invitations and reports: its case, kind and day.
+            models.Index(fields=["case", "kind", "meeting_date"], name="invitation_step"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind", "meeting_date", "practitioner"],
+                name="invitation_once_per_step",
+            ),
+            # A report has who sent it and when; no report has neither.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        known="",
+                        concerns="",
+                        strengths="",
+                        recommendation="",
+                        reported_by__isnull=True,
+                        reported_at__isnull=True,
+                    )
+                    | (
+                        ~models.Q(known="")
+                        & models.Q(reported_by__isnull=False, reported_at__isnull=False)
+                    )
+                ),
+                name="invitation_report_has_who_and_when",
+            ),
+            # A conference says whether it is an initial or a review conference; nothing else does.
+            models.CheckConstraint(
+                condition=(models.Q(kind="conference") & ~models.Q(conference_kind=""))
+                | (~models.Q(kind="conference") & models.Q(conference_kind="")),
+                name="invitation_conference_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation to a {self.kind} on {self.meeting_date:%Y-%m-%d}"
+
+    @property
+    def step_label(self) -> str:
+        if self.kind == StepKind.CONFERENCE and self.conference_kind:
+            return ConferenceKind(self.conference_kind).label
+        return StepKind(self.kind).label
+
+    @property
+    def is_reported(self) -> bool:
+        return self.reported_at is not None
+
+    def report_due_on(self) -> date:
+        """The day the agency's report is due by: ``REPORT_DUE_WORKING_DAYS`` working days
+        before a conference; the day itself for the other steps."""
+        if self.kind == StepKind.CONFERENCE:
+            return add_working_days(self.meeting_date, -REPORT_DUE_WORKING_DAYS)
+        return self.meeting_date
+
+    @property
+    def reported_on_time(self) -> bool | None:
+        """Sent on or before its due day (None while not sent)."""
+        if not self.is_reported:
+            return None
+        return timezone.localdate(self.reported_at) <= self.report_due_on()
+
+    def report_status(self, on: date) -> str:
+        """ "on_time" or "late" once sent; "overdue" while missing after its due day; else
+        "waiting"."""
+        if self.is_reported:
+            return "on_time" if self.reported_on_time else "late"
+        return "overdue" if self.report_due_on() < on else "waiting"
+
+
+class InvitationReport(StepInvitation):
+    """An agency's report, as the source of its own chronology entry (the invitation's id):
+    the invitation and the report are two events."""
+
+    class Meta:
+        proxy = True
+
+
+class AgencyProgress(PlanActionProgress):
+    """Progress a partner agency recorded on a plan action it owns, as the source of its
+    chronology entry (marked with the agency), which links to the progress's page."""
 
     class Meta:
         proxy = True

@@ -40,17 +40,37 @@ Information requests (issue 17 item 4, decision 0066):
   child's record is (the people policy).
 - The practitioner named answers (``ANSWER``), once; when nobody is named, any active member
   of staff of the agency asked does. Nobody in social care answers on an agency's behalf.
+
+Contributions to steps and plans (issue 17 item 5, decision 0069):
+
+- Social care invites a partner practitioner by name (``INVITE``, obj: the case): those who
+  record on the case (its workers and managers) to any step; for a conference, also the
+  authority's conference chairs (the protection policy's ``CONFERENCE``). Never to a sealed
+  child's step: the practitioner could not read it (``services.invitation_send``).
+- The practitioner invited sees that invitation (``SEE_INVITATION``): the child's name, date
+  of birth and NHS number, the step's kind, date and purpose, and their own agency's report;
+  nothing else of the record, and nothing once the child's record is sealed. They alone send
+  the report (``REPORT``), once, for the agency they are in; nobody reports for an agency
+  they are not in, and social care never writes an agency's report.
+- Social care who may hold the conference (the protection policy's ``CONFERENCE`` on the
+  case: its workers and managers, the chairs) read the invitations and reports; analysts and
+  inspectors do not (reports are narrative).
+- Staff of a partner agency see the plan actions their agency owns, or they own
+  (``SEE_AGENCY_ACTIONS``, ``SEE_ACTION``), and record progress on them (``UPDATE_ACTION``:
+  granted to the protection policy's ``PROGRESS`` from ``apps.py``); nothing else of the plan.
 """
 
 from enum import StrEnum
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from safeguard.accounts.models import AgencyKind
 from safeguard.accounts.roles import OVERSIGHT_ROLES, RECORDING_ROLES, Role, is_social_care_staff
-from safeguard.partners.models import InformationRequest, PartnerReferral, Scope
+from safeguard.partners.models import InformationRequest, PartnerReferral, Scope, StepInvitation
 from safeguard.people import permissions as people_permissions
 from safeguard.people.models import Person
+from safeguard.protection import permissions as protection
+from safeguard.protection.models import PlanAction
 from safeguard.referrals import permissions as front_door
 
 
@@ -64,6 +84,13 @@ class Action(StrEnum):
     SEE_AGENCY_REQUESTS = "see_agency_requests"  # the requests to one's agency: partners
     ANSWER = "answer"  # answer a request: the practitioner named, or the agency's staff
     SEE_RESPONSE_TIMES = "see_response_times"  # response times by agency: oversight roles
+    INVITE = "invite"  # invite a partner practitioner to a step (obj: the case)
+    SEE_INVITATIONS = "see_invitations"  # one's own invitations: partner staff
+    SEE_INVITATION = "see_invitation"  # one invitation: the practitioner, or social care
+    REPORT = "report"  # send the agency's report: the practitioner invited, once
+    SEE_AGENCY_ACTIONS = "see_agency_actions"  # the plan actions one's agency owns
+    SEE_ACTION = "see_action"  # one plan action: its owning agency's staff (or its owner)
+    UPDATE_ACTION = "update_action"  # record progress on it: the same
 
 
 # The agencies whose staff refer through Safeguard: not children's social care (which records
@@ -166,6 +193,98 @@ REQUEST_ACTIONS = frozenset(
 )
 
 
+def invitations_visible_to(user) -> QuerySet[StepInvitation]:
+    """The invitations ``user`` may read: their own as the practitioner invited, while in the
+    agency invited and while the child's record is not sealed; for social care, their
+    authority's on the cases whose conferences they may hold (``_holds_step``, per row)."""
+    if _is_agency_staff(user):
+        return (
+            StepInvitation.objects.filter(practitioner=user, agency_id=user.agency_id)
+            .annotate(**people_permissions.seen_annotations(user, "child_id"))
+            .filter(seen_sealed=False)
+        )
+    if is_social_care_staff(user):
+        return StepInvitation.objects.filter(
+            people_permissions.visible_q(user, "child_id"), authority_id=user.authority_id
+        )
+    return StepInvitation.objects.none()
+
+
+def _holds_step(user, case) -> bool:
+    """Social care who may hold a conference on ``case``: who records on it, or a chair."""
+    return protection.can(user, protection.Action.CONFERENCE, case)
+
+
+def _owns_action(user, action) -> bool:
+    """Is ``user`` staff of the partner agency that owns ``action`` (or its owner), of the
+    plan's authority, and may they see the child (no seal)?"""
+    if not _is_agency_staff(user):
+        return False
+    owned = (action.owner_agency_id is not None and action.owner_agency_id == user.agency_id) or (
+        action.owner_user_id is not None and action.owner_user_id == user.pk
+    )
+    if not owned:
+        return False
+    case = action.plan.case
+    return case.authority_id == user.agency.authority_id and not people_permissions.sealed_from(
+        user, [case.child_id]
+    )
+
+
+def actions_visible_to(user) -> QuerySet[PlanAction]:
+    """The plan actions of child protection plans that ``user``'s partner agency owns, or they
+    own, of their authority, about children whose record is not sealed; none for anyone
+    else."""
+    if not _is_agency_staff(user):
+        return PlanAction.objects.none()
+    return (
+        PlanAction.objects.filter(
+            Q(owner_agency_id=user.agency_id) | Q(owner_user=user),
+            plan__case__authority_id=user.agency.authority_id,
+        )
+        .annotate(**people_permissions.seen_annotations(user, "plan__case__child_id"))
+        .filter(seen_sealed=False)
+    )
+
+
+def _contribution_can(user, action: Action, obj) -> bool:
+    if action == Action.INVITE:
+        if obj is None:
+            return is_social_care_staff(user, roles=RECORDING_ROLES | {Role.CONFERENCE_CHAIR})
+        return protection.can(user, protection.Action.RECORD, obj) or _holds_step(user, obj)
+    if action in (Action.SEE_INVITATIONS, Action.SEE_AGENCY_ACTIONS):
+        return _is_agency_staff(user)
+    if obj is None:
+        return False
+    if action == Action.SEE_INVITATION:
+        if _is_agency_staff(user):
+            return obj.practitioner_id == user.pk and obj.agency_id == user.agency_id
+        return _holds_step(user, obj.case)
+    if action == Action.REPORT:
+        return (
+            not obj.is_reported
+            and _is_agency_staff(user)
+            and obj.practitioner_id == user.pk
+            and obj.agency_id == user.agency_id
+        )
+    if action in (Action.SEE_ACTION, Action.UPDATE_ACTION):
+        return _owns_action(user, obj)
+    return False
+
+
+CONTRIBUTION_ACTIONS = frozenset(
+    {
+        Action.INVITE,
+        Action.SEE_INVITATIONS,
+        Action.SEE_INVITATION,
+        Action.REPORT,
+        Action.SEE_AGENCY_ACTIONS,
+        Action.SEE_ACTION,
+        Action.UPDATE_ACTION,
+    }
+)
+
+
 def _is_clinician(user) -> bool:
     return bool(
         user.is_authenticated
@@ -186,6 +305,8 @@ def visible_to(user) -> QuerySet[Person]:
 def can(user, action: Action, obj=None) -> bool:
     if action in REQUEST_ACTIONS:
         return _request_can(user, action, obj)
+    if action in CONTRIBUTION_ACTIONS:
+        return _contribution_can(user, action, obj)
     if action == Action.LOOKUP:
         return _is_clinician(user)
     if action == Action.REFER:
@@ -199,9 +320,7 @@ def can(user, action: Action, obj=None) -> bool:
         return obj.referrer_id == user.pk or _is_front_door(user, obj.authority_id)
     if action == Action.RECORD_REFERRAL:
         authority_id = obj.authority_id if obj is not None else getattr(user, "authority_id", None)
-        return bool(user.is_authenticated and user.agency_id) and _is_front_door(
-            user, authority_id
-        )
+        return bool(user.is_authenticated and user.agency_id) and _is_front_door(user, authority_id)
     return False
 
 

@@ -14,13 +14,23 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Case as DbCase
-from django.db.models import Count, F, OuterRef, Q, Subquery, When, Window
+from django.db.models import (
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    When,
+    Window,
+    prefetch_related_objects,
+)
 from django.db.models.functions import RowNumber, TruncDate
 from django.http import Http404
 from django.utils import timezone
 
 from safeguard.accounts.models import Agency, LocalAuthority, User
-from safeguard.accounts.roles import PARTNER_ROLES
+from safeguard.accounts.roles import PARTNER_ROLES, Role
 from safeguard.audit.models import AccessPurpose
 from safeguard.audit.services import record_access
 from safeguard.casework.models import Allocation, Case
@@ -34,6 +44,8 @@ from safeguard.partners.models import (
     LookupAnswer,
     PartnerReferral,
     RequestStage,
+    StepInvitation,
+    StepKind,
     hash_key,
 )
 from safeguard.people import permissions as people_permissions
@@ -47,7 +59,14 @@ from safeguard.people.selectors.access import (
     show_rows,
 )
 from safeguard.people.selectors.search import person_search
-from safeguard.protection.models import ChildProtectionPlan
+from safeguard.protection import permissions as protection_permissions
+from safeguard.protection import selectors as protection_selectors
+from safeguard.protection.models import (
+    OPEN_ACTION_STATUSES,
+    ChildProtectionPlan,
+    PlanAction,
+    PlanActionProgress,
+)
 from safeguard.referrals.models import Contact
 
 LOOKED_AFTER_NOTE = (
@@ -151,9 +170,7 @@ def matching_children(*, authority_id: int, search: Search) -> list[Person]:
             (_given(given) & Q(family_name__iexact=family)) | Q(pk__in=known_as),
             date_of_birth=search.birth_date,
         )
-    return list(
-        people.only("pk", "given_names", "family_name", "authority_id").order_by("pk")[:2]
-    )
+    return list(people.only("pk", "given_names", "family_name", "authority_id").order_by("pk")[:2])
 
 
 def plan_status(person: Person, *, today: date):
@@ -633,8 +650,9 @@ def response_times(*, user, today: date) -> list[AgencyResponseTimes]:
 def askable_agencies(authority_id: int) -> list[Agency]:
     """The partner agencies of the authority a request may be sent to, by name."""
     return list(
-        Agency.objects.filter(authority_id=authority_id, kind__in=permissions.REFERRING_KINDS)
-        .order_by("name")
+        Agency.objects.filter(
+            authority_id=authority_id, kind__in=permissions.REFERRING_KINDS
+        ).order_by("name")
     )
 
 
@@ -688,3 +706,247 @@ def _uuid(value):
         return UUID(str(value))
     except ValueError:
         return None
+
+
+# --- Contributions to steps and plans (issue 17 item 5, decision 0069) ----------------------
+
+INVITATIONS_SHOWN = 200  # a practitioner's invitations: the coming ones, then the newest past
+ACTIONS_SHOWN = 200  # an agency's plan actions: the open ones, then the newest closed
+
+INVITATION_JOINS = ("child", "agency", "practitioner", "invited_by", "reported_by")
+
+
+def _log_children(*, user, child_ids, purpose, request, reason) -> None:
+    if child_ids:
+        record_access(
+            by=user,
+            person_ids=list(dict.fromkeys(child_ids)),
+            purpose=purpose,
+            route=request_route(request),
+            ip_address=client_ip(request),
+            reason=reason,
+        )
+
+
+@transaction.atomic
+def access_invitation(*, user, invitation_id, request=None) -> StepInvitation:
+    """One invitation for ``user``, its child's read logged in this transaction: the
+    practitioner invited (``permissions.invitations_visible_to``: their own, the child not
+    sealed), or social care who may hold the step (through ``people.selectors.access_person``,
+    so a sealed child answers "This record is restricted"). Raises ``PermissionDenied`` for
+    anyone else, ``Http404`` for an invitation not theirs."""
+    partner = permissions.can(user, permissions.Action.SEE_INVITATIONS)
+    if not (partner or permissions.can(user, permissions.Action.INVITE)):
+        raise PermissionDenied("Invitations are for the practitioner invited and social care")
+    base = (
+        permissions.invitations_visible_to(user)
+        if partner
+        else StepInvitation.objects.filter(authority_id=user.authority_id)
+    )
+    found = base.select_related(*INVITATION_JOINS, "case").filter(pk=invitation_id).first()
+    if found is None:
+        raise Http404("No such invitation")
+    reason = f"Invitation of {found.agency.name} to a {found.step_label.lower()}"
+    if partner:
+        _log_children(
+            user=user,
+            child_ids=[found.child_id],
+            purpose=AccessPurpose.VIEW,
+            request=request,
+            reason=reason,
+        )
+    else:
+        found.child = access_person(
+            user=user,
+            person_id=found.child_id,
+            purpose=AccessPurpose.VIEW,
+            request=request,
+            reason=reason,
+            read=found.child,
+        )
+    if not permissions.can(user, permissions.Action.SEE_INVITATION, found):
+        raise Http404("No such invitation")
+    return found
+
+
+def invitations_for(*, user, today: date, request=None) -> list[StepInvitation]:
+    """The practitioner's invitations: those to come (soonest first), then the past ones
+    (newest first); each child shown logged once, in this read's transaction."""
+    if not permissions.can(user, permissions.Action.SEE_INVITATIONS):
+        return []
+    with transaction.atomic():
+        rows = list(
+            permissions.invitations_visible_to(user)
+            .select_related(*INVITATION_JOINS)
+            .order_by(
+                DbCase(When(meeting_date__gte=today, then=0), default=1),
+                DbCase(When(meeting_date__gte=today, then=F("meeting_date"))),
+                F("meeting_date").desc(),
+            )[:INVITATIONS_SHOWN]
+        )
+        _log_children(
+            user=user,
+            child_ids=[r.child_id for r in rows],
+            purpose=AccessPurpose.LIST,
+            request=request,
+            reason="Invitations to child protection steps",
+        )
+    for row in rows:
+        row.shown_status = row.report_status(today)
+    return rows
+
+
+def invitations_waiting_count(*, user, today: date) -> dict | None:
+    """For the practitioner's home page: invitations whose report is still to send, and how
+    many of them are past their due day (one query: the due day is worked out per row)."""
+    if not permissions.can(user, permissions.Action.SEE_INVITATIONS):
+        return None
+    waiting = list(
+        permissions.invitations_visible_to(user)
+        .filter(reported_at__isnull=True, meeting_date__gte=today - timedelta(days=31))
+        .only("kind", "meeting_date", "conference_kind")[:INVITATIONS_SHOWN]
+    )
+    return {
+        "waiting": len(waiting),
+        "overdue": sum(1 for w in waiting if w.report_due_on() < today),
+    }
+
+
+@dataclass(frozen=True)
+class ConferenceReports:
+    """A conference's invitations: the reports sent, by agency, and who was invited and has
+    not reported."""
+
+    reported: list
+    missing: list
+
+
+def conference_reports(*, user, conference) -> ConferenceReports | None:
+    """The reports for ``conference`` (read already through its access function): the
+    invitations to a conference on its case on its day, in one query; None for anyone who
+    may not read them (social care who may hold the conference read them)."""
+    if not permissions.can(user, permissions.Action.INVITE, conference.case):
+        return None
+    rows = list(
+        StepInvitation.objects.filter(
+            case_id=conference.case_id,
+            kind=StepKind.CONFERENCE,
+            meeting_date=conference.conference_date,
+        )
+        .select_related("agency", "practitioner", "reported_by")
+        .order_by("agency__name", "invited_at")
+    )
+    return ConferenceReports(
+        reported=[r for r in rows if r.is_reported],
+        missing=[r for r in rows if not r.is_reported],
+    )
+
+
+def _action_queryset(base):
+    return base.select_related("plan__case__child", "owner_agency", "owner_user")
+
+
+def agency_actions(*, user, today: date, request=None) -> list[PlanAction]:
+    """The plan actions ``user``'s agency owns (or they own): open ones first, soonest due
+    first (the overdue lead), then the closed, newest due first. Each child shown logged
+    once, in this read's transaction (their name, date of birth and NHS number)."""
+    if not permissions.can(user, permissions.Action.SEE_AGENCY_ACTIONS):
+        return []
+    with transaction.atomic():
+        rows = list(
+            _action_queryset(permissions.actions_visible_to(user)).order_by(
+                DbCase(When(status__in=OPEN_ACTION_STATUSES, then=0), default=1),
+                DbCase(When(status__in=OPEN_ACTION_STATUSES, then=F("due_date"))),
+                F("due_date").desc(),
+            )[:ACTIONS_SHOWN]
+        )
+        _log_children(
+            user=user,
+            child_ids=[r.plan.case.child_id for r in rows],
+            purpose=AccessPurpose.LIST,
+            request=request,
+            reason="Plan actions the agency owns",
+        )
+    for row in rows:
+        row.overdue = row.is_overdue(today)
+    return rows
+
+
+def agency_actions_count(*, user, today: date) -> dict | None:
+    """For the home page: the open actions the agency owns, and how many are overdue (one
+    query)."""
+    if not permissions.can(user, permissions.Action.SEE_AGENCY_ACTIONS):
+        return None
+    return (
+        permissions.actions_visible_to(user)
+        .filter(status__in=OPEN_ACTION_STATUSES)
+        .aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
+    )
+
+
+def _with_progress(action: PlanAction) -> PlanAction:
+    prefetch_related_objects(
+        [action],
+        Prefetch(
+            "progress",
+            queryset=PlanActionProgress.objects.select_related("created_by__agency"),
+        ),
+    )
+    return action
+
+
+@transaction.atomic
+def access_agency_action(*, user, action_id, request=None) -> PlanAction:
+    """One plan action with its progress, the child's read logged in this transaction: for
+    the staff of the partner agency that owns it (or its owner), nothing else of the plan; for
+    social care who may hold the case's conferences, through
+    ``protection.selectors.access_action`` (the case policy and the seal applied; the progress
+    notes are narrative, so not analysts)."""
+    if not permissions.can(user, permissions.Action.SEE_AGENCY_ACTIONS):
+        found = protection_selectors.access_action(
+            user=user,
+            action_id=action_id,
+            request=request,
+            action=protection_permissions.Action.CONFERENCE,
+        )
+        return _with_progress(found)
+    found = _action_queryset(permissions.actions_visible_to(user)).filter(pk=action_id).first()
+    if found is None or not permissions.can(user, permissions.Action.SEE_ACTION, found):
+        raise Http404("No such action")
+    _log_children(
+        user=user,
+        child_ids=[found.plan.case.child_id],
+        purpose=AccessPurpose.VIEW,
+        request=request,
+        reason="A plan action the agency owns",
+    )
+    return _with_progress(found)
+
+
+def access_progress(*, user, progress_id, request=None) -> PlanAction:
+    """The page a partner's progress links to from the child's chronology: its action with
+    every progress (``access_agency_action``)."""
+    progress = PlanActionProgress.objects.filter(pk=progress_id).values_list("action_id")
+    action_id = next(iter(progress.first() or ()), None)
+    if action_id is None:
+        raise Http404("No such progress")
+    return access_agency_action(user=user, action_id=action_id, request=request)
+
+
+def invitable_practitioners(authority_id: int) -> list[User]:
+    """The active partner practitioners of the authority's partner agencies, who may be
+    invited by name (not unscheduled-care clinicians, who meet children once)."""
+    return [u for u in askable_practitioners(authority_id) if u.role == Role.PARTNER_PRACTITIONER]
+
+
+def invitations_on_case(*, case, today: date) -> list[StepInvitation]:
+    """The invitations on ``case`` (read already through its access function, by social care
+    who may hold its conferences), newest step first, each with its report's status."""
+    rows = list(
+        StepInvitation.objects.filter(case=case)
+        .select_related(*INVITATION_JOINS)
+        .order_by("-meeting_date", "agency__name")[:INVITATIONS_SHOWN]
+    )
+    for row in rows:
+        row.shown_status = row.report_status(today)
+    return rows

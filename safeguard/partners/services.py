@@ -24,16 +24,21 @@ from safeguard.core.errors import ApplicationError
 from safeguard.notices.services import notify
 from safeguard.partners import permissions, selectors
 from safeguard.partners.models import (
+    AgencyProgress,
     ApiKey,
+    ConferenceKind,
     Consent,
     InformationAnswer,
     InformationRequest,
+    InvitationReport,
     Lookup,
     LookupWay,
     PartnerReferral,
     RequestStage,
     Scope,
     Setting,
+    StepInvitation,
+    StepKind,
     Urgency,
     hash_key,
 )
@@ -43,6 +48,9 @@ from safeguard.people import identifiers
 from safeguard.people import permissions as people_permissions
 from safeguard.people.models import Person
 from safeguard.people.services import person_create
+from safeguard.protection import permissions as protection_permissions
+from safeguard.protection import services as protection_services
+from safeguard.protection.models import ActionStatus, PlanAction, PlanActionProgress
 from safeguard.referrals.models import Contact, ContactOutcome
 from safeguard.referrals.services import contact_record
 
@@ -368,9 +376,11 @@ def tell_referrer(contact: Contact) -> bool:
     """Tell the partner who sent ``contact`` what the front door decided, once (Working
     Together asks for feedback to referrers): in the app and by email, with the outcome and
     nothing more of the record. Called when a contact is decided (``apps.py``)."""
-    referral = PartnerReferral.objects.filter(
-        contact=contact, outcome_told_at__isnull=True
-    ).select_related("referrer").first()
+    referral = (
+        PartnerReferral.objects.filter(contact=contact, outcome_told_at__isnull=True)
+        .select_related("referrer")
+        .first()
+    )
     if referral is None or not contact.outcome:
         return False
     notify(
@@ -542,9 +552,7 @@ def information_request_answer(
     request.answer = answer
     request.answered_by = by
     request.answered_at = now
-    request.days_to_answer = (
-        timezone.localdate(now) - timezone.localdate(request.sent_at)
-    ).days
+    request.days_to_answer = (timezone.localdate(now) - timezone.localdate(request.sent_at)).days
     save_change(request, by=by, before=before, person_id=request.child_id)
     agency = request.agency
     chronology_add(
@@ -572,3 +580,198 @@ def information_request_answer(
         url=reverse("partners:information-request", kwargs={"request_id": request.pk}),
     )
     return request
+
+
+# --- Contributions to steps and plans (issue 17 item 5, decision 0069) ----------------------
+
+
+@transaction.atomic
+def invitation_send(
+    *,
+    by,
+    case: Case,
+    kind: str,
+    meeting_date: date | None,
+    purpose: str,
+    practitioner: User | None,
+    conference_kind: str = "",
+) -> StepInvitation:
+    """Invite ``practitioner`` (a partner practitioner of the case's authority) by name to a
+    step of ``case`` on ``meeting_date``, saying what it is for. They are told in the app and
+    by email, without the child's name. Raises ``PermissionDenied`` for anyone who may not
+    invite to that step, and ``ApplicationError`` for bad input, storing nothing; a sealed
+    child's step is refused (the practitioner could not read it)."""
+    if kind not in StepKind.values:
+        raise ApplicationError("Choose the step you are inviting them to", field="kind")
+    if not permissions.can(by, Action.INVITE, case):
+        raise PermissionDenied("The case's social workers and managers invite partners")
+    if kind != StepKind.CONFERENCE and not protection_permissions.can(
+        by, protection_permissions.Action.RECORD, case
+    ):
+        # A chair invites to conferences only.
+        raise PermissionDenied("The case's social workers and managers invite to this step")
+    if kind == StepKind.CONFERENCE:
+        if conference_kind not in ConferenceKind.values:
+            raise ApplicationError(
+                "Choose whether it is an initial or a review conference", field="conference_kind"
+            )
+    else:
+        conference_kind = ""
+    if practitioner is None or not (
+        practitioner.is_active
+        and practitioner.role == Role.PARTNER_PRACTITIONER
+        and practitioner.agency_id
+        and practitioner.agency.kind in permissions.REFERRING_KINDS
+        and practitioner.agency.authority_id == case.authority_id
+    ):
+        raise ApplicationError(
+            "Choose a practitioner of one of the authority's partner agencies",
+            field="practitioner",
+        )
+    purpose = (purpose or "").strip()
+    if not purpose:
+        raise ApplicationError(
+            "Enter what the step is for and what you ask of the agency", field="purpose"
+        )
+    if meeting_date is None:
+        raise ApplicationError("Enter the date", field="meeting_date")
+    if meeting_date < timezone.localdate():
+        raise ApplicationError("The date cannot be in the past", field="meeting_date")
+    if case.closure_date is not None:
+        raise ApplicationError("The case is closed")
+    child = case.child
+    if people_permissions.open_seal(child) is not None:
+        raise ApplicationError(
+            "This child's record is sealed, so no partner can read an invitation about them "
+            "in Safeguard: invite them by another secure route"
+        )
+    if StepInvitation.objects.filter(
+        case=case, kind=kind, meeting_date=meeting_date, practitioner=practitioner
+    ).exists():
+        raise ApplicationError(
+            f"{practitioner.get_full_name()} is already invited to this step", field="practitioner"
+        )
+    invitation = StepInvitation(
+        authority_id=case.authority_id,
+        case=case,
+        child=child,
+        kind=kind,
+        conference_kind=conference_kind,
+        meeting_date=meeting_date,
+        purpose=purpose,
+        agency_id=practitioner.agency_id,
+        practitioner=practitioner,
+        invited_by=by,
+        invited_at=timezone.now(),
+    )
+    save_new(invitation, by=by, person_id=child.pk)
+    notify(
+        users=[practitioner],
+        subject=f"Invitation: {invitation.step_label.lower()}",
+        body=(
+            f"Children's social care ({by.get_full_name() or by.username}) invites you to a "
+            f"{invitation.step_label.lower()} on {meeting_date:%-d %B %Y}. Your agency's report "
+            f"is due by {invitation.report_due_on():%-d %B %Y}. Sign in to Safeguard to read "
+            "the invitation."
+        ),
+        url=reverse("partners:contribution", kwargs={"invitation_id": invitation.pk}),
+    )
+    return invitation
+
+
+@transaction.atomic
+def report_submit(
+    *,
+    by,
+    invitation: StepInvitation,
+    known: str,
+    concerns: str,
+    strengths: str,
+    recommendation: str,
+    version: int | None = None,
+) -> StepInvitation:
+    """Send the agency's report for ``invitation``, once: the practitioner invited only, for
+    the agency they are in (``Action.REPORT``). Its time is kept (on time or late is worked
+    out from the due day); it joins the child's chronology marked with the agency, linking to
+    the invitation's page, and whoever invited is told."""
+    invitation = (
+        StepInvitation.objects.select_for_update(of=("self",))
+        .select_related("agency", "child", "case", "invited_by")
+        .get(pk=invitation.pk)
+    )
+    expect_version(invitation, version)
+    if invitation.is_reported:
+        raise ApplicationError("Your agency's report has already been sent")
+    if not permissions.can(by, Action.REPORT, invitation):
+        raise PermissionDenied("The practitioner invited sends their agency's report")
+    if people_permissions.open_seal(invitation.child) is not None:
+        raise PermissionDenied("This child's record is sealed")
+    known, concerns = (known or "").strip(), (concerns or "").strip()
+    strengths, recommendation = (strengths or "").strip(), (recommendation or "").strip()
+    if not known:
+        raise ApplicationError(
+            "Enter what your agency knows of the child and family", field="known"
+        )
+    if not recommendation:
+        raise ApplicationError("Enter your agency's recommendation", field="recommendation")
+    before = snapshot(invitation)
+    now = timezone.now()
+    invitation.known, invitation.concerns = known, concerns
+    invitation.strengths, invitation.recommendation = strengths, recommendation
+    invitation.reported_by, invitation.reported_at = by, now
+    save_change(invitation, by=by, before=before, person_id=invitation.child_id)
+    agency = invitation.agency
+    late = "" if invitation.reported_on_time else " (late)"
+    chronology_add(
+        by=by,
+        child=invitation.child,
+        case=invitation.case,
+        event_date=timezone.localdate(now),
+        what=(
+            f"Report from {agency.name} for the {invitation.step_label.lower()} of "
+            f"{invitation.meeting_date:%-d %B %Y}{late}"
+        ),
+        source_agency=agency.name,
+        outcome=recommendation,
+        source=InvitationReport(pk=invitation.pk),
+    )
+    notify(
+        users=[invitation.invited_by],
+        subject=f"{agency.name} sent its report",
+        body=(
+            f"{by.get_full_name() or by.username} of {agency.name} sent their agency's report "
+            f"for the {invitation.step_label.lower()} of {invitation.meeting_date:%-d %B %Y}"
+            f"{late}. Sign in to Safeguard to read it."
+        ),
+        url=reverse("partners:contribution", kwargs={"invitation_id": invitation.pk}),
+    )
+    return invitation
+
+
+@transaction.atomic
+def agency_action_progress(
+    *, by, action: PlanAction, status: str, note: str, version: int | None = None
+) -> PlanActionProgress:
+    """Record progress today on a plan action ``by``'s partner agency owns (or they own),
+    through the protection service (its rules, its change events): the protection policy
+    grants ``PROGRESS`` to the owning agency's staff (``apps.py``), nothing more. The progress
+    joins the child's chronology marked with the agency, linking to its page."""
+    if not permissions.can(by, Action.UPDATE_ACTION, action):
+        raise PermissionDenied("Staff of the agency that owns an action record its progress")
+    today = timezone.localdate()
+    progress = protection_services.plan_action_progress(
+        by=by, action=action, recorded_on=today, status=status, note=note, version=version
+    )
+    case = action.plan.case
+    agency = by.agency
+    chronology_add(
+        by=by,
+        child=case.child,
+        case=case,
+        event_date=today,
+        what=(f"Progress on a plan action by {agency.name}: {ActionStatus(status).label.lower()}"),
+        source_agency=agency.name,
+        outcome=progress.note,
+        source=AgencyProgress(pk=progress.pk),
+    )
+    return progress

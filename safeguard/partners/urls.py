@@ -41,4 +41,12 @@ urlpatterns = [
         views.information_request,
         name="information-request",
     ),
+    # Contributions to steps and plans (issue 17 item 5, decision 0069).
+    path("cases/<uuid:case_id>/invitations/", views.case_invitations, name="case-invitations"),
+    path("cases/<uuid:case_id>/invitations/new/", views.invitation_new, name="invitation-new"),
+    path("contributions/", views.contributions, name="contributions"),
+    path("contributions/<uuid:invitation_id>/", views.contribution, name="contribution"),
+    path("agency-actions/", views.agency_actions, name="agency-actions"),
+    path("agency-actions/<uuid:action_id>/", views.agency_action, name="agency-action"),
+    path("agency-actions/progress/<uuid:progress_id>/", views.progress, name="agency-progress"),
 ]

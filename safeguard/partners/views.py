@@ -21,14 +21,19 @@ from safeguard.core.submission import posted
 from safeguard.partners import permissions, selectors, services
 from safeguard.partners.forms import (
     NEW_CHILD,
+    AgencyProgressForm,
+    AgencyReportForm,
     InformationAnswerForm,
     InformationRequestForm,
+    InvitationForm,
     LookupForm,
     RecordReferralForm,
     ReferralForm,
 )
 from safeguard.partners.models import LookupWay
 from safeguard.partners.permissions import Action
+from safeguard.protection import selectors as protection_selectors
+from safeguard.protection.permissions import Action as ProtectionAction
 
 
 @login_required
@@ -130,7 +135,8 @@ def referral_record(request, referral_id: UUID):
             "source": services.SOURCE_BY_KIND.get(found.agency.kind, ""),
             "priority": services.URGENCY_PRIORITY[found.urgency],
             # The one match, or a new record when nothing matches; a choice among several.
-            "child": str(candidates[0].pk) if len(candidates) == 1
+            "child": str(candidates[0].pk)
+            if len(candidates) == 1
             else (NEW_CHILD if not candidates else None),
         },
     )
@@ -326,3 +332,163 @@ def response_times_csv(request):
         ),
         RESPONSE_TIMES_HEADER,
     )  # fmt: skip
+
+
+# --- Contributions to steps and plans (issue 17 item 5, decision 0069) ----------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_new(request, case_id: UUID):
+    """Social care invites a partner practitioner by name to a step of the case: its workers
+    and managers to any step, the authority's chairs to a conference."""
+    case = protection_selectors.access_case(
+        user=request.user, case_id=case_id, request=request, action=ProtectionAction.CONFERENCE
+    )
+    if not permissions.can(request.user, Action.INVITE, case):
+        raise PermissionDenied("The case's social workers and managers invite partners")
+    form = InvitationForm(
+        posted(request),
+        practitioners=selectors.invitable_practitioners(case.authority_id),
+        initial={"kind": request.GET.get("kind", "")},
+    )
+    made = submission.submit(
+        request,
+        form,
+        lambda data: services.invitation_send(by=request.user, case=case, **data),
+        success=lambda made: f"{made.practitioner.get_full_name()} invited",
+    )
+    if made is not None:
+        return redirect("partners:case-invitations", case_id=case.pk)
+    return render(request, "partners/invitation_form.html", {"case": case, "form": form})
+
+
+@login_required
+@require_http_methods(["GET"])
+def case_invitations(request, case_id: UUID):
+    """The partners invited to the case's steps, with their reports: social care who may
+    hold the case's conferences."""
+    case = protection_selectors.access_case(
+        user=request.user, case_id=case_id, request=request, action=ProtectionAction.CONFERENCE
+    )
+    today = timezone.localdate()
+    rows = selectors.invitations_on_case(case=case, today=today)
+    return render(
+        request,
+        "partners/case_invitations.html",
+        {"case": case, "rows": rows, "shown": selectors.INVITATIONS_SHOWN},
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def contributions(request):
+    """A partner practitioner's invitations: those to come, then the past ones, each with
+    its report's status."""
+    if not permissions.can(request.user, Action.SEE_INVITATIONS):
+        raise PermissionDenied("Invitations are for partner practitioners")
+    today = timezone.localdate()
+    rows = selectors.invitations_for(user=request.user, today=today, request=request)
+    return render(
+        request,
+        "partners/contributions.html",
+        {"rows": rows, "shown": selectors.INVITATIONS_SHOWN, "today": today},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contribution(request, invitation_id: UUID):
+    """One invitation: to the practitioner invited, the child's identity, the step and what
+    it is for, and their agency's report (the form until sent); to social care, the same."""
+    found = selectors.access_invitation(
+        user=request.user, invitation_id=invitation_id, request=request
+    )
+    may_report = permissions.can(request.user, Action.REPORT, found)
+    if request.method == "POST" and not may_report:
+        raise PermissionDenied("The practitioner invited sends their agency's report")
+    form = AgencyReportForm(posted(request)) if may_report else None
+    if form is not None and submission.submit(
+        request,
+        form,
+        lambda data: services.report_submit(
+            by=request.user, invitation=found, version=found.version, **data
+        ),
+        success="Report sent",
+    ):
+        return redirect("partners:contribution", invitation_id=found.pk)
+    return render(
+        request,
+        "partners/contribution.html",
+        {
+            "inv": found,
+            "form": form,
+            "status": found.report_status(timezone.localdate()),
+            "is_partner": permissions.can(request.user, Action.SEE_INVITATIONS),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def agency_actions(request):
+    """The plan actions the partner's agency owns (or they own): open first, overdue
+    leading."""
+    if not permissions.can(request.user, Action.SEE_AGENCY_ACTIONS):
+        raise PermissionDenied("Plan actions are shown to the agency that owns them")
+    rows = selectors.agency_actions(user=request.user, today=timezone.localdate(), request=request)
+    return render(
+        request,
+        "partners/agency_actions.html",
+        {
+            "rows": rows,
+            "shown": selectors.ACTIONS_SHOWN,
+            "open": sum(1 for r in rows if r.is_open),
+            "overdue": sum(1 for r in rows if r.overdue),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agency_action(request, action_id: UUID):
+    """One plan action the agency owns, its progress, and the form to record more."""
+    found = selectors.access_agency_action(user=request.user, action_id=action_id, request=request)
+    may_update = found.is_open and permissions.can(request.user, Action.UPDATE_ACTION, found)
+    if request.method == "POST" and not may_update:
+        raise PermissionDenied("Progress is recorded on an open action by its owning agency")
+    form = AgencyProgressForm(posted(request)) if may_update else None
+    if form is not None and submission.submit(
+        request,
+        form,
+        lambda data: services.agency_action_progress(
+            by=request.user, action=found, version=found.version, **data
+        ),
+        success="Progress recorded",
+    ):
+        return redirect("partners:agency-action", action_id=found.pk)
+    return _action_page(request, found, form)
+
+
+@login_required
+@require_http_methods(["GET"])
+def progress(request, progress_id: UUID):
+    """The page a partner's progress links to from the child's chronology: its action and
+    every progress on it, for the owning agency or social care who see the case."""
+    found = selectors.access_progress(user=request.user, progress_id=progress_id, request=request)
+    return _action_page(request, found, None, progress_id=progress_id)
+
+
+def _action_page(request, action, form, progress_id=None):
+    return render(
+        request,
+        "partners/agency_action.html",
+        {
+            "action": action,
+            "child": action.plan.case.child,
+            "form": form,
+            "overdue": action.is_overdue(timezone.localdate()),
+            "progress_id": progress_id,
+            "is_partner": permissions.can(request.user, Action.SEE_AGENCY_ACTIONS),
+        },
+    )

@@ -27,6 +27,20 @@ class Action(StrEnum):
     # What only the authority's conference chairs do on a case they see: circulate a
     # conference's minutes, raise and resolve challenges and escalations (decision 0043).
     CHAIR = "chair"
+    # Record progress on a plan action (obj: the action): those who record on its case, and
+    # whoever a higher app's grant names for it (``register_progress_grant``; decision 0069).
+    PROGRESS = "progress"
+
+
+# Grants of ``PROGRESS`` registered by higher apps: ``check(user, action) -> bool``. The
+# partners app names the staff of the agency that owns an action (decision 0069). A grant
+# lets its holder record progress on that action and nothing else of the case.
+_PROGRESS_GRANTS: list = []
+
+
+def register_progress_grant(check) -> None:
+    if check not in _PROGRESS_GRANTS:
+        _PROGRESS_GRANTS.append(check)
 
 
 def visible_to(user, model: type[Model] = ChildProtectionPlan) -> QuerySet:
@@ -55,6 +69,11 @@ def can(user, action: Action, obj=None, *, authority_id=None) -> bool:
     A conference chair sees the case file (``casework.VIEW``) and records the conferences
     they chair (``CONFERENCE``), nothing else on it. Who may be named as a conference's chair
     (not the case's worker or line manager) is a rule of the service, not of this policy."""
+    if action == Action.PROGRESS:
+        case = obj.plan.case
+        if can(user, Action.RECORD, case, authority_id=authority_id):
+            return True
+        return any(check(user, obj) for check in _PROGRESS_GRANTS)
     if action == Action.CHAIR:
         return getattr(user, "role", None) == Role.CONFERENCE_CHAIR and can(
             user, Action.VIEW, obj, authority_id=authority_id

@@ -738,7 +738,8 @@ def plan_action_progress(
     and a note. The progress row is kept; the action's status follows it."""
     plan = action.plan
     case = plan.case
-    _require(by, Action.RECORD, case)
+    if not permissions.can(by, Action.PROGRESS, action):
+        raise PermissionDenied("You cannot record progress on this action")
     expect_version(action, version)
     _require_current(plan)
     if status not in ActionStatus.values:

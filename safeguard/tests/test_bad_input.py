@@ -61,6 +61,11 @@ FORMS = {
     "referrals:contact-group-new": "tm_carol",
     "referrals:contact-group-decide": "tm_carol",
     "partners:information-request-new": "tm_carol",
+    # Contributions (decision 0069): inviting a partner, the agency's report, and progress on
+    # an action the agency owns.
+    "partners:invitation-new": "tm_carol",
+    "partners:contribution": "police_pat",
+    "partners:agency-action": "police_pat",
     "referrals:referral-new": "tm_carol",
     "partners:refer": "police_pat",
     "partners:referral-record": "tm_carol",
@@ -217,6 +222,9 @@ OVERRIDES = {
     "partners:information-request-new": {"due_date_day": "1", "due_date_month": "1",
                                          "due_date_year": "2099"},
     "protection:action-progress": {"core_group": ""},
+    # An invitation to a step to come (the generic filling's dates are in 2025).
+    "partners:invitation-new": {"meeting_date_day": "1", "meeting_date_month": "1",
+                                "meeting_date_year": "2099"},
     # An outcome that needs nothing else chosen: "no further action" (a case note).
     "backlog:review": {"outcomes": ["nfa"]},
 }  # fmt: skip

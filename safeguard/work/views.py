@@ -122,6 +122,7 @@ def home(request):
             **_authorisations(user),
             **_incoming_transfers(user, request),
             **_information_requests(user, today),
+            **_contributions(user, today),
         },
     )
 
@@ -143,6 +144,15 @@ def _information_requests(user, today) -> dict:
         "can_see_response_times": partner_permissions.can(
             user, PartnerAction.SEE_RESPONSE_TIMES
         ),
+    }
+
+
+def _contributions(user, today) -> dict:
+    """Contributions (issue 17 item 5, decision 0069), for partner staff: their invitations
+    with reports still to send, and the plan actions their agency owns (one query each)."""
+    return {
+        "invitations_waiting": partners.invitations_waiting_count(user=user, today=today),
+        "agency_actions_count": partners.agency_actions_count(user=user, today=today),
     }
 
 

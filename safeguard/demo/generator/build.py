@@ -27,6 +27,7 @@ from safeguard.demo.generator.common import (
     make,
 )
 from safeguard.demo.generator.contacts import Contacts
+from safeguard.demo.generator.contributions import make_contributions
 from safeguard.demo.generator.cover import review_waiting_cases
 from safeguard.demo.generator.documents import add_documents
 from safeguard.demo.generator.earlyhelp import EarlyHelp
@@ -140,6 +141,7 @@ def build_demo_borough(
         publish_procedures(authority, seed=seed, as_at=as_at)
         partner_referrals = make_partner_referrals(authority, seed=seed, as_at=as_at)
         information_requests = make_information_requests(authority, seed=seed, as_at=as_at)
+        contributions = make_contributions(authority, seed=seed, as_at=as_at)
         family = add_family_network(borough, authority_id=authority.id, as_at=as_at, seed=seed)
         # The records went in by bulk inserts, which tell nobody: work out what is due.
         due_items = projection.rebuild(authority=authority)
@@ -164,6 +166,7 @@ def build_demo_borough(
                 **lookups,
                 **partner_referrals,
                 **information_requests,
+                **contributions,
                 **workforce,
                 **moved,
                 **family,

@@ -1,8 +1,11 @@
 """Permission-matrix rows for this app's URLs (see safeguard/testing/matrix.py). The API's
 keyed calls are not session pages: ``test_api.py`` checks their keys."""
 
+from safeguard.partners import services
+from safeguard.partners.tests.contributions import make_invitation, police_action
 from safeguard.partners.tests.referrals import make_referral
 from safeguard.partners.tests.requests import make_request
+from safeguard.protection.tests.matrix import CONFERENCE_RECORD
 from safeguard.testing.matrix import CASE_NARRATIVE, CASE_RECORD, WHO, row
 
 # The lookup: the unscheduled-care clinician only.
@@ -28,6 +31,35 @@ SENT_REQUESTS = row(302, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 302, 
 # Response times by agency: managers and analysts.
 RESPONSE_TIMES = row(302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 302, 403, 403, 403)
 
+# Contributions (decision 0069). One's invitations and one's agency's plan actions: staff of
+# partner agencies (each sees only their own).
+PARTNER_LISTS = AGENCY_REQUESTS
+# One invitation, of the police practitioner to Sam's conference: the practitioner, and social
+# care who may hold the conference (its workers, managers and the chairs); not analysts (403:
+# reports are narrative), nor another agency's staff (404), nor inspectors.
+INVITATION = row(302, 200, 200, 200, 403, 200, 404, 404, 404, 404, 403, 302, 404, 200, 403)
+# One plan action owned by the police, and the police's progress on it (the page its
+# chronology entry links to): the police, and social care who may hold the case's conferences
+# (not analysts: the notes are narrative); other partners do not find it.
+AGENCY_ACTION = row(302, 200, 200, 200, 403, 200, 404, 404, 404, 404, 404, 302, 404, 200, 404)
+AGENCY_PROGRESS = AGENCY_ACTION
+
+
+def invitation_of_police(world):
+    return {"invitation_id": make_invitation(world).pk}
+
+
+def police_action_of_sam(world):
+    return {"action_id": police_action(world).pk}
+
+
+def police_progress_of_sam(world):
+    action = police_action(world)
+    progress = services.agency_action_progress(
+        by=world.police_pat, action=action, status="in_progress", note="Enquiry started."
+    )
+    return {"progress_id": progress.pk}
+
 
 def referral_from_police(world):
     return {"referral_id": make_referral(world).pk}
@@ -37,7 +69,13 @@ def request_to_police(world):
     return {"request_id": make_request(world).pk}
 
 
-TARGETS = {"referral_from_police": referral_from_police, "request_to_police": request_to_police}
+TARGETS = {
+    "referral_from_police": referral_from_police,
+    "request_to_police": request_to_police,
+    "invitation_of_police": invitation_of_police,
+    "police_action_of_sam": police_action_of_sam,
+    "police_progress_of_sam": police_progress_of_sam,
+}
 
 MATRIX = {
     "partners:lookup": ("get", None, "", LOOKUP),
@@ -53,6 +91,13 @@ MATRIX = {
     "partners:information-request": ("get", "request_to_police", "", REQUEST),
     "partners:response-times": ("get", None, "", RESPONSE_TIMES),
     "partners:response-times-csv": ("get", None, "", RESPONSE_TIMES),
+    "partners:case-invitations": ("get", "protection.case", "", CONFERENCE_RECORD),
+    "partners:invitation-new": ("get", "protection.case", "", CONFERENCE_RECORD),
+    "partners:contributions": ("get", None, "", PARTNER_LISTS),
+    "partners:contribution": ("get", "invitation_of_police", "", INVITATION),
+    "partners:agency-actions": ("get", None, "", PARTNER_LISTS),
+    "partners:agency-action": ("get", "police_action_of_sam", "", AGENCY_ACTION),
+    "partners:agency-progress": ("get", "police_progress_of_sam", "", AGENCY_PROGRESS),
     # A browser session is no key: everyone, signed in or not, gets 401.
     "api:child-protection-status": ("get", None, "?nhs_number=9434765919", [401] * len(WHO)),
     "api:fhir-flag-search": ("get", None, "?nhs_number=9434765919", [401] * len(WHO)),

@@ -205,7 +205,9 @@ def test_a_child_on_a_plan_is_found_under_an_earlier_family_name(world):
     found = services.cp_lookup(by=world.clinician_cam, search=earlier)
     assert found.status.answer == LookupAnswer.CURRENT_PLAN and found.person == world.child_sam
     # Another given name recorded with it is matched too; a wrong birth date never.
-    PersonName.objects.create(person=world.child_sam, kind="alias", given_names="Sammy", family_name="Jones")
+    PersonName.objects.create(
+        person=world.child_sam, kind="alias", given_names="Sammy", family_name="Jones"
+    )
     alias = Search(family_name="Jones", given_name="Sammy", birth_date=date(2015, 3, 14))
     assert services.cp_lookup(by=world.clinician_cam, search=alias).person == world.child_sam
     wrong = Search(family_name="Jones", given_name="Sam", birth_date=date(2015, 3, 15))
@@ -218,7 +220,10 @@ def test_several_children_matched_are_each_logged(world):
 
     sam_on_a_plan(world)
     twin = Person.objects.create(
-        authority=world.authority, given_names="Sam", family_name="Smith", date_of_birth=date(2015, 3, 14)
+        authority=world.authority,
+        given_names="Sam",
+        family_name="Smith",
+        date_of_birth=date(2015, 3, 14),
     )
     Notice.objects.all().delete()
     before = AccessEvent.objects.filter(user=world.clinician_cam).count()

@@ -46,7 +46,9 @@ def test_a_partner_sends_a_referral_and_the_front_door_sees_it_time_stamped(worl
     assert response.url == reverse("partners:referral", args=[referral.pk])
     assert before <= referral.received_at <= timezone.now()
     assert (referral.referrer, referral.agency, referral.postcode) == (
-        world.school_sid, world.school_sid.agency, "TE1 1ST"
+        world.school_sid,
+        world.school_sid.agency,
+        "TE1 1ST",
     )
     # The front door sees it waiting, with the time it was sent.
     client.force_login(world.sw_amy)
@@ -170,7 +172,8 @@ def test_the_referrer_is_told_the_outcome_once_and_sees_nothing_else(world, clie
     assert AccessEvent.objects.filter(person_id=world.child_sam.pk, user=world.police_pat).exists()
     # And the record itself stays closed to the referrer.
     assert client.get(reverse("referrals:contact-decide", args=[contact.pk])).status_code in (
-        403, 404
+        403,
+        404,
     )
 
 

@@ -1,0 +1,29 @@
+"""The demo's contributions (decision 0069): invitations of the police, health and a school to
+a conference already held (a report on time, one late, one missing) and to steps to come, and
+their agencies' progress on the plan actions they own, so that every page shows something."""
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from safeguard.accounts.models import User
+from safeguard.casework.models import ChronologyEntry
+from safeguard.partners import selectors
+from safeguard.partners.models import StepInvitation
+
+
+@pytest.mark.django_db
+def test_invitations_reports_and_progress_are_in_every_state(settings, tmp_path):
+    settings.SAFEGUARD_DEMO_ACCOUNTS_FILE = tmp_path / "demo-accounts.txt"
+    as_at = timezone.localdate()
+    call_command("demo", children=300, seed=7, as_at=as_at.isoformat(), stdout=None)
+    invitations = StepInvitation.objects.all()
+    statuses = {i.report_status(as_at) for i in invitations}
+    assert {"on_time", "late", "overdue", "waiting"} <= statuses
+    for username in ("police1", "health1", "school1"):
+        user = User.objects.get(username=username)
+        assert selectors.invitations_for(user=user, today=as_at), username
+    reports = ChronologyEntry.objects.filter(source_type="partners.invitationreport")
+    assert reports.count() == 3 and all(e.source_agency for e in reports)
+    progress = ChronologyEntry.objects.filter(source_type="partners.agencyprogress")
+    assert progress.exists() and all(e.source_agency for e in progress)
