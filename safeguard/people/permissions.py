@@ -37,11 +37,13 @@ class Action(StrEnum):
 
 
 def _open_involvement(user) -> Q:
+    """The people ``user`` or one of their teams (of their agency) is involved with today.
+    The user's teams are a subquery of the same statement, not a list read first: a page asks
+    this several times (decision 0059)."""
     today = timezone.localdate()
-    team_ids = list(user.teams.values_list("id", flat=True))
-    by_whom = Q(involvements__worker=user)
-    if team_ids:
-        by_whom |= Q(involvements__team_id__in=team_ids, involvements__agency_id=user.agency_id)
+    by_whom = Q(involvements__worker=user) | Q(
+        involvements__team_id__in=user.teams.values("id"), involvements__agency_id=user.agency_id
+    )
     return by_whom & Involvement.open_on(today, prefix="involvements__")
 
 
