@@ -456,6 +456,8 @@ class AuthorisationRequest(BaseModel):
         """Who may never authorise it: whoever asked, and whoever's work it is (the worker
         holding the case when it was asked, kept in ``payload``)."""
         return {self.requested_by_id, *(self.payload.get("authors") or [])}
+
+
 class CaseSummary(BaseModel):
     """One version of the case summary at the top of the case (issue 16 item 4, decision
     0048): what we are worried about, what is working well, what needs to happen, and the
