@@ -236,11 +236,6 @@ class CINPlanStartForm(GovukForm):
     summary = _text("Summary of the plan", rows=6)
 
 
-class CINPlanReviewForm(GovukForm):
-    review_date = GovukDateField(label="Review date")
-    outcome = _text("Outcome of the review", rows=6)
-
-
 class CINPlanEndForm(GovukForm):
     end_date = GovukDateField(label="Plan end date")
 
@@ -331,6 +326,8 @@ class DutyForm(GovukForm):
     def __init__(self, data=None, *, workers, **kwargs):
         super().__init__(data, **kwargs)
         self.fields = {"worker": _worker_field(workers, label="Who is on duty"), **self.fields}
+
+
 class AuthorisationDecisionForm(GovukForm):
     """A manager's answer to a request for authorisation: the reasons are needed to refuse."""
 

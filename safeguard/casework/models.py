@@ -313,6 +313,15 @@ class CINPlan(BaseModel, DatedSpan):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="cin_plans")
     summary = models.TextField(blank=True)
+    # What the plan is for and what happens if it is not working, as on a child protection
+    # plan (issue 16 item 2, decision 0068). Its actions are ``protection.PlanAction`` rows
+    # naming it (``actions``): the action's model lives above both plans (decision 0043).
+    outcomes = models.TextField(
+        blank=True, help_text="What must change for the child, one outcome a line"
+    )
+    contingency = models.TextField(
+        blank=True, help_text="What will happen if the plan is not followed or not working"
+    )
 
     class Meta(DatedSpan.Meta):
         ordering = ["-start_date"]
@@ -447,6 +456,8 @@ class AuthorisationRequest(BaseModel):
         """Who may never authorise it: whoever asked, and whoever's work it is (the worker
         holding the case when it was asked, kept in ``payload``)."""
         return {self.requested_by_id, *(self.payload.get("authors") or [])}
+
+
 class CaseSummary(BaseModel):
     """One version of the case summary at the top of the case (issue 16 item 4, decision
     0048): what we are worried about, what is working well, what needs to happen, and the

@@ -339,12 +339,20 @@ CASE_PAGE_STEPS: dict[str, tuple[str, ...]] = {
 }
 
 
-# Rows read inside their parent's own query (decision 0060): for each kind of step above, the
-# reverse relation, the fields the case page and its timescales panel read, and the people
-# named. A plan's core groups and a child in need plan's reviews cost the page no query.
-CASE_PAGE_INLINE: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
-    "cp_plans": ("core_groups", ("meeting_date",), ("created_by",)),
-    "cin_plans": ("reviews", ("review_date", "outcome"), ("created_by",)),
+# Rows read inside their parent's own query (decision 0060): for each kind of step above, its
+# lists: the reverse relation, the fields the case page and its timescales panel read, and the
+# people (or agencies) named. A plan's core groups, and a child in need plan's reviews and
+# actions (decision 0068), cost the page no query.
+CASE_PAGE_INLINE: dict[str, tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]] = {
+    "cp_plans": (("core_groups", ("meeting_date",), ("created_by",)),),
+    "cin_plans": (
+        ("reviews", ("review_date", "outcome"), ("created_by",)),
+        (
+            "actions",
+            ("description", "due_date", "status", "closed_on", "created_at"),
+            ("owner_user", "owner_agency"),
+        ),
+    ),
 }
 
 
@@ -388,14 +396,14 @@ def load_case_page(case: Case) -> Case:
 
     def step(path: str, joins: tuple[str, ...]):
         queryset = _related_model(path)._default_manager.select_related(*joins)
-        if path in CASE_PAGE_INLINE:
-            relation, fields, named = CASE_PAGE_INLINE[path]
+        for relation, fields, named in CASE_PAGE_INLINE.get(path, ()):
             queryset = with_rows(queryset, relation, fields, named)
         return Prefetch(path, queryset=queryset)
 
     prefetch_related_objects([case], *(step(p, joins) for p, joins in CASE_PAGE_STEPS.items()))
-    for path, (relation, fields, named) in CASE_PAGE_INLINE.items():
-        unpack_rows(getattr(case, path).all(), relation, fields, named)
+    for path, lists in CASE_PAGE_INLINE.items():
+        for relation, fields, named in lists:
+            unpack_rows(getattr(case, path).all(), relation, fields, named)
     if not hasattr(case, "_rows_unallocated_reviews"):
         raise ValueError("load_case_page needs the case read with with_case_lists")
     for path, fields, named in CASE_LISTS:

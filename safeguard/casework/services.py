@@ -733,6 +733,32 @@ def cin_plan_review_record(
 
 
 @transaction.atomic
+def cin_plan_write(
+    *,
+    by,
+    plan: CINPlan,
+    outcomes: str,
+    contingency: str,
+    version: int | None = None,
+) -> CINPlan:
+    """Write the child in need plan's outcomes and its contingency plan (decision 0068), as
+    ``protection.services.plan_write`` does a child protection plan's."""
+    require(by, Action.RECORD, plan.case)
+    expect_version(plan, version)
+    if plan.end_date is not None:
+        raise ApplicationError("The plan has ended: it can no longer be changed")
+    outcomes, contingency = outcomes.strip(), contingency.strip()
+    if not outcomes:
+        raise ApplicationError("Write the outcomes the plan is for", field="outcomes")
+    if not contingency:
+        raise ApplicationError("Write the contingency plan", field="contingency")
+    before = snapshot(plan)
+    plan.outcomes, plan.contingency = outcomes, contingency
+    save_change(plan, by=by, before=before, person_id=plan.case.child_id)
+    return plan
+
+
+@transaction.atomic
 def cin_plan_end(*, by, plan: CINPlan, end_date: date, version: int | None = None) -> CINPlan:
     require(by, Action.RECORD, plan.case)
     expect_version(plan, version)
@@ -859,8 +885,7 @@ def case_close(
             by=by,
             case=case,
             kind=kind,
-            summary=f"Closure on {closure_date:%d %B %Y}: "
-            f"{ClosureReason(reason).label} ({reason})",
+            summary=f"Closure on {closure_date:%d %B %Y}: {ClosureReason(reason).label} ({reason})",
             payload={"closure_date": closure_date.isoformat(), "reason": reason},
         )
     return _close(by=by, case=case, closure_date=closure_date, reason=reason)
@@ -1030,6 +1055,8 @@ def duty_set(*, by, team, worker, start_date: date, last_day: date) -> DutySpell
     spell = DutySpell(team=team, worker=worker, start_date=start_date, end_date=end_date)
     save_new(spell, by=by)
     return spell
+
+
 # --- Decision rights (issue 15 item 2, decision 0041) ----------------------------------------
 
 # The app that makes a decision registers its kind with what applies it once authorised:

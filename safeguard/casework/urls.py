@@ -17,11 +17,6 @@ urlpatterns = [
         name="unallocated-review-new",
     ),
     path("cases/<uuid:case_id>/cin-plans/new/", views.cin_plan_new, name="cin-plan-new"),
-    path(
-        "cin-plans/<uuid:plan_id>/reviews/new/",
-        views.cin_plan_review_new,
-        name="cin-plan-review-new",
-    ),
     path("cin-plans/<uuid:plan_id>/end/", views.cin_plan_end, name="cin-plan-end"),
     path("cases/<uuid:case_id>/summary/", views.case_summary_edit, name="summary-edit"),
     path(

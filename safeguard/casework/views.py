@@ -30,7 +30,6 @@ from safeguard.casework.forms import (
     CaseSummaryForm,
     ChronologyEntryForm,
     CINPlanEndForm,
-    CINPlanReviewForm,
     CINPlanStartForm,
     CloseForm,
     DecisionForm,
@@ -368,21 +367,6 @@ def cin_plan_new(request, case_id: UUID):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cin_plan_review_new(request, plan_id: UUID):
-    plan = _plan(request, plan_id)
-    form = CINPlanReviewForm(posted(request), initial={"review_date": timezone.localdate()})
-
-    def save(data):
-        services.cin_plan_review_record(by=request.user, plan=plan, **data)
-
-    if submission.submit(request, form, save, success="Plan review recorded"):
-        return _to_case(plan.case)
-    title = "Review the child in need plan"
-    return _step_page(request, form, plan.case, title=title, plan=plan)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
 def cin_plan_end(request, plan_id: UUID):
     plan = _plan(request, plan_id)
     form = CINPlanEndForm(posted(request), initial={"end_date": timezone.localdate()})
@@ -658,6 +642,8 @@ def duty_new(request, team_id: int):
     if submission.submit(request, form, save, success="Duty rota updated"):
         return redirect("casework:team-cover", team_id=team.pk)
     return _cover_form_page(request, form, team, title="Put a worker on duty", button="Save")
+
+
 # --- Decision rights (issue 15 item 2, decision 0041) ----------------------------------------
 
 

@@ -81,6 +81,14 @@ def _list(model: type[models.Model], path: str) -> _List:
     raise ValueError(f"{path}: only a reverse foreign key or a many-to-many can be read this way")
 
 
+def naming_fields(model: type[models.Model]) -> tuple[str, ...]:
+    """The fields a row reads of a record it names, enough for ``str()`` of it: a user's
+    ``USER_FIELDS``; any other record's id and name (an agency)."""
+    if model._meta.label == settings.AUTH_USER_MODEL:
+        return USER_FIELDS
+    return ("id", "name")
+
+
 def _annotation(path: str) -> str:
     return f"_rows_{path}"
 
@@ -96,8 +104,8 @@ def with_rows(
     people: Iterable[str] = (),
 ) -> models.QuerySet:
     """``parents`` annotated with the rows of the list at ``path``: each row's ``fields``, the
-    values it is ordered by and, for each foreign key to a user named in ``people``, that
-    user's name."""
+    values it is ordered by and, for each foreign key named in ``people``, what names the
+    record it leads to (``naming_fields``: a user's name, an agency's)."""
     where = _list(parents.model, path)
     row = where.row
     columns = {"id": F(f"{row}pk")}
@@ -106,7 +114,7 @@ def with_rows(
     for n, key in enumerate(_ordering(where.model)):
         columns[f"_order{n}"] = F(f"{row}{key.lstrip('-')}")
     for person in people:
-        for part in USER_FIELDS:
+        for part in naming_fields(where.model._meta.get_field(person).related_model):
             columns[f"{person}__{part}"] = F(f"{row}{person}__{part}")
     owner = "__".join([*where.prefix, "pk"])
     rows = (
@@ -179,8 +187,9 @@ def unpack_rows(
                 setattr(row, field.attname, field.target_field.to_python(person_id))
                 user = None
                 if person_id is not None:
-                    named = {p: data.get(f"{person}__{p}") for p in USER_FIELDS}
-                    user = _instance(field.related_model, named, USER_FIELDS)
+                    parts = naming_fields(field.related_model)
+                    named = {p: data.get(f"{person}__{p}") for p in parts}
+                    user = _instance(field.related_model, named, parts)
                 field.set_cached_value(row, user)
             built.append(row)
         queryset = getattr(owner, where.accessor).get_queryset()

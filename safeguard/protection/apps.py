@@ -26,5 +26,7 @@ class ProtectionConfig(AppConfig):
             ("protection.section47enquiry", "protection:section47-detail"),
             ("protection.childprotectionconference", "protection:conference-detail"),
             ("protection.childprotectionplan", "protection:plan-detail"),
+            # A child in need plan is casework's, its page this app's (decision 0068).
+            ("casework.cinplan", "protection:cin-plan-detail"),
         ):
             register_step_page(source_type, url_name)

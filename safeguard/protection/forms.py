@@ -15,7 +15,7 @@ from safeguard.protection.models import (
     Section47Outcome,
     StrategyDecision,
 )
-from safeguard.protection.services import ENDS_WITHOUT_CONFERENCE
+from safeguard.protection.services import ENDS_WITHOUT_CONFERENCE, cin_review_field
 
 # Who came to a conference, by agency, with the family as one of them. Stored as
 # {agency: attended} for every agency listed, so an absence is recorded, not just left out.
@@ -349,9 +349,85 @@ class PlanActionProgressForm(GovukForm):
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
+        self._meetings(plan)
+
+    def _meetings(self, plan) -> None:
         field = self.fields["core_group"]
         field.queryset = plan.core_groups.order_by("-meeting_date")
         field.label_from_instance = lambda g: f"Core group of {g.meeting_date:%-d %B %Y}"
+
+
+class CINPlanActionProgressForm(PlanActionProgressForm):
+    """Progress on a child in need plan's action (decision 0068): at one of the plan's
+    reviews, or between them."""
+
+    core_group = None
+    cin_review = forms.ModelChoiceField(
+        label="Recorded at a review of the plan?",
+        queryset=None,
+        required=False,
+        empty_label="No: progress between reviews",
+    )
+    field_order = ["cin_review", "recorded_on", "status", "note"]
+
+    def _meetings(self, plan) -> None:
+        field = self.fields["cin_review"]
+        field.queryset = plan.reviews.order_by("-review_date")
+        field.label_from_instance = lambda r: f"Review of {r.review_date:%-d %B %Y}"
+        self.fields[
+            "recorded_on"
+        ].help_text = "The date of the progress. At a review, the review's date is used."
+
+
+class CINReviewForm(GovukForm):
+    """A review of a child in need plan, going through each of the plan's open actions
+    (decision 0068): the review's date and outcome, then each action's status now and what
+    has happened (``action_<n>_status``, ``action_<n>_note``, in the order of ``actions``)."""
+
+    review_date = GovukDateField(label="Review date")
+    outcome = forms.CharField(
+        label="Outcome of the review",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+    )
+
+    def __init__(self, *args, actions, show_descriptions: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actions = list(actions)
+        for index, action in enumerate(self.actions):
+            what = action.description if show_descriptions else ""
+            heading = (
+                f"Action {index + 1}, owned by {action.owner}, due {action.due_date:%-d %B %Y}"
+            )
+            self.fields[cin_review_field(index, "status")] = forms.ChoiceField(
+                label=f"{heading}: status now",
+                help_text=what,
+                choices=ActionStatus.choices,
+                widget=forms.RadioSelect,
+                error_messages=_choice_errors(f"the status of action {index + 1}"),
+            )
+            self.initial.setdefault(cin_review_field(index, "status"), action.status)
+            self.fields[cin_review_field(index, "note")] = forms.CharField(
+                label=f"Action {index + 1}: what has happened",
+                widget=forms.Textarea(attrs={"rows": 3}),
+                error_messages={"required": f"Write what has happened on action {index + 1}"},
+            )
+
+    def review_data(self) -> dict:
+        """The cleaned data as ``services.cin_review_record`` takes it."""
+        data = self.cleaned_data
+        return {
+            "review_date": data["review_date"],
+            "outcome": data.get("outcome", ""),
+            "progress": [
+                {
+                    "action": action,
+                    "status": data[cin_review_field(index, "status")],
+                    "note": data[cin_review_field(index, "note")],
+                }
+                for index, action in enumerate(self.actions)
+            ],
+        }
 
 
 class MinutesCirculatedForm(GovukForm):

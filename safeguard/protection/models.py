@@ -211,10 +211,26 @@ OPEN_ACTION_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
 
 
 class PlanAction(BaseModel):
-    """One action of a child protection plan: what, who (a person or an agency) and by when.
-    Its status changes only through a ``PlanActionProgress`` row, so its history is kept."""
+    """One action of a child protection plan (``plan``) or of a child in need plan
+    (``cin_plan``; exactly one of the two, decision 0068): what, who (a person or an agency)
+    and by when. Its status changes only through a ``PlanActionProgress`` row, so its history
+    is kept."""
 
-    plan = models.ForeignKey(ChildProtectionPlan, on_delete=models.CASCADE, related_name="actions")
+    plan = models.ForeignKey(
+        ChildProtectionPlan,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="actions",
+    )
+    cin_plan = models.ForeignKey(
+        "casework.CINPlan",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name="child in need plan",
+    )
     description = models.TextField()
     owner_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -252,6 +268,11 @@ class PlanAction(BaseModel):
                 | (Q(owner_user__isnull=True) & Q(owner_agency__isnull=False)),
                 name="plan_action_one_owner",
             ),
+            models.CheckConstraint(
+                condition=(Q(plan__isnull=False) & Q(cin_plan__isnull=True))
+                | (Q(plan__isnull=True) & Q(cin_plan__isnull=False)),
+                name="plan_action_one_plan",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -268,10 +289,23 @@ class PlanAction(BaseModel):
     def is_overdue(self, today) -> bool:
         return self.is_open and self.due_date < today
 
+    @property
+    def on_plan(self):
+        """The plan the action belongs to: the child protection plan or the child in need
+        plan (read through whichever foreign key is set, so a CIN action never reads
+        ``plan``)."""
+        return self.cin_plan if self.cin_plan_id is not None else self.plan
+
+    @property
+    def is_cin(self) -> bool:
+        return self.cin_plan_id is not None
+
 
 class PlanActionProgress(BaseModel):
-    """Progress on an action, as recorded at a core group (``core_group``) or between them:
-    the status it moved to and a note. Every row is kept: the action's history."""
+    """Progress on an action, as recorded at a core group (``core_group``, a child protection
+    plan's action), at a child in need plan's review (``cin_review``, decision 0068) or
+    between them: the status it moved to and a note. Every row is kept: the action's
+    history."""
 
     action = models.ForeignKey(PlanAction, on_delete=models.CASCADE, related_name="progress")
     core_group = models.ForeignKey(
@@ -281,6 +315,14 @@ class PlanActionProgress(BaseModel):
         blank=True,
         related_name="action_progress",
     )
+    cin_review = models.ForeignKey(
+        "casework.CINPlanReview",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="action_progress",
+        verbose_name="child in need plan review",
+    )
     recorded_on = models.DateField()
     status = models.CharField(max_length=12, choices=ActionStatus.choices)
     note = models.TextField()
@@ -289,6 +331,12 @@ class PlanActionProgress(BaseModel):
         ordering = ["recorded_on", "created_at"]
         verbose_name = "progress on a plan action"
         verbose_name_plural = "progress on plan actions"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(core_group__isnull=True) | Q(cin_review__isnull=True),
+                name="plan_action_progress_one_meeting",
+            ),
+        ]
 
 
 class ChallengeKind(models.TextChoices):

@@ -9,13 +9,13 @@ from datetime import date
 from uuid import UUID
 
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
 from safeguard.assessments.models import Assessment, AssessmentKind
 from safeguard.casework import selectors as casework
-from safeguard.casework.models import Case
+from safeguard.casework.models import Case, CINPlan, CINPlanReview
 from safeguard.protection import permissions
 from safeguard.protection.models import (
     OPEN_ACTION_STATUSES,
@@ -85,19 +85,61 @@ def core_assessment_in_progress(case: Case) -> Assessment | None:
 
 
 @transaction.atomic
+def access_cin_plan(*, user, plan_id: UUID, request=None, action: Action = Action.VIEW) -> CINPlan:
+    """A child in need plan, read through its case (logged, policy applied): its actions'
+    pages live here, above both plans (decisions 0043, 0068)."""
+    return _access_step(CINPlan, plan_id, user=user, request=request, action=action)
+
+
+@transaction.atomic
 def access_action(
     *, user, action_id: UUID, request=None, action: Action = Action.VIEW
 ) -> PlanAction:
-    """A plan action, read through its plan's case (logged, policy applied)."""
+    """A plan action, of a child protection or a child in need plan, read through its plan's
+    case (logged, policy applied)."""
     step = (
-        PlanAction.objects.select_related("plan", "owner_user", "owner_agency")
+        PlanAction.objects.select_related("plan", "cin_plan", "owner_user", "owner_agency")
         .filter(pk=action_id)
         .first()
     )
     if step is None:
         raise Http404("No such action")
-    step.plan = access_plan(user=user, plan_id=step.plan_id, request=request, action=action)
+    if step.is_cin:
+        step.cin_plan = access_cin_plan(
+            user=user, plan_id=step.cin_plan_id, request=request, action=action
+        )
+    else:
+        step.plan = access_plan(user=user, plan_id=step.plan_id, request=request, action=action)
     return step
+
+
+def open_actions_of(plan: CINPlan) -> list[PlanAction]:
+    """The open actions of a current child in need plan, by due date, with their owners:
+    what its review goes through (none once the plan has ended)."""
+    if plan.end_date is not None:
+        return []
+    return list(
+        plan.actions.filter(status__in=OPEN_ACTION_STATUSES).select_related(
+            "owner_user", "owner_agency"
+        )
+    )
+
+
+def _actions_with_progress() -> tuple[Prefetch, Prefetch]:
+    return (
+        Prefetch(
+            "actions",
+            queryset=PlanAction.objects.select_related(
+                "owner_user__agency", "owner_agency", "created_by"
+            ),
+        ),
+        Prefetch(
+            "actions__progress",
+            queryset=PlanActionProgress.objects.select_related(
+                "created_by", "core_group", "cin_review"
+            ),
+        ),
+    )
 
 
 def load_plan_page(plan: ChildProtectionPlan) -> ChildProtectionPlan:
@@ -105,27 +147,42 @@ def load_plan_page(plan: ChildProtectionPlan) -> ChildProtectionPlan:
     and progress (with who recorded it and at which core group), and the core groups."""
     prefetch_related_objects(
         [plan],
-        Prefetch(
-            "actions",
-            queryset=PlanAction.objects.select_related("owner_user", "owner_agency"),
-        ),
-        Prefetch(
-            "actions__progress",
-            queryset=PlanActionProgress.objects.select_related("created_by", "core_group"),
-        ),
+        *_actions_with_progress(),
         Prefetch("core_groups", queryset=CoreGroupMeeting.objects.select_related("created_by")),
     )
     return plan
 
 
+def load_cin_plan_page(plan: CINPlan) -> CINPlan:
+    """What the child in need plan's page shows, in a fixed number of queries (decision
+    0068): the actions with their owners and progress (who recorded it, at which review),
+    and the reviews with who recorded them and the progress recorded at each."""
+    prefetch_related_objects(
+        [plan],
+        *_actions_with_progress(),
+        Prefetch("reviews", queryset=CINPlanReview.objects.select_related("created_by")),
+        Prefetch(
+            "reviews__action_progress",
+            queryset=PlanActionProgress.objects.select_related("created_by", "action"),
+        ),
+    )
+    return plan
+
+
 def overdue_actions(today: date | None = None) -> QuerySet[PlanAction]:
-    """Actions of current plans still to do after their due date."""
+    """Actions of current plans (child protection or child in need) still to do after their
+    due date, on open cases."""
     today = today or timezone.localdate()
+    cp_plan = Q(
+        plan__isnull=False, plan__end_date__isnull=True, plan__case__closure_date__isnull=True
+    )
+    cin_plan = Q(
+        cin_plan__isnull=False,
+        cin_plan__end_date__isnull=True,
+        cin_plan__case__closure_date__isnull=True,
+    )
     return PlanAction.objects.filter(
-        status__in=OPEN_ACTION_STATUSES,
-        due_date__lt=today,
-        plan__end_date__isnull=True,
-        plan__case__closure_date__isnull=True,
+        cp_plan | cin_plan, status__in=OPEN_ACTION_STATUSES, due_date__lt=today
     )
 
 
@@ -137,7 +194,7 @@ def overdue_actions_for(worker, today: date | None = None) -> QuerySet[PlanActio
     return (
         overdue_actions(today)
         .filter(owner_user=worker)
-        .select_related("plan__case__child")
+        .select_related("plan__case__child", "cin_plan__case__child")
         .order_by("due_date", "created_at")
     )
 

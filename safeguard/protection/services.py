@@ -15,7 +15,7 @@ from safeguard.audit.models import ChangeVerb
 from safeguard.audit.services import save_change, save_new, snapshot
 from safeguard.casework import selectors as case_selectors
 from safeguard.casework import services as casework
-from safeguard.casework.models import Case
+from safeguard.casework.models import Case, CINPlan, CINPlanReview
 from safeguard.core.concurrency import expect_version
 from safeguard.core.errors import ApplicationError
 from safeguard.protection import permissions
@@ -645,7 +645,7 @@ def register_checks() -> None:
 # actions with an owner, a due date and a status changed only by recorded progress.
 
 
-def _require_current(plan: ChildProtectionPlan) -> None:
+def _require_current(plan: ChildProtectionPlan | CINPlan) -> None:
     if plan.end_date is not None:
         raise ApplicationError("The plan has ended: it can no longer be changed")
 
@@ -692,6 +692,34 @@ def _check_owner(case: Case, owner_user, owner_agency) -> None:
         raise ApplicationError("Choose one of this authority's agencies", field="owner_agency")
 
 
+def _action_add(
+    *,
+    by,
+    case: Case,
+    start_date: date,
+    description: str,
+    due_date: date,
+    owner_user,
+    owner_agency,
+    **on_plan,
+) -> PlanAction:
+    description = description.strip()
+    if not description:
+        raise ApplicationError("Write what is to be done", field="description")
+    _check_owner(case, owner_user, owner_agency)
+    if due_date < start_date:
+        raise ApplicationError("An action cannot be due before the plan started", field="due_date")
+    action = PlanAction(
+        description=description,
+        due_date=due_date,
+        owner_user=owner_user,
+        owner_agency=owner_agency,
+        **on_plan,
+    )
+    save_new(action, by=by, person_id=case.child_id)
+    return action
+
+
 @transaction.atomic
 def plan_action_add(
     *,
@@ -706,21 +734,43 @@ def plan_action_add(
     case = plan.case
     _require(by, Action.RECORD, case)
     _require_current(plan)
-    description = description.strip()
-    if not description:
-        raise ApplicationError("Write what is to be done", field="description")
-    _check_owner(case, owner_user, owner_agency)
-    if due_date < plan.start_date:
-        raise ApplicationError("An action cannot be due before the plan started", field="due_date")
-    action = PlanAction(
-        plan=plan,
+    return _action_add(
+        by=by,
+        case=case,
+        start_date=plan.start_date,
         description=description,
         due_date=due_date,
         owner_user=owner_user,
         owner_agency=owner_agency,
+        plan=plan,
     )
-    save_new(action, by=by, person_id=case.child_id)
-    return action
+
+
+@transaction.atomic
+def cin_plan_action_add(
+    *,
+    by,
+    cin_plan: CINPlan,
+    description: str,
+    due_date: date,
+    owner_user=None,
+    owner_agency=None,
+) -> PlanAction:
+    """Add an action to a current child in need plan, not started (decision 0068): the same
+    rules as a child protection plan's action."""
+    case = cin_plan.case
+    _require(by, Action.RECORD, case)
+    _require_current(cin_plan)
+    return _action_add(
+        by=by,
+        case=case,
+        start_date=cin_plan.start_date,
+        description=description,
+        due_date=due_date,
+        owner_user=owner_user,
+        owner_agency=owner_agency,
+        cin_plan=cin_plan,
+    )
 
 
 @transaction.atomic
@@ -732,11 +782,13 @@ def plan_action_progress(
     status: str,
     note: str,
     core_group: CoreGroupMeeting | None = None,
+    cin_review: CINPlanReview | None = None,
     version: int | None = None,
 ) -> PlanActionProgress:
-    """Record progress on an action (at ``core_group``, or between meetings): its new status
-    and a note. The progress row is kept; the action's status follows it."""
-    plan = action.plan
+    """Record progress on an action (at ``core_group`` for a child protection plan's action,
+    at ``cin_review`` for a child in need plan's, or between them): its new status and a
+    note. The progress row is kept; the action's status follows it."""
+    plan = action.on_plan
     case = plan.case
     if not permissions.can(by, Action.PROGRESS, action):
         raise PermissionDenied("You cannot record progress on this action")
@@ -748,9 +800,13 @@ def plan_action_progress(
     if not note:
         raise ApplicationError("Write what has happened", field="note")
     if core_group is not None:
-        if core_group.plan_id != plan.pk:
+        if action.is_cin or core_group.plan_id != plan.pk:
             raise ApplicationError("Choose a core group of this plan", field="core_group")
         recorded_on = core_group.meeting_date
+    if cin_review is not None:
+        if not action.is_cin or cin_review.plan_id != plan.pk:
+            raise ApplicationError("Choose a review of this plan", field="cin_review")
+        recorded_on = cin_review.review_date
     casework.check_step_date(case, recorded_on, label="date", field="recorded_on")
     if recorded_on < plan.start_date:
         raise ApplicationError("The plan had not started by then", field="recorded_on")
@@ -759,7 +815,12 @@ def plan_action_progress(
             "The action is closed: add a new action if more is needed", field="status"
         )
     progress = PlanActionProgress(
-        action=action, core_group=core_group, recorded_on=recorded_on, status=status, note=note
+        action=action,
+        core_group=core_group,
+        cin_review=cin_review,
+        recorded_on=recorded_on,
+        status=status,
+        note=note,
     )
     save_new(progress, by=by, person_id=case.child_id)
     if action.status != status:
@@ -768,6 +829,62 @@ def plan_action_progress(
         action.closed_on = None if status in OPEN_ACTION_STATUSES else recorded_on
         save_change(action, by=by, before=before, person_id=case.child_id)
     return progress
+
+
+def cin_review_field(index: int, name: str) -> str:
+    """The name of the review form's field ``name`` (``status``, ``note``) for the plan's
+    open action at ``index``: where a refusal about that action goes."""
+    return f"action_{index}_{name}"
+
+
+@transaction.atomic
+def cin_review_record(
+    *,
+    by,
+    plan: CINPlan,
+    review_date: date,
+    outcome: str = "",
+    progress: list[dict] | None = None,
+) -> CINPlanReview:
+    """Record a review of a child in need plan and, in the same transaction, the progress on
+    each of the plan's open actions gone through at it (decision 0068), as a core group goes
+    through a child protection plan's. ``progress``: one ``{"action", "status", "note"}`` a
+    row, for every open action of a current plan; each row's date is the review's."""
+    _require(by, Action.RECORD, plan.case)
+    progress = list(progress or [])
+    open_ids = (
+        set()
+        if plan.end_date is not None
+        else set(plan.actions.filter(status__in=OPEN_ACTION_STATUSES).values_list("pk", flat=True))
+    )
+    given = [row["action"].pk for row in progress]
+    if len(set(given)) != len(given) or not set(given) <= open_ids:
+        raise ApplicationError("Record progress only on the plan's open actions")
+    if set(given) != open_ids:
+        raise ApplicationError(
+            "Record progress on every open action: the plan's actions changed while you were "
+            "writing, so look at them again"
+        )
+    review = casework.cin_plan_review_record(
+        by=by, plan=plan, review_date=review_date, outcome=outcome
+    )
+    for index, row in enumerate(progress):
+        try:
+            plan_action_progress(
+                by=by,
+                action=row["action"],
+                recorded_on=review_date,
+                status=row["status"],
+                note=row["note"],
+                cin_review=review,
+            )
+        except ApplicationError as error:
+            if error.field in ("status", "note"):
+                raise ApplicationError(
+                    error.message, field=cin_review_field(index, error.field)
+                ) from error
+            raise
+    return review
 
 
 # Independent chairs (issue 15 item 3, decision 0043): the minutes' circulation, and the
@@ -882,14 +999,10 @@ def challenge_resolve(
         raise ApplicationError("Write how it was resolved", field="resolution")
     casework.check_date(resolved_on, label="date it was resolved", field="resolved_on")
     if resolved_on < challenge.raised_on:
-        raise ApplicationError(
-            "It cannot be resolved before it was raised", field="resolved_on"
-        )
+        raise ApplicationError("It cannot be resolved before it was raised", field="resolved_on")
     before = snapshot(challenge)
     challenge.resolved_on, challenge.resolution = resolved_on, resolution
-    save_change(
-        challenge, by=by, before=before, verb=ChangeVerb.ENDED, person_id=case.child_id
-    )
+    save_change(challenge, by=by, before=before, verb=ChangeVerb.ENDED, person_id=case.child_id)
     casework.chronology_add(
         by=by,
         child=case.child,

@@ -43,6 +43,15 @@ urlpatterns = [
         views.plan_action_progress,
         name="action-progress",
     ),
+    # Child in need plans' outcomes, actions and reviews (decision 0068).
+    path("cin-plans/<uuid:plan_id>/", views.cin_plan_detail, name="cin-plan-detail"),
+    path("cin-plans/<uuid:plan_id>/write/", views.cin_plan_write, name="cin-plan-write"),
+    path(
+        "cin-plans/<uuid:plan_id>/actions/new/",
+        views.cin_plan_action_new,
+        name="cin-action-new",
+    ),
+    path("cin-plans/<uuid:plan_id>/reviews/new/", views.cin_review_new, name="cin-review-new"),
     path(
         "conferences/<uuid:conference_id>/minutes/",
         views.minutes_circulated,

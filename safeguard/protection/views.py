@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from safeguard.accounts.roles import Role
 from safeguard.casework import permissions as case_permissions
+from safeguard.casework import services as casework_services
 from safeguard.core import submission
 from safeguard.core.concurrency import versioned
 from safeguard.core.submission import posted
@@ -21,6 +22,8 @@ from safeguard.protection import selectors, services
 from safeguard.protection.forms import (
     ChallengeForm,
     ChallengeResolveForm,
+    CINPlanActionProgressForm,
+    CINReviewForm,
     CoreGroupForm,
     ICPCForm,
     MinutesCirculatedForm,
@@ -281,9 +284,7 @@ def conference_detail(request, conference_id: UUID):
     conference = selectors.conference_page(
         user=request.user, conference_id=conference_id, request=request
     )
-    return _step_page(
-        request, "conference_detail.html", conference.case, conference=conference
-    )
+    return _step_page(request, "conference_detail.html", conference.case, conference=conference)
 
 
 # Plans that do something (issue 16 item 2, decision 0036).
@@ -367,25 +368,37 @@ def plan_action_new(request, plan_id: UUID):
     )
 
 
+def _progress_form(request, step):
+    """The progress form of ``step``: a child protection plan's offers its core groups, a
+    child in need plan's its reviews; the latest is chosen if it met today."""
+    plan = step.on_plan
+    today = timezone.localdate()
+    if step.is_cin:
+        latest = plan.reviews.order_by("-review_date").first()
+        meeting = {"cin_review": latest.pk if latest and latest.review_date == today else None}
+        form_class = CINPlanActionProgressForm
+    else:
+        latest = plan.core_groups.order_by("-meeting_date").first()
+        meeting = {"core_group": latest.pk if latest and latest.meeting_date == today else None}
+        form_class = PlanActionProgressForm
+    return form_class(
+        posted(request),
+        plan=plan,
+        initial={"recorded_on": today, "status": step.status, **meeting},
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_action_progress(request, action_id: UUID):
+    """Progress on an action of either kind of plan: one page per action, so that the owner's
+    due list leads here whichever plan it is on (decision 0068)."""
     step = selectors.access_action(
         user=request.user, action_id=action_id, request=request, action=Action.RECORD
     )
-    plan = step.plan
-    latest = plan.core_groups.order_by("-meeting_date").first()
-    form = PlanActionProgressForm(
-        posted(request),
-        plan=plan,
-        initial={
-            "recorded_on": timezone.localdate(),
-            "status": step.status,
-            "core_group": latest.pk
-            if latest and latest.meeting_date == timezone.localdate()
-            else None,
-        },
-    )
+    plan = step.on_plan
+    back = cin_plan_url(plan) if step.is_cin else plan_url(plan)
+    form = _progress_form(request, step)
     versioned(form, step)
     if submission.submit(
         request,
@@ -393,7 +406,7 @@ def plan_action_progress(request, action_id: UUID):
         lambda data: services.plan_action_progress(by=request.user, action=step, **data),
         success="Progress recorded",
     ):
-        return redirect(plan_url(plan))
+        return redirect(back)
     return render(
         request,
         "protection/plan_action_progress_form.html",
@@ -402,10 +415,127 @@ def plan_action_progress(request, action_id: UUID):
             "case": plan.case,
             "plan": plan,
             "step": step,
-            "history": step.progress.select_related("created_by", "core_group"),
-            "back_url": plan_url(plan),
+            "history": step.progress.select_related("created_by", "core_group", "cin_review"),
+            "back_url": back,
         },
     )
+
+
+# Child in need plans that do something (decision 0068): their outcomes, contingency plan and
+# actions, with the same models and rules as a child protection plan's, reached from the
+# case page. The child in need plan is casework's; its actions' pages live here, above it.
+
+
+def cin_plan_url(plan) -> str:
+    return reverse("protection:cin-plan-detail", args=[plan.pk])
+
+
+@login_required
+@require_http_methods(["GET"])
+def cin_plan_detail(request, plan_id: UUID):
+    """The child in need plan, every field: its summary, outcomes and contingency plan, its
+    actions with their history of progress, and its reviews with the progress recorded at
+    each. Narrative is shown to those who read the case file's narrative; others see the
+    dates, owners and statuses."""
+    plan = selectors.access_cin_plan(user=request.user, plan_id=plan_id, request=request)
+    selectors.load_cin_plan_page(plan)
+    case = plan.case
+    today = timezone.localdate()
+    return render(
+        request,
+        "protection/cin_plan_detail.html",
+        {
+            "plan": plan,
+            "case": case,
+            "back_url": case_url(case),
+            "today": today,
+            "overdue": [a for a in plan.actions.all() if a.is_overdue(today)],
+            "can_read_narrative": case_permissions.can(
+                request.user, case_permissions.Action.READ_NARRATIVE, case
+            ),
+            "can_record": case.is_open
+            and plan.end_date is None
+            and case_permissions.can(request.user, case_permissions.Action.RECORD, case),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cin_plan_write(request, plan_id: UUID):
+    plan = selectors.access_cin_plan(
+        user=request.user, plan_id=plan_id, request=request, action=Action.RECORD
+    )
+    form = PlanWriteForm(
+        posted(request), initial={"outcomes": plan.outcomes, "contingency": plan.contingency}
+    )
+    form.fields["outcomes"].help_text = "What must change for the child. One outcome a line."
+    versioned(form, plan)
+    if submission.submit(
+        request,
+        form,
+        lambda data: casework_services.cin_plan_write(by=request.user, plan=plan, **data),
+        success="Outcomes and contingency plan saved",
+    ):
+        return redirect(cin_plan_url(plan))
+    return render(
+        request,
+        "protection/cin_plan_write_form.html",
+        {"form": form, "case": plan.case, "plan": plan, "back_url": cin_plan_url(plan)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cin_plan_action_new(request, plan_id: UUID):
+    plan = selectors.access_cin_plan(
+        user=request.user, plan_id=plan_id, request=request, action=Action.RECORD
+    )
+    form = PlanActionForm(posted(request), authority=plan.case.authority)
+    if submission.submit(
+        request,
+        form,
+        lambda data: services.cin_plan_action_add(by=request.user, cin_plan=plan, **data),
+        success="Action added to the plan",
+    ):
+        return redirect(cin_plan_url(plan))
+    return render(
+        request,
+        "protection/cin_plan_action_form.html",
+        {"form": form, "case": plan.case, "plan": plan, "back_url": cin_plan_url(plan)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cin_review_new(request, plan_id: UUID):
+    """A review of the child in need plan, going through each of its open actions: the
+    review and the progress on every action are saved together, or nothing is."""
+    plan = selectors.access_cin_plan(
+        user=request.user, plan_id=plan_id, request=request, action=Action.RECORD
+    )
+    actions = selectors.open_actions_of(plan)
+    form = CINReviewForm(
+        posted(request),
+        actions=actions,
+        show_descriptions=case_permissions.can(
+            request.user, case_permissions.Action.READ_NARRATIVE, plan.case
+        ),
+        initial={"review_date": timezone.localdate()},
+    )
+    if submission.submit(
+        request,
+        form,
+        lambda data: services.cin_review_record(by=request.user, plan=plan, **form.review_data()),
+        success="Plan review recorded",
+    ):
+        return redirect(case_url(plan.case))
+    return render(
+        request,
+        "protection/cin_review_form.html",
+        {"form": form, "case": plan.case, "plan": plan, "actions": actions,
+         "back_url": case_url(plan.case)},
+    )  # fmt: skip
 
 
 # Independent chairs (issue 15 item 3, decision 0043): the minutes' circulation, challenges
@@ -418,22 +548,16 @@ def minutes_circulated(request, conference_id: UUID):
     conference = selectors.access_conference(
         user=request.user, conference_id=conference_id, request=request, action=Action.CHAIR
     )
-    form = MinutesCirculatedForm(
-        posted(request), initial={"circulated_on": timezone.localdate()}
-    )
+    form = MinutesCirculatedForm(posted(request), initial={"circulated_on": timezone.localdate()})
     versioned(form, conference)
     if submission.submit(
         request,
         form,
-        lambda data: services.minutes_circulated(
-            by=request.user, conference=conference, **data
-        ),
+        lambda data: services.minutes_circulated(by=request.user, conference=conference, **data),
         success="Circulation of the minutes recorded",
     ):
         return redirect(case_url(conference.case))
-    return _page(
-        request, "minutes_form.html", form, conference.case, conference=conference
-    )
+    return _page(request, "minutes_form.html", form, conference.case, conference=conference)
 
 
 @login_required
@@ -468,9 +592,7 @@ def challenge_resolve(request, challenge_id: UUID):
         success="Resolution recorded",
     ):
         return redirect(case_url(challenge.case))
-    return _page(
-        request, "challenge_resolve_form.html", form, challenge.case, challenge=challenge
-    )
+    return _page(request, "challenge_resolve_form.html", form, challenge.case, challenge=challenge)
 
 
 # The most open challenges one page lists: a chair has a few dozen at most.

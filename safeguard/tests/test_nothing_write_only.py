@@ -292,6 +292,39 @@ def _cin_review(world, levels):
     return casework.cin_plan_review_record(by=world.sw_amy, plan=plan, review_date=DAY)
 
 
+def _cin_action(world, levels):
+    return protection.cin_plan_action_add(
+        by=world.sw_amy,
+        cin_plan=_cin_plan(world, levels),
+        description="Family support twice a week",
+        due_date=date(2025, 3, 3),
+        owner_user=world.sw_amy,
+    )
+
+
+def _cin_progress(world, levels):
+    action = _cin_action(world, levels)
+    review = protection.cin_review_record(
+        by=world.sw_amy,
+        plan=action.cin_plan,
+        review_date=DAY,
+        progress=[{"action": action, "status": "in_progress", "note": "Started"}],
+    )
+    return review.action_progress.get()
+
+
+def _cin_plan_page(obj) -> str:
+    """A child in need plan, its review, action or progress: the plan's page (decision
+    0068)."""
+    if isinstance(obj, PlanActionProgress):
+        plan_id = obj.action.cin_plan_id
+    elif isinstance(obj, CINPlan):
+        plan_id = obj.pk
+    else:
+        plan_id = obj.cin_plan_id if isinstance(obj, PlanAction) else obj.plan_id
+    return reverse("protection:cin-plan-detail", args=[plan_id])
+
+
 def _case_summary(world, levels):
     return casework.case_summary_save(
         by=world.sw_amy,
@@ -366,8 +399,12 @@ STEPS = [
     Step(DirectWork, _direct_work, _case_page),
     Step(CaseNote, _case_note, _case_page),
     Step(ManagementDecision, _decision, _case_page),
-    Step(CINPlan, _cin_plan, _case_page),
-    Step(CINPlanReview, _cin_review, _case_page),
+    # A child in need plan, its reviews, actions and progress: on the plan's page (decision
+    # 0068), in summary on the case page.
+    Step(CINPlan, _cin_plan, _cin_plan_page),
+    Step(CINPlanReview, _cin_review, _cin_plan_page),
+    Step(PlanAction, _cin_action, _cin_plan_page),
+    Step(PlanActionProgress, _cin_progress, _cin_plan_page),
     Step(CaseSummary, _case_summary, _case_page),
 ]
 

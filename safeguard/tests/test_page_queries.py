@@ -22,6 +22,7 @@ from safeguard.casework.models import Case
 from safeguard.earlyhelp.models import EarlyHelpAssessment
 from safeguard.people import services as people
 from safeguard.people.models import Person
+from safeguard.protection import services as protection
 from safeguard.protection.models import (
     ChairChallenge,
     ChildProtectionConference,
@@ -81,7 +82,18 @@ def grow(world, child: Person, case: Case, n: int, offset: int = 0) -> None:
             by=amy, case=case, event_date=when, what=f"Incident {i}", source_agency="Police"
         )
         plan = casework.cin_plan_start(by=amy, case=case, start_date=when)
-        casework.cin_plan_review_record(by=amy, plan=plan, review_date=when, outcome="Going on")
+        # The child in need plan's actions, gone through at its review (decision 0068): the
+        # case page reads them inside the plans' own query.
+        actions = [
+            protection.cin_plan_action_add(
+                by=amy, cin_plan=plan, description=f"CIN action {i}", due_date=when, **owner
+            )
+            for owner in ({"owner_user": amy}, {"owner_agency": world.health})
+        ]
+        protection.cin_review_record(
+            by=amy, plan=plan, review_date=when, outcome="Going on",
+            progress=[{"action": a, "status": "in_progress", "note": "Going"} for a in actions],
+        )  # fmt: skip
         casework.cin_plan_end(by=amy, plan=plan, end_date=when + timedelta(days=1))
         worker = carol if i % 2 == 0 else amy
         casework.case_allocate(
@@ -234,3 +246,34 @@ def test_page_queries_do_not_grow_with_history(world, client, sam_history, page)
     assert len(long) == len(short), "\n".join(long)
     assert len(queries(long)) == len(queries(short))
     assert len(queries(long)) <= LIMITS.get(page, MAX_QUERIES), "\n".join(queries(long))
+
+
+def _grow_cin_plan(world, plan, n: int, offset: int = 0) -> None:
+    """Add ``n`` actions (a person's and an agency's, in turn), reviews and progress at each
+    to a child in need plan."""
+    amy = world.sw_amy
+    for i in range(offset, offset + n):
+        owner = {"owner_user": amy} if i % 2 else {"owner_agency": world.health}
+        protection.cin_plan_action_add(
+            by=amy, cin_plan=plan, description=f"Action {i}", due_date=day(i), **owner
+        )
+        open_actions = list(plan.actions.filter(status__in=("not_started", "in_progress")))
+        protection.cin_review_record(
+            by=amy, plan=plan, review_date=day(i + 1), outcome=f"Review {i}",
+            progress=[{"action": a, "status": "in_progress", "note": f"Note {i}"}
+                      for a in open_actions],
+        )  # fmt: skip
+
+
+def test_the_child_in_need_plan_page_queries_do_not_grow(world, client):
+    """The child in need plan's page (decision 0068): its actions with their progress and its
+    reviews with the progress recorded at each, in a fixed number of queries."""
+    case = open_case(world, world.child_tom)
+    plan = casework.cin_plan_start(by=world.sw_amy, case=case, start_date=START)
+    _grow_cin_plan(world, plan, SHORT)
+    url = reverse("protection:cin-plan-detail", kwargs={"plan_id": plan.pk})
+    short = statements(client, world.sw_amy, url)
+    _grow_cin_plan(world, plan, LONG, offset=SHORT)
+    long = statements(client, world.sw_amy, url)
+    assert len(long) == len(short), "\n".join(long)
+    assert len(queries(long)) <= MAX_QUERIES, "\n".join(queries(long))

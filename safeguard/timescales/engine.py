@@ -107,9 +107,7 @@ def _status(due: date, done: date | None, on: date) -> str:
     return OVERDUE if due < on else DUE
 
 
-def _item(
-    rule: Rule, record, subject, start: date, done: date | None, on: date
-) -> DueItem:
+def _item(rule: Rule, record, subject, start: date, done: date | None, on: date) -> DueItem:
     """The item of one clock of ``rule`` on ``record`` (a case, or a contact for a
     ``Rule.on_contact`` rule), about ``subject``."""
     # A dated clock's subject carries its own due date (a plan's action).
@@ -176,9 +174,7 @@ def _rule_items(rule: Rule, case: Case, on: date) -> Iterator[DueItem]:
             continue
         ends = _dates(rule.end, case, subject, on)
         live = case_open and scope.live(case, subject, on)
-        clocks = _clocks(
-            starts, ends, recurring=rule.recurring, from_last=rule.start_from == LAST
-        )
+        clocks = _clocks(starts, ends, recurring=rule.recurring, from_last=rule.start_from == LAST)
         for start, done in clocks:
             # A clock still running is shown only while there is still something to do.
             if done is not None or live:
@@ -194,15 +190,11 @@ def case_timescales(case: Case, *, on: date, rule_set: str | None = None) -> lis
     nothing more from the database.
     """
     rules = rules_for(rule_set or case.authority.rule_set)
-    items = [
-        item for rule in rules if not rule.on_contact for item in _rule_items(rule, case, on)
-    ]
+    items = [item for rule in rules if not rule.on_contact for item in _rule_items(rule, case, on)]
     return sorted(items, key=lambda i: (i.due_date, i.start_date, i.rule.id))
 
 
-def contact_timescales(
-    contact: Contact, *, on: date, rule_set: str | None = None
-) -> list[DueItem]:
+def contact_timescales(contact: Contact, *, on: date, rule_set: str | None = None) -> list[DueItem]:
     """The clocks a front-door decision on ``contact`` set (``Rule.on_contact``): the referral
     to record, the early help assessment to start. A contact decided after ``on`` has set
     nothing yet. Pass a contact from ``with_contact_data`` to read nothing more."""
@@ -253,6 +245,7 @@ def with_timescale_data(cases: QuerySet[Case]) -> QuerySet[Case]:
         "cp_plans__actions",
         "visits",
         "cin_plans__reviews",
+        "cin_plans__actions",
         "allocations",
         "unallocated_reviews",
     )

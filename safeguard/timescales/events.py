@@ -100,9 +100,7 @@ def _referral_decided(*decisions: str) -> Callable[[Case], list[Subject]]:
 
 def _assessments_ending_in(outcome: str) -> Callable[[Case], list[Subject]]:
     def subjects(case: Case) -> list[Subject]:
-        return [
-            a for a in case.assessments.all() if a.outcome == outcome and a.completed_date
-        ]
+        return [a for a in case.assessments.all() if a.outcome == outcome and a.completed_date]
 
     return subjects
 
@@ -151,8 +149,14 @@ def _reviews_in(case: Case, spell: Subject) -> list[date]:
 
 
 def _plan_actions(case: Case) -> list[Subject]:
-    """The actions of the case's child protection plans (decision 0036)."""
-    return [action for plan in case.cp_plans.all() for action in plan.actions.all()]
+    """The actions of the case's child protection plans (decision 0036) and child in need
+    plans (decision 0068)."""
+    return [
+        action
+        for plans in (case.cp_plans, case.cin_plans)
+        for plan in plans.all()
+        for action in plan.actions.all()
+    ]
 
 
 def _action_agreed(action: Subject) -> date:
@@ -163,7 +167,7 @@ def _action_agreed(action: Subject) -> date:
 
 def _action_live(case: Case, action: Subject, on: date) -> bool:
     """An action is still to do while it is open and its plan is current."""
-    return action.status in OPEN_ACTION_STATUSES and action.plan.is_open_on(on)
+    return action.status in OPEN_ACTION_STATUSES and action.on_plan.is_open_on(on)
 
 
 SCOPES: dict[str, Scope] = {
@@ -199,9 +203,7 @@ SCOPES: dict[str, Scope] = {
     "assessment_for_early_help": Scope(
         _assessments_ending_in(AssessmentOutcome.EARLY_HELP), lambda a: a.completed_date, _always
     ),
-    "strategy_for_section47": Scope(
-        _strategy_for_section47, lambda d: d.discussion_date, _always
-    ),
+    "strategy_for_section47": Scope(_strategy_for_section47, lambda d: d.discussion_date, _always),
     "unallocated_spell": Scope(unallocated_spells, _start_date, _open_on),
     "plan_action": Scope(_plan_actions, _action_agreed, _action_live),
     "conference": Scope(
@@ -389,9 +391,7 @@ EVENTS: dict[str, EventReader] = {
     "strategy_discussions": lambda case, s47: [
         d.discussion_date for d in s47.strategy_discussions_held(case.strategy_discussions.all())
     ],
-    "initial_conference": lambda case, subject: _conferences(
-        case, subject, ConferenceKind.INITIAL
-    ),
+    "initial_conference": lambda case, subject: _conferences(case, subject, ConferenceKind.INITIAL),
     "review_conference": lambda case, plan: _conferences(case, plan, ConferenceKind.REVIEW),
     "core_group": lambda case, plan: [m.meeting_date for m in plan.core_groups.all()],
     "plan_start": lambda case, plan: [plan.start_date],

@@ -171,9 +171,7 @@ def clocks_for(child_ids: Iterable[UUID], *, on: date) -> list[SeenClock]:
     ids = list(child_ids)
     if not ids:
         return []
-    cases = with_stage(
-        with_sightings(Case.objects.filter(open_cases(on), child_id__in=ids)), on=on
-    )
+    cases = with_stage(with_sightings(Case.objects.filter(open_cases(on), child_id__in=ids)), on=on)
     clocks = []
     for case in cases:
         seen, by = latest_sighting(case)
@@ -406,6 +404,9 @@ ON_A_PLAN = (CINPlanReview, CoreGroupMeeting, PlanAction)
 def _child_of(sender, instance) -> UUID | None:
     if sender in CHILD_OF:
         return CHILD_OF[sender](instance)
+    if sender is PlanAction and instance.cin_plan_id is not None:
+        case_of_plan = Case.objects.filter(cin_plans=instance.cin_plan_id)
+        return case_of_plan.values_list("child_id", flat=True).first()
     if sender in ON_A_PLAN:
         case_of_plan = Case.objects.filter(**{_PLAN_CASE[sender]: instance.plan_id})
         return case_of_plan.values_list("child_id", flat=True).first()

@@ -130,7 +130,6 @@ MATRIX = {
     # A manager's review of a case nobody holds (issue 14).
     "casework:unallocated-review-new": ("get", "casework.case", "", CASE_AUTHORISE),
     "casework:cin-plan-new": ("get", "casework.case", "", CASE_RECORD),
-    "casework:cin-plan-review-new": ("get", "casework.cin_plan", "", CASE_RECORD),
     "casework:cin-plan-end": ("get", "casework.cin_plan", "", CASE_RECORD),
     "casework:close": ("get", "casework.case", "", CASE_RECORD),
     # Decision rights (decision 0041): a manager's queue; a request is read by those who

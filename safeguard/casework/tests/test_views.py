@@ -52,8 +52,13 @@ def plan(world, case):
     return services.cin_plan_start(by=world.sw_amy, case=case, start_date=date(2025, 2, 3))
 
 
+# A child in need plan's review goes through the plan's actions, so its page is protection's
+# (decision 0068), at the same address.
+MOVED = {"cin-plan-review-new": "protection:cin-review-new"}
+
+
 def url(name: str, **kwargs) -> str:
-    return reverse(f"casework:{name}", kwargs=kwargs)
+    return reverse(MOVED.get(name, f"casework:{name}"), kwargs=kwargs)
 
 
 # --- Pages render ---------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ from safeguard.demo.generator.journeys import ASSESSMENT_TEAM, CP_TEAM
 from safeguard.demo.generator.lookups import make_lookups
 from safeguard.demo.generator.partner_referrals import make_partner_referrals
 from safeguard.demo.generator.people import Borough
-from safeguard.demo.generator.plans import add_plan_content
+from safeguard.demo.generator.plans import add_cin_plan_content, add_plan_content
 from safeguard.demo.generator.procedures import publish_procedures
 from safeguard.demo.generator.records import Records
 from safeguard.demo.generator.staff import (
@@ -126,6 +126,7 @@ def build_demo_borough(
         plan_counts = add_plan_content(
             rng=borough.rng, new_id=borough.new_id, authority_id=authority.id, as_at=as_at
         )
+        plan_counts |= add_cin_plan_content(seed=seed, authority_id=authority.id, as_at=as_at)
         chair_counts = add_chair_work(authority=authority, seed=seed, as_at=as_at)
         sealed = _seal_demo_children(authority)
         documents = add_documents(authority, seed=seed, as_at=as_at)

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
-from safeguard.casework.models import DirectWork, Visit
+from safeguard.casework.models import CINPlan, DirectWork, Visit
 from safeguard.demo.tests.test_demo_family import summaries_suit_the_childs_age
 from safeguard.protection.models import (
     ActionStatus,
@@ -33,6 +33,17 @@ def test_every_plan_has_outcomes_contingency_and_actions(settings, tmp_path):
     assert actions.filter(status=ActionStatus.DONE).exists()
     assert PlanActionProgress.objects.filter(core_group__isnull=False).exists()
     assert overdue_actions(AS_AT).exists()
+    # Child in need plans too (decision 0068): outcomes, contingency, actions, some overdue
+    # and some done, and the progress recorded at their reviews.
+    cin_plans = CINPlan.objects.all()
+    assert cin_plans.exists()
+    assert not cin_plans.filter(outcomes="").exists()
+    assert not cin_plans.filter(contingency="").exists()
+    cin_actions = actions.filter(cin_plan__isnull=False)
+    assert cin_actions.filter(status=ActionStatus.DONE).exists()
+    assert cin_actions.filter(owner_agency__isnull=False).exists()
+    assert overdue_actions(AS_AT).filter(cin_plan__isnull=False).exists()
+    assert PlanActionProgress.objects.filter(cin_review__isnull=False).exists()
     # Visits and direct work carry the child's voice and the worker's analysis.
     assert Visit.objects.exclude(child_views="").exists()
     assert not Visit.objects.filter(analysis="").exists()

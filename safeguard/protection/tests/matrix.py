@@ -1,5 +1,7 @@
 """Permission-matrix rows for this app's URLs (see safeguard/testing/matrix.py)."""
 
+from safeguard.casework.models import CINPlan
+from safeguard.casework.tests.matrix import cin_plan_target
 from safeguard.protection import services
 from safeguard.protection.tests.steps import (
     case_of_sam,
@@ -33,6 +35,12 @@ MATRIX = {
     "protection:plan-write": ("get", "protection.plan", "", CASE_RECORD),
     "protection:action-new": ("get", "protection.plan", "", CASE_RECORD),
     "protection:action-progress": ("get", "protection.action", "", CASE_RECORD),
+    # A child in need plan's page, outcomes, actions and reviews (decision 0068): as the
+    # child protection plan's.
+    "protection:cin-plan-detail": ("get", "casework.cin_plan", "", CASE_PAGE),
+    "protection:cin-plan-write": ("get", "casework.cin_plan", "", CASE_RECORD),
+    "protection:cin-action-new": ("get", "casework.cin_plan", "", CASE_RECORD),
+    "protection:cin-review-new": ("get", "casework.cin_plan", "", CASE_RECORD),
     "protection:minutes": ("get", "protection.conference", "", CHAIR_ONLY),
     "protection:challenge-new": ("get", "protection.case", "", CHAIR_ONLY),
     "protection:challenge-resolve": ("get", "protection.challenge", "", CHAIR_ONLY),
@@ -47,6 +55,19 @@ def action_of_sam(world):
         by=world.sw_amy,
         plan=plan,
         description="Health visitor checks weekly",
+        due_date=plan.start_date,
+        owner_user=world.sw_amy,
+    )
+
+
+def cin_action_of_sam(world):
+    """An action on Sam Smith's child in need plan (decision 0068), owned by his social
+    worker, open, so that a review goes through it."""
+    plan = CINPlan.objects.get(pk=cin_plan_target(world)["plan_id"])
+    return services.cin_plan_action_add(
+        by=world.sw_amy,
+        cin_plan=plan,
+        description="Family support worker helps with morning routines",
         due_date=plan.start_date,
         owner_user=world.sw_amy,
     )
@@ -72,6 +93,7 @@ TARGETS = {
     "protection.enquiry": lambda world: {"enquiry_id": enquiry_of_sam(world).pk},
     "protection.plan": lambda world: {"plan_id": plan_of_sam(world).pk},
     "protection.action": lambda world: {"action_id": action_of_sam(world).pk},
+    "protection.cin_action": lambda world: {"action_id": cin_action_of_sam(world).pk},
     "protection.conference": lambda world: {
         "conference_id": plan_of_sam(world).conferences.first().pk
     },

@@ -254,7 +254,8 @@ def test_a_session_shows_its_decisions_and_hides_a_child_the_reader_may_not_see(
 
 def test_an_overdue_plan_action_is_in_the_new_session(world, line):
     """A child protection plan's action past its due date is on its owner's due list, so the
-    new session opens with it among the overdue items, on its case (issue 16 item 2)."""
+    new session opens with it among the overdue items, on its case (issue 16 item 2); so is a
+    child in need plan's (decision 0068)."""
     from datetime import date
 
     from safeguard.casework import services as casework
@@ -270,8 +271,22 @@ def test_an_overdue_plan_action_is_in_the_new_session(world, line):
         by=world.sw_amy, plan=plan, description="Arrange the dental check-up",
         due_date=date(2025, 3, 3), owner_user=world.sw_amy,
     )  # fmt: skip
+    # And a child in need plan's action on Tom's case (decision 0068).
+    from safeguard.testing.journey import open_case
+
+    tom = open_case(world, world.child_tom, received=date(2025, 1, 6))
+    casework.case_allocate(
+        by=world.tm_carol, case=tom, worker=world.sw_amy, team=world.team_a,
+        start_date=date(2025, 1, 6), reason="Test",
+    )  # fmt: skip
+    cin_plan = casework.cin_plan_start(by=world.sw_amy, case=tom, start_date=date(2025, 2, 3))
+    protection.cin_plan_action_add(
+        by=world.sw_amy, cin_plan=cin_plan, description="Family support twice a week",
+        due_date=date(2025, 3, 10), owner_user=world.sw_amy,
+    )  # fmt: skip
     start = selectors.prefill(world.sw_amy, on=timezone.localdate())
     actions = [r for r in start.overdue_items if r.item.rule.id == "plan_action"]
-    assert len(actions) == 1 and actions[0].case == plan.case
-    held = next(c for c in start.cases if c.case == plan.case)
-    assert held.overdue_items >= 1
+    assert sorted((a.case.pk for a in actions), key=str) == sorted([plan.case.pk, tom.pk], key=str)
+    for case in (plan.case, tom):
+        held = next(c for c in start.cases if c.case == case)
+        assert held.overdue_items >= 1

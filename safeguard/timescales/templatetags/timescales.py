@@ -59,7 +59,7 @@ MEETS = {
     "core_group": ("protection:core-group-new", _subject("plan_id")),
     "first_review_conference": ("protection:review-new", _subject("plan_id")),
     "review_conference": ("protection:review-new", _subject("plan_id")),
-    "cin_plan_review": ("casework:cin-plan-review-new", _subject("plan_id")),
+    "cin_plan_review": ("protection:cin-review-new", _subject("plan_id")),
     "assessment_cin_plan": ("casework:cin-plan-new", _case),
     "assessment_early_help": ("earlyhelp:eha-new", lambda row: {"person_id": row.child.pk}),
     "unallocated_review": ("casework:unallocated-review-new", _case),
