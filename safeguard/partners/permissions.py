@@ -63,6 +63,7 @@ Contributions to steps and plans (issue 17 item 5, decision 0069):
 from enum import StrEnum
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from safeguard.accounts.models import AgencyKind
 from safeguard.accounts.roles import OVERSIGHT_ROLES, RECORDING_ROLES, Role, is_social_care_staff
@@ -225,24 +226,26 @@ def _owns_action(user, action) -> bool:
     )
     if not owned:
         return False
-    case = action.plan.case
+    case = action.on_plan.case
     return case.authority_id == user.agency.authority_id and not people_permissions.sealed_from(
         user, [case.child_id]
     )
 
 
 def actions_visible_to(user) -> QuerySet[PlanAction]:
-    """The plan actions of child protection plans that ``user``'s partner agency owns, or they
-    own, of their authority, about children whose record is not sealed; none for anyone
-    else."""
+    """The actions of child protection and child in need plans (decision 0068) that
+    ``user``'s partner agency owns, or they own, of their authority, about children whose
+    record is not sealed; none for anyone else."""
     if not _is_agency_staff(user):
         return PlanAction.objects.none()
+    authority_id = user.agency.authority_id
     return (
         PlanAction.objects.filter(
             Q(owner_agency_id=user.agency_id) | Q(owner_user=user),
-            plan__case__authority_id=user.agency.authority_id,
+            Q(plan__case__authority_id=authority_id) | Q(cin_plan__case__authority_id=authority_id),
         )
-        .annotate(**people_permissions.seen_annotations(user, "plan__case__child_id"))
+        .annotate(action_child_id=Coalesce("plan__case__child_id", "cin_plan__case__child_id"))
+        .annotate(**people_permissions.seen_annotations(user, "action_child_id"))
         .filter(seen_sealed=False)
     )
 

@@ -843,7 +843,9 @@ def conference_reports(*, user, conference) -> ConferenceReports | None:
 
 
 def _action_queryset(base):
-    return base.select_related("plan__case__child", "owner_agency", "owner_user")
+    return base.select_related(
+        "plan__case__child", "cin_plan__case__child", "owner_agency", "owner_user"
+    )
 
 
 def agency_actions(*, user, today: date, request=None) -> list[PlanAction]:
@@ -862,7 +864,7 @@ def agency_actions(*, user, today: date, request=None) -> list[PlanAction]:
         )
         _log_children(
             user=user,
-            child_ids=[r.plan.case.child_id for r in rows],
+            child_ids=[r.on_plan.case.child_id for r in rows],
             purpose=AccessPurpose.LIST,
             request=request,
             reason="Plan actions the agency owns",
@@ -915,7 +917,7 @@ def access_agency_action(*, user, action_id, request=None) -> PlanAction:
         raise Http404("No such action")
     _log_children(
         user=user,
-        child_ids=[found.plan.case.child_id],
+        child_ids=[found.on_plan.case.child_id],
         purpose=AccessPurpose.VIEW,
         request=request,
         reason="A plan action the agency owns",

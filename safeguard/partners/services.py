@@ -762,7 +762,7 @@ def agency_action_progress(
     progress = protection_services.plan_action_progress(
         by=by, action=action, recorded_on=today, status=status, note=note, version=version
     )
-    case = action.plan.case
+    case = action.on_plan.case
     agency = by.agency
     chronology_add(
         by=by,

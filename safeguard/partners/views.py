@@ -485,7 +485,7 @@ def _action_page(request, action, form, progress_id=None):
         "partners/agency_action.html",
         {
             "action": action,
-            "child": action.plan.case.child,
+            "child": action.on_plan.case.child,
             "form": form,
             "overdue": action.is_overdue(timezone.localdate()),
             "progress_id": progress_id,

@@ -70,7 +70,7 @@ def can(user, action: Action, obj=None, *, authority_id=None) -> bool:
     they chair (``CONFERENCE``), nothing else on it. Who may be named as a conference's chair
     (not the case's worker or line manager) is a rule of the service, not of this policy."""
     if action == Action.PROGRESS:
-        case = obj.plan.case
+        case = obj.on_plan.case  # a child protection or a child in need plan's action
         if can(user, Action.RECORD, case, authority_id=authority_id):
             return True
         return any(check(user, obj) for check in _PROGRESS_GRANTS)

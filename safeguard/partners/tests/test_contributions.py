@@ -445,3 +445,33 @@ def test_the_case_invitations_page_makes_a_fixed_number_of_queries(world, client
     assert count() == few
     page = _text(client.get(url))
     assert page.count("Sent on time") == 3 and "Report to send" in page
+
+
+def test_the_agency_sees_and_updates_an_action_it_owns_on_a_child_in_need_plan(world, client):
+    """Decisions 0068 and 0069 together: an action on a child in need plan owned by the police
+    is on their list, and they record its progress, as social care does."""
+    from safeguard.casework import services as casework
+
+    case = case_of_sam(world)
+    plan = casework.cin_plan_start(by=world.sw_amy, case=case, start_date=case.referral_date)
+    action = protection.cin_plan_action_add(
+        by=world.sw_amy, cin_plan=plan, description="Share police call-outs to the address",
+        due_date=timezone.localdate() + timedelta(days=14), owner_agency=world.police,
+    )  # fmt: skip
+    client.force_login(world.police_pat)
+    url = reverse("partners:agency-action", args=[action.pk])
+    assert url in _text(client.get(reverse("partners:agency-actions")))
+    assert "Share police call-outs" in _text(client.get(url))
+    response = client.post(
+        url, {"status": ActionStatus.IN_PROGRESS, "note": "Two call-outs shared."}
+    )
+    assert response.status_code == 302, _text(response)
+    action.refresh_from_db()
+    assert action.status == ActionStatus.IN_PROGRESS
+    # Social care records progress on the same kind of action too.
+    protection.plan_action_progress(
+        by=world.sw_amy, action=action, recorded_on=timezone.localdate(),
+        status=ActionStatus.DONE, note="Call-outs reviewed at the review.",
+    )  # fmt: skip
+    action.refresh_from_db()
+    assert action.status == ActionStatus.DONE
