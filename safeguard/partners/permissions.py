@@ -40,6 +40,17 @@ Information requests (issue 17 item 4, decision 0066):
   child's record is (the people policy).
 - The practitioner named answers (``ANSWER``), once; when nobody is named, any active member
   of staff of the agency asked does. Nobody in social care answers on an agency's behalf.
+
+Information-sharing decisions (issue 17 item 6, decision 0070):
+
+- Social care staff who record (``RECORDING_ROLES``) of the child's authority, who may see the
+  child, record social care's decisions to share or not to share (``RECORD_SHARING``) and read
+  every decision about the child (``SEE_SHARING``): they are narrative, so not analysts or
+  chairs.
+- Staff of a partner agency who may see the child (the people policy: an open involvement of
+  theirs or their team's with the child) record their own agency's decisions about that child,
+  and read only those: never another agency's, nor social care's (least privilege).
+- Nobody else: not administrators, inspectors, nor another authority's staff.
 """
 
 from enum import StrEnum
@@ -48,7 +59,12 @@ from django.db.models import QuerySet
 
 from safeguard.accounts.models import AgencyKind
 from safeguard.accounts.roles import OVERSIGHT_ROLES, RECORDING_ROLES, Role, is_social_care_staff
-from safeguard.partners.models import InformationRequest, PartnerReferral, Scope
+from safeguard.partners.models import (
+    InformationRequest,
+    InformationSharingDecision,
+    PartnerReferral,
+    Scope,
+)
 from safeguard.people import permissions as people_permissions
 from safeguard.people.models import Person
 from safeguard.referrals import permissions as front_door
@@ -64,6 +80,8 @@ class Action(StrEnum):
     SEE_AGENCY_REQUESTS = "see_agency_requests"  # the requests to one's agency: partners
     ANSWER = "answer"  # answer a request: the practitioner named, or the agency's staff
     SEE_RESPONSE_TIMES = "see_response_times"  # response times by agency: oversight roles
+    RECORD_SHARING = "record_sharing"  # record a decision to share or not: obj the child
+    SEE_SHARING = "see_sharing"  # the child's sharing decisions: obj the child
 
 
 # The agencies whose staff refer through Safeguard: not children's social care (which records
@@ -108,6 +126,11 @@ def _is_agency_staff(user) -> bool:
         and user.is_partner
         and not user.agency.is_social_care
     )
+
+
+def is_agency_staff(user) -> bool:
+    """Active staff of a partner agency, outside children's social care."""
+    return _is_agency_staff(user)
 
 
 def requests_visible_to(user) -> QuerySet[InformationRequest]:
@@ -166,6 +189,38 @@ REQUEST_ACTIONS = frozenset(
 )
 
 
+SHARING_ACTIONS = frozenset({Action.RECORD_SHARING, Action.SEE_SHARING})
+
+
+def _sharing_can(user, obj) -> bool:
+    """Record or read decisions to share about ``obj`` (a child): social care who record and
+    see the child; the staff of a partner agency who see the child (their own agency's
+    decisions only: ``sharing_visible_to``). The same people record and read."""
+    if obj is None:
+        return is_social_care_staff(user, roles=RECORDING_ROLES) or _is_agency_staff(user)
+    if is_social_care_staff(user, roles=RECORDING_ROLES, authority_id=obj.authority_id):
+        return people_permissions.can(user, people_permissions.Action.VIEW, obj)
+    if _is_agency_staff(user) and user.agency.authority_id == obj.authority_id:
+        return people_permissions.can(user, people_permissions.Action.VIEW, obj)
+    return False
+
+
+def sharing_visible_to(user) -> QuerySet[InformationSharingDecision]:
+    """The information-sharing decisions ``user`` may read: their authority's about the
+    children they may see, for social care staff who record; their own agency's about the
+    children they may see, for a partner agency's staff; none for anyone else."""
+    if is_social_care_staff(user, roles=RECORDING_ROLES):
+        return InformationSharingDecision.objects.filter(
+            people_permissions.visible_q(user, "child_id"), authority_id=user.authority_id
+        )
+    if _is_agency_staff(user):
+        return InformationSharingDecision.objects.filter(
+            agency_id=user.agency_id,
+            child__in=people_permissions.visible_to(user).values("id"),
+        )
+    return InformationSharingDecision.objects.none()
+
+
 def _is_clinician(user) -> bool:
     return bool(
         user.is_authenticated
@@ -186,6 +241,8 @@ def visible_to(user) -> QuerySet[Person]:
 def can(user, action: Action, obj=None) -> bool:
     if action in REQUEST_ACTIONS:
         return _request_can(user, action, obj)
+    if action in SHARING_ACTIONS:
+        return _sharing_can(user, obj)
     if action == Action.LOOKUP:
         return _is_clinician(user)
     if action == Action.REFER:
@@ -199,9 +256,7 @@ def can(user, action: Action, obj=None) -> bool:
         return obj.referrer_id == user.pk or _is_front_door(user, obj.authority_id)
     if action == Action.RECORD_REFERRAL:
         authority_id = obj.authority_id if obj is not None else getattr(user, "authority_id", None)
-        return bool(user.is_authenticated and user.agency_id) and _is_front_door(
-            user, authority_id
-        )
+        return bool(user.is_authenticated and user.agency_id) and _is_front_door(user, authority_id)
     return False
 
 

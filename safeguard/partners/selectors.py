@@ -20,17 +20,19 @@ from django.http import Http404
 from django.utils import timezone
 
 from safeguard.accounts.models import Agency, LocalAuthority, User
-from safeguard.accounts.roles import PARTNER_ROLES
+from safeguard.accounts.roles import PARTNER_ROLES, RECORDING_ROLES
 from safeguard.audit.models import AccessPurpose
 from safeguard.audit.services import record_access
 from safeguard.casework.models import Allocation, Case
-from safeguard.casework.selectors import team_line_manager
+from safeguard.casework.permissions import Action as CaseworkAction
+from safeguard.casework.selectors import access_child, team_line_manager
 from safeguard.core.client_ip import client_ip
 from safeguard.core.errors import ApplicationError
 from safeguard.partners import permissions
 from safeguard.partners.models import (
     ApiKey,
     InformationRequest,
+    InformationSharingDecision,
     LookupAnswer,
     PartnerReferral,
     RequestStage,
@@ -151,9 +153,7 @@ def matching_children(*, authority_id: int, search: Search) -> list[Person]:
             (_given(given) & Q(family_name__iexact=family)) | Q(pk__in=known_as),
             date_of_birth=search.birth_date,
         )
-    return list(
-        people.only("pk", "given_names", "family_name", "authority_id").order_by("pk")[:2]
-    )
+    return list(people.only("pk", "given_names", "family_name", "authority_id").order_by("pk")[:2])
 
 
 def plan_status(person: Person, *, today: date):
@@ -688,3 +688,72 @@ def _uuid(value):
         return UUID(str(value))
     except ValueError:
         return None
+
+
+# --- Information-sharing decisions (issue 17 item 6, decision 0070) -------------------------
+
+
+def access_sharing_child(*, user, person_id, request=None, recording: bool = False) -> Person:
+    """The child whose information-sharing decisions ``user`` reads (or records, with
+    ``recording``), the read logged. Social care go through ``casework.selectors.access_child``
+    (a page of the child's file: narrative, or recording); a partner agency's staff through
+    ``people.selectors.access_person`` (they see the child, never the case file). Raises
+    ``PermissionDenied`` or ``Http404`` as those do, and ``PermissionDenied`` for anyone the
+    policy does not let record or read decisions about the child."""
+    if permissions.is_agency_staff(user):
+        child = access_person(
+            user=user,
+            person_id=person_id,
+            purpose=AccessPurpose.EDIT if recording else AccessPurpose.VIEW,
+            request=request,
+            reason="Information-sharing decisions",
+        )
+    else:
+        child = access_child(
+            user=user,
+            person_id=person_id,
+            request=request,
+            action=CaseworkAction.RECORD if recording else CaseworkAction.READ_NARRATIVE,
+        )
+    action = permissions.Action.RECORD_SHARING if recording else permissions.Action.SEE_SHARING
+    if not permissions.can(user, action, child):
+        raise PermissionDenied("Those who work with the child record decisions to share")
+    return child
+
+
+def sharing_decisions_about(*, user, child: Person) -> list[InformationSharingDecision]:
+    """The decisions to share or not to share about ``child`` (already read through
+    ``access_sharing_child``) that ``user`` may read, newest decision first: every one for
+    social care, their own agency's for a partner."""
+    return list(
+        permissions.sharing_visible_to(user)
+        .filter(child=child)
+        .select_related("agency", "recipient_agency", "decided_by", "recorded_by", "case")
+        .order_by("-decided_on", "-created_at")
+    )
+
+
+def sharing_recipients(*, authority_id: int, excluding: int) -> list[Agency]:
+    """The agencies of the authority information may be shared with, by name: every one but
+    the deciding agency itself (``excluding``)."""
+    return list(
+        Agency.objects.filter(authority_id=authority_id).exclude(pk=excluding).order_by("name")
+    )
+
+
+def sharing_deciders(*, agency: Agency) -> list[User]:
+    """Who may be named as having decided for ``agency``: its active staff who record (social
+    care) or its partner staff, by name."""
+    roles = RECORDING_ROLES if agency.is_social_care else PARTNER_ROLES
+    return list(
+        User.objects.filter(agency=agency, is_active=True, role__in=roles).order_by(
+            "last_name", "first_name", "username"
+        )
+    )
+
+
+def case_of_child(*, child: Person, case_id) -> Case | None:
+    """The case of ``child`` a page's address names (``?case=``), or None (another child's, or
+    not an id)."""
+    case_id = _uuid(case_id) if case_id else None
+    return Case.objects.filter(pk=case_id, child=child).first() if case_id else None

@@ -26,8 +26,9 @@ from safeguard.partners.forms import (
     LookupForm,
     RecordReferralForm,
     ReferralForm,
+    SharingDecisionForm,
 )
-from safeguard.partners.models import LookupWay
+from safeguard.partners.models import LookupWay, SharingConsent
 from safeguard.partners.permissions import Action
 
 
@@ -130,7 +131,8 @@ def referral_record(request, referral_id: UUID):
             "source": services.SOURCE_BY_KIND.get(found.agency.kind, ""),
             "priority": services.URGENCY_PRIORITY[found.urgency],
             # The one match, or a new record when nothing matches; a choice among several.
-            "child": str(candidates[0].pk) if len(candidates) == 1
+            "child": str(candidates[0].pk)
+            if len(candidates) == 1
             else (NEW_CHILD if not candidates else None),
         },
     )
@@ -326,3 +328,53 @@ def response_times_csv(request):
         ),
         RESPONSE_TIMES_HEADER,
     )  # fmt: skip
+
+
+# --- Information-sharing decisions (issue 17 item 6, decision 0070) -------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sharing_decisions(request, person_id: UUID):
+    """The child's decisions to share or not to share information, newest first, and the
+    form to record one: social care who work with the child see every decision; a partner
+    agency involved with the child sees, and records, its own."""
+    recording = request.method == "POST"
+    child = selectors.access_sharing_child(
+        user=request.user, person_id=person_id, request=request, recording=recording
+    )
+    may_record = permissions.can(request.user, Action.RECORD_SHARING, child)
+    case = selectors.case_of_child(child=child, case_id=request.GET.get("case"))
+    form = None
+    if may_record:
+        agency = request.user.agency
+        form = SharingDecisionForm(
+            posted(request),
+            recipients=selectors.sharing_recipients(
+                authority_id=child.authority_id, excluding=agency.pk
+            ),
+            deciders=selectors.sharing_deciders(agency=agency),
+            initial={"decided_by": str(request.user.pk), "decided_on": timezone.localdate()},
+        )
+        made = submission.submit(
+            request,
+            form,
+            lambda data: services.sharing_decision_record(
+                by=request.user, child=child, case=case, **data
+            ),
+            success="Decision recorded",
+        )
+        if made is not None:
+            return redirect("partners:sharing-decisions", person_id=child.pk)
+    return render(
+        request,
+        "partners/sharing_decisions.html",
+        {
+            "child": child,
+            "rows": selectors.sharing_decisions_about(user=request.user, child=child),
+            "form": form,
+            "case": case,
+            "not_sought": SharingConsent.NOT_SOUGHT,
+            "is_agency": permissions.is_agency_staff(request.user),
+        },
+    )

@@ -61,6 +61,7 @@ FORMS = {
     "referrals:contact-group-new": "tm_carol",
     "referrals:contact-group-decide": "tm_carol",
     "partners:information-request-new": "tm_carol",
+    "partners:sharing-decisions": "tm_carol",
     "referrals:referral-new": "tm_carol",
     "partners:refer": "police_pat",
     "partners:referral-record": "tm_carol",
@@ -217,6 +218,8 @@ OVERRIDES = {
     "partners:information-request-new": {"due_date_day": "1", "due_date_month": "1",
                                          "due_date_year": "2099"},
     "protection:action-progress": {"core_group": ""},
+    # A recipient named in words, not an agency too; consent not sought, with the reason why.
+    "partners:sharing-decisions": {"recipient_agency": "", "consent": "not_sought"},
     # An outcome that needs nothing else chosen: "no further action" (a case note).
     "backlog:review": {"outcomes": ["nfa"]},
 }  # fmt: skip
