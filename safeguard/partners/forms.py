@@ -7,10 +7,15 @@ from safeguard.casework.forms import priority_field, priority_reason_field
 from safeguard.core.forms import GovukDateField, GovukForm
 from safeguard.partners.models import (
     REPORT_DUE_WORKING_DAYS,
+    Article6Basis,
+    Article9Condition,
     ConferenceKind,
     Consent,
     RequestStage,
     Setting,
+    SharingConsent,
+    SharingDecision,
+    StatutoryGateway,
     StepKind,
     Urgency,
 )
@@ -357,3 +362,95 @@ class AgencyProgressForm(GovukForm):
         rows=4,
         help_text="It joins the child's chronology with your agency's name",
     )
+
+
+class SharingDecisionForm(GovukForm):
+    """A decision to share, or not to share, information about a child (issue 17 item 6)."""
+
+    decision = forms.ChoiceField(
+        label="Was the information shared?",
+        choices=SharingDecision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the information was shared"},
+    )
+    information = _box(
+        "What information?",
+        "Enter what information was shared, or not shared",
+        rows=4,
+        help_text="What was asked for or offered, and what was (or was not) passed on",
+    )
+    recipient_agency = forms.ChoiceField(
+        label="With whom: an agency of the authority",
+        required=False,
+        help_text="Or leave this and name the recipient below",
+    )
+    recipient_name = forms.CharField(
+        label="With whom: someone outside the authority's agencies",
+        required=False,
+        max_length=200,
+        help_text="Their name, role and organisation, such as a GP practice in another area",
+    )
+    reason = _box(
+        "Why?",
+        "Enter why you decided this",
+        rows=4,
+        help_text=(
+            "Why sharing was, or was not, necessary and proportionate for the child's safety "
+            "and welfare"
+        ),
+    )
+    article_6_basis = forms.ChoiceField(
+        label="Lawful basis: UK GDPR Article 6",
+        required=False,
+        choices=[("", "None: the information was not shared")] + Article6Basis.choices,
+        help_text="Needed when the information was shared",
+    )
+    article_9_condition = forms.ChoiceField(
+        label="Condition for special category information: UK GDPR Article 9",
+        required=False,
+        choices=Article9Condition.choices,
+    )
+    statutory_gateway = forms.ChoiceField(
+        label="Statutory gateway",
+        required=False,
+        choices=StatutoryGateway.choices,
+    )
+    consent = forms.ChoiceField(
+        label="Was consent sought?",
+        choices=SharingConsent.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether consent was sought"},
+    )
+    consent_not_sought_reason = _box(
+        "If consent was not sought, why not?",
+        rows=3,
+        help_text=(
+            "Needed when it was not sought: for example, asking would put the child at risk "
+            "of significant harm or prejudice a police investigation"
+        ),
+    )
+    decided_by = forms.ChoiceField(
+        label="Who decided?", error_messages={"required": "Choose who decided"}
+    )
+    decided_on = GovukDateField(
+        label="Date of the decision",
+        error_messages={"required": "Enter the date of the decision"},
+    )
+
+    def __init__(self, *args, recipients=(), deciders=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.recipients = {str(a.pk): a for a in recipients}
+        self.deciders = {str(u.pk): u for u in deciders}
+        self.fields["recipient_agency"].choices = [("", "Someone outside: named below")] + [
+            (key, a.name) for key, a in self.recipients.items()
+        ]
+        self.fields["decided_by"].choices = [("", "Choose who decided")] + [
+            (key, (u.get_full_name() or u.username) + (f" ({u.job_title})" if u.job_title else ""))
+            for key, u in self.deciders.items()
+        ]
+
+    def clean(self):
+        data = super().clean()
+        data["recipient_agency"] = self.recipients.get(data.get("recipient_agency") or "")
+        data["decided_by"] = self.deciders.get(data.get("decided_by") or "")
+        return data

@@ -467,3 +467,188 @@ class AgencyProgress(PlanActionProgress):
 
     class Meta:
         proxy = True
+
+
+# --- Information-sharing decisions (issue 17 item 6, decision 0070) -------------------------
+
+
+class SharingDecision(models.TextChoices):
+    SHARED = "shared", "Shared"
+    NOT_SHARED = "not_shared", "Not shared"
+
+
+class Article6Basis(models.TextChoices):
+    """UK GDPR Article 6(1): the lawful basis for processing personal data. In safeguarding a
+    public authority usually relies on public task or legal obligation, and on vital interests
+    where a life is at risk; consent is rarely the right basis (HM Government, Information
+    sharing advice for safeguarding practitioners, 2024)."""
+
+    PUBLIC_TASK = (
+        "6_1_e",
+        "Article 6(1)(e) public task: a task in the public interest or under official authority",
+    )
+    LEGAL_OBLIGATION = "6_1_c", "Article 6(1)(c) legal obligation: the law requires it"
+    VITAL_INTERESTS = "6_1_d", "Article 6(1)(d) vital interests: to protect someone's life"
+    CONSENT = "6_1_a", "Article 6(1)(a) consent: the person agreed"
+    CONTRACT = "6_1_b", "Article 6(1)(b) contract"
+    LEGITIMATE_INTERESTS = (
+        "6_1_f",
+        "Article 6(1)(f) legitimate interests (not for public authorities' tasks)",
+    )
+
+
+class Article9Condition(models.TextChoices):
+    """UK GDPR Article 9(2): the condition for special category data (health, ethnicity,
+    religion, sex life, biometrics), with the Data Protection Act 2018's Schedule 1 condition
+    safeguarding relies on. Empty: no special category information was shared."""
+
+    NONE = "", "None: no special category information (health, ethnicity, religion, sex life)"
+    SAFEGUARDING = (
+        "9_2_g_sch1_18",
+        "Article 9(2)(g) substantial public interest: safeguarding of children and "
+        "individuals at risk (DPA 2018 Schedule 1 paragraph 18)",
+    )
+    STATUTORY = (
+        "9_2_g_sch1_6",
+        "Article 9(2)(g) substantial public interest: statutory and government purposes "
+        "(DPA 2018 Schedule 1 paragraph 6)",
+    )
+    HEALTH_SOCIAL_CARE = "9_2_h", "Article 9(2)(h) health or social care"
+    VITAL_INTERESTS = "9_2_c", "Article 9(2)(c) vital interests: the person cannot consent"
+    LEGAL_CLAIMS = "9_2_f", "Article 9(2)(f) legal claims or courts acting judicially"
+    EXPLICIT_CONSENT = "9_2_a", "Article 9(2)(a) explicit consent"
+    EMPLOYMENT_SOCIAL_PROTECTION = (
+        "9_2_b",
+        "Article 9(2)(b) employment, social security and social protection law",
+    )
+
+
+class StatutoryGateway(models.TextChoices):
+    """The law that lets or requires the information to be shared: the gateways safeguarding
+    commonly relies on. Empty: none named (the Article 6 basis stands on its own)."""
+
+    NONE = "", "None named"
+    CA1989_S17 = "ca1989_s17", "Children Act 1989 section 17: services for children in need"
+    CA1989_S27 = "ca1989_s27", "Children Act 1989 section 27: co-operation between authorities"
+    CA1989_S47 = "ca1989_s47", "Children Act 1989 section 47: enquiries about significant harm"
+    CA2004_S10 = "ca2004_s10", "Children Act 2004 section 10: co-operation to improve well-being"
+    CA2004_S11 = "ca2004_s11", "Children Act 2004 section 11: duty to safeguard and promote welfare"
+    CDA1998_S115 = (
+        "cda1998_s115",
+        "Crime and Disorder Act 1998 section 115: preventing and detecting crime",
+    )
+    CSA2017_S16H = (
+        "csa2017_s16h",
+        "Children and Social Work Act 2017 section 16H: safeguarding partners' information",
+    )
+    EA2002_S175 = "ea2002_s175", "Education Act 2002 section 175: schools' safeguarding duty"
+    DPA2018_S8 = "dpa2018_s8", "Data Protection Act 2018 section 8: processing for a public task"
+    COURT_ORDER = "court_order", "An order of the court"
+
+
+class SharingConsent(models.TextChoices):
+    AGREED = "agreed", "Yes: sought, and the family (or the young person) agreed"
+    REFUSED = "refused", "Yes: sought, and they refused"
+    NOT_SOUGHT = "not_sought", "No: consent was not sought"
+
+
+class InformationSharingDecision(BaseModel):
+    """A decision to share, or not to share, information about a child (issue 17 item 6):
+    what, with whom (an agency of the authority, or a recipient outside it named in words),
+    why, the lawful basis (Article 6, an Article 9 condition for special category
+    information, and the statutory gateway), whether consent was sought (or why not), who
+    decided and when, and who recorded it.
+
+    ``agency`` is whose decision it is: children's social care's, or a partner agency's, made
+    by its own staff (decision 0070). A decision is a record of what was decided, and is
+    never changed: a later decision is recorded as a new one."""
+
+    authority = models.ForeignKey(
+        "accounts.LocalAuthority", on_delete=models.PROTECT, related_name="+"
+    )
+    child = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="sharing_decisions"
+    )
+    case = models.ForeignKey(
+        "casework.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "accounts.Agency",
+        on_delete=models.PROTECT,
+        related_name="sharing_decisions",
+        verbose_name="whose decision (agency)",
+    )
+    decision = models.CharField(max_length=12, choices=SharingDecision.choices)
+    information = models.TextField(verbose_name="what information")
+    recipient_agency = models.ForeignKey(
+        "accounts.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sharing_decisions_received",
+        verbose_name="with whom (an agency of the authority)",
+    )
+    recipient_name = models.CharField(
+        max_length=200, blank=True, verbose_name="with whom (named outside the authority)"
+    )
+    reason = models.TextField(verbose_name="why")
+    article_6_basis = models.CharField(
+        max_length=8,
+        choices=Article6Basis.choices,
+        blank=True,
+        verbose_name="UK GDPR Article 6 basis",
+    )
+    article_9_condition = models.CharField(
+        max_length=16, choices=Article9Condition.choices, blank=True,
+        verbose_name="UK GDPR Article 9 condition",
+    )  # fmt: skip
+    statutory_gateway = models.CharField(
+        max_length=16, choices=StatutoryGateway.choices, blank=True
+    )
+    consent = models.CharField(
+        max_length=12, choices=SharingConsent.choices, verbose_name="consent sought"
+    )
+    consent_not_sought_reason = models.TextField(
+        blank=True, verbose_name="why consent was not sought"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-decided_on", "-created_at"]
+        indexes = [
+            models.Index(fields=["child", "decided_on"], name="sharing_child"),
+        ]
+        constraints = [
+            # With whom: an agency of the authority, or a recipient named in words; never both.
+            models.CheckConstraint(
+                condition=(
+                    (models.Q(recipient_agency__isnull=False) & models.Q(recipient_name=""))
+                    | (models.Q(recipient_agency__isnull=True) & ~models.Q(recipient_name=""))
+                ),
+                name="sharing_one_recipient",
+            ),
+            # Consent not sought has its reason; sought has none.
+            models.CheckConstraint(
+                condition=(models.Q(consent="not_sought") & ~models.Q(consent_not_sought_reason=""))
+                | (~models.Q(consent="not_sought") & models.Q(consent_not_sought_reason="")),
+                name="sharing_consent_reason",
+            ),
+            # Information shared names its Article 6 basis.
+            models.CheckConstraint(
+                condition=~models.Q(decision="shared") | ~models.Q(article_6_basis=""),
+                name="sharing_shared_has_basis",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} with {self.recipient} on {self.decided_on:%Y-%m-%d}"
+
+    @property
+    def recipient(self) -> str:
+        return self.recipient_agency.name if self.recipient_agency_id else self.recipient_name

@@ -58,6 +58,17 @@ Contributions to steps and plans (issue 17 item 5, decision 0069):
 - Staff of a partner agency see the plan actions their agency owns, or they own
   (``SEE_AGENCY_ACTIONS``, ``SEE_ACTION``), and record progress on them (``UPDATE_ACTION``:
   granted to the protection policy's ``PROGRESS`` from ``apps.py``); nothing else of the plan.
+
+Information-sharing decisions (issue 17 item 6, decision 0070):
+
+- Social care staff who record (``RECORDING_ROLES``) of the child's authority, who may see the
+  child, record social care's decisions to share or not to share (``RECORD_SHARING``) and read
+  every decision about the child (``SEE_SHARING``): they are narrative, so not analysts or
+  chairs.
+- Staff of a partner agency who may see the child (the people policy: an open involvement of
+  theirs or their team's with the child) record their own agency's decisions about that child,
+  and read only those: never another agency's, nor social care's (least privilege).
+- Nobody else: not administrators, inspectors, nor another authority's staff.
 """
 
 from enum import StrEnum
@@ -67,7 +78,13 @@ from django.db.models.functions import Coalesce
 
 from safeguard.accounts.models import AgencyKind
 from safeguard.accounts.roles import OVERSIGHT_ROLES, RECORDING_ROLES, Role, is_social_care_staff
-from safeguard.partners.models import InformationRequest, PartnerReferral, Scope, StepInvitation
+from safeguard.partners.models import (
+    InformationRequest,
+    InformationSharingDecision,
+    PartnerReferral,
+    Scope,
+    StepInvitation,
+)
 from safeguard.people import permissions as people_permissions
 from safeguard.people.models import Person
 from safeguard.protection import permissions as protection
@@ -92,6 +109,8 @@ class Action(StrEnum):
     SEE_AGENCY_ACTIONS = "see_agency_actions"  # the plan actions one's agency owns
     SEE_ACTION = "see_action"  # one plan action: its owning agency's staff (or its owner)
     UPDATE_ACTION = "update_action"  # record progress on it: the same
+    RECORD_SHARING = "record_sharing"  # record a decision to share or not: obj the child
+    SEE_SHARING = "see_sharing"  # the child's sharing decisions: obj the child
 
 
 # The agencies whose staff refer through Safeguard: not children's social care (which records
@@ -136,6 +155,11 @@ def _is_agency_staff(user) -> bool:
         and user.is_partner
         and not user.agency.is_social_care
     )
+
+
+def is_agency_staff(user) -> bool:
+    """Active staff of a partner agency, outside children's social care."""
+    return _is_agency_staff(user)
 
 
 def requests_visible_to(user) -> QuerySet[InformationRequest]:
@@ -288,6 +312,38 @@ CONTRIBUTION_ACTIONS = frozenset(
 )
 
 
+SHARING_ACTIONS = frozenset({Action.RECORD_SHARING, Action.SEE_SHARING})
+
+
+def _sharing_can(user, obj) -> bool:
+    """Record or read decisions to share about ``obj`` (a child): social care who record and
+    see the child; the staff of a partner agency who see the child (their own agency's
+    decisions only: ``sharing_visible_to``). The same people record and read."""
+    if obj is None:
+        return is_social_care_staff(user, roles=RECORDING_ROLES) or _is_agency_staff(user)
+    if is_social_care_staff(user, roles=RECORDING_ROLES, authority_id=obj.authority_id):
+        return people_permissions.can(user, people_permissions.Action.VIEW, obj)
+    if _is_agency_staff(user) and user.agency.authority_id == obj.authority_id:
+        return people_permissions.can(user, people_permissions.Action.VIEW, obj)
+    return False
+
+
+def sharing_visible_to(user) -> QuerySet[InformationSharingDecision]:
+    """The information-sharing decisions ``user`` may read: their authority's about the
+    children they may see, for social care staff who record; their own agency's about the
+    children they may see, for a partner agency's staff; none for anyone else."""
+    if is_social_care_staff(user, roles=RECORDING_ROLES):
+        return InformationSharingDecision.objects.filter(
+            people_permissions.visible_q(user, "child_id"), authority_id=user.authority_id
+        )
+    if _is_agency_staff(user):
+        return InformationSharingDecision.objects.filter(
+            agency_id=user.agency_id,
+            child__in=people_permissions.visible_to(user).values("id"),
+        )
+    return InformationSharingDecision.objects.none()
+
+
 def _is_clinician(user) -> bool:
     return bool(
         user.is_authenticated
@@ -310,6 +366,8 @@ def can(user, action: Action, obj=None) -> bool:
         return _request_can(user, action, obj)
     if action in CONTRIBUTION_ACTIONS:
         return _contribution_can(user, action, obj)
+    if action in SHARING_ACTIONS:
+        return _sharing_can(user, obj)
     if action == Action.LOOKUP:
         return _is_clinician(user)
     if action == Action.REFER:

@@ -30,17 +30,19 @@ from django.http import Http404
 from django.utils import timezone
 
 from safeguard.accounts.models import Agency, LocalAuthority, User
-from safeguard.accounts.roles import PARTNER_ROLES, Role
+from safeguard.accounts.roles import PARTNER_ROLES, RECORDING_ROLES, Role
 from safeguard.audit.models import AccessPurpose
 from safeguard.audit.services import record_access
 from safeguard.casework.models import Allocation, Case
-from safeguard.casework.selectors import team_line_manager
+from safeguard.casework.permissions import Action as CaseworkAction
+from safeguard.casework.selectors import access_child, team_line_manager
 from safeguard.core.client_ip import client_ip
 from safeguard.core.errors import ApplicationError
 from safeguard.partners import permissions
 from safeguard.partners.models import (
     ApiKey,
     InformationRequest,
+    InformationSharingDecision,
     LookupAnswer,
     PartnerReferral,
     RequestStage,
@@ -608,6 +610,58 @@ def _middle_days(position):
     return Subquery(ranked)
 
 
+def _with_answered_day(requests):
+    """``requests`` with the local day each was answered (``answered_day``), which
+    ``ANSWERED_ON_TIME`` compares with the due date."""
+    return requests.annotate(answered_day=TruncDate("answered_at"))
+
+
+# Answered on time: answered on or before the due date, by the local day of the answer
+# (answered on the due date is on time: ``InformationRequest.answered_on_time``). The one
+# definition, in SQL, of the response times by agency and the partner figures
+# (``performance.partners``); over a query made by ``_with_answered_day``.
+ANSWERED_ON_TIME = Q(answered_at__isnull=False, answered_day__lte=F("due_date"))
+
+
+@dataclass(frozen=True)
+class AgencyOnTime:
+    agency_id: int
+    agency: str
+    on_time: int
+    due: int
+
+
+def requests_on_time_by_agency(
+    *, authority_id: int, start: date, end: date, today: date
+) -> list[AgencyOnTime]:
+    """The information requests of the authority due from ``start`` to ``end`` (inclusive),
+    by agency asked: how many were answered on time (``ANSWERED_ON_TIME``, as the response
+    times count them) out of how many were due. A request still open and not yet past its
+    due date on ``today`` is not counted either way: it may yet be answered on time. One
+    aggregate query; an agency with no request due is not listed. A figure, not a read of
+    any child: callers check who may see it (``performance``)."""
+    rows = (
+        _with_answered_day(
+            InformationRequest.objects.filter(
+                authority_id=authority_id, due_date__gte=start, due_date__lte=end
+            )
+        )
+        .filter(Q(answered_at__isnull=False) | Q(due_date__lt=today))
+        .values("agency_id", "agency__name")
+        .annotate(due=Count("pk"), on_time=Count("pk", filter=ANSWERED_ON_TIME))
+        .order_by("agency__name", "agency_id")
+    )
+    return [
+        AgencyOnTime(
+            agency_id=row["agency_id"],
+            agency=row["agency__name"],
+            on_time=row["on_time"],
+            due=row["due"],
+        )
+        for row in rows
+    ]
+
+
 def response_times(*, user, today: date) -> list[AgencyResponseTimes]:
     """Response times by agency for ``user``'s authority, every request ever sent: how many
     sent, answered, answered on time (on or before the due date), the median days to answer
@@ -617,13 +671,12 @@ def response_times(*, user, today: date) -> list[AgencyResponseTimes]:
         raise PermissionDenied("Response times are for managers and analysts")
     answered = Q(answered_at__isnull=False)
     rows = (
-        InformationRequest.objects.filter(authority_id=user.authority_id)
-        .annotate(answered_day=TruncDate("answered_at"))
+        _with_answered_day(InformationRequest.objects.filter(authority_id=user.authority_id))
         .values("agency_id", "agency__name", "agency__kind")
         .annotate(
             sent=Count("pk"),
             answered=Count("pk", filter=answered),
-            on_time=Count("pk", filter=answered & Q(answered_day__lte=F("due_date"))),
+            on_time=Count("pk", filter=ANSWERED_ON_TIME),
             open=Count("pk", filter=~answered),
             late=Count("pk", filter=~answered & Q(due_date__lt=today)),
             low=_middle_days((F("n") + 1) / 2),
@@ -952,3 +1005,72 @@ def invitations_on_case(*, case, today: date) -> list[StepInvitation]:
     for row in rows:
         row.shown_status = row.report_status(today)
     return rows
+
+
+# --- Information-sharing decisions (issue 17 item 6, decision 0070) -------------------------
+
+
+def access_sharing_child(*, user, person_id, request=None, recording: bool = False) -> Person:
+    """The child whose information-sharing decisions ``user`` reads (or records, with
+    ``recording``), the read logged. Social care go through ``casework.selectors.access_child``
+    (a page of the child's file: narrative, or recording); a partner agency's staff through
+    ``people.selectors.access_person`` (they see the child, never the case file). Raises
+    ``PermissionDenied`` or ``Http404`` as those do, and ``PermissionDenied`` for anyone the
+    policy does not let record or read decisions about the child."""
+    if permissions.is_agency_staff(user):
+        child = access_person(
+            user=user,
+            person_id=person_id,
+            purpose=AccessPurpose.EDIT if recording else AccessPurpose.VIEW,
+            request=request,
+            reason="Information-sharing decisions",
+        )
+    else:
+        child = access_child(
+            user=user,
+            person_id=person_id,
+            request=request,
+            action=CaseworkAction.RECORD if recording else CaseworkAction.READ_NARRATIVE,
+        )
+    action = permissions.Action.RECORD_SHARING if recording else permissions.Action.SEE_SHARING
+    if not permissions.can(user, action, child):
+        raise PermissionDenied("Those who work with the child record decisions to share")
+    return child
+
+
+def sharing_decisions_about(*, user, child: Person) -> list[InformationSharingDecision]:
+    """The decisions to share or not to share about ``child`` (already read through
+    ``access_sharing_child``) that ``user`` may read, newest decision first: every one for
+    social care, their own agency's for a partner."""
+    return list(
+        permissions.sharing_visible_to(user)
+        .filter(child=child)
+        .select_related("agency", "recipient_agency", "decided_by", "recorded_by", "case")
+        .order_by("-decided_on", "-created_at")
+    )
+
+
+def sharing_recipients(*, authority_id: int, excluding: int) -> list[Agency]:
+    """The agencies of the authority information may be shared with, by name: every one but
+    the deciding agency itself (``excluding``)."""
+    return list(
+        Agency.objects.filter(authority_id=authority_id).exclude(pk=excluding).order_by("name")
+    )
+
+
+def sharing_deciders(*, agency: Agency) -> list[User]:
+    """Who may be named as having decided for ``agency``: its active staff who record (social
+    care) or its partner staff, by name."""
+    roles = RECORDING_ROLES if agency.is_social_care else PARTNER_ROLES
+    return list(
+        User.objects.filter(agency=agency, is_active=True, role__in=roles).order_by(
+            "last_name", "first_name", "username"
+        )
+    )
+
+
+def case_of_child(*, child: Person, case_id) -> Case | None:
+    """The case of ``child`` a page's address names (``?case=``), or None (another child's, or
+    not an id)."""
+    case_id = _uuid(case_id) if case_id else None
+    return Case.objects.filter(pk=case_id, child=child).first() if case_id else None

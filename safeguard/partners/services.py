@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from safeguard.accounts.models import Agency, AgencyKind, User
-from safeguard.accounts.roles import PARTNER_ROLES, Role
+from safeguard.accounts.roles import PARTNER_ROLES, RECORDING_ROLES, Role
 from safeguard.audit.models import ChangeVerb
 from safeguard.audit.services import record_change, save_change, save_new, snapshot
 from safeguard.casework.codes import Priority, ReferralSource
 from safeguard.casework.models import Case
-from safeguard.casework.services import agency_name, chronology_add
+from safeguard.casework.services import agency_name, check_date, chronology_add
 from safeguard.core.concurrency import expect_version
 from safeguard.core.errors import ApplicationError
 from safeguard.notices.services import notify
@@ -26,10 +26,13 @@ from safeguard.partners import permissions, selectors
 from safeguard.partners.models import (
     AgencyProgress,
     ApiKey,
+    Article6Basis,
+    Article9Condition,
     ConferenceKind,
     Consent,
     InformationAnswer,
     InformationRequest,
+    InformationSharingDecision,
     InvitationReport,
     Lookup,
     LookupWay,
@@ -37,6 +40,9 @@ from safeguard.partners.models import (
     RequestStage,
     Scope,
     Setting,
+    SharingConsent,
+    SharingDecision,
+    StatutoryGateway,
     StepInvitation,
     StepKind,
     Urgency,
@@ -775,3 +781,148 @@ def agency_action_progress(
         source=AgencyProgress(pk=progress.pk),
     )
     return progress
+
+
+# --- Information-sharing decisions (issue 17 item 6, decision 0070) -------------------------
+
+
+def may_decide(user, agency: Agency) -> bool:
+    """May ``user`` be named as having decided for ``agency``? Its active staff: for children's
+    social care, those who record on a child's file; for a partner agency, its partner staff."""
+    roles = RECORDING_ROLES if agency.is_social_care else PARTNER_ROLES
+    return bool(user.is_active and user.agency_id == agency.pk and user.role in roles)
+
+
+@transaction.atomic
+def sharing_decision_record(
+    *,
+    by,
+    child: Person,
+    decision: str,
+    information: str,
+    reason: str,
+    consent: str,
+    decided_by: User | None,
+    decided_on: date | None,
+    recipient_agency: Agency | None = None,
+    recipient_name: str = "",
+    article_6_basis: str = "",
+    article_9_condition: str = "",
+    statutory_gateway: str = "",
+    consent_not_sought_reason: str = "",
+    case: Case | None = None,
+) -> InformationSharingDecision:
+    """Record a decision of ``by``'s agency to share, or not to share, information about
+    ``child`` with ``recipient_agency`` (an agency of the child's authority) or a recipient
+    named in words (``recipient_name``), decided by ``decided_by`` (staff of the same agency)
+    on ``decided_on``. Saved with its change event; the child's chronology says what was
+    decided, with whom, and on what basis. Raises ``PermissionDenied`` for anyone but social
+    care who record and see the child, or a partner agency's staff who see the child
+    (``permissions.Action.RECORD_SHARING``), and ``ApplicationError`` for bad input, storing
+    nothing."""
+    if not permissions.can(by, Action.RECORD_SHARING, child):
+        raise PermissionDenied(
+            "Social care staff who work with the child, or an agency involved with them, "
+            "record decisions to share"
+        )
+    agency = by.agency
+    if decision not in SharingDecision.values:
+        raise ApplicationError("Select whether the information was shared", field="decision")
+    information = _required(
+        information, "Enter what information was shared, or not shared", "information"
+    )
+    if recipient_agency is not None and recipient_name.strip():
+        raise ApplicationError(
+            "Choose an agency or name the recipient, not both", field="recipient_name"
+        )
+    if recipient_agency is not None:
+        if recipient_agency.authority_id != child.authority_id:
+            raise ApplicationError(
+                "Choose an agency of the authority from the list", field="recipient_agency"
+            )
+        if recipient_agency.pk == agency.pk:
+            raise ApplicationError(
+                f"Sharing within {agency.name} is not a decision to share: choose another "
+                "agency, or name the recipient",
+                field="recipient_agency",
+            )
+    elif not recipient_name.strip():
+        raise ApplicationError(
+            "Choose the agency the information was shared with (or not), or name the recipient",
+            field="recipient_agency",
+        )
+    reason = _required(reason, "Enter why you decided this", "reason")
+    if article_6_basis and article_6_basis not in Article6Basis.values:
+        raise ApplicationError("Choose the Article 6 basis from the list", field="article_6_basis")
+    if decision == SharingDecision.SHARED and not article_6_basis:
+        raise ApplicationError(
+            "Choose the lawful basis (UK GDPR Article 6) the information was shared on",
+            field="article_6_basis",
+        )
+    if article_9_condition not in Article9Condition.values:
+        raise ApplicationError(
+            "Choose the Article 9 condition from the list", field="article_9_condition"
+        )
+    if statutory_gateway not in StatutoryGateway.values:
+        raise ApplicationError(
+            "Choose the statutory gateway from the list", field="statutory_gateway"
+        )
+    if consent not in SharingConsent.values:
+        raise ApplicationError("Select whether consent was sought", field="consent")
+    consent_not_sought_reason = (consent_not_sought_reason or "").strip()
+    if consent == SharingConsent.NOT_SOUGHT and not consent_not_sought_reason:
+        raise ApplicationError(
+            "Say why consent was not sought (for example, asking would put the child at "
+            "risk of significant harm, or would prejudice a police investigation)",
+            field="consent_not_sought_reason",
+        )
+    if consent != SharingConsent.NOT_SOUGHT and consent_not_sought_reason:
+        raise ApplicationError(
+            "Consent was sought: leave the reason it was not sought empty",
+            field="consent_not_sought_reason",
+        )
+    if decided_by is None or not may_decide(decided_by, agency):
+        raise ApplicationError(
+            f"Choose who decided: a member of staff of {agency.name}", field="decided_by"
+        )
+    check_date(decided_on, label="date of the decision", field="decided_on")
+    if case is not None and case.child_id != child.pk:
+        raise ApplicationError("The case is another child's")
+    made = InformationSharingDecision(
+        authority_id=child.authority_id,
+        child=child,
+        case=case,
+        agency=agency,
+        decision=decision,
+        information=information,
+        recipient_agency=recipient_agency,
+        recipient_name=recipient_name.strip(),
+        reason=reason,
+        article_6_basis=article_6_basis,
+        article_9_condition=article_9_condition,
+        statutory_gateway=statutory_gateway,
+        consent=consent,
+        consent_not_sought_reason=consent_not_sought_reason,
+        decided_by=decided_by,
+        decided_on=decided_on,
+        recorded_by=by,
+    )
+    save_new(made, by=by, person_id=child.pk)
+    shared = decision == SharingDecision.SHARED
+    basis = [Article6Basis(article_6_basis).label] if article_6_basis else []
+    if statutory_gateway:
+        basis.append(StatutoryGateway(statutory_gateway).label)
+    chronology_add(
+        by=by,
+        child=child,
+        case=case,
+        event_date=decided_on,
+        what=(
+            f"{agency.name} "
+            f"{'shared' if shared else 'decided not to share'} information with {made.recipient}"
+        ),
+        source_agency=agency.name,
+        outcome="Lawful basis: " + "; ".join(basis) if basis else "",
+        source=made,
+    )
+    return made

@@ -24,6 +24,11 @@ urlpatterns = [
         views.information_request_new,
         name="information-request-new",
     ),
+    path(
+        "people/<uuid:person_id>/information-sharing/",
+        views.sharing_decisions,
+        name="sharing-decisions",
+    ),
     path("information-requests/", views.agency_requests, name="agency-requests"),
     path("information-requests/sent/", views.sent_requests, name="sent-requests"),
     path(

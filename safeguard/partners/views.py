@@ -29,8 +29,9 @@ from safeguard.partners.forms import (
     LookupForm,
     RecordReferralForm,
     ReferralForm,
+    SharingDecisionForm,
 )
-from safeguard.partners.models import LookupWay
+from safeguard.partners.models import LookupWay, SharingConsent
 from safeguard.partners.permissions import Action
 from safeguard.protection import selectors as protection_selectors
 from safeguard.protection.permissions import Action as ProtectionAction
@@ -490,5 +491,55 @@ def _action_page(request, action, form, progress_id=None):
             "overdue": action.is_overdue(timezone.localdate()),
             "progress_id": progress_id,
             "is_partner": permissions.can(request.user, Action.SEE_AGENCY_ACTIONS),
+        },
+    )
+
+
+# --- Information-sharing decisions (issue 17 item 6, decision 0070) -------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sharing_decisions(request, person_id: UUID):
+    """The child's decisions to share or not to share information, newest first, and the
+    form to record one: social care who work with the child see every decision; a partner
+    agency involved with the child sees, and records, its own."""
+    recording = request.method == "POST"
+    child = selectors.access_sharing_child(
+        user=request.user, person_id=person_id, request=request, recording=recording
+    )
+    may_record = permissions.can(request.user, Action.RECORD_SHARING, child)
+    case = selectors.case_of_child(child=child, case_id=request.GET.get("case"))
+    form = None
+    if may_record:
+        agency = request.user.agency
+        form = SharingDecisionForm(
+            posted(request),
+            recipients=selectors.sharing_recipients(
+                authority_id=child.authority_id, excluding=agency.pk
+            ),
+            deciders=selectors.sharing_deciders(agency=agency),
+            initial={"decided_by": str(request.user.pk), "decided_on": timezone.localdate()},
+        )
+        made = submission.submit(
+            request,
+            form,
+            lambda data: services.sharing_decision_record(
+                by=request.user, child=child, case=case, **data
+            ),
+            success="Decision recorded",
+        )
+        if made is not None:
+            return redirect("partners:sharing-decisions", person_id=child.pk)
+    return render(
+        request,
+        "partners/sharing_decisions.html",
+        {
+            "child": child,
+            "rows": selectors.sharing_decisions_about(user=request.user, child=child),
+            "form": form,
+            "case": case,
+            "not_sought": SharingConsent.NOT_SOUGHT,
+            "is_agency": permissions.is_agency_staff(request.user),
         },
     )

@@ -10,6 +10,9 @@ urlpatterns = [
     # Before the indicator routes: "demand" is not an indicator.
     path("performance/demand/", views.demand, name="demand"),
     path("performance/demand/children/", views.demand_children, name="demand-children"),
+    # Partner figures by agency (decision 0070), before the indicator routes too.
+    path("performance/partners/", views.partners, name="partners"),
+    path("performance/partners.csv", views.partners_csv, name="partners-csv"),
     path("performance/<slug:kpi_id>/", views.indicator_detail, name="indicator"),
     path("performance/<slug:kpi_id>/children/", views.children, name="children"),
 ]

@@ -1,6 +1,7 @@
 """Pages that stay fast as history grows (issue 13, item 5): the person page, the case page,
-the search results and the home page each run a fixed number of queries, at most 20, whatever
-the length of the child's history or the size of the caseload.
+the search results, the home page and the partner figures (decision 0070) each run a fixed
+number of queries, at most 20, whatever the length of the child's history or the size of the
+caseload.
 
 Each test reads the page once with a short history (one of every kind of record) and once with
 a long one (many of every kind, made with the services where they exist and in bulk for the
@@ -144,7 +145,7 @@ def grow(world, child: Person, case: Case, n: int, offset: int = 0) -> None:
         _saved(ChildProtectionConference,
             case=case, kind="initial", conference_date=when + timedelta(days=1),
             section47=enquiry, plan=cp_plan, decision="plan", category="NEG", chaired_by=carol,
-            created_by=amy,
+            created_by=amy, attendance={"Police": True, "Health": i % 2 == 0},
         )
         _saved(CoreGroupMeeting,
             plan=cp_plan, meeting_date=when + timedelta(days=2), created_by=amy
@@ -216,6 +217,11 @@ def pages(world, child, case) -> dict:
         "search results": (world.sw_amy, reverse("people:search") + "?name=Smith"),
         "home, social worker": (world.sw_amy, reverse("work:home")),
         "home, team manager": (world.tm_carol, reverse("work:home")),
+        # Partner figures by agency (decision 0070): one query a figure, whatever the data.
+        "partner figures": (
+            world.tm_carol,
+            reverse("performance:partners") + "?from=2024-01-01&to=2025-12-31",
+        ),
     }
 
 
@@ -235,7 +241,10 @@ def sam_history(world):
 
 @pytest.mark.parametrize(
     "page",
-    ["person page", "case page", "search results", "home, social worker", "home, team manager"],
+    [
+        "person page", "case page", "search results", "home, social worker",
+        "home, team manager", "partner figures",
+    ],  # fmt: skip
 )
 def test_page_queries_do_not_grow_with_history(world, client, sam_history, page):
     child, case = sam_history

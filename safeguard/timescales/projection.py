@@ -35,6 +35,7 @@ from safeguard.casework.models import (
     Case,
     CINPlan,
     CINPlanReview,
+    DirectWork,
     UnallocatedReview,
     Visit,
 )
@@ -395,8 +396,8 @@ CHILD_OF = {
     EarlyHelpAssessment: lambda obj: obj.child_id,
 }
 ON_A_CASE = (
-    Allocation, Referral, Assessment, Visit, CINPlan, StrategyDiscussion, Section47Enquiry,
-    ChildProtectionConference, ChildProtectionPlan, UnallocatedReview,
+    Allocation, Referral, Assessment, Visit, DirectWork, CINPlan, StrategyDiscussion,
+    Section47Enquiry, ChildProtectionConference, ChildProtectionPlan, UnallocatedReview,
 )  # fmt: skip
 ON_A_PLAN = (CINPlanReview, CoreGroupMeeting, PlanAction)
 
@@ -418,7 +419,9 @@ _PLAN_CASE = {CINPlanReview: "cin_plans", CoreGroupMeeting: "cp_plans", PlanActi
 
 # The records a clock of days since seen reads (``clocks_for``): the case, who holds it, the
 # sightings and the steps that set its stage.
-CLOCK_SOURCES = (Case, Allocation, Assessment, Visit, ChildProtectionPlan, Section47Enquiry)
+CLOCK_SOURCES = (
+    Case, Allocation, Assessment, Visit, DirectWork, ChildProtectionPlan, Section47Enquiry,
+)  # fmt: skip
 CLOCK_LABELS = frozenset(model._meta.label_lower for model in CLOCK_SOURCES)
 
 

@@ -35,6 +35,7 @@ from safeguard.casework.codes import PRIORITY_RANK
 from safeguard.casework.models import (
     Allocation,
     Case,
+    DirectWork,
     UnallocatedReview,
     Visit,
     priority_rank_expression,
@@ -526,10 +527,12 @@ def unallocated_page(
 # --- Days since seen ------------------------------------------------------------------------
 #
 # "Seen" means a record that the child was seen: a visit at which the child was seen
-# (``Visit.child_seen``, by the visit's worker) or an assessment's date the child was seen
+# (``Visit.child_seen``, by the visit's worker), an assessment's date the child was seen
 # (``Assessment.child_seen_date``, by the worker who started the assessment: the assessment
-# records no other name). Strategy discussions, section 47 enquiries and conferences record
-# no sighting of the child of their own: a child seen during an enquiry is seen at a visit.
+# records no other name), or a session of direct work with the child (``DirectWork``, by its
+# worker; decision 0070). ``SIGHTINGS`` lists them. Strategy discussions, section 47
+# enquiries and conferences record no sighting of the child of their own: a child seen during
+# an enquiry is seen at a visit.
 # The last time seen is the child's, across all their cases (a sibling's case does not count).
 #
 # The stage of an open case, first that applies (an unallocated child has nobody to visit
@@ -571,36 +574,68 @@ def standards(authority: LocalAuthority) -> dict[str, int]:
     return {s.code: getattr(authority, s.standard_field) for s in STAGES}
 
 
-def _seen_visits():
-    return Visit.objects.filter(case__child_id=OuterRef("child_id"), child_seen=True).order_by(
-        "-visit_date", "-created_at"
-    )
+@dataclass(frozen=True)
+class Sighting:
+    """A kind of record that says the child was seen: the day, who saw them, and which of
+    its records count."""
+
+    key: str
+    model: type
+    day: str
+    by: str
+    seen: Q
 
 
-def _seen_assessments():
-    return Assessment.objects.filter(
-        case__child_id=OuterRef("child_id"), child_seen_date__isnull=False
-    ).order_by("-child_seen_date", "-created_at")
+# The one list of what counts as the child seen (module note above), in the order a tie is
+# settled: a visit first (it names the worker who saw the child), then an assessment, then a
+# session of direct work (``casework.DirectWork``: done with the child, so the child was seen,
+# by its worker). Annex A's "date child last seen" reads the same list (``returns``).
+SIGHTINGS = (
+    Sighting("visit", Visit, "visit_date", "worker_id", Q(child_seen=True)),
+    Sighting(
+        "assessment", Assessment, "child_seen_date", "created_by_id",
+        Q(child_seen_date__isnull=False),
+    ),
+    Sighting("work", DirectWork, "work_date", "worker_id", Q()),
+)  # fmt: skip
+
+
+def _seen(sighting: Sighting):
+    return sighting.model.objects.filter(
+        sighting.seen, case__child_id=OuterRef("child_id")
+    ).order_by(f"-{sighting.day}", "-created_at")
 
 
 def with_sightings(cases: QuerySet[Case]) -> QuerySet[Case]:
     """Each source's latest sighting and who saw the child then, each subquery once."""
-    visits, assessments = _seen_visits(), _seen_assessments()
-    return cases.annotate(
-        _visit_seen=Subquery(visits.values("visit_date")[:1]),
-        _visit_by=Subquery(visits.values("worker_id")[:1]),
-        _assessment_seen=Subquery(assessments.values("child_seen_date")[:1]),
-        _assessment_by=Subquery(assessments.values("created_by_id")[:1]),
-    )
+    annotations = {}
+    for sighting in SIGHTINGS:
+        seen = _seen(sighting)
+        annotations[f"_{sighting.key}_seen"] = Subquery(seen.values(sighting.day)[:1])
+        annotations[f"_{sighting.key}_by"] = Subquery(seen.values(sighting.by)[:1])
+    return cases.annotate(**annotations)
 
 
 def latest_sighting(case: Case) -> tuple[date | None, int | None]:
-    """The later of a case's two sightings (``with_sightings``); a visit wins a tie."""
-    if case._visit_seen is not None and (
-        case._assessment_seen is None or case._visit_seen >= case._assessment_seen
-    ):
-        return case._visit_seen, case._visit_by
-    return case._assessment_seen, case._assessment_by
+    """The latest of a case's sightings (``with_sightings``); the first source in
+    ``SIGHTINGS`` wins a tie."""
+    found: tuple[date | None, int | None] = (None, None)
+    for sighting in SIGHTINGS:
+        day = getattr(case, f"_{sighting.key}_seen")
+        if day is not None and (found[0] is None or day > found[0]):
+            found = (day, getattr(case, f"_{sighting.key}_by"))
+    return found
+
+
+def _latest_is(key: str) -> Q:
+    """The condition that source ``key``'s sighting is the latest (ties to the first)."""
+    condition = Q(**{f"_{key}_seen__isnull": False})
+    for other in SIGHTINGS:
+        if other.key != key:
+            condition &= Q(**{f"_{other.key}_seen__isnull": True}) | Q(
+                **{f"_{key}_seen__gte": F(f"_{other.key}_seen")}
+            )
+    return condition
 
 
 def with_last_seen(cases: QuerySet[Case]) -> QuerySet[Case]:
@@ -609,13 +644,14 @@ def with_last_seen(cases: QuerySet[Case]) -> QuerySet[Case]:
     above); a visit wins a tie, since it names the worker who saw the child. For one case or
     a few (each annotation repeats the subqueries); a list reads ``with_sightings``."""
     cases = with_sightings(cases)
-    visit_latest = Q(_visit_seen__isnull=False) & (
-        Q(_assessment_seen__isnull=True) | Q(_visit_seen__gte=F("_assessment_seen"))
-    )
     return cases.annotate(
-        last_seen=DbCase(When(visit_latest, then=F("_visit_seen")), default=F("_assessment_seen")),
+        last_seen=DbCase(
+            *(When(_latest_is(s.key), then=F(f"_{s.key}_seen")) for s in SIGHTINGS),
+            default=None,
+        ),
         last_seen_by_id=DbCase(
-            When(visit_latest, then=F("_visit_by")), default=F("_assessment_by")
+            *(When(_latest_is(s.key), then=F(f"_{s.key}_by")) for s in SIGHTINGS),
+            default=None,
         ),
     )
 

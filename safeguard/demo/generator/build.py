@@ -41,6 +41,7 @@ from safeguard.demo.generator.people import Borough
 from safeguard.demo.generator.plans import add_cin_plan_content, add_plan_content
 from safeguard.demo.generator.procedures import publish_procedures
 from safeguard.demo.generator.records import Records
+from safeguard.demo.generator.sharing_decisions import make_sharing_decisions
 from safeguard.demo.generator.staff import (
     WELL_KNOWN_ACCOUNTS,
     WELL_KNOWN_USERNAMES,
@@ -143,6 +144,7 @@ def build_demo_borough(
         partner_referrals = make_partner_referrals(authority, seed=seed, as_at=as_at)
         information_requests = make_information_requests(authority, seed=seed, as_at=as_at)
         contributions = make_contributions(authority, seed=seed, as_at=as_at)
+        sharing_decisions = make_sharing_decisions(authority, seed=seed, as_at=as_at)
         family = add_family_network(borough, authority_id=authority.id, as_at=as_at, seed=seed)
         # The records went in by bulk inserts, which tell nobody: work out what is due.
         due_items = projection.rebuild(authority=authority)
@@ -168,6 +170,7 @@ def build_demo_borough(
                 **partner_referrals,
                 **information_requests,
                 **contributions,
+                **sharing_decisions,
                 **workforce,
                 **moved,
                 **family,

@@ -30,6 +30,11 @@ REQUEST = row(302, 200, 200, 200, 403, 200, 404, 404, 404, 404, 403, 302, 404, 4
 SENT_REQUESTS = row(302, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 302, 200, 403, 403)
 # Response times by agency: managers and analysts.
 RESPONSE_TIMES = row(302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 302, 403, 403, 403)
+# Information-sharing decisions about Sam (decision 0070): social care who record (narrative,
+# so not analysts or chairs: 403), and the police, whose team is involved with him (their own
+# agency's decisions); partners not involved, the clinician, administrators, inspectors and
+# another authority do not find him (404).
+SHARING = row(302, 200, 200, 200, 403, 200, 404, 404, 404, 404, 404, 302, 404, 403, 404)
 
 # Contributions (decision 0069). One's invitations and one's agency's plan actions: staff of
 # partner agencies (each sees only their own).
@@ -86,6 +91,7 @@ MATRIX = {
     # The child's requests and a new one: pages of Sam's case file (narrative; recording).
     "partners:child-requests": ("get", "child_sam", "", CASE_NARRATIVE),
     "partners:information-request-new": ("get", "child_sam", "", CASE_RECORD),
+    "partners:sharing-decisions": ("get", "child_sam", "", SHARING),
     "partners:agency-requests": ("get", None, "", AGENCY_REQUESTS),
     "partners:sent-requests": ("get", None, "", SENT_REQUESTS),
     "partners:information-request": ("get", "request_to_police", "", REQUEST),

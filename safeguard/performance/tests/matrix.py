@@ -14,6 +14,9 @@ MATRIX = {
     "performance:children": ("get", "kpi_referrals", "?part=denominator", DASHBOARD),
     "performance:demand": ("get", None, "", DASHBOARD),
     "performance:demand-children": ("get", None, "?table=funnel&key=contacts", DASHBOARD),
+    # Partner figures by agency (decision 0070): those who see the dashboard.
+    "performance:partners": ("get", None, "", DASHBOARD),
+    "performance:partners-csv": ("get", None, "", DASHBOARD),
 }
 
 TARGETS = {"kpi_referrals": lambda world: {"kpi_id": "referrals"}}

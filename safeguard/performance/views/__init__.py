@@ -1,11 +1,20 @@
 """The performance pages, by feature: the dashboard (``dashboard``), one indicator with its
-trend and teams (``indicator``), the children behind a figure (``drilldown``) and demand
-(``demand``); ``choice`` reads the period and scope every page is asked for. Every table
-downloads as CSV (``?format=csv``)."""
+trend and teams (``indicator``), the children behind a figure (``drilldown``), demand
+(``demand``) and the partner figures by agency (``partners``); ``choice`` reads the period
+and scope every page is asked for. Every table downloads as CSV (``?format=csv``)."""
 
 from safeguard.performance.views.dashboard import dashboard
 from safeguard.performance.views.demand import demand, demand_children
 from safeguard.performance.views.drilldown import children
 from safeguard.performance.views.indicator import indicator_detail
+from safeguard.performance.views.partners import partners, partners_csv
 
-__all__ = ["children", "dashboard", "demand", "demand_children", "indicator_detail"]
+__all__ = [
+    "children",
+    "dashboard",
+    "demand",
+    "demand_children",
+    "indicator_detail",
+    "partners",
+    "partners_csv",
+]

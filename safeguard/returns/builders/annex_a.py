@@ -49,6 +49,7 @@ from safeguard.protection.models import (
     StrategyDiscussion,
 )
 from safeguard.referrals.models import Contact
+from safeguard.timescales.selectors import SIGHTINGS
 
 PERIOD_MONTHS = 6
 # "Number of ... in the last 12 months" looks back this far from the child's latest event.
@@ -368,25 +369,23 @@ class _Context:
 
     @cached_property
     def last_seen(self) -> dict[Any, date]:
-        """Per case: the last day the child was seen, on a visit or in an assessment."""
+        """Per case: the last day the child was seen by the as-of date, by what the days since
+        seen count as a sighting (``timescales.selectors.SIGHTINGS``: a visit at which the
+        child was seen, an assessment's date seen, a session of direct work with the child)."""
         seen: dict[Any, date] = {}
-        visits = (
-            Visit.objects.filter(
-                case__authority=self.authority, child_seen=True, visit_date__lte=self.as_of
+        for sighting in SIGHTINGS:
+            rows = (
+                sighting.model.objects.filter(
+                    sighting.seen,
+                    case__authority=self.authority,
+                    **{f"{sighting.day}__lte": self.as_of},
+                )
+                .values("case_id")
+                .annotate(last=Max(sighting.day))
             )
-            .values("case_id")
-            .annotate(last=Max("visit_date"))
-        )
-        assessments = (
-            Assessment.objects.filter(
-                case__authority=self.authority, child_seen_date__lte=self.as_of
-            )
-            .values("case_id")
-            .annotate(last=Max("child_seen_date"))
-        )
-        for row in [*visits, *assessments]:
-            if row["case_id"] not in seen or row["last"] > seen[row["case_id"]]:
-                seen[row["case_id"]] = row["last"]
+            for row in rows:
+                if row["case_id"] not in seen or row["last"] > seen[row["case_id"]]:
+                    seen[row["case_id"]] = row["last"]
         return seen
 
     def _open_on_as_of(self, model, start: str, end: str, **more) -> set:

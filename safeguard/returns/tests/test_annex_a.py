@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from safeguard.assessments.models import Assessment, AssessmentKind, AssessmentOutcome
 from safeguard.audit.models import AccessEvent
-from safeguard.casework.models import Case, CINPlan, Visit
+from safeguard.casework.models import Case, CINPlan, DirectWork, Visit
 from safeguard.casework.services import case_allocate
 from safeguard.cli import command_argv, main
 from safeguard.core.errors import ApplicationError
@@ -481,6 +481,26 @@ def test_everything_is_as_at_the_as_of_date(world, sam):
     assert episode[CASE_STATUS] == "d) Open assessment"
     assert episode["Date Child Was Last Seen"] == D(2026, 4, 23)
     assert episode[AGE] == 11
+
+
+@pytest.mark.django_db
+def test_direct_work_with_the_child_is_a_sighting_as_the_days_since_seen_count_it(world, sam):
+    """A session of direct work is done with the child, so the child was seen: "Date Child Was
+    Last Seen" counts it, as the days since seen do (``timescales.selectors.SIGHTINGS``), and
+    still not after the as-of date."""
+    from safeguard.timescales.selectors import last_seen
+
+    for day in (D(2026, 9, 27), D(2026, 10, 10)):
+        DirectWork.objects.create(
+            case=sam, work_date=day, worker=world.sw_amy, where="School",
+            purpose="Wishes and feelings", child_views="I like my school",
+        )  # fmt: skip
+    (episode,) = records(world, 6)
+    assert episode["Date Child Was Last Seen"] == D(2026, 9, 27)
+    # The days since seen read the same sightings: the latest is the direct work of 10 October
+    # (after the as-of date and the visit of 5 October, so not in the return), by its worker.
+    seen = last_seen(sam)
+    assert (seen.day, seen.by) == (D(2026, 10, 10), world.sw_amy)
 
 
 @pytest.mark.django_db

@@ -1,0 +1,75 @@
+"""Partner figures by agency (decision 0070): conference attendance, plan actions done on
+time and information requests answered on time, for the authority and a period, each with
+its numerator and denominator; as a page and as CSV."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from safeguard.performance import partners as partner_figures
+from safeguard.performance.views.choice import choice as checked_choice
+from safeguard.performance.views.choice import csv_table
+
+CSV_HEADER = ["figure", "agency", "numerator", "denominator", "rate", "from", "to", "counts"]
+
+
+def _percent(rate) -> str:
+    return "" if rate is None else f"{rate * 100:.1f}%"
+
+
+def _figures(request):
+    """The checked period (403 for anyone who may not see the dashboard) and the figures of
+    the user's authority: a team or worker asked for is checked, but the figures are the
+    authority's (they are by agency)."""
+    choice = checked_choice(request)
+    figures = partner_figures.partner_figures(
+        authority_id=request.user.agency.authority_id,
+        period=choice.period,
+        today=timezone.localdate(),
+    )
+    return choice, figures
+
+
+def _csv(choice, figures):
+    return csv_table(
+        f"partner-figures-{choice.start}-{choice.end}.csv",
+        CSV_HEADER,
+        [
+            (
+                figure.title, row.agency, row.numerator, row.denominator, _percent(row.rate),
+                choice.start.isoformat(), choice.end.isoformat(),
+                f"{figure.numerator} of {figure.denominator.lower()}",
+            )
+            for figure, rows in figures
+            for row in rows
+        ],
+    )  # fmt: skip
+
+
+@login_required
+@require_GET
+def partners(request):
+    choice, figures = _figures(request)
+    if request.GET.get("format") == "csv":
+        return _csv(choice, figures)
+    return render(
+        request,
+        "performance/partners.html",
+        {
+            "choice": choice,
+            "teams": None,
+            "figures": [
+                (figure, [(row, _percent(row.rate)) for row in rows]) for figure, rows in figures
+            ],
+        },
+    )
+
+
+@login_required
+@require_GET
+def partners_csv(request):
+    """The same figures as CSV, at an address of their own (``?format=csv`` on the page
+    gives the same)."""
+    choice, figures = _figures(request)
+    return _csv(choice, figures)
