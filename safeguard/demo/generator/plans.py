@@ -159,17 +159,22 @@ def add_plan_content(*, rng, new_id, authority_id: int, as_at: date) -> dict[str
             )
             rows[PlanAction].append(action)
             events.append(("protection.planaction", str(action.id), plan.case.child_id))
-            # The core groups go through it: progress at the first after it is due, done at
-            # the next (most actions); some of a current plan's stay open past their date.
+            # The core groups go through it: progress at the first; done (most actions) at the
+            # last core group by its due date, seven in ten where there is one, else at the
+            # first after it (late); some of a current plan's stay open past their date. (Which
+            # is read from the action's id, not drawn: the borough's other draws stay as they
+            # were.)
             stays_open = plan.end_date is None and rng.random() < 0.35
             meetings = [g for g in groups[plan.id] if g.meeting_date <= last]
             steps = []
             if meetings:
                 steps.append((meetings[0], ActionStatus.IN_PROGRESS))
                 later = [g for g in meetings[1:] if g.meeting_date >= due]
-                if not stays_open and later:
+                in_time = [g for g in meetings[1:] if g.meeting_date <= due]
+                if not stays_open and (later or in_time):
                     final = ActionStatus.NOT_DONE if rng.random() < 0.05 else ActionStatus.DONE
-                    steps.append((later[0], final))
+                    on_time = in_time and (action.id.int % 10 < 7 or not later)
+                    steps.append((in_time[-1] if on_time else later[0], final))
             for group, status in steps:
                 progress = make(
                     PlanActionProgress,
