@@ -34,10 +34,10 @@ from safeguard.protection.models import (
     StrategyDiscussion,
 )
 from safeguard.referrals.services import contact_record
+from safeguard.testing.queries import MAX_QUERIES, queries
 
 pytestmark = pytest.mark.django_db
 
-MAX_QUERIES = 20
 SHORT, LONG = 1, 12
 START = date(2024, 2, 5)
 
@@ -200,14 +200,6 @@ def statements(client, user, url) -> list[str]:
     return [q["sql"] for q in captured.captured_queries]
 
 
-BOOKKEEPING = ("SAVEPOINT", "RELEASE SAVEPOINT", "SELECT pg_advisory_xact_lock")
-
-
-def queries(sqls: list[str]) -> list[str]:
-    """The statements that read or write data: savepoints (the access log's nested
-    transactions inside the test's own) and, on PostgreSQL, the audit chain's advisory lock
-    taken before each append (``audit/chain.py``) are bookkeeping, not queries."""
-    return [sql for sql in sqls if not sql.startswith(BOOKKEEPING)]
 
 
 def pages(world, child, case) -> dict:

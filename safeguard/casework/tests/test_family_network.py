@@ -17,13 +17,7 @@ from safeguard.core.errors import ApplicationError
 from safeguard.people import services
 from safeguard.people.models import AdultAlert, Person, Relationship
 from safeguard.people.tests.sealing import seal
-
-# Savepoints and the audit chain's lock are bookkeeping, not queries (as tests/test_page_queries).
-BOOKKEEPING = ("SAVEPOINT", "RELEASE SAVEPOINT", "SELECT pg_advisory_xact_lock")
-
-
-def queries(sqls: list[str]) -> list[str]:
-    return [sql for sql in sqls if not sql.startswith(BOOKKEEPING)]
+from safeguard.testing.queries import queries
 
 pytestmark = pytest.mark.django_db
 

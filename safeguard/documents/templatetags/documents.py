@@ -17,3 +17,10 @@ def document_rights(user, authority_id) -> dict:
     return {
         action.value: permissions.can(user, action, authority_id=authority_id) for action in Action
     }
+
+
+@register.filter
+def step_reference(record) -> str:
+    """The reference by which a step's page names it to the upload form (``?step=``):
+    ``app_label.model:id``, as ``documents.selectors.find_step`` reads it."""
+    return f"{record._meta.app_label}.{record._meta.model_name}:{record.pk}"

@@ -33,7 +33,7 @@ from safeguard.people.tests.sealing import seal
 from safeguard.protection import services as protection
 from safeguard.protection.models import ActionStatus, PlanAction
 from safeguard.protection.tests.steps import ATTENDEES, ICPC, case_of_sam, plan_of_sam
-from safeguard.tests.test_page_queries import MAX_QUERIES, queries
+from safeguard.testing.queries import MAX_QUERIES, queries
 
 pytestmark = pytest.mark.django_db
 

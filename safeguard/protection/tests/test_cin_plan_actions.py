@@ -15,11 +15,10 @@ from safeguard.audit.models import ChangeEvent
 from safeguard.casework import services as casework
 from safeguard.casework.models import CINPlanReview
 from safeguard.core.errors import ApplicationError
-from safeguard.protection import selectors, services
+from safeguard.protection import services
 from safeguard.protection.models import ActionStatus, PlanAction, PlanActionProgress
 from safeguard.protection.tests.steps import plan_of_sam
 from safeguard.testing.journey import open_case
-from safeguard.timescales.models import DueEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -273,31 +272,6 @@ def test_a_review_must_go_through_every_open_action(world):
 # --- Overdue ------------------------------------------------------------------------------------
 
 
-def test_an_overdue_action_is_on_its_owners_due_list(world, client):
-    """A child in need plan's action is a ``plan_action`` clock held by its owner (decision
-    0043), so it is on their due list, leading to "Record progress"."""
-    plan = cin_plan_of_sam(world)
-    action = _action(world, plan, owner_user=world.sw_ben, what="Arrange the dental check-up")
-    entry = DueEntry.objects.get(rule_id="plan_action", subject_id=str(action.pk))
-    assert (entry.worker_id, entry.due_date) == (world.sw_ben.pk, DUE)
-    assert list(selectors.overdue_actions_for(world.sw_ben)) == [action]
-    client.force_login(world.sw_ben)
-    page = client.get(reverse("timescales:mine"))
-    assert "Carry out the plan's action" in _text(page) and "Sam Smith" in _text(page)
-    assert reverse("protection:action-progress", args=[action.pk]) in page.content.decode()
-    # Done: off the list.
-    services.plan_action_progress(
-        by=world.sw_amy, action=action, recorded_on=DUE, status="done", note="Seen"
-    )
-    assert not DueEntry.objects.filter(rule_id="plan_action").exists()
-
-
-def test_an_ended_plans_actions_are_not_due(world):
-    plan = cin_plan_of_sam(world)
-    _action(world, plan)
-    casework.cin_plan_end(by=world.sw_amy, plan=plan, end_date=date(2025, 4, 1))
-    assert not DueEntry.objects.filter(rule_id="plan_action").exists()
-    assert not selectors.overdue_actions_for(world.sw_amy).exists()
 
 
 def test_the_case_page_shows_the_overdue_actions(world, client):
