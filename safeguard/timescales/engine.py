@@ -244,6 +244,7 @@ def with_timescale_data(cases: QuerySet[Case]) -> QuerySet[Case]:
         "cp_plans__core_groups",
         "cp_plans__actions",
         "visits",
+        "direct_work",
         "cin_plans__reviews",
         "cin_plans__actions",
         "allocations",

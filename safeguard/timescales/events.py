@@ -303,10 +303,12 @@ def _on_or_after(subject: Subject, days: Iterable[date | None]) -> list[date]:
 
 def _child_seen(case: Case, subject: Subject) -> list[date]:
     """Sightings of the child in ``case`` since ``subject``: a visit at which the child was
-    seen, or an assessment's date the child was seen."""
+    seen, an assessment's date the child was seen, or a session of direct work with the
+    child (what counts as seen is ``selectors.SIGHTINGS``, decision 0070)."""
     visits = [v.visit_date for v in case.visits.all() if v.child_seen]
     assessments = [a.child_seen_date for a in case.assessments.all()]
-    return _on_or_after(subject, visits + assessments)
+    work = [w.work_date for w in case.direct_work.all()]
+    return _on_or_after(subject, visits + assessments + work)
 
 
 def _section47_started(case: Case, discussion: Subject) -> list[date]:

@@ -370,8 +370,8 @@ REFERRAL_CHILD_SEEN = _next_step(
     end="child_seen",
     length="referral_seen_wd",
     source="Local standard (referral_seen_wd): after a referral decided for assessment or a "
-    "strategy discussion, the child is seen (a visit or the assessment's date seen); a child "
-    "referred before birth from their birth",
+    "strategy discussion, the child is seen (a visit, the assessment's date seen or direct work "
+    "with the child); a child referred before birth from their birth",
 )
 
 REFERRAL_STRATEGY = _next_step(

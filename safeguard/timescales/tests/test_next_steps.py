@@ -13,6 +13,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from safeguard.casework.services import direct_work_record
 from safeguard.core.workdays import add_working_days
 from safeguard.earlyhelp.services import eha_start
 from safeguard.protection.services import section47_start, strategy_discussion_record
@@ -137,6 +138,19 @@ def test_a_referral_for_assessment_sets_the_assessment_and_seeing_the_child(worl
     assert set(case_steps(world, case)) == {"referral_child_seen"}
     make_visit(case, DAY + timedelta(days=2), by=world.sw_amy, kind="cin")
     assert case_steps(world, case) == {}
+
+
+def test_direct_work_with_the_child_meets_the_step(world):
+    """A session of direct work is done with the child, so the child was seen: the same list
+    of sightings as the days since seen (decision 0070) meets the referral's step."""
+    case = open_case(world, received=DAY)
+    assert "referral_child_seen" in case_steps(world, case)
+    direct_work_record(
+        by=world.sw_amy, case=case, work_date=DAY + timedelta(days=1), where="At school",
+        purpose="Three houses: worries, good things, wishes",
+        child_views="I like it when Mum walks me to school",
+    )  # fmt: skip
+    assert "referral_child_seen" not in case_steps(world, case)
 
 
 def test_a_sibling_seen_does_not_meet_the_step(world):
