@@ -14,7 +14,7 @@ CIN_VENV := .venv-cin
 run: install assets
 	$(SAFEGUARD) migrate --noinput -v0
 	$(SAFEGUARD) collectstatic --noinput -v0
-	$(SAFEGUARD) demo --if-empty
+	$(SAFEGUARD) demo --if-empty $(if $(DEMO_CHILDREN),--children $(DEMO_CHILDREN))
 	$(SAFEGUARD) schedule-jobs
 	$(SAFEGUARD) demo_accounts --url http://$(HOST):$(PORT)/
 	$(SAFEGUARD) serve --host $(HOST) --port $(PORT)
@@ -71,7 +71,7 @@ bench: install assets cin-validator
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/kpis.py
 	$(BIN)/python bench/cin.py
-	$(BIN)/pytest -q bench/test_crash_100.py
+	$(BIN)/pytest -q bench/test_crash_100.py bench/test_concurrency_400.py
 
 # The load test (bench/load/run.py; docs/performance.md): LOAD_USERS staff at once for
 # LOAD_TIME against the production server on a throw-away borough of LOAD_CHILDREN children

@@ -76,12 +76,15 @@ def databases(tmp_path_factory):
         folder / "copy.sqlite3",
         folder / "empty.sqlite3",
     )
-    _run(["migrate", "-v0"], database=primary, var=folder)
+    # Migrated once: the empty replica is the migrated file, the primary its copy with a demo.
+    _run(["migrate", "-v0"], database=empty, var=folder)
+    with sqlite3.connect(empty) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copyfile(empty, primary)
     _run(
         ["demo", "--children", "30", "--seed", "7", "--as-at", "2026-05-01", "--no-quality-check"],
         database=primary, var=folder,
     )  # fmt: skip
-    _run(["migrate", "-v0"], database=empty, var=folder)
     with sqlite3.connect(primary) as db:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     shutil.copyfile(primary, copy)
