@@ -324,6 +324,15 @@ class InformationAnswer(InformationRequest):
 REPORT_DUE_WORKING_DAYS = 3
 
 
+def report_due_on(kind: str, meeting_date: date) -> date:
+    """The day an agency's report for a step of ``kind`` on ``meeting_date`` is due by:
+    ``REPORT_DUE_WORKING_DAYS`` working days before a conference; the day itself for the
+    other steps."""
+    if kind == "conference":
+        return add_working_days(meeting_date, -REPORT_DUE_WORKING_DAYS)
+    return meeting_date
+
+
 class StepKind(models.TextChoices):
     """The steps of child protection a partner practitioner is invited to."""
 
@@ -434,9 +443,7 @@ class StepInvitation(BaseModel):
     def report_due_on(self) -> date:
         """The day the agency's report is due by: ``REPORT_DUE_WORKING_DAYS`` working days
         before a conference; the day itself for the other steps."""
-        if self.kind == StepKind.CONFERENCE:
-            return add_working_days(self.meeting_date, -REPORT_DUE_WORKING_DAYS)
-        return self.meeting_date
+        return report_due_on(self.kind, self.meeting_date)
 
     @property
     def reported_on_time(self) -> bool | None:

@@ -49,6 +49,7 @@ from safeguard.partners.models import (
     StepInvitation,
     StepKind,
     hash_key,
+    report_due_on,
 )
 from safeguard.people import permissions as people_permissions
 from safeguard.people.models import Person, PersonName
@@ -659,6 +660,54 @@ def requests_on_time_by_agency(
             due=row["due"],
         )
         for row in rows
+    ]
+
+
+# A conference's report is due ``REPORT_DUE_WORKING_DAYS`` working days before it: at most
+# this many calendar days before (three working days, a weekend and the Christmas and Easter
+# bank holidays fit well inside it), so the conferences whose reports fall due in a period
+# are among those held from its start to this many days after its end.
+_DUE_BEFORE_MEETING_AT_MOST = timedelta(days=21)
+
+
+def reports_on_time_by_agency(
+    *, authority_id: int, start: date, end: date, today: date
+) -> list[AgencyOnTime]:
+    """Agencies' reports to child protection conferences due from ``start`` to ``end``
+    (inclusive), by agency invited: how many were sent on or before their due day
+    (``StepInvitation.report_due_on``: working days before the conference, on the project's
+    calendar) out of how many were due. A report never sent counts as late once its due day
+    has passed; one not sent and not yet past its due day on ``today`` is not counted either
+    way.
+
+    The due day is a working-day count, which SQL cannot do: the candidate invitations
+    (conferences from ``start`` to a little after ``end``) are read in one query of four plain
+    columns each and counted here. One query whatever the data; an agency with no report due
+    is not listed. A figure, not a read of any child: callers check who may see it."""
+    rows = (
+        StepInvitation.objects.filter(
+            authority_id=authority_id,
+            kind=StepKind.CONFERENCE,
+            meeting_date__gte=start,
+            meeting_date__lte=end + _DUE_BEFORE_MEETING_AT_MOST,
+        )
+        .values_list("agency_id", "agency__name", "meeting_date", "reported_at")
+        .order_by()
+    )
+    counts: dict[tuple[str, int], list[int]] = {}
+    for agency_id, agency, meeting_date, reported_at in rows:
+        due_on = report_due_on(StepKind.CONFERENCE, meeting_date)
+        if not start <= due_on <= end:
+            continue
+        if reported_at is None and due_on >= today:
+            continue  # not yet late: it may yet be sent on time
+        count = counts.setdefault((agency, agency_id), [0, 0])
+        count[1] += 1
+        if reported_at is not None and timezone.localdate(reported_at) <= due_on:
+            count[0] += 1
+    return [
+        AgencyOnTime(agency_id=agency_id, agency=agency, on_time=on_time, due=due)
+        for (agency, agency_id), (on_time, due) in sorted(counts.items())
     ]
 
 

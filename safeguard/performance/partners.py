@@ -18,9 +18,14 @@ aggregate query per figure (a fixed number of queries whatever the data).
   (``partners.selectors.ANSWERED_ON_TIME``: answered on or before the due date), over the
   requests due in the period, by agency asked (``partners.selectors.requests_on_time_by_agency``).
 
-A further figure (reports to conferences submitted on time, once they are recorded) is one
-more ``PartnerFigure`` in ``FIGURES``: a title, what it counts, and a function from the
-authority, period and day to its rows.
+- **Conference reports sent on time**: agencies' reports to child protection conferences due
+  in the period (``REPORT_DUE_WORKING_DAYS`` working days before the conference), by agency
+  invited, sent on or before their due day; a report never sent is late once its due day has
+  passed (``partners.selectors.reports_on_time_by_agency``: the due day is a working-day
+  count, so the period's invitations are read in one query and counted in Python).
+
+A further figure is one more ``PartnerFigure`` in ``FIGURES``: a title, what it counts, and a
+function from the authority, period and day to its rows.
 """
 
 from __future__ import annotations
@@ -32,7 +37,8 @@ from datetime import date
 from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
 
-from safeguard.partners.selectors import requests_on_time_by_agency
+from safeguard.partners.models import REPORT_DUE_WORKING_DAYS
+from safeguard.partners.selectors import reports_on_time_by_agency, requests_on_time_by_agency
 from safeguard.performance.indicators import Period
 from safeguard.performance.selectors import round_half_up
 from safeguard.protection.forms import CONFERENCE_AGENCIES
@@ -139,6 +145,17 @@ def requests_answered_on_time(authority_id: int, period: Period, today: date) ->
     ]
 
 
+def reports_sent_on_time(authority_id: int, period: Period, today: date) -> list[AgencyRow]:
+    """Agencies' conference reports due in the period sent by their due day, by agency
+    invited. One query."""
+    return [
+        AgencyRow(row.agency, row.on_time, row.due)
+        for row in reports_on_time_by_agency(
+            authority_id=authority_id, start=period.start, end=period.end, today=today
+        )
+    ]
+
+
 CONFERENCE_ATTENDANCE = PartnerFigure(
     id="conference-attendance",
     title="Conference attendance",
@@ -176,9 +193,23 @@ REQUESTS_ON_TIME = PartnerFigure(
     ),
     rows=requests_answered_on_time,
 )
-# The figures, in the order shown. Reports to conferences submitted on time join as one more.
+REPORTS_ON_TIME = PartnerFigure(
+    id="conference-reports",
+    title="Conference reports sent on time",
+    numerator="Sent by the due day",
+    denominator="Reports due",
+    definition=(
+        "Reports to child protection conferences due in the period from the agencies invited, "
+        f"sent on or before their due day ({REPORT_DUE_WORKING_DAYS} working days before the "
+        "conference, bank holidays skipped). A report never sent is late once its due day has "
+        "passed; one not sent and not yet due is not counted yet."
+    ),
+    rows=reports_sent_on_time,
+)
+# The figures, in the order shown.
 FIGURES: tuple[PartnerFigure, ...] = (
     CONFERENCE_ATTENDANCE,
+    REPORTS_ON_TIME,
     PLAN_ACTIONS_ON_TIME,
     REQUESTS_ON_TIME,
 )

@@ -1,6 +1,6 @@
-"""Partner figures by agency (issue 17 item 7, decision 0070): conference attendance, plan
-actions done on time and information requests answered on time, each a numerator out of a
-denominator by agency, computed in SQL. The expected figures are counted by hand from the
+"""Partner figures by agency (issue 17 item 7, decisions 0070 and 0073): conference
+attendance, conference reports sent on time, plan actions done on time and information requests
+answered on time, each a numerator out of a denominator by agency. The expected figures are counted by hand from the
 records made here (period: the 2025-26 census year; today: after it)."""
 
 import csv
@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeguard.casework import services as casework
-from safeguard.partners.models import InformationRequest
+from safeguard.partners.models import ConferenceKind, InformationRequest, StepInvitation, StepKind
 from safeguard.performance.indicators import Period
 from safeguard.performance.partners import (
     FIGURES,
@@ -22,6 +22,7 @@ from safeguard.performance.partners import (
     conference_attendance,
     partner_figures,
     plan_actions_on_time,
+    reports_sent_on_time,
     requests_answered_on_time,
 )
 from safeguard.protection.models import (
@@ -119,6 +120,60 @@ def requests(world):
     _request(world, world.health, due=date(2027, 1, 1))  # due after the period
 
 
+def _invitation(world, plan, practitioner, day, *, sent=None, kind=StepKind.CONFERENCE):
+    """``practitioner`` invited to the conference (or step) of ``day``, their report sent at
+    noon on ``sent`` (or never)."""
+    report = {}
+    if sent is not None:
+        at = timezone.make_aware(datetime.combine(sent, datetime.min.time().replace(hour=12)))
+        report = {"known": "Known to us", "recommendation": "A plan", "reported_by": practitioner,
+                  "reported_at": at}  # fmt: skip
+    StepInvitation.objects.create(
+        authority=world.authority, case=plan.case, child=plan.case.child, kind=kind,
+        conference_kind=ConferenceKind.REVIEW if kind == StepKind.CONFERENCE else "",
+        meeting_date=day, purpose="Review conference", agency=practitioner.agency,
+        practitioner=practitioner, invited_by=world.sw_amy, **report,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def invitations(world, plan):
+    pat, hana = world.police_pat, world.health_hana
+    # Wednesday 14 May 2025: due Friday 9 May, sent that day: on time.
+    _invitation(world, plan, pat, date(2025, 5, 14), sent=date(2025, 5, 9))
+    # Monday 2 June: due Wednesday 28 May (the weekend is not counted); sent the 29th: late.
+    _invitation(world, plan, pat, date(2025, 6, 2), sent=date(2025, 5, 29))
+    # Tuesday 27 May, after the spring bank holiday: due Wednesday 21 May; sent the 22nd: late.
+    _invitation(world, plan, pat, date(2025, 5, 27), sent=date(2025, 5, 22))
+    # Thursday 2 April 2026, after the period: due Monday 30 March, in it; sent on the 27th.
+    _invitation(world, plan, pat, date(2026, 4, 2), sent=date(2026, 3, 27))
+    # Wednesday 2 April 2025: due Friday 28 March, before the period: not counted.
+    _invitation(world, plan, pat, date(2025, 4, 2), sent=date(2025, 4, 1))
+    # A strategy discussion's contribution: not a conference report, not counted.
+    _invitation(world, plan, pat, date(2025, 5, 14), kind=StepKind.STRATEGY)
+    # Thursday 10 July: due Monday 7 July, never sent: late.
+    _invitation(world, plan, hana, date(2025, 7, 10))
+    # Wednesday 10 September: due Friday 5 September, sent on the 1st: on time.
+    _invitation(world, plan, hana, date(2025, 9, 10), sent=date(2025, 9, 1))
+
+
+def test_conference_reports_on_time_count_working_days_and_never_sent_reports(world, invitations):
+    assert reports_sent_on_time(world.authority.pk, YEAR, AFTER) == [
+        AgencyRow("Testshire Health Trust", 1, 2),
+        AgencyRow("Testshire Police", 2, 4),
+    ]
+
+
+def test_a_report_not_sent_is_not_counted_until_its_due_day_has_passed(world, invitations):
+    # On its due day (7 July) health's missing report is not late yet (only September's, sent,
+    # is counted); the day after, it is.
+    health = "Testshire Health Trust"
+    on_the_day = reports_sent_on_time(world.authority.pk, YEAR, date(2025, 7, 7))
+    assert AgencyRow(health, 1, 1) in on_the_day
+    day_after = reports_sent_on_time(world.authority.pk, YEAR, date(2025, 7, 8))
+    assert AgencyRow(health, 1, 2) in day_after
+
+
 def test_conference_attendance_counts_only_where_the_agency_was_expected(world, conferences):
     assert conference_attendance(world.authority.pk, YEAR, AFTER) == [
         AgencyRow("Children's social care", 2, 2),
@@ -152,13 +207,15 @@ def test_requests_answered_on_time_use_the_response_times_definition(world, requ
     assert AgencyRow("Testshire Police", 1, 2) in rows
 
 
-def test_another_authoritys_records_are_not_counted(world, conferences, actions, requests):
+def test_another_authoritys_records_are_not_counted(
+    world, conferences, actions, requests, invitations
+):
     assert all(not rows for _, rows in partner_figures(
         authority_id=world.other_authority.pk, period=YEAR, today=AFTER
     ))  # fmt: skip
 
 
-def test_a_fixed_number_of_queries_one_a_figure(world, conferences, actions, requests):
+def test_a_fixed_number_of_queries_one_a_figure(world, conferences, actions, requests, invitations):
     with CaptureQueriesContext(connection) as few:
         partner_figures(authority_id=world.authority.pk, period=YEAR, today=AFTER)
     plan = ChildProtectionPlan.objects.get()
@@ -166,14 +223,16 @@ def test_a_fixed_number_of_queries_one_a_figure(world, conferences, actions, req
         _conference(world, plan, date(2025, 10, 1 + i), {"Police": True, "Other": i % 2 == 0})
         _action(plan, due=date(2025, 10, 1 + i), owner_agency=world.health)
         _request(world, world.health, due=date(2025, 10, 1 + i))
+        _invitation(world, plan, world.school_sid, date(2025, 10, 6 + i), sent=date(2025, 9, 1))
     with CaptureQueriesContext(connection) as many:
         figures = partner_figures(authority_id=world.authority.pk, period=YEAR, today=AFTER)
     assert len(few) == len(many) == len(FIGURES)
     assert AgencyRow("Other", 5, 10) in figures[0][1]
+    assert AgencyRow(world.school_sid.agency.name, 10, 10) in figures[1][1]
 
 
 def test_the_page_and_its_csv_show_each_figure_with_its_numerator_and_denominator(
-    world, client, conferences, actions, requests
+    world, client, conferences, actions, requests, invitations
 ):
     client.force_login(world.tm_carol)
     dashboard = client.get(reverse("performance:dashboard")).content.decode()
@@ -189,6 +248,7 @@ def test_the_page_and_its_csv_show_each_figure_with_its_numerator_and_denominato
     police = {r["figure"]: r for r in rows if r["agency"] in ("Police", "Testshire Police")}
     assert {(f, r["numerator"], r["denominator"], r["rate"]) for f, r in police.items()} == {
         ("Conference attendance", "2", "3", "66.7%"),
+        ("Conference reports sent on time", "2", "4", "50.0%"),
         ("Plan actions done on time", "1", "3", "33.3%"),
         ("Information requests answered on time", "1", "3", "33.3%"),
     }

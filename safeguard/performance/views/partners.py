@@ -1,6 +1,6 @@
-"""Partner figures by agency (decision 0070): conference attendance, plan actions done on
-time and information requests answered on time, for the authority and a period, each with
-its numerator and denominator; as a page and as CSV."""
+"""Partner figures by agency (decisions 0070, 0073): conference attendance, conference reports
+sent on time, plan actions done on time and information requests answered on time, for the
+authority and a period, each with its numerator and denominator; as a page and as CSV."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
