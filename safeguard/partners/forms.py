@@ -347,6 +347,20 @@ class AgencyReportForm(GovukForm):
     )
 
 
+class InvitationWithdrawForm(GovukForm):
+    """Why an invitation is withdrawn (decision 0073)."""
+
+    reason = _box(
+        "Why are you withdrawing the invitation?",
+        "Enter why the invitation is withdrawn",
+        rows=4,
+        help_text=(
+            "For example: the conference has moved, or another practitioner of the agency will "
+            "report. The practitioner is told it is withdrawn; they are not shown this reason"
+        ),
+    )
+
+
 class AgencyProgressForm(GovukForm):
     """Progress on a plan action, recorded today by the agency that owns it."""
 

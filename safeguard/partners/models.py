@@ -387,6 +387,13 @@ class StepInvitation(BaseModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reported_at = models.DateTimeField(null=True, blank=True)
+    # Withdrawn by whoever may invite to the step, with a reason, while no report has been
+    # sent (decision 0073): the practitioner no longer sees the step, and no report is due.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawal_reason = models.TextField("why the invitation was withdrawn", blank=True)
 
     class Meta:
         ordering = ["meeting_date", "invited_at"]
@@ -397,9 +404,29 @@ class StepInvitation(BaseModel):
             models.Index(fields=["case", "kind", "meeting_date"], name="invitation_step"),
         ]
         constraints = [
+            # Once per step while not withdrawn: one withdrawn may be made again.
             models.UniqueConstraint(
                 fields=["case", "kind", "meeting_date", "practitioner"],
+                condition=models.Q(withdrawn_at__isnull=True),
                 name="invitation_once_per_step",
+            ),
+            # A withdrawal has who, when and why; an invitation not withdrawn has none; an
+            # invitation whose report was sent is never withdrawn.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        withdrawn_at__isnull=True, withdrawn_by__isnull=True, withdrawal_reason=""
+                    )
+                    | (
+                        models.Q(
+                            withdrawn_at__isnull=False,
+                            withdrawn_by__isnull=False,
+                            reported_at__isnull=True,
+                        )
+                        & ~models.Q(withdrawal_reason="")
+                    )
+                ),
+                name="invitation_withdrawal_has_who_when_why",
             ),
             # A report has who sent it and when; no report has neither.
             models.CheckConstraint(
@@ -440,6 +467,10 @@ class StepInvitation(BaseModel):
     def is_reported(self) -> bool:
         return self.reported_at is not None
 
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
     def report_due_on(self) -> date:
         """The day the agency's report is due by: ``REPORT_DUE_WORKING_DAYS`` working days
         before a conference; the day itself for the other steps."""
@@ -453,8 +484,10 @@ class StepInvitation(BaseModel):
         return timezone.localdate(self.reported_at) <= self.report_due_on()
 
     def report_status(self, on: date) -> str:
-        """ "on_time" or "late" once sent; "overdue" while missing after its due day; else
-        "waiting"."""
+        """ "on_time" or "late" once sent; "withdrawn"; "overdue" while missing after its due
+        day; else "waiting"."""
+        if self.is_withdrawn:
+            return "withdrawn"
         if self.is_reported:
             return "on_time" if self.reported_on_time else "late"
         return "overdue" if self.report_due_on() < on else "waiting"

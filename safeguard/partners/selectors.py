@@ -678,7 +678,7 @@ def reports_on_time_by_agency(
     (``StepInvitation.report_due_on``: working days before the conference, on the project's
     calendar) out of how many were due. A report never sent counts as late once its due day
     has passed; one not sent and not yet past its due day on ``today`` is not counted either
-    way.
+    way. A withdrawn invitation asks for no report and is not counted.
 
     The due day is a working-day count, which SQL cannot do: the candidate invitations
     (conferences from ``start`` to a little after ``end``) are read in one query of four plain
@@ -688,6 +688,7 @@ def reports_on_time_by_agency(
         StepInvitation.objects.filter(
             authority_id=authority_id,
             kind=StepKind.CONFERENCE,
+            withdrawn_at__isnull=True,
             meeting_date__gte=start,
             meeting_date__lte=end + _DUE_BEFORE_MEETING_AT_MOST,
         )
@@ -815,7 +816,14 @@ def _uuid(value):
 INVITATIONS_SHOWN = 200  # a practitioner's invitations: the coming ones, then the newest past
 ACTIONS_SHOWN = 200  # an agency's plan actions: the open ones, then the newest closed
 
-INVITATION_JOINS = ("child", "agency", "practitioner", "invited_by", "reported_by")
+INVITATION_JOINS = (
+    "child",
+    "agency",
+    "practitioner",
+    "invited_by",
+    "reported_by",
+    "withdrawn_by",
+)
 
 
 def _log_children(*, user, child_ids, purpose, request, reason) -> None:
@@ -934,6 +942,7 @@ def conference_reports(*, user, conference) -> ConferenceReports | None:
             case_id=conference.case_id,
             kind=StepKind.CONFERENCE,
             meeting_date=conference.conference_date,
+            withdrawn_at__isnull=True,
         )
         .select_related("agency", "practitioner", "reported_by")
         .order_by("agency__name", "invited_at")

@@ -26,6 +26,7 @@ from safeguard.partners.forms import (
     InformationAnswerForm,
     InformationRequestForm,
     InvitationForm,
+    InvitationWithdrawForm,
     LookupForm,
     RecordReferralForm,
     ReferralForm,
@@ -374,11 +375,39 @@ def case_invitations(request, case_id: UUID):
     )
     today = timezone.localdate()
     rows = selectors.invitations_on_case(case=case, today=today)
+    kinds = permissions.invitable_kinds(request.user, case)
+    for row in rows:
+        row.may_withdraw = permissions.may_withdraw(request.user, row, kinds)
     return render(
         request,
         "partners/case_invitations.html",
         {"case": case, "rows": rows, "shown": selectors.INVITATIONS_SHOWN},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_withdraw(request, invitation_id: UUID):
+    """Withdraw an invitation whose report has not been sent, saying why: whoever may invite
+    to the step (decision 0073). Read through the invitations' access function."""
+    found = selectors.access_invitation(
+        user=request.user, invitation_id=invitation_id, request=request
+    )
+    if not permissions.can(request.user, Action.WITHDRAW, found):
+        raise PermissionDenied(
+            "Whoever may invite to the step withdraws an invitation whose report is not sent"
+        )
+    form = InvitationWithdrawForm(posted(request))
+    if submission.submit(
+        request,
+        form,
+        lambda data: services.invitation_withdraw(
+            by=request.user, invitation=found, version=found.version, **data
+        ),
+        success=f"Invitation of {found.practitioner.get_full_name()} withdrawn",
+    ):
+        return redirect("partners:case-invitations", case_id=found.case_id)
+    return render(request, "partners/invitation_withdraw.html", {"inv": found, "form": form})
 
 
 @login_required
@@ -426,6 +455,7 @@ def contribution(request, invitation_id: UUID):
             "form": form,
             "status": found.report_status(timezone.localdate()),
             "is_partner": permissions.can(request.user, Action.SEE_INVITATIONS),
+            "may_withdraw": permissions.can(request.user, Action.WITHDRAW, found),
         },
     )
 

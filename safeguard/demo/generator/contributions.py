@@ -4,6 +4,8 @@ social worker (``sw1``) has invited the police, health and a school (``police1``
 group on children of their caseload. For a conference already held, the police report was
 sent on time, the health visitor's late and the school's is missing; for one to come, one is
 sent, the others waiting. The three agencies have recorded progress on plan actions they own.
+The health visitor's invitation to a core group was withdrawn (decision 0073): it moved, and
+the school nurse will report instead.
 
 Made through the real services (``partners.services``), so that every invitation, report and
 progress has its change event, chronology entry and notice; the dates are then set back
@@ -75,6 +77,10 @@ REPORTS = {
         "recommendation": "The plan could end at the next review if attendance holds.",
     },
 }
+WITHDRAWAL_REASON = (
+    "The core group has been brought forward to a day the health visitor cannot attend; the "
+    "school nurse will give health's update instead."
+)
 PROGRESS = {
     "police1": ("in_progress", "Officer visited with the social worker; safety plan reviewed."),
     "health1": ("done", "Health visitor checks completed weekly for six weeks; growth steady."),
@@ -145,6 +151,12 @@ def make_contributions(authority, *, seed: int, as_at) -> dict[str, int]:
             counts["invitations"] += 1
         for username in INVITED:
             counts["agency_progress"] += _progress(partners[username], as_at=as_at)
+        # Withdrawn the day before the demo's day: the case's invitations show who and why.
+        invitation = _invite(worker, coming, partners["health1"], StepKind.CORE_GROUP)
+        invitation = _moved(invitation, as_at + timedelta(days=5), end)
+        services.invitation_withdraw(by=worker, invitation=invitation, reason=WITHDRAWAL_REASON)
+        StepInvitation.objects.filter(pk=invitation.pk).update(withdrawn_at=end - timedelta(days=1))
+        counts["invitations"] += 1
     return counts
 
 
