@@ -322,6 +322,10 @@ class InformationAnswer(InformationRequest):
 # it, so that the chair can read it and the family can be shown it before they walk in
 # (decision 0069). A review conference keeps the same standard.
 REPORT_DUE_WORKING_DAYS = 3
+# In calendar days, the most a report can be due before its conference: three working days, a
+# weekend and the Christmas or Easter bank holidays fit well inside it. Who looks for the
+# reports due in a span of days reads the conferences up to this much after it (decision 0073).
+REPORT_DUE_AT_MOST_DAYS_BEFORE = 21
 
 
 def report_due_on(kind: str, meeting_date: date) -> date:
@@ -394,6 +398,9 @@ class StepInvitation(BaseModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     withdrawal_reason = models.TextField("why the invitation was withdrawn", blank=True)
+    # When the practitioner was reminded that their conference report is overdue (decision
+    # 0073): once per invitation, by the nightly job.
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["meeting_date", "invited_at"]

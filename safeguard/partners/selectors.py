@@ -40,6 +40,7 @@ from safeguard.core.client_ip import client_ip
 from safeguard.core.errors import ApplicationError
 from safeguard.partners import permissions
 from safeguard.partners.models import (
+    REPORT_DUE_AT_MOST_DAYS_BEFORE,
     ApiKey,
     InformationRequest,
     InformationSharingDecision,
@@ -663,13 +664,6 @@ def requests_on_time_by_agency(
     ]
 
 
-# A conference's report is due ``REPORT_DUE_WORKING_DAYS`` working days before it: at most
-# this many calendar days before (three working days, a weekend and the Christmas and Easter
-# bank holidays fit well inside it), so the conferences whose reports fall due in a period
-# are among those held from its start to this many days after its end.
-_DUE_BEFORE_MEETING_AT_MOST = timedelta(days=21)
-
-
 def reports_on_time_by_agency(
     *, authority_id: int, start: date, end: date, today: date
 ) -> list[AgencyOnTime]:
@@ -690,7 +684,7 @@ def reports_on_time_by_agency(
             kind=StepKind.CONFERENCE,
             withdrawn_at__isnull=True,
             meeting_date__gte=start,
-            meeting_date__lte=end + _DUE_BEFORE_MEETING_AT_MOST,
+            meeting_date__lte=end + timedelta(days=REPORT_DUE_AT_MOST_DAYS_BEFORE),
         )
         .values_list("agency_id", "agency__name", "meeting_date", "reported_at")
         .order_by()

@@ -5,7 +5,8 @@ group on children of their caseload. For a conference already held, the police r
 sent on time, the health visitor's late and the school's is missing; for one to come, one is
 sent, the others waiting. The three agencies have recorded progress on plan actions they own.
 The health visitor's invitation to a core group was withdrawn (decision 0073): it moved, and
-the school nurse will report instead.
+the school nurse will report instead. The police report for a conference the day after
+tomorrow is overdue, and the nightly job has reminded the officer.
 
 Made through the real services (``partners.services``), so that every invitation, report and
 progress has its change event, chronology entry and notice; the dates are then set back
@@ -32,6 +33,7 @@ from safeguard.partners.models import (
     StepInvitation,
     StepKind,
 )
+from safeguard.partners.reminders import remind_overdue_reports
 from safeguard.people.models import Seal
 from safeguard.protection.models import (
     OPEN_ACTION_STATUSES,
@@ -157,6 +159,15 @@ def make_contributions(authority, *, seed: int, as_at) -> dict[str, int]:
         services.invitation_withdraw(by=worker, invitation=invitation, reason=WITHDRAWAL_REASON)
         StepInvitation.objects.filter(pk=invitation.pk).update(withdrawn_at=end - timedelta(days=1))
         counts["invitations"] += 1
+        # A conference the day after tomorrow whose police report is overdue: the nightly
+        # reminder (decision 0073) has told the officer, early this morning.
+        invitation = _invite(worker, cases[-1], partners["police1"], StepKind.CONFERENCE)
+        _moved(invitation, as_at + timedelta(days=2), end)
+        counts["invitations"] += 1
+        remind_overdue_reports(today=as_at)
+        StepInvitation.objects.filter(reminded_at__isnull=False).update(
+            reminded_at=end - timedelta(hours=2, minutes=30)
+        )
     return counts
 
 

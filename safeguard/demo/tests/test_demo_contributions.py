@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from safeguard.accounts.models import User
 from safeguard.casework.models import ChronologyEntry
+from safeguard.notices.models import Notice
 from safeguard.partners import selectors
 from safeguard.partners.models import StepInvitation
 
@@ -23,6 +24,11 @@ def test_invitations_reports_and_progress_are_in_every_state(settings, tmp_path)
     assert {"on_time", "late", "overdue", "waiting", "withdrawn"} <= statuses
     withdrawn = invitations.get(withdrawn_at__isnull=False)
     assert withdrawn.withdrawn_by.username == "sw1" and withdrawn.withdrawal_reason
+    reminded = invitations.get(reminded_at__isnull=False)
+    assert (
+        reminded.practitioner.username == "police1" and reminded.report_status(as_at) == "overdue"
+    )
+    assert Notice.objects.filter(user=reminded.practitioner, subject__startswith="Report overdue")
     for username in ("police1", "health1", "school1"):
         user = User.objects.get(username=username)
         assert selectors.invitations_for(user=user, today=as_at), username
