@@ -260,3 +260,31 @@ def test_a_social_worker_does_not_see_them(world, client):
     client.force_login(world.sw_amy)
     assert client.get(reverse("performance:partners")).status_code == 403
     assert client.get(reverse("performance:partners-csv")).status_code == 403
+
+
+def test_the_partnership_report_is_a_pdf_with_the_period_definitions_and_figures(
+    world, client, conferences, invitations, monkeypatch
+):
+    from reportlab import rl_config
+
+    # Read with its text uncompressed (a compressed stream may hold any bytes by chance).
+    monkeypatch.setattr(rl_config, "pageCompression", 0)
+    client.force_login(world.tm_carol)
+    query = "?from=2025-04-01&to=2026-03-31"
+    page = client.get(reverse("performance:partners") + query).content.decode()
+    assert reverse("performance:partners-pdf") + "?" in page
+    response = client.get(reverse("performance:partners-pdf") + query)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="partner-figures-2025-04-01-2026-03-31.pdf"'
+    )
+    content = response.content
+    assert content.startswith(b"%PDF")
+    assert b"1 April 2025 to 31 March 2026" in content
+    assert b"Conference reports sent on time" in content and b"working days" in content
+    assert b"Testshire Police" in content and b"50.0%" in content  # its reports: 2 of 4
+    assert b"Sam" not in content and b"Smith" not in content
+    same = client.get(reverse("performance:partners") + query + "&format=pdf")
+    assert same["Content-Type"] == "application/pdf"
+    client.force_login(world.sw_amy)
+    assert client.get(reverse("performance:partners-pdf") + query).status_code == 403
