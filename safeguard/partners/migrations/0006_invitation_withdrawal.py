@@ -6,41 +6,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0014_localauthority_decisions_needing_authorisation'),
-        ('casework', '0016_cin_plan_outcomes_contingency'),
-        ('partners', '0005_information_sharing_decisions'),
-        ('people', '0009_name_prefix_indexes'),
+        ("accounts", "0014_localauthority_decisions_needing_authorisation"),
+        ("casework", "0016_cin_plan_outcomes_contingency"),
+        ("partners", "0005_information_sharing_decisions"),
+        ("people", "0009_name_prefix_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='stepinvitation',
-            name='invitation_once_per_step',
+            model_name="stepinvitation",
+            name="invitation_once_per_step",
         ),
         migrations.AddField(
-            model_name='stepinvitation',
-            name='withdrawal_reason',
-            field=models.TextField(blank=True, verbose_name='why the invitation was withdrawn'),
+            model_name="stepinvitation",
+            name="withdrawal_reason",
+            field=models.TextField(blank=True, verbose_name="why the invitation was withdrawn"),
         ),
         migrations.AddField(
-            model_name='stepinvitation',
-            name='withdrawn_at',
+            model_name="stepinvitation",
+            name="withdrawn_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='stepinvitation',
-            name='withdrawn_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="stepinvitation",
+            name="withdrawn_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stepinvitation',
-            constraint=models.UniqueConstraint(condition=models.Q(('withdrawn_at__isnull', True)), fields=('case', 'kind', 'meeting_date', 'practitioner'), name='invitation_once_per_step'),
+            model_name="stepinvitation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("withdrawn_at__isnull", True)),
+                fields=("case", "kind", "meeting_date", "practitioner"),
+                name="invitation_once_per_step",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stepinvitation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('withdrawal_reason', ''), ('withdrawn_at__isnull', True), ('withdrawn_by__isnull', True)), models.Q(('reported_at__isnull', True), ('withdrawn_at__isnull', False), ('withdrawn_by__isnull', False), models.Q(('withdrawal_reason', ''), _negated=True)), _connector='OR'), name='invitation_withdrawal_has_who_when_why'),
+            model_name="stepinvitation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("withdrawal_reason", ""),
+                        ("withdrawn_at__isnull", True),
+                        ("withdrawn_by__isnull", True),
+                    ),
+                    models.Q(
+                        ("reported_at__isnull", True),
+                        ("withdrawn_at__isnull", False),
+                        ("withdrawn_by__isnull", False),
+                        models.Q(("withdrawal_reason", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="invitation_withdrawal_has_who_when_why",
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partners', '0006_invitation_withdrawal'),
+        ("partners", "0006_invitation_withdrawal"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='stepinvitation',
-            name='reminded_at',
+            model_name="stepinvitation",
+            name="reminded_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]
