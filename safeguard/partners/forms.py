@@ -9,6 +9,7 @@ from safeguard.partners.models import (
     REPORT_DUE_WORKING_DAYS,
     Article6Basis,
     Article9Condition,
+    Attendance,
     ConferenceKind,
     Consent,
     RequestStage,
@@ -359,6 +360,29 @@ class InvitationWithdrawForm(GovukForm):
             "report. The practitioner is told it is withdrawn; they are not shown this reason"
         ),
     )
+
+
+class ConferenceAttendanceForm(GovukForm):
+    """Whether each practitioner invited to a conference attended (decision 0073): one radio
+    group an invitation, ``attendance_<id>``; left unanswered, it stays as it was."""
+
+    def __init__(self, *args, invitations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for invitation in invitations:
+            self.fields[f"attendance_{invitation.pk}"] = forms.ChoiceField(
+                label=f"{invitation.practitioner.get_full_name()}, {invitation.agency.name}",
+                choices=Attendance.choices,
+                widget=forms.RadioSelect,
+                required=False,
+                initial=invitation.attendance or None,
+            )
+
+    def marks(self) -> dict[str, str]:
+        return {
+            name.removeprefix("attendance_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("attendance_")
+        }
 
 
 class AgencyProgressForm(GovukForm):

@@ -351,6 +351,14 @@ class ConferenceKind(models.TextChoices):
     REVIEW = "review", "Review child protection conference"
 
 
+class Attendance(models.TextChoices):
+    """Whether the practitioner invited came to the conference (decision 0073)."""
+
+    ATTENDED = "attended", "Attended"
+    APOLOGIES = "apologies", "Sent apologies"
+    ABSENT = "absent", "Did not attend"
+
+
 class StepInvitation(BaseModel):
     """Social care invites a partner practitioner by name to a step of a child's child
     protection work (a strategy discussion, a section 47 enquiry, a conference or a core
@@ -401,6 +409,9 @@ class StepInvitation(BaseModel):
     # When the practitioner was reminded that their conference report is overdue (decision
     # 0073): once per invitation, by the nightly job.
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # Whether they came to the conference, marked by social care or the chair once it was held
+    # (decision 0073): attendance by named agency. Empty until marked.
+    attendance = models.CharField(max_length=10, choices=Attendance.choices, blank=True)
 
     class Meta:
         ordering = ["meeting_date", "invited_at"]

@@ -59,6 +59,8 @@ Contributions to steps and plans (issue 17 item 5, decision 0069):
   a reason (``WITHDRAW``, obj: the invitation; decision 0073): the case's workers and managers,
   or a chair for a conference. Never the practitioner invited. From then the practitioner no
   longer sees it (``invitations_visible_to``) and cannot report.
+- Social care who may hold a conference (``RECORD_ATTENDANCE``, obj: the case) mark whether
+  each practitioner invited to it attended, sent apologies or did not attend (decision 0073).
 - Staff of a partner agency see the plan actions their agency owns, or they own
   (``SEE_AGENCY_ACTIONS``, ``SEE_ACTION``), and record progress on them (``UPDATE_ACTION``:
   granted to the protection policy's ``PROGRESS`` from ``apps.py``); nothing else of the plan.
@@ -112,6 +114,9 @@ class Action(StrEnum):
     SEE_INVITATION = "see_invitation"  # one invitation: the practitioner, or social care
     REPORT = "report"  # send the agency's report: the practitioner invited, once
     WITHDRAW = "withdraw"  # withdraw an invitation with no report: whoever may invite to it
+    # mark whether the invited practitioners came to a conference (obj: its case): social care
+    # who may hold it (its workers and managers, the chairs)
+    RECORD_ATTENDANCE = "record_attendance"
     SEE_AGENCY_ACTIONS = "see_agency_actions"  # the plan actions one's agency owns
     SEE_ACTION = "see_action"  # one plan action: its owning agency's staff (or its owner)
     UPDATE_ACTION = "update_action"  # record progress on it: the same
@@ -324,6 +329,8 @@ def _contribution_can(user, action: Action, obj) -> bool:
         return _holds_step(user, obj.case)
     if action == Action.WITHDRAW:
         return may_withdraw(user, obj, invitable_kinds(user, obj.case))
+    if action == Action.RECORD_ATTENDANCE:
+        return _holds_step(user, obj)
     if action == Action.REPORT:
         return (
             not obj.is_reported
@@ -344,6 +351,7 @@ CONTRIBUTION_ACTIONS = frozenset(
         Action.SEE_INVITATION,
         Action.REPORT,
         Action.WITHDRAW,
+        Action.RECORD_ATTENDANCE,
         Action.SEE_AGENCY_ACTIONS,
         Action.SEE_ACTION,
         Action.UPDATE_ACTION,

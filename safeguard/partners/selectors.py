@@ -923,6 +923,7 @@ class ConferenceReports:
 
     reported: list
     missing: list
+    invited: list  # every invitation, for the attendance (decision 0073)
 
 
 def conference_reports(*, user, conference) -> ConferenceReports | None:
@@ -944,7 +945,60 @@ def conference_reports(*, user, conference) -> ConferenceReports | None:
     return ConferenceReports(
         reported=[r for r in rows if r.is_reported],
         missing=[r for r in rows if not r.is_reported],
+        invited=rows,
     )
+
+
+def conference_invitations(*, conference) -> list[StepInvitation]:
+    """The invitations, not withdrawn, to ``conference`` (read already through its access
+    function), by agency: whose attendance social care mark. One query."""
+    return list(
+        StepInvitation.objects.filter(
+            case_id=conference.case_id,
+            kind=StepKind.CONFERENCE,
+            meeting_date=conference.conference_date,
+            withdrawn_at__isnull=True,
+        )
+        .select_related("agency", "practitioner")
+        .order_by("agency__name", "invited_at")
+    )
+
+
+@dataclass(frozen=True)
+class AgencyAttended:
+    agency_id: int
+    agency: str
+    attended: int
+    recorded: int
+
+
+def attendance_by_agency(*, authority_id: int, start: date, end: date) -> list[AgencyAttended]:
+    """Conferences held from ``start`` to ``end`` (inclusive) by named agency invited: how
+    many of its practitioners invited attended, out of those whose attendance was recorded
+    (attended, apologies or did not attend); withdrawn invitations are not counted. One
+    aggregate query. A figure, not a read of any child: callers check who may see it."""
+    rows = (
+        StepInvitation.objects.filter(
+            authority_id=authority_id,
+            kind=StepKind.CONFERENCE,
+            withdrawn_at__isnull=True,
+            meeting_date__gte=start,
+            meeting_date__lte=end,
+        )
+        .exclude(attendance="")
+        .values("agency_id", "agency__name")
+        .annotate(recorded=Count("pk"), attended=Count("pk", filter=Q(attendance="attended")))
+        .order_by("agency__name", "agency_id")
+    )
+    return [
+        AgencyAttended(
+            agency_id=r["agency_id"],
+            agency=r["agency__name"],
+            attended=r["attended"],
+            recorded=r["recorded"],
+        )
+        for r in rows
+    ]
 
 
 def _action_queryset(base):

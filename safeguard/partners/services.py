@@ -28,6 +28,7 @@ from safeguard.partners.models import (
     ApiKey,
     Article6Basis,
     Article9Condition,
+    Attendance,
     ConferenceKind,
     Consent,
     InformationAnswer,
@@ -732,6 +733,43 @@ def invitation_withdraw(
         url=reverse("partners:contributions"),
     )
     return invitation
+
+
+@transaction.atomic
+def conference_attendance_record(*, by, conference, marks: dict[str, str]) -> int:
+    """Mark whether each practitioner invited to ``conference`` (held: it is recorded) came:
+    ``marks`` maps an invitation's id to an ``Attendance`` value, or "" to leave it as it is.
+    Social care who may hold the conference (``Action.RECORD_ATTENDANCE``); each change saved
+    with its change event. Returns how many changed; raises ``PermissionDenied`` or
+    ``ApplicationError``, storing nothing."""
+    if not permissions.can(by, Action.RECORD_ATTENDANCE, conference.case):
+        raise PermissionDenied("Social care who hold the conference record who attended")
+    invitations = list(
+        StepInvitation.objects.select_for_update(of=("self",))
+        .filter(
+            case_id=conference.case_id,
+            kind=StepKind.CONFERENCE,
+            meeting_date=conference.conference_date,
+            withdrawn_at__isnull=True,
+        )
+        .select_related("practitioner")
+        .order_by("agency__name", "invited_at")
+    )
+    changed = 0
+    for invitation in invitations:
+        value = marks.get(str(invitation.pk)) or ""
+        if value and value not in Attendance.values:
+            raise ApplicationError(
+                f"Choose whether {invitation.practitioner.get_full_name()} attended",
+                field=f"attendance_{invitation.pk}",
+            )
+        if not value or value == invitation.attendance:
+            continue
+        before = snapshot(invitation)
+        invitation.attendance = value
+        save_change(invitation, by=by, before=before, person_id=invitation.child_id)
+        changed += 1
+    return changed
 
 
 @transaction.atomic

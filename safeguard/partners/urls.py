@@ -54,6 +54,11 @@ urlpatterns = [
         views.invitation_withdraw,
         name="invitation-withdraw",
     ),
+    path(
+        "conferences/<uuid:conference_id>/partner-attendance/",
+        views.conference_attendance,
+        name="conference-attendance",
+    ),
     path("contributions/", views.contributions, name="contributions"),
     path("contributions/<uuid:invitation_id>/", views.contribution, name="contribution"),
     path("agency-actions/", views.agency_actions, name="agency-actions"),

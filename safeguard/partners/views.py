@@ -23,6 +23,7 @@ from safeguard.partners.forms import (
     NEW_CHILD,
     AgencyProgressForm,
     AgencyReportForm,
+    ConferenceAttendanceForm,
     InformationAnswerForm,
     InformationRequestForm,
     InvitationForm,
@@ -408,6 +409,39 @@ def invitation_withdraw(request, invitation_id: UUID):
     ):
         return redirect("partners:case-invitations", case_id=found.case_id)
     return render(request, "partners/invitation_withdraw.html", {"inv": found, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conference_attendance(request, conference_id: UUID):
+    """Mark whether the practitioners invited to a conference attended: social care who may
+    hold it (decision 0073). The conference is read through its access function."""
+    conference = protection_selectors.access_conference(
+        user=request.user,
+        conference_id=conference_id,
+        request=request,
+        action=ProtectionAction.CONFERENCE,
+    )
+    if not permissions.can(request.user, Action.RECORD_ATTENDANCE, conference.case):
+        raise PermissionDenied("Social care who hold the conference record who attended")
+    invitations = selectors.conference_invitations(conference=conference)
+    form = ConferenceAttendanceForm(posted(request), invitations=invitations)
+    if submission.submit(
+        request,
+        form,
+        lambda data: services.conference_attendance_record(
+            by=request.user, conference=conference, marks=form.marks()
+        ),
+        success=lambda changed: (
+            f"Attendance recorded for {changed} practitioner" + ("" if changed == 1 else "s")
+        ),
+    ):
+        return redirect("protection:conference-detail", conference_id=conference.pk)
+    return render(
+        request,
+        "partners/conference_attendance.html",
+        {"conference": conference, "form": form, "invitations": invitations},
+    )
 
 
 @login_required

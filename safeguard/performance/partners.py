@@ -18,6 +18,9 @@ aggregate query per figure (a fixed number of queries whatever the data).
   (``partners.selectors.ANSWERED_ON_TIME``: answered on or before the due date), over the
   requests due in the period, by agency asked (``partners.selectors.requests_on_time_by_agency``).
 
+- **Conference attendance by named agency**: practitioners invited to conferences held in the
+  period who attended, of those whose attendance was recorded, by the agency invited
+  (``partners.selectors.attendance_by_agency``; decision 0073).
 - **Conference reports sent on time**: agencies' reports to child protection conferences due
   in the period (``REPORT_DUE_WORKING_DAYS`` working days before the conference), by agency
   invited, sent on or before their due day; a report never sent is late once its due day has
@@ -38,7 +41,11 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
 
 from safeguard.partners.models import REPORT_DUE_WORKING_DAYS
-from safeguard.partners.selectors import reports_on_time_by_agency, requests_on_time_by_agency
+from safeguard.partners.selectors import (
+    attendance_by_agency,
+    reports_on_time_by_agency,
+    requests_on_time_by_agency,
+)
 from safeguard.performance.indicators import Period
 from safeguard.performance.selectors import round_half_up
 from safeguard.protection.forms import CONFERENCE_AGENCIES
@@ -145,6 +152,17 @@ def requests_answered_on_time(authority_id: int, period: Period, today: date) ->
     ]
 
 
+def invited_attendance(authority_id: int, period: Period, today: date) -> list[AgencyRow]:
+    """Practitioners invited to conferences held in the period who attended, of those whose
+    attendance was recorded, by named agency. One query."""
+    return [
+        AgencyRow(row.agency, row.attended, row.recorded)
+        for row in attendance_by_agency(
+            authority_id=authority_id, start=period.start, end=period.end
+        )
+    ]
+
+
 def reports_sent_on_time(authority_id: int, period: Period, today: date) -> list[AgencyRow]:
     """Agencies' conference reports due in the period sent by their due day, by agency
     invited. One query."""
@@ -193,6 +211,19 @@ REQUESTS_ON_TIME = PartnerFigure(
     ),
     rows=requests_answered_on_time,
 )
+INVITED_ATTENDANCE = PartnerFigure(
+    id="invited-attendance",
+    title="Conference attendance by named agency",
+    numerator="Attended",
+    denominator="Invited, attendance recorded",
+    definition=(
+        "Practitioners invited by name to child protection conferences held in the period who "
+        "attended, out of those whose attendance social care or the chair recorded (attended, "
+        "sent apologies, or did not attend), by the agency they were invited for. Apologies "
+        "are not attendance. A withdrawn invitation is not counted."
+    ),
+    rows=invited_attendance,
+)
 REPORTS_ON_TIME = PartnerFigure(
     id="conference-reports",
     title="Conference reports sent on time",
@@ -209,6 +240,7 @@ REPORTS_ON_TIME = PartnerFigure(
 # The figures, in the order shown.
 FIGURES: tuple[PartnerFigure, ...] = (
     CONFERENCE_ATTENDANCE,
+    INVITED_ATTENDANCE,
     REPORTS_ON_TIME,
     PLAN_ACTIONS_ON_TIME,
     REQUESTS_ON_TIME,

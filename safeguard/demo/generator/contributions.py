@@ -2,7 +2,8 @@
 social worker (``sw1``) has invited the police, health and a school (``police1``,
 ``health1``, ``school1``) to child protection conferences, a strategy discussion and a core
 group on children of their caseload. For a conference already held, the police report was
-sent on time, the health visitor's late and the school's is missing; for one to come, one is
+sent on time, the health visitor's late and the school's is missing (the officer and the
+school attended, health sent apologies); for one to come, one is
 sent, the others waiting. The three agencies have recorded progress on plan actions they own.
 The health visitor's invitation to a core group was withdrawn (decision 0073): it moved, and
 the school nurse will report instead. The police report for a conference the day after
@@ -135,6 +136,10 @@ def make_contributions(authority, *, seed: int, as_at) -> dict[str, int]:
                     counts["agency_reports"] += _report(invitation, partners[username], -2, end)
                 elif username == "health1":
                     counts["agency_reports"] += _report(invitation, partners[username], 1, end)
+            # Who came (decision 0073): the officer and the school; health sent apologies.
+            services.conference_attendance_record(
+                by=worker, conference=held, marks=_attendance(held)
+            )
         # To come: a review conference in eight days (the school has sent its report early),
         # a strategy discussion with the police and a core group with the school.
         coming = cases[0]
@@ -169,6 +174,20 @@ def make_contributions(authority, *, seed: int, as_at) -> dict[str, int]:
             reminded_at=end - timedelta(hours=2, minutes=30)
         )
     return counts
+
+
+ATTENDANCE = {"police1": "attended", "health1": "apologies", "school1": "attended"}
+
+
+def _attendance(conference) -> dict[str, str]:
+    return {
+        str(pk): ATTENDANCE[username]
+        for pk, username in StepInvitation.objects.filter(
+            case_id=conference.case_id,
+            kind=StepKind.CONFERENCE,
+            meeting_date=conference.conference_date,
+        ).values_list("pk", "practitioner__username")
+    }
 
 
 def _invite(worker, case, practitioner, kind) -> StepInvitation:

@@ -24,6 +24,7 @@ def test_invitations_reports_and_progress_are_in_every_state(settings, tmp_path)
     assert {"on_time", "late", "overdue", "waiting", "withdrawn"} <= statuses
     withdrawn = invitations.get(withdrawn_at__isnull=False)
     assert withdrawn.withdrawn_by.username == "sw1" and withdrawn.withdrawal_reason
+    assert {"attended", "apologies"} <= set(invitations.values_list("attendance", flat=True))
     reminded = invitations.get(reminded_at__isnull=False)
     assert (
         reminded.practitioner.username == "police1" and reminded.report_status(as_at) == "overdue"

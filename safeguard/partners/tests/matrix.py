@@ -105,6 +105,8 @@ MATRIX = {
     "partners:contributions": ("get", None, "", PARTNER_LISTS),
     "partners:contribution": ("get", "invitation_of_police", "", INVITATION),
     "partners:invitation-withdraw": ("get", "invitation_of_police", "", WITHDRAW),
+    # Marking who attended a conference of Sam's (decision 0073): who may hold it.
+    "partners:conference-attendance": ("get", "protection.conference", "", CONFERENCE_RECORD),
     "partners:agency-actions": ("get", None, "", PARTNER_LISTS),
     "partners:agency-action": ("get", "police_action_of_sam", "", AGENCY_ACTION),
     "partners:agency-progress": ("get", "police_progress_of_sam", "", AGENCY_PROGRESS),

@@ -20,6 +20,7 @@ from safeguard.performance.partners import (
     FIGURES,
     AgencyRow,
     conference_attendance,
+    invited_attendance,
     partner_figures,
     plan_actions_on_time,
     reports_sent_on_time,
@@ -120,7 +121,9 @@ def requests(world):
     _request(world, world.health, due=date(2027, 1, 1))  # due after the period
 
 
-def _invitation(world, plan, practitioner, day, *, sent=None, kind=StepKind.CONFERENCE):
+def _invitation(
+    world, plan, practitioner, day, *, sent=None, kind=StepKind.CONFERENCE, attendance=""
+):
     """``practitioner`` invited to the conference (or step) of ``day``, their report sent at
     noon on ``sent`` (or never)."""
     report = {}
@@ -132,7 +135,7 @@ def _invitation(world, plan, practitioner, day, *, sent=None, kind=StepKind.CONF
         authority=world.authority, case=plan.case, child=plan.case.child, kind=kind,
         conference_kind=ConferenceKind.REVIEW if kind == StepKind.CONFERENCE else "",
         meeting_date=day, purpose="Review conference", agency=practitioner.agency,
-        practitioner=practitioner, invited_by=world.sw_amy, **report,
+        practitioner=practitioner, invited_by=world.sw_amy, attendance=attendance, **report,
     )  # fmt: skip
 
 
@@ -140,7 +143,7 @@ def _invitation(world, plan, practitioner, day, *, sent=None, kind=StepKind.CONF
 def invitations(world, plan):
     pat, hana = world.police_pat, world.health_hana
     # Wednesday 14 May 2025: due Friday 9 May, sent that day: on time.
-    _invitation(world, plan, pat, date(2025, 5, 14), sent=date(2025, 5, 9))
+    _invitation(world, plan, pat, date(2025, 5, 14), sent=date(2025, 5, 9), attendance="attended")
     # Monday 2 June: due Wednesday 28 May (the weekend is not counted); sent the 29th: late.
     _invitation(world, plan, pat, date(2025, 6, 2), sent=date(2025, 5, 29))
     # Tuesday 27 May, after the spring bank holiday: due Wednesday 21 May; sent the 22nd: late.
@@ -172,6 +175,26 @@ def test_a_report_not_sent_is_not_counted_until_its_due_day_has_passed(world, in
     assert AgencyRow(health, 1, 1) in on_the_day
     day_after = reports_sent_on_time(world.authority.pk, YEAR, date(2025, 7, 8))
     assert AgencyRow(health, 1, 2) in day_after
+
+
+def test_attendance_by_named_agency_counts_the_invited_whose_attendance_was_recorded(world, plan):
+    pat, hana, sid = world.police_pat, world.health_hana, world.school_sid
+    _invitation(world, plan, pat, date(2025, 5, 14), attendance="attended")
+    _invitation(world, plan, pat, date(2025, 6, 2), attendance="apologies")  # not attendance
+    _invitation(world, plan, pat, date(2025, 7, 2))  # not recorded: not counted
+    _invitation(world, plan, hana, date(2025, 5, 14), attendance="absent")
+    _invitation(world, plan, hana, date(2025, 6, 2), attendance="attended")
+    _invitation(world, plan, sid, date(2026, 4, 2), attendance="attended")  # after the period
+    StepInvitation.objects.create(
+        authority=world.authority, case=plan.case, child=plan.case.child, kind="conference",
+        conference_kind="review", meeting_date=date(2025, 9, 1), purpose="x",
+        agency=sid.agency, practitioner=sid, invited_by=world.sw_amy, attendance="attended",
+        withdrawn_at=timezone.now(), withdrawn_by=world.sw_amy, withdrawal_reason="Moved",
+    )  # fmt: skip  # withdrawn: not counted
+    assert invited_attendance(world.authority.pk, YEAR, AFTER) == [
+        AgencyRow("Testshire Health Trust", 1, 2),
+        AgencyRow("Testshire Police", 1, 2),
+    ]
 
 
 def test_conference_attendance_counts_only_where_the_agency_was_expected(world, conferences):
@@ -223,12 +246,15 @@ def test_a_fixed_number_of_queries_one_a_figure(world, conferences, actions, req
         _conference(world, plan, date(2025, 10, 1 + i), {"Police": True, "Other": i % 2 == 0})
         _action(plan, due=date(2025, 10, 1 + i), owner_agency=world.health)
         _request(world, world.health, due=date(2025, 10, 1 + i))
-        _invitation(world, plan, world.school_sid, date(2025, 10, 6 + i), sent=date(2025, 9, 1))
+        _invitation(world, plan, world.school_sid, date(2025, 10, 6 + i), sent=date(2025, 9, 1),
+                    attendance="attended" if i % 2 else "apologies")  # fmt: skip
     with CaptureQueriesContext(connection) as many:
         figures = partner_figures(authority_id=world.authority.pk, period=YEAR, today=AFTER)
     assert len(few) == len(many) == len(FIGURES)
     assert AgencyRow("Other", 5, 10) in figures[0][1]
-    assert AgencyRow(world.school_sid.agency.name, 10, 10) in figures[1][1]
+    by_id = {figure.id: rows for figure, rows in figures}
+    assert AgencyRow(world.school_sid.agency.name, 10, 10) in by_id["conference-reports"]
+    assert AgencyRow(world.school_sid.agency.name, 5, 10) in by_id["invited-attendance"]
 
 
 def test_the_page_and_its_csv_show_each_figure_with_its_numerator_and_denominator(
@@ -248,6 +274,7 @@ def test_the_page_and_its_csv_show_each_figure_with_its_numerator_and_denominato
     police = {r["figure"]: r for r in rows if r["agency"] in ("Police", "Testshire Police")}
     assert {(f, r["numerator"], r["denominator"], r["rate"]) for f, r in police.items()} == {
         ("Conference attendance", "2", "3", "66.7%"),
+        ("Conference attendance by named agency", "1", "1", "100.0%"),
         ("Conference reports sent on time", "2", "4", "50.0%"),
         ("Plan actions done on time", "1", "3", "33.3%"),
         ("Information requests answered on time", "1", "3", "33.3%"),
