@@ -33,3 +33,17 @@ class PartnersConfig(AppConfig):
         # A report's and a partner's progress's chronology entries link to their pages.
         register_step_page("partners.invitationreport", "partners:contribution")
         register_step_page("partners.agencyprogress", "partners:agency-progress")
+        # Reminders of overdue conference reports (decision 0073), each morning before work.
+        from datetime import time
+
+        from safeguard.core import schedule
+        from safeguard.partners.reminders import remind_overdue_reports
+
+        schedule.register(
+            schedule.Job(
+                name="remind-partner-reports",
+                title="Remind partner practitioners of overdue conference reports",
+                run=remind_overdue_reports,
+                at=time(6, 30),
+            )
+        )

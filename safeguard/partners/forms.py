@@ -9,6 +9,7 @@ from safeguard.partners.models import (
     REPORT_DUE_WORKING_DAYS,
     Article6Basis,
     Article9Condition,
+    Attendance,
     ConferenceKind,
     Consent,
     RequestStage,
@@ -345,6 +346,43 @@ class AgencyReportForm(GovukForm):
             "changed once sent"
         ),
     )
+
+
+class InvitationWithdrawForm(GovukForm):
+    """Why an invitation is withdrawn (decision 0073)."""
+
+    reason = _box(
+        "Why are you withdrawing the invitation?",
+        "Enter why the invitation is withdrawn",
+        rows=4,
+        help_text=(
+            "For example: the conference has moved, or another practitioner of the agency will "
+            "report. The practitioner is told it is withdrawn; they are not shown this reason"
+        ),
+    )
+
+
+class ConferenceAttendanceForm(GovukForm):
+    """Whether each practitioner invited to a conference attended (decision 0073): one radio
+    group an invitation, ``attendance_<id>``; left unanswered, it stays as it was."""
+
+    def __init__(self, *args, invitations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for invitation in invitations:
+            self.fields[f"attendance_{invitation.pk}"] = forms.ChoiceField(
+                label=f"{invitation.practitioner.get_full_name()}, {invitation.agency.name}",
+                choices=Attendance.choices,
+                widget=forms.RadioSelect,
+                required=False,
+                initial=invitation.attendance or None,
+            )
+
+    def marks(self) -> dict[str, str]:
+        return {
+            name.removeprefix("attendance_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("attendance_")
+        }
 
 
 class AgencyProgressForm(GovukForm):

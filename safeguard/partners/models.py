@@ -322,6 +322,19 @@ class InformationAnswer(InformationRequest):
 # it, so that the chair can read it and the family can be shown it before they walk in
 # (decision 0069). A review conference keeps the same standard.
 REPORT_DUE_WORKING_DAYS = 3
+# In calendar days, the most a report can be due before its conference: three working days, a
+# weekend and the Christmas or Easter bank holidays fit well inside it. Who looks for the
+# reports due in a span of days reads the conferences up to this much after it (decision 0073).
+REPORT_DUE_AT_MOST_DAYS_BEFORE = 21
+
+
+def report_due_on(kind: str, meeting_date: date) -> date:
+    """The day an agency's report for a step of ``kind`` on ``meeting_date`` is due by:
+    ``REPORT_DUE_WORKING_DAYS`` working days before a conference; the day itself for the
+    other steps."""
+    if kind == "conference":
+        return add_working_days(meeting_date, -REPORT_DUE_WORKING_DAYS)
+    return meeting_date
 
 
 class StepKind(models.TextChoices):
@@ -336,6 +349,14 @@ class StepKind(models.TextChoices):
 class ConferenceKind(models.TextChoices):
     INITIAL = "initial", "Initial child protection conference"
     REVIEW = "review", "Review child protection conference"
+
+
+class Attendance(models.TextChoices):
+    """Whether the practitioner invited came to the conference (decision 0073)."""
+
+    ATTENDED = "attended", "Attended"
+    APOLOGIES = "apologies", "Sent apologies"
+    ABSENT = "absent", "Did not attend"
 
 
 class StepInvitation(BaseModel):
@@ -378,6 +399,19 @@ class StepInvitation(BaseModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reported_at = models.DateTimeField(null=True, blank=True)
+    # Withdrawn by whoever may invite to the step, with a reason, while no report has been
+    # sent (decision 0073): the practitioner no longer sees the step, and no report is due.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawal_reason = models.TextField("why the invitation was withdrawn", blank=True)
+    # When the practitioner was reminded that their conference report is overdue (decision
+    # 0073): once per invitation, by the nightly job.
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    # Whether they came to the conference, marked by social care or the chair once it was held
+    # (decision 0073): attendance by named agency. Empty until marked.
+    attendance = models.CharField(max_length=10, choices=Attendance.choices, blank=True)
 
     class Meta:
         ordering = ["meeting_date", "invited_at"]
@@ -388,9 +422,29 @@ class StepInvitation(BaseModel):
             models.Index(fields=["case", "kind", "meeting_date"], name="invitation_step"),
         ]
         constraints = [
+            # Once per step while not withdrawn: one withdrawn may be made again.
             models.UniqueConstraint(
                 fields=["case", "kind", "meeting_date", "practitioner"],
+                condition=models.Q(withdrawn_at__isnull=True),
                 name="invitation_once_per_step",
+            ),
+            # A withdrawal has who, when and why; an invitation not withdrawn has none; an
+            # invitation whose report was sent is never withdrawn.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        withdrawn_at__isnull=True, withdrawn_by__isnull=True, withdrawal_reason=""
+                    )
+                    | (
+                        models.Q(
+                            withdrawn_at__isnull=False,
+                            withdrawn_by__isnull=False,
+                            reported_at__isnull=True,
+                        )
+                        & ~models.Q(withdrawal_reason="")
+                    )
+                ),
+                name="invitation_withdrawal_has_who_when_why",
             ),
             # A report has who sent it and when; no report has neither.
             models.CheckConstraint(
@@ -431,12 +485,14 @@ class StepInvitation(BaseModel):
     def is_reported(self) -> bool:
         return self.reported_at is not None
 
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
     def report_due_on(self) -> date:
         """The day the agency's report is due by: ``REPORT_DUE_WORKING_DAYS`` working days
         before a conference; the day itself for the other steps."""
-        if self.kind == StepKind.CONFERENCE:
-            return add_working_days(self.meeting_date, -REPORT_DUE_WORKING_DAYS)
-        return self.meeting_date
+        return report_due_on(self.kind, self.meeting_date)
 
     @property
     def reported_on_time(self) -> bool | None:
@@ -446,8 +502,10 @@ class StepInvitation(BaseModel):
         return timezone.localdate(self.reported_at) <= self.report_due_on()
 
     def report_status(self, on: date) -> str:
-        """ "on_time" or "late" once sent; "overdue" while missing after its due day; else
-        "waiting"."""
+        """ "on_time" or "late" once sent; "withdrawn"; "overdue" while missing after its due
+        day; else "waiting"."""
+        if self.is_withdrawn:
+            return "withdrawn"
         if self.is_reported:
             return "on_time" if self.reported_on_time else "late"
         return "overdue" if self.report_due_on() < on else "waiting"

@@ -55,6 +55,12 @@ Contributions to steps and plans (issue 17 item 5, decision 0069):
 - Social care who may hold the conference (the protection policy's ``CONFERENCE`` on the
   case: its workers and managers, the chairs) read the invitations and reports; analysts and
   inspectors do not (reports are narrative).
+- Whoever may invite to the step withdraws an invitation whose report has not been sent, with
+  a reason (``WITHDRAW``, obj: the invitation; decision 0073): the case's workers and managers,
+  or a chair for a conference. Never the practitioner invited. From then the practitioner no
+  longer sees it (``invitations_visible_to``) and cannot report.
+- Social care who may hold a conference (``RECORD_ATTENDANCE``, obj: the case) mark whether
+  each practitioner invited to it attended, sent apologies or did not attend (decision 0073).
 - Staff of a partner agency see the plan actions their agency owns, or they own
   (``SEE_AGENCY_ACTIONS``, ``SEE_ACTION``), and record progress on them (``UPDATE_ACTION``:
   granted to the protection policy's ``PROGRESS`` from ``apps.py``); nothing else of the plan.
@@ -84,6 +90,7 @@ from safeguard.partners.models import (
     PartnerReferral,
     Scope,
     StepInvitation,
+    StepKind,
 )
 from safeguard.people import permissions as people_permissions
 from safeguard.people.models import Person
@@ -106,6 +113,10 @@ class Action(StrEnum):
     SEE_INVITATIONS = "see_invitations"  # one's own invitations: partner staff
     SEE_INVITATION = "see_invitation"  # one invitation: the practitioner, or social care
     REPORT = "report"  # send the agency's report: the practitioner invited, once
+    WITHDRAW = "withdraw"  # withdraw an invitation with no report: whoever may invite to it
+    # mark whether the invited practitioners came to a conference (obj: its case): social care
+    # who may hold it (its workers and managers, the chairs)
+    RECORD_ATTENDANCE = "record_attendance"
     SEE_AGENCY_ACTIONS = "see_agency_actions"  # the plan actions one's agency owns
     SEE_ACTION = "see_action"  # one plan action: its owning agency's staff (or its owner)
     UPDATE_ACTION = "update_action"  # record progress on it: the same
@@ -224,7 +235,9 @@ def invitations_visible_to(user) -> QuerySet[StepInvitation]:
     authority's on the cases whose conferences they may hold (``_holds_step``, per row)."""
     if _is_agency_staff(user):
         return (
-            StepInvitation.objects.filter(practitioner=user, agency_id=user.agency_id)
+            StepInvitation.objects.filter(
+                practitioner=user, agency_id=user.agency_id, withdrawn_at__isnull=True
+            )
             .annotate(**people_permissions.seen_annotations(user, "child_id"))
             .filter(seen_sealed=False)
         )
@@ -274,6 +287,29 @@ def actions_visible_to(user) -> QuerySet[PlanAction]:
     )
 
 
+def invitable_kinds(user, case) -> frozenset[str]:
+    """The kinds of step ``user`` may invite to (and withdraw invitations from) on ``case``:
+    every kind for who records on the case; a conference only for a chair
+    (``services.invitation_send`` asks the same); none for anyone else. Asked once for a
+    page's rows."""
+    if not _contribution_can(user, Action.INVITE, case):
+        return frozenset()
+    if protection.can(user, protection.Action.RECORD, case):
+        return frozenset(StepKind.values)
+    return frozenset({StepKind.CONFERENCE})
+
+
+def may_withdraw(user, invitation, kinds: frozenset[str]) -> bool:
+    """``WITHDRAW`` with the kinds ``user`` may invite to on the invitation's case already
+    known (``invitable_kinds``): a report not sent, not withdrawn, not their own invitation."""
+    return (
+        not invitation.is_reported
+        and not invitation.is_withdrawn
+        and invitation.practitioner_id != user.pk
+        and invitation.kind in kinds
+    )
+
+
 def _contribution_can(user, action: Action, obj) -> bool:
     if action == Action.INVITE:
         if obj is None:
@@ -285,11 +321,20 @@ def _contribution_can(user, action: Action, obj) -> bool:
         return False
     if action == Action.SEE_INVITATION:
         if _is_agency_staff(user):
-            return obj.practitioner_id == user.pk and obj.agency_id == user.agency_id
+            return (
+                obj.practitioner_id == user.pk
+                and obj.agency_id == user.agency_id
+                and not obj.is_withdrawn
+            )
         return _holds_step(user, obj.case)
+    if action == Action.WITHDRAW:
+        return may_withdraw(user, obj, invitable_kinds(user, obj.case))
+    if action == Action.RECORD_ATTENDANCE:
+        return _holds_step(user, obj)
     if action == Action.REPORT:
         return (
             not obj.is_reported
+            and not obj.is_withdrawn
             and _is_agency_staff(user)
             and obj.practitioner_id == user.pk
             and obj.agency_id == user.agency_id
@@ -305,6 +350,8 @@ CONTRIBUTION_ACTIONS = frozenset(
         Action.SEE_INVITATIONS,
         Action.SEE_INVITATION,
         Action.REPORT,
+        Action.WITHDRAW,
+        Action.RECORD_ATTENDANCE,
         Action.SEE_AGENCY_ACTIONS,
         Action.SEE_ACTION,
         Action.UPDATE_ACTION,

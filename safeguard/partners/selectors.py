@@ -40,6 +40,7 @@ from safeguard.core.client_ip import client_ip
 from safeguard.core.errors import ApplicationError
 from safeguard.partners import permissions
 from safeguard.partners.models import (
+    REPORT_DUE_AT_MOST_DAYS_BEFORE,
     ApiKey,
     InformationRequest,
     InformationSharingDecision,
@@ -49,6 +50,7 @@ from safeguard.partners.models import (
     StepInvitation,
     StepKind,
     hash_key,
+    report_due_on,
 )
 from safeguard.people import permissions as people_permissions
 from safeguard.people.models import Person, PersonName
@@ -662,6 +664,48 @@ def requests_on_time_by_agency(
     ]
 
 
+def reports_on_time_by_agency(
+    *, authority_id: int, start: date, end: date, today: date
+) -> list[AgencyOnTime]:
+    """Agencies' reports to child protection conferences due from ``start`` to ``end``
+    (inclusive), by agency invited: how many were sent on or before their due day
+    (``StepInvitation.report_due_on``: working days before the conference, on the project's
+    calendar) out of how many were due. A report never sent counts as late once its due day
+    has passed; one not sent and not yet past its due day on ``today`` is not counted either
+    way. A withdrawn invitation asks for no report and is not counted.
+
+    The due day is a working-day count, which SQL cannot do: the candidate invitations
+    (conferences from ``start`` to a little after ``end``) are read in one query of four plain
+    columns each and counted here. One query whatever the data; an agency with no report due
+    is not listed. A figure, not a read of any child: callers check who may see it."""
+    rows = (
+        StepInvitation.objects.filter(
+            authority_id=authority_id,
+            kind=StepKind.CONFERENCE,
+            withdrawn_at__isnull=True,
+            meeting_date__gte=start,
+            meeting_date__lte=end + timedelta(days=REPORT_DUE_AT_MOST_DAYS_BEFORE),
+        )
+        .values_list("agency_id", "agency__name", "meeting_date", "reported_at")
+        .order_by()
+    )
+    counts: dict[tuple[str, int], list[int]] = {}
+    for agency_id, agency, meeting_date, reported_at in rows:
+        due_on = report_due_on(StepKind.CONFERENCE, meeting_date)
+        if not start <= due_on <= end:
+            continue
+        if reported_at is None and due_on >= today:
+            continue  # not yet late: it may yet be sent on time
+        count = counts.setdefault((agency, agency_id), [0, 0])
+        count[1] += 1
+        if reported_at is not None and timezone.localdate(reported_at) <= due_on:
+            count[0] += 1
+    return [
+        AgencyOnTime(agency_id=agency_id, agency=agency, on_time=on_time, due=due)
+        for (agency, agency_id), (on_time, due) in sorted(counts.items())
+    ]
+
+
 def response_times(*, user, today: date) -> list[AgencyResponseTimes]:
     """Response times by agency for ``user``'s authority, every request ever sent: how many
     sent, answered, answered on time (on or before the due date), the median days to answer
@@ -766,7 +810,14 @@ def _uuid(value):
 INVITATIONS_SHOWN = 200  # a practitioner's invitations: the coming ones, then the newest past
 ACTIONS_SHOWN = 200  # an agency's plan actions: the open ones, then the newest closed
 
-INVITATION_JOINS = ("child", "agency", "practitioner", "invited_by", "reported_by")
+INVITATION_JOINS = (
+    "child",
+    "agency",
+    "practitioner",
+    "invited_by",
+    "reported_by",
+    "withdrawn_by",
+)
 
 
 def _log_children(*, user, child_ids, purpose, request, reason) -> None:
@@ -872,6 +923,7 @@ class ConferenceReports:
 
     reported: list
     missing: list
+    invited: list  # every invitation, for the attendance (decision 0073)
 
 
 def conference_reports(*, user, conference) -> ConferenceReports | None:
@@ -885,6 +937,7 @@ def conference_reports(*, user, conference) -> ConferenceReports | None:
             case_id=conference.case_id,
             kind=StepKind.CONFERENCE,
             meeting_date=conference.conference_date,
+            withdrawn_at__isnull=True,
         )
         .select_related("agency", "practitioner", "reported_by")
         .order_by("agency__name", "invited_at")
@@ -892,7 +945,60 @@ def conference_reports(*, user, conference) -> ConferenceReports | None:
     return ConferenceReports(
         reported=[r for r in rows if r.is_reported],
         missing=[r for r in rows if not r.is_reported],
+        invited=rows,
     )
+
+
+def conference_invitations(*, conference) -> list[StepInvitation]:
+    """The invitations, not withdrawn, to ``conference`` (read already through its access
+    function), by agency: whose attendance social care mark. One query."""
+    return list(
+        StepInvitation.objects.filter(
+            case_id=conference.case_id,
+            kind=StepKind.CONFERENCE,
+            meeting_date=conference.conference_date,
+            withdrawn_at__isnull=True,
+        )
+        .select_related("agency", "practitioner")
+        .order_by("agency__name", "invited_at")
+    )
+
+
+@dataclass(frozen=True)
+class AgencyAttended:
+    agency_id: int
+    agency: str
+    attended: int
+    recorded: int
+
+
+def attendance_by_agency(*, authority_id: int, start: date, end: date) -> list[AgencyAttended]:
+    """Conferences held from ``start`` to ``end`` (inclusive) by named agency invited: how
+    many of its practitioners invited attended, out of those whose attendance was recorded
+    (attended, apologies or did not attend); withdrawn invitations are not counted. One
+    aggregate query. A figure, not a read of any child: callers check who may see it."""
+    rows = (
+        StepInvitation.objects.filter(
+            authority_id=authority_id,
+            kind=StepKind.CONFERENCE,
+            withdrawn_at__isnull=True,
+            meeting_date__gte=start,
+            meeting_date__lte=end,
+        )
+        .exclude(attendance="")
+        .values("agency_id", "agency__name")
+        .annotate(recorded=Count("pk"), attended=Count("pk", filter=Q(attendance="attended")))
+        .order_by("agency__name", "agency_id")
+    )
+    return [
+        AgencyAttended(
+            agency_id=r["agency_id"],
+            agency=r["agency__name"],
+            attended=r["attended"],
+            recorded=r["recorded"],
+        )
+        for r in rows
+    ]
 
 
 def _action_queryset(base):

@@ -28,6 +28,7 @@ from safeguard.partners.models import (
     ApiKey,
     Article6Basis,
     Article9Condition,
+    Attendance,
     ConferenceKind,
     Consent,
     InformationAnswer,
@@ -652,7 +653,11 @@ def invitation_send(
             "in Safeguard: invite them by another secure route"
         )
     if StepInvitation.objects.filter(
-        case=case, kind=kind, meeting_date=meeting_date, practitioner=practitioner
+        case=case,
+        kind=kind,
+        meeting_date=meeting_date,
+        practitioner=practitioner,
+        withdrawn_at__isnull=True,
     ).exists():
         raise ApplicationError(
             f"{practitioner.get_full_name()} is already invited to this step", field="practitioner"
@@ -686,6 +691,88 @@ def invitation_send(
 
 
 @transaction.atomic
+def invitation_withdraw(
+    *, by, invitation: StepInvitation, reason: str, version: int | None = None
+) -> StepInvitation:
+    """Withdraw ``invitation``, whose report has not been sent, saying why: whoever may invite
+    to the step (``Action.WITHDRAW``), never the practitioner invited. From the commit the
+    practitioner no longer sees the step (``permissions.invitations_visible_to``); they are
+    told in the app and by email, without the child's name, and the change event keeps who,
+    when and why. Raises ``PermissionDenied`` or ``ApplicationError``, storing nothing."""
+    invitation = (
+        StepInvitation.objects.select_for_update(of=("self",))
+        .select_related("agency", "case", "practitioner")
+        .get(pk=invitation.pk)
+    )
+    expect_version(invitation, version)
+    if invitation.is_withdrawn:
+        raise ApplicationError("This invitation has already been withdrawn")
+    if invitation.is_reported:
+        raise ApplicationError(
+            "The agency's report has been sent, so the invitation cannot be withdrawn"
+        )
+    if not permissions.can(by, Action.WITHDRAW, invitation):
+        raise PermissionDenied("Whoever may invite to the step withdraws an invitation")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError("Enter why the invitation is withdrawn", field="reason")
+    before = snapshot(invitation)
+    invitation.withdrawn_at = timezone.now()
+    invitation.withdrawn_by = by
+    invitation.withdrawal_reason = reason
+    save_change(invitation, by=by, before=before, person_id=invitation.child_id)
+    notify(
+        users=[invitation.practitioner],
+        subject=f"Invitation withdrawn: {invitation.step_label.lower()}",
+        body=(
+            f"Children's social care ({by.get_full_name() or by.username}) has withdrawn your "
+            f"invitation to the {invitation.step_label.lower()} of "
+            f"{invitation.meeting_date:%-d %B %Y}: no report is needed from you for it. "
+            "Ask the social worker if you need to know more."
+        ),
+        url=reverse("partners:contributions"),
+    )
+    return invitation
+
+
+@transaction.atomic
+def conference_attendance_record(*, by, conference, marks: dict[str, str]) -> int:
+    """Mark whether each practitioner invited to ``conference`` (held: it is recorded) came:
+    ``marks`` maps an invitation's id to an ``Attendance`` value, or "" to leave it as it is.
+    Social care who may hold the conference (``Action.RECORD_ATTENDANCE``); each change saved
+    with its change event. Returns how many changed; raises ``PermissionDenied`` or
+    ``ApplicationError``, storing nothing."""
+    if not permissions.can(by, Action.RECORD_ATTENDANCE, conference.case):
+        raise PermissionDenied("Social care who hold the conference record who attended")
+    invitations = list(
+        StepInvitation.objects.select_for_update(of=("self",))
+        .filter(
+            case_id=conference.case_id,
+            kind=StepKind.CONFERENCE,
+            meeting_date=conference.conference_date,
+            withdrawn_at__isnull=True,
+        )
+        .select_related("practitioner")
+        .order_by("agency__name", "invited_at")
+    )
+    changed = 0
+    for invitation in invitations:
+        value = marks.get(str(invitation.pk)) or ""
+        if value and value not in Attendance.values:
+            raise ApplicationError(
+                f"Choose whether {invitation.practitioner.get_full_name()} attended",
+                field=f"attendance_{invitation.pk}",
+            )
+        if not value or value == invitation.attendance:
+            continue
+        before = snapshot(invitation)
+        invitation.attendance = value
+        save_change(invitation, by=by, before=before, person_id=invitation.child_id)
+        changed += 1
+    return changed
+
+
+@transaction.atomic
 def report_submit(
     *,
     by,
@@ -708,6 +795,8 @@ def report_submit(
     expect_version(invitation, version)
     if invitation.is_reported:
         raise ApplicationError("Your agency's report has already been sent")
+    if invitation.is_withdrawn:
+        raise ApplicationError("This invitation has been withdrawn: no report is needed")
     if not permissions.can(by, Action.REPORT, invitation):
         raise PermissionDenied("The practitioner invited sends their agency's report")
     if people_permissions.open_seal(invitation.child) is not None:

@@ -49,6 +49,16 @@ urlpatterns = [
     # Contributions to steps and plans (issue 17 item 5, decision 0069).
     path("cases/<uuid:case_id>/invitations/", views.case_invitations, name="case-invitations"),
     path("cases/<uuid:case_id>/invitations/new/", views.invitation_new, name="invitation-new"),
+    path(
+        "contributions/<uuid:invitation_id>/withdraw/",
+        views.invitation_withdraw,
+        name="invitation-withdraw",
+    ),
+    path(
+        "conferences/<uuid:conference_id>/partner-attendance/",
+        views.conference_attendance,
+        name="conference-attendance",
+    ),
     path("contributions/", views.contributions, name="contributions"),
     path("contributions/<uuid:invitation_id>/", views.contribution, name="contribution"),
     path("agency-actions/", views.agency_actions, name="agency-actions"),

@@ -23,9 +23,11 @@ from safeguard.partners.forms import (
     NEW_CHILD,
     AgencyProgressForm,
     AgencyReportForm,
+    ConferenceAttendanceForm,
     InformationAnswerForm,
     InformationRequestForm,
     InvitationForm,
+    InvitationWithdrawForm,
     LookupForm,
     RecordReferralForm,
     ReferralForm,
@@ -374,10 +376,71 @@ def case_invitations(request, case_id: UUID):
     )
     today = timezone.localdate()
     rows = selectors.invitations_on_case(case=case, today=today)
+    kinds = permissions.invitable_kinds(request.user, case)
+    for row in rows:
+        row.may_withdraw = permissions.may_withdraw(request.user, row, kinds)
     return render(
         request,
         "partners/case_invitations.html",
         {"case": case, "rows": rows, "shown": selectors.INVITATIONS_SHOWN},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_withdraw(request, invitation_id: UUID):
+    """Withdraw an invitation whose report has not been sent, saying why: whoever may invite
+    to the step (decision 0073). Read through the invitations' access function."""
+    found = selectors.access_invitation(
+        user=request.user, invitation_id=invitation_id, request=request
+    )
+    if not permissions.can(request.user, Action.WITHDRAW, found):
+        raise PermissionDenied(
+            "Whoever may invite to the step withdraws an invitation whose report is not sent"
+        )
+    form = InvitationWithdrawForm(posted(request))
+    if submission.submit(
+        request,
+        form,
+        lambda data: services.invitation_withdraw(
+            by=request.user, invitation=found, version=found.version, **data
+        ),
+        success=f"Invitation of {found.practitioner.get_full_name()} withdrawn",
+    ):
+        return redirect("partners:case-invitations", case_id=found.case_id)
+    return render(request, "partners/invitation_withdraw.html", {"inv": found, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conference_attendance(request, conference_id: UUID):
+    """Mark whether the practitioners invited to a conference attended: social care who may
+    hold it (decision 0073). The conference is read through its access function."""
+    conference = protection_selectors.access_conference(
+        user=request.user,
+        conference_id=conference_id,
+        request=request,
+        action=ProtectionAction.CONFERENCE,
+    )
+    if not permissions.can(request.user, Action.RECORD_ATTENDANCE, conference.case):
+        raise PermissionDenied("Social care who hold the conference record who attended")
+    invitations = selectors.conference_invitations(conference=conference)
+    form = ConferenceAttendanceForm(posted(request), invitations=invitations)
+    if submission.submit(
+        request,
+        form,
+        lambda data: services.conference_attendance_record(
+            by=request.user, conference=conference, marks=form.marks()
+        ),
+        success=lambda changed: (
+            f"Attendance recorded for {changed} practitioner" + ("" if changed == 1 else "s")
+        ),
+    ):
+        return redirect("protection:conference-detail", conference_id=conference.pk)
+    return render(
+        request,
+        "partners/conference_attendance.html",
+        {"conference": conference, "form": form, "invitations": invitations},
     )
 
 
@@ -426,6 +489,7 @@ def contribution(request, invitation_id: UUID):
             "form": form,
             "status": found.report_status(timezone.localdate()),
             "is_partner": permissions.can(request.user, Action.SEE_INVITATIONS),
+            "may_withdraw": permissions.can(request.user, Action.WITHDRAW, found),
         },
     )
 

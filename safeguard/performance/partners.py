@@ -18,9 +18,17 @@ aggregate query per figure (a fixed number of queries whatever the data).
   (``partners.selectors.ANSWERED_ON_TIME``: answered on or before the due date), over the
   requests due in the period, by agency asked (``partners.selectors.requests_on_time_by_agency``).
 
-A further figure (reports to conferences submitted on time, once they are recorded) is one
-more ``PartnerFigure`` in ``FIGURES``: a title, what it counts, and a function from the
-authority, period and day to its rows.
+- **Conference attendance by named agency**: practitioners invited to conferences held in the
+  period who attended, of those whose attendance was recorded, by the agency invited
+  (``partners.selectors.attendance_by_agency``; decision 0073).
+- **Conference reports sent on time**: agencies' reports to child protection conferences due
+  in the period (``REPORT_DUE_WORKING_DAYS`` working days before the conference), by agency
+  invited, sent on or before their due day; a report never sent is late once its due day has
+  passed (``partners.selectors.reports_on_time_by_agency``: the due day is a working-day
+  count, so the period's invitations are read in one query and counted in Python).
+
+A further figure is one more ``PartnerFigure`` in ``FIGURES``: a title, what it counts, and a
+function from the authority, period and day to its rows.
 """
 
 from __future__ import annotations
@@ -32,7 +40,12 @@ from datetime import date
 from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
 
-from safeguard.partners.selectors import requests_on_time_by_agency
+from safeguard.partners.models import REPORT_DUE_WORKING_DAYS
+from safeguard.partners.selectors import (
+    attendance_by_agency,
+    reports_on_time_by_agency,
+    requests_on_time_by_agency,
+)
 from safeguard.performance.indicators import Period
 from safeguard.performance.selectors import round_half_up
 from safeguard.protection.forms import CONFERENCE_AGENCIES
@@ -139,6 +152,28 @@ def requests_answered_on_time(authority_id: int, period: Period, today: date) ->
     ]
 
 
+def invited_attendance(authority_id: int, period: Period, today: date) -> list[AgencyRow]:
+    """Practitioners invited to conferences held in the period who attended, of those whose
+    attendance was recorded, by named agency. One query."""
+    return [
+        AgencyRow(row.agency, row.attended, row.recorded)
+        for row in attendance_by_agency(
+            authority_id=authority_id, start=period.start, end=period.end
+        )
+    ]
+
+
+def reports_sent_on_time(authority_id: int, period: Period, today: date) -> list[AgencyRow]:
+    """Agencies' conference reports due in the period sent by their due day, by agency
+    invited. One query."""
+    return [
+        AgencyRow(row.agency, row.on_time, row.due)
+        for row in reports_on_time_by_agency(
+            authority_id=authority_id, start=period.start, end=period.end, today=today
+        )
+    ]
+
+
 CONFERENCE_ATTENDANCE = PartnerFigure(
     id="conference-attendance",
     title="Conference attendance",
@@ -176,9 +211,37 @@ REQUESTS_ON_TIME = PartnerFigure(
     ),
     rows=requests_answered_on_time,
 )
-# The figures, in the order shown. Reports to conferences submitted on time join as one more.
+INVITED_ATTENDANCE = PartnerFigure(
+    id="invited-attendance",
+    title="Conference attendance by named agency",
+    numerator="Attended",
+    denominator="Invited, attendance recorded",
+    definition=(
+        "Practitioners invited by name to child protection conferences held in the period who "
+        "attended, out of those whose attendance social care or the chair recorded (attended, "
+        "sent apologies, or did not attend), by the agency they were invited for. Apologies "
+        "are not attendance. A withdrawn invitation is not counted."
+    ),
+    rows=invited_attendance,
+)
+REPORTS_ON_TIME = PartnerFigure(
+    id="conference-reports",
+    title="Conference reports sent on time",
+    numerator="Sent by the due day",
+    denominator="Reports due",
+    definition=(
+        "Reports to child protection conferences due in the period from the agencies invited, "
+        f"sent on or before their due day ({REPORT_DUE_WORKING_DAYS} working days before the "
+        "conference, bank holidays skipped). A report never sent is late once its due day has "
+        "passed; one not sent and not yet due is not counted yet."
+    ),
+    rows=reports_sent_on_time,
+)
+# The figures, in the order shown.
 FIGURES: tuple[PartnerFigure, ...] = (
     CONFERENCE_ATTENDANCE,
+    INVITED_ATTENDANCE,
+    REPORTS_ON_TIME,
     PLAN_ACTIONS_ON_TIME,
     REQUESTS_ON_TIME,
 )

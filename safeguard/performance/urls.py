@@ -13,6 +13,7 @@ urlpatterns = [
     # Partner figures by agency (decision 0070), before the indicator routes too.
     path("performance/partners/", views.partners, name="partners"),
     path("performance/partners.csv", views.partners_csv, name="partners-csv"),
+    path("performance/partners.pdf", views.partners_pdf_report, name="partners-pdf"),
     path("performance/<slug:kpi_id>/", views.indicator_detail, name="indicator"),
     path("performance/<slug:kpi_id>/children/", views.children, name="children"),
 ]

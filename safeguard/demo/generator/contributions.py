@@ -2,8 +2,12 @@
 social worker (``sw1``) has invited the police, health and a school (``police1``,
 ``health1``, ``school1``) to child protection conferences, a strategy discussion and a core
 group on children of their caseload. For a conference already held, the police report was
-sent on time, the health visitor's late and the school's is missing; for one to come, one is
+sent on time, the health visitor's late and the school's is missing (the officer and the
+school attended, health sent apologies); for one to come, one is
 sent, the others waiting. The three agencies have recorded progress on plan actions they own.
+The health visitor's invitation to a core group was withdrawn (decision 0073): it moved, and
+the school nurse will report instead. The police report for a conference the day after
+tomorrow is overdue, and the nightly job has reminded the officer.
 
 Made through the real services (``partners.services``), so that every invitation, report and
 progress has its change event, chronology entry and notice; the dates are then set back
@@ -30,6 +34,7 @@ from safeguard.partners.models import (
     StepInvitation,
     StepKind,
 )
+from safeguard.partners.reminders import remind_overdue_reports
 from safeguard.people.models import Seal
 from safeguard.protection.models import (
     OPEN_ACTION_STATUSES,
@@ -75,6 +80,10 @@ REPORTS = {
         "recommendation": "The plan could end at the next review if attendance holds.",
     },
 }
+WITHDRAWAL_REASON = (
+    "The core group has been brought forward to a day the health visitor cannot attend; the "
+    "school nurse will give health's update instead."
+)
 PROGRESS = {
     "police1": ("in_progress", "Officer visited with the social worker; safety plan reviewed."),
     "health1": ("done", "Health visitor checks completed weekly for six weeks; growth steady."),
@@ -127,6 +136,10 @@ def make_contributions(authority, *, seed: int, as_at) -> dict[str, int]:
                     counts["agency_reports"] += _report(invitation, partners[username], -2, end)
                 elif username == "health1":
                     counts["agency_reports"] += _report(invitation, partners[username], 1, end)
+            # Who came (decision 0073): the officer and the school; health sent apologies.
+            services.conference_attendance_record(
+                by=worker, conference=held, marks=_attendance(held)
+            )
         # To come: a review conference in eight days (the school has sent its report early),
         # a strategy discussion with the police and a core group with the school.
         coming = cases[0]
@@ -145,7 +158,36 @@ def make_contributions(authority, *, seed: int, as_at) -> dict[str, int]:
             counts["invitations"] += 1
         for username in INVITED:
             counts["agency_progress"] += _progress(partners[username], as_at=as_at)
+        # Withdrawn the day before the demo's day: the case's invitations show who and why.
+        invitation = _invite(worker, coming, partners["health1"], StepKind.CORE_GROUP)
+        invitation = _moved(invitation, as_at + timedelta(days=5), end)
+        services.invitation_withdraw(by=worker, invitation=invitation, reason=WITHDRAWAL_REASON)
+        StepInvitation.objects.filter(pk=invitation.pk).update(withdrawn_at=end - timedelta(days=1))
+        counts["invitations"] += 1
+        # A conference the day after tomorrow whose police report is overdue: the nightly
+        # reminder (decision 0073) has told the officer, early this morning.
+        invitation = _invite(worker, cases[-1], partners["police1"], StepKind.CONFERENCE)
+        _moved(invitation, as_at + timedelta(days=2), end)
+        counts["invitations"] += 1
+        remind_overdue_reports(today=as_at)
+        StepInvitation.objects.filter(reminded_at__isnull=False).update(
+            reminded_at=end - timedelta(hours=2, minutes=30)
+        )
     return counts
+
+
+ATTENDANCE = {"police1": "attended", "health1": "apologies", "school1": "attended"}
+
+
+def _attendance(conference) -> dict[str, str]:
+    return {
+        str(pk): ATTENDANCE[username]
+        for pk, username in StepInvitation.objects.filter(
+            case_id=conference.case_id,
+            kind=StepKind.CONFERENCE,
+            meeting_date=conference.conference_date,
+        ).values_list("pk", "practitioner__username")
+    }
 
 
 def _invite(worker, case, practitioner, kind) -> StepInvitation:

@@ -43,6 +43,9 @@ PARTNER_LISTS = AGENCY_REQUESTS
 # care who may hold the conference (its workers, managers and the chairs); not analysts (403:
 # reports are narrative), nor another agency's staff (404), nor inspectors.
 INVITATION = row(302, 200, 200, 200, 403, 200, 404, 404, 404, 404, 403, 302, 404, 200, 403)
+# Withdrawing it (decision 0073): whoever may invite to the conference (its workers and
+# managers, the chairs); the practitioner invited reads it but may not withdraw it (403).
+WITHDRAW = row(302, 200, 200, 200, 403, 403, 404, 404, 404, 404, 403, 302, 404, 200, 403)
 # One plan action owned by the police, and the police's progress on it (the page its
 # chronology entry links to): the police, and social care who may hold the case's conferences
 # (not analysts: the notes are narrative); other partners do not find it.
@@ -101,6 +104,9 @@ MATRIX = {
     "partners:invitation-new": ("get", "protection.case", "", CONFERENCE_RECORD),
     "partners:contributions": ("get", None, "", PARTNER_LISTS),
     "partners:contribution": ("get", "invitation_of_police", "", INVITATION),
+    "partners:invitation-withdraw": ("get", "invitation_of_police", "", WITHDRAW),
+    # Marking who attended a conference of Sam's (decision 0073): who may hold it.
+    "partners:conference-attendance": ("get", "protection.conference", "", CONFERENCE_RECORD),
     "partners:agency-actions": ("get", None, "", PARTNER_LISTS),
     "partners:agency-action": ("get", "police_action_of_sam", "", AGENCY_ACTION),
     "partners:agency-progress": ("get", "police_progress_of_sam", "", AGENCY_PROGRESS),

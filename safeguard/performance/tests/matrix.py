@@ -17,6 +17,7 @@ MATRIX = {
     # Partner figures by agency (decision 0070): those who see the dashboard.
     "performance:partners": ("get", None, "", DASHBOARD),
     "performance:partners-csv": ("get", None, "", DASHBOARD),
+    "performance:partners-pdf": ("get", None, "", DASHBOARD),
 }
 
 TARGETS = {"kpi_referrals": lambda world: {"kpi_id": "referrals"}}

@@ -7,7 +7,7 @@ from safeguard.performance.views.dashboard import dashboard
 from safeguard.performance.views.demand import demand, demand_children
 from safeguard.performance.views.drilldown import children
 from safeguard.performance.views.indicator import indicator_detail
-from safeguard.performance.views.partners import partners, partners_csv
+from safeguard.performance.views.partners import partners, partners_csv, partners_pdf_report
 
 __all__ = [
     "children",
@@ -17,4 +17,5 @@ __all__ = [
     "indicator_detail",
     "partners",
     "partners_csv",
+    "partners_pdf_report",
 ]

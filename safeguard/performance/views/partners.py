@@ -1,13 +1,17 @@
-"""Partner figures by agency (decision 0070): conference attendance, plan actions done on
-time and information requests answered on time, for the authority and a period, each with
-its numerator and denominator; as a page and as CSV."""
+"""Partner figures by agency (decisions 0070, 0073): conference attendance, conference reports
+sent on time, plan actions done on time and information requests answered on time, for the
+authority and a period, each with its numerator and denominator; as a page, as CSV and as a
+printed report (PDF)."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from safeguard.core.downloads import attachment
 from safeguard.performance import partners as partner_figures
+from safeguard.performance.documents import partners_pdf
 from safeguard.performance.views.choice import choice as checked_choice
 from safeguard.performance.views.choice import csv_table
 
@@ -47,12 +51,27 @@ def _csv(choice, figures):
     )  # fmt: skip
 
 
+def _pdf(request, choice, figures):
+    content = partners_pdf(
+        authority=request.user.agency.authority.name,
+        start=choice.start,
+        end=choice.end,
+        figures=figures,
+        at=timezone.localtime(),
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = attachment(f"partner-figures-{choice.start}-{choice.end}.pdf")
+    return response
+
+
 @login_required
 @require_GET
 def partners(request):
     choice, figures = _figures(request)
     if request.GET.get("format") == "csv":
         return _csv(choice, figures)
+    if request.GET.get("format") == "pdf":
+        return _pdf(request, choice, figures)
     return render(
         request,
         "performance/partners.html",
@@ -73,3 +92,12 @@ def partners_csv(request):
     gives the same)."""
     choice, figures = _figures(request)
     return _csv(choice, figures)
+
+
+@login_required
+@require_GET
+def partners_pdf_report(request):
+    """The same figures as a printed report for the partnership's board, with the period and
+    each figure's definition (decision 0073)."""
+    choice, figures = _figures(request)
+    return _pdf(request, choice, figures)
