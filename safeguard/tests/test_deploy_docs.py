@@ -132,7 +132,9 @@ def test_a_misnamed_command_would_be_caught():
     assert _commands_in("```sh\nsudo safeguard import-staf x.csv\n```") == {"import-staf"}
     assert not _exists("import-staf") and _exists("import-staff") and _exists("db_worker")
     # The service user's name in a command line is not a command.
-    assert _commands_in("```sh\nsudo -u postgres createdb --owner safeguard safeguard\n```") == set()
+    assert (
+        _commands_in("```sh\nsudo -u postgres createdb --owner safeguard safeguard\n```") == set()
+    )
 
 
 def test_every_setting_of_the_template_and_the_guide_is_read_by_the_settings():
@@ -161,7 +163,10 @@ def test_the_units_run_project_commands_as_the_service_user_with_its_settings():
         if path.suffix == ".timer":
             target = unit.get("Timer", "Unit")
             assert (path.parent / target).is_file(), target
-            assert unit.get("Timer", "OnCalendar") and unit.get("Timer", "Persistent") in ("yes", "true")
+            assert unit.get("Timer", "OnCalendar") and unit.get("Timer", "Persistent") in (
+                "yes",
+                "true",
+            )
             continue
         service = unit["Service"]
         assert service["User"] == "safeguard" and service["Group"] == "safeguard", path.name
@@ -250,9 +255,7 @@ def test_the_nginx_site_sends_what_the_trusted_proxy_setting_reads(settings):
     assert int(limit) * 1024 * 1024 == settings.SAFEGUARD_MAX_UPLOAD_BYTES
     # What nginx sends, read as Safeguard reads it: the client's address, not nginx's.
     settings.SAFEGUARD_TRUSTED_PROXIES = trusted
-    request = RequestFactory().get(
-        "/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9"
-    )
+    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
     assert client_ip(request) == "203.0.113.9"
 
 
