@@ -154,6 +154,81 @@ def test_every_setting_of_the_template_and_the_guide_is_read_by_the_settings():
         assert needed in values, needed
 
 
+def test_the_wrapper_runs_a_command_with_the_settings_file_as_the_units_read_it(tmp_path):
+    """`deploy/safeguard` (here without `runuser`, which needs root and the service user)
+    sources the settings file with sh, quotes and spaces included, and runs the command."""
+    values, _ = read_env_template()
+    env_file = tmp_path / "safeguard.env"
+    env_file.write_text(
+        ENV_TEMPLATE.read_text()
+        .replace("/var/lib/safeguard", str(tmp_path))
+        .replace("/srv/safeguard/staticfiles", str(tmp_path / "static"))
+    )
+    script = (
+        (DEPLOY / "safeguard")
+        .read_text()
+        .replace("runuser -u safeguard -- ", "")
+        .replace("cd /srv/safeguard", f"cd {ROOT}")
+        .replace(PROGRAM, f"{sys.executable} -m safeguard.cli")
+    )
+    assert "runuser" not in script and PROGRAM not in script
+    wrapper = tmp_path / "safeguard"
+    wrapper.write_text(script)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SAFEGUARD_")}
+    env.pop("DATABASE_URL", None)
+    env.update(SAFEGUARD_ENV_FILE=str(env_file), PYTHONPATH=str(ROOT))
+    done = subprocess.run(
+        ["sh", str(wrapper), "diffsettings"], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert f"ALLOWED_HOSTS = ['{values['SAFEGUARD_ALLOWED_HOSTS']}']" in done.stdout
+    assert f"SAFEGUARD_SERVICE_NAME = '{values['SAFEGUARD_SERVICE_NAME']}'" in done.stdout
+    assert " " in values["SAFEGUARD_SERVICE_NAME"]  # a quoted value with a space came through
+    assert f"EMAIL_HOST = '{values['SAFEGUARD_EMAIL_HOST']}'" in done.stdout
+    assert "EMAIL_USE_TLS = True" in done.stdout
+    assert "SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')" in done.stdout
+
+
+def test_the_restore_drills_settings_name_the_scratch_database(tmp_path):
+    """The drill's `sed` of deploy.md, run on the template: the scratch database and its own
+    checkpoints, and no replica."""
+    guide = GUIDE.read_text()
+    command = re.search(r"^sed -e .*?drill\.env$", guide, re.S | re.M).group(0)
+    template = tmp_path / "safeguard.env"
+    template.write_text(
+        ENV_TEMPLATE.read_text().replace(
+            "#SAFEGUARD_REPORTING_DATABASE_URL=", "SAFEGUARD_REPORTING_DATABASE_URL="
+        )
+    )
+    command = command.replace("/etc/safeguard/safeguard.env", str(template)).replace(
+        "/etc/safeguard/drill.env", str(tmp_path / "drill.env")
+    )
+    subprocess.run(["bash", "-c", command], check=True)
+    drill = (tmp_path / "drill.env").read_text()
+    values, _ = read_env_template()
+    assert f"DATABASE_URL={values['DATABASE_URL']}_drill\n" in drill
+    assert "SAFEGUARD_AUDIT_CHECKPOINT_DIR=/var/lib/safeguard/drill-checkpoints\n" in drill
+    assert "\n#SAFEGUARD_REPORTING_DATABASE_URL=" in drill
+    assert "\nSAFEGUARD_REPORTING_DATABASE_URL=" not in drill
+    assert f"SAFEGUARD_SECRET_KEY={values['SAFEGUARD_SECRET_KEY']}\n" in drill
+
+
+@pytest.mark.django_db
+def test_health_answers_a_check_on_a_web_process_with_the_services_host_name(client, settings):
+    """deploy.md's check of one web process: plain HTTP to its port, the service's name as
+    the host; any other host name is refused."""
+    values, _ = read_env_template()
+    settings.ALLOWED_HOSTS = values["SAFEGUARD_ALLOWED_HOSTS"].split(",")
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SAFEGUARD_BEHIND_PROXY = True
+    assert "-H 'Host: safeguard.northby.example' http://127.0.0.1:8001/health/" in (
+        GUIDE.read_text()
+    )
+    named = client.get("/health/", HTTP_HOST="safeguard.northby.example")
+    assert named.status_code in (200, 503) and "status" in named.json()
+    assert client.get("/health/", HTTP_HOST="127.0.0.1:8001").status_code == 400
+
+
 # --- systemd -------------------------------------------------------------------------------
 
 
