@@ -1,20 +1,24 @@
 """`docs/deploy.md` and the example files in `deploy/` are true of the code.
 
-- Every `safeguard COMMAND` that deploy.md, the systemd units and the administrators' wrapper
-  name is a command of this project.
+- Every `safeguard COMMAND` that deploy.md and the systemd units name is a command of this
+  project.
 - Every `SAFEGUARD_*` variable of the settings file template (set or commented) and of
-  deploy.md is read by `safeguard/settings.py`.
+  deploy.md is read by `safeguard/settings.py`; the administrators' wrapper (`deploy/safeguard`)
+  reads the template as the units do and runs a command with it; the restore drill's `sed`
+  gives settings for the scratch database; a web process's `/health/` answers the guide's check.
 - The systemd units pass `systemd-analyze verify` (with the project's own `safeguard` program
-  in place of `/srv/safeguard/.venv/bin/safeguard`); where systemd is not installed they are
-  parsed instead. Either way their `ExecStart` lines run project commands as the `safeguard`
-  user with the settings file.
-- The nginx site sends the headers the trusted-proxy setting reads, to the ports the web units
-  listen on, with the request limit of the settings; `nginx -t` runs it when nginx is installed.
-- The go-live commands of deploy.md, run as processes on a new SQLite database: `check-setup`
-  fails on a fresh install and passes once the installation is configured as the settings
-  template and deploy.md say. Faked, because a test machine has no browser session of a system
-  administrator: naming the team managers, done here through the same service the page
-  `/administration/teams/` calls. The backup is a real `safeguard backup`.
+  in place of `/srv/safeguard/.venv/bin/safeguard`); where systemd is not installed that test
+  is skipped, and the units are parsed in every case: their `ExecStart` lines run project
+  commands as the `safeguard` user with the settings file.
+- The nginx site sends the headers the trusted-proxy setting reads, to the ports the guide's
+  web units listen on, with the request limit of the settings; `nginx -t` runs it when nginx is
+  installed.
+- The go-live commands of deploy.md, run as processes on a new database (PostgreSQL when the
+  tests run on it, else SQLite): `check-setup` fails on a fresh install and passes once the
+  installation is configured as the settings template and deploy.md say. Faked, because a
+  test machine has no system administrator at a browser: naming the team managers, done here
+  through the service the page `/administration/teams/` calls. The backup is a real
+  `safeguard backup`.
 """
 
 import configparser
@@ -404,10 +408,38 @@ for team, manager in (("Assessment", "tm1"), ("Child protection", "tm2"), ("Perf
 """
 
 
-def _configured_env(tmp_path: Path) -> dict[str, str]:
+@pytest.fixture
+def database_url(tmp_path):
+    """A new, empty database: on the PostgreSQL server of the test run when it runs on
+    PostgreSQL (DATABASE_URL), as deploy.md's servers do; else a SQLite file."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        yield f"sqlite:///{tmp_path / 'safeguard.sqlite3'}"
+        return
+    import dj_database_url
+    import psycopg
+
+    server = dj_database_url.parse(url)
+    name = f"golive_{os.getpid()}"
+    connect = {
+        "host": server["HOST"] or None, "port": server["PORT"] or None,
+        "user": server["USER"] or None, "password": server["PASSWORD"] or None,
+        "dbname": "postgres", "autocommit": True,
+    }  # fmt: skip
+    with psycopg.connect(**connect) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(**connect) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _configured_env(tmp_path: Path, database_url: str) -> dict[str, str]:
     """The settings file as deploy.md has it filled in, on this machine: its own keys and
-    passwords, and a SQLite file and folders of this test in place of PostgreSQL and
-    /var/lib/safeguard. Everything else as the template says."""
+    passwords, and a database and folders of this test in place of the server's
+    PostgreSQL and /var/lib/safeguard. Everything else as the template says."""
     values, _ = read_env_template()
     env = {}
     for name, value in values.items():
@@ -415,12 +447,12 @@ def _configured_env(tmp_path: Path) -> dict[str, str]:
         if "CHANGE-ME" in value:
             value = re.sub(r"CHANGE-ME[A-Z-]*", secrets.token_urlsafe(64), value)
         env[name] = value
-    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'safeguard.sqlite3'}"
+    env["DATABASE_URL"] = database_url
     env["SAFEGUARD_STATIC_ROOT"] = str(tmp_path / "static")
     return env
 
 
-def _bare_env(tmp_path: Path) -> dict[str, str]:
+def _bare_env(tmp_path: Path, database_url: str) -> dict[str, str]:
     """The environment of a fresh install: nothing set but where its database is."""
     env = {
         k: v
@@ -428,7 +460,7 @@ def _bare_env(tmp_path: Path) -> dict[str, str]:
         if not k.startswith("SAFEGUARD_") and k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
     }
     env["PYTHONPATH"] = str(ROOT)
-    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'safeguard.sqlite3'}"
+    env["DATABASE_URL"] = database_url
     env["SAFEGUARD_VAR_DIR"] = str(tmp_path / "fresh-var")
     return env
 
@@ -446,9 +478,9 @@ def _safeguard(env: dict[str, str], *args: str, stdin: str | None = None):
 
 
 @pytest.mark.slow
-def test_the_go_live_commands_take_check_setup_from_failing_to_passing(tmp_path):
-    bare = _bare_env(tmp_path)
-    configured = {**bare, **_configured_env(tmp_path)}
+def test_the_go_live_commands_take_check_setup_from_failing_to_passing(tmp_path, database_url):
+    bare = _bare_env(tmp_path, database_url)
+    configured = {**bare, **_configured_env(tmp_path, database_url)}
 
     def run(*args: str, env=configured, ok=True) -> str:
         done = _safeguard(env, *args)
