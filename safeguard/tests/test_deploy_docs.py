@@ -18,7 +18,8 @@
   installation is configured as the settings template and deploy.md say. Faked, because a
   test machine has no system administrator at a browser: naming the team managers, done here
   through the service the page `/administration/teams/` calls. The backup is a real
-  `safeguard backup`.
+  `safeguard backup`; the restore drill then restores it into a scratch database with a copy
+  of the checkpoints, verifies it and reads the same figures, leaving the live checkpoints be.
 """
 
 import configparser
@@ -409,31 +410,34 @@ for team, manager in (("Assessment", "tm1"), ("Child protection", "tm2"), ("Perf
 
 
 @pytest.fixture
-def database_url(tmp_path):
-    """A new, empty database: on the PostgreSQL server of the test run when it runs on
-    PostgreSQL (DATABASE_URL), as deploy.md's servers do; else a SQLite file."""
+def databases(tmp_path):
+    """Two new, empty databases, the service's and the restore drill's scratch one: on the
+    PostgreSQL server of the test run when it runs on PostgreSQL (DATABASE_URL), as
+    deploy.md's servers do; else SQLite files."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
-        yield f"sqlite:///{tmp_path / 'safeguard.sqlite3'}"
+        yield tuple(f"sqlite:///{tmp_path / name}.sqlite3" for name in ("safeguard", "drill"))
         return
     import dj_database_url
     import psycopg
 
     server = dj_database_url.parse(url)
-    name = f"golive_{os.getpid()}"
+    names = (f"golive_{os.getpid()}", f"golive_{os.getpid()}_drill")
     connect = {
         "host": server["HOST"] or None, "port": server["PORT"] or None,
         "user": server["USER"] or None, "password": server["PASSWORD"] or None,
         "dbname": "postgres", "autocommit": True,
     }  # fmt: skip
     with psycopg.connect(**connect) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.execute(f'CREATE DATABASE "{name}"')
+        for name in names:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield url.rsplit("/", 1)[0] + "/" + name
+        yield tuple(url.rsplit("/", 1)[0] + "/" + name for name in names)
     finally:
         with psycopg.connect(**connect) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            for name in names:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _configured_env(tmp_path: Path, database_url: str) -> dict[str, str]:
@@ -478,7 +482,8 @@ def _safeguard(env: dict[str, str], *args: str, stdin: str | None = None):
 
 
 @pytest.mark.slow
-def test_the_go_live_commands_take_check_setup_from_failing_to_passing(tmp_path, database_url):
+def test_the_go_live_commands_take_check_setup_from_failing_to_passing(tmp_path, databases):
+    database_url, drill_url = databases
     bare = _bare_env(tmp_path, database_url)
     configured = {**bare, **_configured_env(tmp_path, database_url)}
 
@@ -531,8 +536,25 @@ def test_the_go_live_commands_take_check_setup_from_failing_to_passing(tmp_path,
     run("check-quality", "--authority-code", "999")
     run("verify-audit")
     (tmp_path / "backups").mkdir()
-    assert "Backed up to" in run("backup", str(tmp_path / "backups" / "safeguard-Mon.dump"))
+    backup = tmp_path / "backups" / "safeguard-Mon.dump"
+    assert "Backed up to" in run("backup", str(backup))
 
     after = _safeguard(configured, "check-setup")
     assert after.returncode == 0, after.stdout + after.stderr
     assert "Ready for live use: nothing missing." in after.stdout
+
+    # The restore drill: the backup into a scratch database with its own copy of the audit
+    # checkpoints; the service's checkpoints are left as they were.
+    checkpoints = Path(configured["SAFEGUARD_AUDIT_CHECKPOINT_DIR"])
+    live_checkpoints = {f.name: f.read_bytes() for f in checkpoints.iterdir()}
+    shutil.copytree(checkpoints, tmp_path / "drill-checkpoints")
+    drill = {
+        **configured,
+        "DATABASE_URL": drill_url,
+        "SAFEGUARD_AUDIT_CHECKPOINT_DIR": str(tmp_path / "drill-checkpoints"),
+    }
+    assert "checks passed" in run("restore", str(backup), env=drill)
+    run("verify-audit", "--no-checkpoint", env=drill)
+    figures = run("kpis", "--from", "2025-04-01", "--to", "2026-03-31", env=drill)
+    assert figures == run("kpis", "--from", "2025-04-01", "--to", "2026-03-31")
+    assert {f.name: f.read_bytes() for f in checkpoints.iterdir()} == live_checkpoints
