@@ -384,6 +384,12 @@ EMAIL_BACKEND = os.environ.get(
 )
 EMAIL_HOST = os.environ.get("SAFEGUARD_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("SAFEGUARD_EMAIL_PORT", "25"))
+# A relay that asks for STARTTLS (usually port 587) and a user name and password (docs/deploy.md).
+EMAIL_USE_TLS = _env_bool("SAFEGUARD_EMAIL_USE_TLS", False)
+EMAIL_HOST_USER = os.environ.get("SAFEGUARD_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("SAFEGUARD_EMAIL_PASSWORD", "")
+# Seconds to wait for the relay, so that a relay that does not answer cannot hold a request.
+EMAIL_TIMEOUT = int(os.environ.get("SAFEGUARD_EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("SAFEGUARD_FROM_EMAIL", "safeguard@localhost")
 # The address of the service, to put links in emails.
 SAFEGUARD_BASE_URL = os.environ.get("SAFEGUARD_BASE_URL", "http://127.0.0.1:8000")

@@ -1,6 +1,6 @@
 """The documents name files that exist.
 
-Checked: `docs/architecture.md` and every `docs/howto/*.md`.
+Checked: `docs/architecture.md`, `docs/deploy.md` and every `docs/howto/*.md`.
 
 What counts as a path: a span in backquotes with no space in it that contains a `/` or ends
 in `.py`, `.md` or `.toml`; and the target of every Markdown link that is not a web address.
@@ -30,7 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SAFEGUARD = ROOT / "safeguard"
-DOCUMENTS = [ROOT / "docs" / "architecture.md", *sorted((ROOT / "docs" / "howto").glob("*.md"))]
+HOWTOS = sorted((ROOT / "docs" / "howto").glob("*.md"))
+DOCUMENTS = [ROOT / "docs" / "architecture.md", ROOT / "docs" / "deploy.md", *HOWTOS]
 NOT_COMMITTED = {"var/", "static/govuk/"}
 PATTERN_MARKS = ("<", "*", "{", "NNNN", "…")
 SUFFIXES = (".py", ".md", ".toml")
@@ -65,9 +66,7 @@ def _exists(path: str, document: Path) -> bool:
         name = path.rstrip("/")
         if (ROOT / name).exists():
             return True
-        return any(
-            next((ROOT / folder).rglob(name), None) is not None for folder in SEARCHED
-        )
+        return any(next((ROOT / folder).rglob(name), None) is not None for folder in SEARCHED)
     bases = [ROOT, document.parent, SAFEGUARD, *_apps()]
     if path.endswith(".html"):
         bases += _template_dirs()
@@ -87,8 +86,8 @@ def _named_paths(document: Path):
 
 
 def test_the_documents_are_there():
-    assert (ROOT / "docs" / "architecture.md").exists()
-    assert DOCUMENTS[1:], "docs/howto/ holds at least one how-to"
+    assert (ROOT / "docs" / "architecture.md").exists() and (ROOT / "docs" / "deploy.md").exists()
+    assert HOWTOS, "docs/howto/ holds at least one how-to"
 
 
 def test_every_path_the_documents_name_exists():
