@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 EXPECTED = {
     "rebuild-due", "draw-audits", "check-quality", "clean-drafts", "clean-documents",
-    "clean-return-files", "verify-audit", "retention-reminders",
+    "clean-return-files", "verify-audit", "retention-reminders", "remind-partner-reports",
 }  # fmt: skip
 
 
