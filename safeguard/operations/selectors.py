@@ -79,9 +79,9 @@ def administration_history(authority_id) -> list[ChangeEvent]:
     for kind, queryset in targets.items():
         wanted |= Q(target_type=kind, target_id__in=_keys(queryset))
     events = list(
-        ChangeEvent.objects.filter(wanted).select_related("user").order_by("-sequence")[
-            :HISTORY_LENGTH
-        ]
+        ChangeEvent.objects.filter(wanted)
+        .select_related("user")
+        .order_by("-sequence")[:HISTORY_LENGTH]
     )
     names = {}
     for kind, queryset in targets.items():

@@ -40,7 +40,6 @@ from safeguard.referrals import selectors as referrals_selectors
 from safeguard.referrals import services as referrals
 from safeguard.referrals.models import ContactOutcome
 from safeguard.timescales import services as timescales
-from safeguard.timescales.rules import RULE_SETS
 
 
 @login_required
@@ -362,7 +361,9 @@ def threshold_level_change(request, number: int):
     form = ThresholdLevelForm(request.POST or None, initial=initial, outcomes=OUTCOMES, new=False)
     if request.method == "POST" and form.is_valid():
         try:
-            made = referrals.threshold_level_change(by=request.user, level=current, **form.cleaned_data)
+            made = referrals.threshold_level_change(
+                by=request.user, level=current, **form.cleaned_data
+            )
         except ApplicationError as error:
             form_error(form, error)
         else:

@@ -5,9 +5,9 @@ The front door is part of the child's case file, so this policy follows the case
 child's authority see contacts and referrals; social workers and managers record contacts,
 decide them and record referrals; team and service managers agree a decision that departs
 from the threshold and load a threshold from a file; the authority's own system
-administrators change the threshold in the browser (``ADMINISTER``, decision 0074); performance analysts see who waits and
-for how long, never why (``READ_NARRATIVE``: the reasons and rationale). Partner staff never
-see the front door.
+administrators change the threshold in the browser (``ADMINISTER``, decision 0074);
+performance analysts see who waits and for how long, never why (``READ_NARRATIVE``: the
+reasons and rationale). Partner staff never see the front door.
 """
 
 from enum import StrEnum

@@ -742,9 +742,9 @@ def threshold_level_change(
     if _wording(level) == tuple(wording.values()):
         raise ApplicationError("Nothing was changed: change the name, description or outcome")
     texts = list(
-        level.indicators.filter(disabled_on__isnull=True).order_by("pk").values_list(
-            "text", flat=True
-        )
+        level.indicators.filter(disabled_on__isnull=True)
+        .order_by("pk")
+        .values_list("text", flat=True)
     )
     return _level_version(
         by=by,
@@ -804,12 +804,12 @@ def threshold_indicator_retire(*, by, indicator: ThresholdIndicator) -> Threshol
     """Stop offering an indicator from today. A level keeps at least one."""
     _require_threshold_administrator(by, indicator.level.authority_id)
     indicator = _current_indicator(indicator)
-    if not indicator.level.indicators.filter(disabled_on__isnull=True).exclude(
-        pk=indicator.pk
-    ).exists():
-        raise ApplicationError(
-            "This is the level's last indicator: add another before retiring it"
-        )
+    if (
+        not indicator.level.indicators.filter(disabled_on__isnull=True)
+        .exclude(pk=indicator.pk)
+        .exists()
+    ):
+        raise ApplicationError("This is the level's last indicator: add another before retiring it")
     _retire(indicator, by=by, today=timezone.localdate())
     return indicator
 

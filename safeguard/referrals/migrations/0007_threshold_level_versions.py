@@ -4,19 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0014_localauthority_decisions_needing_authorisation'),
-        ('referrals', '0006_contact_group'),
+        ("accounts", "0014_localauthority_decisions_needing_authorisation"),
+        ("referrals", "0006_contact_group"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='thresholdlevel',
-            name='threshold_level_unique',
+            model_name="thresholdlevel",
+            name="threshold_level_unique",
         ),
         migrations.AddConstraint(
-            model_name='thresholdlevel',
-            constraint=models.UniqueConstraint(condition=models.Q(('disabled_on__isnull', True)), fields=('authority', 'number'), name='threshold_level_current_unique'),
+            model_name="thresholdlevel",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("disabled_on__isnull", True)),
+                fields=("authority", "number"),
+                name="threshold_level_current_unique",
+            ),
         ),
     ]
