@@ -280,8 +280,16 @@ def test_threshold_changes_are_refused_to_everyone_else(world, levels, client):
 
 def test_the_threshold_pages_make_a_fixed_number_of_queries(world, levels, client):
     client.force_login(world.admin_al)
-    urls = ("/administration/thresholds/", "/administration/thresholds/3/")
+    kept = levels[3].indicators.last()
+    urls = (
+        "/administration/thresholds/",
+        "/administration/thresholds/3/",
+        "/administration/thresholds/new/",
+        "/administration/thresholds/3/change/",
+        "/administration/thresholds/3/indicators/new/",
+    )
     few = {url: count(client, url) for url in urls}
+    indicator_page = count(client, f"/administration/thresholds/indicators/{kept.pk}/")
     for n in range(4):
         client.post(
             "/administration/thresholds/3/change/",
@@ -295,6 +303,9 @@ def test_the_threshold_pages_make_a_fixed_number_of_queries(world, levels, clien
         )  # fmt: skip
     assert ThresholdLevel.objects.filter(number=3).count() == 5
     assert {url: count(client, url) for url in urls} == few
+    # The same words under the level's newest version.
+    kept = ThresholdIndicator.objects.get(level__number=3, disabled_on=None, text=kept.text)
+    assert count(client, f"/administration/thresholds/indicators/{kept.pk}/") == indicator_page
 
 
 # --- Local standards and the rule set --------------------------------------------------------
@@ -451,6 +462,7 @@ def test_the_settings_pages_and_the_history_make_a_fixed_number_of_queries(world
         "/administration/retention/",
         "/administration/retention/looked_after/",
         "/administration/history/",
+        "/administration/staff/new/",
     )
     few = {url: count(client, url) for url in urls}
     for n in range(3):
@@ -461,6 +473,9 @@ def test_the_settings_pages_and_the_history_make_a_fixed_number_of_queries(world
         world.authority.refresh_from_db()
         client.post("/administration/thresholds/1/indicators/new/", {"text": f"Worry {n}"})
         client.post("/administration/retention/looked_after/", {"years": str(70 + n)})
+        Agency.objects.create(
+            authority=world.authority, name=f"Northby School {n}", kind=AgencyKind.EDUCATION
+        )
     assert ChangeEvent.objects.filter(target_type="accounts.localauthority").count() == 4
     assert {url: count(client, url) for url in urls} == few
 
