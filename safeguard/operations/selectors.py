@@ -52,7 +52,7 @@ KINDS = {
     ACCOUNT: "Account",
     AGENCY: "Agency",
     TEAM: "Team",
-    AUTHORITY: "Local standards",
+    AUTHORITY: "Authority settings",
     LEVEL: "Threshold level",
     INDICATOR: "Threshold indicator",
     RETENTION: "Retention rule",

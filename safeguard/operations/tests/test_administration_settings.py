@@ -336,7 +336,7 @@ def test_changing_referral_seen_moves_an_open_cases_see_the_child_date(world, cl
     event = ChangeEvent.objects.get(target_type="accounts.localauthority", user=world.admin_al)
     assert (event.before["referral_seen_wd"], event.after["referral_seen_wd"]) == (5, 12)
     history = client.get("/administration/history/").content.decode()
-    assert "Local standards: Testshire Borough" in history
+    assert "Authority settings: Testshire Borough" in history
     assert "referral_seen_wd: 5 → 12" in history
 
 
