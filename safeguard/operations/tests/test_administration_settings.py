@@ -239,7 +239,7 @@ def test_an_unchanged_level_or_a_repeated_indicator_is_refused(world, levels, cl
     assert events() == before
 
 
-def test_an_administrator_adds_a_level_and_a_retired_number_may_come_back(world, client):
+def test_an_administrator_adds_a_level_and_finds_only_their_authoritys(world, client):
     client.force_login(world.admin_al)
     answer = client.post(
         "/administration/thresholds/new/",
@@ -259,6 +259,16 @@ def test_an_administrator_adds_a_level_and_a_retired_number_may_come_back(world,
         == world.admin_al
     )
     assert "Level 5: Looked after" in client.get("/administration/thresholds/").content.decode()
+    # Another authority's level, or none, is not found; nor is it listed.
+    theirs = ThresholdLevel.objects.create(
+        authority=world.other_authority, number=7, name="Theirs", implied_outcome="advice"
+    )
+    other = ThresholdIndicator.objects.create(level=theirs, text="Their indicator")
+    for url in ("/administration/thresholds/7/", "/administration/thresholds/7/change/",
+                "/administration/thresholds/9/",
+                f"/administration/thresholds/indicators/{other.pk}/"):  # fmt: skip
+        assert client.get(url).status_code == 404
+    assert "Theirs" not in client.get("/administration/thresholds/").content.decode()
 
 
 def test_threshold_changes_are_refused_to_everyone_else(world, levels, client):
