@@ -1,14 +1,16 @@
 """What the administration pages read: an authority's teams with their management line, and
-the history of its administration (decision 0037). Neither is about a child, so no access is
+the history of its administration (decisions 0037, 0074). Neither is about a child, so no access is
 logged; the pages are for the authority's own system administrators
 (``permissions.Action.ADMINISTER``)."""
 
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 
-from safeguard.accounts.models import MANAGER_ROLES, Agency, Team, User
+from safeguard.accounts.models import MANAGER_ROLES, Agency, LocalAuthority, Team, User
 from safeguard.audit.accounts import ACCOUNT, TEAM
 from safeguard.audit.models import ChangeEvent
+from safeguard.privacy.models import RetentionRule
+from safeguard.referrals.models import ThresholdIndicator, ThresholdLevel
 
 AGENCY = "accounts.agency"
 # The newest changes the history page shows.
@@ -41,30 +43,66 @@ def _keys(queryset) -> QuerySet:
     return queryset.annotate(key=Cast("pk", CharField())).values("key")
 
 
+# What else the administration pages change (decision 0074), as change events name them.
+AUTHORITY = "accounts.localauthority"
+LEVEL = "referrals.thresholdlevel"
+INDICATOR = "referrals.thresholdindicator"
+RETENTION = "privacy.retentionrule"
+KINDS = {
+    ACCOUNT: "Account",
+    AGENCY: "Agency",
+    TEAM: "Team",
+    AUTHORITY: "Authority settings",
+    LEVEL: "Threshold level",
+    INDICATOR: "Threshold indicator",
+    RETENTION: "Retention rule",
+}
+# Settings, not people: their events show each value before and after on the history page.
+SETTINGS = {AUTHORITY, LEVEL, INDICATOR, RETENTION}
+
+
 def administration_history(authority_id) -> list[ChangeEvent]:
-    """The newest changes to the authority's accounts, agencies and teams, newest first,
-    with who made each and, as ``target_name``, what it was about."""
-    users = User.objects.filter(agency__authority_id=authority_id)
-    agencies = Agency.objects.filter(authority_id=authority_id)
-    teams = Team.objects.filter(agency__authority_id=authority_id)
+    """The newest changes to the authority's accounts, agencies, teams, local standards and
+    rule set, threshold of need and retention rules, newest first, with who made each and,
+    as ``target_name``, what it was about; a setting's also with ``changes``, each changed
+    field's value before and after."""
+    targets = {
+        ACCOUNT: User.objects.filter(agency__authority_id=authority_id),
+        AGENCY: Agency.objects.filter(authority_id=authority_id),
+        TEAM: Team.objects.filter(agency__authority_id=authority_id),
+        AUTHORITY: LocalAuthority.objects.filter(pk=authority_id),
+        LEVEL: ThresholdLevel.objects.filter(authority_id=authority_id),
+        INDICATOR: ThresholdIndicator.objects.filter(level__authority_id=authority_id),
+        RETENTION: RetentionRule.objects.filter(authority_id=authority_id),
+    }
+    wanted = Q()
+    for kind, queryset in targets.items():
+        wanted |= Q(target_type=kind, target_id__in=_keys(queryset))
     events = list(
-        ChangeEvent.objects.filter(
-            Q(target_type=ACCOUNT, target_id__in=_keys(users))
-            | Q(target_type=AGENCY, target_id__in=_keys(agencies))
-            | Q(target_type=TEAM, target_id__in=_keys(teams))
-        )
+        ChangeEvent.objects.filter(wanted)
         .select_related("user")
         .order_by("-sequence")[:HISTORY_LENGTH]
     )
     names = {}
-    for kind, queryset in ((ACCOUNT, users), (AGENCY, agencies), (TEAM, teams)):
+    for kind, queryset in targets.items():
         # One query for each kind, whatever the events, so the page's count is fixed.
-        wanted = {event.target_id for event in events if event.target_type == kind}
-        names[kind] = {str(obj.pk): str(obj) for obj in queryset.filter(pk__in=wanted)}
+        ids = {event.target_id for event in events if event.target_type == kind}
+        names[kind] = {str(obj.pk): _name(obj) for obj in queryset.filter(pk__in=ids)}
     for event in events:
         event.target_name = names.get(event.target_type, {}).get(event.target_id, event.target_id)
-        event.target_kind = {ACCOUNT: "Account", AGENCY: "Agency", TEAM: "Team"}[event.target_type]
+        event.target_kind = KINDS[event.target_type]
+        if event.target_type in SETTINGS and event.before is not None:
+            event.changes = [
+                (field, event.before.get(field), (event.after or {}).get(field))
+                for field in event.changed_fields
+            ]
     return events
+
+
+def _name(obj) -> str:
+    if isinstance(obj, ThresholdIndicator):
+        return obj.text if len(obj.text) <= 80 else f"{obj.text[:79]}…"
+    return str(obj)
 
 
 def authority_staff(authority_id) -> QuerySet[User]:

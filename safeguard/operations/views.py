@@ -12,21 +12,34 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from safeguard.accounts import services as accounts
-from safeguard.accounts.models import AgencyKind, Role
+from safeguard.accounts.models import AgencyKind, LocalAuthority, Role
 from safeguard.core.errors import ApplicationError
 from safeguard.core.submission import form_error
 from safeguard.operations import checks, permissions, selectors
 from safeguard.operations import health as health_checks
 from safeguard.operations.forms import (
+    IndicatorAction,
+    IndicatorForm,
+    NewAccountForm,
     NewAgencyForm,
     NewTeamForm,
+    RetentionRuleForm,
     RoleAndTeamsForm,
     StaffAction,
     StaffActionForm,
+    StandardsForm,
     TeamForm,
+    ThresholdLevelForm,
 )
 from safeguard.operations.jobs import job_states
 from safeguard.operations.permissions import Action
+from safeguard.privacy import retention
+from safeguard.privacy import services as privacy
+from safeguard.privacy.models import RecordType
+from safeguard.referrals import selectors as referrals_selectors
+from safeguard.referrals import services as referrals
+from safeguard.referrals.models import ContactOutcome
+from safeguard.timescales import services as timescales
 
 
 @login_required
@@ -237,6 +250,269 @@ def account_role(request, user_id: int):
             messages.success(request, f"{found}: role and teams saved")
             return redirect("operations:account", user_id=found.pk)
     return render(request, "operations/account_role.html", {"account": found, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_new(request):
+    """A new account of one of the authority's agencies, with no password: the next step is
+    the invitation, one button on the account's page."""
+    authority_id = _administrator_authority(request)
+    form = NewAccountForm(
+        request.POST or None,
+        agencies=selectors.authority_agencies(authority_id),
+        roles=[("", "Choose the role"), *Role.choices],
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            made = accounts.account_create(
+                by=request.user, username=data["username"], agency=data["agency"],
+                role=data["role"], first_name=data["first_name"], last_name=data["last_name"],
+                email=data["email"], job_title=data["job_title"],
+            )  # fmt: skip
+        except IntegrityError:  # the same username saved by someone else a moment ago
+            form.add_error("username", "There is already an account with that username")
+        except ApplicationError as error:
+            form_error(form, error)
+        else:
+            messages.success(
+                request, f"{made}: added. Name their teams, then email them an invitation."
+            )
+            return redirect("operations:account", user_id=made.pk)
+    return render(request, "operations/account_new.html", {"form": form})
+
+
+# --- The threshold of need (decision 0074) ---------------------------------------------------
+
+OUTCOMES = ContactOutcome.choices
+
+
+@login_required
+@require_GET
+def thresholds(request):
+    authority_id = _administrator_authority(request)
+    return render(
+        request,
+        "operations/thresholds.html",
+        {"levels": referrals_selectors.threshold_levels(authority_id)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def threshold_level_new(request):
+    authority_id = _administrator_authority(request)
+    form = ThresholdLevelForm(request.POST or None, outcomes=OUTCOMES, new=True)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            made = referrals.threshold_level_add(
+                by=request.user, authority_id=authority_id, number=data["number"],
+                name=data["name"], description=data["description"],
+                implied_outcome=data["implied_outcome"],
+                indicators=data["indicators"].splitlines(),
+            )  # fmt: skip
+        except ApplicationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, f"{made}: added")
+            return redirect("operations:threshold-level", number=made.number)
+    return render(request, "operations/threshold_level_new.html", {"form": form})
+
+
+def _level_versions(authority_id, number: int):
+    """The current version of level ``number`` (or None, if it was retired) and all its
+    versions, newest first; no version at all is not found."""
+    versions = referrals_selectors.threshold_level_versions(authority_id, number)
+    if not versions:
+        raise Http404
+    current = versions[0] if versions[0].disabled_on is None else None
+    return current, versions
+
+
+@login_required
+@require_GET
+def threshold_level(request, number: int):
+    """A level: its current wording and indicators, and every earlier version with the day it
+    was replaced, so that what an older decision rested on can be read."""
+    authority_id = _administrator_authority(request)
+    current, versions = _level_versions(authority_id, number)
+    history = []
+    for index, version in enumerate(versions):
+        # A version was in use from the day the one before it was replaced.
+        earlier = versions[index + 1] if index + 1 < len(versions) else None
+        history.append({"level": version, "from": earlier.disabled_on if earlier else None})
+    return render(
+        request,
+        "operations/threshold_level.html",
+        {"number": number, "current": current, "history": history},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def threshold_level_change(request, number: int):
+    authority_id = _administrator_authority(request)
+    current, _ = _level_versions(authority_id, number)
+    if current is None:  # retired: nothing to change
+        raise Http404
+    initial = {f: getattr(current, f) for f in ("name", "description", "implied_outcome")}
+    form = ThresholdLevelForm(request.POST or None, initial=initial, outcomes=OUTCOMES, new=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = referrals.threshold_level_change(
+                by=request.user, level=current, **form.cleaned_data
+            )
+        except ApplicationError as error:
+            form_error(form, error)
+        else:
+            messages.success(
+                request, f"{made}: saved as a new version; earlier decisions keep the old words"
+            )
+            return redirect("operations:threshold-level", number=made.number)
+    return render(
+        request, "operations/threshold_level_change.html", {"level": current, "form": form}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def threshold_indicator_new(request, number: int):
+    authority_id = _administrator_authority(request)
+    current, _ = _level_versions(authority_id, number)
+    if current is None:
+        raise Http404
+    form = IndicatorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referrals.threshold_indicator_add(
+                by=request.user, level=current, text=form.cleaned_data["text"]
+            )
+        except ApplicationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, f"{current}: indicator added")
+            return redirect("operations:threshold-level", number=number)
+    return render(
+        request, "operations/threshold_indicator_new.html", {"level": current, "form": form}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def threshold_indicator(request, indicator_id: int):
+    """Reword an indicator (the old words retired, a new indicator made) or retire it."""
+    authority_id = _administrator_authority(request)
+    found = referrals_selectors.threshold_indicator(authority_id, indicator_id)
+    if found is None:  # another authority's, retired, or none: the same answer
+        raise Http404
+    retire = request.POST.get("action") == IndicatorAction.RETIRE
+    data = None
+    if request.method == "POST":
+        # Retiring posts only the button: the words shown are the indicator's own.
+        data = {"text": found.text} if retire else request.POST
+    form = IndicatorForm(data, initial={"text": found.text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            if retire:
+                referrals.threshold_indicator_retire(by=request.user, indicator=found)
+                done = "indicator retired"
+            else:
+                referrals.threshold_indicator_reword(
+                    by=request.user, indicator=found, text=form.cleaned_data["text"]
+                )
+                done = "indicator reworded; earlier decisions keep the old words"
+        except ApplicationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, f"{found.level}: {done}")
+            return redirect("operations:threshold-level", number=found.level.number)
+    return render(
+        request,
+        "operations/threshold_indicator.html",
+        {"indicator": found, "form": form, "actions": IndicatorAction},
+    )
+
+
+# --- Local standards and the rule set (decision 0074) --------------------------------------
+
+
+def _standard_labels() -> dict[str, str]:
+    return {
+        name: str(LocalAuthority._meta.get_field(name).verbose_name)
+        for name in timescales.STANDARDS
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def standards(request):
+    """The rule set and every local standard on one form. Saving works the authority's
+    outstanding items out again in the same transaction (``standards_update``), so the due
+    lists never show a date from the old standard beside the new one."""
+    _administrator_authority(request)
+    authority = request.user.agency.authority
+    names = ("rule_set", *timescales.STANDARDS)
+    form = StandardsForm(
+        request.POST or None,
+        initial={name: getattr(authority, name) for name in names},
+        rule_sets=LocalAuthority._meta.get_field("rule_set").choices,
+        standards=timescales.STANDARDS,
+        labels=_standard_labels(),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            timescales.standards_update(by=request.user, authority=authority, **form.cleaned_data)
+        except ApplicationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, "Local standards saved; due dates follow them")
+            return redirect("operations:standards")
+    return render(request, "operations/standards.html", {"form": form, "authority": authority})
+
+
+# --- Retention rules (decision 0074) ------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def retention_rules(request):
+    authority_id = _administrator_authority(request)
+    return render(
+        request,
+        "operations/retention.html",
+        {"rules": list(retention.rules_for(authority_id).values())},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def retention_rule(request, record_type: str):
+    authority_id = _administrator_authority(request)
+    if record_type not in RecordType.values:
+        raise Http404
+    rule = retention.rules_for(authority_id)[record_type]
+    form = RetentionRuleForm(
+        request.POST or None,
+        initial={"years": rule.years, "years_after_death": rule.years_after_death},
+        after_death=rule.years_after_death is not None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            privacy.retention_rule_set(
+                by=request.user,
+                authority_id=authority_id,
+                record_type=record_type,
+                years=form.cleaned_data["years"],
+                years_after_death=form.cleaned_data.get("years_after_death"),
+            )
+        except ApplicationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, f"{rule.label}: retention period saved")
+            return redirect("operations:retention")
+    return render(request, "operations/retention_rule.html", {"rule": rule, "form": form})
 
 
 @never_cache

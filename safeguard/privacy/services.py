@@ -162,6 +162,8 @@ def retention_rule_set(
     rule.years = years
     if years_after_death is not None:
         rule.years_after_death = years_after_death
+    if before is not None and snapshot(rule) == before:
+        return rule  # nothing changed: no change event
     rule.save()
     record_change(
         by=by, verb=ChangeVerb.UPDATED if before else ChangeVerb.CREATED, obj=rule, before=before

@@ -36,12 +36,19 @@ class ThresholdLevel(models.Model):
     name = models.CharField(max_length=100)
     description = models.TextField(blank=True)
     implied_outcome = models.CharField(max_length=20, choices=ContactOutcome.choices)
+    # The day this version stopped being offered: a change of wording retires the row and
+    # makes a new one, so a contact decided against it keeps the words it was decided under.
     disabled_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["number"]
         constraints = [
-            models.UniqueConstraint(fields=["authority", "number"], name="threshold_level_unique")
+            # One current version of each level; retired versions keep their number.
+            models.UniqueConstraint(
+                fields=["authority", "number"],
+                condition=Q(disabled_on__isnull=True),
+                name="threshold_level_current_unique",
+            )
         ]
 
     def __str__(self) -> str:

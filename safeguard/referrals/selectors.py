@@ -9,7 +9,7 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F, QuerySet, prefetch_related_objects
+from django.db.models import F, Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -21,7 +21,13 @@ from safeguard.core.workdays import add_months, working_days_between
 from safeguard.people import permissions as people_permissions
 from safeguard.people.selectors import family_children, seen_in_rows, show_rows
 from safeguard.referrals import permissions
-from safeguard.referrals.models import Contact, ContactGroup, Referral, ThresholdLevel
+from safeguard.referrals.models import (
+    Contact,
+    ContactGroup,
+    Referral,
+    ThresholdIndicator,
+    ThresholdLevel,
+)
 from safeguard.referrals.permissions import Action
 
 FRONT_DOOR_LIMIT = 200
@@ -196,6 +202,32 @@ def threshold_levels(authority) -> QuerySet[ThresholdLevel]:
         ThresholdLevel.objects.filter(authority=authority, disabled_on__isnull=True)
         .prefetch_related("indicators")
         .order_by("number")
+    )
+
+
+def threshold_level_versions(authority_id, number: int) -> list[ThresholdLevel]:
+    """Every version of level ``number``, newest first (the current one, if any, first), each
+    with all its indicators, retired ones too: the level's history (decision 0074)."""
+    return list(
+        ThresholdLevel.objects.filter(authority_id=authority_id, number=number)
+        .prefetch_related(
+            Prefetch("indicators", queryset=ThresholdIndicator.objects.order_by("pk"))
+        )
+        .order_by("-pk")
+    )
+
+
+def threshold_indicator(authority_id, indicator_id) -> ThresholdIndicator | None:
+    """An indicator still offered, of a current level of the authority, with its level."""
+    return (
+        ThresholdIndicator.objects.filter(
+            pk=indicator_id,
+            disabled_on__isnull=True,
+            level__authority_id=authority_id,
+            level__disabled_on__isnull=True,
+        )
+        .select_related("level")
+        .first()
     )
 
 

@@ -550,48 +550,93 @@ def _threshold_save(obj, *, by, before: dict | None) -> None:
     record_change(by=by, verb=verb, obj=obj, before=before)
 
 
+# What a version of a level is: a change to any of these makes a new version.
+LEVEL_WORDING = ("name", "description", "implied_outcome")
+
+
+def _wording(level: ThresholdLevel) -> tuple:
+    return tuple(getattr(level, field) for field in LEVEL_WORDING)
+
+
+def _retire(obj, *, by, today: date) -> None:
+    """Stop offering a level or indicator from ``today``; it stays for what was decided."""
+    before = snapshot(obj)
+    obj.disabled_on = today
+    _threshold_save(obj, by=by, before=before)
+
+
+def _level_version(
+    *, by, authority_id, number: int, wording: dict, indicators: list[str], replaces=None
+) -> ThresholdLevel:
+    """Make a new version of level ``number`` with ``wording`` and ``indicators`` (texts),
+    retiring ``replaces`` (the current version, if any) and its current indicators first: a
+    contact decided against them keeps pointing at them, words and all."""
+    today = timezone.localdate()
+    if replaces is not None and replaces.disabled_on is None:
+        for indicator in replaces.indicators.filter(disabled_on__isnull=True):
+            _retire(indicator, by=by, today=today)
+        _retire(replaces, by=by, today=today)
+    level = ThresholdLevel(authority_id=authority_id, number=number, **wording)
+    _threshold_save(level, by=by, before=None)
+    for text in indicators:
+        _threshold_save(ThresholdIndicator(level=level, text=text), by=by, before=None)
+    return level
+
+
 @transaction.atomic
 def thresholds_load(*, by, authority, data: dict) -> list[ThresholdLevel]:
     """Make ``data`` (``{"levels": [{number, name, description, implied_outcome,
     indicators}]}``) the authority's continuum of need, and return its levels.
 
-    Nothing is deleted, because decided contacts point at the levels and indicators they
-    were decided against: a level or indicator left out of ``data`` is disabled from today.
-    A level keeps its row while its number stays (one level per number), so a renamed level
-    is an update with its before and after in the change history; an indicator is matched
-    on its text, and one whose text changes is a new indicator. Loading the same data twice
-    changes nothing. ``by`` is a team or service manager, or None for the ``load_thresholds``
-    command run by the system's operator.
+    Nothing is deleted or reworded, because decided contacts point at the levels and
+    indicators they were decided against (decision 0074): a level or indicator left out of
+    ``data`` is disabled from today; a level whose name, description or implied outcome
+    changes gets a new version (the old one retired from today with its indicators, the new
+    one with the file's indicators); an indicator is matched on its text, and one whose text
+    changes is a new indicator. A retired level or indicator that comes back unchanged is
+    offered again. Loading the same data twice changes nothing. ``by`` is a team or service
+    manager, or None for the ``load_thresholds`` command run by the system's operator.
     """
     if by is not None and not permissions.can(by, Action.AUTHORISE, authority_id=authority.pk):
         raise PermissionDenied("Only a team or service manager can change the thresholds")
     wanted = _clean_thresholds(data)
     today = timezone.localdate()
-    existing = {
-        level.number: level
-        for level in ThresholdLevel.objects.select_for_update().filter(authority=authority)
-    }
-    for number, level in existing.items():
+    latest: dict[int, ThresholdLevel] = {}
+    # The newest version of each number: the current one, when there is one.
+    for level in (
+        ThresholdLevel.objects.select_for_update()
+        .filter(authority=authority)
+        .order_by("number", "-pk")
+    ):
+        latest.setdefault(level.number, level)
+    for number, level in latest.items():
         if number not in {row["number"] for row in wanted} and level.disabled_on is None:
-            before = snapshot(level)
-            level.disabled_on = today
-            _threshold_save(level, by=by, before=before)
+            _retire(level, by=by, today=today)
     for row in wanted:
-        level = existing.get(row["number"])
-        before = snapshot(level) if level is not None else None
-        if level is None:
-            level = ThresholdLevel(authority=authority, number=row["number"])
-        level.name = row["name"]
-        level.description = row["description"]
-        level.implied_outcome = row["implied_outcome"]
-        level.disabled_on = None
-        _threshold_save(level, by=by, before=before)
-        known = {i.text: i for i in level.indicators.all()} if before is not None else {}
+        level = latest.get(row["number"])
+        wording = {field: row[field] for field in LEVEL_WORDING}
+        if level is None or _wording(level) != tuple(wording.values()):
+            _level_version(
+                by=by,
+                authority_id=authority.pk,
+                number=row["number"],
+                wording=wording,
+                indicators=row["indicators"],
+                replaces=level,
+            )
+            continue
+        if level.disabled_on is not None:
+            before = snapshot(level)
+            level.disabled_on = None
+            _threshold_save(level, by=by, before=before)
+        # The current row of each text wins over a retired one of the same words.
+        known = {
+            i.text: i
+            for i in sorted(level.indicators.all(), key=lambda i: (i.disabled_on is None, i.pk))
+        }
         for text, indicator in known.items():
             if text not in row["indicators"] and indicator.disabled_on is None:
-                i_before = snapshot(indicator)
-                indicator.disabled_on = today
-                _threshold_save(indicator, by=by, before=i_before)
+                _retire(indicator, by=by, today=today)
         for text in row["indicators"]:
             indicator = known.get(text)
             if indicator is None:
@@ -605,6 +650,168 @@ def thresholds_load(*, by, authority, data: dict) -> list[ThresholdLevel]:
             "number"
         )
     )
+
+
+# --- The threshold of need in the browser (system administrators; decision 0074) ----------------
+
+
+def _require_threshold_administrator(by, authority_id) -> None:
+    if not permissions.can(by, Action.ADMINISTER, authority_id=authority_id):
+        raise PermissionDenied("Only the authority's system administrators change the threshold")
+
+
+def _clean_level(number, name: str, description: str, implied_outcome: str) -> dict:
+    """A level's number and wording checked as a loaded file's are, with the form's fields."""
+    if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 20:
+        raise ApplicationError("The level's number is a whole number from 1 to 20", field="number")
+    name = " ".join((name or "").split())
+    if not name:
+        raise ApplicationError("Enter the level's name", field="name")
+    if len(name) > 100:
+        raise ApplicationError("The level's name is 100 characters or fewer", field="name")
+    if implied_outcome not in ContactOutcome.values:
+        raise ApplicationError("Choose the outcome the level suggests", field="implied_outcome")
+    return {
+        "name": name,
+        "description": (description or "").strip(),
+        "implied_outcome": implied_outcome,
+    }
+
+
+def _clean_indicator(text: str, *, field: str = "text") -> str:
+    text = " ".join((text or "").split())
+    if not text:
+        raise ApplicationError("Enter the indicator's words", field=field)
+    if len(text) > 300:
+        raise ApplicationError("An indicator is 300 characters or fewer", field=field)
+    return text
+
+
+def _current_level(level: ThresholdLevel) -> ThresholdLevel:
+    """``level`` locked, refused if it has been replaced or retired meanwhile."""
+    locked = ThresholdLevel.objects.select_for_update().get(pk=level.pk)
+    if locked.disabled_on is not None:
+        raise ApplicationError(
+            f"Level {locked.number} was changed or retired meanwhile: reload the page"
+        )
+    return locked
+
+
+@transaction.atomic
+def threshold_level_add(
+    *,
+    by,
+    authority_id,
+    number: int,
+    name: str,
+    description: str = "",
+    implied_outcome: str,
+    indicators: list[str],
+) -> ThresholdLevel:
+    """Add level ``number`` to the authority's threshold of need, with its first
+    ``indicators`` (texts; at least one, since a decision names the indicators it rests on).
+    A number in use by a current level is refused; a retired level's number may be reused."""
+    _require_threshold_administrator(by, authority_id)
+    wording = _clean_level(number, name, description, implied_outcome)
+    texts = [_clean_indicator(text, field="indicators") for text in indicators if text.strip()]
+    if not texts:
+        raise ApplicationError("Enter at least one indicator, one a line", field="indicators")
+    if len(set(texts)) != len(texts):
+        raise ApplicationError("An indicator appears twice", field="indicators")
+    taken = ThresholdLevel.objects.select_for_update().filter(
+        authority_id=authority_id, number=number, disabled_on__isnull=True
+    )
+    if taken.exists():
+        raise ApplicationError(
+            f"There is already a level {number}: change it instead", field="number"
+        )
+    return _level_version(
+        by=by, authority_id=authority_id, number=number, wording=wording, indicators=texts
+    )
+
+
+@transaction.atomic
+def threshold_level_change(
+    *, by, level: ThresholdLevel, name: str, description: str, implied_outcome: str
+) -> ThresholdLevel:
+    """Change a level's name, description or implied outcome: its new version, with the same
+    indicators (new rows, same words), replaces it from today. Returns the new version."""
+    _require_threshold_administrator(by, level.authority_id)
+    wording = _clean_level(level.number, name, description, implied_outcome)
+    level = _current_level(level)
+    if _wording(level) == tuple(wording.values()):
+        raise ApplicationError("Nothing was changed: change the name, description or outcome")
+    texts = list(
+        level.indicators.filter(disabled_on__isnull=True)
+        .order_by("pk")
+        .values_list("text", flat=True)
+    )
+    return _level_version(
+        by=by,
+        authority_id=level.authority_id,
+        number=level.number,
+        wording=wording,
+        indicators=texts,
+        replaces=level,
+    )
+
+
+def _check_new_text(level: ThresholdLevel, text: str) -> None:
+    if level.indicators.filter(disabled_on__isnull=True, text=text).exists():
+        raise ApplicationError(f"Level {level.number} already has that indicator", field="text")
+
+
+@transaction.atomic
+def threshold_indicator_add(*, by, level: ThresholdLevel, text: str) -> ThresholdIndicator:
+    """Add an indicator to the current version of a level."""
+    _require_threshold_administrator(by, level.authority_id)
+    text = _clean_indicator(text)
+    level = _current_level(level)
+    _check_new_text(level, text)
+    indicator = ThresholdIndicator(level=level, text=text)
+    _threshold_save(indicator, by=by, before=None)
+    return indicator
+
+
+def _current_indicator(indicator: ThresholdIndicator) -> ThresholdIndicator:
+    locked = ThresholdIndicator.objects.select_for_update().get(pk=indicator.pk)
+    _current_level(locked.level)
+    if locked.disabled_on is not None:
+        raise ApplicationError("The indicator was changed or retired meanwhile: reload the page")
+    return locked
+
+
+@transaction.atomic
+def threshold_indicator_reword(
+    *, by, indicator: ThresholdIndicator, text: str
+) -> ThresholdIndicator:
+    """Reword an indicator: the old words are retired from today (contacts decided on them
+    keep them) and the new words are a new indicator of the same level."""
+    _require_threshold_administrator(by, indicator.level.authority_id)
+    text = _clean_indicator(text)
+    indicator = _current_indicator(indicator)
+    if text == indicator.text:
+        raise ApplicationError("Nothing was changed: change the indicator's words", field="text")
+    _check_new_text(indicator.level, text)
+    _retire(indicator, by=by, today=timezone.localdate())
+    reworded = ThresholdIndicator(level=indicator.level, text=text)
+    _threshold_save(reworded, by=by, before=None)
+    return reworded
+
+
+@transaction.atomic
+def threshold_indicator_retire(*, by, indicator: ThresholdIndicator) -> ThresholdIndicator:
+    """Stop offering an indicator from today. A level keeps at least one."""
+    _require_threshold_administrator(by, indicator.level.authority_id)
+    indicator = _current_indicator(indicator)
+    if (
+        not indicator.level.indicators.filter(disabled_on__isnull=True)
+        .exclude(pk=indicator.pk)
+        .exists()
+    ):
+        raise ApplicationError("This is the level's last indicator: add another before retiring it")
+    _retire(indicator, by=by, today=timezone.localdate())
+    return indicator
 
 
 def default_thresholds() -> dict:

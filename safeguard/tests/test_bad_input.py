@@ -79,6 +79,11 @@ FORMS = {
     "supervision:sign": "sw_amy",
     "operations:agency-new": "admin_al",
     "operations:team-new": "admin_al",
+    "operations:account-new": "admin_al",
+    "operations:threshold-level-new": "admin_al",
+    "operations:threshold-level-change": "admin_al",
+    "operations:threshold-indicator-new": "admin_al",
+    "operations:threshold-indicator": "admin_al",
     "procedures:publish": "sm_dan",
     "procedures:revise": "sm_dan",
     "casework:visit-new": "tm_carol",
@@ -252,12 +257,16 @@ OVERRIDES = {
     "partners:sharing-decisions": {"recipient_agency": "", "consent": "not_sought"},
     # An outcome that needs nothing else chosen: "no further action" (a case note).
     "backlog:review": {"outcomes": ["nfa"]},
+    # A level's number not yet used (the matrix's target has level 3).
+    "operations:threshold-level-new": {"number": "5"},
 }  # fmt: skip
 # The matrix's child already has one (a team around the family): use another child.
 OTHER_CHILD = {"earlyhelp:taf-new": "child_sally"}
 # Text inputs with a format of their own: fuzzed one at a time, and never required to store.
 STRUCTURED = {"postcode": "TE1 1ST", "la_child_id": "", "police_reference": "", "nhs_number": "",
-              "upn": "", "former_upn": "", "received_time": ""}  # fmt: skip
+              "upn": "", "former_upn": "", "received_time": "",
+              # A new staff account's (operations:account-new).
+              "username": "new.worker", "email": "new.worker@example.org"}  # fmt: skip
 ROW_AGENCIES = ["Children's social care", "Police", "Health"]
 
 

@@ -1,11 +1,15 @@
-"""The demo's administration history (decision 0037): the system administrator names each
-social care team's and service's manager on the Teams page, and ends the sessions of two
-members of staff, all through the account services, so each change is a change event on
+"""The demo's administration history (decisions 0037, 0074): the system administrator names
+each social care team's and service's manager on the Teams page, ends the sessions of two
+members of staff, tightens a local standard and rewords an indicator of the threshold of
+need, all through the services the pages use, so each change is a change event on
 ``/administration/history/`` as in a borough that went live through the pages."""
 
 from safeguard.accounts import services as accounts
-from safeguard.accounts.models import Team, User
+from safeguard.accounts.models import LocalAuthority, Team, User
 from safeguard.demo.generator.staff import Organisation
+from safeguard.referrals import services as referrals
+from safeguard.referrals.models import ThresholdIndicator
+from safeguard.timescales.services import standards_update
 
 ADMINISTRATOR = "admin1"
 SESSION_REASONS = (
@@ -28,3 +32,44 @@ def administer(org: Organisation) -> int:
         accounts.end_sessions(users[worker.user_id], by=admin, reason=reason)
         changes += 1
     return changes
+
+
+# Kingsmere started with a looser standard for seeing a child after a referral, and its
+# administrator tightened it to the default before any case was opened: the history shows the
+# change, and every due date of the borough is the default's, as before.
+FIRST_REFERRAL_SEEN_WD = 10
+TIGHTENED_REFERRAL_SEEN_WD = 5
+# The indicator of early help reworded after the borough's contacts were decided: those keep
+# the old words; the level's page shows the retired version (decision 0074).
+REWORDED = (
+    2,
+    "School attendance is below 90%, or there are absences nobody has explained",
+)
+
+
+def tighten_standard(authority: LocalAuthority) -> None:
+    """The administrator's change of ``referral_seen_wd`` (10 to 5 working days); cheap, as
+    no case is open yet when the build calls it."""
+    admin = User.objects.get(username=ADMINISTRATOR)
+    standards_update(by=admin, authority=authority, referral_seen_wd=TIGHTENED_REFERRAL_SEEN_WD)
+
+
+def reword_indicator(authority: LocalAuthority) -> int:
+    """The administrator rewords the first indicator of level 2; returns 1 when done."""
+    admin = User.objects.get(username=ADMINISTRATOR)
+    number, words = REWORDED
+    indicator = (
+        ThresholdIndicator.objects.filter(
+            level__authority=authority,
+            level__number=number,
+            level__disabled_on__isnull=True,
+            disabled_on__isnull=True,
+        )
+        .select_related("level")
+        .order_by("pk")
+        .first()
+    )
+    if indicator is None or indicator.text == words:
+        return 0
+    referrals.threshold_indicator_reword(by=admin, indicator=indicator, text=words)
+    return 1

@@ -13,7 +13,12 @@ from safeguard.demo.generator import backlog as backlog_reviews
 from safeguard.demo.generator import inspections
 from safeguard.demo.generator import transfers as demo_transfers
 from safeguard.demo.generator.accounts import DemoResult
-from safeguard.demo.generator.administration import administer
+from safeguard.demo.generator.administration import (
+    FIRST_REFERRAL_SEEN_WD,
+    administer,
+    reword_indicator,
+    tighten_standard,
+)
 from safeguard.demo.generator.authorisations import build_authorisations
 from safeguard.demo.generator.caseloads import assign_workers
 from safeguard.demo.generator.chairs import add_chair_work
@@ -94,7 +99,11 @@ def build_demo_borough(
         raise ValueError(f"the number of children must be {MIN_CHILDREN} to {MAX_CHILDREN:,}")
     with transaction.atomic(), projection.deferred():
         check_no_conflict()
-        authority = LocalAuthority.objects.create(name=AUTHORITY_NAME, dfe_la_code=DFE_LA_CODE)
+        authority = LocalAuthority.objects.create(
+            name=AUTHORITY_NAME,
+            dfe_la_code=DFE_LA_CODE,
+            referral_seen_wd=FIRST_REFERRAL_SEEN_WD,  # tightened by the administrator below
+        )
         threshold = load_default_thresholds(authority)
         borough = Borough(children=children, seed=seed, as_at=as_at, authority_id=authority.id)
         borough.populate()
@@ -110,6 +119,7 @@ def build_demo_borough(
         org = make_organisation(maker, numbers)
         save_staff(maker.staff)
         administer(org)  # the management lines, named by the administrator (audited)
+        tighten_standard(authority)
         assign_workers(episodes, org, borough.rng, as_at)
         _partner_involvements(borough, org)
         _save_people(borough)
@@ -146,6 +156,7 @@ def build_demo_borough(
         contributions = make_contributions(authority, seed=seed, as_at=as_at)
         sharing_decisions = make_sharing_decisions(authority, seed=seed, as_at=as_at)
         family = add_family_network(borough, authority_id=authority.id, as_at=as_at, seed=seed)
+        reword_indicator(authority)  # after every contact is decided: they keep the old words
         # The records went in by bulk inserts, which tell nobody: work out what is due.
         due_items = projection.rebuild(authority=authority)
         order = [account.username for account in WELL_KNOWN_ACCOUNTS]

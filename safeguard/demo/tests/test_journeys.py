@@ -280,6 +280,18 @@ def test_the_default_thresholds_are_loaded_and_contacts_decided_against_them(dem
     levels = ThresholdLevel.objects.filter(authority__dfe_la_code="990")
     assert levels.count() == 4
     assert all(level.indicators.exists() for level in levels)
+    # The administrator reworded an indicator of level 2 (decision 0074): the old words are
+    # retired, the new ones offered; and tightened a local standard before any case opened.
+    reworded = levels.get(number=2).indicators
+    assert reworded.filter(disabled_on__isnull=False).count() == 1
+    assert reworded.filter(disabled_on=None, text__startswith="School attendance is below").exists()
+    [tightened] = [
+        event
+        for event in ChangeEvent.objects.filter(target_type="accounts.localauthority")
+        if "referral_seen_wd" in event.changed_fields
+    ]
+    assert (tightened.before["referral_seen_wd"], tightened.after["referral_seen_wd"]) == (10, 5)
+    assert tightened.user.username == "admin1"
     contacts = (
         Contact.objects.exclude(outcome="")
         .select_related("level", "manager")

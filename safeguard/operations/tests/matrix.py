@@ -24,6 +24,17 @@ MATRIX = {
     "operations:staff": ("get", None, "", ADMINISTER),
     "operations:account": ("get", "sw_amy", "", ADMINISTER),
     "operations:account-role": ("get", "sw_amy", "", ADMINISTER),
+    "operations:account-new": ("get", None, "", ADMINISTER),
+    # The threshold of need, local standards and retention rules (decision 0074).
+    "operations:thresholds": ("get", None, "", ADMINISTER),
+    "operations:threshold-level-new": ("get", None, "", ADMINISTER),
+    "operations:threshold-level": ("get", "level_3", "", ADMINISTER),
+    "operations:threshold-level-change": ("get", "level_3", "", ADMINISTER),
+    "operations:threshold-indicator-new": ("get", "level_3", "", ADMINISTER),
+    "operations:threshold-indicator": ("get", "indicator", "", ADMINISTER),
+    "operations:standards": ("get", None, "", ADMINISTER),
+    "operations:retention": ("get", None, "", ADMINISTER),
+    "operations:retention-rule": ("get", "child_protection", "", ADMINISTER),
 }
 
 
@@ -35,4 +46,32 @@ def account_target(world):
     return {"user_id": world.sw_amy.pk}
 
 
-TARGETS = {"team_a": team_target, "sw_amy": account_target}
+def _level(world):
+    from safeguard.referrals.models import ThresholdIndicator, ThresholdLevel
+
+    level, _ = ThresholdLevel.objects.get_or_create(
+        authority=world.authority, number=3, name="Child in need", implied_outcome="referral"
+    )
+    indicator, _ = ThresholdIndicator.objects.get_or_create(level=level, text="Neglect")
+    return level, indicator
+
+
+def level_target(world):
+    return {"number": _level(world)[0].number}
+
+
+def indicator_target(world):
+    return {"indicator_id": _level(world)[1].pk}
+
+
+def retention_target(world):
+    return {"record_type": "child_protection"}
+
+
+TARGETS = {
+    "team_a": team_target,
+    "sw_amy": account_target,
+    "level_3": level_target,
+    "indicator": indicator_target,
+    "child_protection": retention_target,
+}

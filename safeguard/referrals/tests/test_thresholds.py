@@ -74,23 +74,30 @@ def test_replacing_disables_what_is_left_out_and_keeps_decided_contacts_whole(wo
     assert ThresholdLevel.objects.get(number=1).disabled_on == today
     dropped_indicator.refresh_from_db()
     kept_indicator.refresh_from_db()
-    assert (dropped_indicator.disabled_on, kept_indicator.disabled_on) == (today, None)
-    level = ThresholdLevel.objects.get(number=4)
-    assert level.pk == first[4].pk and level.name == "Child protection"
-    assert list(level.indicators.filter(disabled_on__isnull=True).values_list("text", flat=True)) == [kept_indicator.text, "A new indicator written by the authority"]
-    # The contact still names what it was decided against.
+    assert (dropped_indicator.disabled_on, kept_indicator.disabled_on) == (today, today)
+    # A renamed level is a new version; the old one is retired with its indicators.
+    old, level = ThresholdLevel.objects.filter(number=4).order_by("pk")
+    assert (old.pk, old.name, old.disabled_on) == (first[4].pk, "Specialist: child protection", today)
+    assert (level.name, level.disabled_on) == ("Child protection", None)
+    assert not old.indicators.filter(disabled_on__isnull=True).exists()
+    assert list(level.indicators.values_list("text", flat=True)) == [kept_indicator.text, "A new indicator written by the authority"]
+    # The contact still names what it was decided against, in the words of then.
     contact.refresh_from_db()
-    assert contact.level == level and list(contact.indicators.all()) == [dropped_indicator]
-    renamed = ChangeEvent.objects.get(target_type="referrals.thresholdlevel", target_id=str(level.pk), verb="updated")
-    assert (renamed.before["name"], renamed.after["name"], renamed.user) == ("Specialist: child protection", "Child protection", world.tm_carol)
-    assert ChangeEvent.objects.filter(target_type="referrals.thresholdlevel", verb="ended").count() == 1
+    assert contact.level == old and list(contact.indicators.all()) == [dropped_indicator]
+    assert contact.level.name == "Specialist: child protection"
+    created = ChangeEvent.objects.get(target_type="referrals.thresholdlevel", target_id=str(level.pk), verb="created")
+    assert (created.after["name"], created.user) == ("Child protection", world.tm_carol)
+    assert ChangeEvent.objects.filter(target_type="referrals.thresholdlevel", verb="ended").count() == 2
 
-    # Loading the default again brings level 1 and the dropped indicator back, without copies.
+    # Loading the default again brings level 1 back as it was, and level 4's old words as a
+    # third version; nothing is copied twice.
     thresholds_load(by=None, authority=world.authority, data=default)
-    dropped_indicator.refresh_from_db()
-    assert dropped_indicator.disabled_on is None
+    assert ThresholdLevel.objects.get(number=1).disabled_on is None
     assert ThresholdLevel.objects.filter(disabled_on__isnull=True).count() == 4
-    assert ThresholdIndicator.objects.filter(text=dropped_indicator.text).count() == 1
+    assert ThresholdLevel.objects.filter(number=4).count() == 3
+    events = ChangeEvent.objects.count()
+    thresholds_load(by=None, authority=world.authority, data=default)
+    assert ChangeEvent.objects.count() == events
 
 
 @pytest.mark.parametrize(
