@@ -14,9 +14,10 @@
    back too, so each authority's figures are measured alone in the database;
 5. an invited member of staff (``safeguard invite``) opens the link in Chromium, sets a
    password, enrols an authenticator from the key the page shows, and reaches their home page;
-6. the threshold of need changes (``referrals.services.thresholds_load`` with the default
-   continuum, one indicator reworded and one level's usual outcome changed, by a service
-   manager, the role that service allows), and an earlier front-door decision keeps the
+6. the system administrator changes the threshold of need (``referrals.services``
+   ``threshold_indicator_reword`` and ``threshold_level_change``, what the pages under
+   ``/administration/thresholds/`` call, decision 0074): one indicator reworded and its level's
+   usual outcome changed; an earlier front-door decision keeps the level version and the
    indicator it was decided on, with its words, and the outcome the threshold then suggested.
 
 The refusals the issue asks for are tested where their code is: a bad CSV row (line and reason,
@@ -49,7 +50,7 @@ from safeguard.demo.generator.thresholds import load_default_thresholds
 from safeguard.operations.tests.installs import STAFF
 from safeguard.people.models import Person
 from safeguard.referrals import services as referrals
-from safeguard.referrals.models import Contact, ThresholdIndicator, ThresholdLevel
+from safeguard.referrals.models import Contact, ThresholdLevel
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -187,26 +188,28 @@ def test_an_empty_database_to_a_live_authority(live_server, browser, settings, t
         rationale="Advice to the school meets the need.", outcome=suggested,
         decision_date=timezone.localdate(),
     )  # fmt: skip
-    changed = referrals.default_thresholds()
-    first = next(row for row in changed["levels"] if row["number"] == 1)
-    first["indicators"] = [
-        f"{text} (reworded)" if text == words else text for text in first["indicators"]
-    ]
-    first["implied_outcome"] = "early_help" if suggested != "early_help" else "advice"
+    # The system administrator rewords the indicator, then changes the level's usual outcome
+    # (decision 0074: each change retires the old version and makes a new one).
+    admin = account_named("ad1")
     before = ChangeEvent.objects.count()
-    referrals.thresholds_load(by=account_named("sm1"), authority=authority, data=changed)
+    referrals.threshold_indicator_reword(by=admin, indicator=indicator, text=f"{words} (reworded)")
+    other = "early_help" if suggested != "early_help" else "advice"
+    current = referrals.threshold_level_change(
+        by=admin, level=level, name=level.name, description=level.description,
+        implied_outcome=other,
+    )  # fmt: skip
     assert ChangeEvent.objects.count() > before
 
     contact = Contact.objects.get(pk=contact.pk)
     assert [i.text for i in contact.indicators.all()] == [words]
-    assert contact.suggested_outcome == suggested
+    assert contact.suggested_outcome == suggested and contact.level_id == level.pk
     indicator.refresh_from_db()
     assert indicator.text == words and indicator.disabled_on == timezone.localdate()
-    assert ThresholdIndicator.objects.get(
-        level=level, text=f"{words} (reworded)", disabled_on__isnull=True
-    )
     level.refresh_from_db()
-    assert level.implied_outcome == first["implied_outcome"]
+    assert level.implied_outcome == suggested and level.disabled_on == timezone.localdate()
+    # What the front door offers now is the new version, with the new words.
+    assert current.pk != level.pk and current.implied_outcome == other
+    assert current.indicators.filter(text=f"{words} (reworded)", disabled_on__isnull=True).exists()
     # Nothing else moved: the children are as imported.
     assert Person.objects.count() == children
 

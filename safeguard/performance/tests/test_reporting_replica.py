@@ -67,8 +67,7 @@ def _run(args, *, database: Path, reporting: Path | None = None, var: Path) -> s
     return done.stdout
 
 
-@pytest.fixture(scope="module")
-def databases(tmp_path_factory):
+def _databases(tmp_path_factory):
     """The primary (a demo borough), a replica in step (its copy) and an empty replica."""
     folder = tmp_path_factory.mktemp("replica")
     primary, copy, empty = (
@@ -91,7 +90,14 @@ def databases(tmp_path_factory):
     return folder, primary, copy, empty
 
 
-def test_kpis_read_the_replica_and_give_the_same_figures(databases):
+def test_kpis_and_pages_read_the_replica(tmp_path_factory):
+    """One test, so that the borough is built once whichever worker runs it."""
+    databases = _databases(tmp_path_factory)
+    kpis_read_the_replica_and_give_the_same_figures(databases)
+    the_performance_pages_read_the_replica_and_log_access_on_the_primary(databases)
+
+
+def kpis_read_the_replica_and_give_the_same_figures(databases):
     folder, primary, copy, empty = databases
     alone = _run(KPIS, database=primary, var=folder)
     figures = json.loads(alone)["kpis"]
@@ -103,7 +109,7 @@ def test_kpis_read_the_replica_and_give_the_same_figures(databases):
     assert from_empty == _run(KPIS, database=empty, var=folder)
 
 
-def test_the_performance_pages_read_the_replica_and_log_access_on_the_primary(databases):
+def the_performance_pages_read_the_replica_and_log_access_on_the_primary(databases):
     folder, primary, copy, _ = databases
     found = json.loads(
         _run(["shell", "-c", PAGES], database=primary, reporting=copy, var=folder)
