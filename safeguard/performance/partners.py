@@ -35,11 +35,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
 
+from safeguard.core.workdays import add_months
 from safeguard.partners.models import REPORT_DUE_WORKING_DAYS
 from safeguard.partners.selectors import (
     attendance_by_agency,
@@ -59,6 +60,11 @@ from safeguard.protection.models import (
 # Those a conference's attendance names who are not agencies.
 NOT_AGENCIES = frozenset({"Family", "Parents"})
 ATTENDING_AGENCIES = tuple(a for a in CONFERENCE_AGENCIES if a not in NOT_AGENCIES)
+
+
+def twelve_months_to(today: date) -> Period:
+    """The partner figures' usual period: the twelve months ending ``today``."""
+    return Period(add_months(today, -12) + timedelta(days=1), today)
 
 
 @dataclass(frozen=True)

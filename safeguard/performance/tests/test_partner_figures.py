@@ -25,6 +25,7 @@ from safeguard.performance.partners import (
     plan_actions_on_time,
     reports_sent_on_time,
     requests_answered_on_time,
+    twelve_months_to,
 )
 from safeguard.protection.models import (
     ActionStatus,
@@ -281,6 +282,20 @@ def test_the_page_and_its_csv_show_each_figure_with_its_numerator_and_denominato
     }
     same = client.get(reverse("performance:partners-csv") + query)
     assert same.content == response.content
+
+
+def test_with_no_period_asked_for_the_figures_are_the_twelve_months_to_today(world, client):
+    """Not the last census year, as the indicators are: the partnership watches its
+    agencies' part as it goes."""
+    client.force_login(world.tm_carol)
+    today = timezone.localdate()
+    period = twelve_months_to(today)
+    assert period.end == today and (period.end - period.start).days in (364, 365)
+    page = client.get(reverse("performance:partners")).content.decode()
+    assert f'value="{period.start.isoformat()}"' in page
+    assert f'value="{today.isoformat()}"' in page
+    response = client.get(reverse("performance:partners-csv"))
+    assert response.headers["Content-Disposition"].endswith(f'-{period.start}-{today}.csv"')
 
 
 def test_a_social_worker_does_not_see_them(world, client):

@@ -33,10 +33,10 @@ def shown(fig) -> str:
 class Choice:
     """The period and scope asked for in the query string, checked."""
 
-    def __init__(self, request):
+    def __init__(self, request, default: Period | None = None):
         self.errors: list[str] = []
         user = request.user
-        default = selectors.last_census_year(timezone.localdate())
+        default = default or selectors.last_census_year(timezone.localdate())
         self.start = self._day(request.GET.get("from"), default.start, "from")
         self.end = self._day(request.GET.get("to"), default.end, "to")
         if self.end < self.start:
@@ -88,8 +88,9 @@ class Choice:
         return urlencode(params)
 
 
-def choice(request) -> Choice:
-    """The checked choice of a user who may see the dashboard; 403 for anyone else."""
+def choice(request, default: Period | None = None) -> Choice:
+    """The checked choice of a user who may see the dashboard; 403 for anyone else.
+    ``default``: the period when none is asked for (the last complete census year)."""
     if not permissions.can(request.user, Action.VIEW):
         raise PermissionDenied
-    return Choice(request)
+    return Choice(request, default)

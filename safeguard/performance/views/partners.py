@@ -25,8 +25,9 @@ def _percent(rate) -> str:
 def _figures(request):
     """The checked period (403 for anyone who may not see the dashboard) and the figures of
     the user's authority: a team or worker asked for is checked, but the figures are the
-    authority's (they are by agency)."""
-    choice = checked_choice(request)
+    authority's (they are by agency). With no period asked for, the twelve months to today:
+    the partnership watches its agencies' part as it goes, not a census year after it."""
+    choice = checked_choice(request, default=partner_figures.twelve_months_to(timezone.localdate()))
     figures = partner_figures.partner_figures(
         authority_id=request.user.agency.authority_id,
         period=choice.period,
