@@ -26,7 +26,7 @@ def test_an_administrator_names_a_teams_manager_and_service_and_the_history_show
 
     answer = client.post(
         f"/administration/teams/{world.team_a.pk}/",
-        {"manager": world.tm_carol.pk, "parent": world.team_b.pk},
+        {"name": world.team_a.name, "manager": world.tm_carol.pk, "parent": world.team_b.pk},
     )
     assert answer.status_code == 302 and answer.url == "/administration/teams/"
     world.team_a.refresh_from_db()
@@ -51,7 +51,9 @@ def test_bad_choices_are_refused_with_a_message_and_change_nothing(world, client
         ({"parent": world.team_a.pk}, "Select a valid choice"),  # itself
         ({"manager": "nonsense"}, "Select a valid choice"),
     ):
-        answer = client.post(f"/administration/teams/{world.team_a.pk}/", data)
+        answer = client.post(
+            f"/administration/teams/{world.team_a.pk}/", {"name": world.team_a.name, **data}
+        )
         assert answer.status_code == 200
         assert message in answer.content.decode()
         world.team_a.refresh_from_db()
