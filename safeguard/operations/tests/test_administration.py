@@ -163,6 +163,25 @@ def test_an_administrator_disables_enables_resets_and_signs_out_an_account(world
     assert f"Account: {world.sw_amy}" in history and "is_active" in history
 
 
+def test_ending_sessions_and_disabling_sign_the_account_out_of_a_real_session(world, client):
+    """Issue 18 item 4: "end sessions" and "disable" end the account's signed-in sessions, not
+    only record that they did: the worker's next request goes to the sign-in page."""
+    from safeguard.accounts.tests.clients import VerifiedClient
+
+    url = f"/administration/staff/{world.sw_amy.pk}/"
+    client.force_login(world.admin_al)
+    for action in ("end_sessions", "disable"):
+        amy = VerifiedClient()
+        amy.force_login(world.sw_amy)
+        assert amy.get("/administration/staff/").status_code == 403  # signed in, refused
+        answer = client.post(url, {"action": action})
+        assert answer.status_code == 302
+        signed_out = amy.get("/administration/staff/")
+        assert signed_out.status_code == 302 and signed_out.url.startswith("/sign-in/")
+        if action == "end_sessions":
+            assert "signed out of 1 session" in client.get(url).content.decode()
+
+
 def test_account_actions_are_refused_to_everyone_else_and_on_ones_own_account(world, client):
     url = f"/administration/staff/{world.sw_ben.pk}/"
     for user in (world.sw_amy, world.tm_carol, world.sm_dan, world.other_sw, world.police_pat):
