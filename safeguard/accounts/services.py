@@ -192,9 +192,7 @@ def _clean_organisation_name(name: str, *, what: str) -> str:
     return name
 
 
-def team_update(
-    team: Team, *, by, manager=_UNCHANGED, parent=_UNCHANGED, name=_UNCHANGED
-) -> Team:
+def team_update(team: Team, *, by, manager=_UNCHANGED, parent=_UNCHANGED, name=_UNCHANGED) -> Team:
     """Name a team's ``manager`` (an active team or service manager of the same authority, or
     None) and its ``parent`` (the service or team it sits in, of the same authority, or None;
     never itself or a team below it), or rename it (``name``: no other team of the
@@ -214,8 +212,7 @@ def team_update(
             )
             if taken is not None:
                 raise ApplicationError(
-                    f"{taken.agency} already has a team called {taken.name}: choose another "
-                    "name",
+                    f"{taken.agency} already has a team called {taken.name}: choose another name",
                     field="name",
                 )
             locked.name = name

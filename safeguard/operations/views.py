@@ -434,9 +434,7 @@ def threshold_level_retire(request, number: int):
         except ApplicationError as error:
             form_error(form, error)
         else:
-            messages.success(
-                request, f"{current}: retired; contacts decided against it keep it"
-            )
+            messages.success(request, f"{current}: retired; contacts decided against it keep it")
             return redirect("operations:threshold-level", number=number)
     return render(
         request, "operations/threshold_level_retire.html", {"level": current, "form": form}

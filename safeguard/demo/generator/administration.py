@@ -1,8 +1,9 @@
-"""The demo's administration history (decisions 0037, 0074): the system administrator names
-each social care team's and service's manager on the Teams page, ends the sessions of two
-members of staff, renames the health trust (decision 0077), tightens a local standard and rewords an indicator of the threshold of
-need, all through the services the pages use, so each change is a change event on
-``/administration/history/`` as in a borough that went live through the pages."""
+"""The demo's administration history (decisions 0037, 0074, 0077): the system administrator
+names each social care team's and service's manager on the Teams page, ends the sessions of
+two members of staff, renames the health trust, tightens a local standard and rewords an
+indicator of the threshold of need, all through the services the pages use, so each change
+is a change event on ``/administration/history/`` as in a borough that went live through the
+pages."""
 
 from safeguard.accounts import services as accounts
 from safeguard.accounts.models import Agency, LocalAuthority, Team, User

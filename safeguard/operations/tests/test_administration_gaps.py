@@ -46,9 +46,7 @@ def events() -> int:
 # --- Retiring a whole level ----------------------------------------------------------------
 
 
-def test_an_administrator_retires_a_level_and_an_earlier_decision_keeps_it(
-    world, levels, client
-):
+def test_an_administrator_retires_a_level_and_an_earlier_decision_keeps_it(world, levels, client):
     level = levels[2]
     indicator = level.indicators.first()
     earlier = decided(world, level, indicator)
@@ -110,7 +108,9 @@ def test_a_retirement_without_a_good_reason_is_refused_and_changes_nothing(
 def test_the_last_level_and_the_last_referral_level_cannot_be_retired(world, levels, client):
     client.force_login(world.admin_al)
     # Levels 3 and 4 both suggest a referral: one may go, the other is then the last.
-    assert client.post("/administration/thresholds/4/retire/", {"reason": "Merged"}).status_code == 302
+    assert (
+        client.post("/administration/thresholds/4/retire/", {"reason": "Merged"}).status_code == 302
+    )
     before = events()
     answer = client.post("/administration/thresholds/3/retire/", {"reason": "Merged"})
     page = answer.content.decode()
@@ -158,9 +158,7 @@ def test_the_retire_page_makes_a_fixed_number_of_queries(world, levels, client):
 # --- Renaming agencies and teams -----------------------------------------------------------
 
 
-def test_an_administrator_renames_an_agency_and_the_history_shows_before_and_after(
-    world, client
-):
+def test_an_administrator_renames_an_agency_and_the_history_shows_before_and_after(world, client):
     client.force_login(world.admin_al)
     page = client.get("/administration/teams/").content.decode()
     assert f'href="/administration/agencies/{world.police.pk}/"' in page
@@ -253,9 +251,7 @@ def test_an_administrator_renames_a_team_and_a_name_in_use_is_refused(world, cli
     assert Team.objects.get(pk=world.team_a.pk).name == "Assessment Team North"
 
 
-def test_renaming_is_refused_to_everyone_else_and_another_authoritys_is_not_found(
-    world, client
-):
+def test_renaming_is_refused_to_everyone_else_and_another_authoritys_is_not_found(world, client):
     before = events()
     for name in OTHERS:
         client.force_login(getattr(world, name))
@@ -277,7 +273,9 @@ def test_the_agency_and_teams_pages_make_a_fixed_number_of_queries(world, client
     urls = ("/administration/teams/", f"/administration/agencies/{world.police.pk}/")
     few = {url: count(client, url) for url in urls}
     for n in range(4):
-        agency = Agency.objects.create(authority=world.authority, name=f"School {n}", kind="education")
+        agency = Agency.objects.create(
+            authority=world.authority, name=f"School {n}", kind="education"
+        )
         Team.objects.create(agency=agency, name=f"Pastoral {n}")
         client.post(
             f"/administration/agencies/{agency.pk}/", {"name": f"Academy {n}", "kind": "education"}

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('referrals', '0007_threshold_level_versions'),
+        ("referrals", "0007_threshold_level_versions"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='thresholdlevel',
-            name='disabled_reason',
+            model_name="thresholdlevel",
+            name="disabled_reason",
             field=models.CharField(blank=True, max_length=300),
         ),
     ]
