@@ -183,13 +183,39 @@ def _check_parent(team: Team, parent: Team | None) -> None:
         step = Team.objects.select_related("parent").get(pk=step.pk).parent
 
 
-def team_update(team: Team, *, by, manager=_UNCHANGED, parent=_UNCHANGED) -> Team:
+def _clean_organisation_name(name: str, *, what: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise ApplicationError(f"Enter the name of the {what}", field="name")
+    if len(name) > 200:
+        raise ApplicationError("The name is 200 characters or fewer", field="name")
+    return name
+
+
+def team_update(team: Team, *, by, manager=_UNCHANGED, parent=_UNCHANGED, name=_UNCHANGED) -> Team:
     """Name a team's ``manager`` (an active team or service manager of the same authority, or
     None) and its ``parent`` (the service or team it sits in, of the same authority, or None;
-    never itself or a team below it). Writes one change event when anything changed."""
+    never itself or a team below it), or rename it (``name``: no other team of the
+    authority may have it, in any case, decision 0077). Writes one change event when
+    anything changed."""
     with transaction.atomic():
         locked = Team.objects.select_for_update().select_related("agency").get(pk=team.pk)
         before = team_state(locked)
+        if name is not _UNCHANGED:
+            name = _clean_organisation_name(name, what="team")
+            taken = (
+                Team.objects.filter(agency__authority_id=locked.agency.authority_id)
+                .filter(name__iexact=name)
+                .exclude(pk=locked.pk)
+                .select_related("agency")
+                .first()
+            )
+            if taken is not None:
+                raise ApplicationError(
+                    f"{taken.agency} already has a team called {taken.name}: choose another name",
+                    field="name",
+                )
+            locked.name = name
         if manager is not _UNCHANGED:
             _check_manager(locked, manager)
             locked.manager = manager
@@ -198,9 +224,10 @@ def team_update(team: Team, *, by, manager=_UNCHANGED, parent=_UNCHANGED) -> Tea
             locked.parent = parent
         after = team_state(locked)
         if after != before:
-            locked.save(update_fields=["manager", "parent"])
+            locked.save(update_fields=["name", "manager", "parent"])
             _announce(by=by, user=locked, before=before, after=after)
         team.manager_id, team.parent_id = locked.manager_id, locked.parent_id
+        team.name = locked.name
     return team
 
 
@@ -396,6 +423,53 @@ def agency_create(*, by, authority: LocalAuthority, name: str, kind: str) -> Age
         agency.save()
         after = {"authority": authority.pk, "name": name, "kind": kind}
         _announce_organisation(by=by, obj=agency, before=None, after=after, verb=CREATED)
+    return agency
+
+
+def agency_update(agency: Agency, *, by, name: str, kind: str) -> Agency:
+    """Rename an agency or change its kind (decision 0077). The name is unique in the
+    authority, in any case. The kind changes only while the agency has no accounts: what a
+    member may see and do follows the agency's kind, so staff never change sides with it;
+    and never to or from the inspectorate, which comes with an inspection. One change
+    event with the name and kind before and after; nothing changed writes nothing."""
+    name = _clean_organisation_name(name, what="agency")
+    if kind not in AgencyKind.values:
+        raise ApplicationError(f"{kind!r} is not a kind of agency", field="kind")
+    with transaction.atomic():
+        locked = Agency.objects.select_for_update().get(pk=agency.pk)
+        before = {"name": locked.name, "kind": locked.kind}
+        after = {"name": name, "kind": kind}
+        if after == before:
+            raise ApplicationError("Nothing was changed: change the name or the kind")
+        taken = (
+            Agency.objects.filter(authority_id=locked.authority_id, name__iexact=name)
+            .exclude(pk=locked.pk)
+            .exists()
+        )
+        if taken:
+            raise ApplicationError(
+                f"The authority already has an agency called {name}: choose another name",
+                field="name",
+            )
+        if kind != locked.kind:
+            if AgencyKind.INSPECTORATE in (kind, locked.kind):
+                raise ApplicationError(
+                    "An inspectorate comes with an inspection: its kind never changes, "
+                    "nor does another agency become one",
+                    field="kind",
+                )
+            staff = User.objects.filter(agency=locked).count()
+            if staff:
+                raise ApplicationError(
+                    f"{locked.name} has {staff} account{'' if staff == 1 else 's'}: what "
+                    "they may see follows the agency's kind, so it changes only while the "
+                    "agency has none. Add a new agency instead",
+                    field="kind",
+                )
+        locked.name, locked.kind = name, kind
+        locked.save(update_fields=["name", "kind"])
+        _announce_organisation(by=by, obj=locked, before=before, after=after, verb=UPDATED)
+    agency.name, agency.kind = locked.name, locked.kind
     return agency
 
 

@@ -7,8 +7,17 @@ from safeguard.core.forms import GovukForm
 
 
 class TeamForm(GovukForm):
-    """A team's manager and the team or service it sits in; either may be none."""
+    """A team's name (unique in the authority, decision 0077), its manager and the team or
+    service it sits in; either of the last two may be none."""
 
+    name = forms.CharField(
+        label="Name of the team",
+        max_length=200,
+        error_messages={
+            "required": "Enter the name of the team",
+            "max_length": "The name is 200 characters or fewer",
+        },
+    )
     manager = forms.ModelChoiceField(
         queryset=None,
         required=False,
@@ -83,6 +92,30 @@ class NewTeamForm(GovukForm):
             self.add_error("name", f"{agency} already has a team called {name}")
         data["name"] = name
         return data
+
+
+class AgencyForm(GovukForm):
+    """An agency's name and kind (decision 0077): names unique in the authority."""
+
+    name = forms.CharField(
+        label="Name of the agency",
+        max_length=200,
+        error_messages={
+            "required": "Enter the name of the agency",
+            "max_length": "The name is 200 characters or fewer",
+        },
+    )
+    kind = forms.ChoiceField(
+        label="Kind of agency",
+        choices=(),
+        widget=forms.RadioSelect,
+        help_text="Only an agency with no staff may change its kind",
+        error_messages={"required": "Choose the kind of agency"},
+    )
+
+    def __init__(self, *args, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kinds
 
 
 class NewAgencyForm(GovukForm):
@@ -164,6 +197,21 @@ class IndicatorForm(GovukForm):
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Enter the indicator's words"},
+    )
+
+
+class RetireLevelForm(GovukForm):
+    """Why a whole level stops being offered (decision 0077)."""
+
+    reason = forms.CharField(
+        label="Why is the level retired?",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown in the level's history and the administration history",
+        error_messages={
+            "required": "Enter why the level is retired",
+            "max_length": "The reason is 300 characters or fewer",
+        },
     )
 
 

@@ -91,11 +91,22 @@ def administration_history(authority_id) -> list[ChangeEvent]:
     for event in events:
         event.target_name = names.get(event.target_type, {}).get(event.target_id, event.target_id)
         event.target_kind = KINDS[event.target_type]
-        if event.target_type in SETTINGS and event.before is not None:
+        if event.before is None:
+            continue
+        if event.target_type in SETTINGS:
             event.changes = [
                 (field, event.before.get(field), (event.after or {}).get(field))
                 for field in event.changed_fields
             ]
+        elif event.target_type in (AGENCY, TEAM):
+            # A rename or a new kind shows its words before and after (decision 0077); a
+            # manager or parent changed is named by field only, as before.
+            event.changes = [
+                (field, event.before.get(field), (event.after or {}).get(field))
+                for field in event.changed_fields
+                if field in ("name", "kind")
+            ]
+            event.other_fields = [f for f in event.changed_fields if f not in ("name", "kind")]
     return events
 
 
@@ -127,3 +138,7 @@ def agency_teams(agency_id) -> QuerySet[Team]:
 def authority_agencies(authority_id) -> QuerySet[Agency]:
     """The authority's agencies, by name."""
     return Agency.objects.filter(authority_id=authority_id).order_by("name")
+
+
+def authority_agency(authority_id, agency_id) -> Agency | None:
+    return authority_agencies(authority_id).filter(pk=agency_id).first()

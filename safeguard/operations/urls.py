@@ -9,6 +9,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("administration/teams/", views.teams, name="teams"),
     path("administration/agencies/new/", views.agency_new, name="agency-new"),
+    path("administration/agencies/<int:agency_id>/", views.agency, name="agency"),
     path("administration/teams/new/", views.team_new, name="team-new"),
     path("administration/teams/<int:team_id>/", views.team, name="team"),
     path("administration/staff/", views.staff, name="staff"),
@@ -22,6 +23,11 @@ urlpatterns = [
         "administration/thresholds/<int:number>/change/",
         views.threshold_level_change,
         name="threshold-level-change",
+    ),
+    path(
+        "administration/thresholds/<int:number>/retire/",
+        views.threshold_level_retire,
+        name="threshold-level-retire",
     ),
     path(
         "administration/thresholds/<int:number>/indicators/new/",

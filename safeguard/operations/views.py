@@ -18,12 +18,14 @@ from safeguard.core.submission import form_error
 from safeguard.operations import checks, permissions, selectors
 from safeguard.operations import health as health_checks
 from safeguard.operations.forms import (
+    AgencyForm,
     IndicatorAction,
     IndicatorForm,
     NewAccountForm,
     NewAgencyForm,
     NewTeamForm,
     RetentionRuleForm,
+    RetireLevelForm,
     RoleAndTeamsForm,
     StaffAction,
     StaffActionForm,
@@ -62,7 +64,12 @@ def _administrator_authority(request) -> int:
 def teams(request):
     authority_id = _administrator_authority(request)
     return render(
-        request, "operations/teams.html", {"teams": selectors.authority_teams(authority_id)}
+        request,
+        "operations/teams.html",
+        {
+            "teams": selectors.authority_teams(authority_id),
+            "agencies": selectors.authority_agencies(authority_id),
+        },
     )
 
 
@@ -114,6 +121,37 @@ def agency_new(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def agency(request, agency_id: int):
+    """Rename an agency or change its kind (decision 0077)."""
+    authority_id = _administrator_authority(request)
+    found = selectors.authority_agency(authority_id, agency_id)
+    if found is None:  # another authority's, or none: the same answer
+        raise Http404
+    if found.kind == AgencyKind.INSPECTORATE:
+        kinds = [(AgencyKind.INSPECTORATE.value, AgencyKind.INSPECTORATE.label)]
+    else:
+        kinds = [(k.value, k.label) for k in AgencyKind if k != AgencyKind.INSPECTORATE]
+    form = AgencyForm(
+        request.POST or None, initial={"name": found.name, "kind": found.kind}, kinds=kinds
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            accounts.agency_update(
+                found, by=request.user, name=form.cleaned_data["name"],
+                kind=form.cleaned_data["kind"],
+            )  # fmt: skip
+        except IntegrityError:  # the same name saved by someone else a moment ago
+            form.add_error("name", "The authority already has an agency of that name")
+        except ApplicationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, f"{found.name}: saved")
+            return redirect("operations:teams")
+    return render(request, "operations/agency.html", {"agency": found, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def team(request, team_id: int):
     authority_id = _administrator_authority(request)
     found = selectors.authority_team(authority_id, team_id)
@@ -123,16 +161,19 @@ def team(request, team_id: int):
         "managers": selectors.possible_managers(authority_id),
         "teams": selectors.authority_teams(authority_id).exclude(pk=found.pk),
     }
-    initial = {"manager": found.manager, "parent": found.parent}
+    initial = {"name": found.name, "manager": found.manager, "parent": found.parent}
     form = TeamForm(request.POST or None, initial=initial, **choices)
     if request.method == "POST" and form.is_valid():
         try:
             accounts.team_update(
                 found,
                 by=request.user,
+                name=form.cleaned_data["name"],
                 manager=form.cleaned_data["manager"],
                 parent=form.cleaned_data["parent"],
             )
+        except IntegrityError:  # the same name saved by someone else a moment ago
+            form.add_error("name", "The agency already has a team of that name")
         except ApplicationError as error:
             form_error(form, error)
         else:
@@ -373,6 +414,30 @@ def threshold_level_change(request, number: int):
             return redirect("operations:threshold-level", number=made.number)
     return render(
         request, "operations/threshold_level_change.html", {"level": current, "form": form}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def threshold_level_retire(request, number: int):
+    """Stop offering a whole level, with a reason (decision 0077): a confirmation page."""
+    authority_id = _administrator_authority(request)
+    current, _ = _level_versions(authority_id, number)
+    if current is None:  # already retired
+        raise Http404
+    form = RetireLevelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referrals.threshold_level_retire(
+                by=request.user, level=current, reason=form.cleaned_data["reason"]
+            )
+        except ApplicationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, f"{current}: retired; contacts decided against it keep it")
+            return redirect("operations:threshold-level", number=number)
+    return render(
+        request, "operations/threshold_level_retire.html", {"level": current, "form": form}
     )
 
 

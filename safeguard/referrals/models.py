@@ -39,6 +39,9 @@ class ThresholdLevel(models.Model):
     # The day this version stopped being offered: a change of wording retires the row and
     # makes a new one, so a contact decided against it keeps the words it was decided under.
     disabled_on = models.DateField(null=True, blank=True)
+    # Why a whole level was retired by an administrator (decision 0077); empty when a
+    # version was replaced by a new wording, or is current.
+    disabled_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["number"]

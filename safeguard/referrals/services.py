@@ -628,6 +628,7 @@ def thresholds_load(*, by, authority, data: dict) -> list[ThresholdLevel]:
         if level.disabled_on is not None:
             before = snapshot(level)
             level.disabled_on = None
+            level.disabled_reason = ""
             _threshold_save(level, by=by, before=before)
         # The current row of each text wins over a retired one of the same words.
         known = {
@@ -812,6 +813,57 @@ def threshold_indicator_retire(*, by, indicator: ThresholdIndicator) -> Threshol
         raise ApplicationError("This is the level's last indicator: add another before retiring it")
     _retire(indicator, by=by, today=timezone.localdate())
     return indicator
+
+
+# The outcome the front door cannot do without a level for (decision 0077): without a level
+# suggesting a referral, every referral to children's social care would be a departure from
+# the threshold, needing a manager's agreement and counted as one in the assurance figures.
+OUTCOMES_NEEDED = (ContactOutcome.REFERRAL,)
+RETIRE_REASON_LIMIT = ThresholdLevel._meta.get_field("disabled_reason").max_length
+
+
+@transaction.atomic
+def threshold_level_retire(*, by, level: ThresholdLevel, reason: str) -> ThresholdLevel:
+    """Stop offering a whole level from today, with its current indicators, for ``reason``.
+    Contacts decided against it keep it. Refused if it is the authority's last current
+    level, or the only current one suggesting an outcome in ``OUTCOMES_NEEDED``."""
+    _require_threshold_administrator(by, level.authority_id)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ApplicationError("Enter why the level is retired", field="reason")
+    if len(reason) > RETIRE_REASON_LIMIT:
+        raise ApplicationError(
+            f"The reason is {RETIRE_REASON_LIMIT} characters or fewer", field="reason"
+        )
+    # Every current level of the authority locked, so that two administrators retiring the
+    # last two levels at once cannot both pass the checks below.
+    current = list(
+        ThresholdLevel.objects.select_for_update()
+        .filter(authority_id=level.authority_id, disabled_on__isnull=True)
+        .order_by("pk")
+    )
+    level = _current_level(level)
+    others = [other for other in current if other.pk != level.pk]
+    if not others:
+        raise ApplicationError(
+            f"Level {level.number} is the only level: the front door needs one. "
+            "Add another level before retiring it"
+        )
+    if level.implied_outcome in OUTCOMES_NEEDED and not any(
+        other.implied_outcome == level.implied_outcome for other in others
+    ):
+        raise ApplicationError(
+            f"Level {level.number} is the only level that suggests "
+            f"“{level.get_implied_outcome_display()}”: the front door needs one. Change "
+            "another level to suggest it, or add one, before retiring this level"
+        )
+    today = timezone.localdate()
+    for indicator in level.indicators.filter(disabled_on__isnull=True):
+        _retire(indicator, by=by, today=today)
+    before = snapshot(level)
+    level.disabled_on, level.disabled_reason = today, reason
+    _threshold_save(level, by=by, before=before)
+    return level
 
 
 def default_thresholds() -> dict:

@@ -84,6 +84,9 @@ FORMS = {
     "operations:threshold-level-change": "admin_al",
     "operations:threshold-indicator-new": "admin_al",
     "operations:threshold-indicator": "admin_al",
+    "operations:threshold-level-retire": "admin_al",
+    "operations:agency": "admin_al",
+    "operations:team": "admin_al",
     "procedures:publish": "sm_dan",
     "procedures:revise": "sm_dan",
     "casework:visit-new": "tm_carol",
@@ -203,7 +206,20 @@ def _family_threshold(world) -> dict:
     return found
 
 
+def _second_referral_level(world):
+    """A second level suggesting a referral, so the matrix's level 3 may be retired
+    (decision 0077: the last level, or the last suggesting a referral, is kept)."""
+    from safeguard.referrals.models import ThresholdIndicator, ThresholdLevel
+
+    level = ThresholdLevel.objects.create(
+        authority=world.authority, number=4, name="Specialist", implied_outcome="referral"
+    )
+    ThresholdIndicator.objects.create(level=level, text="Significant harm")
+    return {}
+
+
 SETUP = {
+    "operations:threshold-level-retire": _second_referral_level,
     "assurance:inspections": _inspector,
     "referrals:contact-group-new": _family,
     "referrals:contact-group-decide": _family_threshold,

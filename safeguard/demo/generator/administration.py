@@ -1,12 +1,13 @@
-"""The demo's administration history (decisions 0037, 0074): the system administrator names
-each social care team's and service's manager on the Teams page, ends the sessions of two
-members of staff, tightens a local standard and rewords an indicator of the threshold of
-need, all through the services the pages use, so each change is a change event on
-``/administration/history/`` as in a borough that went live through the pages."""
+"""The demo's administration history (decisions 0037, 0074, 0077): the system administrator
+names each social care team's and service's manager on the Teams page, ends the sessions of
+two members of staff, renames the health trust, tightens a local standard and rewords an
+indicator of the threshold of need, all through the services the pages use, so each change
+is a change event on ``/administration/history/`` as in a borough that went live through the
+pages."""
 
 from safeguard.accounts import services as accounts
-from safeguard.accounts.models import LocalAuthority, Team, User
-from safeguard.demo.generator.staff import Organisation
+from safeguard.accounts.models import Agency, LocalAuthority, Team, User
+from safeguard.demo.generator.staff import HEALTH_AGENCY, HEALTH_AGENCY_FORMERLY, Organisation
 from safeguard.referrals import services as referrals
 from safeguard.referrals.models import ThresholdIndicator
 from safeguard.timescales.services import standards_update
@@ -31,7 +32,10 @@ def administer(org: Organisation) -> int:
     for worker, reason in zip(leaving, SESSION_REASONS, strict=False):
         accounts.end_sessions(users[worker.user_id], by=admin, reason=reason)
         changes += 1
-    return changes
+    # The health trust, renamed after a merger: the history shows the old name and the new.
+    trust = Agency.objects.get(authority_id=admin.agency.authority_id, name=HEALTH_AGENCY_FORMERLY)
+    accounts.agency_update(trust, by=admin, name=HEALTH_AGENCY, kind=trust.kind)
+    return changes + 1
 
 
 # Kingsmere started with a looser standard for seeing a child after a referral, and its

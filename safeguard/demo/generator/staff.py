@@ -125,6 +125,11 @@ class Staff:
     workers: dict[str, Worker] = field(default_factory=dict)
 
 
+# The health trust's name, and the one it had before a merger (synthetic, like every name here).
+HEALTH_AGENCY = "Kingsmere Hospitals NHS Trust"
+HEALTH_AGENCY_FORMERLY = "Kingsmere and District Hospitals Trust"
+
+
 class StaffMaker:
     """Agencies, teams and users, saved as they are made (there are few of them)."""
 
@@ -374,7 +379,8 @@ def make_organisation(maker: StaffMaker, numbers: StaffNumbers) -> Organisation:
         police, cait, numbers.police, "police1", "Detective constable", "kingsmere-police.example"
     )
 
-    health = maker.agency("Kingsmere Hospitals NHS Trust", AgencyKind.HEALTH)
+    # Made under its former name; the administrator renames it (decision 0077, administration.py).
+    health = maker.agency(HEALTH_AGENCY_FORMERLY, AgencyKind.HEALTH)
     emergency = maker.team(health, "Emergency Department")
     community = maker.team(health, "Community Health (Health Visiting and School Nursing)")
     nhs = "kingsmere-hospitals.example"

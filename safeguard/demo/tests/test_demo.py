@@ -258,6 +258,14 @@ def test_every_social_care_team_has_a_manager_and_sits_in_a_service(demo):
     team_a = Team.objects.get(name="Child Protection and CIN Team A")
     assert team_a.manager.username == "tm1"
     assert team_line_manager(team_a.parent).username == "sm1"
+    # The administrator renamed the health trust (decision 0077): the history shows both names.
+    from safeguard.accounts.models import Agency
+
+    trust = Agency.objects.get(name="Kingsmere Hospitals NHS Trust")
+    renamed = ChangeEvent.objects.get(target_type="accounts.agency", target_id=str(trust.pk))
+    assert renamed.user.username == "admin1"
+    assert renamed.before["name"] == "Kingsmere and District Hospitals Trust"
+    assert renamed.after["name"] == trust.name
 
 
 @pytest.mark.django_db

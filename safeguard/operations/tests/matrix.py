@@ -35,11 +35,18 @@ MATRIX = {
     "operations:standards": ("get", None, "", ADMINISTER),
     "operations:retention": ("get", None, "", ADMINISTER),
     "operations:retention-rule": ("get", "child_protection", "", ADMINISTER),
+    # Retiring a level; renaming an agency (decision 0077).
+    "operations:threshold-level-retire": ("get", "level_3", "", ADMINISTER),
+    "operations:agency": ("get", "agency_a", "", ADMINISTER),
 }
 
 
 def team_target(world):
     return {"team_id": world.team_a.pk}
+
+
+def agency_target(world):
+    return {"agency_id": world.team_a.agency_id}
 
 
 def account_target(world):
@@ -70,6 +77,7 @@ def retention_target(world):
 
 TARGETS = {
     "team_a": team_target,
+    "agency_a": agency_target,
     "sw_amy": account_target,
     "level_3": level_target,
     "indicator": indicator_target,

@@ -26,7 +26,7 @@ def test_an_administrator_names_a_teams_manager_and_service_and_the_history_show
 
     answer = client.post(
         f"/administration/teams/{world.team_a.pk}/",
-        {"manager": world.tm_carol.pk, "parent": world.team_b.pk},
+        {"name": world.team_a.name, "manager": world.tm_carol.pk, "parent": world.team_b.pk},
     )
     assert answer.status_code == 302 and answer.url == "/administration/teams/"
     world.team_a.refresh_from_db()
@@ -51,7 +51,9 @@ def test_bad_choices_are_refused_with_a_message_and_change_nothing(world, client
         ({"parent": world.team_a.pk}, "Select a valid choice"),  # itself
         ({"manager": "nonsense"}, "Select a valid choice"),
     ):
-        answer = client.post(f"/administration/teams/{world.team_a.pk}/", data)
+        answer = client.post(
+            f"/administration/teams/{world.team_a.pk}/", {"name": world.team_a.name, **data}
+        )
         assert answer.status_code == 200
         assert message in answer.content.decode()
         world.team_a.refresh_from_db()
@@ -159,6 +161,25 @@ def test_an_administrator_disables_enables_resets_and_signs_out_an_account(world
 
     history = client.get("/administration/history/").content.decode()
     assert f"Account: {world.sw_amy}" in history and "is_active" in history
+
+
+def test_ending_sessions_and_disabling_sign_the_account_out_of_a_real_session(world, client):
+    """Issue 18 item 4: "end sessions" and "disable" end the account's signed-in sessions, not
+    only record that they did: the worker's next request goes to the sign-in page."""
+    from safeguard.accounts.tests.clients import VerifiedClient
+
+    url = f"/administration/staff/{world.sw_amy.pk}/"
+    client.force_login(world.admin_al)
+    for action in ("end_sessions", "disable"):
+        amy = VerifiedClient()
+        amy.force_login(world.sw_amy)
+        assert amy.get("/administration/staff/").status_code == 403  # signed in, refused
+        answer = client.post(url, {"action": action})
+        assert answer.status_code == 302
+        signed_out = amy.get("/administration/staff/")
+        assert signed_out.status_code == 302 and signed_out.url.startswith("/sign-in/")
+        if action == "end_sessions":
+            assert "signed out of 1 session" in client.get(url).content.decode()
 
 
 def test_account_actions_are_refused_to_everyone_else_and_on_ones_own_account(world, client):

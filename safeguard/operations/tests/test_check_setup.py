@@ -156,3 +156,37 @@ def test_the_setup_page_makes_a_fixed_number_of_queries(world, client):
             by=None, username=f"sw{n}", agency=csc, role=Role.SOCIAL_WORKER, teams=[team]
         )
     assert count() == few
+
+
+def test_a_backup_older_than_a_day_is_listed(settings, tmp_path, monkeypatch):
+    """Issue 18 item 6: "no backup in the last day", for a backup made, but two days ago."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from safeguard.operations import checks
+
+    for name, value in CONFIGURED.items():
+        setattr(settings, name, value)
+    set_up_for_live_use(tmp_path)
+    assert _whats() == []
+    monkeypatch.setattr(checks, "last_backup", lambda: timezone.now() - timedelta(hours=25))
+    assert _whats() == ["No backup in the last day"]
+
+
+def test_a_nightly_job_that_never_ran_is_listed(settings, tmp_path):
+    """Issue 18 item 6: "nightly jobs that never ran": queued two nights ago, never
+    succeeded (the worker is not running), named by check-setup."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from safeguard.core.models import ScheduledJob
+
+    for name, value in CONFIGURED.items():
+        setattr(settings, name, value)
+    set_up_for_live_use(tmp_path)
+    ScheduledJob.objects.filter(name="check-quality").update(
+        first_queued_at=timezone.now() - timedelta(days=2), last_succeeded_at=None
+    )
+    assert _whats() == ["The scheduled job check-quality has not succeeded on time"]
