@@ -16,8 +16,8 @@ from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
 
 
-class KeyedApiHandler(WSGIHandler):
-    """A WSGI handler with ``SAFEGUARD_KEYED_API_MIDDLEWARE`` in place of ``MIDDLEWARE``."""
+class LeanMiddleware:
+    """For a Django handler: ``SAFEGUARD_KEYED_API_MIDDLEWARE`` in place of ``MIDDLEWARE``."""
 
     def load_middleware(self, is_async=False):
         # Django builds the chain from settings.MIDDLEWARE: it is swapped for the lean list
@@ -28,6 +28,10 @@ class KeyedApiHandler(WSGIHandler):
             super().load_middleware(is_async)
         finally:
             settings.MIDDLEWARE = full
+
+
+class KeyedApiHandler(LeanMiddleware, WSGIHandler):
+    """The WSGI handler of keyed calls."""
 
 
 class AnonymousCallerMiddleware:
