@@ -7,13 +7,15 @@ Not a test: a measurement for docs/performance.md (issue 17: at least 1,000 look
    database of ``DATABASE_URL``), as ``make load`` does (``bench/load/run.py``).
 2. Issues a key for the borough's hospital trust (``safeguard create-api-key``; the key lives
    only in this process's memory) with a rate limit above what is offered.
-3. Starts Safeguard as production runs it (``safeguard serve``: waitress, DEBUG off), with
-   email to the dummy backend (a real lookup also sends up to two emails in the request).
+3. Starts Safeguard as production runs it (``safeguard serve``: waitress, DEBUG off, kept
+   database connections), ``--processes`` of them sharing the port (``--reuse-port``, one a
+   core by default; decision 0078), with email to the dummy backend (a real lookup also sends
+   up to two emails in the request).
 4. Runs ``--clients`` keep-alive HTTP clients for ``--seconds`` against
    ``GET /api/v1/child-protection-status?nhs_number=...``, cycling through children on plans
    (each call notifies their worker and manager) and children off them, then the same
-   clients against the bare view (``bench/load/floor.py``) on the same machine in the same
-   run.
+   clients against the bare view (``bench/load/floor.py``, as many processes) on the same
+   machine in the same run.
 
     .venv/bin/python bench/lookup.py [--children 2000] [--clients 16] [--seconds 20]
 """
