@@ -7,13 +7,15 @@ Not a test: a measurement for docs/performance.md (issue 17: at least 1,000 look
    database of ``DATABASE_URL``), as ``make load`` does (``bench/load/run.py``).
 2. Issues a key for the borough's hospital trust (``safeguard create-api-key``; the key lives
    only in this process's memory) with a rate limit above what is offered.
-3. Starts Safeguard as production runs it (``safeguard serve``: waitress, DEBUG off), with
-   email to the dummy backend (a real lookup also sends up to two emails in the request).
+3. Starts Safeguard as production runs it (``safeguard serve``: waitress, DEBUG off, kept
+   database connections), ``--processes`` of them sharing the port (``--reuse-port``, one a
+   core by default; decision 0078), with email to the dummy backend (a real lookup also sends
+   up to two emails in the request).
 4. Runs ``--clients`` keep-alive HTTP clients for ``--seconds`` against
    ``GET /api/v1/child-protection-status?nhs_number=...``, cycling through children on plans
    (each call notifies their worker and manager) and children off them, then the same
-   clients against the bare view (``bench/load/floor.py``) on the same machine in the same
-   run.
+   clients against the bare view (``bench/load/floor.py``, as many processes) on the same
+   machine in the same run.
 
     .venv/bin/python bench/lookup.py [--children 2000] [--clients 16] [--seconds 20]
 """
@@ -70,6 +72,19 @@ def parse_args(argv=None):
     p.add_argument("--seconds", type=float, default=20, help="measured seconds per target")
     p.add_argument("--warm", type=float, default=3, help="unmeasured seconds first")
     p.add_argument("--threads", type=int, default=8, help="server threads")
+    p.add_argument(
+        "--processes",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="server processes sharing the port (SO_REUSEPORT), for the lookup and the bare "
+        "view alike (default: one a core)",
+    )
+    p.add_argument(
+        "--conn-max-age",
+        type=int,
+        default=60,
+        help="SAFEGUARD_DB_CONN_MAX_AGE for the server (0: a connection a request)",
+    )
     p.add_argument("--port", type=int, default=8775)
     p.add_argument("--floor-port", type=int, default=8776)
     p.add_argument(
@@ -134,12 +149,30 @@ def load(port: int, paths: list[str], headers: dict, *, clients: int, seconds: f
     }
 
 
+def start(commands: list[list[str]], url: str, *, env) -> list[subprocess.Popen]:
+    """Start the server processes that share one port, one after the other, each answering
+    before the next starts (SO_REUSEPORT: the kernel spreads new connections between them)."""
+    started = []
+    for command in commands:
+        process = subprocess.Popen(  # noqa: S603 (our own scripts)
+            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        started.append(process)
+        wait_for(url, process, seconds=90)
+        # The port answers from the processes already up: give this one time to listen too.
+        time.sleep(4 if started[1:] else 0)
+        if process.poll() is not None:
+            sys.exit(f"a server stopped at start (exit {process.returncode})")
+    return started
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     url = database_url()
     var_dir = ROOT / "var" / "lookup-bench"
     env = environment(var_dir, url)
     env["SAFEGUARD_EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
+    env["SAFEGUARD_DB_CONN_MAX_AGE"] = str(args.conn_max_age)
     for port in (args.port, args.floor_port):
         if not port_free(port):
             sys.exit(f"port {port} is in use: choose another with --port / --floor-port")
@@ -168,36 +201,38 @@ def main(argv=None) -> int:
         "children": args.children,
         "clients": args.clients,
         "seconds": args.seconds,
-        "server": f"waitress, {args.threads} threads (safeguard serve)",
+        "server": f"waitress, {args.processes} process(es) of {args.threads} threads "
+        "(safeguard serve --reuse-port)",
+        "db_conn_max_age": args.conn_max_age,
         "cpus": os.cpu_count(),
         "load_average_before": [round(x, 2) for x in os.getloadavg()],
         "mix_on_plans": args.mix,
     }
-    server = subprocess.Popen(  # noqa: S603 (our own manage.py)
-        [PYTHON, str(ROOT / "manage.py"), "serve", "--host", "127.0.0.1",
-         "--port", str(args.port), "--threads", str(args.threads)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    serve = [PYTHON, str(ROOT / "manage.py"), "serve", "--host", "127.0.0.1",
+             "--port", str(args.port), "--threads", str(args.threads), "--reuse-port"]  # fmt: skip
+    servers = start(
+        [serve] + [[*serve, "--no-worker"]] * (args.processes - 1),
+        f"http://127.0.0.1:{args.port}/health/",
+        env=env,
+    )
     try:
-        wait_for(f"http://127.0.0.1:{args.port}/health/", server, seconds=90)
         result["lookup"] = load(
             args.port, paths, headers, clients=args.clients, seconds=args.seconds, warm=args.warm
         )
     finally:
-        stop(server)
-    floor = subprocess.Popen(  # noqa: S603 (our own floor.py)
-        [PYTHON, str(HERE / "load" / "floor.py"), "--port", str(args.floor_port),
-         "--threads", str(args.threads)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        for server in servers:
+            stop(server)
+    floor = [PYTHON, str(HERE / "load" / "floor.py"), "--port", str(args.floor_port),
+             "--threads", str(args.threads), "--reuse-port"]  # fmt: skip
+    floors = start([floor] * args.processes, f"http://127.0.0.1:{args.floor_port}/", env=None)
     try:
-        wait_for(f"http://127.0.0.1:{args.floor_port}/", floor)
         result["floor"] = load(
             args.floor_port, ["/"], {"Host": "127.0.0.1"},
             clients=args.clients, seconds=args.seconds, warm=args.warm,
         )  # fmt: skip
     finally:
-        stop(floor)
+        for server in floors:
+            stop(server)
     lookup, bare = result["lookup"], result["floor"]
     result["verdict"] = {
         "rps_at_least_1000": lookup["rps"] >= TARGET["rps"],

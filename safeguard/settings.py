@@ -129,6 +129,21 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# The keyed API's lean path (safeguard.core.keyed_api, decision 0078): a call to these paths
+# with "Authorization: Bearer <key>" runs only this middleware. A partner's system has no
+# session, so sessions, CSRF, the signed-in user, the second factor, the session limits,
+# messages, drafts and django-axes have nothing to do; the security headers are still sent.
+SAFEGUARD_KEYED_API_PATHS = ("/api/v1/child-protection-status", "/api/v1/fhir/")
+SAFEGUARD_KEYED_API_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "safeguard.core.middleware.RequestSizeLimitMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "safeguard.core.keyed_api.AnonymousCallerMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "safeguard.core.middleware.AccessLogFailureMiddleware",
+]
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -151,7 +166,10 @@ FORM_RENDERER = "safeguard.core.forms.GovukFormRenderer"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'safeguard.sqlite3'}"),
-        conn_max_age=0,
+        # Seconds a server thread keeps its database connection between requests (decision
+        # 0078): 0, the default, opens one for every request.
+        conn_max_age=int(os.environ.get("SAFEGUARD_DB_CONN_MAX_AGE", "0")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -5,6 +5,8 @@ from django.urls import include, path
 from safeguard.api import api
 
 urlpatterns = [
+    # First: the keyed API is resolved without trying every page's pattern (issue 17).
+    path("api/v1/", api.urls),
     path("", include("safeguard.work.urls")),
     path("", include("safeguard.core.urls")),
     path("", include("safeguard.accounts.urls")),
@@ -29,7 +31,6 @@ urlpatterns = [
     path("", include("safeguard.performance.urls")),
     path("", include("safeguard.returns.urls")),
     path("", include("safeguard.operations.urls")),
-    path("api/v1/", api.urls),
 ]
 
 handler400 = "safeguard.core.views.bad_request"

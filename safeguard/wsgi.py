@@ -1,6 +1,7 @@
 import os
 
-from django.core.wsgi import get_wsgi_application
+from safeguard.core.keyed_api import application as _application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguard.settings")
-application = get_wsgi_application()
+# Keyed API calls take a lean middleware path (safeguard.core.keyed_api, decision 0078).
+application = _application()

@@ -43,19 +43,36 @@ def application():
     return get_wsgi_application()
 
 
+def _shared_socket(host: str, port: int):
+    """As ``safeguard serve --reuse-port``: a port that several processes listen on."""
+    import socket
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    return sock
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--connections", type=int, default=1000)
+    parser.add_argument(
+        "--reuse-port", action="store_true", help="share the port with other processes"
+    )
     args = parser.parse_args(argv)
     from waitress import serve
 
     serve(
         application(),
-        host=args.host,
-        port=args.port,
+        **(
+            {"sockets": [_shared_socket(args.host, args.port)]}
+            if args.reuse_port
+            else {"host": args.host, "port": args.port}
+        ),
         threads=args.threads,
         connection_limit=args.connections,
         ident="Floor",

@@ -25,7 +25,7 @@ from django.db.models import (
     Window,
     prefetch_related_objects,
 )
-from django.db.models.functions import RowNumber, TruncDate
+from django.db.models.functions import Coalesce, RowNumber, TruncDate
 from django.http import Http404
 from django.utils import timezone
 
@@ -44,6 +44,7 @@ from safeguard.partners.models import (
     ApiKey,
     InformationRequest,
     InformationSharingDecision,
+    Lookup,
     LookupAnswer,
     PartnerReferral,
     RequestStage,
@@ -233,17 +234,32 @@ def _status(authority: LocalAuthority, answer, start=None, team: str = "") -> St
 
 
 def api_key_by_secret(key: str) -> ApiKey | None:
-    """The live (unrevoked) key whose hash is that of ``key``, or None."""
+    """The live (unrevoked) key whose hash is that of ``key``, or None; in the same one query
+    (issue 17), its organisation's authority (the answer's numbers) and its calls in the last
+    minute (``recent_calls``, for the rate limit). Read afresh on every call, so that a revoked
+    key is refused at once."""
     if not key:
         return None
+    since = timezone.now() - timedelta(minutes=1)
+    recent = (
+        Lookup.objects.filter(api_key=OuterRef("pk"), at__gte=since)
+        .order_by()
+        .values("api_key")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
-        ApiKey.objects.select_related("organisation", "account")
+        ApiKey.objects.select_related("organisation__authority", "account")
+        .annotate(recent_calls=Coalesce(Subquery(recent), 0))
         .filter(key_hash=hash_key(key), revoked_at__isnull=True)
         .first()
     )
 
 
 def calls_in_last_minute(api_key: ApiKey) -> int:
+    recent = getattr(api_key, "recent_calls", None)  # read with the key (api_key_by_secret)
+    if recent is not None:
+        return recent
     since = timezone.now() - timedelta(minutes=1)
     return api_key.lookups.filter(at__gte=since).count()
 
@@ -282,7 +298,10 @@ def access_cp_status(
             raise PermissionDenied
         authority_id = user.agency.authority_id
     today = timezone.localdate()
-    authority = authority_numbers(authority_id)
+    if api_key is not None and "authority" in api_key.organisation._state.fields_cache:
+        authority = api_key.organisation.authority  # read with the key (api_key_by_secret)
+    else:
+        authority = authority_numbers(authority_id)
     children = matching_children(authority_id=authority_id, search=search)
     if len(children) != 1:
         answer = LookupAnswer.SEVERAL if children else LookupAnswer.NOT_FOUND

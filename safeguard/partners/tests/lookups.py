@@ -3,7 +3,11 @@
 
 from datetime import date
 
+from django.test import Client
+from django.test.client import ClientHandler
+
 from safeguard.casework import services as casework
+from safeguard.core.keyed_api import LeanMiddleware, is_keyed_call
 from safeguard.partners import services
 from safeguard.partners.models import Scope
 from safeguard.protection.tests.steps import plan_of_sam
@@ -35,3 +39,18 @@ def health_key(world, *, scopes=(Scope.CP_LOOKUP,), rate_limit=60):
     return services.api_key_create(
         by=None, organisation=world.health, scopes=list(scopes), rate_limit_per_minute=rate_limit
     )
+
+
+class KeyedApiClient(Client):
+    """Django's test client with the production server's dispatch (``safeguard.wsgi``): a
+    keyed call takes the lean middleware path, anything else the full stack."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        full = self.handler
+        lean = _LeanClientHandler(full.enforce_csrf_checks)
+        self.handler = lambda environ: (lean if is_keyed_call(environ) else full)(environ)
+
+
+class _LeanClientHandler(LeanMiddleware, ClientHandler):
+    pass

@@ -13,10 +13,17 @@ from safeguard.audit.models import AccessEvent
 from safeguard.notices.models import Notice
 from safeguard.partners import services
 from safeguard.partners.models import ApiKey, Lookup
-from safeguard.partners.tests.lookups import health_key, sam_on_a_plan
+from safeguard.partners.tests.lookups import KeyedApiClient, health_key, sam_on_a_plan
 
 STATUS = "/api/v1/child-protection-status"
 FLAG = "/api/v1/fhir/Flag"
+
+
+@pytest.fixture
+def client():
+    """Every test here calls the API as the production server routes it: a keyed call on the
+    lean middleware path (safeguard.core.keyed_api, decision 0078)."""
+    return KeyedApiClient()
 
 
 def _get(client, url, key, **params):
@@ -196,3 +203,68 @@ def test_control_characters_get_422_not_a_server_error(client, world):
         response = _get(client, STATUS, key, **params)
         assert response.status_code == 422
         assert "control characters" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_a_keyed_call_gets_the_security_headers_without_a_session(client, world):
+    sam_on_a_plan(world)
+    _, key = health_key(world)
+    response = _get(client, STATUS, key, nhs_number="9434765919")
+    assert response.status_code == 200
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    # The lean path: no session was read or set, nobody is signed in, no cookie is sent.
+    assert not hasattr(response.wsgi_request, "session")
+    assert not response.wsgi_request.user.is_authenticated
+    assert not response.cookies and "Cookie" not in response.get("Vary", "")
+    # A key that is wrong gets its 401 on the lean path too, with the same headers.
+    refused = _get(client, FLAG, key + "x", nhs_number="9434765919")
+    assert refused.status_code == 401 and "Content-Security-Policy" in refused
+    assert not hasattr(refused.wsgi_request, "session")
+
+
+@pytest.mark.django_db
+def test_only_a_keyed_call_to_the_keyed_paths_skips_the_full_stack(client, world):
+    from safeguard.core.keyed_api import Dispatcher, is_keyed_call
+    from safeguard.wsgi import application
+
+    assert isinstance(application, Dispatcher)
+    bearer = {"HTTP_AUTHORIZATION": "Bearer sgk_x"}
+    assert is_keyed_call({"PATH_INFO": STATUS, **bearer})
+    assert is_keyed_call({"PATH_INFO": FLAG, **bearer})
+    assert not is_keyed_call({"PATH_INFO": STATUS})  # no key: the full stack, and 401
+    assert not is_keyed_call({"PATH_INFO": "/api/v1/people/", **bearer})
+    assert not is_keyed_call({"PATH_INFO": "/people/", **bearer})
+    # Without a key the call takes the full stack (a session is read) and is refused.
+    response = client.get(STATUS, {"nhs_number": "9434765919"})
+    assert response.status_code == 401 and hasattr(response.wsgi_request, "session")
+
+
+# The key with its authority and its last minute's calls; the child; the plans; the allocation
+# (or the open case); the notices, the lookup's record and the access event (its chain), with
+# the transaction and the savepoints: the same for one plan or several. PostgreSQL takes one
+# more: the access log's chain locks its table (audit.chain).
+API_LOOKUP_QUERIES = {"sqlite": 14, "postgresql": 15}
+
+
+@pytest.mark.django_db
+def test_the_keyed_lookup_makes_a_fixed_number_of_queries(client, world, django_assert_num_queries):
+    from datetime import date
+
+    from django.db import connection
+
+    from safeguard.protection.models import ChildProtectionPlan
+
+    plan = sam_on_a_plan(world)
+    _, key = health_key(world)
+    _get(client, STATUS, key, nhs_number="9434765919")
+    with django_assert_num_queries(API_LOOKUP_QUERIES[connection.vendor]):
+        assert _get(client, STATUS, key, nhs_number="9434765919").status_code == 200
+    ChildProtectionPlan.objects.create(
+        case=plan.case, start_date=date(2024, 1, 1), end_date=date(2024, 12, 1),
+        end_reason="4", initial_category="EMO", latest_category="EMO",
+    )  # fmt: skip
+    with django_assert_num_queries(API_LOOKUP_QUERIES[connection.vendor]):
+        assert _get(client, STATUS, key, nhs_number="9434765919").status_code == 200

@@ -4,6 +4,7 @@ the web, and the scheduled jobs, whose next runs it queues first: decision 0071)
 a child process, stopped when the server stops."""
 
 import signal
+import socket
 import subprocess
 import sys
 
@@ -31,6 +32,15 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--reuse-port",
+            action="store_true",
+            help=(
+                "Listen with SO_REUSEPORT, so that several `safeguard serve` processes (one a "
+                "core, the others with --no-worker) share one port and the kernel spreads the "
+                "connections between them (decision 0078). Linux only."
+            ),
+        )
+        parser.add_argument(
             "--no-worker",
             action="store_false",
             dest="worker",
@@ -45,6 +55,7 @@ class Command(BaseCommand):
         threads: int,
         connections: int = 1000,
         worker: bool = True,
+        reuse_port: bool = False,
         **options,
     ):
         from django.conf import settings
@@ -72,10 +83,12 @@ class Command(BaseCommand):
             if child is not None:
                 self.stdout.write(f"Background jobs run in the worker (process {child.pid}).")
             self.stdout.flush()
+            where = {"host": host, "port": port}
+            if reuse_port:
+                where = {"sockets": [_shared_socket(host, port)]}
             serve(
                 application,
-                host=host,
-                port=port,
+                **where,
                 threads=threads,
                 connection_limit=connections,
                 ident="Safeguard",
@@ -87,6 +100,15 @@ class Command(BaseCommand):
         finally:
             if child is not None:
                 _stop_worker(child)
+
+
+def _shared_socket(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host:port`` that other processes may also listen on."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    return sock
 
 
 def _start_worker() -> subprocess.Popen:
