@@ -254,7 +254,9 @@ class LookedAfterStartForm(GovukForm):
 
 class LookedAfterEndForm(GovukForm):
     end_date = GovukDateField(label="Date the period of care ended")
-    reason = _text("Why the period of care ended", "Enter why the period of care ended", max_length=500)
+    reason = _text(
+        "Why the period of care ended", "Enter why the period of care ended", max_length=500
+    )
     reason.help_text = "For example: returned home to parents, special guardianship order made"
 
 

@@ -42,8 +42,8 @@ from safeguard.casework.models import (
     CaseSummary,
     ChronologyEntry,
     CINPlan,
-    LookedAfterPeriod,
     DutySpell,
+    LookedAfterPeriod,
 )
 from safeguard.casework.permissions import Action
 from safeguard.core.prefetch import unpack_rows, with_rows
@@ -395,7 +395,11 @@ CASE_LISTS = (
     ("unallocated_reviews", ("review_date", "decision"), ("reviewed_by",)),
     ("referral__contact__indicators", ("text",), ()),
     # Periods of care (decision 0076): the case page's list and the status tag.
-    ("looked_after_periods", ("start_date", "end_date", "legal_status", "reason_ended"), ("created_by",)),
+    (
+        "looked_after_periods",
+        ("start_date", "end_date", "legal_status", "reason_ended"),
+        ("created_by",),
+    ),
 )
 
 

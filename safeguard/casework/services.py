@@ -788,15 +788,15 @@ def cin_plan_end(*, by, plan: CINPlan, end_date: date, version: int | None = Non
 
 
 @transaction.atomic
-def looked_after_start(
-    *, by, case: Case, start_date: date, legal_status: str
-) -> LookedAfterPeriod:
+def looked_after_start(*, by, case: Case, start_date: date, legal_status: str) -> LookedAfterPeriod:
     """The child became looked after on ``start_date`` under ``legal_status`` (an SSDA903
     code). Refused if the date is not a step date of the case (``check_step_date``), or if
     it falls inside, or before the end of, another period of care of the child on any of
     their cases: a child's periods never overlap."""
     require(by, Action.RECORD, case)
-    check_step_date(case, start_date, label="date the child became looked after", field="start_date")
+    check_step_date(
+        case, start_date, label="date the child became looked after", field="start_date"
+    )
     if legal_status not in LegalStatus.values:
         raise ApplicationError("Choose the legal status", field="legal_status")
     periods = LookedAfterPeriod.objects.select_for_update().filter(case__child_id=case.child_id)
@@ -837,9 +837,7 @@ def looked_after_end(
         raise ApplicationError("Enter why the period of care ended", field="reason")
     limit = LookedAfterPeriod._meta.get_field("reason_ended").max_length
     if len(reason) > limit:
-        raise ApplicationError(
-            f"The reason must be {limit} characters or fewer", field="reason"
-        )
+        raise ApplicationError(f"The reason must be {limit} characters or fewer", field="reason")
     before = snapshot(period)
     period.end_date, period.reason_ended = end_date, reason
     save_change(period, by=by, before=before, verb=ChangeVerb.ENDED, person_id=period.case.child_id)

@@ -3,10 +3,11 @@
 ``GET /api/v1/fhir/Flag?...`` is a FHIR search: a ``searchset`` Bundle holding one Flag when
 the child has a plan or is looked after now (``status`` active), or had a plan or a period of
 care in the last 12 months (inactive), and none otherwise (decision 0076). Its ``period``
-starts with the plan, or with the period of care when there is no plan. The Flag says only what the JSON answer says; its subject is the NHS
-number searched for, or the name given. No SNOMED CT code is claimed: the meaning is in
-``code.text``, and ``category`` is the FHIR flag category "safety". The authority's numbers
-are a contained Organization's ``telecom``: rank 1 the daytime number, rank 2 out of hours.
+starts with the plan, or with the period of care when there is no plan. The Flag says only what
+the JSON answer says; its subject is the NHS number searched for, or the name given. No SNOMED
+CT code is claimed: the meaning is in ``code.text``, and ``category`` is the FHIR flag category
+"safety". The authority's numbers are a contained Organization's ``telecom``: rank 1 the
+daytime number, rank 2 out of hours.
 """
 
 from safeguard.partners.models import LookupAnswer
@@ -69,8 +70,9 @@ def flag(status: Status, search: Search) -> dict:
 
 
 def search_bundle(status: Status, search: Search) -> dict:
-    """The searchset Bundle: one Flag, or none (no plan and not looked after, nobody found, or several matched:
-    then an OperationOutcome says so, as FHIR search does for a warning)."""
+    """The searchset Bundle: one Flag, or none (no plan and not looked after, nobody found,
+    or several matched: then an OperationOutcome says so, as FHIR search does for a
+    warning)."""
     entries = []
     if status.in_last_12_months:
         entries.append({"resource": flag(status, search), "search": {"mode": "match"}})

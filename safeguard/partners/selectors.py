@@ -74,6 +74,7 @@ from safeguard.protection.models import (
 )
 from safeguard.referrals.models import Contact
 
+
 @dataclass(frozen=True)
 class Search:
     """What the clinician searched by: an NHS number (already checked), or a name with a

@@ -7,32 +7,116 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casework', '0016_cin_plan_outcomes_contingency'),
+        ("casework", "0016_cin_plan_outcomes_contingency"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LookedAfterPeriod',
+            name="LookedAfterPeriod",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('legal_status', models.CharField(choices=[('C1', 'Interim care order'), ('C2', 'Full care order'), ('D1', 'Freeing order granted'), ('E1', 'Placement order granted'), ('J1', 'Remanded to the local authority or to youth detention accommodation'), ('J2', 'Placed in local authority accommodation under the Police and Criminal Evidence Act 1984, including secure accommodation'), ('J3', 'Sentenced to Youth Rehabilitation Order (with residence or intensive fostering requirement)'), ('L1', 'Under police protection and in local authority accommodation'), ('L2', 'Emergency protection order (EPO)'), ('L3', 'Under child assessment order and in local authority accommodation'), ('V2', 'Single period of accommodation under section 20 (Children Act 1989)'), ('V3', 'Accommodated under an agreed series of short-term breaks, when individual episodes are not recorded'), ('V4', 'Accommodated under an agreed series of short-term breaks, when agreements are recorded (not individual episodes of care)')], max_length=2)),
-                ('reason_ended', models.CharField(blank=True, max_length=500, verbose_name='reason the period ended')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='looked_after_periods', to='casework.case')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "legal_status",
+                    models.CharField(
+                        choices=[
+                            ("C1", "Interim care order"),
+                            ("C2", "Full care order"),
+                            ("D1", "Freeing order granted"),
+                            ("E1", "Placement order granted"),
+                            (
+                                "J1",
+                                "Remanded to the local authority or to youth detention accommodation",
+                            ),
+                            (
+                                "J2",
+                                "Placed in local authority accommodation under the Police and Criminal Evidence Act 1984, including secure accommodation",
+                            ),
+                            (
+                                "J3",
+                                "Sentenced to Youth Rehabilitation Order (with residence or intensive fostering requirement)",
+                            ),
+                            ("L1", "Under police protection and in local authority accommodation"),
+                            ("L2", "Emergency protection order (EPO)"),
+                            (
+                                "L3",
+                                "Under child assessment order and in local authority accommodation",
+                            ),
+                            (
+                                "V2",
+                                "Single period of accommodation under section 20 (Children Act 1989)",
+                            ),
+                            (
+                                "V3",
+                                "Accommodated under an agreed series of short-term breaks, when individual episodes are not recorded",
+                            ),
+                            (
+                                "V4",
+                                "Accommodated under an agreed series of short-term breaks, when agreements are recorded (not individual episodes of care)",
+                            ),
+                        ],
+                        max_length=2,
+                    ),
+                ),
+                (
+                    "reason_ended",
+                    models.CharField(
+                        blank=True, max_length=500, verbose_name="reason the period ended"
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="looked_after_periods",
+                        to="casework.case",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-start_date'],
-                'abstract': False,
-                'constraints': [models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='casework_lookedafterperiod_dates_in_order')],
+                "ordering": ["-start_date"],
+                "abstract": False,
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("end_date__isnull", True),
+                            ("end_date__gte", models.F("start_date")),
+                            _connector="OR",
+                        ),
+                        name="casework_lookedafterperiod_dates_in_order",
+                    )
+                ],
             },
         ),
     ]

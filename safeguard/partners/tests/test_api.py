@@ -229,5 +229,7 @@ def test_a_looked_after_child_in_the_json_and_the_fhir_flag(client, world):
     )  # fmt: skip
     body = _get(client, STATUS, key, nhs_number="9434765919").json()
     assert (body["looked_after"], body["looked_after_in_last_12_months"]) == (False, True)
-    flag = Flag.model_validate(_get(client, FLAG, key, nhs_number="9434765919").json()["entry"][0]["resource"])
+    flag = Flag.model_validate(
+        _get(client, FLAG, key, nhs_number="9434765919").json()["entry"][0]["resource"]
+    )
     assert flag.status == "inactive"

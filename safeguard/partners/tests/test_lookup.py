@@ -174,7 +174,9 @@ def test_the_lookup_makes_a_fixed_number_of_queries(client, world, django_assert
     with django_assert_num_queries(LOOKUP_QUERIES[connection.vendor]):
         client.post(URL, BY_NHS)
     # Nor do periods of care, one ended and one current.
-    sam_looked_after(world, start=date.today() - timedelta(days=90), end=date.today() - timedelta(days=60))
+    sam_looked_after(
+        world, start=date.today() - timedelta(days=90), end=date.today() - timedelta(days=60)
+    )
     sam_looked_after(world, start=date.today() - timedelta(days=30))
     with django_assert_num_queries(LOOKUP_QUERIES[connection.vendor]):
         client.post(URL, BY_NHS)
