@@ -799,7 +799,10 @@ def looked_after_start(*, by, case: Case, start_date: date, legal_status: str) -
     )
     if legal_status not in LegalStatus.values:
         raise ApplicationError("Choose the legal status", field="legal_status")
-    periods = LookedAfterPeriod.objects.select_for_update().filter(case__child_id=case.child_id)
+    # The child's cases are locked so that two starts for one child cannot both pass the
+    # overlap check (a period may be on any of the child's cases).
+    list(Case.objects.select_for_update().filter(child_id=case.child_id).values_list("pk"))
+    periods = LookedAfterPeriod.objects.filter(case__child_id=case.child_id)
     if periods.filter(end_date__isnull=True).exists():
         raise ApplicationError("The child is already looked after: end that period first")
     if periods.filter(end_date__gt=start_date).exists():
