@@ -96,3 +96,45 @@ class Priority(models.TextChoices):
 
 # The order every queue puts priorities in: red first, "not rated" before green.
 PRIORITY_RANK = {Priority.RED: 0, Priority.AMBER: 1, "": 2, Priority.GREEN: 3}
+
+
+class LegalStatus(models.TextChoices):
+    """SSDA903 legal status of a child looked after (the children looked after return's
+    code list). V3 and V4 are agreed series of short breaks: still looked after during a
+    break, though usually left out of lists of children in care (shared/domain.md §7)."""
+
+    INTERIM_CARE_ORDER = "C1", "Interim care order"
+    FULL_CARE_ORDER = "C2", "Full care order"
+    FREEING_ORDER = "D1", "Freeing order granted"
+    PLACEMENT_ORDER = "E1", "Placement order granted"
+    REMANDED = (
+        "J1",
+        "Remanded to the local authority or to youth detention accommodation",
+    )
+    PACE = (
+        "J2",
+        "Placed in local authority accommodation under the Police and Criminal Evidence Act "
+        "1984, including secure accommodation",
+    )
+    YOUTH_REHABILITATION_ORDER = (
+        "J3",
+        "Sentenced to Youth Rehabilitation Order (with residence or intensive fostering "
+        "requirement)",
+    )
+    POLICE_PROTECTION = "L1", "Under police protection and in local authority accommodation"
+    EMERGENCY_PROTECTION_ORDER = "L2", "Emergency protection order (EPO)"
+    CHILD_ASSESSMENT_ORDER = (
+        "L3",
+        "Under child assessment order and in local authority accommodation",
+    )
+    SECTION_20 = "V2", "Single period of accommodation under section 20 (Children Act 1989)"
+    SHORT_BREAKS_EPISODES_NOT_RECORDED = (
+        "V3",
+        "Accommodated under an agreed series of short-term breaks, when individual episodes "
+        "are not recorded",
+    )
+    SHORT_BREAKS_AGREEMENTS_RECORDED = (
+        "V4",
+        "Accommodated under an agreed series of short-term breaks, when agreements are "
+        "recorded (not individual episodes of care)",
+    )

@@ -5,7 +5,7 @@ from django import forms
 
 from safeguard.accounts.models import RECORDING_ROLES, AgencyKind, Team, User
 from safeguard.accounts.selectors import social_care_teams
-from safeguard.casework.codes import ClosureReason, PrimaryNeed, Priority, VisitKind
+from safeguard.casework.codes import ClosureReason, LegalStatus, PrimaryNeed, Priority, VisitKind
 from safeguard.casework.models import AbsenceKind, VisitNotice
 from safeguard.core.forms import GovukDateField, GovukForm
 
@@ -238,6 +238,26 @@ class CINPlanStartForm(GovukForm):
 
 class CINPlanEndForm(GovukForm):
     end_date = GovukDateField(label="Plan end date")
+
+
+class LookedAfterStartForm(GovukForm):
+    """A period of care starts (decision 0076): the SSDA903 legal status, with its code."""
+
+    start_date = GovukDateField(label="Date the child became looked after")
+    legal_status = forms.ChoiceField(
+        label="Legal status",
+        choices=[(c.value, f"{c.value}: {c.label}") for c in LegalStatus],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the legal status"},
+    )
+
+
+class LookedAfterEndForm(GovukForm):
+    end_date = GovukDateField(label="Date the period of care ended")
+    reason = _text(
+        "Why the period of care ended", "Enter why the period of care ended", max_length=500
+    )
+    reason.help_text = "For example: returned home to parents, special guardianship order made"
 
 
 class CloseForm(GovukForm):

@@ -14,6 +14,7 @@ from django.db.models import Q
 from safeguard.casework.codes import (
     PRIORITY_RANK,
     ClosureReason,
+    LegalStatus,
     PrimaryNeed,
     Priority,
     ReferralSource,
@@ -325,6 +326,27 @@ class CINPlan(BaseModel, DatedSpan):
 
     class Meta(DatedSpan.Meta):
         ordering = ["-start_date"]
+
+
+class LookedAfterPeriod(BaseModel, DatedSpan):
+    """A period of care: the child looked after by the authority on this case, from the day
+    they became looked after (SSDA903 "date started to be looked after") to the day the
+    period ceased (empty while they are looked after), under a legal status (decision 0076).
+
+    Only what the child-protection lookup and the case page need: no placements, no
+    episodes within the period, no reviews. A child's periods never overlap (the services
+    check it across all the child's cases)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="looked_after_periods")
+    legal_status = models.CharField(max_length=2, choices=LegalStatus.choices)
+    # Free text: the SSDA903 reasons episode ceased are not in the project's standards.
+    reason_ended = models.CharField("reason the period ended", max_length=500, blank=True)
+
+    class Meta(DatedSpan.Meta):
+        ordering = ["-start_date"]
+
+    def __str__(self) -> str:
+        return f"Looked after from {self.start_date:%d %B %Y}"
 
 
 class CINPlanReview(BaseModel):

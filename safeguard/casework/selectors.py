@@ -43,6 +43,7 @@ from safeguard.casework.models import (
     ChronologyEntry,
     CINPlan,
     DutySpell,
+    LookedAfterPeriod,
 )
 from safeguard.casework.permissions import Action
 from safeguard.core.prefetch import unpack_rows, with_rows
@@ -130,6 +131,21 @@ def access_cin_plan(
     plan = case.cin_plans.get(pk=plan_id)
     plan.case = case
     return plan
+
+
+def access_looked_after_period(
+    *, user, period_id: UUID, request=None, action: Action = Action.RECORD
+) -> LookedAfterPeriod:
+    """The period of care, reached through its case's access function (decision 0076)."""
+    case_id = (
+        LookedAfterPeriod.objects.filter(pk=period_id).values_list("case_id", flat=True).first()
+    )
+    if case_id is None:
+        raise Http404("No such period of care")
+    case = access_case(user=user, case_id=case_id, request=request, action=action)
+    period = case.looked_after_periods.get(pk=period_id)
+    period.case = case
+    return period
 
 
 def access_child(*, user, person_id: UUID, request=None, action: Action = Action.VIEW) -> Person:
@@ -378,6 +394,12 @@ def _related_model(path: str):
 CASE_LISTS = (
     ("unallocated_reviews", ("review_date", "decision"), ("reviewed_by",)),
     ("referral__contact__indicators", ("text",), ()),
+    # Periods of care (decision 0076): the case page's list and the status tag.
+    (
+        "looked_after_periods",
+        ("start_date", "end_date", "legal_status", "reason_ended"),
+        ("created_by",),
+    ),
 )
 
 
@@ -415,6 +437,7 @@ def load_case_page(case: Case) -> Case:
 
 RED, BLUE = "govuk-tag--red", "govuk-tag--blue"
 PURPLE, GREEN = "govuk-tag--purple", "govuk-tag--green"
+ORANGE = "govuk-tag--orange"
 
 
 def _current_plan_start(relation: str) -> Subquery:
@@ -434,6 +457,7 @@ def with_plan_status(cases: QuerySet[Case]) -> QuerySet[Case]:
     return cases.annotate(
         open_cp_since=_current_plan_start("cp_plans"),
         open_cin_since=_current_plan_start("cin_plans"),
+        looked_after_since=_current_plan_start("looked_after_periods"),
     )
 
 
@@ -441,17 +465,23 @@ def case_status(case: Case) -> list[dict]:
     """The child's current plan status on ``case``, derived from its records: on a child
     protection plan, on a child in need plan, or a child in need on an open case. Read from
     ``with_plan_status``'s annotations when the case was read with them, or else through
-    ``.all()`` (so that a page that prefetched the plans asks no more). Looked-after
-    children's records are not held in Safeguard (decision 0048). Empty for a closed case."""
+    ``.all()`` (so that a page that prefetched the plans asks no more). Looked after
+    (decision 0076) comes first, beside any plan: a child may be both. Empty for a closed
+    case."""
     if not case.is_open:
         return []
     if "open_cp_since" in case.__dict__:
         cp_since, cin_since = case.open_cp_since, case.open_cin_since
+        lac_since = case.looked_after_since
     else:
         cp = [p.start_date for p in case.cp_plans.all() if p.end_date is None]
         cin = [p.start_date for p in case.cin_plans.all() if p.end_date is None]
+        lac = [p.start_date for p in case.looked_after_periods.all() if p.end_date is None]
         cp_since, cin_since = (cp[0] if cp else None), (cin[0] if cin else None)
+        lac_since = lac[0] if lac else None
     found = []
+    if lac_since:
+        found.append({"label": "Looked after", "since": lac_since, "colour": ORANGE})
     if cp_since:
         found.append({"label": "On a child protection plan", "since": cp_since, "colour": RED})
     if cin_since:
@@ -716,6 +746,7 @@ __all__ = [
     "access_child",
     "access_chronology_entry",
     "access_cin_plan",
+    "access_looked_after_period",
     "allocated_worker",
     "allocation_team",
     "allocation_teams",

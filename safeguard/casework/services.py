@@ -26,6 +26,7 @@ from safeguard.casework import permissions
 from safeguard.casework.codes import (
     AFTER_ASSESSMENT_REASONS,
     ClosureReason,
+    LegalStatus,
     PrimaryNeed,
     Priority,
     ReferralSource,
@@ -45,6 +46,7 @@ from safeguard.casework.models import (
     CINPlanReview,
     DirectWork,
     DutySpell,
+    LookedAfterPeriod,
     ManagementDecision,
     Prioritised,
     UnallocatedReview,
@@ -780,6 +782,80 @@ def cin_plan_end(*, by, plan: CINPlan, end_date: date, version: int | None = Non
         source=EndMarker(plan),
     )
     return plan
+
+
+# --- Periods of care (looked after, decision 0076) ---------------------------------------------
+
+
+@transaction.atomic
+def looked_after_start(*, by, case: Case, start_date: date, legal_status: str) -> LookedAfterPeriod:
+    """The child became looked after on ``start_date`` under ``legal_status`` (an SSDA903
+    code). Refused if the date is not a step date of the case (``check_step_date``), or if
+    it falls inside, or before the end of, another period of care of the child on any of
+    their cases: a child's periods never overlap."""
+    require(by, Action.RECORD, case)
+    check_step_date(
+        case, start_date, label="date the child became looked after", field="start_date"
+    )
+    if legal_status not in LegalStatus.values:
+        raise ApplicationError("Choose the legal status", field="legal_status")
+    # The child's cases are locked so that two starts for one child cannot both pass the
+    # overlap check (a period may be on any of the child's cases).
+    list(Case.objects.select_for_update().filter(child_id=case.child_id).values_list("pk"))
+    periods = LookedAfterPeriod.objects.filter(case__child_id=case.child_id)
+    if periods.filter(end_date__isnull=True).exists():
+        raise ApplicationError("The child is already looked after: end that period first")
+    if periods.filter(end_date__gt=start_date).exists():
+        raise ApplicationError(
+            "The start date falls inside an earlier period of care", field="start_date"
+        )
+    period = LookedAfterPeriod(case=case, start_date=start_date, legal_status=legal_status)
+    save_new(period, by=by, person_id=case.child_id)
+    chronology_add(
+        by=by,
+        child=case.child,
+        case=case,
+        event_date=start_date,
+        what=f"Became looked after ({legal_status}: {LegalStatus(legal_status).label})",
+        source_agency=agency_name(by),
+        source=period,
+    )
+    return period
+
+
+@transaction.atomic
+def looked_after_end(
+    *, by, period: LookedAfterPeriod, end_date: date, reason: str, version: int | None = None
+) -> LookedAfterPeriod:
+    """The period of care ceased on ``end_date``, for ``reason`` (free text)."""
+    require(by, Action.RECORD, period.case)
+    expect_version(period, version)
+    check_step_date(period.case, end_date, label="date the period of care ended", field="end_date")
+    if period.end_date is not None:
+        raise ApplicationError("The period of care has already ended")
+    if end_date < period.start_date:
+        raise ApplicationError("The period of care cannot end before it started", field="end_date")
+    reason = reason.strip()
+    if not reason:
+        raise ApplicationError("Enter why the period of care ended", field="reason")
+    limit = LookedAfterPeriod._meta.get_field("reason_ended").max_length
+    if len(reason) > limit:
+        raise ApplicationError(f"The reason must be {limit} characters or fewer", field="reason")
+    before = snapshot(period)
+    period.end_date, period.reason_ended = end_date, reason
+    save_change(period, by=by, before=before, verb=ChangeVerb.ENDED, person_id=period.case.child_id)
+    words = f"Stopped being looked after: {reason}"
+    what_limit = ChronologyEntry._meta.get_field("what").max_length
+    chronology_add(
+        by=by,
+        child=period.case.child,
+        case=period.case,
+        event_date=end_date,
+        what=words if len(words) <= what_limit else words[: what_limit - 1] + "…",
+        source_agency=agency_name(by),
+        source=EndMarker(period),
+    )
+    return period
 
 
 class EndMarker:

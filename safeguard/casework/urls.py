@@ -18,6 +18,8 @@ urlpatterns = [
     ),
     path("cases/<uuid:case_id>/cin-plans/new/", views.cin_plan_new, name="cin-plan-new"),
     path("cin-plans/<uuid:plan_id>/end/", views.cin_plan_end, name="cin-plan-end"),
+    path("cases/<uuid:case_id>/looked-after/new/", views.looked_after_new, name="looked-after-new"),
+    path("looked-after/<uuid:period_id>/end/", views.looked_after_end, name="looked-after-end"),
     path("cases/<uuid:case_id>/summary/", views.case_summary_edit, name="summary-edit"),
     path(
         "cases/<uuid:case_id>/summary/history/",

@@ -36,6 +36,8 @@ from safeguard.casework.forms import (
     DirectWorkForm,
     DutyForm,
     FamilyChronologyFilter,
+    LookedAfterEndForm,
+    LookedAfterStartForm,
     PriorityForm,
     UnallocatedReviewForm,
     VisitForm,
@@ -379,6 +381,42 @@ def cin_plan_end(request, plan_id: UUID):
         return _to_case(plan.case)
     title = "End the child in need plan"
     return _step_page(request, form, plan.case, title=title, button="End plan", plan=plan)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def looked_after_new(request, case_id: UUID):
+    """The child becomes looked after: a period of care starts (decision 0076)."""
+    case = _case(request, case_id)
+    form = LookedAfterStartForm(posted(request), initial={"start_date": timezone.localdate()})
+
+    def save(data):
+        services.looked_after_start(by=request.user, case=case, **data)
+
+    if submission.submit(request, form, save, success="Period of care started"):
+        return _to_case(case)
+    title = "Record that the child is looked after"
+    return _step_page(request, form, case, title=title, button="Start period of care")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def looked_after_end(request, period_id: UUID):
+    period = selectors.access_looked_after_period(
+        user=request.user, period_id=period_id, request=request
+    )
+    form = LookedAfterEndForm(posted(request), initial={"end_date": timezone.localdate()})
+    versioned(form, period)
+
+    def save(data):
+        services.looked_after_end(by=request.user, period=period, **data)
+
+    if submission.submit(request, form, save, success="Period of care ended"):
+        return _to_case(period.case)
+    title = "End the period of care"
+    return _step_page(
+        request, form, period.case, title=title, button="End period of care", period=period
+    )
 
 
 @login_required

@@ -52,8 +52,10 @@ class StatusOut(Schema):
     child_protection_plan: bool = Field(description="On a child protection plan today")
     child_protection_plan_in_last_12_months: bool
     start_date: date | None = Field(description="The start of the current or most recent plan")
-    looked_after: None = Field(
-        None, description="Always null: Safeguard holds no looked-after children's records"
+    looked_after: bool = Field(description="Looked after (in a period of care) today")
+    looked_after_in_last_12_months: bool
+    looked_after_start_date: date | None = Field(
+        description="The start of the current or most recent period of care"
     )
     allocated_team: str | None
     authority: str
@@ -125,8 +127,9 @@ def _lookup(request, query: StatusQuery, way: str) -> tuple[Status, Search]:
     url_name="child-protection-status",
 )
 def child_protection_status(request, query: Query[StatusQuery]):
-    """Whether a child has a child protection plan now or had one in the last 12 months, with
-    the start date, the allocated team and the authority's numbers; nothing else. Every call
+    """Whether a child has a child protection plan now or had one in the last 12 months, and
+    whether they are looked after now or were in the last 12 months, with the start dates,
+    the allocated team and the authority's numbers; nothing else. Every call
     is logged, and tells the child's social worker and their manager."""
     status, _ = _lookup(request, query, LookupWay.API)
     return {
@@ -135,7 +138,9 @@ def child_protection_status(request, query: Query[StatusQuery]):
         "child_protection_plan": status.on_plan,
         "child_protection_plan_in_last_12_months": status.plan_in_last_12_months,
         "start_date": status.start_date,
-        "looked_after": None,
+        "looked_after": status.looked_after,
+        "looked_after_in_last_12_months": status.looked_after_in_last_12_months,
+        "looked_after_start_date": status.looked_after_start_date,
         "allocated_team": status.allocated_team or None,
         "authority": status.authority_name,
         "daytime_phone": status.daytime_phone,
@@ -158,7 +163,7 @@ def child_protection_status(request, query: Query[StatusQuery]):
 )
 def fhir_flag_search(request, query: Query[StatusQuery]):
     """The same answer as a FHIR R4 search for ``Flag``: a searchset Bundle with one Flag
-    (active: a plan now; inactive: a plan in the last 12 months) or none."""
+    (active: a plan or looked after now; inactive: either in the last 12 months) or none."""
     status, search = _lookup(request, query, LookupWay.FHIR)
     return HttpResponse(
         json.dumps(search_bundle(status, search)), content_type=FHIR_JSON, status=200

@@ -1,11 +1,13 @@
 """The lookup's answer as a FHIR R4 ``Flag`` in a search ``Bundle`` (decision 0039).
 
 ``GET /api/v1/fhir/Flag?...`` is a FHIR search: a ``searchset`` Bundle holding one Flag when
-the child has a plan now (``status`` active) or had one in the last 12 months (inactive),
-and none otherwise. The Flag says only what the JSON answer says; its subject is the NHS
-number searched for, or the name given. No SNOMED CT code is claimed: the meaning is in
-``code.text``, and ``category`` is the FHIR flag category "safety". The authority's numbers
-are a contained Organization's ``telecom``: rank 1 the daytime number, rank 2 out of hours.
+the child has a plan or is looked after now (``status`` active), or had a plan or a period of
+care in the last 12 months (inactive), and none otherwise (decision 0076). Its ``period``
+starts with the plan, or with the period of care when there is no plan. The Flag says only what
+the JSON answer says; its subject is the NHS number searched for, or the name given. No SNOMED
+CT code is claimed: the meaning is in ``code.text``, and ``category`` is the FHIR flag category
+"safety". The authority's numbers are a contained Organization's ``telecom``: rank 1 the
+daytime number, rank 2 out of hours.
 """
 
 from safeguard.partners.models import LookupAnswer
@@ -49,11 +51,11 @@ def _text(status: Status) -> str:
 
 
 def flag(status: Status, search: Search) -> dict:
-    """The Flag for a child with a plan now or in the last 12 months."""
+    """The Flag for a child with a plan, or looked after, now or in the last 12 months."""
     resource = {
         "resourceType": "Flag",
         "contained": [_authority(status)],
-        "status": "active" if status.on_plan else "inactive",
+        "status": "active" if status.on_plan or status.looked_after else "inactive",
         "category": [
             {"coding": [{"system": FLAG_CATEGORY_SYSTEM, "code": "safety", "display": "Safety"}]}
         ],
@@ -61,16 +63,18 @@ def flag(status: Status, search: Search) -> dict:
         "subject": _subject(search),
         "author": {"reference": "#authority"},
     }
-    if status.start_date:
-        resource["period"] = {"start": status.start_date.isoformat()}
+    start = status.start_date or status.looked_after_start_date
+    if start:
+        resource["period"] = {"start": start.isoformat()}
     return resource
 
 
 def search_bundle(status: Status, search: Search) -> dict:
-    """The searchset Bundle: one Flag, or none (no plan, nobody found, or several matched:
-    then an OperationOutcome says so, as FHIR search does for a warning)."""
+    """The searchset Bundle: one Flag, or none (no plan and not looked after, nobody found,
+    or several matched: then an OperationOutcome says so, as FHIR search does for a
+    warning)."""
     entries = []
-    if status.plan_in_last_12_months:
+    if status.in_last_12_months:
         entries.append({"resource": flag(status, search), "search": {"mode": "match"}})
     elif status.shown_answer == LookupAnswer.SEVERAL:
         entries.append(
@@ -91,7 +95,7 @@ def search_bundle(status: Status, search: Search) -> dict:
     bundle = {
         "resourceType": "Bundle",
         "type": "searchset",
-        "total": 1 if status.plan_in_last_12_months else 0,
+        "total": 1 if status.in_last_12_months else 0,
     }
     if entries:  # FHIR JSON never has an empty array
         bundle["entry"] = entries

@@ -1,8 +1,9 @@
 """Reading a child's child-protection status from the live record, and the access function
 every lookup goes through (``access_cp_status``).
 
-Safeguard keeps no looked-after records (no placements, no legal statuses of a child in
-care), so the answer covers child protection plans only and says so (decision 0039).
+The answer covers child protection plans (decision 0039) and periods of care, whether the
+child is looked after now or was in the last 12 months (``casework.LookedAfterPeriod``,
+decision 0076); nothing of the care itself (the legal status, the placement) is shown.
 """
 
 from collections.abc import Callable
@@ -33,7 +34,7 @@ from safeguard.accounts.models import Agency, LocalAuthority, User
 from safeguard.accounts.roles import PARTNER_ROLES, RECORDING_ROLES, Role
 from safeguard.audit.models import AccessPurpose
 from safeguard.audit.services import record_access
-from safeguard.casework.models import Allocation, Case
+from safeguard.casework.models import Allocation, Case, LookedAfterPeriod
 from safeguard.casework.permissions import Action as CaseworkAction
 from safeguard.casework.selectors import access_child, team_line_manager
 from safeguard.core.client_ip import client_ip
@@ -74,11 +75,6 @@ from safeguard.protection.models import (
 )
 from safeguard.referrals.models import Contact
 
-LOOKED_AFTER_NOTE = (
-    "Safeguard does not hold looked-after children's records: for whether this child is "
-    "looked after, ring the numbers below."
-)
-
 
 @dataclass(frozen=True)
 class Search:
@@ -107,6 +103,11 @@ class Status:
     authority_name: str
     daytime_phone: str
     out_of_hours_phone: str
+    # Periods of care (decision 0076): looked after today; a period open on any day of the
+    # last 12 months; the start of the current or most recent one.
+    looked_after: bool = False
+    looked_after_in_last_12_months: bool = False
+    looked_after_start_date: date | None = None
 
     @property
     def shown_answer(self) -> str:
@@ -115,7 +116,28 @@ class Status:
         return LookupAnswer.NO_PLAN if self.answer == LookupAnswer.NOT_FOUND else self.answer
 
     @property
+    def in_last_12_months(self) -> bool:
+        """On a plan or looked after on any day of the last 12 months: a child to tell
+        children's services about."""
+        return self.plan_in_last_12_months or self.looked_after_in_last_12_months
+
+    @property
     def message(self) -> str:
+        if self.answer == LookupAnswer.SEVERAL:
+            return self._plan_message()
+        return f"{self._plan_message()} {self._care_message()}"
+
+    def _care_message(self) -> str:
+        if self.looked_after:
+            return f"This child is looked after, since {self.looked_after_start_date:%-d %B %Y}."
+        if self.looked_after_in_last_12_months:
+            return (
+                "This child is not looked after now, but was in the last 12 months (a period "
+                f"of care that started on {self.looked_after_start_date:%-d %B %Y})."
+            )
+        return "This child is not recorded as looked after now or in the last 12 months."
+
+    def _plan_message(self) -> str:
         if self.answer == LookupAnswer.CURRENT_PLAN:
             return f"This child is on a child protection plan, since {self.start_date:%-d %B %Y}."
         if self.answer == LookupAnswer.RECENT_PLAN:
@@ -201,6 +223,36 @@ def plan_status(person: Person, *, today: date):
     return LookupAnswer.NO_PLAN, None, case
 
 
+@dataclass(frozen=True)
+class Care:
+    """Whether the child is looked after (decision 0076): ``now``, ``recent`` (a period of
+    care open on any day of the last 12 months), the ``start_date`` of the current or most
+    recent period, and its ``case``."""
+
+    now: bool = False
+    recent: bool = False
+    start_date: date | None = None
+    case: Case | None = None
+
+
+def care_status(person: Person, *, today: date) -> Care:
+    """The child's periods of care open on any day of the last 12 months, newest first, in
+    one query; a child's periods never overlap, so the newest is the current one if any."""
+    since = year_before(today)
+    period = (
+        LookedAfterPeriod.objects.filter(case__child=person, start_date__lte=today)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=since))
+        .select_related("case")
+        .order_by("-start_date")
+        .first()
+    )
+    if period is None:
+        return Care()
+    return Care(
+        now=period.is_open_on(today), recent=True, start_date=period.start_date, case=period.case
+    )
+
+
 def allocation_of(case: Case | None, *, today: date) -> Allocation | None:
     if case is None:
         return None
@@ -218,7 +270,9 @@ def authority_numbers(authority_id: int) -> LocalAuthority:
     )
 
 
-def _status(authority: LocalAuthority, answer, start=None, team: str = "") -> Status:
+def _status(
+    authority: LocalAuthority, answer, start=None, team: str = "", care: Care = Care()
+) -> Status:
     on_plan = answer == LookupAnswer.CURRENT_PLAN
     recent = answer in (LookupAnswer.CURRENT_PLAN, LookupAnswer.RECENT_PLAN)
     return Status(
@@ -226,10 +280,13 @@ def _status(authority: LocalAuthority, answer, start=None, team: str = "") -> St
         on_plan=on_plan,
         plan_in_last_12_months=recent,
         start_date=start if recent else None,
-        allocated_team=team if recent else "",
+        allocated_team=team if recent or care.recent else "",
         authority_name=authority.name,
         daytime_phone=authority.daytime_phone,
         out_of_hours_phone=authority.out_of_hours_phone,
+        looked_after=care.now,
+        looked_after_in_last_12_months=care.recent,
+        looked_after_start_date=care.start_date,
     )
 
 
@@ -321,6 +378,10 @@ def access_cp_status(
         return found
     (person,) = children
     answer, start, case = plan_status(person, today=today)
+    care = care_status(person, today=today)
+    if case is None:
+        # Looked after with no plan and no open case: the period's case says whom to tell.
+        case = care.case
     allocation = allocation_of(case, today=today)
     team = allocation.team.name if allocation else "Not allocated"
     to_notify = []
@@ -330,7 +391,7 @@ def access_cp_status(
         # Nobody holds the case today: its team's manager is told instead.
         to_notify = [team_line_manager(case.team)]
     found = Found(
-        status=_status(authority, answer, start, team), person=person, to_notify=to_notify
+        status=_status(authority, answer, start, team, care), person=person, to_notify=to_notify
     )
     if then is not None:
         then(found)

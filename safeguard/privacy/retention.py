@@ -12,7 +12,7 @@ from datetime import date
 
 from django.db.models import Max
 
-from safeguard.casework.models import Case, CaseNote, ChronologyEntry, Visit
+from safeguard.casework.models import Case, CaseNote, ChronologyEntry, LookedAfterPeriod, Visit
 from safeguard.documents.models import Document
 from safeguard.people.models import Person
 from safeguard.privacy.models import (
@@ -209,6 +209,11 @@ def gather_facts(people_qs) -> dict:
     }
     for mark in RecordMark.objects.filter(person_id__in=ids):
         facts[mark.person_id].marks[mark.record_type] = mark.order_date
+    # A period of care recorded on a case marks the child as looked after (decision 0076),
+    # as a mark made by hand does.
+    looked_after = LookedAfterPeriod.objects.filter(case__child_id__in=ids)
+    for child_id in looked_after.values_list("case__child_id", flat=True).distinct():
+        facts[child_id].marks.setdefault(RecordType.LOOKED_AFTER, None)
     last: dict = {}
     for row in Case.objects.filter(child_id__in=ids).values(
         "child_id", "referral_date", "closure_date"

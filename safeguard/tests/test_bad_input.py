@@ -95,6 +95,8 @@ FORMS = {
     "casework:decision-new": "tm_carol",
     "casework:cin-plan-new": "tm_carol",
     "casework:cin-plan-end": "tm_carol",
+    "casework:looked-after-new": "tm_carol",
+    "casework:looked-after-end": "tm_carol",
     "casework:close": "tm_carol",
     "casework:authorisation": "tm_carol",
     "casework:summary-edit": "tm_carol",
@@ -241,6 +243,7 @@ EXTRA_QUERY = {"people:relationship-add": lambda world: f"?other={world.child_to
 # Forms whose every field is a choice or a date, so no text payload can reach storage.
 NO_FREE_TEXT = {
     "casework:allocate", "casework:cin-plan-end", "casework:close", "assessments:seen",
+    "casework:looked-after-new",
     "assessments:start", "people:relationship-add", "privacy:mark-add", "privacy:sar-close",
     "protection:plan-end", "protection:review-new", "protection:s47-conclude", "protection:s47-new",
     "protection:minutes",

@@ -25,6 +25,7 @@ from safeguard.casework.models import (
     CINPlan,
     CINPlanReview,
     DirectWork,
+    LookedAfterPeriod,
     ManagementDecision,
     Visit,
 )
@@ -336,6 +337,13 @@ def _case_summary(world, levels):
     )
 
 
+def _looked_after(world, levels):
+    period = casework.looked_after_start(
+        by=world.sw_amy, case=_sams_case(world), start_date=DAY, legal_status="C2"
+    )
+    return casework.looked_after_end(by=world.sw_amy, period=period, end_date=DAY, reason="Home")
+
+
 def _case_page(obj) -> str:
     case_id = obj.case_id if hasattr(obj, "case_id") else obj.plan.case_id
     return reverse("casework:case-detail", args=[case_id])
@@ -406,6 +414,8 @@ STEPS = [
     Step(PlanAction, _cin_action, _cin_plan_page),
     Step(PlanActionProgress, _cin_progress, _cin_plan_page),
     Step(CaseSummary, _case_summary, _case_page),
+    # A period of care (decision 0076): on the case page.
+    Step(LookedAfterPeriod, _looked_after, _case_page),
 ]
 
 

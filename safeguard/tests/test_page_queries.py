@@ -96,6 +96,11 @@ def grow(world, child: Person, case: Case, n: int, offset: int = 0) -> None:
             progress=[{"action": a, "status": "in_progress", "note": "Going"} for a in actions],
         )  # fmt: skip
         casework.cin_plan_end(by=amy, plan=plan, end_date=when + timedelta(days=1))
+        # A period of care (decision 0076): read inside the case's own query.
+        period = casework.looked_after_start(by=amy, case=case, start_date=when, legal_status="V2")
+        casework.looked_after_end(
+            by=amy, period=period, end_date=when + timedelta(days=1), reason="Returned home"
+        )
         worker = carol if i % 2 == 0 else amy
         casework.case_allocate(
             by=carol, case=case, worker=worker, team=world.team_a, start_date=when, reason="Test"

@@ -49,6 +49,12 @@ def open_cin_plan(case):
 
 
 @register.filter
+def looked_after_now(case):
+    """The case's period of care that has not ended, or None (decision 0076)."""
+    return next((p for p in case.looked_after_periods.all() if p.end_date is None), None)
+
+
+@register.filter
 def views_last_recorded(case):
     """The date the child's views in their own words were last recorded on ``case`` (at a
     visit or in direct work), or None: from the case page's prefetched visits and direct

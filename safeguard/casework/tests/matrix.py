@@ -48,6 +48,16 @@ def cin_plan_target(world):
     return {"plan_id": plan.pk}
 
 
+def looked_after_target(world):
+    case = sam_case(world)
+    period = case.looked_after_periods.filter(end_date__isnull=True).first()
+    if period is None:
+        period = services.looked_after_start(
+            by=world.sw_amy, case=case, start_date=date(2025, 2, 10), legal_status="V2"
+        )
+    return {"period_id": period.pk}
+
+
 def child_with_case_target(world):
     sam_case(world)
     return {"person_id": world.child_sam.pk}
@@ -103,6 +113,7 @@ TARGETS = {
     "casework.authorisation": authorisation_target,
     "casework.case": case_target,
     "casework.cin_plan": cin_plan_target,
+    "casework.looked_after": looked_after_target,
     "casework.child_with_case": child_with_case_target,
     "casework.chronology_entry": chronology_entry_target,
 }
@@ -131,6 +142,9 @@ MATRIX = {
     "casework:unallocated-review-new": ("get", "casework.case", "", CASE_AUTHORISE),
     "casework:cin-plan-new": ("get", "casework.case", "", CASE_RECORD),
     "casework:cin-plan-end": ("get", "casework.cin_plan", "", CASE_RECORD),
+    # Periods of care (decision 0076): recorded by those who record on the case.
+    "casework:looked-after-new": ("get", "casework.case", "", CASE_RECORD),
+    "casework:looked-after-end": ("get", "casework.looked_after", "", CASE_RECORD),
     "casework:close": ("get", "casework.case", "", CASE_RECORD),
     # Decision rights (decision 0041): a manager's queue; a request is read by those who
     # read the case file's narrative, and decided only by the manager who may.

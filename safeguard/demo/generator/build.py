@@ -40,6 +40,7 @@ from safeguard.demo.generator.family import add_family_network
 from safeguard.demo.generator.histories import FamilyEpisode, Histories, open_counts
 from safeguard.demo.generator.information_requests import make_information_requests
 from safeguard.demo.generator.journeys import ASSESSMENT_TEAM, CP_TEAM
+from safeguard.demo.generator.looked_after import make_looked_after
 from safeguard.demo.generator.lookups import make_lookups
 from safeguard.demo.generator.partner_referrals import make_partner_referrals
 from safeguard.demo.generator.people import Borough
@@ -146,6 +147,7 @@ def build_demo_borough(
         workforce = build_workforce(authority, seed=seed, as_at=as_at)
         supervision = build_supervision(authority, as_at=as_at, seed=seed)
         authorisations = build_authorisations(authority, as_at=as_at, seed=seed)
+        looked_after = make_looked_after(authority, seed=seed, as_at=as_at)
         lookups = make_lookups(authority, seed=seed)
         audits = case_file_audits.build(authority, as_at, seed)
         backlog_reviewed = backlog_reviews.build(authority, as_at, seed)
@@ -177,6 +179,7 @@ def build_demo_borough(
                 "due_items": due_items,
                 **supervision,
                 **authorisations,
+                **looked_after,
                 **lookups,
                 **partner_referrals,
                 **information_requests,

@@ -1,7 +1,7 @@
 """The child-protection lookup in the demo borough: the authority's numbers, a key for the
-hospital trust's system, and lookups of children on plans and off them, made through the
-real service (``partners.services.cp_lookup``) so that each is logged and each child's
-worker and manager have the notice on their home page.
+hospital trust's system, and lookups of children on plans, off them and looked after, made
+through the real service (``partners.services.cp_lookup``) so that each is logged and each
+child's worker and manager have the notice on their home page.
 
 The key's secret is thrown away: only its hash is stored, and nothing secret goes into the
 accounts file or the output. To call the API, issue a key with ``safeguard create-api-key``.
@@ -15,6 +15,7 @@ from random import Random
 from django.test.utils import override_settings
 
 from safeguard.accounts.models import Agency, AgencyKind, User
+from safeguard.casework.models import LookedAfterPeriod
 from safeguard.partners import services
 from safeguard.partners.models import LookupWay, Scope, Setting
 from safeguard.partners.selectors import Search
@@ -26,6 +27,7 @@ DAYTIME_PHONE = "01632 960123"
 OUT_OF_HOURS_PHONE = "01632 960456"
 LOOKUPS_ON_PLANS = 8
 LOOKUPS_OFF_PLANS = 4
+LOOKUPS_LOOKED_AFTER = 3
 
 
 def make_lookups(authority, *, seed: int) -> dict[str, int]:
@@ -53,13 +55,23 @@ def make_lookups(authority, *, seed: int) -> dict[str, int]:
         .order_by("case__child__la_child_id")
         .values_list("case__child__nhs_number", flat=True)[: LOOKUPS_ON_PLANS * 3]
     )
+    # Children looked after now (decision 0076): an A&E lookup that answers "looked after".
+    looked_after = list(
+        LookedAfterPeriod.objects.filter(
+            case__authority=authority, end_date__isnull=True, case__child__nhs_number__isnull=False
+        )
+        .order_by("case__child__la_child_id")
+        .values_list("case__child__nhs_number", flat=True)[: LOOKUPS_LOOKED_AFTER * 3]
+    )
     others = list(
         Person.objects.filter(authority=authority, nhs_number__isnull=False, cases__isnull=True)
         .order_by("la_child_id", "pk")
         .values_list("nhs_number", flat=True)[: LOOKUPS_OFF_PLANS * 3]
     )
-    chosen = rng.sample(on_plans, min(LOOKUPS_ON_PLANS, len(on_plans))) + rng.sample(
-        others, min(LOOKUPS_OFF_PLANS, len(others))
+    chosen = (
+        rng.sample(on_plans, min(LOOKUPS_ON_PLANS, len(on_plans)))
+        + rng.sample(others, min(LOOKUPS_OFF_PLANS, len(others)))
+        + rng.sample(looked_after, min(LOOKUPS_LOOKED_AFTER, len(looked_after)))
     )
     settings = list(Setting.values)
     made = 0

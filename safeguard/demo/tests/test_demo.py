@@ -292,6 +292,13 @@ def test_partners_see_a_handful_of_children_and_others_see_none(demo):
     sw1 = User.objects.get(username="sw1")
     assert visible_to(sw1).count() == everyone - 2
     assert restricted_to(sw1).count() == 2
+    # A few children are looked after (decision 0076), and the A&E demo lookups include one.
+    from safeguard.casework.models import LookedAfterPeriod
+    from safeguard.partners.models import Lookup
+
+    current = LookedAfterPeriod.objects.filter(end_date__isnull=True)
+    assert 1 <= current.count() < Person.objects.filter(cases__isnull=False).distinct().count() / 10
+    assert Lookup.objects.filter(person_id__in=current.values("case__child_id")).exists()
 
 
 @pytest.mark.django_db

@@ -1,5 +1,6 @@
 """Records the lookup tests share: Sam Smith on a plan, his case allocated to Amy in team A
-(managed by Carol), the authority's numbers, and keys for the health trust."""
+(managed by Carol), Sam looked after, the authority's numbers, and keys for the health
+trust."""
 
 from datetime import date
 
@@ -7,6 +8,7 @@ from django.test import Client
 from django.test.client import ClientHandler
 
 from safeguard.casework import services as casework
+from safeguard.casework.models import Case, LookedAfterPeriod
 from safeguard.core.keyed_api import LeanMiddleware, is_keyed_call
 from safeguard.partners import services
 from safeguard.partners.models import Scope
@@ -54,3 +56,25 @@ class KeyedApiClient(Client):
 
 class _LeanClientHandler(LeanMiddleware, ClientHandler):
     pass
+
+
+def sam_looked_after(world, *, start: date, end: date | None = None) -> LookedAfterPeriod:
+    """A period of care of Sam's from ``start`` (to ``end``), on his open case (one opened,
+    referred in 2024, if he has none)."""
+    services.lookup_numbers_set(
+        by=None, authority=world.authority, daytime_phone=DAYTIME, out_of_hours_phone=OUT_OF_HOURS
+    )
+    case = Case.objects.filter(child=world.child_sam, closure_date__isnull=True).first()
+    if case is None:
+        case = casework.case_open(
+            by=world.sw_amy, child=world.child_sam, referral_date=date(2024, 1, 8),
+            referral_source="6",
+        )  # fmt: skip
+    period = casework.looked_after_start(
+        by=world.sw_amy, case=case, start_date=start, legal_status="C2"
+    )
+    if end is not None:
+        casework.looked_after_end(
+            by=world.sw_amy, period=period, end_date=end, reason="Returned home to parents"
+        )
+    return period

@@ -2,6 +2,7 @@
 call logged; the FHIR Flag valid against the R4 resource rules."""
 
 import json
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
@@ -10,10 +11,16 @@ from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.flag import Flag
 
 from safeguard.audit.models import AccessEvent
+from safeguard.casework import services as casework
 from safeguard.notices.models import Notice
 from safeguard.partners import services
 from safeguard.partners.models import ApiKey, Lookup
-from safeguard.partners.tests.lookups import KeyedApiClient, health_key, sam_on_a_plan
+from safeguard.partners.tests.lookups import (
+    KeyedApiClient,
+    health_key,
+    sam_looked_after,
+    sam_on_a_plan,
+)
 
 STATUS = "/api/v1/child-protection-status"
 FLAG = "/api/v1/fhir/Flag"
@@ -39,11 +46,16 @@ def test_the_answer_and_nothing_else(client, world):
     assert response.status_code == 200
     assert response.json() == {
         "answer": "current_plan",
-        "message": "This child is on a child protection plan, since 27 January 2025.",
+        "message": (
+            "This child is on a child protection plan, since 27 January 2025. This child is "
+            "not recorded as looked after now or in the last 12 months."
+        ),
         "child_protection_plan": True,
         "child_protection_plan_in_last_12_months": True,
         "start_date": "2025-01-27",
-        "looked_after": None,
+        "looked_after": False,
+        "looked_after_in_last_12_months": False,
+        "looked_after_start_date": None,
         "allocated_team": "Child Protection Team A",
         "authority": "Testshire Borough",
         "daytime_phone": "01632 960000",
@@ -242,11 +254,11 @@ def test_only_a_keyed_call_to_the_keyed_paths_skips_the_full_stack(client, world
     assert response.status_code == 401 and hasattr(response.wsgi_request, "session")
 
 
-# The key with its authority and its last minute's calls; the child; the plans; the allocation
-# (or the open case); the notices, the lookup's record and the access event (its chain), with
-# the transaction and the savepoints: the same for one plan or several. PostgreSQL takes one
-# more: the access log's chain locks its table (audit.chain).
-API_LOOKUP_QUERIES = {"sqlite": 14, "postgresql": 15}
+# The key with its authority and its last minute's calls; the child; the plans; the periods of
+# care (decision 0076); the allocation (or the open case); the notices, the lookup's record and
+# the access event (its chain), with the transaction and the savepoints: the same for one plan
+# or several. PostgreSQL takes one more: the access log's chain locks its table (audit.chain).
+API_LOOKUP_QUERIES = {"sqlite": 15, "postgresql": 16}
 
 
 @pytest.mark.django_db
@@ -268,3 +280,32 @@ def test_the_keyed_lookup_makes_a_fixed_number_of_queries(client, world, django_
     )  # fmt: skip
     with django_assert_num_queries(API_LOOKUP_QUERIES[connection.vendor]):
         assert _get(client, STATUS, key, nhs_number="9434765919").status_code == 200
+
+
+def test_a_looked_after_child_in_the_json_and_the_fhir_flag(client, world):
+    """Looked after now (no plan): looked_after true with the start date, and an active Flag
+    whose period starts with the period of care; ended in the last 12 months: false, true,
+    and an inactive Flag (decision 0076)."""
+    start = date.today() - timedelta(days=100)
+    period = sam_looked_after(world, start=start)
+    _, key = health_key(world)
+    body = _get(client, STATUS, key, nhs_number="9434765919").json()
+    assert body["answer"] == "no_plan" and body["child_protection_plan"] is False
+    assert (body["looked_after"], body["looked_after_in_last_12_months"]) == (True, True)
+    assert body["looked_after_start_date"] == start.isoformat()
+    assert "This child is looked after, since" in body["message"]
+    bundle = _get(client, FLAG, key, nhs_number="9434765919").json()
+    Bundle.model_validate(bundle)
+    flag = Flag.model_validate(bundle["entry"][0]["resource"])
+    assert bundle["total"] == 1 and flag.status == "active"
+    assert str(flag.period.start) == start.isoformat() and "looked after" in flag.code.text
+    casework.looked_after_end(
+        by=world.sw_amy, period=period, end_date=date.today() - timedelta(days=10),
+        reason="Special guardianship order made",
+    )  # fmt: skip
+    body = _get(client, STATUS, key, nhs_number="9434765919").json()
+    assert (body["looked_after"], body["looked_after_in_last_12_months"]) == (False, True)
+    flag = Flag.model_validate(
+        _get(client, FLAG, key, nhs_number="9434765919").json()["entry"][0]["resource"]
+    )
+    assert flag.status == "inactive"

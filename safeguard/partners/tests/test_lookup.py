@@ -13,7 +13,12 @@ from safeguard.notices.models import Notice
 from safeguard.partners import services
 from safeguard.partners.models import Lookup, LookupAnswer
 from safeguard.partners.selectors import Search
-from safeguard.partners.tests.lookups import DAYTIME, OUT_OF_HOURS, sam_on_a_plan
+from safeguard.partners.tests.lookups import (
+    DAYTIME,
+    OUT_OF_HOURS,
+    sam_looked_after,
+    sam_on_a_plan,
+)
 from safeguard.people.services.sealing import person_seal
 from safeguard.protection.models import ChildProtectionPlan
 
@@ -38,7 +43,7 @@ def test_a_clinician_sees_only_the_answer(client, world):
     assert 'id="start-date">27 January 2025' in html
     assert 'id="allocated-team">Child Protection Team A' in html
     assert DAYTIME in html and OUT_OF_HOURS in html
-    assert "Not held in Safeguard" in html
+    assert 'id="looked-after">No' in html and 'id="recent-looked-after">No' in html
     for secret in ("Sam", "Smith", "1 Test Street", "TE1 1ST", "Neglect", "Amy", "2015", "T000001"):
         assert secret not in html, secret
 
@@ -148,10 +153,10 @@ def test_nobody_else_may_look_up(client, world):
 
 
 # Session, user (with the second factor the session names: decision 0059), authority, the
-# child, plans, allocation, the access event (its chain), the notices, the lookup row, the
-# savepoints: the same for one plan or several. PostgreSQL takes one more: the access log's
-# chain locks its table (audit.chain).
-LOOKUP_QUERIES = {"sqlite": 16, "postgresql": 17}
+# child, plans, periods of care (decision 0076), allocation, the access event (its chain), the
+# notices, the lookup row, the savepoints: the same for one plan or several. PostgreSQL takes
+# one more: the access log's chain locks its table (audit.chain).
+LOOKUP_QUERIES = {"sqlite": 17, "postgresql": 18}
 
 
 @pytest.mark.django_db
@@ -166,6 +171,13 @@ def test_the_lookup_makes_a_fixed_number_of_queries(client, world, django_assert
         case=plan.case, start_date=date(2024, 1, 1), end_date=date(2024, 12, 1),
         end_reason="4", initial_category="EMO", latest_category="EMO",
     )  # fmt: skip
+    with django_assert_num_queries(LOOKUP_QUERIES[connection.vendor]):
+        client.post(URL, BY_NHS)
+    # Nor do periods of care, one ended and one current.
+    sam_looked_after(
+        world, start=date.today() - timedelta(days=90), end=date.today() - timedelta(days=60)
+    )
+    sam_looked_after(world, start=date.today() - timedelta(days=30))
     with django_assert_num_queries(LOOKUP_QUERIES[connection.vendor]):
         client.post(URL, BY_NHS)
 
@@ -249,3 +261,39 @@ def test_a_child_nobody_holds_today_tells_the_teams_manager(world):
     assert found.status.on_plan and found.status.allocated_team == "Not allocated"
     notice = Notice.objects.get()
     assert notice.user == world.tm_carol and "maternity unit" in notice.body
+
+
+@pytest.mark.django_db
+def test_a_looked_after_child_without_a_plan(client, world):
+    """Looked after now: the answer says so, with the start of the period of care, the team
+    and the warning to ring; the legal status is not shown."""
+    sam_looked_after(world, start=date.today() - timedelta(days=40))
+    html = _post(client, world, BY_NHS).content.decode()
+    assert 'id="answer" role="status">Looked after<' in html
+    assert 'id="on-plan">No' in html and 'id="looked-after">Yes' in html
+    assert 'id="recent-looked-after">Yes' in html
+    start = date.today() - timedelta(days=40)
+    assert f'id="looked-after-start-date">{start.day} {start:%B %Y}' in html
+    assert 'id="answer-warning"' in html and 'id="allocated-team">Not allocated' in html
+    assert "C2" not in html and "care order" not in html.lower()
+    assert Lookup.objects.get().answer == LookupAnswer.NO_PLAN
+
+
+@pytest.mark.django_db
+def test_a_period_of_care_ended_in_the_last_12_months(world):
+    start = date.today() - timedelta(days=200)
+    period = sam_looked_after(world, start=start, end=date.today() - timedelta(days=30))
+    found = services.cp_lookup(by=world.clinician_cam, search=Search(nhs_number="9434765919"))
+    status = found.status
+    assert (status.looked_after, status.looked_after_in_last_12_months) == (False, True)
+    assert status.looked_after_start_date == start
+    assert "not looked after now, but was in the last 12 months" in status.message
+    type(period).objects.filter(pk=period.pk).update(
+        start_date=date.today() - timedelta(days=500), end_date=date.today() - timedelta(days=400)
+    )
+    status = services.cp_lookup(
+        by=world.clinician_cam, search=Search(nhs_number="9434765919")
+    ).status
+    assert (status.looked_after, status.looked_after_in_last_12_months) == (False, False)
+    assert status.looked_after_start_date is None and status.allocated_team == ""
+    assert "not recorded as looked after" in status.message

@@ -12,10 +12,11 @@ from safeguard.audit.models import AccessEvent, ChangeEvent
 from safeguard.casework.models import Case
 from safeguard.cli import command_argv
 from safeguard.core.errors import ApplicationError
+from safeguard.partners.tests.lookups import sam_looked_after
 from safeguard.people.models import Person
 from safeguard.privacy import retention
 from safeguard.privacy.models import LegalHold, RecordType, RetentionRule, add_months, add_years
-from safeguard.privacy.retention import DEFAULT_RULES, Facts, governing, outcomes
+from safeguard.privacy.retention import DEFAULT_RULES, Facts, gather_facts, governing, outcomes
 from safeguard.privacy.services import legal_hold_lift, legal_hold_place, record_mark_add
 from safeguard.protection.models import ChildProtectionPlan
 
@@ -317,3 +318,13 @@ def test_a_looked_after_child_with_a_leap_day_birthday_is_due_on_28_february(wor
     assert [(r.person, r.outcome.review_date) for r in due] == [(person, date(2079, 2, 28))]
     # The authority's own report does not list another authority's people.
     assert retention.report(authority_id=world.authority.pk, as_at=date(2079, 3, 1)).due == []
+
+
+@pytest.mark.django_db
+def test_a_period_of_care_marks_the_child_as_looked_after(world):
+    """A child with a period of care on a case (decision 0076) is kept as a looked-after child,
+    with no mark made by hand; a child without one is not."""
+    sam_looked_after(world, start=date(2025, 3, 3), end=date(2025, 5, 5))
+    facts = gather_facts(Person.objects.filter(pk__in=[world.child_sam.pk, world.child_tom.pk]))
+    assert RecordType.LOOKED_AFTER in facts[world.child_sam.pk].marks
+    assert RecordType.LOOKED_AFTER not in facts[world.child_tom.pk].marks
