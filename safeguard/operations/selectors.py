@@ -3,6 +3,7 @@ the history of its administration (decisions 0037, 0074). Neither is about a chi
 logged; the pages are for the authority's own system administrators
 (``permissions.Action.ADMINISTER``)."""
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 
@@ -91,23 +92,38 @@ def administration_history(authority_id) -> list[ChangeEvent]:
     for event in events:
         event.target_name = names.get(event.target_type, {}).get(event.target_id, event.target_id)
         event.target_kind = KINDS[event.target_type]
+        model = targets[event.target_type].model
+        # The fields as the forms call them, never their internal names; the key is no field.
+        event.field_labels = [_label(model, f) for f in event.changed_fields if f != "id"]
         if event.before is None:
             continue
         if event.target_type in SETTINGS:
             event.changes = [
-                (field, event.before.get(field), (event.after or {}).get(field))
+                (_label(model, field), event.before.get(field), (event.after or {}).get(field))
                 for field in event.changed_fields
             ]
         elif event.target_type in (AGENCY, TEAM):
             # A rename or a new kind shows its words before and after (decision 0077); a
             # manager or parent changed is named by field only, as before.
             event.changes = [
-                (field, event.before.get(field), (event.after or {}).get(field))
+                (_label(model, field), event.before.get(field), (event.after or {}).get(field))
                 for field in event.changed_fields
                 if field in ("name", "kind")
             ]
-            event.other_fields = [f for f in event.changed_fields if f not in ("name", "kind")]
+            event.other_fields = [
+                _label(model, f) for f in event.changed_fields if f not in ("name", "kind")
+            ]
     return events
+
+
+def _label(model, name: str) -> str:
+    """A field as its form calls it ("Disabled on", not ``disabled_on``); a name the model no
+    longer has (or records only in its events, like ``sessions_ended_because``) in words."""
+    try:
+        label = str(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        label = name.replace("_", " ")
+    return label[:1].upper() + label[1:]
 
 
 def _name(obj) -> str:

@@ -174,7 +174,7 @@ def test_an_administrator_renames_an_agency_and_the_history_shows_before_and_aft
     assert event.before == {"name": "Testshire Police", "kind": "police"}
     assert event.after == {"name": "Testshire Constabulary", "kind": "police"}
     history = client.get("/administration/history/").content.decode()
-    assert "name: Testshire Police → Testshire Constabulary" in history
+    assert "Name: Testshire Police → Testshire Constabulary" in history
 
 
 def test_an_agency_changes_kind_only_while_it_has_no_staff(world, client):
@@ -198,7 +198,7 @@ def test_an_agency_changes_kind_only_while_it_has_no_staff(world, client):
     assert answer.status_code == 302
     empty.refresh_from_db()
     assert empty.kind == "voluntary"
-    assert "kind: health → voluntary" in client.get("/administration/history/").content.decode()
+    assert "Kind: health → voluntary" in client.get("/administration/history/").content.decode()
     # The inspectorate is not a kind an agency may take.
     answer = client.post(
         f"/administration/agencies/{empty.pk}/", {"name": "Youth Club", "kind": "inspectorate"}
@@ -236,7 +236,7 @@ def test_an_administrator_renames_a_team_and_a_name_in_use_is_refused(world, cli
     world.team_a.refresh_from_db()
     assert world.team_a.name == "Assessment Team North"
     history = client.get("/administration/history/").content.decode()
-    assert "name: Child Protection Team A → Assessment Team North" in history
+    assert "Name: Child Protection Team A → Assessment Team North" in history
     # Another team of the authority has it, in another agency and another case: refused.
     before = events()
     taken = world.police_team.name.upper()

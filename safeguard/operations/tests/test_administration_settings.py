@@ -128,8 +128,8 @@ def test_a_changed_level_keeps_an_earlier_decision_in_its_words_and_a_new_one_ge
     assert old_words in page and f"Retired {TODAY:%-d %b %Y}" in page
     history = client.get("/administration/history/").content.decode()
     assert "Threshold level: Level 2: Early help: extra support" in history
-    assert f"name: {old_words} → –" not in history  # a new version is made, not overwritten
-    assert "disabled_on: – → " in history
+    assert f"Name: {old_words} → –" not in history  # a new version is made, not overwritten
+    assert "Disabled on: – → " in history and "disabled_on" not in history
 
 
 def test_indicators_are_added_reworded_and_retired_and_decisions_keep_theirs(world, levels, client):
@@ -347,7 +347,9 @@ def test_changing_referral_seen_moves_an_open_cases_see_the_child_date(world, cl
     assert (event.before["referral_seen_wd"], event.after["referral_seen_wd"]) == (5, 12)
     history = client.get("/administration/history/").content.decode()
     assert "Authority settings: Testshire Borough" in history
-    assert "referral_seen_wd: 5 → 12" in history
+    # As the form calls the field, not by its internal name.
+    assert "Referrals: working days from the decision to seeing the child: 5 → 12" in history
+    assert "referral_seen_wd" not in history
 
 
 @pytest.mark.parametrize(
