@@ -15,6 +15,7 @@ from random import Random
 from safeguard.casework import services
 from safeguard.casework.codes import LegalStatus
 from safeguard.casework.models import Allocation
+from safeguard.demo.generator.common import seeded_ids
 
 # About one open case in forty: a borough's children in care are a smaller group than its
 # children in need, and most are held by looked-after children's teams Safeguard does not
@@ -57,19 +58,25 @@ def make_looked_after(authority, *, seed: int, as_at: date) -> dict[str, int]:
             chosen.append(allocation)
     chosen = rng.sample(chosen, max(1, len(chosen) // SHARE)) if chosen else []
     made = ended = 0
-    for n, allocation in enumerate(chosen):
-        case = allocation.case
-        earliest = max(case.referral_date, allocation.start_date)
-        days = (as_at - earliest).days
-        start = earliest + timedelta(days=rng.randint(0, max(0, days - 14)))
-        period = services.looked_after_start(
-            by=allocation.worker, case=case, start_date=start, legal_status=rng.choice(STATUSES)
-        )
-        made += 1
-        if n % 3 == 2 and (as_at - start).days > 7:  # a third have left care since
-            end = start + timedelta(days=rng.randint(1, (as_at - start).days - 1))
-            services.looked_after_end(
-                by=allocation.worker, period=period, end_date=end, reason=rng.choice(ENDED_REASONS)
+    # The services' records (periods, change events, chronology entries) take ids from the
+    # seed, so that the same seed gives the same borough.
+    with seeded_ids(Random(f"looked-after-ids-{seed}")):
+        for n, allocation in enumerate(chosen):
+            case = allocation.case
+            earliest = max(case.referral_date, allocation.start_date)
+            days = (as_at - earliest).days
+            start = earliest + timedelta(days=rng.randint(0, max(0, days - 14)))
+            period = services.looked_after_start(
+                by=allocation.worker, case=case, start_date=start, legal_status=rng.choice(STATUSES)
             )
-            ended += 1
+            made += 1
+            if n % 3 == 2 and (as_at - start).days > 7:  # a third have left care since
+                end = start + timedelta(days=rng.randint(1, (as_at - start).days - 1))
+                services.looked_after_end(
+                    by=allocation.worker,
+                    period=period,
+                    end_date=end,
+                    reason=rng.choice(ENDED_REASONS),
+                )
+                ended += 1
     return {"looked_after_periods": made, "looked_after_now": made - ended}
