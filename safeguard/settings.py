@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "safeguard.casework",
     "safeguard.documents",
     "safeguard.referrals",
+    "safeguard.directory",
     "safeguard.earlyhelp",
     "safeguard.assessments",
     "safeguard.protection",
