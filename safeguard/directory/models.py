@@ -8,16 +8,35 @@ matched. Levels are stored by number, which stays the same when a level's words 
 versioned (decision 0074).
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from safeguard.core.models import BaseModel
+from safeguard.core.workdays import add_months
 from safeguard.directory.codes import ReferralOutcome, ReferralStatus, ServiceKind
+
+# An entry not checked for this long has lapsed: it is shown as out of date and never
+# suggested, until an editor checks it again.
+CHECK_MONTHS = 12
+
+
+class ServiceQuerySet(models.QuerySet):
+    def current(self, on: date):
+        """The entries that may be suggested on ``on``: not ended, checked within
+        ``CHECK_MONTHS``."""
+        return self.filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gt=on),
+            last_checked__gt=add_months(on, -CHECK_MONTHS),
+        )
 
 
 class Service(BaseModel):
     """One entry in the authority's directory of services."""
+
+    objects = ServiceQuerySet.as_manager()
 
     authority = models.ForeignKey(
         "accounts.LocalAuthority", on_delete=models.PROTECT, related_name="+"
@@ -70,6 +89,11 @@ class Service(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def is_current(self, on: date) -> bool:
+        """The one rule of ``ServiceQuerySet.current`` for one entry."""
+        ended = self.ended_on is not None and self.ended_on <= on
+        return not ended and self.last_checked > add_months(on, -CHECK_MONTHS)
 
 
 class DirectoryEditor(models.Model):

@@ -78,6 +78,9 @@ class EarlyHelpAssessment(BaseModel, LeadProfessional):
     consent_given = models.BooleanField("consent given", default=False)
     consent_date = models.DateField(null=True, blank=True)
     needs = models.TextField("summary of needs", blank=True)
+    # The needs identified, as codes of the directory's list (directory.codes.Need): what
+    # suggestions of services are matched against.
+    identified_needs = models.JSONField("needs identified", default=list, blank=True)
     outcome = models.CharField(max_length=20, choices=AssessmentOutcome.choices, blank=True)
     contact = models.OneToOneField(
         "referrals.Contact",
