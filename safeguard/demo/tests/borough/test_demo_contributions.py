@@ -4,8 +4,6 @@ withdrawn, decision 0073), and
 their agencies' progress on the plan actions they own, so that every page shows something."""
 
 import pytest
-from django.core.management import call_command
-from django.utils import timezone
 
 from safeguard.accounts.models import User
 from safeguard.casework.models import ChronologyEntry
@@ -13,12 +11,12 @@ from safeguard.notices.models import Notice
 from safeguard.partners import selectors
 from safeguard.partners.models import StepInvitation
 
+pytestmark = pytest.mark.xdist_group("borough")
+
 
 @pytest.mark.django_db
-def test_invitations_reports_and_progress_are_in_every_state(settings, tmp_path):
-    settings.SAFEGUARD_DEMO_ACCOUNTS_FILE = tmp_path / "demo-accounts.txt"
-    as_at = timezone.localdate()
-    call_command("demo", children=300, seed=7, as_at=as_at.isoformat(), stdout=None)
+def test_invitations_reports_and_progress_are_in_every_state(borough):
+    as_at = borough.as_at
     invitations = StepInvitation.objects.all()
     statuses = {i.report_status(as_at) for i in invitations}
     assert {"on_time", "late", "overdue", "waiting", "withdrawn"} <= statuses

@@ -3,20 +3,17 @@ share, each with its chronology entry, on children of sw1's caseload; sw1 sees t
 child's page."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from safeguard.accounts.models import User
 from safeguard.casework.models import ChronologyEntry
 from safeguard.partners.models import InformationSharingDecision, SharingConsent, SharingDecision
 
+pytestmark = pytest.mark.xdist_group("borough")
+
 
 @pytest.mark.django_db
-def test_decisions_to_share_and_not_to_share(settings, tmp_path, client):
-    settings.SAFEGUARD_DEMO_ACCOUNTS_FILE = tmp_path / "demo-accounts.txt"
-    as_at = timezone.localdate()
-    call_command("demo", children=300, seed=7, as_at=as_at.isoformat(), stdout=None)
+def test_decisions_to_share_and_not_to_share(borough, client):
     decisions = InformationSharingDecision.objects.all()
     assert decisions.count() >= 5
     assert set(decisions.values_list("decision", flat=True)) == set(SharingDecision.values)

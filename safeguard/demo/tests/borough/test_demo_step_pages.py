@@ -4,10 +4,8 @@ and a decided contact's reason and rationale, each reached from the case page, t
 page or the chronology."""
 
 import html
-from datetime import date
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from safeguard.accounts.models import User
@@ -16,18 +14,17 @@ from safeguard.people.models import Seal
 from safeguard.protection.models import ChildProtectionConference, StrategyDiscussion
 from safeguard.referrals.models import Contact
 
-AS_AT = date(2026, 6, 30)
-
 
 def _text(response) -> str:
     assert response.status_code == 200
     return html.unescape(response.content.decode())
 
 
+pytestmark = pytest.mark.xdist_group("borough")
+
+
 @pytest.mark.django_db
-def test_the_demos_step_pages_show_what_was_written(settings, tmp_path, client):
-    settings.SAFEGUARD_DEMO_ACCOUNTS_FILE = tmp_path / "demo-accounts.txt"
-    call_command("demo", children=150, seed=7, as_at=AS_AT.isoformat(), stdout=None)
+def test_the_demos_step_pages_show_what_was_written(borough, client):
     sealed = Seal.objects.values("person_id")
     manager = User.objects.filter(role=Role.SERVICE_MANAGER, is_active=True).first()
     client.force_login(manager)

@@ -2,10 +2,7 @@
 and still waiting; challenges and escalations raised by each conference's chair, open and
 resolved, in the chronology."""
 
-from datetime import date
-
 import pytest
-from django.core.management import call_command
 from django.db.models import F
 
 from safeguard.casework.models import ChronologyEntry
@@ -13,23 +10,22 @@ from safeguard.core.workdays import add_working_days
 from safeguard.protection.models import ChairChallenge, ChildProtectionConference
 from safeguard.timescales.models import DueEntry
 
-AS_AT = date(2026, 6, 30)
+pytestmark = pytest.mark.xdist_group("borough")
 
 
 @pytest.mark.django_db
-def test_minutes_and_challenges_fill_the_chairs_pages(settings, tmp_path):
-    settings.SAFEGUARD_DEMO_ACCOUNTS_FILE = tmp_path / "demo-accounts.txt"
-    call_command("demo", children=300, seed=7, as_at=AS_AT.isoformat(), stdout=None)
+def test_minutes_and_challenges_fill_the_chairs_pages(borough):
     conferences = list(ChildProtectionConference.objects.select_related("case__authority"))
     circulated = [c for c in conferences if c.minutes_circulated_on is not None]
     assert circulated and len(circulated) < len(conferences)
     late = [
-        c for c in circulated
+        c
+        for c in circulated
         if c.minutes_circulated_on
         > add_working_days(c.conference_date, c.case.authority.conference_minutes_wd)
     ]
     assert late and len(late) < len(circulated) // 2
-    assert all(c.conference_date <= c.minutes_circulated_on <= AS_AT for c in circulated)
+    assert all(c.conference_date <= c.minutes_circulated_on <= borough.as_at for c in circulated)
     # What waits is on the chairs' lists.
     minutes = DueEntry.objects.filter(rule_id="conference_minutes")
     assert minutes.exists()

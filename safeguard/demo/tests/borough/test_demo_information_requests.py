@@ -2,22 +2,19 @@
 on time, answered late, open and late, open; asked of the police, health and a school, whose
 demo accounts see them."""
 
-
 import pytest
-from django.core.management import call_command
-from django.utils import timezone
 
 from safeguard.accounts.models import User
 from safeguard.casework.models import ChronologyEntry
 from safeguard.partners import selectors
 from safeguard.partners.models import InformationRequest
 
+pytestmark = pytest.mark.xdist_group("borough")
+
 
 @pytest.mark.django_db
-def test_requests_are_answered_late_and_open_for_each_agency(settings, tmp_path):
-    settings.SAFEGUARD_DEMO_ACCOUNTS_FILE = tmp_path / "demo-accounts.txt"
-    as_at = timezone.localdate()
-    call_command("demo", children=300, seed=7, as_at=as_at.isoformat(), stdout=None)
+def test_requests_are_answered_late_and_open_for_each_agency(borough):
+    as_at = borough.as_at
     requests = InformationRequest.objects.all()
     assert requests.count() == 12
     assert {r.status(as_at) for r in requests} == {"answered", "late", "open"}

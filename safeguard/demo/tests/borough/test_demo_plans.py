@@ -1,10 +1,7 @@
 """The demo's child protection plans do something (decision 0036): outcomes, a contingency
 plan, actions owned by people and agencies, progress at core groups, some overdue."""
 
-from datetime import date
-
 import pytest
-from django.core.management import call_command
 
 from safeguard.casework.models import CINPlan, DirectWork, Visit
 from safeguard.demo.tests.test_demo_family import summaries_suit_the_childs_age
@@ -16,13 +13,11 @@ from safeguard.protection.models import (
 )
 from safeguard.protection.selectors import overdue_actions
 
-AS_AT = date(2026, 6, 30)
+pytestmark = pytest.mark.xdist_group("borough")
 
 
 @pytest.mark.django_db
-def test_every_plan_has_outcomes_contingency_and_actions(settings, tmp_path):
-    settings.SAFEGUARD_DEMO_ACCOUNTS_FILE = tmp_path / "demo-accounts.txt"
-    call_command("demo", children=300, seed=7, as_at=AS_AT.isoformat(), stdout=None)
+def test_every_plan_has_outcomes_contingency_and_actions(borough):
     plans = ChildProtectionPlan.objects.all()
     assert plans.exists()
     assert not plans.filter(outcomes="").exists() and not plans.filter(contingency="").exists()
@@ -32,7 +27,7 @@ def test_every_plan_has_outcomes_contingency_and_actions(settings, tmp_path):
     assert actions.filter(owner_agency__isnull=False).exists()
     assert actions.filter(status=ActionStatus.DONE).exists()
     assert PlanActionProgress.objects.filter(core_group__isnull=False).exists()
-    assert overdue_actions(AS_AT).exists()
+    assert overdue_actions(borough.as_at).exists()
     # Child in need plans too (decision 0068): outcomes, contingency, actions, some overdue
     # and some done, and the progress recorded at their reviews.
     cin_plans = CINPlan.objects.all()
@@ -42,7 +37,7 @@ def test_every_plan_has_outcomes_contingency_and_actions(settings, tmp_path):
     cin_actions = actions.filter(cin_plan__isnull=False)
     assert cin_actions.filter(status=ActionStatus.DONE).exists()
     assert cin_actions.filter(owner_agency__isnull=False).exists()
-    assert overdue_actions(AS_AT).filter(cin_plan__isnull=False).exists()
+    assert overdue_actions(borough.as_at).filter(cin_plan__isnull=False).exists()
     assert PlanActionProgress.objects.filter(cin_review__isnull=False).exists()
     # Visits and direct work carry the child's voice and the worker's analysis.
     assert Visit.objects.exclude(child_views="").exists()
@@ -50,7 +45,7 @@ def test_every_plan_has_outcomes_contingency_and_actions(settings, tmp_path):
     assert Visit.objects.exclude(seen_alone_where="").exists()
     assert DirectWork.objects.exclude(analysis="").exists()
     # The case summaries of the same borough suit each child's age (test_demo_family).
-    summaries_suit_the_childs_age(AS_AT)
+    summaries_suit_the_childs_age(borough.as_at)
 
 
 def test_a_plan_for_an_unborn_child_is_written_about_the_baby():
