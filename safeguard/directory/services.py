@@ -9,6 +9,7 @@ through ``audit.services`` (a change event in the same transaction); bad input r
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -132,8 +133,11 @@ def _check(authority_id, values: dict, *, exclude_pk=None) -> None:
 
 
 @transaction.atomic
-def service_add(*, by, last_checked: date | None = None, **values) -> Service:
-    """Add an entry to ``by``'s authority's directory, checked today by ``by``."""
+def service_add(
+    *, by, last_checked: date | None = None, oruk_id: uuid.UUID | None = None, **values
+) -> Service:
+    """Add an entry to ``by``'s authority's directory, checked today by ``by`` (or on
+    ``last_checked``). ``oruk_id`` only for the demo, whose ids follow its seed."""
     _require(by, Action.EDIT)
     values = _clean({name: values.get(name) for name in FIELDS if name in values})
     _check(by.authority_id, values)
@@ -143,6 +147,8 @@ def service_add(*, by, last_checked: date | None = None, **values) -> Service:
         checked_by=by,
         **values,
     )
+    if oruk_id is not None:
+        service.oruk_id = oruk_id
     save_new(service, by=by)
     return service
 
