@@ -35,3 +35,29 @@ def test_the_demo_directory(settings, tmp_path, client):
     assert "Out of date: not checked since" in page
     one = services.filter(levels__isnull=False).exclude(levels=[]).first()
     assert "Level " in client.get(reverse("directory:service", args=[one.pk])).content.decode()
+
+
+def _directory(seed: int, as_at, tmp_path) -> list:
+    """Build the demo inside a transaction that is then rolled back; return its directory."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        call_command("demo", children=20, seed=seed, as_at=as_at.isoformat(), stdout=None)
+        rows = sorted(
+            Service.objects.values_list(
+                "id", "oruk_id", "name", "organisation", "kind", "min_age", "max_age", "areas",
+                "levels", "needs", "last_checked", "ended_on", "phone", "postcode",
+            )
+        )  # fmt: skip
+        transaction.set_rollback(True)
+    return rows
+
+
+@pytest.mark.django_db
+def test_the_same_seed_gives_the_same_directory(settings, tmp_path):
+    settings.SAFEGUARD_DEMO_ACCOUNTS_FILE = tmp_path / "demo-accounts.txt"
+    as_at = timezone.localdate()
+    first = _directory(7, as_at, tmp_path)
+    assert len(first) >= 60
+    assert _directory(7, as_at, tmp_path) == first
+    assert _directory(8, as_at, tmp_path) != first
