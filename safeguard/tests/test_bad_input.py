@@ -51,7 +51,6 @@ FORMS = {
     "directory:service-new": "sm_dan",
     "directory:service-change": "sm_dan",
     "directory:service-end": "sm_dan",
-    "directory:editors": "sm_dan",
     "people:create": "tm_carol",
     "people:edit": "tm_carol",
     "people:address-add": "tm_carol",
@@ -250,7 +249,7 @@ NO_FREE_TEXT = {
     "casework:looked-after-new",
     "assessments:start", "people:relationship-add", "privacy:mark-add", "privacy:sar-close",
     "protection:plan-end", "protection:review-new", "protection:s47-conclude", "protection:s47-new",
-    "protection:minutes", "directory:editors",
+    "protection:minutes",
 }  # fmt: skip
 # Good values for fields the generic filling cannot guess.
 OVERRIDES = {
