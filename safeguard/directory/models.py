@@ -8,6 +8,7 @@ matched. Levels are stored by number, which stays the same when a level's words 
 versioned (decision 0074).
 """
 
+import uuid
 from datetime import date
 
 from django.conf import settings
@@ -72,12 +73,19 @@ class Service(BaseModel):
     )
     # The day the service stopped (it stays in the directory's history, never suggested).
     ended_on = models.DateField(null=True, blank=True)
+    ended_reason = models.CharField("why it ended", max_length=300, blank=True)
+    # The service's id in Open Referral UK files (decision 0079): kept apart from the primary
+    # key, so that an entry imported from another authority's directory keeps its id there.
+    oruk_id = models.UUIDField("Open Referral UK id", default=uuid.uuid4, editable=False)
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["authority", "name", "organisation"], name="directory_service_unique_name"
+            ),
+            models.UniqueConstraint(
+                fields=["authority", "oruk_id"], name="directory_service_unique_oruk_id"
             ),
             models.CheckConstraint(
                 condition=Q(min_age__isnull=True)

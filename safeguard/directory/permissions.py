@@ -30,7 +30,7 @@ from safeguard.accounts.roles import (
 from safeguard.directory.models import DirectoryEditor, Service
 
 # Roles that never use the directory.
-_NOT_USERS = frozenset({Role.UNSCHEDULED_CARE_CLINICIAN}) | READ_ONLY_ROLES | ADMINISTRATOR_ROLES
+NOT_USERS = frozenset({Role.UNSCHEDULED_CARE_CLINICIAN}) | READ_ONLY_ROLES | ADMINISTRATOR_ROLES
 
 
 class Action(StrEnum):
@@ -60,7 +60,7 @@ def _authority_id(user):
 
 def is_editor(user) -> bool:
     """Is ``user`` a current directory editor of their authority (or a service manager)?"""
-    if not _staff(user) or user.role in _NOT_USERS:
+    if not _staff(user) or user.role in NOT_USERS:
         return False
     if user.role == Role.SERVICE_MANAGER and is_social_care_staff(user):
         return True
@@ -71,7 +71,7 @@ def is_editor(user) -> bool:
 
 def visible_to(user) -> QuerySet[Service]:
     """The directory entries ``user`` may read: their authority's, if they use the directory."""
-    if not _staff(user) or user.role in _NOT_USERS:
+    if not _staff(user) or user.role in NOT_USERS:
         return Service.objects.none()
     return Service.objects.filter(authority_id=_authority_id(user))
 
@@ -81,7 +81,7 @@ def can(user, action: Action, obj=None) -> bool:
     if not _staff(user):
         return False
     if action == Action.VIEW:
-        return user.role not in _NOT_USERS and (
+        return user.role not in NOT_USERS and (
             obj is None or obj.authority_id == _authority_id(user)
         )
     if action == Action.EDIT:

@@ -48,6 +48,9 @@ BAD_UPN = ["A801200005001", "I801200005001", "B8012000O5001", "B80120000500S", "
 
 # Every page with a form that stores data, and who uses it.
 FORMS = {
+    "directory:service-new": "sm_dan",
+    "directory:service-change": "sm_dan",
+    "directory:service-end": "sm_dan",
     "people:create": "tm_carol",
     "people:edit": "tm_carol",
     "people:address-add": "tm_carol",
@@ -284,6 +287,8 @@ OTHER_CHILD = {"earlyhelp:taf-new": "child_sally"}
 # Text inputs with a format of their own: fuzzed one at a time, and never required to store.
 STRUCTURED = {"postcode": "TE1 1ST", "la_child_id": "", "police_reference": "", "nhs_number": "",
               "upn": "", "former_upn": "", "received_time": "",
+              # A directory entry's postcode districts (directory:service-new).
+              "areas": "KM1",
               # A new staff account's (operations:account-new).
               "username": "new.worker", "email": "new.worker@example.org"}  # fmt: skip
 ROW_AGENCIES = ["Children's social care", "Police", "Health"]

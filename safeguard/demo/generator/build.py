@@ -34,6 +34,7 @@ from safeguard.demo.generator.common import (
 from safeguard.demo.generator.contacts import Contacts
 from safeguard.demo.generator.contributions import make_contributions
 from safeguard.demo.generator.cover import review_waiting_cases
+from safeguard.demo.generator.directory import build_directory
 from safeguard.demo.generator.documents import add_documents
 from safeguard.demo.generator.earlyhelp import EarlyHelp
 from safeguard.demo.generator.family import add_family_network
@@ -157,6 +158,7 @@ def build_demo_borough(
         information_requests = make_information_requests(authority, seed=seed, as_at=as_at)
         contributions = make_contributions(authority, seed=seed, as_at=as_at)
         sharing_decisions = make_sharing_decisions(authority, seed=seed, as_at=as_at)
+        directory = build_directory(authority, seed=seed, as_at=as_at)
         family = add_family_network(borough, authority_id=authority.id, as_at=as_at, seed=seed)
         reword_indicator(authority)  # after every contact is decided: they keep the old words
         # The records went in by bulk inserts, which tell nobody: work out what is due.
@@ -185,6 +187,7 @@ def build_demo_borough(
                 **information_requests,
                 **contributions,
                 **sharing_decisions,
+                **directory,
                 **workforce,
                 **moved,
                 **family,
