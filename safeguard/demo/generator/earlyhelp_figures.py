@@ -31,6 +31,10 @@ from safeguard.performance.early_help import NO_ADDRESS, district
 from safeguard.performance.services import child_population_set
 from safeguard.referrals.services import referral_record
 
+# Invented names, of the demo's vocabulary (``demo.vocabulary``).
+SUPPORT_WORKER = "Joanne Brackenholt"
+YOUTH_WORKER = "Marcus Sloewick"
+YOUTH_SERVICE = texts.EARLY_HELP_OTHER_ORGANISATIONS[1]
 NEEDS = (
     "Low school attendance and late arrivals; mum reports struggling with the morning routine "
     "since the baby was born"
@@ -96,7 +100,7 @@ def _start(manager, child, start: date, **more):
     return early_help.eha_start(
         by=manager, child=child, start_date=start, consent_given=True, consent_date=start,
         organisation_other=texts.EARLY_HELP_OTHER_ORGANISATIONS[0],
-        lead_name="Jo Okafor", lead_agency=texts.EARLY_HELP_OTHER_ORGANISATIONS[0],
+        lead_name=SUPPORT_WORKER, lead_agency=texts.EARLY_HELP_OTHER_ORGANISATIONS[0],
         lead_role="Family support worker", needs=NEEDS, **more,
     )  # fmt: skip
 
@@ -112,62 +116,61 @@ def _assessment_late(authority, manager, free: list[Person], as_at: date) -> int
 
 
 def _review_overdue(authority, manager, free: list[Person], as_at: date) -> int:
-    """A team around the family whose first review is ten days late."""
+    """A team around the family, after its assessment, whose first review is ten days late."""
     if not free:
         return 0
     child = free.pop()
     start = as_at - timedelta(weeks=authority.taf_review_weeks, days=10)
+    assessment = _start(manager, child, start - timedelta(days=35))
+    early_help.eha_complete(
+        by=manager, assessment=assessment, completed_date=start - timedelta(days=4), outcome="taf"
+    )
     early_help.taf_start(
-        by=manager, child=child, start_date=start, lead_name="Sam Adeyemi",
-        lead_agency=texts.EARLY_HELP_OTHER_ORGANISATIONS[1], lead_role="Youth worker",
+        by=manager, child=child, start_date=start, lead_name=YOUTH_WORKER,
+        lead_agency=YOUTH_SERVICE, lead_role="Youth worker",
         plan="Weekly youth club and a mentor; school to share attendance each Friday",
-        members=[{"agency": "School", "name": "Ms Patel", "role": "Designated safeguarding lead"}],
+        assessment=assessment,
+        members=[
+            {"agency": YOUTH_SERVICE, "name": YOUTH_WORKER, "role": "Youth worker"},
+            {"agency": "School", "name": "Ms Tansymere", "role": "Designated safeguarding lead"},
+        ],
     )  # fmt: skip
     return 1
 
 
 def _stepped_down_and_back(authority, manager, rng: random.Random, as_at: date) -> int:
-    """A child whose case closed three to ten months ago stepped down to early help, stepped
-    up again after the assessment and referred to social care: counted among the children
-    stepped down and referred again within 12 months."""
-    latest = as_at - timedelta(days=100)
+    """A child stepped down to early help in the last ten months, whose early help ended
+    (no further action or single-agency support) and who is referred to social care again a
+    month or more later: counted among the children stepped down and referred again within
+    12 months."""
     child = OuterRef("child_id")
     later_or_open_case = Case.objects.filter(
-        Q(referral_date__gt=latest) | Q(closure_date__isnull=True), child_id=child
-    )
-    recent_early_help = EarlyHelpAssessment.objects.filter(
-        Q(completed_date__isnull=True) | Q(start_date__gte=as_at - timedelta(days=300)),
+        Q(referral_date__gt=OuterRef("start_date")) | Q(closure_date__isnull=True),
         child_id=child,
     )
     open_team = TeamAroundFamily.objects.filter(end_date__isnull=True, child_id=child)
-    cases = list(
-        Case.objects.filter(
+    candidates = list(
+        EarlyHelpAssessment.objects.filter(
             authority=authority,
-            closure_date__gte=as_at - timedelta(days=300),
-            closure_date__lte=latest,
+            stepped_down_from__isnull=False,
+            start_date__gte=as_at - timedelta(days=300),
+            completed_date__lte=as_at - timedelta(days=40),
+            outcome__in=["nfa", "single_agency"],
             child__in=people.visible_to(manager).values("pk"),
-            child__date_of_birth__gt=as_at - timedelta(days=16 * 365),
             child__date_of_death__isnull=True,
         )
         .exclude(Exists(later_or_open_case))
-        .exclude(Exists(recent_early_help))
         .exclude(Exists(open_team))
         .select_related("child")
         .order_by("pk")[:50]
     )
-    if not cases:
+    if not candidates:
         return 0
-    case = rng.choice(cases)
-    child = case.child
-    start = case.closure_date + timedelta(days=3)
-    assessment = _start(manager, child, start, stepped_down_from=case)
-    done = start + timedelta(days=28)
-    early_help.eha_complete(
-        by=manager, assessment=assessment, completed_date=done, outcome="step_up"
-    )
+    assessment = rng.choice(candidates)
+    back = assessment.completed_date + timedelta(days=rng.randint(30, 39))
     referral_record(
-        by=manager, child=child, received_date=done + timedelta(days=2), source="5D",
-        decision="assessment", decision_date=done + timedelta(days=2), primary_need="N1",
-        reason="Stepped up from early help: attendance has fallen again and a new worry about home",
+        by=manager, child=assessment.child, received_date=back, source="2A",
+        decision="assessment", decision_date=back, primary_need="N1",
+        reason="School worried again: attendance has fallen and there is a new worry about home",
     )  # fmt: skip
     return 1
