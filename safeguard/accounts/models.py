@@ -126,6 +126,20 @@ class LocalAuthority(models.Model):
         "decisions for early help: working days to start the early help assessment",
         default=10,
     )
+    # Early help (issue 19 item 5): how long an early help assessment may stay open, and how
+    # often a team around the family meets to review its plan. Local practice, not statute:
+    # no national timescale for either (domain.md §1); 45 working days mirrors the statutory
+    # assessment's, and most authorities review a team around the family every 6 to 8 weeks.
+    early_help_assessment_wd = models.PositiveSmallIntegerField(
+        "early help assessments: working days from the start to completing it",
+        default=45,
+        validators=[MinValueValidator(1)],
+    )
+    taf_review_weeks = models.PositiveSmallIntegerField(
+        "teams around the family: weeks between reviews",
+        default=6,
+        validators=[MinValueValidator(1)],
+    )
     # Decisions that wait for the case's line manager before they take effect (issue 15
     # item 2, decision 0041): the kinds registered by the apps that make them
     # (``casework.services.register_decision_right``). All five of the issue's are on by

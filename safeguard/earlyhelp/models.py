@@ -17,11 +17,6 @@ from django.db.models import Q
 from safeguard.core.models import BaseModel, DatedSpan
 from safeguard.earlyhelp.codes import AssessmentOutcome, TAFEndReason
 
-# Weeks between TAF reviews. Local practice, not statute: most authorities review a team
-# around the family every six to eight weeks. One value for every authority for now; if
-# authorities come to differ, it becomes a field on accounts.LocalAuthority.
-TAF_REVIEW_WEEKS = 6
-
 
 class LeadProfessional(models.Model):
     """Who leads the early help work: a name, agency and role as written at the time, and the
@@ -203,11 +198,19 @@ class TeamAroundFamily(BaseModel, LeadProfessional, DatedSpan):
         return max(dates) if dates else None
 
     @property
+    def review_weeks(self) -> int:
+        """The authority's weeks between reviews (``LocalAuthority.taf_review_weeks``)."""
+        if "authority_review_weeks" in self.__dict__:  # read with the team (with_last_review)
+            return self.authority_review_weeks
+        return self.authority.taf_review_weeks
+
+    @property
     def next_review_due(self) -> date | None:
-        """TAF_REVIEW_WEEKS after the last review (or the start); None once it has ended."""
+        """The authority's review interval after the last review (or the start); None once it
+        has ended."""
         if not self.is_open:
             return None
-        return (self.last_review_date or self.start_date) + timedelta(weeks=TAF_REVIEW_WEEKS)
+        return (self.last_review_date or self.start_date) + timedelta(weeks=self.review_weeks)
 
 
 class TAFReview(BaseModel):

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -65,7 +65,7 @@ def access_assessment(
 def access_taf(*, user, taf_id: UUID, request=None, action: Action = Action.VIEW):
     taf = (
         TeamAroundFamily.objects.select_related(
-            "assessment", "lead_user", "created_by", "stepped_down_from"
+            "assessment", "lead_user", "created_by", "stepped_down_from", "authority"
         )
         .prefetch_related("reviews__created_by")
         .filter(pk=taf_id)
@@ -81,9 +81,13 @@ def access_taf(*, user, taf_id: UUID, request=None, action: Action = Action.VIEW
 
 
 def with_last_review(tafs: QuerySet[TeamAroundFamily]) -> QuerySet[TeamAroundFamily]:
-    """``tafs`` with each team's last review date read in the same query (``reviewed_last``),
-    so that a list showing when each is next due asks nothing more."""
-    return tafs.annotate(reviewed_last=Max("reviews__review_date"))
+    """``tafs`` with each team's last review date and its authority's review interval read in
+    the same query (``reviewed_last``, ``authority_review_weeks``), so that a list showing
+    when each is next due asks nothing more."""
+    return tafs.annotate(
+        reviewed_last=Max("reviews__review_date"),
+        authority_review_weeks=F("authority__taf_review_weeks"),
+    )
 
 
 def assessments_of(child) -> QuerySet[EarlyHelpAssessment]:

@@ -26,7 +26,6 @@ from safeguard.earlyhelp.forms import (
     TAFReviewForm,
     TAFStartForm,
 )
-from safeguard.earlyhelp.models import TAF_REVIEW_WEEKS
 from safeguard.earlyhelp.permissions import Action
 from safeguard.referrals import permissions as referral_permissions
 
@@ -197,7 +196,7 @@ def taf_new(request, person_id: UUID):
         "open_taf": selectors.open_taf_of(child),
         "open_case": _sees_case_file(user, child) and open_case_of(child),
         "back_url": _person_url(child),
-        "review_weeks": TAF_REVIEW_WEEKS,
+        "review_weeks": child.authority.taf_review_weeks,
     }
     return _page(request, "taf_start.html", **context)
 
@@ -217,7 +216,7 @@ def taf_detail(request, taf_id: UUID):
         "sees_case_file": _sees_case_file(user, taf.child),
         "can_refer": _can_refer(user, taf.child),
         "stepped_up": taf.end_reason == TAFEndReason.STEPPED_UP,
-        "review_weeks": TAF_REVIEW_WEEKS,
+        "review_weeks": taf.review_weeks,
     }
     return _page(request, "taf_detail.html", **context)
 

@@ -14,6 +14,13 @@ urlpatterns = [
     path("performance/partners/", views.partners, name="partners"),
     path("performance/partners.csv", views.partners_csv, name="partners-csv"),
     path("performance/partners.pdf", views.partners_pdf_report, name="partners-pdf"),
+    # Figures for a preventative strategy (decision 0082), before the indicator routes too.
+    path("performance/early-help/", views.early_help_figures, name="early-help"),
+    path(
+        "performance/early-help/<slug:figure_id>/children/",
+        views.early_help_children,
+        name="early-help-children",
+    ),
     path("performance/<slug:kpi_id>/", views.indicator_detail, name="indicator"),
     path("performance/<slug:kpi_id>/children/", views.children, name="children"),
 ]

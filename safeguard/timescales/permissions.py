@@ -10,6 +10,12 @@ oversee work see it across the service and for any team; any other social care m
 it for the teams they belong to (a social worker: their own team's children), never the
 whole service's.
 
+The early help queue (``SEE_EARLY_HELP_QUEUE``, issue 19 item 5) is for team and service
+managers, who oversee early help across the authority (there is no early help coordinator
+role: a coordinator is given a manager's role or works as a partner), and for partner
+practitioners of the agencies that lead early help, who see their own agency's assessments
+and teams around the family only (``partner_agency``).
+
 ``visible_to(user)`` is the teams whose lists the user may see: every team of their
 authority for social care staff, none for anyone else. The rows of every list are then shown
 through ``people.selectors.show_rows``, which leaves out the children the user may not see.
@@ -20,7 +26,8 @@ from enum import StrEnum
 from django.db.models import QuerySet
 
 from safeguard.accounts.models import Team
-from safeguard.accounts.roles import OVERSIGHT_ROLES, is_social_care_staff
+from safeguard.accounts.roles import MANAGER_ROLES, OVERSIGHT_ROLES, is_social_care_staff
+from safeguard.earlyhelp import permissions as early_help
 
 
 class Action(StrEnum):
@@ -28,9 +35,20 @@ class Action(StrEnum):
     SEE_TEAM = "see_team"  # what is due on a Team's cases
     SEE_SERVICE = "see_service"  # what is due across the service, and unallocated cases
     SEE_UNSEEN = "see_unseen"  # children not seen within their standard: obj a team, or None
+    SEE_EARLY_HELP_QUEUE = "see_early_help_queue"  # the early help queue
+
+
+def partner_agency(user):
+    """The agency whose early help a partner practitioner sees on the queue; None for social
+    care staff, who see the authority's."""
+    if early_help.uses_early_help(user) and not is_social_care_staff(user):
+        return user.agency
+    return None
 
 
 def can(user, action: Action, obj=None) -> bool:
+    if action == Action.SEE_EARLY_HELP_QUEUE:
+        return is_social_care_staff(user, roles=MANAGER_ROLES) or partner_agency(user) is not None
     if not is_social_care_staff(user):
         return False
     match action:

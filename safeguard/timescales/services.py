@@ -29,6 +29,10 @@ STANDARDS = {
     "section47_start_wd": (1, 10),
     "cin_plan_start_wd": (1, 45),
     "early_help_start_wd": (1, 45),
+    # Early help's own clocks, read by the early help queue and the team around the family's
+    # next review (issue 19 item 5).
+    "early_help_assessment_wd": (1, 130),
+    "taf_review_weeks": (1, 26),
     # A manager's review of a case waiting unallocated (issue 14).
     "unallocated_review_wd": (1, 20),
     # A conference's minutes circulated by its chair (issue 15 item 3).

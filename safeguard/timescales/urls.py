@@ -12,4 +12,5 @@ urlpatterns = [
     path("due/next-steps/", views.next_steps, name="next-steps"),
     path("due/unallocated/", views.unallocated, name="unallocated"),
     path("unseen/", views.unseen, name="unseen"),
+    path("early-help/queue/", views.early_help_queue, name="early-help-queue"),
 ]

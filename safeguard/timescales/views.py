@@ -314,3 +314,67 @@ def unseen(request):
         "today": today,
     }
     return render(request, "timescales/unseen.html", context)
+
+
+# --- The early help queue (issue 19 item 5) ----------------------------------------------------
+
+QUEUE_SECTIONS = ("not_started", "late", "reviews")
+
+
+def _section_page(request, section: str) -> int:
+    try:
+        return max(1, int(request.GET.get(f"{section}_page", "1")))
+    except ValueError:
+        return 1
+
+
+@login_required
+@require_GET
+def early_help_queue(request):
+    """Early help waiting on someone: decisions for early help with no assessment started,
+    assessments past the local standard, teams around the family whose review is overdue.
+    Each section paged on its own, each row shown through ``show_rows`` (a restricted child
+    counted, not named; each child shown logged)."""
+    from safeguard.timescales import early_help
+
+    user = request.user
+    if not permissions.can(user, Action.SEE_EARLY_HELP_QUEUE):
+        raise PermissionDenied
+    authority = user.agency.authority
+    agency = permissions.partner_agency(user)
+    today = timezone.localdate()
+    pages = {
+        "late": early_help.assessments_late(
+            authority, on=today, partner_agency=agency, number=_section_page(request, "late")
+        ),
+        "reviews": early_help.reviews_overdue(
+            authority, on=today, partner_agency=agency, number=_section_page(request, "reviews")
+        ),
+    }
+    if agency is None:  # the front door's decisions are social care's
+        pages["not_started"] = early_help.not_started(
+            authority, on=today, number=_section_page(request, "not_started")
+        )
+    current = {f"{s}_page": _section_page(request, s) for s in QUEUE_SECTIONS}
+    sections = {}
+    for name, page in pages.items():
+        shown = people.show_rows(user=user, rows=page.rows, request=request)
+        key = f"{name}_page"
+        sections[name] = {
+            "rows": shown.rows,
+            "restricted": shown.hidden,
+            "page": page,
+            "previous_query": urlencode(current | {key: page.number - 1})
+            if page.has_previous
+            else "",
+            "next_query": urlencode(current | {key: page.number + 1}) if page.has_next else "",
+        }
+    context = {
+        "sections": sections,
+        "partner": agency,
+        "standard_wd": authority.early_help_assessment_wd,
+        "review_weeks": authority.taf_review_weeks,
+        "start_wd": authority.early_help_start_wd,
+        "today": today,
+    }
+    return render(request, "timescales/early_help_queue.html", context)

@@ -100,6 +100,7 @@ def home(request):
             "can_see_service": can_see_service,
             "can_see_my_errors": quality_permissions.can(user, QualityAction.SEE_OWN),
             "can_see_unseen": due_permissions.can(user, DueAction.SEE_UNSEEN),
+            "can_see_early_help_queue": due_permissions.can(user, DueAction.SEE_EARLY_HELP_QUEUE),
             "can_see_quality_summary": quality_permissions.can(user, QualityAction.SEE_SUMMARY),
             "can_see_audits": assurance_permissions.can(user, AssuranceAction.SEE),
             "my_audit_actions": (

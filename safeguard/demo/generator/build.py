@@ -10,7 +10,7 @@ from safeguard.accounts.models import LocalAuthority, User
 from safeguard.audit.models import ChangeEvent, ChangeVerb
 from safeguard.demo.generator import audits as case_file_audits
 from safeguard.demo.generator import backlog as backlog_reviews
-from safeguard.demo.generator import inspections
+from safeguard.demo.generator import earlyhelp_figures, inspections
 from safeguard.demo.generator import transfers as demo_transfers
 from safeguard.demo.generator.accounts import DemoResult
 from safeguard.demo.generator.administration import (
@@ -160,6 +160,7 @@ def build_demo_borough(
         sharing_decisions = make_sharing_decisions(authority, seed=seed, as_at=as_at)
         directory = build_directory(authority, seed=seed, as_at=as_at)
         family = add_family_network(borough, authority_id=authority.id, as_at=as_at, seed=seed)
+        early_help_figures = earlyhelp_figures.build(authority, seed=seed, as_at=as_at)
         reword_indicator(authority)  # after every contact is decided: they keep the old words
         # The records went in by bulk inserts, which tell nobody: work out what is due.
         due_items = projection.rebuild(authority=authority)
@@ -191,6 +192,7 @@ def build_demo_borough(
                 **workforce,
                 **moved,
                 **family,
+                **early_help_figures,
             },
             accounts=sorted(maker.staff.accounts, key=lambda row: order.index(row.username)),
             staff=len(maker.staff.users),

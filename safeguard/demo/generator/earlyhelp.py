@@ -25,6 +25,7 @@ from datetime import date, timedelta
 
 from django.db.models import Model
 
+from safeguard.accounts.models import LocalAuthority
 from safeguard.casework.models import ChronologyEntry
 from safeguard.core.workdays import add_working_days
 from safeguard.demo import vocabulary as words
@@ -32,7 +33,7 @@ from safeguard.demo.generator import texts
 from safeguard.demo.generator.common import Worker, age_on, make, save_with_events
 from safeguard.demo.generator.staff import Organisation
 from safeguard.earlyhelp.codes import AssessmentOutcome, TAFEndReason
-from safeguard.earlyhelp.models import TAF_REVIEW_WEEKS, EarlyHelpAssessment, TAFReview
+from safeguard.earlyhelp.models import EarlyHelpAssessment, TAFReview
 from safeguard.earlyhelp.models import TeamAroundFamily as TAF
 from safeguard.people.models import Involvement, Person
 
@@ -111,6 +112,8 @@ class EarlyHelp:
         self.borough = borough
         self.org = org
         self.authority_id = authority_id
+        # The authority's interval between reviews of a team around the family.
+        self.review_weeks = LocalAuthority.objects.get(pk=authority_id).taf_review_weeks
         self.as_at = borough.as_at
         self.triggers: list[Trigger] = []
         self.rows: dict[type[Model], list[Model]] = defaultdict(list)
@@ -239,10 +242,10 @@ class EarlyHelp:
             end, reason = None, ""
         plan.taf_start, plan.taf_end, plan.taf_end_reason = start, end, reason
         last = end or as_at
-        day = start + timedelta(weeks=TAF_REVIEW_WEEKS, days=rng.randint(-5, 5))
+        day = start + timedelta(weeks=self.review_weeks, days=rng.randint(-5, 5))
         while day <= last:
             plan.reviews.append(day)
-            day += timedelta(weeks=TAF_REVIEW_WEEKS, days=rng.randint(-5, 5))
+            day += timedelta(weeks=self.review_weeks, days=rng.randint(-5, 5))
 
     # --- Records --------------------------------------------------------------------------------
 

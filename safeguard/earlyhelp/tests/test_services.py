@@ -14,7 +14,6 @@ from safeguard.casework.models import ChronologyEntry
 from safeguard.core.errors import ApplicationError
 from safeguard.earlyhelp import services
 from safeguard.earlyhelp.models import (
-    TAF_REVIEW_WEEKS,
     EarlyHelpAssessment,
     TAFReview,
     TeamAroundFamily,
@@ -327,7 +326,7 @@ def test_the_assessment_must_be_the_childs_and_come_first(world):
 
 def test_a_review_is_recorded_and_sets_the_next_due(world):
     taf = start_taf(world)
-    assert taf.next_review_due == START + timedelta(weeks=TAF_REVIEW_WEEKS) == date(2025, 4, 14)
+    assert taf.next_review_due == START + timedelta(weeks=6) == date(2025, 4, 14)
     before = counts()
     review = services.taf_review_record(by=world.sw_ben, taf=taf, review_date=date(2025, 4, 10), progress=" Attendance up; sleep better ")
     assert (review.taf, review.review_date, review.progress, review.created_by) == (taf, date(2025, 4, 10), "Attendance up; sleep better", world.sw_ben)
@@ -396,6 +395,20 @@ def test_a_team_ends_once(world):
     services.taf_end(by=world.voluntary_val, taf=taf, end_date=date(2025, 6, 30), end_reason="moved_away")
     refused(lambda: services.taf_end(by=world.sw_amy, taf=taf, end_date=date(2025, 7, 1), end_reason="needs_met"),
             "The team around the family already ended on 30 June 2025")
+
+
+def test_the_authoritys_review_interval_sets_the_next_review_due(world):
+    """The interval is the authority's setting (issue 19 item 5): every team's next review
+    moves with it (set on the local standards page: timescales' tests)."""
+    from safeguard.accounts.models import LocalAuthority
+
+    taf = start_taf(world)
+    LocalAuthority.objects.filter(pk=world.authority.pk).update(taf_review_weeks=8)
+    taf = TeamAroundFamily.objects.get(pk=taf.pk)
+    assert taf.next_review_due == START + timedelta(weeks=8) == date(2025, 4, 28)
+    services.taf_review_record(by=world.sw_ben, taf=taf, review_date=date(2025, 4, 10), progress="Better")
+    taf = TeamAroundFamily.objects.get(pk=taf.pk)
+    assert taf.next_review_due == date(2025, 6, 5)
 
 
 def test_the_next_review_is_due_from_today_on_a_team_started_today(world):

@@ -18,6 +18,12 @@ MATRIX = {
     "performance:partners": ("get", None, "", DASHBOARD),
     "performance:partners-csv": ("get", None, "", DASHBOARD),
     "performance:partners-pdf": ("get", None, "", DASHBOARD),
+    # Figures for a preventative strategy (decision 0082): those who see the dashboard.
+    "performance:early-help": ("get", None, "", DASHBOARD),
+    "performance:early-help-children": ("get", "figure_steps", "", DASHBOARD),
 }
 
-TARGETS = {"kpi_referrals": lambda world: {"kpi_id": "referrals"}}
+TARGETS = {
+    "kpi_referrals": lambda world: {"kpi_id": "referrals"},
+    "figure_steps": lambda world: {"figure_id": "steps"},
+}

@@ -16,6 +16,9 @@ MATRIX = {
     "timescales:next-steps": ("get", None, "", SOCIAL_CARE_PAGE),
     # Unallocated cases: for those who oversee work, as the service's due list.
     "timescales:unallocated": ("get", None, "", row(302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 302, 403, 403, 403)),
+    # The early help queue (issue 19 item 5): team and service managers, and the partner
+    # practitioners of the agencies that lead early help (their own agency's work only).
+    "timescales:early-help-queue": ("get", None, "", row(302, 403, 200, 200, 403, 403, 200, 200, 200, 403, 403, 302, 403, 403, 403)),
 }
 
 TARGETS = {"team_a": lambda world: {"team_id": world.team_a.pk}}
