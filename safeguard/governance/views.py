@@ -1,5 +1,6 @@
 """Improvement plans, their actions, highlight reports and the risk register (decision 0083)."""
 
+from datetime import date
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
@@ -8,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from safeguard.core.concurrency import versioned
+from safeguard.core.concurrency import stale_in_request, versioned
 from safeguard.core.submission import posted, submit
 from safeguard.governance import forms, permissions, selectors, services
 from safeguard.governance.models import ActionStatus
@@ -22,9 +23,9 @@ def _require(user, action, obj=None):
 
 def _form_page(request, form, title, *, back, button="Save", caption="", **extra):
     context = {"form": form, "title": title, "back": back, "button": button, "caption": caption}
-    return render(
-        request, "governance/form.html", context | extra, status=400 if form.errors else 200
-    )
+    # A stale save is answered 409 by the middleware, from a 200; other refusals are 400.
+    status = 400 if form.errors and not stale_in_request.get() else 200
+    return render(request, "governance/form.html", context | extra, status=status)
 
 
 @login_required
@@ -231,7 +232,10 @@ def evidence_new(request, action_id: UUID):
 @require_GET
 def highlights(request, plan_id: UUID):
     plan = selectors.plan_for(user=request.user, plan_id=plan_id)
-    on = timezone.localdate()
+    try:
+        on = date.fromisoformat(request.GET.get("on", ""))
+    except ValueError:
+        on = timezone.localdate()
     report = selectors.highlight_report(plan, on)
     return render(request, "governance/highlights.html", {"plan": plan, "report": report})
 
