@@ -121,6 +121,8 @@ def objective_add(*, by, plan: Plan, title: str) -> Objective:
 
 
 def _check_rating(rag: str, reason: str) -> None:
+    if rag not in Rag.values:
+        raise ApplicationError("Choose a RAG rating", field="rag")
     if rag in (Rag.RED, Rag.AMBER) and not reason.strip():
         raise ApplicationError("Say why the action is rated amber or red", field="rag_reason")
 

@@ -371,6 +371,7 @@ class Histories:
                 self.add(household, children, episode)
                 wanted -= len(children)
 
+
 def _plan_window(ep: Episode):
     if not ep.plans:
         return None
