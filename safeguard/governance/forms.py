@@ -1,7 +1,7 @@
 from django import forms
 
 from safeguard.accounts.models import Agency, User
-from safeguard.core.forms import GovukForm
+from safeguard.core.forms import GovukDateField, GovukForm
 from safeguard.governance.models import (
     ActionStatus,
     Objective,
@@ -13,7 +13,6 @@ from safeguard.governance.models import (
 )
 from safeguard.performance.indicators import INDICATORS
 
-DATE = forms.DateInput(attrs={"type": "date"})
 SCORE = [(n, str(n)) for n in range(1, 6)]
 
 
@@ -49,16 +48,8 @@ class PlanForm(GovukForm):
         queryset=Agency.objects.none(),
         required=False,
     )
-    start_date = forms.DateField(
-        label="Starts",
-        widget=DATE,
-        error_messages={"required": "Enter the start date", "invalid": "Enter a real start date"},
-    )
-    end_date = forms.DateField(
-        label="Ends",
-        widget=DATE,
-        error_messages={"required": "Enter the end date", "invalid": "Enter a real end date"},
-    )
+    start_date = GovukDateField(label="Starts", error_label="Start date")
+    end_date = GovukDateField(label="Ends", error_label="End date")
     status = forms.ChoiceField(label="Status", choices=PlanStatus.choices, widget=forms.RadioSelect)
     incorporated_into = forms.ModelChoiceField(
         label="Incorporated into (for an agency's plan monitored in a partnership plan)",
@@ -92,11 +83,7 @@ class ActionUpdateForm(GovukForm):
         help_text="Done by the action's owner waits for the plan owner's sign-off.",
         error_messages={"required": "Choose the status"},
     )
-    due_date = forms.DateField(
-        label="Due",
-        widget=DATE,
-        error_messages={"required": "Enter the due date", "invalid": "Enter a real due date"},
-    )
+    due_date = GovukDateField(label="Due", error_label="Due date")
     rag = forms.ChoiceField(
         label="RAG rating",
         choices=Rag.choices,
@@ -228,11 +215,7 @@ class RiskForm(GovukForm):
         widget=forms.Textarea,
         error_messages={"required": "Say what is being done about it"},
     )
-    review_date = forms.DateField(
-        label="Review by",
-        widget=DATE,
-        error_messages={"required": "Enter the review date", "invalid": "Enter a real review date"},
-    )
+    review_date = GovukDateField(label="Review by", error_label="Review date")
     plans = forms.ModelMultipleChoiceField(
         label="Plans it threatens",
         queryset=Plan.objects.none(),
