@@ -447,4 +447,4 @@ def _build(authority, rng: random.Random, as_at: date) -> dict[str, int]:
             owner=owners[owner_kind][0], mitigation=mitigation,
             review_date=as_at + timedelta(days=review_in), plans=plans[which],
         )  # fmt: skip
-    return {"improvement_plans": 2, "plan_actions": count, "risks": len(RISKS)}
+    return {"improvement_plans": 2, "improvement_actions": count, "improvement_risks": len(RISKS)}
