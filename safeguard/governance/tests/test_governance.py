@@ -330,3 +330,10 @@ def test_pages_make_a_fixed_number_of_queries(world, client, django_assert_max_n
             assert client.get(reverse(f"governance:{name}", args=args)).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_the_navigation_offers_governance_to_its_readers_only(world, client):
+    for who, shown in (("police_pat", True), ("sw_amy", True), ("inspector_ian", False)):
+        client.force_login(getattr(world, who))
+        page = client.get(reverse("work:home")).content.decode()
+        assert (reverse("governance:plans") in page) is shown, who
