@@ -165,10 +165,8 @@ class Authorisations:
             status = AuthorisationStatus.REFUSED if refused else AuthorisationStatus.AUTHORISED
             answer = self.rng.choice(REFUSALS if refused else AGREEMENTS)
             # An authorised closure took effect on the day it was authorised.
-            decided_on = (
-                closure
-                if decided
-                else min(asked_on + timedelta(days=self.rng.randint(0, 3)), self.as_at)
+            decided_on = closure if decided else min(
+                asked_on + timedelta(days=self.rng.randint(0, 3)), self.as_at
             )
             decided_at = _aware(decided_on, 15)
         self.add(make(

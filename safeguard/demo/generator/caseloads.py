@@ -123,7 +123,9 @@ def _fill_sw1(
         and all(p.start <= settled for p in fe.episode.plans)
     ]
     by_stage["cin"] = [fe for fe in by_stage["cin"] if fe.episode.open_slot().kind == CP_TEAM]
-    by_stage["assessment"] = [fe for fe in by_stage["assessment"] if not fe.episode.strategies]
+    by_stage["assessment"] = [
+        fe for fe in by_stage["assessment"] if not fe.episode.strategies
+    ]
     chosen: list[FamilyEpisode] = []
 
     def take(candidates: list[FamilyEpisode], count: int) -> None:

@@ -23,36 +23,18 @@ from safeguard.protection.models import (
 )
 
 CONCERNS = [
-    (
-        ChallengeKind.CHALLENGE,
-        "The first core group was not held within 10 working days of "
-        "the conference, and no date has been set for the next one.",
-    ),
-    (
-        ChallengeKind.CHALLENGE,
-        "{name} has not been seen alone on the last two statutory "
-        "visits; the plan says every visit includes time alone with {name}.",
-    ),
-    (
-        ChallengeKind.CHALLENGE,
-        "The plan's actions have no owners for the health outcomes; "
-        "the core group has not reviewed them since the conference.",
-    ),
-    (
-        ChallengeKind.ESCALATION,
-        "Reports for the review conference were not shared with the "
-        "family before the conference, so the review could not go ahead as planned.",
-    ),
-    (
-        ChallengeKind.ESCALATION,
-        "The case has had three social workers since the plan "
-        "started and {name}'s direct work has stopped. Raised under the escalation procedure.",
-    ),
-    (
-        ChallengeKind.ESCALATION,
-        "The parenting assessment agreed at the conference has not "
-        "started three months on; the contingency plan relies on it.",
-    ),
+    (ChallengeKind.CHALLENGE, "The first core group was not held within 10 working days of "
+     "the conference, and no date has been set for the next one."),
+    (ChallengeKind.CHALLENGE, "{name} has not been seen alone on the last two statutory "
+     "visits; the plan says every visit includes time alone with {name}."),
+    (ChallengeKind.CHALLENGE, "The plan's actions have no owners for the health outcomes; "
+     "the core group has not reviewed them since the conference."),
+    (ChallengeKind.ESCALATION, "Reports for the review conference were not shared with the "
+     "family before the conference, so the review could not go ahead as planned."),
+    (ChallengeKind.ESCALATION, "The case has had three social workers since the plan "
+     "started and {name}'s direct work has stopped. Raised under the escalation procedure."),
+    (ChallengeKind.ESCALATION, "The parenting assessment agreed at the conference has not "
+     "started three months on; the contingency plan relies on it."),
 ]
 RAISED_WITH = [
     "the team manager of the child protection team",
@@ -146,21 +128,13 @@ def add_chair_work(*, authority, seed: int, as_at: date) -> dict[str, int]:
         events.append(("protection.chairchallenge", str(item.id), child.id))
         label = ChallengeKind(kind).label
         entries = [
-            (
-                raised_on,
-                f"{label} by the conference chair, raised with {raised_with}",
-                item.concern,
-                str(item.id),
-            ),
+            (raised_on, f"{label} by the conference chair, raised with {raised_with}",
+             item.concern, str(item.id)),
         ]
         if resolved_on is not None:
             entries.append(
-                (
-                    resolved_on,
-                    f"{label} by the conference chair resolved",
-                    resolution,
-                    f"{item.id}:end",
-                )
+                (resolved_on, f"{label} by the conference chair resolved", resolution,
+                 f"{item.id}:end")
             )
         for day, what, outcome, source_id in entries:
             entry = make(

@@ -189,10 +189,8 @@ def add_family_network(borough, *, authority_id: int, as_at: date, seed: int) ->
             sex = sex or (Sex.FEMALE if rng.random() < 0.5 else Sex.MALE)
             born = parent.date_of_birth - timedelta(days=365 * rng.randint(low, high))
             born = min(born, date(as_at.year - 19, 1, 1))
-            family = (
-                parent.family_name
-                if kind != RelationshipKind.SIGNIFICANT_ADULT
-                else (borough.family_name())
+            family = parent.family_name if kind != RelationshipKind.SIGNIFICANT_ADULT else (
+                borough.family_name()
             )
             relative = make(
                 Person,
@@ -216,8 +214,7 @@ def add_family_network(borough, *, authority_id: int, as_at: date, seed: int) ->
                     person_id=relative.id,
                     other_id=child.id,
                     kind=kind,
-                    start_date=child.date_of_birth
-                    if kind != RelationshipKind.VISITING_ADULT
+                    start_date=child.date_of_birth if kind != RelationshipKind.VISITING_ADULT
                     else as_at - timedelta(days=rng.randint(30, 400)),
                 )
                 rows[Relationship].append(rel)

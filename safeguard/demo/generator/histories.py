@@ -371,7 +371,6 @@ class Histories:
                 self.add(household, children, episode)
                 wanted -= len(children)
 
-
 def _plan_window(ep: Episode):
     if not ep.plans:
         return None

@@ -296,7 +296,8 @@ class Episode:
         if any(c.start <= day and (c.end is None or day < c.end) for c in self.cin_plans):
             return "cin"
         if any(
-            a.start <= day and (a.completed is None or day <= a.completed) for a in self.assessments
+            a.start <= day and (a.completed is None or day <= a.completed)
+            for a in self.assessments
         ):
             return "assessment"
         return "other"
@@ -654,7 +655,9 @@ class _Path:
             previous = day
         end = previous
         plan.end = end
-        plan.end_reason = PlanEndReason.MOVED if rng.random() < 0.04 else PlanEndReason.RISK_REDUCED
+        plan.end_reason = (
+            PlanEndReason.MOVED if rng.random() < 0.04 else PlanEndReason.RISK_REDUCED
+        )
         # Core groups: the first within about 10 working days, then about monthly.
         if rng.random() < FIRST_CORE_GROUP_ON_TIME:
             meeting = wd(start, self.between(4, 10))

@@ -30,50 +30,29 @@ REFERRERS = ("police1", "health1", "school1", "voluntary1")
 # What each kind of partner writes: synthetic, about no real child.
 WORRIES = {
     "police1": (
-        (
-            "Police constable",
-            "Officers attended a domestic incident at {name}'s home at 23:40. "
-            "{name} was awake and crying on the stairs; the mother had a cut to her lip and said "
-            "her partner had left before we arrived.",
-        ),
-        (
-            "Police constable",
-            "{name} was found by officers at the bus station at 01:15, alone, "
-            "saying they did not want to go home. Returned home; father was intoxicated.",
-        ),
+        ("Police constable", "Officers attended a domestic incident at {name}'s home at 23:40. "
+         "{name} was awake and crying on the stairs; the mother had a cut to her lip and said "
+         "her partner had left before we arrived."),
+        ("Police constable", "{name} was found by officers at the bus station at 01:15, alone, "
+         "saying they did not want to go home. Returned home; father was intoxicated."),
     ),
     "health1": (
-        (
-            "Health visitor",
-            "At the new birth visit the home was very cold and there was no food "
-            "in the flat. Mother appeared low and said she had not slept for days. {name} is "
-            "below the expected weight.",
-        ),
-        (
-            "School nurse",
-            "{name} told me at a drop-in that they are often left to look after "
-            "younger siblings overnight and that there is sometimes no food.",
-        ),
+        ("Health visitor", "At the new birth visit the home was very cold and there was no food "
+         "in the flat. Mother appeared low and said she had not slept for days. {name} is "
+         "below the expected weight."),
+        ("School nurse", "{name} told me at a drop-in that they are often left to look after "
+         "younger siblings overnight and that there is sometimes no food."),
     ),
     "school1": (
-        (
-            "Designated safeguarding lead",
-            "{name} arrived with a bruise on the cheek and said "
-            "'dad got angry'. Attendance has fallen to 78% this term and {name} is often hungry.",
-        ),
-        (
-            "Class teacher",
-            "{name} has become withdrawn since the half term and wrote in a "
-            "journal that they feel scared at home when mum's boyfriend is there.",
-        ),
+        ("Designated safeguarding lead", "{name} arrived with a bruise on the cheek and said "
+         "'dad got angry'. Attendance has fallen to 78% this term and {name} is often hungry."),
+        ("Class teacher", "{name} has become withdrawn since the half term and wrote in a "
+         "journal that they feel scared at home when mum's boyfriend is there."),
     ),
     "voluntary1": (
-        (
-            "Family support worker",
-            "During a home visit the family told me the landlord has "
-            "served notice; the children share one mattress and {name} has head lice untreated "
-            "for weeks. Parents want help.",
-        ),
+        ("Family support worker", "During a home visit the family told me the landlord has "
+         "served notice; the children share one mattress and {name} has head lice untreated "
+         "for weeks. Parents want help."),
     ),
 }
 CONSENTS = (

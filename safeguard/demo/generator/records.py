@@ -484,11 +484,8 @@ class Records:
             attendees = [
                 {"agency": self.csc_name, "name": worker.full_name, "role": "Social worker"},
                 {"agency": org.police.name, "name": police.full_name, "role": "Police officer"},
-                {
-                    "agency": org.health.name,
-                    "name": rng.choice(health).full_name,
-                    "role": health_role,
-                },
+                {"agency": org.health.name, "name": rng.choice(health).full_name,
+                 "role": health_role},
             ]
             item = self.add(
                 make(
@@ -614,7 +611,9 @@ class Records:
         ]
         if not young:
             school = rng.choice(org.school_dsls)
-            members.append({"agency": school.team.name, "name": school.full_name, "role": "School"})
+            members.append(
+                {"agency": school.team.name, "name": school.full_name, "role": "School"}
+            )
         outline = texts.OUTLINE_PLANS[step.initial_category]
         attendance = self.attendance(child, step.start)
         icpc = self.add(

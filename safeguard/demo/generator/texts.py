@@ -412,6 +412,7 @@ TAF_END_NOTES = {
     "consent_withdrawn": "The parent asked to end the support; universal services continue.",
     "moved_away": "The family moved out of the borough; the plan was shared with their new "
     "authority's early help service.",
-    "stepped_up": "Concerns grew during the plan; the lead professional contacted the front door.",
+    "stepped_up": "Concerns grew during the plan; the lead professional contacted the front "
+    "door.",
     "other": "A new concern about the child led to a fresh early help assessment.",
 }

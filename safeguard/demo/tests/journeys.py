@@ -120,9 +120,7 @@ def rule_breaches(as_at: date) -> list[str]:
             if len(icpc) != 1 or icpc[0].conference_date != p.start_date:
                 bad(case, "plan does not start at its initial conference")
             reviews = sorted(
-                c.conference_date
-                for c in conferences[pk]
-                if c.plan_id == p.pk and c.kind == "review"
+                c.conference_date for c in conferences[pk] if c.plan_id == p.pk and c.kind == "review"
             )
             for day in core_groups[p.pk] + reviews:
                 days.append(day)
@@ -201,15 +199,9 @@ def rates(as_at: date, *, months: int = 12) -> dict[str, float | None]:
         1 for c, d, _ in recent if any(add_months(d, -12) <= p < d for p in by_child[c])
     )
     assessments = Assessment.objects.filter(completed_date__gt=since, completed_date__lte=as_at)
-    durations = [
-        working_days_between(a, b)
-        for a, b in assessments.values_list("start_date", "completed_date")
-    ]
+    durations = [working_days_between(a, b) for a, b in assessments.values_list("start_date", "completed_date")]
     icpcs = ChildProtectionConference.objects.filter(
-        kind="initial",
-        section47__isnull=False,
-        conference_date__gt=since,
-        conference_date__lte=as_at,
+        kind="initial", section47__isnull=False, conference_date__gt=since, conference_date__lte=as_at
     ).select_related("section47")
     icpc_days = [working_days_between(c.section47.start_date, c.conference_date) for c in icpcs]
     plans = list(ChildProtectionPlan.objects.select_related("case"))
@@ -227,8 +219,7 @@ def rates(as_at: date, *, months: int = 12) -> dict[str, float | None]:
     categories = Counter(p.initial_category for p in started)
     decisions = Referral.objects.filter(decision_date__gt=since, decision_date__lte=as_at)
     decision_days = [
-        working_days_between(a, b)
-        for a, b in decisions.values_list("received_date", "decision_date")
+        working_days_between(a, b) for a, b in decisions.values_list("received_date", "decision_date")
     ]
     open_cases = Case.objects.filter(closure_date__isnull=True)
     unallocated = open_cases.exclude(allocations__end_date__isnull=True).count()
@@ -241,9 +232,7 @@ def rates(as_at: date, *, months: int = 12) -> dict[str, float | None]:
         "referrals": len(recent),
         "rereferrals_12m": _share(rereferred, len(recent)),
         "referrals_nfa": _share(sum(1 for *_, nfa in recent if nfa), len(recent)),
-        "referral_decisions_within_1wd": _share(
-            sum(d <= 1 for d in decision_days), len(decision_days)
-        ),
+        "referral_decisions_within_1wd": _share(sum(d <= 1 for d in decision_days), len(decision_days)),
         "assessments_completed": len(durations),
         "assessments_within_45wd": _share(sum(0 <= d <= 45 for d in durations), len(durations)),
         "icpcs": len(icpc_days),

@@ -276,9 +276,7 @@ def test_the_caseload_board_of_team_a_has_workers_with_cases(demo):
     sw1 = next(load for load in board.loads if load.worker.username == "sw1")
     assert sw1.case_count >= 1 and sw1.weighted > 0 and not sw1.newly_qualified
     assert {c.stage.code for c in sw1.cases} & {"cp_plan", "cin"}
-    newly = User.objects.filter(
-        role=Role.SOCIAL_WORKER, qualified_on__gt=AS_AT_DATE - timedelta(days=365)
-    )
+    newly = User.objects.filter(role=Role.SOCIAL_WORKER, qualified_on__gt=AS_AT_DATE - timedelta(days=365))
     assert 0 < newly.count() < User.objects.filter(role=Role.SOCIAL_WORKER).count()
 
 
@@ -315,11 +313,7 @@ def test_two_children_are_sealed_naming_their_worker(demo):
             person=seal.person, worker__in=workers, end_date__isnull=True
         ).exists()
         for username in ("sw1", "tm1", "police1"):
-            assert (
-                not visible_to(User.objects.get(username=username))
-                .filter(pk=seal.person_id)
-                .exists()
-            )
+            assert not visible_to(User.objects.get(username=username)).filter(pk=seal.person_id).exists()
 
 
 @pytest.mark.django_db

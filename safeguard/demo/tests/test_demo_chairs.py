@@ -24,8 +24,7 @@ def test_minutes_and_challenges_fill_the_chairs_pages(settings, tmp_path):
     circulated = [c for c in conferences if c.minutes_circulated_on is not None]
     assert circulated and len(circulated) < len(conferences)
     late = [
-        c
-        for c in circulated
+        c for c in circulated
         if c.minutes_circulated_on
         > add_working_days(c.conference_date, c.case.authority.conference_minutes_wd)
     ]

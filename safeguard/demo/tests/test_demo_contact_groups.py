@@ -32,9 +32,7 @@ def test_siblings_contacts_come_together_and_one_waits(demo, client):
             assert contact.authority_id == group.authority_id
         ids = [c.child_id for c in contacts]
         # The children of one group are siblings.
-        assert Relationship.objects.filter(
-            kind="sibling", person_id__in=ids, other_id__in=ids
-        ).exists()
+        assert Relationship.objects.filter(kind="sibling", person_id__in=ids, other_id__in=ids).exists()
         decided = {bool(c.outcome) for c in contacts}
         assert len(decided) == 1  # decided together, or waiting together
         waiting += not decided.pop()

@@ -2,6 +2,7 @@
 on time, answered late, open and late, open; asked of the police, health and a school, whose
 demo accounts see them."""
 
+
 import pytest
 from django.core.management import call_command
 from django.utils import timezone

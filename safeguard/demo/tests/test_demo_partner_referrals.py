@@ -21,9 +21,7 @@ def test_referrals_wait_are_being_decided_and_are_decided(settings, tmp_path):
     decided = referrals.exclude(contact__outcome="").filter(contact__isnull=False)
     assert waiting.exists() and being_decided.exists() and decided.exists()
     assert not decided.filter(outcome_told_at__isnull=True).exists()
-    assert Notice.objects.filter(
-        user__username="police1", subject__startswith="Your referral"
-    ).exists()
+    assert Notice.objects.filter(user__username="police1", subject__startswith="Your referral").exists()
     # Recorded about children on record, none of them sealed, keeping the time sent.
     sealed = Seal.objects.filter(unsealed_at__isnull=True).values("person_id")
     assert not referrals.filter(contact__child__in=sealed).exists()

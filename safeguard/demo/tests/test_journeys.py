@@ -42,7 +42,9 @@ AS_AT_DATE = date(2026, 6, 30)
 
 
 def run_demo(children: int = 120, seed: int = 7) -> None:
-    call_command("demo", stdout=io.StringIO(), children=children, seed=seed, as_at=AS_AT)
+    call_command(
+        "demo", stdout=io.StringIO(), children=children, seed=seed, as_at=AS_AT
+    )
 
 
 @pytest.fixture
@@ -179,10 +181,9 @@ def test_open_cases_are_held_by_the_right_kind_of_team(demo):
     for allocation in Allocation.objects.filter(end_date=None).select_related("case", "team"):
         case = allocation.case
         assert case.closure_date is None
-        on_plan = (
-            case.cp_plans.filter(end_date=None).exists()
-            or case.cin_plans.filter(end_date=None).exists()
-        )
+        on_plan = case.cp_plans.filter(end_date=None).exists() or case.cin_plans.filter(
+            end_date=None
+        ).exists()
         if on_plan:
             assert allocation.team.name.startswith("Child Protection and CIN Team")
         elif allocation.worker.username != "sw1":
@@ -346,9 +347,7 @@ def test_chronology_entries_name_their_steps_as_the_services_do(demo):
     for entry in ChronologyEntry.objects.select_related("case"):
         assert entry.what
         if entry.case is None:  # early help, or a contact: the child's, before any case
-            assert entry.source_type.startswith(("earlyhelp.", "referrals.contact")), (
-                entry.source_type
-            )
+            assert entry.source_type.startswith(("earlyhelp.", "referrals.contact")), entry.source_type
         else:
             assert entry.child_id == entry.case.child_id
 
