@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "safeguard.workforce",
     "safeguard.backlog",
     "safeguard.performance",
+    "safeguard.governance",
     "safeguard.work",
     "safeguard.privacy",
     "safeguard.demo",

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("safeguard.procedures.urls")),
     path("", include("safeguard.privacy.urls")),
     path("", include("safeguard.performance.urls")),
+    path("", include("safeguard.governance.urls")),
     path("", include("safeguard.returns.urls")),
     path("", include("safeguard.operations.urls")),
 ]

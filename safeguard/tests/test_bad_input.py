@@ -51,6 +51,16 @@ FORMS = {
     "directory:service-new": "sm_dan",
     "directory:service-change": "sm_dan",
     "directory:service-end": "sm_dan",
+    "governance:plan-new": "sm_dan",
+    "governance:plan-edit": "sm_dan",
+    "governance:objective-new": "sm_dan",
+    "governance:action-new": "sm_dan",
+    "governance:action-update": "sm_dan",
+    "governance:action-sign-off": "sm_dan",
+    "governance:action-serve": "sm_dan",
+    "governance:evidence-new": "sm_dan",
+    "governance:risk-new": "sm_dan",
+    "governance:risk-edit": "sm_dan",
     "people:create": "tm_carol",
     "people:edit": "tm_carol",
     "people:address-add": "tm_carol",
@@ -249,7 +259,7 @@ NO_FREE_TEXT = {
     "casework:looked-after-new",
     "assessments:start", "people:relationship-add", "privacy:mark-add", "privacy:sar-close",
     "protection:plan-end", "protection:review-new", "protection:s47-conclude", "protection:s47-new",
-    "protection:minutes",
+    "protection:minutes", "governance:action-sign-off", "governance:action-serve",
 }  # fmt: skip
 # Good values for fields the generic filling cannot guess.
 OVERRIDES = {
@@ -279,6 +289,9 @@ OVERRIDES = {
     "partners:sharing-decisions": {"recipient_agency": "", "consent": "not_sought"},
     # An outcome that needs nothing else chosen: "no further action" (a case note).
     "backlog:review": {"outcomes": ["nfa"]},
+    # A link to the evidence (the generic filling leaves it empty); a plan ending after it starts.
+    "governance:evidence-new": {"url": "https://example.org/minutes"},
+    "governance:plan-new": {"end_date_year": "2099"},
     # A level's number not yet used (the matrix's target has level 3).
     "operations:threshold-level-new": {"number": "5"},
 }  # fmt: skip

@@ -38,6 +38,7 @@ from safeguard.demo.generator.directory import build_directory
 from safeguard.demo.generator.documents import add_documents
 from safeguard.demo.generator.earlyhelp import EarlyHelp
 from safeguard.demo.generator.family import add_family_network
+from safeguard.demo.generator.governance import build_governance
 from safeguard.demo.generator.histories import FamilyEpisode, Histories, open_counts
 from safeguard.demo.generator.information_requests import make_information_requests
 from safeguard.demo.generator.journeys import ASSESSMENT_TEAM, CP_TEAM
@@ -161,6 +162,7 @@ def build_demo_borough(
         directory = build_directory(authority, seed=seed, as_at=as_at)
         family = add_family_network(borough, authority_id=authority.id, as_at=as_at, seed=seed)
         early_help_figures = earlyhelp_figures.build(authority, seed=seed, as_at=as_at)
+        governance = build_governance(authority, seed=seed, as_at=as_at)
         reword_indicator(authority)  # after every contact is decided: they keep the old words
         # The records went in by bulk inserts, which tell nobody: work out what is due.
         due_items = projection.rebuild(authority=authority)
@@ -193,6 +195,7 @@ def build_demo_borough(
                 **moved,
                 **family,
                 **early_help_figures,
+                **governance,
             },
             accounts=sorted(maker.staff.accounts, key=lambda row: order.index(row.username)),
             staff=len(maker.staff.users),
