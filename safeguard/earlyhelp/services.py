@@ -599,7 +599,6 @@ class PossiblyKnown(ApplicationError):
 CHILD_FIELDS = ("given_names", "family_name", "date_of_birth", "sex", "nhs_number")
 
 
-@transaction.atomic
 def eha_start_for_new_child(*, by, child: dict, **assessment) -> EarlyHelpAssessment:
     """Create the child's record, record ``by``'s involvement with them, and start their early
     help assessment: all three or none.
@@ -607,7 +606,8 @@ def eha_start_for_new_child(*, by, child: dict, **assessment) -> EarlyHelpAssess
     The duplicate check runs across the whole authority, not only the children ``by`` may
     see. A possible match refuses the creation (``PossiblyKnown``) with one sentence that
     says nothing of the match, and the front door's managers are told, so that they link the
-    partner to the child (an involvement) if it is the same child."""
+    partner to the child (an involvement) if it is the same child. That notice is sent in its
+    own transaction, so that it stands though the creation is refused."""
     from safeguard.people import selectors as people_selectors
 
     unknown = set(child) - set(CHILD_FIELDS)
@@ -638,13 +638,14 @@ def eha_start_for_new_child(*, by, child: dict, **assessment) -> EarlyHelpAssess
     start_date = assessment.get("start_date")
     if start_date is None:
         raise ApplicationError("Enter the start date", field="start_date")
-    person = people_services.person_create_involved(
-        by=by,
-        involvement_role=by.job_title or "Early help",
-        start_date=start_date,
-        **fields,
-    )
-    return eha_start(by=by, child=person, **assessment)
+    with transaction.atomic():
+        person = people_services.person_create_involved(
+            by=by,
+            involvement_role=by.job_title or "Early help",
+            start_date=start_date,
+            **fields,
+        )
+        return eha_start(by=by, child=person, **assessment)
 
 
 def _ask_front_door_to_link(by, fields: dict) -> None:

@@ -284,6 +284,9 @@ class EarlyHelp:
                 consent_given=True,
                 consent_date=consent,
                 needs=rng.choice(texts.EARLY_HELP_NEEDS["young" if young else "older"]),
+                # The CAF's domains and consent (decision 0081), from a generator of their
+                # own, so that the rest of the borough is drawn as before.
+                **caf_domains(random.Random(f"early-help-caf:{child.id}"), young),  # noqa: S311
                 contact_id=plan.trigger.contact_id,
                 stepped_down_from_id=plan.trigger.case_id,
                 lead_user_id=lead.user_id,
@@ -417,3 +420,53 @@ def _make_room(earlier: Plan, cutoff: date) -> bool:
             earlier.taf_end, earlier.taf_end_reason = cutoff, TAFEndReason.OTHER
             earlier.reviews = [day for day in earlier.reviews if day <= cutoff]
     return True
+
+
+# The CAF's domains of a demo assessment (decision 0081): strengths and needs written under
+# each, the needs identified as the directory's codes, and who gave consent.
+CAF_TEXT = {
+    "child_development_strengths": [
+        "Meeting milestones; enjoys nursery and plays well with others",
+        "Good friendships at school; proud of football",
+        "Reading at the expected level; keen to help at home",
+    ],
+    "child_development_needs": [
+        "Attendance has fallen to 86% this term; often tired in the mornings",
+        "Angry outbursts at school since the family moved; not sleeping well",
+        "Speech is behind for age; referral to speech and language therapy waiting",
+    ],
+    "parents_carers_strengths": [
+        "Mother is warm and keen for help; attends every appointment",
+        "Father takes the children to school and collects them daily",
+    ],
+    "parents_carers_needs": [
+        "Struggling with routines and boundaries at bedtime",
+        "Mother low in mood since the birth; little support nearby",
+    ],
+    "family_environment_strengths": [
+        "Grandmother lives close and helps with childcare",
+        "Family settled in the area; children attend the local school",
+    ],
+    "family_environment_needs": [
+        "Rent arrears and a notice from the landlord",
+        "Overcrowded flat; damp in the children's bedroom",
+    ],
+}
+CAF_NEEDS = {
+    True: ["physical_health", "parenting", "parental_mental_health", "isolation", "housing"],
+    False: ["school_attendance", "behaviour", "emotional_wellbeing", "financial", "housing"],
+}
+CONSENT_BY = [
+    "Mother",
+    "Mother and father",
+    "Father",
+    "Grandmother (kinship carer)",
+    "Mother and the child",
+]
+
+
+def caf_domains(rng: random.Random, young: bool) -> dict:
+    fields = {field: rng.choice(options) for field, options in CAF_TEXT.items()}
+    fields["identified_needs"] = sorted(rng.sample(CAF_NEEDS[young], rng.randint(1, 3)))
+    fields["consent_by"] = rng.choice(CONSENT_BY)
+    return fields

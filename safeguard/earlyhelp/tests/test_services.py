@@ -364,7 +364,8 @@ def test_ending_a_team_goes_on_the_chronology(world):
     services.taf_end(by=world.voluntary_val, taf=taf, end_date=date(2025, 6, 30), end_reason="stepped_up", end_notes="Disclosure at school")
     taf.refresh_from_db()
     assert (taf.end_date, taf.end_reason, taf.end_notes, taf.is_open, taf.next_review_due) == (date(2025, 6, 30), "stepped_up", "Disclosure at school", False, None)
-    assert counts() == (before[0], before[1], 0, before[3] + 1, before[4] + 2)
+    # The team's change, and the handover of its plan to the front door (decision 0081).
+    assert counts() == (before[0], before[1], 0, before[3] + 1, before[4] + 3)
     assert ChangeEvent.objects.filter(target_id=str(taf.pk)).first().verb == "ended"
     entry = ChronologyEntry.objects.filter(child=world.child_tom).order_by("event_date").last()
     assert (entry.event_date, entry.what, entry.outcome) == (date(2025, 6, 30), "Team around the family ended: stepped up to children's social care", "Disclosure at school")
