@@ -21,7 +21,7 @@ import random
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import Model
 
@@ -32,7 +32,7 @@ from safeguard.demo.generator import texts
 from safeguard.demo.generator.common import Worker, age_on, make, save_with_events
 from safeguard.demo.generator.staff import Organisation
 from safeguard.earlyhelp.codes import AssessmentOutcome, TAFEndReason
-from safeguard.earlyhelp.models import TAF_REVIEW_WEEKS, EarlyHelpAssessment, TAFReview
+from safeguard.earlyhelp.models import TAF_REVIEW_WEEKS, EarlyHelpAssessment, Handover, TAFReview
 from safeguard.earlyhelp.models import TeamAroundFamily as TAF
 from safeguard.people.models import Involvement, Person
 
@@ -328,6 +328,13 @@ class EarlyHelp:
                 source_type=eha._meta.label_lower,
                 source_id=f"{eha.pk}:end",
             )
+        handovers = Handovers(self, plan, eha)
+        if plan.trigger.case_id is not None:
+            handovers.step_down(plan.start, assessment_id=eha.id)
+        if plan.outcome == AssessmentOutcome.STEP_UP and plan.completed is not None:
+            handovers.step_up(
+                plan.completed, f"Early help assessment by {agency}", assessment_id=eha.id
+            )
         if plan.taf_start is None:
             return
         members = [{"agency": agency, "name": lead.name, "role": lead.role}]
@@ -381,6 +388,13 @@ class EarlyHelp:
                 ),
                 child.id,
             )
+        if plan.taf_end_reason == TAFEndReason.STEPPED_UP:
+            handovers.step_up(
+                plan.taf_end,
+                f"Team around the family led by {lead.professional}. The plan: {taf.plan}",
+                assessment_id=eha.id,
+                taf_id=taf.id,
+            )
         if plan.taf_end is not None:
             reason = TAFEndReason(plan.taf_end_reason).label.lower()
             self.chronology(
@@ -397,7 +411,7 @@ class EarlyHelp:
     def save(self) -> None:
         """Insert everything made, parents before children rows, with a "created" change
         event each."""
-        models = (Involvement, EarlyHelpAssessment, TAF, TAFReview, ChronologyEntry)
+        models = (Involvement, EarlyHelpAssessment, TAF, TAFReview, Handover, ChronologyEntry)
         save_with_events(self.rows, models, self.events, self.saved)
 
 
@@ -470,3 +484,77 @@ def caf_domains(rng: random.Random, young: bool) -> dict:
     fields["identified_needs"] = sorted(rng.sample(CAF_NEEDS[young], rng.randint(1, 3)))
     fields["consent_by"] = rng.choice(CONSENT_BY)
     return fields
+
+
+class Handovers:
+    """The handovers of one plan (decision 0081): a step-down from its case to the early help
+    lead, a step-up to the front door; most acknowledged a few days later. Drawn from a
+    generator of their own, so that the rest of the borough is drawn as before."""
+
+    def __init__(self, early_help: EarlyHelp, plan: Plan, eha) -> None:
+        self.early_help, self.plan, self.eha = early_help, plan, eha
+        self.rng = random.Random(f"early-help-handovers:{eha.id}")  # noqa: S311
+
+    def _add(self, day: date, acknowledger: int | None, **fields) -> None:
+        rng, plan = self.rng, self.plan
+        acknowledged = day + timedelta(days=rng.randint(1, 6))
+        ack = (
+            acknowledger is not None
+            and acknowledged <= self.early_help.as_at
+            and rng.random() < 0.85
+        )
+        self.early_help.add(
+            make(
+                Handover,
+                id=uuid.UUID(int=rng.getrandbits(128), version=4),
+                child_id=plan.trigger.child.id,
+                authority_id=self.early_help.authority_id,
+                handover_date=day,
+                acknowledged_by_id=acknowledger if ack else None,
+                acknowledged_at=(
+                    datetime.combine(acknowledged, time(10, rng.randint(0, 59)), tzinfo=UTC)
+                    if ack
+                    else None
+                ),
+                created_by_id=plan.recorder,
+                updated_by_id=plan.recorder,
+                **fields,
+            ),
+            plan.trigger.child.id,
+        )
+
+    def step_down(self, day: date, **fields) -> None:
+        lead = self.plan.lead
+        self._add(
+            day,
+            lead.user_id,
+            direction="step_down",
+            from_side="Children's social care: the case's worker",
+            to_side=f"Early help: {lead.professional}",
+            to_user_id=lead.user_id,
+            handed_over=self.rng.choice(STEP_DOWN_HANDED_OVER),
+            case_id=self.plan.trigger.case_id,
+            **fields,
+        )
+
+    def step_up(self, day: date, what: str, **fields) -> None:
+        front_door = self.early_help.org.front_door_workers
+        self._add(
+            day,
+            self.rng.choice(front_door).user_id if front_door else None,
+            direction="step_up",
+            from_side=f"Early help: {self.plan.lead.professional}",
+            to_side="Children's social care front door",
+            handed_over=what,
+            **fields,
+        )
+
+
+STEP_DOWN_HANDED_OVER = [
+    "Case summary: worries about routines and school attendance have eased; mother engaging "
+    "with parenting support. Child in need plan: attendance above 90%, weekly family support.",
+    "Case summary: no further incidents since the police call-out; father has moved out. "
+    "Child in need plan: domestic abuse support for mother, school to monitor mood.",
+    "Case summary: housing resolved; children settled in the new school. Child in need plan: "
+    "debt advice and a family support worker for bedtime routines.",
+]

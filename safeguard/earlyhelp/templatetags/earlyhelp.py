@@ -35,12 +35,12 @@ def open_assessment(person):
 
 
 @register.simple_tag
-def handovers_for(user, child, contact=None, case=None) -> list:
-    """The handovers of a contact's or a case's page (decision 0081), for those who see the
-    child's early help."""
+def handovers_for(user, child, contact=None) -> list:
+    """The handovers of a contact's page (decision 0081), for those who see the child's
+    early help."""
     if child is None:
         return []
-    return selectors.handovers_shown(user, child, contact=contact or None, case=case or None)
+    return selectors.handovers_shown(user, child, contact=contact or None)
 
 
 @register.simple_tag
