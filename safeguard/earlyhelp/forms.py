@@ -227,7 +227,7 @@ class AssessmentStartForm(LeadProfessionalForm):
     def __init__(self, *args, child, contacts=None, cases=None, **kwargs):
         super().__init__(*args, child=child, **kwargs)
         self.fields["organisation"].queryset = working_agencies(child.authority_id)
-        if child.pk is None:
+        if child._state.adding:
             # A child not yet on record (the start page): no contacts nor cases to name.
             contacts = cases = None
         # The front door and the case file are for children's social care: the view passes

@@ -80,6 +80,11 @@ def sees_history(user, person) -> bool:
     return can(user, Action.VIEW, person)
 
 
+def is_partner(user) -> bool:
+    """Is ``user`` a partner practitioner of an agency that leads early help?"""
+    return _partner(user)
+
+
 def starts_for_new_child(user) -> bool:
     """May ``user`` use the start page to find or create a child and start early help?
     Social workers and managers, and partner practitioners of the agencies that lead early

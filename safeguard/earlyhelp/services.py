@@ -639,12 +639,15 @@ def eha_start_for_new_child(*, by, child: dict, **assessment) -> EarlyHelpAssess
     if start_date is None:
         raise ApplicationError("Enter the start date", field="start_date")
     with transaction.atomic():
-        person = people_services.person_create_involved(
-            by=by,
-            involvement_role=by.job_title or "Early help",
-            start_date=start_date,
-            **fields,
-        )
+        if permissions.is_partner(by):
+            person = people_services.person_create_involved(
+                by=by,
+                involvement_role=by.job_title or "Early help",
+                start_date=start_date,
+                **fields,
+            )
+        else:  # social care sees every child of its authority: no involvement needed
+            person = people_services.person_create(by=by, **fields)
         return eha_start(by=by, child=person, **assessment)
 
 

@@ -203,3 +203,27 @@ def _start_page_queries(client, world, smiths: int) -> int:
 
 def test_the_start_page_makes_the_same_queries_whatever_it_finds(world, client):
     assert _start_page_queries(client, world, 1) == _start_page_queries(client, world, 4)
+
+
+def test_social_care_creates_a_new_child_without_an_involvement(world):
+    eha = services.eha_start_for_new_child(
+        by=world.sw_amy,
+        child={"given_names": "Ivy", "family_name": "Quenby", "date_of_birth": date(2021, 2, 3), "sex": "F", "nhs_number": None},
+        start_date=START, organisation=world.csc, consent_given=True, consent_date=START, lead_user=world.sw_amy,
+    )
+    assert eha.child.full_name == "Ivy Quenby"
+    assert not Involvement.objects.filter(person=eha.child).exists()
+
+
+@pytest.mark.parametrize("who", ["police_pat", "analyst_eve", "clinician_cam", "admin_al"])
+def test_those_who_may_not_start_cannot_create_a_child(world, who):
+    from django.core.exceptions import PermissionDenied
+
+    before = counts()
+    with pytest.raises(PermissionDenied):
+        services.eha_start_for_new_child(
+            by=getattr(world, who),
+            child={"given_names": "Ivy", "family_name": "Quenby", "date_of_birth": date(2021, 2, 3), "sex": "F"},
+            start_date=START, organisation=world.csc, consent_given=True, consent_date=START, lead_name="X", lead_agency="Y",
+        )
+    assert counts() == before
