@@ -52,6 +52,20 @@ ADMINISTRATOR_ROLES = frozenset({Role.SYSTEM_ADMINISTRATOR})
 READ_ONLY_ROLES = frozenset({Role.INSPECTOR})
 # Staff outside children's social care, who see only what an involvement grants.
 PARTNER_ROLES = frozenset({Role.PARTNER_PRACTITIONER, Role.UNSCHEDULED_CARE_CLINICIAN})
+# The kinds of partner agency whose practitioners assess and lead early help (education,
+# health, the voluntary sector): they may find or create a child to start it (decision 0081).
+EARLY_HELP_AGENCY_KINDS = frozenset({"education", "health", "voluntary"})
+
+
+def leads_early_help(user) -> bool:
+    """Is ``user`` an active partner practitioner of an agency that leads early help?"""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.agency_id
+        and user.role == Role.PARTNER_PRACTITIONER
+        and user.agency.kind in EARLY_HELP_AGENCY_KINDS
+    )
 
 
 def is_social_care_staff(user, *, roles=SOCIAL_CARE_ROLES, authority_id=None) -> bool:

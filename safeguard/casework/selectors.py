@@ -400,6 +400,25 @@ CASE_LISTS = (
         ("start_date", "end_date", "legal_status", "reason_ended"),
         ("created_by",),
     ),
+    # The handovers between early help and social care at step-down (decision 0081), for
+    # the early help app's partial on the case page.
+    (
+        "early_help_handovers",
+        (
+            "child",
+            "direction",
+            "handover_date",
+            "from_side",
+            "to_side",
+            "handed_over",
+            "assessment",
+            "taf",
+            "contact",
+            "acknowledged_at",
+            "version",
+        ),
+        ("acknowledged_by",),
+    ),
 )
 
 

@@ -20,3 +20,8 @@ class TAFEndReason(models.TextChoices):
     CONSENT_WITHDRAWN = "consent_withdrawn", "Family withdrew consent"
     MOVED_AWAY = "moved_away", "Family moved away"
     OTHER = "other", "Other"
+
+
+class HandoverDirection(models.TextChoices):
+    STEP_UP = "step_up", "Step-up from early help to the front door"
+    STEP_DOWN = "step_down", "Step-down from children's social care to early help"

@@ -7,8 +7,12 @@ from django import forms
 from safeguard.accounts.models import Agency
 from safeguard.accounts.selectors import working_agencies
 from safeguard.core.forms import GovukDateField, GovukForm, PeopleRowsField, PeopleRowsWidget
+from safeguard.directory.codes import Need
 from safeguard.earlyhelp import selectors
 from safeguard.earlyhelp.codes import AssessmentOutcome, TAFEndReason
+from safeguard.earlyhelp.models import CAF_DOMAINS
+from safeguard.people import identifiers
+from safeguard.people.codes import Sex
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 MAX_TEXT = 200
@@ -100,6 +104,51 @@ class LeadProfessionalForm(GovukForm):
 # --- Early help assessments ---------------------------------------------------------------------
 
 
+# The directory's needs under the CAF domain they belong to (directory.codes.Need is listed
+# domain by domain: the child's development, parents and carers, family and environment).
+NEEDS_BY_DOMAIN = {
+    "child_development": [
+        Need.PHYSICAL_HEALTH,
+        Need.EMOTIONAL_WELLBEING,
+        Need.BEHAVIOUR,
+        Need.SCHOOL_ATTENDANCE,
+        Need.SEND,
+        Need.YOUNG_CARER,
+        Need.EXPLOITATION_RISK,
+        Need.OFFENDING_RISK,
+    ],
+    "parents_carers": [
+        Need.PARENTING,
+        Need.DOMESTIC_ABUSE,
+        Need.PARENTAL_MENTAL_HEALTH,
+        Need.SUBSTANCE_MISUSE,
+    ],
+    "family_environment": [Need.HOUSING, Need.FINANCIAL, Need.EMPLOYMENT, Need.ISOLATION],
+}
+
+
+def _domain_fields() -> dict:
+    fields = {}
+    for key, label, elements in CAF_DOMAINS:
+        fields[f"{key}_strengths"] = _text(
+            f"{label}: strengths", rows=4, help_text=f"What is going well. {elements}."
+        )
+        fields[f"{key}_needs"] = _text(f"{label}: needs", rows=4, help_text="What needs to change")
+        needs = NEEDS_BY_DOMAIN[key]
+        fields[f"{key}_codes"] = forms.MultipleChoiceField(
+            label=f"{label}: needs identified",
+            choices=[(n.value, n.label) for n in needs],
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text="Used to suggest local services",
+            error_messages={"invalid_choice": "Choose the needs identified from the list"},
+        )
+    return fields
+
+
+DOMAIN_FIELD_NAMES = list(_domain_fields())
+
+
 class AssessmentStartForm(LeadProfessionalForm):
     field_order = [
         "start_date",
@@ -107,6 +156,9 @@ class AssessmentStartForm(LeadProfessionalForm):
         "organisation_other",
         "consent_given",
         "consent_date",
+        "consent_by",
+        "consent_not_sought_reason",
+        *DOMAIN_FIELD_NAMES,
         "lead_user",
         "lead_name",
         "lead_agency",
@@ -131,7 +183,7 @@ class AssessmentStartForm(LeadProfessionalForm):
     )
     consent_given = forms.TypedChoiceField(
         label="Has the family consented to the early help assessment?",
-        choices=YES_NO,
+        choices=[("yes", "Yes"), ("no", "No: consent was not sought")],
         coerce=_yes_no,
         widget=forms.RadioSelect,
         help_text="Early help is voluntary: the family (and the child, if old enough) must agree",
@@ -140,6 +192,15 @@ class AssessmentStartForm(LeadProfessionalForm):
     consent_date = GovukDateField(
         label="Date consent was given", error_label="Date consent was given", required=False
     )
+    consent_by = _text(
+        "Who gave consent",
+        help_text="For example: Ms Smith (mother) and the child",
+        max_length=MAX_TEXT,
+    )
+    consent_not_sought_reason = _text(
+        "Why consent was not sought", rows=3, help_text="Needed when consent was not sought"
+    )
+    locals().update(_domain_fields())
     needs = _text(
         "Summary of needs",
         rows=6,
@@ -166,6 +227,9 @@ class AssessmentStartForm(LeadProfessionalForm):
     def __init__(self, *args, child, contacts=None, cases=None, **kwargs):
         super().__init__(*args, child=child, **kwargs)
         self.fields["organisation"].queryset = working_agencies(child.authority_id)
+        if child._state.adding:
+            # A child not yet on record (the start page): no contacts nor cases to name.
+            contacts = cases = None
         # The front door and the case file are for children's social care: the view passes
         # contacts and cases only for those who may see them.
         if contacts is not None and contacts.exists():
@@ -176,6 +240,14 @@ class AssessmentStartForm(LeadProfessionalForm):
             self.fields["stepped_down_from"].queryset = cases
         else:
             del self.fields["stepped_down_from"]
+
+    def clean(self):
+        data = super().clean()
+        codes = []
+        for key, _, _ in CAF_DOMAINS:
+            codes += data.pop(f"{key}_codes", None) or []
+        data["identified_needs"] = codes
+        return data
 
 
 class AssessmentCompleteForm(GovukForm):
@@ -271,3 +343,88 @@ class TAFEndForm(GovukForm):
         rows=4,
         help_text="Needed when the reason is Other",
     )
+
+
+# --- The start page: find or create the child ---------------------------------------------------
+
+
+class ChildSearchForm(GovukForm):
+    name = forms.CharField(
+        label="Child's name",
+        required=False,
+        max_length=200,
+        help_text="First name, last name, or both",
+    )
+    date_of_birth = GovukDateField(label="Date of birth", required=False)
+    nhs_number = forms.CharField(label="NHS number", required=False, max_length=20)
+
+    def clean_nhs_number(self):
+        raw = (self.cleaned_data["nhs_number"] or "").strip()
+        if not raw:
+            return ""
+        return identifiers.clean_nhs_number(raw)
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        if not data.get("nhs_number") and not (data.get("name") and data.get("date_of_birth")):
+            raise forms.ValidationError(
+                "Enter the child's name and date of birth, or their NHS number"
+            )
+        return data
+
+
+class NewChildAssessmentForm(AssessmentStartForm):
+    """A child new to Safeguard and the start of their early help assessment, on one page."""
+
+    given_names = forms.CharField(
+        label="First name",
+        max_length=MAX_TEXT,
+        error_messages={"required": "Enter the child's first name"},
+    )
+    family_name = forms.CharField(
+        label="Last name",
+        max_length=MAX_TEXT,
+        error_messages={"required": "Enter the child's last name"},
+    )
+    date_of_birth = GovukDateField(label="Date of birth", error_label="Date of birth")
+    sex = forms.ChoiceField(
+        label="Sex",
+        choices=Sex.choices,
+        widget=forms.RadioSelect,
+        error_messages=_choice_errors("the child's sex"),
+    )
+    nhs_number = forms.CharField(label="NHS number", required=False, max_length=20)
+
+    field_order = [
+        "given_names",
+        "family_name",
+        "date_of_birth",
+        "sex",
+        "nhs_number",
+        *AssessmentStartForm.field_order,
+    ]
+
+    def clean_nhs_number(self):
+        raw = (self.cleaned_data["nhs_number"] or "").strip()
+        if not raw:
+            return None
+        return identifiers.clean_nhs_number(raw)
+
+
+class HandoverAcknowledgeForm(GovukForm):
+    contact = ContactChoiceField(
+        label="The contact the front door is deciding",
+        queryset=None,
+        required=False,
+        empty_label="Choose a contact",
+        error_messages={"invalid_choice": "Choose a contact from the list"},
+    )
+
+    def __init__(self, *args, contacts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if contacts is None:
+            del self.fields["contact"]
+        else:
+            self.fields["contact"].queryset = contacts

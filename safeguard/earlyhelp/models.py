@@ -15,7 +15,32 @@ from django.db import models
 from django.db.models import Q
 
 from safeguard.core.models import BaseModel, DatedSpan
-from safeguard.earlyhelp.codes import AssessmentOutcome, TAFEndReason
+from safeguard.earlyhelp.codes import AssessmentOutcome, HandoverDirection, TAFEndReason
+
+# The common assessment framework's domains and their elements (CAF, as published in 2006):
+# what each domain's strengths and needs are written about.
+CAF_DOMAINS = (
+    (
+        "child_development",
+        "The child's development",
+        "Health; emotional and social development; behavioural development; identity and "
+        "self-esteem; family and social relationships; self-care skills and independence; "
+        "learning (understanding, reasoning, progress and achievement, aspirations)",
+    ),
+    (
+        "parents_carers",
+        "Parents and carers",
+        "Basic care; ensuring safety and protection; emotional warmth and stability; "
+        "guidance, boundaries and stimulation",
+    ),
+    (
+        "family_environment",
+        "Family and environment",
+        "Family history, functioning and well-being; wider family; housing, employment and "
+        "financial considerations; social and community elements and resources, including "
+        "education",
+    ),
+)
 
 
 class LeadProfessional(models.Model):
@@ -72,7 +97,16 @@ class EarlyHelpAssessment(BaseModel, LeadProfessional):
     )
     consent_given = models.BooleanField("consent given", default=False)
     consent_date = models.DateField(null=True, blank=True)
+    consent_by = models.CharField("consent given by", max_length=200, blank=True)
+    consent_not_sought_reason = models.TextField("why consent was not sought", blank=True)
     needs = models.TextField("summary of needs", blank=True)
+    # The common assessment framework's three domains, each with its strengths and needs.
+    child_development_strengths = models.TextField("the child's development: strengths", blank=True)
+    child_development_needs = models.TextField("the child's development: needs", blank=True)
+    parents_carers_strengths = models.TextField("parents and carers: strengths", blank=True)
+    parents_carers_needs = models.TextField("parents and carers: needs", blank=True)
+    family_environment_strengths = models.TextField("family and environment: strengths", blank=True)
+    family_environment_needs = models.TextField("family and environment: needs", blank=True)
     # The needs identified, as codes of the directory's list (directory.codes.Need): what
     # suggestions of services are matched against.
     identified_needs = models.JSONField("needs identified", default=list, blank=True)
@@ -115,6 +149,10 @@ class EarlyHelpAssessment(BaseModel, LeadProfessional):
                 condition=Q(consent_given=False) | Q(consent_date__isnull=False),
                 name="eha_consent_dated",
             ),
+            models.CheckConstraint(
+                condition=Q(consent_given=True) | ~Q(consent_not_sought_reason=""),
+                name="eha_consent_or_reason",
+            ),
             models.UniqueConstraint(
                 fields=["child"],
                 condition=Q(completed_date__isnull=True),
@@ -133,6 +171,19 @@ class EarlyHelpAssessment(BaseModel, LeadProfessional):
     def organisation_name(self) -> str:
         """Annex A's "organisation completing assessment"."""
         return self.organisation.name if self.organisation_id else self.organisation_other
+
+    def domains(self) -> list[dict]:
+        """The three CAF domains with their elements, strengths and needs, for the page."""
+        return [
+            {
+                "key": key,
+                "label": label,
+                "elements": elements,
+                "strengths": getattr(self, f"{key}_strengths"),
+                "needs": getattr(self, f"{key}_needs"),
+            }
+            for key, label, elements in CAF_DOMAINS
+        ]
 
 
 class TeamAroundFamily(BaseModel, LeadProfessional, DatedSpan):
@@ -226,3 +277,90 @@ class TAFReview(BaseModel):
 
     def __str__(self) -> str:
         return f"TAF review {self.review_date:%d %b %Y}"
+
+
+class Handover(BaseModel):
+    """What one side hands the other when a child steps up from early help to the front door,
+    or down from children's social care to early help, and the receiving side's
+    acknowledgement (decision 0081).
+
+    A step-up hands over the early help assessment and the team around the family's plan;
+    the front door links it to the contact it decides. A step-down hands over the case's
+    latest assessment of risk and plan, to the early help lead.
+    """
+
+    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="handovers")
+    authority = models.ForeignKey(
+        "accounts.LocalAuthority", on_delete=models.PROTECT, related_name="+"
+    )
+    direction = models.CharField(max_length=10, choices=HandoverDirection.choices)
+    handover_date = models.DateField()
+    from_side = models.CharField("from", max_length=300)
+    to_side = models.CharField("to", max_length=300)
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="to (user)",
+    )
+    handed_over = models.TextField("what was handed over")
+    assessment = models.ForeignKey(
+        EarlyHelpAssessment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handovers",
+    )
+    taf = models.ForeignKey(
+        TeamAroundFamily,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handovers",
+        verbose_name="team around the family",
+    )
+    case = models.ForeignKey(
+        "casework.Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="early_help_handovers",
+    )
+    contact = models.ForeignKey(
+        "referrals.Contact",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="early_help_handovers",
+    )
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-handover_date", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(acknowledged_at__isnull=True, acknowledged_by__isnull=True)
+                | Q(acknowledged_at__isnull=False, acknowledged_by__isnull=False),
+                name="handover_acknowledged_by_and_at",
+            ),
+            models.CheckConstraint(
+                condition=~Q(direction="step_down") | Q(case__isnull=False),
+                name="handover_step_down_from_a_case",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} handover of {self.handover_date:%d %b %Y}"
+
+    @property
+    def is_acknowledged(self) -> bool:
+        return self.acknowledged_at is not None

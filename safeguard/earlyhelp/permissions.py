@@ -17,14 +17,19 @@ from enum import StrEnum
 
 from django.db.models import Model, QuerySet
 
-from safeguard.accounts.models import AgencyKind, Role
-from safeguard.accounts.roles import RECORDING_ROLES, is_social_care_staff
+from safeguard.accounts.models import AgencyKind
+from safeguard.accounts.roles import (
+    EARLY_HELP_AGENCY_KINDS,
+    RECORDING_ROLES,
+    is_social_care_staff,
+    leads_early_help,
+)
 from safeguard.earlyhelp.models import EarlyHelpAssessment
 from safeguard.people import permissions as people
 from safeguard.people.models import Person
 
 # The partner agencies whose practitioners assess and lead early help.
-PARTNER_KINDS = frozenset({AgencyKind.EDUCATION, AgencyKind.HEALTH, AgencyKind.VOLUNTARY})
+PARTNER_KINDS = frozenset(AgencyKind(kind) for kind in EARLY_HELP_AGENCY_KINDS)
 
 
 class Action(StrEnum):
@@ -36,13 +41,7 @@ class Action(StrEnum):
 
 
 def _partner(user) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.agency_id
-        and user.role == Role.PARTNER_PRACTITIONER
-        and user.agency.kind in PARTNER_KINDS
-    )
+    return leads_early_help(user)
 
 
 def uses_early_help(user) -> bool:
@@ -79,3 +78,30 @@ def sees_history(user, person) -> bool:
     """The person page's record history shows early help events to those who see the
     child's early help (``people.history``)."""
     return can(user, Action.VIEW, person)
+
+
+def is_partner(user) -> bool:
+    """Is ``user`` a partner practitioner of an agency that leads early help?"""
+    return _partner(user)
+
+
+def starts_for_new_child(user) -> bool:
+    """May ``user`` use the start page to find or create a child and start early help?
+    Social workers and managers, and partner practitioners of the agencies that lead early
+    help (who create a child only with their own involvement: decision 0081)."""
+    return is_social_care_staff(user, roles=RECORDING_ROLES) or _partner(user)
+
+
+def may_become_lead(user, child: Person) -> bool:
+    """May ``user`` be named lead of ``child``'s early help, and become involved by it: an
+    active partner practitioner of an agency that leads early help, of the child's authority."""
+    return _partner(user) and user.agency.authority_id == child.authority_id
+
+
+def may_acknowledge(user, handover, child: Person) -> bool:
+    """Who acknowledges a handover: the receiving side. A step-up is received by children's
+    social care (the front door: social workers and managers of the child's authority); a
+    step-down by whoever records the child's early help (its lead, or social care)."""
+    if handover.direction == "step_up":
+        return is_social_care_staff(user, roles=RECORDING_ROLES, authority_id=child.authority_id)
+    return can(user, Action.RECORD, child)

@@ -15,10 +15,10 @@ from safeguard.accounts.models import RECORDING_ROLES, AgencyKind, Role, User
 from safeguard.audit.models import AccessPurpose
 from safeguard.casework.models import Case
 from safeguard.earlyhelp import permissions
-from safeguard.earlyhelp.models import EarlyHelpAssessment, TeamAroundFamily
+from safeguard.earlyhelp.models import EarlyHelpAssessment, Handover, TeamAroundFamily
 from safeguard.earlyhelp.permissions import Action
 from safeguard.people import selectors as people
-from safeguard.people.models import Involvement, Person
+from safeguard.people.models import Person
 from safeguard.referrals.models import Contact, ContactOutcome
 
 
@@ -124,21 +124,77 @@ def latest_closed_case_of(child) -> QuerySet[Case]:
 
 
 def possible_leads(child):
-    """Staff who may lead the child's early help: social workers and managers of the child's
-    authority, and the partner practitioners (of the agencies that lead early help) involved
-    with the child now. The policy's own answer for each is checked again when saving."""
-    today = timezone.localdate()
-    current = Involvement.objects.filter(Involvement.open_on(today), person=child)
-    involved = Q(pk__in=current.exclude(worker=None).values("worker_id"))
-    for team_id, agency_id in current.exclude(team=None).values_list("team_id", "agency_id"):
-        involved |= Q(teams__id=team_id, agency_id=agency_id)
+    """Staff who may lead the child's early help, from any agency that leads it (decision
+    0081): social workers and managers of the child's authority, and the partner
+    practitioners of its schools, health and voluntary sector agencies (one not yet involved
+    with the child becomes involved as the lead, with the family's consent). The policy's
+    own answer for each is checked again when saving."""
     social_care = Q(agency__kind=AgencyKind.CHILDRENS_SOCIAL_CARE, role__in=RECORDING_ROLES)
     partners = Q(role=Role.PARTNER_PRACTITIONER, agency__kind__in=permissions.PARTNER_KINDS)
-    ids = (
-        User.objects.filter(is_active=True, agency__authority_id=child.authority_id)
-        .filter(social_care | (partners & involved))
-        .values("pk")
-    )
     return (
-        User.objects.filter(pk__in=ids).select_related("agency").order_by("last_name", "first_name")
+        User.objects.filter(is_active=True, agency__authority_id=child.authority_id)
+        .filter(social_care | partners)
+        .select_related("agency")
+        .order_by("last_name", "first_name")
     )
+
+
+# --- The start page ----------------------------------------------------------------------------
+
+
+def children_found(*, user, name: str, date_of_birth, nhs_number: str, request=None) -> list:
+    """The children ``user`` may see who match the search, each logged as found in a search.
+    Nothing is said of anyone else: a partner sees only the children they are involved with."""
+    found = people.person_search(
+        user=user, name=name, date_of_birth=date_of_birth, nhs_number=nhs_number
+    )
+    today = timezone.localdate()
+    children = [p for p in found if p.is_child_on(today) or p.date_of_birth is None]
+    people.access_people(user=user, people=children, purpose=AccessPurpose.SEARCH, request=request)
+    return children
+
+
+# --- Handovers ------------------------------------------------------------------------------------
+
+
+def handovers_shown(user, child, *, contact=None, case=None, assessment=None, taf=None):
+    """The handovers a page about ``child`` shows (a contact's, a case's, an assessment's or
+    a team's; else all the child's), for those who see the child's early help: one query.
+    The page has already read the child through its access function."""
+    if not permissions.can(user, Action.VIEW, child):
+        return []
+    qs = Handover.objects.select_related("acknowledged_by", "contact", "case", "assessment", "taf")
+    if contact is not None:
+        # The contact's own, and the child's step-ups still waiting for the front door.
+        qs = qs.filter(
+            Q(contact=contact)
+            | Q(child_id=contact.child_id, direction="step_up", acknowledged_at__isnull=True)
+        )
+    elif case is not None:
+        qs = qs.filter(case=case)
+    elif assessment is not None:
+        qs = qs.filter(assessment=assessment)
+    elif taf is not None:
+        qs = qs.filter(Q(taf=taf) | Q(assessment_id=taf.assessment_id, assessment__isnull=False))
+    else:
+        qs = qs.filter(child=child)
+    return list(qs.order_by("-handover_date", "-created_at"))
+
+
+@transaction.atomic
+def access_handover(*, user, handover_id: UUID, request=None) -> Handover:
+    """A handover, for its receiving side to acknowledge; the child's access is logged."""
+    handover = (
+        Handover.objects.select_related("assessment", "taf", "case").filter(pk=handover_id).first()
+    )
+    if handover is None or not permissions.uses_early_help(user):
+        raise Http404("No such handover")
+    handover.child = access_child(user=user, person_id=handover.child_id, request=request)
+    if not permissions.may_acknowledge(user, handover, handover.child):
+        raise PermissionDenied("You cannot acknowledge this handover")
+    return handover
+
+
+def contacts_of(child) -> QuerySet[Contact]:
+    """The child's contacts, latest first: what a step-up's acknowledgement may name."""
+    return Contact.objects.filter(child=child).order_by("-contact_date", "-created_at")

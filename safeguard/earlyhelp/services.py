@@ -13,6 +13,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from safeguard.audit.models import ChangeVerb
 from safeguard.audit.services import save_change, save_new, snapshot
@@ -21,10 +22,18 @@ from safeguard.casework import services as casework
 from safeguard.casework.models import Case
 from safeguard.core.concurrency import expect_version
 from safeguard.core.errors import ApplicationError
+from safeguard.directory.codes import Need
 from safeguard.earlyhelp import permissions
-from safeguard.earlyhelp.codes import AssessmentOutcome, TAFEndReason
-from safeguard.earlyhelp.models import EarlyHelpAssessment, TAFReview, TeamAroundFamily
+from safeguard.earlyhelp.codes import AssessmentOutcome, HandoverDirection, TAFEndReason
+from safeguard.earlyhelp.models import (
+    CAF_DOMAINS,
+    EarlyHelpAssessment,
+    Handover,
+    TAFReview,
+    TeamAroundFamily,
+)
 from safeguard.earlyhelp.permissions import Action
+from safeguard.people import services as people_services
 from safeguard.people.models import ADULT_AGE, Person
 from safeguard.referrals.models import Contact, ContactOutcome
 
@@ -68,10 +77,33 @@ def _text(value: str | None, *, label: str, field: str, required: str = "") -> s
     return text
 
 
-def _lead(child: Person, *, lead_user, lead_name: str, lead_agency: str, lead_role: str) -> dict:
+def _lead(
+    child: Person,
+    *,
+    lead_user,
+    lead_name: str,
+    lead_agency: str,
+    lead_role: str,
+    by=None,
+    consent_given: bool = False,
+    on: date | None = None,
+) -> dict:
     """The lead professional's fields. A chosen user fills in whatever was left blank, and
-    must be someone who may record this child's early help (so they can see their own work)."""
+    must be someone who may record this child's early help (so they can see their own work).
+
+    The lead may come from any agency that leads early help (decision 0081): a practitioner
+    of a school, health or voluntary sector agency not yet involved with the child becomes
+    involved as the lead, when the family has consented (``by`` records it, on ``on``)."""
     if lead_user is not None:
+        if (
+            not permissions.can(lead_user, Action.RECORD, child)
+            and by is not None
+            and consent_given
+            and permissions.may_become_lead(lead_user, child)
+        ):
+            people_services.lead_involvement_add(
+                by=by, person=child, worker=lead_user, start_date=on
+            )
         if not permissions.can(lead_user, Action.RECORD, child):
             raise ApplicationError(
                 f"{lead_user} cannot record early help for {child.full_name}: choose someone "
@@ -161,8 +193,14 @@ def eha_start(
     needs: str = "",
     contact: Contact | None = None,
     stepped_down_from: Case | None = None,
+    consent_by: str = "",
+    consent_not_sought_reason: str = "",
+    identified_needs: Iterable[str] = (),
+    **domains: str,
 ) -> EarlyHelpAssessment:
-    """Start an early help assessment, with the family's consent."""
+    """Start an early help assessment: with the family's consent (its date and who gave it),
+    or saying why consent was not sought. ``domains``: the strengths and needs written under
+    each of the common assessment framework's domains (``CAF_DOMAINS``)."""
     require(by, Action.RECORD, child)
     check_child_date(child, start_date, label="start date", field="start_date")
     _check_is_child(child, start_date, "start_date")
@@ -186,17 +224,15 @@ def eha_start(
             "Choose the organisation completing the assessment, or enter its name",
             field="organisation",
         )
-    if not consent_given:
-        raise ApplicationError(
-            "Early help needs the family's consent: start the assessment once they have given it",
-            field="consent_given",
-        )
-    check_child_date(child, consent_date, label="date consent was given", field="consent_date")
-    if consent_date > start_date:
-        raise ApplicationError(
-            "Consent must be given before the assessment starts: check the dates",
-            field="consent_date",
-        )
+    consent = _consent(
+        child,
+        consent_given=consent_given,
+        consent_date=consent_date,
+        consent_by=consent_by,
+        consent_not_sought_reason=consent_not_sought_reason,
+        start_date=start_date,
+    )
+    caf = _caf(identified_needs, domains)
     if contact is not None:
         contact = Contact.objects.select_for_update().get(pk=contact.pk)
         if contact.child_id != child.pk:
@@ -221,6 +257,9 @@ def eha_start(
         lead_name=lead_name,
         lead_agency=lead_agency,
         lead_role=lead_role,
+        by=by,
+        consent_given=consent["consent_given"],
+        on=start_date,
     )
     assessment = EarlyHelpAssessment(
         child=child,
@@ -228,15 +267,80 @@ def eha_start(
         start_date=start_date,
         organisation=organisation,
         organisation_other=organisation_other,
-        consent_given=True,
-        consent_date=consent_date,
         needs=(needs or "").strip(),
         contact=contact,
         stepped_down_from=stepped_down_from,
+        **consent,
+        **caf,
         **lead,
     )
     save_new(assessment, by=by, person_id=child.pk)
+    if stepped_down_from is not None:
+        _hand_down(
+            by=by, case=stepped_down_from, child=child, day=start_date, assessment=assessment
+        )
     return assessment
+
+
+def _consent(
+    child: Person,
+    *,
+    consent_given,
+    consent_date,
+    consent_by: str,
+    consent_not_sought_reason: str,
+    start_date: date,
+) -> dict:
+    """Consent given (its date and who gave it), or why it was not sought (required then)."""
+    if consent_given is None or consent_given == "":
+        raise ApplicationError("Say whether the family has consented", field="consent_given")
+    if not consent_given:
+        reason = (consent_not_sought_reason or "").strip()
+        if not reason:
+            raise ApplicationError(
+                "Say why consent was not sought: early help is voluntary, so the reason is "
+                "kept with the assessment",
+                field="consent_not_sought_reason",
+            )
+        return {
+            "consent_given": False,
+            "consent_date": None,
+            "consent_by": "",
+            "consent_not_sought_reason": reason,
+        }
+    check_child_date(child, consent_date, label="date consent was given", field="consent_date")
+    if consent_date > start_date:
+        raise ApplicationError(
+            "Consent must be given before the assessment starts: check the dates",
+            field="consent_date",
+        )
+    return {
+        "consent_given": True,
+        "consent_date": consent_date,
+        "consent_by": _text(consent_by, label="name of who gave consent", field="consent_by"),
+        "consent_not_sought_reason": "",
+    }
+
+
+CAF_TEXT_FIELDS = tuple(
+    f"{key}_{part}" for key, _, _ in CAF_DOMAINS for part in ("strengths", "needs")
+)
+
+
+def _caf(identified_needs: Iterable[str], domains: dict) -> dict:
+    """The assessment's domains: strengths and needs written under each, and the needs
+    identified as codes of the directory's list."""
+    unknown = set(domains) - set(CAF_TEXT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown fields: {sorted(unknown)}")
+    codes = list(dict.fromkeys(identified_needs or ()))
+    if any(code not in Need.values for code in codes):
+        raise ApplicationError(
+            "Choose the needs identified from the list", field="identified_needs"
+        )
+    return {"identified_needs": codes} | {
+        field: (domains.get(field) or "").strip() for field in CAF_TEXT_FIELDS
+    }
 
 
 @transaction.atomic
@@ -275,9 +379,7 @@ def eha_complete(
     assessment.completed_date = completed_date
     assessment.outcome = outcome
     assessment.needs = needs
-    save_change(
-        assessment, by=by, before=before, verb=ChangeVerb.ENDED, person_id=child.pk
-    )
+    save_change(assessment, by=by, before=before, verb=ChangeVerb.ENDED, person_id=child.pk)
     casework.chronology_add(
         by=by,
         child=child,
@@ -290,6 +392,8 @@ def eha_complete(
         outcome=AssessmentOutcome(outcome).label,
         source=casework.EndMarker(assessment),
     )
+    if outcome == AssessmentOutcome.STEP_UP:
+        _hand_up(by=by, child=child, day=completed_date, assessment=assessment)
     return assessment
 
 
@@ -377,6 +481,9 @@ def taf_start(
         lead_name=lead_name,
         lead_agency=lead_agency,
         lead_role=lead_role,
+        by=by,
+        consent_given=bool(assessment is not None and assessment.consent_given),
+        on=start_date,
     )
     taf = TeamAroundFamily(
         child=child,
@@ -389,6 +496,8 @@ def taf_start(
         **lead,
     )
     save_new(taf, by=by, person_id=child.pk)
+    if stepped_down_from is not None:
+        _hand_down(by=by, case=stepped_down_from, child=child, day=start_date, taf=taf)
     casework.chronology_add(
         by=by,
         child=child,
@@ -474,4 +583,204 @@ def taf_end(
         outcome=end_notes,
         source=casework.EndMarker(taf),
     )
+    if end_reason == TAFEndReason.STEPPED_UP:
+        _hand_up(by=by, child=child, day=end_date, assessment=taf.assessment, taf=taf)
     return taf
+
+
+# --- A partner starts early help for a child new to Safeguard ---------------------------------
+
+
+class PossiblyKnown(ApplicationError):
+    """The child may already have a record the partner may not see: nothing is created, and
+    the front door is asked to link the partner to the child (decision 0081)."""
+
+
+CHILD_FIELDS = ("given_names", "family_name", "date_of_birth", "sex", "nhs_number")
+
+
+def eha_start_for_new_child(*, by, child: dict, **assessment) -> EarlyHelpAssessment:
+    """Create the child's record, record ``by``'s involvement with them, and start their early
+    help assessment: all three or none.
+
+    The duplicate check runs across the whole authority, not only the children ``by`` may
+    see. A possible match refuses the creation (``PossiblyKnown``) with one sentence that
+    says nothing of the match, and the front door's managers are told, so that they link the
+    partner to the child (an involvement) if it is the same child. That notice is sent in its
+    own transaction, so that it stands though the creation is refused."""
+    from safeguard.people import selectors as people_selectors
+
+    unknown = set(child) - set(CHILD_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown child fields: {sorted(unknown)}")
+    if not permissions.starts_for_new_child(by):
+        raise PermissionDenied("You cannot create records")
+    fields = {k: (v.strip() if isinstance(v, str) else v) for k, v in child.items()}
+    for field, message in (
+        ("given_names", "Enter the child's first name"),
+        ("family_name", "Enter the child's last name"),
+        ("date_of_birth", "Enter the child's date of birth"),
+    ):
+        if not fields.get(field):
+            raise ApplicationError(message, field=field)
+    if people_selectors.known_elsewhere(
+        user=by,
+        family_name=fields["family_name"],
+        date_of_birth=fields["date_of_birth"],
+        nhs_number=fields.get("nhs_number") or "",
+    ):
+        _ask_front_door_to_link(by, fields)
+        raise PossiblyKnown(
+            "A child with these details may already be known to children's social care, so no "
+            "new record was made. The front door has been asked to check and link you to the "
+            "child: you will be able to start the assessment from their record once they have."
+        )
+    start_date = assessment.get("start_date")
+    if start_date is None:
+        raise ApplicationError("Enter the start date", field="start_date")
+    with transaction.atomic():
+        if permissions.is_partner(by):
+            person = people_services.person_create_involved(
+                by=by,
+                involvement_role=by.job_title or "Early help",
+                start_date=start_date,
+                **fields,
+            )
+        else:  # social care sees every child of its authority: no involvement needed
+            person = people_services.person_create(by=by, **fields)
+        return eha_start(by=by, child=person, **assessment)
+
+
+def _ask_front_door_to_link(by, fields: dict) -> None:
+    """Tell the team managers of the authority's children's social care (the front door's
+    deciders) that a partner asks to be linked to a child who may be known. The notice holds
+    only what the partner typed."""
+    from safeguard.accounts.models import AgencyKind, Role, User
+    from safeguard.notices.services import notify
+
+    managers = User.objects.filter(
+        is_active=True,
+        role=Role.TEAM_MANAGER,
+        agency__authority_id=by.agency.authority_id,
+        agency__kind=AgencyKind.CHILDRENS_SOCIAL_CARE,
+    )
+    born = fields["date_of_birth"]
+    nhs = f", NHS number {fields['nhs_number']}" if fields.get("nhs_number") else ""
+    notify(
+        users=list(managers),
+        subject="A partner asks to be linked to a child for early help",
+        body=(
+            f"{by.get_full_name() or by}, {by.agency.name}, wants to start an early help "
+            f"assessment for {fields['given_names']} {fields['family_name']}, born "
+            f"{born:%d %B %Y}{nhs}. A record with similar details already exists. If it is the "
+            "same child, record their agency's involvement on the child's record so that they "
+            "can start the assessment; if not, tell them to create the record."
+        ),
+        url="/people/search/",
+    )
+
+
+# --- Handovers at step-up and step-down ----------------------------------------------------------
+
+
+def _hand_up(*, by, child: Person, day: date, assessment=None, taf=None) -> Handover:
+    """Early help steps up to the front door: the assessment and the team's plan are handed
+    over, for the front door to acknowledge and link to its contact."""
+    parts = []
+    if assessment is not None:
+        parts.append(
+            f"Early help assessment started {assessment.start_date:%d %B %Y} by "
+            f"{assessment.organisation_name}"
+            + (f". Needs: {assessment.needs}" if assessment.needs else "")
+        )
+    if taf is not None:
+        parts.append(
+            f"Team around the family from {taf.start_date:%d %B %Y}, led by "
+            f"{taf.lead_professional}" + (f". The plan: {taf.plan}" if taf.plan else "")
+        )
+    lead = taf or assessment
+    handover = Handover(
+        child=child,
+        authority_id=child.authority_id,
+        direction=HandoverDirection.STEP_UP,
+        handover_date=day,
+        from_side=f"Early help: {lead.lead_professional}" if lead else "Early help",
+        to_side="Children's social care front door",
+        handed_over="\n\n".join(parts) or "Early help records",
+        assessment=assessment,
+        taf=taf,
+    )
+    save_new(handover, by=by, person_id=child.pk)
+    return handover
+
+
+def _hand_down(*, by, case: Case, child: Person, day: date, assessment=None, taf=None) -> Handover:
+    """Social care steps down to early help: the case's latest summary (the worries, what
+    is working well, what needs to happen) and its latest child in need plan are handed to
+    the early help lead."""
+    summary = case.summaries.order_by("-number").first()
+    plan = case.cin_plans.order_by("-start_date").first()
+    parts = []
+    if summary is not None:
+        parts.append(
+            f"Case summary (version {summary.number}). What we are worried about: "
+            f"{summary.worries}\nWhat is working well: {summary.working_well}\n"
+            f"What needs to happen: {summary.next_steps}"
+        )
+    if plan is not None:
+        parts.append(
+            f"Child in need plan from {plan.start_date:%d %B %Y}: "
+            + (plan.summary or plan.outcomes or "no summary written")
+        )
+    lead = assessment or taf
+    handover = Handover(
+        child=child,
+        authority_id=child.authority_id,
+        direction=HandoverDirection.STEP_DOWN,
+        handover_date=day,
+        from_side=f"Children's social care: case referred {case.referral_date:%d %B %Y}",
+        to_side=f"Early help: {lead.lead_professional}",
+        to_user=lead.lead_user,
+        handed_over="\n\n".join(parts) or "The case had no summary nor plan written",
+        assessment=assessment,
+        taf=taf,
+        case=case,
+    )
+    save_new(handover, by=by, person_id=child.pk)
+    return handover
+
+
+@transaction.atomic
+def handover_acknowledge(
+    *, by, handover: Handover, contact: Contact | None = None, version: int | None = None
+) -> Handover:
+    """The receiving side acknowledges a handover. A step-up is acknowledged by the front
+    door (who record contacts), naming the contact it is deciding; a step-down by those who
+    record the child's early help."""
+    from safeguard.referrals import permissions as referral_permissions
+
+    child = handover.child
+    handover = Handover.objects.select_for_update().get(pk=handover.pk)
+    expect_version(handover, version)
+    if not permissions.may_acknowledge(by, handover, child):
+        raise PermissionDenied("You cannot acknowledge this handover")
+    if handover.is_acknowledged:
+        raise ApplicationError(
+            f"This handover was already acknowledged on {handover.acknowledged_at:%d %B %Y}"
+        )
+    before = snapshot(handover)
+    if handover.direction == HandoverDirection.STEP_UP:
+        if contact is None:
+            raise ApplicationError(
+                "Choose the contact the front door is deciding about this step-up", field="contact"
+            )
+        if contact.child_id != child.pk:
+            raise ApplicationError("That contact is about another child", field="contact")
+        if not referral_permissions.can(by, referral_permissions.Action.VIEW, child):
+            raise PermissionDenied("You cannot see that contact")
+        handover.contact = contact
+    handover.acknowledged_by = by
+    handover.acknowledged_at = timezone.now()
+    handover.child = child
+    save_change(handover, by=by, before=before, person_id=child.pk)
+    return handover

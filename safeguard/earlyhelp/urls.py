@@ -5,6 +5,13 @@ from safeguard.earlyhelp import views
 app_name = "earlyhelp"
 
 urlpatterns = [
+    path("early-help/start/", views.start, name="start"),
+    path("early-help/start/new-child/", views.start_new_child, name="start-new-child"),
+    path(
+        "early-help/handovers/<uuid:handover_id>/acknowledge/",
+        views.handover_acknowledge,
+        name="handover-acknowledge",
+    ),
     path("people/<uuid:person_id>/early-help/new/", views.eha_new, name="eha-new"),
     path("early-help/<uuid:eha_id>/", views.eha_detail, name="eha-detail"),
     path("early-help/<uuid:eha_id>/complete/", views.eha_complete, name="eha-complete"),

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,16 +18,21 @@ from safeguard.casework.selectors import open_case_of
 from safeguard.core import submission
 from safeguard.core.concurrency import versioned
 from safeguard.core.submission import posted
+from safeguard.directory.codes import Need
 from safeguard.earlyhelp import permissions, selectors, services
 from safeguard.earlyhelp.codes import AssessmentOutcome, TAFEndReason
 from safeguard.earlyhelp.forms import (
     AssessmentCompleteForm,
     AssessmentStartForm,
+    ChildSearchForm,
+    HandoverAcknowledgeForm,
+    NewChildAssessmentForm,
     TAFEndForm,
     TAFReviewForm,
     TAFStartForm,
 )
 from safeguard.earlyhelp.permissions import Action
+from safeguard.people.models import Person
 from safeguard.referrals import permissions as referral_permissions
 
 
@@ -107,6 +113,10 @@ def eha_detail(request, eha_id: UUID):
     context = {
         "assessment": assessment,
         "child": child,
+        "handovers": selectors.handovers_shown(user, child, assessment=assessment),
+        "needs_identified": [
+            Need(c).label for c in assessment.identified_needs if c in Need.values
+        ],
         "tafs": list(assessment.teams_around_family.order_by("-start_date")),
         "can_record": permissions.can(user, Action.RECORD, child),
         "can_read_narrative": permissions.can(user, Action.READ_NARRATIVE, child),
@@ -209,6 +219,7 @@ def taf_detail(request, taf_id: UUID):
     context = {
         "taf": taf,
         "child": taf.child,
+        "handovers": selectors.handovers_shown(user, taf.child, taf=taf),
         "reviews": list(taf.reviews.all()),
         "today": timezone.localdate(),
         "can_record": permissions.can(user, Action.RECORD, taf.child),
@@ -263,4 +274,107 @@ def taf_end(request, taf_id: UUID):
         return redirect("earlyhelp:taf-detail", taf_id=taf.pk)
     return _page(
         request, "taf_end.html", form=form, child=taf.child, taf=taf, back_url=_taf_url(taf)
+    )
+
+
+# --- The start page: find or create the child ---------------------------------------------------
+
+
+def _may_start(user) -> None:
+    if not permissions.starts_for_new_child(user):
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET"])
+def start(request):
+    """Find the child: by name and date of birth, or NHS number. Only children the user may
+    see are shown; otherwise "not found", and a link to create the child."""
+    user = request.user
+    _may_start(user)
+    form = ChildSearchForm(request.GET or None)
+    children, searched = [], False
+    if request.GET and form.is_valid():
+        searched = True
+        children = selectors.children_found(user=user, request=request, **form.cleaned_data)
+    return _page(
+        request,
+        "start.html",
+        form=form,
+        children=children,
+        searched=searched,
+        new_child_url=reverse("earlyhelp:start-new-child") + "?" + request.GET.urlencode(),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start_new_child(request):
+    """Create the child and start their assessment, in one transaction (decision 0081)."""
+    user = request.user
+    _may_start(user)
+    child = Person(authority_id=user.agency.authority_id)
+    initial = {
+        "start_date": timezone.localdate(),
+        "consent_date": timezone.localdate(),
+        "organisation": user.agency_id,
+        "lead_user": user.pk,
+        "nhs_number": request.GET.get("nhs_number", ""),
+    }
+    # The name searched for, carried over: "Given names Family".
+    if (name := request.GET.get("name", "").strip()) and " " in name:
+        initial["given_names"], initial["family_name"] = name.rsplit(" ", 1)
+    elif name:
+        initial["family_name"] = name
+    form = NewChildAssessmentForm(posted(request), child=child, initial=initial)
+
+    def save(data):
+        data = dict(data)
+        fields = {f: data.pop(f) for f in services.CHILD_FIELDS}
+        return services.eha_start_for_new_child(by=user, child=fields, **data)
+
+    assessment = submission.submit(request, form, save, success="Early help assessment started")
+    if assessment is not None:
+        return redirect("earlyhelp:eha-detail", eha_id=assessment.pk)
+    return _page(
+        request,
+        "start_new_child.html",
+        form=form,
+        back_url=reverse("earlyhelp:start"),
+    )
+
+
+# --- Handovers ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def handover_acknowledge(request, handover_id: UUID):
+    user = request.user
+    handover = selectors.access_handover(user=user, handover_id=handover_id, request=request)
+    child = handover.child
+    step_up = handover.direction == "step_up"
+    form = HandoverAcknowledgeForm(
+        posted(request), contacts=selectors.contacts_of(child) if step_up else None
+    )
+    versioned(form, handover)
+
+    def save(data):
+        return services.handover_acknowledge(by=user, handover=handover, **data)
+
+    if submission.submit(request, form, save, success="Handover acknowledged"):
+        if step_up and handover.contact_id:
+            return redirect("referrals:contact-detail", contact_id=handover.contact_id)
+        if handover.assessment_id:
+            return redirect("earlyhelp:eha-detail", eha_id=handover.assessment_id)
+        if handover.taf_id:
+            return redirect("earlyhelp:taf-detail", taf_id=handover.taf_id)
+        return redirect("people:detail", person_id=child.pk)
+    return _page(
+        request,
+        "handover_acknowledge.html",
+        form=form,
+        child=child,
+        handover=handover,
+        back_url=_person_url(child),
     )

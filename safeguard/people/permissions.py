@@ -16,7 +16,13 @@ from enum import StrEnum
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from safeguard.accounts.roles import MANAGER_ROLES, RECORDING_ROLES, Role, is_social_care_staff
+from safeguard.accounts.roles import (
+    MANAGER_ROLES,
+    RECORDING_ROLES,
+    Role,
+    is_social_care_staff,
+    leads_early_help,
+)
 from safeguard.people.models import BreakGlass, Involvement, Person, Seal, SealMember
 
 
@@ -34,6 +40,11 @@ class Action(StrEnum):
     # person; raised and ended by those who record. Partners do not see them.
     SEE_ALERTS = "see_alerts"
     RAISE_ALERT = "raise_alert"
+    # A partner practitioner of an agency that leads early help creates a child's record to
+    # start early help, their own involvement recorded with it (decision 0081); or, with the
+    # family's consent, records a lead practitioner's involvement with a child they see.
+    CREATE_INVOLVED = "create_involved"
+    ADD_LEAD = "add_lead"
 
 
 def _open_involvement(user) -> Q:
@@ -172,9 +183,7 @@ def sealed_from_q(user, ref: str) -> Q:
     if not is_social_care_staff(user):
         return sealed
     return (
-        sealed
-        & ~Q(**{f"{ref}__in": _named_ids(user)})
-        & ~Q(**{f"{ref}__in": _granted_ids(user)})
+        sealed & ~Q(**{f"{ref}__in": _named_ids(user)}) & ~Q(**{f"{ref}__in": _granted_ids(user)})
     )
 
 
@@ -277,6 +286,14 @@ def can(user, action: Action, person: Person | None = None) -> bool:
     records = is_social_care_staff(user, roles=RECORDING_ROLES)
     if action == Action.CREATE:
         return records
+    if action == Action.CREATE_INVOLVED:
+        return leads_early_help(user)
+    if action == Action.ADD_LEAD:
+        return (
+            person is not None
+            and (records or leads_early_help(user))
+            and can(user, Action.VIEW, person)
+        )
     if action == Action.SEARCH:
         return user.is_social_care or user.is_partner
     if action == Action.REVIEW_BREAK_GLASS:
@@ -309,4 +326,3 @@ def can(user, action: Action, person: Person | None = None) -> bool:
     if action == Action.BREAK_GLASS:
         return restricted_to(user).filter(pk=person.pk).exists()
     return False
-

@@ -21,7 +21,7 @@ import random
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import Model
 
@@ -33,7 +33,7 @@ from safeguard.demo.generator import texts
 from safeguard.demo.generator.common import Worker, age_on, make, save_with_events
 from safeguard.demo.generator.staff import Organisation
 from safeguard.earlyhelp.codes import AssessmentOutcome, TAFEndReason
-from safeguard.earlyhelp.models import EarlyHelpAssessment, TAFReview
+from safeguard.earlyhelp.models import EarlyHelpAssessment, Handover, TAFReview
 from safeguard.earlyhelp.models import TeamAroundFamily as TAF
 from safeguard.people.models import Involvement, Person
 
@@ -287,6 +287,9 @@ class EarlyHelp:
                 consent_given=True,
                 consent_date=consent,
                 needs=rng.choice(texts.EARLY_HELP_NEEDS["young" if young else "older"]),
+                # The CAF's domains and consent (decision 0081), from a generator of their
+                # own, so that the rest of the borough is drawn as before.
+                **caf_domains(random.Random(f"early-help-caf:{child.id}"), young),  # noqa: S311
                 contact_id=plan.trigger.contact_id,
                 stepped_down_from_id=plan.trigger.case_id,
                 lead_user_id=lead.user_id,
@@ -327,6 +330,13 @@ class EarlyHelp:
                 outcome=label,
                 source_type=eha._meta.label_lower,
                 source_id=f"{eha.pk}:end",
+            )
+        handovers = Handovers(self, plan, eha)
+        if plan.trigger.case_id is not None:
+            handovers.step_down(plan.start, assessment_id=eha.id)
+        if plan.outcome == AssessmentOutcome.STEP_UP and plan.completed is not None:
+            handovers.step_up(
+                plan.completed, f"Early help assessment by {agency}", assessment_id=eha.id
             )
         if plan.taf_start is None:
             return
@@ -381,6 +391,13 @@ class EarlyHelp:
                 ),
                 child.id,
             )
+        if plan.taf_end_reason == TAFEndReason.STEPPED_UP:
+            handovers.step_up(
+                plan.taf_end,
+                f"Team around the family led by {lead.professional}. The plan: {taf.plan}",
+                assessment_id=eha.id,
+                taf_id=taf.id,
+            )
         if plan.taf_end is not None:
             reason = TAFEndReason(plan.taf_end_reason).label.lower()
             self.chronology(
@@ -397,7 +414,7 @@ class EarlyHelp:
     def save(self) -> None:
         """Insert everything made, parents before children rows, with a "created" change
         event each."""
-        models = (Involvement, EarlyHelpAssessment, TAF, TAFReview, ChronologyEntry)
+        models = (Involvement, EarlyHelpAssessment, TAF, TAFReview, Handover, ChronologyEntry)
         save_with_events(self.rows, models, self.events, self.saved)
 
 
@@ -420,3 +437,127 @@ def _make_room(earlier: Plan, cutoff: date) -> bool:
             earlier.taf_end, earlier.taf_end_reason = cutoff, TAFEndReason.OTHER
             earlier.reviews = [day for day in earlier.reviews if day <= cutoff]
     return True
+
+
+# The CAF's domains of a demo assessment (decision 0081): strengths and needs written under
+# each, the needs identified as the directory's codes, and who gave consent.
+CAF_TEXT = {
+    "child_development_strengths": [
+        "Meeting milestones; enjoys nursery and plays well with others",
+        "Good friendships at school; proud of football",
+        "Reading at the expected level; keen to help at home",
+    ],
+    "child_development_needs": [
+        "Attendance has fallen to 86% this term; often tired in the mornings",
+        "Angry outbursts at school since the family moved; not sleeping well",
+        "Speech is behind for age; referral to speech and language therapy waiting",
+    ],
+    "parents_carers_strengths": [
+        "Mother is warm and keen for help; attends every appointment",
+        "Father takes the children to school and collects them daily",
+    ],
+    "parents_carers_needs": [
+        "Struggling with routines and boundaries at bedtime",
+        "Mother low in mood since the birth; little support nearby",
+    ],
+    "family_environment_strengths": [
+        "Grandmother lives close and helps with childcare",
+        "Family settled in the area; children attend the local school",
+    ],
+    "family_environment_needs": [
+        "Rent arrears and a notice from the landlord",
+        "Overcrowded flat; damp in the children's bedroom",
+    ],
+}
+CAF_NEEDS = {
+    True: ["physical_health", "parenting", "parental_mental_health", "isolation", "housing"],
+    False: ["school_attendance", "behaviour", "emotional_wellbeing", "financial", "housing"],
+}
+CONSENT_BY = [
+    "Mother",
+    "Mother and father",
+    "Father",
+    "Grandmother (kinship carer)",
+    "Mother and the child",
+]
+
+
+def caf_domains(rng: random.Random, young: bool) -> dict:
+    fields = {field: rng.choice(options) for field, options in CAF_TEXT.items()}
+    fields["identified_needs"] = sorted(rng.sample(CAF_NEEDS[young], rng.randint(1, 3)))
+    fields["consent_by"] = rng.choice(CONSENT_BY)
+    return fields
+
+
+class Handovers:
+    """The handovers of one plan (decision 0081): a step-down from its case to the early help
+    lead, a step-up to the front door; most acknowledged a few days later. Drawn from a
+    generator of their own, so that the rest of the borough is drawn as before."""
+
+    def __init__(self, early_help: EarlyHelp, plan: Plan, eha) -> None:
+        self.early_help, self.plan, self.eha = early_help, plan, eha
+        self.rng = random.Random(f"early-help-handovers:{eha.id}")  # noqa: S311
+
+    def _add(self, day: date, acknowledger: int | None, **fields) -> None:
+        rng, plan = self.rng, self.plan
+        acknowledged = day + timedelta(days=rng.randint(1, 6))
+        ack = (
+            acknowledger is not None
+            and acknowledged <= self.early_help.as_at
+            and rng.random() < 0.85
+        )
+        self.early_help.add(
+            make(
+                Handover,
+                id=uuid.UUID(int=rng.getrandbits(128), version=4),
+                child_id=plan.trigger.child.id,
+                authority_id=self.early_help.authority_id,
+                handover_date=day,
+                acknowledged_by_id=acknowledger if ack else None,
+                acknowledged_at=(
+                    datetime.combine(acknowledged, time(10, rng.randint(0, 59)), tzinfo=UTC)
+                    if ack
+                    else None
+                ),
+                created_by_id=plan.recorder,
+                updated_by_id=plan.recorder,
+                **fields,
+            ),
+            plan.trigger.child.id,
+        )
+
+    def step_down(self, day: date, **fields) -> None:
+        lead = self.plan.lead
+        self._add(
+            day,
+            lead.user_id,
+            direction="step_down",
+            from_side="Children's social care: the case's worker",
+            to_side=f"Early help: {lead.professional}",
+            to_user_id=lead.user_id,
+            handed_over=self.rng.choice(STEP_DOWN_HANDED_OVER),
+            case_id=self.plan.trigger.case_id,
+            **fields,
+        )
+
+    def step_up(self, day: date, what: str, **fields) -> None:
+        front_door = self.early_help.org.front_door_workers
+        self._add(
+            day,
+            self.rng.choice(front_door).user_id if front_door else None,
+            direction="step_up",
+            from_side=f"Early help: {self.plan.lead.professional}",
+            to_side="Children's social care front door",
+            handed_over=what,
+            **fields,
+        )
+
+
+STEP_DOWN_HANDED_OVER = [
+    "Case summary: worries about routines and school attendance have eased; mother engaging "
+    "with parenting support. Child in need plan: attendance above 90%, weekly family support.",
+    "Case summary: no further incidents since the police call-out; father has moved out. "
+    "Child in need plan: domestic abuse support for mother, school to monitor mood.",
+    "Case summary: housing resolved; children settled in the new school. Child in need plan: "
+    "debt advice and a family support worker for bedtime routines.",
+]

@@ -131,3 +131,21 @@ def test_the_same_seed_gives_the_same_early_help(settings, tmp_path):
     first = snapshot()
     assert first[0]
     assert snapshot() == first
+
+
+@pytest.mark.django_db
+def test_assessments_carry_the_caf_domains_and_handovers_go_both_ways(demo):
+    """Decision 0081: each assessment written by the CAF's domains, with needs codes and who
+    consented; step-downs and step-ups handed over, most acknowledged."""
+    from safeguard.directory.codes import Need
+    from safeguard.earlyhelp.models import Handover
+
+    for eha in EarlyHelpAssessment.objects.all():
+        assert eha.child_development_needs and eha.family_environment_strengths and eha.consent_by
+        assert eha.identified_needs and set(eha.identified_needs) <= set(Need.values)
+    downs = Handover.objects.filter(direction="step_down")
+    ups = Handover.objects.filter(direction="step_up")
+    assert downs.exists() and ups.exists()
+    assert all(h.case.child_id == h.child_id for h in downs.select_related("case"))
+    assert Handover.objects.filter(acknowledged_at__isnull=False).exists()
+    assert Handover.objects.filter(acknowledged_at__isnull=True).exists()

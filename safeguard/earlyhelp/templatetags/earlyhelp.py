@@ -7,7 +7,7 @@ early help policy without importing early help.
 from django import template
 from django.utils import timezone
 
-from safeguard.earlyhelp import permissions
+from safeguard.earlyhelp import permissions, selectors
 from safeguard.earlyhelp.permissions import Action
 
 register = template.Library()
@@ -32,3 +32,17 @@ def open_taf(person):
 def open_assessment(person):
     """The person's early help assessment in progress, or None."""
     return next((a for a in person.early_help_assessments.all() if a.completed_date is None), None)
+
+
+@register.simple_tag
+def handovers_for(user, child, contact=None) -> list:
+    """The handovers of a contact's page (decision 0081), for those who see the child's
+    early help."""
+    if child is None:
+        return []
+    return selectors.handovers_shown(user, child, contact=contact or None)
+
+
+@register.simple_tag
+def may_acknowledge(user, handover, child) -> bool:
+    return permissions.may_acknowledge(user, handover, child)

@@ -14,7 +14,7 @@ The targets are idempotent: a second call finds what the first made.
 from datetime import date
 
 from safeguard.earlyhelp import services
-from safeguard.earlyhelp.models import EarlyHelpAssessment, TeamAroundFamily
+from safeguard.earlyhelp.models import EarlyHelpAssessment, Handover, TeamAroundFamily
 from safeguard.testing.matrix import row
 
 # Pages about Sally's early help (health involved).
@@ -23,6 +23,11 @@ SALLY_RECORD = row(302, 200, 200, 200, 403, 404, 200, 404, 404, 404, 404, 302, 4
 # Pages about Tom's early help (the voluntary sector involved).
 TOM_PAGE = row(302, 200, 200, 200, 200, 404, 404, 404, 200, 404, 404, 302, 404, 200, 404)
 TOM_RECORD = row(302, 200, 200, 200, 403, 404, 404, 404, 200, 404, 404, 302, 404, 403, 404)
+# The start page (find or create the child): social workers and managers, and the partner
+# practitioners of schools, health and the voluntary sector (decision 0081).
+START = row(302, 200, 200, 200, 403, 403, 200, 200, 200, 403, 403, 302, 200, 403, 403)
+# Acknowledging a step-up about Sam Smith: the front door (social workers and managers).
+STEP_UP_ACK = row(302, 200, 200, 200, 403, 404, 404, 404, 404, 404, 404, 302, 404, 403, 404)
 
 
 def sally_assessment(world) -> EarlyHelpAssessment:
@@ -57,7 +62,24 @@ def tom_taf(world) -> TeamAroundFamily:
     return taf
 
 
+def sam_step_up(world) -> Handover:
+    handover = Handover.objects.filter(child=world.child_sam, direction="step_up").first()
+    if handover is None:
+        handover = Handover.objects.create(
+            child=world.child_sam,
+            authority=world.authority,
+            direction="step_up",
+            handover_date=date(2025, 5, 1),
+            from_side="Early help: Hillside Academy DSL",
+            to_side="Children's social care front door",
+            handed_over="Early help assessment and the family's plan",
+        )
+    return handover
+
+
 TARGETS = {
+    "earlyhelp.none": lambda world: {},
+    "earlyhelp.step_up": lambda world: {"handover_id": sam_step_up(world).pk},
     "earlyhelp.sally": lambda world: {"person_id": world.child_sally.pk},
     "earlyhelp.tom": lambda world: {"person_id": world.child_tom.pk},
     "earlyhelp.eha": lambda world: {"eha_id": sally_assessment(world).pk},
@@ -72,4 +94,7 @@ MATRIX = {
     "earlyhelp:taf-detail": ("get", "earlyhelp.taf", "", TOM_PAGE),
     "earlyhelp:taf-review-new": ("get", "earlyhelp.taf", "", TOM_RECORD),
     "earlyhelp:taf-end": ("get", "earlyhelp.taf", "", TOM_RECORD),
+    "earlyhelp:start": ("get", "earlyhelp.none", "", START),
+    "earlyhelp:start-new-child": ("get", "earlyhelp.none", "", START),
+    "earlyhelp:handover-acknowledge": ("get", "earlyhelp.step_up", "", STEP_UP_ACK),
 }

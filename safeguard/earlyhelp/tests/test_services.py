@@ -110,7 +110,8 @@ def test_an_unborn_child_may_have_an_assessment(world):
         ({"start_date": None}, "Enter the start date", "start_date"),
         ({"start_date": date(2099, 1, 1)}, "The start date cannot be in the future", "start_date"),
         ({"start_date": date(2018, 1, 1), "consent_date": date(2018, 1, 1)}, "cannot be before Sally Smith was born (02 July 2018)", "start_date"),
-        ({"consent_given": False}, "Early help needs the family's consent", "consent_given"),
+        ({"consent_given": False}, "Say why consent was not sought", "consent_not_sought_reason"),
+        ({"consent_given": False, "consent_not_sought_reason": "  "}, "Say why consent was not sought", "consent_not_sought_reason"),
         ({"consent_date": None}, "Enter the date consent was given", "consent_date"),
         ({"consent_date": START + timedelta(days=1)}, "Consent must be given before the assessment starts", "consent_date"),
         ({"organisation": None}, "Choose the organisation completing the assessment, or enter its name", "organisation"),
@@ -128,10 +129,10 @@ def test_the_organisation_must_be_of_the_childs_authority(world):
     refused(lambda: start_eha(world, organisation=elsewhere), "Choose an organisation from the list", "organisation")
 
 
-@pytest.mark.parametrize("lead", ["police_pat", "school_sid", "analyst_eve", "voluntary_val"])
+@pytest.mark.parametrize("lead", ["police_pat", "analyst_eve", "clinician_cam", "other_sw"])
 def test_the_lead_user_must_be_able_to_record_the_childs_early_help(world, lead):
-    """So that the lead professional can see their own work: the police and an analyst never
-    record early help; the school and the family support worker are not involved with Sally."""
+    """So that the lead professional can see their own work: the police, an analyst, a
+    clinician and another authority's worker never record this child's early help."""
     refused(lambda: start_eha(world, lead_user=getattr(world, lead)), "cannot record early help for Sally Smith", "lead_user")
 
 
@@ -362,7 +363,8 @@ def test_ending_a_team_goes_on_the_chronology(world):
     services.taf_end(by=world.voluntary_val, taf=taf, end_date=date(2025, 6, 30), end_reason="stepped_up", end_notes="Disclosure at school")
     taf.refresh_from_db()
     assert (taf.end_date, taf.end_reason, taf.end_notes, taf.is_open, taf.next_review_due) == (date(2025, 6, 30), "stepped_up", "Disclosure at school", False, None)
-    assert counts() == (before[0], before[1], 0, before[3] + 1, before[4] + 2)
+    # The team's change, and the handover of its plan to the front door (decision 0081).
+    assert counts() == (before[0], before[1], 0, before[3] + 1, before[4] + 3)
     assert ChangeEvent.objects.filter(target_id=str(taf.pk)).first().verb == "ended"
     entry = ChronologyEntry.objects.filter(child=world.child_tom).order_by("event_date").last()
     assert (entry.event_date, entry.what, entry.outcome) == (date(2025, 6, 30), "Team around the family ended: stepped up to children's social care", "Disclosure at school")

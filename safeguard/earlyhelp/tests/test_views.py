@@ -99,7 +99,7 @@ def test_an_assessment_is_started_from_the_page(world, client):
         ({"start_date_month": ""}, "Start date must include a month"),
         (on("start_date", date(2099, 3, 3)), "The start date cannot be in the future"),
         ({"consent_given": ""}, "Say whether the family has consented"),
-        ({"consent_given": "no"}, "Early help needs the family&#x27;s consent"),
+        ({"consent_given": "no"}, "Say why consent was not sought"),
         ({"organisation": ""}, "Choose the organisation completing the assessment, or enter its name"),
         ({"organisation": "99999"}, "Choose the organisation from the list"),
         ({"lead_user": ""}, "Enter the lead professional&#x27;s name, or choose them from the list"),

@@ -183,6 +183,7 @@ def _name_candidates(keys: set[str], prefixes: set[str], fields: tuple[str, ...]
     the lower-cased given name and its key beside the family name, so the rows of a common
     beginning ("Ma") are never read.
     """
+
     def ranged(field: str, prefix: str) -> Q:
         after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
         return Q(**{f"lowered_{field}__gte": prefix, f"lowered_{field}__lt": after})
@@ -257,4 +258,29 @@ def restricted_duplicates_of(*, user, family_name: str, date_of_birth: date | No
             Q(date_of_birth=date_of_birth) | Q(expected_date_of_birth=date_of_birth),
             family_key=names.phonetic_key(family_name),
         )
+    )
+
+
+def known_elsewhere(
+    *, user, family_name: str, date_of_birth: date | None, nhs_number: str = ""
+) -> bool:
+    """Whether the authority of ``user`` holds a record, which ``user`` may not see, that may
+    be the person about to be created (a family name that sounds the same and the same date
+    of birth, or the same NHS number). For a partner creating a child (decision 0081): the
+    answer is one yes or no, never who, how many, nor whether the record is sealed, so that
+    the partner learns nothing of a child they are not involved with."""
+    match = Q()
+    if family_name and date_of_birth:
+        match |= Q(
+            Q(date_of_birth=date_of_birth) | Q(expected_date_of_birth=date_of_birth),
+            family_key=names.phonetic_key(family_name),
+        )
+    if nhs_number:
+        match |= Q(nhs_number=clean_nhs_number(nhs_number))
+    if not match:
+        return False
+    return (
+        Person.objects.filter(match, authority_id=user.agency.authority_id)
+        .exclude(pk__in=permissions.visible_to(user).values("pk"))
+        .exists()
     )

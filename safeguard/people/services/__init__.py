@@ -23,10 +23,16 @@ from safeguard.people.services.households import residence_add
 from safeguard.people.services.identity import (
     PERSON_FIELDS,
     person_create,
+    person_create_involved,
     person_name_add,
     person_update,
 )
-from safeguard.people.services.involvements import involvement_add, involvement_end
+from safeguard.people.services.involvements import (
+    EARLY_HELP_LEAD_ROLE,
+    involvement_add,
+    involvement_end,
+    lead_involvement_add,
+)
 from safeguard.people.services.relationships import SYMMETRIC_RELATIONSHIPS, relationship_add
 from safeguard.people.services.sealing import (
     SEAL_REASON_MIN,
@@ -47,9 +53,12 @@ __all__ = [
     "alert_raise",
     "break_glass",
     "break_glass_review",
+    "EARLY_HELP_LEAD_ROLE",
     "involvement_add",
     "involvement_end",
     "person_create",
+    "person_create_involved",
+    "lead_involvement_add",
     "person_name_add",
     "person_seal",
     "person_unseal",

@@ -8,7 +8,7 @@ from safeguard.audit.services import save_change, save_new, snapshot
 from safeguard.core.concurrency import expect_version
 from safeguard.core.errors import ApplicationError
 from safeguard.people import permissions
-from safeguard.people.models import Person, PersonName
+from safeguard.people.models import Involvement, Person, PersonName
 from safeguard.people.permissions import Action
 from safeguard.people.services.common import check_dates, refusing_clashes
 
@@ -120,3 +120,30 @@ def person_name_add(
     with refusing_clashes():
         save_new(name, by=by, person_id=person.pk)
     return name
+
+
+@transaction.atomic
+def person_create_involved(*, by, involvement_role: str, start_date, **fields) -> Person:
+    """A partner practitioner of an agency that leads early help creates a child's record,
+    their own involvement recorded with it so that the people policy lets them see the child
+    they are working with (decision 0081). The caller has run the duplicate check across the
+    authority (``people.selectors.known_elsewhere``)."""
+    if not permissions.can(by, Action.CREATE_INVOLVED):
+        raise PermissionDenied("You cannot create records")
+    _check_fields(fields)
+    person = Person(authority_id=by.agency.authority_id, **fields)
+    _validate_person(person)
+    with refusing_clashes():
+        save_new(person, by=by, person_id=person.pk)
+        save_new(
+            Involvement(
+                person=person,
+                agency_id=by.agency_id,
+                worker=by,
+                role=(involvement_role or "").strip()[:100] or "Early help",
+                start_date=start_date,
+            ),
+            by=by,
+            person_id=person.pk,
+        )
+    return person

@@ -71,3 +71,41 @@ def involvement_end(*, by, involvement: Involvement, end_date: date) -> Involvem
             person_id=involvement.person_id,
         )
     return involvement
+
+
+EARLY_HELP_LEAD_ROLE = "Early help lead practitioner"
+
+
+@transaction.atomic
+def lead_involvement_add(*, by, person: Person, worker, start_date: date) -> Involvement | None:
+    """Record that ``worker`` (a partner practitioner of an agency that leads early help)
+    leads early help for ``person``, so that they may see the child whose work they lead
+    (decision 0081). Asked by someone who may name the lead (``Action.ADD_LEAD``), once the
+    family has consented (the caller's rule). Nothing is added if ``worker`` is already
+    involved today. Returns the new involvement, or None."""
+    if not permissions.can(by, Action.ADD_LEAD, person):
+        raise PermissionDenied("You cannot change this record")
+    if not permissions.leads_early_help(worker) or (
+        worker.agency.authority_id != person.authority_id
+    ):
+        raise ApplicationError(
+            "Only a practitioner of a school, health or voluntary sector agency of this "
+            "authority can be added as the lead",
+            field="lead_user",
+        )
+    today = timezone.localdate()
+    if Involvement.objects.filter(
+        Involvement.open_on(today), person=person, worker=worker
+    ).exists():
+        return None
+    check_dates(today=today, start_date=start_date)
+    inv = Involvement(
+        person=person,
+        agency_id=worker.agency_id,
+        worker=worker,
+        role=EARLY_HELP_LEAD_ROLE,
+        start_date=start_date,
+    )
+    with refusing_clashes():
+        save_new(inv, by=by, person_id=person.pk)
+    return inv
