@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from safeguard.testing.matrix import TARGETS, WHO
 
-APPS = ["core", "accounts", "notices", "procedures", "work", "people", "casework", "documents", "referrals", "earlyhelp", "assessments", "protection", "partners", "timescales", "transfers", "workforce", "backlog", "privacy", "performance", "returns", "quality", "supervision", "assurance", "operations"]
+APPS = ["core", "accounts", "notices", "procedures", "work", "people", "casework", "documents", "referrals", "directory", "earlyhelp", "assessments", "protection", "partners", "timescales", "transfers", "workforce", "backlog", "privacy", "performance", "returns", "quality", "supervision", "assurance", "operations"]
 
 # The API's own pages.
 PROJECT_MATRIX = {
