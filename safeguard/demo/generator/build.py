@@ -47,6 +47,7 @@ from safeguard.demo.generator.people import Borough
 from safeguard.demo.generator.plans import add_cin_plan_content, add_plan_content
 from safeguard.demo.generator.procedures import publish_procedures
 from safeguard.demo.generator.records import Records
+from safeguard.demo.generator.service_referrals import make_service_referrals
 from safeguard.demo.generator.sharing_decisions import make_sharing_decisions
 from safeguard.demo.generator.staff import (
     WELL_KNOWN_ACCOUNTS,
@@ -157,6 +158,7 @@ def build_demo_borough(
         information_requests = make_information_requests(authority, seed=seed, as_at=as_at)
         contributions = make_contributions(authority, seed=seed, as_at=as_at)
         sharing_decisions = make_sharing_decisions(authority, seed=seed, as_at=as_at)
+        service_referrals = make_service_referrals(authority, seed=seed, as_at=as_at)
         family = add_family_network(borough, authority_id=authority.id, as_at=as_at, seed=seed)
         reword_indicator(authority)  # after every contact is decided: they keep the old words
         # The records went in by bulk inserts, which tell nobody: work out what is due.
@@ -185,6 +187,7 @@ def build_demo_borough(
                 **information_requests,
                 **contributions,
                 **sharing_decisions,
+                **service_referrals,
                 **workforce,
                 **moved,
                 **family,
