@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("safeguard.casework.urls")),
     path("", include("safeguard.documents.urls")),
     path("", include("safeguard.referrals.urls")),
+    path("", include("safeguard.directory.referral_urls")),
     path("", include("safeguard.directory.urls")),
     path("", include("safeguard.earlyhelp.urls")),
     path("", include("safeguard.assessments.urls")),

@@ -23,3 +23,10 @@ class AssessmentsConfig(AppConfig):
         from safeguard.casework.selectors import register_queue_source
 
         register_queue_source(waiting_for_authorisation)
+
+        # The directory of services (issue 19): the latest completed assessment's factors are
+        # matched, as needs, against services.
+        from safeguard.assessments.directory_hooks import assessment_needs
+        from safeguard.directory.matching import register_needs_source
+
+        register_needs_source(assessment_needs)

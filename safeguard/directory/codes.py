@@ -62,3 +62,46 @@ class ReferralOutcome(models.TextChoices):
     DISENGAGED = "disengaged", "Family stopped taking part"
     MOVED_AWAY = "moved_away", "Family moved away"
     ESCALATED = "escalated", "Stepped up to children's social care"
+
+
+# The census factors identified at the end of a social care assessment (DfE CIN census
+# AssessmentFactors; the codes of ``assessments.codes.Factor``) mapped to the needs a service
+# meets, so that a child's latest completed assessment can be matched against the directory.
+# Neglect (16A) is met by parenting support. Factors naming abuse itself (17A to 19C, 22A,
+# 23A), private fostering (8B to 8F), an unaccompanied asylum-seeking child (9A), "other" (20)
+# and "no factors" (21) name no need of the directory's list: they are social care's own work,
+# not a service to refer to.
+FACTOR_NEEDS: dict[str, tuple[str, ...]] = {
+    # Alcohol and drug misuse: by the child, by a parent or carer, by another household member
+    "1A": (Need.SUBSTANCE_MISUSE, Need.BEHAVIOUR),
+    "1B": (Need.SUBSTANCE_MISUSE,),
+    "1C": (Need.SUBSTANCE_MISUSE,),
+    "2A": (Need.SUBSTANCE_MISUSE, Need.BEHAVIOUR),
+    "2B": (Need.SUBSTANCE_MISUSE,),
+    "2C": (Need.SUBSTANCE_MISUSE,),
+    # Domestic violence: the child, a parent or carer, another household member the subject
+    "3A": (Need.DOMESTIC_ABUSE,),
+    "3B": (Need.DOMESTIC_ABUSE,),
+    "3C": (Need.DOMESTIC_ABUSE,),
+    # Mental health: of the child; of a parent or carer or another household member
+    "4A": (Need.EMOTIONAL_WELLBEING,),
+    "4B": (Need.PARENTAL_MENTAL_HEALTH,),
+    "4C": (Need.PARENTAL_MENTAL_HEALTH,),
+    # Learning disability
+    "5A": (Need.SEND,),
+    "5B": (Need.PARENTING,),
+    "5C": (Need.ISOLATION,),
+    # Physical disability or illness
+    "6A": (Need.PHYSICAL_HEALTH, Need.SEND),
+    "6B": (Need.PHYSICAL_HEALTH, Need.YOUNG_CARER),
+    "6C": (Need.PHYSICAL_HEALTH,),
+    "7A": (Need.YOUNG_CARER,),
+    "10A": (Need.EXPLOITATION_RISK,),
+    "11A": (Need.EXPLOITATION_RISK,),
+    "12A": (Need.EXPLOITATION_RISK,),
+    "13A": (Need.EXPLOITATION_RISK, Need.OFFENDING_RISK),
+    "14A": (Need.BEHAVIOUR, Need.OFFENDING_RISK),
+    "15A": (Need.EMOTIONAL_WELLBEING,),
+    "16A": (Need.PARENTING,),
+    "24A": (Need.EXPLOITATION_RISK, Need.OFFENDING_RISK),
+}

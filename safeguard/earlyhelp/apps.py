@@ -18,3 +18,12 @@ class EarlyHelpConfig(AppConfig):
         from safeguard.people.selectors import register_person_page_read
 
         register_person_page_read("teams_around_family", with_last_review)
+
+        # The directory of services (issue 19): the latest assessment's needs are matched
+        # against services, and those who record the child's early help may refer them.
+        from safeguard.directory.matching import register_needs_source
+        from safeguard.directory.permissions import register_referrer
+        from safeguard.earlyhelp.directory_hooks import early_help_needs, may_refer
+
+        register_needs_source(early_help_needs)
+        register_referrer(may_refer)

@@ -49,6 +49,7 @@ from safeguard.demo.generator.people import Borough
 from safeguard.demo.generator.plans import add_cin_plan_content, add_plan_content
 from safeguard.demo.generator.procedures import publish_procedures
 from safeguard.demo.generator.records import Records
+from safeguard.demo.generator.service_referrals import make_service_referrals
 from safeguard.demo.generator.sharing_decisions import make_sharing_decisions
 from safeguard.demo.generator.staff import (
     WELL_KNOWN_ACCOUNTS,
@@ -160,6 +161,7 @@ def build_demo_borough(
         contributions = make_contributions(authority, seed=seed, as_at=as_at)
         sharing_decisions = make_sharing_decisions(authority, seed=seed, as_at=as_at)
         directory = build_directory(authority, seed=seed, as_at=as_at)
+        service_referrals = make_service_referrals(authority, seed=seed, as_at=as_at)
         family = add_family_network(borough, authority_id=authority.id, as_at=as_at, seed=seed)
         early_help_figures = earlyhelp_figures.build(authority, seed=seed, as_at=as_at)
         governance = build_governance(authority, seed=seed, as_at=as_at)
@@ -191,6 +193,7 @@ def build_demo_borough(
                 **contributions,
                 **sharing_decisions,
                 **directory,
+                **service_referrals,
                 **workforce,
                 **moved,
                 **family,
