@@ -15,6 +15,7 @@ from safeguard.backlog.permissions import Action as BacklogAction
 from safeguard.casework import permissions as casework_permissions
 from safeguard.casework import selectors as casework
 from safeguard.casework.permissions import Action as CaseworkAction
+from safeguard.earlyhelp import permissions as earlyhelp_permissions
 from safeguard.notices import selectors as notices
 from safeguard.partners import permissions as partner_permissions
 from safeguard.partners import selectors as partners
@@ -101,6 +102,7 @@ def home(request):
             "can_see_my_errors": quality_permissions.can(user, QualityAction.SEE_OWN),
             "can_see_unseen": due_permissions.can(user, DueAction.SEE_UNSEEN),
             "can_see_early_help_queue": due_permissions.can(user, DueAction.SEE_EARLY_HELP_QUEUE),
+            "can_start_early_help": earlyhelp_permissions.starts_for_new_child(user),
             "can_see_quality_summary": quality_permissions.can(user, QualityAction.SEE_SUMMARY),
             "can_see_audits": assurance_permissions.can(user, AssuranceAction.SEE),
             "my_audit_actions": (
