@@ -621,3 +621,25 @@ def visible_children(user, ids) -> QuerySet[Person]:
         .filter(pk__in=ids)
         .order_by("family_name", "given_names", "pk")
     )
+
+
+def target_versions(authority_id: int):
+    """Every version of the authority's targets, newest first within each indicator, with
+    who set and agreed them. One query."""
+    from safeguard.performance.models import Target
+
+    return list(
+        Target.objects.filter(authority_id=authority_id)
+        .select_related("set_by", "agreed_by")
+        .order_by("indicator_id", "-set_at")
+    )
+
+
+def target_by_id(user, target_id):
+    """A target of the user's authority, for agreeing; 404 for another's or none."""
+    from safeguard.performance.models import Target
+
+    found = Target.objects.filter(pk=target_id, authority_id=user.agency.authority_id).first()
+    if found is None:
+        raise Http404
+    return found

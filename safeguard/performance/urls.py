@@ -14,6 +14,9 @@ urlpatterns = [
     path("performance/partners/", views.partners, name="partners"),
     path("performance/partners.csv", views.partners_csv, name="partners-csv"),
     path("performance/partners.pdf", views.partners_pdf_report, name="partners-pdf"),
+    # The authority's targets (decision 0084), before the indicator routes too.
+    path("performance/targets/", views.targets, name="targets"),
+    path("performance/targets/<uuid:target_id>/agree/", views.target_agree, name="target-agree"),
     path("performance/<slug:kpi_id>/", views.indicator_detail, name="indicator"),
     path("performance/<slug:kpi_id>/children/", views.children, name="children"),
 ]

@@ -43,6 +43,7 @@ class World:
     other_sw: User
     chair_iris: User
     inspector_ian: User
+    board_bea: User
     child_sam: Person
     child_sally: Person
     mother_mary: Person
@@ -66,6 +67,7 @@ class World:
             "disabled": self.disabled_dee,
             "conference_chair": self.chair_iris,
             "inspector": self.inspector_ian,
+            "board_member": self.board_bea,
         }
 
 
@@ -117,6 +119,8 @@ def build_world() -> World:
     w["chair_iris"] = _user("iris", csc, Role.CONFERENCE_CHAIR, [], "Iris", "Ingram")
     inspectorate = Agency.objects.create(authority=la, name="Ofsted", kind=AgencyKind.INSPECTORATE)
     w["inspector_ian"] = _user("ian", inspectorate, Role.INSPECTOR, [], "Ian", "Irving")
+    # A councillor on the safeguarding partnership's board: of the council, in no team.
+    w["board_bea"] = _user("bea", csc, Role.BOARD_MEMBER, [], "Bea", "Brooks")
 
     def person(**kw) -> Person:
         return Person.objects.create(authority=la, **kw)

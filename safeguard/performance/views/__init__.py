@@ -8,6 +8,7 @@ from safeguard.performance.views.demand import demand, demand_children
 from safeguard.performance.views.drilldown import children
 from safeguard.performance.views.indicator import indicator_detail
 from safeguard.performance.views.partners import partners, partners_csv, partners_pdf_report
+from safeguard.performance.views.targets import target_agree, targets
 
 __all__ = [
     "children",
@@ -18,4 +19,6 @@ __all__ = [
     "partners",
     "partners_csv",
     "partners_pdf_report",
+    "target_agree",
+    "targets",
 ]
