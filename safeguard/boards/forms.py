@@ -6,9 +6,7 @@ from safeguard.core.forms import GovukDateField, GovukForm
 
 
 class CommentaryForm(GovukForm):
-    section = forms.ChoiceField(
-        label="Section", error_messages={"required": "Choose the section"}
-    )
+    section = forms.ChoiceField(label="Section", error_messages={"required": "Choose the section"})
     text = forms.CharField(
         label="Commentary",
         widget=forms.Textarea(attrs={"rows": 8}),

@@ -141,7 +141,9 @@ class Challenge(BaseModel):
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="challenges")
     raised_on = models.DateField(help_text="The meeting at which the body raised it")
     question = models.TextField()
-    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     due_date = models.DateField()
     answer = models.TextField(blank=True)
     answered_on = models.DateField(null=True, blank=True)

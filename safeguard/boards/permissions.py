@@ -74,9 +74,10 @@ def _sees(user, body) -> bool:
     if body is None:
         return False
     if _member(user):
-        return body.authority_id == user.agency.authority_id and body.members.filter(
-            pk=user.pk
-        ).exists()
+        return (
+            body.authority_id == user.agency.authority_id
+            and body.members.filter(pk=user.pk).exists()
+        )
     return _staff(user) and body.authority_id == user.agency.authority_id
 
 

@@ -180,4 +180,3 @@ def register_own() -> None:
     )
     register_section("audits", "Case-file audit results", build_audits)
     register_section("partners", "Partner figures", build_partners)
-

@@ -82,9 +82,12 @@ def access_challenge(*, user, challenge_id, action: Action) -> Challenge:
 def packs_of(*, user, body: Body) -> list[Pack]:
     """The body's packs, newest period first, each edition; drafts only for staff who may
     see them. One query."""
-    qs = Pack.objects.filter(body=body).select_related("published_by").order_by(
-        "-period_end", "-edition"
-    ).defer("html", "pdf")
+    qs = (
+        Pack.objects.filter(body=body)
+        .select_related("published_by")
+        .order_by("-period_end", "-edition")
+        .defer("html", "pdf")
+    )
     if not permissions.can(user, Action.VIEW_DRAFT, body):
         qs = qs.filter(status=PackStatus.PUBLISHED)
     return list(qs)

@@ -180,7 +180,11 @@ def pack_publish(*, by, pack: Pack) -> Pack:
         users=list(pack.body.members.all()),
         subject=f"{pack.body.name}: {what.lower()} the {pack.period_start:%B %Y} pack",
         body=f"{what} {pack.period_start:%B %Y} has been published for {pack.body.name}."
-        + (f" It corrects edition {pack.edition - 1}: {pack.correction_reason}" if pack.supersedes_id else ""),
+        + (
+            f" It corrects edition {pack.edition - 1}: {pack.correction_reason}"
+            if pack.supersedes_id
+            else ""
+        ),
         url=reverse("boards:pack", args=[pack.pk]),
     )
     return pack
@@ -271,7 +275,8 @@ def challenge_raise(*, by, body: Body, raised_on: date, question: str, officer, 
 
 
 @transaction.atomic
-def challenge_answer(*, by, challenge: Challenge, answer: str, version: int | None = None):
+def challenge_answer(*, by, challenge: Challenge, answer: str, on: date | None = None):
+    """The officer's answer (``on``: the day it was given, today unless said)."""
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
     _refuse_unless(
         permissions.can(by, Action.ANSWER, challenge),
@@ -280,9 +285,12 @@ def challenge_answer(*, by, challenge: Challenge, answer: str, version: int | No
     answer = (answer or "").strip()
     if not answer:
         raise ApplicationError("Write the answer.", field="answer")
+    on = on or timezone.localdate()
+    if on > timezone.localdate() or on < challenge.raised_on:
+        raise ApplicationError("The answer is given between the meeting and today.")
     before = snapshot(challenge)
     challenge.answer = answer
-    challenge.answered_on = timezone.localdate()
+    challenge.answered_on = on
     challenge.status = ChallengeStatus.ANSWERED
     save_change(challenge, by=by, before=before)
     return challenge
@@ -290,7 +298,13 @@ def challenge_answer(*, by, challenge: Challenge, answer: str, version: int | No
 
 @transaction.atomic
 def challenge_close(
-    *, by, challenge: Challenge, accepted: bool, further: str = "", due_date: date | None = None
+    *,
+    by,
+    challenge: Challenge,
+    accepted: bool,
+    further: str = "",
+    due_date: date | None = None,
+    on: date | None = None,
 ):
     """The body's verdict on an answer: accepted (closed), or challenged further (closed, and
     a new question follows it, to the same officer)."""
@@ -300,7 +314,9 @@ def challenge_close(
         "An answered question is closed by a service manager or analyst, never by the "
         "officer who answered it.",
     )
-    today = timezone.localdate()
+    today = on or timezone.localdate()
+    if today > timezone.localdate() or today < challenge.answered_on:
+        raise ApplicationError("The body's view is given between the answer and today.")
     if not accepted:
         if not (further or "").strip():
             raise ApplicationError("Write the further question.", field="further")

@@ -47,9 +47,7 @@ def group(counts: list[int], *, total_shown: bool = True) -> list[str]:
     then secondary (the next smallest cell) where one withheld cell could be worked out."""
     withheld = {i for i, n in enumerate(counts) if is_small(n)}
     if total_shown and len(withheld) == 1:
-        others = sorted(
-            (n, i) for i, n in enumerate(counts) if i not in withheld and n > 0
-        )
+        others = sorted((n, i) for i, n in enumerate(counts) if i not in withheld and n > 0)
         if others:
             withheld.add(others[0][1])
     return [WITHHELD if i in withheld else f"{n:,}" for i, n in enumerate(counts)]

@@ -195,5 +195,3 @@ def challenge_close(request, challenge_id):
     if submit(request, form, save, success="The body's view is recorded"):
         return redirect("boards:challenges", body_id=found.body_id)
     return render(request, "boards/close.html", {"challenge": found, "form": form})
-
-

@@ -62,10 +62,13 @@ class Target(BaseModel):
         ordering = ["indicator_id", "-set_at"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(agreed_by__isnull=True) | ~models.Q(agreed_by=models.F("set_by")),
+                condition=models.Q(agreed_by__isnull=True)
+                | ~models.Q(agreed_by=models.F("set_by")),
                 name="target_not_agreed_by_its_setter",
             ),
-            models.CheckConstraint(condition=models.Q(tolerance__gte=0), name="target_tolerance_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(tolerance__gte=0), name="target_tolerance_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -65,7 +65,7 @@ class Figure:
         return bool(self.numerator_errors or self.denominator_errors)
 
     def quality(self, checked) -> str:
-        """"errors", else "validated" once every child has been checked in full (``checked``:
+        """ "errors", else "validated" once every child has been checked in full (``checked``:
         ``quality.selectors.last_full_check``), else "not checked"."""
         if self.has_errors:
             return "errors"
@@ -142,9 +142,8 @@ def attributed(indicator: Indicator, qs: QuerySet, period: Period) -> QuerySet:
         return qs.annotate(_worker=F("worker"), _team=F("team"))
     case = OuterRef(_case_ref(indicator))
     as_of = OuterRef(indicator.as_of) if indicator.as_of else period.end
-    held = (
-        Allocation.objects.filter(Allocation.open_on(as_of), case=case)
-        .order_by("-start_date", "-pk")
+    held = Allocation.objects.filter(Allocation.open_on(as_of), case=case).order_by(
+        "-start_date", "-pk"
     )
     later = Allocation.objects.filter(case=case, start_date__gt=as_of).order_by("start_date", "pk")
     return qs.annotate(

@@ -27,10 +27,45 @@ def board_member_like_inspector(inspector):
     return inspector
 
 
-def row(anonymous, sw, tm, sm, analyst, police, health, education, voluntary, clinician, admin, disabled, other_la, chair, inspector, *, board_member=None):
+def row(
+    anonymous,
+    sw,
+    tm,
+    sm,
+    analyst,
+    police,
+    health,
+    education,
+    voluntary,
+    clinician,
+    admin,
+    disabled,
+    other_la,
+    chair,
+    inspector,
+    *,
+    board_member=None,
+):
     if board_member is None:
         board_member = board_member_like_inspector(inspector)
-    return [anonymous, sw, tm, sm, analyst, police, health, education, voluntary, clinician, admin, disabled, other_la, chair, inspector, board_member]
+    return [
+        anonymous,
+        sw,
+        tm,
+        sm,
+        analyst,
+        police,
+        health,
+        education,
+        voluntary,
+        clinician,
+        admin,
+        disabled,
+        other_la,
+        chair,
+        inspector,
+        board_member,
+    ]
 
 
 def complete(expected: list) -> list:

@@ -13,11 +13,19 @@ from datetime import date
 
 from safeguard.testing.matrix import row
 
-READ = row(302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 302, 403, 403, 403, board_member=200)
+READ = row(
+    302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 302, 403, 403, 403, board_member=200
+)
 # The list of bodies: everyone signed in may ask; it lists only their own.
-LIST = row(302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 302, 200, 200, 200, board_member=200)
-DRAFT = row(302, 404, 200, 200, 200, 404, 404, 404, 404, 404, 404, 302, 404, 404, 404, board_member=404)
-MISSING = row(302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 302, 404, 404, 404, board_member=404)
+LIST = row(
+    302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 302, 200, 200, 200, board_member=200
+)
+DRAFT = row(
+    302, 404, 200, 200, 200, 404, 404, 404, 404, 404, 404, 302, 404, 404, 404, board_member=404
+)
+MISSING = row(
+    302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 302, 404, 404, 404, board_member=404
+)
 
 MATRIX = {
     "boards:bodies": ("get", None, "", LIST),
@@ -47,7 +55,9 @@ def _draft(world, body=None):
     from safeguard.boards.services import pack_draft
 
     body = body or _body(world)
-    return pack_draft(by=world.analyst_eve, body=body, period_start=date(2026, 4, 1), period_end=date(2026, 4, 30))
+    return pack_draft(
+        by=world.analyst_eve, body=body, period_start=date(2026, 4, 1), period_end=date(2026, 4, 30)
+    )
 
 
 def _published(world):
@@ -69,7 +79,9 @@ def _question(world):
 def _answered(world):
     from safeguard.boards.services import challenge_answer
 
-    return challenge_answer(by=world.tm_carol, challenge=_question(world), answer="Two chairs were off sick.")
+    return challenge_answer(
+        by=world.tm_carol, challenge=_question(world), answer="Two chairs were off sick."
+    )
 
 
 TARGETS = {

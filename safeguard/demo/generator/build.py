@@ -10,6 +10,7 @@ from safeguard.accounts.models import LocalAuthority, User
 from safeguard.audit.models import ChangeEvent, ChangeVerb
 from safeguard.demo.generator import audits as case_file_audits
 from safeguard.demo.generator import backlog as backlog_reviews
+from safeguard.demo.generator import boards as demo_boards
 from safeguard.demo.generator import inspections
 from safeguard.demo.generator import transfers as demo_transfers
 from safeguard.demo.generator.accounts import DemoResult
@@ -158,6 +159,9 @@ def build_demo_borough(
         contributions = make_contributions(authority, seed=seed, as_at=as_at)
         sharing_decisions = make_sharing_decisions(authority, seed=seed, as_at=as_at)
         family = add_family_network(borough, authority_id=authority.id, as_at=as_at, seed=seed)
+        # After the audits and the partners' work: the packs count them (decision 0084).
+        boards, board_accounts = demo_boards.build(authority, as_at, seed, password_hash)
+        maker.staff.accounts.extend(board_accounts)
         reword_indicator(authority)  # after every contact is decided: they keep the old words
         # The records went in by bulk inserts, which tell nobody: work out what is due.
         due_items = projection.rebuild(authority=authority)
@@ -188,6 +192,7 @@ def build_demo_borough(
                 **workforce,
                 **moved,
                 **family,
+                **boards,
             },
             accounts=sorted(maker.staff.accounts, key=lambda row: order.index(row.username)),
             staff=len(maker.staff.users),

@@ -42,7 +42,11 @@ def targets(request):
         "performance/targets.html",
         {
             "rows": [
-                (t, BY_ID[t.indicator_id].title, permissions.can(request.user, Action.AGREE_TARGET, t))
+                (
+                    t,
+                    BY_ID[t.indicator_id].title,
+                    permissions.can(request.user, Action.AGREE_TARGET, t),
+                )
                 for t in rows
                 if t.indicator_id in BY_ID
             ],
@@ -56,6 +60,8 @@ def targets(request):
 @require_POST
 def target_agree(request, target_id):
     """Agree a proposed target: a button on the targets page; a refusal is shown there."""
+    if not permissions.can(request.user, Action.VIEW):
+        raise PermissionDenied
     target = selectors.target_by_id(request.user, target_id)
     try:
         services.target_agree(by=request.user, target=target)
