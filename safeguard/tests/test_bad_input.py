@@ -140,6 +140,13 @@ FORMS = {
     "assurance:inspections": "sm_dan",
     # A backlog review of Sam's case, assigned to Amy (its reasons are free text).
     "backlog:review": "sw_amy",
+    # Targets and boards (decision 0084).
+    "performance:targets": "analyst_eve",
+    "boards:commentary": "sm_dan",
+    "boards:correct": "sm_dan",
+    "boards:challenges": "analyst_eve",
+    "boards:challenge-answer": "tm_carol",
+    "boards:challenge-close": "sm_dan",
 }
 
 

@@ -3,7 +3,7 @@
 Bodies, published packs and challenge logs are read by oversight staff (team and service
 managers, analysts) and by the body's members (the board member sits on the matrix's body);
 a draft is for staff only (404 to the member); commentary is written by the body's named
-officers (the service manager); a service manager publishes and corrects; questions are
+officers (the service and team managers); a service manager publishes and corrects; questions are
 recorded by service managers and analysts, answered by their officer (the team manager) and
 closed by a service manager or analyst. POSTs by the board member are refused before any
 view (403: read-only role).
