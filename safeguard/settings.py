@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "safeguard.quality",
     "safeguard.supervision",
     "safeguard.assurance",
+    "safeguard.boards",
     "safeguard.operations",
 ]
 

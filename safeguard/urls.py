@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("safeguard.quality.urls")),
     path("", include("safeguard.supervision.urls")),
     path("", include("safeguard.assurance.urls")),
+    path("", include("safeguard.boards.urls")),
     path("", include("safeguard.notices.urls")),
     path("", include("safeguard.procedures.urls")),
     path("", include("safeguard.privacy.urls")),

@@ -22,6 +22,10 @@ class Role(models.TextChoices):
     # An inspector (Ofsted): sees only the case files drawn for an inspection, while it runs
     # (issue 15 item 5); no role set includes it.
     INSPECTOR = "inspector", "Inspector"
+    # A member of a board or panel (an elected member, a partner's board representative):
+    # reads the packs and aggregate figures of the bodies they sit on, never a child's record
+    # (issue 20 item 6, decision 0084); no role set but the read-only one includes it.
+    BOARD_MEMBER = "board_member", "Board member"
 
 
 # Children's social care staff, who may see the authority's children.
@@ -49,7 +53,7 @@ ADMINISTRATOR_ROLES = frozenset({Role.SYSTEM_ADMINISTRATOR})
 # Those who only ever read: every request that could change something (a POST, PUT, PATCH or
 # DELETE) is refused to them, whatever the page (``accounts.middleware.ReadOnlyRolesMiddleware``,
 # decision 0042).
-READ_ONLY_ROLES = frozenset({Role.INSPECTOR})
+READ_ONLY_ROLES = frozenset({Role.INSPECTOR, Role.BOARD_MEMBER})
 # Staff outside children's social care, who see only what an involvement grants.
 PARTNER_ROLES = frozenset({Role.PARTNER_PRACTITIONER, Role.UNSCHEDULED_CARE_CLINICIAN})
 # The kinds of partner agency whose practitioners assess and lead early help (education,

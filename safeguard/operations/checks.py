@@ -126,10 +126,10 @@ def _authority(authority: LocalAuthority) -> list[Problem]:
         .values_list("role", flat=True)
         .distinct()
     )
-    # Inspectors come from the inspectorate when an inspection is announced: an authority
-    # goes live without one.
+    # Inspectors come from the inspectorate when an inspection is announced, and board members
+    # when a board is set up (decision 0084): an authority goes live without either.
     for role in Role:
-        if role not in staffed and role != Role.INSPECTOR:
+        if role not in staffed and role not in (Role.INSPECTOR, Role.BOARD_MEMBER):
             found.append(Problem(
                 at + f"nobody has the role {role.label.lower()}",
                 "Add them to the staff file and run safeguard import-staff",

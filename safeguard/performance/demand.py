@@ -94,17 +94,29 @@ class Series:
 
 def _attribution(case_path: str, as_of: str) -> Indicator:
     return Indicator(
-        id="demand", title="", kind="count", section=0, definition="",
-        denominator=lambda p: Case.objects.none(), case_path=case_path, as_of=as_of,
+        id="demand",
+        title="",
+        kind="count",
+        section=0,
+        definition="",
+        denominator=lambda p: Case.objects.none(),
+        case_path=case_path,
+        as_of=as_of,
     )
 
 
 CONTACTS = Series(
-    "contacts", "Contacts", "contact_date", "source",
+    "contacts",
+    "Contacts",
+    "contact_date",
+    "source",
     _attribution("referral__case", "referral__received_date"),
 )
 REFERRALS = Series(
-    "referrals", "Referrals", "referral_date", "referral_source",
+    "referrals",
+    "Referrals",
+    "referral_date",
+    "referral_source",
     _attribution("", "referral_date"),
 )
 SERIES = {s.id: s for s in (CONTACTS, REFERRALS)}
@@ -231,36 +243,42 @@ class Step:
 STEPS = [
     Step("contacts", "Contacts received", "Contacts whose contact date is in the period.", None),
     Step(
-        "referral", "Became a referral",
+        "referral",
+        "Became a referral",
         "Of those contacts, the ones a referral was opened from (the referral records the "
         "contact it came from) with the referral received by the period end.",
         "contacts",
     ),
     Step(
-        "assessment", "Assessment started",
+        "assessment",
+        "Assessment started",
         "Of those referrals, the ones whose case has an assessment started by the period end.",
         "referral",
     ),
     Step(
-        "cin_plan", "Assessed as in need: child in need plan",
+        "cin_plan",
+        "Assessed as in need: child in need plan",
         "Of those, the ones whose case has an assessment authorised by the period end with "
         "the outcome 'child in need plan'.",
         "assessment",
     ),
     Step(
-        "s47", "Section 47 enquiry",
+        "s47",
+        "Section 47 enquiry",
         "Of the referrals, the ones whose case has a section 47 enquiry started by the period "
         "end (with or without an assessment first).",
         "referral",
     ),
     Step(
-        "icpc", "Initial child protection conference",
+        "icpc",
+        "Initial child protection conference",
         "Of those, the ones with an initial conference held by the period end for a section "
         "47 enquiry of the case.",
         "s47",
     ),
     Step(
-        "cp_plan", "Child protection plan",
+        "cp_plan",
+        "Child protection plan",
         "Of those, the ones whose case has a child protection plan starting by the period end.",
         "icpc",
     ),
@@ -272,9 +290,7 @@ def _step_conditions(end: date) -> dict[str, Q]:
     """For each step, the condition on a contact (cumulative: a step implies its parent)."""
     case = OuterRef("referral__case")
     referral = Q(referral__isnull=False, referral__received_date__lte=end)
-    assessment = referral & Q(
-        Exists(Assessment.objects.filter(case=case, start_date__lte=end))
-    )
+    assessment = referral & Q(Exists(Assessment.objects.filter(case=case, start_date__lte=end)))
     cin_plan = assessment & Q(
         Exists(
             Assessment.objects.filter(

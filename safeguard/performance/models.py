@@ -52,3 +52,54 @@ class ChildPopulation(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.district}: {self.children} children ({self.year})"
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", "Higher is better"
+    LOWER = "lower", "Lower is better"
+
+
+class Target(BaseModel):
+    """One version of the authority's target for one indicator (decision 0084).
+
+    The value and tolerance are in the units the pages show: a rate in per cent (85 means
+    85%), a count as a number, a value (the average caseload) as itself. ``trajectory`` maps
+    a month ("2026-04") to the target for periods ending in it; a month without one takes
+    ``value``. A new version supersedes the old; both are kept. A version counts once it is
+    agreed, by a service manager who did not set it.
+    """
+
+    authority = models.ForeignKey("accounts.LocalAuthority", on_delete=models.PROTECT)
+    indicator_id = models.CharField(max_length=60)
+    value = models.DecimalField(max_digits=12, decimal_places=2)
+    tolerance = models.DecimalField(max_digits=12, decimal_places=2)
+    direction = models.CharField(max_length=10, choices=Direction.choices)
+    trajectory = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+    set_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField()
+    agreed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    agreed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["indicator_id", "-set_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(agreed_by__isnull=True)
+                | ~models.Q(agreed_by=models.F("set_by")),
+                name="target_not_agreed_by_its_setter",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(tolerance__gte=0), name="target_tolerance_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Target for {self.indicator_id}: {self.value}"
+
+    def value_for(self, month_end) -> float:
+        """The target for a period ending on ``month_end``: the trajectory's, else the value."""
+        stepped = self.trajectory.get(f"{month_end:%Y-%m}")
+        return float(self.value if stepped is None else stepped)

@@ -8,6 +8,10 @@ every team and worker; a team manager sees the teams they belong to and the work
 Social workers and partners do not see the dashboard. The children behind a figure are
 listed only to a user who may see those children (``people.permissions.visible_to``), and
 each listing is logged.
+
+Targets (decision 0084) are proposed by service managers and performance analysts and count
+once a service manager other than the one who proposed them agrees them: nobody agrees their
+own target.
 """
 
 from enum import StrEnum
@@ -15,7 +19,12 @@ from enum import StrEnum
 from django.db.models import QuerySet
 
 from safeguard.accounts.models import Team, User
-from safeguard.accounts.roles import OVERSIGHT_ROLES, SERVICE_WIDE_ROLES, is_social_care_staff
+from safeguard.accounts.roles import (
+    OVERSIGHT_ROLES,
+    SERVICE_WIDE_ROLES,
+    Role,
+    is_social_care_staff,
+)
 from safeguard.accounts.selectors import social_care_teams
 
 
@@ -24,6 +33,8 @@ class Action(StrEnum):
     VIEW_TEAM = "view_team"  # a Team's figures
     VIEW_WORKER = "view_worker"  # a worker's (User's) figures
     VIEW_CHILDREN = "view_children"  # the children behind a figure
+    SET_TARGET = "set_target"  # propose a new version of an indicator's target
+    AGREE_TARGET = "agree_target"  # agree a proposed target (obj: the Target)
 
 
 def visible_to(user) -> QuerySet[Team]:
@@ -42,6 +53,18 @@ def can(user, action: Action, obj=None) -> bool:
     match action:
         case Action.VIEW | Action.VIEW_CHILDREN:
             return True
+        case Action.SET_TARGET:
+            # Targets are the whole service's: service managers and performance analysts.
+            return user.role in SERVICE_WIDE_ROLES
+        case Action.AGREE_TARGET:
+            # A service manager agrees a target, never one they set (decision 0084).
+            return (
+                user.role == Role.SERVICE_MANAGER
+                and obj is not None
+                and obj.authority_id == user.agency.authority_id
+                and obj.set_by_id != user.pk
+                and obj.agreed_at is None
+            )
         case Action.VIEW_TEAM:
             return isinstance(obj, Team) and visible_to(user).filter(pk=obj.pk).exists()
         case Action.VIEW_WORKER:

@@ -65,7 +65,7 @@ class Figure:
         return bool(self.numerator_errors or self.denominator_errors)
 
     def quality(self, checked) -> str:
-        """"errors", else "validated" once every child has been checked in full (``checked``:
+        """ "errors", else "validated" once every child has been checked in full (``checked``:
         ``quality.selectors.last_full_check``), else "not checked"."""
         if self.has_errors:
             return "errors"
@@ -142,9 +142,8 @@ def attributed(indicator: Indicator, qs: QuerySet, period: Period) -> QuerySet:
         return qs.annotate(_worker=F("worker"), _team=F("team"))
     case = OuterRef(_case_ref(indicator))
     as_of = OuterRef(indicator.as_of) if indicator.as_of else period.end
-    held = (
-        Allocation.objects.filter(Allocation.open_on(as_of), case=case)
-        .order_by("-start_date", "-pk")
+    held = Allocation.objects.filter(Allocation.open_on(as_of), case=case).order_by(
+        "-start_date", "-pk"
     )
     later = Allocation.objects.filter(case=case, start_date__gt=as_of).order_by("start_date", "pk")
     return qs.annotate(
@@ -621,3 +620,25 @@ def visible_children(user, ids) -> QuerySet[Person]:
         .filter(pk__in=ids)
         .order_by("family_name", "given_names", "pk")
     )
+
+
+def target_versions(authority_id: int):
+    """Every version of the authority's targets, newest first within each indicator, with
+    who set and agreed them. One query."""
+    from safeguard.performance.models import Target
+
+    return list(
+        Target.objects.filter(authority_id=authority_id)
+        .select_related("set_by", "agreed_by")
+        .order_by("indicator_id", "-set_at")
+    )
+
+
+def target_by_id(user, target_id):
+    """A target of the user's authority, for agreeing; 404 for another's or none."""
+    from safeguard.performance.models import Target
+
+    found = Target.objects.filter(pk=target_id, authority_id=user.agency.authority_id).first()
+    if found is None:
+        raise Http404
+    return found

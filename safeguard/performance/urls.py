@@ -21,6 +21,9 @@ urlpatterns = [
         views.early_help_children,
         name="early-help-children",
     ),
+    # The authority's targets (decision 0084), before the indicator routes too.
+    path("performance/targets/", views.targets, name="targets"),
+    path("performance/targets/<uuid:target_id>/agree/", views.target_agree, name="target-agree"),
     path("performance/<slug:kpi_id>/", views.indicator_detail, name="indicator"),
     path("performance/<slug:kpi_id>/children/", views.children, name="children"),
 ]

@@ -36,4 +36,3 @@ def open_case(
             authorise(waiting)
         referral.case.refresh_from_db()
     return referral.case
-

@@ -8,17 +8,72 @@ target, query, expected)}``, with ``expected`` one status per column of ``WHO``,
 
 # Who asks. "other_la" is a social worker of another authority; "disabled" a social worker
 # whose account was disabled while signed in; "conference_chair" an independent reviewing
-# officer; "inspector" an inspector with no inspection under way.
+# officer; "inspector" an inspector with no inspection under way; "board_member" a member of
+# the safeguarding partnership's board (decision 0084).
 WHO = [
     "anonymous", "social_worker", "team_manager", "service_manager", "performance_analyst",
     "partner_police", "partner_health", "partner_education", "partner_voluntary",
     "unscheduled_care_clinician", "system_administrator", "disabled", "other_la",
-    "conference_chair", "inspector",
+    "conference_chair", "inspector", "board_member",
 ]  # fmt: skip
 
 
-def row(anonymous, sw, tm, sm, analyst, police, health, education, voluntary, clinician, admin, disabled, other_la, chair, inspector):
-    return [anonymous, sw, tm, sm, analyst, police, health, education, voluntary, clinician, admin, disabled, other_la, chair, inspector]
+def board_member_like_inspector(inspector):
+    """A board member's outcome where a row does not give one: the inspector's, both being
+    read-only users outside children's social care, unless the inspector sees the page (200),
+    which a row must decide for the board member itself (issue 20 item 6)."""
+    if inspector == 200:
+        raise ValueError("The inspector sees this page: give the board member's outcome")
+    return inspector
+
+
+def row(
+    anonymous,
+    sw,
+    tm,
+    sm,
+    analyst,
+    police,
+    health,
+    education,
+    voluntary,
+    clinician,
+    admin,
+    disabled,
+    other_la,
+    chair,
+    inspector,
+    *,
+    board_member=None,
+):
+    if board_member is None:
+        board_member = board_member_like_inspector(inspector)
+    return [
+        anonymous,
+        sw,
+        tm,
+        sm,
+        analyst,
+        police,
+        health,
+        education,
+        voluntary,
+        clinician,
+        admin,
+        disabled,
+        other_la,
+        chair,
+        inspector,
+        board_member,
+    ]
+
+
+def complete(expected: list) -> list:
+    """A row written as a plain list before the board member's column: the column added by
+    ``row``'s rule; a full row as it is."""
+    if len(expected) == len(WHO) - 1:
+        return row(*expected)
+    return list(expected)
 
 
 # A page on Sam Smith's case file (child_sam: his team is the social worker's; the police

@@ -82,7 +82,9 @@ def increment(args) -> dict:
                 counter = int(person.police_reference or 0)
                 try:
                     person_update(
-                        by=user, person=person, version=person.version,
+                        by=user,
+                        person=person,
+                        version=person.version,
                         police_reference=str(counter + 1),
                     )
                 except StaleRecord:
@@ -125,7 +127,10 @@ def _write_notes(
             record_access(by=user, person_ids=[case.child_id], purpose="edit", route="/test")
             for i in range(BATCH):
                 case_note_add(
-                    by=user, case=case, note_date=today, subject=f"Batch {done} note {i}",
+                    by=user,
+                    case=case,
+                    note_date=today,
+                    subject=f"Batch {done} note {i}",
                     text="Synthetic note written by the reliability test. " * 8,
                     significant=True,
                 )
@@ -232,8 +237,13 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_parser("check")
     args = parser.parse_args(argv)
     _django()
-    result = {"setup": setup, "increment": increment, "crash": crash, "write": write,
-              "check": check}[args.command](args)
+    result = {
+        "setup": setup,
+        "increment": increment,
+        "crash": crash,
+        "write": write,
+        "check": check,
+    }[args.command](args)
     print(json.dumps(result), flush=True)
 
 

@@ -9,14 +9,14 @@ import importlib
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from safeguard.testing.matrix import TARGETS, WHO
+from safeguard.testing.matrix import TARGETS, WHO, complete
 
-APPS = ["core", "accounts", "notices", "procedures", "work", "people", "casework", "documents", "referrals", "directory", "earlyhelp", "assessments", "protection", "partners", "timescales", "transfers", "workforce", "backlog", "privacy", "performance", "governance", "returns", "quality", "supervision", "assurance", "operations"]
+APPS = ["core", "accounts", "notices", "procedures", "work", "people", "casework", "documents", "referrals", "directory", "earlyhelp", "assessments", "protection", "partners", "timescales", "transfers", "workforce", "backlog", "privacy", "performance", "governance", "returns", "quality", "supervision", "assurance", "operations", "boards"]
 
 # The API's own pages.
 PROJECT_MATRIX = {
-    "api:api-root": ("get", None, "", [404] * 15),
-    "api:openapi-json": ("get", None, "", [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 401, 200, 200, 200]),
+    "api:api-root": ("get", None, "", [404] * 16),
+    "api:openapi-json": ("get", None, "", [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 401, 200, 200, 200, 200]),
 }
 
 
@@ -26,7 +26,9 @@ def _gather():
         module = importlib.import_module(f"safeguard.{app}.tests.matrix")
         overlap = set(matrix) & set(module.MATRIX)
         assert not overlap, f"{app} repeats rows: {overlap}"
-        matrix.update(module.MATRIX)
+        matrix.update(
+            {name: (*spec[:3], complete(spec[3])) for name, spec in module.MATRIX.items()}
+        )
         targets.update(getattr(module, "TARGETS", {}))
     return matrix, targets
 

@@ -18,7 +18,7 @@ POST_ONLY = row(302, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 302, 405,
 
 # Inspections (decision 0042). The list: service managers and system administrators (who set
 # them up) and inspectors (their own, none here: the matrix's inspector has none under way).
-INSPECTIONS = row(302, 403, 403, 200, 403, 403, 403, 403, 403, 403, 200, 302, 403, 403, 200)
+INSPECTIONS = row(302, 403, 403, 200, 403, 403, 403, 403, 403, 403, 200, 302, 403, 403, 200, board_member=403)
 # One inspection (Sam's case file in its sample; it has ended): the service manager and the
 # system administrator (who sees no child: the sample's rows are withheld from them); 404 for
 # everyone else, its inspector included now it is over.

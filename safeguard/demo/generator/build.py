@@ -10,6 +10,7 @@ from safeguard.accounts.models import LocalAuthority, User
 from safeguard.audit.models import ChangeEvent, ChangeVerb
 from safeguard.demo.generator import audits as case_file_audits
 from safeguard.demo.generator import backlog as backlog_reviews
+from safeguard.demo.generator import boards as demo_boards
 from safeguard.demo.generator import earlyhelp_figures, inspections
 from safeguard.demo.generator import transfers as demo_transfers
 from safeguard.demo.generator.accounts import DemoResult
@@ -165,6 +166,9 @@ def build_demo_borough(
         family = add_family_network(borough, authority_id=authority.id, as_at=as_at, seed=seed)
         early_help_figures = earlyhelp_figures.build(authority, seed=seed, as_at=as_at)
         governance = build_governance(authority, seed=seed, as_at=as_at)
+        # After the audits and the partners' work: the packs count them (decision 0084).
+        boards, board_accounts = demo_boards.build(authority, as_at, seed, password_hash)
+        maker.staff.accounts.extend(board_accounts)
         reword_indicator(authority)  # after every contact is decided: they keep the old words
         # The records went in by bulk inserts, which tell nobody: work out what is due.
         due_items = projection.rebuild(authority=authority)
@@ -199,6 +203,7 @@ def build_demo_borough(
                 **family,
                 **early_help_figures,
                 **governance,
+                **boards,
             },
             accounts=sorted(maker.staff.accounts, key=lambda row: order.index(row.username)),
             staff=len(maker.staff.users),

@@ -43,6 +43,8 @@ WELL_KNOWN_ACCOUNTS = (
     WellKnownAccount("admin1", Role.SYSTEM_ADMINISTRATOR),
     WellKnownAccount("chair1", Role.CONFERENCE_CHAIR),
     WellKnownAccount("inspector1", Role.INSPECTOR),
+    WellKnownAccount("board1", Role.BOARD_MEMBER),
+    WellKnownAccount("board2", Role.BOARD_MEMBER),
 )
 WELL_KNOWN_USERNAMES = frozenset(a.username for a in WELL_KNOWN_ACCOUNTS)
 

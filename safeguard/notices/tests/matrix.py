@@ -9,7 +9,7 @@ def notice_for_amy(world):
 TARGETS = {"notice_for_amy": notice_for_amy}
 
 MATRIX = {
-    "notices:list": ("get", None, "", [302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 302, 200, 200, 200]),
+    "notices:list": ("get", None, "", [302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 302, 200, 200, 200, 200]),
     # An inspector posts nothing, not even marking a notice read (decision 0042): 403.
     "notices:read": ("post", "notice_for_amy", "", [302, 302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 302, 404, 404, 403]),
     "notices:read-all": ("post", None, "", [302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 403]),

@@ -14,7 +14,7 @@ ADMINISTER = ADMINISTRATORS
 
 MATRIX = {
     "operations:setup": ("get", None, "", ADMINISTRATORS),
-    "operations:health": ("get", None, "", [200] * 15),
+    "operations:health": ("get", None, "", [200] * 16),
     "operations:teams": ("get", None, "", ADMINISTER),
     "operations:team": ("get", "team_a", "", ADMINISTER),
     "operations:team-new": ("get", None, "", ADMINISTER),

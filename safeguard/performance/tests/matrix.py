@@ -21,9 +21,31 @@ MATRIX = {
     # Figures for a preventative strategy (decision 0082): those who see the dashboard.
     "performance:early-help": ("get", None, "", DASHBOARD),
     "performance:early-help-children": ("get", "figure_steps", "", DASHBOARD),
+    # Targets (decision 0084): read by those who see the dashboard; proposed by service
+    # managers and analysts; agreed by a service manager who did not propose it (the
+    # matrix's target was proposed by the analyst). Agreeing is a POST, redirected either way.
+    "performance:targets": ("get", None, "", DASHBOARD),
+    "performance:target-agree": (
+        "post",
+        "target",
+        "",
+        row(302, 403, 302, 302, 302, 403, 403, 403, 403, 403, 403, 302, 403, 403, 403),
+    ),
 }
+
+
+def _target(world):
+    from safeguard.performance.services import target_set
+
+    made = target_set(
+        by=world.analyst_eve, indicator_id="referrals", value="100", tolerance="10",
+        direction="higher",
+    )  # fmt: skip
+    return {"target_id": made.pk}
+
 
 TARGETS = {
     "kpi_referrals": lambda world: {"kpi_id": "referrals"},
     "figure_steps": lambda world: {"figure_id": "steps"},
+    "target": _target,
 }

@@ -35,11 +35,16 @@ def test_old_regime_indicators_appear_only_with_initial_or_core_assessments(worl
     year = Period(date(2025, 4, 1), date(2026, 3, 31))
     found = figures(year)
     assert "ni59_initial_assessments_7wd" not in found
-    assert {"ni64_cpp_2y_plus", "ni65_cpp_second_or_subsequent", "ni67_cpp_reviews_on_time"} <= set(found)
+    assert {"ni64_cpp_2y_plus", "ni65_cpp_second_or_subsequent", "ni67_cpp_reviews_on_time"} <= set(
+        found
+    )
     build.assessment(c, start=date(2025, 6, 2), done=date(2025, 6, 11), kind="initial")
     found = figures(year)
-    assert {"ni59_initial_assessments_7wd", "ni60_core_assessments_35wd",
-            "ni68_referrals_to_initial_assessment"} <= set(found)
+    assert {
+        "ni59_initial_assessments_7wd",
+        "ni60_core_assessments_35wd",
+        "ni68_referrals_to_initial_assessment",
+    } <= set(found)
 
 
 def test_ni59_counts_from_the_referral_date_seven_or_ten_working_days(world, measure):

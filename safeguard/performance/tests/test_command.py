@@ -106,8 +106,17 @@ def test_bad_dates_are_refused_with_a_message():
 
 @pytest.mark.parametrize(
     "numerator, denominator, expected",
-    [(1, 32, 0.0313), (312, 1520, 0.2053), (1, 3, 0.3333), (2, 3, 0.6667), (1, 8, 0.125),
-     (1, 20000, 0.0001), (1, 20001, 0.0), (5, 5, 1.0), (87, 5, 17.4)],
+    [
+        (1, 32, 0.0313),
+        (312, 1520, 0.2053),
+        (1, 3, 0.3333),
+        (2, 3, 0.6667),
+        (1, 8, 0.125),
+        (1, 20000, 0.0001),
+        (1, 20001, 0.0),
+        (5, 5, 1.0),
+        (87, 5, 17.4),
+    ],
 )
 def test_values_round_half_up_to_four_places(numerator, denominator, expected):
     assert round_half_up(numerator, denominator) == expected

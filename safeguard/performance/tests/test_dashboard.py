@@ -41,7 +41,7 @@ def test_dashboard_shows_each_indicator_with_its_definition_and_last_year(world,
     assert "Re-referrals within 12 months" in page
     assert "add_months(r, -12) &lt;= p &lt; r" in page
     assert "Same period last year" in page
-    row = page[page.index('id="rereferrals_12m"'):]
+    row = page[page.index('id="rereferrals_12m"') :]
     row = row[: row.index("</tr>")]
     assert "50.0%" in row and ">1<" in row and ">2<" in row
     # Last year (2024-25) had one referral and no re-referral.
@@ -51,7 +51,7 @@ def test_dashboard_shows_each_indicator_with_its_definition_and_last_year(world,
 def test_dashboard_for_a_team_and_a_worker(world, data, client):
     c = _client(client, world.analyst_eve)
     page = c.get(f"/performance/{Q}&team={world.team_b.pk}").content.decode()
-    row = page[page.index('id="referrals"'):]
+    row = page[page.index('id="referrals"') :]
     assert ">1<" in row[: row.index("</tr>")]
     assert c.get(f"/performance/{Q}&worker={world.sw_amy.pk}").status_code == 200
 
@@ -111,12 +111,17 @@ def test_drill_down_leaves_out_children_the_user_may_not_see(world, data, client
     other.save()
     build.case(world, other, referred=date(2025, 7, 1), authority=world.other_authority)
     # The analyst's figures are their own authority's only, so nobody is hidden here...
-    page = _client(client, world.analyst_eve).get(
-        "/performance/referrals/children/" + Q
-    ).content.decode()
+    page = (
+        _client(client, world.analyst_eve)
+        .get("/performance/referrals/children/" + Q)
+        .content.decode()
+    )
     assert "Kid" in page and "you may not see" not in page
     # ...and partners and social workers may not drill down at all.
-    assert _client(client, world.police_pat).get("/performance/referrals/children/" + Q).status_code == 403
+    assert (
+        _client(client, world.police_pat).get("/performance/referrals/children/" + Q).status_code
+        == 403
+    )
 
 
 def test_csv_downloads_are_safe_from_formula_injection(world, data, client):
@@ -134,8 +139,18 @@ def test_csv_downloads_are_safe_from_formula_injection(world, data, client):
 
 @pytest.mark.parametrize(
     "value, expected",
-    [("=1+1", "'=1+1"), ("+44", "'+44"), ("-2", "'-2"), ("@SUM", "'@SUM"), ("\tx", "'\tx"),
-     ("\rx", "'\rx"), ("Smith", "Smith"), (-2, "-2"), (0.25, "0.25"), (None, "")],
+    [
+        ("=1+1", "'=1+1"),
+        ("+44", "'+44"),
+        ("-2", "'-2"),
+        ("@SUM", "'@SUM"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("Smith", "Smith"),
+        (-2, "-2"),
+        (0.25, "0.25"),
+        (None, ""),
+    ],
 )
 def test_safe_cell(value, expected):
     assert safe_cell(value) == expected
@@ -184,8 +199,9 @@ def test_drill_down_pages_by_100_and_logs_only_the_page_shown(world, client, mon
 def test_bar_chart_scales_bars_and_labels_rates_in_per_cent():
     from safeguard.performance.charts import bar_chart
 
-    chart = bar_chart([("Jan", 0.5, "50.0%"), ("Feb", None, "no data"), ("Mar", 1.0, "100.0%")],
-                      percent=True)
+    chart = bar_chart(
+        [("Jan", 0.5, "50.0%"), ("Feb", None, "no data"), ("Mar", 1.0, "100.0%")], percent=True
+    )
     assert [label for _, label in chart.gridlines] == ["0%", "25%", "50%", "75%", "100%"]
     half, empty, full = chart.bars
     assert empty.height == 0 and full.height == 2 * half.height

@@ -201,7 +201,9 @@ def test_errors_show_before_a_full_check_too(world, client):
     c = build.case(world, kid, referred=date(2025, 6, 2), worker=world.sw_amy)
     build.visit(world, c, date(2025, 6, 1))
     check_children([kid.pk], today=TODAY)  # as a save does
-    row = _row(_as(client, world.analyst_eve).get("/performance/" + Q).content.decode(), "referrals")
+    row = _row(
+        _as(client, world.analyst_eve).get("/performance/" + Q).content.decode(), "referrals"
+    )
     assert "Data errors" in row and "1 child with errors" in row and "Not checked" not in row
 
 
@@ -210,7 +212,8 @@ def test_the_summary_says_when_every_child_was_last_checked(world, client):
     assert "has never run" in c_.get("/data-quality/").content.decode()
     kid = build.child(world)
     build.visit(
-        world, build.case(world, kid, referred=date(2025, 6, 2), worker=world.sw_amy),
+        world,
+        build.case(world, kid, referred=date(2025, 6, 2), worker=world.sw_amy),
         date(2025, 6, 1),
     )
     check_authority(world.authority, today=TODAY)

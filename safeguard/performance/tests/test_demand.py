@@ -28,8 +28,13 @@ CHILDREN = "/performance/demand/children/"
 
 def contact(world, kid, day, source, outcome="referral"):
     return Contact.objects.create(
-        child=kid, authority=world.authority, contact_date=day, source=source,
-        reason="Concern", outcome=outcome, decision_date=day,
+        child=kid,
+        authority=world.authority,
+        contact_date=day,
+        source=source,
+        reason="Concern",
+        outcome=outcome,
+        decision_date=day,
     )
 
 
@@ -37,8 +42,14 @@ def referred(world, kid, c, day, *, source, worker=None, team=None):
     case = build.case(world, kid, referred=day, worker=worker, team=team)
     case.referral_source = source
     case.save()
-    Referral.objects.create(case=case, contact=c, received_date=day, decision="assessment",
-                            decision_date=day, decided_by=world.tm_carol)
+    Referral.objects.create(
+        case=case,
+        contact=c,
+        received_date=day,
+        decision="assessment",
+        decision_date=day,
+        decided_by=world.tm_carol,
+    )
     return case
 
 
@@ -56,8 +67,15 @@ def make_data(world):
     Assessment.objects.filter(case=case1).update(outcome="cin_plan")
     # 2: Monday contact (W03); section 47, initial conference and a plan inside the period.
     c2 = contact(world, kids["two"], date(2026, 1, 12), "2A")
-    case2 = referred(world, kids["two"], c2, date(2026, 1, 12), source="2A",
-                     worker=world.sw_ben, team=world.team_b)
+    case2 = referred(
+        world,
+        kids["two"],
+        c2,
+        date(2026, 1, 12),
+        source="2A",
+        worker=world.sw_ben,
+        team=world.team_b,
+    )
     build.s47(world, case2, start=date(2026, 1, 14), icpc=date(2026, 1, 28))
     build.plan(world, case2, start=date(2026, 1, 28))
     # 3: section 47 and conference in the period, but the plan starts the day after it ends;
@@ -130,8 +148,13 @@ def test_funnel_steps_and_their_edges(world, data):
     # Contact 4 (before the period) is left out; contact 6's referral came after the end;
     # contact 3's assessment and plan concluded after the end.
     assert counts == {
-        "contacts": 5, "referral": 3, "assessment": 2, "cin_plan": 1,
-        "s47": 2, "icpc": 2, "cp_plan": 1,
+        "contacts": 5,
+        "referral": 3,
+        "assessment": 2,
+        "cin_plan": 1,
+        "s47": 2,
+        "icpc": 2,
+        "cp_plan": 1,
     }
     assert steps["referral"].rate == 0.6
     assert steps["assessment"].rate == 0.6667
@@ -139,8 +162,9 @@ def test_funnel_steps_and_their_edges(world, data):
     assert steps["s47"].rate == 0.6667  # of the referrals
     assert steps["cp_plan"].rate == 0.5 and steps["cp_plan"].of_contacts == 0.2
     # A later period end takes in contact 6's referral and contact 3's plan.
-    later = {r.step.id: r.count for r in demand.funnel(Period(PERIOD.start, date(2026, 2, 6)),
-                                                       Scope())}
+    later = {
+        r.step.id: r.count for r in demand.funnel(Period(PERIOD.start, date(2026, 2, 6)), Scope())
+    }
     assert later["referral"] == 4 and later["cp_plan"] == 2 and later["cin_plan"] == 2
 
 
@@ -166,8 +190,13 @@ def test_other_authorities_records_are_not_counted(world, data, client):
     other = build.child(world)
     other.authority = world.other_authority
     other.save()
-    Contact.objects.create(child=other, authority=world.other_authority,
-                           contact_date=date(2026, 1, 20), source="6", reason="x")
+    Contact.objects.create(
+        child=other,
+        authority=world.other_authority,
+        contact_date=date(2026, 1, 20),
+        source="6",
+        reason="x",
+    )
     response = _client(client, world.analyst_eve).get(URL + Q)
     weeks = response.context["weeks"]
     assert [w.contacts for w in weeks] == [1, 2, 0, 2]
@@ -181,7 +210,7 @@ def test_the_page_shows_chart_tables_and_definitions(world, data, client):
     assert page.count("<rect ") == 8  # four weeks, two charts
     assert "2026-W04" in page and "19 Jan to 25 Jan 2026" in page
     assert "Schools" in page and "40.0%" in page
-    row = page[page.index('id="step-cp_plan"'):]
+    row = page[page.index('id="step-cp_plan"') :]
     row = row[: row.index("</tr>")]
     assert ">1<" in row and "50.0%" in row and "of initial child protection conference" in row
     assert "the referral records the contact it came from" in page
@@ -233,10 +262,15 @@ def test_team_managers_see_their_own_teams_only(world, data, client):
     c = _client(client, world.tm_carol)
     assert c.get(f"{URL}{Q}&team={world.team_a.pk}").status_code == 200
     assert c.get(f"{URL}{Q}&team={world.team_b.pk}").status_code == 403
-    assert c.get(f"{CHILDREN}{Q}&team={world.team_b.pk}&table=funnel&key=contacts").status_code == 403
+    assert (
+        c.get(f"{CHILDREN}{Q}&team={world.team_b.pk}&table=funnel&key=contacts").status_code == 403
+    )
     for user in (world.sw_amy, world.police_pat):
         assert _client(client, user).get(URL + Q).status_code == 403
-        assert _client(client, user).get(CHILDREN + Q + "&table=funnel&key=contacts").status_code == 403
+        assert (
+            _client(client, user).get(CHILDREN + Q + "&table=funnel&key=contacts").status_code
+            == 403
+        )
 
 
 def test_drill_down_lists_the_children_behind_each_figure_and_logs_them(world, data, client):
@@ -261,7 +295,9 @@ def test_drill_down_lists_the_children_behind_each_figure_and_logs_them(world, d
     }
     # Every drill-down link on the page answers with as many children as its figure.
     page = c.get(URL + Q).content.decode()
-    assert page.count('href="/performance/demand/children/?') == 5 + 7 + 7  # weeks, sources, funnel: every non-zero figure
+    assert (
+        page.count('href="/performance/demand/children/?') == 5 + 7 + 7
+    )  # weeks, sources, funnel: every non-zero figure
 
 
 def test_drill_down_leaves_out_sealed_children(world, data, client):
@@ -293,7 +329,10 @@ def test_every_table_downloads_as_csv(world, data, client):
     funnel = _csv_rows(c.get(URL + Q + "&format=csv&table=funnel"))
     assert funnel[0][0] == "step" and len(funnel) == 1 + len(demand.STEPS)
     assert funnel[7][0] == "Child protection plan" and funnel[7][2:] == [
-        "1", "Initial child protection conference", "0.5", "0.2",
+        "1",
+        "Initial child protection conference",
+        "0.5",
+        "0.2",
     ]
 
 
@@ -301,8 +340,13 @@ def test_csv_is_safe_from_formula_injection(world, data, client):
     kid = data["two"]
     kid.family_name = "=HYPERLINK(1)"
     kid.save()
-    Contact.objects.create(child=kid, authority=world.authority, contact_date=date(2026, 1, 20),
-                           source="=1", reason="x")
+    Contact.objects.create(
+        child=kid,
+        authority=world.authority,
+        contact_date=date(2026, 1, 20),
+        source="=1",
+        reason="x",
+    )
     c = _client(client, world.analyst_eve)
     rows = _csv_rows(c.get(CHILDREN + Q + "&table=funnel&key=cp_plan&format=csv"))
     assert rows[0] == ["family name", "given names", "date of birth", "local child id"]

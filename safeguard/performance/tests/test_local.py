@@ -31,7 +31,9 @@ def test_cp_visits_every_ten_working_days(world, measure):
     # + 10 is 30 March; 17 March is 10 working days before the end.
     _cp_child(world, date(2026, 3, 2), [date(2026, 3, 16), date(2026, 3, 30)])  # on time
     _cp_child(world, date(2026, 3, 2), [date(2026, 3, 17), date(2026, 3, 30)])  # first gap 11
-    _cp_child(world, date(2026, 3, 2), [date(2026, 3, 16)], unseen=[date(2026, 3, 27)])  # 11 to the end
+    _cp_child(
+        world, date(2026, 3, 2), [date(2026, 3, 16)], unseen=[date(2026, 3, 27)]
+    )  # 11 to the end
     _cp_child(world, date(2026, 3, 17))  # on a plan exactly 10 working days, no visit yet: on time
     _cp_child(world, date(2026, 3, 18))  # 9 working days: not yet counted
     assert measure("cp_visits_on_time") == (2, 4)
@@ -129,4 +131,6 @@ def test_supervision_of_a_worker_who_changes_interval_in_the_period(world, measu
     _supervised(world, world.sw_ben, date(2026, 2, 10))
     february = Period(date(2025, 4, 1), date(2026, 2, 25))
     assert measure("supervision_on_time", period=february) == (1, 2)
-    assert measure("supervision_on_time", period=february, scope=Scope(worker_id=world.sw_ben.pk)) == (1, 1)
+    assert measure(
+        "supervision_on_time", period=february, scope=Scope(worker_id=world.sw_ben.pk)
+    ) == (1, 1)

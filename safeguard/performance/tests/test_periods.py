@@ -48,8 +48,15 @@ def test_grouped_trend_agrees_with_month_by_month_figures(world):
     build.assessment(a, start=date(2025, 2, 3), done=date(2025, 4, 30))
     build.assessment(b, start=date(2025, 11, 3), done=date(2025, 11, 28), kind="initial")
     build.s47(world, a, start=date(2025, 5, 30), icpc=date(2025, 6, 20))
-    build.plan(world, a, start=date(2025, 6, 20), icpc=date(2025, 6, 20), core_groups=[date(2025, 7, 1)],
-               reviews=[date(2025, 9, 19)], end=date(2026, 1, 9))
+    build.plan(
+        world,
+        a,
+        start=date(2025, 6, 20),
+        icpc=date(2025, 6, 20),
+        core_groups=[date(2025, 7, 1)],
+        reviews=[date(2025, 9, 19)],
+        end=date(2026, 1, 9),
+    )
     build.plan(world, b, start=date(2026, 1, 9), elsewhere=1)
     build.visit(world, b, date(2026, 1, 20))
     build.decision(world, b, date(2026, 3, 2))
@@ -59,7 +66,10 @@ def test_grouped_trend_agrees_with_month_by_month_figures(world):
             for month, fig in grouped:
                 alone = figure(indicator, month, scope)
                 assert (fig.numerator, fig.denominator) == (alone.numerator, alone.denominator), (
-                    indicator.id, month, scope)
+                    indicator.id,
+                    month,
+                    scope,
+                )
 
 
 @pytest.mark.django_db
@@ -79,9 +89,15 @@ def test_figures_compared_agree_with_each_year_alone(world):
         now, before = figures(year, scope), figures(last_year(year), scope)
         assert list(compared) == list(now)
         for kpi_id, (this, last) in compared.items():
-            assert (this.numerator, this.denominator) == (now[kpi_id].numerator, now[kpi_id].denominator)
+            assert (this.numerator, this.denominator) == (
+                now[kpi_id].numerator,
+                now[kpi_id].denominator,
+            )
             if kpi_id in before:
-                assert (last.numerator, last.denominator) == (before[kpi_id].numerator, before[kpi_id].denominator)
+                assert (last.numerator, last.denominator) == (
+                    before[kpi_id].numerator,
+                    before[kpi_id].denominator,
+                )
             else:
                 assert last is None
     # Overlapping periods are measured one by one.

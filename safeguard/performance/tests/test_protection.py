@@ -24,7 +24,10 @@ def test_a_conference_without_an_enquiry_is_not_an_icpc(world, measure):
     c = build.case(world, referred=date(2025, 5, 1))
     build.plan(world, c, start=date(2025, 5, 20), icpc=date(2025, 5, 20))  # transfer-in style
     ChildProtectionConference.objects.create(
-        case=c, kind="transfer_in", conference_date=date(2025, 6, 2), decision="plan",
+        case=c,
+        kind="transfer_in",
+        conference_date=date(2025, 6, 2),
+        decision="plan",
         chaired_by=world.tm_carol,
     )
     assert measure("icpcs") == 0
@@ -35,7 +38,9 @@ def test_icpc_within_fifteen_working_days_over_christmas(world, measure):
     c = build.case(world, referred=date(2025, 12, 1))
     build.s47(world, c, start=date(2025, 12, 19), icpc=date(2026, 1, 14))  # 15: in
     build.s47(world, c, start=date(2025, 12, 19), icpc=date(2026, 1, 15))  # 16: out
-    build.s47(world, c, start=date(2025, 12, 19), icpc=date(2025, 12, 18))  # before: denominator only
+    build.s47(
+        world, c, start=date(2025, 12, 19), icpc=date(2025, 12, 18)
+    )  # before: denominator only
     assert measure("icpc_within_15wd") == (1, 3)
 
 
@@ -104,11 +109,13 @@ def test_first_review_one_day_late(world, measure):
 def test_later_review_one_day_late_even_in_an_earlier_year(world, measure):
     start = date(2024, 1, 15)
     # On time: 2024-04-15, then within six months each time.
-    _chain(world, start, [date(2024, 4, 15), date(2024, 10, 15), date(2025, 4, 15),
-                          date(2025, 10, 15)])
+    _chain(
+        world, start, [date(2024, 4, 15), date(2024, 10, 15), date(2025, 4, 15), date(2025, 10, 15)]
+    )
     # One day late between the second and third reviews, years before the period.
-    _chain(world, start, [date(2024, 4, 15), date(2024, 10, 15), date(2025, 4, 16),
-                          date(2025, 10, 16)])
+    _chain(
+        world, start, [date(2024, 4, 15), date(2024, 10, 15), date(2025, 4, 16), date(2025, 10, 16)]
+    )
     assert measure("cpp_reviews_on_time") == (1, 2)
     assert measure("ni67_cpp_reviews_on_time") == (1, 2)
 

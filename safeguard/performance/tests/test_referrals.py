@@ -71,5 +71,7 @@ def test_referral_decisions_within_one_working_day_over_easter(world, measure):
     b = build.case(world, referred=date(2025, 4, 17))
     build.referral(world, b, received=date(2025, 4, 17), decided=date(2025, 4, 23))  # 2 wd
     c = build.case(world, referred=date(2025, 3, 31))
-    build.referral(world, c, received=date(2025, 3, 31), decided=date(2025, 4, 1))  # decided in period
+    build.referral(
+        world, c, received=date(2025, 3, 31), decided=date(2025, 4, 1)
+    )  # decided in period
     assert measure("referral_decisions_within_1wd") == (2, 3)

@@ -16,14 +16,16 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def cases(world):
     # Amy (team A) holds a case from two days after its referral: the referral is hers.
-    amy = build.case(world, referred=date(2025, 6, 2), worker=world.sw_amy,
-                     allocated=date(2025, 6, 4))
+    amy = build.case(
+        world, referred=date(2025, 6, 2), worker=world.sw_amy, allocated=date(2025, 6, 4)
+    )
     build.assessment(amy, start=date(2025, 6, 2), done=date(2025, 7, 1))
     # Ben (team B) took over a case of Amy's before its assessment was authorised.
     moved = build.case(world, referred=date(2025, 5, 1), worker=world.sw_amy)
     Allocation.objects.filter(case=moved).update(end_date=date(2025, 9, 1))
-    Allocation.objects.create(case=moved, worker=world.sw_ben, team=world.team_b,
-                              start_date=date(2025, 9, 1))
+    Allocation.objects.create(
+        case=moved, worker=world.sw_ben, team=world.team_b, start_date=date(2025, 9, 1)
+    )
     build.assessment(moved, start=date(2025, 5, 1), done=date(2025, 12, 1))  # 150 wd: late
     build.case(world, referred=date(2025, 7, 1))  # never allocated
     other = build.child(world)
@@ -50,7 +52,8 @@ def test_figures_by_team_in_one_grouped_query(world, cases, django_assert_max_nu
     with django_assert_max_num_queries(3):
         by_team = figures_by(indicator, YEAR, "team", world.authority.pk)
     assert {team: (f.numerator, f.denominator) for team, f in by_team.items()} == {
-        world.team_a.pk: (1, 1), world.team_b.pk: (0, 1)
+        world.team_a.pk: (1, 1),
+        world.team_b.pk: (0, 1),
     }
 
 

@@ -10,6 +10,7 @@ from safeguard.performance.views.drilldown import children
 from safeguard.performance.views.early_help import early_help_children, early_help_figures
 from safeguard.performance.views.indicator import indicator_detail
 from safeguard.performance.views.partners import partners, partners_csv, partners_pdf_report
+from safeguard.performance.views.targets import target_agree, targets
 
 __all__ = [
     "children",
@@ -22,4 +23,6 @@ __all__ = [
     "partners",
     "partners_csv",
     "partners_pdf_report",
+    "target_agree",
+    "targets",
 ]

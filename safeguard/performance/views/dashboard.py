@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from safeguard.performance import permissions, selectors
+from safeguard.performance import permissions, selectors, targets
 from safeguard.performance.views.choice import Choice, choice, csv_table, shown
 from safeguard.quality import selectors as quality_selectors
 
@@ -57,9 +57,19 @@ def dashboard(request):
             ],
         )
     teams = permissions.visible_to(request.user).order_by("name")
+    agreed = targets.current(request.user.agency.authority_id)
     context = {
         "choice": chosen,
-        "rows": [(f, shown(f), b, shown(b) if b else "") for f, b in rows],
+        "rows": [
+            (
+                f,
+                shown(f),
+                b,
+                shown(b) if b else "",
+                targets.standing(agreed.get(f.indicator.id), f, chosen.end),
+            )
+            for f, b in rows
+        ],
         "last_year": selectors.last_year(chosen.period),
         "teams": teams,
         "workers": _case_holders(chosen, teams),

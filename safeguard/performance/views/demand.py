@@ -79,19 +79,30 @@ def demand(request):
         if table == "sources":
             return csv_table(
                 f"demand-sources-{name}",
-                ["source code", "source", "contacts", "contacts share", "referrals",
-                 "referrals share"],
                 [
-                    (s.code, s.label, s.contacts, s.contacts_share, s.referrals,
-                     s.referrals_share)
+                    "source code",
+                    "source",
+                    "contacts",
+                    "contacts share",
+                    "referrals",
+                    "referrals share",
+                ],
+                [
+                    (s.code, s.label, s.contacts, s.contacts_share, s.referrals, s.referrals_share)
                     for s in sources
                 ],
             )
         if table == "funnel":
             return csv_table(
                 f"demand-funnel-{name}",
-                ["step", "definition", "contacts", "of", "rate of previous step",
-                 "rate of contacts"],
+                [
+                    "step",
+                    "definition",
+                    "contacts",
+                    "of",
+                    "rate of previous step",
+                    "rate of contacts",
+                ],
                 [
                     (
                         r.step.title,

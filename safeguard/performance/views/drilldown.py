@@ -84,9 +84,7 @@ def children(request, kpi_id: str):
     csv_wanted = request.GET.get("format") == "csv"
     shown = children_page(request, ids, csv_wanted)
     if csv_wanted:
-        return children_csv(
-            f"{indicator.id}-{part}-{chosen.start}-{chosen.end}.csv", shown.people
-        )
+        return children_csv(f"{indicator.id}-{part}-{chosen.start}-{chosen.end}.csv", shown.people)
     page = shown.page
     context = {
         "choice": chosen,

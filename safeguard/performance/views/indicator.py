@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from safeguard.performance import permissions, selectors
+from safeguard.performance import permissions, selectors, targets
 from safeguard.performance.charts import bar_chart
 from safeguard.performance.indicators import BY_ID
 from safeguard.performance.views.choice import choice, csv_table, shown
@@ -56,15 +56,18 @@ def indicator_detail(request, kpi_id: str):
         [(m.start.strftime("%b %Y"), f.value, shown(f)) for m, f in months],
         percent=indicator.kind == "rate",
     )
+    target = targets.current(request.user.agency.authority_id).get(indicator.id)
     context = {
         "choice": chosen,
         "indicator": indicator,
+        "target": target,
+        "standing": targets.standing(target, fig, chosen.end),
         "figure": fig,
         "shown": shown(fig),
         "before": before,
         "before_shown": shown(before),
         "last_year": selectors.last_year(chosen.period),
-        "months": [(m, f, shown(f)) for m, f in months],
+        "months": [(m, f, shown(f), targets.standing(target, f, m.end)) for m, f in months],
         "chart": chart,
         "team_rows": [(name, pk, f, shown(f)) for name, pk, f in team_rows],
         "quality_check": quality_selectors.last_full_check(request.user.agency.authority_id),
