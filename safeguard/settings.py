@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "safeguard.workforce",
     "safeguard.backlog",
     "safeguard.performance",
+    "safeguard.boards",
     "safeguard.governance",
     "safeguard.work",
     "safeguard.privacy",
@@ -100,7 +101,6 @@ INSTALLED_APPS = [
     "safeguard.quality",
     "safeguard.supervision",
     "safeguard.assurance",
-    "safeguard.boards",
     "safeguard.operations",
 ]
 

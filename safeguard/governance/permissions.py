@@ -39,12 +39,14 @@ class Action(StrEnum):
 
 
 def may_read(user) -> bool:
-    """Who reads the authority's plans and register: the one list of readers."""
+    """Who reads the authority's plans and register: the one list of readers. Every active
+    member of staff of the authority's agencies, and board members (who read the plans their
+    packs report, and change nothing: decision 0084); never inspectors."""
     return bool(
         user.is_authenticated
         and user.is_active
         and user.agency_id
-        and user.role not in READ_ONLY_ROLES
+        and (user.role not in READ_ONLY_ROLES or user.role == Role.BOARD_MEMBER)
     )
 
 

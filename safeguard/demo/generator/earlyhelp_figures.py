@@ -23,6 +23,8 @@ from safeguard.accounts.models import LocalAuthority, Role, User
 from safeguard.casework.models import Case
 from safeguard.core.workdays import add_working_days
 from safeguard.demo.generator import texts
+from safeguard.demo.generator.common import seeded_ids
+from safeguard.directory.codes import Need
 from safeguard.earlyhelp import services as early_help
 from safeguard.earlyhelp.models import EarlyHelpAssessment, TeamAroundFamily
 from safeguard.people import permissions as people
@@ -42,6 +44,11 @@ NEEDS = (
 
 
 def build(authority: LocalAuthority, *, seed: int, as_at: date) -> dict[str, int]:
+    with seeded_ids(random.Random(f"{seed}-early-help-figure-ids")):
+        return _build(authority, seed=seed, as_at=as_at)
+
+
+def _build(authority: LocalAuthority, *, seed: int, as_at: date) -> dict[str, int]:
     rng = random.Random(f"{seed}-early-help-figures")
     manager = (
         User.objects.filter(agency__authority=authority, role=Role.SERVICE_MANAGER, is_active=True)
@@ -101,7 +108,14 @@ def _start(manager, child, start: date, **more):
         by=manager, child=child, start_date=start, consent_given=True, consent_date=start,
         organisation_other=texts.EARLY_HELP_OTHER_ORGANISATIONS[0],
         lead_name=SUPPORT_WORKER, lead_agency=texts.EARLY_HELP_OTHER_ORGANISATIONS[0],
-        lead_role="Family support worker", needs=NEEDS, **more,
+        lead_role="Family support worker", needs=NEEDS, consent_by="Mother",
+        child_development_strengths="Enjoys reading with the class teacher; gets on with others.",
+        child_development_needs="Attendance 84% this term; often arrives after registration.",
+        parents_carers_strengths="Mother is warm with the children and wants the mornings to work.",
+        parents_carers_needs="Mother struggling with the morning routine since the baby; tired.",
+        family_environment_strengths="Grandmother lives nearby and could help on school mornings.",
+        family_environment_needs="Nobody else at home in the mornings; money tight on leave pay.",
+        identified_needs=[Need.SCHOOL_ATTENDANCE, Need.PARENTING, Need.ISOLATION], **more,
     )  # fmt: skip
 
 

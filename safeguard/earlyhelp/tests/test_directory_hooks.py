@@ -31,6 +31,7 @@ def _count_queries(fn) -> int:
 def test_needs_from_the_early_help_assessment(world):
     eha = EarlyHelpAssessment(
         child=world.child_sam, authority=world.authority, start_date=date(2026, 3, 3),
+        consent_given=True, consent_date=date(2026, 3, 3),
         organisation=world.health, identified_needs=[Need.DOMESTIC_ABUSE],
     )  # fmt: skip
     save_new(eha, by=world.sw_amy, person_id=world.child_sam.pk)
@@ -46,6 +47,7 @@ def test_needs_from_the_early_help_assessment(world):
 def test_the_suggestions_on_the_early_help_assessment_page(world, client):
     eha = EarlyHelpAssessment(
         child=world.child_sally, authority=world.authority, start_date=date(2026, 3, 3),
+        consent_given=True, consent_date=date(2026, 3, 3),
         organisation=world.health, identified_needs=[Need.PARENTING],
     )  # fmt: skip
     save_new(eha, by=world.health_hana, person_id=world.child_sally.pk)

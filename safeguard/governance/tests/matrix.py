@@ -44,21 +44,22 @@ TARGETS = {
     "governance_risk": governance_risk,
 }
 
-# Every active member of staff of the authority's agencies reads the plans and the register;
+# Every active member of staff of the authority's agencies reads the plans and the register, and
+# board members (read-only: a form page is refused them);
 # never an inspector. Another authority's staff see their own (none).
-READ_LIST = row(302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 302, 200, 200, 403)
+READ_LIST = row(302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 302, 200, 200, 403, board_member=200)
 # One plan or action: not found for another authority and for an inspector.
-READ = row(302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 302, 404, 200, 404)
+READ = row(302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 302, 404, 200, 404, board_member=200)
 # A service manager starts a plan or adds a risk.
 SERVICE_MANAGER = row(302, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403, 302, 403, 403, 403)
 # The plan's owner (here the service manager) changes it.
-CHANGE_PLAN = row(302, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403, 302, 404, 403, 404)
+CHANGE_PLAN = row(302, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403, 302, 404, 403, 404, board_member=403)
 # The action's owner (the police partner), the plan's owner or a service manager.
-UPDATE_ACTION = row(302, 403, 403, 200, 403, 200, 403, 403, 403, 403, 403, 302, 404, 403, 404)
+UPDATE_ACTION = row(302, 403, 403, 200, 403, 200, 403, 403, 403, 403, 403, 302, 404, 403, 404, board_member=403)
 # Signed off by the plan's owner, never by the action's own owner.
-SIGN_OFF = row(302, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403, 302, 404, 403, 404)
+SIGN_OFF = row(302, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403, 302, 404, 403, 404, board_member=403)
 # The risk's owner (the health partner) or a service manager.
-CHANGE_RISK = row(302, 403, 403, 200, 403, 403, 200, 403, 403, 403, 403, 302, 404, 403, 404)
+CHANGE_RISK = row(302, 403, 403, 200, 403, 403, 200, 403, 403, 403, 403, 302, 404, 403, 404, board_member=403)
 
 MATRIX = {
     "governance:plans": ("get", None, "", READ_LIST),

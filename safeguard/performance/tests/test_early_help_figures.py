@@ -33,7 +33,7 @@ def eha(world, child, start, completed=None, outcome="", agency="Testshire Schoo
     return EarlyHelpAssessment.objects.create(
         child=child, authority=world.authority, start_date=start, completed_date=completed,
         outcome=outcome, organisation_other="Somewhere", lead_name="Lee Lead", lead_agency=agency,
-        stepped_down_from=case,
+        stepped_down_from=case, consent_given=True, consent_date=start,
     )  # fmt: skip
 
 
