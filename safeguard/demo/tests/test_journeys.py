@@ -346,8 +346,11 @@ def test_chronology_entries_name_their_steps_as_the_services_do(demo):
     assert len(entries) == ChronologyEntry.objects.count()
     for entry in ChronologyEntry.objects.select_related("case"):
         assert entry.what
-        if entry.case is None:  # early help, or a contact: the child's, before any case
-            assert entry.source_type.startswith(("earlyhelp.", "referrals.contact")), entry.source_type
+        if entry.case is None:  # early help, a contact before any case, or a referral to a
+            # service made from early help (decision 0080)
+            assert entry.source_type.startswith(
+                ("earlyhelp.", "referrals.contact", "directory.servicereferral")
+            ), entry.source_type
         else:
             assert entry.child_id == entry.case.child_id
 
