@@ -2,9 +2,10 @@
 
 The rule follows the Department for Education's statistics (its "c" for a figure withheld to
 protect confidentiality): a count from 1 to 5 is shown as "c"; a rate is withheld ("c")
-when its numerator or denominator is from 1 to 5, or when its numerator is within 5 of its
-denominator (the few it leaves out could be told apart); nought is shown, as it identifies no
-one. Secondary suppression: where a table shows a total, a single withheld cell could be
+when its numerator or denominator is from 1 to 5; nought is shown, as it identifies no one. A
+rate whose numerator and denominator are both above 5 is shown even when it is near 100%: the
+DfE's statistics show such rates, and a pack that withheld every well-performing figure would
+tell its board nothing (decision 0084). Secondary suppression: where a table shows a total, a single withheld cell could be
 worked out from it, so the next smallest cell is withheld too.
 """
 
@@ -16,9 +17,8 @@ WITHHELD = "c"
 RULE = (
     "Small numbers are withheld to protect the children behind them, as in the Department "
     "for Education's statistics: a count from 1 to 5 is shown as “c”; so is a percentage "
-    "whose numerator or denominator is from 1 to 5, or which leaves out 1 to 5 of its "
-    "denominator; and where a total would reveal a withheld number, the next smallest number "
-    "is withheld too. Nought is shown."
+    "whose numerator or denominator is from 1 to 5; and where a total would reveal a withheld "
+    "number, the next smallest number is withheld too. Nought is shown."
 )
 
 
@@ -37,7 +37,7 @@ def rate(numerator: int | None, denominator: int | None, *, places: int = 1) -> 
         return "no data"
     if denominator == 0:
         return "no data"
-    if is_small(numerator) or is_small(denominator) or is_small(denominator - numerator):
+    if is_small(numerator) or is_small(denominator):
         return WITHHELD
     return f"{100 * numerator / denominator:.{places}f}%"
 

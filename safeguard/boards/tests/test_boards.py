@@ -37,7 +37,8 @@ def _cases(world, n):
 def test_suppression_withholds_small_counts_rates_and_a_revealing_cell():
     assert [suppression.count(n) for n in (0, 1, 5, 6)] == ["0", "c", "c", "6"]
     assert suppression.rate(3, 40) == "c"  # numerator small
-    assert suppression.rate(38, 40) == "c"  # leaves out 2
+    assert suppression.rate(4, 4) == "c"  # denominator small
+    assert suppression.rate(38, 40) == "95.0%"  # both above 5: shown, as the DfE shows them
     assert suppression.rate(20, 40) == "50.0%"
     assert suppression.rate(0, 0) == "no data"
     # One small cell beside a total: the next smallest is withheld too.
