@@ -24,6 +24,9 @@ def _table(table: dict, styles) -> Table:
     bold = small.clone("head", fontName="Helvetica-Bold")
     rows = [[_cell(h, bold) for h in table["header"]]]
     rows += [[_cell(c, small) for c in row] for row in table["rows"]]
+    if not table["rows"]:
+        empty = table.get("empty", "Nothing to count in the period.")
+        rows.append([_cell(empty, small), *[""] * (len(table["header"]) - 1)])
     full = A4[0] - 36 * mm
     columns = len(table["header"])
     first = full * 0.4 if columns > 1 else full

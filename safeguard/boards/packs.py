@@ -3,7 +3,9 @@
 ``register_section(key, title, build, template=...)``: ``build(body, period_start,
 period_end)`` returns the section's context, a dict. Whatever else it holds for its own
 template, a section may give ``notes`` (a list of sentences) and ``tables`` (a list of
-``{"caption": str, "header": [str], "rows": [[str]]}``): the default template shows them and
+``{"caption": str, "header": [str], "rows": [[str]]}``, with optionally ``"text"``, the
+indexes of its columns of words (the others after the first are numbers, aligned right), and
+``"empty"``, what an empty table means): the default template shows them and
 the PDF prints them, so a section without its own PDF layout still prints. Every number a
 section gives must already be suppressed (``boards.suppression``): the pack is read by
 board members. A body's pack holds the sections named in ``Body.sections`` (all registered

@@ -5,8 +5,8 @@ protect confidentiality): a count from 1 to 5 is shown as "c"; a rate is withhel
 when its numerator or denominator is from 1 to 5; nought is shown, as it identifies no one. A
 rate whose numerator and denominator are both above 5 is shown even when it is near 100%: the
 DfE's statistics show such rates, and a pack that withheld every well-performing figure would
-tell its board nothing (decision 0084). Secondary suppression: where a table shows a total, a single withheld cell could be
-worked out from it, so the next smallest cell is withheld too.
+tell its board nothing (decision 0084). Secondary suppression: where a table shows a total,
+a single withheld cell could be worked out from it, so the next smallest cell is withheld too.
 """
 
 from __future__ import annotations

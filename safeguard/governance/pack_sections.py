@@ -64,6 +64,8 @@ def build_highlights(body, period_start, period_end) -> dict:
             {
                 "caption": f"{report.plan_title}: actions late or red",
                 "header": ["Action", "Owner", "Due", "Rating", "Why"],
+                "text": [1, 3, 4],
+                "empty": "No action is late or red.",
                 "rows": [
                     [
                         action.title,
@@ -81,6 +83,8 @@ def build_highlights(body, period_start, period_end) -> dict:
             {
                 "caption": f"{report.plan_title}: risks that threaten it",
                 "header": ["Risk", "Score", "Owner", "Mitigation", "Review"],
+                "text": [2, 3],
+                "empty": "No open risk is recorded against this plan.",
                 "rows": [
                     [
                         risk.title,
