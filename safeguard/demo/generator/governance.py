@@ -58,7 +58,7 @@ PARTNERSHIP = [
                 "csc",
                 -90,
                 ["ni68_referrals_to_initial_assessment", "referral_decisions_within_1wd"],
-                "rraag",
+                "rraagd",
             ),
             (
                 "Child protection visits every ten working days, seen alone",
@@ -84,7 +84,7 @@ PARTNERSHIP = [
                 "csc",
                 -150,
                 ["supervision_on_time"],
-                "ragg",
+                "raggd",
             ),
             (
                 "Supervision decisions recorded on the child's file",
@@ -352,6 +352,17 @@ def _owners(authority) -> dict[str, list[User]]:
     return found
 
 
+def _other_manager(plan, owner) -> User | None:
+    return (
+        User.objects.filter(
+            agency__authority_id=plan.authority_id, role="service_manager", is_active=True
+        )
+        .exclude(pk=owner.pk)
+        .order_by("username")
+        .first()
+    )
+
+
 def _actions(rows, plan, *, by, owners, agencies, rng, as_at, start, made) -> int:
     count = 0
     for objective_title, actions in rows:
@@ -391,9 +402,11 @@ def _actions(rows, plan, *, by, owners, agencies, rng, as_at, start, made) -> in
                     due_date=action.due_date, rag=action.rag, rag_reason=action.rag_reason,
                 )  # fmt: skip
                 action.refresh_from_db()
-                if owner.pk != plan.lead_id:
+                # The plan's owner signs off, or another service manager when the owner asked.
+                signer = plan.lead if owner.pk != plan.lead_id else _other_manager(plan, owner)
+                if signer is not None:
                     services.action_sign_off(
-                        by=plan.lead, action=action, version=action.version,
+                        by=signer, action=action, version=action.version,
                         on=min(as_at, action.due_date),
                     )  # fmt: skip
             made[title] = action
