@@ -5,23 +5,23 @@ import pytest
 
 from safeguard.accounts.models import LocalAuthority
 from safeguard.demo.generator.common import DFE_LA_CODE
-from safeguard.demo.tests.test_early_help import AS_AT, run_demo
 from safeguard.performance import early_help as figures
 from safeguard.performance.models import ChildPopulation
 from safeguard.performance.partners import twelve_months_to
 from safeguard.timescales import early_help as queue
 
+pytestmark = pytest.mark.xdist_group("borough")
+
 
 @pytest.mark.django_db
-def test_the_demo_fills_the_queue_and_the_figures(settings, tmp_path):
-    settings.SAFEGUARD_DEMO_ACCOUNTS_FILE = tmp_path / "demo-accounts.txt"
-    run_demo()
+def test_the_demo_fills_the_queue_and_the_figures(borough):
+    as_at = borough.as_at
     authority = LocalAuthority.objects.get(dfe_la_code=DFE_LA_CODE)
-    assert queue.assessments_late(authority, on=AS_AT).total >= 1
-    assert queue.reviews_overdue(authority, on=AS_AT).total >= 1
+    assert queue.assessments_late(authority, on=as_at).total >= 1
+    assert queue.reviews_overdue(authority, on=as_at).total >= 1
     assert ChildPopulation.objects.filter(authority=authority).count() >= 3
     shown = dict(
-        figures.early_help_figures(authority_id=authority.pk, period=twelve_months_to(AS_AT))
+        figures.early_help_figures(authority_id=authority.pk, period=twelve_months_to(as_at))
     )
     by_id = {figure.id: lines for figure, lines in shown.items()}
     for figure_id in ("assessments", "steps", "rereferred", "contacts"):
