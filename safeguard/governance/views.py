@@ -186,6 +186,7 @@ def action_sign_off(request, action_id: UUID):
         back="governance:plans",
         caption=action.title,
         button="Sign off as done",
+        no_draft=True,  # nothing typed: a confirmation
     )
 
 
@@ -209,6 +210,7 @@ def action_serve(request, action_id: UUID):
         "Add the action to another plan",
         back="governance:plans",
         caption=action.title,
+        no_draft=True,  # one choice, nothing typed
     )
 
 

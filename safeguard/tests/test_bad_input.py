@@ -56,11 +56,10 @@ FORMS = {
     "governance:objective-new": "sm_dan",
     "governance:action-new": "sm_dan",
     "governance:action-update": "sm_dan",
-    "governance:action-sign-off": "sm_dan",
-    "governance:action-serve": "sm_dan",
     "governance:evidence-new": "sm_dan",
     "governance:risk-new": "sm_dan",
     "governance:risk-edit": "sm_dan",
+    "earlyhelp:start-new-child": "tm_carol",
     "people:create": "tm_carol",
     "people:edit": "tm_carol",
     "people:address-add": "tm_carol",
@@ -266,7 +265,7 @@ NO_FREE_TEXT = {
     "casework:looked-after-new",
     "assessments:start", "people:relationship-add", "privacy:mark-add", "privacy:sar-close",
     "protection:plan-end", "protection:review-new", "protection:s47-conclude", "protection:s47-new",
-    "protection:minutes", "governance:action-sign-off", "governance:action-serve",
+    "protection:minutes",
 }  # fmt: skip
 # Good values for fields the generic filling cannot guess.
 OVERRIDES = {

@@ -29,6 +29,11 @@ OWN_TARGETS = {
 # The cover pages and a team's posts (decision 0044) are about staff and teams too.
 STAFF_ROUTES = ("operations:", "supervision:record", "supervision:frequency", "supervision:session-new",
                 "casework:team-cover", "casework:absence-", "casework:duty-", "workforce:post")
+# Pages about no child's record: the directory of services (its referrals, under
+# "service_referrals:", are about a child and stay in), improvement plans, boards and their
+# packs, targets, and the early help start page (a search that lists only children the user
+# may see, each through the access function: earlyhelp's own tests).
+NO_CHILD_ROUTES = ("directory:", "governance:", "boards:", "performance:target", "earlyhelp:start")
 RECORD_ROUTES = sorted(
     name
     for name, (method, target, _query, expected) in MATRIX.items()
@@ -36,6 +41,7 @@ RECORD_ROUTES = sorted(
     and target not in OWN_TARGETS
     and method == "get"
     and not name.startswith(STAFF_ROUTES)
+    and not name.startswith(NO_CHILD_ROUTES)
     # Posting only: a read answers 405 to everyone and shows nothing.
     and expected[WHO.index("social_worker")] != 405
 )
@@ -49,6 +55,8 @@ LIST_ROUTES = {
     "assurance:inspection", "assurance:inspection-reads",
     # A dip sample of front-door decisions: its children through show_rows (decision 0063).
     "assurance:dip-sample",
+    # The children behind an early help figure (decision 0082), through show_rows.
+    "performance:early-help-children",
 }  # fmt: skip
 # What must never appear for someone who may not see the records.
 SECRETS = ["Sam", "Sally", "Mary", "14 March 2015", "9434765919", "943 476 5919", "T000001"]

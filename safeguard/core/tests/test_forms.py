@@ -367,6 +367,7 @@ def _request(path: str, user):
 def _signed_in_user():
     return SimpleNamespace(
         is_authenticated=True,
+        is_active=True,
         get_full_name=lambda: "Sam Patel",
         get_username=lambda: "spatel",
         role="social_worker",

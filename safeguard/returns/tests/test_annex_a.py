@@ -222,7 +222,7 @@ def _early_help(world, child, start, end):
     EarlyHelpAssessment.objects.create(
         child=child, authority=world.authority, start_date=start, completed_date=end,
         outcome="nfa" if end else "", organisation_other="Oakfield Primary",
-        lead_name="Lee", lead_agency="School",
+        lead_name="Lee", lead_agency="School", consent_given=True, consent_date=start,
     )  # fmt: skip
 
 
@@ -323,6 +323,7 @@ def sam(world):
         child=child, authority=world.authority, start_date=D(2025, 12, 1),
         completed_date=D(2026, 4, 10), outcome="step_up", organisation=world.education,
         lead_name="Sid Singh", lead_agency="Testshire Schools",
+        consent_given=True, consent_date=D(2025, 12, 1),
     )  # fmt: skip
     earlier = open_case(world, received=D(2025, 11, 3))
     strategy_and_s47(
@@ -769,6 +770,7 @@ def test_the_workbook_has_real_dates_a_frozen_bold_header_and_safe_cells(world, 
         child=world.child_tom, authority=world.authority, start_date=D(2026, 7, 1),
         organisation_other="=HYPERLINK(\"http://evil.example\",\"click\")",
         lead_name="Val", lead_agency="Family Action",
+        consent_given=True, consent_date=D(2026, 7, 1),
     )  # fmt: skip
     out, said = export(tmp_path)
     assert (
