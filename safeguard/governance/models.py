@@ -32,8 +32,8 @@ class Plan(BaseModel):
     """An improvement plan of the authority or of one of its agencies. An agency's plan (the
     borough police plan) is incorporated into a partnership plan through ``incorporated_into``,
     and its actions are then monitored in both; plans nest at any depth (a team's plan under
-    the police plan under the partnership plan), never in a cycle (decision 0086). ``lead`` is the plan's owner: the officer who
-    answers for it and signs off its actions as done."""
+    the police plan under the partnership plan), never in a cycle (decision 0086). ``lead`` is
+    the plan's owner: the officer who answers for it and signs off its actions as done."""
 
     authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
     title = models.CharField(max_length=200)
