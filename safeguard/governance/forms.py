@@ -2,6 +2,7 @@ from django import forms
 
 from safeguard.accounts.models import Agency, User
 from safeguard.core.forms import GovukDateField, GovukForm
+from safeguard.documents.filetypes import ACCEPTED
 from safeguard.governance.models import (
     ActionStatus,
     Objective,
@@ -63,7 +64,8 @@ class PlanForm(GovukForm):
         self.fields["agency"].queryset = Agency.objects.filter(authority_id=authority_id).order_by(
             "name"
         )
-        plans = Plan.objects.filter(authority_id=authority_id, incorporated_into__isnull=True)
+        # Any plan of the authority: plans nest at any depth; a cycle is refused by the service.
+        plans = Plan.objects.filter(authority_id=authority_id)
         if exclude is not None:
             plans = plans.exclude(pk=exclude.pk)
         self.fields["incorporated_into"].queryset = plans.order_by("title")
@@ -168,18 +170,32 @@ class ServeForm(GovukForm):
         )
 
 
+class FileInput(forms.FileInput):
+    template_name = "django/forms/widgets/input.html"
+
+
 class EvidenceForm(GovukForm):
+    """A link, a file, or both: which of them is given, and what the file is (its content, its
+    size), are the service's checks (``services.evidence_add``)."""
+
     title = forms.CharField(
         label="What it is", max_length=200, error_messages={"required": "Say what the evidence is"}
     )
     url = forms.URLField(
-        label="Link",
+        label="Link (optional if you upload a file)",
         max_length=500,
+        required=False,
         assume_scheme="https",
-        error_messages={
-            "required": "Enter the link",
-            "invalid": "Enter a link such as https://example.org/report",
-        },
+        help_text="For example: https://example.org/partnership/minutes",
+        error_messages={"invalid": "Enter a link such as https://example.org/report"},
+    )
+    file = forms.FileField(
+        label="Upload a file (optional if you give a link)",
+        required=False,
+        help_text=f"{ACCEPTED[0].upper()}{ACCEPTED[1:]}. The file's content is checked, not "
+        "its name",
+        widget=FileInput(attrs={"accept": ".pdf,.docx,.xlsx,.odt,.ods,.png,.jpg,.jpeg"}),
+        error_messages={"empty": "The file is empty", "invalid": "Choose a file"},
     )
 
 

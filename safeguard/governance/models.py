@@ -31,8 +31,9 @@ class Rag(models.TextChoices):
 class Plan(BaseModel):
     """An improvement plan of the authority or of one of its agencies. An agency's plan (the
     borough police plan) is incorporated into a partnership plan through ``incorporated_into``,
-    and its actions are then monitored in both. ``lead`` is the plan's owner: the officer who
-    answers for it and signs off its actions as done."""
+    and its actions are then monitored in both; plans nest at any depth (a team's plan under
+    the police plan under the partnership plan), never in a cycle (decision 0086). ``lead`` is
+    the plan's owner: the officer who answers for it and signs off its actions as done."""
 
     authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
     title = models.CharField(max_length=200)
@@ -146,17 +147,49 @@ class ActionRating(models.Model):
 
 
 class Evidence(BaseModel):
-    """A link to the evidence of an action's progress (a report, minutes, a published page)."""
+    """The evidence of an action's progress: a link (a report, minutes, a published page), an
+    uploaded file (a report, a spreadsheet, a photograph of a poster), or both. The file lives
+    outside the database (``evidence_files``, decision 0086) under a random key; the record
+    keeps its key, the name it was uploaded as, its kind (read from its content), size and
+    SHA-256. At least one of the link and the file (a check constraint)."""
 
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="evidence")
     title = models.CharField(max_length=200)
-    url = models.URLField("Link", max_length=500)
+    url = models.URLField("Link", max_length=500, blank=True)
+    file_key = models.CharField(max_length=32, blank=True, editable=False)
+    file_name = models.CharField("File", max_length=200, blank=True)
+    extension = models.CharField(max_length=10, blank=True, editable=False)
+    media_type = models.CharField(max_length=100, blank=True, editable=False)
+    size = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    sha256 = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(url="") | ~models.Q(file_key=""),
+                name="evidence_link_or_file",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(file_key="", size__isnull=True)
+                | (~models.Q(file_key="") & models.Q(size__isnull=False)),
+                name="evidence_file_has_size",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def has_file(self) -> bool:
+        return bool(self.file_key)
+
+    @property
+    def download_name(self) -> str:
+        """The uploaded name with the extension of what the content is (made safe again by
+        ``core.downloads``). Governance evidence is about no child, so its name may be kept."""
+        stem = self.file_name.rsplit(".", 1)[0] if "." in self.file_name else self.file_name
+        return f"{stem or 'evidence'}.{self.extension}"
 
 
 class RiskKind(models.TextChoices):

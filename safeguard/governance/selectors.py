@@ -64,6 +64,21 @@ def action_for(*, user, action_id: UUID) -> Action:
     return action
 
 
+def evidence_for(*, user, evidence_id: UUID) -> Evidence:
+    """An evidence record with a file, if ``user`` may see its action; Http404 otherwise."""
+    if not permissions.may_read(user):
+        raise Http404
+    evidence = (
+        Evidence.objects.select_related("action")
+        .filter(pk=evidence_id, action__authority_id=user.authority_id)
+        .exclude(file_key="")
+        .first()
+    )
+    if evidence is None or not permissions.can(user, permissions.Action.READ, evidence.action):
+        raise Http404
+    return evidence
+
+
 def objective_for(*, user, objective_id: UUID) -> Objective:
     objective = (
         Objective.objects.select_related("plan")
@@ -109,12 +124,50 @@ class RagSummary:
     rows: tuple[PlanRag, ...]
 
 
-def _with_incorporated(plans: list[Plan]) -> dict[UUID, list[Plan]]:
-    """Each plan's incorporated plans (one query)."""
-    found: dict[UUID, list[Plan]] = defaultdict(list)
-    for child in Plan.objects.filter(incorporated_into__in=[p.pk for p in plans]).order_by("title"):
-        found[child.incorporated_into_id].append(child)
+def _tree(authority_ids) -> tuple[dict[UUID, Plan], dict[UUID, list[Plan]]]:
+    """Every plan of these authorities, and each plan's directly incorporated plans by title
+    (one query, whatever the depth of nesting)."""
+    plans = {
+        p.pk: p
+        for p in Plan.objects.filter(authority_id__in=set(authority_ids))
+        .select_related("incorporated_into")
+        .order_by("title")
+    }
+    below: dict[UUID, list[Plan]] = defaultdict(list)
+    for p in plans.values():
+        if p.incorporated_into_id is not None:
+            below[p.incorporated_into_id].append(p)
+    return plans, below
+
+
+def _walk(top: UUID, below: dict[UUID, list[Plan]]) -> list[Plan]:
+    """The plans below ``top`` at any depth, each once, depth first in title order (a loop in
+    the data, which the services refuse, is cut rather than followed)."""
+    found: list[Plan] = []
+    seen = {top}
+    stack = list(reversed(below.get(top, [])))
+    while stack:
+        plan = stack.pop()
+        if plan.pk in seen:
+            continue
+        seen.add(plan.pk)
+        found.append(plan)
+        stack.extend(reversed(below.get(plan.pk, [])))
     return found
+
+
+def _with_incorporated(plans: list[Plan]) -> dict[UUID, list[Plan]]:
+    """Each plan's incorporated plans at any depth (one query): a team's plan incorporated
+    into the police plan incorporated into the partnership plan is monitored in all three."""
+    if not plans:
+        return defaultdict(list)
+    _, below = _tree(p.authority_id for p in plans)
+    return defaultdict(list, {p.pk: _walk(p.pk, below) for p in plans})
+
+
+def descendant_ids(plan: Plan) -> set[UUID]:
+    """The ids of the plans incorporated into ``plan`` at any depth (one query)."""
+    return {p.pk for p in _with_incorporated([plan])[plan.pk]}
 
 
 def rag_summary(plans, on: date) -> RagSummary:

@@ -2,6 +2,7 @@
 takes ``by=``, checks the policy and the data, and saves through ``audit.services`` (a change
 event in the same transaction); bad input raises ``ApplicationError`` and stores nothing."""
 
+import os
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
@@ -11,7 +12,7 @@ from django.utils import timezone
 from safeguard.audit.services import save_change, save_new, snapshot
 from safeguard.core.concurrency import expect_version
 from safeguard.core.errors import ApplicationError
-from safeguard.governance import permissions
+from safeguard.governance import evidence_files, permissions
 from safeguard.governance.models import (
     Action,
     ActionRating,
@@ -23,6 +24,7 @@ from safeguard.governance.models import (
     Risk,
 )
 from safeguard.governance.permissions import Action as Do
+from safeguard.governance.selectors import descendant_ids
 from safeguard.performance.indicators import INDICATORS
 
 INDICATOR_IDS = frozenset(i.id for i in INDICATORS)
@@ -44,20 +46,18 @@ def _check_agency(by, agency, field: str) -> None:
 
 
 def _check_incorporation(plan: Plan | None, into: Plan | None) -> None:
+    """Refuse a cycle: a plan incorporated into itself or into a plan below it (at any depth).
+    Plans nest at any depth otherwise (decision 0086)."""
     if into is None:
         return
     if plan is not None and into.pk == plan.pk:
         raise ApplicationError(
             "A plan cannot be incorporated into itself", field="incorporated_into"
         )
-    if into.incorporated_into_id is not None:
+    if plan is not None and into.pk in descendant_ids(plan):
         raise ApplicationError(
-            "That plan is itself incorporated into another: choose the plan at the top",
-            field="incorporated_into",
-        )
-    if plan is not None and plan.incorporated.exists():
-        raise ApplicationError(
-            "This plan has plans incorporated into it, so it cannot be incorporated itself",
+            f"“{into.title}” is incorporated into this plan (directly or through another), so "
+            "this plan cannot be incorporated into it: choose a plan above or beside it",
             field="incorporated_into",
         )
 
@@ -248,15 +248,44 @@ def action_serve(*, by, action: Action, objective: Objective) -> Action:
     return action
 
 
-@transaction.atomic
-def evidence_add(*, by, action: Action, title: str, url: str) -> Evidence:
-    """Link a piece of evidence to an action."""
+def evidence_add(*, by, action: Action, title: str, url: str = "", file=None) -> Evidence:
+    """Add a piece of evidence to an action: a link, an uploaded file (``file``: an upload or
+    bytes; checked by content, stored outside the database, decision 0086), or both. A refusal
+    stores nothing: no record, and no file left behind."""
     _require(by, Do.UPDATE_ACTION, action)
-    if not url.lower().startswith(("https://", "http://")):
+    title, url = (title or "").strip(), (url or "").strip()
+    if not title:
+        raise ApplicationError("Say what the evidence is", field="title")
+    if url and not url.lower().startswith(("https://", "http://")):
         raise ApplicationError("Enter a link starting with https://", field="url")
-    evidence = Evidence(action=action, title=title, url=url)
+    if not url and file is None:
+        raise ApplicationError("Enter a link or choose a file, or both", field="url")
+    if file is None:
+        return _evidence_save(by=by, evidence=Evidence(action=action, title=title, url=url))
+    stored = evidence_files.receive_and_place(file)
+    name = str(getattr(file, "name", "") or f"evidence.{stored.kind.extension}")
+    evidence = Evidence(
+        action=action, title=title, url=url, file_key=stored.key,
+        file_name=os.path.basename(name)[:200], extension=stored.kind.extension,
+        media_type=stored.kind.media_type, size=stored.size, sha256=stored.sha256,
+    )  # fmt: skip
+    try:
+        return _evidence_save(by=by, evidence=evidence)
+    except BaseException:
+        evidence_files.remove(stored.key)
+        raise
+
+
+@transaction.atomic
+def _evidence_save(*, by, evidence: Evidence) -> Evidence:
     save_new(evidence, by=by)
     return evidence
+
+
+def evidence_orphans_remove(*, older_than_seconds: int = 3600) -> list[str]:
+    """Remove stored evidence files no evidence names (an outer transaction's failure)."""
+    keys = Evidence.objects.exclude(file_key="").values_list("file_key", flat=True)
+    return evidence_files.orphans_remove(keys.iterator(), older_than_seconds=older_than_seconds)
 
 
 def _check_risk(by, *, likelihood, impact, owner, plans) -> None:

@@ -31,6 +31,11 @@ urlpatterns = [
         views.evidence_new,
         name="evidence-new",
     ),
+    path(
+        "governance/evidence/<uuid:evidence_id>/file",
+        views.evidence_file,
+        name="evidence-file",
+    ),
     path("governance/risks/", views.risk_list, name="risks"),
     path("governance/risks/new/", views.risk_new, name="risk-new"),
     path("governance/risks/<uuid:risk_id>/", views.risk_edit, name="risk-edit"),

@@ -3,15 +3,18 @@
 from datetime import date
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from safeguard.core.concurrency import stale_in_request, versioned
+from safeguard.core.downloads import safe_filename
 from safeguard.core.submission import posted, submit
-from safeguard.governance import forms, permissions, selectors, services
+from safeguard.governance import evidence_files, forms, permissions, selectors, services
 from safeguard.governance.models import ActionStatus
 from safeguard.governance.permissions import Action
 
@@ -219,15 +222,43 @@ def action_serve(request, action_id: UUID):
 def evidence_new(request, action_id: UUID):
     action = selectors.action_for(user=request.user, action_id=action_id)
     _require(request.user, Action.UPDATE_ACTION, action)
-    form = forms.EvidenceForm(posted(request))
+    form = forms.EvidenceForm(posted(request), request.FILES if request.method == "POST" else None)
     if submit(
         request,
         form,
-        lambda d: services.evidence_add(by=request.user, action=action, **d),
+        lambda d: services.evidence_add(
+            by=request.user, action=action, title=d["title"], url=d["url"], file=d.get("file")
+        ),
         success="Evidence added",
     ):
         return redirect("governance:action", action_id=action.pk)
-    return _form_page(request, form, "Add evidence", back="governance:plans", caption=action.title)
+    return _form_page(
+        request, form, "Add evidence", back="governance:plans", caption=action.title,
+        multipart=True,
+        no_draft=True,  # a file cannot be kept in a draft (as the documents' upload)
+        hint="Give a link, upload a file, or both. Files up to "
+        f"{evidence_files.megabytes(settings.SAFEGUARD_DOCUMENT_MAX_BYTES)}.",
+    )  # fmt: skip
+
+
+@login_required
+@require_GET
+def evidence_file(request, evidence_id: UUID):
+    """Download an evidence file: whoever may see the action (decision 0086)."""
+    evidence = selectors.evidence_for(user=request.user, evidence_id=evidence_id)
+    try:
+        handle = evidence_files.open_file(evidence.file_key)
+    except FileNotFoundError:
+        raise Http404("The evidence file is missing: tell your system administrator") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=safe_filename(evidence.download_name, default="evidence"),
+        content_type=evidence.media_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

@@ -56,7 +56,6 @@ FORMS = {
     "governance:objective-new": "sm_dan",
     "governance:action-new": "sm_dan",
     "governance:action-update": "sm_dan",
-    "governance:evidence-new": "sm_dan",
     "governance:risk-new": "sm_dan",
     "governance:risk-edit": "sm_dan",
     "earlyhelp:start-new-child": "tm_carol",
@@ -295,8 +294,7 @@ OVERRIDES = {
     "partners:sharing-decisions": {"recipient_agency": "", "consent": "not_sought"},
     # An outcome that needs nothing else chosen: "no further action" (a case note).
     "backlog:review": {"outcomes": ["nfa"]},
-    # A link to the evidence (the generic filling leaves it empty); a plan ending after it starts.
-    "governance:evidence-new": {"url": "https://example.org/minutes"},
+    # A plan ending after it starts.
     "governance:plan-new": {"end_date_year": "2099"},
     # A level's number not yet used (the matrix's target has level 3).
     "operations:threshold-level-new": {"number": "5"},
@@ -841,6 +839,10 @@ NOT_FUZZED = {
     "documents:upload": "a file upload, keeping no draft (a file cannot be kept in one); its own "
     "tests (documents/tests/test_bad_input.py) feed it wrong content, too large and empty "
     "files, and the corpus's text payloads",
+    "governance:evidence-new": "a file upload (or a link), keeping no draft as the documents' "
+    "upload (a file cannot be kept in one, decision 0086); its own tests "
+    "(governance/tests/test_evidence_and_nesting.py) feed it wrong content, too large and empty "
+    "files, no link nor file, a bad link, text over its limit and hostile text",
     # Not yet fuzzed here: its forms post to routes of their own (grade, moderate, respond,
     # actions) that answer only POST, which this corpus cannot read a form from.
     "assurance:audit": "forms posting to their own routes; assurance's tests cover bad input",

@@ -32,7 +32,9 @@ STAFF_ROUTES = ("operations:", "supervision:record", "supervision:frequency", "s
 # Pages about no child's record: the directory of services (its referrals, under
 # "service_referrals:", are about a child and stay in), improvement plans, boards and their
 # packs, targets, and the early help start page (a search that lists only children the user
-# may see, each through the access function: earlyhelp's own tests).
+# may see, each through the access function: earlyhelp's own tests). "governance:" takes in the
+# download of an action's evidence file (governance:evidence-file, decision 0086): evidence of
+# a plan's action, never a document on a child's record.
 NO_CHILD_ROUTES = ("directory:", "governance:", "boards:", "performance:target", "earlyhelp:start")
 RECORD_ROUTES = sorted(
     name

@@ -1,11 +1,15 @@
 """Improvement plans and the risk register (issue 20 items 1 and 3, decision 0083): the
 partnership's three-year improvement plan, drawn from the failings of the 2009 report, with
-the borough police plan incorporated into it; actions owned across the agencies, each with
+the borough police plan incorporated into it and the police public protection unit's plan
+incorporated into that (three levels); actions owned across the agencies, each with
 a year or more of RAG history, some late and some red; one police action serving both plans;
-and a register of twelve risks and issues, some past their review date.
+evidence as links and as small synthetic PDF documents stored like any upload (in the demo's
+documents directory, ``SAFEGUARD_DOCUMENTS_DIR``); and a register of twelve risks and issues,
+some past their review date.
 
 Made through ``governance.services`` by the first service manager (``sm1``), who owns the
-partnership plan; ``police1`` owns the police plan. Deterministic from the seed: the same seed
+partnership plan; ``police1`` owns the police plan (and the unit's, unless another police
+officer is on the staff). Deterministic from the seed: the same seed
 gives the same plans, ratings and ids."""
 
 from __future__ import annotations
@@ -13,10 +17,12 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from safeguard.accounts.models import Agency, AgencyKind, User
 from safeguard.demo.generator.common import seeded_ids
+from safeguard.documents import samples
 from safeguard.governance import services
 from safeguard.governance.models import ActionStatus, Rag
 
@@ -183,6 +189,42 @@ POLICE = [
         ],
     ),
 ]
+# The police borough command's public protection unit: its team plan is incorporated into the
+# police plan, itself incorporated into the partnership plan (three levels, decision 0086).
+TEAM = [
+    (
+        "Every domestic abuse notification about a child shared within a day",
+        [
+            (
+                "Notifications screened by the unit each morning",
+                "police",
+                -20,
+                ["referral_decisions_within_1wd"],
+                "ara",
+            ),
+            (
+                "Unit officers trained in the partnership's threshold of need",
+                "police",
+                60,
+                [],
+                "ggd",
+            ),
+        ],
+    ),
+]
+# Evidence documents (decision 0086): small synthetic PDFs made in code, uploaded through the
+# governance service as any file is, for every fifth action by title (lines of each PDF).
+EVIDENCE_FILES = [
+    ("Quarterly progress report (PDF)", "quarterly-progress-report.pdf",
+     ["Progress against the action this quarter (synthetic).",
+      "Figures from the dashboard, checked by the plan owner.", "Next steps agreed."]),
+    ("Minutes of the partnership's delivery group (PDF)", "delivery-group-minutes.pdf",
+     ["Minutes of the delivery group (synthetic).", "Action reviewed; rating agreed.",
+      "Owner to report back next month."]),
+    ("Audit of a sample of case files (PDF)", "case-file-audit.pdf",
+     ["Twelve case files audited (synthetic).", "Eight good, three requiring improvement,",
+      "one inadequate: learning shared with the teams."]),
+]  # fmt: skip
 # The police action the partnership's first objective also counts on.
 SHARED_ACTION = "Desk checks staffed seven days a week"
 
@@ -440,10 +482,17 @@ def _build(authority, rng: random.Random, as_at: date) -> dict[str, int]:
         lead=police_lead, agency=agencies["police"], start_date=start + timedelta(days=30),
         end_date=start + timedelta(days=2 * 365), status="active", incorporated_into=partnership,
     )  # fmt: skip
+    unit_lead = next((u for u in owners["police"] if u.pk != police_lead.pk), police_lead)
+    unit = services.plan_create(
+        by=by, title="Public protection unit plan", owner_body="Kingsmere borough command",
+        lead=unit_lead, agency=agencies["police"], start_date=start + timedelta(days=60),
+        end_date=start + timedelta(days=2 * 365), status="active", incorporated_into=police,
+    )  # fmt: skip
     made: dict = {}
     kw = {"owners": owners, "agencies": agencies, "rng": rng, "as_at": as_at, "made": made}
     count = _actions(PARTNERSHIP, partnership, by=by, start=start, **kw)
     count += _actions(POLICE, police, by=police_lead, start=start + timedelta(days=30), **kw)
+    count += _actions(TEAM, unit, by=unit_lead, start=start + timedelta(days=60), **kw)
     first_objective = partnership.objectives.order_by("number").first()
     services.action_serve(by=by, action=made[SHARED_ACTION], objective=first_objective)
     for i, action in enumerate(sorted(made.values(), key=lambda a: a.title)[:8]):
@@ -453,6 +502,14 @@ def _build(authority, rng: random.Random, as_at: date) -> dict[str, int]:
             title=f"Progress report to the partnership, quarter {i % 4 + 1}",
             url=f"https://kingsmere.example.org/partnership/reports/{i + 1}",
         )
+    ordered = sorted(made.values(), key=lambda a: a.title)
+    for i, action in enumerate(ordered[::5][: 2 * len(EVIDENCE_FILES)]):
+        title, name, lines = EVIDENCE_FILES[i % len(EVIDENCE_FILES)]
+        services.evidence_add(
+            by=action.owner, action=action, title=title,
+            file=ContentFile(samples.pdf([action.title, *lines], title=title), name=name),
+            url="https://kingsmere.example.org/partnership/delivery-group" if i == 0 else "",
+        )  # fmt: skip
     for kind, title, likelihood, impact, owner_kind, mitigation, review_in, which in RISKS:
         plans = {"both": [partnership, police], "partnership": [partnership], "police": [police]}
         services.risk_add(
@@ -460,4 +517,4 @@ def _build(authority, rng: random.Random, as_at: date) -> dict[str, int]:
             owner=owners[owner_kind][0], mitigation=mitigation,
             review_date=as_at + timedelta(days=review_in), plans=plans[which],
         )  # fmt: skip
-    return {"improvement_plans": 2, "improvement_actions": count, "improvement_risks": len(RISKS)}
+    return {"improvement_plans": 3, "improvement_actions": count, "improvement_risks": len(RISKS)}

@@ -38,10 +38,25 @@ def governance_plan_only(world):
     return {"plan_id": governance_plan(world)["plan_id"]}
 
 
+def governance_evidence(world):
+    """A file given as evidence of the police partner's action (decision 0086)."""
+    from safeguard.documents import samples
+    from safeguard.governance import services
+    from safeguard.governance.models import Action as PlanAction
+
+    action_id = governance_plan(world)["action_id"]
+    evidence = services.evidence_add(
+        by=world.sm_dan, action=PlanAction.objects.get(pk=action_id), title="Minutes",
+        file=samples.pdf(["Partnership minutes (synthetic)"]),
+    )  # fmt: skip
+    return {"evidence_id": evidence.pk}
+
+
 TARGETS = {
     "governance_plan": governance_plan_only,
     "governance_action": governance_action,
     "governance_risk": governance_risk,
+    "governance_evidence": governance_evidence,
 }
 
 # Every active member of staff of the authority's agencies reads the plans and the register, and
@@ -74,6 +89,8 @@ MATRIX = {
     "governance:action-sign-off": ("get", "governance_action", "", SIGN_OFF),
     "governance:action-serve": ("get", "governance_action", "", CHANGE_PLAN),
     "governance:evidence-new": ("get", "governance_action", "", UPDATE_ACTION),
+    # An evidence file: downloaded by whoever may see its action (decision 0086).
+    "governance:evidence-file": ("get", "governance_evidence", "", READ),
     "governance:risks": ("get", None, "", READ_LIST),
     "governance:risk-new": ("get", None, "", SERVICE_MANAGER),
     "governance:risk-edit": ("get", "governance_risk", "", CHANGE_RISK),

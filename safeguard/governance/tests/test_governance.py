@@ -66,18 +66,17 @@ def test_an_incorporated_agency_action_is_monitored_in_both_plans(world, client)
     assert reverse("governance:action", args=[desk.pk]) in page
 
 
-def test_a_plan_incorporated_into_another_cannot_take_plans_in_nor_itself(world):
+def test_plans_nest_below_an_incorporated_plan_but_never_into_themselves(world):
     parent = plan(world)
     police = police_plan(world, parent)
-    with pytest.raises(ApplicationError, match="itself incorporated"):
-        plan(world, "Health plan", incorporated_into=police)
-    police.refresh_from_db()
-    with pytest.raises(ApplicationError, match="plans incorporated into it"):
-        parent.refresh_from_db()
+    health = plan(world, "Health plan", incorporated_into=police)  # three levels (decision 0086)
+    assert selectors.descendant_ids(parent) == {police.pk, health.pk}
+    parent.refresh_from_db()
+    with pytest.raises(ApplicationError, match="is incorporated into this plan"):
         services.plan_update(
             by=world.sm_dan, plan=parent, version=parent.version, title=parent.title,
             owner_body=parent.owner_body, lead=parent.lead, start_date=parent.start_date,
-            end_date=parent.end_date, status="active", incorporated_into=plan(world, "Other"),
+            end_date=parent.end_date, status="active", incorporated_into=health,
         )  # fmt: skip
 
 
