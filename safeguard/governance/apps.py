@@ -11,3 +11,18 @@ class GovernanceConfig(AppConfig):
         from safeguard.governance import pack_sections
 
         pack_sections.register()
+
+        # Evidence files no evidence names (a failed save, a dead process) go each night.
+        from datetime import time
+
+        from safeguard.core import schedule
+        from safeguard.governance.services import evidence_orphans_clean
+
+        schedule.register(
+            schedule.Job(
+                name="clean-evidence-files",
+                title="Remove evidence files no plan action names",
+                run=evidence_orphans_clean,
+                at=time(3, 15),
+            )
+        )

@@ -282,6 +282,12 @@ def _evidence_save(*, by, evidence: Evidence) -> Evidence:
     return evidence
 
 
+def evidence_orphans_clean() -> str:
+    """The scheduled job ``clean-evidence-files``: orphans older than an hour removed."""
+    removed = evidence_orphans_remove(older_than_seconds=3600)
+    return f"{len(removed)} orphaned evidence file{'s' if len(removed) != 1 else ''} removed"
+
+
 def evidence_orphans_remove(*, older_than_seconds: int = 3600) -> list[str]:
     """Remove stored evidence files no evidence names (an outer transaction's failure)."""
     keys = Evidence.objects.exclude(file_key="").values_list("file_key", flat=True)

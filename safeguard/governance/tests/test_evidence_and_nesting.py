@@ -1,6 +1,8 @@
 """Evidence documents (an uploaded file as evidence of an action) and plans nested at any depth
 (decision 0086)."""
 
+import os
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -265,3 +267,17 @@ def test_the_evidence_form_refuses_long_text_and_shows_hostile_text_escaped(worl
     assert Evidence.objects.get().title == hostile
     page = client.get(reverse("governance:action", args=[act.pk])).content.decode()
     assert hostile not in page and "&lt;script&gt;" in page
+
+
+def test_the_nightly_job_removes_old_orphaned_evidence_files(world, act):
+    from safeguard.core import schedule
+
+    kept = services.evidence_add(by=world.sm_dan, action=act, title="Report", file=PDF)
+    orphan = evidence_files.receive_and_place(PDF)
+    old = time.time() - 7200
+    for key in (orphan.key, kept.file_key):  # both old: the named one stays
+        os.utime(evidence_files.path_of(key), (old, old))
+    job = schedule.job("clean-evidence-files")
+    assert job.run() == "1 orphaned evidence file removed"
+    assert not evidence_files.path_of(orphan.key).exists()
+    assert evidence_files.path_of(kept.file_key).exists()

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 EXPECTED = {
     "rebuild-due", "draw-audits", "check-quality", "clean-drafts", "clean-documents",
     "clean-return-files", "verify-audit", "retention-reminders", "remind-partner-reports",
-    "draft-board-packs",
+    "draft-board-packs", "clean-evidence-files",
 }  # fmt: skip
 
 
