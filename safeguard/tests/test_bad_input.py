@@ -159,6 +159,10 @@ FORMS = {
     "boards:challenges": "analyst_eve",
     "boards:challenge-answer": "tm_carol",
     "boards:challenge-close": "sm_dan",
+    # Setting up, changing and standing down a body (decision 0085).
+    "boards:body-new": "analyst_eve",
+    "boards:body-change": "analyst_eve",
+    "boards:body-end": "sm_dan",
 }
 
 
@@ -265,7 +269,7 @@ NO_FREE_TEXT = {
     "casework:looked-after-new",
     "assessments:start", "people:relationship-add", "privacy:mark-add", "privacy:sar-close",
     "protection:plan-end", "protection:review-new", "protection:s47-conclude", "protection:s47-new",
-    "protection:minutes",
+    "protection:minutes", "boards:body-end",
 }  # fmt: skip
 # Good values for fields the generic filling cannot guess.
 OVERRIDES = {
