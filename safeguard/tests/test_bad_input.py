@@ -159,10 +159,10 @@ FORMS = {
     "boards:challenges": "analyst_eve",
     "boards:challenge-answer": "tm_carol",
     "boards:challenge-close": "sm_dan",
-    # Setting up, changing and standing down a body (decision 0085).
+    # Setting up and changing a body (decision 0085); standing it down is a confirmation
+    # with nothing typed (data-no-draft), its bad input tested in boards/tests/test_setup.py.
     "boards:body-new": "analyst_eve",
     "boards:body-change": "analyst_eve",
-    "boards:body-end": "sm_dan",
 }
 
 
@@ -269,7 +269,7 @@ NO_FREE_TEXT = {
     "casework:looked-after-new",
     "assessments:start", "people:relationship-add", "privacy:mark-add", "privacy:sar-close",
     "protection:plan-end", "protection:review-new", "protection:s47-conclude", "protection:s47-new",
-    "protection:minutes", "boards:body-end",
+    "protection:minutes",
 }  # fmt: skip
 # Good values for fields the generic filling cannot guess.
 OVERRIDES = {
