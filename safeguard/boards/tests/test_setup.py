@@ -440,29 +440,3 @@ def test_the_body_page_with_its_history_reads_a_fixed_number_of_queries(
             page = client.get(reverse("boards:body", args=[body.pk]))
         assert page.status_code == 200
         assert page.content.decode().count("Changed</strong>") == first + n
-
-
-def test_the_demos_year_of_packs_carries_the_dates_they_would_have_been_published(world):
-    import random
-
-    from safeguard.demo.generator.boards import _packs
-
-    body = _body(world, officers=[world.sm_dan, world.tm_carol])
-    as_at = date(2026, 6, 30)
-    made = _packs(
-        body, as_at, random.Random(7), analyst=world.analyst_eve, sm=world.sm_dan,
-        tm=world.tm_carol,
-    )  # fmt: skip
-    assert made == 13
-    packs = list(Pack.objects.filter(body=body).order_by("period_end", "edition"))
-    for pack in packs:
-        published = timezone.localtime(pack.published_at)
-        assert pack.period_end < published.date() <= as_at
-        # A few days after the pack day of the month after its period (the last one, on the
-        # demo's date at the latest).
-        assert published.date() <= pack.period_end + timedelta(days=body.pack_day + 12)
-        assert f"published {published:%-d %B %Y %H:%M}" in pack.html
-        assert f"{published:%-d %B %Y %H:%M}" in _pdf_text(bytes(pack.pdf))
-    assert len({p.published_at.date() for p in packs}) == 13
-    corrected = next(p for p in packs if p.supersedes_id)
-    assert corrected.published_at > corrected.supersedes.published_at
