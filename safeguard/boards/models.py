@@ -33,6 +33,11 @@ class Body(BaseModel):
     sections = models.JSONField(
         default=list, help_text="The registered sections its pack holds, by key"
     )
+    ended_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day it was stood down: no more packs are drafted; its packs are kept",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -46,6 +51,10 @@ class Body(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_ended(self) -> bool:
+        return self.ended_on is not None
 
 
 class PackStatus(models.TextChoices):

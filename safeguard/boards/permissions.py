@@ -1,9 +1,13 @@
 """Who may do what with boards, packs and challenges (decision 0084).
 
 - The bodies, their published packs and their challenge logs are read by the body's members
-  (board members, read-only: ``READ_ONLY_ROLES`` refuses them every POST) and by those of
-  children's social care who oversee the work (``OVERSIGHT_ROLES``). A board member sees only
-  the bodies they sit on, and never a draft.
+  (board members, read-only: ``READ_ONLY_ROLES`` refuses them every POST), by those of
+  children's social care who oversee the work (``OVERSIGHT_ROLES``) and by the body's named
+  officers, whatever their role or agency (decision 0085). A board member sees only the
+  bodies they sit on, and never a draft; a named officer sees the bodies they serve, their
+  drafts too (to write the commentary), and nothing more than any other page gives them.
+- Bodies are set up, changed and stood down by service managers and analysts
+  (``SERVICE_WIDE_ROLES``); a body stood down is not changed again.
 - Packs are drafted by the nightly job (or by service managers and analysts); a draft's
   commentary is written by the body's named officers; a service manager publishes it, which
   delivers it to the members; a published pack is corrected (a new edition) by a service
@@ -28,6 +32,8 @@ from safeguard.boards.models import Body, Challenge, ChallengeStatus, Pack
 
 
 class Action(StrEnum):
+    SET_UP = "set_up"  # add a body
+    CHANGE = "change"  # change a body, or stand it down
     VIEW = "view"  # a body, its published packs and challenge log
     VIEW_DRAFT = "view_draft"  # a pack still in draft
     DRAFT = "draft"  # draft a body's pack
@@ -52,13 +58,26 @@ def _member(user) -> bool:
     )
 
 
+def _may_serve(user) -> bool:
+    """Could ``user`` be a body's named officer: an active account of an agency, in no
+    read-only role?"""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.agency_id is not None
+        and user.role not in READ_ONLY_ROLES
+    )
+
+
 def visible_to(user) -> QuerySet[Body]:
     """The bodies ``user`` may read: a member's own; every body of the authority for
-    oversight staff; none for anyone else."""
+    oversight staff; the bodies a named officer serves; none for anyone else."""
     if _member(user):
         return Body.objects.filter(members=user, authority_id=user.agency.authority_id)
     if _staff(user):
         return Body.objects.filter(authority_id=user.agency.authority_id)
+    if _may_serve(user):
+        return Body.objects.filter(officers=user, authority_id=user.agency.authority_id)
     return Body.objects.none()
 
 
@@ -70,6 +89,16 @@ def _body_of(obj):
     return None
 
 
+def _officer(user, body) -> bool:
+    """Is ``user`` one of ``body``'s named officers (of its authority, able to write)?"""
+    return (
+        body is not None
+        and _may_serve(user)
+        and body.authority_id == user.agency.authority_id
+        and body.officers.filter(pk=user.pk).exists()
+    )
+
+
 def _sees(user, body) -> bool:
     if body is None:
         return False
@@ -78,7 +107,9 @@ def _sees(user, body) -> bool:
             body.authority_id == user.agency.authority_id
             and body.members.filter(pk=user.pk).exists()
         )
-    return _staff(user) and body.authority_id == user.agency.authority_id
+    if _staff(user):
+        return body.authority_id == user.agency.authority_id
+    return _officer(user, body)
 
 
 def can(user, action: Action, obj=None) -> bool:
@@ -89,18 +120,20 @@ def can(user, action: Action, obj=None) -> bool:
                 return can(user, Action.VIEW_DRAFT, obj)
             return _sees(user, body)
         case Action.VIEW_DRAFT:
-            return _staff(user) and _sees(user, body)
+            return (_staff(user) and _sees(user, body)) or _officer(user, body)
+        case Action.SET_UP:
+            return _staff(user, SERVICE_WIDE_ROLES)
+        case Action.CHANGE:
+            return (
+                isinstance(obj, Body)
+                and not obj.is_ended
+                and _staff(user, SERVICE_WIDE_ROLES)
+                and _sees(user, body)
+            )
         case Action.DRAFT:
             return _staff(user, SERVICE_WIDE_ROLES) and _sees(user, body)
         case Action.COMMENT:
-            return (
-                isinstance(obj, Pack)
-                and not obj.is_published
-                and user.is_authenticated
-                and user.is_active
-                and user.role not in READ_ONLY_ROLES
-                and body.officers.filter(pk=user.pk).exists()
-            )
+            return isinstance(obj, Pack) and not obj.is_published and _officer(user, body)
         case Action.PUBLISH:
             return (
                 isinstance(obj, Pack)

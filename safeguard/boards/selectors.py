@@ -141,3 +141,113 @@ def officers_to_answer(body: Body):
         .exclude(role__in=READ_ONLY_ROLES)
         .order_by("last_name", "first_name")
     )
+
+
+def possible_members(authority_id):
+    """Who may sit on a body: the authority's active people, board members first."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    from safeguard.accounts.models import User
+    from safeguard.accounts.roles import Role
+
+    return (
+        User.objects.filter(is_active=True, agency__authority_id=authority_id)
+        .exclude(role=Role.INSPECTOR)
+        .select_related("agency")
+        .annotate(
+            board_first=Case(
+                When(role=Role.BOARD_MEMBER, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("board_first", "last_name", "first_name", "username")
+    )
+
+
+def possible_officers(authority_id):
+    """Who may be a body's named officer: the authority's active staff but read-only roles."""
+    from safeguard.accounts.models import User
+    from safeguard.accounts.roles import READ_ONLY_ROLES
+
+    return (
+        User.objects.filter(is_active=True, agency__authority_id=authority_id)
+        .exclude(role__in=READ_ONLY_ROLES)
+        .select_related("agency")
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: object
+    who: str
+    what: str
+    changes: tuple[str, ...]
+
+
+_FIELD_WORDS = {
+    "name": "Name",
+    "purpose": "Purpose",
+    "pack_day": "Pack day",
+    "indicators": "Indicators",
+    "sections": "Sections",
+}
+
+
+def _names(ids, people) -> str:
+    return ", ".join(sorted(people.get(str(i), "someone no longer listed") for i in ids))
+
+
+def body_history(body: Body, limit: int = 50) -> list[HistoryLine]:
+    """The body's change events, newest first, in plain words: set up, each change (the
+    members and officers added or removed, by whom) and standing down. Two queries."""
+    from safeguard.accounts.models import User
+    from safeguard.audit.models import ChangeEvent, ChangeVerb
+
+    events = list(
+        ChangeEvent.objects.filter(target_type="boards.body", target_id=str(body.pk))
+        .select_related("user")
+        .order_by("-at", "-id")[:limit]
+    )
+    ids = set()
+    for e in events:
+        for snap in (e.before or {}, e.after or {}):
+            ids.update(snap.get("members") or [])
+            ids.update(snap.get("officers") or [])
+    people = {
+        str(u.pk): u.get_full_name() or u.username
+        for u in User.objects.filter(pk__in=ids).only("id", "first_name", "last_name", "username")
+    } if ids else {}  # fmt: skip
+    lines = []
+    for e in events:
+        before, after = e.before or {}, e.after or {}
+        changes = []
+        if e.verb == ChangeVerb.CREATED:
+            what = "Set up"
+            for key, words in (("members", "Members"), ("officers", "Named officers")):
+                if after.get(key):
+                    changes.append(f"{words}: {_names(after[key], people)}")
+        elif e.verb == ChangeVerb.ENDED:
+            ended = after.get("ended_on")
+            what = (
+                f"Stood down from {date.fromisoformat(ended):%-d %B %Y}" if ended else "Stood down"
+            )
+        else:
+            what = "Changed"
+            for key, words in _FIELD_WORDS.items():
+                if key not in after or before.get(key) == after.get(key):
+                    continue
+                if key in ("name", "pack_day"):
+                    changes.append(f"{words}: from {before.get(key)} to {after.get(key)}")
+                else:
+                    changes.append(f"{words} changed")
+            for key, words in (("members", "members"), ("officers", "named officers")):
+                old, new = set(before.get(key) or []), set(after.get(key) or [])
+                if new - old:
+                    changes.append(f"Added to the {words}: {_names(new - old, people)}")
+                if old - new:
+                    changes.append(f"Removed from the {words}: {_names(old - new, people)}")
+        who = (e.user.get_full_name() or e.user.username) if e.user else "Safeguard"
+        lines.append(HistoryLine(at=e.at, who=who, what=what, changes=tuple(changes)))
+    return lines

@@ -4,14 +4,15 @@ corrected) and challenges. Each runs in a transaction and records its change eve
 from __future__ import annotations
 
 import hashlib
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from safeguard.accounts.roles import READ_ONLY_ROLES, SERVICE_WIDE_ROLES, is_social_care_staff
-from safeguard.audit.services import save_change, save_new, snapshot
+from safeguard.accounts.roles import READ_ONLY_ROLES
+from safeguard.audit.models import ChangeVerb
+from safeguard.audit.services import record_change, save_change, save_new, snapshot
 from safeguard.boards import documents, permissions
 from safeguard.boards.models import (
     Body,
@@ -24,6 +25,7 @@ from safeguard.boards.models import (
 from safeguard.boards.packs import section as registered_section
 from safeguard.boards.permissions import Action
 from safeguard.boards.selectors import build_pack, render_pack
+from safeguard.core.concurrency import expect_version
 from safeguard.core.errors import ApplicationError
 from safeguard.notices.services import notify
 from safeguard.performance.indicators import BY_ID
@@ -43,6 +45,59 @@ def month_before(day: date) -> tuple[date, date]:
 # -- Bodies -------------------------------------------------------------------------------
 
 
+def _body_values(
+    *, authority_id, name, purpose, pack_day, indicators, sections, members, officers, exclude=None
+) -> dict:
+    """The checked values of a body, or ``ApplicationError`` naming what is wrong."""
+    name = (name or "").strip()
+    if not name:
+        raise ApplicationError("Enter the body's name.", field="name")
+    try:
+        pack_day = int(pack_day)
+    except (TypeError, ValueError):
+        pack_day = 0
+    if not 1 <= pack_day <= 28:
+        raise ApplicationError("Choose a day of the month from 1 to 28.", field="pack_day")
+    indicators, sections = list(indicators), list(sections)
+    unknown = [i for i in indicators if i not in BY_ID]
+    if unknown:
+        raise ApplicationError(f"No such indicator: {', '.join(unknown)}.", field="indicators")
+    unknown = [s for s in sections if registered_section(s) is None]
+    if unknown:
+        raise ApplicationError(
+            f"No such section of a pack: {', '.join(unknown)}.", field="sections"
+        )
+    same = Body.objects.filter(authority_id=authority_id, name=name)
+    if exclude is not None:
+        same = same.exclude(pk=exclude.pk)
+    if same.exists():
+        raise ApplicationError("There is a body of that name already.", field="name")
+    members, officers = list(members), list(officers)
+    if any(p.agency is None or p.agency.authority_id != authority_id for p in members):
+        raise ApplicationError("Members must be people of the authority.", field="members")
+    if any(
+        p.agency is None
+        or p.agency.authority_id != authority_id
+        or not p.is_active
+        or p.role in READ_ONLY_ROLES
+        for p in officers
+    ):
+        raise ApplicationError(
+            "Named officers must be active staff of the authority (not board members or "
+            "inspectors).",
+            field="officers",
+        )
+    return {
+        "name": name,
+        "purpose": (purpose or "").strip(),
+        "pack_day": pack_day,
+        "indicators": indicators,
+        "sections": sections,
+        "members": members,
+        "officers": officers,
+    }
+
+
 @transaction.atomic
 def body_create(
     *,
@@ -56,39 +111,71 @@ def body_create(
     officers=(),
 ) -> Body:
     """A board or panel of the authority, its pack's day, indicators and sections, its
-    members and named officers: by service managers and analysts."""
+    members and named officers: by service managers and analysts. Its change event is
+    written once the members and officers are set, so it names them."""
     _refuse_unless(
-        is_social_care_staff(by, roles=SERVICE_WIDE_ROLES),
+        permissions.can(by, Action.SET_UP),
         "Only service managers and performance analysts set up boards.",
     )
-    name = (name or "").strip()
-    if not name:
-        raise ApplicationError("Enter the body's name.", field="name")
-    if not 1 <= int(pack_day) <= 28:
-        raise ApplicationError("Choose a day of the month from 1 to 28.", field="pack_day")
-    unknown = [i for i in indicators if i not in BY_ID]
-    if unknown:
-        raise ApplicationError(f"No such indicator: {', '.join(unknown)}.")
-    unknown = [s for s in sections if registered_section(s) is None]
-    if unknown:
-        raise ApplicationError(f"No such section of a pack: {', '.join(unknown)}.")
     authority_id = by.agency.authority_id
-    if Body.objects.filter(authority_id=authority_id, name=name).exists():
-        raise ApplicationError("There is a body of that name already.", field="name")
-    people = [*members, *officers]
-    if any(p.agency is None or p.agency.authority_id != authority_id for p in people):
-        raise ApplicationError("Members and officers must be staff of the authority.")
-    body = Body(
-        authority_id=authority_id,
-        name=name,
-        purpose=purpose,
-        pack_day=int(pack_day),
-        indicators=list(indicators),
-        sections=list(sections),
-    )
-    save_new(body, by=by)
+    values = _body_values(
+        authority_id=authority_id, name=name, purpose=purpose, pack_day=pack_day,
+        indicators=indicators, sections=sections, members=members, officers=officers,
+    )  # fmt: skip
+    members, officers = values.pop("members"), values.pop("officers")
+    body = Body(authority_id=authority_id, created_by=by, updated_by=by, **values)
+    body.save()
     body.members.set(members)
     body.officers.set(officers)
+    record_change(by=by, verb=ChangeVerb.CREATED, obj=body, before=None)
+    return body
+
+
+@transaction.atomic
+def body_change(*, by, body: Body, version: int | None = None, **values) -> Body:
+    """Change a body's details, indicators, sections, members and named officers; refused if
+    someone changed it since ``version`` was read. The change event holds the members and
+    officers before and after, which the body's history reads (who was added or removed, by
+    whom). A body stood down is not changed."""
+    body = Body.objects.select_for_update().get(pk=body.pk)
+    _refuse_unless(
+        permissions.can(by, Action.CHANGE, body),
+        "Only service managers and performance analysts change a body that has not been "
+        "stood down.",
+    )
+    expect_version(body, version)
+    current = {
+        "name": body.name, "purpose": body.purpose, "pack_day": body.pack_day,
+        "indicators": body.indicators, "sections": body.sections,
+        "members": list(body.members.all()), "officers": list(body.officers.all()),
+    }  # fmt: skip
+    checked = _body_values(authority_id=body.authority_id, exclude=body, **{**current, **values})
+    members, officers = checked.pop("members"), checked.pop("officers")
+    before = snapshot(body)
+    for name, value in checked.items():
+        setattr(body, name, value)
+    body.members.set(members)
+    body.officers.set(officers)
+    save_change(body, by=by, before=before)
+    return body
+
+
+@transaction.atomic
+def body_end(*, by, body: Body, version: int | None = None, on: date | None = None) -> Body:
+    """Stand a body down (from ``on``, today unless said): the nightly job drafts no more of
+    its packs; the body, its packs and its challenge log stay readable."""
+    body = Body.objects.select_for_update().get(pk=body.pk)
+    _refuse_unless(
+        permissions.can(by, Action.CHANGE, body),
+        "Only service managers and performance analysts stand down a body that is still sitting.",
+    )
+    expect_version(body, version)
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ApplicationError("A body is stood down today or in the past.")
+    before = snapshot(body)
+    body.ended_on = on
+    save_change(body, by=by, before=before, verb=ChangeVerb.ENDED)
     return body
 
 
@@ -104,6 +191,8 @@ def pack_draft(*, by, body: Body, period_start: date, period_end: date, notify_o
             permissions.can(by, Action.DRAFT, body),
             "Only service managers and analysts draft a pack.",
         )
+    if body.is_ended:
+        raise ApplicationError("This body has been stood down: it has no more packs.")
     if period_end < period_start:
         raise ApplicationError("The period must end on or after its start.")
     if Pack.objects.filter(body=body, period_start=period_start, period_end=period_end).exists():
@@ -157,15 +246,27 @@ def _sha256(data: bytes) -> str:
 
 
 @transaction.atomic
-def pack_publish(*, by, pack: Pack) -> Pack:
+def pack_publish(*, by, pack: Pack, at: datetime | None = None) -> Pack:
     """Publish a draft: its sections are built now, rendered as HTML and PDF with their
-    hashes and frozen; the members are sent it. A service manager publishes."""
+    hashes and frozen; the members are sent it. A service manager publishes.
+
+    ``at`` (from code only: the demo, back-filling a year of packs) is the moment the pack
+    says it was published, now unless said; it is after the pack's period and not in the
+    future. The change event keeps the moment it was written."""
     pack = _draft(pack)
     _refuse_unless(
         permissions.can(by, Action.PUBLISH, pack), "Only a service manager publishes a pack."
     )
     before = snapshot(pack)
     now = timezone.now()
+    if at is not None:
+        if timezone.is_naive(at):
+            raise ApplicationError("Give the moment of publication with its time zone.")
+        if at > now or timezone.localtime(at).date() <= pack.period_end:
+            raise ApplicationError(
+                "A pack is published after its period ends and not in the future."
+            )
+        now = at
     built = build_pack(pack)
     pack.html = render_pack(pack, built, published_at=now)
     pack.pdf = documents.pack_pdf(pack, built, published_at=now)
@@ -225,7 +326,7 @@ def draft_due_packs(today: date | None = None) -> str:
     today = today or timezone.localdate()
     start, end = month_before(today)
     made = 0
-    for body in Body.objects.filter(pack_day__lte=today.day).exclude(
+    for body in Body.objects.filter(pack_day__lte=today.day, ended_on__isnull=True).exclude(
         packs__period_start=start, packs__period_end=end
     ):
         pack_draft(by=None, body=body, period_start=start, period_end=end)

@@ -6,7 +6,10 @@ app_name = "boards"
 
 urlpatterns = [
     path("boards/", views.bodies, name="bodies"),
+    path("boards/new/", views.body_new, name="body-new"),
     path("boards/<uuid:body_id>/", views.body, name="body"),
+    path("boards/<uuid:body_id>/change/", views.body_change, name="body-change"),
+    path("boards/<uuid:body_id>/end/", views.body_end, name="body-end"),
     path("boards/<uuid:body_id>/challenges/", views.challenges, name="challenges"),
     path("boards/packs/<uuid:pack_id>/", views.pack, name="pack"),
     path("boards/packs/<uuid:pack_id>/pack.pdf", views.pack_pdf, name="pack-pdf"),

@@ -11,12 +11,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from safeguard.boards import packs, permissions, selectors, services, suppression
 from safeguard.boards.forms import (
     AnswerForm,
+    BodyForm,
     ChallengeForm,
     CloseForm,
     CommentaryForm,
     CorrectionForm,
+    EndBodyForm,
 )
 from safeguard.boards.permissions import Action
+from safeguard.core.concurrency import seen_version, versioned
 from safeguard.core.errors import ApplicationError
 from safeguard.core.submission import posted, submit
 
@@ -24,7 +27,14 @@ from safeguard.core.submission import posted, submit
 @login_required
 @require_GET
 def bodies(request):
-    return render(request, "boards/bodies.html", {"bodies": selectors.bodies_for(request.user)})
+    return render(
+        request,
+        "boards/bodies.html",
+        {
+            "bodies": selectors.bodies_for(request.user),
+            "may_set_up": permissions.can(request.user, Action.SET_UP),
+        },
+    )
 
 
 @login_required
@@ -32,6 +42,7 @@ def bodies(request):
 def body(request, body_id):
     found = selectors.access_body(user=request.user, body_id=body_id)
     listed = selectors.packs_of(user=request.user, body=found)
+    may_change = permissions.can(request.user, Action.CHANGE, found)
     return render(
         request,
         "boards/body.html",
@@ -40,8 +51,76 @@ def body(request, body_id):
             "packs": listed,
             "superseded": selectors.superseded_ids(listed),
             "log": selectors.challenge_log(body=found, today=timezone.localdate()),
+            "may_change": may_change,
+            "history": selectors.body_history(found) if may_change or found.is_ended else None,
         },
     )
+
+
+def _body_form(request, data, **kwargs) -> BodyForm:
+    authority_id = request.user.agency.authority_id
+    return BodyForm(
+        data,
+        sections=packs.sections(),
+        members=selectors.possible_members(authority_id),
+        officers=selectors.possible_officers(authority_id),
+        **kwargs,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def body_new(request):
+    if not permissions.can(request.user, Action.SET_UP):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    form = _body_form(request, posted(request), initial={"pack_day": 10})
+    made = submit(
+        request,
+        form,
+        lambda d: services.body_create(by=request.user, **d),
+        success="The body has been set up",
+    )
+    if made:
+        return redirect("boards:body", body_id=made.pk)
+    return render(request, "boards/body_form.html", {"form": form, "title": "Set up a body"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def body_change(request, body_id):
+    found = selectors.access_body(user=request.user, body_id=body_id, action=Action.CHANGE)
+    form = versioned(
+        _body_form(request, posted(request), initial=BodyForm.initial_for(found)), found
+    )
+
+    def save(d):
+        version = seen_version(d)
+        return services.body_change(by=request.user, body=found, version=version, **d)
+
+    if submit(request, form, save, success="The body's details have been changed"):
+        return redirect("boards:body", body_id=found.pk)
+    return render(
+        request,
+        "boards/body_form.html",
+        {"form": form, "title": "Change the body", "body": found},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def body_end(request, body_id):
+    found = selectors.access_body(user=request.user, body_id=body_id, action=Action.CHANGE)
+    form = versioned(EndBodyForm(posted(request)), found)
+    if submit(
+        request,
+        form,
+        lambda d: services.body_end(by=request.user, body=found, version=seen_version(d)),
+        success="The body has been stood down",
+    ):
+        return redirect("boards:body", body_id=found.pk)
+    return render(request, "boards/body_end.html", {"form": form, "body": found})
 
 
 @login_required

@@ -158,6 +158,10 @@ FORMS = {
     "boards:challenges": "analyst_eve",
     "boards:challenge-answer": "tm_carol",
     "boards:challenge-close": "sm_dan",
+    # Setting up and changing a body (decision 0085); standing it down is a confirmation
+    # with nothing typed (data-no-draft), its bad input tested in boards/tests/test_setup.py.
+    "boards:body-new": "analyst_eve",
+    "boards:body-change": "analyst_eve",
 }
 
 

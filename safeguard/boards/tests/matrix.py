@@ -5,7 +5,9 @@ managers, analysts) and by the body's members (the board member sits on the matr
 a draft is for staff only (404 to the member); commentary is written by the body's named
 officers (the service and team managers); a service manager publishes and corrects; questions are
 recorded by service managers and analysts, answered by their officer (the team manager) and
-closed by a service manager or analyst. POSTs by the board member are refused before any
+closed by a service manager or analyst. Bodies are set up, changed and stood down by service
+managers and analysts (decision 0085): 403 to the team manager and the member, who see the
+body, 404 to those who do not. POSTs by the board member are refused before any
 view (403: read-only role).
 """
 
@@ -29,6 +31,10 @@ MISSING = row(
 
 MATRIX = {
     "boards:bodies": ("get", None, "", LIST),
+    # Setting up, changing and standing down a body: service managers and analysts (decision 0085).
+    "boards:body-new": ("get", None, "", row(302, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 302, 403, 403, 403, board_member=403)),
+    "boards:body-change": ("get", "board", "", row(302, 404, 403, 200, 200, 404, 404, 404, 404, 404, 404, 302, 404, 404, 404, board_member=403)),
+    "boards:body-end": ("get", "board", "", row(302, 404, 403, 200, 200, 404, 404, 404, 404, 404, 404, 302, 404, 404, 404, board_member=403)),
     "boards:body": ("get", "board", "", row(302, 404, 200, 200, 200, 404, 404, 404, 404, 404, 404, 302, 404, 404, 404, board_member=200)),
     "boards:challenges": ("get", "board", "", row(302, 404, 200, 200, 200, 404, 404, 404, 404, 404, 404, 302, 404, 404, 404, board_member=200)),
     "boards:pack": ("get", "published_pack", "", row(302, 404, 200, 200, 200, 404, 404, 404, 404, 404, 404, 302, 404, 404, 404, board_member=200)),

@@ -8,7 +8,9 @@ questions accepted, challenged further, answered, open and overdue. Synthetic na
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
 
 from safeguard.accounts.models import Agency, AgencyKind, Role, User
 from safeguard.boards import services
@@ -149,8 +151,18 @@ def build(authority, as_at: date, seed: int, password_hash: str) -> tuple[dict, 
     return {"boards": 5, "board_packs": packs, "board_questions": questions}, rows
 
 
+def _published_at(day: date, hour: int, as_at: date) -> datetime:
+    """A moment of publication on ``day`` (a working morning), never after the demo's date
+    nor after now."""
+    moment = timezone.make_aware(datetime.combine(day, time(hour, 0)))
+    latest = timezone.make_aware(datetime.combine(as_at, time(9, 0)))
+    return min(moment, latest, timezone.now())
+
+
 def _packs(body, as_at, rng, *, analyst, sm, tm) -> int:
-    """The last twelve months' packs, each published, with commentary; the sixth corrected."""
+    """The last twelve months' packs, each published a few days after its pack day in the
+    month after its period (so each says the date it would have been published), with
+    commentary; the sixth corrected a week later."""
     first_of_this_month = as_at.replace(day=1)
     months = []
     end = first_of_this_month - timedelta(days=1)
@@ -172,7 +184,10 @@ def _packs(body, as_at, rng, *, analyst, sm, tm) -> int:
             text="Audits this month found plans clearer about what must change; recording of "
             "children's views is still uneven.",
         )  # fmt: skip
-        published = services.pack_publish(by=sm, pack=pack)
+        # Drafted on the body's pack day after the period, published a few days later.
+        published_on = end + timedelta(days=body.pack_day + rng.randint(2, 5))
+        at = _published_at(published_on, 10, as_at)
+        published = services.pack_publish(by=sm, pack=pack, at=at)
         made += 1
         if n == 5:
             corrected = services.pack_correct(
@@ -184,7 +199,9 @@ def _packs(body, as_at, rng, *, analyst, sm, tm) -> int:
                 text=f"Figures for {start:%B %Y} are steady; initial conferences remain the "
                 "focus.",
             )  # fmt: skip
-            services.pack_publish(by=sm, pack=corrected)
+            services.pack_publish(
+                by=sm, pack=corrected, at=_published_at(published_on + timedelta(days=7), 11, as_at)
+            )
             made += 1
     return made
 
