@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils.timezone import localtime
 
 from safeguard.boards.models import Body, Challenge, ChallengeStatus, Pack, PackStatus
 from safeguard.demo.generator.boards import PARTNERSHIP
@@ -24,6 +25,13 @@ def test_the_demo_has_boards_packs_targets_and_a_challenge_log(settings, tmp_pat
     assert packs.filter(status=PackStatus.PUBLISHED).count() == 13
     assert packs.filter(supersedes__isnull=False).count() == 1
     assert {p.period_start.month for p in packs} == set(range(1, 13))
+    # Each pack was published when it would have been, after its period, and says so.
+    published = packs.filter(status=PackStatus.PUBLISHED)
+    for pack in published:
+        when = localtime(pack.published_at)
+        assert pack.period_end < when.date() <= AS_AT_DATE
+        assert f"{when:%-d %B %Y}" in pack.html
+    assert len({p.published_at for p in published}) == 13
     statuses = set(Challenge.objects.values_list("status", flat=True))
     assert {ChallengeStatus.ACCEPTED, ChallengeStatus.FURTHER, ChallengeStatus.ANSWERED,
             ChallengeStatus.OPEN} <= statuses  # fmt: skip
