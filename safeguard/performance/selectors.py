@@ -542,6 +542,12 @@ EVIDENCE = {
         ("Allocated from", "start_date"),
         ("Allocated until", "end_date"),
     ),
+    "Contact": (
+        ("Contact date", "contact_date"),
+        ("Contact source", "source"),
+        ("Contact outcome", "outcome"),
+        ("Decided", "decision_date"),
+    ),
 }
 # Dates an indicator's own query works out (annotations), shown when it has them.
 EVIDENCE_ANNOTATED = (("Initial conference", "icpc_date"), ("First core group", "first_core_group"))
@@ -571,8 +577,16 @@ def evidence_behind(
     columns = EVIDENCE[qs.model.__name__] + tuple(
         (label, name) for label, name in EVIDENCE_ANNOTATED if name in qs.query.annotations
     )
-    path = _child_path(indicator)
-    qs = scoped(indicator, qs, period, scope).filter(**{f"{path}__in": list(children)})
+    scoped_qs = scoped(indicator, qs, period, scope)
+    return evidence_of(scoped_qs, _child_path(indicator), children, columns)
+
+
+def evidence_of(qs: QuerySet, path: str, children: list, columns=None) -> Evidence:
+    """The ``columns`` (label, path) of the records ``qs`` of each of ``children`` (the child
+    of a record at ``path``), in one query; by default the columns of the records' model."""
+    if columns is None:
+        columns = EVIDENCE[qs.model.__name__]
+    qs = qs.filter(**{f"{path}__in": list(children)})
     paths = [name for _label, name in columns]
     by_child: dict = {}
     rows = qs.order_by(path, paths[0], "pk").values_list(path, *paths)
