@@ -75,6 +75,15 @@ def test_the_dashboard_and_each_indicator_page_show_the_plain_words_and_the_exac
         assert plain < page.index("The exact rule") < rule
 
 
+def test_the_dashboard_csv_gives_the_plain_words_beside_the_exact_rule(world, kid, client):
+    text = _get(client, world, "/performance/" + Q + "&format=csv").content.decode("utf-8-sig")
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    for row in rows:
+        indicator = selectors.BY_ID[row[header.index("id")]]
+        assert row[header.index("definition")] == indicator.definition
+        assert row[header.index("in plain words")] == indicator.plain
+
+
 def _table(client, world, indicator_id, part="denominator"):
     url = f"/performance/{indicator_id}/children/{Q}&part={part}&format=csv"
     return list(csv.reader(io.StringIO(_get(client, world, url).content.decode("utf-8-sig"))))
