@@ -34,7 +34,7 @@ from safeguard.assessments.models import Assessment, AssessmentOutcome
 from safeguard.casework.codes import ReferralSource
 from safeguard.casework.models import Case
 from safeguard.performance.indicators import Indicator, Period, Scope
-from safeguard.performance.selectors import belonging_to, round_half_up
+from safeguard.performance.selectors import Evidence, belonging_to, evidence_of, round_half_up
 from safeguard.protection.models import (
     ChildProtectionConference,
     ChildProtectionPlan,
@@ -358,13 +358,29 @@ def children_behind(
     """Ids of the children behind one figure: ``table`` "weeks" (``series``, ``key`` the
     week's Monday), "sources" (``series``, ``key`` the source code) or "funnel" (``key`` the
     step). Raises ``KeyError`` or ``ValueError`` for a figure that does not exist."""
+    qs = records_behind(period, scope, table=table, series=series, key=key)
+    return sorted(set(qs.values_list("child", flat=True)))
+
+
+def evidence_behind(
+    period: Period, scope: Scope, children: list, *, table: str, series: str = "", key: str = ""
+) -> Evidence:
+    """The dates and codes of the contacts or referrals that put each of ``children`` behind
+    the figure ``children_behind`` names, in one query."""
+    qs = records_behind(period, scope, table=table, series=series, key=key)
+    return evidence_of(qs, "child", children)
+
+
+def records_behind(
+    period: Period, scope: Scope, *, table: str, series: str = "", key: str = ""
+) -> QuerySet:
+    """The records (contacts, or cases for referrals) behind one figure, each with its
+    ``child``."""
     if table == "funnel":
         condition = _step_conditions(period.end)[key]
         qs = CONTACTS.records(period, scope).filter(condition)
-        path = "child"
     else:
         chosen = SERIES[series]
-        path = "child"
         if table == "weeks":
             week = date.fromisoformat(key)
             if week not in weeks_in(period):
@@ -379,4 +395,4 @@ def children_behind(
             qs = chosen.records(period, scope).filter(**{chosen.source_field: key})
         else:
             raise KeyError(table)
-    return sorted(set(qs.values_list(path, flat=True)))
+    return qs

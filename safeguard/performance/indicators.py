@@ -20,7 +20,7 @@ was never allocated belong to the authority only.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.db.models import Case as DbCase
@@ -105,6 +105,9 @@ class Indicator:
     # The one date that puts a record in a period ("in period" indicators), so that a trend
     # can be one query grouped by month; None for what is open on the period end.
     period_field: str | None = None
+    # The definition in plain English for the reader (``PLAIN_DEFINITIONS``); ``definition``
+    # keeps the exact rule, shown beside it.
+    plain: str = ""
 
 
 def open_on(day: date, start: str = "start_date", end: str = "end_date") -> Q:
@@ -843,5 +846,102 @@ INDICATORS: tuple[Indicator, ...] = (
         denominator_text="case-holding staff on the period end",
     ),
 )
+
+# Each indicator's definition as a reader would say it: no internal names, no formulas. The
+# exact rule stays in ``definition`` and the pages show it beside this one ("The exact rule").
+PLAIN_DEFINITIONS = {
+    "referrals": "How many referrals were made in the period.",
+    "rereferrals_12m": (
+        "Of the referrals made in the period, the share about a child who had already been "
+        "referred in the 12 months before."
+    ),
+    "referrals_nfa": (
+        "Of the referrals made in the period, the share that led to no further action."
+    ),
+    "assessments_completed": "How many assessments were completed and agreed in the period.",
+    "assessments_within_45wd": (
+        "Of the assessments completed in the period, the share completed within 45 working "
+        "days of starting."
+    ),
+    "s47_started": "How many section 47 enquiries started in the period.",
+    "icpcs": (
+        "How many initial child protection conferences were held in the period after a "
+        "section 47 enquiry."
+    ),
+    "icpc_within_15wd": (
+        "Of the initial conferences held in the period, the share held within 15 working days "
+        "of the section 47 enquiry starting."
+    ),
+    "cpp_started": "How many child protection plans started in the period.",
+    "cpp_repeat": (
+        "Of the child protection plans started in the period, the share for a child who had "
+        "been on a plan before, here or in another authority."
+    ),
+    "cpp_ended": "How many child protection plans ended in the period.",
+    "cpp_ended_2y_plus": (
+        "Of the child protection plans that ended in the period, the share that had lasted "
+        "2 years or more."
+    ),
+    "cpp_open_at_end": "How many child protection plans were open on the last day of the period.",
+    "cpp_reviews_on_time": (
+        "Of the plans open on the last day of the period and at least 3 months old, the share "
+        "reviewed on time: first within 3 months of starting, then at least every 6 months."
+    ),
+    "cin_open_at_end": "How many child in need episodes were open on the last day of the period.",
+    "children_in_need_at_end": (
+        "How many children had a child in need episode open on the last day of the period."
+    ),
+    "ni59_initial_assessments_7wd": (
+        "Of the initial assessments completed in the period, the share completed within 7 "
+        "working days of the referral (10 under the 2010 rules)."
+    ),
+    "ni60_core_assessments_35wd": (
+        "Of the core assessments completed in the period, the share completed within 35 "
+        "working days of starting."
+    ),
+    "ni64_cpp_2y_plus": (
+        "Of the child protection plans that ended in the period, the share that had lasted "
+        "2 years or more."
+    ),
+    "ni65_cpp_second_or_subsequent": (
+        "Of the child protection plans started in the period, the share for a child who had "
+        "been on a plan before."
+    ),
+    "ni67_cpp_reviews_on_time": (
+        "Of the plans open on the last day of the period and at least 3 months old, the share "
+        "reviewed on time."
+    ),
+    "ni68_referrals_to_initial_assessment": (
+        "Of the referrals made in the period, the share that went on to an initial assessment."
+    ),
+    "referral_decisions_within_1wd": (
+        "Of the referrals decided in the period, the share decided within 1 working day of "
+        "being received."
+    ),
+    "cp_visits_on_time": (
+        "Of the children on a child protection plan for at least 10 working days on the last "
+        "day of the period, the share seen at least every 10 working days since the plan "
+        "started."
+    ),
+    "core_groups_on_time": (
+        "Of the child protection plans started in the period, the share whose first core "
+        "group met within 10 working days of the initial conference."
+    ),
+    "unallocated_cases": (
+        "How many open cases had no allocated worker on the last day of the period."
+    ),
+    "supervision_on_time": (
+        "Of the staff holding cases on the last day of the period, the share whose last "
+        "supervision was within the interval they need (weekly, fortnightly or monthly, by "
+        "experience)."
+    ),
+    "average_caseload": (
+        "The average number of open cases held by each member of staff holding cases on the "
+        "last day of the period."
+    ),
+}
+
+# A missing plain definition stops the app loading: no indicator is shown as a bare formula.
+INDICATORS = tuple(replace(i, plain=PLAIN_DEFINITIONS[i.id]) for i in INDICATORS)
 
 BY_ID = {indicator.id: indicator for indicator in INDICATORS}

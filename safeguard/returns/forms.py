@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.conf import settings
 from django.utils import timezone
@@ -11,10 +13,29 @@ from safeguard.core.forms import GovukDateField, GovukForm
 from safeguard.returns.census import CensusYear
 
 
+def _current_first_year(today) -> int:
+    """The first calendar year of the census year ``today`` is in (still in progress)."""
+    return today.year if today.month >= 4 else today.year - 1
+
+
+def last_complete_census_year(today=None) -> CensusYear:
+    """The last census year (1 April to 31 March) that has ended: what an export is for
+    unless the user chooses otherwise. The year still in progress is offered, never chosen."""
+    today = today or timezone.localdate()
+    return CensusYear(_current_first_year(today) - 1)
+
+
+def last_complete_month_end(today=None):
+    """The last day of the last complete month: the default end of Annex A's six months, so
+    that no list stops part of the way through a month still being recorded."""
+    today = today or timezone.localdate()
+    return today.replace(day=1) - datetime.timedelta(days=1)
+
+
 def census_year_choices(today=None) -> list[tuple[str, str]]:
     """The current census year and the five before it, newest first."""
     today = today or timezone.localdate()
-    current = today.year if today.month >= 4 else today.year - 1
+    current = _current_first_year(today)
     years = [CensusYear(first) for first in range(current, current - 6, -1)]
     return [
         (y.label, f"{y.label} (1 April {y.first_year} to 31 March {y.end_year})") for y in years
@@ -34,6 +55,7 @@ class CinExportForm(GovukForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = census_year_choices()
+        self.fields["year"].initial = last_complete_census_year().label
 
 
 class AnnexAForm(GovukForm):
@@ -43,6 +65,10 @@ class AnnexAForm(GovukForm):
             "The last day the lists cover; they start six months before it. For example, 31 3 2026"
         ),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["as_of"].initial = last_complete_month_end()
 
 
 class MultipleFileInput(forms.ClearableFileInput):

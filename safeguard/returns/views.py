@@ -6,8 +6,10 @@ from uuid import UUID
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from safeguard.audit.models import AccessPurpose
@@ -103,24 +105,56 @@ def start_cin_import(request):
     return render(request, "returns/start.html", {"form": form, "title": title})
 
 
+def _progress(job) -> dict:
+    done, total = selectors.job_progress(job)
+    percent = 100 if job.status == JobStatus.DONE else (100 * done // total if total else 0)
+    if total:
+        text = f"{done} of {total} records ({percent}%)"
+    elif job.status == JobStatus.RUNNING:
+        text = "Started: reading the files and counting the records"
+    else:
+        text = "Waiting for the worker to start"
+    return {"done": done, "total": total, "percent": percent, "progress_text": text}
+
+
 @login_required
 @require_GET
 def job(request, job_id: UUID):
     # Anyone but its starter is told the job does not exist (not "forbidden": a job is not a
     # page everybody has, and its existence is nobody else's business).
     job = selectors.job_for(user=request.user, job_id=job_id)
-    done, total = selectors.job_progress(job)
-    percent = 100 if job.status == JobStatus.DONE else (100 * done // total if total else 0)
     return render(
         request,
         "returns/job.html",
+        {"job": job, **_progress(job), "is_export": job.kind != JobKind.CIN_IMPORT},
+    )
+
+
+@login_required
+@require_GET
+def job_status(request, job_id: UUID):
+    """The job's state as JSON, for the job page's script (static/js/job_progress.mjs) to
+    follow without reloading: the same job the page shows, to the same person (its starter;
+    anyone else is told it does not exist)."""
+    job = selectors.job_for(user=request.user, job_id=job_id)
+    download = job.status == JobStatus.DONE and bool(job.result_file)
+    context = {"job": job, "is_export": job.kind != JobKind.CIN_IMPORT}
+    finished = job.is_finished
+    return JsonResponse(
         {
-            "job": job,
-            "done": done,
-            "total": total,
-            "percent": percent,
-            "is_export": job.kind != JobKind.CIN_IMPORT,
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "finished": finished,
+            **_progress(job),
+            "summary": job.summary or "",
+            "download_url": reverse("returns:download", args=[job.pk]) if download else "",
+            # The page's own parts, rendered by its templates, for the script to put in place.
+            "status_html": render_to_string("returns/_status.html", context, request),
+            "result_html": render_to_string("returns/_job_result.html", context, request)
+            if finished
+            else "",
         },
+        headers={"Cache-Control": "no-store"},
     )
 
 

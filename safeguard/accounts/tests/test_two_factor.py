@@ -171,3 +171,31 @@ def test_the_test_clients_login_gives_both_factors_and_password_only_gives_one(w
     client.logout()
     client.force_login_password_only(world.sw_amy)
     assert client.get("/")["Location"] == "/two-factor/"  # login() gave amy an authenticator
+
+
+def _buttons(content):
+    return re.findall(r"<button[^>]*>([^<]*)</button>", content)
+
+
+@pytest.mark.parametrize("has_authenticator", [True, False])
+def test_a_half_signed_in_user_sees_the_pages_own_button_first(world, client, has_authenticator):
+    """Between the password and the code the page shows no signed-in navigation: its first
+    submit button (what Enter and a screen reader's first button reach) is its own
+    "Continue", and its "Sign out" comes after its form."""
+    if has_authenticator:
+        totp_device(world.sw_amy)
+    page = client.get(password_step(client)["Location"])
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert "govuk-service-navigation" not in content and "Signed in as" not in content
+    buttons = [text.strip() for text in _buttons(content)]
+    assert buttons[0] == "Continue" and buttons[-1] == "Sign out"
+    assert content.index("Continue</button>") < content.index("Sign out</button>")
+
+
+def test_once_both_factors_are_given_the_navigation_and_sign_out_are_shown(world, client):
+    device = totp_device(world.sw_amy)
+    password_step(client)
+    client.post(CODE, {"code": code_for(device)})
+    content = client.get("/").content.decode()
+    assert "govuk-service-navigation" in content and "Sign out</button>" in content

@@ -336,6 +336,23 @@ def test_every_table_downloads_as_csv(world, data, client):
     ]
 
 
+def test_each_drill_down_gives_the_dates_and_codes_that_put_each_child_in_it(world, data, client):
+    """Contacts' figures give each child's contacts (date, source, outcome, decided);
+    referrals' figures each child's referrals (date, source): the records behind the figure."""
+    c = _client(client, world.analyst_eve)
+    rows = _csv_rows(c.get(CHILDREN + Q + "&table=funnel&key=cp_plan&format=csv"))
+    assert rows[1][4:] == ["2026-01-12", "2A", "referral", "2026-01-12"]
+    rows = _csv_rows(
+        c.get(CHILDREN + Q + "&table=weeks&series=referrals&key=2026-01-05&format=csv")
+    )
+    header = rows[0]
+    assert header[4:6] == ["referral date", "referral source"]
+    assert len(rows) == 2 and rows[1][1] == data["four"].given_names
+    assert rows[1][4] == str(data["four"].cases.get().referral_date)
+    page = c.get(CHILDREN + Q + "&table=funnel&key=cp_plan").content.decode()
+    assert ">Contact date</th>" in page and "12 Jan 2026" in page
+
+
 def test_csv_is_safe_from_formula_injection(world, data, client):
     kid = data["two"]
     kid.family_name = "=HYPERLINK(1)"
@@ -349,7 +366,8 @@ def test_csv_is_safe_from_formula_injection(world, data, client):
     )
     c = _client(client, world.analyst_eve)
     rows = _csv_rows(c.get(CHILDREN + Q + "&table=funnel&key=cp_plan&format=csv"))
-    assert rows[0] == ["family name", "given names", "date of birth", "local child id"]
+    assert rows[0] == ["family name", "given names", "date of birth", "local child id",
+                       "contact date", "contact source", "contact outcome", "decided"]  # fmt: skip
     assert rows[1][0] == "'=HYPERLINK(1)"
     sources = _csv_rows(c.get(URL + Q + "&format=csv&table=sources"))
     assert ["'=1", "Not a census source code", "1", "0.1667", "0", "0.0"] in sources

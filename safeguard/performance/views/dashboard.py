@@ -39,6 +39,7 @@ def dashboard(request):
                 "children with errors in the numerator",
                 "children with errors in the denominator",
                 "validated",
+                "in plain words",
             ],
             [
                 (
@@ -52,6 +53,7 @@ def dashboard(request):
                     "" if f.numerator_errors is None else f.numerator_errors,
                     f.denominator_errors,
                     VALIDATED_CELL[f.quality(checked)],
+                    f.indicator.plain,
                 )
                 for f, b in rows
             ],

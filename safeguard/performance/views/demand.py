@@ -19,7 +19,7 @@ from safeguard.performance.charts import bar_chart
 from safeguard.performance.indicators import Period
 from safeguard.performance.permissions import Action
 from safeguard.performance.views.choice import Choice, csv_table
-from safeguard.performance.views.drilldown import children_csv, children_page
+from safeguard.performance.views.drilldown import children_csv, children_page, with_evidence
 
 
 class DemandChoice(Choice):
@@ -199,9 +199,14 @@ def demand_children(request):
         raise Http404 from error
     csv_wanted = request.GET.get("format") == "csv"
     shown = children_page(request, ids, csv_wanted)
+    evidence = demand_figures.evidence_behind(
+        choice.period, choice.scope, [p.pk for p in shown.people],
+        table=table, series=series, key=key,
+    )  # fmt: skip
+    with_evidence(shown.people, evidence)
     if csv_wanted:
         name = f"demand-{table}-{series + '-' if series else ''}{key}-{choice.start}-{choice.end}"
-        return children_csv(f"{name}.csv", shown.people)
+        return children_csv(f"{name}.csv", shown.people, evidence.labels)
     page, pages = shown.page, shown.pages
     figure_query = {"table": table, "key": key}
     if series:
@@ -211,6 +216,7 @@ def demand_children(request):
         "title": title,
         "figure_query": figure_query,
         "people": shown.people,
+        "evidence_labels": evidence.labels,
         "total": shown.total,
         "page": page,
         "pages": pages,

@@ -3,6 +3,7 @@
 (``views.demand``) shows its children the same way."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -62,12 +63,41 @@ def _itself(person):
     return person
 
 
-def children_csv(filename: str, people_shown):
+def children_csv(filename: str, people_shown, evidence_labels=()):
+    """The children shown, with what put each of them in the figure (``evidence``: one text
+    per column of ``evidence_labels``, each a value for each of the child's records)."""
     return csv_table(
         filename,
-        ["family name", "given names", "date of birth", "local child id"],
-        [(p.family_name, p.given_names, p.date_of_birth, p.la_child_id) for p in people_shown],
+        ["family name", "given names", "date of birth", "local child id"]
+        + [label.lower() for label in evidence_labels],
+        [
+            (p.family_name, p.given_names, p.date_of_birth, p.la_child_id, *_cells(p, "csv"))
+            for p in people_shown
+        ],
     )
+
+
+def _shown(value, how: str) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return value.isoformat() if how == "csv" else f"{value.day} {value:%b %Y}"
+    return str(value)
+
+
+def _cells(person, how: str) -> list[str]:
+    return ["; ".join(_shown(v, how) for v in values) for values in getattr(person, "evidence", ())]
+
+
+def with_evidence(people_shown, evidence: selectors.Evidence) -> None:
+    """Put on each child shown the values that put them in the figure (``person.evidence``:
+    one list per column, empty for a child with none)."""
+    blank = [[] for _ in evidence.labels]
+    for person in people_shown:
+        person.evidence = evidence.by_child.get(person.pk, blank)
+        person.evidence_shown = _cells(person, "page")
 
 
 @login_required
@@ -83,8 +113,17 @@ def children(request, kpi_id: str):
     ids = selectors.children_behind(indicator.id, chosen.period, chosen.scope, part)
     csv_wanted = request.GET.get("format") == "csv"
     shown = children_page(request, ids, csv_wanted)
+    # What put each child shown in the figure: the same records, in one more query.
+    evidence = selectors.evidence_behind(
+        indicator.id, chosen.period, chosen.scope, part, [p.pk for p in shown.people]
+    )
+    with_evidence(shown.people, evidence)
     if csv_wanted:
-        return children_csv(f"{indicator.id}-{part}-{chosen.start}-{chosen.end}.csv", shown.people)
+        return children_csv(
+            f"{indicator.id}-{part}-{chosen.start}-{chosen.end}.csv",
+            shown.people,
+            evidence.labels,
+        )
     page = shown.page
     context = {
         "choice": chosen,
@@ -95,6 +134,7 @@ def children(request, kpi_id: str):
         if part == "numerator"
         else indicator.denominator_text,
         "people": shown.people,
+        "evidence_labels": evidence.labels,
         "total": shown.total,
         "page": page,
         "pages": shown.pages,

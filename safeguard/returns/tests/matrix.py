@@ -37,6 +37,7 @@ MATRIX = {
     "returns:annex-a-export": ("get", None, "", EXPORT_PAGE),
     "returns:cin-import": ("get", None, "", IMPORT_PAGE),
     "returns:job": ("get", "analysts_job", "", ANALYSTS_JOB),
+    "returns:job-status": ("get", "analysts_job", "", ANALYSTS_JOB),
     "returns:download": ("get", "analysts_job", "", ANALYSTS_JOB),
 }
 

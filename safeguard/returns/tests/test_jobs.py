@@ -50,7 +50,7 @@ def test_annex_a_export_runs_in_the_worker_and_only_its_starter_downloads_it(wor
                                                    {"as_of": "2026-03-31"})  # fmt: skip
     assert DBTaskResult.objects.filter(id=job.task_id, status="READY").exists()
     page = client.get(reverse("returns:job", args=[job.pk])).content.decode()
-    assert '<meta http-equiv="refresh" content="2">' in page and "Waiting to start" in page
+    assert "js/job_progress.mjs" in page and "Waiting to start" in page
 
     run_worker()
 
@@ -58,7 +58,7 @@ def test_annex_a_export_runs_in_the_worker_and_only_its_starter_downloads_it(wor
     assert job.status == JobStatus.DONE and job.finished_at and job.done == job.total
     assert DBTaskResult.objects.get(id=job.task_id).status == "SUCCESSFUL"
     page = client.get(reverse("returns:job", args=[job.pk])).content.decode()
-    assert "http-equiv" not in page and "Download annex-a-2026-03-31-991.xlsx" in page
+    assert "js/job_progress" not in page and "Download annex-a-2026-03-31-991.xlsx" in page
     response = client.get(reverse("returns:download", args=[job.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="annex-a-2026-03-31-991.xlsx"'
@@ -219,3 +219,44 @@ def test_the_job_list_shows_only_ones_own_jobs_and_the_navigation_links_it(world
     assert 'href="/returns/"' not in client.get("/").content.decode()
     assert client.get(reverse("returns:jobs")).status_code == 403
     assert client.get(reverse("returns:job", args=[uuid.uuid4()])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_job_page_follows_its_job_without_a_meta_refresh(world, client):
+    """The page of a running job has a polite live region, its script and, for a browser
+    without it, a link to refresh; the status endpoint answers the job's state as JSON to its
+    starter only, exactly as the page does (anyone else: no such job)."""
+    job = ReturnJob.objects.create(kind=JobKind.CIN_EXPORT, authority=world.authority,
+                                   started_by=world.analyst_eve, options={"year": "2025-26"},
+                                   status=JobStatus.RUNNING, done=1500, total=4000)  # fmt: skip
+    client.force_login(world.analyst_eve)
+    page = client.get(reverse("returns:job", args=[job.pk])).content.decode()
+    assert 'http-equiv="refresh"' not in page
+    assert 'aria-live="polite"' in page and "js/job_progress" in page
+    assert "Refresh this page to see progress" in page
+    status_url = reverse("returns:job-status", args=[job.pk])
+    assert f'data-status-url="{status_url}"' in page
+
+    state = client.get(status_url).json()
+    assert state["status"] == "running" and not state["finished"]
+    assert (state["done"], state["total"], state["percent"]) == (1500, 4000, 37)
+    assert state["progress_text"] == "1500 of 4000 records (37%)"
+    assert state["download_url"] == "" and state["result_html"] == ""
+
+    ReturnJob.objects.filter(pk=job.pk).update(status=JobStatus.DONE, done=4000,
+                                               result_file="cin.xml", result_name="cin.xml")  # fmt: skip
+    state = client.get(status_url).json()
+    assert state["finished"] and state["percent"] == 100
+    assert state["download_url"] == reverse("returns:download", args=[job.pk])
+    assert 'id="download"' in state["result_html"] and "Download cin.xml" in state["result_html"]
+    # Once finished the page no longer runs the script.
+    page = client.get(reverse("returns:job", args=[job.pk])).content.decode()
+    assert "js/job_progress" not in page and "Refresh this page" not in page
+
+    # Anyone but its starter: no such job, on the page and the endpoint alike.
+    for other in (world.sm_dan, world.sw_amy):
+        client.force_login(other)
+        assert client.get(reverse("returns:job", args=[job.pk])).status_code == 404
+        assert client.get(status_url).status_code == 404
+    client.logout()
+    assert client.get(status_url).status_code == 302

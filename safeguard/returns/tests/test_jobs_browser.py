@@ -41,7 +41,7 @@ def test_an_analyst_exports_annex_a_follows_its_progress_and_downloads_it(
 
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0,
                  stdout=io.StringIO())  # fmt: skip
-    # The page refreshes itself (a meta refresh: no script is allowed inline).
+    # The page follows the job (its script, static/js/job_progress.mjs, no meta refresh).
     page.wait_for_selector("#download", timeout=15000)
     assert page.locator("#job-status").inner_text().startswith("Done")
     page.screenshot(path=str(SCREENSHOTS / "returns-job-done.png"), full_page=True)
