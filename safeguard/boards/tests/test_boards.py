@@ -72,6 +72,13 @@ def test_publishing_freezes_the_pack_and_delivers_it_to_the_members(world, clien
     pack = services.pack_publish(by=world.sm_dan, pack=pack)
     assert pack.status == PackStatus.PUBLISHED and pack.pdf[:4] == b"%PDF"
     assert "Referrals are low." in pack.html and len(pack.html_sha256) == 64
+    # Members read each indicator's definition in plain words, never the formula.
+    from django.utils.html import escape
+
+    from safeguard.performance.indicators import BY_ID
+
+    assert escape(BY_ID["referrals"].plain) in pack.html
+    assert escape(BY_ID["assessments_within_45wd"].definition) not in pack.html
     # Three referrals are a small number: withheld in what members read.
     assert "Small numbers are withheld" in pack.html
     assert ">c<" in pack.html.replace(" ", "")

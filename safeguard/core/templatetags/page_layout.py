@@ -1,8 +1,4 @@
-"""The page layout's own tags (``safeguard/templates/base.html``).
-
-Here because every app's pages extend the layout and ``accounts`` sits below all of them but
-``core``; its natural home is ``core/templatetags/govuk.py``.
-"""
+"""The page layout's own tags (``safeguard/templates/base.html``)."""
 
 from django import template
 from django.utils.html import format_html
