@@ -339,6 +339,9 @@ SAFEGUARD_RETURNS_DIR = Path(os.environ.get("SAFEGUARD_RETURNS_DIR", VAR_DIR / "
 SAFEGUARD_RETURN_FILES_DAYS = int(os.environ.get("SAFEGUARD_RETURN_FILES_DAYS", "30"))
 # Typing kept for a form nobody came back to is removed after this many days (clean-drafts).
 SAFEGUARD_DRAFT_DAYS = int(os.environ.get("SAFEGUARD_DRAFT_DAYS", "30"))
+# How long after the last keystroke a draft is saved (milliseconds): long enough not to post
+# on every key, short enough that little typing is ever at risk. The tests shorten it.
+SAFEGUARD_DRAFT_DELAY_MS = int(os.environ.get("SAFEGUARD_DRAFT_DELAY_MS", "1500"))
 
 # --- Documents -------------------------------------------------------------------------------
 # Documents on children's records (letters, reports, photographs) are files in this folder,

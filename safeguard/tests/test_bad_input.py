@@ -43,6 +43,21 @@ TEXT_PAYLOADS = [
     "\r=1",
     "x" * 20_000,
 ]
+# What every storing form is fuzzed with, each payload a POST (or one per field with a format
+# of its own): one of each family above. A form treats "+44", "@SUM" or a leading tab as it
+# treats "=HYPERLINK" (text it stores and shows escaped); the formula family's own effect, in
+# a spreadsheet, is checked on every CSV download (test_every_csv_download_neutralises_...),
+# and every payload above is still kept as typed by the draft store and answered safely by
+# the search below.
+FORM_PAYLOADS = [
+    "' OR 1=1--",
+    SCRIPT,
+    IMG,
+    "\u202eevil\u202c text",
+    '=HYPERLINK("http://evil.invalid","x")',
+    "-2+3",
+    "x" * 20_000,
+]
 BAD_NHS = ["9434765918", *(f"999000000{i}" for i in range(10))]
 BAD_UPN = ["A801200005001", "I801200005001", "B8012000O5001", "B80120000500S", "S801200005001"]
 
@@ -506,10 +521,10 @@ def test_form_refuses_or_safely_stores_bad_input(name, world, client):
     # Fields with a format of their own, one at a time: never a server error; NUL refused.
     for field in _first_rows(n for n in base if n in STRUCTURED or n.endswith("-agency")):
         refused({**base, field: NUL}, f"NUL in {field}")
-        for payload in TEXT_PAYLOADS:
+        for payload in FORM_PAYLOADS:
             attempt({**base, field: payload})
     # Everything else: never a server error, and what is stored is shown escaped.
-    for payload in TEXT_PAYLOADS:
+    for payload in FORM_PAYLOADS:
         response = attempt({**base, **dict.fromkeys(text, payload)})
         if payload == SCRIPT:
             last = response

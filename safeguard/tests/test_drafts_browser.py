@@ -47,7 +47,8 @@ def test_the_form_keeps_a_draft_in_the_browser(name, live_server, browser):
     try:
         response = page.goto(f"{live_server.url}{url}")
         assert response.status == 200, f"{name}: {response.status}"
-        page.wait_for_load_state("networkidle")
+        # The draft script is a module: it has run, and listens, before the load event.
+        page.wait_for_load_state("load")
         field_id = page.evaluate(PICK_FIELD)
         assert field_id, f"{name}: no field to type into"
         field = page.locator(f"#{field_id}")

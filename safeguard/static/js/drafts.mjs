@@ -6,7 +6,8 @@
 // Every form that posts in the page's main content takes part, except those marked
 // data-no-draft and any with a password field.
 
-const DELAY_MS = 1500
+// How long after the last keystroke the draft is saved: the layout says (a setting).
+const DELAY_MS = Number(document.body.dataset.draftDelayMs) || 1500
 
 const token = (form) => form.querySelector('input[name="csrfmiddlewaretoken"]')?.value
 
