@@ -45,6 +45,9 @@ def _table(table: dict, styles) -> Table:
 
 def pack_pdf(pack, built, *, published_at) -> bytes:
     styles = getSampleStyleSheet()
+    # A heading, or a table's caption, never ends a page with what it heads on the next.
+    for name in ("Heading2", "Heading4"):
+        styles[name].keepWithNext = 1
     buffer = io.BytesIO()
     title = f"{pack.body.name}: pack for {pack.period_start:%B %Y}"
     doc = SimpleDocTemplate(
