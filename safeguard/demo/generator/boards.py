@@ -118,18 +118,18 @@ def build(authority, as_at: date, seed: int, password_hash: str) -> tuple[dict, 
         "children safe.",
         pack_day=10, indicators=CHOSEN, members=[board1, chair], officers=[sm, tm],
     )  # fmt: skip
-    services.body_create(
+    trust = services.body_create(
         by=analyst, name="Children's Trust Board",
         purpose="Partners' leaders agree the children and young people's plan and watch its "
         "progress.",
         pack_day=12, indicators=CHOSEN[:4], members=[board1, chief_executive], officers=[sm],
     )  # fmt: skip
-    services.body_create(
+    chief_executives = services.body_create(
         by=analyst, name="Chief Executive's Board",
         purpose="The council's monthly finance and performance summary.", pack_day=5,
         indicators=CHOSEN[:3], sections=["indicators"], members=[chief_executive], officers=[sm],
     )  # fmt: skip
-    services.body_create(
+    cabinet = services.body_create(
         by=analyst, name="Cabinet", purpose="The council's executive.", pack_day=15,
         indicators=CHOSEN[:3], sections=["indicators"], members=[cabinet_member, board2],
         officers=[sm],
@@ -142,6 +142,8 @@ def build(authority, as_at: date, seed: int, password_hash: str) -> tuple[dict, 
     )  # fmt: skip
 
     packs = _packs(partnership, as_at, rng, analyst=analyst, sm=sm, tm=tm)
+    for body in (trust, chief_executives, cabinet, scrutiny):
+        packs += _recent_packs(body, as_at, rng, analyst=analyst, sm=sm)
     questions = _questions(
         partnership, as_at, rng, analyst=analyst, officers=[tm, other_sm or sm], closer=sm
     )
@@ -157,6 +159,23 @@ def _published_at(day: date, hour: int, as_at: date) -> datetime:
     moment = timezone.make_aware(datetime.combine(day, time(hour, 0)))
     latest = timezone.make_aware(datetime.combine(as_at, time(9, 0)))
     return min(moment, latest, timezone.now())
+
+
+def _recent_packs(body, as_at, rng, *, analyst, sm, months: int = 2) -> int:
+    """The last ``months`` packs of a body other than the partnership, published a few days
+    after its pack day (so its members have something to read), without commentary."""
+    end = as_at.replace(day=1) - timedelta(days=1)
+    periods = []
+    for _ in range(months):
+        periods.append((end.replace(day=1), end))
+        end = end.replace(day=1) - timedelta(days=1)
+    for start, end in reversed(periods):
+        pack = services.pack_draft(
+            by=analyst, body=body, period_start=start, period_end=end, notify_officers=False
+        )
+        published_on = end + timedelta(days=body.pack_day + rng.randint(2, 5))
+        services.pack_publish(by=sm, pack=pack, at=_published_at(published_on, 11, as_at))
+    return months
 
 
 def _packs(body, as_at, rng, *, analyst, sm, tm) -> int:

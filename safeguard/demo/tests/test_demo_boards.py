@@ -19,6 +19,8 @@ def test_the_demo_has_boards_packs_targets_and_a_challenge_log(settings, tmp_pat
     settings.SAFEGUARD_DEMO_ACCOUNTS_FILE = tmp_path / "demo-accounts.txt"
     call_command("demo", stdout=io.StringIO(), children=60, seed=7, as_at=AS_AT)
     assert Body.objects.count() == 5
+    # Every body's members have packs to read.
+    assert all(b.packs.filter(status=PackStatus.PUBLISHED).exists() for b in Body.objects.all())
     assert Target.objects.filter(agreed_at__isnull=False).count() >= 8
     partnership = Body.objects.get(name=PARTNERSHIP)
     packs = Pack.objects.filter(body=partnership)
