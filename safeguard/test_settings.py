@@ -16,5 +16,3 @@ SAFEGUARD_AUDIT_KEY = "test-audit-key-not-for-production"
 SAFEGUARD_AUDIT_CHECKPOINT_DIR = Path(tempfile.mkdtemp(prefix="safeguard-test-checkpoints-"))
 # Return jobs keep their files in a folder of this test run, never in ./var/.
 SAFEGUARD_RETURNS_DIR = Path(tempfile.mkdtemp(prefix="safeguard-test-returns-"))
-# Drafts are saved a moment after typing stops; the browser tests need not wait 1.5 s for it.
-SAFEGUARD_DRAFT_DELAY_MS = 200

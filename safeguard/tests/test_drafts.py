@@ -102,3 +102,10 @@ def test_any_form_saved_successfully_drops_its_draft(world, client):
     accepted = client.post(url, {"kind": "alias", "given_names": "Johnny", "family_name": "Smythe"})
     assert accepted.status_code == 302
     assert not Draft.objects.filter(key=url).exists()
+
+
+def test_the_page_tells_the_draft_script_how_soon_to_save(world, client, settings):
+    client.force_login(world.sw_amy)
+    assert 'data-draft-delay-ms="1500"' in client.get(CREATE).content.decode()
+    settings.SAFEGUARD_DRAFT_DELAY_MS = 400
+    assert 'data-draft-delay-ms="400"' in client.get(CREATE).content.decode()
