@@ -13,8 +13,9 @@
   delivers it to the members; a published pack is corrected (a new edition) by a service
   manager. Nobody changes a published pack.
 - Questions are recorded by service managers and analysts (what the body asked at its
-  meeting); answered by the officer they were assigned to; closed (accepted or challenged
-  further) by a service manager or analyst other than the officer who answered.
+  meeting; none once the body is stood down); answered by the officer they were assigned
+  to; closed (accepted or challenged further) by a service manager or analyst other than
+  the officer who answered.
 """
 
 from enum import StrEnum
@@ -150,7 +151,11 @@ def can(user, action: Action, obj=None) -> bool:
                 and not hasattr_superseded(obj)
             )
         case Action.RAISE:
-            return _staff(user, SERVICE_WIDE_ROLES) and _sees(user, body)
+            # A body stood down holds no more meetings: no new questions (its open ones are
+            # still answered and closed).
+            return (
+                _staff(user, SERVICE_WIDE_ROLES) and _sees(user, body) and body.ended_on is None
+            )
         case Action.ANSWER:
             return (
                 isinstance(obj, Challenge)

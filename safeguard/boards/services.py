@@ -340,7 +340,11 @@ def draft_due_packs(today: date | None = None) -> str:
 @transaction.atomic
 def challenge_raise(*, by, body: Body, raised_on: date, question: str, officer, due_date: date):
     """Record a question the body raised at its meeting, for an officer to answer by a
-    date; the officer is told."""
+    date; the officer is told. A body stood down raises none."""
+    if body.ended_on is not None:
+        raise ApplicationError(
+            f"{body.name} was stood down on {body.ended_on:%-d %B %Y}: it raises no questions."
+        )
     _refuse_unless(
         permissions.can(by, Action.RAISE, body),
         "Only service managers and analysts record a body's questions.",

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeguard.audit.models import ChangeEvent, ChangeVerb
-from safeguard.boards import services
+from safeguard.boards import permissions, services
 from safeguard.boards.models import Body, Commentary, Pack, PackStatus
 from safeguard.core.errors import ApplicationError
 
@@ -255,6 +255,13 @@ def test_a_body_stood_down_gets_no_more_packs_and_stays_readable(world, client):
     page = client.get(reverse("boards:body", args=[body.pk])).content.decode()
     assert "Stood down on" in page and "Stood down from" in page
     assert reverse("boards:body-change", args=[body.pk]) not in page
+    # It raises no more questions, on its page or through the service.
+    assert not permissions.can(world.sm_dan, permissions.Action.RAISE, body)
+    with pytest.raises(ApplicationError, match="stood down"):
+        services.challenge_raise(
+            by=world.sm_dan, body=body, raised_on=date(2026, 5, 1), question="Why?",
+            officer=world.tm_carol, due_date=date(2026, 6, 1),
+        )  # fmt: skip
     # Its members still read it and its published packs.
     client.force_login(world.board_bea)
     assert "Stood down" in client.get(reverse("boards:bodies")).content.decode()
