@@ -58,6 +58,28 @@ def _check(*, by, child, title, document_date, category, source, case, step) -> 
         raise ApplicationError("The step is not on this child's record")
 
 
+def receive_checked(content) -> tuple[store.Incoming, filetypes.Kind]:
+    """Receive ``content`` (an upload, or bytes) whole into a temporary file and read its kind
+    from its content: refused, on the field ``file`` and with nothing left behind, when it is
+    over ``SAFEGUARD_DOCUMENT_MAX_BYTES``, empty or of a kind not accepted. The caller places
+    the file (or discards it). Governance's evidence files are received the same way."""
+    limit = settings.SAFEGUARD_DOCUMENT_MAX_BYTES
+    try:
+        incoming = store.receive(_chunks(content), limit=limit)
+    except store.TooLarge:
+        raise ApplicationError(
+            f"The file is larger than {megabytes(limit)}: choose a smaller file", field="file"
+        ) from None
+    try:
+        if incoming.size == 0:
+            raise ApplicationError("The file is empty", field="file")
+        kind = filetypes.identify(incoming.head, incoming.path)
+    except BaseException:
+        incoming.discard()
+        raise
+    return incoming, kind
+
+
 def document_add(
     *,
     by,
@@ -81,20 +103,7 @@ def document_add(
     if case is None and step is not None:
         found = getattr(step, "case", None)
         case = found if isinstance(found, Case) else None
-    limit = settings.SAFEGUARD_DOCUMENT_MAX_BYTES
-    try:
-        incoming = store.receive(_chunks(content), limit=limit)
-    except store.TooLarge:
-        raise ApplicationError(
-            f"The file is larger than {megabytes(limit)}: choose a smaller file", field="file"
-        ) from None
-    try:
-        if incoming.size == 0:
-            raise ApplicationError("The file is empty", field="file")
-        kind = filetypes.identify(incoming.head, incoming.path)
-    except BaseException:
-        incoming.discard()
-        raise
+    incoming, kind = receive_checked(content)
     key = store.place(incoming)
     try:
         return _save(

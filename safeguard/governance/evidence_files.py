@@ -1,8 +1,8 @@
 """The files of evidence documents (decision 0086), outside the database.
 
-The documents app's machinery does the work: ``documents.store.receive`` writes the upload
-whole to a temporary file (refused once over ``SAFEGUARD_DOCUMENT_MAX_BYTES``) and
-``documents.filetypes.identify`` reads its kind from its content. Only the place differs: an
+The documents app's machinery does the work: ``documents.services.receive_checked`` writes
+the upload whole to a temporary file (refused once over ``SAFEGUARD_DOCUMENT_MAX_BYTES``,
+empty, or of a kind not accepted, read from its content). Only the place differs: an
 evidence file is not a document on a child's record, so it is kept in a folder of its own,
 ``governance/`` in ``SAFEGUARD_DOCUMENTS_DIR`` (same disk, same backups), named
 ``<random key>.evidence``. The documents app's orphan sweep removes only files named by a bare
@@ -16,11 +16,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
-
-from safeguard.core.errors import ApplicationError
-from safeguard.documents import filetypes, store
+from safeguard.documents import services as document_services
+from safeguard.documents import store
 from safeguard.documents.filetypes import Kind
+
+# The size limit in words, as the documents' upload says it (the evidence form's hint).
+megabytes = document_services.megabytes
 
 FOLDER = "governance"
 SUFFIX = ".evidence"
@@ -37,22 +38,6 @@ def path_of(key: str) -> Path:
     return folder() / key[:2] / f"{key}{SUFFIX}"
 
 
-def megabytes(size: int) -> str:
-    value = size / (1024 * 1024)
-    if value < 1:
-        return f"{size:,} bytes"
-    return f"{value:.1f}".removesuffix(".0") + " MB"
-
-
-def _chunks(content):
-    if isinstance(content, bytes):
-        yield content
-        return
-    if hasattr(content, "seek"):
-        content.seek(0)
-    yield from content.chunks() if hasattr(content, "chunks") else iter(content)
-
-
 @dataclass(frozen=True)
 class Stored:
     key: str
@@ -65,17 +50,8 @@ def receive_and_place(content) -> Stored:
     """Check ``content`` (an upload, or bytes) and put it in place under a new key. A refusal
     (too large, empty, a kind not accepted) raises ``ApplicationError`` on the field ``file``
     and leaves no file behind."""
-    limit = settings.SAFEGUARD_DOCUMENT_MAX_BYTES
+    incoming, kind = document_services.receive_checked(content)
     try:
-        incoming = store.receive(_chunks(content), limit=limit)
-    except store.TooLarge:
-        raise ApplicationError(
-            f"The file is larger than {megabytes(limit)}: choose a smaller file", field="file"
-        ) from None
-    try:
-        if incoming.size == 0:
-            raise ApplicationError("The file is empty", field="file")
-        kind = filetypes.identify(incoming.head, incoming.path)
         key = secrets.token_hex(16)
         target = path_of(key)
         target.parent.mkdir(parents=True, exist_ok=True)
